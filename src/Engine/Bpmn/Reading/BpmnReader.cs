@@ -1,0 +1,229 @@
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using EGov.Workflows.Bpmn.Diagnostics;
+using EGov.Workflows.Bpmn.Validation;
+using EGov.Workflows.Model;
+using XmlAttribute = EGov.Workflows.Model.Xml.XmlAttribute;
+using XmlComment = EGov.Workflows.Model.Xml.XmlComment;
+using XmlNode = EGov.Workflows.Model.Xml.XmlNode;
+using XmlText = EGov.Workflows.Model.Xml.XmlText;
+using SourcePosition = EGov.Workflows.Model.Xml.SourcePosition;
+
+namespace EGov.Workflows.Bpmn.Reading;
+
+/// <summary>
+/// Reads BPMN 2.0 XML into the immutable model. Safe on hostile input: no DTDs (so no XXE and no entity
+/// expansion), bounded size and depth. Collects every problem with its position instead of stopping at the first.
+/// </summary>
+public sealed class BpmnReader(BpmnReaderOptions? options = null)
+{
+    private readonly BpmnReaderOptions _options = options ?? new BpmnReaderOptions();
+
+    static BpmnReader() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    public BpmnReadResult ReadFile(string path)
+    {
+        var bag = new DiagnosticBag(path);
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) { bag.Error(SourcePosition.None, "file not found"); return Result(bag, null); }
+            if (info.Length > _options.MaxBytes)
+            {
+                bag.Error(SourcePosition.None, $"file is {info.Length:N0} bytes, more than the limit of {_options.MaxBytes:N0}");
+                return Result(bag, null);
+            }
+            return ReadBytes(File.ReadAllBytes(path), path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            bag.Error(SourcePosition.None, $"cannot read file: {e.Message}");
+            return Result(bag, null);
+        }
+    }
+
+    public BpmnReadResult ReadString(string xml, string name = "<string>") => ReadBytes(new UTF8Encoding(false).GetBytes(xml), name);
+
+    public BpmnReadResult ReadBytes(byte[] bytes, string name)
+    {
+        var bag = new DiagnosticBag(name);
+        if (bytes.Length > _options.MaxBytes)
+        {
+            bag.Error(SourcePosition.None, $"input is {bytes.Length:N0} bytes, more than the limit of {_options.MaxBytes:N0}");
+            return Result(bag, null);
+        }
+        if (bytes.Length == 0 || bytes.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+        {
+            bag.Error(new SourcePosition(1, 1), "file is empty: expected a BPMN 2.0 <definitions> document");
+            return Result(bag, null);
+        }
+
+        var definitions = Parse(bytes, bag);
+        if (definitions is not null && _options.CheckReferences)
+            new ModelChecker(definitions, bag).Check();
+        return Result(bag, definitions);
+    }
+
+    private static BpmnReadResult Result(DiagnosticBag bag, Definitions? d) => new(bag.File, d, bag.Items, bag.Suppressed);
+
+    private Definitions? Parse(byte[] bytes, DiagnosticBag bag)
+    {
+        try
+        {
+            using var reader = CreateReader(bytes);
+            return Build(reader, bag);
+        }
+        catch (XmlException e)
+        {
+            bag.Error(new SourcePosition(Math.Max(e.LineNumber, 1), Math.Max(e.LinePosition, 1)), Describe(e));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A declared encoding is honoured by XmlReader itself; a file without a declaration that is not valid
+    /// UTF-8 is read as Windows-1252, which is what older German tools write.
+    /// </summary>
+    private XmlReader CreateReader(byte[] bytes)
+    {
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            MaxCharactersInDocument = _options.MaxBytes * 2,
+            MaxCharactersFromEntities = 1024,
+            IgnoreProcessingInstructions = true,
+            IgnoreWhitespace = false,
+            CloseInput = true,
+        };
+        if (!HasDeclaredEncoding(bytes) && !IsValidUtf8(bytes))
+        {
+            var text = Encoding.GetEncoding(1252).GetString(bytes);
+            return XmlReader.Create(new StringReader(text), settings);
+        }
+        return XmlReader.Create(new MemoryStream(bytes, writable: false), settings);
+    }
+
+    private static bool HasDeclaredEncoding(byte[] bytes)
+    {
+        if (bytes.Length >= 2 && ((bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE))) return true;
+        var head = Encoding.ASCII.GetString(bytes, 0, Math.Min(bytes.Length, 200));
+        var end = head.IndexOf("?>", StringComparison.Ordinal);
+        return head.TrimStart('\uFEFF', 'ï', '»', '¿').StartsWith("<?xml", StringComparison.Ordinal) && end > 0
+            && head[..end].Contains("encoding", StringComparison.Ordinal);
+    }
+
+    private static bool IsValidUtf8(byte[] bytes)
+    {
+        try { _ = new UTF8Encoding(false, true).GetCharCount(bytes); return true; }
+        catch (DecoderFallbackException) { return false; }
+    }
+
+    private static string Describe(XmlException e)
+    {
+        var m = e.Message;
+        // XmlException appends " Line x, position y." — the position is printed in front already.
+        var cut = m.LastIndexOf(" Line ", StringComparison.Ordinal);
+        if (cut > 0) m = m[..cut];
+        if (m.Contains("DTD", StringComparison.OrdinalIgnoreCase))
+            return "DOCTYPE declarations are not allowed in BPMN files (no DTDs, no external entities): " + m;
+        return "not well-formed XML: " + m;
+    }
+
+    private sealed class Frame(XName name, SourcePosition position, List<XmlAttribute> attributes)
+    {
+        public XName Name { get; } = name;
+        public SourcePosition Position { get; } = position;
+        public List<XmlAttribute> Attributes { get; } = attributes;
+        public List<XmlNode> Children { get; } = [];
+        public bool HasElementChild { get; set; }
+    }
+
+    private Definitions? Build(XmlReader reader, DiagnosticBag bag)
+    {
+        var info = (IXmlLineInfo)reader;
+        var stack = new Stack<Frame>();
+        BpmnElement? root = null;
+        while (reader.Read())
+        {
+            var at = new SourcePosition(info.LineNumber, Math.Max(info.LinePosition - 1, 1));
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.Element:
+                {
+                    if (stack.Count == 0 && !IsDefinitions(reader))
+                    {
+                        bag.Error(at, $"expected a BPMN 2.0 <definitions> root element in namespace {Namespaces.Bpmn.NamespaceName}, found <{reader.Name}>"
+                            + (reader.NamespaceURI.Length > 0 ? $" in namespace {reader.NamespaceURI}" : ""));
+                        return null;
+                    }
+                    if (stack.Count >= _options.MaxDepth)
+                    {
+                        bag.Error(at, $"elements nested deeper than {_options.MaxDepth} levels");
+                        return null;
+                    }
+                    var frame = new Frame(XName.Get(reader.LocalName, reader.NamespaceURI), at, ReadAttributes(reader));
+                    if (stack.Count > 0) stack.Peek().HasElementChild = true;
+                    if (reader.IsEmptyElement)
+                    {
+                        var element = Complete(frame);
+                        if (stack.Count == 0) root = element; else stack.Peek().Children.Add(element);
+                    }
+                    else stack.Push(frame);
+                    break;
+                }
+                case XmlNodeType.EndElement:
+                {
+                    var frame = stack.Pop();
+                    var element = Complete(frame);
+                    if (stack.Count == 0) root = element; else stack.Peek().Children.Add(element);
+                    break;
+                }
+                case XmlNodeType.Text:
+                case XmlNodeType.SignificantWhitespace:
+                case XmlNodeType.Whitespace:
+                    if (stack.Count > 0) stack.Peek().Children.Add(new XmlText(reader.Value) { Position = at });
+                    break;
+                case XmlNodeType.CDATA:
+                    if (stack.Count > 0) stack.Peek().Children.Add(new XmlText(reader.Value, isCData: true) { Position = at });
+                    break;
+                case XmlNodeType.Comment:
+                    if (stack.Count > 0) stack.Peek().Children.Add(new XmlComment(reader.Value) { Position = at });
+                    break;
+                case XmlNodeType.DocumentType:
+                    bag.Error(at, "DOCTYPE declarations are not allowed in BPMN files");
+                    return null;
+            }
+        }
+        return root as Definitions;
+    }
+
+    private static bool IsDefinitions(XmlReader r) => r.LocalName == "definitions" && r.NamespaceURI == Namespaces.Bpmn.NamespaceName;
+
+    private static List<XmlAttribute> ReadAttributes(XmlReader reader)
+    {
+        var list = new List<XmlAttribute>(reader.AttributeCount);
+        if (!reader.MoveToFirstAttribute()) return list;
+        do
+        {
+            XName name;
+            if (reader.Prefix == "xmlns") name = XNamespace.Xmlns + reader.LocalName;
+            else if (reader.Prefix.Length == 0 && reader.LocalName == "xmlns") name = XName.Get("xmlns");
+            else name = XName.Get(reader.LocalName, reader.NamespaceURI);
+            list.Add(new XmlAttribute(name, reader.Value));
+        }
+        while (reader.MoveToNextAttribute());
+        reader.MoveToElement();
+        return list;
+    }
+
+    /// <summary>Whitespace between child elements is layout, not content: it is dropped (the writer indents anew).</summary>
+    private static BpmnElement Complete(Frame frame)
+    {
+        IReadOnlyList<XmlNode> children = frame.Children;
+        if (frame.HasElementChild && frame.Children.Any(c => c is XmlText { IsWhitespace: true, IsCData: false }))
+            children = frame.Children.Where(c => c is not XmlText { IsWhitespace: true, IsCData: false }).ToList();
+        return ElementFactory.Create(new ElementInit(frame.Name, frame.Attributes, children, frame.Position));
+    }
+}

@@ -1,0 +1,34 @@
+using EGov.Workflows.Bpmn.Reading;
+using EGov.Workflows.Bpmn.Writing;
+
+namespace EGov.Workflows.Cli.Commands;
+
+/// <summary><c>egov format FILE -o OUT</c>: writes a model back through the model (normalised layout, nothing lost).</summary>
+public sealed class FormatCommand : ICliCommand
+{
+    public string Name => "format";
+    public string Summary => "write a BPMN file back through the model (indented, every element, attribute and extension kept)";
+    public string Usage => "format FILE [-o OUT]   (without -o the result goes to standard output)";
+
+    public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        string? input = null, output = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] is "-o" or "--output")
+            {
+                if (i + 1 >= args.Count) throw new UsageException("-o needs a file name");
+                output = args[++i];
+            }
+            else if (input is null) input = args[i];
+            else throw new UsageException($"unexpected argument '{args[i]}'");
+        }
+        if (input is null) throw new UsageException("no file given");
+        var result = new BpmnReader().ReadFile(input);
+        foreach (var d in result.Diagnostics) stderr.WriteLine(d);
+        if (result.HasErrors || result.Definitions is null) return 1;
+        if (output is null) stdout.Write(BpmnWriter.WriteString(result.Definitions));
+        else BpmnWriter.WriteFile(result.Definitions, output);
+        return 0;
+    }
+}

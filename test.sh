@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs every test of the project: the .NET test projects and the process scenarios (conformance suite and
+# the service catalogue). Installs what is missing first. The last line is the summary "N passed, N failed".
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+shared="${EGOV_SHARED:-$root/../shared}"
+results="$root/TestResults"
+rm -rf "$results"; mkdir -p "$results"
+
+passed=0; failed=0; skipped=0
+add_counts() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + ${3:-0})); }
+
+echo "== build"
+if ! dotnet build EGov.Workflows.sln -c Release --nologo -v q -clp:NoSummary; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "== unit and integration tests"
+for proj in $(find tests -name '*.Tests.csproj' | sort); do
+  name=$(basename "$proj" .csproj)
+  dotnet test "$proj" -c Release --no-build --nologo -v q \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" >"$results/$name.log" 2>&1
+  trx="$results/$name.trx"
+  if [ -f "$trx" ]; then
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    p=${p:-0}; f=${f:-0}; t=${t:-0}; e=${e:-0}
+    add_counts "$p" "$f" "$((t - e))"
+    echo "$name: $p passed, $f failed"
+    [ "$f" -gt 0 ] && grep -E '^\s+Failed |Error Message' -A3 "$results/$name.log" | head -60
+  else
+    echo "$name: no results (crashed?)"; tail -30 "$results/$name.log"; add_counts 0 1
+  fi
+done
+
+run_scenarios() {
+  local label=$1; shift
+  local out="$results/scenarios-$label.log"
+  ./egov test "$@" >"$out" 2>&1
+  local summary; summary=$(tail -n1 "$out")
+  local p f
+  p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' <<<"$summary")
+  f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' <<<"$summary")
+  if [ -z "$p" ]; then echo "scenarios $label: no summary"; tail -20 "$out"; add_counts 0 1; return; fi
+  add_counts "$p" "$f"
+  echo "scenarios $label: $summary"
+  grep '^FAIL' "$out" | head -40
+}
+
+if ./egov --help 2>/dev/null | grep -q '^  test '; then
+  echo "== process scenarios"
+  [ -d "$shared/conformance" ] && run_scenarios conformance "$shared/conformance"
+  run_scenarios catalogue processes samples
+fi
+
+if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
+[ "$failed" -eq 0 ]
