@@ -3,30 +3,23 @@ using EGov.Workflows.Model;
 
 namespace EGov.Workflows.Bpmn.Validation;
 
-/// <summary>Checks a model that was read: duplicate ids and every reference. Broken semantics are errors; what does not stop understanding the model is a warning.</summary>
-internal sealed class ModelChecker(Definitions definitions, DiagnosticBag bag)
+/// <summary>
+/// Checks a model that was read: duplicate ids and every reference, each reported with its position.
+/// Broken semantics are errors; what does not stop understanding the model (a diagram shape pointing at a
+/// missing element, an empty timer, a missing type) is a warning. calledElement is not checked: it names a
+/// process that may live in another file.
+/// </summary>
+public sealed class ModelChecker(Definitions definitions, DiagnosticBag bag)
 {
     public void Check()
     {
-        var seen = new Dictionary<string, BpmnElement>(StringComparer.Ordinal);
-        foreach (var e in definitions.IdentifiedElements())
-        {
-            if (seen.TryGetValue(e.Id!, out var first))
-                bag.Error(e.Position, $"duplicate id '{e.Id}' ({e.Name.LocalName}); first used by {first.Name.LocalName} at line {first.Position.Line}");
-            else seen[e.Id!] = e;
-        }
-        foreach (var flow in definitions.Descendants().OfType<SequenceFlow>())
-        {
-            Require<FlowNode>(flow, "sourceRef", flow.SourceRef);
-            Require<FlowNode>(flow, "targetRef", flow.TargetRef);
-        }
-    }
-
-    private void Require<T>(BpmnElement owner, string attribute, string? id) where T : BpmnElement
-    {
-        if (id is null) { bag.Error(owner.Position, $"{owner} has no {attribute}"); return; }
-        var target = definitions.FindById(id);
-        if (target is null) bag.Error(owner.Position, $"{owner}: {attribute} '{id}' does not exist");
-        else if (target is not T) bag.Error(owner.Position, $"{owner}: {attribute} '{id}' is a {target.Name.LocalName}, expected a {typeof(T).Name}");
+        var c = new CheckContext(definitions, bag);
+        IdChecks.Run(c);
+        StructureChecks.Run(c);
+        FlowChecks.Run(c);
+        EventChecks.Run(c);
+        DataChecks.Run(c);
+        CollaborationChecks.Run(c);
+        DiagramChecks.Run(c);
     }
 }
