@@ -1,0 +1,201 @@
+using System.Text.Json.Nodes;
+using Jint;
+using Jint.Native;
+using Jint.Runtime;
+
+namespace EGov.Workflows.Expressions;
+
+/// <summary>
+/// Evaluates conditions, expressions and scripts in a Jint sandbox. Thread-safe: parsed scripts are shared
+/// through a bounded cache, while every evaluation runs in its own fresh <see cref="Engine"/>, so no global,
+/// prototype change or variable of one evaluation can be seen by another.
+/// </summary>
+public sealed class ExpressionEvaluator
+{
+    /// <summary>Distinct sources kept parsed by default.</summary>
+    public const int DefaultCacheCapacity = 4096;
+
+    private readonly SandboxLimits _limits;
+    private readonly ScriptCache _cache;
+
+    /// <summary>An evaluator with the given limits (or <see cref="SandboxLimits.Default"/>).</summary>
+    public ExpressionEvaluator(SandboxLimits? limits = null)
+        : this(limits, DefaultCacheCapacity)
+    {
+    }
+
+    /// <summary>An evaluator with the given limits and parsed-script cache size.</summary>
+    public ExpressionEvaluator(SandboxLimits? limits, int cacheCapacity)
+    {
+        _limits = limits ?? SandboxLimits.Default;
+        _limits.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cacheCapacity);
+        _cache = new ScriptCache(cacheCapacity);
+    }
+
+    /// <summary>The limits every evaluation runs under.</summary>
+    public SandboxLimits Limits => _limits;
+
+    /// <summary>How many sources were parsed so far (cache misses); for tests and metrics.</summary>
+    public long ParseCount => _cache.ParseCount;
+
+    /// <summary>How many parsed sources the cache holds now.</summary>
+    public int CachedCount => _cache.Count;
+
+    /// <summary>
+    /// Evaluates a JavaScript expression, plain (<c>amount &gt; 100</c>) or wrapped (<c>${amount &gt; 100}</c>,
+    /// <c>#{...}</c>), with simple JUEL operators translated (see <see cref="ExpressionSource"/>).
+    /// Text around wrapped parts makes a string template (<c>Antrag ${nr}</c>).
+    /// </summary>
+    public JsonNode? Evaluate(string expression, IVariableScope variables)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        ArgumentNullException.ThrowIfNull(variables);
+        CheckLength(expression, "expression");
+        var prepared = Prepare("e:" + expression, () => "(\n" + ExpressionSource.ToJavaScript(expression) + "\n)", "expression");
+        return Run(prepared, variables, "expression");
+    }
+
+    /// <summary>Evaluates an expression that must yield a boolean (a sequence flow condition, a completion condition).</summary>
+    public bool EvaluateCondition(string expression, IVariableScope variables)
+    {
+        var result = Evaluate(expression, variables);
+        if (result is JsonValue value && value.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False)
+            return value.GetValueKind() == System.Text.Json.JsonValueKind.True;
+        throw new ScriptException($"condition '{expression}' did not evaluate to a boolean but to {Describe(result)}");
+    }
+
+    /// <summary>
+    /// Runs a JavaScript script (statements) with process variables in scope by name and <c>execution</c> bound;
+    /// returns the completion value (what <c>camunda:resultVariable</c> stores). Assigning to a variable's name
+    /// changes only the script's copy; <c>execution.setVariable</c> stores.
+    /// </summary>
+    public JsonNode? RunScript(string script, IScriptExecution execution)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        ArgumentNullException.ThrowIfNull(execution);
+        CheckLength(script, "script");
+        var prepared = Prepare("s:" + script, () => script, "script");
+        return Run(prepared, execution, "script");
+    }
+
+    private void CheckLength(string source, string what)
+    {
+        if (source.Length > _limits.MaxSourceLength)
+            throw new ScriptException($"{what} is {source.Length} characters long, more than the limit of {_limits.MaxSourceLength}");
+    }
+
+    private Prepared<Acornima.Ast.Script> Prepare(string key, Func<string> toJavaScript, string what)
+    {
+        try
+        {
+            return _cache.GetOrParse(key, toJavaScript);
+        }
+        catch (ScriptException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            throw Translate(ex, what);
+        }
+    }
+
+    private JsonNode? Run(Prepared<Acornima.Ast.Script> prepared, IVariableScope variables, string what)
+    {
+        var engine = CreateEngine();
+        try
+        {
+            var bindings = new VariableBindings(engine, variables);
+            bindings.Bind(prepared.ReferencedGlobals);
+            var completion = engine.Evaluate(prepared);
+            return JsBridge.FromJs(completion);
+        }
+        catch (ScriptException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            throw Translate(ex, what);
+        }
+    }
+
+    private Engine CreateEngine()
+    {
+        var limits = _limits;
+        return new Engine(o =>
+        {
+            o.LimitMemory(limits.MemoryBytes);
+            o.TimeoutInterval(limits.Timeout);
+            o.MaxStatements(limits.MaxStatements);
+            o.LimitRecursion(limits.RecursionDepth);
+            o.DisableStringCompilation();
+            o.Strict(false);
+            o.Constraints.RegexTimeout = limits.Timeout;
+            o.Constraints.MaxArraySize = 1_000_000;
+        });
+    }
+
+    internal ScriptException Translate(Exception ex, string what) => ex switch
+    {
+        JavaScriptException js => new ScriptException(DescribeJsError(js)),
+        TimeoutException => new ScriptException($"{what} exceeded its time limit of {_limits.DescribeTimeout()}"),
+        StatementsCountOverflowException => new ScriptException($"{what} exceeded its limit of {_limits.MaxStatements} statements"),
+        MemoryLimitExceededException => new ScriptException($"{what} exceeded its memory limit of {_limits.DescribeMemory()}"),
+        RecursionDepthOverflowException r => new ScriptException($"{what} exceeded its recursion depth limit of {_limits.RecursionDepth}" + (string.IsNullOrEmpty(r.CallExpressionReference) ? "" : $" (calling {r.CallExpressionReference})")),
+        ScriptPreparationException p => new ScriptException($"SyntaxError: {(p.InnerException ?? p).Message}"),
+        Acornima.ParseErrorException p => new ScriptException($"SyntaxError: {p.Message}"),
+        ExecutionCanceledException => new ScriptException($"{what} was cancelled"),
+        InsufficientExecutionStackException => new ScriptException($"{what} nests too deeply"),
+        _ => new ScriptException($"{what} failed: {ex.Message}"),
+    };
+
+    private static string DescribeJsError(JavaScriptException js)
+    {
+        var error = js.Error;
+        if (error is Jint.Native.Object.ObjectInstance obj)
+        {
+            // Only data properties are read: a getter on a thrown object must not run outside the sandbox limits.
+            var name = ReadDataString(obj, "name");
+            var message = ReadDataString(obj, "message");
+            if (name is not null && message is not null)
+                return message.Length == 0 ? name : $"{name}: {message}";
+            if (message is not null)
+                return $"Error: {message}";
+            return "Uncaught exception (an object without a message)";
+        }
+        return error.Type switch
+        {
+            Types.String => $"Uncaught '{error.AsString()}'",
+            Types.Number or Types.Boolean or Types.Null or Types.Undefined => $"Uncaught {error}",
+            _ => "Uncaught exception",
+        };
+    }
+
+    private static string? ReadDataString(Jint.Native.Object.ObjectInstance? obj, string key)
+    {
+        for (var depth = 0; obj is not null && depth < 16; depth++, obj = obj.Prototype)
+        {
+            var descriptor = obj.GetOwnProperty(key);
+            if (descriptor == Jint.Runtime.Descriptors.PropertyDescriptor.Undefined)
+                continue;
+            return descriptor.IsDataDescriptor() && descriptor.Value.IsString() ? descriptor.Value.AsString() : null;
+        }
+        return null;
+    }
+
+    private static string Describe(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject => "an object",
+        JsonArray => "an array",
+        JsonValue v => v.GetValueKind() switch
+        {
+            System.Text.Json.JsonValueKind.String => $"the string {v.ToJsonString()}",
+            System.Text.Json.JsonValueKind.Number => $"the number {v.ToJsonString()}",
+            _ => v.ToJsonString(),
+        },
+        _ => node.ToJsonString(),
+    };
+}
