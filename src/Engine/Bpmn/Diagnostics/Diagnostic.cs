@@ -15,8 +15,11 @@ public sealed record Diagnostic(string File, SourcePosition Position, Severity S
 }
 
 /// <summary>Collects diagnostics for one file; caps how many are kept so one broken file never floods a screen.</summary>
-public sealed class DiagnosticBag(string file, int limit = 50)
+public sealed class DiagnosticBag(string file, int limit = DiagnosticBag.DefaultLimit)
 {
+    /// <summary>About one screen.</summary>
+    public const int DefaultLimit = 50;
+
     private readonly List<Diagnostic> _items = [];
 
     public string File { get; } = file;
@@ -28,9 +31,15 @@ public sealed class DiagnosticBag(string file, int limit = 50)
 
     public void Warning(SourcePosition at, string message) => Add(new Diagnostic(File, at, Severity.Warning, message));
 
+    /// <summary>Once the limit is reached an error still displaces the latest warning: errors are what a reader must see.</summary>
     public void Add(Diagnostic d)
     {
-        if (_items.Count >= limit) { Suppressed++; return; }
+        if (_items.Count < limit) { _items.Add(d); return; }
+        Suppressed++;
+        if (d.Severity != Severity.Error) return;
+        var lastWarning = _items.FindLastIndex(x => x.Severity == Severity.Warning);
+        if (lastWarning < 0) return;
+        _items.RemoveAt(lastWarning);
         _items.Add(d);
     }
 }

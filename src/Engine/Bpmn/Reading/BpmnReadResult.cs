@@ -13,8 +13,8 @@ public sealed record BpmnReadResult(string File, Definitions? Definitions, IRead
 
 public sealed record BpmnReaderOptions
 {
-    /// <summary>Files above this size are refused before parsing (a catalogue model is a few hundred KB).</summary>
-    public long MaxBytes { get; init; } = 16 * 1024 * 1024;
+    /// <summary>Files above this size are refused before parsing (a catalogue model is a few hundred KB; the largest real export we know, FIM/ADONIS, is 350 KB).</summary>
+    public long MaxBytes { get; init; } = 8 * 1024 * 1024;
 
     /// <summary>Element nesting deeper than this is refused (real models stay far below).</summary>
     public int MaxDepth { get; init; } = 200;

@@ -59,10 +59,19 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
             return Result(bag, null);
         }
 
-        var definitions = Parse(bytes, bag);
-        if (definitions is not null && _options.CheckReferences)
-            new ModelChecker(definitions, bag).Check();
-        return Result(bag, definitions);
+        try
+        {
+            var definitions = Parse(bytes, bag);
+            if (definitions is not null && _options.CheckReferences)
+                new ModelChecker(definitions, bag).Check();
+            return Result(bag, definitions);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever the input, the caller gets a positioned message, never an exception.
+            bag.Error(new SourcePosition(1, 1), $"cannot read as BPMN: {e.GetType().Name}: {e.Message}");
+            return Result(bag, null);
+        }
     }
 
     private static BpmnReadResult Result(DiagnosticBag bag, Definitions? d) => new(bag.File, d, bag.Items, bag.Suppressed);
@@ -77,6 +86,12 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
         catch (XmlException e)
         {
             bag.Error(new SourcePosition(Math.Max(e.LineNumber, 1), Math.Max(e.LinePosition, 1)), Describe(e));
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or DecoderFallbackException or InvalidOperationException)
+        {
+            // An unknown declared encoding or undecodable bytes surface as these, without a position.
+            bag.Error(new SourcePosition(1, 1), $"cannot decode the file: {e.Message}");
             return null;
         }
     }
@@ -154,8 +169,7 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
                 {
                     if (stack.Count == 0 && !IsDefinitions(reader))
                     {
-                        bag.Error(at, $"expected a BPMN 2.0 <definitions> root element in namespace {Namespaces.Bpmn.NamespaceName}, found <{reader.Name}>"
-                            + (reader.NamespaceURI.Length > 0 ? $" in namespace {reader.NamespaceURI}" : ""));
+                        bag.Error(at, RootProblem(reader));
                         return null;
                     }
                     if (stack.Count >= _options.MaxDepth)
@@ -197,6 +211,17 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
             }
         }
         return root as Definitions;
+    }
+
+    private static string RootProblem(XmlReader r)
+    {
+        var found = $"<{r.Name}>" + (r.NamespaceURI.Length > 0 ? $" in namespace {r.NamespaceURI}" : " without a namespace");
+        var expected = $"expected a BPMN 2.0 <definitions> root element in namespace {Namespaces.Bpmn.NamespaceName}";
+        if (r.LocalName == "definitions")
+            return $"{expected}, found {found} (an older BPMN version, e.g. BPMN 1.x or a BPMN 2.0 beta, or a misspelt namespace; re-export as BPMN 2.0)";
+        if (r.LocalName == "Package")
+            return $"{expected}, found {found} (this looks like XPDL, not BPMN 2.0)";
+        return $"{expected}, found {found}: not a BPMN 2.0 file";
     }
 
     private static bool IsDefinitions(XmlReader r) => r.LocalName == "definitions" && r.NamespaceURI == Namespaces.Bpmn.NamespaceName;

@@ -1,8 +1,15 @@
+using System.Xml;
+
 namespace EGov.Workflows.Cli.Commands;
 
-/// <summary>Turns command-line paths into the model files they name: files as given, folders searched for *.bpmn and *.bpmn20.xml.</summary>
+/// <summary>
+/// Turns command-line paths into the model files they name: files as given; folders searched for *.bpmn,
+/// *.bpmn20.xml, and other *.xml files whose root element is BPMN definitions (FIM folders hold XÖV XML too).
+/// </summary>
 public static class ModelFiles
 {
+    private const string BpmnNamespace = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+
     public static List<string> Expand(IEnumerable<string> paths, TextWriter stderr, out bool missing)
     {
         missing = false;
@@ -12,8 +19,8 @@ public static class ModelFiles
             if (File.Exists(path)) files.Add(path);
             else if (Directory.Exists(path))
                 files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(f => f.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".bpmn20.xml", StringComparison.OrdinalIgnoreCase))
                     .Where(f => !f.Split(Path.DirectorySeparatorChar).Contains("node_modules"))
+                    .Where(IsModelFile)
                     .Order(StringComparer.Ordinal));
             else
             {
@@ -22,5 +29,25 @@ public static class ModelFiles
             }
         }
         return files;
+    }
+
+    public static bool IsModelFile(string path) =>
+        path.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".bpmn20.xml", StringComparison.OrdinalIgnoreCase)
+        || (path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && HasBpmnRoot(path));
+
+    /// <summary>Looks at the root element only; a file that cannot be read that far is not taken for a model.</summary>
+    private static bool HasBpmnRoot(string path)
+    {
+        try
+        {
+            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+            using var reader = XmlReader.Create(path, settings);
+            return reader.MoveToContent() == XmlNodeType.Element && reader.LocalName == "definitions" && reader.NamespaceURI == BpmnNamespace;
+        }
+        catch (Exception e) when (e is XmlException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
     }
 }

@@ -1,8 +1,13 @@
+using EGov.Workflows.Bpmn.Diagnostics;
 using EGov.Workflows.Bpmn.Reading;
+using EGov.Workflows.Bpmn.Validation.Executable;
 
 namespace EGov.Workflows.Cli.Commands;
 
-/// <summary><c>egov validate FILE|DIR...</c>: reads each model and reports every problem as file:line:column.</summary>
+/// <summary>
+/// <c>egov validate [--executable] FILE|DIR...</c>: reads each model and reports every problem as
+/// <c>file:line:column: severity: message</c>. Exit 0 when no file has an error (warnings are printed), else 1.
+/// </summary>
 public sealed class ValidateCommand : ICliCommand
 {
     public string Name => "validate";
@@ -11,19 +16,36 @@ public sealed class ValidateCommand : ICliCommand
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var paths = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+        var executable = false;
+        var paths = new List<string>();
+        foreach (var arg in args)
+        {
+            if (arg is "--executable" or "-x") executable = true;
+            else if (arg.StartsWith('-') && arg.Length > 1) throw new UsageException($"unknown option '{arg}'");
+            else paths.Add(arg);
+        }
         if (paths.Count == 0) throw new UsageException("no file given");
+
         var files = ModelFiles.Expand(paths, stderr, out var missing);
         var failed = missing;
         var reader = new BpmnReader();
+        int errors = 0, warnings = 0;
         foreach (var file in files)
         {
             var result = reader.ReadFile(file);
-            foreach (var d in result.Diagnostics) (d.Severity == Bpmn.Diagnostics.Severity.Error ? stderr : stdout).WriteLine(d);
-            if (result.SuppressedDiagnostics > 0) stderr.WriteLine($"{file}: … and {result.SuppressedDiagnostics} more problems");
-            if (result.HasErrors) failed = true;
+            var bag = new DiagnosticBag(file);
+            foreach (var d in result.Diagnostics) bag.Add(d);
+            if (executable && result.Definitions is not null) ExecutableChecker.Check(result.Definitions, bag);
+            var suppressed = result.SuppressedDiagnostics + bag.Suppressed;
+            DiagnosticPrinter.Print(bag.Items, suppressed, file, stdout, stderr);
+            errors += bag.Items.Count(d => d.Severity == Severity.Error);
+            warnings += bag.Items.Count(d => d.Severity == Severity.Warning);
+            if (bag.HasErrors || result.HasErrors) failed = true;
         }
-        if (!failed) stdout.WriteLine($"{files.Count} file(s) valid");
-        return failed ? 1 : 0;
+        if (files.Count == 0 && !missing) stderr.WriteLine("egov validate: no BPMN files found");
+        stdout.WriteLine(failed
+            ? $"{files.Count} file(s) checked: {errors} error(s), {warnings} warning(s)"
+            : $"{files.Count} file(s) valid{(executable ? " and executable" : "")}{(warnings > 0 ? $", {warnings} warning(s)" : "")}");
+        return failed || files.Count == 0 ? 1 : 0;
     }
 }

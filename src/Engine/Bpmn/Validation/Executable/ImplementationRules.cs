@@ -1,0 +1,67 @@
+using EGov.Workflows.Bpmn.Diagnostics;
+using EGov.Workflows.Model;
+
+namespace EGov.Workflows.Bpmn.Validation.Executable;
+
+/// <summary>
+/// Automated work must be something this engine can run: an external task topic, one of our activities
+/// (egov:activity), or a JavaScript script. Camunda's Java bindings cannot run here; we say so and what to use.
+/// </summary>
+internal static class ImplementationRules
+{
+    private const string Instead = "use camunda:type=\"external\" with camunda:topic, or egov:activity";
+    private static readonly string[] ScriptFormats = ["javascript", "js", "ecmascript"];
+
+    public static void Check(BpmnElement e, DiagnosticBag bag)
+    {
+        switch (e)
+        {
+            case ImplementedTask task: CheckImplemented(task, bag); break;
+            case ScriptTask script: CheckScript(script, bag); break;
+            case CallActivity call when string.IsNullOrWhiteSpace(call.CalledElement):
+                bag.Error(call.Position, $"{call} has no calledElement: name the process to call");
+                break;
+            case MultiInstanceLoopCharacteristics mi: CheckMultiInstance(mi, bag); break;
+        }
+    }
+
+    private static void CheckImplemented(ImplementedTask task, DiagnosticBag bag)
+    {
+        if (!string.IsNullOrWhiteSpace(task.Attribute(Namespaces.Egov + "activity"))) return;
+        if (task.IsExternal)
+        {
+            if (string.IsNullOrWhiteSpace(task.Topic))
+                bag.Error(task.Position, $"{task} is an external task without camunda:topic");
+            return;
+        }
+        if (task.CamundaAttribute("class") is { } cls)
+            bag.Error(task.Position, $"{task} cannot run here: Java delegate class {cls.Trim()} — {Instead}");
+        else if (task.CamundaAttribute("expression") is not null)
+            bag.Error(task.Position, $"{task} cannot run here: camunda:expression is Java EL — {Instead}");
+        else if (task.CamundaAttribute("delegateExpression") is not null)
+            bag.Error(task.Position, $"{task} cannot run here: camunda:delegateExpression is Java EL — {Instead}");
+        else if (task.CamundaAttribute("decisionRef") is { } decision)
+            bag.Error(task.Position, $"{task} cannot run here: DMN decision {decision.Trim()} (camunda:decisionRef) — use egov:activity");
+        else if (task.Extensions(Namespaces.Camunda + "connector").Any())
+            bag.Error(task.Position, $"{task} cannot run here: camunda:connector — {Instead}");
+        else
+            bag.Error(task.Position, $"{task} has no implementation: {Instead}");
+    }
+
+    private static void CheckScript(ScriptTask task, DiagnosticBag bag)
+    {
+        var format = task.ScriptFormat?.Trim();
+        if (string.IsNullOrEmpty(format))
+            bag.Error(task.Position, $"{task} has no scriptFormat: use scriptFormat=\"javascript\"");
+        else if (!ScriptFormats.Contains(format, StringComparer.OrdinalIgnoreCase))
+            bag.Error(task.Position, $"{task} cannot run here: script format '{format}' — only JavaScript (javascript, js, ecmascript) runs here");
+        if (string.IsNullOrWhiteSpace(task.Script) && task.CamundaAttribute("resource") is null)
+            bag.Error(task.Position, $"{task} has no script");
+    }
+
+    private static void CheckMultiInstance(MultiInstanceLoopCharacteristics mi, DiagnosticBag bag)
+    {
+        if (mi.LoopCardinality is { IsEmpty: false } || mi.LoopDataInputRef is not null || !string.IsNullOrWhiteSpace(mi.CamundaCollection)) return;
+        bag.Error(mi.Position, $"multi-instance {CheckContext.Describe(mi)} has neither loopCardinality nor a collection (loopDataInputRef or camunda:collection): the number of instances is unknown");
+    }
+}
