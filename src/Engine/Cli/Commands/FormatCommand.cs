@@ -1,3 +1,4 @@
+using EGov.Workflows.Bpmn.Diagnostics;
 using EGov.Workflows.Bpmn.Reading;
 using EGov.Workflows.Bpmn.Writing;
 
@@ -25,7 +26,8 @@ public sealed class FormatCommand : ICliCommand
         }
         if (input is null) throw new UsageException("no file given");
         var result = new BpmnReader().ReadFile(input);
-        foreach (var d in result.Diagnostics) stderr.WriteLine(d);
+        // Diagnostics go to stderr here: stdout may carry the formatted model.
+        DiagnosticPrinter.Print(result.Diagnostics, result.SuppressedDiagnostics, input, stderr, stderr);
         if (result.HasErrors || result.Definitions is null) return 1;
         if (output is null) stdout.Write(BpmnWriter.WriteString(result.Definitions));
         else BpmnWriter.WriteFile(result.Definitions, output);

@@ -1,6 +1,4 @@
-using EGov.Workflows.Bpmn.Diagnostics;
-
-namespace EGov.Workflows.Cli.Commands;
+namespace EGov.Workflows.Bpmn.Diagnostics;
 
 /// <summary>Prints one file's diagnostics, errors to stderr and warnings to stdout, never more than a screen.</summary>
 public static class DiagnosticPrinter
