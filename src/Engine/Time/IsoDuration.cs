@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using NodaTime;
+using NodaTime.TimeZones;
+
+namespace EGov.Workflows.Time;
+
+/// <summary>
+/// ISO 8601 durations (<c>P3D</c>, <c>PT1H30M</c>, <c>P1M</c>, <c>P2W</c>, <c>P1Y2M3DT4H5M6.5S</c>) and the
+/// one way this engine adds them: calendar parts (years, months, weeks, days) as calendar units on the local
+/// date in the zone, so <c>P1D</c> keeps the wall-clock time across a DST change; time parts (hours, minutes,
+/// seconds) as elapsed time, so <c>PT24H</c> does not.
+/// </summary>
+public static partial class IsoDuration
+{
+    [GeneratedRegex(@"^P(?:(?<Y>\d+)Y)?(?:(?<M>\d+)M)?(?:(?<W>\d+)W)?(?:(?<D>\d+)D)?(?:T(?:(?<h>\d+)H)?(?:(?<m>\d+)M)?(?:(?<s>\d+)(?:[.,](?<f>\d{1,9}))?S)?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex DurationPattern();
+
+    private const string Expected = "an ISO 8601 duration such as P3D, PT1H30M, P1M, P2W or P1Y2M3DT4H5M6.5S";
+
+    /// <summary>Parses an ISO 8601 duration. Negative or empty durations are rejected with a <see cref="TimerFormatException"/>.</summary>
+    public static Period Parse(string text)
+    {
+        if (!TryParse(text, out var period, out var error))
+            throw new TimerFormatException(error);
+        return period;
+    }
+
+    /// <summary>Like <see cref="Parse"/>, without throwing.</summary>
+    public static bool TryParse(string? text, out Period period, out string error)
+    {
+        period = Period.Zero;
+        var trimmed = text?.Trim() ?? "";
+        if (trimmed.Length == 0)
+        {
+            error = $"expected {Expected}, but the text is empty";
+            return false;
+        }
+        if (trimmed[0] == '-' || trimmed.Contains("P-", StringComparison.OrdinalIgnoreCase) || trimmed.Contains("T-", StringComparison.OrdinalIgnoreCase))
+        {
+            error = $"'{text}' is a negative duration; timers need a positive one ({Expected})";
+            return false;
+        }
+        var match = DurationPattern().Match(trimmed.ToUpperInvariant());
+        if (!match.Success || trimmed.Length == 1 || trimmed.EndsWith('T') || trimmed.EndsWith('t'))
+        {
+            error = $"'{text}' is not {Expected}";
+            return false;
+        }
+        try
+        {
+            var builder = new PeriodBuilder
+            {
+                Years = Number(match, "Y"),
+                Months = Number(match, "M"),
+                Weeks = Number(match, "W"),
+                Days = Number(match, "D"),
+                Hours = Number(match, "h"),
+                Minutes = Number(match, "m"),
+                Seconds = Number(match, "s"),
+            };
+            if (match.Groups["f"].Success)
+                builder.Nanoseconds = long.Parse(match.Groups["f"].Value.PadRight(9, '0'), CultureInfo.InvariantCulture);
+            period = builder.Build();
+        }
+        catch (OverflowException)
+        {
+            error = $"'{text}' has a number too large for a duration";
+            return false;
+        }
+        error = "";
+        return true;
+    }
+
+    private static int Number(Match match, string group) =>
+        match.Groups[group].Success ? int.Parse(match.Groups[group].Value, NumberStyles.None, CultureInfo.InvariantCulture) : 0;
+
+    /// <summary>
+    /// Adds <paramref name="period"/> to <paramref name="instant"/>: first the calendar parts to the local
+    /// date-time in <paramref name="zone"/> (a local time that does not exist is moved forward by the gap, an
+    /// ambiguous one takes the earlier offset), then the time parts as elapsed time.
+    /// </summary>
+    public static Instant AddTo(Instant instant, Period period, DateTimeZone zone)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        ArgumentNullException.ThrowIfNull(zone);
+        var datePart = new PeriodBuilder { Years = period.Years, Months = period.Months, Weeks = period.Weeks, Days = period.Days }.Build();
+        var timePart = new PeriodBuilder
+        {
+            Hours = period.Hours, Minutes = period.Minutes, Seconds = period.Seconds, Milliseconds = period.Milliseconds,
+            Ticks = period.Ticks, Nanoseconds = period.Nanoseconds,
+        }.Build();
+        var result = instant;
+        if (!datePart.Equals(Period.Zero))
+        {
+            var local = instant.InZone(zone).LocalDateTime + datePart;
+            result = local.InZone(zone, Resolvers.LenientResolver).ToInstant();
+        }
+        return result + timePart.ToDuration();
+    }
+
+    /// <summary><paramref name="period"/> with every part multiplied by <paramref name="factor"/>.</summary>
+    internal static Period Multiply(Period period, int factor) => new PeriodBuilder
+    {
+        Years = checked(period.Years * factor),
+        Months = checked(period.Months * factor),
+        Weeks = checked(period.Weeks * factor),
+        Days = checked(period.Days * factor),
+        Hours = checked(period.Hours * (long)factor),
+        Minutes = checked(period.Minutes * (long)factor),
+        Seconds = checked(period.Seconds * (long)factor),
+        Milliseconds = checked(period.Milliseconds * (long)factor),
+        Ticks = checked(period.Ticks * factor),
+        Nanoseconds = checked(period.Nanoseconds * factor),
+    }.Build();
+
+    /// <summary>An upper bound for how long <paramref name="period"/> can be in any zone (for searching occurrences).</summary>
+    internal static Duration UpperBound(Period period) =>
+        Duration.FromDays(period.Years * 366L + period.Months * 31L + period.Weeks * 7L + period.Days)
+        + Duration.FromHours(period.Years + period.Months + period.Weeks + period.Days > 0 ? 2 : 0)
+        + new PeriodBuilder { Hours = period.Hours, Minutes = period.Minutes, Seconds = period.Seconds, Milliseconds = period.Milliseconds, Ticks = period.Ticks, Nanoseconds = period.Nanoseconds }.Build().ToDuration();
+
+    /// <summary>True when the period has any positive part (the parser admits no negative ones).</summary>
+    internal static bool IsPositive(Period period) => !period.Normalize().Equals(Period.Zero);
+}
