@@ -146,9 +146,10 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
         return "not well-formed XML: " + m;
     }
 
-    private sealed class Frame(XName name, SourcePosition position, List<XmlAttribute> attributes)
+    private sealed class Frame(XName name, string prefix, SourcePosition position, List<XmlAttribute> attributes)
     {
         public XName Name { get; } = name;
+        public string Prefix { get; } = prefix;
         public SourcePosition Position { get; } = position;
         public List<XmlAttribute> Attributes { get; } = attributes;
         public List<XmlNode> Children { get; } = [];
@@ -177,7 +178,7 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
                         bag.Error(at, $"elements nested deeper than {_options.MaxDepth} levels");
                         return null;
                     }
-                    var frame = new Frame(XName.Get(reader.LocalName, reader.NamespaceURI), at, ReadAttributes(reader));
+                    var frame = new Frame(XName.Get(reader.LocalName, reader.NamespaceURI), reader.Prefix, at, ReadAttributes(reader));
                     if (stack.Count > 0) stack.Peek().HasElementChild = true;
                     if (reader.IsEmptyElement)
                     {
@@ -236,7 +237,7 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
             if (reader.Prefix == "xmlns") name = XNamespace.Xmlns + reader.LocalName;
             else if (reader.Prefix.Length == 0 && reader.LocalName == "xmlns") name = XName.Get("xmlns");
             else name = XName.Get(reader.LocalName, reader.NamespaceURI);
-            list.Add(new XmlAttribute(name, reader.Value));
+            list.Add(new XmlAttribute(name, reader.Value) { Prefix = reader.Prefix });
         }
         while (reader.MoveToNextAttribute());
         reader.MoveToElement();
@@ -249,6 +250,6 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
         IReadOnlyList<XmlNode> children = frame.Children;
         if (frame.HasElementChild && frame.Children.Any(c => c is XmlText { IsWhitespace: true, IsCData: false }))
             children = frame.Children.Where(c => c is not XmlText { IsWhitespace: true, IsCData: false }).ToList();
-        return ElementFactory.Create(new ElementInit(frame.Name, frame.Attributes, children, frame.Position));
+        return ElementFactory.Create(new ElementInit(frame.Name, frame.Attributes, children, frame.Position, frame.Prefix));
     }
 }

@@ -4,7 +4,8 @@ using EGov.Workflows.Model.Xml;
 namespace EGov.Workflows.Model;
 
 /// <summary>What a reader hands to an element's constructor: the element exactly as it stood in the file.</summary>
-public sealed record ElementInit(XName Name, IReadOnlyList<XmlAttribute> Attributes, IReadOnlyList<XmlNode> Children, SourcePosition Position);
+/// <param name="Prefix">The namespace prefix the file used for this element (null when built in code); a writer reuses it, since a file may bind one namespace to several prefixes.</param>
+public sealed record ElementInit(XName Name, IReadOnlyList<XmlAttribute> Attributes, IReadOnlyList<XmlNode> Children, SourcePosition Position, string? Prefix = null);
 
 /// <summary>
 /// Any element of a BPMN file — semantic, diagram or foreign. It keeps its name, every attribute and every
@@ -21,6 +22,7 @@ public class BpmnElement : XmlNode
         Attributes = init.Attributes;
         Children = init.Children;
         Position = init.Position;
+        Prefix = init.Prefix;
         if (init.Attributes.Count > 4)
         {
             _attributeIndex = new Dictionary<XName, string>(init.Attributes.Count);
@@ -31,6 +33,9 @@ public class BpmnElement : XmlNode
     }
 
     public XName Name { get; }
+
+    /// <summary>The prefix the source file wrote for this element ("" for the default namespace), null when unknown.</summary>
+    public string? Prefix { get; }
     public IReadOnlyList<XmlAttribute> Attributes { get; }
     public IReadOnlyList<XmlNode> Children { get; }
     public BpmnElement? Parent { get; private set; }

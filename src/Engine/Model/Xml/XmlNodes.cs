@@ -33,5 +33,8 @@ public sealed class XmlComment(string value) : XmlNode
 /// <summary>An attribute as read, namespace declarations included (they carry the file's prefixes).</summary>
 public sealed record XmlAttribute(XName Name, string Value)
 {
+    /// <summary>The prefix the source file wrote for this attribute, null when unknown or built in code.</summary>
+    public string? Prefix { get; init; }
+
     public bool IsNamespaceDeclaration => Name.Namespace == XNamespace.Xmlns || (Name.Namespace == XNamespace.None && Name.LocalName == "xmlns");
 }
