@@ -31,7 +31,7 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
             if (!info.Exists) { bag.Error(SourcePosition.None, "file not found"); return Result(bag, null); }
             if (info.Length > _options.MaxBytes)
             {
-                bag.Error(SourcePosition.None, $"file is {info.Length:N0} bytes, more than the limit of {_options.MaxBytes:N0}");
+                bag.Error(new SourcePosition(1, 1), $"file is {info.Length:N0} bytes, more than the limit of {_options.MaxBytes:N0}");
                 return Result(bag, null);
             }
             return ReadBytes(File.ReadAllBytes(path), path);
@@ -50,7 +50,7 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
         var bag = new DiagnosticBag(name);
         if (bytes.Length > _options.MaxBytes)
         {
-            bag.Error(SourcePosition.None, $"input is {bytes.Length:N0} bytes, more than the limit of {_options.MaxBytes:N0}");
+            bag.Error(new SourcePosition(1, 1), $"input is {bytes.Length:N0} bytes, more than the limit of {_options.MaxBytes:N0}");
             return Result(bag, null);
         }
         if (bytes.Length == 0 || bytes.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
@@ -85,7 +85,8 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
         }
         catch (XmlException e)
         {
-            bag.Error(new SourcePosition(Math.Max(e.LineNumber, 1), Math.Max(e.LinePosition, 1)), Describe(e));
+            var at = e.LineNumber > 0 ? new SourcePosition(e.LineNumber, Math.Max(e.LinePosition, 1)) : PositionOfDoctype(bytes);
+            bag.Error(at, Describe(e));
             return null;
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or DecoderFallbackException or InvalidOperationException)
@@ -120,6 +121,17 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
         return XmlReader.Create(new MemoryStream(bytes, writable: false), settings);
     }
 
+    /// <summary>XmlReader reports a prohibited DTD without a position; the DOCTYPE is near the top, so find it ourselves.</summary>
+    private static SourcePosition PositionOfDoctype(byte[] bytes)
+    {
+        var head = Encoding.Latin1.GetString(bytes, 0, Math.Min(bytes.Length, 64 * 1024));
+        var index = head.IndexOf("<!DOCTYPE", StringComparison.Ordinal);
+        if (index < 0) return new SourcePosition(1, 1);
+        var line = 1 + head.AsSpan(0, index).Count('\n');
+        var lineStart = head.LastIndexOf('\n', Math.Max(index - 1, 0));
+        return new SourcePosition(line, index - lineStart);
+    }
+
     private static bool HasDeclaredEncoding(byte[] bytes)
     {
         if (bytes.Length >= 2 && ((bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE))) return true;
@@ -142,7 +154,7 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
         var cut = m.LastIndexOf(" Line ", StringComparison.Ordinal);
         if (cut > 0) m = m[..cut];
         if (m.Contains("DTD", StringComparison.OrdinalIgnoreCase))
-            return "DOCTYPE declarations are not allowed in BPMN files (no DTDs, no external entities): " + m;
+            return "DOCTYPE declarations are not allowed in BPMN files (no DTDs: no external entities, no entity expansion)";
         return "not well-formed XML: " + m;
     }
 
