@@ -9,6 +9,7 @@ public static class CommandLine
     [
         new ValidateCommand(),
         new FormatCommand(),
+        new TestCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+using EGov.Workflows.Model;
+using NodaTime;
+
+namespace EGov.Workflows.Scenarios.Engine;
+
+/// <summary>What the scenario runner needs from an engine, and nothing more. One instance per scenario (fresh state);
+/// every command runs at the clock's current time and returns when the engine is quiet.</summary>
+public interface IScenarioEngine : IDisposable
+{
+    /// <summary>Deploys the models together; throws <see cref="ScenarioEngineException"/> with a positioned message when refused.</summary>
+    void Deploy(IReadOnlyList<ModelFile> models);
+
+    /// <summary>Starts the process with this id; returns the instance id.</summary>
+    string StartProcess(string processId, JsonObject variables, string? businessKey);
+
+    /// <summary>Starts an instance through a message start event; returns the instance id.</summary>
+    string StartProcessByMessage(string messageName, JsonObject variables, string? businessKey);
+
+    /// <summary>The open user tasks, receive tasks without a message and external tasks of this root instance and every instance it called.</summary>
+    IReadOnlyList<OpenTask> OpenTasks(string rootInstanceId);
+
+    /// <summary>Completes an open task after setting the variables.</summary>
+    void CompleteTask(OpenTask task, JsonObject variables);
+
+    /// <summary>Correlates a message; returns how many waiting receivers (and message starts) took it.</summary>
+    int CorrelateMessage(string messageName, string? correlationKey, JsonObject variables);
+
+    /// <summary>Broadcasts a signal to every subscription.</summary>
+    void BroadcastSignal(string signalName, JsonObject variables);
+
+    /// <summary>When the next timer or job falls due, or null when none waits.</summary>
+    Instant? NextDueTime();
+
+    /// <summary>Runs every timer and job due at the clock's current time; returns how many ran.</summary>
+    int RunDueJobs();
+
+    /// <summary>Every open external task of the engine (service, send and business-rule tasks waiting for a worker).</summary>
+    IReadOnlyList<ExternalTaskView> ExternalTasks();
+
+    void CompleteExternalTask(string taskId, JsonObject variables);
+
+    /// <summary>Reports a technical failure; retries and back-off are the engine's.</summary>
+    void FailExternalTask(string taskId, string message);
+
+    void ThrowBpmnError(string taskId, string errorCode, JsonObject variables);
+
+    /// <summary>The root instance with every instance it called, as the expectations see it.</summary>
+    InstanceView Inspect(string rootInstanceId);
+}
+
+/// <summary>Creates engines for scenarios: the one place where the engine (and later its store) is chosen.</summary>
+public interface IScenarioEngineFactory
+{
+    IScenarioEngine Create(ScenarioEngineOptions options);
+}
+
+/// <summary>How the engine for one scenario is set up: its virtual clock and zone.</summary>
+public sealed record ScenarioEngineOptions(IClock Clock, DateTimeZone Zone);
+
+/// <summary>A model read from its file, ready to deploy.</summary>
+public sealed record ModelFile(string File, Definitions Definitions);
+
+public enum OpenTaskKind { User, Receive, External }
+
+/// <summary>Something <c>complete: ID</c> can complete. <see cref="Order"/> sorts by creation (oldest first).</summary>
+public sealed record OpenTask(string Id, string ElementId, string InstanceId, OpenTaskKind Kind, long Order);
+
+/// <summary>An open external task. <see cref="Unbound"/>: a service task with no implementation the engine knows.</summary>
+public sealed record ExternalTaskView(string Id, string ElementId, string? Topic, bool Unbound, Instant? AvailableAt, int? Retries, long Order);
+
+/// <summary>An open incident: where, and the message.</summary>
+public sealed record IncidentView(string ElementId, string Message);
+
+public enum EngineInstanceState { Running, Completed, Terminated }
+
+/// <summary>What expectations look at, over the root instance and every instance it called.</summary>
+/// <param name="Completed">One entry per completed element instance (so counts can be taken).</param>
+/// <param name="Variables">The root instance's variables.</param>
+public sealed record InstanceView(
+    EngineInstanceState State,
+    IReadOnlyList<string> Waiting,
+    IReadOnlyList<string> Completed,
+    JsonObject Variables,
+    IReadOnlyList<IncidentView> Incidents);
+
+/// <summary>The engine refused a command or a deployment; the message is shown to the scenario's author as it is.</summary>
+public sealed class ScenarioEngineException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,15 @@
+namespace EGov.Workflows.Scenarios.Engine;
+
+/// <summary>The one place where <c>./egov test</c> chooses its engine: the real runtime, in memory, on the scenario's virtual clock.
+/// A durable store (<c>--store sqlite|postgres</c>) plugs in here.</summary>
+public static class ScenarioEngines
+{
+    /// <summary>The store names <see cref="Create"/> knows.</summary>
+    public static IReadOnlyList<string> Stores { get; } = ["memory"];
+
+    public static IScenarioEngineFactory Create(string store = "memory") => store switch
+    {
+        "memory" => throw new ScenarioEngineException("the runtime is not available yet"),
+        _ => throw new ArgumentException($"unknown store '{store}'; known: {string.Join(", ", Stores)}", nameof(store)),
+    };
+}
