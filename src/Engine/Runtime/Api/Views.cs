@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using EGov.Workflows.Runtime.State;
+using NodaTime;
+
+namespace EGov.Workflows.Runtime;
+
+/// <summary>A deployed process definition.</summary>
+public sealed record DeployedProcess(string ProcessId, string? Name, int Version, string File, IReadOnlyDictionary<string, string> Properties);
+
+/// <summary>The state of a root instance as the scenario runner and the API report it.</summary>
+public enum InstanceState { Running, Completed, Terminated, Incident }
+
+/// <summary>An open user task.</summary>
+public sealed record UserTaskInfo(
+    string Id, string ElementId, string InstanceId, string RootInstanceId, string ProcessId, string? Name, string? Assignee,
+    IReadOnlyList<string> CandidateUsers, IReadOnlyList<string> CandidateGroups, Instant? Due, Instant? FollowUp,
+    int Priority, string? FormKey, Instant CreatedAt, string? BusinessKey);
+
+/// <summary>An open external task: fetchable by a worker when <see cref="IsAvailable"/> (and not suspended by an incident).</summary>
+public sealed record ExternalTaskInfo(
+    string Id, string ElementId, string InstanceId, string RootInstanceId, string ProcessId, string? Topic, bool Unbound,
+    Instant AvailableAt, int? Retries, string? ErrorMessage, bool Suspended, int Priority, Instant CreatedAt, string? BusinessKey)
+{
+    /// <summary>True when a worker may fetch it at <paramref name="now"/>.</summary>
+    public bool IsAvailableAt(Instant now) => !Suspended && AvailableAt <= now;
+}
+
+/// <summary>An open incident.</summary>
+public sealed record IncidentInfo(string Id, string InstanceId, string RootInstanceId, string ElementId, string Kind, string Message, Instant CreatedAt);
+
+/// <summary>A root instance with the instances it called: state, waiting elements, history, variables, incidents.</summary>
+public sealed record ProcessInstanceView(
+    string Id, string ProcessId, int Version, string? BusinessKey, InstanceState State,
+    IReadOnlyList<string> Waiting, IReadOnlyList<ElementInstanceRecord> History, JsonObject Variables,
+    IReadOnlyList<IncidentInfo> Incidents, IReadOnlyList<string> InstanceIds)
+{
+    /// <summary>Element instances that completed (not cancelled), per element id.</summary>
+    public int CompletedCount(string elementId) => History.Count(h => h.Completed && h.ElementId == elementId);
+}
+
+/// <summary>A deployment was refused: every message is positioned as <c>file:line:column: message</c>.</summary>
+public sealed class DeploymentException : Exception
+{
+    public DeploymentException(IReadOnlyList<string> messages) : base(string.Join(Environment.NewLine, messages)) => Messages = messages;
+    public DeploymentException() : this([]) { }
+    public DeploymentException(string message) : this([message]) { }
+    public DeploymentException(string message, Exception inner) : base(message, inner) => Messages = [message];
+    public IReadOnlyList<string> Messages { get; }
+}
+
+/// <summary>A command was refused (unknown task, instance not running, …).</summary>
+public sealed class WorkflowCommandException : Exception
+{
+    public WorkflowCommandException() { }
+    public WorkflowCommandException(string message) : base(message) { }
+    public WorkflowCommandException(string message, Exception inner) : base(message, inner) { }
+}

@@ -1,0 +1,425 @@
+using System.Text.Json.Nodes;
+using EGov.Workflows.Expressions;
+using EGov.Workflows.Model;
+using EGov.Workflows.Runtime.Behaviours;
+using EGov.Workflows.Runtime.Execution;
+using EGov.Workflows.Runtime.Graph;
+using EGov.Workflows.Runtime.State;
+using EGov.Workflows.Runtime.Store;
+using EGov.Workflows.Time;
+using NodaTime;
+
+namespace EGov.Workflows.Runtime;
+
+/// <summary>
+/// The engine's public face. Every method is one command: one unit of work against the store that runs until every
+/// token waits. Thread-safe as far as the store is (a conflicting commit throws <see cref="ConcurrencyConflictException"/>).
+/// </summary>
+public sealed class WorkflowEngine
+{
+    private readonly EngineCore _core;
+    private readonly Lock _deployLock = new();
+
+    public WorkflowEngine(WorkflowEngineOptions? options = null)
+    {
+        options ??= new WorkflowEngineOptions();
+        Options = options;
+        _core = new EngineCore
+        {
+            Clock = options.Clock, Zone = options.Zone, Store = options.Store ?? new InMemoryRuntimeStore(),
+            Evaluator = new ExpressionEvaluator(options.Limits), Activities = options.Activities, TenantId = options.TenantId,
+            DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
+            ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError,
+        };
+    }
+
+    public WorkflowEngineOptions Options { get; }
+    public IRuntimeStore Store => _core.Store;
+    public IClock Clock => _core.Clock;
+    public Instant Now => _core.Clock.GetCurrentInstant();
+
+    // ---------- deployment ----------
+
+    /// <summary>
+    /// Deploys every executable process of the files (all or nothing). A process whose model cannot run is refused
+    /// with positioned messages (<c>file:line:column: message</c>) in a <see cref="DeploymentException"/>.
+    /// </summary>
+    public IReadOnlyList<DeployedProcess> Deploy(IEnumerable<(string File, Definitions Definitions)> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        lock (_deployLock)
+        {
+            var problems = new List<string>();
+            var graphs = new List<ProcessGraph>();
+            var versions = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (file, defs) in files)
+            {
+                var processes = defs.Processes.Where(p => p.IsExecutable || !p.IsExecutableDeclared).ToList();
+                foreach (var p in processes)
+                {
+                    var id = p.Id ?? "";
+                    var version = versions.TryGetValue(id, out var v) ? v + 1 : _core.NextVersion(id);
+                    versions[id] = version;
+                    var graph = new GraphBuilder(file, defs, problems).Build(p, version);
+                    graphs.Add(graph);
+                }
+            }
+            if (problems.Count > 0) throw new DeploymentException(problems);
+            foreach (var g in graphs) _core.Add(g);
+            ScheduleStartTimers(graphs);
+            return graphs.Select(g => new DeployedProcess(g.ProcessId, g.Process.ElementName, g.Version, g.File, g.Properties)).ToList();
+        }
+    }
+
+    /// <summary>Deploys one file read by the BPMN reader (convenience for tests and tools).</summary>
+    public IReadOnlyList<DeployedProcess> Deploy(string file, Definitions definitions) => Deploy([(file, definitions)]);
+
+    private void ScheduleStartTimers(List<ProcessGraph> graphs)
+    {
+        var runner = new Runner(_core);
+        var existing = _core.Store.StartTimers(_core.TenantId);
+        foreach (var g in graphs)
+        {
+            foreach (var old in existing.Where(t => t.ProcessId == g.ProcessId)) runner.Changes.RemovedStartTimerIds.Add(old.Id);
+            foreach (var n in g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Timer))
+            {
+                var (kind, text) = runner.TimerText(n, new VariableScope(new Inst(new ProcessInstanceState(), g), null, "-"));
+                var schedule = TimerSchedule.Parse(kind, text, _core.Zone);
+                if (schedule.FirstDue(Now) is { } due)
+                    runner.Changes.StartTimers.Add(new StartTimerState
+                    {
+                        Id = $"{g.ProcessId}:{g.Version}:{n.Id}", TenantId = _core.TenantId, ProcessId = g.ProcessId, ElementId = n.Id,
+                        DueAt = due, TimerKind = kind.ToString(), TimerText = text,
+                    });
+            }
+        }
+        if (!runner.Changes.IsEmpty) _core.Store.Commit(runner.Changes);
+    }
+
+    public IReadOnlyList<DeployedProcess> Deployed() =>
+        _core.LatestGraphs().Select(g => new DeployedProcess(g.ProcessId, g.Process.ElementName, g.Version, g.File, g.Properties)).ToList();
+
+    // ---------- commands ----------
+
+    private T Run<T>(Func<Runner, T> command)
+    {
+        var runner = new Runner(_core);
+        var result = command(runner);
+        runner.RunAndCommit();
+        return result;
+    }
+
+    private void Run(Action<Runner> command) => Run(r => { command(r); return 0; });
+
+    /// <summary>Starts the latest version of a process at its none start event. Returns the instance id.</summary>
+    public string StartProcess(string processId, JsonObject? variables = null, string? businessKey = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(processId);
+        var g = _core.Latest(processId) ?? throw new WorkflowCommandException($"process '{processId}' is not deployed");
+        if (g.Root.StartEvents.Count == 0) throw new WorkflowCommandException($"process '{processId}' has no none start event");
+        return Run(r => r.StartInstance(g, variables, businessKey).Id);
+    }
+
+    /// <summary>Starts the process whose message start event has this message name. Returns the instance id.</summary>
+    public string StartProcessByMessage(string messageName, JsonObject? variables = null, string? businessKey = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageName);
+        foreach (var g in _core.LatestGraphs())
+            if (g.Root.Nodes.Find(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == messageName) is { } start)
+                return Run(r => r.StartInstance(g, variables, businessKey, start).Id);
+        throw new WorkflowCommandException($"no deployed process starts with message '{messageName}'");
+    }
+
+    /// <summary>Open user tasks, oldest first (of one root instance tree, or all).</summary>
+    public IReadOnlyList<UserTaskInfo> OpenUserTasks(string? rootInstanceId = null) =>
+        _core.Store.OpenUserTasks(_core.TenantId, rootInstanceId).Select(r => new UserTaskInfo(
+            r.Task.Id, r.Task.ElementId, r.InstanceId, r.RootInstanceId, r.ProcessId, r.Task.Name, r.Task.Assignee,
+            r.Task.CandidateUsers, r.Task.CandidateGroups, r.Task.DueDate, r.Task.FollowUpDate, r.Task.Priority, r.Task.FormKey,
+            r.Task.CreatedAt, r.BusinessKey)).ToList();
+
+    /// <summary>Completes a user task, setting the variables first (Camunda's setVariable: where they exist, else on the process).</summary>
+    public void CompleteUserTask(string taskId, JsonObject? variables = null) => Run(r =>
+    {
+        var i = InstanceOf(r, taskId);
+        var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw new WorkflowCommandException($"no open user task '{taskId}'");
+        TriggerToken(r, i, task.TokenId, variables);
+    });
+
+    /// <summary>Claims a user task for a user (sets the assignee).</summary>
+    public void ClaimUserTask(string taskId, string? userId) => Run(r =>
+    {
+        var i = InstanceOf(r, taskId);
+        var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw new WorkflowCommandException($"no open user task '{taskId}'");
+        task.Assignee = userId;
+    });
+
+    private static void TriggerToken(Runner r, Inst i, string tokenId, JsonObject? variables)
+    {
+        var t = i.Token(tokenId) ?? throw new WorkflowCommandException($"token '{tokenId}' is gone");
+        r.RemoveWaits(i, t);
+        t.Status = TokenStatus.Active;
+        var n = i.Node(t);
+        if (!r.Guard(i, t, n, () => n.Behaviour.Trigger(new ActivityExecution(r, i, t, n), variables))) { }
+    }
+
+    private static Inst InstanceOf(Runner r, string id)
+    {
+        var dot = id.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0) throw new WorkflowCommandException($"'{id}' is not a task id");
+        var i = r.Load(id[..dot]) ?? throw new WorkflowCommandException($"no process instance for '{id}'");
+        if (i.S.IsEnded) throw new WorkflowCommandException($"process instance '{i.Id}' has ended");
+        return i;
+    }
+
+    /// <summary>
+    /// Triggers the oldest token waiting at the element (a receive task without a message, or any waiting catch event)
+    /// in the root instance or the instances it called. Returns false when none waits there.
+    /// </summary>
+    public bool TriggerWaiting(string rootInstanceId, string elementId, JsonObject? variables = null) => Run(r =>
+    {
+        foreach (var id in _core.Store.InstanceTree(_core.TenantId, rootInstanceId))
+        {
+            var i = r.Load(id);
+            if (i is null || i.S.IsEnded) continue;
+            var t = i.S.Tokens.Where(x => x.ElementId == elementId && x.Status == TokenStatus.Waiting && x.ChildScopeId is null && x.CalledInstanceId is null)
+                .OrderBy(x => x.StartedAt).FirstOrDefault();
+            if (t is null) continue;
+            TriggerToken(r, i, t.Id, variables);
+            return true;
+        }
+        return false;
+    });
+
+    /// <summary>Resumes a custom activity that returned Wait, with a payload for its ResumeAsync.</summary>
+    public bool ResumeActivity(string rootInstanceId, string elementId, JsonObject? payload = null) => Run(r =>
+    {
+        foreach (var id in _core.Store.InstanceTree(_core.TenantId, rootInstanceId))
+        {
+            var i = r.Load(id);
+            var t = i?.S.Tokens.Find(x => x.ElementId == elementId && x.WaitingActivity is not null);
+            if (i is null || t is null) continue;
+            TriggerToken(r, i, t.Id, payload);
+            return true;
+        }
+        return false;
+    });
+
+    /// <summary>
+    /// Correlates a message to every receiver that waits for it (catch events, receive tasks, boundary events, event
+    /// subprocess starts) — filtered by <paramref name="correlationKey"/> against the instance's business key (or a
+    /// process variable named <c>correlationKey</c>) when given; if none waits, starts processes with a matching
+    /// message start event (business key = correlation key). Returns the number of receivers.
+    /// </summary>
+    public int CorrelateMessage(string messageName, string? correlationKey = null, JsonObject? variables = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageName);
+        return Run(r => r.Correlate(messageName, correlationKey, variables));
+    }
+
+    /// <summary>Broadcasts a signal to every subscription and signal start event. Returns the number of receivers.</summary>
+    public int BroadcastSignal(string signalName, JsonObject? variables = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(signalName);
+        return Run(r => r.Broadcast(signalName, variables));
+    }
+
+    /// <summary>The earliest due timer or job, or external task becoming fetchable again after a failure.</summary>
+    public Instant? NextDueTime() => _core.Store.NextDue(_core.TenantId, Now);
+
+    /// <summary>Runs every job due at the clock's current time, one command each, earliest first, until none is due. Returns how many ran.</summary>
+    public int RunDueJobs(int max = 100_000)
+    {
+        var count = 0;
+        while (count < max)
+        {
+            var due = _core.Store.FindDueWork(_core.TenantId, Now, 1);
+            if (due.Count == 0) break;
+            ExecuteDue(due[0]);
+            count++;
+        }
+        return count;
+    }
+
+    private void ExecuteDue(DueWork work)
+    {
+        if (work.Kind == DueWorkKind.StartTimer)
+        {
+            Run(r =>
+            {
+                var timer = _core.Store.StartTimers(_core.TenantId).FirstOrDefault(t => t.Id == work.Id);
+                if (timer is null) return;
+                var g = _core.Latest(timer.ProcessId);
+                if (g is null || !g.Nodes.TryGetValue(timer.ElementId, out var start)) { r.Changes.RemovedStartTimerIds.Add(timer.Id); return; }
+                r.StartInstance(g, null, null, start);
+                timer.FiredCount++;
+                var next = timer.TimerKind == nameof(TimerKind.Cycle)
+                    ? TimerSchedule.Parse(TimerKind.Cycle, timer.TimerText, _core.Zone).NextDue(timer.DueAt, timer.FiredCount) : null;
+                if (next is { } n) { timer.DueAt = n; r.Changes.StartTimers.Add(timer); }
+                else r.Changes.RemovedStartTimerIds.Add(timer.Id);
+            });
+            return;
+        }
+        try
+        {
+            Run(r =>
+            {
+                var i = r.Load(work.InstanceId!);
+                var job = i?.S.Jobs.Find(j => j.Id == work.Id);
+                if (i is null || job is null) return;
+                r.RunJob(i, job);
+            });
+        }
+        catch (Exception e) when (e is ScriptException or TimerFormatException or IncidentException)
+        {
+            Run(r =>
+            {
+                var i = r.Load(work.InstanceId!);
+                var job = i?.S.Jobs.Find(j => j.Id == work.Id);
+                if (i is null || job is null) return;
+                job.Suspended = true;
+                job.LastError = e.Message;
+                i.S.Incidents.Add(new IncidentState { Id = i.NextId("i"), Kind = IncidentKind.FailedJob, ElementId = job.ElementId, TokenId = job.TokenId, JobId = job.Id, Message = e.Message, CreatedAt = r.Now });
+            });
+        }
+    }
+
+    /// <summary>Open external tasks, oldest first (of one root instance tree, or all); see <see cref="ExternalTaskInfo.IsAvailableAt"/>.</summary>
+    public IReadOnlyList<ExternalTaskInfo> OpenExternalTasks(string? rootInstanceId = null) =>
+        _core.Store.OpenExternalTasks(_core.TenantId, rootInstanceId).Select(r => new ExternalTaskInfo(
+            r.Task.Id, r.Task.ElementId, r.InstanceId, r.RootInstanceId, r.ProcessId, r.Task.Topic, r.Task.Unbound,
+            r.Task.AvailableAt, r.Task.Retries, r.Task.ErrorMessage, r.Task.Suspended, r.Task.Priority, r.Task.CreatedAt, r.BusinessKey)).ToList();
+
+    /// <summary>A worker completed an external task with these variables.</summary>
+    public void CompleteExternalTask(string externalTaskId, JsonObject? variables = null) => Run(r =>
+    {
+        var (i, task) = External(r, externalTaskId);
+        TriggerToken(r, i, task.TokenId, variables);
+    });
+
+    /// <summary>
+    /// A worker failed an external task. <paramref name="retries"/> = tries left as the worker counts them (0 opens an
+    /// incident); null lets the engine count down from camunda:failedJobRetryTimeCycle (default 3 tries).
+    /// <paramref name="retryTimeout"/> = when it may be fetched again (default: the cycle's interval, 5 minutes).
+    /// </summary>
+    public void FailExternalTask(string externalTaskId, string errorMessage, int? retries = null, Duration? retryTimeout = null) => Run(r =>
+    {
+        var (i, task) = External(r, externalTaskId);
+        r.FailExternalTask(i, task, errorMessage, retries, retryTimeout);
+    });
+
+    /// <summary>A worker reports a business error: caught by a matching error boundary or event subprocess.</summary>
+    public void ThrowExternalTaskBpmnError(string externalTaskId, string errorCode, string? errorMessage = null, JsonObject? variables = null) => Run(r =>
+    {
+        var (i, task) = External(r, externalTaskId);
+        var t = i.Token(task.TokenId)!;
+        r.RemoveWaits(i, t);
+        t.Status = TokenStatus.Active;
+        new VariableScope(i, t).SetAll(variables);
+        r.ThrowError(i, t, errorCode, errorMessage, fromEndEvent: false);
+    });
+
+    private static (Inst, ExternalTaskState) External(Runner r, string id)
+    {
+        var i = InstanceOf(r, id);
+        var task = i.S.ExternalTasks.Find(x => x.Id == id) ?? throw new WorkflowCommandException($"no open external task '{id}'");
+        return (i, task);
+    }
+
+    /// <summary>Cancels a running instance from outside (with the instances it called): state "terminated".</summary>
+    public void CancelInstance(string instanceId) => Run(r =>
+    {
+        var i = r.Load(instanceId) ?? throw new WorkflowCommandException($"no process instance '{instanceId}'");
+        if (i.S.IsEnded) throw new WorkflowCommandException($"process instance '{instanceId}' has already ended");
+        r.Terminate(i);
+    });
+
+    /// <summary>Resolves an incident: the element runs again (script, expression, job), or the external task gets one more try.</summary>
+    public void RetryIncident(string incidentId) => Run(r =>
+    {
+        var i = InstanceOf(r, incidentId);
+        var inc = i.S.Incidents.Find(x => x.Id == incidentId) ?? throw new WorkflowCommandException($"no open incident '{incidentId}'");
+        i.S.Incidents.Remove(inc);
+        if (inc.ExternalTaskId is { } xid && i.S.ExternalTasks.Find(x => x.Id == xid) is { } task)
+        {
+            task.Suspended = false;
+            task.Retries = 1;
+            task.AvailableAt = r.Now;
+            task.CreatedAt = r.Now;
+            return;
+        }
+        if (inc.JobId is { } jid && i.S.Jobs.Find(j => j.Id == jid) is { } job)
+        {
+            job.Suspended = false;
+            job.DueAt = r.Now;
+            return;
+        }
+        if (i.Token(inc.TokenId) is { Status: TokenStatus.Incident } t)
+        {
+            t.Status = TokenStatus.Active;
+            r.Schedule(() => r.Execute(i, t));
+        }
+    });
+
+    /// <summary>Sets variables on an instance's process scope (as an API would) and lets conditional events react.</summary>
+    public void SetVariables(string instanceId, JsonObject variables) => Run(r =>
+    {
+        var i = r.Load(instanceId) ?? throw new WorkflowCommandException($"no process instance '{instanceId}'");
+        foreach (var kv in variables) i.RootScope.Variables[kv.Key] = kv.Value?.DeepClone();
+    });
+
+    /// <summary>Starts the processes whose conditional start event holds for these variables. Returns the new instance ids.</summary>
+    public IReadOnlyList<string> EvaluateStartConditions(JsonObject? variables = null) => Run(r =>
+    {
+        var started = new List<string>();
+        foreach (var g in _core.LatestGraphs())
+            foreach (var start in g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Conditional))
+            {
+                var probe = new Inst(new ProcessInstanceState { Scopes = [new ScopeState { Id = "probe", Kind = ScopeKind.Process, Variables = variables?.DeepClone() as JsonObject ?? [] }] }, g);
+                if (_core.Evaluator.EvaluateCondition(start.Condition!, new VariableScope(probe, null, "probe")))
+                    started.Add(r.StartInstance(g, variables, null, start).Id);
+            }
+        return (IReadOnlyList<string>)started;
+    });
+
+    // ---------- queries ----------
+
+    /// <summary>A root instance with every instance it called: state, waiting element ids, history, variables, incidents.</summary>
+    public ProcessInstanceView GetInstance(string rootInstanceId)
+    {
+        var ids = _core.Store.InstanceTree(_core.TenantId, rootInstanceId);
+        if (ids.Count == 0) throw new WorkflowCommandException($"no process instance '{rootInstanceId}'");
+        var states = ids.Select(id => _core.Store.Load(_core.TenantId, id)!).ToList();
+        var root = states.Find(s => s.Id == rootInstanceId) ?? states[0];
+        var waiting = new List<string>();
+        foreach (var s in states)
+        {
+            if (s.IsEnded) continue;
+            var g = _core.Version(s.ProcessId, s.DefinitionVersion)!;
+            foreach (var t in s.Tokens.Where(t => t.Status == TokenStatus.Waiting && t.ChildScopeId is null && t.CalledInstanceId is null))
+            {
+                var n = g.Node(t.ElementId);
+                if (n.Kind == NodeKind.EventBasedGateway)
+                    waiting.AddRange(s.Subscriptions.Where(x => x.TokenId == t.Id).Select(x => x.ElementId)
+                        .Concat(s.Jobs.Where(j => j.TokenId == t.Id).Select(j => j.ElementId)).Distinct());
+                else if (n.Kind is NodeKind.UserTask or NodeKind.ReceiveTask or NodeKind.ServiceTask or NodeKind.SendTask or NodeKind.BusinessRuleTask
+                         or NodeKind.IntermediateCatch
+                         || n.Kind is NodeKind.IntermediateThrow or NodeKind.EndEvent && t.PendingCompensations == 0)
+                    waiting.Add(t.ElementId);
+            }
+        }
+        var incidents = states.Where(s => !s.IsEnded).SelectMany(s => s.Incidents.Select(x =>
+            new IncidentInfo(x.Id, s.Id, s.RootInstanceId, x.ElementId, x.Kind.ToString(), x.Message, x.CreatedAt))).ToList();
+        var state = root.Status switch
+        {
+            InstanceStatus.Completed => InstanceState.Completed,
+            InstanceStatus.Terminated => InstanceState.Terminated,
+            _ => incidents.Count > 0 ? InstanceState.Incident : InstanceState.Running,
+        };
+        var vars = root.Scopes.Find(x => x.Kind == ScopeKind.Process)?.Variables.DeepClone() as JsonObject ?? [];
+        return new ProcessInstanceView(root.Id, root.ProcessId, root.DefinitionVersion, root.BusinessKey, state, waiting,
+            _core.Store.History(_core.TenantId, rootInstanceId), vars, incidents, ids);
+    }
+
+    /// <summary>The history of a root instance tree (ended element instances, in order).</summary>
+    public IReadOnlyList<ElementInstanceRecord> History(string rootInstanceId) => _core.Store.History(_core.TenantId, rootInstanceId);
+}

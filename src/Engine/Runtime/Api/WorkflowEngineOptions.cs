@@ -1,0 +1,58 @@
+using EGov.Workflows.Expressions;
+using EGov.Workflows.Runtime.Store;
+using EGov.Workflows.Sdk;
+using NodaTime;
+
+namespace EGov.Workflows.Runtime;
+
+/// <summary>How an engine is set up. Every member has a sensible default; tests pass a FakeClock.</summary>
+public sealed record WorkflowEngineOptions
+{
+    /// <summary>The clock for every timer, due date and history row (no DateTime.Now in the engine).</summary>
+    public IClock Clock { get; init; } = SystemClock.Instance;
+
+    /// <summary>The zone for dates, durations across daylight-saving changes and calendars.</summary>
+    public DateTimeZone Zone { get; init; } = DateTimeZoneProviders.Tzdb["Europe/Berlin"];
+
+    /// <summary>Where runtime state lives (default: a new in-memory store).</summary>
+    public IRuntimeStore? Store { get; init; }
+
+    /// <summary>Custom activities (bound by egov:activity, camunda:topic or camunda:class).</summary>
+    public ActivityRegistry Activities { get; init; } = new();
+
+    /// <summary>Limits for every expression and script.</summary>
+    public SandboxLimits Limits { get; init; } = SandboxLimits.Default;
+
+    /// <summary>The tenant (municipality) this engine works for.</summary>
+    public string TenantId { get; init; } = State.RuntimeDefaults.Tenant;
+
+    /// <summary>Tries of a failing service or job when the model sets no camunda:failedJobRetryTimeCycle (Camunda: 3).</summary>
+    public int DefaultRetries { get; init; } = 3;
+
+    /// <summary>Back-off between tries when the model sets none (Camunda's default cycle is R3/PT5M).</summary>
+    public Duration DefaultRetryInterval { get; init; } = Duration.FromMinutes(5);
+
+    /// <summary>Camunda's enableExceptionsAfterUnhandledBpmnError: an unhandled BPMN error opens an incident instead of ending the path.</summary>
+    public bool IncidentOnUnhandledBpmnError { get; init; }
+}
+
+/// <summary>Builds an engine with one call per concern: <c>new WorkflowEngineBuilder().UseClock(c).AddActivity&lt;Fee&gt;().Build()</c>.</summary>
+public sealed class WorkflowEngineBuilder
+{
+    private WorkflowEngineOptions _options = new();
+
+    public WorkflowEngineBuilder UseClock(IClock clock) { _options = _options with { Clock = clock }; return this; }
+    public WorkflowEngineBuilder UseZone(DateTimeZone zone) { _options = _options with { Zone = zone }; return this; }
+    public WorkflowEngineBuilder UseStore(IRuntimeStore store) { _options = _options with { Store = store }; return this; }
+    public WorkflowEngineBuilder UseTenant(string tenantId) { _options = _options with { TenantId = tenantId }; return this; }
+    public WorkflowEngineBuilder UseLimits(SandboxLimits limits) { _options = _options with { Limits = limits }; return this; }
+
+    /// <summary>Registers a custom activity (see <see cref="ActivityRegistry.Add{T}"/>).</summary>
+    public WorkflowEngineBuilder AddActivity<T>() where T : WorkflowActivity, new()
+    {
+        _options.Activities.Add<T>();
+        return this;
+    }
+
+    public WorkflowEngine Build() => new(_options);
+}

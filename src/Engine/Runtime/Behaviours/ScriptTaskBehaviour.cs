@@ -1,0 +1,21 @@
+using EGov.Workflows.Runtime.Execution;
+
+namespace EGov.Workflows.Runtime.Behaviours;
+
+/// <summary>
+/// A script task (JavaScript, sandboxed): variables by name, <c>execution.setVariable</c> to write,
+/// camunda:resultVariable for the completion value. A throwing script changes nothing and opens an incident.
+/// </summary>
+internal sealed class ScriptTaskBehaviour : IBehaviour
+{
+    public void Execute(ActivityExecution ctx)
+    {
+        var st = (Model.ScriptTask)ctx.Node.Element;
+        Runner.CheckScriptFormat(st.ScriptFormat);
+        var vars = ctx.Variables.Buffered();
+        var result = ctx.Runner.Evaluator.RunScript(st.Script ?? "", vars);
+        vars.Flush();
+        if (st.CamundaAttribute("resultVariable") is { Length: > 0 } rv) ctx.Variables.SetVariable(rv, result);
+        ctx.Leave();
+    }
+}

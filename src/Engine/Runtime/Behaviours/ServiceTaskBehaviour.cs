@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using EGov.Workflows.Model;
+using EGov.Workflows.Runtime.Execution;
+using EGov.Workflows.Runtime.State;
+using EGov.Workflows.Sdk;
+
+namespace EGov.Workflows.Runtime.Behaviours;
+
+/// <summary>
+/// Service, send and business-rule tasks. Bound, in this order, to: a registered activity named by
+/// <c>egov:activity</c>; a registered activity serving the <c>camunda:topic</c> of an external task; an external task
+/// for workers (<c>camunda:type="external"</c>); a <c>camunda:expression</c>; a registered stand-in for a
+/// <c>camunda:class</c>. Without any of these the task becomes an "unbound" external task that nobody serves.
+/// </summary>
+internal sealed class ServiceTaskBehaviour : IBehaviour
+{
+    private static long s_order;
+
+    public static bool HasImplementation(ActivityExecution ctx)
+    {
+        var e = ctx.Node.Element;
+        return e.Attribute(Namespaces.Egov + "activity") is not null || e.CamundaAttribute("type") == "external"
+            || e.CamundaAttribute("expression") is not null || e.CamundaAttribute("class") is not null || e.CamundaAttribute("delegateExpression") is not null;
+    }
+
+    public void Execute(ActivityExecution ctx)
+    {
+        var e = ctx.Node.Element;
+        var registry = ctx.Runner.Core.Activities;
+        var topic = e.CamundaAttribute("topic");
+        var external = e.CamundaAttribute("type")?.Trim() == "external";
+        var registration = registry.FindByName(e.Attribute(Namespaces.Egov + "activity"))
+            ?? (external ? registry.FindByTopic(topic) : null)
+            ?? registry.FindByCamundaClass(e.CamundaAttribute("class"));
+        if (e.Attribute(Namespaces.Egov + "activity") is { } name && registration is null)
+            throw new IncidentException(IncidentKind.FailedActivity, $"no activity named '{name}' is registered with the engine");
+        if (registration is not null) { RunActivity(ctx, registration, resume: false, null); return; }
+        if (!external && e.CamundaAttribute("expression") is { } expr)
+        {
+            var result = ctx.Runner.Evaluator.Evaluate(Runner.Juel(expr), ctx.Variables);
+            if (e.CamundaAttribute("resultVariable") is { Length: > 0 } rv) ctx.Variables.SetVariable(rv, result);
+            ctx.Leave();
+            return;
+        }
+        CreateExternalTask(ctx, external ? ctx.Runner.EvaluateString(topic, ctx.Variables) : null, unbound: !external);
+    }
+
+    public static void CreateExternalTask(ActivityExecution ctx, string? topic, bool unbound)
+    {
+        var e = ctx.Node.Element;
+        ctx.Inst.S.ExternalTasks.Add(new ExternalTaskState
+        {
+            Id = ctx.Inst.NextId("x"), TokenId = ctx.Token.Id, ElementId = ctx.Node.Id, Topic = topic, Unbound = unbound,
+            AvailableAt = ctx.Now, CreatedAt = ctx.Now, Order = Interlocked.Increment(ref s_order),
+            Priority = int.TryParse(ctx.Runner.EvaluateString(e.CamundaAttribute("taskPriority"), ctx.Variables), out var p) ? p : 0,
+            Retries = null,
+        });
+        ctx.Wait();
+    }
+
+    /// <summary>An external task completed, or a waiting custom activity is resumed with a payload.</summary>
+    public void Trigger(ActivityExecution ctx, JsonObject? variables)
+    {
+        if (ctx.Token.WaitingActivity is { } name && ctx.Runner.Core.Activities.FindByName(name) is { } reg)
+        {
+            ctx.Token.WaitingActivity = null;
+            ctx.Token.Status = TokenStatus.Active;
+            RunActivity(ctx, reg, resume: true, variables);
+            return;
+        }
+        SetResult(ctx, variables);
+        ctx.Leave();
+    }
+
+    private static void SetResult(ActivityExecution ctx, JsonObject? variables)
+    {
+        if (variables is null) return;
+        if (ctx.Node.Ext.Outputs.Count > 0)
+            foreach (var kv in variables) (ctx.Token.Locals ??= [])[kv.Key] = kv.Value?.DeepClone();
+        else ctx.SetVariables(variables);
+    }
+
+    private static void RunActivity(ActivityExecution ctx, ActivityRegistration reg, bool resume, JsonObject? resumePayload)
+    {
+        var activity = reg.Create();
+        var vars = ctx.Variables;
+        var inputs = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        if (ctx.Token.Locals is { } locals) foreach (var kv in locals) inputs[kv.Key] = kv.Value;
+        foreach (var p in activity.Inputs)
+        {
+            if (inputs.ContainsKey(p.Name)) continue;
+            if (vars.TryGetVariable(p.Name, out var v)) inputs[p.Name] = v;
+            else if (p.Required)
+                throw new IncidentException(IncidentKind.FailedActivity, $"activity '{reg.Name}' needs the input '{p.Name}', which is not set");
+        }
+        foreach (var f in ctx.Node.Ext.Fields)
+            inputs.TryAdd(f.Key, ctx.Runner.EvaluateAttribute(f.Value, vars));
+        var i = ctx.Inst;
+        var context = new ActivityContext(i.S.TenantId, i.S.Id, i.S.BusinessKey, ctx.Node.Id, reg.Name,
+            ctx.Now.ToDateTimeOffset(), inputs, name => vars.TryGetVariable(name, out var v) ? v : null);
+        ActivityResult result;
+        try
+        {
+            result = !resume
+                ? activity.ExecuteAsync(context).GetAwaiter().GetResult()
+                : activity.ResumeAsync(context, resumePayload).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is not IncidentException)
+        {
+            result = ActivityResult.Fail($"{ex.GetType().Name}: {ex.Message}");
+        }
+        switch (result)
+        {
+            case ActivityResult.Completed c:
+                SetResult(ctx, c.Outputs);
+                ctx.Token.RetriesLeft = null;
+                ctx.Leave();
+                break;
+            case ActivityResult.Waiting:
+                ctx.Token.WaitingActivity = reg.Name;
+                ctx.Wait();
+                break;
+            case ActivityResult.BusinessError b:
+                ctx.SetVariables(b.Variables);
+                ctx.Runner.ThrowError(i, ctx.Token, b.ErrorCode, b.Message, fromEndEvent: false);
+                break;
+            case ActivityResult.Failed f:
+                ctx.Runner.FailActivity(i, ctx.Token, ctx.Node, f.Message);
+                break;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using EGov.Workflows.Expressions;
+using EGov.Workflows.Runtime.Graph;
+using EGov.Workflows.Runtime.Store;
+using EGov.Workflows.Sdk;
+using NodaTime;
+
+namespace EGov.Workflows.Runtime.Execution;
+
+/// <summary>What every command shares: deployed graphs, clock, zone, store, expression evaluator, activities.</summary>
+internal sealed class EngineCore
+{
+    public required IClock Clock { get; init; }
+    public required DateTimeZone Zone { get; init; }
+    public required IRuntimeStore Store { get; init; }
+    public required ExpressionEvaluator Evaluator { get; init; }
+    public required ActivityRegistry Activities { get; init; }
+    public required string TenantId { get; init; }
+    public required Duration DefaultRetryInterval { get; init; }
+    public required int DefaultRetries { get; init; }
+    public bool ThrowOnUnhandledBpmnError { get; init; }
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, List<ProcessGraph>> _graphs = new(StringComparer.Ordinal);
+
+    public void Add(ProcessGraph graph)
+    {
+        lock (_lock)
+        {
+            if (!_graphs.TryGetValue(graph.ProcessId, out var list)) _graphs[graph.ProcessId] = list = [];
+            list.Add(graph);
+        }
+    }
+
+    public int NextVersion(string processId)
+    {
+        lock (_lock) return _graphs.TryGetValue(processId, out var l) ? l.Max(g => g.Version) + 1 : 1;
+    }
+
+    public ProcessGraph? Latest(string processId)
+    {
+        lock (_lock) return _graphs.TryGetValue(processId, out var l) ? l[^1] : null;
+    }
+
+    public ProcessGraph? Version(string processId, int version)
+    {
+        lock (_lock) return _graphs.TryGetValue(processId, out var l) ? l.Find(g => g.Version == version) : null;
+    }
+
+    public IReadOnlyList<ProcessGraph> LatestGraphs()
+    {
+        lock (_lock) return _graphs.Values.Select(l => l[^1]).ToList();
+    }
+}

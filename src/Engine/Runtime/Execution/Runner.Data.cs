@@ -1,0 +1,179 @@
+using System.Text.Json.Nodes;
+using EGov.Workflows.Expressions;
+using EGov.Workflows.Runtime.Graph;
+using EGov.Workflows.Runtime.State;
+
+namespace EGov.Workflows.Runtime.Execution;
+
+internal sealed partial class Runner
+{
+    /// <summary>camunda:inputParameter: evaluated into the activity instance's local variables.</summary>
+    private void ApplyInputs(Inst i, TokenState t, Node n)
+    {
+        if (n.Ext.Inputs.Count == 0) return;
+        var vars = new VariableScope(i, t);
+        foreach (var p in n.Ext.Inputs)
+        {
+            var value = Evaluate(p.Value, vars, i, t);
+            (t.Locals ??= [])[p.Name] = value;
+        }
+    }
+
+    /// <summary>camunda:outputParameter: evaluated in the activity and written to the enclosing scopes (Camunda's setVariable).</summary>
+    private void ApplyOutputs(Inst i, TokenState t, Node n)
+    {
+        if (n.Ext.Outputs.Count == 0) return;
+        var inner = new VariableScope(i, t);
+        var values = n.Ext.Outputs.Select(p => (p.Name, Value: Evaluate(p.Value, inner, i, t))).ToList();
+        var parent = new VariableScope(i, null, t.ScopeId);
+        foreach (var (name, value) in values) parent.SetVariable(name, value);
+    }
+
+    public JsonNode? Evaluate(ParamValue value, VariableScope vars, Inst i, TokenState t) => value switch
+    {
+        ParamValue.Text x => x.Value.Contains("${", StringComparison.Ordinal) || x.Value.Contains("#{", StringComparison.Ordinal)
+            ? Evaluator.Evaluate(Juel(x.Value), vars) : JsonValue.Create(x.Value),
+        ParamValue.List l => new JsonArray(l.Items.Select(e => Evaluate(e, vars, i, t)).ToArray()),
+        ParamValue.Map m => new JsonObject(m.Entries.Select(e => new KeyValuePair<string, JsonNode?>(e.Key, Evaluate(e.Value, vars, i, t)))),
+        ParamValue.Script s => RunScriptValue(s, i, t),
+        _ => null,
+    };
+
+    private JsonNode? RunScriptValue(ParamValue.Script s, Inst i, TokenState t)
+    {
+        CheckScriptFormat(s.Format);
+        var vars = new VariableScope(i, t).Buffered();
+        var result = Evaluator.RunScript(s.Source, vars);
+        vars.Flush();
+        return result;
+    }
+
+    public static void CheckScriptFormat(string? format)
+    {
+        var f = format?.Trim().ToLowerInvariant();
+        if (f is not ("javascript" or "js" or "ecmascript" or "text/javascript" or "application/javascript"))
+            throw new IncidentException(IncidentKind.FailedScript, $"script format '{format}' is not supported (javascript only)");
+    }
+
+    /// <summary>Camunda JUEL properties that are methods in our JavaScript <c>execution</c> object.</summary>
+    public static string Juel(string expression) => expression
+        .Replace("execution.processBusinessKey", "execution.getProcessBusinessKey()", StringComparison.Ordinal)
+        .Replace("execution.businessKey", "execution.getBusinessKey()", StringComparison.Ordinal)
+        .Replace("execution.processInstanceId", "execution.getProcessInstanceId()", StringComparison.Ordinal)
+        .Replace("execution.activityId", "execution.getActivityId()", StringComparison.Ordinal)
+        .Replace("execution.currentActivityId", "execution.getCurrentActivityId()", StringComparison.Ordinal);
+
+    /// <summary>Evaluates a Camunda attribute that may be an expression; plain text stays text.</summary>
+    public JsonNode? EvaluateAttribute(string text, VariableScope vars) =>
+        text.Contains("${", StringComparison.Ordinal) || text.Contains("#{", StringComparison.Ordinal)
+            ? Evaluator.Evaluate(Juel(text), vars) : JsonValue.Create(text);
+
+    public string? EvaluateString(string? text, VariableScope vars)
+    {
+        if (text is null) return null;
+        var v = EvaluateAttribute(text, vars);
+        return v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v?.ToJsonString();
+    }
+
+    private void RunListeners(Inst i, TokenState t, Node n, string ev)
+    {
+        foreach (var l in n.Ext.Listeners)
+            if (l.Event == ev) RunListener(i, t, n, l);
+    }
+
+    private void RunListener(Inst i, TokenState t, Node n, Listener l)
+    {
+        var vars = new VariableScope(i, t, elementId: n.Id).Buffered();
+        if (l.Script is { } script) Evaluator.RunScript(script, vars);
+        else if (l.Expression is { } expr) Evaluator.Evaluate(Juel(expr), vars);
+        vars.Flush();
+    }
+
+    // ---------- call activities ----------
+
+    /// <summary>Starts the called process with the camunda:in variables and business key; the caller token waits.</summary>
+    public void CallProcess(Inst i, TokenState t, Node n)
+    {
+        var ca = (Model.CallActivity)n.Element;
+        var vars = new VariableScope(i, t);
+        var processId = EvaluateString(ca.CalledElement, vars) ?? "";
+        var g = Core.Latest(processId) ?? throw new IncidentException(IncidentKind.FailedActivity, $"called process '{processId}' is not deployed");
+        var input = new JsonObject();
+        string? businessKey = null;
+        foreach (var m in n.Ext.In)
+        {
+            if (m.BusinessKey is { } bk) { businessKey = EvaluateString(Juel(bk), vars); continue; }
+            if (m.All) { foreach (var kv in vars.Snapshot()) input[kv.Key] = kv.Value; continue; }
+            var target = m.Target ?? m.Source;
+            if (target is null) continue;
+            if (m.SourceExpression is { } se) input[target] = Evaluator.Evaluate(Juel(se), vars)?.DeepClone();
+            else if (m.Source is { } src && vars.TryGetVariable(src, out var v)) input[target] = v?.DeepClone();
+        }
+        t.Status = TokenStatus.Waiting;
+        var child = StartInstance(g, input, businessKey, null, i, t);
+        t.CalledInstanceId = child.Id;
+        i.S.CalledInstanceIds.Add(child.Id);
+    }
+
+    /// <summary>The called instance completed: camunda:out variables go back and the call activity completes.</summary>
+    private void ResumeCaller(Inst child, string parentId)
+    {
+        var parent = Load(parentId);
+        if (parent is null || parent.S.IsEnded) return;
+        var t = parent.Token(child.S.ParentTokenId);
+        if (t is null || t.CalledInstanceId != child.Id) return;
+        var n = parent.Node(t);
+        var childVars = new VariableScope(child, null, child.S.Scopes.Find(s => s.Kind == ScopeKind.Process)?.Id);
+        var target = new VariableScope(parent, t);
+        if (!Guard(parent, t, n, () =>
+        {
+            foreach (var m in n.Ext.Out)
+            {
+                if (m.All) { foreach (var kv in childVars.Snapshot()) Put(target, kv.Key, kv.Value, m.Local); continue; }
+                var name = m.Target ?? m.Source;
+                if (name is null) continue;
+                if (m.SourceExpression is { } se) Put(target, name, Evaluator.Evaluate(Juel(se), childVars), m.Local);
+                else if (m.Source is { } src && childVars.TryGetVariable(src, out var v)) Put(target, name, v?.DeepClone(), m.Local);
+            }
+        })) return;
+        t.CalledInstanceId = null;
+        t.Status = TokenStatus.Active;
+        Leave(parent, t);
+    }
+
+    private static void Put(VariableScope target, string name, JsonNode? value, bool local)
+    {
+        if (local) target.SetVariableLocal(name, value);
+        else target.SetVariable(name, value);
+    }
+
+    // ---------- ad-hoc subprocess ----------
+
+    /// <summary>An ad-hoc subprocess starts every inner activity that has no incoming flow.</summary>
+    public void StartAdHoc(Inst i, ScopeState scope, ScopeDef def)
+    {
+        foreach (var n in def.Nodes)
+        {
+            if (n.Incoming.Count > 0 || n.Kind is NodeKind.BoundaryEvent or NodeKind.StartEvent or NodeKind.EventSubProcess || n.IsForCompensation) continue;
+            var t = NewToken(i, scope.Id, n.Id);
+            Enter(i, t, n, null);
+        }
+    }
+
+    /// <summary>After an inner activity of an ad-hoc subprocess ended: its completionCondition may end it early. True when it completed.</summary>
+    private bool AdHocDone(Inst i, ScopeState scope)
+    {
+        scope.CompletedActivities++;
+        var owner = i.Owner(scope);
+        if (owner is null) return false;
+        var adhoc = (Model.AdHocSubProcess)i.Node(owner).Element;
+        if (adhoc.CompletionCondition is not { IsEmpty: false } cc) return false;
+        var done = false;
+        if (!Guard(i, owner, i.Node(owner), () => done = Evaluator.EvaluateCondition(cc.Body, new VariableScope(i, null, scope.Id)))) return true;
+        if (!done) return false;
+        if (adhoc.CancelRemainingInstances) CancelTokensIn(i, scope);
+        if (i.S.Tokens.Any(x => x.ScopeId == scope.Id)) return true;
+        CompleteScope(i, scope);
+        return true;
+    }
+}

@@ -1,0 +1,195 @@
+using System.Text.Json.Nodes;
+using EGov.Workflows.Runtime.Graph;
+using EGov.Workflows.Runtime.State;
+
+namespace EGov.Workflows.Runtime.Execution;
+
+internal sealed partial class Runner
+{
+    /// <summary>Where an error or escalation is caught: a boundary event on a token's activity, or an event subprocess of a scope.</summary>
+    private sealed record Handler(Inst Inst, Node Node, TokenState? Host, ScopeState? Scope);
+
+    /// <summary>
+    /// Searches upward from the thrower for a handler of <paramref name="trigger"/> with <paramref name="code"/>:
+    /// the thrower's own boundary events, then the event subprocesses of its scope, then the boundary events of the
+    /// scope's activity, and so on up to the process — and on into the calling instance. Within each group a handler
+    /// for the specific code wins over a catch-all.
+    /// </summary>
+    private Handler? FindHandler(Inst i, TokenState thrower, Trigger trigger, string? code, bool includeOwnBoundaries)
+    {
+        var inst = i;
+        TokenState? host = includeOwnBoundaries && !thrower.IsMultiInstanceInner ? thrower : null;
+        var scope = i.Scope(thrower.ScopeId);
+        while (true)
+        {
+            if (host is not null && Pick(inst.Node(host).Boundaries, trigger, code) is { } b) return new Handler(inst, b, host, null);
+            if (scope is null) return null;
+            if (scope.Kind != ScopeKind.MultiInstanceBody)
+            {
+                var def = scope.Kind == ScopeKind.Process ? inst.G.Root : inst.G.Scopes[scope.ElementId];
+                if (Pick(def.EventSubProcesses, trigger, code) is { } esp) return new Handler(inst, esp, null, scope);
+            }
+            if (scope.Kind == ScopeKind.Process)
+            {
+                if (inst.S.ParentInstanceId is not { } pid || Load(pid) is not { } parent || parent.Token(inst.S.ParentTokenId) is not { } caller)
+                    return null;
+                inst = parent;
+                host = caller.IsMultiInstanceInner ? null : caller;
+                scope = parent.Scope(caller.ScopeId);
+                continue;
+            }
+            var owner = inst.Owner(scope);
+            host = owner is { IsMultiInstanceInner: false } ? owner : null;
+            scope = inst.Scope(scope.ParentScopeId);
+        }
+    }
+
+    private static Node? Pick(IEnumerable<Node> candidates, Trigger trigger, string? code)
+    {
+        Node? catchAll = null;
+        foreach (var c in candidates)
+        {
+            if (c.Trigger != trigger) continue;
+            if (c.EventName is null) catchAll ??= c;
+            else if (c.EventName == code) return c;
+        }
+        return catchAll;
+    }
+
+    /// <summary>
+    /// Throws a BPMN error from a token. At an error end event the token completes first; from an activity
+    /// (external task, custom activity) the activity is cancelled by the catching handler.
+    /// Unhandled, it behaves like a none end event (Camunda's default).
+    /// </summary>
+    public void ThrowError(Inst i, TokenState t, string code, string? message, bool fromEndEvent)
+    {
+        var h = FindHandler(i, t, Trigger.Error, code, includeOwnBoundaries: !fromEndEvent);
+        if (h is null)
+        {
+            if (Core.ThrowOnUnhandledBpmnError)
+                throw new IncidentException(IncidentKind.FailedActivity, $"no error handler for error code '{code}'{(message is null ? "" : $": {message}")}");
+            if (fromEndEvent) { EndToken(i, t); return; }
+            Leave(i, t);
+            return;
+        }
+        var errorVars = new JsonObject();
+        if (fromEndEvent)
+        {
+            RemoveWaits(i, t);
+            i.S.Tokens.Remove(t);
+        }
+        Catch(h, errorVars);
+    }
+
+    private void Catch(Handler h, JsonObject? variables)
+    {
+        if (h.Host is { } host) FireBoundary(h.Inst, host, h.Node, variables);
+        else if (h.Scope is { } scope) FireEventSubProcess(h.Inst, scope, h.Node, variables, keepListening: !h.Node.Interrupting);
+    }
+
+    /// <summary>Throws an escalation; the thrower continues unless an interrupting handler cancelled it. Unhandled, nothing happens.</summary>
+    public void ThrowEscalation(Inst i, TokenState t, string? code, bool isEnd)
+    {
+        var h = FindHandler(i, t, Trigger.Escalation, code, includeOwnBoundaries: false);
+        if (h is not null) Catch(h, null);
+        if (!i.Alive(t)) return;
+        if (isEnd) EndToken(i, t);
+        else Leave(i, t);
+    }
+
+    /// <summary>A terminate end event ends every token of its scope; the scope then completes.</summary>
+    public void TerminateScope(Inst i, TokenState t)
+    {
+        var scope = i.Scope(t.ScopeId);
+        var n = i.Node(t);
+        RemoveWaits(i, t);
+        Record(i, t, n, completed: true);
+        i.S.Tokens.Remove(t);
+        if (scope is null) return;
+        CancelTokensIn(i, scope);
+        if (scope.Kind == ScopeKind.MultiInstanceBody) return;
+        CompleteScope(i, scope);
+    }
+
+    // ---------- compensation ----------
+
+    public void RecordCompensation(Inst i, TokenState t, Node n)
+    {
+        string? nested = t.ChildScopeId is { } c && i.S.Compensations.Any(r => r.ScopeId == c) ? c : null;
+        var handler = t.IsMultiInstanceBody ? null : n.CompensationHandler?.Id;
+        if (handler is null && nested is null) return;
+        i.S.Compensations.Add(new CompensationRecord
+        {
+            Id = i.NextId("c"), ScopeId = t.ScopeId, ElementId = n.Id, HandlerElementId = handler, NestedScopeId = nested,
+            Order = i.S.Sequence, Locals = t.Locals?.DeepClone() as JsonObject,
+        });
+    }
+
+    /// <summary>
+    /// Starts the compensation handlers of the completed activities of <paramref name="scopeId"/> (or only of
+    /// <paramref name="activityRef"/>), newest first; the thrower waits until all ended. False when nothing to compensate.
+    /// </summary>
+    public bool Compensate(Inst i, TokenState thrower, string scopeId, string? activityRef)
+    {
+        var handlers = new List<(string Handler, JsonObject? Locals)>();
+        Collect(i, scopeId, activityRef, handlers);
+        if (handlers.Count == 0) return false;
+        thrower.Status = TokenStatus.Waiting;
+        thrower.PendingCompensations += handlers.Count;
+        var runIn = i.Scope(scopeId) is not null ? scopeId : thrower.ScopeId;
+        foreach (var (h, locals) in handlers)
+        {
+            var ht = NewToken(i, runIn, h);
+            ht.CompensationFor = thrower.Id;
+            var node = i.G.Node(h);
+            Enter(i, ht, node, null);
+            ht.Locals = locals;
+        }
+        return true;
+    }
+
+    private static void Collect(Inst i, string scopeId, string? activityRef, List<(string, JsonObject?)> into)
+    {
+        var records = i.S.Compensations.Where(r => r.ScopeId == scopeId && (activityRef is null || r.ElementId == activityRef))
+            .OrderByDescending(r => r.Order).ToList();
+        foreach (var r in records)
+        {
+            i.S.Compensations.Remove(r);
+            if (r.HandlerElementId is { } h) into.Add((h, r.Locals));
+            else if (r.NestedScopeId is { } nested) Collect(i, nested, null, into);
+        }
+    }
+
+    private void CompensationHandlerDone(Inst i, TokenState thrower)
+    {
+        if (--thrower.PendingCompensations > 0) return;
+        thrower.Status = TokenStatus.Active;
+        var n = i.Node(thrower);
+        if (n.Kind == NodeKind.EndEvent && n.Trigger == Trigger.Cancel) Schedule(() => FinishTransactionCancel(i, thrower));
+        else if (n.Kind == NodeKind.EndEvent) Schedule(() => EndToken(i, thrower));
+        else Schedule(() => Leave(i, thrower));
+    }
+
+    /// <summary>A cancel end event: compensate the transaction's completed activities, then cancel it and take its cancel boundary.</summary>
+    public void CancelTransaction(Inst i, TokenState t)
+    {
+        var tx = i.Scope(t.ScopeId);
+        while (tx is not null && tx.Kind != ScopeKind.Transaction) tx = i.Scope(tx.ParentScopeId);
+        if (tx is null) { EndToken(i, t); return; }
+        Record(i, t, i.Node(t), completed: true);
+        t.Phase = TokenPhase.After;
+        if (!Compensate(i, t, tx.Id, null)) FinishTransactionCancel(i, t);
+    }
+
+    private void FinishTransactionCancel(Inst i, TokenState t)
+    {
+        var tx = i.Scope(t.ScopeId);
+        while (tx is not null && tx.Kind != ScopeKind.Transaction) tx = i.Scope(tx.ParentScopeId);
+        if (tx is null) return;
+        var owner = i.Owner(tx);
+        if (owner is null) return;
+        var cancel = i.Node(owner).Boundaries.Find(b => b.Trigger == Trigger.Cancel);
+        if (cancel is null) { CancelToken(i, owner); return; }
+        FireBoundary(i, owner, cancel, null);
+    }
+}

@@ -1,0 +1,242 @@
+using System.Text.Json.Nodes;
+using EGov.Workflows.Runtime.Graph;
+using EGov.Workflows.Runtime.State;
+using EGov.Workflows.Time;
+using NodaTime;
+
+namespace EGov.Workflows.Runtime.Execution;
+
+internal sealed partial class Runner
+{
+    /// <summary>
+    /// Starts listening for the event of <paramref name="catchNode"/>: a subscription or a timer job, owned by a token
+    /// (catch event, event-based gateway, boundary host) or by a scope (event subprocess start).
+    /// <paramref name="espNode"/> is the event subprocess for a start event of one.
+    /// </summary>
+    public void Listen(Inst i, Node catchNode, Node? espNode, TokenState? token, ScopeState? scope)
+    {
+        var trigger = catchNode.Kind == NodeKind.ReceiveTask ? Trigger.Message : catchNode.Trigger;
+        var name = catchNode.Kind == NodeKind.ReceiveTask
+            ? i.G.Process.Definitions?.Find<Model.Message>(((Model.ReceiveTask)catchNode.Element).MessageRef)?.ElementName
+              ?? ((Model.ReceiveTask)catchNode.Element).MessageRef
+            : catchNode.EventName;
+        switch (trigger)
+        {
+            case Trigger.Message or Trigger.Signal when name is not null:
+                i.S.Subscriptions.Add(new SubscriptionState
+                {
+                    Id = i.NextId("e"), Kind = trigger == Trigger.Message ? SubscriptionKind.Message : SubscriptionKind.Signal,
+                    EventName = EvaluateName(i, token, name), ElementId = catchNode.Id, TokenId = token?.Id, ScopeId = scope?.Id, CreatedAt = Now,
+                });
+                break;
+            case Trigger.Timer:
+                var vars = new VariableScope(i, token, scope?.Id);
+                var (kind, text) = TimerText(catchNode, vars);
+                var schedule = TimerSchedule.Parse(kind, text, Core.Zone);
+                if (schedule.FirstDue(Now) is { } due)
+                    AddJob(i, new JobState
+                    {
+                        Id = i.NextId("j"), Kind = JobKind.Timer, ElementId = catchNode.Id, TokenId = token?.Id, ScopeId = scope?.Id,
+                        DueAt = due, TimerKind = kind.ToString(), TimerText = text,
+                    });
+                break;
+            case Trigger.Conditional:
+                var value = Evaluator.EvaluateCondition(catchNode.Condition!, new VariableScope(i, token, scope?.Id));
+                var sub = new SubscriptionState
+                {
+                    Id = i.NextId("e"), Kind = SubscriptionKind.Conditional, EventName = catchNode.Condition!, ElementId = catchNode.Id,
+                    TokenId = token?.Id, ScopeId = scope?.Id, CreatedAt = Now, LastValue = false,
+                };
+                i.S.Subscriptions.Add(sub);
+                if (value && catchNode.Kind != NodeKind.IntermediateCatch)
+                {
+                    sub.LastValue = true;
+                    Schedule(() => { if (i.S.Subscriptions.Contains(sub)) Deliver(i, sub, null); });
+                }
+                break;
+        }
+        _ = espNode;
+    }
+
+    private string EvaluateName(Inst i, TokenState? token, string name) =>
+        name.Contains("${", StringComparison.Ordinal) ? Evaluator.Evaluate(name, new VariableScope(i, token))?.ToString() ?? name : name;
+
+    public (TimerKind Kind, string Text) TimerText(Node n, VariableScope vars)
+    {
+        var t = n.Timer!;
+        var (kind, expr) = t.TimeDate is { } d ? (TimerKind.Date, d) : t.TimeDuration is { } du ? (TimerKind.Duration, du) : (TimerKind.Cycle, t.TimeCycle!);
+        var text = expr.Body;
+        if (text.Contains("${", StringComparison.Ordinal) || text.Contains("#{", StringComparison.Ordinal))
+        {
+            var v = Evaluator.Evaluate(text, vars);
+            text = v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v?.ToString() ?? "";
+        }
+        return (kind, text.Trim());
+    }
+
+    /// <summary>Boundary events of an activity start listening while it runs (errors, escalations, compensation are found by search).</summary>
+    public void AttachBoundaryEvents(Inst i, TokenState t, Node n)
+    {
+        foreach (var b in n.Boundaries)
+            if (b.Trigger is Trigger.Message or Trigger.Signal or Trigger.Timer or Trigger.Conditional)
+                Listen(i, b, null, t, null);
+    }
+
+    public void DetachBoundaryEvents(Inst i, TokenState t)
+    {
+        i.S.Subscriptions.RemoveAll(x => x.TokenId == t.Id);
+        i.S.Jobs.RemoveAll(x => x.TokenId == t.Id && x.Kind == JobKind.Timer);
+    }
+
+    /// <summary>A subscription's event happened: hand it to whoever waits (catch event, gateway, boundary, event subprocess).</summary>
+    public void Deliver(Inst i, SubscriptionState sub, JsonObject? variables)
+    {
+        if (i.S.IsEnded) return;
+        var catchNode = i.G.Node(sub.ElementId);
+        if (sub.ScopeId is { } scopeId)
+        {
+            var scope = i.Scope(scopeId);
+            if (scope is null) return;
+            var esp = catchNode.Scope.Node!;
+            FireEventSubProcess(i, scope, esp, variables, keepListening: !esp.Interrupting);
+            return;
+        }
+        var t = i.Token(sub.TokenId);
+        if (t is null) return;
+        if (t.ElementId == sub.ElementId)
+        {
+            i.S.Subscriptions.Remove(sub);
+            new VariableScope(i, t).SetAll(variables);
+            t.Status = TokenStatus.Active;
+            Leave(i, t);
+        }
+        else if (i.Node(t).Kind == NodeKind.EventBasedGateway)
+            FireEventGateway(i, t, catchNode, variables);
+        else
+        {
+            if (catchNode.Interrupting || catchNode.Trigger != Trigger.Conditional && catchNode.Trigger != Trigger.Message && catchNode.Trigger != Trigger.Signal)
+                i.S.Subscriptions.Remove(sub);
+            FireBoundary(i, t, catchNode, variables);
+        }
+    }
+
+    /// <summary>A boundary event fires: interrupting ones cancel the activity; then a token leaves by the boundary's flows.</summary>
+    public void FireBoundary(Inst i, TokenState host, Node boundary, JsonObject? variables)
+    {
+        if (!i.Alive(host)) return;
+        var scopeId = host.ScopeId;
+        new VariableScope(i, host).SetAll(variables);
+        if (boundary.Interrupting) CancelToken(i, host);
+        var t = NewToken(i, scopeId, boundary.Id);
+        t.Phase = TokenPhase.Executing;
+        Leave(i, t);
+    }
+
+    /// <summary>An event subprocess starts in <paramref name="scope"/>; an interrupting one first cancels everything else there.</summary>
+    public void FireEventSubProcess(Inst i, ScopeState scope, Node esp, JsonObject? variables, bool keepListening)
+    {
+        if (esp.Interrupting)
+        {
+            CancelTokensIn(i, scope);
+            RemoveScopeListeners(i, scope);
+            scope.Interrupted = true;
+        }
+        else if (!keepListening) { }
+        var owner = NewToken(i, scope.Id, esp.Id);
+        owner.Status = TokenStatus.Waiting;
+        owner.Phase = TokenPhase.Executing;
+        var child = new ScopeState
+        {
+            Id = i.NextId("s"), ParentScopeId = scope.Id, ElementId = esp.Id, Kind = ScopeKind.EventSubProcess, OwnerTokenId = owner.Id, StartedAt = Now,
+        };
+        i.S.Scopes.Add(child);
+        owner.ChildScopeId = child.Id;
+        StartScope(i, child, esp.Inner!);
+        var start = esp.Inner!.Nodes.First(n => n.Kind == NodeKind.StartEvent);
+        var t = NewToken(i, child.Id, start.Id);
+        t.Phase = TokenPhase.Executing;
+        new VariableScope(i, t).SetAll(variables);
+        Leave(i, t);
+    }
+
+    /// <summary>One of the events after an event-based gateway happened: the others are withdrawn, the token moves on.</summary>
+    public void FireEventGateway(Inst i, TokenState t, Node catchNode, JsonObject? variables)
+    {
+        RemoveWaits(i, t);
+        t.Status = TokenStatus.Active;
+        Record(i, t, i.Node(t), completed: true);
+        t.ElementId = catchNode.Id;
+        t.StartedAt = Now;
+        t.Phase = TokenPhase.Executing;
+        new VariableScope(i, t).SetAll(variables);
+        Leave(i, t);
+    }
+
+    /// <summary>Runs a due job: a timer fires, or an async continuation goes on.</summary>
+    public void RunJob(Inst i, JobState job)
+    {
+        if (job.Kind == JobKind.AsyncContinuation)
+        {
+            i.S.Jobs.Remove(job);
+            var t = i.Token(job.TokenId);
+            if (t is null) return;
+            t.Status = TokenStatus.Active;
+            if (t.Phase == TokenPhase.After) TakeOutgoing(i, t, i.Node(t));
+            else Schedule(() => Execute(i, t));
+            return;
+        }
+        var node = i.G.Node(job.ElementId);
+        var rearm = Rearm(job);
+        if (!rearm) i.S.Jobs.Remove(job);
+        if (job.ScopeId is { } sid)
+        {
+            if (i.Scope(sid) is { } scope) FireEventSubProcess(i, scope, node.Scope.Node!, null, keepListening: rearm);
+            return;
+        }
+        var token = i.Token(job.TokenId);
+        if (token is null) { i.S.Jobs.Remove(job); return; }
+        if (token.ElementId == job.ElementId) { token.Status = TokenStatus.Active; Leave(i, token); }
+        else if (i.Node(token).Kind == NodeKind.EventBasedGateway) FireEventGateway(i, token, node, null);
+        else FireBoundary(i, token, node, null);
+    }
+
+    /// <summary>A cycle timer of a non-interrupting event arms again; returns false when it is done.</summary>
+    private bool Rearm(JobState job)
+    {
+        if (job.TimerKind != nameof(TimerKind.Cycle)) return false;
+        var schedule = TimerSchedule.Parse(TimerKind.Cycle, job.TimerText ?? "", Core.Zone);
+        job.FiredCount++;
+        var next = schedule.NextDue(job.DueAt, job.FiredCount);
+        if (next is not { } n) return false;
+        job.DueAt = n;
+        return true;
+    }
+
+    /// <summary>Re-evaluates conditional events of the loaded instances; fires those that turned true. True when one fired.</summary>
+    private bool EvaluateConditions()
+    {
+        var fired = false;
+        foreach (var i in _loaded.Values.ToList())
+        {
+            if (i.S.IsEnded) continue;
+            foreach (var sub in i.S.Subscriptions.Where(s => s.Kind == SubscriptionKind.Conditional).ToList())
+            {
+                if (!i.S.Subscriptions.Contains(sub)) continue;
+                var token = i.Token(sub.TokenId);
+                bool value;
+                try { value = Evaluator.EvaluateCondition(sub.EventName, new VariableScope(i, token, sub.ScopeId)); }
+                catch (Expressions.ScriptException) { value = false; }
+                if (value && !sub.LastValue)
+                {
+                    sub.LastValue = true;
+                    Deliver(i, sub, null);
+                    fired = true;
+                }
+                else if (!value) sub.LastValue = false;
+            }
+        }
+        return fired;
+    }
+
+    public Instant DueAfter(Duration d) => Now + d;
+}

@@ -1,0 +1,437 @@
+using System.Text.Json.Nodes;
+using EGov.Workflows.Expressions;
+using EGov.Workflows.Runtime.Behaviours;
+using EGov.Workflows.Runtime.Graph;
+using EGov.Workflows.Runtime.State;
+using EGov.Workflows.Runtime.Store;
+using NodaTime;
+
+namespace EGov.Workflows.Runtime.Execution;
+
+/// <summary>
+/// One command's unit of work: loads the instances it touches, runs tokens through their behaviours until every
+/// token waits (an agenda of small operations, no deep recursion), then commits documents and history in one go.
+/// </summary>
+internal sealed partial class Runner
+{
+    private readonly Dictionary<string, Inst> _loaded = new(StringComparer.Ordinal);
+    private readonly Queue<Action> _agenda = new();
+    private readonly RuntimeChangeSet _changes;
+    private long _historySeq;
+
+    public Runner(EngineCore core)
+    {
+        Core = core;
+        Now = core.Clock.GetCurrentInstant();
+        _changes = new RuntimeChangeSet { TenantId = core.TenantId };
+    }
+
+    public EngineCore Core { get; }
+    public Instant Now { get; }
+    public ExpressionEvaluator Evaluator => Core.Evaluator;
+    public RuntimeChangeSet Changes => _changes;
+
+    // ---------- unit of work ----------
+
+    public Inst? Load(string instanceId)
+    {
+        if (_loaded.TryGetValue(instanceId, out var i)) return i;
+        var s = Core.Store.Load(Core.TenantId, instanceId);
+        if (s is null) return null;
+        var g = Core.Version(s.ProcessId, s.DefinitionVersion)
+            ?? throw new InvalidOperationException($"process '{s.ProcessId}' version {s.DefinitionVersion} is not deployed");
+        i = new Inst(s, g);
+        _loaded[instanceId] = i;
+        return i;
+    }
+
+    public Inst Require(string instanceId) => Load(instanceId) ?? throw new KeyNotFoundException($"no process instance '{instanceId}'");
+
+    public IEnumerable<Inst> Loaded => _loaded.Values;
+
+    public void Schedule(Action op) => _agenda.Enqueue(op);
+
+    /// <summary>Runs the agenda until every token waits, fires inclusive joins and conditions, then commits.</summary>
+    public void RunAndCommit()
+    {
+        Drain();
+        foreach (var i in _loaded.Values) _changes.Instances.Add(i.S);
+        Core.Store.Commit(_changes);
+    }
+
+    public void Drain()
+    {
+        for (var round = 0; round < 1000; round++)
+        {
+            var guard = 0;
+            while (_agenda.TryDequeue(out var op))
+            {
+                if (++guard > 1_000_000) throw new InvalidOperationException("the process does not come to rest (endless loop without a wait state?)");
+                op();
+            }
+            if (!FireInclusiveJoins() && !EvaluateConditions()) return;
+        }
+    }
+
+    // ---------- instances ----------
+
+    public Inst NewInstance(ProcessGraph g, string? businessKey, Inst? parent, TokenState? callerToken)
+    {
+        var id = parent is null ? Guid.NewGuid().ToString("N") : $"{parent.S.RootInstanceId}-{Guid.NewGuid().ToString("N")[..12]}";
+        var s = new ProcessInstanceState
+        {
+            Id = id, TenantId = Core.TenantId, ProcessId = g.ProcessId, DefinitionVersion = g.Version, BusinessKey = businessKey,
+            RootInstanceId = parent?.S.RootInstanceId ?? id, ParentInstanceId = parent?.S.Id, ParentTokenId = callerToken?.Id,
+            Status = InstanceStatus.Running, StartedAt = Now,
+        };
+        var inst = new Inst(s, g);
+        _loaded[id] = inst;
+        s.Scopes.Add(new ScopeState { Id = inst.NextId("s"), ElementId = g.ProcessId, Kind = ScopeKind.Process, StartedAt = Now });
+        return inst;
+    }
+
+    /// <summary>Starts an instance at a start event (none start unless given), with variables on the process scope.</summary>
+    public Inst StartInstance(ProcessGraph g, JsonObject? variables, string? businessKey, Node? start = null, Inst? parent = null, TokenState? caller = null)
+    {
+        start ??= g.Root.StartEvents.FirstOrDefault()
+            ?? throw new InvalidOperationException($"process '{g.ProcessId}' has no none start event");
+        var inst = NewInstance(g, businessKey, parent, caller);
+        var root = inst.RootScope;
+        if (variables is not null) foreach (var kv in variables) root.Variables[kv.Key] = kv.Value?.DeepClone();
+        StartScope(inst, root, g.Root);
+        var t = NewToken(inst, root.Id, start.Id);
+        Schedule(() => Execute(inst, t));
+        return inst;
+    }
+
+    public TokenState NewToken(Inst i, string scopeId, string elementId)
+    {
+        var t = new TokenState { Id = i.NextId("t"), ScopeId = scopeId, ElementId = elementId, StartedAt = Now, Status = TokenStatus.Active };
+        i.S.Tokens.Add(t);
+        return t;
+    }
+
+    /// <summary>A new scope instance starts: its event subprocesses begin to listen.</summary>
+    public void StartScope(Inst i, ScopeState scope, ScopeDef def)
+    {
+        foreach (var esp in def.EventSubProcesses)
+        {
+            var start = esp.Inner!.Nodes.First(n => n.Kind == NodeKind.StartEvent);
+            Listen(i, start, esp, token: null, scope: scope);
+        }
+    }
+
+    // ---------- token lifecycle ----------
+
+    /// <summary>The token arrives at a node (by a sequence flow or otherwise) and will run its behaviour.</summary>
+    public void Enter(Inst i, TokenState t, Node n, string? via)
+    {
+        t.ElementId = n.Id;
+        t.ArrivedBy = via;
+        t.StartedAt = Now;
+        t.Status = TokenStatus.Active;
+        t.Phase = TokenPhase.Before;
+        t.Locals = null;
+        t.LoopPass = 0;
+        t.RetriesLeft = null;
+        if (n.AsyncBefore)
+        {
+            t.Status = TokenStatus.Job;
+            AddJob(i, new JobState { Id = i.NextId("j"), Kind = JobKind.AsyncContinuation, ElementId = n.Id, TokenId = t.Id, DueAt = Now });
+            return;
+        }
+        Schedule(() => Execute(i, t));
+    }
+
+    /// <summary>Runs the node's behaviour for the token (after input mappings and start listeners).</summary>
+    public void Execute(Inst i, TokenState t)
+    {
+        if (!i.Alive(t) || t.Status != TokenStatus.Active) return;
+        var n = i.Node(t);
+        t.Phase = TokenPhase.Executing;
+        if (n.MultiInstance is not null && !t.IsMultiInstanceInner && !t.IsMultiInstanceBody)
+        {
+            Guard(i, t, n, () => StartMultiInstance(i, t, n));
+            return;
+        }
+        if (n.Loop is { TestBefore: true } loop && t.LoopPass == 0 && !Guard(i, t, n, () => { if (!LoopCondition(i, t, loop)) SkipLoop(i, t, n); }))
+            return;
+        if (!i.Alive(t) || t.Status != TokenStatus.Active || t.Phase != TokenPhase.Executing) return;
+        var ok = Guard(i, t, n, () =>
+        {
+            ApplyInputs(i, t, n);
+            RunListeners(i, t, n, "start");
+        });
+        if (!ok) return;
+        if (n.IsActivity && !t.IsMultiInstanceInner) AttachBoundaryEvents(i, t, n);
+        else if (n.IsActivity && t.IsMultiInstanceInner) { }
+        var ctx = new ActivityExecution(this, i, t, n);
+        if (!Guard(i, t, n, () => n.Behaviour.Execute(ctx)))
+            DetachBoundaryEvents(i, t);
+    }
+
+    /// <summary>Runs an action; a script or expression failure opens an incident at the token's element.</summary>
+    public bool Guard(Inst i, TokenState t, Node n, Action action)
+    {
+        try
+        {
+            action();
+            return true;
+        }
+        catch (ScriptException e) { OpenIncident(i, t, n, IncidentKind.FailedScript, e.Message); }
+        catch (IncidentException e) { OpenIncident(i, t, n, e.Kind, e.Message); }
+        catch (EGov.Workflows.Time.TimerFormatException e) { OpenIncident(i, t, n, IncidentKind.FailedExpression, e.Message); }
+        return false;
+    }
+
+    public void OpenIncident(Inst i, TokenState t, Node n, IncidentKind kind, string message, string? jobId = null, string? externalTaskId = null)
+    {
+        if (!i.Alive(t)) return;
+        t.Status = TokenStatus.Incident;
+        t.Phase = TokenPhase.Before;
+        i.S.Incidents.Add(new IncidentState
+        {
+            Id = i.NextId("i"), Kind = kind, ElementId = n.Id, TokenId = t.Id, JobId = jobId, ExternalTaskId = externalTaskId,
+            Message = message, CreatedAt = Now,
+        });
+    }
+
+    /// <summary>The element completed: output mappings, end listeners, history; then loops, async-after or the outgoing flows.</summary>
+    public void Leave(Inst i, TokenState t)
+    {
+        if (!i.Alive(t)) return;
+        var n = i.Node(t);
+        if (!Guard(i, t, n, () =>
+        {
+            ApplyOutputs(i, t, n);
+            RunListeners(i, t, n, "end");
+        })) return;
+        DetachBoundaryEvents(i, t);
+        RemoveWaits(i, t);
+        Record(i, t, n, completed: true);
+        RecordCompensation(i, t, n);
+        t.ChildScopeId = null;
+        t.CalledInstanceId = null;
+        if (t.IsMultiInstanceInner)
+        {
+            InnerInstanceDone(i, t);
+            return;
+        }
+        if (n.Loop is { } loop && !t.IsMultiInstanceBody)
+        {
+            t.LoopPass++;
+            var again = false;
+            if (!Guard(i, t, n, () => again = (loop.LoopMaximum is not { } max || t.LoopPass < max) && LoopCondition(i, t, loop)))
+                return;
+            if (again)
+            {
+                t.StartedAt = Now;
+                t.Status = TokenStatus.Active;
+                (t.Locals ??= [])["loopCounter"] = t.LoopPass;
+                Schedule(() => Execute(i, t));
+                return;
+            }
+        }
+        if (n.AsyncAfter && t.Phase != TokenPhase.After)
+        {
+            t.Phase = TokenPhase.After;
+            t.Status = TokenStatus.Job;
+            AddJob(i, new JobState { Id = i.NextId("j"), Kind = JobKind.AsyncContinuation, ElementId = n.Id, TokenId = t.Id, DueAt = Now });
+            return;
+        }
+        TakeOutgoing(i, t, n);
+    }
+
+    private bool LoopCondition(Inst i, TokenState t, Model.StandardLoopCharacteristics loop) =>
+        loop.LoopCondition is { IsEmpty: false } c && Evaluator.EvaluateCondition(c.Body, new VariableScope(i, t));
+
+    private void SkipLoop(Inst i, TokenState t, Node n)
+    {
+        t.Phase = TokenPhase.After;
+        TakeOutgoing(i, t, n);
+    }
+
+    /// <summary>Leaves by the outgoing flows: unconditional ones and those whose condition holds, else the default flow.</summary>
+    public void TakeOutgoing(Inst i, TokenState t, Node n)
+    {
+        if (n.Outgoing.Count == 0) { EndToken(i, t); return; }
+        List<Transition> chosen = [];
+        if (!Guard(i, t, n, () => chosen = SelectFlows(i, t, n, all: true))) return;
+        TakeFlows(i, t, chosen);
+    }
+
+    /// <summary>Flows out of an activity, event or inclusive gateway (all that hold) or exclusive gateway (first that holds).</summary>
+    public List<Transition> SelectFlows(Inst i, TokenState t, Node n, bool all)
+    {
+        var chosen = new List<Transition>();
+        VariableScope? vars = null;
+        foreach (var tr in n.Outgoing)
+        {
+            if (tr.IsDefault) continue;
+            if (tr.Condition is null || Evaluator.EvaluateCondition(tr.Condition, vars ??= new VariableScope(i, t)))
+            {
+                chosen.Add(tr);
+                if (!all) break;
+            }
+        }
+        if (chosen.Count == 0 && n.Outgoing.Find(o => o.IsDefault) is { } d) chosen.Add(d);
+        if (chosen.Count == 0)
+            throw new IncidentException(IncidentKind.FailedExpression, $"No outgoing sequence flow for the element with id '{n.Id}' could be selected for continuing the process");
+        return chosen;
+    }
+
+    public void TakeFlows(Inst i, TokenState t, IReadOnlyList<Transition> flows)
+    {
+        if (flows.Count == 0) { EndToken(i, t); return; }
+        for (var k = 0; k < flows.Count; k++)
+        {
+            var tr = flows[k];
+            var token = k == 0 ? t : NewToken(i, t.ScopeId, tr.Source.Id);
+            if (k == 0) ResetForMove(t);
+            foreach (var l in tr.TakeListeners)
+                if (!Guard(i, token, tr.Source, () => RunListener(i, token, tr.Source, l))) return;
+            Enter(i, token, tr.Target, tr.Id);
+        }
+    }
+
+    private static void ResetForMove(TokenState t)
+    {
+        t.IsMultiInstanceBody = false;
+        t.ChildScopeId = null;
+        t.CalledInstanceId = null;
+        t.WaitingActivity = null;
+    }
+
+    /// <summary>The token has nowhere to go: it ends, and its scope may complete.</summary>
+    public void EndToken(Inst i, TokenState t)
+    {
+        if (!i.Alive(t)) return;
+        RemoveWaits(i, t);
+        i.S.Tokens.Remove(t);
+        if (t.CompensationFor is { } owner && i.Token(owner) is { } thrower) CompensationHandlerDone(i, thrower);
+        var scope = i.Scope(t.ScopeId);
+        if (scope is null) return;
+        if (scope.Kind == ScopeKind.AdHocSubProcess && AdHocDone(i, scope)) return;
+        CheckScope(i, scope);
+    }
+
+    public void CheckScope(Inst i, ScopeState scope)
+    {
+        if (i.S.IsEnded || !i.S.Scopes.Contains(scope)) return;
+        if (scope.Kind == ScopeKind.MultiInstanceBody) return;
+        if (i.S.Tokens.Any(x => x.ScopeId == scope.Id)) return;
+        CompleteScope(i, scope);
+    }
+
+    /// <summary>Every token of the scope has ended: the scope completes and its owner moves on.</summary>
+    public void CompleteScope(Inst i, ScopeState scope)
+    {
+        RemoveScopeListeners(i, scope);
+        if (scope.Kind == ScopeKind.Process)
+        {
+            CompleteInstance(i, InstanceStatus.Completed);
+            return;
+        }
+        i.S.Scopes.Remove(scope);
+        var owner = i.Owner(scope);
+        if (owner is null) return;
+        owner.Status = TokenStatus.Active;
+        Leave(i, owner);
+    }
+
+    public void CompleteInstance(Inst i, InstanceStatus status)
+    {
+        foreach (var t in i.S.Tokens.ToList()) CancelToken(i, t, record: true);
+        i.S.Tokens.Clear();
+        i.S.Scopes.RemoveAll(s => s.Kind != ScopeKind.Process);
+        i.S.Subscriptions.Clear();
+        i.S.Jobs.Clear();
+        i.S.UserTasks.Clear();
+        i.S.ExternalTasks.Clear();
+        i.S.Incidents.Clear();
+        i.S.Compensations.Clear();
+        i.S.Status = status;
+        i.S.EndedAt = Now;
+        if (status == InstanceStatus.Completed && i.S.ParentInstanceId is { } pid)
+            Schedule(() => ResumeCaller(i, pid));
+    }
+
+    // ---------- cancellation ----------
+
+    /// <summary>Cancels a token with everything it owns (child scope, called instance, tasks, subscriptions).</summary>
+    public void CancelToken(Inst i, TokenState t, bool record = true)
+    {
+        if (!i.S.Tokens.Contains(t)) return;
+        DetachBoundaryEvents(i, t);
+        RemoveWaits(i, t);
+        i.S.Incidents.RemoveAll(x => x.TokenId == t.Id);
+        if (i.Scope(t.ChildScopeId) is { } child) CancelScope(i, child);
+        if (t.CalledInstanceId is { } callee && Load(callee) is { S.IsEnded: false } ci) CompleteInstance(ci, InstanceStatus.Terminated);
+        if (record && t.Status is not TokenStatus.Joined)
+            Record(i, t, i.Node(t), completed: false);
+        i.S.Tokens.Remove(t);
+    }
+
+    public void CancelScope(Inst i, ScopeState scope)
+    {
+        foreach (var t in i.S.Tokens.Where(x => x.ScopeId == scope.Id).ToList()) CancelToken(i, t);
+        RemoveScopeListeners(i, scope);
+        i.S.Scopes.Remove(scope);
+    }
+
+    /// <summary>Cancels every token of the scope (an interrupting event or a terminate end event).</summary>
+    public void CancelTokensIn(Inst i, ScopeState scope, TokenState? except = null)
+    {
+        foreach (var t in i.S.Tokens.Where(x => x.ScopeId == scope.Id && x != except).ToList()) CancelToken(i, t);
+    }
+
+    /// <summary>Cancels an instance from outside (and the instances it called).</summary>
+    public void Terminate(Inst i) => CompleteInstance(i, InstanceStatus.Terminated);
+
+    // ---------- history ----------
+
+    public void Record(Inst i, TokenState t, Node n, bool completed)
+    {
+        if (n.NotRecorded) return;
+        var body = t.IsMultiInstanceBody;
+        _changes.History.Add(new ElementInstanceRecord
+        {
+            Id = $"{i.S.Id}.h{++i.S.Sequence}", TenantId = i.S.TenantId, InstanceId = i.S.Id, RootInstanceId = i.S.RootInstanceId,
+            ProcessId = i.S.ProcessId, ElementId = body ? n.Id + "#multiInstanceBody" : n.Id,
+            ElementType = body ? "multiInstanceBody" : n.TypeName, ElementName = n.Element.ElementName,
+            StartedAt = t.StartedAt, EndedAt = Now, Completed = completed, Sequence = ++_historySeq,
+        });
+    }
+
+    /// <summary>Records an element that starts and ends in one moment (a boundary or start event that fired).</summary>
+    public void RecordInstant(Inst i, Node n)
+    {
+        if (n.NotRecorded) return;
+        _changes.History.Add(new ElementInstanceRecord
+        {
+            Id = $"{i.S.Id}.h{++i.S.Sequence}", TenantId = i.S.TenantId, InstanceId = i.S.Id, RootInstanceId = i.S.RootInstanceId,
+            ProcessId = i.S.ProcessId, ElementId = n.Id, ElementType = n.TypeName, ElementName = n.Element.ElementName,
+            StartedAt = Now, EndedAt = Now, Completed = true, Sequence = ++_historySeq,
+        });
+    }
+
+    // ---------- waits ----------
+
+    public void AddJob(Inst i, JobState job) => i.S.Jobs.Add(job);
+
+    /// <summary>Removes what the token itself waits for (tasks, subscriptions and timers of its own element).</summary>
+    public void RemoveWaits(Inst i, TokenState t)
+    {
+        i.S.UserTasks.RemoveAll(x => x.TokenId == t.Id);
+        i.S.ExternalTasks.RemoveAll(x => x.TokenId == t.Id);
+        i.S.Subscriptions.RemoveAll(x => x.TokenId == t.Id);
+        i.S.Jobs.RemoveAll(x => x.TokenId == t.Id);
+        t.WaitingActivity = null;
+    }
+
+    public void RemoveScopeListeners(Inst i, ScopeState scope)
+    {
+        i.S.Subscriptions.RemoveAll(x => x.ScopeId == scope.Id);
+        i.S.Jobs.RemoveAll(x => x.ScopeId == scope.Id);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using EGov.Workflows.Expressions;
+using EGov.Workflows.Runtime.State;
+
+namespace EGov.Workflows.Runtime.Execution;
+
+/// <summary>
+/// Variables as a token sees them: its own locals, then its scope, then the owner token's locals and the parent scope,
+/// up to the process. Writes follow Camunda: update where the variable exists, else create it on the process scope.
+/// With <see cref="Buffered"/>, writes are held back until <see cref="Flush"/> (a script that throws changes nothing).
+/// </summary>
+internal sealed class VariableScope : IScriptExecution
+{
+    private readonly Inst _inst;
+    private readonly TokenState? _token;
+    private readonly string _scopeId;
+    private readonly string _elementId;
+    private List<(string Name, JsonNode? Value, bool Local)>? _pending;
+
+    public VariableScope(Inst inst, TokenState? token, string? scopeId = null, string? elementId = null)
+    {
+        _inst = inst;
+        _token = token;
+        _scopeId = scopeId ?? token?.ScopeId ?? inst.RootScope.Id;
+        _elementId = elementId ?? token?.ElementId ?? inst.S.ProcessId;
+    }
+
+    public VariableScope Buffered()
+    {
+        _pending = [];
+        return this;
+    }
+
+    public string ProcessInstanceId => _inst.S.Id;
+    public string? BusinessKey => _inst.S.BusinessKey;
+    public string ActivityId => _elementId;
+
+    private IEnumerable<JsonObject> Chain()
+    {
+        if (_token?.Locals is { } l) yield return l;
+        for (var s = _inst.Scope(_scopeId); s is not null; s = _inst.Scope(s.ParentScopeId))
+        {
+            yield return s.Variables;
+            if (_inst.Owner(s)?.Locals is { } ol) yield return ol;
+        }
+    }
+
+    public bool TryGetVariable(string name, out JsonNode? value)
+    {
+        if (_pending is not null)
+            for (var i = _pending.Count - 1; i >= 0; i--)
+                if (_pending[i].Name == name) { value = _pending[i].Value; return true; }
+        foreach (var vars in Chain())
+            if (vars.TryGetPropertyValue(name, out value)) return true;
+        value = null;
+        return false;
+    }
+
+    public bool TryGetVariableLocal(string name, out JsonNode? value)
+    {
+        var local = _token?.Locals ?? _inst.Scope(_scopeId)?.Variables;
+        value = null;
+        return local is not null && local.TryGetPropertyValue(name, out value);
+    }
+
+    public IEnumerable<string> VariableNames
+    {
+        get
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var vars in Chain()) foreach (var kv in vars) names.Add(kv.Key);
+            if (_pending is not null) foreach (var p in _pending) names.Add(p.Name);
+            return names;
+        }
+    }
+
+    /// <summary>All visible variables, nearest scope winning (what camunda:in variables="all" passes on).</summary>
+    public JsonObject Snapshot()
+    {
+        var result = new JsonObject();
+        foreach (var vars in Chain().Reverse())
+            foreach (var kv in vars) result[kv.Key] = kv.Value?.DeepClone();
+        return result;
+    }
+
+    public void SetVariable(string name, JsonNode? value)
+    {
+        if (_pending is not null) { _pending.Add((name, value?.DeepClone(), false)); return; }
+        Set(name, value);
+    }
+
+    public void SetVariableLocal(string name, JsonNode? value)
+    {
+        if (_pending is not null) { _pending.Add((name, value?.DeepClone(), true)); return; }
+        SetLocal(name, value);
+    }
+
+    public void Flush()
+    {
+        if (_pending is null) return;
+        var p = _pending;
+        _pending = null;
+        foreach (var (n, v, local) in p) { if (local) SetLocal(n, v); else Set(n, v); }
+    }
+
+    private void Set(string name, JsonNode? value)
+    {
+        value = value?.Parent is null ? value : value.DeepClone();
+        foreach (var vars in Chain())
+            if (vars.ContainsKey(name)) { vars[name] = value; return; }
+        _inst.RootScope.Variables[name] = value;
+    }
+
+    private void SetLocal(string name, JsonNode? value)
+    {
+        value = value?.Parent is null ? value : value.DeepClone();
+        if (_token is not null) (_token.Locals ??= [])[name] = value;
+        else (_inst.Scope(_scopeId) ?? _inst.RootScope).Variables[name] = value;
+    }
+
+    public void SetAll(JsonObject? variables)
+    {
+        if (variables is null) return;
+        foreach (var kv in variables) SetVariable(kv.Key, kv.Value?.DeepClone());
+    }
+}

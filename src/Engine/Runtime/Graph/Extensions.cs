@@ -1,0 +1,105 @@
+using EGov.Workflows.Model;
+
+namespace EGov.Workflows.Runtime.Graph;
+
+/// <summary>A camunda:inputParameter/outputParameter value: text (maybe ${...}), list, map or script.</summary>
+internal abstract record ParamValue
+{
+    public sealed record Text(string Value) : ParamValue;
+    public sealed record List(IReadOnlyList<ParamValue> Items) : ParamValue;
+    public sealed record Map(IReadOnlyList<KeyValuePair<string, ParamValue>> Entries) : ParamValue;
+    public sealed record Script(string Format, string Source) : ParamValue;
+}
+
+internal sealed record Parameter(string Name, ParamValue Value);
+
+/// <summary>An execution listener (start, end, take) with a script or an expression.</summary>
+internal sealed record Listener(string Event, string? Script, string? Expression);
+
+/// <summary>camunda:in / camunda:out of a call activity.</summary>
+internal sealed record VariableMapping(string? Source, string? SourceExpression, string? Target, bool All, bool Local, string? BusinessKey);
+
+/// <summary>The Camunda extension elements of a node, parsed once at deployment.</summary>
+internal sealed record Extensions
+{
+    public static readonly Extensions Empty = new();
+    public IReadOnlyList<Parameter> Inputs { get; init; } = [];
+    public IReadOnlyList<Parameter> Outputs { get; init; } = [];
+    public IReadOnlyList<Listener> Listeners { get; init; } = [];
+    public IReadOnlyList<VariableMapping> In { get; init; } = [];
+    public IReadOnlyList<VariableMapping> Out { get; init; } = [];
+    public string? RetryTimeCycle { get; init; }
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+    /// <summary>camunda:field values (string or expression) for delegates that stand in for Java classes.</summary>
+    public IReadOnlyDictionary<string, string> Fields { get; init; } = new Dictionary<string, string>();
+
+    public static Extensions Read(BpmnElement element, List<string> problems)
+    {
+        if (element is not BaseElement be || be.ExtensionElements is null) return Empty;
+        var inputs = new List<Parameter>();
+        var outputs = new List<Parameter>();
+        var listeners = new List<Listener>();
+        var ins = new List<VariableMapping>();
+        var outs = new List<VariableMapping>();
+        var props = new Dictionary<string, string>(StringComparer.Ordinal);
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? retry = null;
+        foreach (var x in be.ExtensionValues)
+        {
+            if (x.Name.Namespace != Namespaces.Camunda) continue;
+            switch (x.Name.LocalName)
+            {
+                case "inputOutput":
+                    foreach (var p in x.Elements())
+                    {
+                        var name = p.Attribute("name") ?? "";
+                        if (p.Name.LocalName == "inputParameter") inputs.Add(new Parameter(name, Value(p)));
+                        else if (p.Name.LocalName == "outputParameter") outputs.Add(new Parameter(name, Value(p)));
+                    }
+                    break;
+                case "executionListener":
+                    var ev = x.Attribute("event") ?? "start";
+                    var script = x.Element(Namespaces.Camunda + "script");
+                    if (script is not null) listeners.Add(new Listener(ev, script.Text, null));
+                    else if (x.Attribute("expression") is { } expr) listeners.Add(new Listener(ev, null, expr));
+                    else problems.Add($"execution listener '{ev}' uses {(x.Attribute("class") is not null ? "camunda:class (a Java class)" : "a delegate expression")}, which cannot run here: use a camunda:script (javascript)");
+                    break;
+                case "in":
+                case "out":
+                    var m = new VariableMapping(x.Attribute("source"), x.Attribute("sourceExpression"), x.Attribute("target"),
+                        x.Attribute("variables") == "all", x.Attribute("local") == "true", x.Attribute("businessKey"));
+                    (x.Name.LocalName == "in" ? ins : outs).Add(m);
+                    break;
+                case "failedJobRetryTimeCycle":
+                    retry = x.Text.Trim();
+                    break;
+                case "properties":
+                    foreach (var p in x.Elements()) if (p.Attribute("name") is { } n) props[n] = p.Attribute("value") ?? "";
+                    break;
+                case "field":
+                    if (x.Attribute("name") is { } fn)
+                        fields[fn] = x.Attribute("stringValue") ?? x.Attribute("expression")
+                            ?? x.Elements().FirstOrDefault()?.Text.Trim() ?? "";
+                    break;
+            }
+        }
+        return new Extensions
+        {
+            Inputs = inputs, Outputs = outputs, Listeners = listeners, In = ins, Out = outs,
+            RetryTimeCycle = retry, Properties = props, Fields = fields,
+        };
+    }
+
+    private static ParamValue Value(BpmnElement p)
+    {
+        var child = p.Elements().FirstOrDefault();
+        if (child is null) return new ParamValue.Text(p.Text.Trim());
+        return child.Name.LocalName switch
+        {
+            "list" => new ParamValue.List(child.Elements().Select(Value).ToList()),
+            "map" => new ParamValue.Map(child.Elements().Select(e => new KeyValuePair<string, ParamValue>(e.Attribute("key") ?? "", Value(e))).ToList()),
+            "script" => new ParamValue.Script(child.Attribute("scriptFormat") ?? "javascript", child.Text),
+            _ => new ParamValue.Text(child.Text.Trim()),
+        };
+    }
+}

@@ -1,0 +1,338 @@
+using EGov.Workflows.Model;
+using EGov.Workflows.Runtime.Behaviours;
+
+namespace EGov.Workflows.Runtime.Graph;
+
+/// <summary>
+/// Builds the executable graph of one process from the model, once per deployment. Anything the runtime cannot run
+/// is collected as a positioned problem (the deployment is then refused) — never run as something else.
+/// </summary>
+internal sealed class GraphBuilder
+{
+    private readonly string _file;
+    private readonly Definitions _defs;
+    private readonly List<string> _problems;
+    private ProcessGraph _graph = null!;
+
+    public GraphBuilder(string file, Definitions defs, List<string> problems)
+    {
+        _file = file;
+        _defs = defs;
+        _problems = problems;
+    }
+
+    private void Problem(BpmnElement at, string message)
+    {
+        var p = at.Position.IsKnown ? $"{at.Position.Line}:{at.Position.Column}" : "1:1";
+        _problems.Add($"{_file}:{p}: {message}");
+    }
+
+    public ProcessGraph Build(Process process, int version)
+    {
+        var root = new ScopeDef { Id = process.Id ?? "" };
+        var props = new List<string>();
+        var ext = Extensions.Read(process, props);
+        foreach (var m in props) Problem(process, m);
+        _graph = new ProcessGraph
+        {
+            ProcessId = process.Id ?? "", Version = version, File = _file, Process = process, Root = root,
+            Properties = ext.Properties,
+        };
+        _graph.Scopes[root.Id] = root;
+        BuildScope(root, process);
+        return _graph;
+    }
+
+    private void BuildScope(ScopeDef scope, IFlowElementsContainer container)
+    {
+        var elements = container.FlowElements.ToList();
+        foreach (var fn in elements.OfType<FlowNode>())
+        {
+            var node = CreateNode(fn, scope);
+            if (node is null) continue;
+            if (!_graph.Nodes.TryAdd(node.Id, node)) { Problem(fn, $"duplicate id '{node.Id}'"); continue; }
+            scope.Nodes.Add(node);
+        }
+        foreach (var flow in elements.OfType<SequenceFlow>())
+        {
+            if (flow.SourceRef is null || flow.TargetRef is null
+                || !_graph.Nodes.TryGetValue(flow.SourceRef, out var s) || !_graph.Nodes.TryGetValue(flow.TargetRef, out var t))
+            {
+                Problem(flow, $"sequence flow '{flow.Id}' does not connect two elements of this scope");
+                continue;
+            }
+            var cond = flow.ConditionExpression is { IsEmpty: false } c ? c.Body : null;
+            if (flow.ConditionExpression is { } ce && ce.Language is { } lang && !IsJavaScript(lang))
+                Problem(ce, $"condition language '{lang}' is not supported: conditions are JavaScript (plain or ${{...}})");
+            var tr = new Transition { Id = flow.Id ?? "", Source = s, Target = t, Condition = cond };
+            var le = new List<string>();
+            var fext = Extensions.Read(flow, le);
+            foreach (var m in le) Problem(flow, m);
+            tr.TakeListeners.AddRange(fext.Listeners.Where(l => l.Event == "take"));
+            s.Outgoing.Add(tr);
+            t.Incoming.Add(tr);
+        }
+        foreach (var node in scope.Nodes)
+        {
+            if (node.DefaultFlowId is { } d)
+            {
+                var tr = node.Outgoing.FirstOrDefault(o => o.Id == d);
+                if (tr is null) Problem(node.Element, $"default flow '{d}' is not an outgoing flow of '{node.Id}'");
+                else tr.IsDefault = true;
+            }
+            if (node.Kind == NodeKind.BoundaryEvent)
+            {
+                var b = (BoundaryEvent)node.Element;
+                if (b.AttachedToRef is { } a && _graph.Nodes.TryGetValue(a, out var host) && host.Scope == scope)
+                {
+                    node.AttachedTo = host;
+                    host.Boundaries.Add(node);
+                }
+                else Problem(b, $"boundary event '{node.Id}' is not attached to an activity of the same scope");
+            }
+        }
+        // Compensation handlers: association from a compensation boundary event to an isForCompensation activity.
+        foreach (var assoc in container.Artifacts.OfType<Association>())
+        {
+            if (assoc.SourceRef is { } src && assoc.TargetRef is { } dst
+                && _graph.Nodes.TryGetValue(src, out var be) && be.Kind == NodeKind.BoundaryEvent && be.Trigger == Trigger.Compensation
+                && _graph.Nodes.TryGetValue(dst, out var handler))
+            {
+                if (be.AttachedTo is { } host) host.CompensationHandler = handler;
+            }
+        }
+        foreach (var node in scope.Nodes)
+        {
+            if (node.Kind == NodeKind.StartEvent)
+            {
+                if (scope.Node?.Kind == NodeKind.EventSubProcess || node.Trigger == Trigger.None) scope.StartEvents.Add(node);
+            }
+            if (node.Kind == NodeKind.EventSubProcess) scope.EventSubProcesses.Add(node);
+            if (node.Kind == NodeKind.BoundaryEvent && node.Trigger == Trigger.Compensation && node.AttachedTo?.CompensationHandler is null)
+                Problem(node.Element, $"compensation boundary event '{node.Id}' has no association to a compensation handler (an activity with isForCompensation=\"true\")");
+            if (node.Kind == NodeKind.IntermediateThrow && node.Trigger == Trigger.Link
+                && !scope.Nodes.Any(n => n.Kind == NodeKind.IntermediateCatch && n.Trigger == Trigger.Link && n.EventName == node.EventName))
+                Problem(node.Element, $"link '{node.EventName}' has no catching link event in the same scope");
+        }
+        if (scope.Node is null && scope.StartEvents.Count == 0 && !scope.Nodes.Any(n => n.Kind == NodeKind.StartEvent))
+            Problem((BpmnElement)container, $"process '{scope.Id}' has no start event");
+    }
+
+    private static bool IsJavaScript(string lang) =>
+        lang.Contains("javascript", StringComparison.OrdinalIgnoreCase) || lang.Contains("ecmascript", StringComparison.OrdinalIgnoreCase)
+        || lang.Contains("juel", StringComparison.OrdinalIgnoreCase) || lang.Contains("xpath", StringComparison.OrdinalIgnoreCase)
+        || lang.Equals("js", StringComparison.OrdinalIgnoreCase) || lang.Contains("java.net/el", StringComparison.OrdinalIgnoreCase)
+        || lang.Contains("FEEL", StringComparison.OrdinalIgnoreCase) == false && lang.StartsWith("http://www.omg.org", StringComparison.Ordinal);
+
+    private Node? CreateNode(FlowNode fn, ScopeDef scope)
+    {
+        NodeKind kind;
+        switch (fn)
+        {
+            case StartEvent: kind = NodeKind.StartEvent; break;
+            case EndEvent: kind = NodeKind.EndEvent; break;
+            case IntermediateCatchEvent: kind = NodeKind.IntermediateCatch; break;
+            case IntermediateThrowEvent: kind = NodeKind.IntermediateThrow; break;
+            case BoundaryEvent: kind = NodeKind.BoundaryEvent; break;
+            case UserTask: kind = NodeKind.UserTask; break;
+            case ManualTask: kind = NodeKind.ManualTask; break;
+            case ScriptTask: kind = NodeKind.ScriptTask; break;
+            case ServiceTask: kind = NodeKind.ServiceTask; break;
+            case SendTask: kind = NodeKind.SendTask; break;
+            case ReceiveTask: kind = NodeKind.ReceiveTask; break;
+            case BusinessRuleTask: kind = NodeKind.BusinessRuleTask; break;
+            case CallActivity: kind = NodeKind.CallActivity; break;
+            case Transaction: kind = NodeKind.Transaction; break;
+            case AdHocSubProcess: kind = NodeKind.AdHocSubProcess; break;
+            case SubProcess sp: kind = sp.TriggeredByEvent ? NodeKind.EventSubProcess : NodeKind.SubProcess; break;
+            case ExclusiveGateway: kind = NodeKind.ExclusiveGateway; break;
+            case ParallelGateway: kind = NodeKind.ParallelGateway; break;
+            case InclusiveGateway: kind = NodeKind.InclusiveGateway; break;
+            case EventBasedGateway: kind = NodeKind.EventBasedGateway; break;
+            case ComplexGateway: kind = NodeKind.ComplexGateway; break;
+            case TaskElement: kind = NodeKind.Task; break;
+            default:
+                Problem(fn, $"{fn.Name.LocalName} '{fn.Id}' cannot be executed");
+                return null;
+        }
+        if (string.IsNullOrEmpty(fn.Id)) { Problem(fn, $"{fn.Name.LocalName} without an id cannot be executed"); return null; }
+        var problems = new List<string>();
+        var node = new Node { Id = fn.Id!, Element = fn, Kind = kind, Scope = scope, Ext = Extensions.Read(fn, problems) };
+        foreach (var m in problems) Problem(fn, m);
+        if (fn is Activity act)
+        {
+            node.DefaultFlowId = act.Default;
+            node.AsyncBefore = act.AsyncBefore;
+            node.AsyncAfter = act.AsyncAfter;
+            node.IsForCompensation = act.IsForCompensation;
+            switch (act.LoopCharacteristics)
+            {
+                case MultiInstanceLoopCharacteristics mi:
+                    node.MultiInstance = mi;
+                    if (mi.LoopCardinality is null && mi.CamundaCollection is null && mi.LoopDataInputRef is null)
+                        Problem(mi, $"multi-instance '{fn.Id}' needs a loopCardinality, camunda:collection or loopDataInputRef");
+                    break;
+                case StandardLoopCharacteristics sl: node.Loop = sl; break;
+            }
+        }
+        else if (fn is GatewayWithDefault gw) node.DefaultFlowId = gw.Default;
+        else if (fn is Gateway) { }
+        if (fn is Event ev) ReadEvent(node, ev);
+        if (fn is SubProcess sub)
+        {
+            var inner = new ScopeDef { Id = sub.Id!, Node = node, Parent = scope };
+            node.Inner = inner;
+            _graph.Scopes[inner.Id] = inner;
+            BuildScope(inner, sub);
+            if (kind == NodeKind.EventSubProcess)
+            {
+                var starts = inner.Nodes.Where(n => n.Kind == NodeKind.StartEvent).ToList();
+                if (starts.Count != 1) Problem(sub, $"event subprocess '{sub.Id}' needs exactly one start event");
+                else
+                {
+                    node.Trigger = starts[0].Trigger;
+                    node.EventName = starts[0].EventName;
+                    node.Timer = starts[0].Timer;
+                    node.Condition = starts[0].Condition;
+                    node.Interrupting = ((StartEvent)starts[0].Element).IsInterrupting;
+                    if (node.Trigger == Trigger.None) Problem(starts[0].Element, $"the start event of event subprocess '{sub.Id}' needs an event definition");
+                }
+            }
+            else if (kind != NodeKind.AdHocSubProcess && inner.StartEvents.Count == 0 && inner.Nodes.Count > 0)
+                Problem(sub, $"subprocess '{sub.Id}' has no none start event");
+        }
+        if (fn is ScriptTask st)
+        {
+            var fmt = st.ScriptFormat?.Trim().ToLowerInvariant();
+            if (fmt is not ("javascript" or "js" or "ecmascript" or "text/javascript" or "application/javascript"))
+                Problem(st, $"script format '{st.ScriptFormat}' is not supported: scripts are JavaScript (scriptFormat=\"javascript\")");
+            else if (st.Script is null && st.CamundaAttribute("resource") is not null)
+                Problem(st, "scripts loaded from camunda:resource are not supported: put the script inline");
+        }
+        if (fn is CallActivity ca && string.IsNullOrWhiteSpace(ca.CalledElement))
+            Problem(ca, $"call activity '{ca.Id}' has no calledElement");
+        if (fn is ComplexGateway) { }
+        foreach (var l in node.Ext.Listeners)
+            if (l.Event is not ("start" or "end" or "take"))
+                Problem(fn, $"execution listener event '{l.Event}' is not supported (start, end, take)");
+        node.Behaviour = Behaviour(node);
+        return node;
+    }
+
+    private void ReadEvent(Node node, Event ev)
+    {
+        var defs = ev.EventDefinitions;
+        if (defs.Count > 1) { Problem(ev, $"event '{ev.Id}' has several event definitions (multiple events are not supported)"); return; }
+        var d = ev.Definition;
+        switch (d)
+        {
+            case null: node.Trigger = Trigger.None; break;
+            case MessageEventDefinition m:
+                node.Trigger = Trigger.Message;
+                node.EventName = _defs.Find<Message>(m.MessageRef)?.ElementName ?? m.MessageRef;
+                if (node.EventName is null && node.Kind is not NodeKind.EndEvent and not NodeKind.IntermediateThrow)
+                    Problem(d, $"message event '{ev.Id}' has no message");
+                break;
+            case TimerEventDefinition t:
+                node.Trigger = Trigger.Timer;
+                node.Timer = t;
+                if (t.TimeDate is null && t.TimeDuration is null && t.TimeCycle is null)
+                    Problem(d, $"timer event '{ev.Id}' has no timeDate, timeDuration or timeCycle");
+                break;
+            case SignalEventDefinition s:
+                node.Trigger = Trigger.Signal;
+                node.EventName = _defs.Find<Signal>(s.SignalRef)?.ElementName ?? s.SignalRef;
+                if (node.EventName is null) Problem(d, $"signal event '{ev.Id}' has no signal");
+                break;
+            case ErrorEventDefinition e:
+                node.Trigger = Trigger.Error;
+                node.EventName = e.ErrorRef is null ? null : _defs.Find<Error>(e.ErrorRef)?.ErrorCode ?? _defs.Find<Error>(e.ErrorRef)?.ElementName ?? e.ErrorRef;
+                break;
+            case EscalationEventDefinition es:
+                node.Trigger = Trigger.Escalation;
+                node.EventName = es.EscalationRef is null ? null : _defs.Find<Escalation>(es.EscalationRef)?.EscalationCode ?? es.EscalationRef;
+                break;
+            case CompensateEventDefinition c:
+                node.Trigger = Trigger.Compensation;
+                node.CompensateActivityRef = c.ActivityRef;
+                break;
+            case CancelEventDefinition: node.Trigger = Trigger.Cancel; break;
+            case TerminateEventDefinition: node.Trigger = Trigger.Terminate; break;
+            case ConditionalEventDefinition ce:
+                node.Trigger = Trigger.Conditional;
+                node.Condition = ce.Condition?.Body;
+                if (string.IsNullOrWhiteSpace(node.Condition)) Problem(d, $"conditional event '{ev.Id}' has no condition");
+                break;
+            case LinkEventDefinition l:
+                node.Trigger = Trigger.Link;
+                node.EventName = l.LinkName;
+                break;
+            default:
+                Problem(d, $"{d.Name.LocalName} is not supported");
+                break;
+        }
+        if (ev is BoundaryEvent b) node.Interrupting = b.CancelActivity;
+        if (ev is StartEvent se) node.Interrupting = se.IsInterrupting;
+        var valid = (node.Kind, node.Trigger) switch
+        {
+            (NodeKind.StartEvent, Trigger.None or Trigger.Message or Trigger.Timer or Trigger.Signal or Trigger.Conditional) => true,
+            (NodeKind.StartEvent, Trigger.Error or Trigger.Escalation or Trigger.Compensation) => node.Scope.Node?.Kind == NodeKind.EventSubProcess,
+            (NodeKind.EndEvent, Trigger.None or Trigger.Terminate or Trigger.Error or Trigger.Escalation or Trigger.Message or Trigger.Signal or Trigger.Compensation or Trigger.Cancel) => true,
+            (NodeKind.IntermediateCatch, Trigger.Timer or Trigger.Message or Trigger.Signal or Trigger.Link or Trigger.Conditional) => true,
+            (NodeKind.IntermediateThrow, Trigger.None or Trigger.Signal or Trigger.Message or Trigger.Link or Trigger.Escalation or Trigger.Compensation) => true,
+            (NodeKind.BoundaryEvent, Trigger.Timer or Trigger.Message or Trigger.Signal or Trigger.Error or Trigger.Escalation or Trigger.Conditional or Trigger.Compensation or Trigger.Cancel) => true,
+            _ => false,
+        };
+        if (!valid && d is not null) Problem(ev, $"{ev.Name.LocalName} with {d.Name.LocalName} is not supported");
+        if (!valid && d is null && node.Kind == NodeKind.BoundaryEvent) Problem(ev, $"boundary event '{ev.Id}' has no event definition");
+        if (node.Kind == NodeKind.IntermediateCatch && d is null) Problem(ev, $"intermediate catch event '{ev.Id}' has no event definition");
+    }
+
+    private static IBehaviour Behaviour(Node node) => node.Kind switch
+    {
+        NodeKind.StartEvent => new StartEventBehaviour(),
+        NodeKind.EndEvent => node.Trigger switch
+        {
+            Trigger.Terminate => new TerminateEndEventBehaviour(),
+            Trigger.Error => new ErrorEndEventBehaviour(),
+            Trigger.Cancel => new CancelEndEventBehaviour(),
+            Trigger.Escalation => new EscalationThrowBehaviour(),
+            Trigger.Signal => new SignalThrowBehaviour(),
+            Trigger.Message => new MessageThrowBehaviour(),
+            Trigger.Compensation => new CompensationThrowBehaviour(),
+            _ => new NoneEndEventBehaviour(),
+        },
+        NodeKind.IntermediateThrow => node.Trigger switch
+        {
+            Trigger.Signal => new SignalThrowBehaviour(),
+            Trigger.Message => new MessageThrowBehaviour(),
+            Trigger.Link => new LinkThrowBehaviour(),
+            Trigger.Escalation => new EscalationThrowBehaviour(),
+            Trigger.Compensation => new CompensationThrowBehaviour(),
+            _ => new PassThroughBehaviour(),
+        },
+        NodeKind.IntermediateCatch => node.Trigger switch
+        {
+            Trigger.Timer => new TimerCatchBehaviour(),
+            Trigger.Message => new MessageCatchBehaviour(),
+            Trigger.Signal => new SignalCatchBehaviour(),
+            Trigger.Conditional => new ConditionalCatchBehaviour(),
+            _ => new PassThroughBehaviour(),
+        },
+        NodeKind.BoundaryEvent => new BoundaryEventBehaviour(),
+        NodeKind.UserTask => new UserTaskBehaviour(),
+        NodeKind.ScriptTask => new ScriptTaskBehaviour(),
+        NodeKind.ServiceTask or NodeKind.SendTask or NodeKind.BusinessRuleTask => new ServiceTaskBehaviour(),
+        NodeKind.ReceiveTask => new ReceiveTaskBehaviour(),
+        NodeKind.ManualTask or NodeKind.Task => new PassThroughBehaviour(),
+        NodeKind.ExclusiveGateway => new ExclusiveGatewayBehaviour(),
+        NodeKind.ParallelGateway => new ParallelGatewayBehaviour(),
+        NodeKind.InclusiveGateway => new InclusiveGatewayBehaviour(),
+        NodeKind.ComplexGateway => new ComplexGatewayBehaviour(),
+        NodeKind.EventBasedGateway => new EventBasedGatewayBehaviour(),
+        NodeKind.SubProcess or NodeKind.Transaction or NodeKind.AdHocSubProcess => new SubProcessBehaviour(),
+        NodeKind.EventSubProcess => new SubProcessBehaviour(),
+        NodeKind.CallActivity => new CallActivityBehaviour(),
+        _ => new PassThroughBehaviour(),
+    };
+}

@@ -1,0 +1,97 @@
+using EGov.Workflows.Model;
+using EGov.Workflows.Runtime.Behaviours;
+
+namespace EGov.Workflows.Runtime.Graph;
+
+/// <summary>
+/// The executable graph of one deployed process definition, built once at deployment: nodes with their behaviour,
+/// transitions with their conditions, scopes (process, subprocesses, event subprocesses) and attached boundary events.
+/// Knows nothing of XML or stores; the model element is kept only to read its attributes.
+/// </summary>
+internal sealed class ProcessGraph
+{
+    public required string ProcessId { get; init; }
+    public required int Version { get; init; }
+    public required string File { get; init; }
+    public required Process Process { get; init; }
+    public required ScopeDef Root { get; init; }
+    public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ScopeDef> Scopes { get; } = new(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    public Node Node(string id) => Nodes.TryGetValue(id, out var n) ? n : throw new InvalidOperationException($"element '{id}' is not part of process '{ProcessId}'");
+}
+
+/// <summary>A scope of the graph: the process, an embedded/transaction/ad-hoc subprocess, or an event subprocess.</summary>
+internal sealed class ScopeDef
+{
+    public required string Id { get; init; }
+    /// <summary>The node of the subprocess (null for the process).</summary>
+    public Node? Node { get; init; }
+    public ScopeDef? Parent { get; init; }
+    public List<Node> Nodes { get; } = [];
+    /// <summary>The none start events (or the single start event of an event subprocess).</summary>
+    public List<Node> StartEvents { get; } = [];
+    public List<Node> EventSubProcesses { get; } = [];
+}
+
+internal enum NodeKind
+{
+    StartEvent, EndEvent, IntermediateCatch, IntermediateThrow, BoundaryEvent,
+    Task, UserTask, ManualTask, ScriptTask, ServiceTask, SendTask, ReceiveTask, BusinessRuleTask,
+    ExclusiveGateway, ParallelGateway, InclusiveGateway, EventBasedGateway, ComplexGateway,
+    SubProcess, EventSubProcess, Transaction, AdHocSubProcess, CallActivity,
+}
+
+/// <summary>What an event catches or throws.</summary>
+internal enum Trigger { None, Message, Timer, Signal, Conditional, Error, Escalation, Compensation, Cancel, Terminate, Link }
+
+internal sealed class Node
+{
+    public required string Id { get; init; }
+    public required FlowNode Element { get; init; }
+    public required NodeKind Kind { get; init; }
+    public required ScopeDef Scope { get; init; }
+    public IBehaviour Behaviour { get; set; } = null!;
+    public List<Transition> Outgoing { get; } = [];
+    public List<Transition> Incoming { get; } = [];
+    public string? DefaultFlowId { get; set; }
+    public List<Node> Boundaries { get; } = [];
+    public Node? AttachedTo { get; set; }
+    /// <summary>For subprocesses (embedded, event, transaction, ad-hoc): the inner scope.</summary>
+    public ScopeDef? Inner { get; set; }
+    public MultiInstanceLoopCharacteristics? MultiInstance { get; set; }
+    public StandardLoopCharacteristics? Loop { get; set; }
+    public bool AsyncBefore { get; set; }
+    public bool AsyncAfter { get; set; }
+    public Trigger Trigger { get; set; }
+    /// <summary>Message name, signal name, error code, escalation code, link name (null = catch-all for errors/escalations).</summary>
+    public string? EventName { get; set; }
+    public TimerEventDefinition? Timer { get; set; }
+    public string? Condition { get; set; }
+    public bool Interrupting { get; set; } = true;
+    /// <summary>For a compensation throw: the activity to compensate (null = the whole scope).</summary>
+    public string? CompensateActivityRef { get; set; }
+    /// <summary>For an activity with a compensation boundary event: the handler activity.</summary>
+    public Node? CompensationHandler { get; set; }
+    public bool IsForCompensation { get; set; }
+    public Extensions Ext { get; set; } = Extensions.Empty;
+    /// <summary>Elements not recorded in history (link events, as in Camunda).</summary>
+    public bool NotRecorded => Trigger == Trigger.Link && Kind is NodeKind.IntermediateCatch or NodeKind.IntermediateThrow;
+    public bool IsActivity => Kind is NodeKind.Task or NodeKind.UserTask or NodeKind.ManualTask or NodeKind.ScriptTask or NodeKind.ServiceTask
+        or NodeKind.SendTask or NodeKind.ReceiveTask or NodeKind.BusinessRuleTask or NodeKind.SubProcess or NodeKind.Transaction
+        or NodeKind.AdHocSubProcess or NodeKind.CallActivity or NodeKind.EventSubProcess;
+    public string TypeName => char.ToLowerInvariant(Element.Name.LocalName[0]) + Element.Name.LocalName[1..];
+    public override string ToString() => $"{Kind} {Id}";
+}
+
+internal sealed class Transition
+{
+    public required string Id { get; init; }
+    public required Node Source { get; init; }
+    public required Node Target { get; init; }
+    /// <summary>The condition text as written (plain or ${...}); null = unconditional.</summary>
+    public string? Condition { get; init; }
+    public bool IsDefault { get; set; }
+    public List<Listener> TakeListeners { get; } = [];
+}

@@ -1,0 +1,77 @@
+using EGov.Workflows.Runtime.State;
+using NodaTime;
+
+namespace EGov.Workflows.Runtime.Store;
+
+/// <summary>
+/// Where runtime state lives. A command reads the instance documents it needs, changes them in memory and commits
+/// them at its end, together with history rows, in one <see cref="Commit"/> (one transaction in a durable store).
+/// Index queries (subscriptions, due jobs, tasks, incidents) are what a store keeps as rows beside the documents;
+/// <see cref="RuntimeIndex"/> derives them from a document so every store derives them the same way.
+/// </summary>
+public interface IRuntimeStore
+{
+    /// <summary>A private copy of the instance document (changes are invisible until committed), or null.</summary>
+    ProcessInstanceState? Load(string tenantId, string instanceId);
+
+    /// <summary>Writes every changed document (bumping its revision), history rows and start timers at once.</summary>
+    /// <exception cref="ConcurrencyConflictException">A document changed since it was read.</exception>
+    void Commit(RuntimeChangeSet changes);
+
+    /// <summary>Instances of the tenant with a message or signal subscription of this name.</summary>
+    IReadOnlyList<SubscriptionRow> FindSubscriptions(string tenantId, SubscriptionKind kind, string eventName);
+
+    /// <summary>Running instances with conditional subscriptions (evaluated on variable changes).</summary>
+    IReadOnlyList<string> InstancesWithConditions(string tenantId);
+
+    /// <summary>Due jobs, external tasks becoming available, and start timers, earliest first.</summary>
+    IReadOnlyList<DueWork> FindDueWork(string tenantId, Instant until, int max);
+
+    /// <summary>The earliest instant at which a job or start timer is due, or an external task becomes available again after <paramref name="now"/>.</summary>
+    Instant? NextDue(string tenantId, Instant now);
+
+    IReadOnlyList<UserTaskRow> OpenUserTasks(string tenantId, string? rootInstanceId = null);
+    IReadOnlyList<ExternalTaskRow> OpenExternalTasks(string tenantId, string? rootInstanceId = null);
+    IReadOnlyList<IncidentRow> OpenIncidents(string tenantId, string? rootInstanceId = null);
+
+    /// <summary>Every instance of a root instance tree (the root first, then the instances it called).</summary>
+    IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId);
+
+    /// <summary>History rows of a root instance tree, in recording order.</summary>
+    IReadOnlyList<ElementInstanceRecord> History(string tenantId, string rootInstanceId);
+
+    IReadOnlyList<StartTimerState> StartTimers(string tenantId);
+}
+
+/// <summary>All a command changed: written in one transaction.</summary>
+public sealed class RuntimeChangeSet
+{
+    public string TenantId { get; init; } = RuntimeDefaults.Tenant;
+    /// <summary>Changed or new documents; <see cref="ProcessInstanceState.Revision"/> is the revision they were read at (0 = new).</summary>
+    public List<ProcessInstanceState> Instances { get; } = [];
+    public List<ElementInstanceRecord> History { get; } = [];
+    public List<StartTimerState> StartTimers { get; } = [];
+    public List<string> RemovedStartTimerIds { get; } = [];
+    public bool IsEmpty => Instances.Count == 0 && History.Count == 0 && StartTimers.Count == 0 && RemovedStartTimerIds.Count == 0;
+}
+
+/// <summary>Thrown when a command commits a document another command changed in the meantime.</summary>
+public sealed class ConcurrencyConflictException : Exception
+{
+    public ConcurrencyConflictException() { }
+    public ConcurrencyConflictException(string message) : base(message) { }
+    public ConcurrencyConflictException(string message, Exception inner) : base(message, inner) { }
+}
+
+public sealed record SubscriptionRow(string TenantId, string InstanceId, string RootInstanceId, string? BusinessKey, SubscriptionState Subscription);
+
+public sealed record UserTaskRow(string TenantId, string InstanceId, string RootInstanceId, string ProcessId, string? BusinessKey, UserTaskState Task);
+
+public sealed record ExternalTaskRow(string TenantId, string InstanceId, string RootInstanceId, string ProcessId, string? BusinessKey, ExternalTaskState Task);
+
+public sealed record IncidentRow(string TenantId, string InstanceId, string RootInstanceId, string ProcessId, IncidentState Incident);
+
+public enum DueWorkKind { Job, ExternalTaskRetry, StartTimer }
+
+/// <summary>Something due at an instant: a job of an instance, an external task's retry, or a start timer.</summary>
+public sealed record DueWork(DueWorkKind Kind, Instant DueAt, string? InstanceId, string Id);

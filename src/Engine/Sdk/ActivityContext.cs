@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+
+namespace EGov.Workflows.Sdk;
+
+/// <summary>What an activity sees of the running process: its inputs, identifiers and the time. Read-only.</summary>
+public sealed class ActivityContext
+{
+    private readonly IReadOnlyDictionary<string, JsonNode?> _inputs;
+    private readonly Func<string, JsonNode?> _variable;
+
+    public ActivityContext(
+        string tenantId, string processInstanceId, string? businessKey, string elementId, string activityName,
+        DateTimeOffset now, IReadOnlyDictionary<string, JsonNode?> inputs, Func<string, JsonNode?> variable,
+        CancellationToken cancellationToken = default)
+    {
+        TenantId = tenantId;
+        ProcessInstanceId = processInstanceId;
+        BusinessKey = businessKey;
+        ElementId = elementId;
+        ActivityName = activityName;
+        Now = now;
+        _inputs = inputs;
+        _variable = variable;
+        CancellationToken = cancellationToken;
+    }
+
+    public string TenantId { get; }
+    public string ProcessInstanceId { get; }
+    public string? BusinessKey { get; }
+    /// <summary>The BPMN element id of the service task.</summary>
+    public string ElementId { get; }
+    public string ActivityName { get; }
+    /// <summary>The engine clock's current time (virtual in scenarios).</summary>
+    public DateTimeOffset Now { get; }
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>The declared inputs with their resolved values (input parameter of the task, else process variable of that name).</summary>
+    public IReadOnlyDictionary<string, JsonNode?> Inputs => _inputs;
+
+    /// <summary>One input by name (null when absent).</summary>
+    public JsonNode? Input(string name) => _inputs.TryGetValue(name, out var v) ? v : _variable(name);
+
+    public string? GetString(string name) => Input(name) is JsonValue v && v.TryGetValue<string>(out var s) ? s : Input(name)?.ToJsonString();
+
+    public decimal? GetDecimal(string name) => Input(name) is JsonValue v && v.TryGetValue<decimal>(out var d) ? d : null;
+
+    public bool? GetBoolean(string name) => Input(name) is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
+
+    /// <summary>Any variable visible at the task (for activities that need more than their declared inputs).</summary>
+    public JsonNode? Variable(string name) => _variable(name);
+}
