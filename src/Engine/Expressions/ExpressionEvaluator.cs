@@ -15,6 +15,9 @@ public sealed class ExpressionEvaluator
     /// <summary>Distinct sources kept parsed by default.</summary>
     public const int DefaultCacheCapacity = 4096;
 
+    /// <summary>The longest array a script may create (Jint's array size constraint).</summary>
+    public const uint MaxArrayLength = 1_000_000;
+
     private readonly SandboxLimits _limits;
     private readonly ScriptCache _cache;
 
@@ -103,9 +106,10 @@ public sealed class ExpressionEvaluator
 
     private JsonNode? Run(Prepared<Acornima.Ast.Script> prepared, IVariableScope variables, string what)
     {
-        var engine = CreateEngine();
         try
         {
+            var engine = CreateEngine();
+            SandboxGuards.Install(engine, _limits, what);
             var bindings = new VariableBindings(engine, variables);
             bindings.Bind(prepared.ReferencedGlobals);
             var completion = engine.Evaluate(prepared);
@@ -133,7 +137,10 @@ public sealed class ExpressionEvaluator
             o.DisableStringCompilation();
             o.Strict(false);
             o.Constraints.RegexTimeout = limits.Timeout;
-            o.Constraints.MaxArraySize = 1_000_000;
+            o.Constraints.MaxArraySize = MaxArrayLength;
+            // Built-ins that recurse in C# (JSON.stringify, Array.prototype.flat, String(nestedArray)) would otherwise
+            // overflow the process stack on deeply nested values and kill the whole host.
+            o.Constraints.StackOverflowGuard = true;
         });
     }
 
@@ -144,6 +151,7 @@ public sealed class ExpressionEvaluator
         StatementsCountOverflowException => new ScriptException($"{what} exceeded its limit of {_limits.MaxStatements} statements"),
         MemoryLimitExceededException => new ScriptException($"{what} exceeded its memory limit of {_limits.DescribeMemory()}"),
         RecursionDepthOverflowException r => new ScriptException($"{what} exceeded its recursion depth limit of {_limits.RecursionDepth}" + (string.IsNullOrEmpty(r.CallExpressionReference) ? "" : $" (calling {r.CallExpressionReference})")),
+        ScriptPreparationException { InnerException: InsufficientExecutionStackException } => new ScriptException($"SyntaxError: {what} is nested too deeply to parse"),
         ScriptPreparationException p => new ScriptException($"SyntaxError: {(p.InnerException ?? p).Message}"),
         Acornima.ParseErrorException p => new ScriptException($"SyntaxError: {p.Message}"),
         ExecutionCanceledException => new ScriptException($"{what} was cancelled"),

@@ -117,7 +117,7 @@ internal static class JsBridge
             case Jint.Runtime.Types.Number:
                 return FromDouble(value.AsNumber());
             case Jint.Runtime.Types.BigInt:
-                return JsonValue.Create(decimal.Parse(value.ToString(), CultureInfo.InvariantCulture));
+                return FromBigInt(value.ToString());
         }
 
         if (value is not ObjectInstance obj)
@@ -172,6 +172,15 @@ internal static class JsBridge
         if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) && (double)m == d)
             return JsonValue.Create(m);
         return JsonValue.Create(d);
+    }
+
+    private static JsonNode FromBigInt(string digits)
+    {
+        if (long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+            return JsonValue.Create(l);
+        if (decimal.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var m))
+            return JsonValue.Create(m);
+        return JsonValue.Create(double.Parse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
     }
 
     internal static string FormatDate(double epochMilliseconds) =>
