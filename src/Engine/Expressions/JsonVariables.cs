@@ -96,6 +96,32 @@ public static class JsonVariables
         }
     }
 
+    /// <summary>
+    /// The value of a number node whatever CLR type holds it (long, decimal, double, int, parsed JSON …);
+    /// false for non-numbers and numbers outside decimal's range. Use it instead of <c>GetValue&lt;decimal&gt;()</c>,
+    /// which throws when the node holds a long.
+    /// </summary>
+    public static bool TryGetDecimal(JsonNode? node, out decimal value)
+    {
+        value = 0;
+        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
+            return false;
+        if (v.TryGetValue(out decimal m)) { value = m; return true; }
+        if (v.TryGetValue(out long l)) { value = l; return true; }
+        if (v.TryGetValue(out int i)) { value = i; return true; }
+        return decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>The value of a number node as a double whatever CLR type holds it; false for non-numbers.</summary>
+    public static bool TryGetDouble(JsonNode? node, out double value)
+    {
+        value = 0;
+        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
+            return false;
+        value = JsBridge.NumberToDouble(v);
+        return true;
+    }
+
     /// <summary>A deep copy (null stays null).</summary>
     public static JsonNode? Clone(JsonNode? node) => node?.DeepClone();
 
