@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+
+namespace EGov.Workflows.Expressions.Tests;
+
+/// <summary>What a script task sees: variables by name and the Camunda-style <c>execution</c> object.</summary>
+public class ScriptTests
+{
+    private readonly ExpressionEvaluator _evaluator = new();
+
+    [Fact]
+    public void Script_ReturnsItsCompletionValue() =>
+        _evaluator.RunScript("var gebuehr = betrag * 0.1; if (gebuehr < 5) { gebuehr = 5; } gebuehr", FakeExecution.With("""{"betrag": 20}"""))!
+            .GetValue<long>().ShouldBe(5);
+
+    [Fact]
+    public void Script_SetVariable_UpdatesWhereItExistsElseOnTheInstance()
+    {
+        var execution = FakeExecution.With("""{"a": 1}""");
+        execution.Local["b"] = 2;
+        _evaluator.RunScript("execution.setVariable('a', 10); execution.setVariable('b', 20); execution.setVariable('c', 30);", execution);
+        execution.Instance["a"]!.GetValue<long>().ShouldBe(10);
+        execution.Local["b"]!.GetValue<long>().ShouldBe(20);
+        execution.Instance["c"]!.GetValue<long>().ShouldBe(30);
+        execution.Instance.ContainsKey("b").ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Script_SetVariableLocal_WritesTheLocalScope()
+    {
+        var execution = FakeExecution.With("""{"a": 1}""");
+        _evaluator.RunScript("execution.setVariableLocal('a', 'lokal')", execution);
+        execution.Local["a"]!.GetValue<string>().ShouldBe("lokal");
+        execution.Instance["a"]!.GetValue<long>().ShouldBe(1);
+    }
+
+    [Fact]
+    public void Script_GetVariableLocal_ReadsOnlyTheLocalScope()
+    {
+        var execution = FakeExecution.With("""{"a": 1}""");
+        execution.Local["b"] = 2;
+        _evaluator.RunScript("[execution.getVariableLocal('a'), execution.getVariableLocal('b'), execution.getVariable('a')]", execution)!
+            .ToJsonString().ShouldBe("[null,2,1]");
+    }
+
+    [Fact]
+    public void Script_ExecutionIdentity()
+    {
+        var execution = new FakeExecution { ProcessInstanceId = "pi-7", BusinessKey = "AZ-1", ActivityId = "Task_Gebuehr" };
+        _evaluator.RunScript("[execution.getProcessInstanceId(), execution.getBusinessKey(), execution.getCurrentActivityId()]", execution)!
+            .ToJsonString().ShouldBe("""["pi-7","AZ-1","Task_Gebuehr"]""");
+        _evaluator.RunScript("execution.getBusinessKey()", new FakeExecution { BusinessKey = null }).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Script_ReadingANameAfterSetVariable_SeesTheNewValue()
+    {
+        var execution = FakeExecution.With("""{"status": "neu"}""");
+        _evaluator.RunScript("var vorher = status; execution.setVariable('status', 'geprüft'); vorher + ' → ' + status", execution)!
+            .GetValue<string>().ShouldBe("neu → geprüft");
+    }
+
+    [Fact]
+    public void Script_AssigningToAVariableName_DoesNotStoreIt()
+    {
+        var execution = FakeExecution.With("""{"amount": 1}""");
+        _evaluator.RunScript("amount = 2; amount", execution)!.GetValue<long>().ShouldBe(2);
+        execution.Instance["amount"]!.GetValue<long>().ShouldBe(1);
+    }
+
+    [Fact]
+    public void Script_SetVariableWithObjectsAndNull()
+    {
+        var execution = new FakeExecution();
+        _evaluator.RunScript("execution.setVariable('bescheid', {nr: 'B-1', positionen: [{betrag: 19.99}], zugestellt: null}); execution.setVariable('leer', undefined)", execution);
+        execution.Instance["bescheid"]!.ToJsonString().ShouldBe("""{"nr":"B-1","positionen":[{"betrag":19.99}],"zugestellt":null}""");
+        execution.Instance["leer"].ShouldBeNull();
+    }
+
+    [Fact]
+    public void Script_HasVariableAndVariableNames()
+    {
+        var execution = FakeExecution.With("""{"a": 1, "b": 2}""");
+        _evaluator.RunScript("[execution.hasVariable('a'), execution.hasVariable('z'), execution.getVariableNames().sort()]", execution)!
+            .ToJsonString().ShouldBe("""[true,false,["a","b"]]""");
+    }
+
+    [Fact]
+    public void Script_VariableNotAnIdentifier_IsReachableThroughGetVariable()
+    {
+        var execution = new FakeExecution(("antrag-nr", "A-1"));
+        _evaluator.RunScript("execution.getVariable('antrag-nr')", execution)!.GetValue<string>().ShouldBe("A-1");
+    }
+
+    [Fact]
+    public void Script_GetVariableWithoutName_FailsClearly() =>
+        Should.Throw<ScriptException>(() => _evaluator.RunScript("execution.getVariable()", new FakeExecution()))
+            .Message.ShouldBe("execution.getVariable needs a variable name (a string) as its first argument");
+
+    [Fact]
+    public void Script_FailingHalfway_KeepsWhatItSetBefore()
+    {
+        // The engine decides whether to keep or roll back; the evaluator reports what happened in order.
+        var execution = new FakeExecution();
+        Should.Throw<ScriptException>(() => _evaluator.RunScript("execution.setVariable('a', 1); throw new Error('halt')", execution))
+            .Message.ShouldBe("Error: halt");
+        execution.Instance["a"]!.GetValue<long>().ShouldBe(1);
+    }
+
+    [Fact]
+    public void Script_CanUseStandardLibrary() =>
+        _evaluator.RunScript(
+                "var d = new Date('2026-01-05T08:00:00Z'); [JSON.stringify({a: [1]}), Math.max(1, 3), 'Straße'.toUpperCase(), d.toISOString(), [3,1,2].sort().join(',')]",
+                new FakeExecution())!
+            .ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
+            .ShouldBe("""["{\"a\":[1]}",3,"STRASSE","2026-01-05T08:00:00.000Z","1,2,3"]""");
+}
