@@ -15,7 +15,7 @@ namespace EGov.Workflows.Runtime;
 /// The engine's public face. Every method is one command: one unit of work against the store that runs until every
 /// token waits. Thread-safe as far as the store is (a conflicting commit throws <see cref="ConcurrencyConflictException"/>).
 /// </summary>
-public sealed class WorkflowEngine
+public sealed partial class WorkflowEngine
 {
     private readonly EngineCore _core;
     private readonly Lock _deployLock = new();

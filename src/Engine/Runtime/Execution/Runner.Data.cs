@@ -103,7 +103,7 @@ internal sealed partial class Runner
         foreach (var m in n.Ext.In)
         {
             if (m.BusinessKey is { } bk) { businessKey = EvaluateString(Juel(bk), vars); continue; }
-            if (m.All) { foreach (var kv in vars.Snapshot()) input[kv.Key] = kv.Value; continue; }
+            if (m.All) { foreach (var kv in vars.Snapshot()) input[kv.Key] = kv.Value?.DeepClone(); continue; }
             var target = m.Target ?? m.Source;
             if (target is null) continue;
             if (m.SourceExpression is { } se) input[target] = Evaluator.Evaluate(Juel(se), vars)?.DeepClone();
@@ -129,7 +129,7 @@ internal sealed partial class Runner
         {
             foreach (var m in n.Ext.Out)
             {
-                if (m.All) { foreach (var kv in childVars.Snapshot()) Put(target, kv.Key, kv.Value, m.Local); continue; }
+                if (m.All) { foreach (var kv in childVars.Snapshot()) Put(target, kv.Key, kv.Value?.DeepClone(), m.Local); continue; }
                 var name = m.Target ?? m.Source;
                 if (name is null) continue;
                 if (m.SourceExpression is { } se) Put(target, name, Evaluator.Evaluate(Juel(se), childVars), m.Local);

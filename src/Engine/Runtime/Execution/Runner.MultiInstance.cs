@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using EGov.Workflows.Runtime.Graph;
 using EGov.Workflows.Runtime.State;
@@ -27,7 +26,7 @@ internal sealed partial class Runner
         else
         {
             var c = Evaluator.Evaluate(mi.LoopCardinality!.Body, vars);
-            count = c is JsonValue cv && cv.GetValueKind() == JsonValueKind.Number ? (int)cv.GetValue<decimal>()
+            count = Expressions.JsonVariables.TryGetDecimal(c, out var dv) ? (int)dv
                 : c is JsonValue sv && int.TryParse(sv.ToString(), out var p) ? p
                 : throw new IncidentException(IncidentKind.FailedExpression, $"loopCardinality of '{n.Id}' is not a number: {c?.ToJsonString() ?? "null"}");
         }

@@ -1,0 +1,53 @@
+using EGov.Workflows.Model;
+using EGov.Workflows.Runtime.Graph;
+using EGov.Workflows.Runtime.Store;
+
+namespace EGov.Workflows.Runtime;
+
+// Hooks for durable stores and many nodes (added by the persistence layer; src/Engine/Persistence uses them):
+// run one leased job as one command, and deploy processes at versions a deployment table decided.
+public sealed partial class WorkflowEngine
+{
+    /// <summary>
+    /// Runs one due job or start timer as one command — what a job executor calls for work it leased
+    /// (see <see cref="IRuntimeStore.FindDueWork"/>). A job that is gone by now does nothing. A failing job opens an
+    /// incident as in <see cref="RunDueJobs"/>; a conflicting commit throws <see cref="ConcurrencyConflictException"/>
+    /// (safe to retry).
+    /// </summary>
+    public void ExecuteDueWork(DueWork work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (work.Kind == DueWorkKind.ExternalTaskRetry) return; // nothing to run: the task becomes fetchable again
+        ExecuteDue(work);
+    }
+
+    /// <summary>
+    /// Deploys processes at the versions given (a durable deployment table numbers them, not this engine). A version
+    /// the engine already has is skipped. <paramref name="scheduleStartTimers"/> = false when restoring after a restart
+    /// (the start timers are already in the store). All or nothing: refused models throw <see cref="DeploymentException"/>.
+    /// </summary>
+    public IReadOnlyList<DeployedProcess> DeployVersions(
+        IEnumerable<(string File, Definitions Definitions, string ProcessId, int Version)> processes, bool scheduleStartTimers)
+    {
+        ArgumentNullException.ThrowIfNull(processes);
+        lock (_deployLock)
+        {
+            var problems = new List<string>();
+            var graphs = new List<ProcessGraph>();
+            foreach (var (file, defs, processId, version) in processes.OrderBy(p => p.Version))
+            {
+                if (_core.Version(processId, version) is not null) continue;
+                var p = defs.Processes.FirstOrDefault(x => x.Id == processId)
+                    ?? throw new DeploymentException($"{file}: no process '{processId}'");
+                graphs.Add(new GraphBuilder(file, defs, problems).Build(p, version));
+            }
+            if (problems.Count > 0) throw new DeploymentException(problems);
+            foreach (var g in graphs) _core.Add(g);
+            if (scheduleStartTimers) ScheduleStartTimers(graphs);
+            return graphs.Select(g => new DeployedProcess(g.ProcessId, g.Process.ElementName, g.Version, g.File, g.Properties)).ToList();
+        }
+    }
+
+    /// <summary>True when this engine has the process at this version (deployed here or restored).</summary>
+    public bool HasVersion(string processId, int version) => _core.Version(processId, version) is not null;
+}
