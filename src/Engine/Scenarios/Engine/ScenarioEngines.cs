@@ -9,7 +9,7 @@ public static class ScenarioEngines
 
     public static IScenarioEngineFactory Create(string store = "memory") => store switch
     {
-        "memory" => throw new ScenarioEngineException("the runtime is not available yet"),
+        "memory" => new RuntimeScenarioEngineFactory(),
         _ => throw new ArgumentException($"unknown store '{store}'; known: {string.Join(", ", Stores)}", nameof(store)),
     };
 }

@@ -75,7 +75,7 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
             }
             catch (StageFailure f)
             {
-                var failure = $"{stage}: {f.Message}";
+                var failure = $"{stage}: {f.Message}".ReplaceLineEndings(" ");
                 Trace("failed: " + failure);
                 if (_created is not null && _root.Length > 0) DumpState();
                 return new ScenarioResult(scenario.File, scenario.Name, failure, _trace);
