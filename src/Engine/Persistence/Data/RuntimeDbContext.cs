@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace EGov.Workflows.Persistence.Data;
+
+/// <summary>
+/// The EF Core mapping of the store's tables. The schema itself comes from the versioned scripts under Schema/ (applied
+/// by <see cref="Schema.SchemaMigrator"/>), so this mapping only names tables, columns and keys; it never creates anything.
+/// </summary>
+internal sealed class RuntimeDbContext(DbContextOptions<RuntimeDbContext> options) : DbContext(options)
+{
+    public DbSet<InstanceRow> Instances => Set<InstanceRow>();
+    public DbSet<SubscriptionIndexRow> Subscriptions => Set<SubscriptionIndexRow>();
+    public DbSet<JobIndexRow> Jobs => Set<JobIndexRow>();
+    public DbSet<UserTaskIndexRow> UserTasks => Set<UserTaskIndexRow>();
+    public DbSet<ExternalTaskIndexRow> ExternalTasks => Set<ExternalTaskIndexRow>();
+    public DbSet<IncidentIndexRow> Incidents => Set<IncidentIndexRow>();
+    public DbSet<StartTimerRow> StartTimers => Set<StartTimerRow>();
+    public DbSet<HistoryElementInstanceRow> History => Set<HistoryElementInstanceRow>();
+    public DbSet<DeploymentRow> Deployments => Set<DeploymentRow>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<InstanceRow>(e =>
+        {
+            e.ToTable("instances");
+            e.HasKey(x => x.Seq);
+            e.Property(x => x.Seq).ValueGeneratedOnAdd();
+            e.HasAlternateKey(x => new { x.TenantId, x.Id });
+        });
+        b.Entity<SubscriptionIndexRow>(e => { e.ToTable("subscriptions"); e.HasKey(x => new { x.TenantId, x.InstanceId, x.SubscriptionId }); });
+        b.Entity<JobIndexRow>(e => { e.ToTable("jobs"); e.HasKey(x => new { x.TenantId, x.InstanceId, x.JobId, x.Kind }); });
+        b.Entity<UserTaskIndexRow>(e => { e.ToTable("user_tasks"); e.HasKey(x => new { x.TenantId, x.InstanceId, x.TaskId }); });
+        b.Entity<ExternalTaskIndexRow>(e => { e.ToTable("external_tasks"); e.HasKey(x => new { x.TenantId, x.InstanceId, x.TaskId }); });
+        b.Entity<IncidentIndexRow>(e => { e.ToTable("incidents"); e.HasKey(x => new { x.TenantId, x.InstanceId, x.IncidentId }); });
+        b.Entity<StartTimerRow>(e =>
+        {
+            e.ToTable("start_timers");
+            e.HasKey(x => x.Seq);
+            e.Property(x => x.Seq).ValueGeneratedOnAdd();
+            e.HasAlternateKey(x => new { x.TenantId, x.Id });
+        });
+        b.Entity<HistoryElementInstanceRow>(e =>
+        {
+            e.ToTable("history_element_instances");
+            e.HasKey(x => x.Seq);
+            e.Property(x => x.Seq).ValueGeneratedOnAdd();
+        });
+        b.Entity<DeploymentRow>(e => { e.ToTable("deployments"); e.HasKey(x => new { x.TenantId, x.ProcessId, x.Version }); });
+
+        // snake_case columns, as the scripts name them.
+        foreach (var entity in b.Model.GetEntityTypes())
+            foreach (var p in entity.GetProperties())
+                p.SetColumnName(SnakeCase(p.Name));
+    }
+
+    internal static string SnakeCase(string name)
+    {
+        var sb = new System.Text.StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c) && i > 0) sb.Append('_');
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString();
+    }
+}

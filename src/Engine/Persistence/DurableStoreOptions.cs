@@ -1,0 +1,72 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace EGov.Workflows.Persistence;
+
+/// <summary>The databases the durable store runs on.</summary>
+public enum StoreProvider
+{
+    /// <summary>Embedded, one file (default <c>./data/egov.db</c>), WAL mode, one writer at a time: one node.</summary>
+    Sqlite,
+    /// <summary>A server for many nodes over one database (job acquisition with <c>FOR UPDATE SKIP LOCKED</c>).</summary>
+    Postgres,
+}
+
+/// <summary>Where the durable store keeps its tables. Written as text: <c>sqlite:PATH</c> or <c>postgres:CONNECTION</c>.</summary>
+public sealed record DurableStoreOptions
+{
+    /// <summary>The file a single-node installation uses when nothing is said.</summary>
+    public const string DefaultSqlitePath = "./data/egov.db";
+
+    public required StoreProvider Provider { get; init; }
+
+    /// <summary>An ADO.NET connection string for the provider.</summary>
+    public required string ConnectionString { get; init; }
+
+    /// <summary>PostgreSQL only: the schema that holds the tables (created when missing); null = the search path's first (public).</summary>
+    public string? Schema { get; init; }
+
+    /// <summary>How long a command waits for SQLite's write lock before it fails.</summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>SQLite in a file (its folder is created when missing).</summary>
+    public static DurableStoreOptions Sqlite(string path = DefaultSqlitePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = Path.GetFullPath(path);
+        var csb = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 30 };
+        return new DurableStoreOptions { Provider = StoreProvider.Sqlite, ConnectionString = csb.ToString() };
+    }
+
+    /// <summary>PostgreSQL; <paramref name="schema"/> puts the tables into their own schema (one per test, or per installation).</summary>
+    public static DurableStoreOptions Postgres(string connectionString, string? schema = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        if (schema is not null)
+        {
+            if (!IsPlainIdentifier(schema)) throw new ArgumentException($"schema '{schema}' must be a plain identifier (letters, digits, _)", nameof(schema));
+            csb.SearchPath = schema;
+        }
+        return new DurableStoreOptions { Provider = StoreProvider.Postgres, ConnectionString = csb.ToString(), Schema = schema };
+    }
+
+    /// <summary>Reads <c>sqlite:PATH</c>, <c>sqlite</c> (the default file), <c>postgres:CONNECTION</c> or <c>postgresql:CONNECTION</c>.</summary>
+    public static DurableStoreOptions Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var kind = (colon < 0 ? text : text[..colon]).Trim().ToLowerInvariant();
+        var rest = colon < 0 ? "" : text[(colon + 1)..].Trim();
+        return kind switch
+        {
+            "sqlite" => Sqlite(rest.Length == 0 ? DefaultSqlitePath : rest),
+            "postgres" or "postgresql" when rest.Length > 0 => Postgres(rest),
+            "postgres" or "postgresql" => throw new ArgumentException("postgres needs a connection string: postgres:Host=…;Database=…;Username=…", nameof(text)),
+            _ => throw new ArgumentException($"unknown store '{text}'; known: sqlite:PATH, postgres:CONNECTION", nameof(text)),
+        };
+    }
+
+    internal static bool IsPlainIdentifier(string s) =>
+        s.Length is > 0 and <= 63 && (char.IsAsciiLetterLower(s[0]) || s[0] == '_') && s.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
+}

@@ -1,0 +1,133 @@
+using System.Data.Common;
+using EGov.Workflows.Persistence.Data;
+using EGov.Workflows.Persistence.Jobs;
+using EGov.Workflows.Runtime.Store;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using NodaTime;
+
+namespace EGov.Workflows.Persistence;
+
+// Job leases: lock owner and expiry on the job and start-timer rows. PostgreSQL selects with FOR UPDATE SKIP LOCKED, so
+// nodes acquiring at once skip each other's rows instead of waiting; SQLite has one writer (BEGIN IMMEDIATE) anyway.
+public sealed partial class EfRuntimeStore : IJobLeaseStore
+{
+    public IReadOnlyList<LeasedJob> AcquireDueJobs(string? tenantId, string owner, Duration lease, int max, Instant now)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (max <= 0) return [];
+        var expires = now + lease;
+        using var db = _db.Create();
+        using var tx = db.Database.BeginTransaction();
+        var conn = db.Database.GetDbConnection();
+        var dbTx = tx.GetDbTransaction();
+        var found = new List<(long Due, LeasedJob Job)>();
+
+        using (var cmd = Command(conn, dbTx, _db.IsSqlite ? SqliteAcquireJobs(tenantId) : PostgresAcquireJobs(tenantId), tenantId, owner, now, expires, max))
+        using (var r = cmd.ExecuteReader())
+            while (r.Read())
+                found.Add((r.GetInt64(3), new LeasedJob(r.GetString(0), new DueWork(DueWorkKind.Job, Ticks.At(r.GetInt64(3)), r.GetString(1), r.GetString(2)), owner, expires)));
+
+        if (found.Count < max)
+            using (var cmd = Command(conn, dbTx, _db.IsSqlite ? SqliteAcquireTimers(tenantId) : PostgresAcquireTimers(tenantId), tenantId, owner, now, expires, max - found.Count))
+            using (var r = cmd.ExecuteReader())
+                while (r.Read())
+                    found.Add((r.GetInt64(2), new LeasedJob(r.GetString(0), new DueWork(DueWorkKind.StartTimer, Ticks.At(r.GetInt64(2)), null, r.GetString(1)), owner, expires)));
+
+        tx.Commit();
+        return found.OrderBy(f => f.Due).Select(f => f.Job).ToList();
+    }
+
+    public void Release(LeasedJob job, Instant? retryAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        using var db = _db.Create();
+        var owner = job.Owner;
+        var until = Ticks.Of(retryAt);
+        if (job.Work.Kind == DueWorkKind.StartTimer)
+            db.StartTimers.Where(t => t.TenantId == job.TenantId && t.Id == job.Work.Id && t.LockOwner == owner)
+                .ExecuteUpdate(u => u.SetProperty(t => t.LockOwner, (string?)null).SetProperty(t => t.LockExpiresAt, until));
+        else
+            db.Jobs.Where(j => j.TenantId == job.TenantId && j.InstanceId == job.Work.InstanceId && j.JobId == job.Work.Id && j.Kind == JobKind && j.LockOwner == owner)
+                .ExecuteUpdate(u => u.SetProperty(j => j.LockOwner, (string?)null).SetProperty(j => j.LockExpiresAt, until));
+    }
+
+    public int ReleaseAll(string owner)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        using var db = _db.Create();
+        return db.Jobs.Where(j => j.LockOwner == owner).ExecuteUpdate(u => u.SetProperty(j => j.LockOwner, (string?)null).SetProperty(j => j.LockExpiresAt, (long?)null))
+             + db.StartTimers.Where(t => t.LockOwner == owner).ExecuteUpdate(u => u.SetProperty(t => t.LockOwner, (string?)null).SetProperty(t => t.LockExpiresAt, (long?)null));
+    }
+
+    /// <summary>Who holds a job now, and until when (for tests and operators).</summary>
+    public (string? Owner, Instant? ExpiresAt) LeaseOf(string tenantId, DueWork work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        using var db = _db.Create();
+        var row = work.Kind == DueWorkKind.StartTimer
+            ? db.StartTimers.Where(t => t.TenantId == tenantId && t.Id == work.Id).Select(t => new { t.LockOwner, t.LockExpiresAt }).FirstOrDefault()
+            : db.Jobs.Where(j => j.TenantId == tenantId && j.InstanceId == work.InstanceId && j.JobId == work.Id && j.Kind == JobKind)
+                .Select(j => new { j.LockOwner, j.LockExpiresAt }).FirstOrDefault();
+        return row is null ? (null, null) : (row.LockOwner, row.LockExpiresAt is { } e ? Ticks.At(e) : null);
+    }
+
+    private static string TenantFilter(string? tenantId) => tenantId is null ? "" : " AND tenant_id = @tenant";
+
+    private static string FreeAndDue(string? tenantId) =>
+        $"due_at <= @now AND (lock_expires_at IS NULL OR lock_expires_at <= @now){TenantFilter(tenantId)}";
+
+    private static string SqliteAcquireJobs(string? tenantId) => $"""
+        UPDATE jobs SET lock_owner = @owner, lock_expires_at = @expires
+        WHERE rowid IN (SELECT rowid FROM jobs WHERE kind = 'Job' AND {FreeAndDue(tenantId)} ORDER BY due_at LIMIT @max)
+        RETURNING tenant_id, instance_id, job_id, due_at;
+        """;
+
+    private static string SqliteAcquireTimers(string? tenantId) => $"""
+        UPDATE start_timers SET lock_owner = @owner, lock_expires_at = @expires
+        WHERE seq IN (SELECT seq FROM start_timers WHERE {FreeAndDue(tenantId)} ORDER BY due_at LIMIT @max)
+        RETURNING tenant_id, id, due_at;
+        """;
+
+    private static string PostgresAcquireJobs(string? tenantId) => $"""
+        WITH due AS (
+            SELECT tenant_id, instance_id, job_id, kind FROM jobs
+            WHERE kind = 'Job' AND {FreeAndDue(tenantId)}
+            ORDER BY due_at LIMIT @max
+            FOR UPDATE SKIP LOCKED)
+        UPDATE jobs j SET lock_owner = @owner, lock_expires_at = @expires
+        FROM due WHERE j.tenant_id = due.tenant_id AND j.instance_id = due.instance_id AND j.job_id = due.job_id AND j.kind = due.kind
+        RETURNING j.tenant_id, j.instance_id, j.job_id, j.due_at;
+        """;
+
+    private static string PostgresAcquireTimers(string? tenantId) => $"""
+        WITH due AS (
+            SELECT seq FROM start_timers WHERE {FreeAndDue(tenantId)}
+            ORDER BY due_at LIMIT @max
+            FOR UPDATE SKIP LOCKED)
+        UPDATE start_timers s SET lock_owner = @owner, lock_expires_at = @expires
+        FROM due WHERE s.seq = due.seq
+        RETURNING s.tenant_id, s.id, s.due_at;
+        """;
+
+    private static DbCommand Command(DbConnection conn, DbTransaction tx, string sql, string? tenantId, string owner, Instant now, Instant expires, int max)
+    {
+        var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        Add(cmd, "@owner", owner);
+        Add(cmd, "@now", Ticks.Of(now));
+        Add(cmd, "@expires", Ticks.Of(expires));
+        Add(cmd, "@max", max);
+        if (tenantId is not null) Add(cmd, "@tenant", tenantId);
+        return cmd;
+
+        static void Add(DbCommand c, string name, object value)
+        {
+            var p = c.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            c.Parameters.Add(p);
+        }
+    }
+}

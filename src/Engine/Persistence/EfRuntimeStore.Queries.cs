@@ -1,0 +1,127 @@
+using EGov.Workflows.Persistence.Data;
+using EGov.Workflows.Runtime.State;
+using EGov.Workflows.Runtime.Store;
+using NodaTime;
+
+namespace EGov.Workflows.Persistence;
+
+// The index queries of IRuntimeStore. Ties are broken as the in-memory store breaks them (instance creation order,
+// then position in the document), so a scenario sees the same order on every store.
+public sealed partial class EfRuntimeStore
+{
+    private static readonly string JobKind = nameof(DueWorkKind.Job);
+
+    public IReadOnlyList<SubscriptionRow> FindSubscriptions(string tenantId, SubscriptionKind kind, string eventName)
+    {
+        using var db = _db.Create();
+        var k = kind.ToString();
+        var rows = (from s in db.Subscriptions
+                    join i in db.Instances on new { s.TenantId, Id = s.InstanceId } equals new { i.TenantId, i.Id }
+                    where s.TenantId == tenantId && s.Kind == k && s.EventName == eventName
+                    orderby i.Seq, s.Ordinal
+                    select new { s.InstanceId, s.RootInstanceId, s.BusinessKey, s.Payload }).ToList();
+        return rows.Select(r => new SubscriptionRow(tenantId, r.InstanceId, r.RootInstanceId, r.BusinessKey,
+            RuntimeJson.Deserialize<SubscriptionState>(r.Payload))).ToList();
+    }
+
+    public IReadOnlyList<string> InstancesWithConditions(string tenantId)
+    {
+        using var db = _db.Create();
+        var k = nameof(SubscriptionKind.Conditional);
+        return (from i in db.Instances
+                where i.TenantId == tenantId && db.Subscriptions.Any(s => s.TenantId == tenantId && s.InstanceId == i.Id && s.Kind == k)
+                orderby i.Seq
+                select i.Id).ToList();
+    }
+
+    public IReadOnlyList<DueWork> FindDueWork(string tenantId, Instant until, int max)
+    {
+        if (max <= 0) return [];
+        using var db = _db.Create();
+        var u = Ticks.Of(until);
+        var jobs = (from j in db.Jobs
+                    join i in db.Instances on new { j.TenantId, Id = j.InstanceId } equals new { i.TenantId, i.Id }
+                    where j.TenantId == tenantId && j.Kind == JobKind && j.DueAt <= u
+                    orderby j.DueAt, i.Seq, j.Ordinal
+                    select new { j.DueAt, j.InstanceId, j.JobId }).Take(max).ToList();
+        var timers = db.StartTimers.Where(t => t.TenantId == tenantId && t.DueAt <= u)
+            .OrderBy(t => t.DueAt).ThenBy(t => t.Seq).Select(t => new { t.DueAt, t.Id }).Take(max).ToList();
+        // Merge: earliest first; at the same instant jobs before start timers (as the in-memory store orders them).
+        return jobs.Select(j => (j.DueAt, Rank: 0, Work: new DueWork(DueWorkKind.Job, Ticks.At(j.DueAt), j.InstanceId, j.JobId)))
+            .Concat(timers.Select(t => (t.DueAt, Rank: 1, Work: new DueWork(DueWorkKind.StartTimer, Ticks.At(t.DueAt), null, t.Id))))
+            .OrderBy(x => x.DueAt).ThenBy(x => x.Rank).Take(max).Select(x => x.Work).ToList();
+    }
+
+    public Instant? NextDue(string tenantId, Instant now)
+    {
+        using var db = _db.Create();
+        var n = Ticks.Of(now);
+        var job = db.Jobs.Where(j => j.TenantId == tenantId && (j.Kind == JobKind || j.DueAt > n)).Min(j => (long?)j.DueAt);
+        var timer = db.StartTimers.Where(t => t.TenantId == tenantId).Min(t => (long?)t.DueAt);
+        long? min = job is null ? timer : timer is null ? job : Math.Min(job.Value, timer.Value);
+        return min is { } m ? Ticks.At(m) : null;
+    }
+
+    public IReadOnlyList<UserTaskRow> OpenUserTasks(string tenantId, string? rootInstanceId = null)
+    {
+        using var db = _db.Create();
+        var rows = (from t in db.UserTasks
+                    join i in db.Instances on new { t.TenantId, Id = t.InstanceId } equals new { i.TenantId, i.Id }
+                    where t.TenantId == tenantId && (rootInstanceId == null || t.RootInstanceId == rootInstanceId)
+                    orderby t.CreatedAt, t.TaskOrder, i.Seq, t.Ordinal
+                    select new { t.InstanceId, t.RootInstanceId, t.ProcessId, t.BusinessKey, t.Payload }).ToList();
+        return rows.Select(r => new UserTaskRow(tenantId, r.InstanceId, r.RootInstanceId, r.ProcessId, r.BusinessKey,
+            RuntimeJson.Deserialize<UserTaskState>(r.Payload))).ToList();
+    }
+
+    public IReadOnlyList<ExternalTaskRow> OpenExternalTasks(string tenantId, string? rootInstanceId = null)
+    {
+        using var db = _db.Create();
+        var rows = (from t in db.ExternalTasks
+                    join i in db.Instances on new { t.TenantId, Id = t.InstanceId } equals new { i.TenantId, i.Id }
+                    where t.TenantId == tenantId && (rootInstanceId == null || t.RootInstanceId == rootInstanceId)
+                    orderby t.CreatedAt, t.TaskOrder, i.Seq, t.Ordinal
+                    select new { t.InstanceId, t.RootInstanceId, t.ProcessId, t.BusinessKey, t.Payload }).ToList();
+        return rows.Select(r => new ExternalTaskRow(tenantId, r.InstanceId, r.RootInstanceId, r.ProcessId, r.BusinessKey,
+            RuntimeJson.Deserialize<ExternalTaskState>(r.Payload))).ToList();
+    }
+
+    public IReadOnlyList<IncidentRow> OpenIncidents(string tenantId, string? rootInstanceId = null)
+    {
+        using var db = _db.Create();
+        var rows = (from x in db.Incidents
+                    join i in db.Instances on new { x.TenantId, Id = x.InstanceId } equals new { i.TenantId, i.Id }
+                    where x.TenantId == tenantId && (rootInstanceId == null || x.RootInstanceId == rootInstanceId)
+                    orderby x.CreatedAt, i.Seq, x.Ordinal
+                    select new { x.InstanceId, x.RootInstanceId, x.ProcessId, x.Payload }).ToList();
+        return rows.Select(r => new IncidentRow(tenantId, r.InstanceId, r.RootInstanceId, r.ProcessId,
+            RuntimeJson.Deserialize<IncidentState>(r.Payload))).ToList();
+    }
+
+    public IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId)
+    {
+        using var db = _db.Create();
+        return db.Instances.Where(i => i.TenantId == tenantId && i.RootInstanceId == rootInstanceId)
+            .OrderBy(i => i.Id == rootInstanceId ? 0 : 1).ThenBy(i => i.StartedAt).ThenBy(i => i.Seq)
+            .Select(i => i.Id).ToList();
+    }
+
+    public IReadOnlyList<ElementInstanceRecord> History(string tenantId, string rootInstanceId)
+    {
+        using var db = _db.Create();
+        return db.History.Where(h => h.TenantId == tenantId && h.RootInstanceId == rootInstanceId).OrderBy(h => h.Seq).ToList()
+            .Select(h => new ElementInstanceRecord
+            {
+                Id = h.Id, TenantId = h.TenantId, InstanceId = h.InstanceId, RootInstanceId = h.RootInstanceId, ProcessId = h.ProcessId,
+                ElementId = h.ElementId, ElementType = h.ElementType, ElementName = h.ElementName, StartedAt = Ticks.At(h.StartedAt),
+                EndedAt = Ticks.At(h.EndedAt), Completed = h.Completed, Sequence = h.Sequence,
+            }).ToList();
+    }
+
+    public IReadOnlyList<StartTimerState> StartTimers(string tenantId)
+    {
+        using var db = _db.Create();
+        return db.StartTimers.Where(t => t.TenantId == tenantId).OrderBy(t => t.Seq).Select(t => t.Document).ToList()
+            .Select(RuntimeJson.Deserialize<StartTimerState>).ToList();
+    }
+}

@@ -1,0 +1,133 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace EGov.Workflows.Persistence.Schema;
+
+/// <summary>
+/// Creates or upgrades the schema at start: applies every versioned script (<c>Schema/{Sqlite|Postgres}/NNNN_name.sql</c>,
+/// embedded) newer than the highest row of <c>schema_version</c>, each in the same transaction as its version row.
+/// Several nodes starting at once are serialized: SQLite by its write lock (BEGIN IMMEDIATE), PostgreSQL by an advisory
+/// transaction lock. Hand-written scripts instead of EF migrations: one readable script per provider and version, no
+/// design-time tooling, and the job-acquisition SQL is provider-specific anyway.
+/// </summary>
+public static class SchemaMigrator
+{
+    private const long AdvisoryLockKey = 0x45476f7657_46; // "EGovW" + 'F'
+
+    /// <summary>The scripts of a provider, in version order.</summary>
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts(StoreProvider provider)
+    {
+        var prefix = provider == StoreProvider.Sqlite ? "sqlite/" : "postgres/";
+        var asm = Assembly.GetExecutingAssembly();
+        var list = new List<(int, string, string)>();
+        foreach (var res in asm.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            var name = Path.GetFileNameWithoutExtension(res[prefix.Length..]);
+            var underscore = name.IndexOf('_', StringComparison.Ordinal);
+            if (underscore <= 0 || !int.TryParse(name[..underscore], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+                throw new InvalidOperationException($"schema script '{res}' is not named NNNN_name.sql");
+            using var stream = asm.GetManifestResourceStream(res)!;
+            using var reader = new StreamReader(stream);
+            list.Add((version, name[(underscore + 1)..], reader.ReadToEnd()));
+        }
+        return list.OrderBy(s => s.Item1).ToList();
+    }
+
+    /// <summary>The newest schema version this build knows.</summary>
+    public static int LatestVersion(StoreProvider provider) => Scripts(provider).Select(s => s.Version).DefaultIfEmpty(0).Max();
+
+    /// <summary>Brings the database to the latest version; returns the versions it applied (none when it was current).</summary>
+    public static IReadOnlyList<int> Migrate(DurableStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Provider == StoreProvider.Sqlite)
+        {
+            var path = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
+            if (!string.IsNullOrEmpty(path) && path != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir)
+                Directory.CreateDirectory(dir);
+            using var conn = new SqliteConnection(options.ConnectionString);
+            conn.Open();
+            // WAL: readers never block the writer, and the mode persists in the file.
+            Exec(conn, null, "PRAGMA journal_mode=WAL;");
+            Exec(conn, null, $"PRAGMA busy_timeout={(int)options.BusyTimeout.TotalMilliseconds};");
+            using var tx = conn.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: one migrator at a time
+            var applied = Apply(conn, tx, options.Provider);
+            tx.Commit();
+            return applied;
+        }
+        else
+        {
+            using var conn = new NpgsqlConnection(options.ConnectionString);
+            conn.Open();
+            using var tx = conn.BeginTransaction();
+            Exec(conn, tx, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey});");
+            if (options.Schema is { } schema) Exec(conn, tx, $"CREATE SCHEMA IF NOT EXISTS \"{schema}\";");
+            var applied = Apply(conn, tx, options.Provider);
+            tx.Commit();
+            return applied;
+        }
+    }
+
+    private static List<int> Apply(DbConnection conn, DbTransaction tx, StoreProvider provider)
+    {
+        Exec(conn, tx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
+        using var q = conn.CreateCommand();
+        q.Transaction = tx;
+        q.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version;";
+        var current = Convert.ToInt32(q.ExecuteScalar(), CultureInfo.InvariantCulture);
+        var applied = new List<int>();
+        foreach (var (version, name, sql) in Scripts(provider).Where(s => s.Version > current))
+        {
+            Exec(conn, tx, sql);
+            using var ins = conn.CreateCommand();
+            ins.Transaction = tx;
+            ins.CommandText = "INSERT INTO schema_version (version, name, applied_at) VALUES (@v, @n, @a);";
+            AddParameter(ins, "@v", version);
+            AddParameter(ins, "@n", name);
+            AddParameter(ins, "@a", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+            ins.ExecuteNonQuery();
+            applied.Add(version);
+        }
+        return applied;
+    }
+
+    /// <summary>The versions recorded in <c>schema_version</c>, oldest first.</summary>
+    public static IReadOnlyList<int> AppliedVersions(DurableStoreOptions options)
+    {
+        using var conn = Open(options);
+        using var q = conn.CreateCommand();
+        q.CommandText = "SELECT version FROM schema_version ORDER BY version;";
+        var list = new List<int>();
+        using var r = q.ExecuteReader();
+        while (r.Read()) list.Add(Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture));
+        return list;
+    }
+
+    internal static DbConnection Open(DurableStoreOptions options)
+    {
+        DbConnection conn = options.Provider == StoreProvider.Sqlite
+            ? new SqliteConnection(options.ConnectionString)
+            : new NpgsqlConnection(options.ConnectionString);
+        conn.Open();
+        return conn;
+    }
+
+    private static void Exec(DbConnection conn, DbTransaction? tx, string sql)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static void AddParameter(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+}
