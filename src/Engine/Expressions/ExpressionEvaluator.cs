@@ -88,7 +88,7 @@ public sealed class ExpressionEvaluator
             throw new ScriptException($"{what} is {source.Length} characters long, more than the limit of {_limits.MaxSourceLength}");
     }
 
-    private Prepared<Acornima.Ast.Script> Prepare(string key, Func<string> toJavaScript, string what)
+    private CompiledSource Prepare(string key, Func<string> toJavaScript, string what)
     {
         try
         {
@@ -104,14 +104,15 @@ public sealed class ExpressionEvaluator
         }
     }
 
-    private JsonNode? Run(Prepared<Acornima.Ast.Script> prepared, IVariableScope variables, string what)
+    private JsonNode? Run(CompiledSource compiled, IVariableScope variables, string what)
     {
         try
         {
             var engine = CreateEngine();
-            SandboxGuards.Install(engine, _limits, what);
-            var bindings = new VariableBindings(engine, variables);
-            bindings.Bind(prepared.ReferencedGlobals);
+            if (compiled.NeedsGuards)
+                SandboxGuards.Install(engine, _limits, what);
+            var prepared = compiled.Prepared;
+            new VariableBindings(engine, variables).Bind(prepared.ReferencedGlobals);
             var completion = engine.Evaluate(prepared);
             return JsBridge.FromJs(completion);
         }

@@ -24,7 +24,7 @@ internal static class SandboxGuards
             (double)StringLength(thisObj) * Number(args, 0));
         Wrap(engine, stringPrototype, "padStart", 2, (_, args) => Number(args, 0));
         Wrap(engine, stringPrototype, "padEnd", 2, (_, args) => Number(args, 0));
-        Wrap(engine, arrayPrototype, "join", 1, (thisObj, args) => JoinLength(thisObj, args));
+        Wrap(engine, arrayPrototype, "join", 1, (thisObj, args) => JoinLength(thisObj, args, maxChars));
 
         void Wrap(Engine e, ObjectInstance prototype, string name, int length, Func<JsValue, JsValue[], double> estimate)
         {
@@ -55,19 +55,39 @@ internal static class SandboxGuards
 
     private static long StringLength(JsValue value) => value.IsString() ? value.AsString().Length : 0;
 
-    /// <summary>Separator length times element count, plus the lengths of string elements (others are unknown until converted).</summary>
-    private static double JoinLength(JsValue thisObj, JsValue[] args)
+    /// <summary>
+    /// An estimate of the joined length: separators plus string elements plus nested arrays (which join with ','),
+    /// shared sub-arrays counted as often as they occur; stops as soon as it passes <paramref name="limit"/>.
+    /// </summary>
+    private static double JoinLength(JsValue thisObj, JsValue[] args, double limit)
     {
         if (thisObj is not JsArray array)
             return 0;
         var separator = args.Length > 0 && args[0].IsString() ? args[0].AsString().Length : 1;
-        double total = (double)separator * array.Length;
-        for (uint i = 0; i < array.Length; i++)
+        var memo = new Dictionary<JsArray, double>(ReferenceEqualityComparer.Instance);
+        return Estimate(array, separator, 0);
+
+        double Estimate(JsArray a, int sep, int depth)
         {
-            var descriptor = array.GetOwnProperty(i);
-            if (descriptor.IsDataDescriptor() && descriptor.Value.IsString())
-                total += descriptor.Value.AsString().Length;
+            if (memo.TryGetValue(a, out var known))
+                return known;
+            memo[a] = 0; // a cycle joins as '' in JavaScript
+            double total = (double)sep * Math.Max(0, (double)a.Length - 1);
+            for (uint i = 0; i < a.Length && total <= limit; i++)
+            {
+                var descriptor = a.GetOwnProperty(i);
+                if (!descriptor.IsDataDescriptor())
+                    continue;
+                var value = descriptor.Value;
+                if (value.IsString())
+                    total += value.AsString().Length;
+                else if (value is JsArray inner && depth < 64)
+                    total += Estimate(inner, 1, depth + 1);
+                else if (value.IsNumber())
+                    total += 8;
+            }
+            memo[a] = total;
+            return total;
         }
-        return total;
     }
 }

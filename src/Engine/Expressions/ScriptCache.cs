@@ -10,14 +10,14 @@ namespace EGov.Workflows.Expressions;
 /// </summary>
 internal sealed class ScriptCache(int capacity)
 {
-    private readonly ConcurrentDictionary<string, Prepared<Script>> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CompiledSource> _entries = new(StringComparer.Ordinal);
     private long _parseCount;
 
     public long ParseCount => Interlocked.Read(ref _parseCount);
 
     public int Count => _entries.Count;
 
-    public Prepared<Script> GetOrParse(string key, Func<string> toJavaScript)
+    public CompiledSource GetOrParse(string key, Func<string> toJavaScript)
     {
         if (_entries.TryGetValue(key, out var prepared))
             return prepared;
@@ -27,10 +27,27 @@ internal sealed class ScriptCache(int capacity)
         return _entries.GetOrAdd(key, prepared);
     }
 
-    private Prepared<Script> Parse(string javaScript)
+    private CompiledSource Parse(string javaScript)
     {
         Interlocked.Increment(ref _parseCount);
-        return Engine.PrepareScript(javaScript, source: null, strict: false,
+        var prepared = Engine.PrepareScript(javaScript, source: null, strict: false,
             options: new ScriptPreparationOptions { CollectReferencedGlobals = true });
+        return new CompiledSource(prepared, prepared.Program is null || !IsSimpleExpression(prepared.Program));
     }
+
+    /// <summary>
+    /// True when the program only combines names, property reads, literals and operators — no calls, no
+    /// loops, no functions, no array or object literals, no assignments. Such a program runs each operation
+    /// once on values the host gave it, so it cannot build an oversized value in one built-in call and needs
+    /// no size guards (most sequence flow conditions: <c>amount &gt; 100</c>, <c>x == 'a' &amp;&amp; y</c>).
+    /// </summary>
+    internal static bool IsSimpleExpression(Script program) =>
+        program.DescendantNodesAndSelf().All(node => node.Type is
+            NodeType.Program or NodeType.ExpressionStatement or NodeType.Identifier or NodeType.Literal
+            or NodeType.MemberExpression or NodeType.UnaryExpression or NodeType.BinaryExpression
+            or NodeType.LogicalExpression or NodeType.ConditionalExpression or NodeType.ChainExpression
+            or NodeType.SequenceExpression);
 }
+
+/// <summary>A parsed source and what running it needs.</summary>
+internal sealed record CompiledSource(Prepared<Script> Prepared, bool NeedsGuards);

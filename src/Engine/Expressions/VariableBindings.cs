@@ -38,7 +38,9 @@ internal sealed class VariableBindings
                 continue;
             BindLazily(global, name);
         }
-        global.FastSetDataProperty(ExecutionName, CreateExecutionObject());
+        // Built only when the source names it: `execution` cannot be reached any other way.
+        if (referenced is null || referenced.HasDirectEvalCall || referenced.Contains(ExecutionName))
+            global.FastSetDataProperty(ExecutionName, CreateExecutionObject());
     }
 
     private void BindLazily(ObjectInstance global, string name)
