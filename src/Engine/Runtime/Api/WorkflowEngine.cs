@@ -401,7 +401,7 @@ public sealed partial class WorkflowEngine
                 if (n.Kind == NodeKind.EventBasedGateway)
                     waiting.AddRange(s.Subscriptions.Where(x => x.TokenId == t.Id).Select(x => x.ElementId)
                         .Concat(s.Jobs.Where(j => j.TokenId == t.Id).Select(j => j.ElementId)).Distinct());
-                else if (n.Kind is NodeKind.UserTask or NodeKind.ReceiveTask or NodeKind.ServiceTask or NodeKind.SendTask or NodeKind.BusinessRuleTask
+                else if (n.Kind is NodeKind.UserTask or NodeKind.ReceiveTask or NodeKind.ServiceTask or NodeKind.ScriptTask or NodeKind.SendTask or NodeKind.BusinessRuleTask
                          or NodeKind.IntermediateCatch
                          || n.Kind is NodeKind.IntermediateThrow or NodeKind.EndEvent && t.PendingCompensations == 0)
                     waiting.Add(t.ElementId);

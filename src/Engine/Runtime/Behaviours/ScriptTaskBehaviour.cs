@@ -8,9 +8,20 @@ namespace EGov.Workflows.Runtime.Behaviours;
 /// </summary>
 internal sealed class ScriptTaskBehaviour : IBehaviour
 {
+    public void Trigger(ActivityExecution ctx, System.Text.Json.Nodes.JsonObject? variables)
+    {
+        ctx.SetVariables(variables);
+        ctx.Leave();
+    }
+
     public void Execute(ActivityExecution ctx)
     {
         var st = (Model.ScriptTask)ctx.Node.Element;
+        if (ctx.Node.ForeignScript)
+        {
+            ServiceTaskBehaviour.CreateExternalTask(ctx, null, unbound: true);
+            return;
+        }
         Runner.CheckScriptFormat(st.ScriptFormat);
         var vars = ctx.Variables.Buffered();
         var result = ctx.Runner.Evaluator.RunScript(st.Script ?? "", vars);

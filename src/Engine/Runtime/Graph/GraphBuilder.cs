@@ -64,7 +64,7 @@ internal sealed class GraphBuilder
             var cond = flow.ConditionExpression is { IsEmpty: false } c ? c.Body : null;
             if (flow.ConditionExpression is { } ce && ce.Language is { } lang && !IsJavaScript(lang))
                 Problem(ce, $"condition language '{lang}' is not supported: conditions are JavaScript (plain or ${{...}})");
-            var tr = new Transition { Id = flow.Id ?? "", Source = s, Target = t, Condition = cond };
+            var tr = new Transition { Id = flow.Id ?? $"{s.Id}->{t.Id}#{s.Outgoing.Count}", Source = s, Target = t, Condition = cond };
             var le = new List<string>();
             var fext = Extensions.Read(flow, le);
             foreach (var m in le) Problem(flow, m);
@@ -205,7 +205,7 @@ internal sealed class GraphBuilder
         {
             var fmt = st.ScriptFormat?.Trim().ToLowerInvariant();
             if (fmt is not ("javascript" or "js" or "ecmascript" or "text/javascript" or "application/javascript"))
-                Problem(st, $"script format '{st.ScriptFormat}' is not supported: scripts are JavaScript (scriptFormat=\"javascript\")");
+                node.ForeignScript = true;
             else if (st.Script is null && st.CamundaAttribute("resource") is not null)
                 Problem(st, "scripts loaded from camunda:resource are not supported: put the script inline");
         }

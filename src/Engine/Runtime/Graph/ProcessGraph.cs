@@ -75,6 +75,8 @@ internal sealed class Node
     /// <summary>For an activity with a compensation boundary event: the handler activity.</summary>
     public Node? CompensationHandler { get; set; }
     public bool IsForCompensation { get; set; }
+    /// <summary>A script task in a language we do not run (groovy, …): it waits as an unbound task a scenario or worker must serve.</summary>
+    public bool ForeignScript { get; set; }
     public Extensions Ext { get; set; } = Extensions.Empty;
     /// <summary>Elements not recorded in history (link events, as in Camunda).</summary>
     public bool NotRecorded => Trigger == Trigger.Link && Kind is NodeKind.IntermediateCatch or NodeKind.IntermediateThrow;
