@@ -85,7 +85,7 @@ public class SandboxTests
         new ExpressionEvaluator().RunScript(
                 "[typeof execution.GetType, typeof execution.SetVariable, typeof execution.ProcessInstanceId, Object.keys(execution).length]",
                 new FakeExecution())!
-            .ToJsonString().ShouldBe("""["undefined","undefined","undefined",11]""");
+            .ToJsonString().ShouldBe("""["undefined","undefined","undefined",16]""");
 
     [Theory]
     [InlineData("throw new Error('Antrag unvollständig')", "Error: Antrag unvollständig")]

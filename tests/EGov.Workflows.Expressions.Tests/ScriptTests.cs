@@ -52,6 +52,14 @@ public class ScriptTests
     }
 
     [Fact]
+    public void Expression_ExecutionBeanProperties_AsJuelWritesThem()
+    {
+        var execution = new FakeExecution { ProcessInstanceId = "pi-7", BusinessKey = "AZ-1", ActivityId = "Task_Gebuehr" };
+        _evaluator.Evaluate("${execution.processInstanceId}/${execution.businessKey}/${execution.processBusinessKey}/${execution.currentActivityId}/${execution.activityId}", execution)!
+            .GetValue<string>().ShouldBe("pi-7/AZ-1/AZ-1/Task_Gebuehr/Task_Gebuehr");
+    }
+
+    [Fact]
     public void Script_ReadingANameAfterSetVariable_SeesTheNewValue()
     {
         var execution = FakeExecution.With("""{"status": "neu"}""");

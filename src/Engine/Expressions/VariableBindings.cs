@@ -95,6 +95,16 @@ internal sealed class VariableBindings
         Add(execution, "getProcessBusinessKey", 0, _ => Require(scriptExecution, "getProcessBusinessKey").BusinessKey is { } key ? JsString.Create(key) : JsValue.Null);
         Add(execution, "getCurrentActivityId", 0, _ => JsString.Create(Require(scriptExecution, "getCurrentActivityId").ActivityId));
         Add(execution, "getActivityId", 0, _ => JsString.Create(Require(scriptExecution, "getActivityId").ActivityId));
+        if (scriptExecution is not null)
+        {
+            // JUEL reads bean properties: ${execution.processInstanceId}, ${execution.businessKey}, ${execution.currentActivityId}.
+            execution.FastSetDataProperty("processInstanceId", JsString.Create(scriptExecution.ProcessInstanceId));
+            var businessKey = scriptExecution.BusinessKey is { } key ? JsString.Create(key) : JsValue.Null;
+            execution.FastSetDataProperty("businessKey", businessKey);
+            execution.FastSetDataProperty("processBusinessKey", businessKey);
+            execution.FastSetDataProperty("activityId", JsString.Create(scriptExecution.ActivityId));
+            execution.FastSetDataProperty("currentActivityId", JsString.Create(scriptExecution.ActivityId));
+        }
         return execution;
     }
 
