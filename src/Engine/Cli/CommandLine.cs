@@ -10,6 +10,7 @@ public static class CommandLine
         new ValidateCommand(),
         new FormatCommand(),
         new TestCommand(),
+        new ServeCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

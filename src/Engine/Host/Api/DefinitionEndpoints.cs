@@ -1,0 +1,81 @@
+using EGov.Workflows.Host.Deployment;
+using EGov.Workflows.Host.Tenancy;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace EGov.Workflows.Host.Api;
+
+/// <summary>Deployments and process definitions: deploy BPMN, list versions, start instances.</summary>
+internal static class DefinitionEndpoints
+{
+    private const int MaxModelBytes = 8 * 1024 * 1024;
+
+    public static void MapDefinitionEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/deployments", (Delegate)Deploy)
+            .WithName("Deploy").WithSummary("Deploy BPMN models (XML body or multipart files); answers the deployed definitions with process id and version")
+            .WithDescription("Body: " + RequestBodies.Deployment + ". Optional query ?name=FILE names an XML body in messages.")
+            .Produces<List<ProcessDefinitionDto>>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithMetadata(new ExpectedBody(RequestBodies.Deployment)).DisableAntiforgery();
+
+        api.MapGet("/process-definitions", (HttpContext http) =>
+            {
+                var t = http.Tenant();
+                var all = t.Catalog.All();
+                return Results.Ok(all.Select(d => ProcessDefinitionDto.From(d, t.Catalog.Latest(d.ProcessId)?.Version == d.Version)).ToList());
+            })
+            .WithName("ListProcessDefinitions").WithSummary("Every deployed version of every process definition of the tenant");
+
+        api.MapPost("/process-definitions/{processId}/start", (HttpContext http, string processId, StartRequest? body) =>
+            {
+                var t = http.Tenant();
+                if (t.Catalog.Latest(processId) is null && !t.Engine.Deployed().Any(p => p.ProcessId == processId))
+                    throw ApiProblemException.NotFound($"process definition '{processId}' is not deployed for tenant '{t.TenantId}'");
+                var id = t.Engine.StartProcess(processId, body?.Variables, body?.BusinessKey);
+                var view = t.Engine.GetInstance(id);
+                return Results.Created($"/api/process-instances/{id}", ProcessInstanceDto.From(view, view.ProcessId));
+            })
+            .WithName("StartProcess").WithSummary("Start the latest version of a process with variables and a business key")
+            .Produces<ProcessInstanceDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithMetadata(new ExpectedBody(RequestBodies.Start));
+    }
+
+    private static async Task<IResult> Deploy(HttpContext http)
+    {
+        var tenant = http.Tenant();
+        var request = http.Request;
+        var files = new List<(string, byte[])>();
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(http.RequestAborted);
+            foreach (var f in form.Files)
+            {
+                if (f.Length > MaxModelBytes) throw ApiProblemException.BadRequest($"{f.FileName}: larger than {MaxModelBytes / 1024 / 1024} MiB", RequestBodies.Deployment);
+                using var ms = new MemoryStream();
+                await f.CopyToAsync(ms, http.RequestAborted);
+                files.Add((string.IsNullOrEmpty(f.FileName) ? f.Name : Path.GetFileName(f.FileName), ms.ToArray()));
+            }
+        }
+        else if (request.ContentType is { } ct && (ct.Contains("xml", StringComparison.OrdinalIgnoreCase) || ct.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase)))
+        {
+            using var ms = new MemoryStream();
+            var buffer = new byte[81920];
+            int n;
+            while ((n = await request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
+            {
+                ms.Write(buffer, 0, n);
+                if (ms.Length > MaxModelBytes) throw ApiProblemException.BadRequest($"the model is larger than {MaxModelBytes / 1024 / 1024} MiB", RequestBodies.Deployment);
+            }
+            var name = request.Query["name"].ToString();
+            files.Add((string.IsNullOrWhiteSpace(name) ? "request.bpmn" : Path.GetFileName(name), ms.ToArray()));
+        }
+        else
+            throw ApiProblemException.BadRequest($"Content-Type '{request.ContentType ?? "(none)"}' cannot carry a model", RequestBodies.Deployment);
+        if (files.Count == 0 || files.All(f => f.Item2.Length == 0))
+            throw ApiProblemException.BadRequest("no model in the request", RequestBodies.Deployment);
+        var deployed = ModelDeployer.DeployBytes(tenant, files);
+        return Results.Created("/api/process-definitions", deployed.Select(d => ProcessDefinitionDto.From(d, true)).ToList());
+    }
+}

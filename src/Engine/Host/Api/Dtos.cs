@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using EGov.Workflows.Host.Deployment;
+using EGov.Workflows.Runtime;
+using NodaTime;
+
+namespace EGov.Workflows.Host.Api;
+
+/// <summary>A deployed version of a process definition.</summary>
+public sealed record ProcessDefinitionDto(string ProcessId, string? Name, int Version, string File, bool Latest, DateTimeOffset DeployedAt)
+{
+    public static ProcessDefinitionDto From(DeployedDefinition d, bool latest) => new(d.ProcessId, d.Name, d.Version, d.File, latest, d.DeployedAt);
+}
+
+/// <summary>Body of POST /api/process-definitions/{processId}/start.</summary>
+public sealed record StartRequest(JsonObject? Variables, string? BusinessKey);
+
+/// <summary>A process instance: state is running, completed, terminated or incident; waiting = element ids where tokens wait.</summary>
+public sealed record ProcessInstanceDto(
+    string Id, string ProcessId, int Version, string? BusinessKey, string State, JsonObject Variables, IReadOnlyList<string> Waiting,
+    IReadOnlyList<IncidentDto> Incidents, IReadOnlyList<string> InstanceIds)
+{
+    public static ProcessInstanceDto From(ProcessInstanceView v, string processId) => new(
+        v.Id, processId, v.Version, v.BusinessKey, StateName(v.State), v.Variables, v.Waiting,
+        v.Incidents.Select(i => new IncidentDto(i.Id, i.InstanceId, i.RootInstanceId, processId, i.ElementId, i.Kind, i.Message, Time(i.CreatedAt))).ToList(),
+        v.InstanceIds);
+
+    public static string StateName(InstanceState s) => s switch
+    {
+        InstanceState.Running => "running",
+        InstanceState.Completed => "completed",
+        InstanceState.Terminated => "terminated",
+        _ => "incident",
+    };
+
+    public static DateTimeOffset Time(Instant i) => i.ToDateTimeOffset();
+}
+
+/// <summary>One element instance of a root instance tree; endedAt is null while it is still active.</summary>
+public sealed record ElementInstanceDto(
+    string ElementId, string ElementType, string? ElementName, string InstanceId, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, bool? Completed);
+
+/// <summary>An open user task.</summary>
+public sealed record TaskDto(
+    string Id, string ElementId, string? Name, string InstanceId, string RootInstanceId, string ProcessId, string? BusinessKey,
+    string? Assignee, IReadOnlyList<string> CandidateUsers, IReadOnlyList<string> CandidateGroups, DateTimeOffset? Due,
+    DateTimeOffset? FollowUp, int Priority, string? FormKey, DateTimeOffset CreatedAt)
+{
+    public static TaskDto From(UserTaskInfo t) => new(
+        t.Id, t.ElementId, t.Name, t.InstanceId, t.RootInstanceId, t.ProcessId, t.BusinessKey, t.Assignee, t.CandidateUsers,
+        t.CandidateGroups, t.Due?.ToDateTimeOffset(), t.FollowUp?.ToDateTimeOffset(), t.Priority, t.FormKey, t.CreatedAt.ToDateTimeOffset());
+}
+
+/// <summary>Body of POST /api/tasks/{id}/claim (userId null unclaims).</summary>
+public sealed record ClaimRequest(string? UserId);
+
+/// <summary>Body of POST /api/tasks/{id}/complete.</summary>
+public sealed record CompleteRequest(JsonObject? Variables);
+
+/// <summary>Body of POST /api/messages.</summary>
+public sealed record MessageRequest(string? Name, string? CorrelationKey, JsonObject? Variables);
+
+/// <summary>Answer of POST /api/messages: how many waiting receivers (or new instances) took the message.</summary>
+public sealed record MessageResult(int Correlated);
+
+/// <summary>Body of POST /api/signals.</summary>
+public sealed record SignalRequest(string? Name, JsonObject? Variables);
+
+public sealed record SignalResult(int Received);
+
+/// <summary>An open incident.</summary>
+public sealed record IncidentDto(string Id, string InstanceId, string RootInstanceId, string? ProcessId, string ElementId, string Kind, string Message, DateTimeOffset CreatedAt);
+
+public sealed record HealthDto(string Status, string Store, bool Durable, string Tenant, string Version);

@@ -1,0 +1,36 @@
+using EGov.Workflows.Host.Tenancy;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace EGov.Workflows.Host.Api;
+
+/// <summary>Open incidents (failed scripts, expressions, jobs, external tasks out of retries) and their retry.</summary>
+internal static class IncidentEndpoints
+{
+    public static void MapIncidentEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/incidents", (HttpContext http, string? processInstanceId) =>
+            {
+                var t = http.Tenant();
+                return Results.Ok(t.Engine.Store.OpenIncidents(t.TenantId, string.IsNullOrEmpty(processInstanceId) ? null : processInstanceId)
+                    .Select(r => new IncidentDto(r.Incident.Id, r.InstanceId, r.RootInstanceId, r.ProcessId, r.Incident.ElementId,
+                        r.Incident.Kind.ToString(), r.Incident.Message, r.Incident.CreatedAt.ToDateTimeOffset()))
+                    .ToList());
+            })
+            .WithName("ListIncidents").WithSummary("Open incidents of the tenant, oldest first (optionally of one root instance)")
+            .Produces<List<IncidentDto>>();
+
+        api.MapPost("/incidents/{id}/retry", (HttpContext http, string id) =>
+            {
+                var t = http.Tenant();
+                var row = t.Engine.Store.OpenIncidents(t.TenantId).FirstOrDefault(r => r.Incident.Id == id)
+                    ?? throw ApiProblemException.NotFound($"no open incident '{id}'");
+                t.Engine.RetryIncident(id);
+                var view = t.Engine.GetInstance(row.RootInstanceId);
+                return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
+            })
+            .WithName("RetryIncident").WithSummary("Resolve an incident: the element runs again, or the external task gets one more try; answers the root instance")
+            .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

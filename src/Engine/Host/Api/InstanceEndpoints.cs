@@ -1,0 +1,70 @@
+using EGov.Workflows.Host.Tenancy;
+using EGov.Workflows.Runtime.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace EGov.Workflows.Host.Api;
+
+/// <summary>Process instances: state, history, cancel.</summary>
+internal static class InstanceEndpoints
+{
+    public static void MapInstanceEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/process-instances/{id}", (HttpContext http, string id) =>
+            {
+                var t = http.Tenant();
+                RequireInstance(t, id);
+                var view = t.Engine.GetInstance(id);
+                return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
+            })
+            .WithName("GetProcessInstance").WithSummary("State (running, completed, terminated, incident), variables and waiting elements of a root instance")
+            .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/process-instances/{id}/history", (HttpContext http, string id) =>
+            {
+                var t = http.Tenant();
+                var tree = RequireInstance(t, id);
+                var ended = t.Engine.History(id).Select(h => new ElementInstanceDto(
+                    h.ElementId, h.ElementType, h.ElementName, h.InstanceId, h.StartedAt.ToDateTimeOffset(), h.EndedAt.ToDateTimeOffset(), h.Completed));
+                var active = new List<ElementInstanceDto>();
+                foreach (var instanceId in tree)
+                {
+                    var s = t.Engine.Store.Load(t.TenantId, instanceId);
+                    if (s is null || s.IsEnded) continue;
+                    var model = t.Catalog.Find(s.ProcessId, s.DefinitionVersion);
+                    foreach (var tok in s.Tokens.Where(x => x.Status is TokenStatus.Waiting or TokenStatus.Job or TokenStatus.Incident))
+                    {
+                        var element = model?.Element(tok.ElementId);
+                        var type = element is null ? "unknown" : char.ToLowerInvariant(element.Name.LocalName[0]) + element.Name.LocalName[1..];
+                        active.Add(new ElementInstanceDto(tok.ElementId, type, element?.Attribute("name"), s.Id, tok.StartedAt.ToDateTimeOffset(), null, null));
+                    }
+                }
+                return Results.Ok(ended.Concat(active.OrderBy(a => a.StartedAt)).ToList());
+            })
+            .WithName("GetProcessInstanceHistory").WithSummary("Element instances of a root instance tree: ended ones in order, then the active ones (endedAt null)")
+            .Produces<List<ElementInstanceDto>>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapDelete("/process-instances/{id}", (HttpContext http, string id) =>
+            {
+                var t = http.Tenant();
+                RequireInstance(t, id);
+                var before = t.Engine.GetInstance(id);
+                if (before.State is Runtime.InstanceState.Completed or Runtime.InstanceState.Terminated)
+                    throw ApiProblemException.Conflict($"process instance '{id}' has already ended ({ProcessInstanceDto.StateName(before.State)})");
+                t.Engine.CancelInstance(id);
+                var view = t.Engine.GetInstance(id);
+                return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
+            })
+            .WithName("CancelProcessInstance").WithSummary("Cancel a running instance (and the instances it called): state terminated")
+            .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    /// <summary>The root instance's tree, or 404 (an id of another tenant is unknown here, too).</summary>
+    internal static IReadOnlyList<string> RequireInstance(TenantEngine t, string id)
+    {
+        var tree = t.Engine.Store.InstanceTree(t.TenantId, id);
+        if (tree.Count == 0) throw ApiProblemException.NotFound($"no process instance '{id}'");
+        return tree;
+    }
+}

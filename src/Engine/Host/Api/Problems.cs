@@ -1,0 +1,115 @@
+using EGov.Workflows.Host.ExternalTasks;
+using EGov.Workflows.Runtime;
+using EGov.Workflows.Runtime.Store;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace EGov.Workflows.Host.Api;
+
+/// <summary>An error the API reports as RFC 9457 problem details: status, title, detail and optional extensions.</summary>
+public sealed class ApiProblemException(int status, string title, string detail, IDictionary<string, object?>? extensions = null) : Exception(detail)
+{
+    public int Status { get; } = status;
+    public string Title { get; } = title;
+    public IDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
+
+    public static ApiProblemException BadRequest(string detail, string? expected = null) =>
+        new(400, "Bad request", detail, expected is null ? null : new Dictionary<string, object?> { ["expected"] = expected });
+    public static ApiProblemException NotFound(string detail) => new(404, "Not found", detail);
+    public static ApiProblemException Conflict(string detail) => new(409, "Conflict", detail);
+}
+
+/// <summary>Endpoint metadata: the request body an endpoint expects, quoted in a 400 answer when the body cannot be read.</summary>
+public sealed record ExpectedBody(string Shape);
+
+/// <summary>
+/// Maps every exception to problem details (application/problem+json): never a stack trace. 400 bad input (with what
+/// was expected), 404 unknown, 409 conflicts (a concurrent change, a task already completed), 422 models that cannot
+/// be deployed (each message <c>file:line:column: error: …</c>), 500 anything else (logged, not shown).
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (context.Request.Path.StartsWithSegments("/engine-rest")) return await WriteCamundaError(context, exception, cancellationToken);
+        var problem = ToProblem(context, exception);
+        if (problem.Status == 500) log.LogError(exception, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        context.Response.StatusCode = problem.Status ?? 500;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = null });
+    }
+
+    /// <summary>/engine-rest answers errors as Camunda does: <c>{"type": "RestException", "message": "…"}</c>, application/json.</summary>
+    private async Task<bool> WriteCamundaError(HttpContext context, Exception exception, CancellationToken cancel)
+    {
+        (int status, string type, string message) = exception switch
+        {
+            CamundaRestException e => (e.Status, e.Type, e.Message),
+            ApiProblemException e => (e.Status, "InvalidRequestException", e.Message),
+            BadHttpRequestException e => (400, "InvalidRequestException", BodyMessage(e)),
+            System.Text.Json.JsonException e => (400, "InvalidRequestException", $"the body is not valid JSON: {e.Message}"),
+            ConcurrencyConflictException e => (500, "OptimisticLockingException", e.Message),
+            WorkflowCommandException e => (400, "BadUserRequestException", e.Message),
+            _ => (500, "RestException", "the server failed to handle the request; the server log has the details"),
+        };
+        if (status == 500 && exception is not ConcurrencyConflictException)
+            log.LogError(exception, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, new CamundaErrorDto(type, message),
+            System.Text.Json.JsonSerializerOptions.Web, cancel);
+        return true;
+    }
+
+    internal static ProblemDetails ToProblem(HttpContext context, Exception exception)
+    {
+        var p = exception switch
+        {
+            ApiProblemException e => Make(e.Status, e.Title, e.Message, e.Extensions),
+            DeploymentException e => Make(422, "Model cannot be deployed", $"{e.Messages.Count} problem(s) in the model(s)",
+                new Dictionary<string, object?> { ["errors"] = e.Messages }),
+            ConcurrencyConflictException e => Make(409, "Conflict", $"another command changed the same process instance at the same time; try again ({e.Message})"),
+            WorkflowCommandException e => Make(409, "Command refused", e.Message),
+            BadHttpRequestException e => Make(e.StatusCode, e.StatusCode == 400 ? "Bad request" : "Request refused", BodyMessage(e),
+                EndpointOf(context)?.Metadata.GetMetadata<ExpectedBody>() is { } shape ? new Dictionary<string, object?> { ["expected"] = shape.Shape } : null),
+            System.Text.Json.JsonException e => Make(400, "Bad request", $"the body is not valid JSON: {e.Message}",
+                EndpointOf(context)?.Metadata.GetMetadata<ExpectedBody>() is { } s ? new Dictionary<string, object?> { ["expected"] = s.Shape } : null),
+            OperationCanceledException => Make(499, "Request cancelled", "the client closed the request"),
+            _ => Make(500, "Internal error", "the server failed to handle the request; the server log has the details"),
+        };
+        p.Instance = context.Request.Path;
+        return p;
+    }
+
+    /// <summary>Problems written by the framework (no route, wrong method, wrong content type) get a detail that says what to do.</summary>
+    internal static void FillIn(ProblemDetailsContext c)
+    {
+        var p = c.ProblemDetails;
+        var request = c.HttpContext.Request;
+        if (p.Detail is not null) return;
+        p.Detail = p.Status switch
+        {
+            404 => $"no resource at {request.Method} {request.Path}; the OpenAPI document /openapi/v1.json lists every route",
+            405 => $"{request.Method} is not allowed on {request.Path}",
+            415 => $"Content-Type '{request.ContentType ?? "(none)"}' is not accepted here",
+            _ => p.Title ?? "the request failed",
+        };
+        p.Instance ??= request.Path;
+        if (p.Status == 415 && c.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ExpectedBody>() is { } shape) p.Extensions["expected"] = shape.Shape;
+    }
+
+    /// <summary>The endpoint that failed (the exception handler clears the request's endpoint before it runs).</summary>
+    private static Endpoint? EndpointOf(HttpContext context) =>
+        context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+
+    private static string BodyMessage(BadHttpRequestException e) =>
+        e.InnerException is System.Text.Json.JsonException j ? $"the body is not what the endpoint expects: {j.Message}" : e.Message;
+
+    private static ProblemDetails Make(int status, string title, string detail, IDictionary<string, object?>? ext = null)
+    {
+        var p = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (ext is not null) foreach (var kv in ext) p.Extensions[kv.Key] = kv.Value;
+        return p;
+    }
+}

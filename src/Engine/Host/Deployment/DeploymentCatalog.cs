@@ -1,0 +1,51 @@
+using EGov.Workflows.Model;
+using EGov.Workflows.Runtime;
+
+namespace EGov.Workflows.Host.Deployment;
+
+/// <summary>
+/// The models behind a tenant's deployed versions: (process id, version) → the file and its definitions. The runtime
+/// keeps the executable graphs; the host keeps the models to list definitions and to check migration plans
+/// (which element kinds exist in which version).
+/// </summary>
+public sealed class DeploymentCatalog
+{
+    private readonly Lock _lock = new();
+    private readonly List<DeployedDefinition> _all = [];
+
+    public void Add(DeployedDefinition definition)
+    {
+        lock (_lock) _all.Add(definition);
+    }
+
+    public IReadOnlyList<DeployedDefinition> All()
+    {
+        lock (_lock) return _all.OrderBy(d => d.ProcessId, StringComparer.Ordinal).ThenBy(d => d.Version).ToList();
+    }
+
+    public DeployedDefinition? Find(string processId, int version)
+    {
+        lock (_lock) return _all.Find(d => d.ProcessId == processId && d.Version == version);
+    }
+
+    public DeployedDefinition? Latest(string processId)
+    {
+        lock (_lock) return _all.Where(d => d.ProcessId == processId).MaxBy(d => d.Version);
+    }
+}
+
+/// <summary>One deployed version of a process with the model it came from.</summary>
+public sealed record DeployedDefinition(string ProcessId, string? Name, int Version, string File, Definitions Definitions, DateTimeOffset DeployedAt)
+{
+    public static DeployedDefinition From(DeployedProcess p, Definitions definitions, DateTimeOffset at) =>
+        new(p.ProcessId, p.Name, p.Version, p.File, definitions, at);
+
+    /// <summary>The element with this id inside this process (any depth), or null.</summary>
+    public BpmnElement? Element(string elementId)
+    {
+        var process = Definitions.Processes.FirstOrDefault(p => p.Id == ProcessId);
+        if (process is null) return null;
+        if (elementId == ProcessId) return process;
+        return process.Descendants().FirstOrDefault(e => e.Id == elementId);
+    }
+}

@@ -1,0 +1,176 @@
+using EGov.Workflows.Host.Api;
+using EGov.Workflows.Host.Deployment;
+using EGov.Workflows.Host.ExternalTasks;
+using EGov.Workflows.Host.Jobs;
+using EGov.Workflows.Host.Tenancy;
+using EGov.Workflows.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EGov.Workflows.Host;
+
+/// <summary>
+/// The server behind <c>./egov serve</c>: opens the store, deploys the processes folder (refusing to start when a
+/// model is broken), and runs the REST API (/api, OpenAPI at /openapi/v1.json), the Camunda-compatible external task
+/// API (/engine-rest) and the job loop until SIGTERM or Ctrl+C.
+/// </summary>
+public static class EGovServer
+{
+    /// <summary>Builds the server and deploys the processes; throws <see cref="ServerStartException"/> with printable lines.</summary>
+    public static WebApplication Build(ServeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!TenantEngines.IsValidId(options.Tenant))
+            throw new ServerStartException([$"--tenant '{options.Tenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
+        StoreChoice store;
+        try { store = HostStores.Open(options.Store); }
+        catch (ArgumentException e) { throw new ServerStartException([e.Message], usage: true); }
+
+        var engines = new TenantEngines(store.Store, options.Tenant);
+        var deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(engines);
+        builder.Services.AddSingleton(new StartupReport(deployed));
+        builder.Services.AddSingleton<ExternalTaskService>();
+        builder.Services.AddHostedService<DueWorkLoop>();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.FillIn);
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "EGov.Workflows";
+            doc.Info.Description = "BPMN 2.0 engine for municipal e-government: REST API under /api (errors as RFC 9457 problem details), " +
+                "Camunda-7-compatible external tasks under /engine-rest. Tenant: the X-Tenant header (default tenant without it).";
+            return Task.CompletedTask;
+        }));
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapGet("/", () => Results.Ok(new
+        {
+            name = "EGov.Workflows", api = "/api", health = "/api/health", openApi = "/openapi/v1.json", engineRest = "/engine-rest",
+        })).ExcludeFromDescription();
+        app.MapEGovApi();
+        app.MapCamundaEngineRest();
+        if (options.Out is { } o)
+            app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, o));
+        return app;
+    }
+
+    /// <summary>Runs until SIGTERM/Ctrl+C. Exit code: 0 after a graceful stop, 1 when it could not start, 2 for wrong options.</summary>
+    public static async Task<int> RunAsync(ServeOptions options, CancellationToken cancel = default)
+    {
+        var err = options.Error ?? TextWriter.Null;
+        WebApplication app;
+        try { app = Build(options); }
+        catch (ServerStartException e)
+        {
+            foreach (var line in e.Lines) await err.WriteLineAsync(line);
+            if (!e.Usage) await err.WriteLineAsync("egov serve: not started: fix the model(s) above, or start with --processes pointing elsewhere");
+            return e.Usage ? 2 : 1;
+        }
+        try
+        {
+            await app.RunAsync(cancel);
+        }
+        catch (IOException e)
+        {
+            await err.WriteLineAsync($"egov serve: cannot listen on {options.Urls}: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+        options.Out?.WriteLine("egov serve: stopped");
+        return 0;
+    }
+
+    /// <summary>Starts the server in this process and answers its base address (tests pass http://127.0.0.1:0 for a free port).</summary>
+    public static async Task<RunningServer> StartAsync(ServeOptions options)
+    {
+        var app = Build(options);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningServer(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    private static IReadOnlyList<DeployedDefinition> DeployProcesses(TenantEngine tenant, string? directory)
+    {
+        if (directory is null || !Directory.Exists(directory)) return [];
+        var files = ModelDeployer.FindModels(directory);
+        if (files.Count == 0) return [];
+        try
+        {
+            return ModelDeployer.DeployFiles(tenant, files);
+        }
+        catch (DeploymentException e)
+        {
+            throw new ServerStartException(e.Messages);
+        }
+    }
+
+    private static void PrintBanner(WebApplication app, ServeOptions options, StoreChoice store, IReadOnlyList<DeployedDefinition> deployed, TextWriter o)
+    {
+        var url = (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Urls).TrimEnd('/');
+        o.WriteLine($"egov serve: listening on {url}");
+        o.WriteLine($"  store      {store.Description}{(store.Description != options.Store ? $" (asked for {HostStores.Describe(options.Store)})" : "")}");
+        if (store.Note is { } note) o.WriteLine($"             note: {note}");
+        o.WriteLine($"  tenant     {options.Tenant} (other tenants: send the header X-Tenant: ID)");
+        if (options.ProcessesDirectory is null) o.WriteLine("  processes  none (no --processes folder)");
+        else if (!Directory.Exists(options.ProcessesDirectory)) o.WriteLine($"  processes  none ({options.ProcessesDirectory}/ does not exist)");
+        else
+        {
+            o.WriteLine($"  processes  {deployed.Count} deployed from {options.ProcessesDirectory}/");
+            var width = deployed.Count == 0 ? 0 : deployed.Max(d => d.ProcessId.Length);
+            foreach (var d in deployed)
+                o.WriteLine($"             {d.ProcessId.PadRight(width)}  v{d.Version}  {d.Name ?? ""}".TrimEnd());
+        }
+        o.WriteLine($"  API        {url}/api  (try: curl {url}/api/process-definitions)");
+        o.WriteLine($"  OpenAPI    {url}/openapi/v1.json");
+        o.WriteLine($"  workers    {url}/engine-rest  (Camunda 7 external tasks: fetchAndLock, complete, failure, bpmnError)");
+        o.WriteLine("  Ctrl+C stops the server.");
+        o.Flush();
+    }
+}
+
+/// <summary>What was deployed at start (for the banner and tests).</summary>
+public sealed record StartupReport(IReadOnlyList<DeployedDefinition> Deployed);
+
+/// <summary>A server started in this process (tests): its base address; disposing stops it gracefully.</summary>
+public sealed class RunningServer(WebApplication app, Uri baseAddress) : IAsyncDisposable
+{
+    public WebApplication App { get; } = app;
+    public Uri BaseAddress { get; } = baseAddress;
+    public TenantEngines Engines => App.Services.GetRequiredService<TenantEngines>();
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>The server cannot start: each line is printable as it is (models: <c>file:line:column: error: message</c>).</summary>
+public sealed class ServerStartException(IReadOnlyList<string> lines, bool usage = false) : Exception(string.Join(Environment.NewLine, lines))
+{
+    public IReadOnlyList<string> Lines { get; } = lines;
+    public bool Usage { get; } = usage;
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using EGov.Workflows.Host.Tenancy;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EGov.Workflows.Host.ExternalTasks;
+
+/// <summary>
+/// Camunda-7-compatible external tasks under /engine-rest, so existing Camunda workers (camunda-external-task-client-js,
+/// the Java client) connect unchanged: fetchAndLock with long polling, complete, failure, bpmnError, extendLock, lock,
+/// unlock. Answers are <c>application/json</c> exactly (the JS client checks that header), errors Camunda's
+/// <c>{"type", "message"}</c>. The tenant is the X-Tenant header (default tenant without it).
+/// </summary>
+public static class CamundaEndpoints
+{
+    public static IEndpointRouteBuilder MapCamundaEngineRest(this IEndpointRouteBuilder app)
+    {
+        var rest = app.MapGroup("/engine-rest");
+        rest.MapGet("/engine", () => Json(new[] { new { name = "default" } })).WithName("CamundaEngines").WithTags("engine-rest");
+        rest.MapGet("/version", () => Json(new { version = "7.22.0" })).WithName("CamundaVersion").WithTags("engine-rest");
+
+        var ext = rest.MapGroup("/external-task").WithTags("engine-rest");
+        ext.MapPost("/fetchAndLock", (Delegate)FetchAndLock).WithName("CamundaFetchAndLock")
+            .WithSummary("Lock up to maxTasks tasks of the topics for a worker; waits up to asyncResponseTimeout ms for one");
+        ext.MapGet("/", (HttpContext http, string? topicName, string? workerId, bool? locked, string? processInstanceId) =>
+            {
+                var tenant = http.Tenant();
+                var svc = http.RequestServices.GetRequiredService<ExternalTaskService>();
+                var now = tenant.Engine.Now;
+                var list = tenant.Engine.Store.OpenExternalTasks(tenant.TenantId)
+                    .Where(r => topicName is null || r.Task.Topic == topicName)
+                    .Where(r => workerId is null || r.Task.LockOwner == workerId)
+                    .Where(r => processInstanceId is null || r.InstanceId == processInstanceId)
+                    .Where(r => locked is null || locked == (r.Task.LockExpiresAt is { } u && u > now))
+                    .Select(r => svc.ToDto(tenant, tenant.Engine.Store.Load(tenant.TenantId, r.InstanceId)!, r.Task)).ToList();
+                return Json(list);
+            }).WithName("CamundaListExternalTasks");
+        ext.MapGet("/{id}", (HttpContext http, string id) =>
+            {
+                var tenant = http.Tenant();
+                var (s, task) = ExternalTaskService.Require(tenant, id);
+                return Json(http.RequestServices.GetRequiredService<ExternalTaskService>().ToDto(tenant, s, task));
+            }).WithName("CamundaGetExternalTask");
+        ext.MapGet("/{id}/errorDetails", (HttpContext http, string id) =>
+            {
+                var tenant = http.Tenant();
+                ExternalTaskService.Require(tenant, id);
+                return Results.Text(http.RequestServices.GetRequiredService<ExternalTaskService>().ErrorDetails(tenant, id) ?? "", "text/plain");
+            }).WithName("CamundaGetExternalTaskErrorDetails");
+        ext.MapPost("/{id}/complete", (HttpContext http, string id, CompleteExternalTaskRequest? body) =>
+            Do(http, svc => svc.Complete(http.Tenant(), id, body ?? new(null, null, null)))).WithName("CamundaCompleteExternalTask");
+        ext.MapPost("/{id}/failure", (HttpContext http, string id, FailureRequest? body) =>
+            Do(http, svc => svc.Failure(http.Tenant(), id, body ?? new(null, null, null, null, null)))).WithName("CamundaFailExternalTask");
+        ext.MapPost("/{id}/bpmnError", (HttpContext http, string id, BpmnErrorRequest? body) =>
+            Do(http, svc => svc.BpmnError(http.Tenant(), id, body ?? new(null, null, null, null)))).WithName("CamundaBpmnErrorExternalTask");
+        ext.MapPost("/{id}/extendLock", (HttpContext http, string id, ExtendLockRequest? body) =>
+            Do(http, svc => svc.ExtendLock(http.Tenant(), id, body ?? new(null, null)))).WithName("CamundaExtendLockExternalTask");
+        ext.MapPost("/{id}/lock", (HttpContext http, string id, LockRequest? body) =>
+            Do(http, svc => svc.Lock(http.Tenant(), id, body ?? new(null, null)))).WithName("CamundaLockExternalTask");
+        ext.MapPost("/{id}/unlock", (HttpContext http, string id) =>
+            Do(http, svc => svc.Unlock(http.Tenant(), id))).WithName("CamundaUnlockExternalTask");
+        return app;
+    }
+
+    private static IResult Do(HttpContext http, Action<ExternalTaskService> action)
+    {
+        action(http.RequestServices.GetRequiredService<ExternalTaskService>());
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> FetchAndLock(HttpContext http, FetchAndLockRequest? body)
+    {
+        if (body is null) throw CamundaRestException.Invalid("the body must be a fetchAndLock request: {workerId, maxTasks, topics: [{topicName, lockDuration}]}");
+        if (string.IsNullOrEmpty(body.WorkerId)) throw CamundaRestException.Invalid("workerId is required");
+        if (body.MaxTasks is < 0) throw CamundaRestException.Invalid("maxTasks must not be negative");
+        if (body.Topics is null) throw CamundaRestException.Invalid("topics are required");
+        foreach (var t in body.Topics)
+        {
+            if (string.IsNullOrEmpty(t.TopicName)) throw CamundaRestException.Invalid("every topic needs a topicName");
+            if (t.LockDuration is not > 0) throw CamundaRestException.Invalid($"topic '{t.TopicName}': lockDuration must be a positive number of milliseconds");
+        }
+        if (body.AsyncResponseTimeout is > ExternalTaskService.MaxAsyncResponseTimeout)
+            throw CamundaRestException.Invalid($"asyncResponseTimeout must not exceed {ExternalTaskService.MaxAsyncResponseTimeout} ms");
+        var tenant = http.Tenant();
+        var svc = http.RequestServices.GetRequiredService<ExternalTaskService>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(body.AsyncResponseTimeout ?? 0);
+        while (true)
+        {
+            var locked = svc.FetchAndLock(tenant, body);
+            if (locked.Count > 0 || DateTime.UtcNow >= deadline || body.MaxTasks == 0) return Json(locked);
+            try { await Task.Delay(TimeSpan.FromMilliseconds(150), http.RequestAborted); }
+            catch (OperationCanceledException) { return Json(Array.Empty<object>()); }
+        }
+    }
+
+    /// <summary>JSON with the content type exactly <c>application/json</c>, as Camunda sends it.</summary>
+    internal static IResult Json(object value, int status = 200) => new ExactJsonResult(value, status);
+
+    private sealed class ExactJsonResult(object value, int status) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.ContentType = "application/json";
+            await JsonSerializer.SerializeAsync(httpContext.Response.Body, value, value.GetType(), JsonSerializerOptions.Web, httpContext.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using EGov.Workflows.Host.Tenancy;
+using EGov.Workflows.Runtime.Store;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EGov.Workflows.Host.Jobs;
+
+/// <summary>
+/// The job executor until the persistence layer's (locks with owner and lease, SKIP LOCKED, back-off) takes over: a
+/// loop that runs every due timer and job of every tenant through the engine's due-work command, then sleeps until the
+/// next one is due (at most <see cref="ServeOptions.JobPollInterval"/>). One node only: it takes no job lock.
+/// A conflicting commit (a user completed the same instance at the same moment) is retried on the next round.
+/// </summary>
+internal sealed class DueWorkLoop(TenantEngines engines, ServeOptions options, ILogger<DueWorkLoop> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = options.JobPollInterval;
+            foreach (var tenant in engines.All)
+            {
+                if (stoppingToken.IsCancellationRequested) break;
+                try
+                {
+                    tenant.Engine.RunDueJobs(max: 500);
+                    if (tenant.Engine.NextDueTime() is { } next)
+                    {
+                        var until = (next - tenant.Engine.Now).ToTimeSpan();
+                        if (until < wait) wait = until < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20) : until;
+                    }
+                }
+                catch (ConcurrencyConflictException)
+                {
+                    wait = TimeSpan.FromMilliseconds(50);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogError(e, "job loop: tenant {Tenant}: {Message}", tenant.TenantId, e.Message);
+                }
+            }
+            try { await Task.Delay(wait, stoppingToken); }
+            catch (OperationCanceledException) { break; }
+        }
+    }
+}

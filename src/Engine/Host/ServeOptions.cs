@@ -1,0 +1,27 @@
+namespace EGov.Workflows.Host;
+
+/// <summary>How <c>./egov serve</c> runs: where it listens, where state lives, what it deploys at start, for which tenant.</summary>
+public sealed record ServeOptions
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+    public const string DefaultStore = "sqlite:./data/egov.db";
+
+    /// <summary>Kestrel URLs (semicolon-separated); port 0 picks a free port (tests).</summary>
+    public string Urls { get; init; } = DefaultUrls;
+
+    /// <summary><c>memory</c>, <c>sqlite:PATH</c> or <c>postgres:CONNECTION</c>.</summary>
+    public string Store { get; init; } = DefaultStore;
+
+    /// <summary>Every *.bpmn under this folder is deployed at start (null: nothing). Missing folder: nothing, with a note.</summary>
+    public string? ProcessesDirectory { get; init; } = "processes";
+
+    /// <summary>The tenant (Mandant, e.g. a municipality's AGS) the processes folder is deployed for and requests without X-Tenant use.</summary>
+    public string Tenant { get; init; } = Tenancy.TenantEngines.DefaultTenant;
+
+    /// <summary>How often the job loop looks for due timers and jobs when nothing is due sooner.</summary>
+    public TimeSpan JobPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Prints the start banner and problems; null prints nothing.</summary>
+    public TextWriter? Out { get; init; }
+    public TextWriter? Error { get; init; }
+}

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using EGov.Workflows.Host.Deployment;
+using EGov.Workflows.Runtime;
+using EGov.Workflows.Runtime.Store;
+
+namespace EGov.Workflows.Host.Tenancy;
+
+/// <summary>
+/// One engine per tenant (Mandant) over one shared store: every engine scopes its queries and commands to its tenant
+/// (the runtime's <see cref="WorkflowEngineOptions.TenantId"/>), so nothing of tenant A is visible through tenant B.
+/// Engines are created on first use; each keeps its own deployments (see <see cref="DeploymentCatalog"/>).
+/// </summary>
+public sealed partial class TenantEngines(IRuntimeStore store, string defaultTenant = TenantEngines.DefaultTenant)
+{
+    public const string DefaultTenant = "default";
+    public const string Header = "X-Tenant";
+
+    private readonly ConcurrentDictionary<string, TenantEngine> _engines = new(StringComparer.Ordinal);
+
+    public IRuntimeStore Store { get; } = store;
+    public string DefaultTenantId { get; } = defaultTenant;
+
+    public TenantEngine Get(string tenantId) =>
+        _engines.GetOrAdd(tenantId, id => new TenantEngine(id, new WorkflowEngine(new WorkflowEngineOptions { Store = Store, TenantId = id })));
+
+    /// <summary>Every tenant that has an engine now (the job loop walks them).</summary>
+    public IReadOnlyList<TenantEngine> All => _engines.Values.ToList();
+
+    /// <summary>A tenant id: 1–64 letters, digits, '-', '_' or '.' (an AGS like 06412000 fits).</summary>
+    public static bool IsValidId(string? id) => id is { Length: > 0 and <= 64 } && TenantIdPattern().IsMatch(id);
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex TenantIdPattern();
+}
+
+/// <summary>A tenant's engine and what was deployed to it.</summary>
+public sealed class TenantEngine(string tenantId, WorkflowEngine engine)
+{
+    public string TenantId { get; } = tenantId;
+    public WorkflowEngine Engine { get; } = engine;
+    public DeploymentCatalog Catalog { get; } = new();
+}
