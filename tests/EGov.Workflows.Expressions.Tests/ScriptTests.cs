@@ -122,3 +122,31 @@ public class ScriptTests
             .ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
             .ShouldBe("""["{\"a\":[1]}",3,"STRASSE","2026-01-05T08:00:00.000Z","1,2,3"]""");
 }
+
+public class ScriptScopingTests
+{
+    private readonly ExpressionEvaluator _evaluator = new();
+
+    [Theory]
+    [InlineData("var amount = amount + 1; amount", "151")]
+    [InlineData("if (true) { var amount = amount * 2; } amount", "300")]
+    [InlineData("function f() { return amount; } f()", "150")]
+    [InlineData("let amount = 5; amount", "5")]
+    [InlineData("function amount() { return 7; } amount()", "7")]
+    public void Script_DeclaringAVariablesName_StillStartsFromItsValue(string script, string json) =>
+        _evaluator.RunScript(script, FakeExecution.With("""{"amount": 150}"""))!.ToJsonString().ShouldBe(json);
+
+    [Fact]
+    public void DeclaredGlobals_AreTopLevelVarsAndFunctions() =>
+        ScriptCache.DeclaredGlobals(Jint.Engine.PrepareScript("var a = 1; for (var i = 0; i < 1; i++) {} function f() { var inner = 1; } let b = 2; const g = () => { var arrowInner; };").Program!)
+            .Order().ShouldBe(new[] { "a", "f", "i" });
+
+    [Fact]
+    public void Dates_UseUtcByDefault_OrTheConfiguredZone()
+    {
+        _evaluator.RunScript("new Date(2026, 0, 5, 8, 0, 0)", new FakeExecution())!.GetValue<string>().ShouldBe("2026-01-05T08:00:00.000Z");
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        new ExpressionEvaluator(null, ExpressionEvaluator.DefaultCacheCapacity, berlin)
+            .RunScript("new Date(2026, 0, 5, 8, 0, 0)", new FakeExecution())!.GetValue<string>().ShouldBe("2026-01-05T07:00:00.000Z");
+    }
+}

@@ -20,6 +20,7 @@ public sealed class ExpressionEvaluator
 
     private readonly SandboxLimits _limits;
     private readonly ScriptCache _cache;
+    private readonly TimeZoneInfo _timeZone;
 
     /// <summary>An evaluator with the given limits (or <see cref="SandboxLimits.Default"/>).</summary>
     public ExpressionEvaluator(SandboxLimits? limits = null)
@@ -29,7 +30,18 @@ public sealed class ExpressionEvaluator
 
     /// <summary>An evaluator with the given limits and parsed-script cache size.</summary>
     public ExpressionEvaluator(SandboxLimits? limits, int cacheCapacity)
+        : this(limits, cacheCapacity, null)
     {
+    }
+
+    /// <summary>
+    /// An evaluator with the given limits, cache size and the time zone JavaScript's local-time <c>Date</c>
+    /// methods use (<c>new Date(2026, 0, 5)</c>, <c>getHours()</c>); null means UTC, so results do not depend
+    /// on the host's zone.
+    /// </summary>
+    public ExpressionEvaluator(SandboxLimits? limits, int cacheCapacity, TimeZoneInfo? timeZone)
+    {
+        _timeZone = timeZone ?? TimeZoneInfo.Utc;
         _limits = limits ?? SandboxLimits.Default;
         _limits.Validate();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cacheCapacity);
@@ -112,7 +124,7 @@ public sealed class ExpressionEvaluator
             if (compiled.NeedsGuards)
                 SandboxGuards.Install(engine, _limits, what);
             var prepared = compiled.Prepared;
-            new VariableBindings(engine, variables).Bind(prepared.ReferencedGlobals);
+            new VariableBindings(engine, variables).Bind(prepared.ReferencedGlobals, compiled.DeclaredGlobals);
             var completion = engine.Evaluate(prepared);
             return JsBridge.FromJs(completion);
         }
@@ -129,8 +141,10 @@ public sealed class ExpressionEvaluator
     private Engine CreateEngine()
     {
         var limits = _limits;
+        var timeZone = _timeZone;
         return new Engine(o =>
         {
+            o.LocalTimeZone(timeZone);
             o.LimitMemory(limits.MemoryBytes);
             o.TimeoutInterval(limits.Timeout);
             o.MaxStatements(limits.MaxStatements);

@@ -32,7 +32,36 @@ internal sealed class ScriptCache(int capacity)
         Interlocked.Increment(ref _parseCount);
         var prepared = Engine.PrepareScript(javaScript, source: null, strict: false,
             options: new ScriptPreparationOptions { CollectReferencedGlobals = true });
-        return new CompiledSource(prepared, prepared.Program is null || !IsSimpleExpression(prepared.Program));
+        var program = prepared.Program;
+        return new CompiledSource(
+            prepared,
+            program is null || !IsSimpleExpression(program),
+            program is null ? [] : DeclaredGlobals(program));
+    }
+
+    /// <summary>
+    /// Names a script declares on the global object (top-level <c>var</c> and function declarations). Jint does not
+    /// count them as referenced globals, but a script such as <c>var total = total + 1</c> must still see the
+    /// process variable of that name first, as it does in Camunda.
+    /// </summary>
+    internal static string[] DeclaredGlobals(Script program)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in program.DescendantNodesAndSelf(n => n is not (FunctionDeclaration or FunctionExpression or ArrowFunctionExpression or ClassDeclaration or ClassExpression) || n == program))
+        {
+            switch (node)
+            {
+                case VariableDeclaration { Kind: VariableDeclarationKind.Var } declaration:
+                    foreach (var declarator in declaration.Declarations)
+                        if (declarator.Id is Identifier id)
+                            names.Add(id.Name);
+                    break;
+                case FunctionDeclaration { Id: { } functionId }:
+                    names.Add(functionId.Name);
+                    break;
+            }
+        }
+        return [.. names];
     }
 
     /// <summary>
@@ -50,4 +79,4 @@ internal sealed class ScriptCache(int capacity)
 }
 
 /// <summary>A parsed source and what running it needs.</summary>
-internal sealed record CompiledSource(Prepared<Script> Prepared, bool NeedsGuards);
+internal sealed record CompiledSource(Prepared<Script> Prepared, bool NeedsGuards, string[] DeclaredGlobals);

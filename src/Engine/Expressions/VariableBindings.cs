@@ -28,10 +28,10 @@ internal sealed class VariableBindings
         _scope = scope;
     }
 
-    public void Bind(Jint.ReferencedGlobals? referenced)
+    public void Bind(Jint.ReferencedGlobals? referenced, string[] declared)
     {
         var global = _engine.Global;
-        IEnumerable<string> names = referenced is null || referenced.HasDirectEvalCall ? _scope.VariableNames : referenced;
+        IEnumerable<string> names = referenced is null || referenced.HasDirectEvalCall ? _scope.VariableNames : referenced.Concat(declared);
         foreach (var name in names)
         {
             if (name == ExecutionName || global.HasProperty(name) || !_scope.TryGetVariable(name, out _))
