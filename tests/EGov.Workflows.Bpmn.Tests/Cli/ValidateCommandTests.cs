@@ -1,0 +1,142 @@
+using System.Text.RegularExpressions;
+using EGov.Workflows.Bpmn.Tests.Support;
+
+namespace EGov.Workflows.Bpmn.Tests.Cli;
+
+/// <summary><c>egov validate</c>: exit 0 with warnings only, 1 with any error, each problem as file:line:column, never a stack trace.</summary>
+public sealed partial class ValidateCommandTests
+{
+    private const string Runnable = """
+        <startEvent id="S"/><serviceTask id="T" camunda:type="external" camunda:topic="t"/><endEvent id="E"/>
+        <sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/>
+        """;
+
+    [GeneratedRegex(@"^.+:\d+:\d+: (error|warning): .+$")]
+    private static partial Regex DiagnosticLine();
+
+    [Fact]
+    public void Validate_ConsistentFile_ExitsZero()
+    {
+        using var dir = new TempFolder();
+        var file = dir.Write("ok.bpmn", Models.Process(Runnable));
+        var run = CliRun.Of("validate", file);
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        run.Stderr.ShouldBeEmpty();
+        run.Stdout.ShouldContain("1 file(s) valid");
+    }
+
+    [Fact]
+    public void Validate_WarningsOnly_PrintsThemAndExitsZero()
+    {
+        using var dir = new TempFolder();
+        var file = dir.Write("warn.bpmn", Models.Process("<task id=\"T\"/>",
+            "<bpmndi:BPMNDiagram id=\"D\"><bpmndi:BPMNPlane id=\"Pl\" bpmnElement=\"P\"><bpmndi:BPMNShape id=\"Sh\" bpmnElement=\"Gone\"/></bpmndi:BPMNPlane></bpmndi:BPMNDiagram>", executable: false));
+        var run = CliRun.Of("validate", file);
+        run.ExitCode.ShouldBe(0);
+        run.Stdout.ShouldContain($"{file}:6:70: warning:");
+        run.Stdout.ShouldContain(": warning: BPMNShape 'Sh': bpmnElement 'Gone' does not exist");
+    }
+
+    [Fact]
+    public void Validate_DanglingReference_PrintsFileLineColumnAndExitsOne()
+    {
+        using var dir = new TempFolder();
+        var file = dir.Write("bad.bpmn", Models.Process("<startEvent id=\"S\"/>\n<sequenceFlow id=\"F\" sourceRef=\"S\" targetRef=\"Gone\"/>"));
+        var run = CliRun.Of("validate", file);
+        run.ExitCode.ShouldBe(1);
+        run.StderrLines.ShouldHaveSingleItem().ShouldBe($"{file}:5:1: error: sequenceFlow 'F': targetRef 'Gone' does not exist");
+    }
+
+    [Fact]
+    public void Validate_Folder_ChecksEveryModelAndFailsIfOneFails()
+    {
+        using var dir = new TempFolder();
+        dir.Write("a.bpmn", Models.Process(Runnable));
+        dir.Write("b.bpmn20.xml", Models.Process(Runnable));
+        dir.Write("c.bpmn", "<definitions");
+        dir.Write("notes.xml", "<xdf:schema xmlns:xdf=\"urn:xoev-de:fim:standard:xdatenfelder_2\"/>");
+        var run = CliRun.Of("validate", dir.Path);
+        run.ExitCode.ShouldBe(1);
+        run.Stdout.ShouldContain("3 file(s) checked");
+        run.StderrLines.ShouldHaveSingleItem().ShouldContain("c.bpmn:1:");
+    }
+
+    [Fact]
+    public void Validate_MissingPath_ExitsOne()
+    {
+        var run = CliRun.Of("validate", "/no/such/model.bpmn");
+        run.ExitCode.ShouldBe(1);
+        run.Stderr.ShouldContain("/no/such/model.bpmn: error: no such file or directory");
+    }
+
+    [Fact]
+    public void Validate_NoArguments_IsAUsageError() =>
+        CliRun.Of("validate").ExitCode.ShouldBe(2);
+
+    [Fact]
+    public void Validate_UnknownOption_IsAUsageError()
+    {
+        var run = CliRun.Of("validate", "--strict", "x.bpmn");
+        run.ExitCode.ShouldBe(2);
+        run.Stderr.ShouldContain("unknown option '--strict'");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\u0000\u0001\u0002garbage")]
+    [InlineData("<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><definitions/>")]
+    [InlineData("<notBpmn/>")]
+    public void Validate_HostileFile_PrintsOnePositionedLine_NoStackTrace(string content)
+    {
+        using var dir = new TempFolder();
+        var file = dir.Write("hostile.bpmn", content);
+        var run = CliRun.Of("validate", file);
+        run.ExitCode.ShouldBe(1);
+        var line = run.StderrLines.ShouldHaveSingleItem();
+        DiagnosticLine().IsMatch(line).ShouldBeTrue(line);
+        run.Stderr.ShouldNotContain("   at ");
+    }
+
+    [Fact]
+    public void Validate_BrokenFile_NeverPrintsMoreThanAScreen()
+    {
+        using var dir = new TempFolder();
+        var flows = string.Concat(Enumerable.Range(0, 300).Select(i => $"<sequenceFlow id=\"f{i}\" sourceRef=\"x{i}\" targetRef=\"y{i}\"/>\n"));
+        var file = dir.Write("flood.bpmn", Models.Process("<task id=\"T\"/>" + flows));
+        var run = CliRun.Of("validate", file);
+        run.ExitCode.ShouldBe(1);
+        run.StderrLines.Length.ShouldBeLessThanOrEqualTo(51);
+        run.StderrLines[^1].ShouldBe($"{file}: … and 550 more");
+    }
+
+    [Fact]
+    public void ValidateExecutable_ReportsEachGap_AsError()
+    {
+        using var dir = new TempFolder();
+        var file = dir.Write("gaps.bpmn", Models.Process("""
+            <startEvent id="S"/><serviceTask id="T" camunda:class="de.example.Send"/><endEvent id="E"/>
+            <sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/>
+            """));
+        CliRun.Of("validate", file).ExitCode.ShouldBe(0);
+        var run = CliRun.Of("validate", "--executable", file);
+        run.ExitCode.ShouldBe(1);
+        run.StderrLines.ShouldHaveSingleItem().ShouldBe($"{file}:4:21: error: serviceTask 'T' cannot run here: Java delegate class de.example.Send — use camunda:type=\"external\" with camunda:topic, or egov:activity");
+    }
+
+    [Fact]
+    public void ValidateExecutable_RunnableFile_ExitsZero()
+    {
+        using var dir = new TempFolder();
+        var run = CliRun.Of("validate", "--executable", dir.Write("ok.bpmn", Models.Process(Runnable)));
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        run.Stdout.ShouldContain("valid and executable");
+    }
+
+    [Fact]
+    public void Validate_WholeSharedCorpus_ExitsZero()
+    {
+        var run = CliRun.Of("validate", SharedCorpus.Corpora);
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        run.Stderr.ShouldBeEmpty();
+    }
+}
