@@ -1,0 +1,81 @@
+namespace EGov.Workflows.Architecture.Tests;
+
+/// <summary>
+/// Dependencies point inward (STYLE.md): model ← parser and SDK ← runtime ← persistence, host ← CLI. Projects
+/// that do not exist yet are skipped, so the rules can be written before the layers are.
+/// </summary>
+public sealed class DependencyDirectionTests
+{
+    private static readonly ProjectGraph Graph = ProjectGraph.Load();
+
+    /// <summary>The outer layers: what inner layers must never see.</summary>
+    private static readonly string[] Outer = ["Runtime", "Persistence", "Host", "Cli", "Scenarios"];
+
+    public static TheoryData<string, string[]> AllowedReferences() => new()
+    {
+        { "Model", [] },
+        { "Bpmn", ["Model"] },
+        { "Expressions", ["Model"] },
+        { "Time", ["Model"] },
+        // Activity packs build on the SDK; the SDK stays thin: the model and plain value types only.
+        { "Sdk", ["Model", "Time"] },
+    };
+
+    [Fact]
+    public void Graph_FindsTheCoreProjects()
+    {
+        Graph.Has("Model").ShouldBeTrue();
+        Graph.Has("Bpmn").ShouldBeTrue();
+        Graph.Has("Cli").ShouldBeTrue();
+    }
+
+    [Theory]
+    [MemberData(nameof(AllowedReferences))]
+    public void InnerProject_ReferencesOnlyWhatIsAllowed(string project, string[] allowed)
+    {
+        if (!Graph.Has(project)) return;
+        var forbidden = Graph.ReferencesOf(project).Where(r => !allowed.Contains(r)).ToList();
+        forbidden.ShouldBeEmpty($"{project} may reference only [{string.Join(", ", allowed)}]");
+    }
+
+    [Theory]
+    [InlineData("Model")]
+    [InlineData("Bpmn")]
+    [InlineData("Sdk")]
+    [InlineData("Expressions")]
+    [InlineData("Time")]
+    public void InnerProject_NeverReachesAnOuterLayer(string project)
+    {
+        if (!Graph.Has(project)) return;
+        Graph.Reachable(project).Intersect(Outer).ShouldBeEmpty($"{project} must not depend on runtime, persistence, host or CLI");
+    }
+
+    [Fact]
+    public void Runtime_NeverReferencesPersistenceHostOrCli() =>
+        Graph.Reachable("Runtime").Intersect(["Persistence", "Host", "Cli"]).ShouldBeEmpty();
+
+    [Fact]
+    public void Persistence_NeverReferencesHostOrCli() =>
+        Graph.Reachable("Persistence").Intersect(["Host", "Cli"]).ShouldBeEmpty();
+
+    [Fact]
+    public void NothingUnderSrc_ReferencesTheCli()
+    {
+        var offenders = Graph.Nodes.Values.Where(n => n.References.Contains("Cli")).Select(n => n.Path).ToList();
+        offenders.ShouldBeEmpty("the CLI is the outermost layer");
+    }
+
+    [Fact]
+    public void ActivityPacks_SeeOnlyTheSdkAndTheModel()
+    {
+        foreach (var pack in Graph.Nodes.Values.Where(n => n.Path.StartsWith("src/Activities/", StringComparison.Ordinal)))
+            pack.References.Where(r => r is not ("Sdk" or "Model")).ShouldBeEmpty($"{pack.Path} must build on the SDK only");
+    }
+
+    [Fact]
+    public void ProjectGraph_HasNoCycles()
+    {
+        foreach (var name in Graph.Nodes.Keys)
+            Graph.Reachable(name).ShouldNotContain(name, $"{name} reaches itself");
+    }
+}
