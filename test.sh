@@ -12,6 +12,18 @@ rm -rf "$results"; mkdir -p "$results"
 passed=0; failed=0; skipped=0
 add_counts() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + ${3:-0})); }
 
+# A throwaway PostgreSQL on loopback for the durable-store tests (skipped with a reason when it cannot start).
+if [ -x scripts/postgres.sh ]; then
+  echo "== postgres"
+  if pg_env=$(scripts/postgres.sh start 2>"$results/postgres.log"); then
+    eval "$pg_env"
+    trap 'scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
+    echo "PostgreSQL running for the tests"
+  else
+    echo "PostgreSQL could not start; its tests are skipped:"; tail -5 "$results/postgres.log"
+  fi
+fi
+
 echo "== build"
 if ! dotnet build EGov.Workflows.sln -c Release --nologo -v q -clp:NoSummary; then
   echo "build failed"
@@ -55,7 +67,22 @@ run_scenarios() {
 if ./egov --help 2>/dev/null | grep -q '^  test '; then
   echo "== process scenarios"
   [ -d "$shared/conformance" ] && run_scenarios conformance "$shared/conformance"
-  run_scenarios catalogue processes samples
+  run_scenarios catalogue processes $( [ -d samples ] && find samples -name '*.scenario.yaml' -print -quit | grep -q . && echo samples )
+  if ./egov test --help 2>/dev/null | grep -q -- '--store'; then
+    [ -d "$shared/conformance" ] && run_scenarios conformance-sqlite --store sqlite "$shared/conformance"
+    if [ -n "${EGOV_TEST_POSTGRES:-}" ] && [ -d "$shared/conformance" ]; then
+      run_scenarios conformance-postgres --store postgres "$shared/conformance"
+    fi
+  fi
+fi
+
+if ./egov --help 2>/dev/null | grep -q '^  bench '; then
+  echo "== benchmark smoke run (figures not checked)"
+  if ./egov bench --quick --json "$results/bench.json" >"$results/bench.log" 2>&1; then
+    add_counts 1 0; echo "bench --quick: ran"
+  else
+    add_counts 0 1; echo "bench --quick: failed"; tail -20 "$results/bench.log"
+  fi
 fi
 
 if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
