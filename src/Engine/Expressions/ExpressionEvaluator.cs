@@ -120,7 +120,7 @@ public sealed class ExpressionEvaluator
     {
         try
         {
-            var engine = CreateEngine();
+            using var engine = CreateEngine();
             if (compiled.NeedsGuards)
                 SandboxGuards.Install(engine, _limits, what);
             var prepared = compiled.Prepared;
