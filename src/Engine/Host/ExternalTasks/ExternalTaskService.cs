@@ -151,6 +151,11 @@ public sealed class ExternalTaskService
         if (body.RetryTimeout is < 0) throw CamundaRestException.Invalid("retryTimeout must not be negative");
         tenant.Engine.FailExternalTask(id, body.ErrorMessage ?? "", body.Retries, body.RetryTimeout is { } ms ? Duration.FromMilliseconds(ms) : null);
         if (body.ErrorDetails is { } d) _errorDetails[(tenant.TenantId, id)] = d;
+        // Camunda unlocks a failed task; the runtime keeps the lock when no retries are left (incident), so a retried
+        // incident would stay locked by the failed worker until the lock expired.
+        try { Unlock(tenant, id); }
+        catch (CamundaRestException) { }
+        catch (ConcurrencyConflictException) { }
     }
 
     public void BpmnError(TenantEngine tenant, string id, BpmnErrorRequest body)
