@@ -12,6 +12,11 @@ public class DateTests
     [InlineData("2026-06-01T10:00", "2026-06-01T10:00:00+02")]
     [InlineData("2026-06-01T10:00:00.250+02:00", "2026-06-01T10:00:00.25+02")]
     [InlineData("2026-06-01", "2026-06-01T00:00:00+02")]
+    [InlineData("2026-06-01T08:00:00.000Z", "2026-06-01T10:00:00+02")]
+    [InlineData("2026-06-01T10:00:00+0200", "2026-06-01T10:00:00+02")]
+    [InlineData("2026-06-01T10:00:00+02", "2026-06-01T10:00:00+02")]
+    [InlineData("2026-06-01t08:00:00z", "2026-06-01T10:00:00+02")]
+    [InlineData("2026-03-29T02:30:00", "2026-03-29T03:30:00+02")] // skipped by DST: moved forward by the gap
     public void TimeDate_Formats_AreDueAtThatInstant(string text, string expected)
     {
         var timer = TimerSchedule.Parse(TimerKind.Date, text, T.Berlin);

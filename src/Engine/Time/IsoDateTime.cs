@@ -9,8 +9,11 @@ namespace EGov.Workflows.Time;
 /// (<c>2026-03-01T10:00:00+01:00</c>), without one (local time in the given zone,
 /// <c>2026-03-01T10:00:00</c>, seconds optional), or a plain date (start of that day in the zone).
 /// </summary>
-internal static class IsoDateTime
+internal static partial class IsoDateTime
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"(T\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?[+-]\d{2})(\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex BasicOffset();
+
     private static readonly OffsetDateTimePattern[] s_offsetPatterns =
     [
         OffsetDateTimePattern.ExtendedIso,
@@ -30,7 +33,8 @@ internal static class IsoDateTime
 
     public static bool TryParse(string text, DateTimeZone zone, out Instant instant)
     {
-        var trimmed = text.Trim();
+        // Accept lower-case 't'/'z' and basic-format offsets (+0200) as Java formatters write them.
+        var trimmed = BasicOffset().Replace(text.Trim().ToUpperInvariant(), "$1:$2");
         foreach (var pattern in s_offsetPatterns)
         {
             var result = pattern.Parse(trimmed);
