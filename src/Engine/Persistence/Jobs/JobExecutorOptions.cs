@@ -1,0 +1,31 @@
+using NodaTime;
+
+namespace EGov.Workflows.Persistence.Jobs;
+
+/// <summary>How a node's <see cref="JobExecutor"/> acquires and runs due work.</summary>
+public sealed record JobExecutorOptions
+{
+    /// <summary>This node's name on its leases (unique per process: host, process id and a random part).</summary>
+    public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>How long a leased job stays this node's; a node that dies leaves it to others after this.</summary>
+    public Duration Lease { get; init; } = Duration.FromMinutes(5);
+
+    /// <summary>Jobs leased per acquisition.</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>The longest sleep when nothing is due (<see cref="JobExecutor.Wake"/> ends it early).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Only this tenant's jobs; null = every tenant's (one executor per node).</summary>
+    public string? TenantId { get; init; }
+
+    /// <summary>Tries of a job whose commit met a concurrent change of the same instance (safe: nothing was written).</summary>
+    public int ConflictRetries { get; init; } = 5;
+
+    /// <summary>First pause after a conflict; doubled per try, with jitter.</summary>
+    public TimeSpan ConflictBackoff { get; init; } = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>How long a job that failed unexpectedly (not an incident: e.g. its model is not deployed on this node) rests before anyone tries again.</summary>
+    public Duration FailureBackoff { get; init; } = Duration.FromSeconds(30);
+}

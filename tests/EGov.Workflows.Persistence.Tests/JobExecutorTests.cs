@@ -1,0 +1,134 @@
+using EGov.Workflows.Persistence.Jobs;
+using EGov.Workflows.Runtime;
+using EGov.Workflows.Runtime.State;
+using EGov.Workflows.Runtime.Store;
+using NodaTime;
+
+namespace EGov.Workflows.Persistence.Tests;
+
+public sealed class JobExecutorTests
+{
+    public static TheoryData<string> Providers() => TestDatabases.Providers();
+
+    [Theory, MemberData(nameof(Providers))]
+    public void RunOnce_RunsEveryDueTimerThroughTheEngine_AndLeavesNoLease(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var store = db.OpenStore();
+        var clock = Models.Clock();
+        var engine = Models.Deployed(store, clock, Models.Frist());
+        var ids = Enumerable.Range(0, 5).Select(_ => engine.StartProcess("Frist")).ToList();
+        var executor = new JobExecutor(store, _ => engine, clock, new JobExecutorOptions { Owner = "node-1" });
+
+        executor.RunOnce().ShouldBe(0); // nothing due yet
+        clock.AdvanceHours(1);
+        executor.RunOnce().ShouldBe(5);
+
+        ids.ShouldAllBe(id => engine.GetInstance(id).State == InstanceState.Completed);
+        store.FindDueWork("default", clock.GetCurrentInstant() + Duration.FromDays(1), 10).ShouldBeEmpty();
+        executor.Executed.ShouldBe(5);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task TwoNodes_RunningTogether_CompleteEveryInstanceExactlyOnce(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var clock = Models.Clock();
+        var seed = Models.Deployed(db.OpenStore(), clock, Models.Frist());
+        var ids = Enumerable.Range(0, 40).Select(_ => seed.StartProcess("Frist")).ToList();
+        clock.AdvanceHours(1);
+
+        var executors = Enumerable.Range(1, 2).Select(n =>
+        {
+            var store = db.OpenStore();
+            var engine = Models.Deployed(store, clock, Models.Frist());
+            return new JobExecutor(store, _ => engine, clock, new JobExecutorOptions { Owner = $"node-{n}", BatchSize = 3, PollInterval = TimeSpan.FromMilliseconds(20) });
+        }).ToList();
+        foreach (var e in executors) await e.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (ids.Any(id => seed.GetInstance(id).State != InstanceState.Completed) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        foreach (var e in executors) await e.StopAsync(CancellationToken.None);
+
+        foreach (var id in ids)
+        {
+            var view = seed.GetInstance(id);
+            view.State.ShouldBe(InstanceState.Completed);
+            view.History.Count(h => h.ElementId == "Warten").ShouldBe(1);
+            view.History.Count(h => h.ElementId == "Ende").ShouldBe(1);
+        }
+        executors.Sum(e => e.Executed).ShouldBe(ids.Count);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task StopAsync_ReleasesWhatTheNodeStillHolds(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var store = db.OpenStore();
+        var clock = Models.Clock();
+        var engine = Models.Deployed(store, clock, Models.Frist());
+        engine.StartProcess("Frist");
+        clock.AdvanceHours(1);
+        var executor = new JobExecutor(store, _ => engine, clock, new JobExecutorOptions { Owner = "node-1" });
+        var held = store.AcquireDueJobs(null, "node-1", Duration.FromMinutes(5), 10, clock.GetCurrentInstant()).ShouldHaveSingleItem();
+
+        await executor.StartAsync(CancellationToken.None);
+        await executor.StopAsync(CancellationToken.None);
+
+        store.LeaseOf("default", held.Work).Owner.ShouldNotBe("node-1");
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public void ConflictingCommit_IsRetried_UntilTheJobRuns(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var store = db.OpenStore();
+        var clock = Models.Clock();
+        var interfering = new InterferingStore(store, count: 2);
+        var engine = Models.Deployed(interfering, clock, Models.Frist());
+        var id = engine.StartProcess("Frist");
+        clock.AdvanceHours(1);
+        interfering.Armed = true;
+        var executor = new JobExecutor(store, _ => engine, clock, new JobExecutorOptions { Owner = "node-1", ConflictBackoff = TimeSpan.FromMilliseconds(1) });
+
+        executor.RunOnce().ShouldBe(1);
+
+        executor.Conflicts.ShouldBe(2);
+        var view = engine.GetInstance(id);
+        view.State.ShouldBe(InstanceState.Completed);
+        view.BusinessKey.ShouldBe("changed meanwhile 2");
+        view.History.Count(h => h.ElementId == "Warten").ShouldBe(1);
+    }
+
+    /// <summary>Lets another command change the instance right before each of the engine's next commits.</summary>
+    private sealed class InterferingStore(EfRuntimeStore inner, int count) : IRuntimeStore
+    {
+        private readonly int _times = count;
+        private int _left = count;
+        public bool Armed { get; set; }
+
+        public void Commit(RuntimeChangeSet changes)
+        {
+            if (Armed && _left > 0 && changes.Instances.Count > 0)
+            {
+                var s = inner.Load(changes.TenantId, changes.Instances[0].Id)!;
+                s.BusinessKey = $"changed meanwhile {_times - --_left}";
+                var other = new RuntimeChangeSet { TenantId = changes.TenantId };
+                other.Instances.Add(s);
+                inner.Commit(other);
+            }
+            inner.Commit(changes);
+        }
+
+        public ProcessInstanceState? Load(string tenantId, string instanceId) => inner.Load(tenantId, instanceId);
+        public IReadOnlyList<SubscriptionRow> FindSubscriptions(string tenantId, SubscriptionKind kind, string eventName) => inner.FindSubscriptions(tenantId, kind, eventName);
+        public IReadOnlyList<string> InstancesWithConditions(string tenantId) => inner.InstancesWithConditions(tenantId);
+        public IReadOnlyList<DueWork> FindDueWork(string tenantId, Instant until, int max) => inner.FindDueWork(tenantId, until, max);
+        public Instant? NextDue(string tenantId, Instant now) => inner.NextDue(tenantId, now);
+        public IReadOnlyList<UserTaskRow> OpenUserTasks(string tenantId, string? rootInstanceId = null) => inner.OpenUserTasks(tenantId, rootInstanceId);
+        public IReadOnlyList<ExternalTaskRow> OpenExternalTasks(string tenantId, string? rootInstanceId = null) => inner.OpenExternalTasks(tenantId, rootInstanceId);
+        public IReadOnlyList<IncidentRow> OpenIncidents(string tenantId, string? rootInstanceId = null) => inner.OpenIncidents(tenantId, rootInstanceId);
+        public IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId) => inner.InstanceTree(tenantId, rootInstanceId);
+        public IReadOnlyList<ElementInstanceRecord> History(string tenantId, string rootInstanceId) => inner.History(tenantId, rootInstanceId);
+        public IReadOnlyList<StartTimerState> StartTimers(string tenantId) => inner.StartTimers(tenantId);
+    }
+}
