@@ -68,6 +68,7 @@ if ./egov --help 2>/dev/null | grep -q '^  test '; then
   echo "== process scenarios"
   [ -d "$shared/conformance" ] && run_scenarios conformance "$shared/conformance"
   run_scenarios catalogue processes $( [ -d samples ] && echo samples )
+  [ -d tests/scenarios ] && run_scenarios engine tests/scenarios
   if ./egov test --help 2>/dev/null | grep -q -- '--store'; then
     [ -d "$shared/conformance" ] && run_scenarios conformance-sqlite --store sqlite "$shared/conformance"
     if [ -n "${EGOV_TEST_POSTGRES:-}" ] && [ -d "$shared/conformance" ]; then
