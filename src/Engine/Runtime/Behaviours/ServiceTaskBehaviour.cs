@@ -19,7 +19,7 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
     public static bool HasImplementation(ActivityExecution ctx)
     {
         var e = ctx.Node.Element;
-        return e.Attribute(Namespaces.Egov + "activity") is not null || e.CamundaAttribute("type") == "external"
+        return e.Attribute(EgovAttributes.Activity) is not null || e.CamundaAttribute("type") == "external"
             || e.CamundaAttribute("expression") is not null || e.CamundaAttribute("class") is not null || e.CamundaAttribute("delegateExpression") is not null;
     }
 
@@ -29,10 +29,10 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
         var registry = ctx.Runner.Core.Activities;
         var topic = e.CamundaAttribute("topic");
         var external = e.CamundaAttribute("type")?.Trim() == "external";
-        var registration = registry.FindByName(e.Attribute(Namespaces.Egov + "activity"))
+        var registration = registry.FindByName(e.Attribute(EgovAttributes.Activity))
             ?? (external ? registry.FindByTopic(topic) : null)
             ?? registry.FindByCamundaClass(e.CamundaAttribute("class"));
-        if (e.Attribute(Namespaces.Egov + "activity") is { } name && registration is null)
+        if (e.Attribute(EgovAttributes.Activity) is { } name && registration is null)
             throw new IncidentException(IncidentKind.FailedActivity, $"no activity named '{name}' is registered with the engine");
         if (registration is not null) { RunActivity(ctx, registration, resume: false, null); return; }
         if (!external && e.CamundaAttribute("expression") is { } expr)

@@ -426,7 +426,6 @@ internal sealed partial class Runner
         i.S.ExternalTasks.RemoveAll(x => x.TokenId == t.Id);
         i.S.Subscriptions.RemoveAll(x => x.TokenId == t.Id);
         i.S.Jobs.RemoveAll(x => x.TokenId == t.Id);
-        t.WaitingActivity = null;
     }
 
     public void RemoveScopeListeners(Inst i, ScopeState scope)

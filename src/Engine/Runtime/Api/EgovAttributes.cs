@@ -1,0 +1,17 @@
+using System.Xml.Linq;
+using EGov.Workflows.Model;
+
+namespace EGov.Workflows.Runtime;
+
+/// <summary>
+/// Every attribute of our <c>egov:</c> namespace the runtime understands. Each one is declared in
+/// docs/egov-moddle.json (the bpmn-js moddle descriptor); a test keeps the two in step.
+/// </summary>
+public static class EgovAttributes
+{
+    /// <summary><c>egov:activity="fee-calculation"</c> on a service, send or business-rule task (or a message throw event): the registered custom activity that implements it.</summary>
+    public static readonly XName Activity = Namespaces.Egov + "activity";
+
+    /// <summary>All of them, by local name.</summary>
+    public static IReadOnlyList<string> All { get; } = [Activity.LocalName];
+}

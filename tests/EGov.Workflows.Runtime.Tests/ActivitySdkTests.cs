@@ -1,0 +1,135 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EGov.Workflows.Sdk;
+
+namespace EGov.Workflows.Runtime.Tests;
+
+/// <summary>Custom activities through the SDK: complete with outputs, wait and resume, BPMN error, failure with retries.</summary>
+public class ActivitySdkTests
+{
+    [Activity("fee-calculation")]
+    private sealed class FeeCalculation : WorkflowActivity
+    {
+        public override IReadOnlyList<ActivityParameter> Inputs => [new("months", ActivityValueType.Number, Required: true)];
+        public override IReadOnlyList<ActivityParameter> Outputs => [new("fee", ActivityValueType.Number)];
+
+        public override Task<ActivityResult> ExecuteAsync(ActivityContext context)
+        {
+            var months = context.GetDecimal("months")!.Value;
+            if (months > 24) return Task.FromResult(ActivityResult.BpmnError("TOO_LONG", "at most 24 months"));
+            return Task.FromResult(ActivityResult.Complete(new JsonObject { ["fee"] = months * 2.55m }));
+        }
+    }
+
+    [Activity("await-payment", Topic = "payment")]
+    private sealed class AwaitPayment : WorkflowActivity
+    {
+        public override Task<ActivityResult> ExecuteAsync(ActivityContext context) => Task.FromResult(ActivityResult.Wait("payment notice"));
+
+        public override Task<ActivityResult> ResumeAsync(ActivityContext context, JsonNode? payload) =>
+            Task.FromResult(ActivityResult.Complete(new JsonObject { ["paidAmount"] = payload?["amount"]?.DeepClone() }));
+    }
+
+    private sealed class FlakyActivity : WorkflowActivity
+    {
+        public static int Calls;
+        public override Task<ActivityResult> ExecuteAsync(ActivityContext context)
+        {
+            Calls++;
+            return Task.FromResult(ActivityResult.Fail("connection refused"));
+        }
+    }
+
+    private static Harness H() => new Harness(b => b.AddActivity<FeeCalculation>().AddActivity<AwaitPayment>().AddActivity<FlakyActivity>());
+
+    [Fact]
+    public void ActivityBoundByEgovAttribute_CompletesWithOutputs_DecimalsExact()
+    {
+        var h = H().Process("""
+            <startEvent id="S" /><sequenceFlow id="f1" sourceRef="S" targetRef="Fee" />
+            <serviceTask id="Fee" egov:activity="fee-calculation" />
+            <sequenceFlow id="f2" sourceRef="Fee" targetRef="T" /><userTask id="T" />
+            """).Start(new { months = 12 });
+        h.ShouldWaitAt("T");
+        h.Variables["fee"]!.ToJsonString().ShouldBe("30.60");
+    }
+
+    [Fact]
+    public void ActivityBusinessError_IsCaughtByBoundary()
+    {
+        var h = H().Process("""
+            <startEvent id="S" /><sequenceFlow id="f1" sourceRef="S" targetRef="Fee" />
+            <serviceTask id="Fee" egov:activity="fee-calculation" />
+            <boundaryEvent id="B" attachedToRef="Fee"><errorEventDefinition errorRef="E" /></boundaryEvent>
+            <sequenceFlow id="f2" sourceRef="B" targetRef="Reject" /><userTask id="Reject" />
+            """, """<error id="E" errorCode="TOO_LONG" />""").Start(new { months = 36 });
+        h.ShouldWaitAt("Reject");
+    }
+
+    [Fact]
+    public void MissingRequiredInput_OpensIncident()
+    {
+        var h = H().Process("""
+            <startEvent id="S" /><sequenceFlow id="f1" sourceRef="S" targetRef="Fee" /><serviceTask id="Fee" egov:activity="fee-calculation" />
+            """).Start();
+        h.View.Incidents.Single().Message.ShouldContain("months");
+    }
+
+    [Fact]
+    public void ActivityBoundByTopic_WaitsAndIsResumedWithPayload()
+    {
+        var h = H().Process("""
+            <startEvent id="S" /><sequenceFlow id="f1" sourceRef="S" targetRef="Pay" />
+            <serviceTask id="Pay" camunda:type="external" camunda:topic="payment" />
+            <sequenceFlow id="f2" sourceRef="Pay" targetRef="T" /><userTask id="T" />
+            """).Start();
+        h.ShouldWaitAt("Pay");
+        h.Engine.OpenExternalTasks(h.Instance).ShouldBeEmpty();
+        h.Engine.ResumeActivity(h.Instance!, "Pay", Harness.Vars(new { amount = 30 })).ShouldBeTrue();
+        h.ShouldWaitAt("T");
+        h.Variables["paidAmount"]!.ToString().ShouldBe("30");
+    }
+
+    [Fact]
+    public void FailingActivity_IsRetriedWithBackOff_ThenIncident()
+    {
+        FlakyActivity.Calls = 0;
+        var h = H().Process("""
+            <startEvent id="S" /><sequenceFlow id="f1" sourceRef="S" targetRef="X" /><serviceTask id="X" egov:activity="flaky" />
+            """).Start();
+        h.State.ShouldBe(InstanceState.Running);
+        h.Advance("PT1H");
+        FlakyActivity.Calls.ShouldBe(3);
+        h.State.ShouldBe(InstanceState.Incident);
+        h.View.Incidents.Single().ElementId.ShouldBe("X");
+    }
+
+    [Fact]
+    public void RegistryNamesActivitiesInKebabCase()
+    {
+        ActivityRegistry.DefaultName(typeof(FlakyActivity)).ShouldBe("flaky");
+        new ActivityRegistry().Add<FeeCalculation>().FindByName("fee-calculation").ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void EveryEgovAttributeTheRuntimeUnderstands_IsDeclaredInTheModdleDescriptor()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "egov-moddle.json");
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        doc.RootElement.GetProperty("prefix").GetString().ShouldBe("egov");
+        doc.RootElement.GetProperty("uri").GetString().ShouldBe(Model.Namespaces.Egov.NamespaceName);
+        var declared = doc.RootElement.GetProperty("types").EnumerateArray()
+            .SelectMany(t => t.GetProperty("properties").EnumerateArray())
+            .Where(p => p.TryGetProperty("isAttr", out var a) && a.GetBoolean())
+            .Select(p => p.GetProperty("name").GetString()).ToList();
+        foreach (var attr in EgovAttributes.All) declared.ShouldContain(attr);
+    }
+
+    [Fact]
+    public void SdkDoesNotReferenceTheRuntime()
+    {
+        var refs = typeof(WorkflowActivity).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+        refs.ShouldNotContain("EGov.Workflows.Runtime");
+        refs.ShouldNotContain("EGov.Workflows.Model");
+    }
+}
