@@ -193,6 +193,11 @@ public sealed class ExecutableCheckerTests
         GapsOf($"<userTask id=\"X\"><multiInstanceLoopCharacteristics {attribute}>{child}</multiInstanceLoopCharacteristics></userTask>").ShouldBeEmpty();
 
     [Fact]
+    public void ZeebeTaskDefinition_CannotRunHere() =>
+        SingleGap(GapsOf("<serviceTask id=\"X\"><extensionElements><zeebe:taskDefinition xmlns:zeebe=\"http://camunda.org/schema/zeebe/1.0\" type=\"pay\"/></extensionElements></serviceTask>"),
+            "cannot run here: zeebe:taskDefinition is Camunda 8");
+
+    [Fact]
     public void Gaps_InsideSubprocesses_AreFound() =>
         SingleGap(GapsOf("<subProcess id=\"X\"><startEvent id=\"SS\"/><serviceTask id=\"Inner\"/><sequenceFlow id=\"SF\" sourceRef=\"SS\" targetRef=\"Inner\"/></subProcess>"),
             "serviceTask 'Inner' has no implementation");

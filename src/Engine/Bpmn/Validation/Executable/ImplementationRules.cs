@@ -10,6 +10,8 @@ namespace EGov.Workflows.Bpmn.Validation.Executable;
 internal static class ImplementationRules
 {
     private const string Instead = "use camunda:type=\"external\" with camunda:topic, or egov:activity";
+    /// <summary>Camunda 8 (Zeebe) extensions: recognised only to say that they cannot run here.</summary>
+    private static readonly System.Xml.Linq.XNamespace Zeebe = "http://camunda.org/schema/zeebe/1.0";
     private static readonly string[] ScriptFormats = ["javascript", "js", "ecmascript"];
 
     public static void Check(BpmnElement e, DiagnosticBag bag)
@@ -42,6 +44,8 @@ internal static class ImplementationRules
             bag.Error(task.Position, $"{task} cannot run here: camunda:delegateExpression is Java EL — {Instead}");
         else if (task.CamundaAttribute("decisionRef") is { } decision)
             bag.Error(task.Position, $"{task} cannot run here: DMN decision {decision.Trim()} (camunda:decisionRef) — use egov:activity");
+        else if (task.Extensions(Zeebe + "taskDefinition").Any())
+            bag.Error(task.Position, $"{task} cannot run here: zeebe:taskDefinition is Camunda 8 — {Instead}");
         else if (task.Extensions(Namespaces.Camunda + "connector").Any())
             bag.Error(task.Position, $"{task} cannot run here: camunda:connector — {Instead}");
         else
@@ -62,6 +66,11 @@ internal static class ImplementationRules
     private static void CheckMultiInstance(MultiInstanceLoopCharacteristics mi, DiagnosticBag bag)
     {
         if (mi.LoopCardinality is { IsEmpty: false } || mi.LoopDataInputRef is not null || !string.IsNullOrWhiteSpace(mi.CamundaCollection)) return;
-        bag.Error(mi.Position, $"multi-instance {CheckContext.Describe(mi)} has neither loopCardinality nor a collection (loopDataInputRef or camunda:collection): the number of instances is unknown");
+        if (mi.Extensions(Zeebe + "loopCharacteristics").Any())
+        {
+            bag.Error(mi.Position, $"{CheckContext.Describe(mi)} cannot run here: zeebe:loopCharacteristics is Camunda 8 (FEEL) — use camunda:collection or loopCardinality");
+            return;
+        }
+        bag.Error(mi.Position, $"{CheckContext.Describe(mi)} has neither loopCardinality nor a collection (loopDataInputRef or camunda:collection): the number of instances is unknown");
     }
 }
