@@ -38,7 +38,7 @@ public static class MigrationValidator
             if (a is null) errors.Add($"mapping: '{from}' is no element of {processId} version {source.Version}");
             if (b is null) errors.Add($"mapping: '{to}' (for '{from}') is no element of {processId} version {target.Version}");
             if (a is not null && b is not null && Kind(a) != Kind(b))
-                errors.Add($"mapping: '{from}' is a {Kind(a)} but '{to}' is a {Kind(b)}: an element can only move to one of the same kind");
+                errors.Add($"mapping: '{from}' ({Kind(a)}) cannot move to '{to}' ({Kind(b)}): an element only moves to one of the same kind");
         }
 
         var instances = new List<ProcessInstanceState>();
@@ -72,7 +72,7 @@ public static class MigrationValidator
                         errors.Add(explicitly ? $"'{elementId}' is mapped to '{to}', which version {target.Version} does not have"
                             : $"'{elementId}' ({kind}) is active and not mapped, and version {target.Version} has no element '{elementId}': add it to the mapping");
                     else if (Kind(b) != kind)
-                        errors.Add($"'{elementId}' ({kind}) would move to '{to}', a {Kind(b)}: map it to a {kind}");
+                        errors.Add($"'{elementId}' ({kind}) cannot move to '{to}' ({Kind(b)}): map it to an element of kind {kind}");
                     else if (ScopeOf(a) is { } sa && ScopeOf(b) is { } sb && Map(mapping, sa, processId) != sb)
                         errors.Add($"'{elementId}' lies in '{sa}' but '{to}' lies in '{sb}': a token cannot change its scope");
                     entry = (kind, b is null ? null : to, explicitly, []);
