@@ -1,0 +1,124 @@
+using System.Globalization;
+
+namespace EGov.Workflows.Bench;
+
+/// <summary>Wrong command-line usage (exit code 2).</summary>
+public sealed class BenchUsageException(string message) : Exception(message);
+
+/// <summary>The command line of <c>./egov bench</c>.</summary>
+public sealed record BenchOptions
+{
+    public const string Usage = """
+        usage: ./egov bench [--quick] [--workload W1,W3] [--store memory,sqlite,postgres] [--mode sequential,concurrent]
+                            [--peers bpmn-engine,workflowcore,bound|none] [--n N] [--json FILE] [--png FILE]
+
+          --quick      small counts (a smoke test: it must finish, not reach numbers)
+          --workload   W1 straight-through, W2 parallel, W3 human, W4 timers, W5 catalogue (default: all)
+          --store      stores for W1-W4 (default: all; postgres is skipped with the reason when it cannot start)
+          --mode       sequential (one instance after the other) and/or concurrent (1,000 in flight) (default: both)
+          --peers      peer engines in the same run (default: all; none = only our engine)
+          --n          instances per run for every W1-W4 run and peer (overrides the defaults)
+          --json FILE  writes {"results": [...]} with every figure
+          --png FILE   writes a chart of throughput per workload and store next to the peers
+        """;
+
+    public static readonly string[] AllWorkloads = ["W1", "W2", "W3", "W4", "W5"];
+    public static readonly string[] AllStores = ["memory", "sqlite", "postgres"];
+    public static readonly string[] AllModes = ["sequential", "concurrent"];
+    public static readonly string[] AllPeers = ["bpmn-engine", "workflowcore", "bound"];
+
+    public bool Quick { get; init; }
+    public bool Help { get; init; }
+    public IReadOnlyList<string> Workloads { get; init; } = AllWorkloads;
+    public IReadOnlyList<string> Stores { get; init; } = AllStores;
+    public IReadOnlyList<string> Modes { get; init; } = AllModes;
+    public IReadOnlyList<string> Peers { get; init; } = AllPeers;
+    public int? N { get; init; }
+    public string? JsonFile { get; init; }
+    public string? PngFile { get; init; }
+    public string? Root { get; init; }
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new BenchUsageException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--quick": o = o with { Quick = true }; break;
+                case "--help" or "-h": o = o with { Help = true }; break;
+                case "--workload" or "--workloads": o = o with { Workloads = List(Value(), AllWorkloads, "workload", upper: true) }; break;
+                case "--store" or "--stores": o = o with { Stores = List(Value(), AllStores, "store") }; break;
+                case "--mode" or "--modes": o = o with { Modes = List(Value(), AllModes, "mode") }; break;
+                case "--peers" or "--peer":
+                    var p = Value();
+                    o = o with { Peers = p == "none" ? [] : List(p, AllPeers, "peer") };
+                    break;
+                case "--n":
+                    var n = Value();
+                    o = o with { N = int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k > 0 ? k : throw new BenchUsageException($"--n needs a positive number, not '{n}'") };
+                    break;
+                case "--json": o = o with { JsonFile = Value() }; break;
+                case "--png": o = o with { PngFile = Value() }; break;
+                case "--root": o = o with { Root = Value() }; break;
+                default: throw new BenchUsageException($"unknown option '{args[i]}'");
+            }
+        }
+        return o;
+    }
+
+    private static string[] List(string text, string[] known, string what, bool upper = false)
+    {
+        var items = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => upper ? s.ToUpperInvariant() : s.ToLowerInvariant()).ToArray();
+        foreach (var s in items)
+            if (!known.Contains(s)) throw new BenchUsageException($"unknown {what} '{s}' (known: {string.Join(", ", known)})");
+        return items.Length > 0 ? items : throw new BenchUsageException($"no {what} given");
+    }
+}
+
+/// <summary>How many instances each run uses (full and --quick).</summary>
+public sealed record Sizes
+{
+    public required Func<string, string, int> Instances { get; init; } // (workload, store) → N
+    public required int Variants { get; init; }
+    public required int BoundN { get; init; }
+    public required int WorkflowCoreN { get; init; }
+    public required int BpmnEngineN { get; init; }
+    public required TimeSpan RunLimit { get; init; }
+
+    public static Sizes For(BenchOptions o)
+    {
+        var fixedN = o.N;
+        if (o.Quick)
+            return new Sizes
+            {
+                Instances = (w, s) => fixedN ?? (s, w) switch
+                {
+                    ("memory", "W4") => 5_000,
+                    ("memory", _) => 3_000,
+                    (_, "W4") => 200,
+                    _ => 200,
+                },
+                Variants = 100, BoundN = fixedN ?? 50_000, WorkflowCoreN = fixedN ?? 300, BpmnEngineN = fixedN ?? 50,
+                RunLimit = TimeSpan.FromMinutes(2),
+            };
+        return new Sizes
+        {
+            Instances = (w, s) => fixedN ?? (s, w) switch
+            {
+                ("memory", "W4") => 100_000,
+                ("memory", "W3") => 20_000,
+                ("memory", _) => 50_000,
+                (_, "W4") => 3_000,
+                (_, "W3") => 2_000,
+                _ => 3_000,
+            },
+            Variants = 500, BoundN = fixedN ?? 1_000_000, WorkflowCoreN = fixedN ?? 5_000, BpmnEngineN = fixedN ?? 1_000,
+            RunLimit = TimeSpan.FromMinutes(10),
+        };
+    }
+
+    public static int Warmup(int n) => Math.Clamp(n / 10, 10, 2_000);
+}

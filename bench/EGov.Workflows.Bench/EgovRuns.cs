@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using EGov.Workflows.Bpmn.Reading;
+using EGov.Workflows.Runtime;
+using EGov.Workflows.Sdk;
+using NodaTime;
+
+namespace EGov.Workflows.Bench;
+
+/// <summary>The in-process custom activity every bench service task is bound to: returns at once, no outputs.</summary>
+[Activity(Models.NoopActivity, Description = "bench: completes at once")]
+public sealed class NoopActivity : WorkflowActivity
+{
+    private static readonly Task<ActivityResult> Done = Task.FromResult(ActivityResult.Complete());
+
+    public override Task<ActivityResult> ExecuteAsync(EGov.Workflows.Sdk.ActivityContext context) => Done;
+}
+
+/// <summary>A clock the bench moves by hand (W4 advances it past every timer).</summary>
+public sealed class BenchClock(Instant start) : IClock
+{
+    private long _ticks = start.ToUnixTimeTicks();
+
+    public Instant GetCurrentInstant() => Instant.FromUnixTimeTicks(Interlocked.Read(ref _ticks));
+
+    public void Advance(Duration d) => Interlocked.Add(ref _ticks, d.BclCompatibleTicks);
+}
+
+/// <summary>What one child run is asked to do.</summary>
+public sealed record RunSpec
+{
+    public required string Workload { get; init; }
+    public required string Store { get; init; }
+    public required string Engine { get; init; }
+    public required string Mode { get; init; }
+    public int N { get; init; }
+    public int InFlight { get; init; } = 1000;
+    public int Warmup { get; init; }
+    public required string ModelsDir { get; init; }
+    public required string WorkDir { get; init; }
+    public string? Postgres { get; init; }
+    public string? ProcessesDir { get; init; }
+    public int Variants { get; init; } = 500;
+    public string RunId => $"{Workload}_{Store}_{Mode}_{Environment.ProcessId}";
+}
+
+/// <summary>Our engine on the workloads W1-W5 (one run per child process).</summary>
+public static class EgovRuns
+{
+    public static BenchResult Run(RunSpec spec)
+    {
+        if (spec.Workload == "W5") return Catalogue(spec);
+        if (spec.Store != "memory" && spec.Mode == "concurrent") ThreadPool.SetMinThreads(64, 64); // the store API blocks on I/O
+        using var store = BenchStore.Create(spec.Store, spec.WorkDir, spec.RunId, spec.Postgres);
+        var clock = new BenchClock(Instant.FromUtc(2026, 1, 5, 8, 0));
+        var engine = new WorkflowEngineBuilder().UseClock(clock).UseStore(store.Store).AddActivity<NoopActivity>().Build();
+        var file = Path.Combine(spec.ModelsDir, spec.Workload + ".bpmn");
+        var read = new BpmnReader().ReadFile(file);
+        if (read.Definitions is null || read.HasErrors)
+            throw new InvalidOperationException($"{file}: {string.Join("; ", read.Errors.Select(e => e.ToString()))}");
+        engine.Deploy(file, read.Definitions);
+        return spec.Workload == "W4" ? Timers(spec, store, engine, clock) : Instances(spec, store, engine);
+    }
+
+    private static Action<int> InstanceOf(string workload, WorkflowEngine engine, List<string>? ids) => workload switch
+    {
+        "W1" => i => Keep(ids, i, engine.StartProcess("W1")),
+        "W2" => i => Keep(ids, i, engine.StartProcess("W2", new JsonObject { ["route"] = i % 2 == 0 ? "a" : "b" })),
+        "W3" => i =>
+        {
+            var id = engine.StartProcess("W3");
+            Keep(ids, i, id);
+            var task = engine.OpenUserTasks(id) is [var t, ..] ? t : throw new InvalidOperationException($"W3 instance {id} has no open user task");
+            engine.CompleteUserTask(task.Id);
+        },
+        _ => throw new ArgumentException($"unknown workload {workload}", nameof(workload)),
+    };
+
+    private static void Keep(List<string>? ids, int i, string id)
+    {
+        if (ids is null || i % 97 != 0) return;
+        lock (ids) ids.Add(id);
+    }
+
+    private static (double Seconds, Latencies Lat) Drive(RunSpec spec, int n, Action<int> instance) =>
+        spec.Mode == "concurrent" ? Driver.Concurrent(n, spec.InFlight, instance) : Driver.Sequential(n, instance);
+
+    private static BenchResult Instances(RunSpec spec, BenchStore store, WorkflowEngine engine)
+    {
+        var warm = InstanceOf(spec.Workload, engine, null);
+        Drive(spec, spec.Warmup, i => warm(-1 - i));
+        var before = store.Figures();
+        var sample = new List<string>();
+        var (seconds, lat) = Drive(spec, spec.N, InstanceOf(spec.Workload, engine, sample));
+        var after = store.Figures();
+        Check(engine, sample);
+        var (p50, p99) = lat.Percentiles();
+        return Durable(new BenchResult
+        {
+            Workload = spec.Workload, Store = spec.Store, Engine = "egov", Mode = spec.Mode, Instances = spec.N,
+            InFlight = spec.Mode == "concurrent" ? spec.InFlight : 1,
+            InstancesPerSecond = spec.N / seconds, P50Ms = p50, P99Ms = p99, ElapsedSeconds = seconds, PeakRssMb = Proc.PeakRssMb(),
+        }, before, after, spec.N);
+    }
+
+    private static BenchResult Durable(BenchResult r, StoreFigures? before, StoreFigures? after, int n)
+    {
+        if (before is null || after is null) return r;
+        return r with
+        {
+            RowsPerInstance = (after.Rows - before.Rows) / (double)n,
+            StoredBytesPerInstance = (after.StoredBytes - before.StoredBytes) / (double)n,
+            RowWritesPerInstance = after.RowWrites is { } w1 && before.RowWrites is { } w0 ? (w1 - w0) / (double)n : null,
+            BytesWrittenPerInstance = after.WrittenBytes is { } b1 && before.WrittenBytes is { } b0 ? (b1 - b0) / (double)n : null,
+        };
+    }
+
+    /// <summary>Every sampled instance must have completed (a bench of a broken engine proves nothing).</summary>
+    private static void Check(WorkflowEngine engine, List<string> sample)
+    {
+        foreach (var id in sample.Take(20))
+        {
+            var view = engine.GetInstance(id);
+            if (view.State != InstanceState.Completed)
+                throw new InvalidOperationException($"instance {id} of {view.ProcessId} is {view.State}, waiting at [{string.Join(", ", view.Waiting)}]");
+        }
+    }
+
+    /// <summary>W4: start N instances that wait on a timer, measure what they hold, advance the clock, fire them all.</summary>
+    private static BenchResult Timers(RunSpec spec, BenchStore store, WorkflowEngine engine, BenchClock clock)
+    {
+        var tenant = engine.Options.TenantId;
+        void FireAll(Latencies? lat)
+        {
+            while (true)
+            {
+                var due = engine.Store.FindDueWork(tenant, clock.GetCurrentInstant(), 10_000);
+                if (due.Count == 0) break;
+                void Fire(int k)
+                {
+                    var t0 = Stopwatch.GetTimestamp();
+                    engine.ExecuteDueWork(due[k]);
+                    lat?.Add(t0);
+                }
+                if (spec.Mode == "concurrent") Driver.Concurrent(due.Count, spec.InFlight, Fire);
+                else for (var k = 0; k < due.Count; k++) Fire(k);
+            }
+        }
+
+        // warm-up: a few instances through start and fire
+        Drive(spec, spec.Warmup, _ => engine.StartProcess("W4"));
+        clock.Advance(Duration.FromHours(1) + Duration.FromSeconds(1));
+        FireAll(null);
+
+        var before = store.Figures();
+        var heap0 = Proc.ManagedAfterFullGc();
+        var rss0 = Proc.RssBytes();
+        var sample = new List<string>();
+        var (startSeconds, startLat) = Drive(spec, spec.N, i => Keep(sample, i, engine.StartProcess("W4")));
+        var heap1 = Proc.ManagedAfterFullGc();
+        var rss1 = Proc.RssBytes();
+        var waiting = engine.GetInstance(sample[0]);
+        if (waiting.State != InstanceState.Running || !waiting.Waiting.Contains("wait"))
+            throw new InvalidOperationException($"W4 instance {waiting.Id} does not wait at the timer ({waiting.State})");
+
+        clock.Advance(Duration.FromHours(1) + Duration.FromSeconds(1));
+        var fireLat = new Latencies(spec.N);
+        var sw = Stopwatch.StartNew();
+        FireAll(fireLat);
+        var fireSeconds = sw.Elapsed.TotalSeconds;
+        var after = store.Figures();
+        Check(engine, sample);
+        var (p50, p99) = fireLat.Percentiles();
+        var (s50, _) = startLat.Percentiles();
+        return Durable(new BenchResult
+        {
+            Workload = "W4", Store = spec.Store, Engine = "egov", Mode = spec.Mode, Instances = spec.N,
+            InFlight = spec.Mode == "concurrent" ? spec.InFlight : 1,
+            InstancesPerSecond = spec.N / (startSeconds + fireSeconds), StartPerSecond = spec.N / startSeconds, FireSeconds = fireSeconds,
+            P50Ms = p50, P99Ms = p99, ElapsedSeconds = startSeconds + fireSeconds, PeakRssMb = Proc.PeakRssMb(),
+            BytesPerWaitingInstance = (heap1 - heap0) / (double)spec.N, RssBytesPerWaitingInstance = (rss1 - rss0) / (double)spec.N,
+            Note = $"p50/p99 = firing one timer (one command); start p50 {s50:0.###} ms",
+        }, before, after, spec.N);
+    }
+
+    /// <summary>W5: read and deploy every model of processes/ plus generated variants, one file per deployment.</summary>
+    private static BenchResult Catalogue(RunSpec spec)
+    {
+        var files = Models.Catalogue(spec.ProcessesDir ?? "processes", spec.Variants);
+        var engine = new WorkflowEngineBuilder().AddActivity<NoopActivity>().Build();
+        var reader = new BpmnReader();
+        var lat = new Latencies(files.Count);
+        var deployed = 0;
+        var refused = new List<string>();
+        var sw = Stopwatch.StartNew();
+        foreach (var (file, xml) in files)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            var read = reader.ReadString(xml, file);
+            if (read.Definitions is null || read.HasErrors) { refused.Add(file); continue; }
+            try { deployed += engine.Deploy(file, read.Definitions).Count; }
+            catch (DeploymentException) { refused.Add(file); }
+            lat.Add(t0);
+        }
+        var seconds = sw.Elapsed.TotalSeconds;
+        var (p50, p99) = lat.Percentiles();
+        return new BenchResult
+        {
+            Workload = "W5", Store = "memory", Engine = "egov", Mode = "sequential", Instances = files.Count, InFlight = 1,
+            InstancesPerSecond = deployed / seconds, P50Ms = p50, P99Ms = p99, ElapsedSeconds = seconds, PeakRssMb = Proc.PeakRssMb(),
+            Definitions = deployed, DeploySeconds = seconds,
+            Note = $"{files.Count} files ({files.Count - spec.Variants} from processes/, {spec.Variants} variants); figures per definition"
+                + (refused.Count > 0 ? $"; refused {refused.Count}: {string.Join(", ", refused.Take(3))}" : ""),
+        };
+    }
+}
+
+/// <summary>The plain C# bound: 10 delegate calls per instance over a dictionary of variables copied per step.</summary>
+public static class Bound
+{
+    private static readonly Func<Dictionary<string, object?>, Dictionary<string, object?>>[] Steps =
+        Enumerable.Range(1, 10).Select(Step).ToArray();
+
+    private static Func<Dictionary<string, object?>, Dictionary<string, object?>> Step(int k)
+    {
+        var key = "s" + k;
+        return vars => new Dictionary<string, object?>(vars, StringComparer.Ordinal) { [key] = k };
+    }
+
+    private static long s_sink;
+
+    public static void Instance(int i)
+    {
+        var vars = new Dictionary<string, object?>(StringComparer.Ordinal) { ["route"] = i % 2 == 0 ? "a" : "b", ["amount"] = 100 };
+        foreach (var step in Steps) vars = step(vars);
+        Interlocked.Add(ref s_sink, vars.Count);
+    }
+
+    public static BenchResult Run(RunSpec spec)
+    {
+        (double, Latencies) Drive(int n) => spec.Mode == "concurrent" ? Driver.Concurrent(n, spec.InFlight, Instance) : Driver.Sequential(n, Instance);
+        Drive(spec.Warmup);
+        var (seconds, lat) = Drive(spec.N);
+        var (p50, p99) = lat.Percentiles();
+        return new BenchResult
+        {
+            Workload = "W1", Store = "memory", Engine = "bound", Mode = spec.Mode, Instances = spec.N,
+            InFlight = spec.Mode == "concurrent" ? spec.InFlight : 1,
+            InstancesPerSecond = spec.N / seconds, P50Ms = p50, P99Ms = p99, ElapsedSeconds = seconds, PeakRssMb = Proc.PeakRssMb(),
+            Note = "10 delegate calls, variables copied per step",
+        };
+    }
+}

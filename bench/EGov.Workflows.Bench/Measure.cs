@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EGov.Workflows.Bench;
+
+/// <summary>One row of the report: one workload on one store by one engine in one mode. Every figure is optional.</summary>
+public sealed record BenchResult
+{
+    public required string Workload { get; init; }
+    public required string Store { get; init; }
+    public required string Engine { get; init; }
+    public required string Mode { get; init; }
+    public int Instances { get; init; }
+    public int InFlight { get; init; }
+    public double? InstancesPerSecond { get; init; }
+    public double? P50Ms { get; init; }
+    public double? P99Ms { get; init; }
+    public double? PeakRssMb { get; init; }
+    public double? ElapsedSeconds { get; init; }
+    /// <summary>W4: managed heap per waiting instance (after a full GC) and RSS growth per waiting instance.</summary>
+    public double? BytesPerWaitingInstance { get; init; }
+    public double? RssBytesPerWaitingInstance { get; init; }
+    /// <summary>W4: how long firing every timer took, and the rate of the start phase alone.</summary>
+    public double? FireSeconds { get; init; }
+    public double? StartPerSecond { get; init; }
+    /// <summary>Durable stores: rows left in the tables per instance (net), row writes (insert+update+delete, PostgreSQL statistics) per instance.</summary>
+    public double? RowsPerInstance { get; init; }
+    public double? RowWritesPerInstance { get; init; }
+    /// <summary>Durable stores: bytes the store holds per instance (tables + indexes / file growth) and bytes written per instance (SQLite: write syscalls; PostgreSQL: WAL).</summary>
+    public double? StoredBytesPerInstance { get; init; }
+    public double? BytesWrittenPerInstance { get; init; }
+    /// <summary>W5: definitions deployed and the time it took.</summary>
+    public int? Definitions { get; init; }
+    public double? DeploySeconds { get; init; }
+    public string? Note { get; init; }
+    /// <summary>Set when the run could not be made (peer unavailable, store not reachable, …): the reason.</summary>
+    public string? Skipped { get; init; }
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+}
+
+/// <summary>Latencies of one run (one entry per instance), percentiles by nearest rank.</summary>
+public sealed class Latencies(int capacity)
+{
+    private readonly double[] _ms = new double[Math.Max(1, capacity)];
+    private int _count;
+
+    public void Add(long startTimestamp) => Add(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds);
+
+    public void Add(double ms)
+    {
+        var i = Interlocked.Increment(ref _count) - 1;
+        if (i < _ms.Length) _ms[i] = ms;
+    }
+
+    public (double P50, double P99) Percentiles()
+    {
+        var n = Math.Min(_count, _ms.Length);
+        if (n == 0) return (double.NaN, double.NaN);
+        var copy = _ms.AsSpan(0, n).ToArray();
+        Array.Sort(copy);
+        return (copy[Rank(n, 0.50)], copy[Rank(n, 0.99)]);
+    }
+
+    private static int Rank(int n, double p) => Math.Clamp((int)Math.Ceiling(p * n) - 1, 0, n - 1);
+}
+
+/// <summary>Reads this process's memory and I/O figures from /proc (Linux), with portable fallbacks.</summary>
+public static class Proc
+{
+    /// <summary>Peak resident set size in MB (VmHWM).</summary>
+    public static double PeakRssMb() => StatusKb("VmHWM:") is { } kb ? kb / 1024.0 : Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+
+    /// <summary>Current resident set size in bytes (VmRSS).</summary>
+    public static long RssBytes() => StatusKb("VmRSS:") is { } kb ? kb * 1024 : Process.GetCurrentProcess().WorkingSet64;
+
+    private static long? StatusKb(string key)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith(key, StringComparison.Ordinal))
+                    return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return null;
+    }
+
+    /// <summary>Bytes this process passed to write() and friends so far (/proc/self/io wchar), or null.</summary>
+    public static long? WrittenBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/io"))
+                if (line.StartsWith("wchar:", StringComparison.Ordinal))
+                    return long.Parse(line[6..].Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return null;
+    }
+
+    /// <summary>Full blocking compacting collection; returns the managed heap size after it.</summary>
+    public static long ManagedAfterFullGc()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
+
+/// <summary>Runs N instances one after the other, or with a window of K in flight (Task.Run per instance).</summary>
+public static class Driver
+{
+    public static (double Seconds, Latencies Latencies) Sequential(int n, Action<int> instance)
+    {
+        var lat = new Latencies(n);
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < n; i++)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            instance(i);
+            lat.Add(t0);
+        }
+        return (sw.Elapsed.TotalSeconds, lat);
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="inFlight"/> instances submitted at any time: a new one is submitted when one finishes.
+    /// Latency runs from submission to completion (so it includes waiting for a worker thread, as a caller would see).
+    /// </summary>
+    public static (double Seconds, Latencies Latencies) Concurrent(int n, int inFlight, Action<int> instance)
+    {
+        var lat = new Latencies(n);
+        using var window = new SemaphoreSlim(inFlight);
+        var tasks = new Task[n];
+        Exception? failure = null;
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < n; i++)
+        {
+            window.Wait();
+            if (failure is not null) break;
+            var k = i;
+            var t0 = Stopwatch.GetTimestamp();
+            tasks[i] = Task.Run(() =>
+            {
+                try { instance(k); lat.Add(t0); }
+                catch (Exception e) { Interlocked.CompareExchange(ref failure, e, null); }
+                finally { window.Release(); }
+            });
+        }
+        Task.WaitAll(tasks.Where(t => t is not null).ToArray());
+        var seconds = sw.Elapsed.TotalSeconds;
+        if (failure is not null) throw new InvalidOperationException($"an instance failed: {failure.Message}", failure);
+        return (seconds, lat);
+    }
+}

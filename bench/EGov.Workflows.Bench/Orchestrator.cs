@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+
+namespace EGov.Workflows.Bench;
+
+/// <summary>Plans and runs every run of <c>./egov bench</c>, then prints and writes the report.</summary>
+public static class Orchestrator
+{
+    private static readonly string[] EngineWorkloads = ["W1", "W2", "W3", "W4"];
+
+    public static int Run(BenchOptions o)
+    {
+        var total = Stopwatch.StartNew();
+        var root = o.Root ?? FindRoot();
+        var cache = Path.Combine(root, ".egov", "cache");
+        var work = Path.Combine(root, ".egov", "bench", $"run-{Environment.ProcessId}");
+        var models = Path.Combine(work, "models");
+        Models.WriteAll(models);
+        var sizes = Sizes.For(o);
+        void Log(string s) => Console.Error.WriteLine($"bench: {s}");
+
+        Log($"{(o.Quick ? "quick run (smoke test: counts are small, figures are not representative)" : "full run")}; " +
+            $"{Environment.ProcessorCount} cores, load average {LoadAverage()}; work dir {Path.GetRelativePath(root, work)}");
+
+        var results = new List<BenchResult>();
+        void Add(BenchResult r)
+        {
+            results.Add(r);
+            Log(Report.ProgressLine(r));
+        }
+
+        Postgres? pg = null;
+        string? pgReason = null;
+        if (o.Stores.Contains("postgres") && o.Workloads.Any(EngineWorkloads.Contains))
+        {
+            (pg, pgReason) = Postgres.Start(root, Log);
+            if (pg is null) Log($"postgres skipped: {pgReason}");
+        }
+
+        try
+        {
+            foreach (var w in o.Workloads.Where(EngineWorkloads.Contains))
+                foreach (var store in o.Stores)
+                    foreach (var mode in o.Modes)
+                    {
+                        if (store == "postgres" && pg is null)
+                        {
+                            Add(new BenchResult { Workload = w, Store = store, Engine = "egov", Mode = mode, Skipped = $"postgres unavailable: {pgReason}" });
+                            continue;
+                        }
+                        var n = sizes.Instances(w, store);
+                        Add(RunChild(new RunSpec
+                        {
+                            Workload = w, Store = store, Engine = "egov", Mode = mode, N = n, Warmup = Sizes.Warmup(n),
+                            ModelsDir = models, WorkDir = work, Postgres = pg?.Connection,
+                        }, sizes.RunLimit));
+                    }
+            if (o.Workloads.Contains("W5"))
+                Add(RunChild(new RunSpec
+                {
+                    Workload = "W5", Store = "memory", Engine = "egov", Mode = "sequential", ModelsDir = models, WorkDir = work,
+                    ProcessesDir = Path.Combine(root, "processes"), Variants = sizes.Variants,
+                }, sizes.RunLimit));
+        }
+        finally
+        {
+            pg?.Stop(Log);
+        }
+
+        var peerWorkloads = o.Workloads.Where(w => w is "W1" or "W2" or "W3").ToList();
+        if (peerWorkloads.Count > 0)
+        {
+            if (o.Peers.Contains("bound"))
+                foreach (var mode in o.Modes)
+                    Add(RunChild(new RunSpec
+                    {
+                        Workload = "W1", Store = "memory", Engine = "bound", Mode = mode, N = sizes.BoundN, Warmup = Sizes.Warmup(sizes.BoundN),
+                        ModelsDir = models, WorkDir = work,
+                    }, sizes.RunLimit));
+            var peers = new List<(Peer Peer, int N)>();
+            if (o.Peers.Contains("workflowcore")) peers.Add((new WorkflowCorePeer(root, cache), sizes.WorkflowCoreN));
+            if (o.Peers.Contains("bpmn-engine")) peers.Add((new BpmnEnginePeer(root, cache, models), sizes.BpmnEngineN));
+            foreach (var (peer, n) in peers)
+            {
+                string? reason;
+                try { reason = peer.Prepare(Log); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException) { reason = e.Message; }
+                if (reason is not null) Log($"{peer.Name} unavailable: {reason}");
+                foreach (var w in peerWorkloads.Where(peer.Workloads.Contains))
+                    foreach (var mode in o.Modes)
+                        Add(reason is not null ? peer.Skip(w, mode, reason) : peer.Run(w, mode, n, 1000, Math.Clamp(n / 10, 5, 500), sizes.RunLimit));
+            }
+        }
+
+        var report = new Report(results, o, LoadAverage(), total.Elapsed);
+        report.Print(Console.Out);
+        if (o.JsonFile is { } json)
+        {
+            WriteFile(json, report.Json());
+            Log($"wrote {json}");
+        }
+        if (o.PngFile is { } png)
+        {
+            try
+            {
+                Chart.Write(results, png, o.Quick);
+                Log($"wrote {png}");
+            }
+            catch (Exception e) when (e is IOException or TypeInitializationException or DllNotFoundException or InvalidOperationException)
+            {
+                Log($"no chart: {e.GetType().Name}: {e.Message}");
+            }
+        }
+        try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        Log($"done in {total.Elapsed.TotalSeconds:0} s");
+        return 0;
+    }
+
+    private static void WriteFile(string path, string text)
+    {
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
+        File.WriteAllText(path, text);
+    }
+
+    /// <summary>Runs one spec in a fresh child process of this program (its own peak RSS, a cold heap).</summary>
+    private static BenchResult RunChild(RunSpec spec, TimeSpan limit)
+    {
+        var dll = Assembly.GetExecutingAssembly().Location;
+        var host = Environment.ProcessPath ?? "dotnet";
+        var isDotnetHost = Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        var args = new List<string>();
+        if (isDotnetHost) args.Add(dll);
+        args.Add("--child");
+        args.Add(JsonSerializer.Serialize(spec, BenchResult.Json));
+        var o = ChildProcess.Run(host, args, limit);
+        var r = o.ExitCode == 0 ? ChildProcess.LastJson<BenchResult>(o.Stdout) : null;
+        return r ?? new BenchResult
+        {
+            Workload = spec.Workload, Store = spec.Store, Engine = spec.Engine, Mode = spec.Mode, Instances = spec.N,
+            Skipped = ChildProcess.Reason(o, "run failed"),
+        };
+    }
+
+    public static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "?"; }
+    }
+
+    /// <summary>The repository root: the folder above with bench/EGov.Workflows.Bench, from the working directory or from this program.</summary>
+    private static string FindRoot()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+                if (Directory.Exists(Path.Combine(d.FullName, "bench", "EGov.Workflows.Bench"))) return d.FullName;
+        throw new BenchUsageException("run from the repository (no bench/EGov.Workflows.Bench above the working directory); or pass --root");
+    }
+}
+
+/// <summary>The bench's own throwaway PostgreSQL (scripts/postgres.sh with its own state file), or one named by EGOV_BENCH_POSTGRES.</summary>
+public sealed class Postgres
+{
+    private readonly string? _script;
+    private readonly Dictionary<string, string> _env;
+
+    private Postgres(string connection, string? script, Dictionary<string, string> env)
+    {
+        Connection = connection;
+        _script = script;
+        _env = env;
+    }
+
+    public string Connection { get; }
+
+    public static (Postgres?, string?) Start(string root, Action<string> log)
+    {
+        if (Environment.GetEnvironmentVariable("EGOV_BENCH_POSTGRES") is { Length: > 0 } given)
+            return (new Postgres(given, null, []), null);
+        var script = Path.Combine(root, "scripts", "postgres.sh");
+        if (!File.Exists(script)) return (null, "scripts/postgres.sh is missing (or set EGOV_BENCH_POSTGRES to a connection string)");
+        var env = new Dictionary<string, string>
+        {
+            ["EGOV_PG_STATE"] = "/tmp/egov-bench-pg.state", ["EGOV_PG_ENV"] = "/tmp/egov-bench-pg.env", ["EGOV_PG_DATABASE"] = "egov_bench",
+        };
+        log("starting PostgreSQL (scripts/postgres.sh: loopback, fsync on) …");
+        var o = ChildProcess.Run("bash", [script, "start"], TimeSpan.FromMinutes(5), root, env);
+        var line = o.Stdout.Split('\n').FirstOrDefault(l => l.Contains("EGOV_TEST_POSTGRES=", StringComparison.Ordinal));
+        if (o.ExitCode != 0 || line is null) return (null, ChildProcess.Reason(o, "scripts/postgres.sh start"));
+        var conn = line[(line.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim().Trim('\'');
+        return (new Postgres(conn + ";Maximum Pool Size=150", script, env), null);
+    }
+
+    public void Stop(Action<string> log)
+    {
+        if (_script is null) return;
+        var o = ChildProcess.Run("bash", [_script, "stop"], TimeSpan.FromMinutes(2), null, _env);
+        if (o.ExitCode != 0) log(ChildProcess.Reason(o, "scripts/postgres.sh stop"));
+    }
+
+    public override string ToString() => Connection.ToString(CultureInfo.InvariantCulture);
+}

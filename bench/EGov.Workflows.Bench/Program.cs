@@ -1,0 +1,43 @@
+using System.Text.Json;
+using EGov.Workflows.Bench;
+
+// Two roles: the orchestrator (what ./egov bench runs) plans the runs, starts one child process per run (so each run
+// has its own peak RSS and a cold heap), runs the peers, and writes the report; a child (--child) does one run.
+try
+{
+    if (args.Length > 0 && args[0] == "--child") return Child.Run(args.Skip(1).ToArray());
+    var options = BenchOptions.Parse(args);
+    if (options.Help)
+    {
+        Console.WriteLine(BenchOptions.Usage);
+        return 0;
+    }
+    return Orchestrator.Run(options);
+}
+catch (BenchUsageException e)
+{
+    Console.Error.WriteLine($"egov bench: {e.Message}");
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+/// <summary>A child run: the spec as JSON in one argument, the result as JSON on the last line of stdout.</summary>
+internal static class Child
+{
+    public static int Run(string[] args)
+    {
+        var spec = JsonSerializer.Deserialize<RunSpec>(args[0], BenchResult.Json) ?? throw new BenchUsageException("no run spec");
+        try
+        {
+            var result = spec.Engine == "bound" ? Bound.Run(spec) : EgovRuns.Run(spec);
+            Console.Out.WriteLine(JsonSerializer.Serialize(result, BenchResult.Json));
+            return 0;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            Console.Error.WriteLine(e.StackTrace);
+            return 1;
+        }
+    }
+}

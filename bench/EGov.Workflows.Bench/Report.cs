@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace EGov.Workflows.Bench;
+
+/// <summary>One ratio of the report: our engine (in memory) against a peer or the bound on one workload and mode.</summary>
+public sealed record Ratio(string Workload, string Mode, string Peer, double Ours, double Theirs)
+{
+    public double OursOverPeer => Ours / Theirs;
+}
+
+/// <summary>One target of issue 5, read from the results: met, missed (by how much), or not measured in this run.</summary>
+public sealed record TargetCheck(string Target, string Status, string Measured, string? Gap);
+
+/// <summary>The table, the ratios and the targets, as text and as JSON.</summary>
+public sealed class Report(IReadOnlyList<BenchResult> results, BenchOptions options, string load, TimeSpan elapsed)
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string ProgressLine(BenchResult r) => r.Skipped is { } why
+        ? $"{r.Workload} {r.Store,-8} {r.Mode,-10} {r.Engine,-12} skipped: {why}"
+        : $"{r.Workload} {r.Store,-8} {r.Mode,-10} {r.Engine,-12} {Rate(r.InstancesPerSecond),12}/s  p50 {Ms(r.P50Ms)} ms  p99 {Ms(r.P99Ms)} ms  peak RSS {F0(r.PeakRssMb)} MB";
+
+    private static string Rate(double? v) => v is { } x && double.IsFinite(x) ? x >= 100 ? x.ToString("N0", Inv) : x.ToString("0.0", Inv) : "-";
+    private static string Ms(double? v) => v is { } x && double.IsFinite(x) ? x >= 100 ? x.ToString("N0", Inv) : x >= 1 ? x.ToString("0.0", Inv) : x.ToString("0.000", Inv) : "-";
+    private static string F0(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("N0", Inv) : "-";
+    private static string F1(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("N1", Inv) : "-";
+    private static string X(double v) => v >= 100 ? v.ToString("N0", Inv) + "×" : v >= 10 ? v.ToString("0.0", Inv) + "×" : v.ToString("0.00", Inv) + "×";
+
+    private IEnumerable<BenchResult> Ok => results.Where(r => r.Skipped is null && r.InstancesPerSecond is > 0);
+
+    private double? Best(string workload, string store, string engine) =>
+        Ok.Where(r => r.Workload == workload && r.Store == store && r.Engine == engine).Select(r => r.InstancesPerSecond!.Value)
+            .DefaultIfEmpty(double.NaN).Max() is var m && double.IsFinite(m) ? m : null;
+
+    private double? Of(string workload, string store, string engine, string mode) =>
+        Ok.FirstOrDefault(r => r.Workload == workload && r.Store == store && r.Engine == engine && r.Mode == mode)?.InstancesPerSecond;
+
+    public IReadOnlyList<Ratio> Ratios()
+    {
+        var list = new List<Ratio>();
+        foreach (var w in new[] { "W1", "W2", "W3" })
+            foreach (var peer in new[] { "bpmn-engine", "workflowcore", "bound" })
+            {
+                var peerWorkload = peer == "bound" ? "W1" : w;
+                foreach (var mode in BenchOptions.AllModes)
+                    if (Of(w, "memory", "egov", mode) is { } ours && Of(peerWorkload, "memory", peer, mode) is { } theirs)
+                        list.Add(new Ratio(w, mode, peer, ours, theirs));
+                if (Best(w, "memory", "egov") is { } bo && Best(peerWorkload, "memory", peer) is { } bt)
+                    list.Add(new Ratio(w, "best", peer, bo, bt));
+            }
+        return list;
+    }
+
+    public IReadOnlyList<TargetCheck> Targets()
+    {
+        var t = new List<TargetCheck>();
+        void AtLeast(string name, double? measured, double target, string unit, string? extra = null)
+        {
+            if (measured is not { } m) { t.Add(new TargetCheck(name, "not measured", "-", extra)); return; }
+            var met = m >= target;
+            t.Add(new TargetCheck(name, met ? "met" : "MISSED", $"{Rate(m)}{unit}",
+                met ? $"{X(m / target)} the target{Suffix(extra)}" : $"at {m / target * 100:0.#}% of the target: needs {X(target / m)}{Suffix(extra)}"));
+        }
+        void AtMost(string name, double? measured, double limit, string unit, string? extra = null)
+        {
+            if (measured is not { } m) { t.Add(new TargetCheck(name, "not measured", "-", extra)); return; }
+            var met = m <= limit;
+            t.Add(new TargetCheck(name, met ? "met" : "MISSED", $"{m.ToString("N1", Inv)}{unit}",
+                met ? $"{(limit - m).ToString("N1", Inv)}{unit} to spare{Suffix(extra)}" : $"over by {(m - limit).ToString("N1", Inv)}{unit} ({X(m / limit)} the limit){Suffix(extra)}"));
+        }
+
+        var w1 = Best("W1", "memory", "egov");
+        AtLeast("W1 in memory ≥ 100,000 instances/s", w1, 100_000, "/s");
+        var bpmn = Best("W1", "memory", "bpmn-engine");
+        AtLeast("W1 in memory ≥ 1,000× bpmn-engine", w1 is { } a && bpmn is { } b ? a / b : null, 1_000, "×",
+            bpmn is { } bb ? $"bpmn-engine best {Rate(bb)}/s" : null);
+        var wfc = Best("W1", "memory", "workflowcore");
+        AtLeast("W1 in memory ≥ 40× WorkflowCore's best", w1 is { } c && wfc is { } d ? c / d : null, 40, "×",
+            wfc is { } dd ? $"WorkflowCore best {Rate(dd)}/s" : null);
+        var bound = Best("W1", "memory", "bound");
+        AtMost("W1 in memory within 7× of the plain bound", w1 is { } e && bound is { } f ? f / e : null, 7, "×",
+            bound is { } ff ? $"bound best {Rate(ff)}/s" : null);
+        AtLeast("W1 on SQLite ≥ 3,000 instances/s", Best("W1", "sqlite", "egov"), 3_000, "/s");
+        AtLeast("W3 on SQLite ≥ 1,500 instances/s", Best("W3", "sqlite", "egov"), 1_500, "/s");
+        AtLeast("W1 on PostgreSQL ≥ 1,000 instances/s", Best("W1", "postgres", "egov"), 1_000, "/s");
+
+        var w4 = Ok.Where(r => r.Workload == "W4" && r.Store == "memory" && r.Engine == "egov").ToList();
+        if (w4.Count == 0)
+        {
+            t.Add(new TargetCheck("W4: 100,000 waiting timers in ≤ 300 MB RSS", "not measured", "-", null));
+            t.Add(new TargetCheck("W4: all 100,000 timers fired within 60 s", "not measured", "-", null));
+        }
+        else
+        {
+            var worstRss = w4.MaxBy(r => r.PeakRssMb ?? 0)!;
+            var slowest = w4.MaxBy(r => r.FireSeconds ?? 0)!;
+            var n = worstRss.Instances;
+            if (n >= 100_000)
+            {
+                AtMost("W4: 100,000 waiting timers in ≤ 300 MB RSS", worstRss.PeakRssMb, 300, " MB", $"peak RSS of the {worstRss.Mode} run");
+                AtMost("W4: all 100,000 timers fired within 60 s", slowest.FireSeconds * 100_000 / slowest.Instances, 60, " s", $"{slowest.Mode} run");
+            }
+            else
+            {
+                var rss = worstRss.PeakRssMb + (worstRss.RssBytesPerWaitingInstance ?? 0) * (100_000 - n) / 1048576.0;
+                AtMost("W4: 100,000 waiting timers in ≤ 300 MB RSS (extrapolated)", rss, 300, " MB",
+                    $"linear from {n:N0} instances: peak {F0(worstRss.PeakRssMb)} MB + {F0(worstRss.RssBytesPerWaitingInstance)} B RSS per waiting instance");
+                AtMost("W4: all 100,000 timers fired within 60 s (extrapolated)", slowest.FireSeconds * 100_000 / slowest.Instances, 60, " s",
+                    $"linear from {slowest.Instances:N0} fired in {slowest.FireSeconds:0.00} s ({slowest.Mode})");
+            }
+        }
+
+        var w5 = Ok.FirstOrDefault(r => r.Workload == "W5");
+        if (w5 is null) t.Add(new TargetCheck("W5: 580 definitions deployed in ≤ 5 s and ≤ 200 MB RSS", "not measured", "-", null));
+        else
+        {
+            var defs = w5.Definitions ?? 0;
+            var scaled = defs > 0 && defs < 580 ? w5.DeploySeconds * 580 / defs : w5.DeploySeconds;
+            AtMost($"W5: 580 definitions deployed in ≤ 5 s{(defs < 580 ? " (scaled)" : "")}", scaled, 5, " s", $"{defs} definitions in {w5.DeploySeconds:0.00} s");
+            AtMost("W5: … and ≤ 200 MB RSS", w5.PeakRssMb, 200, " MB", $"{defs} definitions");
+        }
+        return t;
+    }
+
+    private static string Suffix(string? extra) => extra is null ? "" : $"; {extra}";
+
+    public void Print(TextWriter o)
+    {
+        o.WriteLine();
+        o.WriteLine($"egov bench — {(options.Quick ? "QUICK (smoke test; small counts, not representative)" : "full")} — {Environment.ProcessorCount} cores, load average at the end {load}, {elapsed.TotalSeconds:0} s");
+        o.WriteLine();
+        var header = $"{"workload",-8} {"store",-8} {"engine",-12} {"mode",-10} {"n",9} {"inst/s",12} {"p50 ms",9} {"p99 ms",9} {"RSS MB",7}  details";
+        o.WriteLine(header);
+        o.WriteLine(new string('-', header.Length + 30));
+        foreach (var r in results)
+        {
+            if (r.Skipped is { } why)
+            {
+                o.WriteLine($"{r.Workload,-8} {r.Store,-8} {r.Engine,-12} {r.Mode,-10} {"",9} {"skipped",12}  {why}");
+                continue;
+            }
+            o.WriteLine($"{r.Workload,-8} {r.Store,-8} {r.Engine,-12} {r.Mode,-10} {r.Instances,9:N0} {Rate(r.InstancesPerSecond),12} {Ms(r.P50Ms),9} {Ms(r.P99Ms),9} {F0(r.PeakRssMb),7}  {Details(r)}");
+        }
+
+        var ratios = Ratios();
+        if (ratios.Count > 0)
+        {
+            o.WriteLine();
+            o.WriteLine("ours / peer (instances per second, our engine on the in-memory store; the bound is W1's shape for every workload):");
+            foreach (var g in ratios.GroupBy(r => r.Workload))
+                o.WriteLine($"  {g.Key}: " + string.Join("; ", g.Select(r => $"{r.Peer} {r.Mode} {X(r.OursOverPeer)}")));
+        }
+
+        o.WriteLine();
+        o.WriteLine("targets (issue 5):");
+        foreach (var t in Targets())
+            o.WriteLine($"  [{t.Status,-12}] {t.Target}: {t.Measured}{(t.Gap is null ? "" : " — " + t.Gap)}");
+        if (options.Quick) o.WriteLine("  (quick run: counts are small and warm-up short; read the targets from a full run)");
+        if (!load.StartsWith('?') && double.TryParse(load.Split(' ')[0], NumberStyles.Float, Inv, out var l1) && l1 > Environment.ProcessorCount * 1.5)
+            o.WriteLine($"  note: the machine was loaded (load average {load} on {Environment.ProcessorCount} cores): figures are lower than on an idle machine.");
+    }
+
+    private static string Details(BenchResult r)
+    {
+        var parts = new List<string>();
+        if (r.BytesPerWaitingInstance is { } b) parts.Add($"{b:N0} B heap/waiting instance, {F0(r.RssBytesPerWaitingInstance)} B RSS/waiting instance");
+        if (r.FireSeconds is { } f) parts.Add($"fired all in {f:0.00} s, started at {Rate(r.StartPerSecond)}/s");
+        if (r.RowsPerInstance is { } rows) parts.Add($"{rows:0.##} rows kept/inst");
+        if (r.RowWritesPerInstance is { } rw) parts.Add($"{rw:0.##} row writes/inst");
+        if (r.StoredBytesPerInstance is { } sb) parts.Add($"{sb:N0} B stored/inst");
+        if (r.BytesWrittenPerInstance is { } bw) parts.Add($"{bw:N0} B written/inst");
+        if (r.Definitions is { } d) parts.Add($"{d} definitions in {r.DeploySeconds:0.00} s");
+        if (r.Note is { } n) parts.Add(n);
+        return string.Join("; ", parts);
+    }
+
+    public string Json()
+    {
+        var doc = new
+        {
+            machine = new { cores = Environment.ProcessorCount, loadAverage = load, os = Environment.OSVersion.VersionString, dotnet = Environment.Version.ToString() },
+            quick = options.Quick,
+            elapsedSeconds = elapsed.TotalSeconds,
+            results,
+            ratios = Ratios().Select(r => new { r.Workload, r.Mode, r.Peer, oursPerSecond = r.Ours, peerPerSecond = r.Theirs, oursOverPeer = r.OursOverPeer }),
+            targets = Targets(),
+        };
+        var opts = new JsonSerializerOptions(BenchResult.Json) { WriteIndented = true };
+        return JsonSerializer.Serialize(doc, opts) + "\n";
+    }
+}

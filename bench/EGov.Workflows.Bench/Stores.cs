@@ -1,0 +1,144 @@
+using System.Globalization;
+using EGov.Workflows.Persistence;
+using EGov.Workflows.Runtime.Store;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace EGov.Workflows.Bench;
+
+/// <summary>What a durable store holds and has written so far (for rows and bytes per instance).</summary>
+public sealed record StoreFigures(long Rows, long StoredBytes, long? RowWrites, long? WrittenBytes);
+
+/// <summary>One store of a run: the <see cref="IRuntimeStore"/> and how to read its figures.</summary>
+public abstract class BenchStore : IDisposable
+{
+    public abstract string Name { get; }
+    public abstract IRuntimeStore Store { get; }
+
+    /// <summary>Rows and bytes now (null for the in-memory store).</summary>
+    public virtual StoreFigures? Figures() => null;
+
+    public virtual void Dispose() => GC.SuppressFinalize(this);
+
+    public static BenchStore Create(string name, string workDir, string runId, string? postgres) => name switch
+    {
+        "memory" => new MemoryStore(),
+        "sqlite" => new SqliteStore(Path.Combine(workDir, $"{runId}.db")),
+        "postgres" => new PostgresStore(postgres ?? throw new InvalidOperationException("no PostgreSQL connection"), runId),
+        _ => throw new ArgumentException($"unknown store '{name}' (memory, sqlite, postgres)", nameof(name)),
+    };
+}
+
+public sealed class MemoryStore : BenchStore
+{
+    public override string Name => "memory";
+    public override IRuntimeStore Store { get; } = new InMemoryRuntimeStore();
+}
+
+/// <summary>SQLite in a file, WAL mode (set by the store's migrator), default synchronous setting.</summary>
+public sealed class SqliteStore : BenchStore
+{
+    private readonly string _path;
+    private readonly EfRuntimeStore _store;
+
+    public SqliteStore(string path)
+    {
+        _path = path;
+        foreach (var f in new[] { path, path + "-wal", path + "-shm" }) File.Delete(f);
+        _store = new EfRuntimeStore(DurableStoreOptions.Sqlite(path));
+    }
+
+    public override string Name => "sqlite";
+    public override IRuntimeStore Store => _store;
+
+    public override StoreFigures Figures()
+    {
+        using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
+        c.Open();
+        var tables = new List<string>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'";
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) tables.Add(r.GetString(0));
+        }
+        long rows = 0;
+        foreach (var t in tables)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = $"SELECT count(*) FROM \"{t}\"";
+            rows += Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+        long pages;
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT (SELECT page_count FROM pragma_page_count) * (SELECT page_size FROM pragma_page_size)";
+            pages = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+        return new StoreFigures(rows, pages, null, Proc.WrittenBytes());
+    }
+
+    public override void Dispose()
+    {
+        _store.Dispose();
+        SqliteConnection.ClearAllPools();
+        foreach (var f in new[] { _path, _path + "-wal", _path + "-shm" })
+            try { File.Delete(f); } catch (IOException) { }
+        base.Dispose();
+    }
+}
+
+/// <summary>PostgreSQL: the run's own schema (dropped afterwards) on the bench's loopback cluster (fsync on).</summary>
+public sealed class PostgresStore : BenchStore
+{
+    private readonly string _connection;
+    private readonly string _schema;
+    private readonly EfRuntimeStore _store;
+
+    public PostgresStore(string connection, string runId)
+    {
+        _connection = connection;
+        _schema = "bench_" + new string(runId.ToLowerInvariant().Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '_').ToArray());
+        Exec($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
+        _store = new EfRuntimeStore(DurableStoreOptions.Postgres(connection, _schema));
+    }
+
+    public override string Name => "postgres";
+    public override IRuntimeStore Store => _store;
+
+    private void Exec(string sql)
+    {
+        using var c = new NpgsqlConnection(_connection);
+        c.Open();
+        using var cmd = new NpgsqlCommand(sql, c);
+        cmd.ExecuteNonQuery();
+    }
+
+    public override StoreFigures Figures()
+    {
+        // Row statistics of other backends reach the shared statistics when they go idle or exit: close the pool first.
+        NpgsqlConnection.ClearAllPools();
+        Thread.Sleep(1200);
+        using var c = new NpgsqlConnection(_connection);
+        c.Open();
+        long Scalar(string sql)
+        {
+            using var cmd = new NpgsqlCommand(sql, c);
+            cmd.Parameters.AddWithValue("s", _schema);
+            return Convert.ToInt64(cmd.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture);
+        }
+        Scalar("SELECT 0 FROM pg_stat_clear_snapshot() WHERE @s IS NOT NULL");
+        var rows = Scalar("SELECT coalesce(sum((xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', schemaname, tablename), false, true, '')))[1]::text::bigint), 0)::bigint FROM pg_tables WHERE schemaname = @s");
+        var writes = Scalar("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint FROM pg_stat_user_tables WHERE schemaname = @s");
+        var bytes = Scalar("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = @s AND c.relkind = 'r'");
+        var wal = Scalar("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint WHERE @s IS NOT NULL");
+        return new StoreFigures(rows, bytes, writes, wal);
+    }
+
+    public override void Dispose()
+    {
+        _store.Dispose();
+        try { Exec($"DROP SCHEMA IF EXISTS {_schema} CASCADE"); } catch (NpgsqlException) { }
+        base.Dispose();
+    }
+}
