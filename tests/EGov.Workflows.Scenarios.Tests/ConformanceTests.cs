@@ -3,14 +3,12 @@ using EGov.Workflows.Scenarios.Running;
 
 namespace EGov.Workflows.Scenarios.Tests;
 
-/// <summary>Runs the shared BPMN conformance scenarios (and the processes' own) end to end through the real runtime.</summary>
+/// <summary>Runs the shared BPMN conformance scenarios end to end through the real runtime.</summary>
 public class ConformanceTests
 {
     private static readonly ScenarioSuite Suite = new(new RuntimeScenarioEngineFactory());
 
     public static TheoryData<string> Conformance() => FilesUnder(RepoPaths.Conformance);
-
-    public static TheoryData<string> Processes() => FilesUnder(Path.Combine(RepoPaths.Root, "processes"));
 
     private static TheoryData<string> FilesUnder(string folder)
     {
@@ -23,10 +21,6 @@ public class ConformanceTests
     [Theory]
     [MemberData(nameof(Conformance))]
     public void SharedConformanceScenarioPasses(string file) => Passes(file);
-
-    [Theory]
-    [MemberData(nameof(Processes))]
-    public void ProcessScenarioPasses(string file) => Passes(file);
 
     private static void Passes(string file)
     {

@@ -232,4 +232,18 @@ public sealed class RunnerTests : IDisposable
         CalendarTime.Add(saturday, Period.FromHours(24), berlin).ShouldBe(Instant.FromUtc(2026, 3, 29, 8, 0));
         CalendarTime.Add(Instant.FromUtc(2026, 1, 31, 8, 0), Period.FromMonths(1), berlin).ShouldBe(Instant.FromUtc(2026, 2, 28, 8, 0));
     }
+
+    [Fact]
+    public void Services_KeyNamingNoElement_IsAPositionedScenarioError()
+    {
+        var result = Run("name: n\ndeploy: [model.bpmn]\nservices:\n  Chek: {}\n", _ => { }, out _);
+        result.Failure.ShouldBe("t.scenario.yaml:4:3: 'Chek' is no element of the deployed models; services are keyed by element id or topic:NAME");
+    }
+
+    [Fact]
+    public void Services_TopicNoTaskHas_IsAPositionedScenarioError()
+    {
+        var result = Run("name: n\ndeploy: [model.bpmn]\nservices:\n  topic:paymnet: {}\n", _ => { }, out _);
+        result.Failure.ShouldBe("t.scenario.yaml:4:3: no task of the deployed models has the topic 'paymnet' (topics: other, payment)");
+    }
 }

@@ -5,11 +5,15 @@ internal sealed class TempFolder : IDisposable
 {
     public const string MinimalModel = """
         <?xml version="1.0" encoding="UTF-8"?>
-        <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="http://example.org/t">
+        <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="http://example.org/t">
           <process id="P" isExecutable="true">
             <startEvent id="Start" />
             <userTask id="Review" />
             <endEvent id="End" />
+            <serviceTask id="Check" />
+            <serviceTask id="Archive" />
+            <serviceTask id="Pay" camunda:type="external" camunda:topic="payment" />
+            <serviceTask id="Manual" camunda:type="external" camunda:topic="other" />
             <sequenceFlow id="F1" sourceRef="Start" targetRef="Review" />
             <sequenceFlow id="F2" sourceRef="Review" targetRef="End" />
           </process>

@@ -32,7 +32,11 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
     public ScenarioResult Run(Scenario scenario) => new Execution(this, scenario).Run();
 
     /// <summary>A failure of the current stage; the stage prefix (<c>step N: </c>) is added where it is caught.</summary>
-    private sealed class StageFailure(string text) : Exception(text);
+    private sealed class StageFailure(string text, bool withoutStage = false) : Exception(text)
+    {
+        /// <summary>A mistake in the scenario file itself: reported as <c>file:line:col: …</c> like the loader's errors.</summary>
+        public bool WithoutStage { get; } = withoutStage;
+    }
 
     private sealed class Execution(ScenarioRunner runner, Scenario scenario)
     {
@@ -55,6 +59,7 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
             try
             {
                 var files = ReadModels();
+                CheckServices(files);
                 _created = runner._engines.Create(new ScenarioEngineOptions(_clock, scenario.Zone));
                 try { _engine.Deploy(files); }
                 catch (Exception e) when (e is not OutOfMemoryException) { throw new StageFailure(EngineError(e)); }
@@ -75,7 +80,7 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
             }
             catch (StageFailure f)
             {
-                var failure = $"{stage}: {f.Message}".ReplaceLineEndings(" ");
+                var failure = (f.WithoutStage ? f.Message : $"{stage}: {f.Message}").ReplaceLineEndings(" ");
                 Trace("failed: " + failure);
                 if (_created is not null && _root.Length > 0) DumpState();
                 return new ScenarioResult(scenario.File, scenario.Name, failure, _trace);
@@ -100,6 +105,24 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
                 files.Add(new ModelFile(display, read.Definitions));
             }
             return files;
+        }
+
+        /// <summary>A <c>services:</c> key that names nothing in the models is a typo, not a service that is never called.</summary>
+        private void CheckServices(List<ModelFile> files)
+        {
+            foreach (var spec in scenario.Services)
+            {
+                if (spec.IsTopic)
+                {
+                    var topics = files.SelectMany(f => f.Definitions.Descendants()).Select(e => e.CamundaAttribute("topic")).OfType<string>().ToList();
+                    if (topics.Contains(spec.Target, StringComparer.Ordinal) || topics.Any(t => t.Contains("${", StringComparison.Ordinal) || t.Contains("#{", StringComparison.Ordinal)))
+                        continue;
+                    throw new StageFailure($"{scenario.File}:{spec.At}: no task of the deployed models has the topic '{spec.Target}'"
+                        + (topics.Count > 0 ? $" (topics: {string.Join(", ", topics.Distinct().Order(StringComparer.Ordinal))})" : ""), withoutStage: true);
+                }
+                if (!files.Any(f => f.Definitions.FindById(spec.Key) is not null))
+                    throw new StageFailure($"{scenario.File}:{spec.At}: '{spec.Key}' is no element of the deployed models; services are keyed by element id or topic:NAME", withoutStage: true);
+            }
         }
 
         private void Start(List<ModelFile> files)
