@@ -68,8 +68,14 @@ internal sealed partial class Runner
         {
             if (Core.ThrowOnUnhandledBpmnError)
                 throw new IncidentException(IncidentKind.FailedActivity, $"no error handler for error code '{code}'{(message is null ? "" : $": {message}")}");
-            if (fromEndEvent) { EndToken(i, t); return; }
-            Leave(i, t);
+            if (!fromEndEvent)
+            {
+                // Camunda: no handler — the activity's execution ends (it does not leave by its flows).
+                DetachBoundaryEvents(i, t);
+                RemoveWaits(i, t);
+                Record(i, t, i.Node(t), completed: true);
+            }
+            EndToken(i, t);
             return;
         }
         var errorVars = new JsonObject();
@@ -166,7 +172,6 @@ internal sealed partial class Runner
         thrower.Status = TokenStatus.Active;
         var n = i.Node(thrower);
         if (n.Kind == NodeKind.EndEvent && n.Trigger == Trigger.Cancel) Schedule(() => FinishTransactionCancel(i, thrower));
-        else if (n.Kind == NodeKind.EndEvent) Schedule(() => EndToken(i, thrower));
         else Schedule(() => Leave(i, thrower));
     }
 

@@ -181,6 +181,10 @@ internal sealed partial class Runner
         catch (ScriptException e) { OpenIncident(i, t, n, IncidentKind.FailedScript, e.Message); }
         catch (IncidentException e) { OpenIncident(i, t, n, e.Kind, e.Message); }
         catch (EGov.Workflows.Time.TimerFormatException e) { OpenIncident(i, t, n, IncidentKind.FailedExpression, e.Message); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or System.Text.Json.JsonException or KeyNotFoundException or OverflowException)
+        {
+            OpenIncident(i, t, n, IncidentKind.FailedExpression, e.Message);
+        }
         return false;
     }
 

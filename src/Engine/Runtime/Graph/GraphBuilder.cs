@@ -176,7 +176,11 @@ internal sealed class GraphBuilder
             }
         }
         else if (fn is GatewayWithDefault gw) node.DefaultFlowId = gw.Default;
-        else if (fn is Gateway) { }
+        if (fn is not Activity && fn is not StartEvent && fn is not BoundaryEvent)
+        {
+            node.AsyncBefore = fn.CamundaAttribute("asyncBefore") == "true" || fn.CamundaAttribute("async") == "true";
+            node.AsyncAfter = fn.CamundaAttribute("asyncAfter") == "true";
+        }
         if (fn is Event ev) ReadEvent(node, ev);
         if (fn is SubProcess sub)
         {
@@ -196,6 +200,7 @@ internal sealed class GraphBuilder
                     node.Condition = starts[0].Condition;
                     node.Interrupting = ((StartEvent)starts[0].Element).IsInterrupting;
                     if (node.Trigger == Trigger.None) Problem(starts[0].Element, $"the start event of event subprocess '{sub.Id}' needs an event definition");
+                    if (node.Trigger == Trigger.Compensation) Problem(starts[0].Element, $"compensation event subprocess '{sub.Id}' is not supported: attach a compensation boundary event with a handler instead");
                 }
             }
             else if (kind != NodeKind.AdHocSubProcess && inner.StartEvents.Count == 0 && inner.Nodes.Count > 0)
@@ -211,7 +216,8 @@ internal sealed class GraphBuilder
         }
         if (fn is CallActivity ca && string.IsNullOrWhiteSpace(ca.CalledElement))
             Problem(ca, $"call activity '{ca.Id}' has no calledElement");
-        if (fn is ComplexGateway) { }
+        if (fn is ComplexGateway cg && cg.ActivationCondition is { IsEmpty: false })
+            Problem(cg, $"complex gateway '{cg.Id}': activationCondition is not supported (it joins like an inclusive gateway without one)");
         foreach (var l in node.Ext.Listeners)
             if (l.Event is not ("start" or "end" or "take"))
                 Problem(fn, $"execution listener event '{l.Event}' is not supported (start, end, take)");
