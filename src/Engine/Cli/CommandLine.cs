@@ -11,6 +11,7 @@ public static class CommandLine
         new FormatCommand(),
         new TestCommand(),
         new ServeCommand(),
+        new BenchCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
