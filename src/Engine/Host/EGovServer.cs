@@ -3,6 +3,7 @@ using EGov.Workflows.Host.Deployment;
 using EGov.Workflows.Host.ExternalTasks;
 using EGov.Workflows.Host.Jobs;
 using EGov.Workflows.Host.Tenancy;
+using EGov.Workflows.Persistence.Jobs;
 using EGov.Workflows.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,6 +14,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NodaTime;
 
 namespace EGov.Workflows.Host;
 
@@ -32,9 +34,12 @@ public static class EGovServer
         StoreChoice store;
         try { store = HostStores.Open(options.Store); }
         catch (ArgumentException e) { throw new ServerStartException([e.Message], usage: true); }
+        catch (StoreOpenException e) { throw new ServerStartException([e.Message], store: true); }
 
         var engines = new TenantEngines(store.Store, options.Tenant);
-        var deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory);
+        IReadOnlyList<DeployedDefinition> deployed;
+        try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
+        catch { (store.Store as IDisposable)?.Dispose(); throw; }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
@@ -47,7 +52,13 @@ public static class EGovServer
         builder.Services.AddSingleton(engines);
         builder.Services.AddSingleton(new StartupReport(deployed));
         builder.Services.AddSingleton<ExternalTaskService>();
-        builder.Services.AddHostedService<DueWorkLoop>();
+        if (store.Store is IJobLeaseStore leases)
+        {
+            builder.Services.AddSingleton(sp => new JobExecutor(leases, tenant => engines.Get(tenant).Engine, SystemClock.Instance,
+                new JobExecutorOptions { PollInterval = options.JobPollInterval }, sp.GetService<ILogger<JobExecutor>>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<JobExecutor>());
+        }
+        else builder.Services.AddHostedService<DueWorkLoop>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.FillIn);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -60,6 +71,7 @@ public static class EGovServer
         }));
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(() => (store.Store as IDisposable)?.Dispose());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
@@ -83,7 +95,7 @@ public static class EGovServer
         catch (ServerStartException e)
         {
             foreach (var line in e.Lines) await err.WriteLineAsync(line);
-            if (!e.Usage) await err.WriteLineAsync("egov serve: not started: fix the model(s) above, or start with --processes pointing elsewhere");
+            if (!e.Usage && !e.Store) await err.WriteLineAsync("egov serve: not started: fix the model(s) above, or start with --processes pointing elsewhere");
             return e.Usage ? 2 : 1;
         }
         try
@@ -131,7 +143,7 @@ public static class EGovServer
     {
         var url = (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Urls).TrimEnd('/');
         o.WriteLine($"egov serve: listening on {url}");
-        o.WriteLine($"  store      {store.Description}{(store.Description != options.Store ? $" (asked for {HostStores.Describe(options.Store)})" : "")}");
+        o.WriteLine($"  store      {store.Description}{(store.Durable ? "  (durable: cases survive a restart)" : "")}");
         if (store.Note is { } note) o.WriteLine($"             note: {note}");
         o.WriteLine($"  tenant     {options.Tenant} (other tenants: send the header X-Tenant: ID)");
         if (options.ProcessesDirectory is null) o.WriteLine("  processes  none (no --processes folder)");
@@ -169,8 +181,9 @@ public sealed class RunningServer(WebApplication app, Uri baseAddress) : IAsyncD
 }
 
 /// <summary>The server cannot start: each line is printable as it is (models: <c>file:line:column: error: message</c>).</summary>
-public sealed class ServerStartException(IReadOnlyList<string> lines, bool usage = false) : Exception(string.Join(Environment.NewLine, lines))
+public sealed class ServerStartException(IReadOnlyList<string> lines, bool usage = false, bool store = false) : Exception(string.Join(Environment.NewLine, lines))
 {
     public IReadOnlyList<string> Lines { get; } = lines;
     public bool Usage { get; } = usage;
+    public bool Store { get; } = store;
 }
