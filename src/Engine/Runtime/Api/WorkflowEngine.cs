@@ -116,8 +116,15 @@ public sealed partial class WorkflowEngine
     {
         ArgumentException.ThrowIfNullOrEmpty(processId);
         var g = _core.Latest(processId) ?? throw new WorkflowCommandException($"process '{processId}' is not deployed");
-        if (g.Root.StartEvents.Count == 0) throw new WorkflowCommandException($"process '{processId}' has no none start event");
-        return Run(r => r.StartInstance(g, variables, businessKey).Id);
+        // Camunda's selectInitial: the none start event, else the only start event of the process.
+        var start = g.Root.StartEvents.FirstOrDefault();
+        if (start is null)
+        {
+            var starts = g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent).ToList();
+            if (starts.Count != 1) throw new WorkflowCommandException($"process '{processId}' has no none start event");
+            start = starts[0];
+        }
+        return Run(r => r.StartInstance(g, variables, businessKey, start).Id);
     }
 
     /// <summary>Starts the process whose message start event has this message name. Returns the instance id.</summary>
