@@ -1,3 +1,4 @@
+using EGov.Workflows.Persistence;
 using EGov.Workflows.Scenarios.Engine;
 using EGov.Workflows.Scenarios.Running;
 
@@ -9,12 +10,13 @@ public sealed class TestCommand : ICliCommand
 {
     public string Name => "test";
     public string Summary => "run process scenarios (*.scenario.yaml) against the engine on a virtual clock";
-    public string Usage => "test [--filter TEXT] [-v|--verbose] FILE|DIR...";
+    public string Usage => "test [--filter TEXT] [-v|--verbose] [--store memory|sqlite|postgres] FILE|DIR...";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         var paths = new List<string>();
         var options = new SuiteOptions();
+        var store = "memory";
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -22,6 +24,11 @@ public sealed class TestCommand : ICliCommand
                 case "--filter" or "-f":
                     if (i + 1 >= args.Count) throw new UsageException($"{args[i]} needs a text");
                     options = options with { Filter = args[++i] };
+                    break;
+                case "--store":
+                    // A fresh durable store per scenario (postgres: EGOV_TEST_POSTGRES, see scripts/postgres.sh).
+                    if (i + 1 >= args.Count) throw new UsageException("--store needs memory, sqlite or postgres");
+                    store = args[++i];
                     break;
                 case "-v" or "--verbose":
                     options = options with { Verbose = true };
@@ -34,6 +41,10 @@ public sealed class TestCommand : ICliCommand
             }
         }
         if (paths.Count == 0) throw new UsageException("no file or folder given");
-        return new ScenarioSuite(ScenarioEngines.Create()).Run(paths, options, stdout, stderr);
+        if (store == "memory") return new ScenarioSuite(ScenarioEngines.Create()).Run(paths, options, stdout, stderr);
+        ScenarioStores stores;
+        try { stores = new ScenarioStores(store); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        using (stores) return new ScenarioSuite(new RuntimeScenarioEngineFactory(stores.Next)).Run(paths, options, stdout, stderr);
     }
 }

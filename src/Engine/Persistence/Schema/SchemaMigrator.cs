@@ -106,6 +106,15 @@ public static class SchemaMigrator
         return list;
     }
 
+    /// <summary>Drops a PostgreSQL schema with everything in it (test schemas).</summary>
+    public static void DropSchema(string connectionString, string schema)
+    {
+        if (!DurableStoreOptions.IsPlainIdentifier(schema)) throw new ArgumentException($"schema '{schema}' is not a plain identifier", nameof(schema));
+        using var conn = new NpgsqlConnection(connectionString);
+        conn.Open();
+        Exec(conn, null, $"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE;");
+    }
+
     internal static DbConnection Open(DurableStoreOptions options)
     {
         DbConnection conn = options.Provider == StoreProvider.Sqlite

@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml.Linq;
+using EGov.Workflows.Bpmn.Reading;
+using EGov.Workflows.Bpmn.Writing;
+using EGov.Workflows.Model;
+using EGov.Workflows.Runtime;
+using EGov.Workflows.Runtime.Store;
+using NodaTime;
+
+namespace EGov.Workflows.Persistence.Deployments;
+
+/// <summary>One stored version of a process model.</summary>
+public sealed record StoredDeployment(string TenantId, string ProcessId, int Version, string ContentHash, string File, Instant DeployedAt, int? HistoryTtlDays);
+
+/// <summary>
+/// Deployments that survive restarts. The deployments table numbers versions per tenant and process: a file whose
+/// normalised XML is unchanged keeps the versions its processes have; a changed file makes each of its processes n+1
+/// (as Camunda's duplicate filtering does per resource). New instances start on the latest version; running ones stay
+/// on theirs, since every stored version is deployed into the engine again at start (<see cref="Restore"/>).
+/// </summary>
+public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = null)
+{
+    private readonly IClock _clock = clock ?? SystemClock.Instance;
+
+    /// <summary>
+    /// Deploys every stored version of the engine's tenant that the engine does not have yet (start timers stay as
+    /// stored). Call at start, and on a node that meets an instance of a version another node deployed. Returns how many it added.
+    /// </summary>
+    public int Restore(WorkflowEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var rows = store.DeploymentRows(engine.Options.TenantId).Where(r => !engine.HasVersion(r.ProcessId, r.Version)).ToList();
+        if (rows.Count == 0) return 0;
+        var parsed = new Dictionary<string, Definitions>(StringComparer.Ordinal);
+        var items = new List<(string, Definitions, string, int)>();
+        foreach (var r in rows)
+        {
+            if (!parsed.TryGetValue(r.ContentHash, out var defs))
+            {
+                var read = new BpmnReader().ReadString(r.BpmnXml, r.File);
+                defs = read.Definitions ?? throw new DeploymentException($"{r.File}: stored model of '{r.ProcessId}' version {r.Version} cannot be read");
+                parsed[r.ContentHash] = defs;
+            }
+            items.Add((r.File, defs, r.ProcessId, r.Version));
+        }
+        return engine.DeployVersions(items, scheduleStartTimers: false).Count;
+    }
+
+    /// <summary>
+    /// Deploys the files (all or nothing): unchanged ones keep their versions, changed or new ones get the next. Returns
+    /// every executable process of the files with the version it now runs as.
+    /// </summary>
+    public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, IEnumerable<(string File, Definitions Definitions)> files)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(files);
+        var tenant = engine.Options.TenantId;
+        Restore(engine);
+        var latest = store.DeploymentRows(tenant).GroupBy(r => r.ProcessId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Version)!);
+        var planned = new Dictionary<string, int>(StringComparer.Ordinal);
+        var toDeploy = new List<(string File, Definitions Definitions, string ProcessId, int Version)>();
+        var rows = new List<Data.DeploymentRow>();
+        var result = new List<(string ProcessId, int Version)>();
+        var now = Data.Ticks.Of(_clock.GetCurrentInstant());
+        foreach (var (file, defs) in files)
+        {
+            var xml = BpmnWriter.WriteString(defs);
+            var hash = ContentHash(xml);
+            foreach (var p in defs.Processes.Where(p => p.IsExecutable || !p.IsExecutableDeclared))
+            {
+                var id = p.Id ?? "";
+                if (!planned.ContainsKey(id) && latest.TryGetValue(id, out var last) && last.ContentHash == hash)
+                {
+                    result.Add((id, last.Version)); // unchanged: keeps its version
+                    continue;
+                }
+                var version = (planned.TryGetValue(id, out var v) ? v : latest.TryGetValue(id, out var l) ? l.Version : 0) + 1;
+                planned[id] = version;
+                toDeploy.Add((file, defs, id, version));
+                rows.Add(new Data.DeploymentRow
+                {
+                    TenantId = tenant, ProcessId = id, Version = version, ContentHash = hash, File = file, BpmnXml = xml,
+                    HistoryTtlDays = HistoryTimeToLive.Days(p.CamundaAttribute("historyTimeToLive")), DeployedAt = now,
+                });
+                result.Add((id, version));
+            }
+        }
+        if (toDeploy.Count > 0)
+        {
+            engine.DeployVersions(toDeploy, scheduleStartTimers: true); // refused models throw before anything is stored
+            store.AddDeployments(rows);
+        }
+        var deployed = engine.Deployed().ToDictionary(d => (d.ProcessId, d.Version));
+        return result.Select(r => deployed.TryGetValue(r, out var d) ? d : new DeployedProcess(r.ProcessId, null, r.Version, "", new Dictionary<string, string>())).ToList();
+    }
+
+    /// <summary>Deploys one file (convenience).</summary>
+    public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, string file, Definitions definitions) => Deploy(engine, [(file, definitions)]);
+
+    /// <summary>Every stored version of a tenant, by process and version.</summary>
+    public IReadOnlyList<StoredDeployment> List(string tenantId) =>
+        store.DeploymentRows(tenantId).Select(r => new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File,
+            Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays)).ToList();
+
+    /// <summary>SHA-256 of the model with insignificant whitespace removed (hex).</summary>
+    public static string ContentHash(string xml)
+    {
+        ArgumentNullException.ThrowIfNull(xml);
+        var normalised = XDocument.Parse(xml, LoadOptions.None).ToString(SaveOptions.DisableFormatting);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalised)));
+    }
+}

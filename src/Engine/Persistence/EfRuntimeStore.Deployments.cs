@@ -1,0 +1,32 @@
+using EGov.Workflows.Persistence.Data;
+using EGov.Workflows.Runtime.Store;
+using Microsoft.EntityFrameworkCore;
+
+namespace EGov.Workflows.Persistence;
+
+// The deployments table (see Deployments/DurableDeployments.cs for the versioning rules).
+public sealed partial class EfRuntimeStore
+{
+    internal List<DeploymentRow> DeploymentRows(string tenantId)
+    {
+        using var db = _db.Create();
+        return db.Deployments.Where(d => d.TenantId == tenantId).OrderBy(d => d.ProcessId).ThenBy(d => d.Version).ToList();
+    }
+
+    /// <summary>Stores new versions in one transaction; a version another node stored meanwhile is a conflict.</summary>
+    internal void AddDeployments(IReadOnlyList<DeploymentRow> rows)
+    {
+        using var db = _db.Create();
+        using var tx = db.Database.BeginTransaction();
+        db.Deployments.AddRange(rows);
+        try
+        {
+            db.SaveChanges();
+        }
+        catch (DbUpdateException e) when (IsUniqueViolation(e))
+        {
+            throw new ConcurrencyConflictException("another node deployed a version of the same process at the same time; deploy again", e);
+        }
+        tx.Commit();
+    }
+}

@@ -1,0 +1,83 @@
+using EGov.Workflows.Persistence.Deployments;
+using EGov.Workflows.Runtime;
+
+namespace EGov.Workflows.Persistence.Tests;
+
+public sealed class DeploymentVersioningTests
+{
+    public static TheoryData<string> Providers() => TestDatabases.Providers();
+
+    [Theory, MemberData(nameof(Providers))]
+    public void Deploy_UnchangedModel_KeepsItsVersion_ChangedModel_BecomesTheNext(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var store = db.OpenStore();
+        var engine = Models.Engine(store, Models.Clock());
+        var deployments = new DurableDeployments(store);
+
+        deployments.Deploy(engine, "antrag.bpmn", Models.Read(Models.Antrag())).ShouldHaveSingleItem().Version.ShouldBe(1);
+        deployments.Deploy(engine, "antrag.bpmn", Models.Read(Models.Antrag())).ShouldHaveSingleItem().Version.ShouldBe(1);
+        var reindented = Models.Antrag().Replace("\n", "\n   ", StringComparison.Ordinal);
+        deployments.Deploy(engine, "antrag.bpmn", Models.Read(reindented)).ShouldHaveSingleItem().Version.ShouldBe(1);
+        deployments.Deploy(engine, "antrag.bpmn", Models.Read(Models.Antrag("Antrag pruefen"))).ShouldHaveSingleItem().Version.ShouldBe(2);
+        deployments.Deploy(engine, "antrag.bpmn", Models.Read(Models.Antrag())).ShouldHaveSingleItem().Version.ShouldBe(3); // changed again
+
+        deployments.List("default").Select(d => d.Version).ShouldBe([1, 2, 3]);
+        engine.Deployed().ShouldHaveSingleItem().Version.ShouldBe(3);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public void RunningInstances_StayOnTheirVersion_AcrossARestart_WhileNewOnesStartOnTheLatest(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var clock = Models.Clock();
+        var store = db.OpenStore();
+        var engine = Models.Engine(store, clock);
+        var deployments = new DurableDeployments(store);
+        deployments.Deploy(engine, "antrag.bpmn", Models.Read(Models.Antrag()));
+        var onFirst = engine.StartProcess("Antrag");
+        deployments.Deploy(engine, "antrag.bpmn", Models.Read(Models.Antrag("Antrag pruefen")));
+        var onSecond = engine.StartProcess("Antrag");
+
+        // Restart: new store object, new engine; the stored versions come back.
+        var store2 = db.OpenStore();
+        var restarted = Models.Engine(store2, clock);
+        new DurableDeployments(store2).Restore(restarted).ShouldBe(2);
+
+        restarted.GetInstance(onFirst).Version.ShouldBe(1);
+        restarted.GetInstance(onSecond).Version.ShouldBe(2);
+        restarted.OpenUserTasks(onFirst).ShouldHaveSingleItem().Name.ShouldBe("Pruefen");
+        restarted.OpenUserTasks(onSecond).ShouldHaveSingleItem().Name.ShouldBe("Antrag pruefen");
+        restarted.CompleteUserTask(restarted.OpenUserTasks(onFirst).Single().Id);
+        restarted.GetInstance(onFirst).Waiting.ShouldBe(["Warten"]);
+        restarted.GetInstance(restarted.StartProcess("Antrag")).Version.ShouldBe(2);
+        new DurableDeployments(store2).Deploy(restarted, "antrag.bpmn", Models.Read(Models.Antrag("Antrag pruefen"))).Single().Version.ShouldBe(2);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public void Deploy_OfARefusedModel_StoresNothing(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var store = db.OpenStore();
+        var engine = Models.Engine(store, Models.Clock());
+        var deployments = new DurableDeployments(store);
+        var broken = Models.Frist().Replace("</timeDuration></timerEventDefinition>",
+            "</timeDuration></timerEventDefinition><signalEventDefinition />", StringComparison.Ordinal); // two event definitions: refused
+
+        Should.Throw<DeploymentException>(() => deployments.Deploy(engine, "frist.bpmn", Models.Read(broken)));
+
+        deployments.List("default").ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("180", 180)]
+    [InlineData("P180D", 180)]
+    [InlineData("P2W", 14)]
+    [InlineData("P6M", 186)]
+    [InlineData("P1Y", 366)]
+    [InlineData("", null)]
+    [InlineData("PT5H", null)]
+    [InlineData("bald", null)]
+    public void HistoryTimeToLive_ReadsDaysOrIsoPeriods_NeverShorterThanStated(string text, int? days) =>
+        HistoryTimeToLive.Days(text).ShouldBe(days);
+}
