@@ -131,4 +131,27 @@ public sealed class RuntimeRunnerTests : IDisposable
         Run("name: n\ndeploy: [two.bpmn]\n").Failure!.ShouldMatch(@"^start: 'process:' names the process to start / .*two\.bpmn has 2 executable processes \(A, B\)$");
         ShouldPass(Run("deploy: [two.bpmn]\nprocess: B\nsteps:\n  - expect: { state: completed, completed: [S2] }\n"));
     }
+
+    [Theory]
+    [InlineData("CompensateEventTest.testCompensateScope", "{ undoBookHotel: 5, undoBookFlight: 5 }")]
+    [InlineData("CompensateEventTest.testCompensateActivityRef", "{ undoBookHotel: 5 }")]
+    public void CamundaTestHelpers_StandInForUndoService(string model, string variables)
+    {
+        var path = Path.Combine(RepoPaths.Shared, "corpora", "camunda", "event", "compensate", model + ".bpmn20.xml");
+        var result = Run($"deploy: [\"{path}\"]\nsteps:\n  - expect: {{ variables: {variables} }}\n");
+        ShouldPass(result);
+    }
+
+    [Fact]
+    public void CamundaTestHelpers_WaitStateUndoServiceCountsToo()
+    {
+        var path = Path.Combine(RepoPaths.Shared, "corpora", "camunda", "subprocess", "transaction", "TransactionSubProcessTest.testSimpleCase.bpmn20.xml");
+        ShouldPass(Run($$"""
+            deploy: ["{{path}}"]
+            steps:
+              - complete: askCustomer
+                variables: { confirmed: false }
+              - expect: { waiting: [afterCancellation], variables: { undoBookHotel: 5, undoBookFlight: 1, undoChargeCard: 1 } }
+            """));
+    }
 }

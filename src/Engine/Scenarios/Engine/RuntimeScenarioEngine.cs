@@ -2,15 +2,21 @@ using System.Text.Json.Nodes;
 using EGov.Workflows.Model;
 using EGov.Workflows.Runtime;
 using EGov.Workflows.Runtime.Store;
+using EGov.Workflows.Sdk;
 using NodaTime;
 
 namespace EGov.Workflows.Scenarios.Engine;
 
-/// <summary>Creates <see cref="RuntimeScenarioEngine"/>s; <paramref name="store"/> makes the store for each scenario (default: in memory).</summary>
+/// <summary>Creates <see cref="RuntimeScenarioEngine"/>s; <paramref name="store"/> makes the store for each scenario (default: in memory).
+/// The Camunda test-model helpers (<see cref="CamundaTestHelpers"/>) are registered, so Camunda's own test models run.</summary>
 public sealed class RuntimeScenarioEngineFactory(Func<IRuntimeStore>? store = null) : IScenarioEngineFactory
 {
     public IScenarioEngine Create(ScenarioEngineOptions options) =>
-        new RuntimeScenarioEngine(new WorkflowEngine(new WorkflowEngineOptions { Clock = options.Clock, Zone = options.Zone, Store = store?.Invoke() }));
+        new RuntimeScenarioEngine(new WorkflowEngine(new WorkflowEngineOptions
+        {
+            Clock = options.Clock, Zone = options.Zone, Store = store?.Invoke(),
+            Activities = CamundaTestHelpers.Register(new ActivityRegistry()),
+        }));
 }
 
 /// <summary>The scenario runner's view of the real runtime (<see cref="WorkflowEngine"/>): the only class that knows its API.</summary>
