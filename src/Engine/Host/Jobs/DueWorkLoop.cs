@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace EGov.Workflows.Host.Jobs;
 
 /// <summary>
-/// The job executor until the persistence layer's (locks with owner and lease, SKIP LOCKED, back-off) takes over: a
+/// The job loop for --store memory (durable stores use the persistence layer's JobExecutor with leases): a
 /// loop that runs every due timer and job of every tenant through the engine's due-work command, then sleeps until the
 /// next one is due (at most <see cref="ServeOptions.JobPollInterval"/>). One node only: it takes no job lock.
 /// A conflicting commit (a user completed the same instance at the same moment) is retried on the next round.
@@ -18,6 +18,7 @@ internal sealed class DueWorkLoop(TenantEngines engines, ServeOptions options, I
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = options.JobPollInterval;
+            var failed = false;
             foreach (var tenant in engines.All)
             {
                 if (stoppingToken.IsCancellationRequested) break;
@@ -36,9 +37,12 @@ internal sealed class DueWorkLoop(TenantEngines engines, ServeOptions options, I
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    // a job that fails outside the engine's incident handling must not spin the loop: rest a full interval
                     log.LogError(e, "job loop: tenant {Tenant}: {Message}", tenant.TenantId, e.Message);
+                    failed = true;
                 }
             }
+            if (failed) wait = options.JobPollInterval;
             try { await Task.Delay(wait, stoppingToken); }
             catch (OperationCanceledException) { break; }
         }
