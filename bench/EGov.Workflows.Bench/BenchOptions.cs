@@ -98,8 +98,7 @@ public sealed record Sizes
                 {
                     ("memory", "W4") => 5_000,
                     ("memory", _) => 3_000,
-                    (_, "W4") => 200,
-                    _ => 200,
+                    _ => 100,
                 },
                 Variants = 100, BoundN = fixedN ?? 50_000, WorkflowCoreN = fixedN ?? 300, BpmnEngineN = fixedN ?? 50,
                 RunLimit = TimeSpan.FromMinutes(2),

@@ -13,6 +13,8 @@ public static class Chart
         ("workflowcore", "memory", "WorkflowCore 3.22 (memory)", "#ff7f0e"),
         ("bpmn-engine", "memory", "bpmn-engine 25.0.1", "#2ca02c"),
         ("bound", "memory", "plain C# bound", "#7f7f7f"),
+        ("commit-bound", "sqlite", "SQLite commit bound (1 row/commit)", "#c7c7c7"),
+        ("commit-bound", "postgres", "PostgreSQL commit bound (1 row/commit)", "#e0e0e0"),
     ];
 
     public static void Write(IReadOnlyList<BenchResult> results, string path, bool quick)

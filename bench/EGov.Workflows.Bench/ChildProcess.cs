@@ -56,7 +56,8 @@ public static class ChildProcess
     {
         if (o.TimedOut) return $"{what}: timed out";
         var lines = o.Stderr.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        var msg = lines.LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase) || l.Contains("Exception", StringComparison.Ordinal))
+        var msg = lines.FirstOrDefault(l => l.StartsWith("error", StringComparison.OrdinalIgnoreCase))
+            ?? lines.FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase) && !l.StartsWith("at ", StringComparison.Ordinal))
             ?? lines.LastOrDefault() ?? $"exit code {o.ExitCode}";
         return $"{what}: {(msg.Length > 300 ? msg[..300] + "…" : msg)}";
     }

@@ -50,7 +50,7 @@ public static class EgovRuns
     public static BenchResult Run(RunSpec spec)
     {
         if (spec.Workload == "W5") return Catalogue(spec);
-        if (spec.Store != "memory" && spec.Mode == "concurrent") ThreadPool.SetMinThreads(64, 64); // the store API blocks on I/O
+        if (spec.Store != "memory" && spec.Mode == "concurrent") ThreadPool.SetMinThreads(DurableExecutors + 8, DurableExecutors + 8); // the store API blocks on I/O
         using var store = BenchStore.Create(spec.Store, spec.WorkDir, spec.RunId, spec.Postgres);
         var clock = new BenchClock(Instant.FromUtc(2026, 1, 5, 8, 0));
         var engine = new WorkflowEngineBuilder().UseClock(clock).UseStore(store.Store).AddActivity<NoopActivity>().Build();
@@ -82,8 +82,13 @@ public static class EgovRuns
         lock (ids) ids.Add(id);
     }
 
+    /// <summary>Durable stores: at most this many commands execute at once (threads and pooled connections); the rest of the 1,000 in flight wait.</summary>
+    public const int DurableExecutors = 64;
+
+    private static int? Executors(RunSpec spec) => spec.Store == "memory" ? null : DurableExecutors;
+
     private static (double Seconds, Latencies Lat) Drive(RunSpec spec, int n, Action<int> instance) =>
-        spec.Mode == "concurrent" ? Driver.Concurrent(n, spec.InFlight, instance) : Driver.Sequential(n, instance);
+        spec.Mode == "concurrent" ? Driver.Concurrent(n, spec.InFlight, instance, Executors(spec)) : Driver.Sequential(n, instance);
 
     private static BenchResult Instances(RunSpec spec, BenchStore store, WorkflowEngine engine)
     {
@@ -142,7 +147,7 @@ public static class EgovRuns
                     engine.ExecuteDueWork(due[k]);
                     lat?.Add(t0);
                 }
-                if (spec.Mode == "concurrent") Driver.Concurrent(due.Count, spec.InFlight, Fire);
+                if (spec.Mode == "concurrent") Driver.Concurrent(due.Count, spec.InFlight, Fire, Executors(spec));
                 else for (var k = 0; k < due.Count; k++) Fire(k);
             }
         }
@@ -192,24 +197,31 @@ public static class EgovRuns
         var lat = new Latencies(files.Count);
         var deployed = 0;
         var refused = new List<string>();
+        long readTicks = 0, deployTicks = 0;
         var sw = Stopwatch.StartNew();
         foreach (var (file, xml) in files)
         {
             var t0 = Stopwatch.GetTimestamp();
             var read = reader.ReadString(xml, file);
+            var t1 = Stopwatch.GetTimestamp();
+            readTicks += t1 - t0;
             if (read.Definitions is null || read.HasErrors) { refused.Add(file); continue; }
             try { deployed += engine.Deploy(file, read.Definitions).Count; }
             catch (DeploymentException) { refused.Add(file); }
+            deployTicks += Stopwatch.GetTimestamp() - t1;
             lat.Add(t0);
         }
         var seconds = sw.Elapsed.TotalSeconds;
+        var readSeconds = readTicks / (double)Stopwatch.Frequency;
+        var deploySeconds = deployTicks / (double)Stopwatch.Frequency;
         var (p50, p99) = lat.Percentiles();
         return new BenchResult
         {
             Workload = "W5", Store = "memory", Engine = "egov", Mode = "sequential", Instances = files.Count, InFlight = 1,
             InstancesPerSecond = deployed / seconds, P50Ms = p50, P99Ms = p99, ElapsedSeconds = seconds, PeakRssMb = Proc.PeakRssMb(),
             Definitions = deployed, DeploySeconds = seconds,
-            Note = $"{files.Count} files ({files.Count - spec.Variants} from processes/, {spec.Variants} variants); figures per definition"
+            Note = $"{files.Count} files ({files.Count - spec.Variants} from processes/, {spec.Variants} variants, {files.Sum(f => f.Xml.Length) / 1024} KB); "
+                + $"reading {readSeconds:0.00} s, deploying {deploySeconds:0.00} s; latency per file"
                 + (refused.Count > 0 ? $"; refused {refused.Count}: {string.Join(", ", refused.Take(3))}" : ""),
         };
     }
@@ -249,5 +261,96 @@ public static class Bound
             InstancesPerSecond = spec.N / seconds, P50Ms = p50, P99Ms = p99, ElapsedSeconds = seconds, PeakRssMb = Proc.PeakRssMb(),
             Note = "10 delegate calls, variables copied per step",
         };
+    }
+}
+
+/// <summary>
+/// The durable stores' floor: one transaction per instance that inserts one row of the size of an instance document,
+/// with the store's own settings (SQLite: WAL, the provider's default synchronous level; PostgreSQL: fsync on). What
+/// the disk allows for one commit per command, whatever the engine does.
+/// </summary>
+public static class CommitBound
+{
+    private static readonly string Doc = new('x', 1500);
+
+    public static BenchResult Run(RunSpec spec)
+    {
+        if (spec.Mode == "concurrent") ThreadPool.SetMinThreads(EgovRuns.DurableExecutors + 8, EgovRuns.DurableExecutors + 8);
+        string? note;
+        Action<int> instance;
+        Action cleanup;
+        if (spec.Store == "sqlite")
+        {
+            var path = Path.Combine(spec.WorkDir, $"{spec.RunId}-bound.db");
+            var cs = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+            using (var c = new Microsoft.Data.Sqlite.SqliteConnection(cs))
+            {
+                c.Open();
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = "PRAGMA journal_mode=WAL; CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, doc TEXT NOT NULL); PRAGMA synchronous;";
+                note = $"SQLite WAL, synchronous={cmd.ExecuteScalar()} (0 off, 1 normal, 2 full), one INSERT of 1.5 KB per transaction";
+            }
+            instance = _ =>
+            {
+                using var c = new Microsoft.Data.Sqlite.SqliteConnection(cs);
+                c.Open();
+                using (var busy = c.CreateCommand()) { busy.CommandText = "PRAGMA busy_timeout=30000"; busy.ExecuteNonQuery(); }
+                using var tx = c.BeginTransaction(deferred: false);
+                using var cmd = c.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = "INSERT INTO t (doc) VALUES ($d)";
+                cmd.Parameters.AddWithValue("$d", Doc);
+                cmd.ExecuteNonQuery();
+                tx.Commit();
+            };
+            cleanup = () =>
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                foreach (var f in new[] { path, path + "-wal", path + "-shm" }) try { File.Delete(f); } catch (IOException) { }
+            };
+        }
+        else
+        {
+            var cs = spec.Postgres ?? throw new InvalidOperationException("no PostgreSQL connection");
+            var table = "bench_commit_bound_" + Environment.ProcessId;
+            using (var c = new Npgsql.NpgsqlConnection(cs))
+            {
+                c.Open();
+                using var cmd = new Npgsql.NpgsqlCommand($"CREATE TABLE {table} (id bigserial PRIMARY KEY, doc text NOT NULL); SHOW fsync;", c);
+                note = $"PostgreSQL fsync={cmd.ExecuteScalar()}, one INSERT of 1.5 KB per transaction";
+            }
+            instance = _ =>
+            {
+                using var c = new Npgsql.NpgsqlConnection(cs);
+                c.Open();
+                using var tx = c.BeginTransaction();
+                using var cmd = new Npgsql.NpgsqlCommand($"INSERT INTO {table} (doc) VALUES (@d)", c, tx);
+                cmd.Parameters.AddWithValue("d", Doc);
+                cmd.ExecuteNonQuery();
+                tx.Commit();
+            };
+            cleanup = () =>
+            {
+                using var c = new Npgsql.NpgsqlConnection(cs);
+                c.Open();
+                using var cmd = new Npgsql.NpgsqlCommand($"DROP TABLE IF EXISTS {table}", c);
+                cmd.ExecuteNonQuery();
+            };
+        }
+        try
+        {
+            (double, Latencies) Drive(int n) => spec.Mode == "concurrent"
+                ? Driver.Concurrent(n, spec.InFlight, instance, EgovRuns.DurableExecutors) : Driver.Sequential(n, instance);
+            Drive(spec.Warmup);
+            var (seconds, lat) = Drive(spec.N);
+            var (p50, p99) = lat.Percentiles();
+            return new BenchResult
+            {
+                Workload = "W1", Store = spec.Store, Engine = "commit-bound", Mode = spec.Mode, Instances = spec.N,
+                InFlight = spec.Mode == "concurrent" ? spec.InFlight : 1,
+                InstancesPerSecond = spec.N / seconds, P50Ms = p50, P99Ms = p99, ElapsedSeconds = seconds, PeakRssMb = Proc.PeakRssMb(), Note = note,
+            };
+        }
+        finally { cleanup(); }
     }
 }

@@ -137,10 +137,13 @@ public static class Driver
     /// Keeps <paramref name="inFlight"/> instances submitted at any time: a new one is submitted when one finishes.
     /// Latency runs from submission to completion (so it includes waiting for a worker thread, as a caller would see).
     /// </summary>
-    public static (double Seconds, Latencies Latencies) Concurrent(int n, int inFlight, Action<int> instance)
+    /// <param name="executors">At most this many instances execute at once (the rest of the window waits for one, without
+    /// holding a thread): for durable stores, whose synchronous API holds a thread and a connection per command.</param>
+    public static (double Seconds, Latencies Latencies) Concurrent(int n, int inFlight, Action<int> instance, int? executors = null)
     {
         var lat = new Latencies(n);
         using var window = new SemaphoreSlim(inFlight);
+        using var running = executors is { } e ? new SemaphoreSlim(e) : null;
         var tasks = new Task[n];
         Exception? failure = null;
         var sw = Stopwatch.StartNew();
@@ -150,11 +153,16 @@ public static class Driver
             if (failure is not null) break;
             var k = i;
             var t0 = Stopwatch.GetTimestamp();
-            tasks[i] = Task.Run(() =>
+            tasks[i] = Task.Run(async () =>
             {
+                if (running is not null) await running.WaitAsync().ConfigureAwait(false);
                 try { instance(k); lat.Add(t0); }
                 catch (Exception e) { Interlocked.CompareExchange(ref failure, e, null); }
-                finally { window.Release(); }
+                finally
+                {
+                    running?.Release();
+                    window.Release();
+                }
             });
         }
         Task.WaitAll(tasks.Where(t => t is not null).ToArray());

@@ -57,6 +57,17 @@ public static class Orchestrator
                             ModelsDir = models, WorkDir = work, Postgres = pg?.Connection,
                         }, sizes.RunLimit));
                     }
+            if (o.Peers.Contains("bound") && o.Workloads.Any(w => w is "W1" or "W3"))
+                foreach (var store in o.Stores.Where(s => s is "sqlite" || (s == "postgres" && pg is not null)))
+                    foreach (var mode in o.Modes)
+                    {
+                        var n = sizes.Instances("W1", store);
+                        Add(RunChild(new RunSpec
+                        {
+                            Workload = "W1", Store = store, Engine = "commit-bound", Mode = mode, N = n, Warmup = Sizes.Warmup(n),
+                            ModelsDir = models, WorkDir = work, Postgres = pg?.Connection,
+                        }, sizes.RunLimit));
+                    }
             if (o.Workloads.Contains("W5"))
                 Add(RunChild(new RunSpec
                 {

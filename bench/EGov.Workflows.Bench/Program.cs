@@ -29,13 +29,15 @@ internal static class Child
         var spec = JsonSerializer.Deserialize<RunSpec>(args[0], BenchResult.Json) ?? throw new BenchUsageException("no run spec");
         try
         {
-            var result = spec.Engine == "bound" ? Bound.Run(spec) : EgovRuns.Run(spec);
+            var result = spec.Engine switch { "bound" => Bound.Run(spec), "commit-bound" => CommitBound.Run(spec), _ => EgovRuns.Run(spec) };
             Console.Out.WriteLine(JsonSerializer.Serialize(result, BenchResult.Json));
             return 0;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            var inner = e;
+            while (inner.InnerException is not null) inner = inner.InnerException;
+            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}{(inner != e ? $" ({inner.GetType().Name}: {inner.Message})" : "")}");
             Console.Error.WriteLine(e.StackTrace);
             return 1;
         }
