@@ -144,6 +144,7 @@ public sealed class ExecutableCheckerTests
     [InlineData("timeCycle", "R5/2026-01-01T00:00:00Z/P1D")]
     [InlineData("timeDuration", "${frist}")]
     [InlineData("timeDate", "${dueDate}")]
+    [InlineData("timeCycle", "0 0 9 * * ?")]
     public void Timer_WithParseableValue_Runs(string kind, string value) =>
         GapsOf($"<intermediateCatchEvent id=\"X\"><timerEventDefinition><{kind}>{value}</{kind}></timerEventDefinition></intermediateCatchEvent>").ShouldBeEmpty();
 
@@ -153,7 +154,7 @@ public sealed class ExecutableCheckerTests
     [InlineData("timeDuration", "PT")]
     [InlineData("timeDate", "01.03.2026")]
     [InlineData("timeDate", "2026-13-45")]
-    [InlineData("timeCycle", "0 0 9 * * ?")]
+    [InlineData("timeCycle", "0 0 9 * *")]
     [InlineData("timeCycle", "PT1H")]
     public void Timer_WithUnparseableValue_IsAGap(string kind, string value) =>
         SingleGap(GapsOf($"<intermediateCatchEvent id=\"X\"><timerEventDefinition><{kind}>{value}</{kind}></timerEventDefinition></intermediateCatchEvent>"), $"{kind} '{value}' is not");

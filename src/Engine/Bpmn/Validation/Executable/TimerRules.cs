@@ -1,5 +1,7 @@
 using EGov.Workflows.Bpmn.Diagnostics;
 using EGov.Workflows.Model;
+using EGov.Workflows.Time;
+using NodaTime;
 
 namespace EGov.Workflows.Bpmn.Validation.Executable;
 
@@ -24,20 +26,17 @@ internal static class TimerRules
         var kind = value.Name.LocalName;
         var text = value.Body;
         if (text.Length == 0) { bag.Error(value.Position, $"{owner}: {kind} is empty"); return; }
-        if (IsoTimeSyntax.IsExpression(text)) return;
-        var ok = kind switch
+        // An expression (${…}, or Camunda's #{…}) is evaluated at run time, not parsed here.
+        if (text.Contains("${", StringComparison.Ordinal) || text.Contains("#{", StringComparison.Ordinal)) return;
+        var timerKind = kind switch { "timeDate" => TimerKind.Date, "timeDuration" => TimerKind.Duration, _ => TimerKind.Cycle };
+        try
         {
-            "timeDate" => IsoTimeSyntax.IsDateTime(text),
-            "timeDuration" => IsoTimeSyntax.IsDuration(text),
-            _ => IsoTimeSyntax.IsCycle(text),
-        };
-        if (!ok) bag.Error(value.Position, $"{owner}: {kind} '{text}' is not {Expected(kind)}");
+            // The zone only matters for computing due dates; syntax is the same in every zone.
+            _ = TimerSchedule.Parse(timerKind, text, DateTimeZone.Utc);
+        }
+        catch (TimerFormatException e)
+        {
+            bag.Error(value.Position, $"{owner}: {kind} '{text}' is not valid: {e.Message}");
+        }
     }
-
-    private static string Expected(string kind) => kind switch
-    {
-        "timeDate" => "an ISO 8601 date-time (e.g. 2026-03-01T09:00:00+01:00) or an expression ${...}",
-        "timeDuration" => "an ISO 8601 duration (e.g. P14D, PT1H30M) or an expression ${...}",
-        _ => "an ISO 8601 repeating interval (e.g. R3/PT10H, R/2026-01-01T00:00:00Z/P1D) or an expression ${...}",
-    };
 }
