@@ -99,6 +99,51 @@ public sealed class JobExecutorTests
         view.History.Count(h => h.ElementId == "Warten").ShouldBe(1);
     }
 
+    [Theory, MemberData(nameof(Providers))]
+    public void JobOfAVersionAnotherNodeDeployed_RunsAfterTheExecutorSyncsDeployments(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var clock = Models.Clock();
+        var storeB = db.OpenStore();
+        var nodeB = Models.Engine(storeB, clock); // started before anything was deployed
+        var storeA = db.OpenStore();
+        var nodeA = Models.Engine(storeA, clock);
+        new Deployments.DurableDeployments(storeA, clock).Deploy(nodeA, "frist.bpmn", Models.Read(Models.Frist()));
+        var id = nodeA.StartProcess("Frist");
+        clock.AdvanceHours(1);
+        var executor = new JobExecutor(storeB, _ => nodeB, clock, new JobExecutorOptions
+        {
+            Owner = "node-b", SyncDeployments = e => new Deployments.DurableDeployments(storeB, clock).Restore(e),
+        });
+
+        executor.RunOnce().ShouldBe(1);
+
+        nodeB.GetInstance(id).State.ShouldBe(InstanceState.Completed);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public void StartTimer_IsLeasedAndFired_StartingOneInstance(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var store = db.OpenStore();
+        var clock = Models.Clock();
+        var xml = Models.Bescheid().Replace("<startEvent id=\"Start\" />",
+            "<startEvent id=\"Start\"><timerEventDefinition><timeDate>2026-03-02T09:00:00Z</timeDate></timerEventDefinition></startEvent>", StringComparison.Ordinal);
+        var engine = Models.Engine(store, clock);
+        new Deployments.DurableDeployments(store, clock).Deploy(engine, "bescheid.bpmn", Models.Read(xml));
+        store.StartTimers("default").ShouldHaveSingleItem();
+        var executor = new JobExecutor(store, _ => engine, clock, new JobExecutorOptions { Owner = "node-1" });
+
+        executor.RunOnce().ShouldBe(0);
+        clock.AdvanceHours(1);
+        executor.RunOnce().ShouldBe(1);
+        executor.RunOnce().ShouldBe(0);
+
+        store.StartTimers("default").ShouldBeEmpty();
+        store.History("default", "x").ShouldBeEmpty();
+        CommitTests.CountRows(db, "instances").ShouldBe(1);
+    }
+
     /// <summary>Lets another command change the instance right before each of the engine's next commits.</summary>
     private sealed class InterferingStore(EfRuntimeStore inner, int count) : IRuntimeStore
     {

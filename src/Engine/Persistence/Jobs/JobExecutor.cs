@@ -71,8 +71,15 @@ public sealed class JobExecutor : BackgroundService
         return ran;
     }
 
+    private bool Sync(Func<WorkflowEngine, int> sync, string tenantId)
+    {
+        try { return sync(_engineFor(tenantId)) > 0; }
+        catch (Exception e) when (e is not OutOfMemoryException) { return false; }
+    }
+
     private bool Run(LeasedJob job, CancellationToken stop)
     {
+        var synced = false;
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -93,6 +100,10 @@ public sealed class JobExecutor : BackgroundService
                 Interlocked.Increment(ref _conflicts);
                 _leases.Release(job, _clock.GetCurrentInstant() + Duration.FromTimeSpan(Options.ConflictBackoff));
                 return false;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException && !synced && Options.SyncDeployments is { } sync && Sync(sync, job.TenantId))
+            {
+                synced = true; // a version this node did not know yet: now it does, try again
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

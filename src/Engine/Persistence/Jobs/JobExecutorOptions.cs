@@ -26,6 +26,13 @@ public sealed record JobExecutorOptions
     /// <summary>First pause after a conflict; doubled per try, with jitter.</summary>
     public TimeSpan ConflictBackoff { get; init; } = TimeSpan.FromMilliseconds(25);
 
+    /// <summary>
+    /// Brings a tenant's engine up to the stored deployments (e.g. <c>new DurableDeployments(store).Restore</c>); called
+    /// when a job fails unexpectedly, since on many nodes the instance may run on a version another node deployed after
+    /// this one started. Returns how many versions it added; the job is retried at once when that is more than zero.
+    /// </summary>
+    public Func<Runtime.WorkflowEngine, int>? SyncDeployments { get; init; }
+
     /// <summary>How long a job that failed unexpectedly (not an incident: e.g. its model is not deployed on this node) rests before anyone tries again.</summary>
     public Duration FailureBackoff { get; init; } = Duration.FromSeconds(30);
 }
