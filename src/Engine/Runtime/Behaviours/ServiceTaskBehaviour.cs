@@ -18,14 +18,14 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
 
     public static bool HasImplementation(ActivityExecution ctx)
     {
-        var e = ctx.Node.Element;
+        var e = ctx.Node.Impl;
         return e.Attribute(EgovAttributes.Activity) is not null || e.CamundaAttribute("type") == "external"
             || e.CamundaAttribute("expression") is not null || e.CamundaAttribute("class") is not null || e.CamundaAttribute("delegateExpression") is not null;
     }
 
     public void Execute(ActivityExecution ctx)
     {
-        var e = ctx.Node.Element;
+        var e = ctx.Node.Impl;
         var registry = ctx.Runner.Core.Activities;
         var topic = e.CamundaAttribute("topic");
         var external = e.CamundaAttribute("type")?.Trim() == "external";
@@ -47,7 +47,7 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
 
     public static void CreateExternalTask(ActivityExecution ctx, string? topic, bool unbound)
     {
-        var e = ctx.Node.Element;
+        var e = ctx.Node.Impl;
         ctx.Inst.S.ExternalTasks.Add(new ExternalTaskState
         {
             Id = ctx.Inst.NextId("x"), TokenId = ctx.Token.Id, ElementId = ctx.Node.Id, Topic = topic, Unbound = unbound,

@@ -31,6 +31,14 @@ internal sealed class UserTaskBehaviour : IBehaviour
         };
         ctx.Inst.S.UserTasks.Add(task);
         ctx.Wait();
+        ctx.Runner.RunTaskListeners(ctx.Inst, ctx.Token, ctx.Node, "create");
+    }
+
+    public void Trigger(ActivityExecution ctx, JsonObject? variables)
+    {
+        ctx.SetVariables(variables);
+        ctx.Runner.RunTaskListeners(ctx.Inst, ctx.Token, ctx.Node, "complete");
+        ctx.Leave();
     }
 
     private static List<string> List(JsonNode? value) => value switch

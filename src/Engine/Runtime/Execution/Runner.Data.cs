@@ -75,6 +75,19 @@ internal sealed partial class Runner
         return v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v?.ToJsonString();
     }
 
+    /// <summary>camunda:taskListener scripts (create, complete, …): <c>task</c> is the execution, as far as variables go.</summary>
+    public void RunTaskListeners(Inst i, TokenState t, Node n, string ev)
+    {
+        foreach (var l in n.Ext.TaskListeners)
+        {
+            if (l.Event != ev) continue;
+            var vars = new VariableScope(i, t, elementId: n.Id).Buffered();
+            if (l.Script is { } script) Evaluator.RunScript("var task = execution;\n" + script, vars);
+            else if (l.Expression is { } expr) Evaluator.Evaluate(Juel(expr), vars);
+            vars.Flush();
+        }
+    }
+
     private void RunListeners(Inst i, TokenState t, Node n, string ev)
     {
         foreach (var l in n.Ext.Listeners)

@@ -79,6 +79,10 @@ internal sealed partial class Runner
             return;
         }
         var errorVars = new JsonObject();
+        var el = h.Node.Kind == NodeKind.EventSubProcess ? h.Node.Inner!.Nodes.First(n => n.Kind == NodeKind.StartEvent).Element : h.Node.Element;
+        var def = (el as Model.Event)?.Definition;
+        if (def?.CamundaAttribute("errorCodeVariable") is { Length: > 0 } cv) errorVars[cv] = code;
+        if (def?.CamundaAttribute("errorMessageVariable") is { Length: > 0 } mv) errorVars[mv] = message;
         if (fromEndEvent)
         {
             RemoveWaits(i, t);
@@ -97,7 +101,13 @@ internal sealed partial class Runner
     public void ThrowEscalation(Inst i, TokenState t, string? code, bool isEnd)
     {
         var h = FindHandler(i, t, Trigger.Escalation, code, includeOwnBoundaries: false);
-        if (h is not null) Catch(h, null);
+        if (h is not null)
+        {
+            var el = h.Node.Kind == NodeKind.EventSubProcess ? h.Node.Inner!.Nodes.First(n => n.Kind == NodeKind.StartEvent).Element : h.Node.Element;
+            var vars = (el as Model.Event)?.Definition?.CamundaAttribute("escalationCodeVariable") is { Length: > 0 } ev
+                ? new JsonObject { [ev] = code } : null;
+            Catch(h, vars);
+        }
         if (!i.Alive(t)) return;
         if (isEnd) EndToken(i, t);
         else Leave(i, t);

@@ -32,6 +32,7 @@ internal sealed record Extensions
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
     /// <summary>camunda:field values (string or expression) for delegates that stand in for Java classes.</summary>
     public IReadOnlyDictionary<string, string> Fields { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<Listener> TaskListeners { get; init; } = [];
 
     public static Extensions Read(BpmnElement element, List<string> problems)
     {
@@ -39,6 +40,7 @@ internal sealed record Extensions
         var inputs = new List<Parameter>();
         var outputs = new List<Parameter>();
         var listeners = new List<Listener>();
+        var taskListeners = new List<Listener>();
         var ins = new List<VariableMapping>();
         var outs = new List<VariableMapping>();
         var props = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -64,6 +66,13 @@ internal sealed record Extensions
                     else if (x.Attribute("expression") is { } expr) listeners.Add(new Listener(ev, null, expr));
                     else problems.Add($"execution listener '{ev}' uses {(x.Attribute("class") is not null ? "camunda:class (a Java class)" : "a delegate expression")}, which cannot run here: use a camunda:script (javascript)");
                     break;
+                case "taskListener":
+                    var tev = x.Attribute("event") ?? "create";
+                    var tscript = x.Element(Namespaces.Camunda + "script");
+                    if (tscript is not null) taskListeners.Add(new Listener(tev, tscript.Text, null));
+                    else if (x.Attribute("expression") is { } texpr) taskListeners.Add(new Listener(tev, null, texpr));
+                    else problems.Add($"task listener '{tev}' uses a Java class or delegate expression, which cannot run here: use a camunda:script (javascript)");
+                    break;
                 case "in":
                 case "out":
                     var m = new VariableMapping(x.Attribute("source"), x.Attribute("sourceExpression"), x.Attribute("target"),
@@ -86,7 +95,7 @@ internal sealed record Extensions
         return new Extensions
         {
             Inputs = inputs, Outputs = outputs, Listeners = listeners, In = ins, Out = outs,
-            RetryTimeCycle = retry, Properties = props, Fields = fields,
+            RetryTimeCycle = retry, Properties = props, Fields = fields, TaskListeners = taskListeners,
         };
     }
 

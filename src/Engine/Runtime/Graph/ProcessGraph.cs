@@ -78,6 +78,12 @@ internal sealed class Node
     /// <summary>A script task in a language we do not run (groovy, …): it waits as an unbound task a scenario or worker must serve.</summary>
     public bool ForeignScript { get; set; }
     public Extensions Ext { get; set; } = Extensions.Empty;
+    /// <summary>Where the implementation attributes stand: the element, or for message throw events their messageEventDefinition (Camunda).</summary>
+    public BpmnElement Impl => Element is Event ev && ev.Definition is MessageEventDefinition md
+        && (md.CamundaAttribute("type") is not null || md.CamundaAttribute("class") is not null || md.CamundaAttribute("expression") is not null
+            || md.Attribute(Namespaces.Egov + "activity") is not null) ? md : Element;
+    /// <summary>camunda:taskListener scripts of a user task, by event (create, complete, …).</summary>
+    public IReadOnlyList<Listener> TaskListeners { get; set; } = [];
     /// <summary>Elements not recorded in history (link events, as in Camunda).</summary>
     public bool NotRecorded => Trigger == Trigger.Link && Kind is NodeKind.IntermediateCatch or NodeKind.IntermediateThrow;
     public bool IsActivity => Kind is NodeKind.Task or NodeKind.UserTask or NodeKind.ManualTask or NodeKind.ScriptTask or NodeKind.ServiceTask
