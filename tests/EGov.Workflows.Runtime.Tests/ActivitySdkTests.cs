@@ -133,3 +133,21 @@ public class ActivitySdkTests
         refs.ShouldNotContain("EGov.Workflows.Model");
     }
 }
+
+/// <summary>The engine reads time only from its injected clock.</summary>
+public class ClockTests
+{
+    [Fact]
+    public void RuntimeSource_NeverReadsTheSystemTime()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (dir is not null && !Directory.Exists(Path.Combine(dir, "src", "Engine", "Runtime"))) dir = Path.GetDirectoryName(dir);
+        if (dir is null) return;
+        var offenders = Directory.EnumerateFiles(Path.Combine(dir, "src", "Engine", "Runtime"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f) is var s && (s.Contains("DateTime.Now", StringComparison.Ordinal) || s.Contains("DateTime.UtcNow", StringComparison.Ordinal)
+                || s.Contains("DateTimeOffset.Now", StringComparison.Ordinal) || s.Contains("DateTimeOffset.UtcNow", StringComparison.Ordinal)))
+            .ToList();
+        offenders.ShouldBeEmpty();
+    }
+}

@@ -8,7 +8,7 @@ namespace EGov.Workflows.Runtime;
 /// <summary>How an engine is set up. Every member has a sensible default; tests pass a FakeClock.</summary>
 public sealed record WorkflowEngineOptions
 {
-    /// <summary>The clock for every timer, due date and history row (no DateTime.Now in the engine).</summary>
+    /// <summary>The clock for every timer, due date and history row (the engine reads no other time source).</summary>
     public IClock Clock { get; init; } = SystemClock.Instance;
 
     /// <summary>The zone for dates, durations across daylight-saving changes and calendars.</summary>
