@@ -26,7 +26,8 @@ public sealed class Report(IReadOnlyList<BenchResult> results, BenchOptions opti
     private static string Ms(double? v) => v is { } x && double.IsFinite(x) ? x >= 100 ? x.ToString("N0", Inv) : x >= 1 ? x.ToString("0.0", Inv) : x.ToString("0.000", Inv) : "-";
     private static string F0(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("N0", Inv) : "-";
     private static string F1(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("N1", Inv) : "-";
-    private static string X(double v) => v >= 100 ? v.ToString("N0", Inv) + "×" : v >= 10 ? v.ToString("0.0", Inv) + "×" : v.ToString("0.00", Inv) + "×";
+    private static string X(double v) => v >= 100 ? v.ToString("N0", Inv) + "×" : v >= 10 ? v.ToString("0.0", Inv) + "×"
+        : v >= 0.1 ? v.ToString("0.00", Inv) + "×" : v > 0 ? "1/" + (1 / v).ToString(1 / v >= 100 ? "N0" : "0.0", Inv) + "×" : "-";
 
     private IEnumerable<BenchResult> Ok => results.Where(r => r.Skipped is null && r.InstancesPerSecond is > 0);
 
