@@ -13,8 +13,10 @@ passed=0; failed=0; skipped=0
 add_counts() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + ${3:-0})); }
 
 # A throwaway PostgreSQL on loopback for the durable-store tests (skipped with a reason when it cannot start).
-if [ -x scripts/postgres.sh ]; then
+if [ -x scripts/postgres.sh ] && [ -z "${EGOV_TEST_POSTGRES:-}" ]; then
   echo "== postgres"
+  # This run's own cluster: its state lives in the results folder, so parallel runs never stop each other's.
+  export EGOV_PG_STATE="$results/postgres.state" EGOV_PG_ENV="$results/postgres.env"
   if pg_env=$(scripts/postgres.sh start 2>"$results/postgres.log"); then
     eval "$pg_env"
     trap 'scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
