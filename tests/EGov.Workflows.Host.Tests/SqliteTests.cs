@@ -83,6 +83,32 @@ public sealed class SqliteTests
     }
 
     [Fact]
+    public async Task Deployments_AreDurable_UnchangedKeepsItsVersion_AndInstancesContinueAfterARestart()
+    {
+        var processes = Processes("antrag.bpmn");
+        var db = Path.Combine(Path.GetDirectoryName(processes)!, "data", "egov.db");
+        string id;
+        await using (var s = await TestServer.StartAsync(processes, $"sqlite:{db}"))
+        {
+            (await s.DeployAsync("antrag-v2.bpmn"))[0]!["version"]!.GetValue<int>().ShouldBe(2);
+            id = await s.StartProcessAsync("Antrag");
+            (await s.DeployAsync("antrag-v2.bpmn"))[0]!["version"]!.GetValue<int>().ShouldBe(2);
+        }
+        await using (var s = await TestServer.StartAsync(processes, $"sqlite:{db}"))
+        {
+            var versions = (await s.GetJsonAsync("api/process-definitions")).AsArray().Select(d => d!["version"]!.GetValue<int>()).Order().ToList();
+            versions.ShouldBe([1, 2, 3]); // processes/ holds v1's model, which differs from the latest (v2): it comes back as v3
+            var instance = await s.InstanceAsync(id);
+            instance["version"]!.GetValue<int>().ShouldBe(2);
+            var task = (await s.GetJsonAsync("api/tasks"))[0]!["id"]!.GetValue<string>();
+            using (var complete = await s.SendAsync(HttpMethod.Post, $"api/tasks/{task}/complete", new { }))
+                ((int)complete.StatusCode).ShouldBe(200);
+            (await s.InstanceAsync(id))["waiting"]![0]!.GetValue<string>().ShouldBe("Bescheiden");
+            (await s.StartProcessAsync("Antrag")).ShouldNotBeNullOrEmpty();
+        }
+    }
+
+    [Fact]
     public async Task UnopenableStore_RefusesToStart()
     {
         var err = new StringWriter();

@@ -36,7 +36,8 @@ public static class EGovServer
         catch (ArgumentException e) { throw new ServerStartException([e.Message], usage: true); }
         catch (StoreOpenException e) { throw new ServerStartException([e.Message], store: true); }
 
-        var engines = new TenantEngines(store.Store, options.Tenant);
+        var engines = new TenantEngines(store.Store, options.Tenant,
+            store.Store is Persistence.EfRuntimeStore ef ? new DurableDeploymentBackend(new Persistence.Deployments.DurableDeployments(ef)) : null);
         IReadOnlyList<DeployedDefinition> deployed;
         try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
         catch { (store.Store as IDisposable)?.Dispose(); throw; }
@@ -55,7 +56,11 @@ public static class EGovServer
         if (store.Store is IJobLeaseStore leases)
         {
             builder.Services.AddSingleton(sp => new JobExecutor(leases, tenant => engines.Get(tenant).Engine, SystemClock.Instance,
-                new JobExecutorOptions { PollInterval = options.JobPollInterval }, sp.GetService<ILogger<JobExecutor>>()));
+                new JobExecutorOptions
+                {
+                    PollInterval = options.JobPollInterval,
+                    SyncDeployments = engines.Deployments is null ? null : engine => { engines.Deployments.Restore(engines.Get(engine.Options.TenantId)); return 1; },
+                }, sp.GetService<ILogger<JobExecutor>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<JobExecutor>());
         }
         else builder.Services.AddHostedService<DueWorkLoop>();

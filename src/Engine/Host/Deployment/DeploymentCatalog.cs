@@ -15,7 +15,11 @@ public sealed class DeploymentCatalog
 
     public void Add(DeployedDefinition definition)
     {
-        lock (_lock) _all.Add(definition);
+        lock (_lock)
+        {
+            _all.RemoveAll(d => d.ProcessId == definition.ProcessId && d.Version == definition.Version && (definition.Definitions is not null || d.Definitions is null));
+            if (!_all.Any(d => d.ProcessId == definition.ProcessId && d.Version == definition.Version)) _all.Add(definition);
+        }
     }
 
     public IReadOnlyList<DeployedDefinition> All()
@@ -35,7 +39,8 @@ public sealed class DeploymentCatalog
 }
 
 /// <summary>One deployed version of a process with the model it came from.</summary>
-public sealed record DeployedDefinition(string ProcessId, string? Name, int Version, string File, Definitions Definitions, DateTimeOffset DeployedAt)
+/// <remarks><see cref="Definitions"/> is null for a version restored from the durable store whose model this process has not read (deployed through the API before a restart).</remarks>
+public sealed record DeployedDefinition(string ProcessId, string? Name, int Version, string File, Definitions? Definitions, DateTimeOffset DeployedAt)
 {
     public static DeployedDefinition From(DeployedProcess p, Definitions definitions, DateTimeOffset at) =>
         new(p.ProcessId, p.Name, p.Version, p.File, definitions, at);
@@ -43,7 +48,7 @@ public sealed record DeployedDefinition(string ProcessId, string? Name, int Vers
     /// <summary>The element with this id inside this process (any depth), or null.</summary>
     public BpmnElement? Element(string elementId)
     {
-        var process = Definitions.Processes.FirstOrDefault(p => p.Id == ProcessId);
+        var process = Definitions?.Processes.FirstOrDefault(p => p.Id == ProcessId);
         if (process is null) return null;
         if (elementId == ProcessId) return process;
         return process.Descendants().FirstOrDefault(e => e.Id == elementId);

@@ -44,10 +44,10 @@ public static class ModelDeployer
             throw new DeploymentException(results.Select(r => $"{r.File}:1:1: error: the file holds no process to deploy").ToList());
         lock (tenant.Catalog)
         {
-            var deployed = tenant.Engine.Deploy(files);
+            var deployed = tenant.Deploy(files);
             var at = DateTimeOffset.UtcNow;
             var byFile = files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.Ordinal);
-            var list = deployed.Select(p => DeployedDefinition.From(p, byFile.TryGetValue(p.File, out var d) ? d : files[0].Item2, at)).ToList();
+            var list = deployed.Select(p => DeployedDefinition.From(p, byFile.TryGetValue(p.File, out var d) ? d : files.Find(f => f.Item2.Processes.Any(x => x.Id == p.ProcessId)).Item2, at)).ToList();
             foreach (var d in list) tenant.Catalog.Add(d);
             return list;
         }

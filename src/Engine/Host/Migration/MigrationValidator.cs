@@ -28,6 +28,9 @@ public static class MigrationValidator
         if (source is null) errors.Add($"process '{processId}' version {plan.FromVersion} is not deployed");
         if (target is null) errors.Add($"process '{processId}' version {plan.ToVersion} is not deployed");
         if (plan.FromVersion == plan.ToVersion) errors.Add("fromVersion and toVersion are the same");
+        foreach (var d in new[] { source, target })
+            if (d is { Definitions: null })
+                errors.Add($"the model of '{processId}' version {d.Version} was deployed before this server started and is not loaded here: deploy that file again (unchanged, it keeps its version)");
         if (source is null || target is null || errors.Count > 0) return new MigrationValidation(false, errors, 0, []);
 
         var mapping = plan.Mapping ?? [];
@@ -134,9 +137,9 @@ public static class MigrationValidator
         foreach (var r in store.OpenIncidents(tid)) { ids.Add(r.InstanceId); ids.Add(r.RootInstanceId); }
         foreach (var w in store.FindDueWork(tid, Instant.MaxValue, int.MaxValue)) if (w.InstanceId is { } id) ids.Add(id);
         foreach (var n in store.InstancesWithConditions(tid)) ids.Add(n);
-        foreach (var name in source.Definitions.Messages.Select(m => m.Attribute("name")).OfType<string>().Distinct())
+        foreach (var name in (source.Definitions?.Messages ?? []).Select(m => m.Attribute("name")).OfType<string>().Distinct())
             foreach (var r in store.FindSubscriptions(tid, SubscriptionKind.Message, name)) { ids.Add(r.InstanceId); ids.Add(r.RootInstanceId); }
-        foreach (var name in source.Definitions.Signals.Select(m => m.Attribute("name")).OfType<string>().Distinct())
+        foreach (var name in (source.Definitions?.Signals ?? []).Select(m => m.Attribute("name")).OfType<string>().Distinct())
             foreach (var r in store.FindSubscriptions(tid, SubscriptionKind.Signal, name)) { ids.Add(r.InstanceId); ids.Add(r.RootInstanceId); }
         foreach (var id in ids.Order(StringComparer.Ordinal))
         {

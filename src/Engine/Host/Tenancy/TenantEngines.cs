@@ -11,21 +11,32 @@ namespace EGov.Workflows.Host.Tenancy;
 /// (the runtime's <see cref="WorkflowEngineOptions.TenantId"/>), so nothing of tenant A is visible through tenant B.
 /// Engines are created on first use; each keeps its own deployments (see <see cref="DeploymentCatalog"/>).
 /// </summary>
-public sealed partial class TenantEngines(IRuntimeStore store, string defaultTenant = TenantEngines.DefaultTenant)
+public sealed partial class TenantEngines(IRuntimeStore store, string defaultTenant = TenantEngines.DefaultTenant, IDeploymentBackend? deployments = null)
 {
     public const string DefaultTenant = "default";
     public const string Header = "X-Tenant";
 
-    private readonly ConcurrentDictionary<string, TenantEngine> _engines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<TenantEngine>> _engines = new(StringComparer.Ordinal);
 
     public IRuntimeStore Store { get; } = store;
     public string DefaultTenantId { get; } = defaultTenant;
 
+    /// <summary>Where deployments are versioned and kept (durable stores), or null: the engine numbers them, in memory.</summary>
+    public IDeploymentBackend? Deployments { get; } = deployments;
+
+    /// <summary>The tenant's engine; created on first use with every version stored for the tenant deployed again.</summary>
     public TenantEngine Get(string tenantId) =>
-        _engines.GetOrAdd(tenantId, id => new TenantEngine(id, new WorkflowEngine(new WorkflowEngineOptions { Store = Store, TenantId = id })));
+        _engines.GetOrAdd(tenantId, id => new Lazy<TenantEngine>(() => Create(id))).Value;
+
+    private TenantEngine Create(string id)
+    {
+        var tenant = new TenantEngine(id, new WorkflowEngine(new WorkflowEngineOptions { Store = Store, TenantId = id }), Deployments);
+        Deployments?.Restore(tenant);
+        return tenant;
+    }
 
     /// <summary>Every tenant that has an engine now (the job loop walks them).</summary>
-    public IReadOnlyList<TenantEngine> All => _engines.Values.ToList();
+    public IReadOnlyList<TenantEngine> All => _engines.Values.Select(l => l.Value).ToList();
 
     /// <summary>A tenant id: 1–64 letters, digits, '-', '_' or '.' (an AGS like 06412000 fits).</summary>
     public static bool IsValidId(string? id) => id is { Length: > 0 and <= 64 } && TenantIdPattern().IsMatch(id);
@@ -35,9 +46,22 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
 }
 
 /// <summary>A tenant's engine and what was deployed to it.</summary>
-public sealed class TenantEngine(string tenantId, WorkflowEngine engine)
+public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploymentBackend? deployments = null)
 {
     public string TenantId { get; } = tenantId;
     public WorkflowEngine Engine { get; } = engine;
     public DeploymentCatalog Catalog { get; } = new();
+
+    /// <summary>Deploys through the durable deployments when there are any (unchanged models keep their version), else the engine.</summary>
+    public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files) =>
+        deployments is null ? Engine.Deploy(files) : deployments.Deploy(this, files);
+}
+
+/// <summary>Durable deployments (persistence layer): version numbering that survives restarts, and restoring them into an engine.</summary>
+public interface IDeploymentBackend
+{
+    IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Model.Definitions Definitions)> files);
+
+    /// <summary>Deploys every stored version into a new tenant engine and lists them in its catalog.</summary>
+    void Restore(TenantEngine tenant);
 }
