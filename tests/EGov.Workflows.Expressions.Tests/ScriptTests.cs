@@ -150,3 +150,47 @@ public class ScriptScopingTests
             .RunScript("new Date(2026, 0, 5, 8, 0, 0)", new FakeExecution())!.GetValue<string>().ShouldBe("2026-01-05T07:00:00.000Z");
     }
 }
+
+/// <summary>Scripts read the time from the clock the evaluator was given, not from the host.</summary>
+public class ScriptClockTests
+{
+    private static readonly DateTimeOffset VirtualNow = new(2026, 1, 5, 9, 30, 0, TimeSpan.FromHours(1));
+
+    private static ExpressionEvaluator WithClock(Func<DateTimeOffset> clock) => new(null, ExpressionEvaluator.DefaultCacheCapacity, null, clock);
+
+    [Fact]
+    public void NewDate_ReturnsTheInjectedClocksTime() =>
+        WithClock(() => VirtualNow).RunScript("new Date().toISOString()", new FakeExecution())!.GetValue<string>()
+            .ShouldBe("2026-01-05T08:30:00.000Z");
+
+    [Fact]
+    public void DateNow_ReturnsTheInjectedClocksMilliseconds() =>
+        WithClock(() => VirtualNow).Evaluate("Date.now()", new FakeExecution())!.GetValue<long>()
+            .ShouldBe(VirtualNow.ToUnixTimeMilliseconds());
+
+    [Fact]
+    public void TheClock_IsReadAtEveryEvaluation()
+    {
+        var now = VirtualNow;
+        var evaluator = WithClock(() => now);
+        evaluator.Evaluate("new Date().toISOString()", new FakeExecution())!.GetValue<string>().ShouldBe("2026-01-05T08:30:00.000Z");
+        now = now.AddHours(2);
+        evaluator.Evaluate("new Date().toISOString()", new FakeExecution())!.GetValue<string>().ShouldBe("2026-01-05T10:30:00.000Z");
+    }
+
+    [Fact]
+    public void WithoutAClock_NewDate_IsTheHostsTime()
+    {
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var ms = new ExpressionEvaluator().Evaluate("Date.now()", new FakeExecution())!.GetValue<long>();
+        ms.ShouldBeInRange(before, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
+    public void LocalTimeMethods_StillUseTheConfiguredZone()
+    {
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var evaluator = new ExpressionEvaluator(null, ExpressionEvaluator.DefaultCacheCapacity, berlin, () => VirtualNow);
+        evaluator.Evaluate("new Date().getHours()", new FakeExecution())!.GetValue<long>().ShouldBe(9L);
+    }
+}

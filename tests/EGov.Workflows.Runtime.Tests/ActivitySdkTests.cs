@@ -151,3 +151,23 @@ public class ClockTests
         offenders.ShouldBeEmpty();
     }
 }
+
+/// <summary>Scripts run by the engine see its virtual clock.</summary>
+public class ScriptClockTests
+{
+    [Fact]
+    public void AScriptAfterATimer_SeesTheTimersDueTimeAsNewDate()
+    {
+        var h = new Harness().Process("""
+            <startEvent id="S" /><sequenceFlow id="f1" sourceRef="S" targetRef="T" />
+            <intermediateCatchEvent id="T"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></intermediateCatchEvent>
+            <sequenceFlow id="f2" sourceRef="T" targetRef="Rec" />
+            <scriptTask id="Rec" scriptFormat="javascript"><script>execution.setVariable('at', new Date().toISOString()); execution.setVariable('ms', Date.now());</script></scriptTask>
+            <sequenceFlow id="f3" sourceRef="Rec" targetRef="U" /><userTask id="U" />
+            """).Start();
+        h.Advance("P1D");
+        h.ShouldWaitAt("U");
+        h.Variables["at"]!.GetValue<string>().ShouldBe("2026-01-05T09:00:00.000Z");
+        h.Variables["ms"]!.GetValue<double>().ShouldBe(NodaTime.Instant.FromUtc(2026, 1, 5, 9, 0).ToUnixTimeMilliseconds());
+    }
+}

@@ -27,7 +27,7 @@ public sealed partial class WorkflowEngine
         _core = new EngineCore
         {
             Clock = options.Clock, Zone = options.Zone, Store = options.Store ?? new InMemoryRuntimeStore(),
-            Evaluator = new ExpressionEvaluator(options.Limits), Activities = options.Activities, TenantId = options.TenantId,
+            Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset()), Activities = options.Activities, TenantId = options.TenantId,
             DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
             ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError,
         };
