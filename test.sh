@@ -34,7 +34,7 @@ if ! dotnet build EGov.Workflows.sln -c Release --nologo -v q -clp:NoSummary; th
 fi
 
 echo "== unit and integration tests"
-for proj in $(find tests -name '*.Tests.csproj' | sort); do
+for proj in $(find tests samples -name '*.Tests.csproj' -not -path '*/bin/*' -not -path '*/obj/*' 2>/dev/null | sort); do
   name=$(basename "$proj" .csproj)
   dotnet test "$proj" -c Release --no-build --nologo -v q \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" >"$results/$name.log" 2>&1

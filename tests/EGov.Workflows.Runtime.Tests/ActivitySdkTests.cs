@@ -171,3 +171,30 @@ public class ScriptClockTests
         h.Variables["ms"]!.GetValue<double>().ShouldBe(NodaTime.Instant.FromUtc(2026, 1, 5, 9, 0).ToUnixTimeMilliseconds());
     }
 }
+
+public sealed class ActivityContextNumberTests
+{
+    private static Sdk.ActivityContext With(System.Text.Json.Nodes.JsonNode? value) =>
+        new("default", "p1", null, "Task", "fee", DateTimeOffset.UnixEpoch,
+            new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["n"] = value }, _ => null);
+
+    [Theory]
+    [InlineData(2L, "2")]
+    [InlineData(2, "2")]
+    [InlineData(19.99, "19.99")]
+    public void GetDecimal_ReadsEveryNumberKind_Exactly(object raw, string expected)
+    {
+        var node = raw switch
+        {
+            long l => System.Text.Json.Nodes.JsonValue.Create(l),
+            int i => System.Text.Json.Nodes.JsonValue.Create(i),
+            double d => System.Text.Json.Nodes.JsonValue.Create(d),
+            _ => null,
+        };
+        With(node).GetDecimal("n").ShouldBe(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void GetDecimal_OfAString_IsNull() =>
+        With(System.Text.Json.Nodes.JsonValue.Create("30.70")).GetDecimal("n").ShouldBeNull();
+}

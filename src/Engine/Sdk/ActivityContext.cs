@@ -42,7 +42,14 @@ public sealed class ActivityContext
 
     public string? GetString(string name) => Input(name) is JsonValue v && v.TryGetValue<string>(out var s) ? s : Input(name)?.ToJsonString();
 
-    public decimal? GetDecimal(string name) => Input(name) is JsonValue v && v.TryGetValue<decimal>(out var d) ? d : null;
+    /// <summary>
+    /// A number input as an exact decimal, whatever CLR type the JSON value holds (a start variable <c>2</c> arrives
+    /// as a long, a script result as a double): read from its JSON text so 30.70 stays 30.70.
+    /// </summary>
+    public decimal? GetDecimal(string name) =>
+        Input(name) is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number
+        && decimal.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+            ? d : null;
 
     public bool? GetBoolean(string name) => Input(name) is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
 
