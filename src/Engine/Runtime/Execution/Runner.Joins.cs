@@ -20,6 +20,38 @@ internal sealed partial class Runner
         FireJoin(i, t, gw, pick);
     }
 
+    /// <summary>Marks a complex join that fired by its activationCondition and now consumes late arrivals.</summary>
+    internal const string ActivatedMarker = "#activated";
+
+    /// <summary>
+    /// A token arrives at a complex join. Once the join has fired by its activationCondition, the token is consumed;
+    /// else, with an activationCondition, the join fires when it holds (with <c>activationCount</c> in scope);
+    /// without one, the token waits like at an inclusive join.
+    /// </summary>
+    public void ArriveAtComplexJoin(Inst i, TokenState t, Node gw)
+    {
+        t.Status = TokenStatus.Joined;
+        var here = i.S.Tokens.Where(x => x.ScopeId == t.ScopeId && x.ElementId == gw.Id && x.Status == TokenStatus.Joined).ToList();
+        if (here.Any(x => x.ArrivedBy == ActivatedMarker))
+        {
+            EndToken(i, t);
+            return;
+        }
+        if ((gw.Element as Model.ComplexGateway)?.ActivationCondition is not { IsEmpty: false } condition) return;
+        var fire = false;
+        if (!Guard(i, t, gw, () =>
+        {
+            var scope = new VariableScope(i, t);
+            var vars = new ActivationScope(scope, here.Count);
+            fire = Evaluator.EvaluateCondition(condition.Body, vars);
+        })) return;
+        if (!fire) return;
+        var marker = NewToken(i, t.ScopeId, gw.Id);
+        marker.Status = TokenStatus.Joined;
+        marker.ArrivedBy = ActivatedMarker;
+        FireJoin(i, t, gw, here);
+    }
+
     private void FireJoin(Inst i, TokenState survivor, Node gw, List<TokenState> merged)
     {
         var first = merged.Min(x => x.StartedAt);
@@ -48,6 +80,13 @@ internal sealed partial class Runner
                 var gw = i.G.Node(g.Key.ElementId);
                 if (CanStillArrive(i, g.Key.ScopeId, gw)) continue;
                 var merged = g.ToList();
+                if (merged.Any(x => x.ArrivedBy == ActivatedMarker))
+                {
+                    // Every token that could arrive has arrived: the complex join resets.
+                    foreach (var m in merged) i.S.Tokens.Remove(m);
+                    if (i.Scope(g.Key.ScopeId) is { } scope) CheckScope(i, scope);
+                    return true;
+                }
                 FireJoin(i, merged[^1], gw, merged);
                 return true;
             }
@@ -98,4 +137,20 @@ internal sealed partial class Runner
         }
         return false;
     }
+}
+
+/// <summary>The variables of a complex gateway's activationCondition: the token's scope plus <c>activationCount</c>.</summary>
+internal sealed class ActivationScope(Expressions.IVariableScope inner, int activationCount) : Expressions.IVariableScope
+{
+    public bool TryGetVariable(string name, out System.Text.Json.Nodes.JsonNode? value)
+    {
+        if (name == "activationCount")
+        {
+            value = activationCount;
+            return true;
+        }
+        return inner.TryGetVariable(name, out value);
+    }
+
+    public IEnumerable<string> VariableNames => inner.VariableNames.Append("activationCount").Distinct(StringComparer.Ordinal);
 }

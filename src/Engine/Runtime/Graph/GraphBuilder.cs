@@ -216,8 +216,6 @@ internal sealed class GraphBuilder
         }
         if (fn is CallActivity ca && string.IsNullOrWhiteSpace(ca.CalledElement))
             Problem(ca, $"call activity '{ca.Id}' has no calledElement");
-        if (fn is ComplexGateway cg && cg.ActivationCondition is { IsEmpty: false })
-            Problem(cg, $"complex gateway '{cg.Id}': activationCondition is not supported (it joins like an inclusive gateway without one)");
         foreach (var l in node.Ext.Listeners)
             if (l.Event is not ("start" or "end" or "take"))
                 Problem(fn, $"execution listener event '{l.Event}' is not supported (start, end, take)");
