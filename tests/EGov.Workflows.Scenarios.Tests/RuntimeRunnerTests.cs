@@ -102,7 +102,7 @@ public sealed class RuntimeRunnerTests : IDisposable
             """));
     }
 
-    [Fact(Skip = "engine finding: scripts see the wall clock (new Date()), not the engine's injected clock")]
+    [Fact]
     public void Scripts_SeeTheVirtualClock()
     {
         ShouldPass(Run("""
