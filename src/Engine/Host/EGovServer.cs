@@ -58,6 +58,7 @@ public static class EGovServer
             builder.Services.AddSingleton(sp => new JobExecutor(leases, tenant => engines.Get(tenant).Engine, SystemClock.Instance,
                 new JobExecutorOptions
                 {
+                    Owner = options.NodeId ?? new JobExecutorOptions().Owner,
                     PollInterval = options.JobPollInterval,
                     SyncDeployments = engines.Deployments is null ? null : engine => { engines.Deployments.Restore(engines.Get(engine.Options.TenantId)); return 1; },
                 }, sp.GetService<ILogger<JobExecutor>>()));
