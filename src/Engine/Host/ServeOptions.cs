@@ -20,7 +20,9 @@ public sealed record ServeOptions
 
     /// <summary>
     /// This node's name: the owner written on the job leases it holds and reported by /api/health with the number of jobs it
-    /// ran, so operators (and the reliability tests) see which node of several did what. Null: host, process id and a random part.
+    /// ran, so operators (and the reliability tests) see which node of several did what. A node restarted under the same name
+    /// takes back at once the leases its killed predecessor held. Null: the host name on SQLite (one node), else host, process
+    /// id and a random part.
     /// </summary>
     public string? NodeId { get; init; }
 
