@@ -96,7 +96,9 @@ public static class EgovRuns
         Drive(spec, spec.Warmup, i => warm(-1 - i));
         var before = store.Figures();
         var sample = new List<string>();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var (seconds, lat) = Drive(spec, spec.N, InstanceOf(spec.Workload, engine, sample));
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var after = store.Figures();
         Check(engine, sample);
         var (p50, p99) = lat.Percentiles();
@@ -105,6 +107,7 @@ public static class EgovRuns
             Workload = spec.Workload, Store = spec.Store, Engine = "egov", Mode = spec.Mode, Instances = spec.N,
             InFlight = spec.Mode == "concurrent" ? spec.InFlight : 1,
             InstancesPerSecond = spec.N / seconds, P50Ms = p50, P99Ms = p99, ElapsedSeconds = seconds, PeakRssMb = Proc.PeakRssMb(),
+            CpuMsPerInstance = cpu.TotalMilliseconds / spec.N,
         }, before, after, spec.N);
     }
 
