@@ -15,7 +15,7 @@ public static class EndState
         var completed = 0;
         while (DateTime.UtcNow < until)
         {
-            completed = await probe.CountAsync("instances", "status = 'Completed'");
+            completed = await probe.CountAsync("instances", $"{StoreProbe.OfTheModel} AND status = 'Completed'");
             if (completed >= expected) return;
             var incidents = await probe.IncidentsAsync();
             incidents.ShouldBeEmpty($"incidents instead of completion ({replay})");

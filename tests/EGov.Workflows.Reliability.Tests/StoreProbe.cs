@@ -15,17 +15,20 @@ public sealed class StoreProbe(Func<DbConnection> open)
 
     public static StoreProbe Postgres(string connection) => new(() => new NpgsqlConnection(connection));
 
-    /// <summary>Every process instance by business key (a key with two instances is a start that happened twice).</summary>
+    /// <summary>The instances of the reliability model by business key (a key with two instances is a start that happened twice).</summary>
     public async Task<Dictionary<string, List<(string Id, string Status)>>> InstancesByBusinessKeyAsync()
     {
         var result = new Dictionary<string, List<(string, string)>>(StringComparer.Ordinal);
-        foreach (var row in await RowsAsync("SELECT COALESCE(business_key, ''), id, status FROM instances"))
+        foreach (var row in await RowsAsync($"SELECT COALESCE(business_key, ''), id, status FROM instances WHERE {OfTheModel}"))
         {
             if (!result.TryGetValue(row[0], out var list)) result[row[0]] = list = [];
             list.Add((row[1], row[2]));
         }
         return result;
     }
+
+    /// <summary>SQL condition: instances of Models/reliability.bpmn (other tests' models may share the database).</summary>
+    public const string OfTheModel = $"process_id = '{ReliabilityModel.ProcessId}'";
 
     public async Task<int> CountAsync(string table, string where = "1 = 1") =>
         int.Parse((await RowsAsync($"SELECT COUNT(*) FROM {table} WHERE {where}"))[0][0], System.Globalization.CultureInfo.InvariantCulture);
