@@ -304,10 +304,14 @@ public sealed partial class WorkflowEngine
             r.Task.Id, r.Task.ElementId, r.InstanceId, r.RootInstanceId, r.ProcessId, r.Task.Topic, r.Task.Unbound,
             r.Task.AvailableAt, r.Task.Retries, r.Task.ErrorMessage, r.Task.Suspended, r.Task.Priority, r.Task.CreatedAt, r.BusinessKey)).ToList();
 
-    /// <summary>A worker completed an external task with these variables.</summary>
-    public void CompleteExternalTask(string externalTaskId, JsonObject? variables = null) => Run(r =>
+    /// <summary>
+    /// A worker completed an external task with these variables. With <paramref name="workerId"/>, only the worker
+    /// holding the lock may (else <see cref="ExternalTaskLockedException"/>, and nothing changes).
+    /// </summary>
+    public void CompleteExternalTask(string externalTaskId, JsonObject? variables = null, string? workerId = null) => Run(r =>
     {
         var (i, task) = External(r, externalTaskId);
+        if (workerId is not null) RequireLockedBy(task, workerId, "completed");
         r.History.TaskOutcome(task.Id, TaskEvent.Completed, task.LockOwner);
         TriggerToken(r, i, task.TokenId, variables);
     });
@@ -316,18 +320,24 @@ public sealed partial class WorkflowEngine
     /// A worker failed an external task. <paramref name="retries"/> = tries left as the worker counts them (0 opens an
     /// incident); null lets the engine count down from camunda:failedJobRetryTimeCycle (default 3 tries).
     /// <paramref name="retryTimeout"/> = when it may be fetched again (default: the cycle's interval, 5 minutes).
+    /// The lock is released (Camunda). With <paramref name="workerId"/>, only the worker holding the lock may fail it.
     /// </summary>
-    public void FailExternalTask(string externalTaskId, string errorMessage, int? retries = null, Duration? retryTimeout = null) => Run(r =>
+    public void FailExternalTask(string externalTaskId, string errorMessage, int? retries = null, Duration? retryTimeout = null, string? workerId = null) => Run(r =>
     {
         var (i, task) = External(r, externalTaskId);
+        if (workerId is not null) RequireLockedBy(task, workerId, "failed");
         r.History.TaskOutcome(task.Id, TaskEvent.Failed, task.LockOwner, errorMessage);
         r.FailExternalTask(i, task, errorMessage, retries, retryTimeout);
     });
 
-    /// <summary>A worker reports a business error: caught by a matching error boundary or event subprocess.</summary>
-    public void ThrowExternalTaskBpmnError(string externalTaskId, string errorCode, string? errorMessage = null, JsonObject? variables = null) => Run(r =>
+    /// <summary>
+    /// A worker reports a business error: caught by a matching error boundary or event subprocess. With
+    /// <paramref name="workerId"/>, only the worker holding the lock may.
+    /// </summary>
+    public void ThrowExternalTaskBpmnError(string externalTaskId, string errorCode, string? errorMessage = null, JsonObject? variables = null, string? workerId = null) => Run(r =>
     {
         var (i, task) = External(r, externalTaskId);
+        if (workerId is not null) RequireLockedBy(task, workerId, "reported with a BPMN error");
         r.History.TaskOutcome(task.Id, TaskEvent.BpmnError, task.LockOwner, errorMessage is null ? errorCode : $"{errorCode}: {errorMessage}");
         var t = i.Token(task.TokenId)!;
         r.RemoveWaits(i, t);
@@ -361,6 +371,8 @@ public sealed partial class WorkflowEngine
         if (inc.ExternalTaskId is { } xid && i.S.ExternalTasks.Find(x => x.Id == xid) is { } task)
         {
             task.Suspended = false;
+            task.LockOwner = null; // any worker may fetch the retried task
+            task.LockExpiresAt = null;
             task.Retries = 1;
             task.AvailableAt = r.Now;
             task.CreatedAt = r.Now;
