@@ -121,6 +121,14 @@ public class SandboxGuardSelectionTests
     public void SimpleExpressions_NeedNoSizeGuards(string source, bool simple) =>
         ScriptCache.IsSimpleExpression(Jint.Engine.PrepareScript(source).Program!).ShouldBe(simple);
 
+    [Theory]
+    [InlineData("amount > 100", false)]
+    [InlineData("typeof a.b", false)]
+    [InlineData("delete a.b", true)]
+    [InlineData("!(delete Object.prototype.x)", true)]
+    public void Deletes_FindsTheDeleteOperator(string source, bool deletes) =>
+        ScriptCache.Deletes(Jint.Engine.PrepareScript(source).Program!).ShouldBe(deletes);
+
     [Fact]
     public void Script_NestedArraysJoinedImplicitly_AreRefused() =>
         Should.Throw<ScriptException>(() => new ExpressionEvaluator().RunScript("var a=['xxxxxxxx']; for (var i=0;i<40;i++) a=[a,a]; '' + a", new FakeExecution()))

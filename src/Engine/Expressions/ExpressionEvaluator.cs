@@ -7,8 +7,10 @@ namespace EGov.Workflows.Expressions;
 
 /// <summary>
 /// Evaluates conditions, expressions and scripts in a Jint sandbox. Thread-safe: parsed scripts are shared
-/// through a bounded cache, while every evaluation runs in its own fresh <see cref="Engine"/>, so no global,
-/// prototype change or variable of one evaluation can be seen by another.
+/// through a bounded cache. A script, or an expression that calls, assigns or builds anything, runs in its own
+/// fresh <see cref="Engine"/>; a read-only expression (most conditions: <c>amount &gt; 100</c>) runs on a pooled
+/// engine that it cannot change, with its variables removed afterwards. Either way no global, prototype change or
+/// variable of one evaluation can be seen by another, and every limit applies to each evaluation on its own.
 /// </summary>
 public sealed class ExpressionEvaluator
 {
@@ -22,6 +24,7 @@ public sealed class ExpressionEvaluator
     private readonly ScriptCache _cache;
     private readonly TimeZoneInfo _timeZone;
     private readonly Func<DateTimeOffset>? _clock;
+    private readonly EnginePool _pool;
 
     /// <summary>An evaluator with the given limits (or <see cref="SandboxLimits.Default"/>).</summary>
     public ExpressionEvaluator(SandboxLimits? limits = null)
@@ -58,6 +61,7 @@ public sealed class ExpressionEvaluator
         _limits.Validate();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cacheCapacity);
         _cache = new ScriptCache(cacheCapacity);
+        _pool = new EnginePool(CreateEngine);
     }
 
     /// <summary>The limits every evaluation runs under.</summary>
@@ -65,6 +69,9 @@ public sealed class ExpressionEvaluator
 
     /// <summary>How many sources were parsed so far (cache misses); for tests and metrics.</summary>
     public long ParseCount => _cache.ParseCount;
+
+    /// <summary>How many pooled engines read-only expressions needed so far; for tests.</summary>
+    internal long PooledEnginesCreated => _pool.Created;
 
     /// <summary>How many parsed sources the cache holds now.</summary>
     public int CachedCount => _cache.Count;
@@ -132,13 +139,7 @@ public sealed class ExpressionEvaluator
     {
         try
         {
-            using var engine = CreateEngine();
-            if (compiled.NeedsGuards)
-                SandboxGuards.Install(engine, _limits, what);
-            var prepared = compiled.Prepared;
-            new VariableBindings(engine, variables).Bind(prepared.ReferencedGlobals, compiled.DeclaredGlobals);
-            var completion = engine.Evaluate(prepared);
-            return JsBridge.FromJs(completion);
+            return compiled.ReusesEngine ? RunPooled(compiled, variables) : RunFresh(compiled, variables, what);
         }
         catch (ScriptException)
         {
@@ -148,6 +149,45 @@ public sealed class ExpressionEvaluator
         {
             throw Translate(ex, what);
         }
+    }
+
+    private JsonNode? RunFresh(CompiledSource compiled, IVariableScope variables, string what)
+    {
+        using var engine = CreateEngine();
+        if (compiled.NeedsGuards)
+            SandboxGuards.Install(engine, _limits, what);
+        var prepared = compiled.Prepared;
+        new VariableBindings(engine, variables).Bind(prepared.ReferencedGlobals, compiled.DeclaredGlobals);
+        return JsBridge.FromJs(engine.Evaluate(prepared));
+    }
+
+    /// <summary>
+    /// A read-only expression on a pooled engine. Jint resets its statement, time and memory counters at the start
+    /// of every Evaluate, so the limits count this evaluation alone. The engine goes back to the pool only when the
+    /// evaluation finished and its variables were removed again; after a failure it is dropped, whatever state the
+    /// failure left it in.
+    /// </summary>
+    private JsonNode? RunPooled(CompiledSource compiled, IVariableScope variables)
+    {
+        var engine = _pool.Rent();
+        var bindings = new VariableBindings(engine, variables);
+        JsonNode? result;
+        try
+        {
+            var prepared = compiled.Prepared;
+            bindings.Bind(prepared.ReferencedGlobals, compiled.DeclaredGlobals);
+            result = JsBridge.FromJs(engine.Evaluate(prepared));
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+        if (bindings.Unbind())
+            _pool.Return(engine);
+        else
+            engine.Dispose();
+        return result;
     }
 
     private Engine CreateEngine()

@@ -33,10 +33,12 @@ internal sealed class ScriptCache(int capacity)
         var prepared = Engine.PrepareScript(javaScript, source: null, strict: false,
             options: new ScriptPreparationOptions { CollectReferencedGlobals = true });
         var program = prepared.Program;
+        var simple = program is not null && IsSimpleExpression(program);
         return new CompiledSource(
             prepared,
-            program is null || !IsSimpleExpression(program),
-            program is null ? [] : DeclaredGlobals(program));
+            !simple,
+            program is null ? [] : DeclaredGlobals(program),
+            simple && !Deletes(program!));
     }
 
     /// <summary>
@@ -76,7 +78,19 @@ internal sealed class ScriptCache(int capacity)
             or NodeType.MemberExpression or NodeType.UnaryExpression or NodeType.BinaryExpression
             or NodeType.LogicalExpression or NodeType.ConditionalExpression or NodeType.ChainExpression
             or NodeType.SequenceExpression);
+
+    /// <summary>
+    /// True when the program uses the <c>delete</c> operator: the one thing a simple expression can change
+    /// (<c>delete Object.prototype.toString</c>), so it must not run on an engine that is used again.
+    /// </summary>
+    internal static bool Deletes(Script program) =>
+        program.DescendantNodesAndSelf().Any(node => node is UnaryExpression { Operator: Acornima.Operator.Delete });
 }
 
-/// <summary>A parsed source and what running it needs.</summary>
-internal sealed record CompiledSource(Prepared<Script> Prepared, bool NeedsGuards, string[] DeclaredGlobals);
+/// <summary>
+/// A parsed source and what running it needs. <paramref name="ReusesEngine"/>: it only reads (a simple expression
+/// without <c>delete</c>), so it cannot change the realm it runs in — no global, prototype or built-in — and may
+/// run on a pooled engine; everything else gets a fresh engine, because a script's <c>let</c>, <c>var</c> and
+/// prototype changes cannot be undone in Jint without a new realm.
+/// </summary>
+internal sealed record CompiledSource(Prepared<Script> Prepared, bool NeedsGuards, string[] DeclaredGlobals, bool ReusesEngine);

@@ -21,6 +21,7 @@ internal sealed class VariableBindings
     private readonly Engine _engine;
     private readonly IVariableScope _scope;
     private readonly HashSet<string> _bound = new(StringComparer.Ordinal);
+    private bool _executionBound;
 
     public VariableBindings(Engine engine, IVariableScope scope)
     {
@@ -40,7 +41,25 @@ internal sealed class VariableBindings
         }
         // Built only when the source names it: `execution` cannot be reached any other way.
         if (referenced is null || referenced.HasDirectEvalCall || referenced.Contains(ExecutionName))
+        {
             global.FastSetDataProperty(ExecutionName, CreateExecutionObject());
+            _executionBound = true;
+        }
+    }
+
+    /// <summary>
+    /// Removes every name <see cref="Bind"/> put on the global object, so the engine can serve the next evaluation
+    /// without this one's variables. False when one could not be removed (the engine must then not be reused).
+    /// </summary>
+    public bool Unbind()
+    {
+        var global = _engine.Global;
+        var removed = true;
+        foreach (var name in _bound)
+            removed &= global.Delete(name);
+        if (_executionBound)
+            removed &= global.Delete(ExecutionName);
+        return removed;
     }
 
     private void BindLazily(ObjectInstance global, string name)

@@ -72,6 +72,7 @@ public static class InstanceMigrator
         {
             c.ElementId = M(c.ElementId);
             if (c.HandlerElementId is { } h) c.HandlerElementId = M(h);
+            if (c.EventSubProcessId is { } e) c.EventSubProcessId = M(e);
         }
         s.DefinitionVersion = toVersion;
     }

@@ -14,13 +14,7 @@ internal sealed class SubProcessBehaviour : IBehaviour
         var i = ctx.Inst;
         var t = ctx.Token;
         var def = ctx.Node.Inner!;
-        var kind = ctx.Node.Kind switch
-        {
-            NodeKind.Transaction => ScopeKind.Transaction,
-            NodeKind.AdHocSubProcess => ScopeKind.AdHocSubProcess,
-            NodeKind.EventSubProcess => ScopeKind.EventSubProcess,
-            _ => ScopeKind.SubProcess,
-        };
+        var kind = ScopeKindOf(ctx.Node);
         var scope = new ScopeState { Id = i.NextId("s"), ParentScopeId = t.ScopeId, ElementId = ctx.Node.Id, Kind = kind, OwnerTokenId = t.Id, StartedAt = ctx.Now };
         i.S.Scopes.Add(scope);
         t.ChildScopeId = scope.Id;
@@ -36,4 +30,13 @@ internal sealed class SubProcessBehaviour : IBehaviour
         if (def.StartEvents.Count == 0 && kind != ScopeKind.AdHocSubProcess || kind == ScopeKind.AdHocSubProcess && !i.S.Tokens.Any(x => x.ScopeId == scope.Id))
             ctx.Runner.Schedule(() => ctx.Runner.CheckScope(i, scope));
     }
+
+    /// <summary>The kind of scope instance a subprocess node runs in.</summary>
+    public static ScopeKind ScopeKindOf(Node node) => node.Kind switch
+    {
+        NodeKind.Transaction => ScopeKind.Transaction,
+        NodeKind.AdHocSubProcess => ScopeKind.AdHocSubProcess,
+        NodeKind.EventSubProcess => ScopeKind.EventSubProcess,
+        _ => ScopeKind.SubProcess,
+    };
 }

@@ -345,6 +345,8 @@ internal sealed partial class Runner
         i.S.Scopes.Remove(scope);
         var owner = i.Owner(scope);
         if (owner is null) return;
+        if (owner.RestoredForCompensation) { EndRestoredScope(i, scope, owner); return; }
+        RememberCompletedScope(scope);
         owner.Status = TokenStatus.Active;
         Leave(i, owner);
     }

@@ -107,7 +107,12 @@ internal sealed class GraphBuilder
             {
                 if (scope.Node?.Kind == NodeKind.EventSubProcess || node.Trigger == Trigger.None) scope.StartEvents.Add(node);
             }
-            if (node.Kind == NodeKind.EventSubProcess) scope.EventSubProcesses.Add(node);
+            if (node.Kind == NodeKind.EventSubProcess)
+            {
+                if (node.Trigger == Trigger.Compensation && scope.CompensationEventSubProcess is not null)
+                    Problem(node.Element, $"subprocess '{scope.Id}' has a second compensation event subprocess '{node.Id}': one runs when the subprocess is compensated");
+                scope.EventSubProcesses.Add(node);
+            }
             if (node.Kind == NodeKind.BoundaryEvent && node.Trigger == Trigger.Compensation && node.AttachedTo?.CompensationHandler is null)
                 Problem(node.Element, $"compensation boundary event '{node.Id}' has no association to a compensation handler (an activity with isForCompensation=\"true\")");
             if (node.Kind == NodeKind.IntermediateThrow && node.Trigger == Trigger.Link
@@ -200,7 +205,8 @@ internal sealed class GraphBuilder
                     node.Condition = starts[0].Condition;
                     node.Interrupting = ((StartEvent)starts[0].Element).IsInterrupting;
                     if (node.Trigger == Trigger.None) Problem(starts[0].Element, $"the start event of event subprocess '{sub.Id}' needs an event definition");
-                    if (node.Trigger == Trigger.Compensation) Problem(starts[0].Element, $"compensation event subprocess '{sub.Id}' is not supported: attach a compensation boundary event with a handler instead");
+                    if (node.Trigger == Trigger.Compensation && scope.Node?.Kind is not (NodeKind.SubProcess or NodeKind.Transaction or NodeKind.AdHocSubProcess))
+                        Problem(starts[0].Element, $"compensation event subprocess '{sub.Id}' must be inside an embedded subprocess: only a completed subprocess is compensated by its event subprocess (at process level use compensation boundary events with handlers)");
                 }
             }
             else if (kind != NodeKind.AdHocSubProcess && inner.StartEvents.Count == 0 && inner.Nodes.Count > 0)

@@ -33,6 +33,11 @@ internal sealed class ScopeDef
     /// <summary>The none start events (or the single start event of an event subprocess).</summary>
     public List<Node> StartEvents { get; } = [];
     public List<Node> EventSubProcesses { get; } = [];
+    /// <summary>
+    /// The event subprocess with a compensation start event (only in a subprocess, at most one): it runs, in the
+    /// subprocess's restored scope, when the completed subprocess is compensated (BPMN 2.0 §10.5.6).
+    /// </summary>
+    public Node? CompensationEventSubProcess => EventSubProcesses.Find(e => e.Trigger == Trigger.Compensation);
 }
 
 internal enum NodeKind

@@ -115,6 +115,11 @@ public sealed class TokenState
     public int? RetriesLeft { get; set; }
     /// <summary>Runs a compensation handler for the token with this id (which waits for it).</summary>
     public string? CompensationFor { get; set; }
+    /// <summary>
+    /// Stands for a completed subprocess whose scope was restored to run its compensation event subprocess; when that
+    /// scope completes the token ends without leaving (the subprocess already left once).
+    /// </summary>
+    public bool RestoredForCompensation { get; set; }
     /// <summary>How many compensation handlers this (throwing) token still waits for.</summary>
     public int PendingCompensations { get; set; }
     /// <summary>Standard loop: passes done so far.</summary>
@@ -241,6 +246,13 @@ public sealed class CompensationRecord
     public long Order { get; set; }
     /// <summary>The activity instance's local variables (e.g. the element variable of a multi-instance instance).</summary>
     public JsonObject? Locals { get; set; }
+    /// <summary>
+    /// For a completed subprocess with a compensation event subprocess: that event subprocess. Compensating the
+    /// subprocess restores its scope (<see cref="NestedScopeId"/>, <see cref="ScopeVariables"/>) and runs it there.
+    /// </summary>
+    public string? EventSubProcessId { get; set; }
+    /// <summary>The subprocess scope's own variables as they were when it completed (with <see cref="EventSubProcessId"/>).</summary>
+    public JsonObject? ScopeVariables { get; set; }
 }
 
 /// <summary>One ended element instance (append-only history row).</summary>
