@@ -69,7 +69,9 @@ run_scenarios() {
 if ./egov --help 2>/dev/null | grep -q '^  test '; then
   echo "== process scenarios"
   [ -d "$shared/conformance" ] && run_scenarios conformance "$shared/conformance"
-  run_scenarios catalogue processes $( [ -d samples ] && echo samples )
+  # The samples' activity packs (built with the solution above) serve the samples' scenarios.
+  packs=$(for d in samples/*/src/bin/Release/*/EGov.Workflows.Samples.*.dll; do [ -f "$d" ] && printf -- '--activities %s ' "$d"; done)
+  run_scenarios catalogue $packs processes $( [ -d samples ] && echo samples )
   # tests/scenarios/pending holds scenarios that document known engine gaps; they are not part of the run.
   if [ -d tests/scenarios ]; then
     suites=$(find tests/scenarios -mindepth 1 -maxdepth 1 -type d ! -name pending | sort)

@@ -55,13 +55,13 @@ public sealed class GebuehrBerechnenTests
     public static TheoryData<string> Scenarios()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(SampleDir, "scenarios"), "*.sample-scenario.yaml").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(SampleDir, "scenarios"), "*.scenario.yaml").Order(StringComparer.Ordinal))
             data.Add(Path.GetFileName(file));
         return data;
     }
 
     /// <summary>The sample's scenarios, run by the scenario runner on an engine that has the activity registered.
-    /// (Plain <c>./egov test</c> knows only the built-in activities, hence the <c>.sample-scenario.yaml</c> suffix.)</summary>
+    /// (The same files run from the command line with the pack loaded: <c>./egov test --activities PACK.dll samples</c>.)</summary>
     [Theory]
     [MemberData(nameof(Scenarios))]
     public void Scenario_passes(string file)

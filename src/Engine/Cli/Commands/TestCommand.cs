@@ -10,13 +10,14 @@ public sealed class TestCommand : ICliCommand
 {
     public string Name => "test";
     public string Summary => "run process scenarios (*.scenario.yaml) against the engine on a virtual clock";
-    public string Usage => "test [--filter TEXT] [-v|--verbose] [--store memory|sqlite|postgres] FILE|DIR...";
+    public string Usage => "test [--filter TEXT] [-v|--verbose] [--store memory|sqlite|postgres] [--activities PACK.dll]... FILE|DIR...";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         var paths = new List<string>();
         var options = new SuiteOptions();
         var store = "memory";
+        var packs = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -30,6 +31,11 @@ public sealed class TestCommand : ICliCommand
                     if (i + 1 >= args.Count) throw new UsageException("--store needs memory, sqlite or postgres");
                     store = args[++i];
                     break;
+                case "--activities":
+                    // Custom activity packs (classes deriving from WorkflowActivity with [Activity]) the scenarios' models bind.
+                    if (i + 1 >= args.Count) throw new UsageException("--activities needs the path of an activity assembly (.dll)");
+                    packs.Add(args[++i]);
+                    break;
                 case "-v" or "--verbose":
                     options = options with { Verbose = true };
                     break;
@@ -41,10 +47,27 @@ public sealed class TestCommand : ICliCommand
             }
         }
         if (paths.Count == 0) throw new UsageException("no file or folder given");
-        if (store == "memory") return new ScenarioSuite(ScenarioEngines.Create()).Run(paths, options, stdout, stderr);
+        if (!TryLoadActivities(packs, stderr, out var activities)) return 1;
+        if (store == "memory") return new ScenarioSuite(ScenarioEngines.Create(activities: activities)).Run(paths, options, stdout, stderr);
         ScenarioStores stores;
         try { stores = new ScenarioStores(store); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
-        using (stores) return new ScenarioSuite(new RuntimeScenarioEngineFactory(stores.Next)).Run(paths, options, stdout, stderr);
+        using (stores) return new ScenarioSuite(new RuntimeScenarioEngineFactory(stores.Next, activities)).Run(paths, options, stdout, stderr);
+    }
+
+    /// <summary>Loads every pack before any scenario runs, so a missing or empty pack stops the run with one clear line.</summary>
+    private static bool TryLoadActivities(List<string> packs, TextWriter stderr, out IReadOnlyList<Type> activities)
+    {
+        var all = new List<Type>();
+        activities = all;
+        try
+        {
+            foreach (var pack in packs) all.AddRange(ActivityAssemblies.Load(pack));
+            RuntimeScenarioEngineFactory.Registry(all);
+            return true;
+        }
+        catch (ActivityAssemblyException e) { stderr.WriteLine(e.Message); }
+        catch (InvalidOperationException e) { stderr.WriteLine($"--activities: error: {e.Message}"); }
+        return false;
     }
 }

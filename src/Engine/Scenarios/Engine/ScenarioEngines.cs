@@ -7,9 +7,11 @@ public static class ScenarioEngines
     /// <summary>The store names <see cref="Create"/> knows.</summary>
     public static IReadOnlyList<string> Stores { get; } = ["memory"];
 
-    public static IScenarioEngineFactory Create(string store = "memory") => store switch
+    /// <param name="store">where instances live (see <see cref="Stores"/>).</param>
+    /// <param name="activities">custom activity classes from packs (<see cref="ActivityAssemblies.Load"/>).</param>
+    public static IScenarioEngineFactory Create(string store = "memory", IReadOnlyList<Type>? activities = null) => store switch
     {
-        "memory" => new RuntimeScenarioEngineFactory(),
+        "memory" => new RuntimeScenarioEngineFactory(activities: activities),
         _ => throw new ArgumentException($"unknown store '{store}'; known: {string.Join(", ", Stores)}", nameof(store)),
     };
 }

@@ -33,7 +33,7 @@ public sealed class ScenarioSuite(IScenarioEngineFactory engines)
             else if (Directory.Exists(path))
             {
                 foreach (var file in Directory.EnumerateFiles(path, "*" + Suffix, SearchOption.AllDirectories))
-                    if (!file.Split(Path.DirectorySeparatorChar).Contains("node_modules")) Add(file);
+                    if (!IsUnderSkippedFolder(Path.GetRelativePath(path, file))) Add(file);
             }
             else
             {
@@ -49,6 +49,13 @@ public sealed class ScenarioSuite(IScenarioEngineFactory engines)
             found.TryAdd(Paths.Display(full), full);
         }
     }
+
+    /// <summary>
+    /// Build output (<c>bin</c>, <c>obj</c>: a test project copies its scenarios there) and <c>node_modules</c> hold
+    /// copies, not sources: walking a folder skips them, so <c>./egov test samples</c> runs each scenario once.
+    /// </summary>
+    private static bool IsUnderSkippedFolder(string relative) =>
+        relative.Split(Path.DirectorySeparatorChar).SkipLast(1).Any(d => d is "node_modules" or "bin" or "obj");
 
     /// <summary>Runs the scenarios under <paramref name="paths"/>; returns the exit code (0 all passed, 1 otherwise).</summary>
     public int Run(IReadOnlyList<string> paths, SuiteOptions options, TextWriter stdout, TextWriter stderr)
