@@ -23,6 +23,7 @@ public static class ApiEndpoints
             .WithName("Health").WithSummary("Is the server up, on which store, and which node (with the jobs it ran)");
         api.MapDefinitionEndpoints();
         api.MapInstanceEndpoints();
+        api.MapHistoryEndpoints();
         api.MapTaskEndpoints();
         api.MapEventEndpoints();
         api.MapIncidentEndpoints();
