@@ -6,23 +6,26 @@ namespace EGov.Workflows.Reliability.Tests;
 public static class EndState
 {
     /// <summary>
-    /// Polls the database until <paramref name="expected"/> instances are completed. Not a timing assertion: the bound only
-    /// ends a run that would never finish. Stops early at the first incident, which no retry would resolve.
+    /// Polls the database until <paramref name="expected"/> instances are completed. Not a timing assertion: it fails only
+    /// when nothing ends (no element instance, no instance) for <paramref name="stall"/>, i.e. the run would never finish,
+    /// however slow a loaded machine makes it. Stops early at the first incident, which no retry would resolve.
     /// </summary>
-    public static async Task WaitUntilCompletedAsync(StoreProbe probe, int expected, TimeSpan bound, string replay)
+    public static async Task WaitUntilCompletedAsync(StoreProbe probe, int expected, TimeSpan stall, string replay)
     {
-        var until = DateTime.UtcNow + bound;
-        var completed = 0;
-        while (DateTime.UtcNow < until)
+        var lastProgress = DateTime.UtcNow;
+        var (completed, ended) = (-1, -1);
+        while (true)
         {
-            completed = await probe.CountAsync("instances", $"{StoreProbe.OfTheModel} AND status = 'Completed'");
-            if (completed >= expected) return;
+            var now = (await probe.CountAsync("instances", $"{StoreProbe.OfTheModel} AND status = 'Completed'"), await probe.CountAsync("history_element_instances"));
+            if (now.Item1 >= expected) return;
+            if (now != (completed, ended)) (completed, ended, lastProgress) = (now.Item1, now.Item2, DateTime.UtcNow);
+            else if (DateTime.UtcNow - lastProgress > stall) break;
             var incidents = await probe.IncidentsAsync();
             incidents.ShouldBeEmpty($"incidents instead of completion ({replay})");
             await Task.Delay(500);
         }
         var jobs = await probe.CountAsync("jobs");
-        completed.ShouldBe(expected, $"completed instances after {bound.TotalSeconds:0} s; {jobs} jobs still open ({replay})");
+        completed.ShouldBe(expected, $"completed instances when nothing had ended for {stall.TotalSeconds:0} s; {jobs} jobs still open ({replay})");
     }
 
     /// <summary>Every rule of the run: one instance per business key, each completed and right, no element twice, nothing left over.</summary>

@@ -22,7 +22,7 @@ public sealed class PostgresNodesTests(PostgresCluster cluster, ITestOutputHelpe
         await load.StartAsync(cluster.Clients, settings.Instances, parallel: 6, CancellationToken.None);
         load.AllStarted.ShouldBeTrue($"every start answered; refused: {string.Join("; ", load.Refused.Take(3))}");
         output.WriteLine($"all started at {clock.Elapsed.TotalSeconds:0.0} s");
-        await EndState.WaitUntilCompletedAsync(cluster.Probe, settings.Instances, TimeSpan.FromMinutes(3) + settings.Instances * TimeSpan.FromMilliseconds(200), replay);
+        await EndState.WaitUntilCompletedAsync(cluster.Probe, settings.Instances, stall: TimeSpan.FromMinutes(3), replay);
         output.WriteLine($"all {settings.Instances} completed at {clock.Elapsed.TotalSeconds:0.0} s");
 
         var problems = await EndState.ProblemsAsync(load, cluster.Clients, cluster.Probe);

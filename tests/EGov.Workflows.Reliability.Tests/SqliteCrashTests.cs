@@ -57,7 +57,7 @@ public sealed class SqliteCrashTests(ITestOutputHelper output)
             using var never = new CancellationTokenSource();
             await load.StartAsync([last.Client], settings.Instances, parallel: 4, never.Token);
             load.AllStarted.ShouldBeTrue($"every start answered by the last server ({replay})");
-            await EndState.WaitUntilCompletedAsync(probe, settings.Instances, TimeSpan.FromMinutes(3) + settings.Instances * TimeSpan.FromMilliseconds(300), replay);
+            await EndState.WaitUntilCompletedAsync(probe, settings.Instances, stall: TimeSpan.FromMinutes(3), replay);
             output.WriteLine($"all {settings.Instances} completed at {clock.Elapsed.TotalSeconds:0.0} s");
             var problems = await EndState.ProblemsAsync(load, [last.Client], probe);
             problems.ShouldBeEmpty(EndState.Describe(problems, replay));
