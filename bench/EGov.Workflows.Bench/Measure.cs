@@ -31,6 +31,11 @@ public sealed record BenchResult
     /// <summary>Durable stores: bytes the store holds per instance (tables + indexes / file growth) and bytes written per instance (SQLite: write syscalls; PostgreSQL: WAL).</summary>
     public double? StoredBytesPerInstance { get; init; }
     public double? BytesWrittenPerInstance { get; init; }
+    /// <summary>
+    /// CPU time (user + system) of the run's process per instance while it measured: on a machine loaded by others the
+    /// rate falls with the share of the cores it gets, this figure much less (PostgreSQL's own CPU is not in it).
+    /// </summary>
+    public double? CpuMsPerInstance { get; init; }
     /// <summary>W5: definitions deployed and the time it took.</summary>
     public int? Definitions { get; init; }
     public double? DeploySeconds { get; init; }

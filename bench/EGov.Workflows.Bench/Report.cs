@@ -180,6 +180,7 @@ public sealed class Report(IReadOnlyList<BenchResult> results, BenchOptions opti
         if (r.RowWritesPerInstance is { } rw) parts.Add($"{rw:0.##} row writes/inst");
         if (r.StoredBytesPerInstance is { } sb) parts.Add($"{sb:N0} B stored/inst");
         if (r.BytesWrittenPerInstance is { } bw) parts.Add($"{bw:N0} B written/inst");
+        if (r.CpuMsPerInstance is { } cpu) parts.Add($"{cpu:0.###} CPU ms/inst");
         if (r.Definitions is { } d) parts.Add($"{d} definitions in {r.DeploySeconds:0.00} s");
         if (r.Note is { } n) parts.Add(n);
         return string.Join("; ", parts);

@@ -35,9 +35,23 @@ public sealed class MemoryStore : BenchStore
     public override IRuntimeStore Store { get; } = new InMemoryRuntimeStore();
 }
 
-/// <summary>SQLite in a file, WAL mode (set by the store's migrator), default synchronous setting.</summary>
+/// <summary>
+/// SQLite in a file, WAL mode (set by the store's migrator), the store's default synchronous level (normal) unless
+/// EGOV_BENCH_SQLITE_SYNCHRONOUS says normal or full (child runs inherit it), so both sides of the trade-off can be measured.
+/// </summary>
 public sealed class SqliteStore : BenchStore
 {
+    public const string SynchronousVariable = "EGOV_BENCH_SQLITE_SYNCHRONOUS";
+
+    /// <summary>The level the bench's SQLite runs use.</summary>
+    public static SqliteSynchronous Synchronous => Environment.GetEnvironmentVariable(SynchronousVariable)?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => DurableStoreOptions.Sqlite("x.db").Synchronous,
+        "normal" => SqliteSynchronous.Normal,
+        "full" => SqliteSynchronous.Full,
+        var v => throw new ArgumentException($"{SynchronousVariable}={v}: expected normal or full"),
+    };
+
     private readonly string _path;
     private readonly EfRuntimeStore _store;
 
@@ -45,7 +59,7 @@ public sealed class SqliteStore : BenchStore
     {
         _path = path;
         foreach (var f in new[] { path, path + "-wal", path + "-shm" }) File.Delete(f);
-        _store = new EfRuntimeStore(DurableStoreOptions.Sqlite(path));
+        _store = new EfRuntimeStore(DurableStoreOptions.Sqlite(path, Synchronous));
     }
 
     public override string Name => "sqlite";

@@ -27,13 +27,19 @@ public static class HostStores
             var where = options.Provider == StoreProvider.Sqlite
                 ? $"sqlite:{new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.ConnectionString).DataSource}"
                 : Describe(spec);
-            return new StoreChoice(store, where, Durable: true, Note: null);
+            return new StoreChoice(store, where, Durable: true, Note: SynchronousNote(options));
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             throw new StoreOpenException($"--store {Describe(spec)}: cannot open the store: {e.Message}", e);
         }
     }
+
+    // The banner says what a commit survives, so the SQLite default's trade-off is never silent.
+    private static string? SynchronousNote(DurableStoreOptions options) =>
+        options.Provider != StoreProvider.Sqlite ? null
+        : options.Synchronous == SqliteSynchronous.Full ? "synchronous=full: every commit is on the disk before it returns"
+        : "synchronous=normal: a commit survives a crash of the server; a power loss may undo the last ones (?synchronous=full waits for the disk)";
 
     /// <summary>The store spec without a PostgreSQL password, for printing.</summary>
     public static string Describe(string spec) =>

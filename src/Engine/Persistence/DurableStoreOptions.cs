@@ -29,13 +29,16 @@ public sealed record DurableStoreOptions
     /// <summary>How long a command waits for SQLite's write lock before it fails.</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>SQLite only: when a commit waits for the disk (see <see cref="SqliteSynchronous"/> for the trade-off).</summary>
+    public SqliteSynchronous Synchronous { get; init; } = SqliteSynchronous.Normal;
+
     /// <summary>SQLite in a file (its folder is created when missing).</summary>
-    public static DurableStoreOptions Sqlite(string path = DefaultSqlitePath)
+    public static DurableStoreOptions Sqlite(string path = DefaultSqlitePath, SqliteSynchronous synchronous = SqliteSynchronous.Normal)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = Path.GetFullPath(path);
         var csb = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 30 };
-        return new DurableStoreOptions { Provider = StoreProvider.Sqlite, ConnectionString = csb.ToString() };
+        return new DurableStoreOptions { Provider = StoreProvider.Sqlite, ConnectionString = csb.ToString(), Synchronous = synchronous };
     }
 
     /// <summary>PostgreSQL; <paramref name="schema"/> puts the tables into their own schema (one per test, or per installation).</summary>
@@ -51,20 +54,47 @@ public sealed record DurableStoreOptions
         return new DurableStoreOptions { Provider = StoreProvider.Postgres, ConnectionString = csb.ToString(), Schema = schema };
     }
 
-    /// <summary>Reads <c>sqlite:PATH</c>, <c>sqlite</c> (the default file), <c>postgres:CONNECTION</c> or <c>postgresql:CONNECTION</c>.</summary>
+    /// <summary>
+    /// Reads <c>sqlite:PATH</c>, <c>sqlite</c> (the default file), <c>postgres:CONNECTION</c> or <c>postgresql:CONNECTION</c>.
+    /// A SQLite spec may end in <c>?synchronous=normal|full</c> (<c>sqlite?synchronous=full</c> for the default file).
+    /// </summary>
     public static DurableStoreOptions Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         var kind = (colon < 0 ? text : text[..colon]).Trim().ToLowerInvariant();
         var rest = colon < 0 ? "" : text[(colon + 1)..].Trim();
+        if (colon < 0 && kind.StartsWith("sqlite?", StringComparison.Ordinal)) (kind, rest) = ("sqlite", kind["sqlite".Length..]);
         return kind switch
         {
-            "sqlite" => Sqlite(rest.Length == 0 ? DefaultSqlitePath : rest),
+            "sqlite" => ParseSqlite(rest),
             "postgres" or "postgresql" when rest.Length > 0 => Postgres(rest),
             "postgres" or "postgresql" => throw new ArgumentException("postgres needs a connection string: postgres:Host=…;Database=…;Username=…", nameof(text)),
             _ => throw new ArgumentException($"unknown store '{text}'; known: sqlite:PATH, postgres:CONNECTION", nameof(text)),
         };
+    }
+
+    // PATH[?synchronous=normal|full]: the options follow the path's last '?'.
+    private static DurableStoreOptions ParseSqlite(string rest)
+    {
+        var query = rest.LastIndexOf('?');
+        var path = query < 0 ? rest : rest[..query].Trim();
+        var synchronous = SqliteSynchronous.Normal;
+        if (query >= 0)
+            foreach (var pair in rest[(query + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                var key = (eq < 0 ? pair : pair[..eq]).ToLowerInvariant();
+                var value = eq < 0 ? "" : pair[(eq + 1)..].ToLowerInvariant();
+                synchronous = (key, value) switch
+                {
+                    ("synchronous", "normal") => SqliteSynchronous.Normal,
+                    ("synchronous", "full") => SqliteSynchronous.Full,
+                    ("synchronous", _) => throw new ArgumentException($"synchronous='{value}': expected normal or full", nameof(rest)),
+                    _ => throw new ArgumentException($"unknown SQLite option '{key}'; known: synchronous=normal|full", nameof(rest)),
+                };
+            }
+        return Sqlite(path.Length == 0 ? DefaultSqlitePath : path, synchronous);
     }
 
     internal static bool IsPlainIdentifier(string s) =>

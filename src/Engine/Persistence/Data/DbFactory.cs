@@ -15,7 +15,7 @@ internal sealed class DbFactory
         Store = store;
         var b = new DbContextOptionsBuilder<RuntimeDbContext>();
         if (store.Provider == StoreProvider.Sqlite)
-            b.UseSqlite(store.ConnectionString).AddInterceptors(new SqlitePragmas((int)store.BusyTimeout.TotalMilliseconds));
+            b.UseSqlite(store.ConnectionString).AddInterceptors(new SqlitePragmas(store));
         else
             b.UseNpgsql(store.ConnectionString);
         b.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
@@ -28,9 +28,15 @@ internal sealed class DbFactory
 
     public RuntimeDbContext Create() => new(_options);
 
-    /// <summary>Every SQLite connection waits for the write lock instead of failing at once.</summary>
-    private sealed class SqlitePragmas(int busyTimeoutMs) : DbConnectionInterceptor
+    /// <summary>
+    /// Every SQLite connection waits for the write lock instead of failing at once, and syncs as the store says. Both are
+    /// per-connection settings, so they are set on every open (a pooled connection keeps them; setting them again is cheap).
+    /// </summary>
+    private sealed class SqlitePragmas(DurableStoreOptions store) : DbConnectionInterceptor
     {
+        private readonly string _sql =
+            $"PRAGMA busy_timeout={(int)store.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous={(store.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")};";
+
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
         public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -43,7 +49,7 @@ internal sealed class DbFactory
         {
             if (connection is not SqliteConnection) return;
             using var cmd = connection.CreateCommand();
-            cmd.CommandText = $"PRAGMA busy_timeout={busyTimeoutMs};";
+            cmd.CommandText = _sql;
             cmd.ExecuteNonQuery();
         }
     }

@@ -4,78 +4,89 @@ using NodaTime;
 namespace EGov.Workflows.Runtime.Store;
 
 /// <summary>
-/// Keeps every document as serialized JSON (so a command never sees another's uncommitted change, exactly like a
-/// database) and keeps the index rows in memory beside it. Thread-safe; fast enough for hundreds of scenarios a second.
+/// Keeps every committed document as a private object that is never changed once stored: a load hands out a deep
+/// copy and a commit stores a deep copy (so a command never sees another's uncommitted change, exactly like a
+/// database), and queries read from indexes kept at commit time (see <see cref="InMemoryIndexes"/>). Copies are made
+/// outside the lock; the lock covers only the revision check and swapping documents in. Thread-safe.
 /// </summary>
 public sealed class InMemoryRuntimeStore : IRuntimeStore
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string, string), Entry> _instances = [];
+    private readonly Dictionary<(string, string), StoredInstance> _instances = [];
+    private readonly InMemoryIndexes _indexes = new();
     private readonly Dictionary<string, List<ElementInstanceRecord>> _history = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StartTimerState> _startTimers = new(StringComparer.Ordinal);
-
-    private sealed record Entry(byte[] Json, ProcessInstanceState Snapshot);
+    private long _stored;
 
     public ProcessInstanceState? Load(string tenantId, string instanceId)
     {
+        ProcessInstanceState? state;
         lock (_lock)
-            return _instances.TryGetValue((tenantId, instanceId), out var e) ? Read(e.Json) : null;
+            state = _instances.TryGetValue((tenantId, instanceId), out var e) ? e.State : null;
+        return state is null ? null : StateCopy.Copy(state);
     }
 
     public void Commit(RuntimeChangeSet changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        var copies = new ProcessInstanceState[changes.Instances.Count];
+        for (var n = 0; n < copies.Length; n++)
+        {
+            copies[n] = StateCopy.Copy(changes.Instances[n]);
+            copies[n].Revision++;
+        }
+        var startTimers = changes.StartTimers.ConvertAll(StateCopy.Copy);
         lock (_lock)
         {
             foreach (var s in changes.Instances)
             {
                 var found = _instances.TryGetValue((s.TenantId, s.Id), out var existing);
-                var current = found ? existing!.Snapshot.Revision : 0;
+                var current = found ? existing!.State.Revision : 0;
                 if (current != s.Revision)
                     throw new ConcurrencyConflictException($"process instance {s.Id} was changed by another command (revision {current}, read at {s.Revision})");
             }
-            foreach (var s in changes.Instances)
+            foreach (var copy in copies)
             {
-                s.Revision++;
-                var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(s, RuntimeJson.Options);
-                _instances[(s.TenantId, s.Id)] = new Entry(json, Read(json));
+                if (_instances.TryGetValue((copy.TenantId, copy.Id), out var entry))
+                {
+                    _indexes.Remove(entry);
+                    entry.State = copy;
+                }
+                else
+                {
+                    _instances[(copy.TenantId, copy.Id)] = entry = new StoredInstance(++_stored, copy);
+                }
+                _indexes.Add(entry);
             }
+            foreach (var s in changes.Instances) s.Revision++;
             foreach (var h in changes.History)
             {
                 if (!_history.TryGetValue(h.RootInstanceId, out var list)) _history[h.RootInstanceId] = list = [];
                 list.Add(h);
             }
             foreach (var id in changes.RemovedStartTimerIds) _startTimers.Remove(id);
-            foreach (var t in changes.StartTimers) _startTimers[t.Id] = RuntimeJson.Clone(t);
+            foreach (var t in startTimers) _startTimers[t.Id] = t;
         }
     }
-
-    private static ProcessInstanceState Read(byte[] json) =>
-        System.Text.Json.JsonSerializer.Deserialize<ProcessInstanceState>(json, RuntimeJson.Options)!;
-
-    private IEnumerable<ProcessInstanceState> Snapshots(string tenantId) =>
-        _instances.Where(kv => kv.Key.Item1 == tenantId).Select(kv => kv.Value.Snapshot);
 
     public IReadOnlyList<SubscriptionRow> FindSubscriptions(string tenantId, SubscriptionKind kind, string eventName)
     {
         lock (_lock)
-            return Snapshots(tenantId).SelectMany(RuntimeIndex.Subscriptions)
+            return _indexes.Subscribers(tenantId, kind, eventName).SelectMany(RuntimeIndex.Subscriptions)
                 .Where(r => r.Subscription.Kind == kind && r.Subscription.EventName == eventName).ToList();
     }
 
     public IReadOnlyList<string> InstancesWithConditions(string tenantId)
     {
         lock (_lock)
-            return Snapshots(tenantId).Where(s => !s.IsEnded && s.Subscriptions.Any(x => x.Kind == SubscriptionKind.Conditional))
-                .Select(s => s.Id).ToList();
+            return _indexes.WithConditions(tenantId).Select(s => s.Id).ToList();
     }
 
     public IReadOnlyList<DueWork> FindDueWork(string tenantId, Instant until, int max)
     {
         lock (_lock)
-            return Snapshots(tenantId).SelectMany(RuntimeIndex.DueWork)
-                .Concat(_startTimers.Values.Where(t => t.TenantId == tenantId).Select(t => new DueWork(DueWorkKind.StartTimer, t.DueAt, null, t.Id)))
-                .Where(w => w.DueAt <= until && w.Kind != DueWorkKind.ExternalTaskRetry)
+            return _indexes.DueJobs(tenantId, until, max)
+                .Concat(_startTimers.Values.Where(t => t.TenantId == tenantId && t.DueAt <= until).Select(t => new DueWork(DueWorkKind.StartTimer, t.DueAt, null, t.Id)))
                 .OrderBy(w => w.DueAt).Take(max).ToList();
     }
 
@@ -83,12 +94,10 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
     {
         lock (_lock)
         {
-            var all = Snapshots(tenantId).SelectMany(RuntimeIndex.DueWork)
-                .Where(w => w.Kind != DueWorkKind.ExternalTaskRetry || w.DueAt > now)
-                .Select(w => w.DueAt)
-                .Concat(_startTimers.Values.Where(t => t.TenantId == tenantId).Select(t => t.DueAt));
-            Instant? min = null;
-            foreach (var i in all) if (min is null || i < min) min = i;
+            Instant? min = _indexes.FirstJob(tenantId);
+            if (_indexes.FirstRetryAfter(tenantId, now) is { } retry && (min is null || retry < min)) min = retry;
+            foreach (var t in _startTimers.Values)
+                if (t.TenantId == tenantId && (min is null || t.DueAt < min)) min = t.DueAt;
             return min;
         }
     }
@@ -96,28 +105,28 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
     public IReadOnlyList<UserTaskRow> OpenUserTasks(string tenantId, string? rootInstanceId = null)
     {
         lock (_lock)
-            return Snapshots(tenantId).Where(s => rootInstanceId is null || s.RootInstanceId == rootInstanceId)
+            return _indexes.WithUserTasks(tenantId).Where(s => rootInstanceId is null || s.RootInstanceId == rootInstanceId)
                 .SelectMany(RuntimeIndex.UserTasks).OrderBy(r => r.Task.CreatedAt).ThenBy(r => r.Task.Order).ToList();
     }
 
     public IReadOnlyList<ExternalTaskRow> OpenExternalTasks(string tenantId, string? rootInstanceId = null)
     {
         lock (_lock)
-            return Snapshots(tenantId).Where(s => rootInstanceId is null || s.RootInstanceId == rootInstanceId)
+            return _indexes.WithExternalTasks(tenantId).Where(s => rootInstanceId is null || s.RootInstanceId == rootInstanceId)
                 .SelectMany(RuntimeIndex.ExternalTasks).OrderBy(r => r.Task.CreatedAt).ThenBy(r => r.Task.Order).ToList();
     }
 
     public IReadOnlyList<IncidentRow> OpenIncidents(string tenantId, string? rootInstanceId = null)
     {
         lock (_lock)
-            return Snapshots(tenantId).Where(s => rootInstanceId is null || s.RootInstanceId == rootInstanceId)
+            return _indexes.WithIncidents(tenantId).Where(s => rootInstanceId is null || s.RootInstanceId == rootInstanceId)
                 .SelectMany(RuntimeIndex.Incidents).OrderBy(r => r.Incident.CreatedAt).ToList();
     }
 
     public IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId)
     {
         lock (_lock)
-            return Snapshots(tenantId).Where(s => s.RootInstanceId == rootInstanceId)
+            return _indexes.Tree(tenantId, rootInstanceId)
                 .OrderBy(s => s.Id == rootInstanceId ? 0 : 1).ThenBy(s => s.StartedAt).Select(s => s.Id).ToList();
     }
 
@@ -130,6 +139,6 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
     public IReadOnlyList<StartTimerState> StartTimers(string tenantId)
     {
         lock (_lock)
-            return _startTimers.Values.Where(t => t.TenantId == tenantId).Select(RuntimeJson.Clone).ToList();
+            return _startTimers.Values.Where(t => t.TenantId == tenantId).Select(StateCopy.Copy).ToList();
     }
 }

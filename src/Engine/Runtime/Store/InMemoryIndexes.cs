@@ -1,0 +1,111 @@
+using EGov.Workflows.Runtime.State;
+using NodaTime;
+
+namespace EGov.Workflows.Runtime.Store;
+
+/// <summary>One stored document of the in-memory store. <see cref="Ordinal"/> is its place in storing order.</summary>
+internal sealed class StoredInstance(long ordinal, ProcessInstanceState state)
+{
+    public long Ordinal { get; } = ordinal;
+
+    /// <summary>The committed document. Never changed once stored: a commit replaces it.</summary>
+    public ProcessInstanceState State { get; set; } = state;
+}
+
+/// <summary>
+/// What the in-memory store's queries look up, kept up to date at commit time, so a query touches only the
+/// instances it finds (a scan over every instance ever stored made RunDueJobs quadratic). Instances come out in
+/// storing order, as the scan over the store's dictionary gave them, so results and their order are unchanged.
+/// Not thread-safe: the store calls it under its lock.
+/// </summary>
+internal sealed class InMemoryIndexes
+{
+    private static readonly Comparer<StoredInstance> ByOrdinal = Comparer<StoredInstance>.Create((a, b) => a.Ordinal.CompareTo(b.Ordinal));
+
+    private readonly Dictionary<string, SortedSet<StoredInstance>> _withUserTasks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<StoredInstance>> _withExternalTasks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<StoredInstance>> _withIncidents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<StoredInstance>> _withConditions = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Tenant, SubscriptionKind Kind, string Name), SortedSet<StoredInstance>> _subscribers = [];
+    private readonly Dictionary<(string Tenant, string Root), SortedSet<StoredInstance>> _trees = [];
+    private readonly Dictionary<string, SortedSet<DueEntry>> _jobs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<DueEntry>> _retries = new(StringComparer.Ordinal);
+
+    /// <summary>A due job or external task retry; ordered by due time, then as the scan yielded them.</summary>
+    private sealed record DueEntry(Instant DueAt, long Ordinal, int Position, DueWork Work) : IComparable<DueEntry>
+    {
+        public int CompareTo(DueEntry? other)
+        {
+            if (other is null) return 1;
+            var c = DueAt.CompareTo(other.DueAt);
+            if (c == 0) c = Ordinal.CompareTo(other.Ordinal);
+            return c != 0 ? c : Position.CompareTo(other.Position);
+        }
+    }
+
+    public void Add(StoredInstance e) => Update(e, add: true);
+
+    public void Remove(StoredInstance e) => Update(e, add: false);
+
+    private void Update(StoredInstance e, bool add)
+    {
+        var s = e.State;
+        Set(_trees, (s.TenantId, s.RootInstanceId), e, add);
+        if (s.IsEnded) return; // an ended instance has no open rows (see RuntimeIndex)
+        if (s.UserTasks.Count > 0) Set(_withUserTasks, s.TenantId, e, add);
+        if (s.ExternalTasks.Count > 0) Set(_withExternalTasks, s.TenantId, e, add);
+        if (s.Incidents.Count > 0) Set(_withIncidents, s.TenantId, e, add);
+        foreach (var sub in s.Subscriptions)
+        {
+            if (sub.Kind == SubscriptionKind.Conditional) Set(_withConditions, s.TenantId, e, add);
+            Set(_subscribers, (s.TenantId, sub.Kind, sub.EventName), e, add);
+        }
+        var position = 0;
+        foreach (var work in RuntimeIndex.DueWork(s))
+        {
+            var entry = new DueEntry(work.DueAt, e.Ordinal, position++, work);
+            Set(work.Kind == DueWorkKind.Job ? _jobs : _retries, s.TenantId, entry, add);
+        }
+    }
+
+    private static void Set<TKey, TValue>(Dictionary<TKey, SortedSet<TValue>> index, TKey key, TValue value, bool add) where TKey : notnull
+    {
+        if (add)
+        {
+            if (!index.TryGetValue(key, out var set))
+                index[key] = set = typeof(TValue) == typeof(StoredInstance) ? new SortedSet<TValue>((IComparer<TValue>)ByOrdinal) : [];
+            set.Add(value);
+        }
+        else if (index.TryGetValue(key, out var set) && set.Remove(value) && set.Count == 0)
+        {
+            index.Remove(key); // keys of ended work (message names, roots) must not pile up
+        }
+    }
+
+    private static IEnumerable<ProcessInstanceState> States<TKey>(Dictionary<TKey, SortedSet<StoredInstance>> index, TKey key) where TKey : notnull =>
+        index.TryGetValue(key, out var set) ? set.Select(e => e.State) : [];
+
+    public IEnumerable<ProcessInstanceState> WithUserTasks(string tenantId) => States(_withUserTasks, tenantId);
+
+    public IEnumerable<ProcessInstanceState> WithExternalTasks(string tenantId) => States(_withExternalTasks, tenantId);
+
+    public IEnumerable<ProcessInstanceState> WithIncidents(string tenantId) => States(_withIncidents, tenantId);
+
+    public IEnumerable<ProcessInstanceState> WithConditions(string tenantId) => States(_withConditions, tenantId);
+
+    public IEnumerable<ProcessInstanceState> Subscribers(string tenantId, SubscriptionKind kind, string name) => States(_subscribers, (tenantId, kind, name));
+
+    /// <summary>Every instance of a root instance tree, ended ones included.</summary>
+    public IEnumerable<ProcessInstanceState> Tree(string tenantId, string rootInstanceId) => States(_trees, (tenantId, rootInstanceId));
+
+    /// <summary>Jobs due at or before <paramref name="until"/>, earliest first, at most <paramref name="max"/>.</summary>
+    public IEnumerable<DueWork> DueJobs(string tenantId, Instant until, int max) =>
+        _jobs.TryGetValue(tenantId, out var set) ? set.TakeWhile(d => d.DueAt <= until).Take(max).Select(d => d.Work) : [];
+
+    /// <summary>The earliest job (due or not), or null.</summary>
+    public Instant? FirstJob(string tenantId) => _jobs.TryGetValue(tenantId, out var set) ? set.Min!.DueAt : null;
+
+    /// <summary>The earliest external task retry after <paramref name="now"/>, or null.</summary>
+    public Instant? FirstRetryAfter(string tenantId, Instant now) =>
+        _retries.TryGetValue(tenantId, out var set) ? set.SkipWhile(d => d.DueAt <= now).Select(d => (Instant?)d.DueAt).FirstOrDefault() : null;
+}
