@@ -169,7 +169,7 @@ public static class StateCopy
         Order = c.Order,
         Locals = c.Locals is { } locals ? Copy(locals) : null,
         EventSubProcessId = c.EventSubProcessId,
-        ScopeVariables = c.ScopeVariables is { } vars ? Copy(vars) : null,
+        ScopeVariables = c.ScopeVariables is { } variables ? Copy(variables) : null,
     };
 
     public static StartTimerState Copy(StartTimerState t) => new()
