@@ -18,6 +18,7 @@ internal sealed class EngineCore
     public required Duration DefaultRetryInterval { get; init; }
     public required int DefaultRetries { get; init; }
     public bool ThrowOnUnhandledBpmnError { get; init; }
+    public HistoryLevel HistoryLevel { get; init; } = HistoryLevel.Full;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<ProcessGraph>> _graphs = new(StringComparer.Ordinal);
