@@ -34,6 +34,12 @@ public interface IRuntimeStore
     IReadOnlyList<ExternalTaskRow> OpenExternalTasks(string tenantId, string? rootInstanceId = null);
     IReadOnlyList<IncidentRow> OpenIncidents(string tenantId, string? rootInstanceId = null);
 
+    /// <summary>
+    /// Ids of the running instances (roots and called ones) of one process definition version, oldest first — what a
+    /// migration moves.
+    /// </summary>
+    IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version);
+
     /// <summary>Every instance of a root instance tree (the root first, then the instances it called).</summary>
     IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId);
 

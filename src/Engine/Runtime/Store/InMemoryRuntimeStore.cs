@@ -148,6 +148,14 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
             return _history.TryGetValue(rootInstanceId, out var list) ? list.Where(h => h.TenantId == tenantId).ToList() : [];
     }
 
+    public IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version)
+    {
+        lock (_lock) // a scan: migrations are rare, and an index would cost every commit
+            return _instances.Values
+                .Where(e => e.State.TenantId == tenantId && e.State.ProcessId == processId && e.State.DefinitionVersion == version && !e.State.IsEnded)
+                .OrderBy(e => e.Ordinal).Select(e => e.State.Id).ToList();
+    }
+
     public IReadOnlyList<VariableChangeRecord> VariableHistory(string tenantId, string rootInstanceId)
     {
         lock (_lock)
