@@ -76,6 +76,7 @@ public static class StateCopy
         IsMultiInstanceBody = t.IsMultiInstanceBody,
         RetriesLeft = t.RetriesLeft,
         CompensationFor = t.CompensationFor,
+        RestoredForCompensation = t.RestoredForCompensation,
         PendingCompensations = t.PendingCompensations,
         LoopPass = t.LoopPass,
         Phase = t.Phase,
@@ -167,6 +168,8 @@ public static class StateCopy
         NestedScopeId = c.NestedScopeId,
         Order = c.Order,
         Locals = c.Locals is { } locals ? Copy(locals) : null,
+        EventSubProcessId = c.EventSubProcessId,
+        ScopeVariables = c.ScopeVariables is { } variables ? Copy(variables) : null,
     };
 
     public static StartTimerState Copy(StartTimerState t) => new()
