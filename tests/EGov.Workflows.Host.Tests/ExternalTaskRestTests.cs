@@ -148,6 +148,55 @@ public sealed class ExternalTaskRestTests
         (await FetchAsync(s, Fetch("w1"))).Count.ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData("failure", "failed")]
+    [InlineData("bpmnError", "reported with a BPMN error")]
+    [InlineData("extendLock", "extended by worker 'w2'")]
+    public async Task AWorkerWithoutTheLock_GetsCamundasError_AndNothingChanges(string operation, string verb)
+    {
+        var (s, id) = await StartWithPaymentAsync();
+        await using var __ = s;
+        var taskId = (await FetchAsync(s, Fetch("w1")))[0]!["id"]!.GetValue<string>();
+        var before = (await s.GetJsonAsync($"engine-rest/external-task/{taskId}")).ToJsonString();
+
+        using var wrong = await s.SendAsync(HttpMethod.Post, $"engine-rest/external-task/{taskId}/{operation}",
+            new { workerId = "w2", errorMessage = "nicht meins", errorCode = "ZAHLUNG_ABGELEHNT", retries = 0, retryTimeout = 0, newDuration = 60_000 });
+
+        ((int)wrong.StatusCode).ShouldBe(400);
+        wrong.Content.Headers.ContentType!.ToString().ShouldBe("application/json");
+        var error = JsonNode.Parse(await wrong.Content.ReadAsStringAsync())!;
+        error["type"]!.GetValue<string>().ShouldBe("RestException");
+        error["message"]!.GetValue<string>().ShouldContain(verb);
+        error["message"]!.GetValue<string>().ShouldContain("locked by worker 'w1'");
+        (await s.GetJsonAsync($"engine-rest/external-task/{taskId}")).ToJsonString().ShouldBe(before);
+        (await s.InstanceAsync(id))["state"]!.GetValue<string>().ShouldBe("running");
+        (await s.GetJsonAsync($"api/process-instances/{id}/history/tasks")).AsArray()
+            .Select(e => e!["event"]!.GetValue<string>()).ShouldBe(["created", "locked"]);
+    }
+
+    [Fact]
+    public async Task Failure_ReleasesTheLock_SoARetriedIncidentIsFetchableByAnyWorker()
+    {
+        var (s, id) = await StartWithPaymentAsync();
+        await using var __ = s;
+        var taskId = (await FetchAsync(s, Fetch("w1", lockDuration: 600_000)))[0]!["id"]!.GetValue<string>();
+        using (var last = await s.SendAsync(HttpMethod.Post, $"engine-rest/external-task/{taskId}/failure",
+                   new { workerId = "w1", errorMessage = "endgültig", retries = 0, retryTimeout = 0 }))
+            ((int)last.StatusCode).ShouldBe(204);
+
+        var task = await s.GetJsonAsync($"engine-rest/external-task/{taskId}");
+        task["workerId"].ShouldBeNull();
+        task["lockExpirationTime"].ShouldBeNull();
+        var incidentId = (await s.GetJsonAsync("api/incidents"))[0]!["id"]!.GetValue<string>();
+        using (var retry = await s.SendAsync(HttpMethod.Post, $"api/incidents/{incidentId}/retry"))
+            ((int)retry.StatusCode).ShouldBe(200);
+        (await FetchAsync(s, Fetch("w2"))).Single()!["id"]!.GetValue<string>().ShouldBe(taskId);
+        (await s.GetJsonAsync($"api/process-instances/{id}/history/tasks")).AsArray()
+            .Select(e => (e!["event"]!.GetValue<string>(), e["userId"]?.GetValue<string>())).ShouldBe([
+                ("created", null), ("locked", "w1"), ("failed", "w1"), ("locked", "w2"),
+            ]);
+    }
+
     [Fact]
     public async Task BpmnError_IsCaughtByTheBoundaryEvent()
     {

@@ -104,6 +104,28 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task Run_FindsInstancesThatWaitWithoutAnyIndexRow_AndLeavesEndedOnesAlone()
+    {
+        // A receive task without a message waits with no task, job or subscription: only the instance rows find it.
+        await using var s = await TestServer.StartAsync(store: "sqlite:{dir}/egov.db");
+        await s.DeployAsync("warten.bpmn");
+        var waiting = await s.StartProcessAsync("Warten");
+        var ended = await s.StartProcessAsync("Warten");
+        using (var cancel = await s.SendAsync(HttpMethod.Delete, $"api/process-instances/{ended}"))
+            ((int)cancel.StatusCode).ShouldBe(200);
+        await s.DeployAsync("warten-v2.bpmn");
+        var plan = new { processId = "Warten", fromVersion = 1, toVersion = 2, mapping = new Dictionary<string, string> { ["Bereit"] = "Abwarten" } };
+
+        using (var run = await s.SendAsync(HttpMethod.Post, "api/migrations", plan))
+            JsonNode.Parse(await run.Content.ReadAsStringAsync())!["migrated"]!.GetValue<int>().ShouldBe(1);
+
+        var moved = await s.InstanceAsync(waiting);
+        moved["version"]!.GetValue<int>().ShouldBe(2);
+        moved["waiting"]!.AsArray().Select(w => w!.GetValue<string>()).ShouldBe(["Abwarten"]);
+        (await s.InstanceAsync(ended))["version"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Fact]
     public async Task MissingFields_Are400OrErrors()
     {
         await using var s = await TestServer.StartAsync();

@@ -173,6 +173,10 @@ public sealed class JobExecutorTests
         public IReadOnlyList<ExternalTaskRow> OpenExternalTasks(string tenantId, string? rootInstanceId = null) => inner.OpenExternalTasks(tenantId, rootInstanceId);
         public IReadOnlyList<IncidentRow> OpenIncidents(string tenantId, string? rootInstanceId = null) => inner.OpenIncidents(tenantId, rootInstanceId);
         public IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId) => inner.InstanceTree(tenantId, rootInstanceId);
+        public IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version) => inner.RunningInstances(tenantId, processId, version);
+        public IReadOnlyList<VariableChangeRecord> VariableHistory(string tenantId, string rootInstanceId) => inner.VariableHistory(tenantId, rootInstanceId);
+        public IReadOnlyList<TaskEventRecord> TaskHistory(string tenantId, string rootInstanceId) => inner.TaskHistory(tenantId, rootInstanceId);
+        public IReadOnlyList<IncidentEventRecord> IncidentHistory(string tenantId, string rootInstanceId) => inner.IncidentHistory(tenantId, rootInstanceId);
         public IReadOnlyList<ElementInstanceRecord> History(string tenantId, string rootInstanceId) => inner.History(tenantId, rootInstanceId);
         public IReadOnlyList<StartTimerState> StartTimers(string tenantId) => inner.StartTimers(tenantId);
     }

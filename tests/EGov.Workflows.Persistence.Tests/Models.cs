@@ -12,7 +12,7 @@ public static class Models
 {
     public static readonly Instant Start = Instant.FromUtc(2026, 3, 2, 8, 0);
 
-    private const string Head = """
+    internal const string Head = """
         <?xml version="1.0" encoding="UTF-8"?>
         <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
                      xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Defs" targetNamespace="http://example.org/egov-persistence">

@@ -98,6 +98,14 @@ public sealed partial class EfRuntimeStore
             RuntimeJson.Deserialize<IncidentState>(r.Payload))).ToList();
     }
 
+    public IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version)
+    {
+        using var db = _db.Create();
+        var running = nameof(InstanceStatus.Running);
+        return db.Instances.Where(i => i.TenantId == tenantId && i.ProcessId == processId && i.DefinitionVersion == version && i.Status == running)
+            .OrderBy(i => i.Seq).Select(i => i.Id).ToList();
+    }
+
     public IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId)
     {
         using var db = _db.Create();

@@ -5,7 +5,7 @@ using NodaTime;
 namespace EGov.Workflows.Persistence;
 
 // History retention (DSGVO): an ended root instance whose process version sets camunda:historyTimeToLive is deleted
-// whole — documents (variables), history rows and any index rows of its instance tree — once that time has passed.
+// whole — documents (variables), history rows (element instances, variable changes, task and incident events) and any index rows of its instance tree — once that time has passed.
 public sealed partial class EfRuntimeStore
 {
     private const long TicksPerDay = 24L * 60 * 60 * 10_000_000;
@@ -37,6 +37,9 @@ public sealed partial class EfRuntimeStore
             if (db.Instances.Any(i => i.TenantId == tenant && i.RootInstanceId == root && i.EndedAt == null)) continue;
             var tree = db.Instances.Where(i => i.TenantId == tenant && i.RootInstanceId == root).Select(i => i.Id).ToList();
             db.History.Where(h => h.TenantId == tenant && h.RootInstanceId == root).ExecuteDelete();
+            db.HistoryVariables.Where(h => h.TenantId == tenant && h.RootInstanceId == root).ExecuteDelete();
+            db.HistoryTasks.Where(h => h.TenantId == tenant && h.RootInstanceId == root).ExecuteDelete();
+            db.HistoryIncidents.Where(h => h.TenantId == tenant && h.RootInstanceId == root).ExecuteDelete();
             db.Subscriptions.Where(r => r.TenantId == tenant && tree.Contains(r.InstanceId)).ExecuteDelete();
             db.Jobs.Where(r => r.TenantId == tenant && tree.Contains(r.InstanceId)).ExecuteDelete();
             db.UserTasks.Where(r => r.TenantId == tenant && tree.Contains(r.InstanceId)).ExecuteDelete();

@@ -62,6 +62,7 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
             {
                 foreach (var s in changes.Instances) WriteInstance(db, s);
                 foreach (var h in changes.History) db.History.Add(ToRow(h, tenant));
+                WriteHistoryDetails(db, tenant, changes);
                 WriteStartTimers(db, tenant, changes);
                 db.SaveChanges();
                 BeforeTransactionCommit?.Invoke(changes);

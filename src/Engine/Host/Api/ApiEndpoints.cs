@@ -16,6 +16,7 @@ public static class ApiEndpoints
             .WithName("Health").WithSummary("Is the server up, and on which store");
         api.MapDefinitionEndpoints();
         api.MapInstanceEndpoints();
+        api.MapHistoryEndpoints();
         api.MapTaskEndpoints();
         api.MapEventEndpoints();
         api.MapIncidentEndpoints();

@@ -54,7 +54,7 @@ public sealed record TaskDto(
 public sealed record ClaimRequest(string? UserId);
 
 /// <summary>Body of POST /api/tasks/{id}/complete.</summary>
-public sealed record CompleteRequest(JsonObject? Variables);
+public sealed record CompleteRequest(JsonObject? Variables, string? UserId = null);
 
 /// <summary>Body of POST /api/messages.</summary>
 public sealed record MessageRequest(string? Name, string? CorrelationKey, JsonObject? Variables);

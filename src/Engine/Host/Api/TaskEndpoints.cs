@@ -49,7 +49,7 @@ internal static class TaskEndpoints
             {
                 var t = http.Tenant();
                 var row = RequireOpenTask(t, id);
-                t.Engine.CompleteUserTask(id, body?.Variables);
+                t.Engine.CompleteUserTask(id, body?.Variables, body?.UserId);
                 var view = t.Engine.GetInstance(row.RootInstanceId);
                 return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
             })

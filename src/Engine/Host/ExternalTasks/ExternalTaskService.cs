@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using EGov.Workflows.Host.Tenancy;
+using EGov.Workflows.Runtime;
 using EGov.Workflows.Runtime.State;
 using EGov.Workflows.Runtime.Store;
 using NodaTime;
@@ -10,9 +11,10 @@ namespace EGov.Workflows.Host.ExternalTasks;
 
 /// <summary>
 /// Camunda-7 external task semantics over the engine. Locks live in the instance document itself
-/// (<see cref="ExternalTaskState.LockOwner"/>, <see cref="ExternalTaskState.LockExpiresAt"/>) and are taken through the
-/// store's optimistic concurrency: two workers (or two nodes on one database) racing for a task — one commit wins,
-/// the other sees a conflict and skips the task. A locked task is not fetched again until its lock expires.
+/// (<see cref="ExternalTaskState.LockOwner"/>, <see cref="ExternalTaskState.LockExpiresAt"/>); the engine checks and
+/// changes them in one command (the lock owner check of complete, failure, bpmnError and extendLock included), and the
+/// store's optimistic concurrency decides races: two workers (or two nodes on one database) racing for a task — one
+/// commit wins, the other sees a conflict and skips the task. A locked task is not fetched again until its lock expires.
 /// The error details of failures are kept in this process only (the state has no field for them).
 /// </summary>
 public sealed class ExternalTaskService
@@ -39,19 +41,19 @@ public sealed class ExternalTaskService
         {
             if (locked.Count >= max) break;
             var topic = topics[row.Task.Topic!];
+            bool taken;
+            try { taken = tenant.Engine.TryLockExternalTask(row.Task.Id, worker, Duration.FromMilliseconds(topic.LockDuration ?? 0)); }
+            catch (WorkflowCommandException) { continue; } // ended or completed since the query
+            if (!taken) continue;
             var state = tenant.Engine.Store.Load(tenant.TenantId, row.InstanceId);
             var task = state?.ExternalTasks.Find(x => x.Id == row.Task.Id);
-            if (state is null || state.IsEnded || task is null || !IsFetchable(task, now)) continue;
-            task.LockOwner = worker;
-            task.LockExpiresAt = now + Duration.FromMilliseconds(topic.LockDuration ?? 0);
-            if (!TryCommit(tenant, state)) continue;
+            if (state is null || task is null) continue;
             locked.Add(ToLocked(tenant, state, task, topic));
         }
         return locked;
     }
 
-    private static bool IsFetchable(ExternalTaskState t, Instant now) =>
-        !t.Suspended && t.AvailableAt <= now && (t.LockOwner is null || t.LockExpiresAt is not { } until || until <= now);
+    private static bool IsFetchable(ExternalTaskState t, Instant now) => WorkflowEngine.IsFetchable(t, now);
 
     private static bool Matches(FetchTopic t, ExternalTaskRow r, string tenantId) =>
         (t.BusinessKey is null || t.BusinessKey == r.BusinessKey)
@@ -60,21 +62,6 @@ public sealed class ExternalTaskService
         && (t.TenantIdIn is null || t.TenantIdIn.Contains(tenantId))
         && (t.ProcessDefinitionId is null || t.ProcessDefinitionId.StartsWith(r.ProcessId + ":", StringComparison.Ordinal))
         && (t.ProcessDefinitionIdIn is null || t.ProcessDefinitionIdIn.Any(id => id.StartsWith(r.ProcessId + ":", StringComparison.Ordinal)));
-
-    private static bool TryCommit(TenantEngine tenant, ProcessInstanceState state)
-    {
-        try
-        {
-            var changes = new RuntimeChangeSet { TenantId = tenant.TenantId };
-            changes.Instances.Add(state);
-            tenant.Engine.Store.Commit(changes);
-            return true;
-        }
-        catch (ConcurrencyConflictException)
-        {
-            return false;
-        }
-    }
 
     private LockedExternalTaskDto ToLocked(TenantEngine tenant, ProcessInstanceState s, ExternalTaskState task, FetchTopic topic)
     {
@@ -124,84 +111,73 @@ public sealed class ExternalTaskService
         return (s, task);
     }
 
-    /// <summary>Camunda: only the worker holding the lock may complete, fail, or report a BPMN error.</summary>
-    public static void RequireLockedBy(ExternalTaskState task, string? workerId, string verb)
-    {
-        if (string.IsNullOrEmpty(workerId)) throw CamundaRestException.Invalid("workerId is required");
-        if (task.LockOwner != workerId)
-            throw CamundaRestException.BadUser($"External Task {task.Id} cannot be {verb} by worker '{workerId}'. It is locked by worker '{task.LockOwner ?? "null"}'.");
-    }
+    // Each operation below: the request is checked here (Camunda's 400 InvalidRequest, 404 for a task that is not open),
+    // the lock owner in the engine, in the same command as the change (Camunda's 400 for another worker's task).
 
     public void Complete(TenantEngine tenant, string id, CompleteExternalTaskRequest body)
     {
-        var (_, task) = Require(tenant, id);
-        RequireLockedBy(task, body.WorkerId, "completed");
+        Require(tenant, id);
+        var worker = RequireWorker(body.WorkerId);
         var vars = Variables(body.Variables);
         var locals = Variables(body.LocalVariables);
         if (locals is not null) { vars ??= []; foreach (var (k, v) in locals) vars[k] = v?.DeepClone(); }
-        tenant.Engine.CompleteExternalTask(id, vars);
+        AsCamunda(() => tenant.Engine.CompleteExternalTask(id, vars, worker));
         _errorDetails.TryRemove((tenant.TenantId, id), out _);
     }
 
     public void Failure(TenantEngine tenant, string id, FailureRequest body)
     {
-        var (_, task) = Require(tenant, id);
-        RequireLockedBy(task, body.WorkerId, "failed");
+        Require(tenant, id);
+        var worker = RequireWorker(body.WorkerId);
         if (body.Retries is < 0) throw CamundaRestException.Invalid("retries must not be negative");
         if (body.RetryTimeout is < 0) throw CamundaRestException.Invalid("retryTimeout must not be negative");
-        tenant.Engine.FailExternalTask(id, body.ErrorMessage ?? "", body.Retries, body.RetryTimeout is { } ms ? Duration.FromMilliseconds(ms) : null);
+        AsCamunda(() => tenant.Engine.FailExternalTask(id, body.ErrorMessage ?? "", body.Retries,
+            body.RetryTimeout is { } ms ? Duration.FromMilliseconds(ms) : null, worker));
         if (body.ErrorDetails is { } d) _errorDetails[(tenant.TenantId, id)] = d;
-        // Camunda unlocks a failed task; the runtime keeps the lock when no retries are left (incident), so a retried
-        // incident would stay locked by the failed worker until the lock expired.
-        try { Unlock(tenant, id); }
-        catch (CamundaRestException) { }
-        catch (ConcurrencyConflictException) { }
     }
 
     public void BpmnError(TenantEngine tenant, string id, BpmnErrorRequest body)
     {
-        var (_, task) = Require(tenant, id);
-        RequireLockedBy(task, body.WorkerId, "reported with a BPMN error");
+        Require(tenant, id);
+        var worker = RequireWorker(body.WorkerId);
         if (string.IsNullOrEmpty(body.ErrorCode)) throw CamundaRestException.Invalid("errorCode is required");
-        tenant.Engine.ThrowExternalTaskBpmnError(id, body.ErrorCode, body.ErrorMessage, Variables(body.Variables));
+        AsCamunda(() => tenant.Engine.ThrowExternalTaskBpmnError(id, body.ErrorCode, body.ErrorMessage, Variables(body.Variables), worker));
         _errorDetails.TryRemove((tenant.TenantId, id), out _);
     }
 
     public void ExtendLock(TenantEngine tenant, string id, ExtendLockRequest body)
     {
-        var (s, task) = Require(tenant, id);
+        Require(tenant, id);
         if (body.NewDuration is not > 0) throw CamundaRestException.Invalid("newDuration must be a positive number of milliseconds");
-        if (string.IsNullOrEmpty(body.WorkerId)) throw CamundaRestException.Invalid("workerId is required");
-        var now = tenant.Engine.Now;
-        if (task.LockOwner is null || task.LockExpiresAt is not { } until || until <= now)
-            throw CamundaRestException.BadUser($"The lock of the External Task {id} cannot be extended: it is not locked (or the lock has expired).");
-        if (task.LockOwner != body.WorkerId)
-            throw CamundaRestException.BadUser($"The lock of the External Task {id} cannot be extended by worker '{body.WorkerId}'. It is locked by worker '{task.LockOwner}'.");
-        task.LockExpiresAt = now + Duration.FromMilliseconds(body.NewDuration.Value);
-        if (!TryCommit(tenant, s)) throw new ConcurrencyConflictException($"external task {id} changed while its lock was extended");
+        var worker = RequireWorker(body.WorkerId);
+        AsCamunda(() => tenant.Engine.ExtendExternalTaskLock(id, worker, Duration.FromMilliseconds(body.NewDuration.Value)));
     }
 
     /// <summary>Camunda's POST /{id}/lock: locks (or re-locks) one task for a worker.</summary>
     public void Lock(TenantEngine tenant, string id, LockRequest body)
     {
-        var (s, task) = Require(tenant, id);
-        if (string.IsNullOrEmpty(body.WorkerId)) throw CamundaRestException.Invalid("workerId is required");
+        Require(tenant, id);
+        var worker = RequireWorker(body.WorkerId);
         if (body.LockDuration is not > 0) throw CamundaRestException.Invalid("lockDuration must be a positive number of milliseconds");
-        var now = tenant.Engine.Now;
-        if (task.LockOwner is { } owner && owner != body.WorkerId && task.LockExpiresAt is { } until && until > now)
-            throw CamundaRestException.BadUser($"External Task {id} cannot be locked by worker '{body.WorkerId}'. It is locked by worker '{owner}'.");
-        task.LockOwner = body.WorkerId;
-        task.LockExpiresAt = now + Duration.FromMilliseconds(body.LockDuration.Value);
-        if (!TryCommit(tenant, s)) throw new ConcurrencyConflictException($"external task {id} changed while it was locked");
+        AsCamunda(() => tenant.Engine.LockExternalTask(id, worker, Duration.FromMilliseconds(body.LockDuration.Value)));
     }
 
     public void Unlock(TenantEngine tenant, string id)
     {
-        var (s, task) = Require(tenant, id);
+        var (_, task) = Require(tenant, id);
         if (task.LockOwner is null && task.LockExpiresAt is null) return;
-        task.LockOwner = null;
-        task.LockExpiresAt = null;
-        if (!TryCommit(tenant, s)) throw new ConcurrencyConflictException($"external task {id} changed while it was unlocked");
+        AsCamunda(() => tenant.Engine.UnlockExternalTask(id));
+    }
+
+    private static string RequireWorker(string? workerId) =>
+        string.IsNullOrEmpty(workerId) ? throw CamundaRestException.Invalid("workerId is required") : workerId;
+
+    /// <summary>Runs an engine command; a refused lock becomes Camunda's 400, a task gone meanwhile its 404.</summary>
+    private static void AsCamunda(Action command)
+    {
+        try { command(); }
+        catch (ExternalTaskLockedException e) { throw CamundaRestException.BadUser(e.Message); }
+        catch (WorkflowCommandException e) { throw CamundaRestException.NotFound(e.Message); }
     }
 
     public string? ErrorDetails(TenantEngine tenant, string id) => _errorDetails.TryGetValue((tenant.TenantId, id), out var d) ? d : null;

@@ -123,28 +123,10 @@ public static class MigrationValidator
         return hash < 0 ? elementId : elementId[..hash];
     }
 
-    /// <summary>
-    /// Running instances of a version. The store has no "instances of a definition" query yet, so they are gathered from
-    /// every index that finds a waiting instance (tasks, external tasks, incidents, jobs, message/signal/conditional subscriptions).
-    /// </summary>
+    /// <summary>Running instances of a version (roots and called ones), oldest first.</summary>
     public static IEnumerable<ProcessInstanceState> RunningInstances(TenantEngine tenant, DeployedDefinition source)
     {
-        var store = tenant.Engine.Store;
-        var tid = tenant.TenantId;
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var r in store.OpenUserTasks(tid)) { ids.Add(r.InstanceId); ids.Add(r.RootInstanceId); }
-        foreach (var r in store.OpenExternalTasks(tid)) { ids.Add(r.InstanceId); ids.Add(r.RootInstanceId); }
-        foreach (var r in store.OpenIncidents(tid)) { ids.Add(r.InstanceId); ids.Add(r.RootInstanceId); }
-        foreach (var w in store.FindDueWork(tid, Instant.MaxValue, int.MaxValue)) if (w.InstanceId is { } id) ids.Add(id);
-        foreach (var n in store.InstancesWithConditions(tid)) ids.Add(n);
-        foreach (var name in (source.Definitions?.Messages ?? []).Select(m => m.Attribute("name")).OfType<string>().Distinct())
-            foreach (var r in store.FindSubscriptions(tid, SubscriptionKind.Message, name)) { ids.Add(r.InstanceId); ids.Add(r.RootInstanceId); }
-        foreach (var name in (source.Definitions?.Signals ?? []).Select(m => m.Attribute("name")).OfType<string>().Distinct())
-            foreach (var r in store.FindSubscriptions(tid, SubscriptionKind.Signal, name)) { ids.Add(r.InstanceId); ids.Add(r.RootInstanceId); }
-        foreach (var id in ids.Order(StringComparer.Ordinal))
-        {
-            var s = store.Load(tid, id);
-            if (s is { IsEnded: false } && s.ProcessId == source.ProcessId && s.DefinitionVersion == source.Version) yield return s;
-        }
+        foreach (var id in tenant.Engine.Store.RunningInstances(tenant.TenantId, source.ProcessId, source.Version))
+            if (tenant.Engine.Store.Load(tenant.TenantId, id) is { IsEnded: false } s) yield return s; // may have ended since
     }
 }

@@ -17,6 +17,9 @@ internal sealed class RuntimeDbContext(DbContextOptions<RuntimeDbContext> option
     public DbSet<StartTimerRow> StartTimers => Set<StartTimerRow>();
     public DbSet<HistoryElementInstanceRow> History => Set<HistoryElementInstanceRow>();
     public DbSet<DeploymentRow> Deployments => Set<DeploymentRow>();
+    public DbSet<HistoryVariableRow> HistoryVariables => Set<HistoryVariableRow>();
+    public DbSet<HistoryTaskRow> HistoryTasks => Set<HistoryTaskRow>();
+    public DbSet<HistoryIncidentRow> HistoryIncidents => Set<HistoryIncidentRow>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -45,6 +48,9 @@ internal sealed class RuntimeDbContext(DbContextOptions<RuntimeDbContext> option
             e.HasKey(x => x.Seq);
             e.Property(x => x.Seq).ValueGeneratedOnAdd();
         });
+        b.Entity<HistoryVariableRow>(e => { e.ToTable("history_variables"); e.HasKey(x => x.Seq); e.Property(x => x.Seq).ValueGeneratedOnAdd(); });
+        b.Entity<HistoryTaskRow>(e => { e.ToTable("history_tasks"); e.HasKey(x => x.Seq); e.Property(x => x.Seq).ValueGeneratedOnAdd(); });
+        b.Entity<HistoryIncidentRow>(e => { e.ToTable("history_incidents"); e.HasKey(x => x.Seq); e.Property(x => x.Seq).ValueGeneratedOnAdd(); });
         b.Entity<DeploymentRow>(e => { e.ToTable("deployments"); e.HasKey(x => new { x.TenantId, x.ProcessId, x.Version }); });
 
         // snake_case columns, as the scripts name them.

@@ -40,7 +40,10 @@ public static class SchemaMigrator
     public static int LatestVersion(StoreProvider provider) => Scripts(provider).Select(s => s.Version).DefaultIfEmpty(0).Max();
 
     /// <summary>Brings the database to the latest version; returns the versions it applied (none when it was current).</summary>
-    public static IReadOnlyList<int> Migrate(DurableStoreOptions options)
+    public static IReadOnlyList<int> Migrate(DurableStoreOptions options) => MigrateTo(options, int.MaxValue);
+
+    /// <summary>Applies the scripts up to <paramref name="version"/> only (tests build an older database with it, then upgrade).</summary>
+    internal static IReadOnlyList<int> MigrateTo(DurableStoreOptions options, int version)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Provider == StoreProvider.Sqlite)
@@ -54,7 +57,7 @@ public static class SchemaMigrator
             Exec(conn, null, "PRAGMA journal_mode=WAL;");
             Exec(conn, null, $"PRAGMA busy_timeout={(int)options.BusyTimeout.TotalMilliseconds};");
             using var tx = conn.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: one migrator at a time
-            var applied = Apply(conn, tx, options.Provider);
+            var applied = Apply(conn, tx, options.Provider, version);
             tx.Commit();
             return applied;
         }
@@ -65,13 +68,13 @@ public static class SchemaMigrator
             using var tx = conn.BeginTransaction();
             Exec(conn, tx, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey});");
             if (options.Schema is { } schema) Exec(conn, tx, $"CREATE SCHEMA IF NOT EXISTS \"{schema}\";");
-            var applied = Apply(conn, tx, options.Provider);
+            var applied = Apply(conn, tx, options.Provider, version);
             tx.Commit();
             return applied;
         }
     }
 
-    private static List<int> Apply(DbConnection conn, DbTransaction tx, StoreProvider provider)
+    private static List<int> Apply(DbConnection conn, DbTransaction tx, StoreProvider provider, int upTo)
     {
         Exec(conn, tx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
         using var q = conn.CreateCommand();
@@ -79,7 +82,7 @@ public static class SchemaMigrator
         q.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version;";
         var current = Convert.ToInt32(q.ExecuteScalar(), CultureInfo.InvariantCulture);
         var applied = new List<int>();
-        foreach (var (version, name, sql) in Scripts(provider).Where(s => s.Version > current))
+        foreach (var (version, name, sql) in Scripts(provider).Where(s => s.Version > current && s.Version <= upTo))
         {
             Exec(conn, tx, sql);
             using var ins = conn.CreateCommand();

@@ -49,9 +49,20 @@ public sealed class DeploymentException : Exception
 }
 
 /// <summary>A command was refused (unknown task, instance not running, …).</summary>
-public sealed class WorkflowCommandException : Exception
+public class WorkflowCommandException : Exception
 {
     public WorkflowCommandException() { }
     public WorkflowCommandException(string message) : base(message) { }
     public WorkflowCommandException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>
+/// An external task command by a worker that does not hold the task's lock (Camunda: only the lock owner may complete,
+/// fail, report a BPMN error or extend the lock). Checked in the same command as the change, so nothing changed.
+/// </summary>
+public sealed class ExternalTaskLockedException : WorkflowCommandException
+{
+    public ExternalTaskLockedException() { }
+    public ExternalTaskLockedException(string message) : base(message) { }
+    public ExternalTaskLockedException(string message, Exception inner) : base(message, inner) { }
 }

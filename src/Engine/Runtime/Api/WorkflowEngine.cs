@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using EGov.Workflows.Expressions;
 using EGov.Workflows.Model;
@@ -29,7 +30,7 @@ public sealed partial class WorkflowEngine
             Clock = options.Clock, Zone = options.Zone, Store = options.Store ?? new InMemoryRuntimeStore(),
             Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset()), Activities = options.Activities, TenantId = options.TenantId,
             DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
-            ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError,
+            ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError, HistoryLevel = options.HistoryLevel,
         };
     }
 
@@ -101,15 +102,18 @@ public sealed partial class WorkflowEngine
 
     // ---------- commands ----------
 
-    private T Run<T>(Func<Runner, T> command)
+    private T Run<T>(Func<Runner, T> command, [CallerMemberName] string name = "", string? userId = null)
     {
         var runner = new Runner(_core);
+        runner.History.Command = name;
+        runner.History.UserId = userId;
         var result = command(runner);
         runner.RunAndCommit();
         return result;
     }
 
-    private void Run(Action<Runner> command) => Run(r => { command(r); return 0; });
+    private void Run(Action<Runner> command, [CallerMemberName] string name = "", string? userId = null) =>
+        Run(r => { command(r); return 0; }, name, userId);
 
     /// <summary>Starts the latest version of a process at its none start event. Returns the instance id.</summary>
     public string StartProcess(string processId, JsonObject? variables = null, string? businessKey = null)
@@ -144,13 +148,17 @@ public sealed partial class WorkflowEngine
             r.Task.CandidateUsers, r.Task.CandidateGroups, r.Task.DueDate, r.Task.FollowUpDate, r.Task.Priority, r.Task.FormKey,
             r.Task.CreatedAt, r.BusinessKey)).ToList();
 
-    /// <summary>Completes a user task, setting the variables first (Camunda's setVariable: where they exist, else on the process).</summary>
-    public void CompleteUserTask(string taskId, JsonObject? variables = null) => Run(r =>
+    /// <summary>
+    /// Completes a user task, setting the variables first (Camunda's setVariable: where they exist, else on the process).
+    /// <paramref name="userId"/> = who completed it, for the history (the assignee when not given).
+    /// </summary>
+    public void CompleteUserTask(string taskId, JsonObject? variables = null, string? userId = null) => Run(r =>
     {
         var i = InstanceOf(r, taskId);
         var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw new WorkflowCommandException($"no open user task '{taskId}'");
+        r.History.TaskOutcome(taskId, TaskEvent.Completed, userId ?? task.Assignee);
         TriggerToken(r, i, task.TokenId, variables);
-    });
+    }, userId: userId);
 
     /// <summary>Claims a user task for a user (sets the assignee).</summary>
     public void ClaimUserTask(string taskId, string? userId) => Run(r =>
@@ -158,7 +166,7 @@ public sealed partial class WorkflowEngine
         var i = InstanceOf(r, taskId);
         var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw new WorkflowCommandException($"no open user task '{taskId}'");
         task.Assignee = userId;
-    });
+    }, userId: userId);
 
     private static void TriggerToken(Runner r, Inst i, string tokenId, JsonObject? variables)
     {
@@ -296,10 +304,15 @@ public sealed partial class WorkflowEngine
             r.Task.Id, r.Task.ElementId, r.InstanceId, r.RootInstanceId, r.ProcessId, r.Task.Topic, r.Task.Unbound,
             r.Task.AvailableAt, r.Task.Retries, r.Task.ErrorMessage, r.Task.Suspended, r.Task.Priority, r.Task.CreatedAt, r.BusinessKey)).ToList();
 
-    /// <summary>A worker completed an external task with these variables.</summary>
-    public void CompleteExternalTask(string externalTaskId, JsonObject? variables = null) => Run(r =>
+    /// <summary>
+    /// A worker completed an external task with these variables. With <paramref name="workerId"/>, only the worker
+    /// holding the lock may (else <see cref="ExternalTaskLockedException"/>, and nothing changes).
+    /// </summary>
+    public void CompleteExternalTask(string externalTaskId, JsonObject? variables = null, string? workerId = null) => Run(r =>
     {
         var (i, task) = External(r, externalTaskId);
+        if (workerId is not null) RequireLockedBy(task, workerId, "completed");
+        r.History.TaskOutcome(task.Id, TaskEvent.Completed, task.LockOwner);
         TriggerToken(r, i, task.TokenId, variables);
     });
 
@@ -307,17 +320,25 @@ public sealed partial class WorkflowEngine
     /// A worker failed an external task. <paramref name="retries"/> = tries left as the worker counts them (0 opens an
     /// incident); null lets the engine count down from camunda:failedJobRetryTimeCycle (default 3 tries).
     /// <paramref name="retryTimeout"/> = when it may be fetched again (default: the cycle's interval, 5 minutes).
+    /// The lock is released (Camunda). With <paramref name="workerId"/>, only the worker holding the lock may fail it.
     /// </summary>
-    public void FailExternalTask(string externalTaskId, string errorMessage, int? retries = null, Duration? retryTimeout = null) => Run(r =>
+    public void FailExternalTask(string externalTaskId, string errorMessage, int? retries = null, Duration? retryTimeout = null, string? workerId = null) => Run(r =>
     {
         var (i, task) = External(r, externalTaskId);
+        if (workerId is not null) RequireLockedBy(task, workerId, "failed");
+        r.History.TaskOutcome(task.Id, TaskEvent.Failed, task.LockOwner, errorMessage);
         r.FailExternalTask(i, task, errorMessage, retries, retryTimeout);
     });
 
-    /// <summary>A worker reports a business error: caught by a matching error boundary or event subprocess.</summary>
-    public void ThrowExternalTaskBpmnError(string externalTaskId, string errorCode, string? errorMessage = null, JsonObject? variables = null) => Run(r =>
+    /// <summary>
+    /// A worker reports a business error: caught by a matching error boundary or event subprocess. With
+    /// <paramref name="workerId"/>, only the worker holding the lock may.
+    /// </summary>
+    public void ThrowExternalTaskBpmnError(string externalTaskId, string errorCode, string? errorMessage = null, JsonObject? variables = null, string? workerId = null) => Run(r =>
     {
         var (i, task) = External(r, externalTaskId);
+        if (workerId is not null) RequireLockedBy(task, workerId, "reported with a BPMN error");
+        r.History.TaskOutcome(task.Id, TaskEvent.BpmnError, task.LockOwner, errorMessage is null ? errorCode : $"{errorCode}: {errorMessage}");
         var t = i.Token(task.TokenId)!;
         r.RemoveWaits(i, t);
         t.Status = TokenStatus.Active;
@@ -346,9 +367,12 @@ public sealed partial class WorkflowEngine
         var i = InstanceOf(r, incidentId);
         var inc = i.S.Incidents.Find(x => x.Id == incidentId) ?? throw new WorkflowCommandException($"no open incident '{incidentId}'");
         i.S.Incidents.Remove(inc);
+        r.History.IncidentResolved(inc.Id);
         if (inc.ExternalTaskId is { } xid && i.S.ExternalTasks.Find(x => x.Id == xid) is { } task)
         {
             task.Suspended = false;
+            task.LockOwner = null; // any worker may fetch the retried task
+            task.LockExpiresAt = null;
             task.Retries = 1;
             task.AvailableAt = r.Now;
             task.CreatedAt = r.Now;
@@ -429,4 +453,13 @@ public sealed partial class WorkflowEngine
 
     /// <summary>The history of a root instance tree (ended element instances, in order).</summary>
     public IReadOnlyList<ElementInstanceRecord> History(string rootInstanceId) => _core.Store.History(_core.TenantId, rootInstanceId);
+
+    /// <summary>Variable changes of a root instance tree, in order (empty at <see cref="HistoryLevel.Activity"/>).</summary>
+    public IReadOnlyList<VariableChangeRecord> VariableHistory(string rootInstanceId) => _core.Store.VariableHistory(_core.TenantId, rootInstanceId);
+
+    /// <summary>User task and external task events of a root instance tree, in order.</summary>
+    public IReadOnlyList<TaskEventRecord> TaskHistory(string rootInstanceId) => _core.Store.TaskHistory(_core.TenantId, rootInstanceId);
+
+    /// <summary>Incident events of a root instance tree, in order.</summary>
+    public IReadOnlyList<IncidentEventRecord> IncidentHistory(string rootInstanceId) => _core.Store.IncidentHistory(_core.TenantId, rootInstanceId);
 }

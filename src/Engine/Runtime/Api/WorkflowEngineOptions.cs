@@ -34,6 +34,18 @@ public sealed record WorkflowEngineOptions
 
     /// <summary>Camunda's enableExceptionsAfterUnhandledBpmnError: an unhandled BPMN error opens an incident instead of ending the path.</summary>
     public bool IncidentOnUnhandledBpmnError { get; init; }
+
+    /// <summary>What history the engine writes (default <see cref="HistoryLevel.Full"/>).</summary>
+    public HistoryLevel HistoryLevel { get; init; } = HistoryLevel.Full;
+}
+
+/// <summary>How much history the engine writes (Camunda's history levels, reduced to the two that differ here).</summary>
+public enum HistoryLevel
+{
+    /// <summary>Ended element instances only: the cheapest, for load tests and throw-away runs.</summary>
+    Activity,
+    /// <summary>Element instances, variable changes, user and external task events, incident events.</summary>
+    Full,
 }
 
 /// <summary>Builds an engine with one call per concern: <c>new WorkflowEngineBuilder().UseClock(c).AddActivity&lt;Fee&gt;().Build()</c>.</summary>
@@ -46,6 +58,7 @@ public sealed class WorkflowEngineBuilder
     public WorkflowEngineBuilder UseStore(IRuntimeStore store) { _options = _options with { Store = store }; return this; }
     public WorkflowEngineBuilder UseTenant(string tenantId) { _options = _options with { TenantId = tenantId }; return this; }
     public WorkflowEngineBuilder UseLimits(SandboxLimits limits) { _options = _options with { Limits = limits }; return this; }
+    public WorkflowEngineBuilder UseHistoryLevel(HistoryLevel level) { _options = _options with { HistoryLevel = level }; return this; }
 
     /// <summary>Registers a custom activity (see <see cref="ActivityRegistry.Add{T}"/>).</summary>
     public WorkflowEngineBuilder AddActivity<T>() where T : WorkflowActivity, new()

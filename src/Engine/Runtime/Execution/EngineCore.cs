@@ -18,6 +18,7 @@ internal sealed class EngineCore
     public required Duration DefaultRetryInterval { get; init; }
     public required int DefaultRetries { get; init; }
     public bool ThrowOnUnhandledBpmnError { get; init; }
+    public HistoryLevel HistoryLevel { get; init; } = HistoryLevel.Full;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<ProcessGraph>> _graphs = new(StringComparer.Ordinal);
@@ -36,9 +37,10 @@ internal sealed class EngineCore
         lock (_lock) return _graphs.TryGetValue(processId, out var l) ? l.Max(g => g.Version) + 1 : 1;
     }
 
+    /// <summary>The highest version (not the last added: a restart or a durable deployment table may add older ones later).</summary>
     public ProcessGraph? Latest(string processId)
     {
-        lock (_lock) return _graphs.TryGetValue(processId, out var l) ? l[^1] : null;
+        lock (_lock) return _graphs.TryGetValue(processId, out var l) ? l.MaxBy(g => g.Version) : null;
     }
 
     public ProcessGraph? Version(string processId, int version)
@@ -48,6 +50,6 @@ internal sealed class EngineCore
 
     public IReadOnlyList<ProcessGraph> LatestGraphs()
     {
-        lock (_lock) return _graphs.Values.Select(l => l[^1]).ToList();
+        lock (_lock) return _graphs.Values.Select(l => l.MaxBy(g => g.Version)!).ToList();
     }
 }

@@ -130,6 +130,8 @@ internal sealed partial class Runner
         var left = retries ?? (task.Retries ?? tries) - 1;
         task.Retries = left;
         task.ErrorMessage = message;
+        task.LockOwner = null; // Camunda releases the lock of a failed task, with or without retries left
+        task.LockExpiresAt = null;
         if (left <= 0)
         {
             task.Suspended = true;
@@ -143,7 +145,5 @@ internal sealed partial class Runner
         var used = Math.Max(0, tries - left - 1);
         var wait = retryTimeout ?? intervals[Math.Min(used, intervals.Count - 1)];
         task.AvailableAt = Now + wait;
-        task.LockOwner = null;
-        task.LockExpiresAt = null;
     }
 }

@@ -24,12 +24,15 @@ internal sealed partial class Runner
         Core = core;
         Now = core.Clock.GetCurrentInstant();
         _changes = new RuntimeChangeSet { TenantId = core.TenantId };
+        History = new HistoryRecorder(core.HistoryLevel == HistoryLevel.Full);
     }
 
     public EngineCore Core { get; }
     public Instant Now { get; }
     public ExpressionEvaluator Evaluator => Core.Evaluator;
     public RuntimeChangeSet Changes => _changes;
+    /// <summary>Variable, task and incident history of this command (written at commit).</summary>
+    public HistoryRecorder History { get; }
 
     // ---------- unit of work ----------
 
@@ -42,6 +45,7 @@ internal sealed partial class Runner
             ?? throw new InvalidOperationException($"process '{s.ProcessId}' version {s.DefinitionVersion} is not deployed");
         i = new Inst(s, g);
         _loaded[instanceId] = i;
+        History.Observe(s, isNew: false);
         return i;
     }
 
@@ -55,6 +59,7 @@ internal sealed partial class Runner
     public void RunAndCommit()
     {
         Drain();
+        History.Emit(_loaded.Values, Now, _changes);
         foreach (var i in _loaded.Values) _changes.Instances.Add(i.S);
         Core.Store.Commit(_changes);
     }
@@ -86,6 +91,7 @@ internal sealed partial class Runner
         };
         var inst = new Inst(s, g);
         _loaded[id] = inst;
+        History.Observe(s, isNew: true);
         s.Scopes.Add(new ScopeState { Id = inst.NextId("s"), ElementId = g.ProcessId, Kind = ScopeKind.Process, StartedAt = Now });
         return inst;
     }

@@ -34,11 +34,26 @@ public interface IRuntimeStore
     IReadOnlyList<ExternalTaskRow> OpenExternalTasks(string tenantId, string? rootInstanceId = null);
     IReadOnlyList<IncidentRow> OpenIncidents(string tenantId, string? rootInstanceId = null);
 
+    /// <summary>
+    /// Ids of the running instances (roots and called ones) of one process definition version, oldest first — what a
+    /// migration moves.
+    /// </summary>
+    IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version);
+
     /// <summary>Every instance of a root instance tree (the root first, then the instances it called).</summary>
     IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId);
 
     /// <summary>History rows of a root instance tree, in recording order.</summary>
     IReadOnlyList<ElementInstanceRecord> History(string tenantId, string rootInstanceId);
+
+    /// <summary>Variable changes of a root instance tree, in recording order.</summary>
+    IReadOnlyList<VariableChangeRecord> VariableHistory(string tenantId, string rootInstanceId);
+
+    /// <summary>User task and external task events of a root instance tree, in recording order.</summary>
+    IReadOnlyList<TaskEventRecord> TaskHistory(string tenantId, string rootInstanceId);
+
+    /// <summary>Incident events of a root instance tree, in recording order.</summary>
+    IReadOnlyList<IncidentEventRecord> IncidentHistory(string tenantId, string rootInstanceId);
 
     IReadOnlyList<StartTimerState> StartTimers(string tenantId);
 }
@@ -50,9 +65,13 @@ public sealed class RuntimeChangeSet
     /// <summary>Changed or new documents; <see cref="ProcessInstanceState.Revision"/> is the revision they were read at (0 = new).</summary>
     public List<ProcessInstanceState> Instances { get; } = [];
     public List<ElementInstanceRecord> History { get; } = [];
+    public List<VariableChangeRecord> VariableHistory { get; } = [];
+    public List<TaskEventRecord> TaskHistory { get; } = [];
+    public List<IncidentEventRecord> IncidentHistory { get; } = [];
     public List<StartTimerState> StartTimers { get; } = [];
     public List<string> RemovedStartTimerIds { get; } = [];
-    public bool IsEmpty => Instances.Count == 0 && History.Count == 0 && StartTimers.Count == 0 && RemovedStartTimerIds.Count == 0;
+    public bool IsEmpty => Instances.Count == 0 && History.Count == 0 && VariableHistory.Count == 0 && TaskHistory.Count == 0
+        && IncidentHistory.Count == 0 && StartTimers.Count == 0 && RemovedStartTimerIds.Count == 0;
 }
 
 /// <summary>Thrown when a command commits a document another command changed in the meantime.</summary>

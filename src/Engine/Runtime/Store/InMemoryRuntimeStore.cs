@@ -15,6 +15,9 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
     private readonly Dictionary<(string, string), StoredInstance> _instances = [];
     private readonly InMemoryIndexes _indexes = new();
     private readonly Dictionary<string, List<ElementInstanceRecord>> _history = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<VariableChangeRecord>> _variableHistory = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<TaskEventRecord>> _taskHistory = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<IncidentEventRecord>> _incidentHistory = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StartTimerState> _startTimers = new(StringComparer.Ordinal);
     private long _stored;
 
@@ -65,9 +68,18 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
                 if (!_history.TryGetValue(h.RootInstanceId, out var list)) _history[h.RootInstanceId] = list = [];
                 list.Add(h);
             }
+            foreach (var v in changes.VariableHistory) Append(_variableHistory, v.RootInstanceId, v);
+            foreach (var t in changes.TaskHistory) Append(_taskHistory, t.RootInstanceId, t);
+            foreach (var x in changes.IncidentHistory) Append(_incidentHistory, x.RootInstanceId, x);
             foreach (var id in changes.RemovedStartTimerIds) _startTimers.Remove(id);
             foreach (var t in startTimers) _startTimers[t.Id] = t;
         }
+    }
+
+    private static void Append<T>(Dictionary<string, List<T>> history, string rootInstanceId, T record)
+    {
+        if (!history.TryGetValue(rootInstanceId, out var list)) history[rootInstanceId] = list = [];
+        list.Add(record);
     }
 
     public IReadOnlyList<SubscriptionRow> FindSubscriptions(string tenantId, SubscriptionKind kind, string eventName)
@@ -135,6 +147,32 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
     {
         lock (_lock)
             return _history.TryGetValue(rootInstanceId, out var list) ? list.Where(h => h.TenantId == tenantId).ToList() : [];
+    }
+
+    public IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version)
+    {
+        lock (_lock) // a scan: migrations are rare, and an index would cost every commit
+            return _instances.Values
+                .Where(e => e.State.TenantId == tenantId && e.State.ProcessId == processId && e.State.DefinitionVersion == version && !e.State.IsEnded)
+                .OrderBy(e => e.Ordinal).Select(e => e.State.Id).ToList();
+    }
+
+    public IReadOnlyList<VariableChangeRecord> VariableHistory(string tenantId, string rootInstanceId)
+    {
+        lock (_lock)
+            return _variableHistory.TryGetValue(rootInstanceId, out var list) ? list.Where(h => h.TenantId == tenantId).ToList() : [];
+    }
+
+    public IReadOnlyList<TaskEventRecord> TaskHistory(string tenantId, string rootInstanceId)
+    {
+        lock (_lock)
+            return _taskHistory.TryGetValue(rootInstanceId, out var list) ? list.Where(h => h.TenantId == tenantId).ToList() : [];
+    }
+
+    public IReadOnlyList<IncidentEventRecord> IncidentHistory(string tenantId, string rootInstanceId)
+    {
+        lock (_lock)
+            return _incidentHistory.TryGetValue(rootInstanceId, out var list) ? list.Where(h => h.TenantId == tenantId).ToList() : [];
     }
 
     public IReadOnlyList<StartTimerState> StartTimers(string tenantId)

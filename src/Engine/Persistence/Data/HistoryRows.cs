@@ -1,0 +1,60 @@
+namespace EGov.Workflows.Persistence.Data;
+
+// Rows of the detailed history (Schema/*/0002_history_details.sql): append-only, one class per table.
+
+/// <summary>A variable change (values as JSON text).</summary>
+internal sealed class HistoryVariableRow
+{
+    public long Seq { get; set; }
+    public string TenantId { get; set; } = "";
+    public string Id { get; set; } = "";
+    public string InstanceId { get; set; } = "";
+    public string RootInstanceId { get; set; } = "";
+    public string ProcessId { get; set; } = "";
+    public string ScopeId { get; set; } = "";
+    public string ScopeElementId { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Change { get; set; } = "";
+    public string? OldValue { get; set; }
+    public string? NewValue { get; set; }
+    public long OccurredAt { get; set; }
+    public string Command { get; set; } = "";
+    public string? UserId { get; set; }
+}
+
+/// <summary>A user task or external task event.</summary>
+internal sealed class HistoryTaskRow
+{
+    public long Seq { get; set; }
+    public string TenantId { get; set; } = "";
+    public string Id { get; set; } = "";
+    public string InstanceId { get; set; } = "";
+    public string RootInstanceId { get; set; } = "";
+    public string ProcessId { get; set; } = "";
+    public string TaskId { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string ElementId { get; set; } = "";
+    public string Event { get; set; } = "";
+    public string? UserId { get; set; }
+    public string? Detail { get; set; }
+    public long OccurredAt { get; set; }
+    public string Command { get; set; } = "";
+}
+
+/// <summary>An incident event.</summary>
+internal sealed class HistoryIncidentRow
+{
+    public long Seq { get; set; }
+    public string TenantId { get; set; } = "";
+    public string Id { get; set; } = "";
+    public string InstanceId { get; set; } = "";
+    public string RootInstanceId { get; set; } = "";
+    public string ProcessId { get; set; } = "";
+    public string IncidentId { get; set; } = "";
+    public string IncidentKind { get; set; } = "";
+    public string ElementId { get; set; } = "";
+    public string Event { get; set; } = "";
+    public string Message { get; set; } = "";
+    public long OccurredAt { get; set; }
+    public string Command { get; set; } = "";
+}

@@ -1,0 +1,70 @@
+using EGov.Workflows.Persistence.Data;
+using EGov.Workflows.Runtime.State;
+
+namespace EGov.Workflows.Persistence;
+
+// The detailed history (variable changes, task and incident events): appended in the command's transaction, read per
+// root instance tree in the order it was written.
+public sealed partial class EfRuntimeStore
+{
+    private static void WriteHistoryDetails(RuntimeDbContext db, string tenant, Runtime.Store.RuntimeChangeSet changes)
+    {
+        foreach (var v in changes.VariableHistory)
+            db.HistoryVariables.Add(new HistoryVariableRow
+            {
+                TenantId = tenant, Id = v.Id, InstanceId = v.InstanceId, RootInstanceId = v.RootInstanceId, ProcessId = v.ProcessId,
+                ScopeId = v.ScopeId, ScopeElementId = v.ScopeElementId, Name = v.Name, Change = v.Change.ToString(),
+                OldValue = v.OldValue, NewValue = v.NewValue, OccurredAt = Ticks.Of(v.At), Command = v.Command, UserId = v.UserId,
+            });
+        foreach (var t in changes.TaskHistory)
+            db.HistoryTasks.Add(new HistoryTaskRow
+            {
+                TenantId = tenant, Id = t.Id, InstanceId = t.InstanceId, RootInstanceId = t.RootInstanceId, ProcessId = t.ProcessId,
+                TaskId = t.TaskId, Kind = t.Kind.ToString(), ElementId = t.ElementId, Event = t.Event.ToString(), UserId = t.UserId,
+                Detail = t.Detail, OccurredAt = Ticks.Of(t.At), Command = t.Command,
+            });
+        foreach (var x in changes.IncidentHistory)
+            db.HistoryIncidents.Add(new HistoryIncidentRow
+            {
+                TenantId = tenant, Id = x.Id, InstanceId = x.InstanceId, RootInstanceId = x.RootInstanceId, ProcessId = x.ProcessId,
+                IncidentId = x.IncidentId, IncidentKind = x.IncidentKind.ToString(), ElementId = x.ElementId, Event = x.Event.ToString(),
+                Message = x.Message, OccurredAt = Ticks.Of(x.At), Command = x.Command,
+            });
+    }
+
+    public IReadOnlyList<VariableChangeRecord> VariableHistory(string tenantId, string rootInstanceId)
+    {
+        using var db = _db.Create();
+        return db.HistoryVariables.Where(h => h.TenantId == tenantId && h.RootInstanceId == rootInstanceId).OrderBy(h => h.Seq).ToList()
+            .Select(h => new VariableChangeRecord
+            {
+                Id = h.Id, TenantId = h.TenantId, InstanceId = h.InstanceId, RootInstanceId = h.RootInstanceId, ProcessId = h.ProcessId,
+                ScopeId = h.ScopeId, ScopeElementId = h.ScopeElementId, Name = h.Name, Change = Enum.Parse<VariableChange>(h.Change),
+                OldValue = h.OldValue, NewValue = h.NewValue, At = Ticks.At(h.OccurredAt), Command = h.Command, UserId = h.UserId,
+            }).ToList();
+    }
+
+    public IReadOnlyList<TaskEventRecord> TaskHistory(string tenantId, string rootInstanceId)
+    {
+        using var db = _db.Create();
+        return db.HistoryTasks.Where(h => h.TenantId == tenantId && h.RootInstanceId == rootInstanceId).OrderBy(h => h.Seq).ToList()
+            .Select(h => new TaskEventRecord
+            {
+                Id = h.Id, TenantId = h.TenantId, InstanceId = h.InstanceId, RootInstanceId = h.RootInstanceId, ProcessId = h.ProcessId,
+                TaskId = h.TaskId, Kind = Enum.Parse<TaskKind>(h.Kind), ElementId = h.ElementId, Event = Enum.Parse<TaskEvent>(h.Event),
+                UserId = h.UserId, Detail = h.Detail, At = Ticks.At(h.OccurredAt), Command = h.Command,
+            }).ToList();
+    }
+
+    public IReadOnlyList<IncidentEventRecord> IncidentHistory(string tenantId, string rootInstanceId)
+    {
+        using var db = _db.Create();
+        return db.HistoryIncidents.Where(h => h.TenantId == tenantId && h.RootInstanceId == rootInstanceId).OrderBy(h => h.Seq).ToList()
+            .Select(h => new IncidentEventRecord
+            {
+                Id = h.Id, TenantId = h.TenantId, InstanceId = h.InstanceId, RootInstanceId = h.RootInstanceId, ProcessId = h.ProcessId,
+                IncidentId = h.IncidentId, IncidentKind = Enum.Parse<IncidentKind>(h.IncidentKind), ElementId = h.ElementId,
+                Event = Enum.Parse<IncidentEvent>(h.Event), Message = h.Message, At = Ticks.At(h.OccurredAt), Command = h.Command,
+            }).ToList();
+    }
+}
