@@ -16,4 +16,26 @@ public sealed class JobTests
         done["state"]!.GetValue<string>().ShouldBe("completed", done.ToJsonString());
         done["variables"]!["gebucht"]!.GetValue<bool>().ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task Health_OnADurableStore_NamesTheNodeAndCountsTheJobsItRan()
+    {
+        await using var s = await TestServer.StartAsync(store: "sqlite:{dir}/egov.db", jobPoll: TimeSpan.FromMilliseconds(100), nodeId: "node-a");
+        (await s.GetJsonAsync("api/health"))["jobsExecuted"]!.GetValue<long>().ShouldBe(0);
+        await s.DeployAsync("frist.bpmn");
+        var id = await s.StartProcessAsync("Frist");
+        (await s.WaitForStateAsync(id, "completed", TimeSpan.FromSeconds(20)))["state"]!.GetValue<string>().ShouldBe("completed");
+        var health = await s.GetJsonAsync("api/health");
+        health["node"]!.GetValue<string>().ShouldBe("node-a");
+        health["jobsExecuted"]!.GetValue<long>().ShouldBe(2); // the timer Warten and the continuation before Buchen
+    }
+
+    [Fact]
+    public async Task Health_OnTheMemoryStore_HasNoJobCount()
+    {
+        await using var s = await TestServer.StartAsync(nodeId: "node-m");
+        var health = await s.GetJsonAsync("api/health");
+        health["node"]!.GetValue<string>().ShouldBe("node-m");
+        health["jobsExecuted"].ShouldBeNull();
+    }
 }

@@ -24,14 +24,14 @@ public sealed class TestServer : IAsyncDisposable
     public static string ModelPath(string name) => Path.Combine(AppContext.BaseDirectory, "Models", name);
 
     /// <summary>Starts a server with a temp store; <paramref name="processes"/> is deployed at start (null: none).</summary>
-    public static async Task<TestServer> StartAsync(string? processes = null, string store = "memory", TimeSpan? jobPoll = null)
+    public static async Task<TestServer> StartAsync(string? processes = null, string store = "memory", TimeSpan? jobPoll = null, string? nodeId = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "egov-host-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var options = new ServeOptions
         {
             Urls = "http://127.0.0.1:0", Store = store.Replace("{dir}", dir, StringComparison.Ordinal), ProcessesDirectory = processes,
-            JobPollInterval = jobPoll ?? TimeSpan.FromMilliseconds(100),
+            JobPollInterval = jobPoll ?? TimeSpan.FromMilliseconds(100), NodeId = nodeId,
         };
         return new TestServer(await EGovServer.StartAsync(options), dir);
     }

@@ -55,6 +55,36 @@ public sealed class DeploymentVersioningTests
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public void TwoNodesDeployingTheSameModelAtOnce_BothRunItAsVersion1(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var storeA = db.OpenStore();
+        var storeB = db.OpenStore();
+        var engineA = Models.Engine(storeA, Models.Clock());
+        var engineB = Models.Engine(storeB, Models.Clock());
+        // Node A stores its version after node B looked for the latest one and before B stores its own (B reads its clock in between).
+        var racing = new RacingClock(() => new DurableDeployments(storeA).Deploy(engineA, "antrag.bpmn", Models.Read(Models.Antrag())));
+
+        new DurableDeployments(storeB, racing).Deploy(engineB, "antrag.bpmn", Models.Read(Models.Antrag())).ShouldHaveSingleItem().Version.ShouldBe(1);
+
+        racing.Raced.ShouldBeTrue();
+        new DurableDeployments(storeA).List("default").ShouldHaveSingleItem().Version.ShouldBe(1);
+        engineA.Deployed().ShouldHaveSingleItem().Version.ShouldBe(1);
+        engineB.GetInstance(engineB.StartProcess("Antrag")).Version.ShouldBe(1);
+    }
+
+    private sealed class RacingClock(Action race) : NodaTime.IClock
+    {
+        public bool Raced { get; private set; }
+
+        public NodaTime.Instant GetCurrentInstant()
+        {
+            if (!Raced) { Raced = true; race(); }
+            return NodaTime.Instant.FromUtc(2026, 11, 28, 12, 0);
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public void Deploy_OfARefusedModel_StoresNothing(string provider)
     {
         using var db = TestDatabases.Create(provider);

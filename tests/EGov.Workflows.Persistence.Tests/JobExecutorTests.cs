@@ -78,6 +78,29 @@ public sealed class JobExecutorTests
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task NodeRestartedUnderItsName_TakesBackTheLeasesItsKilledProcessHeld_AtOnce(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var store = db.OpenStore();
+        var clock = Models.Clock();
+        var engine = Models.Deployed(store, clock, Models.Frist());
+        var id = engine.StartProcess("Frist");
+        clock.AdvanceHours(1);
+        // The killed process leased the timer and never gave it back; on this frozen clock the lease never runs out.
+        store.AcquireDueJobs(null, "node-1", Duration.FromMinutes(5), 10, clock.GetCurrentInstant()).ShouldHaveSingleItem();
+        new JobExecutor(store, _ => engine, clock, new JobExecutorOptions { Owner = "node-2" }).RunOnce().ShouldBe(0); // another node waits
+
+        var restarted = new JobExecutor(store, _ => engine, clock, new JobExecutorOptions { Owner = "node-1", PollInterval = TimeSpan.FromMilliseconds(20) });
+        await restarted.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (engine.GetInstance(id).State != InstanceState.Completed && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await restarted.StopAsync(CancellationToken.None);
+
+        engine.GetInstance(id).State.ShouldBe(InstanceState.Completed);
+        restarted.Executed.ShouldBe(1); // the timer, once
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public void ConflictingCommit_IsRetried_UntilTheJobRuns(string provider)
     {
         using var db = TestDatabases.Create(provider);

@@ -58,6 +58,7 @@ public static class EGovServer
             builder.Services.AddSingleton(sp => new JobExecutor(leases, tenant => engines.Get(tenant).Engine, SystemClock.Instance,
                 new JobExecutorOptions
                 {
+                    Owner = options.NodeId ?? DefaultNodeId(store),
                     PollInterval = options.JobPollInterval,
                     SyncDeployments = engines.Deployments is null ? null : engine => { engines.Deployments.Restore(engines.Get(engine.Options.TenantId)); return 1; },
                 }, sp.GetService<ILogger<JobExecutor>>()));
@@ -128,6 +129,16 @@ public static class EGovServer
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningServer(app, new Uri(address.TrimEnd('/') + "/"));
     }
+
+    /// <summary>
+    /// SQLite is one node, so its name can stay the same across restarts: a server restarted after a crash then takes back the
+    /// jobs its killed predecessor had leased, instead of leaving them for the lease time (5 minutes). Nodes sharing PostgreSQL
+    /// need names unique per process unless --node-id gives each a stable one.
+    /// </summary>
+    private static string DefaultNodeId(StoreChoice store) =>
+        store.Store is Persistence.EfRuntimeStore { Options.Provider: Persistence.StoreProvider.Sqlite }
+            ? $"{Environment.MachineName}:sqlite"
+            : new JobExecutorOptions().Owner;
 
     private static IReadOnlyList<DeployedDefinition> DeployProcesses(TenantEngine tenant, string? directory)
     {

@@ -18,6 +18,14 @@ public sealed record ServeOptions
     /// <summary>The tenant (Mandant, e.g. a municipality's AGS) the processes folder is deployed for and requests without X-Tenant use.</summary>
     public string Tenant { get; init; } = Tenancy.TenantEngines.DefaultTenant;
 
+    /// <summary>
+    /// This node's name: the owner written on the job leases it holds and reported by /api/health with the number of jobs it
+    /// ran, so operators (and the reliability tests) see which node of several did what. A node restarted under the same name
+    /// takes back at once the leases its killed predecessor held. Null: the host name on SQLite (one node), else host, process
+    /// id and a random part.
+    /// </summary>
+    public string? NodeId { get; init; }
+
     /// <summary>How often the job loop looks for due timers and jobs when nothing is due sooner.</summary>
     public TimeSpan JobPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -1,7 +1,9 @@
 using EGov.Workflows.Host.Tenancy;
+using EGov.Workflows.Persistence.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EGov.Workflows.Host.Api;
 
@@ -11,9 +13,14 @@ public static class ApiEndpoints
     public static IEndpointRouteBuilder MapEGovApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/health", (HttpContext http, StoreChoice store) =>
-                Results.Ok(new HealthDto("ok", store.Description, store.Durable, http.Tenant().TenantId, typeof(ApiEndpoints).Assembly.GetName().Version?.ToString() ?? "0")))
-            .WithName("Health").WithSummary("Is the server up, and on which store");
+        api.MapGet("/health", (HttpContext http, StoreChoice store, ServeOptions options) =>
+            {
+                // The job executor exists on durable stores only; its owner is the name this node leases jobs under.
+                var jobs = http.RequestServices.GetService<JobExecutor>();
+                return Results.Ok(new HealthDto("ok", store.Description, store.Durable, http.Tenant().TenantId,
+                    typeof(ApiEndpoints).Assembly.GetName().Version?.ToString() ?? "0", jobs?.Options.Owner ?? options.NodeId, jobs?.Executed));
+            })
+            .WithName("Health").WithSummary("Is the server up, on which store, and which node (with the jobs it ran)");
         api.MapDefinitionEndpoints();
         api.MapInstanceEndpoints();
         api.MapHistoryEndpoints();

@@ -55,6 +55,18 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(files);
+        var list = files.ToList();
+        // Nodes that start together deploy the same processes folder at the same moment; the one whose insert loses sees
+        // the winner's rows on the next try, and an unchanged model then keeps the version the winner gave it.
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return DeployOnce(engine, list); }
+            catch (ConcurrencyConflictException) when (attempt < 3) { }
+        }
+    }
+
+    private IReadOnlyList<DeployedProcess> DeployOnce(WorkflowEngine engine, List<(string File, Definitions Definitions)> files)
+    {
         var tenant = engine.Options.TenantId;
         Restore(engine);
         var latest = store.DeploymentRows(tenant).GroupBy(r => r.ProcessId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Version)!);

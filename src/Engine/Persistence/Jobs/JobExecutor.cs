@@ -119,6 +119,7 @@ public sealed class JobExecutor : BackgroundService
         await Task.Yield(); // let the host finish starting
         if (_log.IsEnabled(LogLevel.Information))
             _log.LogInformation("job executor {Owner} started (lease {Lease}, batch {Batch})", Options.Owner, Options.Lease, Options.BatchSize);
+        ReclaimLeasesOfAPreviousLife();
         while (!stoppingToken.IsCancellationRequested)
         {
             var ran = 0;
@@ -133,6 +134,23 @@ public sealed class JobExecutor : BackgroundService
             if (ran > 0) continue;
             try { await _wake.WaitAsync(Options.PollInterval, stoppingToken); }
             catch (OperationCanceledException) { break; }
+        }
+    }
+
+    /// <summary>
+    /// Leases under this owner at start belong to a previous process of this node that died (killed, crashed) before it could
+    /// release them: nothing runs them now, so they are freed at once instead of waiting out the lease.
+    /// </summary>
+    private void ReclaimLeasesOfAPreviousLife()
+    {
+        try
+        {
+            var released = _leases.ReleaseAll(Options.Owner);
+            if (released > 0 && _log.IsEnabled(LogLevel.Warning)) _log.LogWarning("job executor {Owner} took back {Count} leases its previous process held", Options.Owner, released);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (_log.IsEnabled(LogLevel.Warning)) _log.LogWarning(e, "job executor {Owner}: taking back earlier leases failed; they expire after {Lease}", Options.Owner, Options.Lease);
         }
     }
 

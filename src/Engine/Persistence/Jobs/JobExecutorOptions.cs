@@ -5,7 +5,10 @@ namespace EGov.Workflows.Persistence.Jobs;
 /// <summary>How a node's <see cref="JobExecutor"/> acquires and runs due work.</summary>
 public sealed record JobExecutorOptions
 {
-    /// <summary>This node's name on its leases (unique per process: host, process id and a random part).</summary>
+    /// <summary>
+    /// This node's name on its leases (default unique per process: host, process id and a random part). Two live nodes must
+    /// never share it; a node that keeps its name across restarts takes back, when it starts, the leases its killed predecessor held.
+    /// </summary>
     public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>How long a leased job stays this node's; a node that dies leaves it to others after this.</summary>

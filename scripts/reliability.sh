@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The reliability tests against real `egov serve` processes (tests/EGov.Workflows.Reliability.Tests), with their figures:
+#
+#   scripts/reliability.sh            # CI size (what ./test.sh runs): 60 instances / 3 kills on SQLite, 90 on three PostgreSQL nodes
+#   scripts/reliability.sh --full     # full size: 1,000 instances / 5 kills on SQLite, 2,000 on three PostgreSQL nodes
+#
+# EGOV_RELIABILITY_SEED=N replays the kill moments of a run (every run prints its seed); EGOV_RELIABILITY_INSTANCES and
+# EGOV_RELIABILITY_KILLS override the sizes. Starts a throwaway PostgreSQL (scripts/postgres.sh) unless EGOV_TEST_POSTGRES
+# names one; without PostgreSQL the multi-node tests are skipped with the reason.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+case "${1:-}" in
+  --full) export EGOV_RELIABILITY_FULL=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--full]" >&2; exit 2 ;;
+esac
+
+if [ -z "${EGOV_TEST_POSTGRES:-}" ] && [ -x scripts/postgres.sh ]; then
+  # Our own cluster (own state file), so a parallel ./test.sh never stops it.
+  state_dir=$(mktemp -d /tmp/egov-reliability.XXXXXX)
+  export EGOV_PG_STATE="$state_dir/postgres.state" EGOV_PG_ENV="$state_dir/postgres.env"
+  if pg_env=$(scripts/postgres.sh start 2>"$state_dir/postgres.log"); then
+    eval "$pg_env"
+    trap 'scripts/postgres.sh stop >/dev/null 2>&1 || true; rm -rf "$state_dir"' EXIT
+  else
+    echo "PostgreSQL could not start; the multi-node tests are skipped:"; tail -5 "$state_dir/postgres.log"
+  fi
+fi
+
+project=tests/EGov.Workflows.Reliability.Tests
+dotnet build "$project" -c Release --nologo -v q -clp:NoSummary
+# Detailed console output: each test prints its seed, kill moments, per-node work and durations.
+dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=detailed"

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace EGov.Workflows.Reliability.Tests;
+
+/// <summary>
+/// One <c>egov serve</c> process (the CLI's egov.dll run by <c>dotnet</c>) on a free loopback port: started, asked over
+/// HTTP, and killed with SIGKILL (<see cref="Process.Kill()"/> on Linux) as a crash would end it.
+/// </summary>
+public sealed partial class EgovServe : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output;
+
+    private EgovServe(Process process, StringBuilder output, Uri baseAddress, string? nodeId)
+    {
+        _process = process;
+        _output = output;
+        BaseAddress = baseAddress;
+        NodeId = nodeId;
+        Client = new EngineClient(baseAddress);
+    }
+
+    public Uri BaseAddress { get; }
+    /// <summary>The --node-id it was started with (null: the server's default).</summary>
+    public string? NodeId { get; }
+    public EngineClient Client { get; }
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts a server and waits (bounded) until it prints where it listens.</summary>
+    public static async Task<EgovServe> StartAsync(string store, string processes, string? nodeId, string workDir)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { CliDll, "serve", "--urls", "http://127.0.0.1:0", "--store", store, "--processes", processes })
+            info.ArgumentList.Add(a);
+        if (nodeId is not null) { info.ArgumentList.Add("--node-id"); info.ArgumentList.Add(nodeId); }
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var output = new StringBuilder();
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (output) output.AppendLine(e.Data);
+            if (ListeningLine().Match(e.Data) is { Success: true } m) listening.TrySetResult(new Uri(m.Groups[1].Value.TrimEnd('/') + "/"));
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        // Generous: several engineers share two cores, and a start after a crash may first recover the database.
+        var exited = process.WaitForExitAsync();
+        var first = await Task.WhenAny(listening.Task, exited, Task.Delay(TimeSpan.FromMinutes(3)));
+        if (first != listening.Task)
+        {
+            if (!process.HasExited) process.Kill();
+            string text;
+            lock (output) text = output.ToString();
+            throw new InvalidOperationException($"egov serve ({nodeId ?? store}) did not start: {(first == exited ? $"exit code {process.ExitCode}" : "no banner within 3 minutes")}\n{text}");
+        }
+        return new EgovServe(process, output, await listening.Task, nodeId);
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, leases stay held, whatever was not committed is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Everything the server printed (for failure messages).</summary>
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    /// <summary>The egov.dll of the build this test project was built with (its project reference builds it first).</summary>
+    public static string CliDll
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable("EGOV_RELIABILITY_CLI") is { Length: > 0 } explicitPath) return explicitPath;
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EGov.Workflows.sln"))) dir = dir.Parent;
+            if (dir is null) throw new InvalidOperationException($"no EGov.Workflows.sln above {AppContext.BaseDirectory}");
+#if DEBUG
+            const string configuration = "Debug";
+#else
+            const string configuration = "Release";
+#endif
+            var dll = Path.Combine(dir.FullName, "src", "Engine", "Cli", "bin", configuration, "net10.0", "egov.dll");
+            return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build the test project (it builds the CLI first)");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        Client.Dispose();
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"^egov serve: listening on (\S+)")]
+    private static partial Regex ListeningLine();
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+
+namespace EGov.Workflows.Reliability.Tests;
+
+/// <summary>
+/// The instances a test starts, as a careful client would: each has a business key; a start the server answered is
+/// acknowledged (its id known); a start whose server died before answering is uncertain until the database says whether
+/// it happened, and is started again only when it did not. So every key ends with exactly one instance, or a bug shows.
+/// </summary>
+public sealed class InstanceLoad
+{
+    private readonly ConcurrentQueue<int> _pending = new();
+    private readonly ConcurrentDictionary<int, string> _acknowledged = new();
+    private readonly ConcurrentDictionary<int, byte> _uncertain = new();
+    private readonly ConcurrentBag<string> _refused = [];
+
+    public InstanceLoad(int count)
+    {
+        Count = count;
+        for (var n = 0; n < count; n++) _pending.Enqueue(n);
+    }
+
+    public int Count { get; }
+    public int Acknowledged => _acknowledged.Count;
+    public int Uncertain => _uncertain.Count;
+
+    /// <summary>Answers the server gave that are not 201 (a start that fails without a crash is a bug, not bad luck).</summary>
+    public IReadOnlyCollection<string> Refused => _refused;
+
+    /// <summary>Started instances: n → instance id.</summary>
+    public IReadOnlyDictionary<int, string> Instances => _acknowledged;
+
+    public static string BusinessKey(int n) => $"R-{n}";
+
+    /// <summary>
+    /// Starts up to <paramref name="max"/> pending instances, <paramref name="parallel"/> at a time, spread over the clients,
+    /// until <paramref name="stop"/> fires. Completes <paramref name="firstAcknowledged"/> when the server first answers.
+    /// </summary>
+    public async Task StartAsync(IReadOnlyList<EngineClient> clients, int max, int parallel, CancellationToken stop, TaskCompletionSource? firstAcknowledged = null)
+    {
+        var budget = max;
+        var next = 0;
+        var workers = Enumerable.Range(0, parallel).Select(async _ =>
+        {
+            while (!stop.IsCancellationRequested && Interlocked.Decrement(ref budget) >= 0 && _pending.TryDequeue(out var n))
+            {
+                var client = clients[Interlocked.Increment(ref next) % clients.Count];
+                try
+                {
+                    _acknowledged[n] = await client.StartAsync(ReliabilityModel.ProcessId, ReliabilityModel.StartVariables(n), BusinessKey(n));
+                    firstAcknowledged?.TrySetResult();
+                }
+                catch (UnexpectedAnswerException e)
+                {
+                    _refused.Add(e.Message);
+                }
+                catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+                {
+                    _uncertain[n] = 0; // the server went away mid-request: it may or may not have committed the start
+                }
+            }
+        });
+        await Task.WhenAll(workers);
+    }
+
+    /// <summary>Settles the uncertain starts from the database: a key that has an instance is acknowledged, the others pending again.</summary>
+    public async Task SettleAsync(StoreProbe probe)
+    {
+        var byKey = await probe.InstancesByBusinessKeyAsync();
+        foreach (var n in _uncertain.Keys.ToList())
+        {
+            _uncertain.TryRemove(n, out _);
+            if (byKey.TryGetValue(BusinessKey(n), out var found) && found.Count > 0) _acknowledged[n] = found[0].Id;
+            else _pending.Enqueue(n);
+        }
+    }
+
+    public bool AllStarted => _acknowledged.Count == Count;
+}
