@@ -201,6 +201,7 @@ public static class EgovRuns
         var deployed = 0;
         var refused = new List<string>();
         long readTicks = 0, deployTicks = 0;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         foreach (var (file, xml) in files)
         {
@@ -215,6 +216,7 @@ public static class EgovRuns
             lat.Add(t0);
         }
         var seconds = sw.Elapsed.TotalSeconds;
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var readSeconds = readTicks / (double)Stopwatch.Frequency;
         var deploySeconds = deployTicks / (double)Stopwatch.Frequency;
         var (p50, p99) = lat.Percentiles();
@@ -222,7 +224,7 @@ public static class EgovRuns
         {
             Workload = "W5", Store = "memory", Engine = "egov", Mode = "sequential", Instances = files.Count, InFlight = 1,
             InstancesPerSecond = deployed / seconds, P50Ms = p50, P99Ms = p99, ElapsedSeconds = seconds, PeakRssMb = Proc.PeakRssMb(),
-            Definitions = deployed, DeploySeconds = seconds,
+            Definitions = deployed, DeploySeconds = seconds, CpuMsPerInstance = cpu.TotalMilliseconds / files.Count,
             Note = $"{files.Count} files ({files.Count - spec.Variants} from processes/, {spec.Variants} variants, {files.Sum(f => f.Xml.Length) / 1024} KB); "
                 + $"reading {readSeconds:0.00} s, deploying {deploySeconds:0.00} s; latency per file"
                 + (refused.Count > 0 ? $"; refused {refused.Count}: {string.Join(", ", refused.Take(3))}" : ""),

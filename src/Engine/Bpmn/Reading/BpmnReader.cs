@@ -172,6 +172,7 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
     {
         var info = (IXmlLineInfo)reader;
         var stack = new Stack<Frame>();
+        var names = new NameCache();
         BpmnElement? root = null;
         while (reader.Read())
         {
@@ -190,7 +191,7 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
                         bag.Error(at, $"elements nested deeper than {_options.MaxDepth} levels");
                         return null;
                     }
-                    var frame = new Frame(XName.Get(reader.LocalName, reader.NamespaceURI), reader.Prefix, at, ReadAttributes(reader));
+                    var frame = new Frame(names.Get(reader.LocalName, reader.NamespaceURI), reader.Prefix, at, ReadAttributes(reader, names));
                     if (stack.Count > 0) stack.Peek().HasElementChild = true;
                     if (reader.IsEmptyElement)
                     {
@@ -207,9 +208,12 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
                     if (stack.Count == 0) root = element; else stack.Peek().Children.Add(element);
                     break;
                 }
+                case XmlNodeType.Whitespace:
+                    // Layout after an element child is dropped by Complete anyway: skip it without reading the string.
+                    if (stack.Count > 0 && !stack.Peek().HasElementChild) stack.Peek().Children.Add(new XmlText(reader.Value) { Position = at });
+                    break;
                 case XmlNodeType.Text:
                 case XmlNodeType.SignificantWhitespace:
-                case XmlNodeType.Whitespace:
                     if (stack.Count > 0) stack.Peek().Children.Add(new XmlText(reader.Value) { Position = at });
                     break;
                 case XmlNodeType.CDATA:
@@ -239,7 +243,7 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
 
     private static bool IsDefinitions(XmlReader r) => r.LocalName == "definitions" && r.NamespaceURI == Namespaces.Bpmn.NamespaceName;
 
-    private static List<XmlAttribute> ReadAttributes(XmlReader reader)
+    private static List<XmlAttribute> ReadAttributes(XmlReader reader, NameCache names)
     {
         var list = new List<XmlAttribute>(reader.AttributeCount);
         if (!reader.MoveToFirstAttribute()) return list;
@@ -248,12 +252,37 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
             XName name;
             if (reader.Prefix == "xmlns") name = XNamespace.Xmlns + reader.LocalName;
             else if (reader.Prefix.Length == 0 && reader.LocalName == "xmlns") name = XName.Get("xmlns");
-            else name = XName.Get(reader.LocalName, reader.NamespaceURI);
+            else name = names.Get(reader.LocalName, reader.NamespaceURI);
             list.Add(new XmlAttribute(name, reader.Value) { Prefix = reader.Prefix });
         }
         while (reader.MoveToNextAttribute());
         reader.MoveToElement();
         return list;
+    }
+
+    /// <summary>
+    /// XName.Get hashes both strings on every call. XmlReader hands out names atomized in its name table (the same
+    /// string object for the same name), so a name is looked up by reference here and XName.Get runs once per distinct name.
+    /// </summary>
+    private sealed class NameCache
+    {
+        private readonly Dictionary<(object Local, object Ns), XName> _names = new(new ReferencePairComparer());
+
+        public XName Get(string localName, string namespaceUri)
+        {
+            if (_names.TryGetValue((localName, namespaceUri), out var name)) return name;
+            name = XName.Get(localName, namespaceUri);
+            _names[(localName, namespaceUri)] = name;
+            return name;
+        }
+
+        private sealed class ReferencePairComparer : IEqualityComparer<(object Local, object Ns)>
+        {
+            public bool Equals((object Local, object Ns) x, (object Local, object Ns) y) => ReferenceEquals(x.Local, y.Local) && ReferenceEquals(x.Ns, y.Ns);
+
+            public int GetHashCode((object Local, object Ns) k) =>
+                HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Local), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Ns));
+        }
     }
 
     /// <summary>Whitespace between child elements is layout, not content: it is dropped (the writer indents anew).</summary>

@@ -12,16 +12,25 @@ internal sealed class CheckContext(Definitions definitions, DiagnosticBag bag)
     public Definitions Definitions { get; } = definitions;
     public DiagnosticBag Bag { get; } = bag;
 
-    /// <summary>Every BPMN and DI element in file order, skipping foreign subtrees (vendor XML is not ours to check).</summary>
-    public IEnumerable<BpmnElement> ModelElements() => Walk(Definitions);
+    private List<BpmnElement>? _modelElements;
 
-    private static IEnumerable<BpmnElement> Walk(BpmnElement parent)
+    /// <summary>Every BPMN and DI element in file order, skipping foreign subtrees (vendor XML is not ours to check).
+    /// Walked once and kept: several checks go through all of them.</summary>
+    public IReadOnlyList<BpmnElement> ModelElements()
     {
-        foreach (var child in parent.Elements())
+        if (_modelElements is not null) return _modelElements;
+        var list = new List<BpmnElement>();
+        Walk(Definitions, list);
+        return _modelElements = list;
+    }
+
+    private static void Walk(BpmnElement parent, List<BpmnElement> into)
+    {
+        foreach (var node in parent.Children)
         {
-            if (child.IsForeign) continue;
-            yield return child;
-            foreach (var d in Walk(child)) yield return d;
+            if (node is not BpmnElement child || child.IsForeign) continue;
+            into.Add(child);
+            Walk(child, into);
         }
     }
 

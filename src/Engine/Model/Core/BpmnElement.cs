@@ -41,7 +41,10 @@ public class BpmnElement : XmlNode
     public BpmnElement? Parent { get; private set; }
 
     /// <summary>The element's id attribute (unqualified), if any.</summary>
-    public string? Id => Attribute("id");
+    public string? Id => Attribute(IdName);
+
+    // Id is read for every element by the checks and the id index: one XName instead of a name-table lookup each time.
+    private static readonly XName IdName = XName.Get("id");
 
     /// <summary>True when the element lies outside the BPMN and DI namespaces (vendor extensions).</summary>
     public bool IsForeign => !Namespaces.IsModelNamespace(Name.Namespace);

@@ -34,8 +34,24 @@ public sealed class Definitions : BaseElement
     public IEnumerable<BpmnDiagram> Diagrams => ChildrenOf<BpmnDiagram>();
 
     /// <summary>Every element in the BPMN or DI namespaces that carries an id (foreign elements keep their own id space).</summary>
-    public IEnumerable<BpmnElement> IdentifiedElements() =>
-        Descendants().Where(e => !e.IsForeign && !e.Ancestors().Any(a => a.IsForeign) && !string.IsNullOrEmpty(e.Id));
+    public IEnumerable<BpmnElement> IdentifiedElements()
+    {
+        var list = new List<BpmnElement>();
+        Collect(this, list);
+        return list;
+    }
+
+    // One walk that stops at foreign elements: nothing at or below one is in the BPMN id space (reading a large catalogue
+    // walked every element's ancestors before).
+    private static void Collect(BpmnElement parent, List<BpmnElement> into)
+    {
+        foreach (var node in parent.Children)
+        {
+            if (node is not BpmnElement e || e.IsForeign) continue;
+            if (!string.IsNullOrEmpty(e.Id)) into.Add(e);
+            Collect(e, into);
+        }
+    }
 
     public BpmnElement? FindById(string? id) => id is not null && _byId.Value.TryGetValue(id, out var e) ? e : null;
 
