@@ -269,7 +269,9 @@ public sealed class ApiTests
         using (var retry = await s.SendAsync(HttpMethod.Post, $"api/incidents/{incidentId}/retry"))
             ((int)retry.StatusCode).ShouldBe(200);
         (await s.GetJsonAsync("api/incidents")).AsArray().Single()!["id"]!.GetValue<string>().ShouldNotBe(incidentId);
-        using var unknown = await s.SendAsync(HttpMethod.Post, $"api/incidents/{incidentId}/retry");
+        using var again = await s.SendAsync(HttpMethod.Post, $"api/incidents/{incidentId}/retry");
+        await TestServer.ShouldBeProblemAsync(again, 409); // resolved already: like a task completed twice
+        using var unknown = await s.SendAsync(HttpMethod.Post, $"api/incidents/{id}.i999/retry");
         await TestServer.ShouldBeProblemAsync(unknown, 404);
     }
 

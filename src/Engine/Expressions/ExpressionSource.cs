@@ -12,6 +12,8 @@ namespace EGov.Workflows.Expressions;
 /// <c>lt</c>→<c>&lt;</c>, <c>gt</c>→<c>&gt;</c>, <c>le</c>→<c>&lt;=</c>, <c>ge</c>→<c>&gt;=</c>, <c>div</c>→<c>/</c>,
 /// <c>mod</c>→<c>%</c>, and <c>empty x</c> → true when x is null/undefined, '', an empty array or an object without keys.
 /// These words are therefore reserved in expressions (as they are in JUEL); a property access such as <c>a.not</c> is left alone.</item>
+/// <item>The Java methods Camunda models call on variables in JUEL (<see cref="JavaMethods"/>): <c>x.size()</c>,
+/// <c>x.length()</c>, <c>x.isEmpty()</c>, <c>x.containsKey(k)</c>, <c>x.equals(o)</c>, <c>x.equalsIgnoreCase(o)</c>.</item>
 /// </list>
 /// Scripts are plain JavaScript and are not translated.
 /// </summary>
@@ -168,6 +170,8 @@ internal static class ExpressionSource
                 var start = i;
                 while (i < s.Length && IsIdentifierPart(s[i])) i++;
                 var word = s[start..i];
+                if (IsMemberName(s, start) && IsCall(s, i) && JavaMethods.TryRewrite(sb, word))
+                    continue;
                 if (IsMemberName(s, start) || !IsOperatorWord(word) || IsObjectKey(s, i))
                 {
                     sb.Append(word);
@@ -302,6 +306,13 @@ internal static class ExpressionSource
         return s.Length;
     }
 
+    /// <summary>Is the word ending at <paramref name="end"/> called: <c>name(</c> (spaces allowed)?</summary>
+    private static bool IsCall(string s, int end)
+    {
+        while (end < s.Length && char.IsWhiteSpace(s[end])) end++;
+        return end < s.Length && s[end] == '(';
+    }
+
     private static bool IsOperatorWord(string word) => word == "empty" || s_operators.ContainsKey(word);
 
     private static bool IsMemberName(string s, int start)
@@ -331,5 +342,5 @@ internal static class ExpressionSource
 
     private static bool IsIdentifierStart(char c) => char.IsLetter(c) || c is '_' or '$';
 
-    private static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c is '_' or '$';
+    internal static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c is '_' or '$';
 }

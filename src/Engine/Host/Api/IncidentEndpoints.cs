@@ -24,13 +24,11 @@ internal static class IncidentEndpoints
         api.MapPost("/incidents/{id}/retry", (HttpContext http, string id) =>
             {
                 var t = http.Tenant();
-                var row = t.Engine.Store.OpenIncidents(t.TenantId).FirstOrDefault(r => r.Incident.Id == id)
-                    ?? throw ApiProblemException.NotFound($"no open incident '{id}'");
-                t.Engine.RetryIncident(id);
-                var view = t.Engine.GetInstance(row.RootInstanceId);
+                t.Engine.RetryIncident(id); // unknown: 404, resolved already or instance ended: 409 (decided in the command)
+                var view = t.Engine.GetInstance(TaskEndpoints.RootOf(t, id));
                 return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
             })
             .WithName("RetryIncident").WithSummary("Resolve an incident: the element runs again, or the external task gets one more try; answers the root instance")
-            .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

@@ -50,6 +50,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             BadHttpRequestException e => (400, "InvalidRequestException", BodyMessage(e)),
             System.Text.Json.JsonException e => (400, "InvalidRequestException", $"the body is not valid JSON: {e.Message}"),
             ConcurrencyConflictException e => (500, "OptimisticLockingException", e.Message),
+            WorkflowNotFoundException e => (404, "RestException", e.Message),
             WorkflowCommandException e => (400, "BadUserRequestException", e.Message),
             _ => (500, "RestException", "the server failed to handle the request; the server log has the details"),
         };
@@ -70,7 +71,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             DeploymentException e => Make(422, "Model cannot be deployed", $"{e.Messages.Count} problem(s) in the model(s)",
                 new Dictionary<string, object?> { ["errors"] = e.Messages }),
             ConcurrencyConflictException e => Make(409, "Conflict", $"another command changed the same process instance at the same time; try again ({e.Message})"),
-            WorkflowCommandException e => Make(409, "Command refused", e.Message),
+            WorkflowNotFoundException e => Make(404, "Not found", e.Message),
+            WorkflowEndedException e => Make(409, "Already ended", e.Message),
+            WorkflowCommandException e => Make(400, "Command refused", e.Message),
             BadHttpRequestException e => Make(e.StatusCode, e.StatusCode == 400 ? "Bad request" : "Request refused", BodyMessage(e),
                 EndpointOf(context)?.Metadata.GetMetadata<ExpectedBody>() is { } shape ? new Dictionary<string, object?> { ["expected"] = shape.Shape } : null),
             System.Text.Json.JsonException e => Make(400, "Bad request", $"the body is not valid JSON: {e.Message}",

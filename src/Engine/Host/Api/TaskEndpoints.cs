@@ -48,15 +48,19 @@ internal static class TaskEndpoints
         api.MapPost("/tasks/{id}/complete", (HttpContext http, string id, CompleteRequest? body) =>
             {
                 var t = http.Tenant();
-                var row = RequireOpenTask(t, id);
-                t.Engine.CompleteUserTask(id, body?.Variables, body?.UserId);
-                var view = t.Engine.GetInstance(row.RootInstanceId);
+                t.Engine.CompleteUserTask(id, body?.Variables, body?.UserId); // unknown: 404, no longer open: 409 (decided in the command)
+                var view = t.Engine.GetInstance(RootOf(t, id));
                 return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
             })
             .WithName("CompleteTask").WithSummary("Complete a task with variables; answers the root instance. 409 when it was completed already")
             .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithMetadata(new ExpectedBody(RequestBodies.Complete));
     }
+
+    /// <summary>The root instance of the instance a task or incident id (<c>instanceId.xN</c>) belongs to.</summary>
+    internal static string RootOf(TenantEngine t, string id) =>
+        t.Engine.Store.Load(t.TenantId, id[..id.IndexOf('.', StringComparison.Ordinal)])?.RootInstanceId
+        ?? throw ApiProblemException.NotFound($"no process instance for '{id}'");
 
     /// <summary>
     /// The open task, or: 404 when no such task ever existed for the tenant, 409 when it existed and is no longer open

@@ -48,12 +48,35 @@ public sealed class DeploymentException : Exception
     public IReadOnlyList<string> Messages { get; }
 }
 
-/// <summary>A command was refused (unknown task, instance not running, …).</summary>
+/// <summary>
+/// A command was refused: as such (it makes no sense in the state it found), or as one of the kinds below — not found
+/// (<see cref="WorkflowNotFoundException"/>), already ended (<see cref="WorkflowEndedException"/>), another worker's
+/// lock (<see cref="ExternalTaskLockedException"/>). Nothing changed.
+/// </summary>
 public class WorkflowCommandException : Exception
 {
     public WorkflowCommandException() { }
     public WorkflowCommandException(string message) : base(message) { }
     public WorkflowCommandException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>A command names something that does not exist (process, instance, task, incident): an API answers 404.</summary>
+public sealed class WorkflowNotFoundException : WorkflowCommandException
+{
+    public WorkflowNotFoundException() { }
+    public WorkflowNotFoundException(string message) : base(message) { }
+    public WorkflowNotFoundException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>
+/// A command names something that existed and is over: an ended instance, a completed or cancelled task, a resolved
+/// incident (an API answers 409: repeating a command that already happened, or losing a race to another one).
+/// </summary>
+public sealed class WorkflowEndedException : WorkflowCommandException
+{
+    public WorkflowEndedException() { }
+    public WorkflowEndedException(string message) : base(message) { }
+    public WorkflowEndedException(string message, Exception inner) : base(message, inner) { }
 }
 
 /// <summary>

@@ -119,7 +119,7 @@ public sealed partial class WorkflowEngine
     public string StartProcess(string processId, JsonObject? variables = null, string? businessKey = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(processId);
-        var g = _core.Latest(processId) ?? throw new WorkflowCommandException($"process '{processId}' is not deployed");
+        var g = _core.Latest(processId) ?? throw new WorkflowNotFoundException($"process '{processId}' is not deployed");
         // Camunda's selectInitial: the none start event, else the only start event of the process.
         var start = g.Root.StartEvents.FirstOrDefault();
         if (start is null)
@@ -138,7 +138,7 @@ public sealed partial class WorkflowEngine
         foreach (var g in _core.LatestGraphs())
             if (g.Root.Nodes.Find(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == messageName) is { } start)
                 return Run(r => r.StartInstance(g, variables, businessKey, start).Id);
-        throw new WorkflowCommandException($"no deployed process starts with message '{messageName}'");
+        throw new WorkflowNotFoundException($"no deployed process starts with message '{messageName}'");
     }
 
     /// <summary>Open user tasks, oldest first (of one root instance tree, or all).</summary>
@@ -154,8 +154,8 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public void CompleteUserTask(string taskId, JsonObject? variables = null, string? userId = null) => Run(r =>
     {
-        var i = InstanceOf(r, taskId);
-        var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw new WorkflowCommandException($"no open user task '{taskId}'");
+        var i = InstanceOf(r, taskId, 'u', "task");
+        var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw Gone(i, taskId, 'u', "task");
         r.History.TaskOutcome(taskId, TaskEvent.Completed, userId ?? task.Assignee);
         TriggerToken(r, i, task.TokenId, variables);
     }, userId: userId);
@@ -163,8 +163,8 @@ public sealed partial class WorkflowEngine
     /// <summary>Claims a user task for a user (sets the assignee).</summary>
     public void ClaimUserTask(string taskId, string? userId) => Run(r =>
     {
-        var i = InstanceOf(r, taskId);
-        var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw new WorkflowCommandException($"no open user task '{taskId}'");
+        var i = InstanceOf(r, taskId, 'u', "task");
+        var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw Gone(i, taskId, 'u', "task");
         task.Assignee = userId;
     }, userId: userId);
 
@@ -177,13 +177,28 @@ public sealed partial class WorkflowEngine
         if (!r.Guard(i, t, n, () => n.Behaviour.Trigger(new ActivityExecution(r, i, t, n), variables))) { }
     }
 
-    private static Inst InstanceOf(Runner r, string id)
+    /// <summary>The running instance a task or incident id belongs to (else not found, or ended when the id was handed out).</summary>
+    private static Inst InstanceOf(Runner r, string id, char kind, string what)
     {
         var dot = id.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0) throw new WorkflowCommandException($"'{id}' is not a task id");
-        var i = r.Load(id[..dot]) ?? throw new WorkflowCommandException($"no process instance for '{id}'");
-        if (i.S.IsEnded) throw new WorkflowCommandException($"process instance '{i.Id}' has ended");
+        if (dot <= 0) throw new WorkflowNotFoundException($"no {what} '{id}'");
+        var i = r.Load(id[..dot]) ?? throw new WorkflowNotFoundException($"no {what} '{id}'");
+        if (i.S.IsEnded) throw Gone(i, id, kind, what);
         return i;
+    }
+
+    /// <summary>
+    /// Not open (any more): ids are <c>instanceId.</c> + kind letter + a counter of the instance, so an id the instance
+    /// already handed out was completed, cancelled or resolved (ended); any other never existed (not found).
+    /// </summary>
+    private static WorkflowCommandException Gone(Inst i, string id, char kind, string what)
+    {
+        var suffix = id[(id.LastIndexOf('.') + 1)..];
+        return suffix.Length > 1 && suffix[0] == kind && long.TryParse(suffix.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture, out var n) && n <= i.S.Sequence
+            ? new WorkflowEndedException(i.S.IsEnded
+                ? $"{what} '{id}' is no longer open: its process instance has ended"
+                : $"{what} '{id}' is no longer open: it was completed, cancelled or resolved")
+            : new WorkflowNotFoundException($"no {what} '{id}'");
     }
 
     /// <summary>
@@ -348,24 +363,24 @@ public sealed partial class WorkflowEngine
 
     private static (Inst, ExternalTaskState) External(Runner r, string id)
     {
-        var i = InstanceOf(r, id);
-        var task = i.S.ExternalTasks.Find(x => x.Id == id) ?? throw new WorkflowCommandException($"no open external task '{id}'");
+        var i = InstanceOf(r, id, 'x', "external task");
+        var task = i.S.ExternalTasks.Find(x => x.Id == id) ?? throw Gone(i, id, 'x', "external task");
         return (i, task);
     }
 
     /// <summary>Cancels a running instance from outside (with the instances it called): state "terminated".</summary>
     public void CancelInstance(string instanceId) => Run(r =>
     {
-        var i = r.Load(instanceId) ?? throw new WorkflowCommandException($"no process instance '{instanceId}'");
-        if (i.S.IsEnded) throw new WorkflowCommandException($"process instance '{instanceId}' has already ended");
+        var i = r.Load(instanceId) ?? throw new WorkflowNotFoundException($"no process instance '{instanceId}'");
+        if (i.S.IsEnded) throw new WorkflowEndedException($"process instance '{instanceId}' has already ended ({i.S.Status.ToString().ToLowerInvariant()})");
         r.Terminate(i);
     });
 
     /// <summary>Resolves an incident: the element runs again (script, expression, job), or the external task gets one more try.</summary>
     public void RetryIncident(string incidentId) => Run(r =>
     {
-        var i = InstanceOf(r, incidentId);
-        var inc = i.S.Incidents.Find(x => x.Id == incidentId) ?? throw new WorkflowCommandException($"no open incident '{incidentId}'");
+        var i = InstanceOf(r, incidentId, 'i', "incident");
+        var inc = i.S.Incidents.Find(x => x.Id == incidentId) ?? throw Gone(i, incidentId, 'i', "incident");
         i.S.Incidents.Remove(inc);
         r.History.IncidentResolved(inc.Id);
         if (inc.ExternalTaskId is { } xid && i.S.ExternalTasks.Find(x => x.Id == xid) is { } task)
@@ -394,7 +409,7 @@ public sealed partial class WorkflowEngine
     /// <summary>Sets variables on an instance's process scope (as an API would) and lets conditional events react.</summary>
     public void SetVariables(string instanceId, JsonObject variables) => Run(r =>
     {
-        var i = r.Load(instanceId) ?? throw new WorkflowCommandException($"no process instance '{instanceId}'");
+        var i = r.Load(instanceId) ?? throw new WorkflowNotFoundException($"no process instance '{instanceId}'");
         foreach (var kv in variables) i.RootScope.Variables[kv.Key] = kv.Value?.DeepClone();
     });
 
@@ -418,7 +433,7 @@ public sealed partial class WorkflowEngine
     public ProcessInstanceView GetInstance(string rootInstanceId)
     {
         var ids = _core.Store.InstanceTree(_core.TenantId, rootInstanceId);
-        if (ids.Count == 0) throw new WorkflowCommandException($"no process instance '{rootInstanceId}'");
+        if (ids.Count == 0) throw new WorkflowNotFoundException($"no process instance '{rootInstanceId}'");
         var states = ids.Select(id => _core.Store.Load(_core.TenantId, id)!).ToList();
         var root = states.Find(s => s.Id == rootInstanceId) ?? states[0];
         var waiting = new List<string>();
