@@ -37,6 +37,23 @@ public class InMemoryStoreTests
     }
 
     [Fact]
+    public void Load_AddingToAnEmptyListOfOneInstance_LeavesEveryOtherInstanceEmpty()
+    {
+        var store = new InMemoryRuntimeStore();
+        Commit(store, Waiting("a", T0), Waiting("b", T0));
+        var a = store.Load("default", "a")!;
+        a.CalledInstanceIds.Add("child");
+        a.Incidents.Add(new IncidentState { Id = "i1", Message = "kaputt" });
+        a.Scopes.ShouldBeEmpty();
+        store.Load("default", "b")!.CalledInstanceIds.ShouldBeEmpty();
+        store.Load("default", "b")!.Incidents.ShouldBeEmpty();
+        store.OpenIncidents("default").ShouldBeEmpty();
+        Commit(store, a);
+        store.Load("default", "b")!.Incidents.ShouldBeEmpty();
+        store.Load("default", "a")!.Incidents.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public void Commit_ChangingADocumentSomeoneElseCommittedSince_Conflicts()
     {
         var store = new InMemoryRuntimeStore();

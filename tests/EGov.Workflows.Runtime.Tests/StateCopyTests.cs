@@ -18,6 +18,13 @@ public class StateCopyTests
     }
 
     [Fact]
+    public void CopyToKeep_OfAnInstanceWithEveryPropertySet_SerializesExactlyLikeTheOriginal()
+    {
+        var original = Filled<ProcessInstanceState>();
+        RuntimeJson.Serialize(StateCopy.CopyToKeep(original)).ShouldBe(RuntimeJson.Serialize(original));
+    }
+
+    [Fact]
     public void Copy_OfAStartTimerWithEveryPropertySet_SerializesExactlyLikeTheOriginal()
     {
         var original = Filled<StartTimerState>();

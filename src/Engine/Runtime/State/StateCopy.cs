@@ -10,6 +10,12 @@ namespace EGov.Workflows.Runtime.State;
 /// </summary>
 public static class StateCopy
 {
+    // Variables are copied through their JSON text, not with DeepClone: a value read back from JSON is a JSON element
+    // (a long written by a script reads back as a number that GetValue<double> accepts) and the object takes the
+    // options of RuntimeJson, so a variable behaves the same after this copy as after a durable store's round trip.
+    // An empty object (a scope without variables, the common case) needs no text.
+    private static readonly JsonNodeOptions? NodeOptions = RuntimeJson.Deserialize<JsonObject>("{}").Options;
+
     public static ProcessInstanceState Copy(ProcessInstanceState s) => new()
     {
         Id = s.Id,
@@ -35,6 +41,37 @@ public static class StateCopy
         Compensations = s.Compensations.ConvertAll(Copy),
         CalledInstanceIds = [.. s.CalledInstanceIds],
     };
+
+    /// <summary>
+    /// A copy for a store to keep: one it never changes and never hands out (a load copies it again, queries read it),
+    /// so its empty lists and empty variable objects can be one shared instance each. A waiting instance has six empty
+    /// lists; with 100,000 of them that is about 20 MB. Nothing may ever add to what this returns.
+    /// </summary>
+    public static ProcessInstanceState CopyToKeep(ProcessInstanceState s)
+    {
+        var c = Copy(s);
+        c.Scopes = Keep(c.Scopes);
+        c.Tokens = Keep(c.Tokens);
+        c.Subscriptions = Keep(c.Subscriptions);
+        c.Jobs = Keep(c.Jobs);
+        c.UserTasks = Keep(c.UserTasks);
+        c.ExternalTasks = Keep(c.ExternalTasks);
+        c.Incidents = Keep(c.Incidents);
+        c.Compensations = Keep(c.Compensations);
+        c.CalledInstanceIds = Keep(c.CalledInstanceIds);
+        foreach (var scope in c.Scopes)
+            if (scope.Variables.Count == 0) scope.Variables = KeptEmptyObject;
+        return c;
+    }
+
+    private static readonly JsonObject KeptEmptyObject = new(NodeOptions);
+
+    private static List<T> Keep<T>(List<T> list) => list.Count == 0 ? KeptEmpty<T>.List : list;
+
+    private static class KeptEmpty<T>
+    {
+        public static readonly List<T> List = [];
+    }
 
     public static ScopeState Copy(ScopeState s) => new()
     {
@@ -183,12 +220,6 @@ public static class StateCopy
         TimerText = t.TimerText,
         FiredCount = t.FiredCount,
     };
-
-    // Variables are copied through their JSON text, not with DeepClone: a value read back from JSON is a JSON element
-    // (a long written by a script reads back as a number that GetValue<double> accepts) and the object takes the
-    // options of RuntimeJson, so a variable behaves the same after this copy as after a durable store's round trip.
-    // An empty object (a scope without variables, the common case) needs no text.
-    private static readonly JsonNodeOptions? NodeOptions = RuntimeJson.Deserialize<JsonObject>("{}").Options;
 
     private static JsonObject Copy(JsonObject o) => o.Count == 0 ? new JsonObject(NodeOptions) : ThroughJson(o);
 

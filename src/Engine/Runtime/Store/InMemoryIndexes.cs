@@ -10,6 +10,9 @@ internal sealed class StoredInstance(long ordinal, ProcessInstanceState state)
 
     /// <summary>The committed document. Never changed once stored: a commit replaces it.</summary>
     public ProcessInstanceState State { get; set; } = state;
+
+    /// <summary>The next instance of the same root instance tree, in storing order (a list threaded through the entries: no collection per tree).</summary>
+    public StoredInstance? NextInTree { get; set; }
 }
 
 /// <summary>
@@ -27,30 +30,53 @@ internal sealed class InMemoryIndexes
     private readonly Dictionary<string, SortedSet<StoredInstance>> _withIncidents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<StoredInstance>> _withConditions = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Tenant, SubscriptionKind Kind, string Name), SortedSet<StoredInstance>> _subscribers = [];
-    private readonly Dictionary<(string Tenant, string Root), SortedSet<StoredInstance>> _trees = [];
+    private readonly Dictionary<(string Tenant, string Root), (StoredInstance First, StoredInstance Last)> _trees = [];
     private readonly Dictionary<string, SortedSet<DueEntry>> _jobs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<DueEntry>> _retries = new(StringComparer.Ordinal);
 
-    /// <summary>A due job or external task retry; ordered by due time, then as the scan yielded them.</summary>
-    private sealed record DueEntry(Instant DueAt, long Ordinal, int Position, DueWork Work) : IComparable<DueEntry>
+    /// <summary>
+    /// A due job or external task retry; ordered by due time, then as the scan yielded them. A struct held inside the
+    /// sorted set's node: with 100,000 waiting timers, one object per entry fewer counts.
+    /// </summary>
+    private readonly record struct DueEntry(Instant DueAt, long Ordinal, int Position, DueWorkKind Kind, string InstanceId, string Id) : IComparable<DueEntry>
     {
-        public int CompareTo(DueEntry? other)
+        public int CompareTo(DueEntry other)
         {
-            if (other is null) return 1;
             var c = DueAt.CompareTo(other.DueAt);
             if (c == 0) c = Ordinal.CompareTo(other.Ordinal);
             return c != 0 ? c : Position.CompareTo(other.Position);
         }
+
+        public DueWork Work => new(Kind, DueAt, InstanceId, Id);
     }
 
-    public void Add(StoredInstance e) => Update(e, add: true);
+    /// <summary>Indexes a newly stored instance (<paramref name="isNew"/>) or a new revision of one.</summary>
+    public void Add(StoredInstance e, bool isNew)
+    {
+        if (isNew) AddToTree(e);
+        Update(e, add: true);
+    }
 
     public void Remove(StoredInstance e) => Update(e, add: false);
+
+    // Trees only grow: an instance stays in its tree after it ended, and its root never changes.
+    private void AddToTree(StoredInstance e)
+    {
+        var key = (e.State.TenantId, e.State.RootInstanceId);
+        if (_trees.TryGetValue(key, out var tree))
+        {
+            tree.Last.NextInTree = e;
+            _trees[key] = (tree.First, e);
+        }
+        else
+        {
+            _trees[key] = (e, e);
+        }
+    }
 
     private void Update(StoredInstance e, bool add)
     {
         var s = e.State;
-        Set(_trees, (s.TenantId, s.RootInstanceId), e, add);
         if (s.IsEnded) return; // an ended instance has no open rows (see RuntimeIndex)
         if (s.UserTasks.Count > 0) Set(_withUserTasks, s.TenantId, e, add);
         if (s.ExternalTasks.Count > 0) Set(_withExternalTasks, s.TenantId, e, add);
@@ -63,7 +89,7 @@ internal sealed class InMemoryIndexes
         var position = 0;
         foreach (var work in RuntimeIndex.DueWork(s))
         {
-            var entry = new DueEntry(work.DueAt, e.Ordinal, position++, work);
+            var entry = new DueEntry(work.DueAt, e.Ordinal, position++, work.Kind, s.Id, work.Id);
             Set(work.Kind == DueWorkKind.Job ? _jobs : _retries, s.TenantId, entry, add);
         }
     }
@@ -96,7 +122,12 @@ internal sealed class InMemoryIndexes
     public IEnumerable<ProcessInstanceState> Subscribers(string tenantId, SubscriptionKind kind, string name) => States(_subscribers, (tenantId, kind, name));
 
     /// <summary>Every instance of a root instance tree, ended ones included.</summary>
-    public IEnumerable<ProcessInstanceState> Tree(string tenantId, string rootInstanceId) => States(_trees, (tenantId, rootInstanceId));
+    public IEnumerable<ProcessInstanceState> Tree(string tenantId, string rootInstanceId)
+    {
+        if (!_trees.TryGetValue((tenantId, rootInstanceId), out var tree)) yield break;
+        for (var e = tree.First; e is not null; e = e.NextInTree)
+            yield return e.State;
+    }
 
     /// <summary>Jobs due at or before <paramref name="until"/>, earliest first, at most <paramref name="max"/>.</summary>
     public IEnumerable<DueWork> DueJobs(string tenantId, Instant until, int max) =>

@@ -35,7 +35,7 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
         var copies = new ProcessInstanceState[changes.Instances.Count];
         for (var n = 0; n < copies.Length; n++)
         {
-            copies[n] = StateCopy.Copy(changes.Instances[n]);
+            copies[n] = StateCopy.CopyToKeep(changes.Instances[n]);
             copies[n].Revision++;
         }
         var startTimers = changes.StartTimers.ConvertAll(StateCopy.Copy);
@@ -50,16 +50,17 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
             }
             foreach (var copy in copies)
             {
-                if (_instances.TryGetValue((copy.TenantId, copy.Id), out var entry))
-                {
-                    _indexes.Remove(entry);
-                    entry.State = copy;
-                }
-                else
+                var isNew = !_instances.TryGetValue((copy.TenantId, copy.Id), out var entry);
+                if (isNew)
                 {
                     _instances[(copy.TenantId, copy.Id)] = entry = new StoredInstance(++_stored, copy);
                 }
-                _indexes.Add(entry);
+                else
+                {
+                    _indexes.Remove(entry!);
+                    entry!.State = copy;
+                }
+                _indexes.Add(entry, isNew);
             }
             foreach (var s in changes.Instances) s.Revision++;
             foreach (var h in changes.History)
