@@ -65,6 +65,26 @@ public sealed class CommitTests
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public void Commit_OfANewInstanceWhoseIdExists_IsAConflict_AndWritesNothing(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var store = db.OpenStore();
+        var engine = Models.Deployed(store, Models.Clock(), Models.Antrag());
+        var id = engine.StartProcess("Antrag");
+        var twin = store.Load("default", id)!;
+        twin.Revision = 0; // as a second command creating the same id would commit it
+        twin.BusinessKey = "twin";
+        var changes = Changes(twin);
+        changes.History.Add(new ElementInstanceRecord { Id = "h-twin", InstanceId = id, RootInstanceId = id, ElementId = "x", ElementType = "task" });
+
+        Should.Throw<ConcurrencyConflictException>(() => store.Commit(changes));
+
+        store.Load("default", id)!.BusinessKey.ShouldBeNull();
+        store.Load("default", id)!.Revision.ShouldBe(1);
+        store.History("default", id).ShouldNotContain(h => h.Id == "h-twin");
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public void Commit_OfTheSameTaskByTwoEngines_LetsExactlyOneWin(string provider)
     {
         using var db = TestDatabases.Create(provider);

@@ -88,8 +88,8 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
         var ended = Ticks.Of(s.EndedAt);
         if (read == 0)
         {
-            if (db.Instances.Any(r => r.TenantId == s.TenantId && r.Id == s.Id))
-                throw new ConcurrencyConflictException($"process instance {s.Id} already exists (created by another command)");
+            // No query first: an instance that exists already fails the (tenant_id, id) key at SaveChanges, which Commit
+            // reports as a ConcurrencyConflictException (one round trip less per start).
             db.Instances.Add(new InstanceRow
             {
                 TenantId = s.TenantId, Id = s.Id, RootInstanceId = s.RootInstanceId, ParentInstanceId = s.ParentInstanceId,

@@ -15,13 +15,14 @@ internal static class IndexWriter
     {
         var t = s.TenantId;
         var id = s.Id;
+        // One command with four statements instead of four ExecuteDelete queries: one round trip, no query pipeline.
         if (!isNew)
-        {
-            db.Subscriptions.Where(r => r.TenantId == t && r.InstanceId == id).ExecuteDelete();
-            db.UserTasks.Where(r => r.TenantId == t && r.InstanceId == id).ExecuteDelete();
-            db.ExternalTasks.Where(r => r.TenantId == t && r.InstanceId == id).ExecuteDelete();
-            db.Incidents.Where(r => r.TenantId == t && r.InstanceId == id).ExecuteDelete();
-        }
+            db.Database.ExecuteSql($"""
+                DELETE FROM subscriptions WHERE tenant_id = {t} AND instance_id = {id};
+                DELETE FROM user_tasks WHERE tenant_id = {t} AND instance_id = {id};
+                DELETE FROM external_tasks WHERE tenant_id = {t} AND instance_id = {id};
+                DELETE FROM incidents WHERE tenant_id = {t} AND instance_id = {id};
+                """);
 
         var n = 0;
         foreach (var r in RuntimeIndex.Subscriptions(s))
