@@ -36,7 +36,17 @@ public sealed class PostgresCluster : IAsyncLifetime, IDisposable
         Store = $"postgres:{connection}";
         Probe = StoreProbe.Postgres(connection);
         var processes = _folder.Processes(ReliabilityModel.File, "approval.bpmn");
-        Nodes = await Task.WhenAll(Enumerable.Range(1, NodeCount).Select(i => EgovServe.StartAsync(Store, processes, $"node-{i}", _folder.Path)));
+        var starting = Enumerable.Range(1, NodeCount).Select(i => EgovServe.StartAsync(Store, processes, $"node-{i}", _folder.Path)).ToList();
+        try
+        {
+            Nodes = await Task.WhenAll(starting);
+        }
+        catch
+        {
+            // One node did not start: the others must not outlive the test run.
+            foreach (var t in starting.Where(t => t.IsCompletedSuccessfully)) await t.Result.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
