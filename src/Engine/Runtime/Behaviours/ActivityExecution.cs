@@ -40,5 +40,5 @@ internal sealed class ActivityExecution(Runner runner, Inst inst, TokenState tok
         Runner.TakeFlows(Inst, Token, flows);
     }
 
-    public void Listen(Node catchNode) => Runner.Listen(Inst, catchNode, null, Token, null);
+    public void Listen(Node catchNode) => Runner.Listen(Inst, catchNode, Token, null);
 }

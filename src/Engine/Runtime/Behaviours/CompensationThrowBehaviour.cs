@@ -14,11 +14,8 @@ internal sealed class CompensationThrowBehaviour : IBehaviour
         var i = ctx.Inst;
         var scope = i.Scope(ctx.Token.ScopeId)!;
         if (scope.Kind == ScopeKind.EventSubProcess && i.Scope(scope.ParentScopeId) is { } parent) scope = parent;
-        if (!ctx.Runner.Compensate(i, ctx.Token, scope.Id, ctx.Node.CompensateActivityRef))
-        {
-            if (ctx.Node.Kind == NodeKind.EndEvent) ctx.Leave();
-            else ctx.Leave();
-        }
+        // Nothing to compensate: an end event ends and an intermediate throw moves on at once (Leave does both).
+        if (!ctx.Runner.Compensate(i, ctx.Token, scope.Id, ctx.Node.CompensateActivityRef)) ctx.Leave();
     }
 
     public void Trigger(ActivityExecution ctx, System.Text.Json.Nodes.JsonObject? variables) => ctx.Leave();

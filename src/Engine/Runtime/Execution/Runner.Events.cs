@@ -11,9 +11,8 @@ internal sealed partial class Runner
     /// <summary>
     /// Starts listening for the event of <paramref name="catchNode"/>: a subscription or a timer job, owned by a token
     /// (catch event, event-based gateway, boundary host) or by a scope (event subprocess start).
-    /// <paramref name="espNode"/> is the event subprocess for a start event of one.
     /// </summary>
-    public void Listen(Inst i, Node catchNode, Node? espNode, TokenState? token, ScopeState? scope)
+    public void Listen(Inst i, Node catchNode, TokenState? token, ScopeState? scope)
     {
         var trigger = catchNode.Kind == NodeKind.ReceiveTask ? Trigger.Message : catchNode.Trigger;
         var name = catchNode.Kind == NodeKind.ReceiveTask
@@ -55,7 +54,6 @@ internal sealed partial class Runner
                 }
                 break;
         }
-        _ = espNode;
     }
 
     private string EvaluateName(Inst i, TokenState? token, string name) =>
@@ -79,7 +77,7 @@ internal sealed partial class Runner
     {
         foreach (var b in n.Boundaries)
             if (b.Trigger is Trigger.Message or Trigger.Signal or Trigger.Timer or Trigger.Conditional)
-                Listen(i, b, null, t, null);
+                Listen(i, b, t, null);
     }
 
     public void DetachBoundaryEvents(Inst i, TokenState t)

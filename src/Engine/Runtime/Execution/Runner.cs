@@ -123,7 +123,7 @@ internal sealed partial class Runner
         foreach (var esp in def.EventSubProcesses)
         {
             var start = esp.Inner!.Nodes.First(n => n.Kind == NodeKind.StartEvent);
-            Listen(i, start, esp, token: null, scope: scope);
+            Listen(i, start, token: null, scope: scope);
         }
     }
 
