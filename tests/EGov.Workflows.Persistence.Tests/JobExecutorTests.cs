@@ -67,11 +67,18 @@ public sealed class JobExecutorTests
         var clock = Models.Clock();
         var engine = Models.Deployed(store, clock, Models.Frist());
         engine.StartProcess("Frist");
-        clock.AdvanceHours(1);
-        var executor = new JobExecutor(store, _ => engine, clock, new JobExecutorOptions { Owner = "node-1" });
-        var held = store.AcquireDueJobs(null, "node-1", Duration.FromMinutes(5), 10, clock.GetCurrentInstant()).ShouldHaveSingleItem();
-
+        var inAnHour = clock.GetCurrentInstant() + Duration.FromHours(1);
+        var executor = new JobExecutor(store, _ => engine, clock, new JobExecutorOptions { Owner = "node-1", PollInterval = TimeSpan.FromMilliseconds(20) });
+        // A lease of an earlier life is taken back at start; wait for that, so the lease below is one the running node holds.
+        var earlier = store.AcquireDueJobs(null, "node-1", Duration.FromMinutes(5), 10, inAnHour).ShouldHaveSingleItem();
         await executor.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (store.LeaseOf("default", earlier.Work).Owner == "node-1" && DateTime.UtcNow < deadline) await Task.Delay(20);
+        store.LeaseOf("default", earlier.Work).Owner.ShouldNotBe("node-1");
+        // Leased for the node while it runs (due in an hour by the lease's clock, not yet by the executor's, so it stays held).
+        var held = store.AcquireDueJobs(null, "node-1", Duration.FromMinutes(5), 10, inAnHour).ShouldHaveSingleItem();
+        store.LeaseOf("default", held.Work).Owner.ShouldBe("node-1");
+
         await executor.StopAsync(CancellationToken.None);
 
         store.LeaseOf("default", held.Work).Owner.ShouldNotBe("node-1");
