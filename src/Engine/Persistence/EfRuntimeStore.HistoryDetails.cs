@@ -35,7 +35,7 @@ public sealed partial class EfRuntimeStore
     public IReadOnlyList<VariableChangeRecord> VariableHistory(string tenantId, string rootInstanceId)
     {
         using var db = _db.Create();
-        return db.HistoryVariables.Where(h => h.TenantId == tenantId && h.RootInstanceId == rootInstanceId).OrderBy(h => h.Seq).ToList()
+        return OfTree(db.HistoryVariables, tenantId, rootInstanceId)
             .Select(h => new VariableChangeRecord
             {
                 Id = h.Id, TenantId = h.TenantId, InstanceId = h.InstanceId, RootInstanceId = h.RootInstanceId, ProcessId = h.ProcessId,
@@ -47,7 +47,7 @@ public sealed partial class EfRuntimeStore
     public IReadOnlyList<TaskEventRecord> TaskHistory(string tenantId, string rootInstanceId)
     {
         using var db = _db.Create();
-        return db.HistoryTasks.Where(h => h.TenantId == tenantId && h.RootInstanceId == rootInstanceId).OrderBy(h => h.Seq).ToList()
+        return OfTree(db.HistoryTasks, tenantId, rootInstanceId)
             .Select(h => new TaskEventRecord
             {
                 Id = h.Id, TenantId = h.TenantId, InstanceId = h.InstanceId, RootInstanceId = h.RootInstanceId, ProcessId = h.ProcessId,
@@ -59,7 +59,7 @@ public sealed partial class EfRuntimeStore
     public IReadOnlyList<IncidentEventRecord> IncidentHistory(string tenantId, string rootInstanceId)
     {
         using var db = _db.Create();
-        return db.HistoryIncidents.Where(h => h.TenantId == tenantId && h.RootInstanceId == rootInstanceId).OrderBy(h => h.Seq).ToList()
+        return OfTree(db.HistoryIncidents, tenantId, rootInstanceId)
             .Select(h => new IncidentEventRecord
             {
                 Id = h.Id, TenantId = h.TenantId, InstanceId = h.InstanceId, RootInstanceId = h.RootInstanceId, ProcessId = h.ProcessId,
@@ -67,4 +67,8 @@ public sealed partial class EfRuntimeStore
                 Event = Enum.Parse<IncidentEvent>(h.Event), Message = h.Message, At = Ticks.At(h.OccurredAt), Command = h.Command,
             }).ToList();
     }
+
+    /// <summary>The history rows of one root instance tree, in the order they were written.</summary>
+    private static List<TRow> OfTree<TRow>(IQueryable<TRow> rows, string tenantId, string rootInstanceId) where TRow : HistoryRow =>
+        [.. rows.Where(h => h.TenantId == tenantId && h.RootInstanceId == rootInstanceId).OrderBy(h => h.Seq)];
 }

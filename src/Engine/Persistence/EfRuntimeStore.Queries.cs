@@ -117,7 +117,7 @@ public sealed partial class EfRuntimeStore
     public IReadOnlyList<ElementInstanceRecord> History(string tenantId, string rootInstanceId)
     {
         using var db = _db.Create();
-        return db.History.Where(h => h.TenantId == tenantId && h.RootInstanceId == rootInstanceId).OrderBy(h => h.Seq).ToList()
+        return OfTree(db.History, tenantId, rootInstanceId)
             .Select(h => new ElementInstanceRecord
             {
                 Id = h.Id, TenantId = h.TenantId, InstanceId = h.InstanceId, RootInstanceId = h.RootInstanceId, ProcessId = h.ProcessId,

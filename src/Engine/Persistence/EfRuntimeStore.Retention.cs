@@ -36,10 +36,10 @@ public sealed partial class EfRuntimeStore
             // Only when the whole tree has ended (a called instance still running keeps it).
             if (db.Instances.Any(i => i.TenantId == tenant && i.RootInstanceId == root && i.EndedAt == null)) continue;
             var tree = db.Instances.Where(i => i.TenantId == tenant && i.RootInstanceId == root).Select(i => i.Id).ToList();
-            db.History.Where(h => h.TenantId == tenant && h.RootInstanceId == root).ExecuteDelete();
-            db.HistoryVariables.Where(h => h.TenantId == tenant && h.RootInstanceId == root).ExecuteDelete();
-            db.HistoryTasks.Where(h => h.TenantId == tenant && h.RootInstanceId == root).ExecuteDelete();
-            db.HistoryIncidents.Where(h => h.TenantId == tenant && h.RootInstanceId == root).ExecuteDelete();
+            DeleteTree(db.History, tenant, root);
+            DeleteTree(db.HistoryVariables, tenant, root);
+            DeleteTree(db.HistoryTasks, tenant, root);
+            DeleteTree(db.HistoryIncidents, tenant, root);
             db.Subscriptions.Where(r => r.TenantId == tenant && tree.Contains(r.InstanceId)).ExecuteDelete();
             db.Jobs.Where(r => r.TenantId == tenant && tree.Contains(r.InstanceId)).ExecuteDelete();
             db.UserTasks.Where(r => r.TenantId == tenant && tree.Contains(r.InstanceId)).ExecuteDelete();
@@ -51,4 +51,7 @@ public sealed partial class EfRuntimeStore
         }
         return deleted;
     }
+
+    private static void DeleteTree<TRow>(IQueryable<TRow> rows, string tenant, string root) where TRow : HistoryRow =>
+        rows.Where(h => h.TenantId == tenant && h.RootInstanceId == root).ExecuteDelete();
 }

@@ -2,8 +2,12 @@ namespace EGov.Workflows.Persistence.Data;
 
 // Rows of the detailed history (Schema/*/0002_history_details.sql): append-only, one class per table.
 
-/// <summary>A variable change (values as JSON text).</summary>
-internal sealed class HistoryVariableRow
+/// <summary>
+/// What every history table has: its write order (Seq, the key), the tenant, and the instance and root instance tree it
+/// belongs to. Not an entity itself: each derived row maps to its own table, and per-tree reads and retention deletes
+/// are written once against this base.
+/// </summary>
+internal abstract class HistoryRow
 {
     public long Seq { get; set; }
     public string TenantId { get; set; } = "";
@@ -11,6 +15,11 @@ internal sealed class HistoryVariableRow
     public string InstanceId { get; set; } = "";
     public string RootInstanceId { get; set; } = "";
     public string ProcessId { get; set; } = "";
+}
+
+/// <summary>A variable change (values as JSON text).</summary>
+internal sealed class HistoryVariableRow : HistoryRow
+{
     public string ScopeId { get; set; } = "";
     public string ScopeElementId { get; set; } = "";
     public string Name { get; set; } = "";
@@ -23,14 +32,8 @@ internal sealed class HistoryVariableRow
 }
 
 /// <summary>A user task or external task event.</summary>
-internal sealed class HistoryTaskRow
+internal sealed class HistoryTaskRow : HistoryRow
 {
-    public long Seq { get; set; }
-    public string TenantId { get; set; } = "";
-    public string Id { get; set; } = "";
-    public string InstanceId { get; set; } = "";
-    public string RootInstanceId { get; set; } = "";
-    public string ProcessId { get; set; } = "";
     public string TaskId { get; set; } = "";
     public string Kind { get; set; } = "";
     public string ElementId { get; set; } = "";
@@ -42,14 +45,8 @@ internal sealed class HistoryTaskRow
 }
 
 /// <summary>An incident event.</summary>
-internal sealed class HistoryIncidentRow
+internal sealed class HistoryIncidentRow : HistoryRow
 {
-    public long Seq { get; set; }
-    public string TenantId { get; set; } = "";
-    public string Id { get; set; } = "";
-    public string InstanceId { get; set; } = "";
-    public string RootInstanceId { get; set; } = "";
-    public string ProcessId { get; set; } = "";
     public string IncidentId { get; set; } = "";
     public string IncidentKind { get; set; } = "";
     public string ElementId { get; set; } = "";

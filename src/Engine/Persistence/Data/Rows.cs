@@ -105,14 +105,8 @@ internal sealed class StartTimerRow
 }
 
 /// <summary>An ended element instance (append-only).</summary>
-internal sealed class HistoryElementInstanceRow
+internal sealed class HistoryElementInstanceRow : HistoryRow
 {
-    public long Seq { get; set; }
-    public string TenantId { get; set; } = "";
-    public string Id { get; set; } = "";
-    public string InstanceId { get; set; } = "";
-    public string RootInstanceId { get; set; } = "";
-    public string ProcessId { get; set; } = "";
     public string ElementId { get; set; } = "";
     public string ElementType { get; set; } = "";
     public string? ElementName { get; set; }

@@ -42,15 +42,10 @@ internal sealed class RuntimeDbContext(DbContextOptions<RuntimeDbContext> option
             e.Property(x => x.Seq).ValueGeneratedOnAdd();
             e.HasAlternateKey(x => new { x.TenantId, x.Id });
         });
-        b.Entity<HistoryElementInstanceRow>(e =>
-        {
-            e.ToTable("history_element_instances");
-            e.HasKey(x => x.Seq);
-            e.Property(x => x.Seq).ValueGeneratedOnAdd();
-        });
-        b.Entity<HistoryVariableRow>(e => { e.ToTable("history_variables"); e.HasKey(x => x.Seq); e.Property(x => x.Seq).ValueGeneratedOnAdd(); });
-        b.Entity<HistoryTaskRow>(e => { e.ToTable("history_tasks"); e.HasKey(x => x.Seq); e.Property(x => x.Seq).ValueGeneratedOnAdd(); });
-        b.Entity<HistoryIncidentRow>(e => { e.ToTable("history_incidents"); e.HasKey(x => x.Seq); e.Property(x => x.Seq).ValueGeneratedOnAdd(); });
+        HistoryTable<HistoryElementInstanceRow>(b, "history_element_instances");
+        HistoryTable<HistoryVariableRow>(b, "history_variables");
+        HistoryTable<HistoryTaskRow>(b, "history_tasks");
+        HistoryTable<HistoryIncidentRow>(b, "history_incidents");
         b.Entity<DeploymentRow>(e => { e.ToTable("deployments"); e.HasKey(x => new { x.TenantId, x.ProcessId, x.Version }); });
 
         // snake_case columns, as the scripts name them.
@@ -58,6 +53,10 @@ internal sealed class RuntimeDbContext(DbContextOptions<RuntimeDbContext> option
             foreach (var p in entity.GetProperties())
                 p.SetColumnName(SnakeCase(p.Name));
     }
+
+    /// <summary>An append-only history table: keyed by the order rows were written in.</summary>
+    private static void HistoryTable<TRow>(ModelBuilder b, string table) where TRow : HistoryRow =>
+        b.Entity<TRow>(e => { e.ToTable(table); e.HasKey(x => x.Seq); e.Property(x => x.Seq).ValueGeneratedOnAdd(); });
 
     internal static string SnakeCase(string name)
     {
