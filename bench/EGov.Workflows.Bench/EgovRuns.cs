@@ -97,8 +97,10 @@ public static class EgovRuns
         var before = store.Figures();
         var sample = new List<string>();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var gc = GcFigures.Start();
         var (seconds, lat) = Drive(spec, spec.N, InstanceOf(spec.Workload, engine, sample));
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var gcDone = gc.Stop(seconds, spec.N);
         var after = store.Figures();
         Check(engine, sample);
         var (p50, p99) = lat.Percentiles();
@@ -108,6 +110,7 @@ public static class EgovRuns
             InFlight = spec.Mode == "concurrent" ? spec.InFlight : 1,
             InstancesPerSecond = spec.N / seconds, P50Ms = p50, P99Ms = p99, ElapsedSeconds = seconds, PeakRssMb = Proc.PeakRssMb(),
             CpuMsPerInstance = cpu.TotalMilliseconds / spec.N,
+            AllocatedBytesPerInstance = gcDone.AllocatedPerInstance, GcPausePercent = gcDone.PausePercent, Gen2Collections = gcDone.Gen2,
         }, before, after, spec.N);
     }
 

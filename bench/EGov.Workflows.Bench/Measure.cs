@@ -36,6 +36,10 @@ public sealed record BenchResult
     /// rate falls with the share of the cores it gets, this figure much less (PostgreSQL's own CPU is not in it).
     /// </summary>
     public double? CpuMsPerInstance { get; init; }
+    /// <summary>Managed bytes allocated per instance while it measured (all threads), and the share of the measured time the GC paused the process, with the number of full (gen 2) collections.</summary>
+    public double? AllocatedBytesPerInstance { get; init; }
+    public double? GcPausePercent { get; init; }
+    public int? Gen2Collections { get; init; }
     /// <summary>W5: definitions deployed and the time it took.</summary>
     public int? Definitions { get; init; }
     public double? DeploySeconds { get; init; }
@@ -175,4 +179,15 @@ public static class Driver
         if (failure is not null) throw new InvalidOperationException($"an instance failed: {failure.Message}", failure);
         return (seconds, lat);
     }
+}
+
+/// <summary>What the garbage collector did while a run measured: bytes allocated, time paused, full collections.</summary>
+public readonly record struct GcFigures(long Allocated, TimeSpan Paused, int Gen2Count)
+{
+    public static GcFigures Start() => new(GC.GetTotalAllocatedBytes(precise: false), GC.GetTotalPauseDuration(), GC.CollectionCount(2));
+
+    public (double AllocatedPerInstance, double PausePercent, int Gen2) Stop(double seconds, int instances) =>
+        ((GC.GetTotalAllocatedBytes(precise: false) - Allocated) / (double)instances,
+         (GC.GetTotalPauseDuration() - Paused).TotalSeconds * 100 / seconds,
+         GC.CollectionCount(2) - Gen2Count);
 }
