@@ -23,7 +23,7 @@ public sealed partial class EfRuntimeStore
         {
             db.SaveChanges();
         }
-        catch (DbUpdateException e) when (IsUniqueViolation(e))
+        catch (DbUpdateException e) when (Data.Sql.Conflicts.IsUniqueViolation(e))
         {
             throw new ConcurrencyConflictException("another node deployed a version of the same process at the same time; deploy again", e);
         }

@@ -7,31 +7,6 @@ namespace EGov.Workflows.Persistence;
 // root instance tree in the order it was written.
 public sealed partial class EfRuntimeStore
 {
-    private static void WriteHistoryDetails(RuntimeDbContext db, string tenant, Runtime.Store.RuntimeChangeSet changes)
-    {
-        foreach (var v in changes.VariableHistory)
-            db.HistoryVariables.Add(new HistoryVariableRow
-            {
-                TenantId = tenant, Id = v.Id, InstanceId = v.InstanceId, RootInstanceId = v.RootInstanceId, ProcessId = v.ProcessId,
-                ScopeId = v.ScopeId, ScopeElementId = v.ScopeElementId, Name = v.Name, Change = v.Change.ToString(),
-                OldValue = v.OldValue, NewValue = v.NewValue, OccurredAt = Ticks.Of(v.At), Command = v.Command, UserId = v.UserId,
-            });
-        foreach (var t in changes.TaskHistory)
-            db.HistoryTasks.Add(new HistoryTaskRow
-            {
-                TenantId = tenant, Id = t.Id, InstanceId = t.InstanceId, RootInstanceId = t.RootInstanceId, ProcessId = t.ProcessId,
-                TaskId = t.TaskId, Kind = t.Kind.ToString(), ElementId = t.ElementId, Event = t.Event.ToString(), UserId = t.UserId,
-                Detail = t.Detail, OccurredAt = Ticks.Of(t.At), Command = t.Command,
-            });
-        foreach (var x in changes.IncidentHistory)
-            db.HistoryIncidents.Add(new HistoryIncidentRow
-            {
-                TenantId = tenant, Id = x.Id, InstanceId = x.InstanceId, RootInstanceId = x.RootInstanceId, ProcessId = x.ProcessId,
-                IncidentId = x.IncidentId, IncidentKind = x.IncidentKind.ToString(), ElementId = x.ElementId, Event = x.Event.ToString(),
-                Message = x.Message, OccurredAt = Ticks.Of(x.At), Command = x.Command,
-            });
-    }
-
     public IReadOnlyList<VariableChangeRecord> VariableHistory(string tenantId, string rootInstanceId)
     {
         using var db = _db.Create();

@@ -1,12 +1,17 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
+using EGov.Workflows.Persistence.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 
 namespace EGov.Workflows.Persistence.Data;
 
-/// <summary>Builds the EF Core options once and hands out a short-lived context per operation.</summary>
-internal sealed class DbFactory
+/// <summary>
+/// Builds the EF Core options once and hands out a short-lived context per operation (the rarer queries and writes).
+/// On PostgreSQL both EF and the store's hand-written commands use one <see cref="NpgsqlDataSource"/>: one pool, and
+/// automatic preparation, so a statement the store runs again and again is parsed and planned once per connection.
+/// </summary>
+internal sealed class DbFactory : IDisposable
 {
     private readonly DbContextOptions<RuntimeDbContext> _options;
 
@@ -15,9 +20,14 @@ internal sealed class DbFactory
         Store = store;
         var b = new DbContextOptionsBuilder<RuntimeDbContext>();
         if (store.Provider == StoreProvider.Sqlite)
-            b.UseSqlite(store.ConnectionString).AddInterceptors(new SqlitePragmas(store));
+            b.UseSqlite(store.ConnectionString).AddInterceptors(new SqlitePragmaInterceptor(store));
         else
-            b.UseNpgsql(store.ConnectionString);
+        {
+            var csb = new NpgsqlConnectionStringBuilder(store.ConnectionString);
+            if (csb.MaxAutoPrepare == 0) csb.MaxAutoPrepare = 64; // unless the connection string says otherwise
+            DataSource = NpgsqlDataSource.Create(csb.ToString());
+            b.UseNpgsql(DataSource);
+        }
         b.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
         b.EnableThreadSafetyChecks(false);
         _options = b.Options;
@@ -26,16 +36,20 @@ internal sealed class DbFactory
     public DurableStoreOptions Store { get; }
     public bool IsSqlite => Store.Provider == StoreProvider.Sqlite;
 
+    /// <summary>PostgreSQL only: the pool every connection of this store comes from.</summary>
+    public NpgsqlDataSource? DataSource { get; }
+
     public RuntimeDbContext Create() => new(_options);
 
+    public void Dispose() => DataSource?.Dispose();
+
     /// <summary>
-    /// Every SQLite connection waits for the write lock instead of failing at once, and syncs as the store says. Both are
-    /// per-connection settings, so they are set on every open (a pooled connection keeps them; setting them again is cheap).
+    /// Every SQLite connection EF opens gets the store's PRAGMAs (per-connection settings: a pooled connection keeps them;
+    /// setting them again is cheap, and EF's connections serve only the rarer operations).
     /// </summary>
-    private sealed class SqlitePragmas(DurableStoreOptions store) : DbConnectionInterceptor
+    private sealed class SqlitePragmaInterceptor(DurableStoreOptions store) : DbConnectionInterceptor
     {
-        private readonly string _sql =
-            $"PRAGMA busy_timeout={(int)store.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous={(store.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")};";
+        private readonly string _sql = SqlitePragmas.For(store);
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -47,7 +61,7 @@ internal sealed class DbFactory
 
         private void Apply(DbConnection connection)
         {
-            if (connection is not SqliteConnection) return;
+            if (connection is not Microsoft.Data.Sqlite.SqliteConnection) return;
             using var cmd = connection.CreateCommand();
             cmd.CommandText = _sql;
             cmd.ExecuteNonQuery();

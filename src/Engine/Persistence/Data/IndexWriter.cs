@@ -1,6 +1,6 @@
+using EGov.Workflows.Persistence.Data.Sql;
 using EGov.Workflows.Runtime.State;
 using EGov.Workflows.Runtime.Store;
-using Microsoft.EntityFrameworkCore;
 
 namespace EGov.Workflows.Persistence.Data;
 
@@ -11,74 +11,92 @@ namespace EGov.Workflows.Persistence.Data;
 /// </summary>
 internal static class IndexWriter
 {
-    public static void Write(RuntimeDbContext db, ProcessInstanceState s, bool isNew)
+    public static void Write(IStatementSink sink, ProcessInstanceState s, bool isNew)
     {
         var t = s.TenantId;
         var id = s.Id;
-        // One command with four statements instead of four ExecuteDelete queries: one round trip, no query pipeline.
         if (!isNew)
-            db.Database.ExecuteSql($"""
-                DELETE FROM subscriptions WHERE tenant_id = {t} AND instance_id = {id};
-                DELETE FROM user_tasks WHERE tenant_id = {t} AND instance_id = {id};
-                DELETE FROM external_tasks WHERE tenant_id = {t} AND instance_id = {id};
-                DELETE FROM incidents WHERE tenant_id = {t} AND instance_id = {id};
-                """);
-
+            foreach (var delete in (ReadOnlySpan<SqlText>)[CommitSql.DeleteSubscriptions, CommitSql.DeleteUserTasks, CommitSql.DeleteExternalTasks, CommitSql.DeleteIncidents])
+            {
+                sink.Begin(delete).Text(t).Text(id);
+                sink.End();
+            }
+        // Derived by RuntimeIndex, as every store derives them (an ended instance has none).
         var n = 0;
         foreach (var r in RuntimeIndex.Subscriptions(s))
-            db.Subscriptions.Add(new SubscriptionIndexRow
-            {
-                TenantId = t, InstanceId = id, SubscriptionId = r.Subscription.Id, Ordinal = n++, RootInstanceId = r.RootInstanceId,
-                BusinessKey = r.BusinessKey, Kind = r.Subscription.Kind.ToString(), EventName = r.Subscription.EventName,
-                Payload = RuntimeJson.Serialize(r.Subscription),
-            });
+        {
+            sink.Begin(CommitSql.InsertSubscription).Text(t).Text(id).Text(r.Subscription.Id).Int(n++).Text(r.RootInstanceId)
+                .Text(r.BusinessKey).Text(r.Subscription.Kind.ToString()).Text(r.Subscription.EventName).Text(RuntimeJson.Serialize(r.Subscription));
+            sink.End();
+        }
         n = 0;
         foreach (var r in RuntimeIndex.UserTasks(s))
-            db.UserTasks.Add(new UserTaskIndexRow
-            {
-                TenantId = t, InstanceId = id, TaskId = r.Task.Id, Ordinal = n++, RootInstanceId = r.RootInstanceId, ProcessId = r.ProcessId,
-                BusinessKey = r.BusinessKey, Assignee = r.Task.Assignee, CreatedAt = Ticks.Of(r.Task.CreatedAt), TaskOrder = r.Task.Order,
-                Payload = RuntimeJson.Serialize(r.Task),
-            });
+        {
+            sink.Begin(CommitSql.InsertUserTask).Text(t).Text(id).Text(r.Task.Id).Int(n++).Text(r.RootInstanceId).Text(r.ProcessId)
+                .Text(r.BusinessKey).Text(r.Task.Assignee).Long(Ticks.Of(r.Task.CreatedAt)).Long(r.Task.Order).Text(RuntimeJson.Serialize(r.Task));
+            sink.End();
+        }
         n = 0;
         foreach (var r in RuntimeIndex.ExternalTasks(s))
-            db.ExternalTasks.Add(new ExternalTaskIndexRow
-            {
-                TenantId = t, InstanceId = id, TaskId = r.Task.Id, Ordinal = n++, RootInstanceId = r.RootInstanceId, ProcessId = r.ProcessId,
-                BusinessKey = r.BusinessKey, Topic = r.Task.Topic, AvailableAt = Ticks.Of(r.Task.AvailableAt), Suspended = r.Task.Suspended,
-                CreatedAt = Ticks.Of(r.Task.CreatedAt), TaskOrder = r.Task.Order, Payload = RuntimeJson.Serialize(r.Task),
-            });
+        {
+            sink.Begin(CommitSql.InsertExternalTask).Text(t).Text(id).Text(r.Task.Id).Int(n++).Text(r.RootInstanceId).Text(r.ProcessId)
+                .Text(r.BusinessKey).Text(r.Task.Topic).Long(Ticks.Of(r.Task.AvailableAt)).Bool(r.Task.Suspended).Long(Ticks.Of(r.Task.CreatedAt))
+                .Long(r.Task.Order).Text(RuntimeJson.Serialize(r.Task));
+            sink.End();
+        }
         n = 0;
         foreach (var r in RuntimeIndex.Incidents(s))
-            db.Incidents.Add(new IncidentIndexRow
-            {
-                TenantId = t, InstanceId = id, IncidentId = r.Incident.Id, Ordinal = n++, RootInstanceId = r.RootInstanceId,
-                ProcessId = r.ProcessId, CreatedAt = Ticks.Of(r.Incident.CreatedAt), Payload = RuntimeJson.Serialize(r.Incident),
-            });
+        {
+            sink.Begin(CommitSql.InsertIncident).Text(t).Text(id).Text(r.Incident.Id).Int(n++).Text(r.RootInstanceId).Text(r.ProcessId)
+                .Long(Ticks.Of(r.Incident.CreatedAt)).Text(RuntimeJson.Serialize(r.Incident));
+            sink.End();
+        }
 
-        WriteJobs(db, s, isNew);
+        WriteJobs(sink, s, isNew);
     }
 
-    private static void WriteJobs(RuntimeDbContext db, ProcessInstanceState s, bool isNew)
+    private static void WriteJobs(IStatementSink sink, ProcessInstanceState s, bool isNew)
     {
-        var existing = isNew ? [] : db.Jobs.AsTracking().Where(r => r.TenantId == s.TenantId && r.InstanceId == s.Id).ToList();
-        var left = existing.ToDictionary(r => (r.JobId, r.Kind));
+        var t = s.TenantId;
+        var id = s.Id;
+        var due = RuntimeIndex.DueWork(s).ToList();
+        if (due.Count == 0)
+        {
+            // Nothing due any more: one delete instead of a read and a diff.
+            if (!isNew) DeleteAllJobs(sink, t, id);
+            return;
+        }
+        var left = isNew
+            ? []
+            : sink.Query(CommitSql.JobsOfInstance, p => p.Text(t).Text(id), r => (Key: (r.GetString(0), r.GetString(1)), Ordinal: r.GetInt32(2), DueAt: r.GetInt64(3)))
+                .ToDictionary(x => x.Key, x => (x.Ordinal, x.DueAt));
         var ordinal = 0;
-        foreach (var w in RuntimeIndex.DueWork(s))
+        foreach (var w in due)
         {
             var kind = w.Kind.ToString();
-            var due = Ticks.Of(w.DueAt);
+            var at = Ticks.Of(w.DueAt);
+            var o = ordinal++;
             if (left.Remove((w.Id, kind), out var row))
             {
-                row.Ordinal = ordinal++;
-                if (row.DueAt == due) continue; // same job, same time: a lease on it stays
-                row.DueAt = due;
-                row.LockOwner = null;
-                row.LockExpiresAt = null;
+                if (row.DueAt != at) sink.Begin(CommitSql.MoveJob).Int(o).Long(at).Text(t).Text(id).Text(w.Id).Text(kind);
+                else if (row.Ordinal != o) sink.Begin(CommitSql.ReorderJob).Int(o).Text(t).Text(id).Text(w.Id).Text(kind);
+                else continue; // same job, same time, same place: its lease stays
+                sink.End();
                 continue;
             }
-            db.Jobs.Add(new JobIndexRow { TenantId = s.TenantId, InstanceId = s.Id, JobId = w.Id, Kind = kind, Ordinal = ordinal++, DueAt = due });
+            sink.Begin(CommitSql.InsertJob).Text(t).Text(id).Text(w.Id).Text(kind).Int(o).Long(at);
+            sink.End();
         }
-        foreach (var gone in left.Values) db.Jobs.Remove(gone);
+        foreach (var (jobId, kind) in left.Keys)
+        {
+            sink.Begin(CommitSql.DeleteJob).Text(t).Text(id).Text(jobId).Text(kind);
+            sink.End();
+        }
+    }
+
+    private static void DeleteAllJobs(IStatementSink sink, string tenant, string id)
+    {
+        sink.Begin(CommitSql.DeleteJobsOfInstance).Text(tenant).Text(id);
+        sink.End();
     }
 }

@@ -1,0 +1,116 @@
+using EGov.Workflows.Persistence.Data.Sql;
+using EGov.Workflows.Runtime.State;
+using EGov.Workflows.Runtime.Store;
+
+namespace EGov.Workflows.Persistence.Data;
+
+/// <summary>
+/// Turns one <see cref="RuntimeChangeSet"/> into statements on a sink, inside the caller's transaction: documents (insert
+/// for a new one, revision-checked update otherwise), their index rows, history rows and start timers. Provider-neutral;
+/// the sink decides whether statements run one by one (SQLite) or as one batch (PostgreSQL).
+/// </summary>
+internal static class ChangeSetWriter
+{
+    /// <summary>An update that must have changed one row, else the document was changed since it was read.</summary>
+    public readonly record struct RevisionCheck(int Handle, string InstanceId, long ReadAt);
+
+    /// <summary>
+    /// Writes the change set, runs it, verifies every revision and runs the test seam: what is left for the caller is the
+    /// COMMIT (or, on any exception, the rollback of everything this wrote).
+    /// </summary>
+    /// <exception cref="ConcurrencyConflictException">A new document's id exists, or a document changed since it was read.</exception>
+    public static void WriteChecked(IStatementSink sink, RuntimeChangeSet changes, Action<RuntimeChangeSet>? beforeCommit)
+    {
+        var checks = new List<RevisionCheck>(changes.Instances.Count);
+        try
+        {
+            Write(sink, changes, checks);
+            sink.Flush();
+        }
+        catch (System.Data.Common.DbException e) when (Conflicts.IsUniqueViolation(e))
+        {
+            throw Conflicts.DuplicateInstance(e);
+        }
+        foreach (var c in checks)
+            if (sink.RowsAffected(c.Handle) == 0)
+            {
+                var tenant = changes.TenantId;
+                var current = sink.Query(CommitSql.CurrentRevision, p => p.Text(tenant).Text(c.InstanceId), r => (long?)r.GetInt64(0));
+                throw Conflicts.StaleRevision(c.InstanceId, c.ReadAt, current.Count > 0 ? current[0] : null);
+            }
+        beforeCommit?.Invoke(changes);
+    }
+
+    /// <summary>Queues or runs every statement of <paramref name="changes"/>; the checks are verified after the sink flushed.</summary>
+    public static void Write(IStatementSink sink, RuntimeChangeSet changes, List<RevisionCheck> checks)
+    {
+        var tenant = changes.TenantId;
+        foreach (var s in changes.Instances) WriteInstance(sink, s, checks);
+        foreach (var h in changes.History)
+        {
+            sink.Begin(CommitSql.InsertHistory).Text(tenant).Text(h.Id).Text(h.InstanceId).Text(h.RootInstanceId).Text(h.ProcessId)
+                .Text(h.ElementId).Text(h.ElementType).Text(h.ElementName).Long(Ticks.Of(h.StartedAt)).Long(Ticks.Of(h.EndedAt))
+                .Bool(h.Completed).Long(h.Sequence);
+            sink.End();
+        }
+        foreach (var v in changes.VariableHistory)
+        {
+            sink.Begin(CommitSql.InsertVariableHistory).Text(tenant).Text(v.Id).Text(v.InstanceId).Text(v.RootInstanceId).Text(v.ProcessId)
+                .Text(v.ScopeId).Text(v.ScopeElementId).Text(v.Name).Text(v.Change.ToString()).Text(v.OldValue).Text(v.NewValue)
+                .Long(Ticks.Of(v.At)).Text(v.Command).Text(v.UserId);
+            sink.End();
+        }
+        foreach (var x in changes.TaskHistory)
+        {
+            sink.Begin(CommitSql.InsertTaskHistory).Text(tenant).Text(x.Id).Text(x.InstanceId).Text(x.RootInstanceId).Text(x.ProcessId)
+                .Text(x.TaskId).Text(x.Kind.ToString()).Text(x.ElementId).Text(x.Event.ToString()).Text(x.UserId).Text(x.Detail)
+                .Long(Ticks.Of(x.At)).Text(x.Command);
+            sink.End();
+        }
+        foreach (var x in changes.IncidentHistory)
+        {
+            sink.Begin(CommitSql.InsertIncidentHistory).Text(tenant).Text(x.Id).Text(x.InstanceId).Text(x.RootInstanceId).Text(x.ProcessId)
+                .Text(x.IncidentId).Text(x.IncidentKind.ToString()).Text(x.ElementId).Text(x.Event.ToString()).Text(x.Message)
+                .Long(Ticks.Of(x.At)).Text(x.Command);
+            sink.End();
+        }
+        foreach (var id in changes.RemovedStartTimerIds.Distinct(StringComparer.Ordinal))
+        {
+            sink.Begin(CommitSql.DeleteStartTimer).Text(tenant).Text(id);
+            sink.End();
+        }
+        foreach (var t in changes.StartTimers)
+        {
+            sink.Begin(CommitSql.UpsertStartTimer).Text(tenant).Text(t.Id).Text(t.ProcessId).Long(Ticks.Of(t.DueAt)).Text(RuntimeJson.Serialize(t));
+            sink.End();
+        }
+    }
+
+    private static void WriteInstance(IStatementSink sink, ProcessInstanceState s, List<RevisionCheck> checks)
+    {
+        var read = s.Revision;
+        string json;
+        s.Revision = read + 1; // the document carries the revision it is stored at
+        try { json = RuntimeJson.Serialize(s); }
+        finally { s.Revision = read; }
+
+        var status = s.Status.ToString();
+        var ended = Ticks.Of(s.EndedAt);
+        if (read == 0)
+        {
+            // No query first: an instance that exists already fails the (tenant_id, id) key, which the commit reports as a
+            // ConcurrencyConflictException (one statement less per start).
+            sink.Begin(CommitSql.InsertInstance).Text(s.TenantId).Text(s.Id).Text(s.RootInstanceId).Text(s.ParentInstanceId)
+                .Text(s.ProcessId).Int(s.DefinitionVersion).Text(s.BusinessKey).Text(status).Long(Ticks.Of(s.StartedAt)).Long(ended)
+                .Long(1L).Text(json);
+            sink.End();
+        }
+        else
+        {
+            sink.Begin(CommitSql.UpdateInstance).Text(json).Long(read + 1).Text(status).Long(ended).Text(s.BusinessKey)
+                .Int(s.DefinitionVersion).Text(s.TenantId).Text(s.Id).Long(read);
+            checks.Add(new RevisionCheck(sink.End(), s.Id, read));
+        }
+        IndexWriter.Write(sink, s, isNew: read == 0);
+    }
+}

@@ -1,0 +1,101 @@
+namespace EGov.Workflows.Persistence.Data.Sql;
+
+/// <summary>The statements a commit runs (tables and columns as Schema/*/NNNN_*.sql create them).</summary>
+internal static class CommitSql
+{
+    public static readonly SqlText InsertInstance = new("""
+        INSERT INTO instances (tenant_id, id, root_instance_id, parent_instance_id, process_id, definition_version, business_key,
+            status, started_at, ended_at, revision, document)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11)
+        """);
+
+    /// <summary>The optimistic check: no row changes when another command moved the revision on.</summary>
+    public static readonly SqlText UpdateInstance = new("""
+        UPDATE instances SET document = @p0, revision = @p1, status = @p2, ended_at = @p3, business_key = @p4, definition_version = @p5
+        WHERE tenant_id = @p6 AND id = @p7 AND revision = @p8
+        """);
+
+    public static readonly SqlText CurrentRevision = new("SELECT revision FROM instances WHERE tenant_id = @p0 AND id = @p1");
+
+    // Index rows of an instance: deleted and written again from its document.
+    public static readonly SqlText DeleteSubscriptions = new("DELETE FROM subscriptions WHERE tenant_id = @p0 AND instance_id = @p1");
+    public static readonly SqlText DeleteUserTasks = new("DELETE FROM user_tasks WHERE tenant_id = @p0 AND instance_id = @p1");
+    public static readonly SqlText DeleteExternalTasks = new("DELETE FROM external_tasks WHERE tenant_id = @p0 AND instance_id = @p1");
+    public static readonly SqlText DeleteIncidents = new("DELETE FROM incidents WHERE tenant_id = @p0 AND instance_id = @p1");
+
+    public static readonly SqlText InsertSubscription = new("""
+        INSERT INTO subscriptions (tenant_id, instance_id, subscription_id, ordinal, root_instance_id, business_key, kind, event_name, payload)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8)
+        """);
+
+    public static readonly SqlText InsertUserTask = new("""
+        INSERT INTO user_tasks (tenant_id, instance_id, task_id, ordinal, root_instance_id, process_id, business_key, assignee, created_at,
+            task_order, payload)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)
+        """);
+
+    public static readonly SqlText InsertExternalTask = new("""
+        INSERT INTO external_tasks (tenant_id, instance_id, task_id, ordinal, root_instance_id, process_id, business_key, topic,
+            available_at, suspended, created_at, task_order, payload)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)
+        """);
+
+    public static readonly SqlText InsertIncident = new("""
+        INSERT INTO incidents (tenant_id, instance_id, incident_id, ordinal, root_instance_id, process_id, created_at, payload)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7)
+        """);
+
+    // Job rows are diffed, so a lease on a job that stays (same due time) survives.
+    public static readonly SqlText JobsOfInstance = new("SELECT job_id, kind, ordinal, due_at FROM jobs WHERE tenant_id = @p0 AND instance_id = @p1");
+    public static readonly SqlText DeleteJobsOfInstance = new("DELETE FROM jobs WHERE tenant_id = @p0 AND instance_id = @p1");
+    public static readonly SqlText InsertJob = new("""
+        INSERT INTO jobs (tenant_id, instance_id, job_id, kind, ordinal, due_at) VALUES (@p0, @p1, @p2, @p3, @p4, @p5)
+        """);
+    public static readonly SqlText MoveJob = new("""
+        UPDATE jobs SET ordinal = @p0, due_at = @p1, lock_owner = NULL, lock_expires_at = NULL
+        WHERE tenant_id = @p2 AND instance_id = @p3 AND job_id = @p4 AND kind = @p5
+        """);
+    public static readonly SqlText ReorderJob = new("""
+        UPDATE jobs SET ordinal = @p0 WHERE tenant_id = @p1 AND instance_id = @p2 AND job_id = @p3 AND kind = @p4
+        """);
+    public static readonly SqlText DeleteJob = new("""
+        DELETE FROM jobs WHERE tenant_id = @p0 AND instance_id = @p1 AND job_id = @p2 AND kind = @p3
+        """);
+
+    // Append-only history.
+    public static readonly SqlText InsertHistory = new("""
+        INSERT INTO history_element_instances (tenant_id, id, instance_id, root_instance_id, process_id, element_id, element_type,
+            element_name, started_at, ended_at, completed, sequence)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11)
+        """);
+
+    public static readonly SqlText InsertVariableHistory = new("""
+        INSERT INTO history_variables (tenant_id, id, instance_id, root_instance_id, process_id, scope_id, scope_element_id, name, change,
+            old_value, new_value, occurred_at, command, user_id)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13)
+        """);
+
+    public static readonly SqlText InsertTaskHistory = new("""
+        INSERT INTO history_tasks (tenant_id, id, instance_id, root_instance_id, process_id, task_id, kind, element_id, event, user_id,
+            detail, occurred_at, command)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)
+        """);
+
+    public static readonly SqlText InsertIncidentHistory = new("""
+        INSERT INTO history_incidents (tenant_id, id, instance_id, root_instance_id, process_id, incident_id, incident_kind, element_id,
+            event, message, occurred_at, command)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11)
+        """);
+
+    // Start timers: a rescheduled timer (new due time) loses its lease; whoever fired it is done with it.
+    public static readonly SqlText DeleteStartTimer = new("DELETE FROM start_timers WHERE tenant_id = @p0 AND id = @p1");
+    public static readonly SqlText UpsertStartTimer = new("""
+        INSERT INTO start_timers (tenant_id, id, process_id, due_at, document) VALUES (@p0, @p1, @p2, @p3, @p4)
+        ON CONFLICT (tenant_id, id) DO UPDATE SET
+            process_id = excluded.process_id,
+            document = excluded.document,
+            lock_owner = CASE WHEN start_timers.due_at = excluded.due_at THEN start_timers.lock_owner END,
+            lock_expires_at = CASE WHEN start_timers.due_at = excluded.due_at THEN start_timers.lock_expires_at END,
+            due_at = excluded.due_at
+        """);
+}

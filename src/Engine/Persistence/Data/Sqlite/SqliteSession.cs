@@ -1,0 +1,83 @@
+using EGov.Workflows.Persistence.Data.Sql;
+using Microsoft.Data.Sqlite;
+
+namespace EGov.Workflows.Persistence.Data.Sqlite;
+
+/// <summary>
+/// One open SQLite connection with its prepared commands, kept for the store's lifetime: a statement is compiled once
+/// per connection and then only rebound, and the connection's PRAGMAs are set once when it opens. Not thread-safe: a
+/// session is used by one caller at a time (the writer holds a lock; readers rent from <see cref="SqliteSessionPool"/>).
+/// </summary>
+internal sealed class SqliteSession : IDisposable
+{
+    private readonly Dictionary<SqlText, SqliteCommand> _commands = new(ReferenceEqualityComparer.Instance);
+    private readonly Binder _binder = new();
+
+    public SqliteSession(DurableStoreOptions options)
+    {
+        Connection = new SqliteConnection(options.ConnectionString);
+        Connection.Open();
+        using var pragmas = Connection.CreateCommand();
+        pragmas.CommandText = SqlitePragmas.For(options);
+        pragmas.ExecuteNonQuery();
+    }
+
+    public SqliteConnection Connection { get; }
+
+    /// <summary>The prepared command for <paramref name="sql"/>, in <paramref name="tx"/>; bind its values on the result.</summary>
+    public ISqlParams Bind(SqlText sql, SqliteTransaction? tx, out SqliteCommand command)
+    {
+        if (!_commands.TryGetValue(sql, out command!))
+        {
+            command = Connection.CreateCommand();
+            command.CommandText = sql.Sqlite;
+            _commands.Add(sql, command);
+        }
+        command.Transaction = tx;
+        _binder.Start(command);
+        return _binder;
+    }
+
+    public void Dispose()
+    {
+        foreach (var c in _commands.Values) c.Dispose();
+        _commands.Clear();
+        Connection.Dispose();
+    }
+
+    /// <summary>Sets @p0, @p1, … in order, reusing the command's parameter objects.</summary>
+    private sealed class Binder : ISqlParams
+    {
+        private static readonly object True = 1L, False = 0L;
+        private SqliteParameterCollection _parameters = null!;
+        private int _next;
+
+        public void Start(SqliteCommand command)
+        {
+            _parameters = command.Parameters;
+            _next = 0;
+        }
+
+        private ISqlParams Set(object value)
+        {
+            var i = _next++;
+            if (i < _parameters.Count) _parameters[i].Value = value;
+            else _parameters.Add(new SqliteParameter("@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), value));
+            return this;
+        }
+
+        public ISqlParams Text(string? value) => Set(value ?? (object)DBNull.Value);
+        public ISqlParams Int(int value) => Set(value);
+        public ISqlParams Long(long value) => Set(value);
+        public ISqlParams Long(long? value) => Set(value is { } v ? v : DBNull.Value);
+        public ISqlParams Bool(bool value) => Set(value ? True : False);
+    }
+}
+
+/// <summary>The per-connection settings every store connection needs (EF's connections and the sessions alike).</summary>
+internal static class SqlitePragmas
+{
+    /// <summary>Wait for the write lock instead of failing at once, and sync as the store says.</summary>
+    public static string For(DurableStoreOptions store) =>
+        $"PRAGMA busy_timeout={(int)store.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous={(store.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")};";
+}

@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using EGov.Workflows.Persistence.Data.Sql;
+
+namespace EGov.Workflows.Persistence.Data.Sqlite;
+
+/// <summary>
+/// Reader sessions: open connections with their prepared queries, rented per read. WAL lets them read while the writer
+/// writes. Up to <see cref="MaxIdle"/> stay open between reads; more are closed when returned.
+/// </summary>
+internal sealed class SqliteSessionPool(DurableStoreOptions options) : IRowReader, IDisposable
+{
+    private const int MaxIdle = 32;
+    private readonly ConcurrentBag<SqliteSession> _idle = [];
+    private volatile bool _disposed;
+
+    public List<T> Query<T>(SqlText sql, Action<ISqlParams> bind, Func<DbDataReader, T> read)
+    {
+        var session = _idle.TryTake(out var s) ? s : new SqliteSession(options);
+        try
+        {
+            bind(session.Bind(sql, null, out var cmd));
+            var rows = new List<T>();
+            using (var r = cmd.ExecuteReader())
+                while (r.Read()) rows.Add(read(r));
+            return rows;
+        }
+        finally
+        {
+            if (_disposed || _idle.Count >= MaxIdle) session.Dispose();
+            else _idle.Add(session);
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_idle.TryTake(out var s)) s.Dispose();
+    }
+}
