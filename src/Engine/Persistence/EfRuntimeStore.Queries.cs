@@ -1,4 +1,5 @@
 using EGov.Workflows.Persistence.Data;
+using EGov.Workflows.Persistence.Data.Sql;
 using EGov.Workflows.Runtime.State;
 using EGov.Workflows.Runtime.Store;
 using NodaTime;
@@ -62,41 +63,37 @@ public sealed partial class EfRuntimeStore
         return min is { } m ? Ticks.At(m) : null;
     }
 
-    public IReadOnlyList<UserTaskRow> OpenUserTasks(string tenantId, string? rootInstanceId = null)
+    // The open-task and incident lists are hot (a worklist polls them, a clerk's command starts with one): prepared SQL on
+    // the store's own connections, no query pipeline. Two texts each, so neither asks the planner for "@root IS NULL OR …".
+    private static readonly (SqlText All, SqlText OfTree) UserTaskSql = OpenRowsSql("user_tasks", "t.business_key, t.payload", "t.created_at, t.task_order");
+    private static readonly (SqlText All, SqlText OfTree) ExternalTaskSql = OpenRowsSql("external_tasks", "t.business_key, t.payload", "t.created_at, t.task_order");
+    private static readonly (SqlText All, SqlText OfTree) IncidentSql = OpenRowsSql("incidents", "NULL, t.payload", "t.created_at");
+
+    private static (SqlText All, SqlText OfTree) OpenRowsSql(string table, string columns, string order)
     {
-        using var db = _db.Create();
-        var rows = (from t in db.UserTasks
-                    join i in db.Instances on new { t.TenantId, Id = t.InstanceId } equals new { i.TenantId, i.Id }
-                    where t.TenantId == tenantId && (rootInstanceId == null || t.RootInstanceId == rootInstanceId)
-                    orderby t.CreatedAt, t.TaskOrder, i.Seq, t.Ordinal
-                    select new { t.InstanceId, t.RootInstanceId, t.ProcessId, t.BusinessKey, t.Payload }).ToList();
-        return rows.Select(r => new UserTaskRow(tenantId, r.InstanceId, r.RootInstanceId, r.ProcessId, r.BusinessKey,
-            RuntimeJson.Deserialize<UserTaskState>(r.Payload))).ToList();
+        var select = $"SELECT t.instance_id, t.root_instance_id, t.process_id, {columns} FROM {table} t JOIN instances i ON i.tenant_id = t.tenant_id AND i.id = t.instance_id WHERE t.tenant_id = @p0";
+        var orderBy = $" ORDER BY {order}, i.seq, t.ordinal";
+        return (new SqlText(select + orderBy), new SqlText(select + " AND t.root_instance_id = @p1" + orderBy));
     }
 
-    public IReadOnlyList<ExternalTaskRow> OpenExternalTasks(string tenantId, string? rootInstanceId = null)
-    {
-        using var db = _db.Create();
-        var rows = (from t in db.ExternalTasks
-                    join i in db.Instances on new { t.TenantId, Id = t.InstanceId } equals new { i.TenantId, i.Id }
-                    where t.TenantId == tenantId && (rootInstanceId == null || t.RootInstanceId == rootInstanceId)
-                    orderby t.CreatedAt, t.TaskOrder, i.Seq, t.Ordinal
-                    select new { t.InstanceId, t.RootInstanceId, t.ProcessId, t.BusinessKey, t.Payload }).ToList();
-        return rows.Select(r => new ExternalTaskRow(tenantId, r.InstanceId, r.RootInstanceId, r.ProcessId, r.BusinessKey,
-            RuntimeJson.Deserialize<ExternalTaskState>(r.Payload))).ToList();
-    }
+    private List<T> OpenRows<T>((SqlText All, SqlText OfTree) sql, string tenantId, string? rootInstanceId, Func<System.Data.Common.DbDataReader, T> read) =>
+        rootInstanceId is null
+            ? _reader.Query(sql.All, p => p.Text(tenantId), read)
+            : _reader.Query(sql.OfTree, p => p.Text(tenantId).Text(rootInstanceId), read);
 
-    public IReadOnlyList<IncidentRow> OpenIncidents(string tenantId, string? rootInstanceId = null)
-    {
-        using var db = _db.Create();
-        var rows = (from x in db.Incidents
-                    join i in db.Instances on new { x.TenantId, Id = x.InstanceId } equals new { i.TenantId, i.Id }
-                    where x.TenantId == tenantId && (rootInstanceId == null || x.RootInstanceId == rootInstanceId)
-                    orderby x.CreatedAt, i.Seq, x.Ordinal
-                    select new { x.InstanceId, x.RootInstanceId, x.ProcessId, x.Payload }).ToList();
-        return rows.Select(r => new IncidentRow(tenantId, r.InstanceId, r.RootInstanceId, r.ProcessId,
-            RuntimeJson.Deserialize<IncidentState>(r.Payload))).ToList();
-    }
+    private static string? TextOrNull(System.Data.Common.DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    public IReadOnlyList<UserTaskRow> OpenUserTasks(string tenantId, string? rootInstanceId = null) =>
+        OpenRows(UserTaskSql, tenantId, rootInstanceId, r => new UserTaskRow(tenantId, r.GetString(0), r.GetString(1), r.GetString(2), TextOrNull(r, 3),
+            RuntimeJson.Deserialize<UserTaskState>(r.GetString(4))));
+
+    public IReadOnlyList<ExternalTaskRow> OpenExternalTasks(string tenantId, string? rootInstanceId = null) =>
+        OpenRows(ExternalTaskSql, tenantId, rootInstanceId, r => new ExternalTaskRow(tenantId, r.GetString(0), r.GetString(1), r.GetString(2), TextOrNull(r, 3),
+            RuntimeJson.Deserialize<ExternalTaskState>(r.GetString(4))));
+
+    public IReadOnlyList<IncidentRow> OpenIncidents(string tenantId, string? rootInstanceId = null) =>
+        OpenRows(IncidentSql, tenantId, rootInstanceId, r => new IncidentRow(tenantId, r.GetString(0), r.GetString(1), r.GetString(2),
+            RuntimeJson.Deserialize<IncidentState>(r.GetString(4))));
 
     public IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version)
     {

@@ -46,6 +46,9 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
 
     public DurableStoreOptions Options { get; }
 
+    /// <summary>SQLite: the writer that groups concurrent commits (tests look at its groups); null on PostgreSQL.</summary>
+    internal SqliteGroupCommit? SqliteCommits => _committer as SqliteGroupCommit;
+
     /// <summary>Test seam: runs after every row of a change set is written and before the transaction commits.</summary>
     internal Action<RuntimeChangeSet>? BeforeTransactionCommit { get; set; }
 

@@ -17,33 +17,76 @@ internal sealed class SqliteGroupCommit(DurableStoreOptions options, Func<Action
     private static readonly SqlText Release = new("RELEASE change_set");
     private static readonly SqlText RollbackTo = new("ROLLBACK TO change_set");
 
-    private readonly object _writer = new();
+    private readonly object _lock = new(); // guards _queue and _writing; never held while writing
     private readonly List<Pending> _queue = [];
+    private bool _writing;
     private SqliteSession? _session;
 
-    /// <summary>Commits <paramref name="changes"/> (maybe with others); throws what failed it.</summary>
+    /// <summary>
+    /// Commits <paramref name="changes"/> (maybe with others); throws what failed it. The first caller to find the writer
+    /// free leads: it writes its change set and everything queued meanwhile, then hands the writer to the first caller
+    /// that queued during its write (who takes everything queued by then). The others sleep until their group committed:
+    /// each caller is woken once, to return or to lead, and no lock is held while the database works.
+    /// </summary>
     public void Commit(RuntimeChangeSet changes)
     {
         var mine = new Pending(changes);
-        lock (_queue) _queue.Add(mine);
-        lock (_writer)
+        lock (_lock)
         {
-            if (!mine.Done)
+            if (_writing) _queue.Add(mine.Waiting());
+            else _writing = true;
+        }
+        if (mine.Signal is { } signal)
+        {
+            signal.Wait(); // not disposed: the leader may still be inside Set(); without a wait handle there is nothing to free
+            if (mine.Done)
             {
-                List<Pending> group;
-                lock (_queue)
-                {
-                    group = [.. _queue];
-                    _queue.Clear();
-                }
-                WriteGroup(group);
+                if (mine.Error is { } e) ExceptionDispatchInfo.Throw(e);
+                return;
             }
         }
-        if (mine.Error is { } e) ExceptionDispatchInfo.Throw(e);
+        Lead(mine);
+        if (mine.Error is { } error) ExceptionDispatchInfo.Throw(error);
     }
 
-    /// <summary>The most change sets one group held (for tests and the bench: did commits group at all).</summary>
+    private void Lead(Pending mine)
+    {
+        List<Pending> group = [mine];
+        lock (_lock)
+        {
+            group.AddRange(_queue);
+            _queue.Clear();
+        }
+        try
+        {
+            WriteGroup(group);
+        }
+        finally
+        {
+            foreach (var p in group)
+                if (p != mine) p.Finish();
+            Pending? next = null;
+            lock (_lock)
+            {
+                if (_queue.Count > 0)
+                {
+                    next = _queue[0];
+                    _queue.RemoveAt(0);
+                }
+                else _writing = false;
+            }
+            next?.Signal!.Set(); // not done: it leads the next group
+        }
+    }
+
+    /// <summary>The most change sets one transaction held (tests: did commits group at all).</summary>
     public int LargestGroup { get; private set; }
+
+    /// <summary>Callers waiting for the writer now (tests: a group forms behind a slow commit).</summary>
+    public int Queued
+    {
+        get { lock (_lock) return _queue.Count; }
+    }
 
     private void WriteGroup(List<Pending> group)
     {
@@ -64,10 +107,6 @@ internal sealed class SqliteGroupCommit(DurableStoreOptions options, Func<Action
         {
             foreach (var p in group) p.Error ??= e;
             if (e is not Runtime.Store.ConcurrencyConflictException) DropSession(); // a broken connection is not reused
-        }
-        finally
-        {
-            foreach (var p in group) p.Done = true;
         }
     }
 
@@ -100,15 +139,29 @@ internal sealed class SqliteGroupCommit(DurableStoreOptions options, Func<Action
         _session = null;
     }
 
-    public void Dispose()
-    {
-        lock (_writer) DropSession();
-    }
+    public void Dispose() => DropSession();
 
     private sealed class Pending(RuntimeChangeSet changes)
     {
         public RuntimeChangeSet Changes { get; } = changes;
         public Exception? Error { get; set; }
-        public volatile bool Done;
+
+        /// <summary>Set before <see cref="Signal"/> wakes a caller whose group committed (or failed); unset: lead.</summary>
+        public bool Done { get; private set; }
+
+        /// <summary>Only for a caller that queued: woken once. Little spinning: on a few cores the writer needs them.</summary>
+        public ManualResetEventSlim? Signal { get; private set; }
+
+        public Pending Waiting()
+        {
+            Signal = new ManualResetEventSlim(false, spinCount: 1);
+            return this;
+        }
+
+        public void Finish()
+        {
+            Done = true;
+            Signal!.Set();
+        }
     }
 }
