@@ -16,11 +16,13 @@ internal sealed class SqliteGroupCommit(DurableStoreOptions options, Func<Action
     private static readonly SqlText Savepoint = new("SAVEPOINT change_set");
     private static readonly SqlText Release = new("RELEASE change_set");
     private static readonly SqlText RollbackTo = new("ROLLBACK TO change_set");
+    private static readonly SqlText NoAutomaticCheckpoints = new("PRAGMA wal_autocheckpoint=0");
 
     private readonly object _lock = new(); // guards _queue and _writing; never held while writing
     private readonly List<Pending> _queue = [];
     private bool _writing;
     private SqliteSession? _session;
+    private readonly SqliteCheckpointer _checkpointer = new(options);
 
     /// <summary>
     /// Commits <paramref name="changes"/> (maybe with others); throws what failed it. The first caller to find the writer
@@ -93,7 +95,7 @@ internal sealed class SqliteGroupCommit(DurableStoreOptions options, Func<Action
         LargestGroup = Math.Max(LargestGroup, group.Count);
         try
         {
-            var session = _session ??= new SqliteSession(options);
+            var session = _session ??= WriterSession();
             using var tx = session.Connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
             var sink = new SqliteSink(session, tx);
             var seam = beforeCommit();
@@ -102,6 +104,7 @@ internal sealed class SqliteGroupCommit(DurableStoreOptions options, Func<Action
             else
                 foreach (var p in group) WriteInSavepoint(session, tx, sink, p, seam);
             tx.Commit();
+            _checkpointer.Committed();
         }
         catch (Exception e)
         {
@@ -127,10 +130,18 @@ internal sealed class SqliteGroupCommit(DurableStoreOptions options, Func<Action
         }
     }
 
-    private static void Run(SqliteSession session, Microsoft.Data.Sqlite.SqliteTransaction tx, SqlText sql)
+    private static void Run(SqliteSession session, Microsoft.Data.Sqlite.SqliteTransaction? tx, SqlText sql)
     {
         session.Bind(sql, tx, out var cmd);
         cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>The writer's connection: it leaves checkpoints to <see cref="SqliteCheckpointer"/>.</summary>
+    private SqliteSession WriterSession()
+    {
+        var session = new SqliteSession(options);
+        Run(session, null, NoAutomaticCheckpoints);
+        return session;
     }
 
     private void DropSession()
@@ -139,7 +150,11 @@ internal sealed class SqliteGroupCommit(DurableStoreOptions options, Func<Action
         _session = null;
     }
 
-    public void Dispose() => DropSession();
+    public void Dispose()
+    {
+        _checkpointer.Dispose();
+        DropSession();
+    }
 
     private sealed class Pending(RuntimeChangeSet changes)
     {
