@@ -6,6 +6,7 @@ using EGov.Workflows.Persistence.Schema;
 using EGov.Workflows.Runtime.State;
 using EGov.Workflows.Runtime.Store;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace EGov.Workflows.Persistence;
 
@@ -85,10 +86,16 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
         _committer.Dispose();
         (_reader as IDisposable)?.Dispose();
         _db.Dispose();
+        // The schema migrator opened its connection from the provider's global pool (keyed by the connection string).
         if (Options.Provider == StoreProvider.Sqlite)
         {
             using var c = new SqliteConnection(Options.ConnectionString);
             SqliteConnection.ClearPool(c);
+        }
+        else
+        {
+            using var c = new NpgsqlConnection(Options.ConnectionString);
+            NpgsqlConnection.ClearPool(c);
         }
     }
 }
