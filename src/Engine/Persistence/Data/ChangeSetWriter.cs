@@ -46,34 +46,18 @@ internal static class ChangeSetWriter
     {
         var tenant = changes.TenantId;
         foreach (var s in changes.Instances) WriteInstance(sink, s, checks);
-        foreach (var h in changes.History)
-        {
-            sink.Begin(CommitSql.InsertHistory).Text(tenant).Text(h.Id).Text(h.InstanceId).Text(h.RootInstanceId).Text(h.ProcessId)
-                .Text(h.ElementId).Text(h.ElementType).Text(h.ElementName).Long(Ticks.Of(h.StartedAt)).Long(Ticks.Of(h.EndedAt))
-                .Bool(h.Completed).Long(h.Sequence);
-            sink.End();
-        }
-        foreach (var v in changes.VariableHistory)
-        {
-            sink.Begin(CommitSql.InsertVariableHistory).Text(tenant).Text(v.Id).Text(v.InstanceId).Text(v.RootInstanceId).Text(v.ProcessId)
-                .Text(v.ScopeId).Text(v.ScopeElementId).Text(v.Name).Text(v.Change.ToString()).Text(v.OldValue).Text(v.NewValue)
-                .Long(Ticks.Of(v.At)).Text(v.Command).Text(v.UserId);
-            sink.End();
-        }
-        foreach (var x in changes.TaskHistory)
-        {
-            sink.Begin(CommitSql.InsertTaskHistory).Text(tenant).Text(x.Id).Text(x.InstanceId).Text(x.RootInstanceId).Text(x.ProcessId)
-                .Text(x.TaskId).Text(x.Kind.ToString()).Text(x.ElementId).Text(x.Event.ToString()).Text(x.UserId).Text(x.Detail)
-                .Long(Ticks.Of(x.At)).Text(x.Command);
-            sink.End();
-        }
-        foreach (var x in changes.IncidentHistory)
-        {
-            sink.Begin(CommitSql.InsertIncidentHistory).Text(tenant).Text(x.Id).Text(x.InstanceId).Text(x.RootInstanceId).Text(x.ProcessId)
-                .Text(x.IncidentId).Text(x.IncidentKind.ToString()).Text(x.ElementId).Text(x.Event.ToString()).Text(x.Message)
-                .Long(Ticks.Of(x.At)).Text(x.Command);
-            sink.End();
-        }
+        CommitSql.InsertHistory.Write(sink, changes.History, (p, h) => p.Text(tenant).Text(h.Id).Text(h.InstanceId).Text(h.RootInstanceId)
+            .Text(h.ProcessId).Text(h.ElementId).Text(h.ElementType).Text(h.ElementName).Long(Ticks.Of(h.StartedAt)).Long(Ticks.Of(h.EndedAt))
+            .Bool(h.Completed).Long(h.Sequence));
+        CommitSql.InsertVariableHistory.Write(sink, changes.VariableHistory, (p, v) => p.Text(tenant).Text(v.Id).Text(v.InstanceId)
+            .Text(v.RootInstanceId).Text(v.ProcessId).Text(v.ScopeId).Text(v.ScopeElementId).Text(v.Name).Text(v.Change.ToString())
+            .Text(v.OldValue).Text(v.NewValue).Long(Ticks.Of(v.At)).Text(v.Command).Text(v.UserId));
+        CommitSql.InsertTaskHistory.Write(sink, changes.TaskHistory, (p, x) => p.Text(tenant).Text(x.Id).Text(x.InstanceId)
+            .Text(x.RootInstanceId).Text(x.ProcessId).Text(x.TaskId).Text(x.Kind.ToString()).Text(x.ElementId).Text(x.Event.ToString())
+            .Text(x.UserId).Text(x.Detail).Long(Ticks.Of(x.At)).Text(x.Command));
+        CommitSql.InsertIncidentHistory.Write(sink, changes.IncidentHistory, (p, x) => p.Text(tenant).Text(x.Id).Text(x.InstanceId)
+            .Text(x.RootInstanceId).Text(x.ProcessId).Text(x.IncidentId).Text(x.IncidentKind.ToString()).Text(x.ElementId)
+            .Text(x.Event.ToString()).Text(x.Message).Long(Ticks.Of(x.At)).Text(x.Command));
         foreach (var id in changes.RemovedStartTimerIds.Distinct(StringComparer.Ordinal))
         {
             sink.Begin(CommitSql.DeleteStartTimer).Text(tenant).Text(id);

@@ -62,30 +62,18 @@ internal static class CommitSql
         DELETE FROM jobs WHERE tenant_id = @p0 AND instance_id = @p1 AND job_id = @p2 AND kind = @p3
         """);
 
-    // Append-only history.
-    public static readonly SqlText InsertHistory = new("""
-        INSERT INTO history_element_instances (tenant_id, id, instance_id, root_instance_id, process_id, element_id, element_type,
-            element_name, started_at, ended_at, completed, sequence)
-        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11)
-        """);
+    // Append-only history: several rows per statement.
+    public static readonly RowsInsert InsertHistory = new("history_element_instances", "tenant_id", "id", "instance_id",
+        "root_instance_id", "process_id", "element_id", "element_type", "element_name", "started_at", "ended_at", "completed", "sequence");
 
-    public static readonly SqlText InsertVariableHistory = new("""
-        INSERT INTO history_variables (tenant_id, id, instance_id, root_instance_id, process_id, scope_id, scope_element_id, name, change,
-            old_value, new_value, occurred_at, command, user_id)
-        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13)
-        """);
+    public static readonly RowsInsert InsertVariableHistory = new("history_variables", "tenant_id", "id", "instance_id", "root_instance_id",
+        "process_id", "scope_id", "scope_element_id", "name", "change", "old_value", "new_value", "occurred_at", "command", "user_id");
 
-    public static readonly SqlText InsertTaskHistory = new("""
-        INSERT INTO history_tasks (tenant_id, id, instance_id, root_instance_id, process_id, task_id, kind, element_id, event, user_id,
-            detail, occurred_at, command)
-        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)
-        """);
+    public static readonly RowsInsert InsertTaskHistory = new("history_tasks", "tenant_id", "id", "instance_id", "root_instance_id",
+        "process_id", "task_id", "kind", "element_id", "event", "user_id", "detail", "occurred_at", "command");
 
-    public static readonly SqlText InsertIncidentHistory = new("""
-        INSERT INTO history_incidents (tenant_id, id, instance_id, root_instance_id, process_id, incident_id, incident_kind, element_id,
-            event, message, occurred_at, command)
-        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11)
-        """);
+    public static readonly RowsInsert InsertIncidentHistory = new("history_incidents", "tenant_id", "id", "instance_id", "root_instance_id",
+        "process_id", "incident_id", "incident_kind", "element_id", "event", "message", "occurred_at", "command");
 
     // Start timers: a rescheduled timer (new due time) loses its lease; whoever fired it is done with it.
     public static readonly SqlText DeleteStartTimer = new("DELETE FROM start_timers WHERE tenant_id = @p0 AND id = @p1");
