@@ -25,8 +25,7 @@ internal sealed class DbFactory : IDisposable
         {
             var csb = new NpgsqlConnectionStringBuilder(store.ConnectionString);
             if (csb.MaxAutoPrepare == 0) csb.MaxAutoPrepare = 64; // unless the connection string says otherwise
-            // A commit's batch (document, index and history rows) is often more than the default 8 KB: Npgsql then flushes
-            // mid-batch and finishes the send on another thread, a thread-pool wake-up per command. Room for the whole batch.
+            // A commit's batch (document, index and history rows) is often more than the default 8 KB: room to write it in one piece.
             if (csb.WriteBufferSize == 8192) csb.WriteBufferSize = 64 * 1024;
             DataSource = NpgsqlDataSource.Create(csb.ToString());
             b.UseNpgsql(DataSource);
