@@ -15,10 +15,7 @@ internal sealed partial class Runner
     public void Listen(Inst i, Node catchNode, TokenState? token, ScopeState? scope)
     {
         var trigger = catchNode.Kind == NodeKind.ReceiveTask ? Trigger.Message : catchNode.Trigger;
-        var name = catchNode.Kind == NodeKind.ReceiveTask
-            ? i.G.Process.Definitions?.Find<Model.Message>(((Model.ReceiveTask)catchNode.Element).MessageRef)?.ElementName
-              ?? ((Model.ReceiveTask)catchNode.Element).MessageRef
-            : catchNode.EventName;
+        var name = catchNode.EventName; // a receive task's message name too, resolved when the graph was built
         switch (trigger)
         {
             case Trigger.Message or Trigger.Signal when name is not null:

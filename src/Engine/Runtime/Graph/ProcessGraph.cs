@@ -6,14 +6,17 @@ namespace EGov.Workflows.Runtime.Graph;
 /// <summary>
 /// The executable graph of one deployed process definition, built once at deployment: nodes with their behaviour,
 /// transitions with their conditions, scopes (process, subprocesses, event subprocesses) and attached boundary events.
-/// Knows nothing of XML or stores; the model element is kept only to read its attributes.
+/// Knows nothing of XML or stores; each node keeps a detached copy of its model element (see
+/// <see cref="ExecutableElement"/>) to read its attributes, never the file's model: a deployed version must not keep
+/// the diagram and documentation of its file alive.
 /// </summary>
 internal sealed class ProcessGraph
 {
     public required string ProcessId { get; init; }
     public required int Version { get; init; }
     public required string File { get; init; }
-    public required Process Process { get; init; }
+    /// <summary>The process's name attribute (null when it has none).</summary>
+    public string? ProcessName { get; init; }
     public required ScopeDef Root { get; init; }
     public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, ScopeDef> Scopes { get; } = new(StringComparer.Ordinal);
@@ -54,6 +57,7 @@ internal enum Trigger { None, Message, Timer, Signal, Conditional, Error, Escala
 internal sealed class Node
 {
     public required string Id { get; init; }
+    /// <summary>A detached copy of the model element (no parent, no documentation or extension elements): its attributes and semantic children.</summary>
     public required FlowNode Element { get; init; }
     public required NodeKind Kind { get; init; }
     public required ScopeDef Scope { get; init; }
