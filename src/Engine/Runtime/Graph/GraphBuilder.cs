@@ -64,11 +64,15 @@ internal sealed class GraphBuilder
             var cond = flow.ConditionExpression is { IsEmpty: false } c ? c.Body : null;
             if (flow.ConditionExpression is { } ce && ce.Language is { } lang && !IsJavaScript(lang))
                 Problem(ce, $"condition language '{lang}' is not supported: conditions are JavaScript (plain or ${{...}})");
-            var tr = new Transition { Id = flow.Id ?? $"{s.Id}->{t.Id}#{s.Outgoing.Count}", Source = s, Target = t, Condition = cond };
             var le = new List<string>();
             var fext = Extensions.Read(flow, le);
             foreach (var m in le) Problem(flow, m);
-            tr.TakeListeners.AddRange(fext.Listeners.Where(l => l.Event == "take"));
+            var take = fext.Listeners.Where(l => l.Event == "take").ToList();
+            var tr = new Transition
+            {
+                Id = flow.Id ?? $"{s.Id}->{t.Id}#{s.Outgoing.Count}", Source = s, Target = t, Condition = cond,
+                TakeListeners = take.Count == 0 ? [] : take,
+            };
             s.Outgoing.Add(tr);
             t.Incoming.Add(tr);
         }

@@ -20,7 +20,7 @@ internal sealed class ProcessGraph
     public required ScopeDef Root { get; init; }
     public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, ScopeDef> Scopes { get; } = new(StringComparer.Ordinal);
-    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     public Node Node(string id) => Nodes.TryGetValue(id, out var n) ? n : throw new InvalidOperationException($"element '{id}' is not part of process '{ProcessId}'");
 }
@@ -110,5 +110,6 @@ internal sealed class Transition
     /// <summary>The condition text as written (plain or ${...}); null = unconditional.</summary>
     public string? Condition { get; init; }
     public bool IsDefault { get; set; }
-    public List<Listener> TakeListeners { get; } = [];
+    /// <summary>Execution listeners on "take" (nearly always none: the shared empty list).</summary>
+    public IReadOnlyList<Listener> TakeListeners { get; init; } = [];
 }
