@@ -31,6 +31,7 @@ public static class ElementCopy
             children ??= [];
             children.Add(chosen is BpmnElement e ? Copy(e, select) : chosen);
         }
-        return ElementFactory.Create(new ElementInit(element.Name, element.Attributes, children ?? (IReadOnlyList<XmlNode>)[], element.Position, element.Prefix));
+        XmlNode[] kept = children is null ? [] : [.. children];
+        return ElementFactory.Create(new ElementInit(element.Name, element.Attributes, kept, element.Position, element.Prefix));
     }
 }
