@@ -402,7 +402,7 @@ public sealed partial class WorkflowEngine
         if (i.Token(inc.TokenId) is { Status: TokenStatus.Incident } t)
         {
             t.Status = TokenStatus.Active;
-            r.Schedule(() => r.Execute(i, t));
+            r.ScheduleExecute(i, t);
         }
     });
 

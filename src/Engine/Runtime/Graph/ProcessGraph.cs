@@ -98,7 +98,16 @@ internal sealed class Node
     public bool IsActivity => Kind is NodeKind.Task or NodeKind.UserTask or NodeKind.ManualTask or NodeKind.ScriptTask or NodeKind.ServiceTask
         or NodeKind.SendTask or NodeKind.ReceiveTask or NodeKind.BusinessRuleTask or NodeKind.SubProcess or NodeKind.Transaction
         or NodeKind.AdHocSubProcess or NodeKind.CallActivity or NodeKind.EventSubProcess;
-    public string TypeName => char.ToLowerInvariant(Element.Name.LocalName[0]) + Element.Name.LocalName[1..];
+    public string TypeName => _typeName ??= char.ToLowerInvariant(Element.Name.LocalName[0]) + Element.Name.LocalName[1..];
+    private string? _typeName;
+    /// <summary>The element's name attribute (read once: history records it for every element instance).</summary>
+    public string? Name => (_name ??= new System.Runtime.CompilerServices.StrongBox<string?>(Element.ElementName)).Value;
+    private System.Runtime.CompilerServices.StrongBox<string?>? _name; // one reference: threads racing see none or a whole one
+    /// <summary>
+    /// What the node's behaviour read once from its attributes (a service task's binding), so that no token pays for
+    /// attribute lookups again. Set lazily by the behaviour; two threads racing compute the same value.
+    /// </summary>
+    public object? BehaviourData { get; set; }
     public override string ToString() => $"{Kind} {Id}";
 }
 
