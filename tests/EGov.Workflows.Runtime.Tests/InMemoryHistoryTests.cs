@@ -67,3 +67,22 @@ public class InMemoryHistoryTests
         store.History("muenchen", "r").Count.ShouldBe(1);
     }
 }
+
+public class InstanceIdTests
+{
+    [Fact]
+    public void InstanceIds_AreVersion4Uuids_AllDifferent_AcrossRefillsAndThreads()
+    {
+        var ids = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+        Parallel.For(0, 4, _ => { for (var k = 0; k < 1000; k++) ids.Add(Execution.InstanceIds.Next()); });
+
+        ids.Distinct().Count().ShouldBe(4000);
+        foreach (var id in ids)
+        {
+            var text = id.ToString("D");
+            text[14].ShouldBe('4');                 // version 4
+            "89ab".ShouldContain(text[19]);          // RFC 4122 variant
+        }
+        Execution.InstanceIds.New().ShouldMatch("^[0-9a-f]{32}$");
+    }
+}

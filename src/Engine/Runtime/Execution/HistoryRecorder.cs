@@ -74,6 +74,7 @@ internal sealed class HistoryRecorder(bool enabled)
         foreach (var scope in i.S.Scopes)
         {
             var existed = before.Scopes.TryGetValue(scope.Id, out var old);
+            if (!existed && scope.HasNoVariables) continue; // a new scope without variables: nothing happened to record
             foreach (var (name, value) in scope.Variables)
             {
                 if (existed && old.Variables.TryGetPropertyValue(name, out var was))

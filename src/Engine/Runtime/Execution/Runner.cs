@@ -90,7 +90,7 @@ internal sealed partial class Runner
 
     public Inst NewInstance(ProcessGraph g, string? businessKey, Inst? parent, TokenState? callerToken)
     {
-        var id = parent is null ? Guid.NewGuid().ToString("N") : $"{parent.S.RootInstanceId}-{Guid.NewGuid().ToString("N")[..12]}";
+        var id = parent is null ? InstanceIds.New() : $"{parent.S.RootInstanceId}-{InstanceIds.New()[..12]}";
         var s = new ProcessInstanceState
         {
             Id = id, TenantId = Core.TenantId, ProcessId = g.ProcessId, DefinitionVersion = g.Version, BusinessKey = businessKey,

@@ -65,7 +65,11 @@ public sealed class ScopeState
     public ScopeKind Kind { get; set; }
     /// <summary>The token in the parent scope that waits while this scope runs (null for the process scope).</summary>
     public string? OwnerTokenId { get; set; }
-    public JsonObject Variables { get; set; } = [];
+    public JsonObject Variables { get => _variables ??= []; set => _variables = value; }
+    private JsonObject? _variables; // created on first use: most scopes of a straight-through instance never hold one
+
+    /// <summary>True when the scope holds no variable (without creating the object to find out).</summary>
+    internal bool HasNoVariables => _variables is null || _variables.Count == 0;
     public Instant StartedAt { get; set; }
     /// <summary>Multi-instance bookkeeping: the items (collection) and how many instances exist, run and completed.</summary>
     public MultiInstanceState? MultiInstance { get; set; }

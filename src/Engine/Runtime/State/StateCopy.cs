@@ -27,7 +27,7 @@ public static class StateCopy
     {
         var c = Copy(s, keep: true);
         foreach (var scope in c.Scopes)
-            if (scope.Variables.Count == 0) scope.Variables = KeptEmptyObject;
+            if (scope.HasNoVariables) scope.Variables = KeptEmptyObject;
         return c;
     }
 
@@ -47,10 +47,15 @@ public static class StateCopy
         s.Compensations = Kept(s.Compensations);
         s.CalledInstanceIds = Kept(s.CalledInstanceIds);
         foreach (var scope in s.Scopes)
-            if (scope.Variables.Count == 0) scope.Variables = KeptEmptyObject;
+            if (scope.HasNoVariables) scope.Variables = KeptEmptyObject;
     }
 
-    private static List<T> Kept<T>(List<T> list) => list.Count == 0 ? KeptEmpty<T>.List : list;
+    private static List<T> Kept<T>(List<T> list)
+    {
+        if (list.Count == 0) return KeptEmpty<T>.List;
+        if (list.Capacity > list.Count) list.Capacity = list.Count; // a list grows to four at its first add; kept, the slack would stay for ever
+        return list;
+    }
 
     private static ProcessInstanceState Copy(ProcessInstanceState s, bool keep) => new()
     {

@@ -13,16 +13,20 @@ namespace EGov.Workflows.Runtime.Store;
 /// </summary>
 internal sealed class ElementHistory
 {
-    private Entry[] _entries;
+    private Entry[] _entries = [];
     private int _count;
-    private Origin[] _origins = [];
+    private Origin _root;            // the instance of the first row (for most trees the only one)
+    private Origin[]? _called;       // further instances of the tree (call activities), index 1, 2, … in Entry.Origin
 
-    /// <param name="capacity">The rows the first commit brings (a straight-through instance brings all it will ever have).</param>
-    public ElementHistory(int capacity) => _entries = new Entry[Math.Max(capacity, 1)];
+    /// <summary>Makes room for <paramref name="rows"/> more rows: exactly what a commit brings, so no array is thrown away half empty.</summary>
+    public void Reserve(int rows)
+    {
+        if (_count + rows > _entries.Length) Array.Resize(ref _entries, _count + rows);
+    }
 
     public void Add(ElementInstanceRecord r, ElementDescriptors descriptors)
     {
-        if (_count == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+        if (_count == _entries.Length) Array.Resize(ref _entries, Math.Max(4, _entries.Length * 2));
         _entries[_count++] = new Entry(r, OriginOf(r), descriptors.Of(r.ProcessId, r.ElementId, r.ElementType, r.ElementName));
     }
 
@@ -31,20 +35,24 @@ internal sealed class ElementHistory
         var list = new List<ElementInstanceRecord>(_count);
         for (var k = 0; k < _count; k++)
         {
-            var origin = _origins[_entries[k].Origin];
+            var origin = _entries[k].Origin == 0 ? _root : _called![_entries[k].Origin - 1];
             if (origin.TenantId == tenantId) list.Add(_entries[k].ToRecord(origin, rootInstanceId));
         }
         return list;
     }
 
-    /// <summary>The instance a row belongs to (the root or one it called), as an index into a short per-tree table.</summary>
+    /// <summary>The instance a row belongs to: 0 for the first one seen, else 1 + its place in a short per-tree table.</summary>
     private int OriginOf(ElementInstanceRecord r)
     {
-        for (var k = _origins.Length - 1; k >= 0; k--)
-            if (_origins[k].InstanceId == r.InstanceId && _origins[k].TenantId == r.TenantId) return k;
-        Array.Resize(ref _origins, _origins.Length + 1);
-        _origins[^1] = new Origin(r.TenantId, r.InstanceId);
-        return _origins.Length - 1;
+        var origin = new Origin(r.TenantId, r.InstanceId);
+        if (_count == 0 && _root.InstanceId is null) _root = origin;
+        if (_root == origin) return 0;
+        _called ??= [];
+        var k = Array.IndexOf(_called, origin);
+        if (k >= 0) return k + 1;
+        Array.Resize(ref _called, _called.Length + 1);
+        _called[^1] = origin;
+        return _called.Length;
     }
 
     private readonly record struct Origin(string TenantId, string InstanceId);
@@ -79,16 +87,22 @@ internal sealed class ElementHistory
             _completed = r.Completed;
         }
 
-        // Instants within ±290 years of 1970 (every real clock's) fit in a long of nanoseconds exactly.
-        private static readonly Instant NearFrom = Instant.FromUtc(1680, 1, 1, 0, 0), NearTo = Instant.FromUtc(2260, 1, 1, 0, 0);
+        // Instants within ±290 years of 1970 (every real clock's) fit in a long of nanoseconds exactly. Computed from
+        // the duration's days and nanosecond of day: Duration.ToInt64Nanoseconds checks its range the slow way.
+        private const long NanosPerDay = 86_400_000_000_000;
+        private const int NearDays = 290 * 365;
 
-        private static bool Near(Instant i) => i >= NearFrom && i < NearTo;
+        private static bool Near(Instant i) => Math.Abs((i - NodaConstants.UnixEpoch).Days) < NearDays;
 
-        private static long Nanos(Instant i) => (i - NodaConstants.UnixEpoch).ToInt64Nanoseconds();
-
-        private sealed record Times(Instant StartedAt, Instant EndedAt);
+        private static long Nanos(Instant i)
+        {
+            var d = i - NodaConstants.UnixEpoch;
+            return d.Days * NanosPerDay + d.NanosecondOfDay;
+        }
 
         private static Instant FromNanos(long n) => NodaConstants.UnixEpoch + Duration.FromNanoseconds(n);
+
+        private sealed record Times(Instant StartedAt, Instant EndedAt);
 
         /// <summary>n when <paramref name="id"/> is exactly <c>{instanceId}.h{n}</c> (n as the runner writes it), else null.</summary>
         private static long? NumberOf(string id, string instanceId)

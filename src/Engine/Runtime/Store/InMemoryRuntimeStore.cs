@@ -70,7 +70,8 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
             for (var k = 0; k < history.Count; k++)
             {
                 var root = history[k].RootInstanceId;
-                if (!_history.TryGetValue(root, out var tree)) _history[root] = tree = new ElementHistory(RowsOf(history, k, root));
+                if (!_history.TryGetValue(root, out var tree)) _history[root] = tree = new ElementHistory();
+                if (k == 0 || history[k - 1].RootInstanceId != root) tree.Reserve(RowsOf(history, k, root));
                 tree.Add(history[k], _elements);
             }
             foreach (var v in changes.VariableHistory) Append(_variableHistory, v.RootInstanceId, v);
