@@ -158,14 +158,32 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
         return "not well-formed XML: " + m;
     }
 
-    private sealed class Frame(XName name, string prefix, SourcePosition position, List<XmlAttribute> attributes)
+    private sealed class Frame(XName name, string prefix, SourcePosition position, XmlAttribute[] attributes, List<XmlNode> children)
     {
         public XName Name { get; } = name;
         public string Prefix { get; } = prefix;
         public SourcePosition Position { get; } = position;
-        public List<XmlAttribute> Attributes { get; } = attributes;
-        public List<XmlNode> Children { get; } = [];
+        public XmlAttribute[] Attributes { get; } = attributes;
+        /// <summary>Collects the children while the element is open; a working list, handed back when it completes.</summary>
+        public List<XmlNode> Children { get; } = children;
         public bool HasElementChild { get; set; }
+    }
+
+    /// <summary>
+    /// The children lists of open elements, reused: an element keeps its children as an array of exactly their number
+    /// (none: the shared empty one), so a list per element would be garbage and its spare capacity kept memory.
+    /// </summary>
+    private sealed class ChildLists
+    {
+        private readonly Stack<List<XmlNode>> _free = new();
+
+        public List<XmlNode> Take() => _free.Count > 0 ? _free.Pop() : [];
+
+        public void Return(List<XmlNode> list)
+        {
+            list.Clear();
+            _free.Push(list);
+        }
     }
 
     private Definitions? Build(XmlReader reader, DiagnosticBag bag)
@@ -173,6 +191,7 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
         var info = (IXmlLineInfo)reader;
         var stack = new Stack<Frame>();
         var names = new NameCache();
+        var lists = new ChildLists();
         BpmnElement? root = null;
         while (reader.Read())
         {
@@ -191,20 +210,22 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
                         bag.Error(at, $"elements nested deeper than {_options.MaxDepth} levels");
                         return null;
                     }
-                    var frame = new Frame(names.Get(reader.LocalName, reader.NamespaceURI), reader.Prefix, at, ReadAttributes(reader, names));
+                    var name = names.Get(reader.LocalName, reader.NamespaceURI);
+                    var attributes = ReadAttributes(reader, names);
                     if (stack.Count > 0) stack.Peek().HasElementChild = true;
                     if (reader.IsEmptyElement)
                     {
-                        var element = Complete(frame);
+                        var element = ElementFactory.Create(new ElementInit(name, attributes, [], at, reader.Prefix));
                         if (stack.Count == 0) root = element; else stack.Peek().Children.Add(element);
                     }
-                    else stack.Push(frame);
+                    else stack.Push(new Frame(name, reader.Prefix, at, attributes, lists.Take()));
                     break;
                 }
                 case XmlNodeType.EndElement:
                 {
                     var frame = stack.Pop();
                     var element = Complete(frame);
+                    lists.Return(frame.Children);
                     if (stack.Count == 0) root = element; else stack.Peek().Children.Add(element);
                     break;
                 }
@@ -243,21 +264,21 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
 
     private static bool IsDefinitions(XmlReader r) => r.LocalName == "definitions" && r.NamespaceURI == Namespaces.Bpmn.NamespaceName;
 
-    private static List<XmlAttribute> ReadAttributes(XmlReader reader, NameCache names)
+    private static XmlAttribute[] ReadAttributes(XmlReader reader, NameCache names)
     {
-        var list = new List<XmlAttribute>(reader.AttributeCount);
-        if (!reader.MoveToFirstAttribute()) return list;
-        do
+        if (reader.AttributeCount == 0) return [];
+        var attributes = new XmlAttribute[reader.AttributeCount];
+        for (var i = 0; i < attributes.Length; i++)
         {
+            reader.MoveToAttribute(i);
             XName name;
             if (reader.Prefix == "xmlns") name = XNamespace.Xmlns + reader.LocalName;
             else if (reader.Prefix.Length == 0 && reader.LocalName == "xmlns") name = XName.Get("xmlns");
             else name = names.Get(reader.LocalName, reader.NamespaceURI);
-            list.Add(new XmlAttribute(name, reader.Value) { Prefix = reader.Prefix });
+            attributes[i] = new XmlAttribute(name, reader.Value) { Prefix = reader.Prefix };
         }
-        while (reader.MoveToNextAttribute());
         reader.MoveToElement();
-        return list;
+        return attributes;
     }
 
     /// <summary>
@@ -288,9 +309,9 @@ public sealed class BpmnReader(BpmnReaderOptions? options = null)
     /// <summary>Whitespace between child elements is layout, not content: it is dropped (the writer indents anew).</summary>
     private static BpmnElement Complete(Frame frame)
     {
-        IReadOnlyList<XmlNode> children = frame.Children;
-        if (frame.HasElementChild && frame.Children.Any(c => c is XmlText { IsWhitespace: true, IsCData: false }))
-            children = frame.Children.Where(c => c is not XmlText { IsWhitespace: true, IsCData: false }).ToList();
+        var all = frame.Children;
+        if (frame.HasElementChild) all.RemoveAll(c => c is XmlText { IsWhitespace: true, IsCData: false });
+        XmlNode[] children = all.Count == 0 ? [] : [.. all];
         return ElementFactory.Create(new ElementInit(frame.Name, frame.Attributes, children, frame.Position, frame.Prefix));
     }
 }

@@ -68,7 +68,7 @@ public sealed partial class WorkflowEngine
             if (problems.Count > 0) throw new DeploymentException(problems);
             foreach (var g in graphs) _core.Add(g);
             ScheduleStartTimers(graphs);
-            return graphs.Select(g => new DeployedProcess(g.ProcessId, g.Process.ElementName, g.Version, g.File, g.Properties)).ToList();
+            return graphs.Select(g => new DeployedProcess(g.ProcessId, g.ProcessName, g.Version, g.File, g.Properties)).ToList();
         }
     }
 
@@ -98,7 +98,7 @@ public sealed partial class WorkflowEngine
     }
 
     public IReadOnlyList<DeployedProcess> Deployed() =>
-        _core.LatestGraphs().Select(g => new DeployedProcess(g.ProcessId, g.Process.ElementName, g.Version, g.File, g.Properties)).ToList();
+        _core.LatestGraphs().Select(g => new DeployedProcess(g.ProcessId, g.ProcessName, g.Version, g.File, g.Properties)).ToList();
 
     // ---------- commands ----------
 
@@ -402,7 +402,7 @@ public sealed partial class WorkflowEngine
         if (i.Token(inc.TokenId) is { Status: TokenStatus.Incident } t)
         {
             t.Status = TokenStatus.Active;
-            r.Schedule(() => r.Execute(i, t));
+            r.ScheduleExecute(i, t);
         }
     });
 

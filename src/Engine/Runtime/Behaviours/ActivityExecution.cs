@@ -14,7 +14,12 @@ internal sealed class ActivityExecution(Runner runner, Inst inst, TokenState tok
     public Node Node { get; } = node;
     public NodaTime.Instant Now => Runner.Now;
 
-    public VariableScope Variables => new(Inst, Token);
+    /// <summary>The variables as the token sees them (one view per execution: behaviours ask for it more than once).</summary>
+    public VariableScope Variables => _variables ??= new(Inst, Token);
+    private VariableScope? _variables;
+
+    /// <summary>A separate view whose writes wait for <see cref="VariableScope.Flush"/> (a script that throws changes nothing).</summary>
+    public VariableScope BufferedVariables() => new VariableScope(Inst, Token).Buffered();
 
     public void SetVariables(JsonObject? variables) => Variables.SetAll(variables);
 

@@ -23,7 +23,7 @@ internal sealed class ScriptTaskBehaviour : IBehaviour
             return;
         }
         Runner.CheckScriptFormat(st.ScriptFormat);
-        var vars = ctx.Variables.Buffered();
+        var vars = ctx.BufferedVariables();
         var result = ctx.Runner.Evaluator.RunScript(st.Script ?? "", vars);
         vars.Flush();
         if (st.CamundaAttribute("resultVariable") is { Length: > 0 } rv) ctx.Variables.SetVariable(rv, result);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using EGov.Workflows.Model;
 using EGov.Workflows.Runtime.Execution;
+using EGov.Workflows.Runtime.Graph;
 using EGov.Workflows.Runtime.State;
 using EGov.Workflows.Sdk;
 
@@ -15,6 +16,7 @@ namespace EGov.Workflows.Runtime.Behaviours;
 internal sealed class ServiceTaskBehaviour : IBehaviour
 {
     private static long s_order;
+    private static readonly Dictionary<string, JsonNode?> NoInputs = new(StringComparer.Ordinal);
 
     public static bool HasImplementation(ActivityExecution ctx)
     {
@@ -23,26 +25,37 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
             || e.CamundaAttribute("expression") is not null || e.CamundaAttribute("class") is not null || e.CamundaAttribute("delegateExpression") is not null;
     }
 
+    /// <summary>A service task's implementation attributes, read once per node.</summary>
+    private sealed record Binding(string? ActivityName, string? Topic, bool External, string? CamundaClass, string? Expression, string? ResultVariable);
+
+    private static Binding BindingOf(Node node)
+    {
+        if (node.BehaviourData is Binding b) return b;
+        var e = node.Impl;
+        b = new Binding(e.Attribute(EgovAttributes.Activity), e.CamundaAttribute("topic"), e.CamundaAttribute("type")?.Trim() == "external",
+            e.CamundaAttribute("class"), e.CamundaAttribute("expression"), e.CamundaAttribute("resultVariable"));
+        node.BehaviourData = b;
+        return b;
+    }
+
     public void Execute(ActivityExecution ctx)
     {
-        var e = ctx.Node.Impl;
+        var b = BindingOf(ctx.Node);
         var registry = ctx.Runner.Core.Activities;
-        var topic = e.CamundaAttribute("topic");
-        var external = e.CamundaAttribute("type")?.Trim() == "external";
-        var registration = registry.FindByName(e.Attribute(EgovAttributes.Activity))
-            ?? (external ? registry.FindByTopic(topic) : null)
-            ?? registry.FindByCamundaClass(e.CamundaAttribute("class"));
-        if (e.Attribute(EgovAttributes.Activity) is { } name && registration is null)
+        var registration = registry.FindByName(b.ActivityName)
+            ?? (b.External ? registry.FindByTopic(b.Topic) : null)
+            ?? registry.FindByCamundaClass(b.CamundaClass);
+        if (b.ActivityName is { } name && registration is null)
             throw new IncidentException(IncidentKind.FailedActivity, $"no activity named '{name}' is registered with the engine");
         if (registration is not null) { RunActivity(ctx, registration, resume: false, null); return; }
-        if (!external && e.CamundaAttribute("expression") is { } expr)
+        if (!b.External && b.Expression is { } expr)
         {
             var result = ctx.Runner.Evaluator.Evaluate(Runner.Juel(expr), ctx.Variables);
-            if (e.CamundaAttribute("resultVariable") is { Length: > 0 } rv) ctx.Variables.SetVariable(rv, result);
+            if (b.ResultVariable is { Length: > 0 } rv) ctx.Variables.SetVariable(rv, result);
             ctx.Leave();
             return;
         }
-        CreateExternalTask(ctx, external ? ctx.Runner.EvaluateString(topic, ctx.Variables) : null, unbound: !external);
+        CreateExternalTask(ctx, b.External ? ctx.Runner.EvaluateString(b.Topic, ctx.Variables) : null, unbound: !b.External);
     }
 
     public static void CreateExternalTask(ActivityExecution ctx, string? topic, bool unbound)
@@ -84,9 +97,12 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
     {
         var activity = reg.Create();
         var vars = ctx.Variables;
-        var inputs = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        var declared = activity.Inputs;
+        var inputs = ctx.Token.Locals is null && declared.Count == 0 && ctx.Node.Ext.Fields.Count == 0
+            ? NoInputs // the common no-input activity allocates no dictionary
+            : new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         if (ctx.Token.Locals is { } locals) foreach (var kv in locals) inputs[kv.Key] = kv.Value;
-        foreach (var p in activity.Inputs)
+        foreach (var p in declared)
         {
             if (inputs.ContainsKey(p.Name)) continue;
             if (vars.TryGetVariable(p.Name, out var v)) inputs[p.Name] = v;
@@ -97,7 +113,7 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
             inputs.TryAdd(f.Key, ctx.Runner.EvaluateAttribute(f.Value, vars));
         var i = ctx.Inst;
         var context = new ActivityContext(i.S.TenantId, i.S.Id, i.S.BusinessKey, ctx.Node.Id, reg.Name,
-            ctx.Now.ToDateTimeOffset(), inputs, name => vars.TryGetVariable(name, out var v) ? v : null);
+            ctx.Now.ToDateTimeOffset(), inputs, vars.GetOrNull);
         ActivityResult result;
         try
         {

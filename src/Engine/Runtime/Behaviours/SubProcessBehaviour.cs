@@ -25,7 +25,7 @@ internal sealed class SubProcessBehaviour : IBehaviour
             foreach (var start in def.StartEvents)
             {
                 var inner = ctx.Runner.NewToken(i, scope.Id, start.Id);
-                ctx.Runner.Schedule(() => ctx.Runner.Execute(i, inner));
+                ctx.Runner.ScheduleExecute(i, inner);
             }
         if (def.StartEvents.Count == 0 && kind != ScopeKind.AdHocSubProcess || kind == ScopeKind.AdHocSubProcess && !i.S.Tokens.Any(x => x.ScopeId == scope.Id))
             ctx.Runner.Schedule(() => ctx.Runner.CheckScope(i, scope));

@@ -29,12 +29,15 @@ internal sealed class HistoryRecorder(bool enabled)
         Dictionary<string, (string ElementId, string? LockOwner, Instant? LockExpiresAt)> ExternalTasks,
         Dictionary<string, IncidentState> Incidents); // incidents never change, they only come and go: references suffice
 
+    /// <summary>How every new instance starts: shared, because a baseline is only ever read.</summary>
+    private static readonly Baseline NothingYet = new([], [], [], []);
+
     /// <summary>Remembers an instance as the command found it (a new instance starts from nothing).</summary>
     public void Observe(ProcessInstanceState s, bool isNew)
     {
         if (!enabled || _baselines.ContainsKey(s.Id)) return;
         _baselines[s.Id] = isNew
-            ? new Baseline([], [], [], [])
+            ? NothingYet
             : new Baseline(
                 s.Scopes.ToDictionary(x => x.Id, x => (x.ElementId, (JsonObject)x.Variables.DeepClone()), StringComparer.Ordinal),
                 s.UserTasks.ToDictionary(x => x.Id, x => (x.ElementId, x.Assignee), StringComparer.Ordinal),
@@ -71,6 +74,7 @@ internal sealed class HistoryRecorder(bool enabled)
         foreach (var scope in i.S.Scopes)
         {
             var existed = before.Scopes.TryGetValue(scope.Id, out var old);
+            if (!existed && scope.HasNoVariables) continue; // a new scope without variables: nothing happened to record
             foreach (var (name, value) in scope.Variables)
             {
                 if (existed && old.Variables.TryGetPropertyValue(name, out var was))

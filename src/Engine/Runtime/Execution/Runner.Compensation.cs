@@ -17,11 +17,18 @@ internal sealed partial class Runner
     /// Remembers a completed activity that may be compensated later: it has a handler, or it is a subprocess with a
     /// compensation event subprocess, or compensable activities completed inside it.
     /// </summary>
+    private static bool HasCompensationsIn(Inst i, string scopeId)
+    {
+        foreach (var r in i.S.Compensations)
+            if (r.ScopeId == scopeId) return true;
+        return false;
+    }
+
     public void RecordCompensation(Inst i, TokenState t, Node n)
     {
         var child = t.ChildScopeId;
         var esp = t.IsMultiInstanceBody ? null : n.Inner?.CompensationEventSubProcess;
-        string? nested = child is { } c && (esp is not null || i.S.Compensations.Any(r => r.ScopeId == c)) ? c : null;
+        string? nested = child is not null && (esp is not null || HasCompensationsIn(i, child)) ? child : null;
         var handler = t.IsMultiInstanceBody ? null : n.CompensationHandler?.Id;
         if (handler is null && nested is null) return;
         // A compensation boundary handler on the subprocess wins over its event subprocess (it replaces the default too).

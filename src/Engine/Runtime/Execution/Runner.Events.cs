@@ -15,10 +15,7 @@ internal sealed partial class Runner
     public void Listen(Inst i, Node catchNode, TokenState? token, ScopeState? scope)
     {
         var trigger = catchNode.Kind == NodeKind.ReceiveTask ? Trigger.Message : catchNode.Trigger;
-        var name = catchNode.Kind == NodeKind.ReceiveTask
-            ? i.G.Process.Definitions?.Find<Model.Message>(((Model.ReceiveTask)catchNode.Element).MessageRef)?.ElementName
-              ?? ((Model.ReceiveTask)catchNode.Element).MessageRef
-            : catchNode.EventName;
+        var name = catchNode.EventName; // a receive task's message name too, resolved when the graph was built
         switch (trigger)
         {
             case Trigger.Message or Trigger.Signal when name is not null:
@@ -82,8 +79,13 @@ internal sealed partial class Runner
 
     public void DetachBoundaryEvents(Inst i, TokenState t)
     {
-        i.S.Subscriptions.RemoveAll(x => x.TokenId == t.Id);
-        i.S.Jobs.RemoveAll(x => x.TokenId == t.Id && x.Kind == JobKind.Timer);
+        RemoveWhere(i.S.Subscriptions, static x => x.TokenId, t.Id);
+        if (i.S.Jobs.Count > 0) RemoveTimerJobs(i, t.Id);
+    }
+
+    private static void RemoveTimerJobs(Inst i, string tokenId)
+    {
+        i.S.Jobs.RemoveAll(x => x.TokenId == tokenId && x.Kind == JobKind.Timer);
     }
 
     /// <summary>A subscription's event happened: hand it to whoever waits (catch event, gateway, boundary, event subprocess).</summary>
@@ -180,7 +182,7 @@ internal sealed partial class Runner
             if (t is null) return;
             t.Status = TokenStatus.Active;
             if (t.Phase == TokenPhase.After) TakeOutgoing(i, t, i.Node(t));
-            else Schedule(() => Execute(i, t));
+            else ScheduleExecute(i, t);
             return;
         }
         var node = i.G.Node(job.ElementId);

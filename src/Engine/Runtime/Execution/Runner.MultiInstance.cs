@@ -73,7 +73,7 @@ internal sealed partial class Runner
         u.IsMultiInstanceInner = true;
         u.Locals = new JsonObject { ["loopCounter"] = index };
         if (m.ElementVariable is { } ev && m.Items is { } items && index < items.Count) u.Locals[ev] = items[index]?.DeepClone();
-        Schedule(() => Execute(i, u));
+        ScheduleExecute(i, u);
     }
 
     /// <summary>An inner instance completed: count it, check the completion condition, start the next or complete the body.</summary>

@@ -15,7 +15,7 @@ namespace EGov.Workflows.Runtime.Execution;
 internal sealed partial class Runner
 {
     private readonly Dictionary<string, Inst> _loaded = new(StringComparer.Ordinal);
-    private readonly Queue<Action> _agenda = new();
+    private readonly Queue<AgendaItem> _agenda = new();
     private readonly RuntimeChangeSet _changes;
     private long _historySeq;
 
@@ -53,7 +53,13 @@ internal sealed partial class Runner
 
     public IEnumerable<Inst> Loaded => _loaded.Values;
 
-    public void Schedule(Action op) => _agenda.Enqueue(op);
+    public void Schedule(Action op) => _agenda.Enqueue(new AgendaItem(null, null, op));
+
+    /// <summary>The token will run its node's behaviour (the agenda's common item, without a closure).</summary>
+    public void ScheduleExecute(Inst i, TokenState t) => _agenda.Enqueue(new AgendaItem(i, t, null));
+
+    /// <summary>One operation on the agenda: run a token's behaviour (<c>Inst</c> and <c>Token</c>), or any other action.</summary>
+    private readonly record struct AgendaItem(Inst? Inst, TokenState? Token, Action? Other);
 
     /// <summary>Runs the agenda until every token waits, fires inclusive joins and conditions, then commits.</summary>
     public void RunAndCommit()
@@ -61,6 +67,7 @@ internal sealed partial class Runner
         Drain();
         History.Emit(_loaded.Values, Now, _changes);
         foreach (var i in _loaded.Values) _changes.Instances.Add(i.S);
+        _changes.HandsOverDocuments = true; // the runner ends here: nothing reads or changes its documents after the commit
         Core.Store.Commit(_changes);
     }
 
@@ -72,7 +79,8 @@ internal sealed partial class Runner
             while (_agenda.TryDequeue(out var op))
             {
                 if (++guard > 1_000_000) throw new InvalidOperationException("the process does not come to rest (endless loop without a wait state?)");
-                op();
+                if (op.Other is { } other) other();
+                else Execute(op.Inst!, op.Token!);
             }
             if (!FireInclusiveJoins() && !EvaluateConditions()) return;
         }
@@ -82,7 +90,7 @@ internal sealed partial class Runner
 
     public Inst NewInstance(ProcessGraph g, string? businessKey, Inst? parent, TokenState? callerToken)
     {
-        var id = parent is null ? Guid.NewGuid().ToString("N") : $"{parent.S.RootInstanceId}-{Guid.NewGuid().ToString("N")[..12]}";
+        var id = parent is null ? InstanceIds.New() : $"{parent.S.RootInstanceId}-{InstanceIds.New()[..12]}";
         var s = new ProcessInstanceState
         {
             Id = id, TenantId = Core.TenantId, ProcessId = g.ProcessId, DefinitionVersion = g.Version, BusinessKey = businessKey,
@@ -106,7 +114,7 @@ internal sealed partial class Runner
         if (variables is not null) foreach (var kv in variables) root.Variables[kv.Key] = kv.Value?.DeepClone();
         StartScope(inst, root, g.Root);
         var t = NewToken(inst, root.Id, start.Id);
-        Schedule(() => Execute(inst, t));
+        ScheduleExecute(inst, t);
         return inst;
     }
 
@@ -146,7 +154,7 @@ internal sealed partial class Runner
             AddJob(i, new JobState { Id = i.NextId("j"), Kind = JobKind.AsyncContinuation, ElementId = n.Id, TokenId = t.Id, DueAt = Now });
             return;
         }
-        Schedule(() => Execute(i, t));
+        ScheduleExecute(i, t);
     }
 
     /// <summary>Runs the node's behaviour for the token (after input mappings and start listeners).</summary>
@@ -157,23 +165,53 @@ internal sealed partial class Runner
         t.Phase = TokenPhase.Executing;
         if (n.MultiInstance is not null && !t.IsMultiInstanceInner && !t.IsMultiInstanceBody)
         {
-            Guard(i, t, n, () => StartMultiInstance(i, t, n));
+            GuardedStartMultiInstance(i, t, n);
             return;
         }
-        if (n.Loop is { TestBefore: true } loop && t.LoopPass == 0 && !Guard(i, t, n, () => { if (!LoopCondition(i, t, loop)) SkipLoop(i, t, n); }))
+        if (n.Loop is { TestBefore: true } loop && t.LoopPass == 0 && !TestLoopBefore(i, t, n, loop))
             return;
         if (!i.Alive(t) || t.Status != TokenStatus.Active || t.Phase != TokenPhase.Executing) return;
-        var ok = Guard(i, t, n, () =>
-        {
-            ApplyInputs(i, t, n);
-            RunListeners(i, t, n, "start");
-        });
-        if (!ok) return;
+        // The common activity has neither input mappings nor start listeners: nothing to guard.
+        if ((n.Ext.Inputs.Count > 0 || n.Ext.Listeners.Count > 0) && !StartMappingsAndListeners(i, t, n))
+            return;
         if (n.IsActivity && !t.IsMultiInstanceInner) AttachBoundaryEvents(i, t, n);
-        else if (n.IsActivity && t.IsMultiInstanceInner) { }
         var ctx = new ActivityExecution(this, i, t, n);
-        if (!Guard(i, t, n, () => n.Behaviour.Execute(ctx)))
+        try
+        {
+            n.Behaviour.Execute(ctx);
+        }
+        catch (Exception e) when (IsIncidentCause(e))
+        {
+            OpenIncident(i, t, n, e);
             DetachBoundaryEvents(i, t);
+        }
+    }
+
+    // The guarded steps below are methods of their own: a lambda in Execute or Leave would make every call allocate
+    // the closure of its captured parameters, even when the step does not apply.
+    private void GuardedStartMultiInstance(Inst i, TokenState t, Node n) => Guard(i, t, n, () => StartMultiInstance(i, t, n));
+
+    private bool TestLoopBefore(Inst i, TokenState t, Node n, Model.StandardLoopCharacteristics loop) =>
+        Guard(i, t, n, () => { if (!LoopCondition(i, t, loop)) SkipLoop(i, t, n); });
+
+    private bool StartMappingsAndListeners(Inst i, TokenState t, Node n) => Guard(i, t, n, () =>
+    {
+        ApplyInputs(i, t, n);
+        RunListeners(i, t, n, "start");
+    });
+
+    private bool EndMappingsAndListeners(Inst i, TokenState t, Node n) => Guard(i, t, n, () =>
+    {
+        ApplyOutputs(i, t, n);
+        RunListeners(i, t, n, "end");
+    });
+
+    private bool LoopAgain(Inst i, TokenState t, Node n, Model.StandardLoopCharacteristics loop, out bool again)
+    {
+        var result = false;
+        var ok = Guard(i, t, n, () => result = (loop.LoopMaximum is not { } max || t.LoopPass < max) && LoopCondition(i, t, loop));
+        again = result;
+        return ok;
     }
 
     /// <summary>Runs an action; a script or expression failure opens an incident at the token's element.</summary>
@@ -184,15 +222,24 @@ internal sealed partial class Runner
             action();
             return true;
         }
-        catch (ScriptException e) { OpenIncident(i, t, n, IncidentKind.FailedScript, e.Message); }
-        catch (IncidentException e) { OpenIncident(i, t, n, e.Kind, e.Message); }
-        catch (EGov.Workflows.Time.TimerFormatException e) { OpenIncident(i, t, n, IncidentKind.FailedExpression, e.Message); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or System.Text.Json.JsonException or KeyNotFoundException or OverflowException)
+        catch (Exception e) when (IsIncidentCause(e))
         {
-            OpenIncident(i, t, n, IncidentKind.FailedExpression, e.Message);
+            OpenIncident(i, t, n, e);
+            return false;
         }
-        return false;
     }
+
+    /// <summary>The failures a model, script or expression can cause: they become incidents, never crash a command.</summary>
+    private static bool IsIncidentCause(Exception e) =>
+        e is ScriptException or IncidentException or EGov.Workflows.Time.TimerFormatException or InvalidOperationException or FormatException
+            or ArgumentException or System.Text.Json.JsonException or KeyNotFoundException or OverflowException;
+
+    private void OpenIncident(Inst i, TokenState t, Node n, Exception e) => OpenIncident(i, t, n, e switch
+    {
+        ScriptException => IncidentKind.FailedScript,
+        IncidentException ie => ie.Kind,
+        _ => IncidentKind.FailedExpression,
+    }, e.Message);
 
     public void OpenIncident(Inst i, TokenState t, Node n, IncidentKind kind, string message, string? jobId = null, string? externalTaskId = null)
     {
@@ -211,11 +258,8 @@ internal sealed partial class Runner
     {
         if (!i.Alive(t)) return;
         var n = i.Node(t);
-        if (!Guard(i, t, n, () =>
-        {
-            ApplyOutputs(i, t, n);
-            RunListeners(i, t, n, "end");
-        })) return;
+        if ((n.Ext.Outputs.Count > 0 || n.Ext.Listeners.Count > 0) && !EndMappingsAndListeners(i, t, n))
+            return;
         DetachBoundaryEvents(i, t);
         RemoveWaits(i, t);
         Record(i, t, n, completed: true);
@@ -230,15 +274,14 @@ internal sealed partial class Runner
         if (n.Loop is { } loop && !t.IsMultiInstanceBody)
         {
             t.LoopPass++;
-            var again = false;
-            if (!Guard(i, t, n, () => again = (loop.LoopMaximum is not { } max || t.LoopPass < max) && LoopCondition(i, t, loop)))
+            if (!LoopAgain(i, t, n, loop, out var again))
                 return;
             if (again)
             {
                 t.StartedAt = Now;
                 t.Status = TokenStatus.Active;
                 (t.Locals ??= [])["loopCounter"] = t.LoopPass;
-                Schedule(() => Execute(i, t));
+                ScheduleExecute(i, t);
                 return;
             }
         }
@@ -265,9 +308,20 @@ internal sealed partial class Runner
     public void TakeOutgoing(Inst i, TokenState t, Node n)
     {
         if (n.Outgoing.Count == 0) { EndToken(i, t); return; }
-        List<Transition> chosen = [];
-        if (!Guard(i, t, n, () => chosen = SelectFlows(i, t, n, all: true))) return;
-        TakeFlows(i, t, chosen);
+        if (n.Outgoing is [{ Condition: null, IsDefault: false, TakeListeners.Count: 0 } only])
+        {
+            // One unconditional flow (most of every model): nothing to select, nothing to fail.
+            ResetForMove(t);
+            Enter(i, t, only.Target, only.Id);
+            return;
+        }
+        if (SelectedFlows(i, t, n) is { } chosen) TakeFlows(i, t, chosen);
+    }
+
+    private List<Transition>? SelectedFlows(Inst i, TokenState t, Node n)
+    {
+        List<Transition>? chosen = null;
+        return Guard(i, t, n, () => chosen = SelectFlows(i, t, n, all: true)) ? chosen : null;
     }
 
     /// <summary>Flows out of an activity, event or inclusive gateway (all that hold) or exclusive gateway (first that holds).</summary>
@@ -299,10 +353,12 @@ internal sealed partial class Runner
             var token = k == 0 ? t : NewToken(i, t.ScopeId, tr.Source.Id);
             if (k == 0) ResetForMove(t);
             foreach (var l in tr.TakeListeners)
-                if (!Guard(i, token, tr.Source, () => RunListener(i, token, tr.Source, l))) return;
+                if (!GuardedListener(i, token, tr.Source, l)) return;
             Enter(i, token, tr.Target, tr.Id);
         }
     }
+
+    private bool GuardedListener(Inst i, TokenState t, Node n, Listener l) => Guard(i, t, n, () => RunListener(i, t, n, l));
 
     private static void ResetForMove(TokenState t)
     {
@@ -329,7 +385,8 @@ internal sealed partial class Runner
     {
         if (i.S.IsEnded || !i.S.Scopes.Contains(scope)) return;
         if (scope.Kind == ScopeKind.MultiInstanceBody) return;
-        if (i.S.Tokens.Any(x => x.ScopeId == scope.Id)) return;
+        foreach (var x in i.S.Tokens)
+            if (x.ScopeId == scope.Id) return;
         CompleteScope(i, scope);
     }
 
@@ -365,8 +422,10 @@ internal sealed partial class Runner
         i.S.Status = status;
         i.S.EndedAt = Now;
         if (status == InstanceStatus.Completed && i.S.ParentInstanceId is { } pid)
-            Schedule(() => ResumeCaller(i, pid));
+            ScheduleResumeCaller(i, pid);
     }
+
+    private void ScheduleResumeCaller(Inst i, string parentId) => Schedule(() => ResumeCaller(i, parentId));
 
     // ---------- cancellation ----------
 
@@ -410,7 +469,7 @@ internal sealed partial class Runner
         {
             Id = $"{i.S.Id}.h{++i.S.Sequence}", TenantId = i.S.TenantId, InstanceId = i.S.Id, RootInstanceId = i.S.RootInstanceId,
             ProcessId = i.S.ProcessId, ElementId = body ? n.Id + "#multiInstanceBody" : n.Id,
-            ElementType = body ? "multiInstanceBody" : n.TypeName, ElementName = n.Element.ElementName,
+            ElementType = body ? "multiInstanceBody" : n.TypeName, ElementName = n.Name,
             StartedAt = t.StartedAt, EndedAt = Now, Completed = completed, Sequence = ++_historySeq,
         });
     }
@@ -422,7 +481,7 @@ internal sealed partial class Runner
         _changes.History.Add(new ElementInstanceRecord
         {
             Id = $"{i.S.Id}.h{++i.S.Sequence}", TenantId = i.S.TenantId, InstanceId = i.S.Id, RootInstanceId = i.S.RootInstanceId,
-            ProcessId = i.S.ProcessId, ElementId = n.Id, ElementType = n.TypeName, ElementName = n.Element.ElementName,
+            ProcessId = i.S.ProcessId, ElementId = n.Id, ElementType = n.TypeName, ElementName = n.Name,
             StartedAt = Now, EndedAt = Now, Completed = true, Sequence = ++_historySeq,
         });
     }
@@ -434,15 +493,32 @@ internal sealed partial class Runner
     /// <summary>Removes what the token itself waits for (tasks, subscriptions and timers of its own element).</summary>
     public void RemoveWaits(Inst i, TokenState t)
     {
-        i.S.UserTasks.RemoveAll(x => x.TokenId == t.Id);
-        i.S.ExternalTasks.RemoveAll(x => x.TokenId == t.Id);
-        i.S.Subscriptions.RemoveAll(x => x.TokenId == t.Id);
-        i.S.Jobs.RemoveAll(x => x.TokenId == t.Id);
+        RemoveWhere(i.S.UserTasks, static x => x.TokenId, t.Id);
+        RemoveWhere(i.S.ExternalTasks, static x => x.TokenId, t.Id);
+        RemoveWhere(i.S.Subscriptions, static x => x.TokenId, t.Id);
+        RemoveWhere(i.S.Jobs, static x => x.TokenId, t.Id);
     }
 
     public void RemoveScopeListeners(Inst i, ScopeState scope)
     {
-        i.S.Subscriptions.RemoveAll(x => x.ScopeId == scope.Id);
-        i.S.Jobs.RemoveAll(x => x.ScopeId == scope.Id);
+        RemoveWhere(i.S.Subscriptions, static x => x.ScopeId, scope.Id);
+        RemoveWhere(i.S.Jobs, static x => x.ScopeId, scope.Id);
+    }
+
+    /// <summary>
+    /// Removes the entries whose key is <paramref name="id"/>, keeping the order. Runs for every token that moves, so it
+    /// neither allocates a predicate nor touches an empty list (the common case).
+    /// </summary>
+    internal static void RemoveWhere<T>(List<T> list, Func<T, string?> key, string id)
+    {
+        if (list.Count == 0) return;
+        var kept = 0;
+        for (var k = 0; k < list.Count; k++)
+        {
+            if (string.Equals(key(list[k]), id, StringComparison.Ordinal)) continue;
+            if (kept != k) list[kept] = list[k];
+            kept++;
+        }
+        if (kept < list.Count) list.RemoveRange(kept, list.Count - kept);
     }
 }

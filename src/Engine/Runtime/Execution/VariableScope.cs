@@ -45,6 +45,9 @@ internal sealed class VariableScope : IScriptExecution
         }
     }
 
+    /// <summary>The variable's value, or null when it is not set.</summary>
+    public JsonNode? GetOrNull(string name) => TryGetVariable(name, out var value) ? value : null;
+
     public bool TryGetVariable(string name, out JsonNode? value)
     {
         if (_pending is not null)
@@ -120,7 +123,7 @@ internal sealed class VariableScope : IScriptExecution
 
     public void SetAll(JsonObject? variables)
     {
-        if (variables is null) return;
+        if (variables is null || variables.Count == 0) return;
         foreach (var kv in variables) SetVariable(kv.Key, kv.Value?.DeepClone());
     }
 }

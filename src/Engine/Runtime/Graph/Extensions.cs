@@ -19,9 +19,14 @@ internal sealed record Listener(string Event, string? Script, string? Expression
 /// <summary>camunda:in / camunda:out of a call activity.</summary>
 internal sealed record VariableMapping(string? Source, string? SourceExpression, string? Target, bool All, bool Local, string? BusinessKey);
 
-/// <summary>The Camunda extension elements of a node, parsed once at deployment.</summary>
+/// <summary>
+/// The Camunda extension elements of a node, parsed once at deployment. Kept for as long as the version is deployed,
+/// so what a node does not have is the one shared empty list or dictionary, not one of its own.
+/// </summary>
 internal sealed record Extensions
 {
+    // Before Empty: static fields initialise in order, and Empty's dictionaries are this one.
+    private static readonly IReadOnlyDictionary<string, string> NoEntries = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
     public static readonly Extensions Empty = new();
     public IReadOnlyList<Parameter> Inputs { get; init; } = [];
     public IReadOnlyList<Parameter> Outputs { get; init; } = [];
@@ -29,9 +34,9 @@ internal sealed record Extensions
     public IReadOnlyList<VariableMapping> In { get; init; } = [];
     public IReadOnlyList<VariableMapping> Out { get; init; } = [];
     public string? RetryTimeCycle { get; init; }
-    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = NoEntries;
     /// <summary>camunda:field values (string or expression) for delegates that stand in for Java classes.</summary>
-    public IReadOnlyDictionary<string, string> Fields { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Fields { get; init; } = NoEntries;
     public IReadOnlyList<Listener> TaskListeners { get; init; } = [];
 
     public static Extensions Read(BpmnElement element, List<string> problems)
@@ -92,11 +97,22 @@ internal sealed record Extensions
                     break;
             }
         }
+        if (inputs.Count + outputs.Count + listeners.Count + ins.Count + outs.Count + props.Count + fields.Count + taskListeners.Count == 0 && retry is null)
+            return Empty; // extension elements of other vendors only
         return new Extensions
         {
-            Inputs = inputs, Outputs = outputs, Listeners = listeners, In = ins, Out = outs,
-            RetryTimeCycle = retry, Properties = props, Fields = fields, TaskListeners = taskListeners,
+            Inputs = Kept(inputs), Outputs = Kept(outputs), Listeners = Kept(listeners), In = Kept(ins), Out = Kept(outs),
+            RetryTimeCycle = retry, Properties = props.Count == 0 ? NoEntries : props, Fields = fields.Count == 0 ? NoEntries : fields,
+            TaskListeners = Kept(taskListeners),
         };
+    }
+
+    /// <summary>The list as kept: the shared empty one, or trimmed to its entries.</summary>
+    private static IReadOnlyList<T> Kept<T>(List<T> list)
+    {
+        if (list.Count == 0) return [];
+        list.Capacity = list.Count;
+        return list;
     }
 
     private static ParamValue Value(BpmnElement p)

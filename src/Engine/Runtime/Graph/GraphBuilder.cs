@@ -35,7 +35,7 @@ internal sealed class GraphBuilder
         foreach (var m in props) Problem(process, m);
         _graph = new ProcessGraph
         {
-            ProcessId = process.Id ?? "", Version = version, File = _file, Process = process, Root = root,
+            ProcessId = process.Id ?? "", Version = version, File = _file, ProcessName = process.ElementName, Root = root,
             Properties = ext.Properties,
         };
         _graph.Scopes[root.Id] = root;
@@ -64,11 +64,15 @@ internal sealed class GraphBuilder
             var cond = flow.ConditionExpression is { IsEmpty: false } c ? c.Body : null;
             if (flow.ConditionExpression is { } ce && ce.Language is { } lang && !IsJavaScript(lang))
                 Problem(ce, $"condition language '{lang}' is not supported: conditions are JavaScript (plain or ${{...}})");
-            var tr = new Transition { Id = flow.Id ?? $"{s.Id}->{t.Id}#{s.Outgoing.Count}", Source = s, Target = t, Condition = cond };
             var le = new List<string>();
             var fext = Extensions.Read(flow, le);
             foreach (var m in le) Problem(flow, m);
-            tr.TakeListeners.AddRange(fext.Listeners.Where(l => l.Event == "take"));
+            var take = fext.Listeners.Where(l => l.Event == "take").ToList();
+            var tr = new Transition
+            {
+                Id = flow.Id ?? $"{s.Id}->{t.Id}#{s.Outgoing.Count}", Source = s, Target = t, Condition = cond,
+                TakeListeners = take.Count == 0 ? [] : take,
+            };
             s.Outgoing.Add(tr);
             t.Incoming.Add(tr);
         }
@@ -162,9 +166,11 @@ internal sealed class GraphBuilder
         }
         if (string.IsNullOrEmpty(fn.Id)) { Problem(fn, $"{fn.Name.LocalName} without an id cannot be executed"); return null; }
         var problems = new List<string>();
-        var node = new Node { Id = fn.Id!, Element = fn, Kind = kind, Scope = scope, Ext = Extensions.Read(fn, problems) };
+        // The node keeps a detached copy: checks and messages below read the original, execution reads the copy.
+        var element = ExecutableElement.Of(fn, _defs);
+        var node = new Node { Id = fn.Id!, Element = element, Kind = kind, Scope = scope, Ext = Extensions.Read(fn, problems) };
         foreach (var m in problems) Problem(fn, m);
-        if (fn is Activity act)
+        if (element is Activity act)
         {
             node.DefaultFlowId = act.Default;
             node.AsyncBefore = act.AsyncBefore;
@@ -186,7 +192,7 @@ internal sealed class GraphBuilder
             node.AsyncBefore = fn.CamundaAttribute("asyncBefore") == "true" || fn.CamundaAttribute("async") == "true";
             node.AsyncAfter = fn.CamundaAttribute("asyncAfter") == "true";
         }
-        if (fn is Event ev) ReadEvent(node, ev);
+        if (element is Event ev) ReadEvent(node, ev, (Event)fn);
         if (fn is SubProcess sub)
         {
             var inner = new ScopeDef { Id = sub.Id!, Node = node, Parent = scope };
@@ -222,6 +228,8 @@ internal sealed class GraphBuilder
         }
         if (fn is CallActivity ca && string.IsNullOrWhiteSpace(ca.CalledElement))
             Problem(ca, $"call activity '{ca.Id}' has no calledElement");
+        if (fn is ReceiveTask rt && rt.MessageRef is { } messageRef)
+            node.EventName = _defs.Find<Message>(messageRef)?.ElementName ?? messageRef;
         foreach (var l in node.Ext.Listeners)
             if (l.Event is not ("start" or "end" or "take"))
                 Problem(fn, $"execution listener event '{l.Event}' is not supported (start, end, take)");
@@ -229,9 +237,10 @@ internal sealed class GraphBuilder
         return node;
     }
 
-    private void ReadEvent(Node node, Event ev)
+    /// <summary>Reads the event's trigger from its detached copy <paramref name="ev"/> (what the node keeps); <paramref name="source"/> is the original, for checks and positions.</summary>
+    private void ReadEvent(Node node, Event ev, Event source)
     {
-        var defs = ev.EventDefinitions;
+        var defs = source.EventDefinitions;
         if (defs.Count > 1) { Problem(ev, $"event '{ev.Id}' has several event definitions (multiple events are not supported)"); return; }
         var d = ev.Definition;
         switch (d)

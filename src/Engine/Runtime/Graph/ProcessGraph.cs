@@ -6,18 +6,21 @@ namespace EGov.Workflows.Runtime.Graph;
 /// <summary>
 /// The executable graph of one deployed process definition, built once at deployment: nodes with their behaviour,
 /// transitions with their conditions, scopes (process, subprocesses, event subprocesses) and attached boundary events.
-/// Knows nothing of XML or stores; the model element is kept only to read its attributes.
+/// Knows nothing of XML or stores; each node keeps a detached copy of its model element (see
+/// <see cref="ExecutableElement"/>) to read its attributes, never the file's model: a deployed version must not keep
+/// the diagram and documentation of its file alive.
 /// </summary>
 internal sealed class ProcessGraph
 {
     public required string ProcessId { get; init; }
     public required int Version { get; init; }
     public required string File { get; init; }
-    public required Process Process { get; init; }
+    /// <summary>The process's name attribute (null when it has none).</summary>
+    public string? ProcessName { get; init; }
     public required ScopeDef Root { get; init; }
     public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, ScopeDef> Scopes { get; } = new(StringComparer.Ordinal);
-    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     public Node Node(string id) => Nodes.TryGetValue(id, out var n) ? n : throw new InvalidOperationException($"element '{id}' is not part of process '{ProcessId}'");
 }
@@ -54,6 +57,7 @@ internal enum Trigger { None, Message, Timer, Signal, Conditional, Error, Escala
 internal sealed class Node
 {
     public required string Id { get; init; }
+    /// <summary>A detached copy of the model element (no parent, no documentation or extension elements): its attributes and semantic children.</summary>
     public required FlowNode Element { get; init; }
     public required NodeKind Kind { get; init; }
     public required ScopeDef Scope { get; init; }
@@ -94,7 +98,16 @@ internal sealed class Node
     public bool IsActivity => Kind is NodeKind.Task or NodeKind.UserTask or NodeKind.ManualTask or NodeKind.ScriptTask or NodeKind.ServiceTask
         or NodeKind.SendTask or NodeKind.ReceiveTask or NodeKind.BusinessRuleTask or NodeKind.SubProcess or NodeKind.Transaction
         or NodeKind.AdHocSubProcess or NodeKind.CallActivity or NodeKind.EventSubProcess;
-    public string TypeName => char.ToLowerInvariant(Element.Name.LocalName[0]) + Element.Name.LocalName[1..];
+    public string TypeName => _typeName ??= char.ToLowerInvariant(Element.Name.LocalName[0]) + Element.Name.LocalName[1..];
+    private string? _typeName;
+    /// <summary>The element's name attribute (read once: history records it for every element instance).</summary>
+    public string? Name => (_name ??= new System.Runtime.CompilerServices.StrongBox<string?>(Element.ElementName)).Value;
+    private System.Runtime.CompilerServices.StrongBox<string?>? _name; // one reference: threads racing see none or a whole one
+    /// <summary>
+    /// What the node's behaviour read once from its attributes (a service task's binding), so that no token pays for
+    /// attribute lookups again. Set lazily by the behaviour; two threads racing compute the same value.
+    /// </summary>
+    public object? BehaviourData { get; set; }
     public override string ToString() => $"{Kind} {Id}";
 }
 
@@ -106,5 +119,6 @@ internal sealed class Transition
     /// <summary>The condition text as written (plain or ${...}); null = unconditional.</summary>
     public string? Condition { get; init; }
     public bool IsDefault { get; set; }
-    public List<Listener> TakeListeners { get; } = [];
+    /// <summary>Execution listeners on "take" (nearly always none: the shared empty list).</summary>
+    public IReadOnlyList<Listener> TakeListeners { get; init; } = [];
 }

@@ -28,17 +28,28 @@ public sealed class ProcessInstanceState
     public Instant? EndedAt { get; set; }
     /// <summary>Counter for ids unique within the instance.</summary>
     public long Sequence { get; set; }
-    public List<ScopeState> Scopes { get; set; } = [];
-    public List<TokenState> Tokens { get; set; } = [];
-    public List<SubscriptionState> Subscriptions { get; set; } = [];
-    public List<JobState> Jobs { get; set; } = [];
-    public List<UserTaskState> UserTasks { get; set; } = [];
-    public List<ExternalTaskState> ExternalTasks { get; set; } = [];
-    public List<IncidentState> Incidents { get; set; } = [];
-    public List<CompensationRecord> Compensations { get; set; } = [];
-    public List<string> CalledInstanceIds { get; set; } = [];
+    public List<ScopeState> Scopes { get => _scopes ??= []; set => _scopes = value; }
+    public List<TokenState> Tokens { get => _tokens ??= []; set => _tokens = value; }
+    public List<SubscriptionState> Subscriptions { get => _subscriptions ??= []; set => _subscriptions = value; }
+    public List<JobState> Jobs { get => _jobs ??= []; set => _jobs = value; }
+    public List<UserTaskState> UserTasks { get => _userTasks ??= []; set => _userTasks = value; }
+    public List<ExternalTaskState> ExternalTasks { get => _externalTasks ??= []; set => _externalTasks = value; }
+    public List<IncidentState> Incidents { get => _incidents ??= []; set => _incidents = value; }
+    public List<CompensationRecord> Compensations { get => _compensations ??= []; set => _compensations = value; }
+    public List<string> CalledInstanceIds { get => _calledInstanceIds ??= []; set => _calledInstanceIds = value; }
 
     public bool IsEnded => Status != InstanceStatus.Running;
+
+    // Created on first use: a copy assigns every list, and a new instance would otherwise build nine lists twice.
+    private List<ScopeState>? _scopes;
+    private List<TokenState>? _tokens;
+    private List<SubscriptionState>? _subscriptions;
+    private List<JobState>? _jobs;
+    private List<UserTaskState>? _userTasks;
+    private List<ExternalTaskState>? _externalTasks;
+    private List<IncidentState>? _incidents;
+    private List<CompensationRecord>? _compensations;
+    private List<string>? _calledInstanceIds;
 }
 
 /// <summary>What a scope instance is: the process, an embedded/event/transaction/ad-hoc subprocess, or a multi-instance body.</summary>
@@ -54,7 +65,11 @@ public sealed class ScopeState
     public ScopeKind Kind { get; set; }
     /// <summary>The token in the parent scope that waits while this scope runs (null for the process scope).</summary>
     public string? OwnerTokenId { get; set; }
-    public JsonObject Variables { get; set; } = [];
+    public JsonObject Variables { get => _variables ??= []; set => _variables = value; }
+    private JsonObject? _variables; // created on first use: most scopes of a straight-through instance never hold one
+
+    /// <summary>True when the scope holds no variable (without creating the object to find out).</summary>
+    internal bool HasNoVariables => _variables is null || _variables.Count == 0;
     public Instant StartedAt { get; set; }
     /// <summary>Multi-instance bookkeeping: the items (collection) and how many instances exist, run and completed.</summary>
     public MultiInstanceState? MultiInstance { get; set; }

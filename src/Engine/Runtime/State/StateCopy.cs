@@ -16,7 +16,48 @@ public static class StateCopy
     // An empty object (a scope without variables, the common case) needs no text.
     private static readonly JsonNodeOptions? NodeOptions = RuntimeJson.Deserialize<JsonObject>("{}").Options;
 
-    public static ProcessInstanceState Copy(ProcessInstanceState s) => new()
+    public static ProcessInstanceState Copy(ProcessInstanceState s) => Copy(s, keep: false);
+
+    /// <summary>
+    /// A copy for a store to keep: one it never changes and never hands out (a load copies it again, queries read it),
+    /// so its empty lists and empty variable objects can be one shared instance each. A waiting instance has six empty
+    /// lists; with 100,000 of them that is about 20 MB. Nothing may ever add to what this returns.
+    /// </summary>
+    public static ProcessInstanceState CopyToKeep(ProcessInstanceState s)
+    {
+        var c = Copy(s, keep: true);
+        foreach (var scope in c.Scopes)
+            if (scope.HasNoVariables) scope.Variables = KeptEmptyObject;
+        return c;
+    }
+
+    /// <summary>
+    /// Makes a document its owner hands over as lean as <see cref="CopyToKeep"/> would (empty lists and variable objects
+    /// become the shared ones), in place. The caller must never change it again.
+    /// </summary>
+    internal static void MakeKeepable(ProcessInstanceState s)
+    {
+        s.Scopes = Kept(s.Scopes);
+        s.Tokens = Kept(s.Tokens);
+        s.Subscriptions = Kept(s.Subscriptions);
+        s.Jobs = Kept(s.Jobs);
+        s.UserTasks = Kept(s.UserTasks);
+        s.ExternalTasks = Kept(s.ExternalTasks);
+        s.Incidents = Kept(s.Incidents);
+        s.Compensations = Kept(s.Compensations);
+        s.CalledInstanceIds = Kept(s.CalledInstanceIds);
+        foreach (var scope in s.Scopes)
+            if (scope.HasNoVariables) scope.Variables = KeptEmptyObject;
+    }
+
+    private static List<T> Kept<T>(List<T> list)
+    {
+        if (list.Count == 0) return KeptEmpty<T>.List;
+        if (list.Capacity > list.Count) list.Capacity = list.Count; // a list grows to four at its first add; kept, the slack would stay for ever
+        return list;
+    }
+
+    private static ProcessInstanceState Copy(ProcessInstanceState s, bool keep) => new()
     {
         Id = s.Id,
         TenantId = s.TenantId,
@@ -31,42 +72,21 @@ public static class StateCopy
         StartedAt = s.StartedAt,
         EndedAt = s.EndedAt,
         Sequence = s.Sequence,
-        Scopes = s.Scopes.ConvertAll(Copy),
-        Tokens = s.Tokens.ConvertAll(Copy),
-        Subscriptions = s.Subscriptions.ConvertAll(Copy),
-        Jobs = s.Jobs.ConvertAll(Copy),
-        UserTasks = s.UserTasks.ConvertAll(Copy),
-        ExternalTasks = s.ExternalTasks.ConvertAll(Copy),
-        Incidents = s.Incidents.ConvertAll(Copy),
-        Compensations = s.Compensations.ConvertAll(Copy),
-        CalledInstanceIds = [.. s.CalledInstanceIds],
+        Scopes = CopyList(s.Scopes, Copy, keep),
+        Tokens = CopyList(s.Tokens, Copy, keep),
+        Subscriptions = CopyList(s.Subscriptions, Copy, keep),
+        Jobs = CopyList(s.Jobs, Copy, keep),
+        UserTasks = CopyList(s.UserTasks, Copy, keep),
+        ExternalTasks = CopyList(s.ExternalTasks, Copy, keep),
+        Incidents = CopyList(s.Incidents, Copy, keep),
+        Compensations = CopyList(s.Compensations, Copy, keep),
+        CalledInstanceIds = keep && s.CalledInstanceIds.Count == 0 ? KeptEmpty<string>.List : [.. s.CalledInstanceIds],
     };
 
-    /// <summary>
-    /// A copy for a store to keep: one it never changes and never hands out (a load copies it again, queries read it),
-    /// so its empty lists and empty variable objects can be one shared instance each. A waiting instance has six empty
-    /// lists; with 100,000 of them that is about 20 MB. Nothing may ever add to what this returns.
-    /// </summary>
-    public static ProcessInstanceState CopyToKeep(ProcessInstanceState s)
-    {
-        var c = Copy(s);
-        c.Scopes = Keep(c.Scopes);
-        c.Tokens = Keep(c.Tokens);
-        c.Subscriptions = Keep(c.Subscriptions);
-        c.Jobs = Keep(c.Jobs);
-        c.UserTasks = Keep(c.UserTasks);
-        c.ExternalTasks = Keep(c.ExternalTasks);
-        c.Incidents = Keep(c.Incidents);
-        c.Compensations = Keep(c.Compensations);
-        c.CalledInstanceIds = Keep(c.CalledInstanceIds);
-        foreach (var scope in c.Scopes)
-            if (scope.Variables.Count == 0) scope.Variables = KeptEmptyObject;
-        return c;
-    }
+    private static List<T> CopyList<T>(List<T> list, Converter<T, T> copy, bool keep) =>
+        keep && list.Count == 0 ? KeptEmpty<T>.List : list.ConvertAll(copy);
 
     private static readonly JsonObject KeptEmptyObject = new(NodeOptions);
-
-    private static List<T> Keep<T>(List<T> list) => list.Count == 0 ? KeptEmpty<T>.List : list;
 
     private static class KeptEmpty<T>
     {

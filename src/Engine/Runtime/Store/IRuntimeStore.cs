@@ -70,6 +70,11 @@ public sealed class RuntimeChangeSet
     public List<IncidentEventRecord> IncidentHistory { get; } = [];
     public List<StartTimerState> StartTimers { get; } = [];
     public List<string> RemovedStartTimerIds { get; } = [];
+    /// <summary>
+    /// Set by the engine's runner when it will never touch these documents again after the commit: a store that keeps
+    /// objects (the in-memory one) may then keep them instead of copies. Whoever sets it gives the objects away.
+    /// </summary>
+    internal bool HandsOverDocuments { get; set; }
     public bool IsEmpty => Instances.Count == 0 && History.Count == 0 && VariableHistory.Count == 0 && TaskHistory.Count == 0
         && IncidentHistory.Count == 0 && StartTimers.Count == 0 && RemovedStartTimerIds.Count == 0;
 }

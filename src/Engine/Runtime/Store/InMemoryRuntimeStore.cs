@@ -14,7 +14,8 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
     private readonly Lock _lock = new();
     private readonly Dictionary<(string, string), StoredInstance> _instances = [];
     private readonly InMemoryIndexes _indexes = new();
-    private readonly Dictionary<string, List<ElementInstanceRecord>> _history = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ElementHistory> _history = new(StringComparer.Ordinal);
+    private readonly ElementDescriptors _elements = new();
     private readonly Dictionary<string, List<VariableChangeRecord>> _variableHistory = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TaskEventRecord>> _taskHistory = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<IncidentEventRecord>> _incidentHistory = new(StringComparer.Ordinal);
@@ -32,12 +33,12 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
     public void Commit(RuntimeChangeSet changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        // What the store keeps is never changed again: a private copy, or the committer's own objects when it hands
+        // them over (the runner does: it ends with the commit), made as lean as a copy would be.
+        var handedOver = changes.HandsOverDocuments;
         var copies = new ProcessInstanceState[changes.Instances.Count];
         for (var n = 0; n < copies.Length; n++)
-        {
-            copies[n] = StateCopy.CopyToKeep(changes.Instances[n]);
-            copies[n].Revision++;
-        }
+            copies[n] = handedOver ? changes.Instances[n] : StateCopy.CopyToKeep(changes.Instances[n]);
         var startTimers = changes.StartTimers.ConvertAll(StateCopy.Copy);
         lock (_lock)
         {
@@ -50,6 +51,8 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
             }
             foreach (var copy in copies)
             {
+                if (handedOver) StateCopy.MakeKeepable(copy);
+                copy.Revision++;
                 var isNew = !_instances.TryGetValue((copy.TenantId, copy.Id), out var entry);
                 if (isNew)
                 {
@@ -62,11 +65,14 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
                 }
                 _indexes.Add(entry, isNew);
             }
-            foreach (var s in changes.Instances) s.Revision++;
-            foreach (var h in changes.History)
+            if (!handedOver) foreach (var s in changes.Instances) s.Revision++;
+            var history = changes.History;
+            for (var k = 0; k < history.Count; k++)
             {
-                if (!_history.TryGetValue(h.RootInstanceId, out var list)) _history[h.RootInstanceId] = list = [];
-                list.Add(h);
+                var root = history[k].RootInstanceId;
+                if (!_history.TryGetValue(root, out var tree)) _history[root] = tree = new ElementHistory();
+                if (k == 0 || history[k - 1].RootInstanceId != root) tree.Reserve(RowsOf(history, k, root));
+                tree.Add(history[k], _elements);
             }
             foreach (var v in changes.VariableHistory) Append(_variableHistory, v.RootInstanceId, v);
             foreach (var t in changes.TaskHistory) Append(_taskHistory, t.RootInstanceId, t);
@@ -74,6 +80,14 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
             foreach (var id in changes.RemovedStartTimerIds) _startTimers.Remove(id);
             foreach (var t in startTimers) _startTimers[t.Id] = t;
         }
+    }
+
+    private static int RowsOf(List<ElementInstanceRecord> history, int from, string rootInstanceId)
+    {
+        var n = 0;
+        for (var k = from; k < history.Count; k++)
+            if (history[k].RootInstanceId == rootInstanceId) n++;
+        return n;
     }
 
     private static void Append<T>(Dictionary<string, List<T>> history, string rootInstanceId, T record)
@@ -146,7 +160,7 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
     public IReadOnlyList<ElementInstanceRecord> History(string tenantId, string rootInstanceId)
     {
         lock (_lock)
-            return _history.TryGetValue(rootInstanceId, out var list) ? list.Where(h => h.TenantId == tenantId).ToList() : [];
+            return _history.TryGetValue(rootInstanceId, out var tree) ? tree.Read(tenantId, rootInstanceId) : [];
     }
 
     public IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version)

@@ -44,7 +44,7 @@ public sealed partial class WorkflowEngine
             if (problems.Count > 0) throw new DeploymentException(problems);
             foreach (var g in graphs) _core.Add(g);
             if (scheduleStartTimers) ScheduleStartTimers(graphs);
-            return graphs.Select(g => new DeployedProcess(g.ProcessId, g.Process.ElementName, g.Version, g.File, g.Properties)).ToList();
+            return graphs.Select(g => new DeployedProcess(g.ProcessId, g.ProcessName, g.Version, g.File, g.Properties)).ToList();
         }
     }
 
