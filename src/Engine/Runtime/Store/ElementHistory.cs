@@ -110,7 +110,7 @@ internal sealed class ElementHistory
 
         public Entry(ElementInstanceRecord r, int origin, ElementDescriptor element)
         {
-            if (NumberOf(r.Id, r.InstanceId) is { } n) _idNumber = n;
+            if ((r.UnbuiltIdNumber ?? NumberOf(r.Id, r.InstanceId)) is { } n and > 0) _idNumber = n;
             else _idText = r.Id;
             _element = element;
             if (Near(r.StartedAt) && Near(r.EndedAt))
