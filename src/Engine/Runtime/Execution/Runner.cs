@@ -467,7 +467,7 @@ internal sealed partial class Runner
         var body = t.IsMultiInstanceBody;
         _changes.History.Add(new ElementInstanceRecord
         {
-            Id = $"{i.S.Id}.h{++i.S.Sequence}", TenantId = i.S.TenantId, InstanceId = i.S.Id, RootInstanceId = i.S.RootInstanceId,
+            IdNumber = ++i.S.Sequence, TenantId = i.S.TenantId, InstanceId = i.S.Id, RootInstanceId = i.S.RootInstanceId,
             ProcessId = i.S.ProcessId, ElementId = body ? n.Id + "#multiInstanceBody" : n.Id,
             ElementType = body ? "multiInstanceBody" : n.TypeName, ElementName = n.Name,
             StartedAt = t.StartedAt, EndedAt = Now, Completed = completed, Sequence = ++_historySeq,
@@ -480,7 +480,7 @@ internal sealed partial class Runner
         if (n.NotRecorded) return;
         _changes.History.Add(new ElementInstanceRecord
         {
-            Id = $"{i.S.Id}.h{++i.S.Sequence}", TenantId = i.S.TenantId, InstanceId = i.S.Id, RootInstanceId = i.S.RootInstanceId,
+            IdNumber = ++i.S.Sequence, TenantId = i.S.TenantId, InstanceId = i.S.Id, RootInstanceId = i.S.RootInstanceId,
             ProcessId = i.S.ProcessId, ElementId = n.Id, ElementType = n.TypeName, ElementName = n.Name,
             StartedAt = Now, EndedAt = Now, Completed = true, Sequence = ++_historySeq,
         });

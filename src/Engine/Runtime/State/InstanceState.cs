@@ -273,7 +273,31 @@ public sealed class CompensationRecord
 /// <summary>One ended element instance (append-only history row).</summary>
 public sealed record ElementInstanceRecord
 {
-    public string Id { get; init; } = "";
+    /// <summary>The row's id; the engine's own rows spell it <c>{InstanceId}.h{n}</c>, built when first read.</summary>
+    public string Id
+    {
+        get => _id ??= string.Concat(InstanceId, ".h", IdNumber.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        init => _id = value;
+    }
+
+    private string? _id;
+
+    /// <summary>
+    /// Set by the runner instead of <see cref="Id"/>: most rows go straight into a store that keeps the number (the
+    /// in-memory one) and never need the text, a dozen strings per straight-through instance.
+    /// </summary>
+    internal long IdNumber { get; init; }
+
+    /// <summary>The id's number when the row was made with one and its text was never built.</summary>
+    internal long? UnbuiltIdNumber => _id is null ? IdNumber : null;
+
+    public bool Equals(ElementInstanceRecord? other) =>
+        other is not null && Id == other.Id && TenantId == other.TenantId && InstanceId == other.InstanceId && RootInstanceId == other.RootInstanceId
+        && ProcessId == other.ProcessId && ElementId == other.ElementId && ElementType == other.ElementType && ElementName == other.ElementName
+        && StartedAt == other.StartedAt && EndedAt == other.EndedAt && Completed == other.Completed && Sequence == other.Sequence;
+
+    public override int GetHashCode() => HashCode.Combine(Id, InstanceId, ElementId, StartedAt, Sequence);
+
     public string TenantId { get; init; } = RuntimeDefaults.Tenant;
     public string InstanceId { get; init; } = "";
     public string RootInstanceId { get; init; } = "";

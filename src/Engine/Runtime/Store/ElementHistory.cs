@@ -41,6 +41,43 @@ internal sealed class ElementHistory
         return list;
     }
 
+    /// <summary>
+    /// Writes the rows for the archive: the instances they belong to, then per row the element (as its descriptor's
+    /// index), the id, the times, the order and whether it completed.
+    /// </summary>
+    public void WriteTo(Archive.ByteWriter w)
+    {
+        var origins = _called is null ? 1 : 1 + _called.Length;
+        w.UInt((ulong)(_count == 0 ? 0 : origins));
+        if (_count > 0)
+        {
+            w.Text(_root.TenantId);
+            w.Text(_root.InstanceId);
+            if (_called is not null)
+                foreach (var o in _called) { w.Text(o.TenantId); w.Text(o.InstanceId); }
+        }
+        w.UInt((ulong)_count);
+        var previous = NodaConstants.UnixEpoch; // each row's start as the distance from the row before: a byte or two
+        for (var k = 0; k < _count; k++) previous = _entries[k].WriteTo(w, previous);
+    }
+
+    /// <summary>Reads what <see cref="WriteTo"/> wrote, as records of the tenant.</summary>
+    public static List<ElementInstanceRecord> ReadFrom(ref Archive.ByteReader r, ElementDescriptors descriptors, string tenantId, string rootInstanceId)
+    {
+        var origins = new Origin[(int)r.UInt()];
+        for (var k = 0; k < origins.Length; k++) origins[k] = new Origin(r.Text()!, r.Text()!);
+        var count = (int)r.UInt();
+        var list = new List<ElementInstanceRecord>(count);
+        var previous = NodaConstants.UnixEpoch;
+        for (var k = 0; k < count; k++)
+        {
+            var row = Entry.ReadFrom(ref r, descriptors, origins, rootInstanceId, previous);
+            previous = row.StartedAt;
+            if (row.TenantId == tenantId) list.Add(row);
+        }
+        return list;
+    }
+
     /// <summary>The instance a row belongs to: 0 for the first one seen, else 1 + its place in a short per-tree table.</summary>
     private int OriginOf(ElementInstanceRecord r)
     {
@@ -73,7 +110,7 @@ internal sealed class ElementHistory
 
         public Entry(ElementInstanceRecord r, int origin, ElementDescriptor element)
         {
-            if (NumberOf(r.Id, r.InstanceId) is { } n) _idNumber = n;
+            if ((r.UnbuiltIdNumber ?? NumberOf(r.Id, r.InstanceId)) is { } n and > 0) _idNumber = n;
             else _idText = r.Id;
             _element = element;
             if (Near(r.StartedAt) && Near(r.EndedAt))
@@ -117,6 +154,37 @@ internal sealed class ElementHistory
             return n;
         }
 
+        /// <summary>Writes the row (its start relative to <paramref name="previous"/>) and returns its start.</summary>
+        public Instant WriteTo(Archive.ByteWriter w, Instant previous)
+        {
+            w.UInt((ulong)_element.Index);
+            w.UInt((ulong)Origin);
+            if (_idText is null) { w.Byte(0); w.UInt((ulong)_idNumber); }
+            else { w.Byte(1); w.String(_idText); }
+            var started = _farTimes?.StartedAt ?? FromNanos(_startedAt);
+            w.Since(previous, started);
+            w.Since(started, _farTimes?.EndedAt ?? FromNanos(_endedAt));
+            w.Int(_sequence);
+            w.Bool(_completed);
+            return started;
+        }
+
+        public static ElementInstanceRecord ReadFrom(ref Archive.ByteReader r, ElementDescriptors descriptors, Origin[] origins, string rootInstanceId, Instant previous)
+        {
+            var element = descriptors.At((int)r.UInt());
+            var origin = origins[(int)r.UInt()];
+            var id = r.Byte() == 0
+                ? string.Concat(origin.InstanceId, IdMark, r.UInt().ToString(System.Globalization.CultureInfo.InvariantCulture))
+                : r.String()!;
+            var started = r.Since(previous);
+            return new ElementInstanceRecord
+            {
+                Id = id, TenantId = origin.TenantId, InstanceId = origin.InstanceId, RootInstanceId = rootInstanceId,
+                ProcessId = element.ProcessId, ElementId = element.ElementId, ElementType = element.ElementType, ElementName = element.ElementName,
+                StartedAt = started, EndedAt = r.Since(started), Sequence = r.Int(), Completed = r.Bool(),
+            };
+        }
+
         public ElementInstanceRecord ToRecord(Origin origin, string rootInstanceId) => new()
         {
             Id = _idText ?? string.Concat(origin.InstanceId, IdMark, _idNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -128,17 +196,25 @@ internal sealed class ElementHistory
 }
 
 /// <summary>What every history row of one element shares: recorded once per element, referenced by each row.</summary>
-internal sealed record ElementDescriptor(string ProcessId, string ElementId, string ElementType, string? ElementName);
+internal sealed record ElementDescriptor(int Index, string ProcessId, string ElementId, string ElementType, string? ElementName);
 
 /// <summary>The store's table of element descriptors (a handful per deployed process). Not thread-safe: used under the store's lock.</summary>
 internal sealed class ElementDescriptors
 {
     private readonly Dictionary<(string, string, string, string?), ElementDescriptor> _known = [];
+    private readonly List<ElementDescriptor> _byIndex = [];
 
     public ElementDescriptor Of(string processId, string elementId, string elementType, string? elementName)
     {
         var key = (processId, elementId, elementType, elementName);
-        if (!_known.TryGetValue(key, out var d)) _known[key] = d = new ElementDescriptor(processId, elementId, elementType, elementName);
+        if (!_known.TryGetValue(key, out var d))
+        {
+            _known[key] = d = new ElementDescriptor(_byIndex.Count, processId, elementId, elementType, elementName);
+            _byIndex.Add(d);
+        }
         return d;
     }
+
+    /// <summary>The descriptor an archived row names by its index.</summary>
+    public ElementDescriptor At(int index) => _byIndex[index];
 }

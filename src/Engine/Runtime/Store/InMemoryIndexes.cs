@@ -121,6 +121,9 @@ internal sealed class InMemoryIndexes
 
     public IEnumerable<ProcessInstanceState> Subscribers(string tenantId, SubscriptionKind kind, string name) => States(_subscribers, (tenantId, kind, name));
 
+    /// <summary>Drops a tree whose instances all left the store (archived).</summary>
+    public void ForgetTree(string tenantId, string rootInstanceId) => _trees.Remove((tenantId, rootInstanceId));
+
     /// <summary>Every instance of a root instance tree, ended ones included.</summary>
     public IEnumerable<ProcessInstanceState> Tree(string tenantId, string rootInstanceId)
     {

@@ -9,7 +9,7 @@ namespace EGov.Workflows.Runtime.Store;
 /// database), and queries read from indexes kept at commit time (see <see cref="InMemoryIndexes"/>). Copies are made
 /// outside the lock; the lock covers only the revision check and swapping documents in. Thread-safe.
 /// </summary>
-public sealed class InMemoryRuntimeStore : IRuntimeStore
+public sealed partial class InMemoryRuntimeStore : IRuntimeStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(string, string), StoredInstance> _instances = [];
@@ -26,8 +26,11 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
     {
         ProcessInstanceState? state;
         lock (_lock)
+        {
             state = _instances.TryGetValue((tenantId, instanceId), out var e) ? e.State : null;
-        return state is null ? null : StateCopy.Copy(state);
+            if (state is null) return _archive.Find(tenantId, instanceId)?.Instance(instanceId); // decoded: a private copy already
+        }
+        return StateCopy.Copy(state);
     }
 
     public void Commit(RuntimeChangeSet changes)
@@ -42,6 +45,7 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
         var startTimers = changes.StartTimers.ConvertAll(StateCopy.Copy);
         lock (_lock)
         {
+            ReviveArchivedTrees(changes);
             foreach (var s in changes.Instances)
             {
                 var found = _instances.TryGetValue((s.TenantId, s.Id), out var existing);
@@ -79,6 +83,7 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
             foreach (var x in changes.IncidentHistory) Append(_incidentHistory, x.RootInstanceId, x);
             foreach (var id in changes.RemovedStartTimerIds) _startTimers.Remove(id);
             foreach (var t in startTimers) _startTimers[t.Id] = t;
+            ArchiveEndedTrees(changes);
         }
     }
 
@@ -153,14 +158,19 @@ public sealed class InMemoryRuntimeStore : IRuntimeStore
     public IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId)
     {
         lock (_lock)
-            return _indexes.Tree(tenantId, rootInstanceId)
+            return _indexes.Tree(tenantId, rootInstanceId).Concat(ArchivedTree(tenantId, rootInstanceId))
                 .OrderBy(s => s.Id == rootInstanceId ? 0 : 1).ThenBy(s => s.StartedAt).Select(s => s.Id).ToList();
     }
 
     public IReadOnlyList<ElementInstanceRecord> History(string tenantId, string rootInstanceId)
     {
         lock (_lock)
-            return _history.TryGetValue(rootInstanceId, out var tree) ? tree.Read(tenantId, rootInstanceId) : [];
+        {
+            var archived = ArchivedHistory(tenantId, rootInstanceId);
+            if (!_history.TryGetValue(rootInstanceId, out var tree)) return archived;
+            archived.AddRange(tree.Read(tenantId, rootInstanceId)); // rows that came after the tree was archived (none, normally)
+            return archived;
+        }
     }
 
     public IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version)

@@ -1,0 +1,64 @@
+using EGov.Workflows.Runtime.State;
+using EGov.Workflows.Runtime.Store.Archive;
+
+namespace EGov.Workflows.Runtime.Store;
+
+// How the in-memory store moves trees that ended into its archive of compact bytes, and back when a command commits
+// one of their instances again (rare: a command that loaded an ended instance and changed nothing commits it too).
+// Everything here runs under the store's lock.
+public sealed partial class InMemoryRuntimeStore
+{
+    private readonly TreeArchive _archive = new();
+
+    /// <summary>
+    /// Takes every archived tree the change set touches back into the live store, so the commit checks revisions and
+    /// replaces documents the usual way. The tree is archived again afterwards when it is still all ended.
+    /// </summary>
+    private void ReviveArchivedTrees(RuntimeChangeSet changes)
+    {
+        if (_archive.Count == 0) return;
+        foreach (var s in changes.Instances)
+        {
+            if (_instances.ContainsKey((s.TenantId, s.Id)) || _archive.Find(s.TenantId, s.Id) is not { } tree) continue;
+            var instances = tree.Instances();
+            var rows = tree.History(_elements);
+            _archive.Remove(instances.Select(i => i.Id));
+            foreach (var state in instances)
+            {
+                StateCopy.MakeKeepable(state);
+                var entry = new StoredInstance(++_stored, state);
+                _instances[(state.TenantId, state.Id)] = entry;
+                _indexes.Add(entry, isNew: true);
+            }
+            if (rows.Count == 0) continue;
+            var history = new ElementHistory();
+            history.Reserve(rows.Count);
+            foreach (var row in rows) history.Add(row, _elements);
+            if (_history.Remove(tree.RootInstanceId, out var late))
+                foreach (var row in late.Read(tree.TenantId, tree.RootInstanceId)) history.Add(row, _elements);
+            _history[tree.RootInstanceId] = history;
+        }
+    }
+
+    /// <summary>Archives the trees of this commit whose instances have all ended (a straight-through instance: at once).</summary>
+    private void ArchiveEndedTrees(RuntimeChangeSet changes)
+    {
+        foreach (var s in changes.Instances)
+        {
+            if (!s.IsEnded || !_instances.TryGetValue((s.TenantId, s.RootInstanceId), out var root) || !root.State.IsEnded) continue;
+            var members = _indexes.Tree(s.TenantId, s.RootInstanceId).ToList();
+            if (members.Exists(m => !m.IsEnded)) continue;
+            _history.TryGetValue(s.RootInstanceId, out var history);
+            _archive.Add(s.TenantId, s.RootInstanceId, members, history);
+            foreach (var m in members) _instances.Remove((m.TenantId, m.Id)); // ended: no index rows besides the tree
+            _indexes.ForgetTree(s.TenantId, s.RootInstanceId);
+            _history.Remove(s.RootInstanceId);
+        }
+    }
+
+    private IEnumerable<ProcessInstanceState> ArchivedTree(string tenantId, string rootInstanceId) =>
+        _archive.Count > 0 && _archive.Find(tenantId, rootInstanceId) is { } tree && tree.RootInstanceId == rootInstanceId ? tree.Instances() : [];
+
+    private List<ElementInstanceRecord> ArchivedHistory(string tenantId, string rootInstanceId) =>
+        _archive.Count > 0 && _archive.Find(tenantId, rootInstanceId) is { } tree && tree.RootInstanceId == rootInstanceId ? tree.History(_elements) : [];
+}
