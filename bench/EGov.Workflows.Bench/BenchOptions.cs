@@ -101,7 +101,7 @@ public sealed record Sizes
                     _ => 100,
                 },
                 Variants = 100, BoundN = fixedN ?? 50_000, WorkflowCoreN = fixedN ?? 300, BpmnEngineN = fixedN ?? 50,
-                RunLimit = TimeSpan.FromMinutes(2),
+                RunLimit = TimeSpan.FromMinutes(2), WarmupSeconds = 0.2,
             };
         return new Sizes
         {
@@ -120,4 +120,7 @@ public sealed record Sizes
     }
 
     public static int Warmup(int n) => Math.Clamp(n / 10, 10, 2_000);
+
+    /// <summary>How long every run warms up at least (a quick run only smoke-tests, so it barely does).</summary>
+    public double WarmupSeconds { get; init; } = 3;
 }

@@ -36,6 +36,8 @@ public sealed record RunSpec
     public int N { get; init; }
     public int InFlight { get; init; } = 1000;
     public int Warmup { get; init; }
+    /// <summary>The warm-up repeats until this much time has passed (see <see cref="Driver.WarmUp"/>); timers (W4) warm up by count only.</summary>
+    public double WarmupSeconds { get; init; }
     public required string ModelsDir { get; init; }
     public required string WorkDir { get; init; }
     public string? Postgres { get; init; }
@@ -93,7 +95,13 @@ public static class EgovRuns
     private static BenchResult Instances(RunSpec spec, BenchStore store, WorkflowEngine engine)
     {
         var warm = InstanceOf(spec.Workload, engine, null);
-        Drive(spec, spec.Warmup, i => warm(-1 - i));
+        var warmed = 0;
+        Driver.WarmUp(spec.Warmup, spec.WarmupSeconds, n =>
+        {
+            var from = warmed;
+            Drive(spec, n, i => warm(-1 - from - i));
+            warmed += n;
+        });
         var before = store.Figures();
         var sample = new List<string>();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -259,7 +267,7 @@ public static class Bound
     public static BenchResult Run(RunSpec spec)
     {
         (double, Latencies) Drive(int n) => spec.Mode == "concurrent" ? Driver.Concurrent(n, spec.InFlight, Instance) : Driver.Sequential(n, Instance);
-        Drive(spec.Warmup);
+        Driver.WarmUp(spec.Warmup, spec.WarmupSeconds, n => Drive(n));
         var (seconds, lat) = Drive(spec.N);
         var (p50, p99) = lat.Percentiles();
         return new BenchResult
@@ -352,7 +360,7 @@ public static class CommitBound
         {
             (double, Latencies) Drive(int n) => spec.Mode == "concurrent"
                 ? Driver.Concurrent(n, spec.InFlight, instance, EgovRuns.DurableExecutors) : Driver.Sequential(n, instance);
-            Drive(spec.Warmup);
+            Driver.WarmUp(spec.Warmup, spec.WarmupSeconds, n => Drive(n));
             var (seconds, lat) = Drive(spec.N);
             var (p50, p99) = lat.Percentiles();
             return new BenchResult

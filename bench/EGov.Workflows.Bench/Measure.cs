@@ -129,6 +129,18 @@ public static class Proc
 /// <summary>Runs N instances one after the other, or with a window of K in flight (Task.Run per instance).</summary>
 public static class Driver
 {
+    /// <summary>
+    /// Warms up with <paramref name="count"/> instances, repeated until <paramref name="seconds"/> have passed: a count
+    /// alone is over in milliseconds for a fast workload, before the JIT has compiled the hot path at its final tier
+    /// (tiered compilation waits for calls and compiles in the background), and the run would measure the compiler.
+    /// </summary>
+    public static void WarmUp(int count, double seconds, Action<int> drive)
+    {
+        var sw = Stopwatch.StartNew();
+        do drive(count);
+        while (sw.Elapsed.TotalSeconds < seconds);
+    }
+
     public static (double Seconds, Latencies Latencies) Sequential(int n, Action<int> instance)
     {
         var lat = new Latencies(n);

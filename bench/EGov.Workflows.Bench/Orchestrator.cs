@@ -53,7 +53,7 @@ public static class Orchestrator
                         var n = sizes.Instances(w, store);
                         Add(RunChild(new RunSpec
                         {
-                            Workload = w, Store = store, Engine = "egov", Mode = mode, N = n, Warmup = Sizes.Warmup(n),
+                            Workload = w, Store = store, Engine = "egov", Mode = mode, N = n, Warmup = Sizes.Warmup(n), WarmupSeconds = sizes.WarmupSeconds,
                             ModelsDir = models, WorkDir = work, Postgres = pg?.Connection,
                         }, sizes.RunLimit));
                     }
@@ -64,7 +64,7 @@ public static class Orchestrator
                         var n = sizes.Instances("W1", store);
                         Add(RunChild(new RunSpec
                         {
-                            Workload = "W1", Store = store, Engine = "commit-bound", Mode = mode, N = n, Warmup = Sizes.Warmup(n),
+                            Workload = "W1", Store = store, Engine = "commit-bound", Mode = mode, N = n, Warmup = Sizes.Warmup(n), WarmupSeconds = sizes.WarmupSeconds,
                             ModelsDir = models, WorkDir = work, Postgres = pg?.Connection,
                         }, sizes.RunLimit));
                     }
@@ -87,7 +87,7 @@ public static class Orchestrator
                 foreach (var mode in o.Modes)
                     Add(RunChild(new RunSpec
                     {
-                        Workload = "W1", Store = "memory", Engine = "bound", Mode = mode, N = sizes.BoundN, Warmup = Sizes.Warmup(sizes.BoundN),
+                        Workload = "W1", Store = "memory", Engine = "bound", Mode = mode, N = sizes.BoundN, Warmup = Sizes.Warmup(sizes.BoundN), WarmupSeconds = sizes.WarmupSeconds,
                         ModelsDir = models, WorkDir = work,
                     }, sizes.RunLimit));
             var peers = new List<(Peer Peer, int N)>();
@@ -101,7 +101,7 @@ public static class Orchestrator
                 if (reason is not null) Log($"{peer.Name} unavailable: {reason}");
                 foreach (var w in peerWorkloads.Where(peer.Workloads.Contains))
                     foreach (var mode in o.Modes)
-                        Add(reason is not null ? peer.Skip(w, mode, reason) : peer.Run(w, mode, n, 1000, Math.Clamp(n / 10, 5, 500), sizes.RunLimit));
+                        Add(reason is not null ? peer.Skip(w, mode, reason) : peer.Run(w, mode, n, 1000, Math.Clamp(n / 10, 5, 500), sizes.WarmupSeconds, sizes.RunLimit));
             }
         }
 

@@ -9,7 +9,7 @@ public abstract class Peer
     /// <summary>Builds or installs the peer; returns why it is unavailable, or null when it is ready.</summary>
     public abstract string? Prepare(Action<string> log);
 
-    public abstract BenchResult Run(string workload, string mode, int n, int inFlight, int warmup, TimeSpan limit);
+    public abstract BenchResult Run(string workload, string mode, int n, int inFlight, int warmup, double warmupSeconds, TimeSpan limit);
 
     protected BenchResult FromChild(ChildProcess.Outcome o, string workload, string mode)
     {
@@ -57,8 +57,8 @@ public sealed class WorkflowCorePeer(string root, string cacheDir) : Peer
         }
     }
 
-    public override BenchResult Run(string workload, string mode, int n, int inFlight, int warmup, TimeSpan limit) =>
-        FromChild(ChildProcess.Run("dotnet", [Dll, "--workload", workload, "--mode", mode, "--n", $"{n}", "--inflight", $"{inFlight}", "--warmup", $"{warmup}"], limit),
+    public override BenchResult Run(string workload, string mode, int n, int inFlight, int warmup, double warmupSeconds, TimeSpan limit) =>
+        FromChild(ChildProcess.Run("dotnet", [Dll, "--workload", workload, "--mode", mode, "--n", $"{n}", "--inflight", $"{inFlight}", "--warmup", $"{warmup}", "--warmup-seconds", warmupSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)], limit),
             workload, mode);
 }
 
@@ -95,8 +95,8 @@ public sealed class BpmnEnginePeer(string root, string cacheDir, string modelsDi
         return null;
     }
 
-    public override BenchResult Run(string workload, string mode, int n, int inFlight, int warmup, TimeSpan limit) =>
+    public override BenchResult Run(string workload, string mode, int n, int inFlight, int warmup, double warmupSeconds, TimeSpan limit) =>
         FromChild(ChildProcess.Run("node", [Path.Combine(_src, "run.js"), "--modules", Path.Combine(_install, "node_modules"),
             "--model", Path.Combine(modelsDir, workload + ".bpmn"), "--workload", workload, "--mode", mode,
-            "--n", $"{n}", "--inflight", $"{inFlight}", "--warmup", $"{warmup}"], limit), workload, mode);
+            "--n", $"{n}", "--inflight", $"{inFlight}", "--warmup", $"{warmup}", "--warmup-seconds", warmupSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)], limit), workload, mode);
 }
