@@ -6,10 +6,38 @@ namespace EGov.Workflows.Runtime.Store;
 /// <summary>One stored document of the in-memory store. <see cref="Ordinal"/> is its place in storing order.</summary>
 internal sealed class StoredInstance(long ordinal, ProcessInstanceState state)
 {
+    private ProcessInstanceState? _state = state;
+    private byte[]? _parked;
+
     public long Ordinal { get; } = ordinal;
 
-    /// <summary>The committed document. Never changed once stored: a commit replaces it.</summary>
-    public ProcessInstanceState State { get; set; } = state;
+    /// <summary>
+    /// The committed document. Never changed once stored: a commit replaces it. A parked document is decoded afresh on
+    /// every read (so a reader may keep or change what it gets).
+    /// </summary>
+    public ProcessInstanceState State
+    {
+        get => _state ?? Archive.DocumentCodec.Decode(_parked!);
+        set
+        {
+            _state = value;
+            _parked = null;
+            Revision = value.Revision;
+        }
+    }
+
+    /// <summary>The revision of the committed document (without decoding a parked one).</summary>
+    public long Revision { get; private set; } = state.Revision;
+
+    /// <summary>The parked document's bytes, or null when the document is kept as objects.</summary>
+    public byte[]? Parked => _parked;
+
+    /// <summary>Keeps the document as bytes from now on (see InMemoryRuntimeStore.Park).</summary>
+    public void Park(byte[] bytes)
+    {
+        _parked = bytes;
+        _state = null;
+    }
 
     /// <summary>The next instance of the same root instance tree, in storing order (a list threaded through the entries: no collection per tree).</summary>
     public StoredInstance? NextInTree { get; set; }

@@ -9,6 +9,19 @@ namespace EGov.Workflows.Runtime.Store;
 public sealed partial class InMemoryRuntimeStore
 {
     private readonly TreeArchive _archive = new();
+    private readonly ByteWriter _parkWriter = new();
+
+    /// <summary>
+    /// An instance that waits for nothing but timers, jobs or the instances it called (the fixed shape: no tasks,
+    /// subscriptions or incidents, which queries read from the document) is kept as bytes until a command loads it:
+    /// a quarter of its objects' size, and nothing for the garbage collector to trace. Legal deadlines make this the
+    /// common waiting state of an e-government catalogue (100,000 instances waiting on a Frist).
+    /// </summary>
+    private void Park(StoredInstance entry, ProcessInstanceState state)
+    {
+        if (state.IsEnded || !DocumentCodec.HasFixedShape(state)) return; // ended trees go to the archive instead
+        entry.Park(DocumentCodec.Encode(_parkWriter, state));
+    }
 
     /// <summary>
     /// Takes every archived tree the change set touches back into the live store, so the commit checks revisions and

@@ -25,12 +25,15 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
     public ProcessInstanceState? Load(string tenantId, string instanceId)
     {
         ProcessInstanceState? state;
+        byte[]? parked;
         lock (_lock)
         {
-            state = _instances.TryGetValue((tenantId, instanceId), out var e) ? e.State : null;
-            if (state is null) return _archive.Find(tenantId, instanceId)?.Instance(instanceId); // decoded: a private copy already
+            if (!_instances.TryGetValue((tenantId, instanceId), out var e))
+                return _archive.Find(tenantId, instanceId)?.Instance(instanceId); // decoded: a private copy already
+            parked = e.Parked;
+            state = parked is null ? e.State : null;
         }
-        return StateCopy.Copy(state);
+        return parked is not null ? Archive.DocumentCodec.Decode(parked) : StateCopy.Copy(state!);
     }
 
     public void Commit(RuntimeChangeSet changes)
@@ -49,7 +52,7 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
             foreach (var s in changes.Instances)
             {
                 var found = _instances.TryGetValue((s.TenantId, s.Id), out var existing);
-                var current = found ? existing!.State.Revision : 0;
+                var current = found ? existing!.Revision : 0;
                 if (current != s.Revision)
                     throw new ConcurrencyConflictException($"process instance {s.Id} was changed by another command (revision {current}, read at {s.Revision})");
             }
@@ -68,6 +71,7 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
                     entry!.State = copy;
                 }
                 _indexes.Add(entry, isNew);
+                Park(entry, copy);
             }
             if (!handedOver) foreach (var s in changes.Instances) s.Revision++;
             var history = changes.History;

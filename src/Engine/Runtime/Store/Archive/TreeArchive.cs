@@ -33,7 +33,7 @@ internal sealed class TreeArchive
         foreach (var s in instances)
         {
             w.Text(s.Id);
-            EndedStateCodec.Write(w, s);
+            DocumentCodec.Write(w, s);
         }
         w.Bool(history is not null);
         history?.WriteTo(w);
@@ -136,7 +136,7 @@ internal sealed class ArchivedTree
         for (var k = 0; k < count; k++)
         {
             r.Text();
-            list.Add(EndedStateCodec.Read(ref r));
+            list.Add(DocumentCodec.Read(ref r));
         }
         return list;
     }
@@ -148,7 +148,7 @@ internal sealed class ArchivedTree
         for (var k = 0; k < count; k++)
         {
             var id = r.Text();
-            var s = EndedStateCodec.Read(ref r); // decoded either way: later texts may name what this one wrote
+            var s = DocumentCodec.Read(ref r); // decoded either way: later texts may name what this one wrote
             if (id == instanceId) return s;
         }
         return null;
@@ -161,7 +161,7 @@ internal sealed class ArchivedTree
         for (var k = 0; k < count; k++)
         {
             r.Text();
-            EndedStateCodec.Read(ref r);
+            DocumentCodec.Read(ref r);
         }
         return r.Bool() ? ElementHistory.ReadFrom(ref r, descriptors, TenantId, RootInstanceId) : [];
     }
