@@ -18,6 +18,9 @@ internal sealed class ActivityExecution(Runner runner, Inst inst, TokenState tok
     public VariableScope Variables => _variables ??= new(Inst, Token);
     private VariableScope? _variables;
 
+    /// <summary>A variable's value as the token sees it, or null (the view is made only when an activity asks).</summary>
+    public System.Text.Json.Nodes.JsonNode? VariableOrNull(string name) => Variables.GetOrNull(name);
+
     /// <summary>A separate view whose writes wait for <see cref="VariableScope.Flush"/> (a script that throws changes nothing).</summary>
     public VariableScope BufferedVariables() => new VariableScope(Inst, Token).Buffered();
 

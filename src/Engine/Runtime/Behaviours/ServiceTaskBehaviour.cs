@@ -96,7 +96,6 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
     private static void RunActivity(ActivityExecution ctx, ActivityRegistration reg, bool resume, JsonObject? resumePayload)
     {
         var activity = reg.Create();
-        var vars = ctx.Variables;
         var declared = activity.Inputs;
         var inputs = ctx.Token.Locals is null && declared.Count == 0 && ctx.Node.Ext.Fields.Count == 0
             ? NoInputs // the common no-input activity allocates no dictionary
@@ -105,15 +104,15 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
         foreach (var p in declared)
         {
             if (inputs.ContainsKey(p.Name)) continue;
-            if (vars.TryGetVariable(p.Name, out var v)) inputs[p.Name] = v;
+            if (ctx.Variables.TryGetVariable(p.Name, out var v)) inputs[p.Name] = v;
             else if (p.Required)
                 throw new IncidentException(IncidentKind.FailedActivity, $"activity '{reg.Name}' needs the input '{p.Name}', which is not set");
         }
         foreach (var f in ctx.Node.Ext.Fields)
-            inputs.TryAdd(f.Key, ctx.Runner.EvaluateAttribute(f.Value, vars));
+            inputs.TryAdd(f.Key, ctx.Runner.EvaluateAttribute(f.Value, ctx.Variables));
         var i = ctx.Inst;
         var context = new ActivityContext(i.S.TenantId, i.S.Id, i.S.BusinessKey, ctx.Node.Id, reg.Name,
-            ctx.Now.ToDateTimeOffset(), inputs, vars.GetOrNull);
+            ctx.Now.ToDateTimeOffset(), inputs, ctx.VariableOrNull);
         ActivityResult result;
         try
         {

@@ -14,8 +14,9 @@ namespace EGov.Workflows.Runtime.Execution;
 internal sealed class HistoryRecorder(bool enabled)
 {
     private readonly Dictionary<string, Baseline> _baselines = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (TaskEvent Event, string? UserId, string? Detail)> _taskOutcomes = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _resolvedIncidents = new(StringComparer.Ordinal);
+    // Both created on first use: most commands (every straight-through start) declare no outcome.
+    private Dictionary<string, (TaskEvent Event, string? UserId, string? Detail)>? _taskOutcomes;
+    private HashSet<string>? _resolvedIncidents;
 
     /// <summary>The engine command being recorded (its method name).</summary>
     public string Command { get; set; } = "";
@@ -47,10 +48,10 @@ internal sealed class HistoryRecorder(bool enabled)
 
     /// <summary>The command ends this task this way (completed, BPMN error) or reports this about it (failure).</summary>
     public void TaskOutcome(string taskId, TaskEvent outcome, string? userId = null, string? detail = null) =>
-        _taskOutcomes[taskId] = (outcome, userId ?? UserId, detail);
+        (_taskOutcomes ??= new(StringComparer.Ordinal))[taskId] = (outcome, userId ?? UserId, detail);
 
     /// <summary>The command resolves this incident (a retry).</summary>
-    public void IncidentResolved(string incidentId) => _resolvedIncidents.Add(incidentId);
+    public void IncidentResolved(string incidentId) => (_resolvedIncidents ??= new(StringComparer.Ordinal)).Add(incidentId);
 
     /// <summary>
     /// Compares every instance with how the command found it and adds the history rows to the change set; per instance,
@@ -123,7 +124,7 @@ internal sealed class HistoryRecorder(bool enabled)
         {
             if (!before.ExternalTasks.TryGetValue(task.Id, out var was))
                 changes.TaskHistory.Add(Task(i, task.Id, TaskKind.External, task.ElementId, TaskEvent.Created, null, task.Topic, now));
-            else if (_taskOutcomes.TryGetValue(task.Id, out var o))
+            else if (_taskOutcomes is not null && _taskOutcomes.TryGetValue(task.Id, out var o))
                 changes.TaskHistory.Add(Task(i, task.Id, TaskKind.External, task.ElementId, o.Event, o.UserId ?? was.LockOwner, o.Detail, now));
             else if (was.LockOwner != task.LockOwner)
                 changes.TaskHistory.Add(Task(i, task.Id, TaskKind.External, task.ElementId,
@@ -135,7 +136,7 @@ internal sealed class HistoryRecorder(bool enabled)
 
     /// <summary>A task that went away: as the command declared (completed, BPMN error), else cancelled with the reason.</summary>
     private TaskEventRecord Ended(Inst i, string taskId, TaskKind kind, string elementId, string? holder, Instant now) =>
-        _taskOutcomes.TryGetValue(taskId, out var o)
+        _taskOutcomes is not null && _taskOutcomes.TryGetValue(taskId, out var o)
             ? Task(i, taskId, kind, elementId, o.Event, o.UserId ?? holder, o.Detail, now)
             : Task(i, taskId, kind, elementId, TaskEvent.Cancelled, holder, WhyGone(i), now);
 
@@ -156,7 +157,7 @@ internal sealed class HistoryRecorder(bool enabled)
     {
         foreach (var was in before.Incidents.Values)
             if (!i.S.Incidents.Exists(x => x.Id == was.Id))
-                changes.IncidentHistory.Add(_resolvedIncidents.Contains(was.Id)
+                changes.IncidentHistory.Add(_resolvedIncidents?.Contains(was.Id) == true
                     ? Incident(i, was, IncidentEvent.Resolved, was.Message, now)
                     : Incident(i, was, IncidentEvent.Deleted, $"{was.Message} (deleted: {WhyGone(i)})", now));
         foreach (var inc in i.S.Incidents)

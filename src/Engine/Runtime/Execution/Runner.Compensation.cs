@@ -11,7 +11,7 @@ internal sealed partial class Runner
     /// Subprocess scopes that completed in this command, until their owner has left: a subprocess with a compensation
     /// event subprocess keeps a copy of its scope's variables in its compensation record.
     /// </summary>
-    private readonly Dictionary<string, ScopeState> _completedScopes = new(StringComparer.Ordinal);
+    private Dictionary<string, ScopeState>? _completedScopes; // created on first use: few commands complete a subprocess
 
     /// <summary>
     /// Remembers a completed activity that may be compensated later: it has a handler, or it is a subprocess with a
@@ -38,13 +38,13 @@ internal sealed partial class Runner
             Id = i.NextId("c"), ScopeId = t.ScopeId, ElementId = n.Id, HandlerElementId = handler, NestedScopeId = nested,
             Order = i.S.Sequence, Locals = t.Locals?.DeepClone() as JsonObject,
             EventSubProcessId = runsEsp ? esp!.Id : null,
-            ScopeVariables = runsEsp && _completedScopes.TryGetValue(child!, out var ended)
+            ScopeVariables = runsEsp && _completedScopes is not null && _completedScopes.TryGetValue(child!, out var ended)
                 ? ended.Variables.DeepClone() as JsonObject : null,
         });
     }
 
     /// <summary>A subprocess scope completed; its variables stay readable until its owner has recorded its compensation.</summary>
-    private void RememberCompletedScope(ScopeState scope) => _completedScopes[scope.Id] = scope;
+    private void RememberCompletedScope(ScopeState scope) => (_completedScopes ??= new(StringComparer.Ordinal))[scope.Id] = scope;
 
     /// <summary>
     /// Starts the compensation of the completed activities of <paramref name="scopeId"/> (or only of
