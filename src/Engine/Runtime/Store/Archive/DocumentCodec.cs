@@ -105,13 +105,7 @@ internal static class DocumentCodec
             w.Text(scope.ElementId);
             w.Byte((byte)scope.Kind);
             w.Text(scope.OwnerTokenId);
-            if (scope.HasNoVariables) w.UInt(0);
-            else
-            {
-                var json = JsonSerializer.SerializeToUtf8Bytes(scope.Variables, RuntimeJson.Options);
-                w.UInt((ulong)json.Length + 1);
-                w.Bytes(json);
-            }
+            WriteJson(w, scope.HasNoVariables ? null : scope.Variables);
             w.Since(s.StartedAt, scope.StartedAt);
             w.Int(scope.CompletedActivities);
             w.Bool(scope.Interrupted);
@@ -235,10 +229,7 @@ internal static class DocumentCodec
                 Kind = (ScopeKind)r.Byte(),
                 OwnerTokenId = r.Text(),
             };
-            var variables = (int)r.UInt();
-            scope.Variables = variables == 0
-                ? RuntimeJson.Deserialize<JsonObject>("{}")
-                : JsonSerializer.Deserialize<JsonObject>(r.Bytes(variables - 1), RuntimeJson.Options)!;
+            scope.Variables = ReadJson(ref r) ?? RuntimeJson.Deserialize<JsonObject>("{}");
             scope.StartedAt = r.Since(s.StartedAt);
             scope.CompletedActivities = (int)r.Int();
             scope.Interrupted = r.Bool();
