@@ -16,7 +16,6 @@ namespace EGov.Workflows.Runtime.Behaviours;
 internal sealed class ServiceTaskBehaviour : IBehaviour
 {
     private static long s_order;
-    private static readonly Dictionary<string, JsonNode?> NoInputs = new(StringComparer.Ordinal);
 
     public static bool HasImplementation(ActivityExecution ctx)
     {
@@ -96,23 +95,9 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
     private static void RunActivity(ActivityExecution ctx, ActivityRegistration reg, bool resume, JsonObject? resumePayload)
     {
         var activity = reg.Create();
-        var declared = activity.Inputs;
-        var inputs = ctx.Token.Locals is null && declared.Count == 0 && ctx.Node.Ext.Fields.Count == 0
-            ? NoInputs // the common no-input activity allocates no dictionary
-            : new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        if (ctx.Token.Locals is { } locals) foreach (var kv in locals) inputs[kv.Key] = kv.Value;
-        foreach (var p in declared)
-        {
-            if (inputs.ContainsKey(p.Name)) continue;
-            if (ctx.Variables.TryGetVariable(p.Name, out var v)) inputs[p.Name] = v;
-            else if (p.Required)
-                throw new IncidentException(IncidentKind.FailedActivity, $"activity '{reg.Name}' needs the input '{p.Name}', which is not set");
-        }
-        foreach (var f in ctx.Node.Ext.Fields)
-            inputs.TryAdd(f.Key, ctx.Runner.EvaluateAttribute(f.Value, ctx.Variables));
         var i = ctx.Inst;
         var context = new ActivityContext(i.S.TenantId, i.S.Id, i.S.BusinessKey, ctx.Node.Id, reg.Name,
-            ctx.Now.ToDateTimeOffset(), inputs, ctx.VariableOrNull);
+            ctx.Now.ToDateTimeOffset(), Inputs(ctx, reg, activity.Inputs), ctx.VariableOrNull);
         ActivityResult result;
         try
         {
@@ -143,5 +128,27 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
                 ctx.Runner.FailActivity(i, ctx.Token, ctx.Node, f.Message);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The activity's inputs: the task's input parameters, then its declared inputs from the variables, then its fields.
+    /// The common activity has none of them and gets the read-only empty dictionary, not a new one per call.
+    /// </summary>
+    private static IReadOnlyDictionary<string, JsonNode?> Inputs(ActivityExecution ctx, ActivityRegistration reg, IReadOnlyList<ActivityParameter> declared)
+    {
+        if (ctx.Token.Locals is null && declared.Count == 0 && ctx.Node.Ext.Fields.Count == 0)
+            return System.Collections.ObjectModel.ReadOnlyDictionary<string, JsonNode?>.Empty;
+        var inputs = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        if (ctx.Token.Locals is { } locals) foreach (var kv in locals) inputs[kv.Key] = kv.Value;
+        foreach (var p in declared)
+        {
+            if (inputs.ContainsKey(p.Name)) continue;
+            if (ctx.Variables.TryGetVariable(p.Name, out var v)) inputs[p.Name] = v;
+            else if (p.Required)
+                throw new IncidentException(IncidentKind.FailedActivity, $"activity '{reg.Name}' needs the input '{p.Name}', which is not set");
+        }
+        foreach (var f in ctx.Node.Ext.Fields)
+            inputs.TryAdd(f.Key, ctx.Runner.EvaluateAttribute(f.Value, ctx.Variables));
+        return inputs;
     }
 }

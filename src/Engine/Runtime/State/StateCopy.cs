@@ -25,9 +25,8 @@ public static class StateCopy
     /// </summary>
     public static ProcessInstanceState CopyToKeep(ProcessInstanceState s)
     {
-        var c = Copy(s, keep: true);
-        foreach (var scope in c.Scopes)
-            if (scope.HasNoVariables) scope.Variables = KeptEmptyObject;
+        var c = Copy(s, keep: true); // empty lists shared already, the others exact: MakeKeepable only swaps empty variables
+        MakeKeepable(c);
         return c;
     }
 

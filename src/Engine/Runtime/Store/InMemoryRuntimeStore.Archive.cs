@@ -70,8 +70,12 @@ public sealed partial class InMemoryRuntimeStore
     }
 
     private IEnumerable<ProcessInstanceState> ArchivedTree(string tenantId, string rootInstanceId) =>
-        _archive.Count > 0 && _archive.Find(tenantId, rootInstanceId) is { } tree && tree.RootInstanceId == rootInstanceId ? tree.Instances() : [];
+        ArchivedRoot(tenantId, rootInstanceId)?.Instances() ?? [];
 
     private List<ElementInstanceRecord> ArchivedHistory(string tenantId, string rootInstanceId) =>
-        _archive.Count > 0 && _archive.Find(tenantId, rootInstanceId) is { } tree && tree.RootInstanceId == rootInstanceId ? tree.History(_elements) : [];
+        ArchivedRoot(tenantId, rootInstanceId)?.History(_elements) ?? [];
+
+    /// <summary>The archived tree whose root this is (null for an instance that is not archived or not a root).</summary>
+    private ArchivedTree? ArchivedRoot(string tenantId, string rootInstanceId) =>
+        _archive.Count > 0 && _archive.Find(tenantId, rootInstanceId) is { } tree && tree.RootInstanceId == rootInstanceId ? tree : null;
 }
