@@ -1,3 +1,4 @@
+using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Persistence.Jobs;
 using Microsoft.AspNetCore.Builder;
@@ -20,7 +21,7 @@ public static class ApiEndpoints
                 return Results.Ok(new HealthDto("ok", store.Description, store.Durable, http.Tenant().TenantId,
                     typeof(ApiEndpoints).Assembly.GetName().Version?.ToString() ?? "0", jobs?.Options.Owner ?? options.NodeId, jobs?.Executed));
             })
-            .WithName("Health").WithSummary("Is the server up, on which store, and which node (with the jobs it ran)");
+            .WithName("Health").RequirePermission(Permission.Public).WithSummary("Is the server up, on which store, and which node (with the jobs it ran)");
         api.MapDefinitionEndpoints();
         api.MapInstanceEndpoints();
         api.MapHistoryEndpoints();

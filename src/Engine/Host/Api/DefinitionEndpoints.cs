@@ -1,3 +1,4 @@
+using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Deployment;
 using EGov.Workflows.Host.Tenancy;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +15,7 @@ internal static class DefinitionEndpoints
     public static void MapDefinitionEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/deployments", (Delegate)Deploy)
-            .WithName("Deploy").WithSummary("Deploy BPMN models (XML body or multipart files); answers the deployed definitions with process id and version")
+            .WithName("Deploy").RequirePermission(Permission.Deploy).WithSummary("Deploy BPMN models (XML body or multipart files); answers the deployed definitions with process id and version")
             .WithDescription("Body: " + RequestBodies.Deployment + ". Optional query ?name=FILE names an XML body in messages.")
             .Produces<List<ProcessDefinitionDto>>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
@@ -26,7 +27,7 @@ internal static class DefinitionEndpoints
                 var all = t.Catalog.All();
                 return Results.Ok(all.Select(d => ProcessDefinitionDto.From(d, t.Catalog.Latest(d.ProcessId)?.Version == d.Version)).ToList());
             })
-            .WithName("ListProcessDefinitions").WithSummary("Every deployed version of every process definition of the tenant");
+            .WithName("ListProcessDefinitions").RequirePermission(Permission.ProcessRead).WithSummary("Every deployed version of every process definition of the tenant");
 
         api.MapPost("/process-definitions/{processId}/start", (HttpContext http, string processId, StartRequest? body) =>
             {
@@ -37,7 +38,7 @@ internal static class DefinitionEndpoints
                 var view = t.Engine.GetInstance(id);
                 return Results.Created($"/api/process-instances/{id}", ProcessInstanceDto.From(view, view.ProcessId));
             })
-            .WithName("StartProcess").WithSummary("Start the latest version of a process with variables and a business key")
+            .WithName("StartProcess").RequirePermission(Permission.ProcessStart).WithSummary("Start the latest version of a process with variables and a business key")
             .Produces<ProcessInstanceDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new ExpectedBody(RequestBodies.Start));
     }

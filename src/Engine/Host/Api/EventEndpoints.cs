@@ -1,3 +1,4 @@
+using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Tenancy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +21,7 @@ internal static class EventEndpoints
                         $"nothing waits for message '{body.Name}'{(body.CorrelationKey is { Length: > 0 } k ? $" with correlation key '{k}'" : "")} and no process starts with it");
                 return Results.Ok(new MessageResult(n));
             })
-            .WithName("CorrelateMessage").WithSummary("Correlate a message by name and correlation key (business key); 404 when nothing takes it")
+            .WithName("CorrelateMessage").RequirePermission(Permission.Correlate).WithSummary("Correlate a message by name and correlation key (business key); 404 when nothing takes it")
             .Produces<MessageResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new ExpectedBody(RequestBodies.Message));
 
@@ -29,7 +30,7 @@ internal static class EventEndpoints
                 if (string.IsNullOrWhiteSpace(body?.Name)) throw ApiProblemException.BadRequest("a signal needs a name", RequestBodies.Signal);
                 return Results.Ok(new SignalResult(http.Tenant().Engine.BroadcastSignal(body.Name, body.Variables)));
             })
-            .WithName("BroadcastSignal").WithSummary("Broadcast a signal to every subscription of the tenant; answers how many received it")
+            .WithName("BroadcastSignal").RequirePermission(Permission.Correlate).WithSummary("Broadcast a signal to every subscription of the tenant; answers how many received it")
             .Produces<SignalResult>().ProducesProblem(StatusCodes.Status400BadRequest)
             .WithMetadata(new ExpectedBody(RequestBodies.Signal));
     }

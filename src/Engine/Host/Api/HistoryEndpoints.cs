@@ -1,3 +1,4 @@
+using EGov.Workflows.Host.Security;
 using System.Text.Json.Nodes;
 using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Runtime.State;
@@ -21,7 +22,7 @@ internal static class HistoryEndpoints
                 InstanceEndpoints.RequireInstance(t, id);
                 return Results.Ok(t.Engine.VariableHistory(id).Select(VariableChangeDto.From).ToList());
             })
-            .WithName("GetProcessInstanceVariableHistory")
+            .WithName("GetProcessInstanceVariableHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("Variable changes of a root instance tree: created/updated/deleted, old and new value, when, by which command and user")
             .Produces<List<VariableChangeDto>>().ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -31,7 +32,7 @@ internal static class HistoryEndpoints
                 InstanceEndpoints.RequireInstance(t, id);
                 return Results.Ok(t.Engine.TaskHistory(id).Select(TaskEventDto.From).ToList());
             })
-            .WithName("GetProcessInstanceTaskHistory")
+            .WithName("GetProcessInstanceTaskHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("User task and external task events of a root instance tree: created, assigned, completed, cancelled, locked, failed…")
             .Produces<List<TaskEventDto>>().ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -41,7 +42,7 @@ internal static class HistoryEndpoints
                 InstanceEndpoints.RequireInstance(t, id);
                 return Results.Ok(t.Engine.IncidentHistory(id).Select(IncidentEventDto.From).ToList());
             })
-            .WithName("GetProcessInstanceIncidentHistory")
+            .WithName("GetProcessInstanceIncidentHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("Incident events of a root instance tree: created, resolved (retry), deleted (with its element or instance)")
             .Produces<List<IncidentEventDto>>().ProducesProblem(StatusCodes.Status404NotFound);
     }

@@ -1,3 +1,4 @@
+using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Tenancy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +19,7 @@ internal static class IncidentEndpoints
                         r.Incident.Kind.ToString(), r.Incident.Message, r.Incident.CreatedAt.ToDateTimeOffset()))
                     .ToList());
             })
-            .WithName("ListIncidents").WithSummary("Open incidents of the tenant, oldest first (optionally of one root instance)")
+            .WithName("ListIncidents").RequirePermission(Permission.IncidentOperate).WithSummary("Open incidents of the tenant, oldest first (optionally of one root instance)")
             .Produces<List<IncidentDto>>();
 
         api.MapPost("/incidents/{id}/retry", (HttpContext http, string id) =>
@@ -28,7 +29,7 @@ internal static class IncidentEndpoints
                 var view = t.Engine.GetInstance(TaskEndpoints.RootOf(t, id));
                 return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
             })
-            .WithName("RetryIncident").WithSummary("Resolve an incident: the element runs again, or the external task gets one more try; answers the root instance")
+            .WithName("RetryIncident").RequirePermission(Permission.IncidentOperate).WithSummary("Resolve an incident: the element runs again, or the external task gets one more try; answers the root instance")
             .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

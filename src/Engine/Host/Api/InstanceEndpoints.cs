@@ -1,3 +1,4 @@
+using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Runtime.State;
 using Microsoft.AspNetCore.Builder;
@@ -18,7 +19,7 @@ internal static class InstanceEndpoints
                 var view = t.Engine.GetInstance(id);
                 return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
             })
-            .WithName("GetProcessInstance").WithSummary("State (running, completed, terminated, incident), variables and waiting elements of a root instance")
+            .WithName("GetProcessInstance").RequirePermission(Permission.InstanceRead).WithSummary("State (running, completed, terminated, incident), variables and waiting elements of a root instance")
             .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/process-instances/{id}/history", (HttpContext http, string id) =>
@@ -42,7 +43,7 @@ internal static class InstanceEndpoints
                 }
                 return Results.Ok(ended.Concat(active.OrderBy(a => a.StartedAt)).ToList());
             })
-            .WithName("GetProcessInstanceHistory").WithSummary("Element instances of a root instance tree: ended ones in order, then the active ones (endedAt null)")
+            .WithName("GetProcessInstanceHistory").RequirePermission(Permission.HistoryRead).WithSummary("Element instances of a root instance tree: ended ones in order, then the active ones (endedAt null)")
             .Produces<List<ElementInstanceDto>>().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapDelete("/process-instances/{id}", (HttpContext http, string id) =>
@@ -53,7 +54,7 @@ internal static class InstanceEndpoints
                 var view = t.Engine.GetInstance(id);
                 return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
             })
-            .WithName("CancelProcessInstance").WithSummary("Cancel a running instance (and the instances it called): state terminated")
+            .WithName("CancelProcessInstance").RequirePermission(Permission.InstanceOperate).WithSummary("Cancel a running instance (and the instances it called): state terminated")
             .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 

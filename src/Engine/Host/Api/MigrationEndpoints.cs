@@ -1,3 +1,4 @@
+using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Migration;
 using EGov.Workflows.Host.Tenancy;
 using Microsoft.AspNetCore.Builder;
@@ -16,7 +17,7 @@ internal static class MigrationEndpoints
                 if (plan is null) throw ApiProblemException.BadRequest("no migration plan in the body", RequestBodies.Migration);
                 return Results.Ok(MigrationValidator.Validate(http.Tenant(), plan));
             })
-            .WithName("ValidateMigration").WithSummary("Check a migration plan without running it: errors, and where the selected instances stand")
+            .WithName("ValidateMigration").RequirePermission(Permission.Migrate).WithSummary("Check a migration plan without running it: errors, and where the selected instances stand")
             .Produces<MigrationValidation>().WithMetadata(new ExpectedBody(RequestBodies.Migration));
 
         api.MapPost("/migrations", (HttpContext http, MigrationPlan? plan) =>
@@ -29,7 +30,7 @@ internal static class MigrationEndpoints
                         new Dictionary<string, object?> { ["errors"] = validation.Errors });
                 return Results.Ok(InstanceMigrator.Run(tenant, plan, validation, http.RequestAborted));
             })
-            .WithName("RunMigration").WithSummary("Validate a migration plan, then move the instances to the target version in batches")
+            .WithName("RunMigration").RequirePermission(Permission.Migrate).WithSummary("Validate a migration plan, then move the instances to the target version in batches")
             .Produces<MigrationResult>().ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithMetadata(new ExpectedBody(RequestBodies.Migration));
     }

@@ -1,3 +1,4 @@
+using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Runtime.State;
 using Microsoft.AspNetCore.Builder;
@@ -19,7 +20,7 @@ internal static class TaskEndpoints
                     .Select(TaskDto.From).ToList();
                 return Results.Ok(tasks);
             })
-            .WithName("ListTasks").WithSummary("Open user tasks, oldest first; filter by assignee, candidate group or root process instance")
+            .WithName("ListTasks").RequirePermission(Permission.TaskWork).WithSummary("Open user tasks, oldest first; filter by assignee, candidate group or root process instance")
             .Produces<List<TaskDto>>();
 
         api.MapGet("/tasks/{id}", (HttpContext http, string id) =>
@@ -28,7 +29,7 @@ internal static class TaskEndpoints
                 var row = RequireOpenTask(t, id);
                 return Results.Ok(t.Engine.OpenUserTasks(row.RootInstanceId).Where(x => x.Id == id).Select(TaskDto.From).First());
             })
-            .WithName("GetTask").WithSummary("One open user task").Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("GetTask").RequirePermission(Permission.TaskWork).WithSummary("One open user task").Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapPost("/tasks/{id}/claim", (HttpContext http, string id, ClaimRequest? body) =>
@@ -41,7 +42,7 @@ internal static class TaskEndpoints
                 t.Engine.ClaimUserTask(id, user);
                 return Results.Ok(t.Engine.OpenUserTasks(row.RootInstanceId).Where(x => x.Id == id).Select(TaskDto.From).First());
             })
-            .WithName("ClaimTask").WithSummary("Claim a task for a user (userId null unclaims); 409 when another user holds it")
+            .WithName("ClaimTask").RequirePermission(Permission.TaskWork).WithSummary("Claim a task for a user (userId null unclaims); 409 when another user holds it")
             .Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithMetadata(new ExpectedBody(RequestBodies.Claim));
 
@@ -52,7 +53,7 @@ internal static class TaskEndpoints
                 var view = t.Engine.GetInstance(RootOf(t, id));
                 return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
             })
-            .WithName("CompleteTask").WithSummary("Complete a task with variables; answers the root instance. 409 when it was completed already")
+            .WithName("CompleteTask").RequirePermission(Permission.TaskWork).WithSummary("Complete a task with variables; answers the root instance. 409 when it was completed already")
             .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithMetadata(new ExpectedBody(RequestBodies.Complete));
     }

@@ -1,3 +1,4 @@
+using EGov.Workflows.Host.Security;
 using System.Text.Json;
 using EGov.Workflows.Host.Tenancy;
 using Microsoft.AspNetCore.Builder;
@@ -18,10 +19,10 @@ public static class CamundaEndpoints
     public static IEndpointRouteBuilder MapCamundaEngineRest(this IEndpointRouteBuilder app)
     {
         var rest = app.MapGroup("/engine-rest");
-        rest.MapGet("/engine", () => Json(new[] { new { name = "default" } })).WithName("CamundaEngines").WithTags("engine-rest");
-        rest.MapGet("/version", () => Json(new { version = "7.22.0" })).WithName("CamundaVersion").WithTags("engine-rest");
+        rest.MapGet("/engine", () => Json(new[] { new { name = "default" } })).WithName("CamundaEngines").RequirePermission(Permission.ExternalTaskWork).WithTags("engine-rest");
+        rest.MapGet("/version", () => Json(new { version = "7.22.0" })).WithName("CamundaVersion").RequirePermission(Permission.ExternalTaskWork).WithTags("engine-rest");
 
-        var ext = rest.MapGroup("/external-task").WithTags("engine-rest");
+        var ext = rest.MapGroup("/external-task").WithTags("engine-rest").RequirePermission(Permission.ExternalTaskWork);
         ext.MapPost("/fetchAndLock", (Delegate)FetchAndLock).WithName("CamundaFetchAndLock")
             .WithSummary("Lock up to maxTasks tasks of the topics for a worker; waits up to asyncResponseTimeout ms for one");
         ext.MapGet("/", (HttpContext http, string? topicName, string? workerId, bool? locked, string? processInstanceId) =>

@@ -1,0 +1,48 @@
+namespace EGov.Workflows.Host.Security;
+
+/// <summary>
+/// What an endpoint needs before it does anything. Every endpoint states exactly one with
+/// <see cref="EndpointPermissions.RequirePermission{TBuilder}"/>; an endpoint without one refuses every request
+/// (deny by default), and a test enumerates the endpoints and fails when one has none. Which roles hold which
+/// permission is decided in one place (<c>RolePermissions</c>), not at the endpoints.
+/// </summary>
+public enum Permission
+{
+    /// <summary>No identity needed: liveness, the sign-in page, static assets, OIDC discovery. Used sparingly.</summary>
+    Public,
+    /// <summary>Any validated identity (a person or a client), e.g. "who am I".</summary>
+    SignedIn,
+    /// <summary>List deployed process definitions and their versions.</summary>
+    ProcessRead,
+    /// <summary>Read a deployed model's XML (the diagram on a task page, the designer).</summary>
+    ModelRead,
+    /// <summary>Start an instance (the definition's candidateStarterGroups/-Users are checked on top).</summary>
+    ProcessStart,
+    /// <summary>Deploy models, change decision tables and forms (analysts).</summary>
+    Deploy,
+    /// <summary>Read process instances and their variables (operators, auditors).</summary>
+    InstanceRead,
+    /// <summary>Change a running instance: cancel it, set variables (operators).</summary>
+    InstanceOperate,
+    /// <summary>Read history: element, variable, task and incident events (auditors, operators).</summary>
+    HistoryRead,
+    /// <summary>Work user tasks: list, claim, complete — only tasks assigned or offered to the identity (clerks).</summary>
+    TaskWork,
+    /// <summary>Reassign tasks of the groups one leads (team leads).</summary>
+    TaskAssign,
+    /// <summary>Read incidents, retry them (operators).</summary>
+    IncidentOperate,
+    /// <summary>Validate and run migrations of running instances (operators).</summary>
+    Migrate,
+    /// <summary>Correlate messages, broadcast signals (operators and machine clients).</summary>
+    Correlate,
+    /// <summary>Fetch, lock and complete external tasks of the client's topics (workers).</summary>
+    ExternalTaskWork,
+    /// <summary>Manage accounts, clients and tenants (administrators).</summary>
+    AccountAdmin,
+    /// <summary>Read analytics over many instances (analysts).</summary>
+    Analytics,
+}
+
+/// <summary>Endpoint metadata: the one permission an endpoint needs.</summary>
+public sealed record EndpointPermission(Permission Permission);
