@@ -1,0 +1,40 @@
+using EGov.Workflows.Host.Api;
+using Microsoft.AspNetCore.Http;
+
+namespace EGov.Workflows.Host.Security;
+
+/// <summary>A person signed in (a clerk, an analyst, …) or a machine client (a worker, another system).</summary>
+public enum CallerKind { Person, Client }
+
+/// <summary>
+/// Who sends a request, taken only from a validated token or session (never from a header or body a client can set):
+/// id (user name or client id), roles, groups, and the tenants (Mandanten) the identity belongs to. The tenant a
+/// request acts for is one of <see cref="Tenants"/> (the <c>X-Tenant</c> header only selects among them).
+/// </summary>
+public sealed record Caller(
+    string Id, string? DisplayName, CallerKind Kind,
+    IReadOnlySet<string> Roles, IReadOnlySet<string> Groups, IReadOnlyList<string> Tenants)
+{
+    public const string Admin = "admin", Analyst = "analyst", Clerk = "clerk", Operator = "operator", Auditor = "auditor",
+        Worker = "worker", TeamLead = "teamlead";
+
+    public bool HasRole(string role) => Roles.Contains(role);
+    public bool InGroup(string group) => Groups.Contains(group);
+    /// <summary>"*" among the tenants: every tenant of the installation (a service provider's operators).</summary>
+    public bool AllTenants => Tenants.Contains("*");
+    public bool BelongsTo(string tenant) => AllTenants || Tenants.Contains(tenant, StringComparer.Ordinal);
+}
+
+/// <summary>The caller of a request, as the authentication middleware established it.</summary>
+public static class CallerContext
+{
+    private static readonly object Key = new();
+
+    /// <summary>The request's caller; 401 when the request has no validated identity.</summary>
+    public static Caller Caller(this HttpContext http) =>
+        http.FindCaller() ?? throw new ApiProblemException(401, "Unauthorized", "sign in first: this request has no valid identity");
+
+    public static Caller? FindCaller(this HttpContext http) => http.Items.TryGetValue(Key, out var c) ? c as Caller : null;
+
+    internal static void SetCaller(this HttpContext http, Caller caller) => http.Items[Key] = caller;
+}
