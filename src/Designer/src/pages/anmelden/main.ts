@@ -7,6 +7,7 @@ import { h, append } from '../../shared/dom';
 import { csrfToken } from '../../shared/api';
 import { showStatus } from '../../shared/messages';
 import { texts } from './texts';
+import './anmelden.css';
 
 const { main } = mountShell({ title: texts.title, signedIn: false });
 const params = new URLSearchParams(location.search);

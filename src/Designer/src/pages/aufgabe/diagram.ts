@@ -12,7 +12,7 @@ import { texts } from './texts';
 export async function renderDiagram(container: HTMLElement, processId: string, version: number, processName: string, current: string[], stepName: string): Promise<void> {
   const canvasId = 'diagramm-bild';
   const captionId = 'diagramm-beschreibung';
-  const canvas = h('div', { class: 'diagram-canvas', id: canvasId, role: 'img', 'aria-labelledby': captionId });
+  const canvas = h('div', { class: 'diagram-canvas', id: canvasId });
   replace(
     container,
     h('h2', {}, texts.diagram.heading),
@@ -26,11 +26,13 @@ export async function renderDiagram(container: HTMLElement, processId: string, v
     canvasApi.zoom('fit-viewport');
     const registry = viewer.get<{ get(id: string): unknown }>('elementRegistry');
     for (const id of current) if (registry.get(id)) canvasApi.addMarker(id, 'aktueller-schritt');
-    // The SVG is decoration for assistive technology: the figure's role and caption describe it.
-    canvas.querySelectorAll('svg').forEach((svg) => svg.setAttribute('aria-hidden', 'true'));
+    // For assistive technology the diagram is one picture described by the caption. The canvas stays focusable:
+    // with the focus on it, the arrow keys move the diagram (bpmn-js keyboard binding).
+    const svg = canvas.querySelector('.djs-container > svg');
+    svg?.setAttribute('role', 'img');
+    svg?.setAttribute('aria-labelledby', captionId);
   } catch (e) {
     console.error(e);
     replace(canvas, h('p', {}, texts.diagram.failed));
-    canvas.removeAttribute('role');
   }
 }

@@ -86,6 +86,10 @@ export function savedFilters(container: HTMLElement, list: SavedFilter[], state:
       if (await confirmDialog(fill(t.deleteTitle, { name: f.name }), t.deleteText, t.delete, true)) await handlers.remove(f);
     },
   }, t.delete);
+  // Only one's own filters can be deleted; a filter shared by a colleague can be applied, not removed.
+  const own = () => { const f = chosen(); return !!f && (!f.owner || f.owner === me.id); };
+  remove.hidden = !own();
+  select.addEventListener('change', () => { remove.hidden = !own(); });
   const save = h('button', { type: 'button', class: 'button', onclick: () => saveDialog(state, me, handlers) }, t.save);
   replace(
     container,
