@@ -111,6 +111,10 @@ public sealed class FakePostkorbApi
                         return Problem(409, "Conflict", $"task '{id}' is held by '{holder}'", ("holder", holder.GetValue<string>()));
                     task["assignee"] = Me;
                     return (200, task);
+                case ("POST", "assign"):
+                    if (!Roles.Contains("teamlead")) return Problem(403, "Forbidden", "only team leads reassign");
+                    task["assignee"] = JsonNode.Parse(body ?? "{}")?["userId"]?.DeepClone();
+                    return (200, task);
                 case ("POST", "unclaim"):
                     task["assignee"] = null;
                     return (200, task);

@@ -200,4 +200,38 @@ public sealed class PostkorbPageTests(BrowserFixture fixture)
         variables["bemerkung"]!.GetValue<string>().ShouldBe("passt");
         variables["genehmigt"]!.GetValue<bool>().ShouldBeTrue();
     }
+
+    [BrowserFact]
+    public async Task TeamLead_SeesTheTeamView_WithHolders_AndReassignsATask()
+    {
+        var api = Inbox();
+        api.Roles = ["clerk", "teamlead"];
+        var (page, _) = await OpenAsync(api, "/aufgaben?view=team");
+
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Team 3" })).ToHaveAttributeAsync("aria-current", "page");
+        await Expect(Row(page, "U-2026-002")).ToContainTextAsync("max");
+        await Row(page, "U-2026-002").GetByRole(AriaRole.Button, new() { Name = "Neu zuweisen" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Benutzername der neuen Bearbeiterin oder des neuen Bearbeiters").FillAsync("jan");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Neu zuweisen" }).ClickAsync();
+
+        await Expect(Row(page, "U-2026-002")).ToContainTextAsync("jan");
+        JsonNode.Parse(api.Requests.Single(r => r.Path == "/api/tasks/a2.u1/assign").Body!)!["userId"]!.GetValue<string>().ShouldBe("jan");
+        await page.ShouldHaveNoSeriousViolationsAsync("the team view");
+    }
+
+    [BrowserFact]
+    public async Task FollowUp_IsSetInADialog_AndShownOnTheTaskPage()
+    {
+        var (page, api) = await OpenAsync(Inbox(), "/aufgaben/a1.u1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Wiedervorlage setzen" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Wiedervorlage setzen" });
+        await dialog.GetByLabel("Wiedervorlage am").FillAsync("2026-12-24");
+        await page.ShouldHaveNoSeriousViolationsAsync("the follow-up dialog");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Wiedervorlage setzen" }).ClickAsync();
+
+        await Expect(page.Locator("dl.facts").First).ToContainTextAsync("24.12.2026");
+        JsonNode.Parse(api.Requests.Single(r => r.Path == "/api/tasks/a1.u1/follow-up").Body!)!["followUp"]!.GetValue<string>().ShouldBe("2026-12-24");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Wiedervorlage setzen" })).ToBeFocusedAsync();
+    }
 }
