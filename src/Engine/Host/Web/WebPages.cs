@@ -39,7 +39,7 @@ public static class WebPages
 
     private static IResult Page(HttpContext http, WebSite site, string name)
     {
-        var file = site.Page(name) ?? throw NotBuilt(site);
+        if (site.Page(name) is not IFileInfo file) return NotBuilt(site);
         var headers = http.Response.Headers;
         headers.CacheControl = "no-cache";
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
@@ -51,13 +51,17 @@ public static class WebPages
 
     private static IResult Asset(HttpContext http, WebSite site, string path)
     {
-        if (!site.IsBuilt) throw NotBuilt(site);
+        if (!site.IsBuilt) return NotBuilt(site);
         if (site.Asset(path) is not IFileInfo file) throw ApiProblemException.NotFound($"no asset '{path}'");
         http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
         http.Response.Headers.XContentTypeOptions = "nosniff";
         return TypedResults.PhysicalFile(file.PhysicalPath!, site.ContentType(file.Name), lastModified: file.LastModified);
     }
 
-    private static ApiProblemException NotBuilt(WebSite site) => new(503, "Web pages not built",
-        $"the web pages are not built{(site.Directory is null ? "" : $" in {site.Directory}")}: run ./egov once (it builds src/Designer with npm), or start with --web DIR");
+    /// <summary>
+    /// An answer, not an exception: what the request set on the way (the sign-in's CSRF cookie) stays, so signing in
+    /// still works for clients that post the form themselves while the pages are missing.
+    /// </summary>
+    private static IResult NotBuilt(WebSite site) => Results.Problem(statusCode: 503, title: "Web pages not built",
+        detail: $"the web pages are not built{(site.Directory is null ? "" : $" in {site.Directory}")}: run ./egov once (it builds src/Designer with npm), or start with --web DIR");
 }
