@@ -234,4 +234,30 @@ public sealed class PostkorbPageTests(BrowserFixture fixture)
         JsonNode.Parse(api.Requests.Single(r => r.Path == "/api/tasks/a1.u1/follow-up").Body!)!["followUp"]!.GetValue<string>().ShouldBe("2026-12-24");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Wiedervorlage setzen" })).ToBeFocusedAsync();
     }
+
+    [BrowserFact]
+    public async Task EndedSession_IsSaidInGerman_WithALinkToSignInAgain()
+    {
+        var api = Inbox();
+        api.SessionEnded = true;
+        var (page, _) = await OpenAsync(api);
+
+        var alert = page.GetByRole(AriaRole.Alert);
+        await Expect(alert).ToContainTextAsync("Sie sind nicht mehr angemeldet.");
+        await Expect(alert.GetByRole(AriaRole.Link, new() { Name = "Erneut anmelden" })).ToHaveAttributeAsync("href", "/aufgaben");
+        await page.ShouldHaveNoSeriousViolationsAsync("the Postkorb without a session");
+    }
+
+    [BrowserFact]
+    public async Task RefusedCompletion_SaysWhyInAnAlert_AndTheTaskStays()
+    {
+        var api = Inbox();
+        api.RefuseCompletion = "Vier-Augen-Prinzip: Sie haben „Antrag prüfen“ in diesem Vorgang abgeschlossen.";
+        var (page, _) = await OpenAsync(api, "/aufgaben/a1.u1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Abschließen", Exact = true }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Dafür fehlt Ihnen die Berechtigung. Hinweis des Servers: Vier-Augen-Prinzip");
+        await Expect(page).ToHaveURLAsync(new Regex("/aufgaben/a1\\.u1$"));
+        api.Tasks.ShouldContain(t => (string)t["id"]! == "a1.u1");
+    }
 }
