@@ -19,6 +19,10 @@ public sealed class FakePostkorbApi
     public string[] Roles { get; set; } = ["clerk"];
     public string[] Groups { get; set; } = ["sachbearbeitung"];
     public JsonObject? Form { get; set; }
+    /// <summary>The session has ended: every call answers 401, as the API does for a browser without a valid session.</summary>
+    public bool SessionEnded { get; set; }
+    /// <summary>The next completion is refused with 403 and this detail (four eyes).</summary>
+    public string? RefuseCompletion { get; set; }
     /// <summary>Field errors the next completion answers with (400), as the server's form validation would.</summary>
     public JsonArray? NextCompleteErrors { get; set; }
 
@@ -61,6 +65,7 @@ public sealed class FakePostkorbApi
     private (int, object?) Answer(string method, string path, System.Collections.Specialized.NameValueCollection q, string? body)
     {
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray(); // api, tasks, {id}, action
+        if (SessionEnded) return Problem(401, "Unauthorized", "sign in first: this request has no valid identity");
         if (path == "/api/me")
             return (200, new { id = Me, displayName = "Erika Mustermann", kind = "Person", roles = Roles, groups = Groups, tenants = new[] { "default" }, tenant = "default" });
         if (path == "/api/tasks/counts")
@@ -121,6 +126,8 @@ public sealed class FakePostkorbApi
                 case ("POST", "follow-up"):
                     task["followUp"] = JsonNode.Parse(body ?? "{}")?["followUp"]?.DeepClone();
                     return (200, task);
+                case ("POST", "complete") when RefuseCompletion is { } why:
+                    return Problem(403, "Forbidden", why);
                 case ("POST", "complete"):
                     if (NextCompleteErrors is { } errors)
                     {

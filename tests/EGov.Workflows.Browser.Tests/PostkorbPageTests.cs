@@ -234,4 +234,56 @@ public sealed class PostkorbPageTests(BrowserFixture fixture)
         JsonNode.Parse(api.Requests.Single(r => r.Path == "/api/tasks/a1.u1/follow-up").Body!)!["followUp"]!.GetValue<string>().ShouldBe("2026-12-24");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Wiedervorlage setzen" })).ToBeFocusedAsync();
     }
+
+    [BrowserFact]
+    public async Task EndedSession_IsSaidInGerman_WithALinkToSignInAgain()
+    {
+        var api = Inbox();
+        api.SessionEnded = true;
+        var (page, _) = await OpenAsync(api);
+
+        var alert = page.GetByRole(AriaRole.Alert);
+        await Expect(alert).ToContainTextAsync("Sie sind nicht mehr angemeldet.");
+        await Expect(alert.GetByRole(AriaRole.Link, new() { Name = "Erneut anmelden" })).ToHaveAttributeAsync("href", "/aufgaben");
+        await page.ShouldHaveNoSeriousViolationsAsync("the Postkorb without a session");
+    }
+
+    [BrowserFact]
+    public async Task RefusedCompletion_SaysWhyInAnAlert_AndTheTaskStays()
+    {
+        var api = Inbox();
+        api.RefuseCompletion = "Vier-Augen-Prinzip: Sie haben „Antrag prüfen“ in diesem Vorgang abgeschlossen.";
+        var (page, _) = await OpenAsync(api, "/aufgaben/a1.u1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Abschließen", Exact = true }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Dafür fehlt Ihnen die Berechtigung. Hinweis des Servers: Vier-Augen-Prinzip");
+        await Expect(page).ToHaveURLAsync(new Regex("/aufgaben/a1\\.u1$"));
+        api.Tasks.ShouldContain(t => (string)t["id"]! == "a1.u1");
+    }
+
+    [BrowserFact]
+    public async Task TaskPage_RendersARichForm_PrefilledAndReadOnlyWhereTheSchemaSaysSo_AndIsAxeClean()
+    {
+        var api = Inbox();
+        api.Form = JsonNode.Parse("""
+            { "type": "default", "components": [
+              { "id": "Text_Kopf", "type": "text", "text": "## Urlaubsantrag entscheiden\nBitte prüfen Sie, ob dienstliche Belange entgegenstehen." },
+              { "id": "Field_Mitarbeiter", "type": "textfield", "key": "bemerkung", "label": "Antragstellende Person", "readonly": true },
+              { "id": "Field_Von", "type": "datetime", "subtype": "date", "key": "von", "dateLabel": "Urlaub von" },
+              { "id": "Field_Tage", "type": "number", "key": "tage", "label": "Urlaubstage", "validate": { "min": 1, "max": 30 } },
+              { "id": "Field_Art", "type": "select", "key": "art", "label": "Art", "values": [ { "label": "Erholungsurlaub", "value": "erholung" }, { "label": "Sonderurlaub", "value": "sonder" } ] },
+              { "id": "Field_Genehmigt", "type": "checkbox", "key": "genehmigt", "label": "Urlaub genehmigen", "description": "Ohne Haken wird der Antrag abgelehnt." },
+              { "id": "Field_Begruendung", "type": "textarea", "key": "begruendung", "label": "Begründung", "validate": { "required": true, "maxLength": 2000 } } ] }
+            """)!.AsObject();
+        var (page, _) = await OpenAsync(api, "/aufgaben/a1.u1");
+
+        await Expect(page.GetByLabel("Antragstellende Person")).ToHaveValueAsync("vorbefüllt");
+        await Expect(page.GetByLabel("Antragstellende Person")).ToHaveAttributeAsync("readonly", "");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Abschließen", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".form-errors")).ToContainTextAsync("Begründung: Bitte füllen Sie dieses Feld aus.");
+        await Expect(page.Locator(".form-errors")).ToBeFocusedAsync();
+        await Screenshots.TakeAsync(page, "aufgabe-formular");
+        await page.ShouldHaveNoSeriousViolationsAsync("a task page with a rich form");
+        api.Requests.ShouldNotContain(r => r.Path.EndsWith("/complete", StringComparison.Ordinal));
+    }
 }

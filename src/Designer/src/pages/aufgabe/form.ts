@@ -91,7 +91,8 @@ function keyToId(components: FormComponent[], map = new Map<string, string>()): 
 function fieldLabel(key: string, host?: HTMLElement, id?: string): { label: string; control: HTMLElement | null } {
   const control = id && host ? host.querySelector<HTMLElement>(`[id$="-${CSS.escape(id)}"]`) : null;
   const label = control?.id ? host?.querySelector(`label[for="${CSS.escape(control.id)}"]`)?.textContent?.trim() : undefined;
-  return { label: label || key, control };
+  // form-js marks required fields with an asterisk in the label; the summary names the field without it.
+  return { label: label?.replace(/\s*\*$/, '') || key, control };
 }
 
 /** An error summary: a heading, each error a link that moves the focus to its field. It takes the focus itself. */
