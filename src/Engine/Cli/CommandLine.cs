@@ -12,6 +12,7 @@ public static class CommandLine
         new TestCommand(),
         new ServeCommand(),
         new BenchCommand(),
+        new TckCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

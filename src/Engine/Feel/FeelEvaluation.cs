@@ -20,6 +20,9 @@ public sealed class FeelEvaluation
     public IClock Clock { get; }
     public DateTimeZone Zone { get; }
 
+    /// <summary>What the caller keeps about this evaluation (the DMN engine: its decision log), reachable from any function it calls.</summary>
+    public object? Host { get; set; }
+
     /// <summary>Guards runaway recursion of user functions.</summary>
     internal int Depth { get; set; }
 

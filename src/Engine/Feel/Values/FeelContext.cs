@@ -52,6 +52,9 @@ public sealed class FeelContext
         }
     }
 
+    /// <summary>Adds or replaces an entry of a context under construction (a boxed context, entry by entry); never on one handed out.</summary>
+    public void SetEntry(string key, object? value) => Set(key, value);
+
     /// <summary>A copy with one entry added or replaced.</summary>
     public FeelContext With(string key, object? value)
     {
