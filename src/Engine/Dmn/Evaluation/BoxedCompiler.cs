@@ -75,7 +75,12 @@ internal sealed class BoxedCompiler(DecisionModel model, FeelEngine feel, FeelCo
                 var i = c.If is null ? (_ => null) : Compile(c.If);
                 var t = c.Then is null ? (_ => null) : Compile(c.Then);
                 var el = c.Else is null ? (_ => null) : Compile(c.Else);
-                return s => i(s) is true ? t(s) : el(s);
+                return s => i(s) switch
+                {
+                    true => t(s),
+                    false or null => el(s),
+                    var other => Fail(s, $"conditional '{c.Id}': the condition is {FeelSemantics.TypeName(other)}, not a boolean"),
+                };
             }
             case DmnFilter f:
             {
@@ -91,7 +96,9 @@ internal sealed class BoxedCompiler(DecisionModel model, FeelEngine feel, FeelCo
                     {
                         var inner = s.With("item", item);
                         if (item is FeelContext ic) inner = inner.With(ic);
-                        if (match(inner) is true) result.Add(item);
+                        var m = match(inner);
+                        if (m is true) result.Add(item);
+                        else if (m is not (false or null)) return Fail(s, $"filter '{f.Id}': the match is {FeelSemantics.TypeName(m)}, not a boolean");
                     }
                     return result.ToArray();
                 };
@@ -116,7 +123,8 @@ internal sealed class BoxedCompiler(DecisionModel model, FeelEngine feel, FeelCo
                         {
                             var r = body(s.With(name, item));
                             if (r is true) return true;
-                            if (r is not false) sawNull = true;
+                            if (r is not (false or null)) return Fail(s, $"some '{it.Id}': the condition is not a boolean");
+                            if (r is null) sawNull = true;
                         }
                         return sawNull ? null : false;
                     },
@@ -127,7 +135,8 @@ internal sealed class BoxedCompiler(DecisionModel model, FeelEngine feel, FeelCo
                         {
                             var r = body(s.With(name, item));
                             if (r is false) return false;
-                            if (r is not true) sawNull = true;
+                            if (r is not (true or null)) return Fail(s, $"every '{it.Id}': the condition is not a boolean");
+                            if (r is null) sawNull = true;
                         }
                         return sawNull ? null : true;
                     },
@@ -254,7 +263,12 @@ internal sealed class BoxedFunction(string name, IReadOnlyList<DmnVariable> para
         if (evaluation.Depth > 200) return evaluation.Null($"'{name}' calls itself too deeply");
         var values = new Dictionary<string, object?>(parameters.Count, StringComparer.Ordinal);
         for (var i = 0; i < parameters.Count; i++)
-            values[parameters[i].Name] = model.Types.Conform(arguments[i], parameters[i].TypeRef, evaluation, $"parameter '{parameters[i].Name}' of '{name}'");
+        {
+            var value = model.Types.Conform(arguments[i], parameters[i].TypeRef, evaluation, $"parameter '{parameters[i].Name}' of '{name}'");
+            // An argument that does not conform to its parameter's type makes the invocation an error (DMN 1.5 §10.3.2.9.4).
+            if (value is null && arguments[i] is not null) return null;
+            values[parameters[i].Name] = value;
+        }
         Scope root = closure ?? new DrgScope(evaluation.Host as DecisionRun is { } run && run.Model == model ? run : new DecisionRun(model, new Dictionary<string, object?>(), evaluation), model);
         var host = evaluation.Host;
         evaluation.Depth++;

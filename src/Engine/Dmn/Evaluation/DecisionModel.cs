@@ -107,7 +107,7 @@ public sealed class DecisionModel
             if (_inputs.TryGetValue(name, out var input)) value = Types.Conform(value, input.Variable.TypeRef, run.Evaluation, $"input '{name}'");
             return true;
         }
-        if (_decisionsByName.TryGetValue(name, out var decision))
+        if (_decisionsByName.TryGetValue(name, out var decision) && !run.IsDeciding(decision))
         {
             value = run.Decide(decision);
             return true;

@@ -32,6 +32,9 @@ internal sealed class DecisionRun
     /// <summary>Set by a decision table while its decision runs: what the audit entry reports.</summary>
     public TableTrace? CurrentTable { get; set; }
 
+    /// <summary>True while the decision is being decided: its own name then means a built-in of that name ("met by"), not itself.</summary>
+    public bool IsDeciding(CompiledDecision decision) => _deciding.Contains(decision.Key);
+
     public object? Decide(CompiledDecision decision)
     {
         var key = decision.Key;

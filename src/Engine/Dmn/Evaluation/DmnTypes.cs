@@ -16,13 +16,14 @@ internal sealed class DmnTypes
 {
     private readonly Dictionary<string, ItemDefinition> _items = new(StringComparer.Ordinal);
     private readonly FeelEngine _feel;
-    private readonly Dictionary<string, CompiledUnaryTests?> _allowed = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CompiledUnaryTests?> _allowed = new(StringComparer.Ordinal);
 
     public DmnTypes(IEnumerable<ItemDefinition> items, FeelEngine feel)
     {
         _feel = feel;
         foreach (var i in items) _items.TryAdd(i.Name, i);
-        Feel = new FeelTypes(name => Find(name) is { } item ? v => ConformsTo(v, item) : null);
+        // "instance of" asks for the type's shape only; allowed values restrict what a variable may hold.
+        Feel = new FeelTypes(name => Find(name) is { } item ? v => ConformsTo(v, item, checkAllowed: false) : null);
     }
 
     public FeelTypes Feel { get; }
@@ -97,25 +98,26 @@ internal sealed class DmnTypes
         return null;
     }
 
-    private bool ConformsTo(object? value, ItemDefinition item)
+    private bool ConformsTo(object? value, ItemDefinition item, bool checkAllowed = true)
     {
         if (value is null) return true;
         if (item.IsCollection)
         {
             if (value is not IReadOnlyList<object?> list) return false;
             var single = item with { IsCollection = false };
-            return list.All(x => ConformsTo(x, single));
+            return list.All(x => ConformsTo(x, single, checkAllowed));
         }
         if (item.Components.Count > 0)
         {
+            // Every component must be there (it may be null); further entries are allowed.
             if (value is not FeelContext c) return false;
             foreach (var comp in item.Components)
-                if (c.TryGet(comp.Name, out var v) && !ConformsTo(v, comp)) return false;
-            return AllowedBy(item, value);
+                if (!c.TryGet(comp.Name, out var v) || !ConformsTo(v, comp, checkAllowed)) return false;
+            return !checkAllowed || AllowedBy(item, value);
         }
         if (item.FunctionOutputTypeRef is not null || item.FunctionParameters is not null) return value is FeelFunction;
-        if (item.TypeRef is { } t && Conforms(value, t) == false) return false;
-        return AllowedBy(item, value);
+        if (item.TypeRef is { } t && (Find(t) is { } baseItem ? !ConformsTo(value, baseItem, checkAllowed) : Conforms(value, t) == false)) return false;
+        return !checkAllowed || AllowedBy(item, value);
     }
 
     private bool AllowedBy(ItemDefinition item, object? value)

@@ -9,10 +9,14 @@ namespace EGov.Workflows.Feel.Builtins;
 /// </summary>
 public static class BuiltinLibrary
 {
+    /// <summary>Type names of several words, read as one name after <c>instance of</c> and in <c>list&lt;…&gt;</c>.</summary>
+    private static readonly string[] TypeNames = ["days and time duration", "years and months duration", "date and time"];
+
     private static readonly Dictionary<string, FeelFunction> Functions = Build();
 
     /// <summary>Every built-in name, longest first (what the lexer tries before splitting words).</summary>
-    public static IReadOnlyList<string> Names { get; } = Functions.Keys.Where(k => k.Contains(' ')).OrderByDescending(k => k.Length).ToArray();
+    public static IReadOnlyList<string> Names { get; } = Functions.Keys.Concat(TypeNames).Where(k => k.Contains(' ')).Distinct().OrderByDescending(k => k.Length).ToArray();
+
 
     public static FeelFunction? Find(string name) => Functions.GetValueOrDefault(name);
 
@@ -35,13 +39,20 @@ public static class BuiltinLibrary
         f[name] = new DelegateFunction(name, signatures, (ev, args) =>
         {
             foreach (var s in signatures)
-                if (s.Length == args.Count) return Guard(name, ev, args, body);
+            {
+                if (s.Length != args.Count) continue;
+                var result = Guard(name, ev, args, body);
+                // A one-item list given where an item is expected is that item (DMN 1.5 §10.3.2.9.4).
+                if (result is null && args.Any(a => a is IReadOnlyList<object?> { Count: 1 }))
+                    result = Guard(name, ev, args.Select(a => a is IReadOnlyList<object?> { Count: 1 } l ? l[0] : a).ToArray(), body);
+                return result;
+            }
             return ev.Null($"{name} takes {string.Join(" or ", signatures.Select(s => s.Length).Distinct())} arguments, not {args.Count}");
         });
     }
 
     /// <summary>Defines a function over a list given either as one list argument or as the arguments themselves (<c>max(1, 2)</c>, <c>max([1, 2])</c>).</summary>
-    internal static void DefList(Dictionary<string, FeelFunction> f, string name, Func<FeelEvaluation, IReadOnlyList<object?>, object?> body, bool emptyAllowed = true)
+    internal static void DefList(Dictionary<string, FeelFunction> f, string name, Func<FeelEvaluation, IReadOnlyList<object?>, object?> body, bool emptyAllowed = false)
     {
         f[name] = new VariadicFunction(name, (ev, args) =>
         {
@@ -69,4 +80,7 @@ public static class BuiltinLibrary
     }
 
     internal static bool IsInteger(object? v) => v is decimal d && d == decimal.Truncate(d);
+
+    /// <summary>A position, length or scale: a number, its fraction cut off (decimal(1/3, 2.5) rounds to 2 places).</summary>
+    internal static int? ToInt(object? v) => v is decimal d && Math.Abs(d) < int.MaxValue ? (int)decimal.Truncate(d) : null;
 }

@@ -108,39 +108,20 @@ internal static class ConversionFunctions
         {
             var startText = m.Groups[2].Value;
             var endText = m.Groups[3].Value;
-            var start = startText.Length == 0 ? null : Literal(startText, ev, out var okStart) is var s && okStart ? s : Fail();
-            var end = endText.Length == 0 ? null : Literal(endText, ev, out var okEnd) is var e && okEnd ? e : Fail();
-            if (start is Failed || end is Failed) return ev.Null($"\"{text}\" is not a range of literals");
-            if (start is null && end is null) return ev.Null("a range needs an endpoint");
-            if (start is not null && end is not null && FeelSemantics.Compare(start, end) is not int c) return ev.Null("range endpoints of different kinds");
-            if (start is not null && end is not null && FeelSemantics.Compare(start, end) > 0) return ev.Null("range start after its end");
+            var start = Literal(startText, ev, out var okStart);
+            var end = Literal(endText, ev, out var okEnd);
+            if (!okStart || !okEnd || start is null || end is null) return ev.Null($"\"{text}\" is not an interval of two literals");
+            if (start.GetType() != end.GetType() || FeelSemantics.Compare(start, end) is null) return ev.Null("range endpoints of different kinds");
+            if (FeelSemantics.Compare(start, end) > 0) return ev.Null("range start after its end");
             return new FeelRange(start, m.Groups[1].Value == "[", end, m.Groups[4].Value == "]");
         }
-        var trimmed = text.Trim();
-        foreach (var op in new[] { "<=", ">=", "<", ">", "=" })
-        {
-            if (!trimmed.StartsWith(op, StringComparison.Ordinal)) continue;
-            var v = Literal(trimmed[op.Length..].Trim(), ev, out var ok);
-            if (!ok || v is null) return ev.Null($"\"{text}\" is not a range");
-            return op switch
-            {
-                "<" => new FeelRange(null, false, v, false),
-                "<=" => new FeelRange(null, false, v, true),
-                ">" => new FeelRange(v, false, null, false),
-                ">=" => new FeelRange(v, true, null, false),
-                _ => new FeelRange(v, true, v, true),
-            };
-        }
-        return ev.Null($"\"{text}\" is not a range");
-
-        static object Fail() => new Failed();
+        return ev.Null($"\"{text}\" is not an interval such as \"[1..10)\"");
     }
-
-    private sealed class Failed;
 
     private static object? Literal(string text, FeelEvaluation ev, out bool ok)
     {
         ok = true;
+        if (string.IsNullOrWhiteSpace(text)) { ok = false; return null; }
         try
         {
             var compiled = FeelEngine.Default.CompileExpression(text);

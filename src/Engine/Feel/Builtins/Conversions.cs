@@ -14,13 +14,16 @@ public static partial class Conversions
     [GeneratedRegex(@"^(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d(?::\d\d)?|@[A-Za-z0-9_/+\-]+)?$")]
     private static partial Regex TimePattern();
 
+    [GeneratedRegex(@"^-?\d{4,9}-\d\d-\d\dT")]
+    private static partial Regex DateTimeStart();
+
     [GeneratedRegex(@"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")]
     private static partial Regex DurationPattern();
 
     /// <summary>An <c>@"…"</c> literal's value, or null when the text is none of the temporal forms.</summary>
     public static object? ParseAtLiteral(string text) =>
         text.StartsWith('P') || text.StartsWith("-P", StringComparison.Ordinal) ? ParseDuration(text)
-        : text.Contains('T') ? ParseDateTime(text)
+        : DateTimeStart().IsMatch(text) ? ParseDateTime(text)
         : text.Contains(':') ? ParseTime(text)
         : ParseDate(text);
 

@@ -158,7 +158,8 @@ internal static class ListFunctions
         });
         Def(f, "list replace", [["list", "position", "newItem"], ["list", "match", "newItem"]], (ev, a) =>
         {
-            if (a[0] is not IReadOnlyList<object?> l) return ev.Null("list replace() needs a list");
+            var l = a[0] as IReadOnlyList<object?> ?? (a[0] is null ? null : [a[0]]);
+            if (l is null) return ev.Null("list replace() needs a list");
             var copy = l.ToArray();
             if (a[1] is FeelFunction match)
             {
@@ -170,8 +171,7 @@ internal static class ListFunctions
                 }
                 return copy;
             }
-            if (!IsInteger(a[1])) return ev.Null("list replace() needs a position or a match function");
-            var p = (int)(decimal)a[1]!;
+            if (ToInt(a[1]) is not int p) return ev.Null("list replace() needs a position or a match function");
             if (p == 0 || Math.Abs(p) > copy.Length) return ev.Null("position outside the list");
             copy[p > 0 ? p - 1 : copy.Length + p] = a[2];
             return copy;

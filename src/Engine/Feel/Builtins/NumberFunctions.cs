@@ -65,10 +65,9 @@ internal static class NumberFunctions
         var scale = 0;
         if (a.Count > 1)
         {
-            if (!IsInteger(a[1])) return ev.Null("the scale must be a whole number");
-            var s = (decimal)a[1]!;
+            if (ToInt(a[1]) is not int s) return ev.Null("the scale must be a number");
             if (s < -6111 || s > 6176) return ev.Null("the scale is out of range");
-            scale = (int)s;
+            scale = s;
         }
         if (scale > 28) return n;
         if (scale < 0)
@@ -92,8 +91,8 @@ internal static class NumberFunctions
 
     private static object? RoundHalfDown(FeelEvaluation ev, IReadOnlyList<object?> a)
     {
-        if (a[0] is not decimal n || !IsInteger(a[1])) return ev.Null("round half down needs a number and a whole scale");
-        var scale = (int)(decimal)a[1]!;
+        if (a[0] is not decimal n || ToInt(a[1]) is not int scale) return ev.Null("round half down needs a number and a scale");
+        if (scale < -6111 || scale > 6176) return ev.Null("the scale is out of range");
         if (scale > 28) return n;
         var factor = Pow10(Math.Abs(scale)) ?? 1;
         var scaled = scale >= 0 ? n * factor : n / factor;

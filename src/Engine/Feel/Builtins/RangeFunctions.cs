@@ -11,6 +11,7 @@ internal static class RangeFunctions
     public static bool? Contains(FeelRange r, object? v)
     {
         if (v is null) return null;
+        if (r.Start is null && !r.StartUnbounded || r.End is null && !r.EndUnbounded) return null;
         if (r.Start is not null)
         {
             var c = FeelSemantics.Compare(v, r.Start);

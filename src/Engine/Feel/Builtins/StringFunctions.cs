@@ -18,16 +18,15 @@ internal static class StringFunctions
     {
         Def(f, "substring", [["string", "start position"], ["string", "start position", "length"]], (ev, a) =>
         {
-            if (a[0] is not string s || !IsInteger(a[1])) return ev.Null("substring() needs a string and a whole start position");
+            if (a[0] is not string s || ToInt(a[1]) is not int start) return ev.Null("substring() needs a string and a start position");
             var points = CodePoints(s);
-            var start = (int)(decimal)a[1]!;
             if (start == 0 || Math.Abs(start) > points.Length) return ev.Null("start position outside the string");
             var from = start > 0 ? start - 1 : points.Length + start;
             var length = points.Length - from;
             if (a.Count == 3)
             {
-                if (!IsInteger(a[2]) || (decimal)a[2]! < 0) return ev.Null("length must be a whole number");
-                length = (int)Math.Min((decimal)a[2]!, length);
+                if (ToInt(a[2]) is not int len || len < 0) return ev.Null("length must be a number not below zero");
+                length = Math.Min(len, length);
             }
             return string.Concat(points.Skip(from).Take(length));
         });
@@ -71,7 +70,8 @@ internal static class StringFunctions
         });
         Def(f, "string join", [["list"], ["list", "delimiter"]], (ev, a) =>
         {
-            if (a[0] is not IReadOnlyList<object?> list) return ev.Null("string join() needs a list of strings");
+            var list = a[0] as IReadOnlyList<object?> ?? (a[0] is string one ? [one] : null);
+            if (list is null) return ev.Null("string join() needs a list of strings");
             if (list.Any(x => x is not null and not string)) return ev.Null("string join() needs a list of strings");
             var delimiter = a.Count > 1 ? a[1] as string ?? (a[1] is null ? "" : null) : "";
             if (delimiter is null) return ev.Null("the delimiter must be a string");
@@ -108,19 +108,24 @@ internal static class StringFunctions
     {
         var options = RegexOptions.CultureInvariant;
         if (flags is not null and not string) { ev.Warn("flags must be a string"); return null; }
+        bool dotAll = false, literal = false, stripSpace = false;
         foreach (var c in (string?)flags ?? "")
         {
             switch (c)
             {
                 case 'i': options |= RegexOptions.IgnoreCase; break;
-                case 's': options |= RegexOptions.Singleline; break;
+                case 's': dotAll = true; break;
                 case 'm': options |= RegexOptions.Multiline; break;
-                case 'x': options |= RegexOptions.IgnorePatternWhitespace; break;
-                case 'q': pattern = Regex.Escape(pattern); break;
+                case 'x': stripSpace = true; break;
+                case 'q': literal = true; break;
                 default: ev.Warn($"unknown regular expression flag '{c}'"); return null;
             }
         }
-        try { return new Regex(Translate(pattern), options, RegexLimit); }
+        string translated;
+        if (literal) translated = Regex.Escape(pattern);
+        else if (Translate(pattern, dotAll, stripSpace) is { } t) translated = t;
+        else { ev.Warn($"invalid pattern '{pattern}'"); return null; }
+        try { return new Regex(translated, options, RegexLimit); }
         catch (ArgumentException e)
         {
             ev.Warn($"invalid pattern: {e.Message}");
@@ -128,6 +133,40 @@ internal static class StringFunctions
         }
     }
 
-    /// <summary>XML Schema's character class subtraction <c>[a-z-[aeiou]]</c> is .NET's too; <c>\p{IsBasicLatin}</c> blocks have the same names. Little to translate.</summary>
-    private static string Translate(string pattern) => pattern;
+    /// <summary>
+    /// XPath's regular expressions in .NET's dialect: <c>.</c> excludes \r as well as \n (unless the s flag), the x flag
+    /// removes white space from the pattern itself (outside character classes), and a back-reference inside a
+    /// character class is an error. Class subtraction and <c>\p{IsBasicLatin}</c> read the same in both.
+    /// </summary>
+    private static string? Translate(string pattern, bool dotAll, bool stripSpace)
+    {
+        var sb = new StringBuilder(pattern.Length + 8);
+        var classDepth = 0;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                // With the x flag white space goes before the pattern is read: "\ s" is "\s".
+                while (stripSpace && classDepth == 0 && i + 2 < pattern.Length && char.IsWhiteSpace(pattern[i + 1])) i++;
+                var next = pattern[i + 1];
+                if (classDepth > 0 && char.IsDigit(next)) return null;
+                sb.Append(c).Append(next);
+                i++;
+                continue;
+            }
+            if (stripSpace && classDepth == 0 && c is ' ' or '\t' or '\n' or '\r') continue;
+            switch (c)
+            {
+                case '[': classDepth++; sb.Append(c); break;
+                case ']' when classDepth > 0: classDepth--; sb.Append(c); break;
+                case '.' when classDepth == 0 && !dotAll: sb.Append("[^\\n\\r]"); break;
+                case '.' when classDepth == 0: sb.Append("[\\s\\S]"); break;
+                default: sb.Append(c); break;
+            }
+        }
+        var result = sb.ToString();
+        // With the x flag white space inside \p{ … } goes too.
+        return stripSpace ? Regex.Replace(result, @"\\p\{[^}]*\}", m => m.Value.Replace(" ", ""), RegexOptions.None, RegexLimit) : result;
+    }
 }

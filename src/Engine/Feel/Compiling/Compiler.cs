@@ -130,10 +130,11 @@ internal sealed class Compiler(FeelTypes types)
                     var e = endpoint(s);
                     return u.Operator switch
                     {
-                        "<" => new FeelRange(null, false, e, false),
-                        "<=" => new FeelRange(null, false, e, true),
-                        ">" => new FeelRange(e, false, null, false),
-                        ">=" => new FeelRange(e, true, null, false),
+                        "<" => new FeelRange(null, false, e, false, "<"),
+                        "<=" => new FeelRange(null, false, e, true, "<="),
+                        ">" => new FeelRange(e, false, null, false, ">"),
+                        ">=" => new FeelRange(e, true, null, false, ">="),
+                        "=" => new FeelRange(e, true, e, true, "="),
                         _ => e,
                     };
                 };
@@ -159,10 +160,17 @@ internal sealed class Compiler(FeelTypes types)
     private static Evaluator CompileName(string name)
     {
         var builtin = BuiltinLibrary.Find(name);
+        var dot = name.IndexOf('.');
         return s =>
         {
             if (s.TryLookup(name, out var value)) return value;
             if (builtin is not null) return builtin;
+            // A known name with a dot ("Person.Gender") that is no variable of its own is a path.
+            if (dot > 0 && s.TryLookup(name[..dot], out var head))
+            {
+                foreach (var part in name[(dot + 1)..].Split('.')) head = Properties.Get(head, part.Trim(), s.Evaluation);
+                return head;
+            }
             return s.Evaluation.Null($"no variable named '{name}'");
         };
     }
@@ -325,8 +333,10 @@ internal sealed class Compiler(FeelTypes types)
 
     private static object? MakeRange(object? start, bool startIncluded, object? end, bool endIncluded, FeelEvaluation ev)
     {
-        if (start is not null && end is not null && FeelSemantics.Compare(start, end) is null)
+        if (start is not null && end is not null && (start.GetType() != end.GetType() || FeelSemantics.Compare(start, end) is null))
             return ev.Null($"a range from {FeelSemantics.TypeName(start)} to {FeelSemantics.TypeName(end)}");
+        if (start is not null && end is not null && FeelSemantics.Compare(start, end) > 0)
+            return ev.Null("a range whose start lies after its end");
         if (start is not null && !RangeFunctions.IsOrdered(start) || end is not null && !RangeFunctions.IsOrdered(end))
             return ev.Null("a range needs ordered endpoints");
         return new FeelRange(start, startIncluded, end, endIncluded);
@@ -365,7 +375,10 @@ internal sealed class Compiler(FeelTypes types)
                     return true;
                 }
                 var (name, source, end) = iterations[level];
-                var items = Items(source(scope), end?.Invoke(scope), scope.Evaluation);
+                var from = source(scope);
+                // Iterating over nothing valid (an invalid range is null) is an error, not an empty loop.
+                if (from is null) return false;
+                var items = Items(from, end?.Invoke(scope), scope.Evaluation);
                 if (items is null) return false;
                 foreach (var item in items)
                     if (!Iterate(scope.With(name, item), level + 1)) return false;
@@ -386,8 +399,9 @@ internal sealed class Compiler(FeelTypes types)
                 from = r.StartIncluded ? rs : rs + 1;
                 to = r.EndIncluded ? re : re - 1;
             }
+            if (from is LocalDate da && to is LocalDate db) return Days(da, db);
             if (from is not decimal a || to is not decimal b || a != decimal.Truncate(a) || b != decimal.Truncate(b))
-                return ev.Null("a..b needs whole numbers") as IEnumerable<object?>;
+                return ev.Null("a..b needs whole numbers or dates") as IEnumerable<object?>;
             return Count(a, b);
         }
         return source switch
@@ -396,6 +410,12 @@ internal sealed class Compiler(FeelTypes types)
             null => [],
             _ => [source],
         };
+
+        static IEnumerable<object?> Days(LocalDate a, LocalDate b)
+        {
+            var step = a <= b ? 1 : -1;
+            for (var d = a; step > 0 ? d <= b : d >= b; d = d.PlusDays(step)) yield return d;
+        }
 
         static IEnumerable<object?> Count(decimal a, decimal b)
         {

@@ -65,7 +65,7 @@ internal sealed class Lexer
         if (IsNameStart(c))
         {
             var known = MatchKnownName();
-            if (known is not null) { _pos += known.Length; return new Token(TokenKind.Name, known, start); }
+            if (known is not null) { _pos += _matchedLength; return new Token(TokenKind.Name, known, start); }
             while (_pos < _text.Length && IsNamePart(_text, _pos)) _pos++;
             return new Token(TokenKind.Name, _text[start.._pos], start);
         }
@@ -83,17 +83,38 @@ internal sealed class Lexer
     // Longest first, so that "**" is not read as two "*".
     private static readonly string[] Symbols = ["..", "**", "<=", ">=", "!=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "+", "-", "*", "/", "=", "<", ">", "?", "@", ";"];
 
+    /// <summary>The longest known name at this position; its spaces match any run of white space ("date and\n time").</summary>
     private string? MatchKnownName()
     {
         foreach (var name in _knownNames)
         {
-            if (name.Length == 0 || _pos + name.Length > _text.Length) continue;
-            if (string.CompareOrdinal(_text, _pos, name, 0, name.Length) != 0) continue;
-            var after = _pos + name.Length;
-            if (after < _text.Length && IsNamePart(_text, after) && IsNamePart(name, name.Length - 1)) continue;
+            if (name.Length == 0) continue;
+            var end = MatchAt(name);
+            if (end < 0) continue;
+            if (end < _text.Length && IsNamePart(_text, end) && IsNamePart(name, name.Length - 1)) continue;
+            _matchedLength = end - _pos;
             return name;
         }
         return null;
+    }
+
+    private int _matchedLength;
+
+    private int MatchAt(string name)
+    {
+        var t = _pos;
+        for (var n = 0; n < name.Length; n++)
+        {
+            if (name[n] == ' ')
+            {
+                if (t >= _text.Length || !char.IsWhiteSpace(_text[t])) return -1;
+                while (t < _text.Length && char.IsWhiteSpace(_text[t])) t++;
+                continue;
+            }
+            if (t >= _text.Length || _text[t] != name[n]) return -1;
+            t++;
+        }
+        return t;
     }
 
     private Token Number()

@@ -324,7 +324,7 @@ internal sealed class Parser
                 Take();
                 node = new PathNode(node, Name(), t.Offset);
             }
-            else if (t.Is("[") && t.Kind == TokenKind.Symbol)
+            else if (t.Is("[") && t.Kind == TokenKind.Symbol && !_rangeEnd)
             {
                 Take();
                 var filter = Expression();
@@ -413,13 +413,10 @@ internal sealed class Parser
                 case "[":
                 {
                     Take();
-                    if (Accept("]")) return new ListNode([], t.Offset);
-                    var first = Expression();
-                    if (Accept("..")) return RangeRest(first, true, t.Offset);
-                    var items = new List<Node> { first };
-                    while (Accept(",")) items.Add(Expression());
-                    Expect("]");
-                    return new ListNode(items, t.Offset);
+                    var outerRange = _rangeEnd;
+                    _rangeEnd = false;
+                    try { return ListOrInterval(t); }
+                    finally { _rangeEnd = outerRange; }
                 }
                 case "{": return Context();
                 case "<" or "<=" or ">" or ">=" or "=" or "!=":
@@ -428,6 +425,22 @@ internal sealed class Parser
             }
             throw Error($"unexpected {t}", t.Offset);
         }
+        return NamePrimary(t);
+    }
+
+    private Node ListOrInterval(Token t)
+    {
+                    if (Accept("]")) return new ListNode([], t.Offset);
+                    var first = Expression();
+                    if (Accept("..")) return RangeRest(first, true, t.Offset);
+                    var items = new List<Node> { first };
+                    while (Accept(",")) items.Add(Expression());
+                    Expect("]");
+                    return new ListNode(items, t.Offset);
+    }
+
+    private Node NamePrimary(Token t)
+    {
         // A name: keywords and literals first.
         switch (t.Text)
         {
@@ -441,9 +454,16 @@ internal sealed class Parser
         return new NameNode(Name(), t.Offset);
     }
 
+    private bool _rangeEnd;
+
     private RangeNode RangeRest(Node start, bool startIncluded, int offset)
     {
-        var end = Expression();
+        // In "[1..10[" the last "[" closes the interval: it must not be read as a filter on 10.
+        var outer = _rangeEnd;
+        _rangeEnd = true;
+        Node end;
+        try { end = Expression(); }
+        finally { _rangeEnd = outer; }
         var close = Take();
         if (close.Is("]") && close.Kind == TokenKind.Symbol) return new RangeNode(start, startIncluded, end, true, offset);
         if ((close.Is(")") || close.Is("[")) && close.Kind == TokenKind.Symbol) return new RangeNode(start, startIncluded, end, false, offset);
@@ -460,12 +480,24 @@ internal sealed class Parser
             var k = Peek();
             string key;
             if (k.Kind == TokenKind.String) { Take(); key = k.Text; }
-            else key = Name(allowKeywords: true);
+            else key = RawKey();
             Expect(":");
             entries.Add(new(key, Expression()));
         } while (Accept(","));
         Expect("}");
         return new ContextNode(entries, start);
+    }
+
+    /// <summary>A context key as written up to its colon: keys may hold symbols a name may not ("foo+bar").</summary>
+    private string RawKey()
+    {
+        var first = Peek();
+        var j = 0;
+        while (Peek(j).Kind != TokenKind.End && !(Peek(j).Kind == TokenKind.Symbol && Peek(j).Text is ":" or "," or "{" or "}")) j++;
+        if (!Peek(j).Is(":") || j == 0) return Name(allowKeywords: true);
+        var end = Peek(j).Offset;
+        _i += j;
+        return string.Join(' ', _text[first.Offset..end].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
     }
 
     private Node Function()

@@ -16,7 +16,8 @@ public abstract class FeelFunction
         {
             if (!arguments.All(a => signature.Contains(a.Key))) continue;
             if (arguments.Count > signature.Count) continue;
-            var positional = new object?[LastGiven(signature, arguments) + 1];
+            // Parameters not named are null (is(value1: x) compares x with null).
+            var positional = new object?[signature.Count];
             foreach (var a in arguments) positional[IndexOf(signature, a.Key)] = a.Value;
             return Invoke(evaluation, positional);
         }
@@ -26,14 +27,6 @@ public abstract class FeelFunction
 
     /// <summary>The name the function was defined or declared under, for messages.</summary>
     public virtual string Name => "function";
-
-    private static int LastGiven(IReadOnlyList<string> signature, IReadOnlyList<KeyValuePair<string, object?>> arguments)
-    {
-        // Trailing optional parameters stay absent; those between named ones are null.
-        var last = -1;
-        foreach (var a in arguments) last = Math.Max(last, IndexOf(signature, a.Key));
-        return Math.Max(last, arguments.Count - 1);
-    }
 
     private static int IndexOf(IReadOnlyList<string> list, string name)
     {

@@ -19,10 +19,10 @@ public static class FeelSemantics
             case string x when b is string y: return string.Equals(x, y, StringComparison.Ordinal);
             case bool x when b is bool y: return x == y;
             case LocalDate x when b is LocalDate y: return x == y;
-            case LocalDate x when b is FeelDateTime y: return CompareDateTimes(AtMidnightUtc(x), y) == 0;
-            case FeelDateTime x when b is LocalDate y: return CompareDateTimes(x, AtMidnightUtc(y)) == 0;
-            case FeelDateTime x when b is FeelDateTime y: return CompareDateTimes(x, y) == 0;
-            case FeelTime x when b is FeelTime y: return x.Seconds == y.Seconds && x.HasZone == y.HasZone;
+            case LocalDate x when b is FeelDateTime y: return SameDateTime(AtMidnightUtc(x), y);
+            case FeelDateTime x when b is LocalDate y: return SameDateTime(x, AtMidnightUtc(y));
+            case FeelDateTime x when b is FeelDateTime y: return SameDateTime(x, y);
+            case FeelTime x when b is FeelTime y: return Millis(x.Seconds) == Millis(y.Seconds) && x.HasZone == y.HasZone;
             case Duration x when b is Duration y: return x == y;
             case YearsMonthsDuration x when b is YearsMonthsDuration y: return x == y;
             case IReadOnlyList<object?> x when b is IReadOnlyList<object?> y:
@@ -47,7 +47,7 @@ public static class FeelSemantics
                 return true;
             }
             case FeelRange x when b is FeelRange y:
-                return x.StartIncluded == y.StartIncluded && x.EndIncluded == y.EndIncluded
+                return x.StartIncluded == y.StartIncluded && x.EndIncluded == y.EndIncluded && x.Operator == y.Operator
                     && Equal(x.Start, y.Start) == true && Equal(x.End, y.End) == true;
             case FeelFunction x when b is FeelFunction y: return ReferenceEquals(x, y);
             default: return null;
@@ -73,6 +73,19 @@ public static class FeelSemantics
     }
 
     public static FeelDateTime AtMidnightUtc(LocalDate d) => new(d.AtMidnight(), Offset.Zero);
+
+    /// <summary>Times are equal to the millisecond (the TCK's engines keep milliseconds; finer digits are not compared).</summary>
+    private static decimal Millis(decimal seconds) => decimal.Truncate(seconds * 1000);
+
+    private static bool SameDateTime(FeelDateTime x, FeelDateTime y)
+    {
+        if (!x.HasZone && !y.HasZone) return Truncate(x.Local) == Truncate(y.Local);
+        var ix = x.Instant ?? x.Local.InUtc().ToInstant();
+        var iy = y.Instant ?? y.Local.InUtc().ToInstant();
+        return ix.ToUnixTimeMilliseconds() == iy.ToUnixTimeMilliseconds();
+    }
+
+    private static LocalDateTime Truncate(LocalDateTime t) => t.PlusNanoseconds(-(t.NanosecondOfSecond % 1_000_000));
 
     private static int CompareDateTimes(FeelDateTime x, FeelDateTime y)
     {
