@@ -47,6 +47,8 @@ internal sealed class DmnTypes
     {
         if (value is null || string.IsNullOrWhiteSpace(typeRef)) return value;
         if (Conforms(value, typeRef) != false) return value;
+        // Process variables are JSON: a date input receives "2026-12-01" as text.
+        if (value is string text && FeelJson.ParseTemporal(text.Trim(), StripPrefix(typeRef.Trim())) is { } temporal) return temporal;
         if (value is IReadOnlyList<object?> { Count: 1 } one && Conforms(one[0], typeRef) != false) return one[0];
         if (value is not IReadOnlyList<object?> && Conforms(new object?[] { value }, typeRef) == true && IsCollectionType(typeRef)) return new object?[] { value };
         ev.Warn($"{what}: {FeelFormat.Format(value)} is not of type {typeRef}");
