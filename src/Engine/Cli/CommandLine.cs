@@ -12,6 +12,7 @@ public static class CommandLine
         new TestCommand(),
         new ServeCommand(),
         new BenchCommand(),
+        new DecideCommand(),
         new TckCommand(),
     ];
 

@@ -92,6 +92,9 @@ public sealed class DecisionModel
         return new DecisionResult(value, audit, errors, ev.Warnings);
     }
 
+    /// <summary>The decision with this id or name, if the model has it.</summary>
+    public Decision? FindDecisionInfo(string idOrName) => FindDecision(idOrName)?.Decision;
+
     internal CompiledDecision? FindDecision(string idOrName) =>
         _decisionsById.GetValueOrDefault(idOrName) ?? _decisionsByName.GetValueOrDefault(idOrName);
 

@@ -17,8 +17,12 @@ internal sealed class TableCompiler(BoxedCompiler compiler, DecisionModel model)
 
     public Func<Scope, object?> Compile(DecisionTable table)
     {
-        var inputs = table.Inputs.Select(i => compiler.Literal(i.Expression)).ToArray();
-        var inputNames = table.Inputs.Select(i => i.Label ?? i.Expression.Text).ToArray();
+        // Camunda Modeler writes an empty input expression with camunda:inputVariable naming the variable to read.
+        var inputs = table.Inputs.Select(i => string.IsNullOrWhiteSpace(i.Expression.Text) && i.InputVariable is { Length: > 0 } v
+            ? compiler.Literal(i.Expression with { Text = v })
+            : compiler.Literal(i.Expression)).ToArray();
+        var inputVariables = table.Inputs.Select(i => i.InputVariable is { Length: > 0 } v ? v : null).ToArray();
+        var inputNames = table.Inputs.Select(i => i.Label ?? (string.IsNullOrWhiteSpace(i.Expression.Text) ? i.InputVariable ?? "" : i.Expression.Text.Trim())).ToArray();
         var inputValues = table.Inputs.Select(i => string.IsNullOrWhiteSpace(i.InputValues) ? null : compiler.UnaryTests(i, i.InputValues!)).ToArray();
         var outputNames = table.Outputs.Select((o, i) => o.Name ?? (table.Outputs.Count == 1 ? "" : $"output{i + 1}")).ToArray();
         var outputTypes = table.Outputs.Select(o => o.TypeRef).ToArray();
@@ -61,7 +65,8 @@ internal sealed class TableCompiler(BoxedCompiler compiler, DecisionModel model)
                 {
                     var test = rule.Tests[i];
                     if (test is null) continue;
-                    if (test.Test(scope, values[i]) != true) { hit = false; break; }
+                    var entryScope = inputVariables[i] is { } name ? scope.With(name, values[i]) : scope;
+                    if (test.Test(entryScope, values[i]) != true) { hit = false; break; }
                 }
                 if (!hit) continue;
                 matched.Add(rule);

@@ -7,7 +7,8 @@ public enum HitPolicy { Unique, Any, Priority, First, RuleOrder, OutputOrder, Co
 
 public enum Aggregation { None, Sum, Count, Min, Max }
 
-public sealed record TableInput(string? Id, BpmnElement Source, string? Label, LiteralExpression Expression, string? InputValues) : DmnElement(Id, Source);
+/// <param name="InputVariable">Camunda 7's <c>camunda:inputVariable</c>: the name the input's value has in its rules' entries.</param>
+public sealed record TableInput(string? Id, BpmnElement Source, string? Label, LiteralExpression Expression, string? InputValues, string? InputVariable = null) : DmnElement(Id, Source);
 
 public sealed record TableOutput(string? Id, BpmnElement Source, string? Name, string? Label, string? TypeRef, string? OutputValues, LiteralExpression? DefaultOutput) : DmnElement(Id, Source);
 

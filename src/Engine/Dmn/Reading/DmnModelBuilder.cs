@@ -145,7 +145,8 @@ internal sealed class DmnModelBuilder(DiagnosticBag bag)
             var ie = Child(i, "inputExpression");
             var expression = ie is null ? new LiteralExpression(null, i, null, "", null) : Literal(ie);
             if (ie is null) bag.Error(i.Position, $"decision table input '{i.Id}' has no inputExpression");
-            return new TableInput(i.Id, i, i.Attribute("label"), expression, Child(i, "inputValues") is { } iv ? ChildText(iv, "text") : null);
+            return new TableInput(i.Id, i, i.Attribute("label"), expression, Child(i, "inputValues") is { } iv ? ChildText(iv, "text") : null,
+                i.Attribute(DmnNamespaces.Camunda + "inputVariable"));
         }).ToArray();
         var outputs = Children(e, "output").Select(o => new TableOutput(o.Id, o, o.Attribute("name"), o.Attribute("label"), o.Attribute("typeRef"),
             Child(o, "outputValues") is { } ov ? ChildText(ov, "text") : null,
