@@ -39,7 +39,8 @@ public static class FeelJson
         bool b => JsonValue.Create(b),
         string s => JsonValue.Create(s),
         decimal d when d == decimal.Truncate(d) && d >= long.MinValue && d <= long.MaxValue => JsonValue.Create((long)d),
-        decimal d => JsonValue.Create(d),
+        // Without trailing zeros: 61.40 is written 61.4, as FEEL prints it.
+        decimal d => JsonValue.Create(d / 1.000000000000000000000000000000000m),
         IReadOnlyList<object?> list => new JsonArray(list.Select(ToJson).ToArray()),
         FeelContext c => new JsonObject(c.Entries.Select(e => new KeyValuePair<string, JsonNode?>(e.Key, ToJson(e.Value)))),
         _ => JsonValue.Create(FeelFormat.Format(value)),
