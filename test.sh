@@ -26,6 +26,25 @@ if [ -x scripts/postgres.sh ] && [ -z "${EGOV_TEST_POSTGRES:-}" ]; then
   fi
 fi
 
+# The web pages (src/Designer), built into .egov/web as ./egov does: the browser tests and test hosts serve them.
+echo "== web pages"
+if scripts/build-web.sh 2>"$results/web-build.log"; then
+  [ -f .egov/web/pages/aufgaben.html ] && echo "built into .egov/web" || { echo "not built:"; cat "$results/web-build.log"; }
+else
+  echo "web build failed:"; tail -30 "$results/web-build.log"; add_counts 0 1
+fi
+
+# Debian's Chromium for the browser tests (nothing downloads a browser of its own); without it they are skipped.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== chromium"
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq chromium || { apt-get update -qq && apt-get install -y -qq chromium; }; } >"$results/chromium-install.log" 2>&1 \
+      && echo "installed chromium" || { echo "chromium could not be installed; the browser tests are skipped:"; tail -5 "$results/chromium-install.log"; }
+  else
+    echo "chromium is missing and apt-get needs root; the browser tests are skipped"
+  fi
+fi
+
 echo "== build"
 if ! dotnet build EGov.Workflows.sln -c Release --nologo -v q -clp:NoSummary; then
   echo "build failed"

@@ -3,6 +3,7 @@ using EGov.Workflows.Host.Deployment;
 using EGov.Workflows.Host.ExternalTasks;
 using EGov.Workflows.Host.Jobs;
 using EGov.Workflows.Host.Tenancy;
+using EGov.Workflows.Host.Web;
 using EGov.Workflows.Persistence.Jobs;
 using EGov.Workflows.Runtime;
 using Microsoft.AspNetCore.Builder;
@@ -52,6 +53,8 @@ public static class EGovServer
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(engines);
         builder.Services.AddSingleton(new StartupReport(deployed));
+        var site = new WebSite(options.WebDirectory ?? WebSite.DefaultDirectory);
+        builder.Services.AddSingleton(site);
         builder.Services.AddSingleton<ExternalTaskService>();
         if (store.Store is IJobLeaseStore leases)
         {
@@ -78,6 +81,7 @@ public static class EGovServer
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() => (store.Store as IDisposable)?.Dispose());
+        app.Lifetime.ApplicationStopped.Register(site.Dispose);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
@@ -87,8 +91,9 @@ public static class EGovServer
         })).ExcludeFromDescription();
         app.MapEGovApi();
         app.MapCamundaEngineRest();
+        app.MapWebPages(site);
         if (options.Out is { } o)
-            app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, o));
+            app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, site, o));
         return app;
     }
 
@@ -155,7 +160,7 @@ public static class EGovServer
         }
     }
 
-    private static void PrintBanner(WebApplication app, ServeOptions options, StoreChoice store, IReadOnlyList<DeployedDefinition> deployed, TextWriter o)
+    private static void PrintBanner(WebApplication app, ServeOptions options, StoreChoice store, IReadOnlyList<DeployedDefinition> deployed, WebSite site, TextWriter o)
     {
         var url = (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Urls).TrimEnd('/');
         o.WriteLine($"egov serve: listening on {url}");
@@ -173,6 +178,9 @@ public static class EGovServer
         }
         o.WriteLine($"  API        {url}/api  (try: curl {url}/api/process-definitions)");
         o.WriteLine($"  OpenAPI    {url}/openapi/v1.json");
+        o.WriteLine(site.IsBuilt
+            ? $"  Postkorb   {url}/aufgaben  (the clerks' task inbox in the browser)"
+            : $"  Postkorb   not built ({site.Directory}): ./egov builds the web pages with npm");
         o.WriteLine($"  workers    {url}/engine-rest  (Camunda 7 external tasks: fetchAndLock, complete, failure, bpmnError)");
         o.WriteLine("  Ctrl+C stops the server.");
         o.Flush();

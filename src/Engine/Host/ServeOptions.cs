@@ -29,6 +29,12 @@ public sealed record ServeOptions
     /// <summary>How often the job loop looks for due timers and jobs when nothing is due sooner.</summary>
     public TimeSpan JobPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The built web pages (the Postkorb, task pages, sign-in): null takes the folder <c>./egov</c> builds them into
+    /// (<c>.egov/web</c>, beside the CLI's <c>.egov/bin</c>). Without a build the pages answer 503 with what to do.
+    /// </summary>
+    public string? WebDirectory { get; init; }
+
     /// <summary>Prints the start banner and problems; null prints nothing.</summary>
     public TextWriter? Out { get; init; }
     public TextWriter? Error { get; init; }

@@ -1,0 +1,16 @@
+// German texts of the shell: the frame every page shares.
+
+export const shellTexts = {
+  product: 'EGov Workflows',
+  skipLink: 'Zum Inhalt springen',
+  mainNav: 'Hauptnavigation',
+  nav: {
+    postkorb: 'Postkorb',
+  },
+  signedInAs: 'Angemeldet als',
+  tenant: 'Mandant',
+  signOut: 'Abmelden',
+  footer: 'Fußzeile',
+  accessibility: 'Erklärung zur Barrierefreiheit',
+  noScript: 'Diese Seite braucht JavaScript. Bitte aktivieren Sie es in Ihrem Browser.',
+} as const;

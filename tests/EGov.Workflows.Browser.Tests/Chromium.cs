@@ -1,0 +1,71 @@
+using EGov.Workflows.Host;
+using Microsoft.Playwright;
+
+namespace EGov.Workflows.Browser.Tests;
+
+/// <summary>Debian's Chromium, started by Playwright with the flags this machine's closed network needs.</summary>
+public static class Chromium
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    /// <summary>No sandbox (tests run as root), no GPU, and no background connections (they would be refused, many at a time).</summary>
+    public static readonly string[] Flags =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    ];
+
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ExecutablePath, Headless = true, Args = Flags });
+}
+
+/// <summary>
+/// One server and one browser for all browser tests (a collection fixture: they run one after another, which suits a
+/// two-core machine). The server is the real one in this process, on a free loopback port, serving the built pages.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? playwright;
+    private IBrowser? browser;
+    private RunningServer? server;
+
+    public Uri BaseAddress => server!.BaseAddress;
+    public RunningServer Server => server!;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Chromium.ExecutablePath)) return; // every test is skipped
+        if (Repository.EnsureWebBuilt() is { } problem) throw new InvalidOperationException(problem);
+        server = await EGovServer.StartAsync(new ServeOptions
+        {
+            Urls = "http://127.0.0.1:0", Store = "memory", ProcessesDirectory = Repository.ProcessesDirectory,
+            WebDirectory = Repository.WebDirectory, JobPollInterval = TimeSpan.FromMilliseconds(200),
+        });
+        playwright = await Playwright.CreateAsync();
+        browser = await Chromium.LaunchAsync(playwright);
+    }
+
+    /// <summary>A fresh browser context (own cookies and storage), German and in the administration's time zone.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString(), Locale = "de-DE", TimezoneId = "Europe/Berlin", ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (browser is not null) await browser.CloseAsync();
+        playwright?.Dispose();
+        if (server is not null) await server.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}
