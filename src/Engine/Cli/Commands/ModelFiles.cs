@@ -31,8 +31,11 @@ public static class ModelFiles
         return files;
     }
 
-    public static bool IsModelFile(string path) =>
-        path.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase) || IsDmnFile(path)
+    public static bool IsModelFile(string path) => IsBpmnFile(path) || IsDmnFile(path);
+
+    /// <summary>A BPMN model: .bpmn, .bpmn20.xml, or .xml whose root is BPMN definitions.</summary>
+    public static bool IsBpmnFile(string path) =>
+        path.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase)
         || path.EndsWith(".bpmn20.xml", StringComparison.OrdinalIgnoreCase)
         || (path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && HasBpmnRoot(path));
 

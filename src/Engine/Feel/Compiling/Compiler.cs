@@ -24,7 +24,8 @@ internal sealed class Compiler(FeelTypes types)
             case LiteralNode { Value: AtLiteral at }:
             {
                 var value = Conversions.ParseAtLiteral(at.Text);
-                if (value is null) throw new FeelSyntaxException($"@\"{at.Text}\" is not a date, time, date and time or duration", node.Offset, "");
+                // A malformed @-literal is an evaluation error (null), as the TCK expects, not a syntax error.
+                if (value is null) return s => s.Evaluation.Null($"@\"{at.Text}\" is not a date, time, date and time or duration");
                 return _ => value;
             }
             case LiteralNode lit:
