@@ -19,6 +19,9 @@ public sealed class DependencyDirectionTests
         { "Time", ["Model"] },
         // Activity packs build on the SDK; the SDK stays thin: the model and plain value types only.
         { "Sdk", ["Model", "Time"] },
+        // FEEL and DMN are inner layers: the model's XML rules and plain values; the runtime uses them, never the reverse.
+        { "Feel", [] },
+        { "Dmn", ["Model", "Feel"] },
     };
 
     [Fact]
@@ -44,6 +47,8 @@ public sealed class DependencyDirectionTests
     [InlineData("Sdk")]
     [InlineData("Expressions")]
     [InlineData("Time")]
+    [InlineData("Feel")]
+    [InlineData("Dmn")]
     public void InnerProject_NeverReachesAnOuterLayer(string project)
     {
         if (!Graph.Has(project)) return;

@@ -12,6 +12,8 @@ public static class CommandLine
         new TestCommand(),
         new ServeCommand(),
         new BenchCommand(),
+        new DecideCommand(),
+        new TckCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

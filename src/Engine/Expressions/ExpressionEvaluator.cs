@@ -67,6 +67,12 @@ public sealed class ExpressionEvaluator
     /// <summary>The limits every evaluation runs under.</summary>
     public SandboxLimits Limits => _limits;
 
+    /// <summary>
+    /// The FEEL language, when the engine offers it: an expression written as <c>= …</c> (Camunda 8's form, and how a
+    /// <c>language="feel"</c> condition reaches here) is handed to it instead of JavaScript. Null: no FEEL.
+    /// </summary>
+    public Func<string, IVariableScope, JsonNode?>? Feel { get; init; }
+
     /// <summary>How many sources were parsed so far (cache misses); for tests and metrics.</summary>
     public long ParseCount => _cache.ParseCount;
 
@@ -85,6 +91,7 @@ public sealed class ExpressionEvaluator
     {
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentNullException.ThrowIfNull(variables);
+        if (Feel is not null && expression.TrimStart().StartsWith('=')) return Feel(expression.TrimStart()[1..], variables);
         CheckLength(expression, "expression");
         var prepared = Prepare("e:" + expression, () => "(\n" + ExpressionSource.ToJavaScript(expression) + "\n)", "expression");
         return Run(prepared, variables, "expression");

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using EGov.Workflows.Bpmn.Diagnostics;
+using EGov.Workflows.Model.Diagnostics;
 using EGov.Workflows.Bpmn.Reading;
 using EGov.Workflows.Bpmn.Tests.Support;
 

@@ -17,7 +17,7 @@ public static class SharedCorpus
     /// <summary>Every BPMN file under corpora/: .bpmn, .bpmn20.xml, and .xml whose root is BPMN definitions.</summary>
     public static IReadOnlyList<string> BpmnFiles() =>
         Directory.EnumerateFiles(Corpora, "*", SearchOption.AllDirectories)
-            .Where(EGov.Workflows.Cli.Commands.ModelFiles.IsModelFile)
+            .Where(EGov.Workflows.Cli.Commands.ModelFiles.IsBpmnFile)
             .Order(StringComparer.Ordinal)
             .ToList();
 

@@ -1,4 +1,4 @@
-using EGov.Workflows.Bpmn.Diagnostics;
+using EGov.Workflows.Model.Diagnostics;
 using EGov.Workflows.Bpmn.Reading;
 using EGov.Workflows.Bpmn.Tests.Support;
 

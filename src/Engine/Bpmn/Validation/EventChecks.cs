@@ -1,4 +1,4 @@
-using EGov.Workflows.Bpmn.Diagnostics;
+using EGov.Workflows.Model.Diagnostics;
 using EGov.Workflows.Model;
 
 namespace EGov.Workflows.Bpmn.Validation;

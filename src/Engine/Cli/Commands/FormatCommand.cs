@@ -1,4 +1,4 @@
-using EGov.Workflows.Bpmn.Diagnostics;
+using EGov.Workflows.Model.Diagnostics;
 using EGov.Workflows.Bpmn.Reading;
 using EGov.Workflows.Bpmn.Writing;
 
@@ -8,7 +8,7 @@ namespace EGov.Workflows.Cli.Commands;
 public sealed class FormatCommand : ICliCommand
 {
     public string Name => "format";
-    public string Summary => "write a BPMN file back through the model (indented, every element, attribute and extension kept)";
+    public string Summary => "write a BPMN or DMN file back through the model (indented, every element, attribute and extension kept)";
     public string Usage => "format FILE [-o OUT]   (without -o the result goes to standard output)";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -25,6 +25,15 @@ public sealed class FormatCommand : ICliCommand
             else throw new UsageException($"unexpected argument '{args[i]}'");
         }
         if (input is null) throw new UsageException("no file given");
+        if (ModelFiles.IsDmnFile(input))
+        {
+            var dmn = new Dmn.Reading.DmnReader().ReadFile(input);
+            DiagnosticPrinter.Print(dmn.Diagnostics, dmn.SuppressedDiagnostics, input, stderr, stderr);
+            if (dmn.HasErrors || dmn.Definitions is null) return 1;
+            if (output is null) stdout.Write(Model.Xml.XmlTreeWriter.WriteString(dmn.Definitions.Source));
+            else Model.Xml.XmlTreeWriter.WriteFile(dmn.Definitions.Source, output);
+            return 0;
+        }
         var result = new BpmnReader().ReadFile(input);
         // Diagnostics go to stderr here: stdout may carry the formatted model.
         DiagnosticPrinter.Print(result.Diagnostics, result.SuppressedDiagnostics, input, stderr, stderr);

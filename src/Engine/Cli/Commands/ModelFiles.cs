@@ -4,7 +4,7 @@ namespace EGov.Workflows.Cli.Commands;
 
 /// <summary>
 /// Turns command-line paths into the model files they name: files as given; folders searched for *.bpmn,
-/// *.bpmn20.xml, and other *.xml files whose root element is BPMN definitions (FIM folders hold XÖV XML too).
+/// *.bpmn20.xml, *.dmn, and other *.xml files whose root element is BPMN definitions (FIM folders hold XÖV XML too).
 /// </summary>
 public static class ModelFiles
 {
@@ -31,10 +31,16 @@ public static class ModelFiles
         return files;
     }
 
-    public static bool IsModelFile(string path) =>
+    public static bool IsModelFile(string path) => IsBpmnFile(path) || IsDmnFile(path);
+
+    /// <summary>A BPMN model: .bpmn, .bpmn20.xml, or .xml whose root is BPMN definitions.</summary>
+    public static bool IsBpmnFile(string path) =>
         path.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase)
         || path.EndsWith(".bpmn20.xml", StringComparison.OrdinalIgnoreCase)
         || (path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && HasBpmnRoot(path));
+
+    /// <summary>A DMN model: a .dmn file.</summary>
+    public static bool IsDmnFile(string path) => path.EndsWith(".dmn", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Looks at the root element only; a file that cannot be read that far is not taken for a model.</summary>
     private static bool HasBpmnRoot(string path)

@@ -1,4 +1,4 @@
-using EGov.Workflows.Bpmn.Diagnostics;
+using EGov.Workflows.Model.Diagnostics;
 using EGov.Workflows.Bpmn.Reading;
 using EGov.Workflows.Bpmn.Validation.Executable;
 
@@ -11,7 +11,7 @@ namespace EGov.Workflows.Cli.Commands;
 public sealed class ValidateCommand : ICliCommand
 {
     public string Name => "validate";
-    public string Summary => "check BPMN files (and folders of them): readable, consistent references; --executable also checks what running needs";
+    public string Summary => "check BPMN and DMN files (and folders of them): readable, consistent references, FEEL; --executable also checks what running needs";
     public string Usage => "validate [--executable] FILE|DIR...";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -32,6 +32,16 @@ public sealed class ValidateCommand : ICliCommand
         int errors = 0, warnings = 0;
         foreach (var file in files)
         {
+            if (ModelFiles.IsDmnFile(file))
+            {
+                // Decision models: read by the same rules, every FEEL text compiled, allowed values checked.
+                var dmn = new Dmn.Reading.DmnReader().ReadFile(file);
+                DiagnosticPrinter.Print(dmn.Diagnostics, dmn.SuppressedDiagnostics, file, stdout, stderr);
+                errors += dmn.Diagnostics.Count(d => d.Severity == Severity.Error);
+                warnings += dmn.Diagnostics.Count(d => d.Severity == Severity.Warning);
+                if (dmn.HasErrors) failed = true;
+                continue;
+            }
             var result = reader.ReadFile(file);
             var bag = new DiagnosticBag(file);
             foreach (var d in result.Diagnostics) bag.Add(d);
@@ -42,7 +52,7 @@ public sealed class ValidateCommand : ICliCommand
             warnings += bag.Items.Count(d => d.Severity == Severity.Warning);
             if (bag.HasErrors || result.HasErrors) failed = true;
         }
-        if (files.Count == 0 && !missing) stderr.WriteLine("egov validate: no BPMN files found");
+        if (files.Count == 0 && !missing) stderr.WriteLine("egov validate: no BPMN or DMN files found");
         stdout.WriteLine(failed
             ? $"{files.Count} file(s) checked: {errors} error(s), {warnings} warning(s)"
             : $"{files.Count} file(s) valid{(executable ? " and executable" : "")}{(warnings > 0 ? $", {warnings} warning(s)" : "")}");

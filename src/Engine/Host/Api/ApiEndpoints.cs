@@ -29,6 +29,7 @@ public static class ApiEndpoints
         api.MapEventEndpoints();
         api.MapIncidentEndpoints();
         api.MapMigrationEndpoints();
+        api.MapDecisionEndpoints();
         return app;
     }
 }

@@ -76,7 +76,10 @@ internal static class DefinitionEndpoints
             throw ApiProblemException.BadRequest($"Content-Type '{request.ContentType ?? "(none)"}' cannot carry a model", RequestBodies.Deployment);
         if (files.Count == 0 || files.All(f => f.Item2.Length == 0))
             throw ApiProblemException.BadRequest("no model in the request", RequestBodies.Deployment);
-        var deployed = ModelDeployer.DeployBytes(tenant, files);
+        var (deployed, decisions) = ModelDeployer.DeployAll(tenant, files);
+        // Decision files alone answer their decisions; with processes, the processes (the decisions are deployed too).
+        if (deployed.Count == 0 && decisions.Count > 0)
+            return Results.Created("/api/decision-definitions", decisions.Select(d => DecisionDefinitionDto.From(d, true)).ToList());
         return Results.Created("/api/process-definitions", deployed.Select(d => ProcessDefinitionDto.From(d, true)).ToList());
     }
 }

@@ -1,8 +1,10 @@
-using EGov.Workflows.Bpmn.Diagnostics;
+using EGov.Workflows.Model.Diagnostics;
 using EGov.Workflows.Bpmn.Reading;
 using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Model;
+using EGov.Workflows.Dmn.Reading;
 using EGov.Workflows.Runtime;
+using EGov.Workflows.Runtime.Decisions;
 
 namespace EGov.Workflows.Host.Deployment;
 
@@ -16,21 +18,68 @@ public static class ModelDeployer
     public static IReadOnlyList<string> FindModels(string directory) =>
         Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Contains("node_modules"))
-            .Where(f => f.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".bpmn20.xml", StringComparison.OrdinalIgnoreCase))
+            .Where(f => f.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".bpmn20.xml", StringComparison.OrdinalIgnoreCase)
+                        || f.EndsWith(".dmn", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    public static IReadOnlyList<DeployedDefinition> DeployFiles(TenantEngine tenant, IEnumerable<string> paths)
+    public static IReadOnlyList<DeployedDefinition> DeployFiles(TenantEngine tenant, IEnumerable<string> paths) =>
+        DeployBytes(tenant, paths.Select(p => (p, ReadAll(p))).ToList());
+
+    private static byte[] ReadAll(string path)
     {
-        var reader = new BpmnReader();
-        return Deploy(tenant, paths.Select(p => reader.ReadFile(p)).ToList());
+        try { return File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DeploymentException($"{path}:1:1: error: cannot read file: {e.Message}");
+        }
     }
 
     /// <summary>Deploys files given as bytes (a request body or multipart files), named for the messages.</summary>
-    public static IReadOnlyList<DeployedDefinition> DeployBytes(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files)
+    public static IReadOnlyList<DeployedDefinition> DeployBytes(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files) =>
+        DeployAll(tenant, files).Processes;
+
+    /// <summary>
+    /// Deploys BPMN and DMN files together, all or nothing: the DMN files' decisions first (so the processes' business
+    /// rule tasks find them), then the processes. A file is DMN by its .dmn name or its DMN namespace.
+    /// </summary>
+    public static (IReadOnlyList<DeployedDefinition> Processes, IReadOnlyList<DeployedDecision> Decisions) DeployAll(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files)
     {
-        var reader = new BpmnReader();
-        return Deploy(tenant, files.Select(f => reader.ReadBytes(f.Bytes, f.Name)).ToList());
+        var list = files.ToList();
+        var dmn = list.Where(f => IsDmn(f.Name, f.Bytes)).ToList();
+        var bpmn = list.Except(dmn).ToList();
+        var dmnResults = dmn.Select(f => new DmnReader().ReadBytes(f.Bytes, f.Name)).ToList();
+        var bpmnResults = bpmn.Select(f => new BpmnReader().ReadBytes(f.Bytes, f.Name)).ToList();
+        var problems = dmnResults.SelectMany(r => r.Errors.Select(d => d.ToString())).ToList();
+        problems.AddRange(dmnResults.Where(r => r.Definitions is null && !r.Errors.Any()).Select(r => $"{r.File}:1:1: error: not a DMN model"));
+        if (problems.Count > 0)
+        {
+            problems.AddRange(bpmnResults.SelectMany(r => r.Errors.Select(d => d.ToString())));
+            throw new DeploymentException(problems);
+        }
+        if (bpmnResults.Count == 0 && dmnResults.Count == 0) throw new DeploymentException("no model to deploy");
+        lock (tenant.Catalog)
+        {
+            // Check the processes first (nothing is deployed when one is broken), then deploy decisions, then processes.
+            if (bpmnResults.Count > 0) CheckReadable(bpmnResults);
+            var decisions = dmnResults.Count == 0 ? [] : tenant.Engine.DeployDecisions(dmnResults.Select(r => (r.File, r.Definitions!)));
+            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults);
+            return (processes, decisions);
+        }
+    }
+
+    private static bool IsDmn(string name, byte[] bytes)
+    {
+        if (name.EndsWith(".dmn", StringComparison.OrdinalIgnoreCase)) return true;
+        if (name.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase)) return false;
+        var head = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 4096));
+        return head.Contains("omg.org/spec/DMN/", StringComparison.Ordinal) && !head.Contains("omg.org/spec/BPMN/", StringComparison.Ordinal);
+    }
+
+    private static void CheckReadable(List<BpmnReadResult> results)
+    {
+        var problems = results.SelectMany(r => r.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())).ToList();
+        if (problems.Count > 0) throw new DeploymentException(problems);
     }
 
     private static List<DeployedDefinition> Deploy(TenantEngine tenant, List<BpmnReadResult> results)

@@ -42,6 +42,10 @@ public enum Permission
     AccountAdmin,
     /// <summary>Read analytics over many instances (analysts).</summary>
     Analytics,
+    /// <summary>List deployed decision definitions with their inputs and outputs (designers, analysts, clerks' tools).</summary>
+    DecisionRead,
+    /// <summary>Evaluate a deployed decision directly with given variables (analysts testing rules, other systems asking a rule).</summary>
+    DecisionEvaluate,
 }
 
 /// <summary>Endpoint metadata: the one permission an endpoint needs.</summary>

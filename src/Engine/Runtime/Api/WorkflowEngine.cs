@@ -28,7 +28,12 @@ public sealed partial class WorkflowEngine
         _core = new EngineCore
         {
             Clock = options.Clock, Zone = options.Zone, Store = options.Store ?? new InMemoryRuntimeStore(),
-            Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset()), Activities = options.Activities, TenantId = options.TenantId,
+            Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset())
+            {
+                Feel = Runtime.Decisions.FeelExpressions.Evaluator(options.Clock, options.Zone),
+            },
+            Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone),
+            Activities = options.Activities, TenantId = options.TenantId,
             DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
             ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError, HistoryLevel = options.HistoryLevel,
         };

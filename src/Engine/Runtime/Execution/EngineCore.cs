@@ -19,6 +19,7 @@ internal sealed class EngineCore
     public required int DefaultRetries { get; init; }
     public bool ThrowOnUnhandledBpmnError { get; init; }
     public HistoryLevel HistoryLevel { get; init; } = HistoryLevel.Full;
+    public required Decisions.DecisionRepository Decisions { get; init; }
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<ProcessGraph>> _graphs = new(StringComparer.Ordinal);

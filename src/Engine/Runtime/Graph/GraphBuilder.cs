@@ -62,7 +62,10 @@ internal sealed class GraphBuilder
                 continue;
             }
             var cond = flow.ConditionExpression is { IsEmpty: false } c ? c.Body : null;
-            if (flow.ConditionExpression is { } ce && ce.Language is { } lang && !IsJavaScript(lang))
+            // A FEEL condition is marked as Camunda 8 writes it, with a leading "=": the evaluator hands it to FEEL.
+            if (cond is not null && flow.ConditionExpression?.Language is { } feelLang && feelLang.Contains("feel", StringComparison.OrdinalIgnoreCase))
+                cond = "=" + cond;
+            else if (flow.ConditionExpression is { } ce && ce.Language is { } lang && !IsJavaScript(lang))
                 Problem(ce, $"condition language '{lang}' is not supported: conditions are JavaScript (plain or ${{...}})");
             var le = new List<string>();
             var fext = Extensions.Read(flow, le);
@@ -341,7 +344,8 @@ internal sealed class GraphBuilder
         NodeKind.BoundaryEvent => new BoundaryEventBehaviour(),
         NodeKind.UserTask => new UserTaskBehaviour(),
         NodeKind.ScriptTask => new ScriptTaskBehaviour(),
-        NodeKind.ServiceTask or NodeKind.SendTask or NodeKind.BusinessRuleTask => new ServiceTaskBehaviour(),
+        NodeKind.ServiceTask or NodeKind.SendTask => new ServiceTaskBehaviour(),
+        NodeKind.BusinessRuleTask => new BusinessRuleTaskBehaviour(),
         NodeKind.ReceiveTask => new ReceiveTaskBehaviour(),
         NodeKind.ManualTask or NodeKind.Task => new PassThroughBehaviour(),
         NodeKind.ExclusiveGateway => new ExclusiveGatewayBehaviour(),

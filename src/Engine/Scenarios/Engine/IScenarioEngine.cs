@@ -11,6 +11,10 @@ public interface IScenarioEngine : IDisposable
     /// <summary>Deploys the models together; throws <see cref="ScenarioEngineException"/> with a positioned message when refused.</summary>
     void Deploy(IReadOnlyList<ModelFile> models);
 
+    /// <summary>Deploys DMN models (before the processes whose business rule tasks use them); an engine without decisions refuses.</summary>
+    void DeployDecisions(IReadOnlyList<DecisionFile> decisions) =>
+        throw new ScenarioEngineException($"this engine cannot deploy DMN decisions ({string.Join(", ", decisions.Select(d => d.File))})");
+
     /// <summary>Starts the process with this id; returns the instance id.</summary>
     string StartProcess(string processId, JsonObject variables, string? businessKey);
 
@@ -60,6 +64,9 @@ public sealed record ScenarioEngineOptions(IClock Clock, DateTimeZone Zone);
 
 /// <summary>A model read from its file, ready to deploy.</summary>
 public sealed record ModelFile(string File, Definitions Definitions);
+
+/// <summary>A DMN model read from its file (a scenario's deploy list may name .dmn files).</summary>
+public sealed record DecisionFile(string File, Dmn.Model.DmnDefinitions Definitions);
 
 public enum OpenTaskKind { User, Receive, External }
 

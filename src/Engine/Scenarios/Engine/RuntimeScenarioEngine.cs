@@ -46,6 +46,16 @@ public sealed class RuntimeScenarioEngine(WorkflowEngine engine) : IScenarioEngi
         }
     }
 
+    public void DeployDecisions(IReadOnlyList<DecisionFile> decisions)
+    {
+        try { Engine.DeployDecisions(decisions.Select(d => (d.File, d.Definitions))); }
+        catch (DeploymentException e)
+        {
+            var messages = e.Messages.Count > 0 ? e.Messages : [e.Message];
+            throw new ScenarioEngineException(messages[0] + (messages.Count > 1 ? $" (and {messages.Count - 1} more)" : ""), e);
+        }
+    }
+
     public string StartProcess(string processId, JsonObject variables, string? businessKey) =>
         Refused(() => Engine.StartProcess(processId, variables, businessKey));
 

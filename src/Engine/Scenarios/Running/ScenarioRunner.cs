@@ -61,7 +61,11 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
                 var files = ReadModels();
                 CheckServices(files);
                 _created = runner._engines.Create(new ScenarioEngineOptions(_clock, scenario.Zone));
-                try { _engine.Deploy(files); }
+                try
+                {
+                    if (_decisions.Count > 0) _engine.DeployDecisions(_decisions);
+                    _engine.Deploy(files);
+                }
                 catch (Exception e) when (e is not OutOfMemoryException) { throw new StageFailure(EngineError(e)); }
                 Trace($"deployed {string.Join(", ", files.Select(f => f.File))}");
 
@@ -87,6 +91,9 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
             }
         }
 
+        /// <summary>The DMN files of the deploy list, read by <see cref="ReadModels"/>.</summary>
+        private readonly List<DecisionFile> _decisions = [];
+
         private List<ModelFile> ReadModels()
         {
             var files = new List<ModelFile>();
@@ -94,6 +101,17 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
             {
                 var full = Path.GetFullPath(Path.Combine(scenario.Directory, entry.Path));
                 var display = Paths.Display(full);
+                if (full.EndsWith(".dmn", StringComparison.OrdinalIgnoreCase))
+                {
+                    var dmn = new Dmn.Reading.DmnReader().ReadFile(full);
+                    if (dmn.HasErrors || dmn.Definitions is null)
+                    {
+                        var first = dmn.Errors.FirstOrDefault()?.ToString() ?? $"{display}:1:1: error: the model could not be read";
+                        throw new StageFailure(first.Replace(full, display, StringComparison.Ordinal));
+                    }
+                    _decisions.Add(new DecisionFile(display, dmn.Definitions));
+                    continue;
+                }
                 var read = runner._models.Read(full, display);
                 if (read.HasErrors || read.Definitions is null)
                 {

@@ -1,4 +1,4 @@
-using EGov.Workflows.Bpmn.Diagnostics;
+using EGov.Workflows.Model.Diagnostics;
 using EGov.Workflows.Model;
 
 namespace EGov.Workflows.Bpmn.Validation.Executable;
@@ -43,7 +43,13 @@ internal static class ImplementationRules
         else if (task.CamundaAttribute("delegateExpression") is not null)
             bag.Error(task.Position, $"{task} cannot run here: camunda:delegateExpression is Java EL — {Instead}");
         else if (task.CamundaAttribute("decisionRef") is { } decision)
-            bag.Error(task.Position, $"{task} cannot run here: DMN decision {decision.Trim()} (camunda:decisionRef) — use egov:activity");
+        {
+            // A business rule task evaluates a deployed DMN decision; the decision itself is found when the task runs.
+            if (task is not BusinessRuleTask)
+                bag.Error(task.Position, $"{task} cannot run here: camunda:decisionRef {decision.Trim()} belongs on a business rule task");
+            else if (task.CamundaAttribute("mapDecisionResult") is { } map && map.Trim() is not ("singleEntry" or "singleResult" or "collectEntries" or "resultList"))
+                bag.Error(task.Position, $"{task}: camunda:mapDecisionResult \"{map}\" is none of singleEntry, singleResult, collectEntries, resultList");
+        }
         else if (task.Extensions(Zeebe + "taskDefinition").Any())
             bag.Error(task.Position, $"{task} cannot run here: zeebe:taskDefinition is Camunda 8 — {Instead}");
         else if (task.Extensions(Namespaces.Camunda + "connector").Any())

@@ -1,4 +1,4 @@
-namespace EGov.Workflows.Bpmn.Diagnostics;
+namespace EGov.Workflows.Model.Diagnostics;
 
 /// <summary>Prints one file's diagnostics, errors to stderr and warnings to stdout, never more than a screen.</summary>
 public static class DiagnosticPrinter

@@ -1,6 +1,6 @@
 using EGov.Workflows.Model.Xml;
 
-namespace EGov.Workflows.Bpmn.Diagnostics;
+namespace EGov.Workflows.Model.Diagnostics;
 
 public enum Severity { Warning, Error }
 

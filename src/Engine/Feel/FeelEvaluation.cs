@@ -1,0 +1,43 @@
+using NodaTime;
+
+namespace EGov.Workflows.Feel;
+
+/// <summary>
+/// What one evaluation carries besides variables: the clock (<c>now()</c>, <c>today()</c>), the zone for
+/// <c>today()</c>, and the warnings FEEL's null results leave (a division by zero, a comparison of a number with a string)
+/// so that an audit can tell why a value was null.
+/// </summary>
+public sealed class FeelEvaluation
+{
+    private List<string>? _warnings;
+
+    public FeelEvaluation(IClock? clock = null, DateTimeZone? zone = null)
+    {
+        Clock = clock ?? SystemClock.Instance;
+        Zone = zone ?? DateTimeZone.Utc;
+    }
+
+    public IClock Clock { get; }
+    public DateTimeZone Zone { get; }
+
+    /// <summary>What the caller keeps about this evaluation (the DMN engine: its decision log), reachable from any function it calls.</summary>
+    public object? Host { get; set; }
+
+    /// <summary>Guards runaway recursion of user functions.</summary>
+    internal int Depth { get; set; }
+
+    public IReadOnlyList<string> Warnings => (IReadOnlyList<string>?)_warnings ?? [];
+
+    public void Warn(string message)
+    {
+        _warnings ??= [];
+        if (_warnings.Count < 100) _warnings.Add(message);
+    }
+
+    /// <summary>Returns null after recording why, the shape of every FEEL error.</summary>
+    public object? Null(string why)
+    {
+        Warn(why);
+        return null;
+    }
+}
