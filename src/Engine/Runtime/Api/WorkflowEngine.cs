@@ -272,10 +272,18 @@ public sealed partial class WorkflowEngine
     /// process variable named <c>correlationKey</c>) when given; if none waits, starts processes with a matching
     /// message start event (business key = correlation key). Returns the number of receivers.
     /// </summary>
-    public int CorrelateMessage(string messageName, string? correlationKey = null, JsonObject? variables = null)
+    public int CorrelateMessage(string messageName, string? correlationKey = null, JsonObject? variables = null) =>
+        CorrelateMessage(messageName, correlationKey, variables, all: true);
+
+    /// <summary>
+    /// Correlates a message. With <paramref name="all"/> false, exactly one waiting receiver may match (or, when none
+    /// waits, one message start event): more than one is refused with <see cref="AmbiguousCorrelationException"/> and
+    /// nothing changes, as Camunda's <c>correlate()</c>; with true every match receives it (<c>correlateAll()</c>).
+    /// </summary>
+    public int CorrelateMessage(string messageName, string? correlationKey, JsonObject? variables, bool all)
     {
         ArgumentException.ThrowIfNullOrEmpty(messageName);
-        return Run(r => r.Correlate(messageName, correlationKey, variables));
+        return Run(r => r.Correlate(messageName, correlationKey, variables, all));
     }
 
     /// <summary>Broadcasts a signal to every subscription and signal start event. Returns the number of receivers.</summary>
