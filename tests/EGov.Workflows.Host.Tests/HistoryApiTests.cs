@@ -13,11 +13,10 @@ public sealed class HistoryApiTests
         await using var s = await TestServer.StartAsync(store: store);
         await s.DeployAsync("antrag.bpmn");
         var id = await s.StartProcessAsync("Antrag", new { variables = new { betrag = 10 } });
-        var taskId = (await s.GetJsonAsync("api/tasks"))[0]!["id"]!.GetValue<string>();
-        using (var claim = await s.SendAsync(HttpMethod.Post, $"api/tasks/{taskId}/claim", new { userId = "erika" }))
+        var taskId = (await s.GroupTasksAsync())[0]!["id"]!.GetValue<string>();
+        using (var claim = await TestServer.SendAsAsync(await s.PersonAsync(), HttpMethod.Post, $"api/tasks/{taskId}/claim", new { }))
             ((int)claim.StatusCode).ShouldBe(200);
-        using (var complete = await s.SendAsync(HttpMethod.Post, $"api/tasks/{taskId}/complete",
-                   new { variables = new { betrag = 12, entscheidung = "genehmigt" }, userId = "erika" }))
+        using (var complete = await s.CompleteAsync(taskId, new { betrag = 12, entscheidung = "genehmigt" }))
             ((int)complete.StatusCode).ShouldBe(200);
 
         var vars = (await s.GetJsonAsync($"api/process-instances/{id}/history/variables")).AsArray();
