@@ -81,9 +81,14 @@ public static class CamundaEndpoints
         {
             if (string.IsNullOrEmpty(t.TopicName)) throw CamundaRestException.Invalid("every topic needs a topicName");
             if (t.LockDuration is not > 0) throw CamundaRestException.Invalid($"topic '{t.TopicName}': lockDuration must be a positive number of milliseconds");
+            if (t.LockDuration > ExternalTaskService.MaxDurationMilliseconds)
+                throw CamundaRestException.Invalid($"topic '{t.TopicName}': lockDuration must not exceed {ExternalTaskService.MaxDurationMilliseconds} ms (365 days)");
         }
         if (body.AsyncResponseTimeout is > ExternalTaskService.MaxAsyncResponseTimeout)
             throw CamundaRestException.Invalid($"asyncResponseTimeout must not exceed {ExternalTaskService.MaxAsyncResponseTimeout} ms");
+        var caller = http.Caller();
+        if (body.Topics.FirstOrDefault(t => !caller.MayWorkTopic(t.TopicName!)) is { } refused)
+            throw Refusals.Forbidden(http, $"client '{caller.Id}' may not fetch topic '{refused.TopicName}' (its topics: {(caller.Topics.Count == 0 ? "none" : string.Join(", ", caller.Topics))})");
         var tenant = http.Tenant();
         var svc = http.RequestServices.GetRequiredService<ExternalTaskService>();
         var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(body.AsyncResponseTimeout ?? 0);
