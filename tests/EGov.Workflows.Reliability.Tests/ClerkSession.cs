@@ -15,17 +15,34 @@ public sealed class ClerkSession : IDisposable
     public const string Name = "reliability-clerk", Group = "sachbearbeitung";
     private const string Password = "ein-langes-Passwort-fuer-Tests-1";
     private static readonly Dictionary<string, Task> Created = new(StringComparer.Ordinal);
-    private readonly CookieContainer _cookies = new();
+    private readonly CookieContainer _cookies;
     private readonly HttpClient _http;
-    private readonly Uri _base;
 
-    private ClerkSession(Uri baseAddress)
+    private ClerkSession(Uri baseAddress, CookieContainer? cookies = null)
     {
-        _base = baseAddress;
+        _cookies = cookies ?? new CookieContainer();
         _http = new HttpClient(new CsrfHeader(_cookies, baseAddress) { InnerHandler = new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = true } })
         {
             BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(100),
         };
+    }
+
+    /// <summary>
+    /// Signs the clerk in on one of the nodes (the embedded provider registers its web client's redirect address at start,
+    /// so on nodes without a common --public-url only one node's sign-in completes) and answers a session per node that
+    /// shares the cookies: the session is valid on every node of the store (shared keys).
+    /// </summary>
+    public static async Task<IReadOnlyList<ClerkSession>> SignInOnAllAsync(string store, string workDir, IReadOnlyList<Uri> nodes)
+    {
+        var errors = new List<string>();
+        foreach (var node in nodes)
+        {
+            ClerkSession signedIn;
+            try { signedIn = await SignInAsync(store, workDir, node); }
+            catch (InvalidOperationException e) { errors.Add(e.Message); continue; }
+            return nodes.Select(n => n == node ? signedIn : new ClerkSession(n, signedIn._cookies)).ToList();
+        }
+        throw new InvalidOperationException("the clerk could not sign in on any node:\n" + string.Join("\n", errors));
     }
 
     /// <summary>Signs the clerk in on the node at <paramref name="baseAddress"/> (the account is created once per store).</summary>
@@ -38,6 +55,8 @@ public sealed class ClerkSession : IDisposable
         var session = new ClerkSession(baseAddress);
         using var page = await session._http.GetAsync("/signin?returnUrl=" + Uri.EscapeDataString("/api/me"));
         var signInPage = page.RequestMessage!.RequestUri!;
+        if (signInPage.AbsolutePath != "/anmelden")
+            throw new InvalidOperationException($"the sign-in did not reach the sign-in page at {baseAddress}: {(int)page.StatusCode} {signInPage} {await page.Content.ReadAsStringAsync()}");
         var back = System.Web.HttpUtility.ParseQueryString(signInPage.Query)["ReturnUrl"] ?? "/api/me";
         var csrf = session._cookies.GetCookies(baseAddress)["XSRF-TOKEN"]?.Value ?? "";
         using var signedIn = await session._http.PostAsync("/anmelden", new FormUrlEncodedContent(new Dictionary<string, string>

@@ -49,8 +49,8 @@ public sealed class PostgresNodesTests(PostgresCluster cluster, ITestOutputHelpe
         var clients = cluster.Clients;
         var id = await clients[0].StartAsync("Approval", new { }, "approval-1");
         // A clerk of the task's group, signed in on every node: tasks are worked by persons who see them.
-        var clerks = new List<ClerkSession>();
-        foreach (var node in cluster.Nodes) clerks.Add(await ClerkSession.SignInAsync(cluster.Store, cluster.WorkDir, node.BaseAddress));
+        var clerks = await ClerkSession.SignInOnAllAsync(cluster.Store, cluster.WorkDir, cluster.Nodes.Select(n => n.BaseAddress).ToList());
+        (await clerks[2].TasksAsync(id)).Count.ShouldBe(1, "the session is valid on every node");
         var taskId = (await clerks[1].TasksAsync(id)).ShouldHaveSingleItem()!["id"]!.GetValue<string>();
         using var gate = new SemaphoreSlim(0);
         var calls = Enumerable.Range(0, 50).Select(async n =>
