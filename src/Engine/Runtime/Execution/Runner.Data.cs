@@ -19,8 +19,7 @@ internal sealed partial class Runner
         var vars = new VariableScope(i, t);
         var values = new JsonNode?[inputs.Count];
         for (var k = 0; k < inputs.Count; k++) values[k] = Evaluate(inputs[k].Value, vars, i, t);
-        var locals = t.Locals ??= [];
-        for (var k = 0; k < inputs.Count; k++) locals[inputs[k].Name] = values[k];
+        for (var k = 0; k < inputs.Count; k++) vars.SetVariableLocal(inputs[k].Name, values[k]);
     }
 
     /// <summary>

@@ -112,6 +112,7 @@ internal sealed class VariableScope : IScriptExecution
     /// <summary>Sets at once, as <see cref="SetVariable"/> unbuffered does, and returns what puts the previous state back.</summary>
     public Action SetVariableUndoable(string name, JsonNode? value)
     {
+        Check(name, value);
         value = value?.Parent is null ? value : value.DeepClone();
         var target = _inst.RootScope.Variables;
         foreach (var vars in Chain())
