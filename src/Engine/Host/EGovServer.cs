@@ -33,7 +33,7 @@ public static class EGovServer
         if (!TenantEngines.IsValidId(options.Tenant))
             throw new ServerStartException([$"--tenant '{options.Tenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
         StoreChoice store;
-        try { store = HostStores.Open(options.Store); }
+        try { store = HostStores.Open(options.Store, options.Create); }
         catch (ArgumentException e) { throw new ServerStartException([e.Message], usage: true); }
         catch (StoreOpenException e) { throw new ServerStartException([e.Message], store: true); }
 
@@ -56,6 +56,7 @@ public static class EGovServer
         var site = new WebSite(options.WebDirectory ?? WebSite.DefaultDirectory);
         builder.Services.AddSingleton(site);
         builder.Services.AddSingleton<ExternalTaskService>();
+        builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
         if (store.Store is IJobLeaseStore leases)
         {
             builder.Services.AddSingleton(sp => new JobExecutor(leases, tenant => engines.Get(tenant).Engine, SystemClock.Instance,
@@ -87,8 +88,9 @@ public static class EGovServer
         app.MapOpenApi();
         app.MapGet("/", () => Results.Ok(new
         {
-            name = "EGov.Workflows", api = "/api", health = "/api/health", openApi = "/openapi/v1.json", engineRest = "/engine-rest",
+            name = "EGov.Workflows", api = "/api", health = "/api/health", live = "/health/live", ready = "/health/ready", openApi = "/openapi/v1.json", engineRest = "/engine-rest",
         })).ExcludeFromDescription();
+        app.MapHealthEndpoints();
         app.MapEGovApi();
         app.MapCamundaEngineRest();
         app.MapWebPages(site);
@@ -166,6 +168,7 @@ public static class EGovServer
         o.WriteLine($"egov serve: listening on {url}");
         o.WriteLine($"  store      {store.Description}{(store.Durable ? "  (durable: cases survive a restart)" : "")}");
         if (store.Note is { } note) o.WriteLine($"             note: {note}");
+        if (store.Created is { } created) o.WriteLine($"             {created}");
         o.WriteLine($"  tenant     {options.Tenant} (other tenants: send the header X-Tenant: ID)");
         if (options.ProcessesDirectory is null) o.WriteLine("  processes  none (no --processes folder)");
         else if (!Directory.Exists(options.ProcessesDirectory)) o.WriteLine($"  processes  none ({options.ProcessesDirectory}/ does not exist)");
@@ -178,6 +181,7 @@ public static class EGovServer
         }
         o.WriteLine($"  API        {url}/api  (try: curl {url}/api/process-definitions)");
         o.WriteLine($"  OpenAPI    {url}/openapi/v1.json");
+        o.WriteLine($"  health     {url}/health/live  {url}/health/ready  (503 with the reason when not ready)");
         o.WriteLine(site.IsBuilt
             ? $"  Postkorb   {url}/aufgaben  (the clerks' task inbox in the browser)"
             : $"  Postkorb   not built ({site.Directory}): ./egov builds the web pages with npm");

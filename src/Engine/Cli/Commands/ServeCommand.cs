@@ -3,7 +3,7 @@ using EGov.Workflows.Host;
 namespace EGov.Workflows.Cli.Commands;
 
 /// <summary>
-/// <c>egov serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--web DIR]</c>:
+/// <c>egov serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--web DIR] [--create]</c>:
 /// runs the server (REST API, OpenAPI, Camunda-compatible external tasks, job loop) until SIGTERM or Ctrl+C.
 /// Deploys every model under the processes folder first and does not start when one is broken.
 /// </summary>
@@ -11,7 +11,7 @@ public sealed class ServeCommand : ICliCommand
 {
     public string Name => "serve";
     public string Summary => "run the engine as a server: REST API under /api, OpenAPI, Camunda external tasks, timers and jobs";
-    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--web DIR]";
+    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--web DIR] [--create]";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
@@ -28,6 +28,7 @@ public sealed class ServeCommand : ICliCommand
                 "--tenant" => options with { Tenant = Value() },
                 "--node-id" => options with { NodeId = Value() },
                 "--web" => options with { WebDirectory = Value() },
+                "--create" => options with { Create = true },
                 var a when a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal) =>
                     throw new UsageException($"write '{a.Replace("=", " ", StringComparison.Ordinal)}' (option and value as two words)"),
                 var a => throw new UsageException($"unknown option '{a}'"),

@@ -47,6 +47,22 @@ public sealed class JobExecutor : BackgroundService
     /// <summary>Commits of this executor that met a concurrent change (and were retried).</summary>
     public long Conflicts => Interlocked.Read(ref _conflicts);
 
+    /// <summary>The loop runs (started and not stopped).</summary>
+    public bool IsRunning => Volatile.Read(ref _running);
+    private bool _running;
+
+    /// <summary>
+    /// When the loop last made progress: went round (acquired, found nothing, or met an outage) or finished a job.
+    /// Null before it started. A loop that shows no progress for <see cref="JobExecutorOptions.StallAfter"/> is stalled.
+    /// </summary>
+    public DateTimeOffset? LastProgress => Volatile.Read(ref _lastProgressTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+    private long _lastProgressTicks;
+
+    private void Progressed() => Volatile.Write(ref _lastProgressTicks, DateTimeOffset.UtcNow.UtcTicks);
+
+    /// <summary>Running, and progressed within <see cref="JobExecutorOptions.StallAfter"/> (health).</summary>
+    public bool IsStalled(DateTimeOffset now) => IsRunning && LastProgress is { } p && now - p > Options.StallAfter;
+
     /// <summary>Ends the current sleep: new work may be due (a command just created an async job).</summary>
     public void Wake()
     {
@@ -86,6 +102,7 @@ public sealed class JobExecutor : BackgroundService
             {
                 _engineFor(job.TenantId).ExecuteDueWork(job.Work);
                 Interlocked.Increment(ref _executed);
+                Progressed();
                 _leases.Release(job);
                 return true;
             }
@@ -117,6 +134,14 @@ public sealed class JobExecutor : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // let the host finish starting
+        Progressed();
+        Volatile.Write(ref _running, true);
+        try { await Loop(stoppingToken); }
+        finally { Volatile.Write(ref _running, false); }
+    }
+
+    private async Task Loop(CancellationToken stoppingToken)
+    {
         if (_log.IsEnabled(LogLevel.Information))
             _log.LogInformation("job executor {Owner} started (lease {Lease}, batch {Batch})", Options.Owner, Options.Lease, Options.BatchSize);
         ReclaimLeasesOfAPreviousLife();
@@ -131,6 +156,7 @@ public sealed class JobExecutor : BackgroundService
             {
                 _log.LogError(e, "job acquisition failed: {Message}", e.Message); // database away: wait and try again
             }
+            Progressed();
             if (ran > 0) continue;
             try { await _wake.WaitAsync(Options.PollInterval, stoppingToken); }
             catch (OperationCanceledException) { break; }

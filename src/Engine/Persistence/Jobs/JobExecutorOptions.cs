@@ -38,4 +38,7 @@ public sealed record JobExecutorOptions
 
     /// <summary>How long a job that failed unexpectedly (not an incident: e.g. its model is not deployed on this node) rests before anyone tries again.</summary>
     public Duration FailureBackoff { get; init; } = Duration.FromSeconds(30);
+
+    /// <summary>A loop that made no progress (no round, no finished job) for this long is reported stalled by /health/ready.</summary>
+    public TimeSpan StallAfter { get; init; } = TimeSpan.FromMinutes(2);
 }
