@@ -32,4 +32,70 @@ public class ExtensionsTests
         ext.Inputs.ShouldBeSameAs(Extensions.Empty.Inputs);
         ext.Listeners.ShouldBeSameAs(Extensions.Empty.Listeners);
     }
+
+    private static ParamValue Input(string body)
+    {
+        var problems = new List<string>();
+        var ext = Extensions.Read(Task($"""<camunda:inputOutput><camunda:inputParameter name="x">{body}</camunda:inputParameter></camunda:inputOutput>"""), problems);
+        problems.ShouldBeEmpty();
+        return ext.Inputs.ShouldHaveSingleItem().Value;
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("<camunda:list><camunda:value /></camunda:list>")]
+    public void Parameter_EmptyBody_IsNull_NotTheEmptyString(string body)
+    {
+        var value = Input(body);
+        var nullValue = value is ParamValue.List l ? l.Items.ShouldHaveSingleItem() : value;
+        nullValue.ShouldBeSameAs(ParamValue.Null.Instance);
+    }
+
+    [Fact]
+    public void List_InsideAList_StaysAList()
+    {
+        var value = Input("<camunda:list><camunda:value>a</camunda:value><camunda:list><camunda:value>1</camunda:value><camunda:value>2</camunda:value></camunda:list></camunda:list>");
+
+        var outer = value.ShouldBeOfType<ParamValue.List>();
+        outer.Items[0].ShouldBe(new ParamValue.Text("a"));
+        outer.Items[1].ShouldBeOfType<ParamValue.List>().Items.ShouldBe([new ParamValue.Text("1"), new ParamValue.Text("2")]);
+    }
+
+    [Fact]
+    public void Map_InsideAList_StaysAMap_AndAMapEntryHoldsAList()
+    {
+        var value = Input("""<camunda:list><camunda:map><camunda:entry key="k"><camunda:list><camunda:value>v</camunda:value></camunda:list></camunda:entry></camunda:map></camunda:list>""");
+
+        var map = value.ShouldBeOfType<ParamValue.List>().Items.ShouldHaveSingleItem().ShouldBeOfType<ParamValue.Map>();
+        var entry = map.Entries.ShouldHaveSingleItem();
+        entry.Key.ShouldBe("k");
+        entry.Value.ShouldBeOfType<ParamValue.List>().Items.ShouldBe([new ParamValue.Text("v")]);
+    }
+
+    [Fact]
+    public void Script_InsideAList_IsAScriptItem()
+    {
+        var value = Input("""<camunda:list><camunda:script scriptFormat="javascript">1 + 1</camunda:script></camunda:list>""");
+
+        value.ShouldBeOfType<ParamValue.List>().Items.ShouldHaveSingleItem().ShouldBe(new ParamValue.Script("javascript", "1 + 1"));
+    }
+
+    [Fact]
+    public void Parameter_WithTwoChildElements_IsAProblem_AsInCamunda()
+    {
+        var problems = new List<string>();
+        Extensions.Read(Task("""<camunda:inputOutput><camunda:inputParameter name="x"><camunda:list /><camunda:map /></camunda:inputParameter></camunda:inputOutput>"""), problems);
+
+        problems.ShouldHaveSingleItem().ShouldContain("input parameter 'x' has more than one child element");
+    }
+
+    [Fact]
+    public void MapEntry_WithoutKey_IsAProblem()
+    {
+        var problems = new List<string>();
+        Extensions.Read(Task("""<camunda:inputOutput><camunda:outputParameter name="y"><camunda:map><camunda:entry>v</camunda:entry></camunda:map></camunda:outputParameter></camunda:inputOutput>"""), problems);
+
+        problems.ShouldHaveSingleItem().ShouldContain("no key");
+    }
 }

@@ -99,17 +99,18 @@ public static partial class IsoDuration
         return result + timePart.ToDuration();
     }
 
-    /// <summary><paramref name="period"/> with every part multiplied by <paramref name="factor"/>.</summary>
-    internal static Period Multiply(Period period, int factor) => new PeriodBuilder
+    /// <summary><paramref name="period"/> with every part multiplied by <paramref name="factor"/>.
+    /// Checked: a product that does not fit throws <see cref="OverflowException"/>.</summary>
+    internal static Period Multiply(Period period, long factor) => new PeriodBuilder
     {
-        Years = checked(period.Years * factor),
-        Months = checked(period.Months * factor),
-        Weeks = checked(period.Weeks * factor),
-        Days = checked(period.Days * factor),
-        Hours = checked(period.Hours * (long)factor),
-        Minutes = checked(period.Minutes * (long)factor),
-        Seconds = checked(period.Seconds * (long)factor),
-        Milliseconds = checked(period.Milliseconds * (long)factor),
+        Years = checked((int)(period.Years * factor)),
+        Months = checked((int)(period.Months * factor)),
+        Weeks = checked((int)(period.Weeks * factor)),
+        Days = checked((int)(period.Days * factor)),
+        Hours = checked(period.Hours * factor),
+        Minutes = checked(period.Minutes * factor),
+        Seconds = checked(period.Seconds * factor),
+        Milliseconds = checked(period.Milliseconds * factor),
         Ticks = checked(period.Ticks * factor),
         Nanoseconds = checked(period.Nanoseconds * factor),
     }.Build();
@@ -119,6 +120,26 @@ public static partial class IsoDuration
         Duration.FromDays(period.Years * 366L + period.Months * 31L + period.Weeks * 7L + period.Days)
         + Duration.FromHours(period.Years + period.Months + period.Weeks + period.Days > 0 ? 2 : 0)
         + new PeriodBuilder { Hours = period.Hours, Minutes = period.Minutes, Seconds = period.Seconds, Milliseconds = period.Milliseconds, Ticks = period.Ticks, Nanoseconds = period.Nanoseconds }.Build().ToDuration();
+
+    /// <summary>
+    /// A lower bound for how long <paramref name="period"/> can be in any zone: a year at least 365 days, a month 28,
+    /// a calendar day 23 hours (the day a DST change skips an hour); the time parts as they are.
+    /// </summary>
+    internal static Duration LowerBound(Period period)
+    {
+        var calendarDays = period.Years * 365L + period.Months * 28L + period.Weeks * 7L + period.Days;
+        var calendar = calendarDays > 0 ? Duration.FromDays(calendarDays) - Duration.FromHours(Math.Min(calendarDays, 2)) : Duration.Zero;
+        return calendar + TimePart(period).ToDuration();
+    }
+
+    private static Period TimePart(Period period) => new PeriodBuilder
+    {
+        Hours = period.Hours, Minutes = period.Minutes, Seconds = period.Seconds, Milliseconds = period.Milliseconds,
+        Ticks = period.Ticks, Nanoseconds = period.Nanoseconds,
+    }.Build();
+
+    /// <summary>The period as ISO 8601 text (for messages).</summary>
+    internal static string Format(Period period) => NodaTime.Text.PeriodPattern.NormalizingIso.Format(period);
 
     /// <summary>True when the period has any positive part (the parser admits no negative ones).</summary>
     internal static bool IsPositive(Period period) => !period.Normalize().Equals(Period.Zero);

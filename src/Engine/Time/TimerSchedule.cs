@@ -62,9 +62,17 @@ public sealed class TimerSchedule
     /// <summary>
     /// Parses a timer definition. Throws <see cref="TimerFormatException"/> with a message naming what was expected.
     /// </summary>
-    public static TimerSchedule Parse(TimerKind kind, string text, DateTimeZone zone)
+    public static TimerSchedule Parse(TimerKind kind, string text, DateTimeZone zone) => Parse(kind, text, zone, TimerLimits.Default);
+
+    /// <summary>
+    /// Parses a timer definition and checks it against <paramref name="limits"/>: a cycle whose interval is shorter
+    /// than the minimum, or a cron expression that never fires, is refused like a syntax error — a model or variable
+    /// must not be able to flood the job executor or slip past a timer that can never be due.
+    /// </summary>
+    public static TimerSchedule Parse(TimerKind kind, string text, DateTimeZone zone, TimerLimits limits)
     {
         ArgumentNullException.ThrowIfNull(zone);
+        ArgumentNullException.ThrowIfNull(limits);
         if (string.IsNullOrWhiteSpace(text))
             throw new TimerFormatException($"timer {KindName(kind)} is empty; expected {ExpectedFor(kind)}");
         var trimmed = text.Trim();
@@ -72,7 +80,7 @@ public sealed class TimerSchedule
         {
             TimerKind.Date => new TimerSchedule(kind, trimmed, zone, IsoDateTime.Parse(trimmed, zone)),
             TimerKind.Duration => new TimerSchedule(kind, trimmed, zone, IsoDuration.Parse(trimmed)),
-            TimerKind.Cycle => ParseCycle(trimmed, zone),
+            TimerKind.Cycle => ParseCycle(trimmed, zone, limits),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown timer kind"),
         };
     }
@@ -95,12 +103,12 @@ public sealed class TimerSchedule
         _ => CycleExpected,
     };
 
-    private static TimerSchedule ParseCycle(string text, DateTimeZone zone)
+    private static TimerSchedule ParseCycle(string text, DateTimeZone zone, TimerLimits limits)
     {
         if (text[0] is not ('R' or 'r'))
         {
             if (text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length is 6 or 7)
-                return new TimerSchedule(text, zone, CronExpression.Parse(text));
+                return CheckedCron(text, zone, CronExpression.Parse(text), limits);
             throw new TimerFormatException($"'{text}' is not {CycleExpected}");
         }
 
@@ -145,8 +153,34 @@ public sealed class TimerSchedule
                 period = Period.FromNanoseconds((end.Value - start.Value).ToInt64Nanoseconds());
             }
         }
+        var shortest = IsoDuration.LowerBound(period);
+        if (shortest < limits.MinimumCycleInterval)
+            throw new TimerFormatException(
+                $"'{text}': the interval {IsoDuration.Format(period)} is shorter than the minimum of {Seconds(limits.MinimumCycleInterval)} for a cycle");
         return new TimerSchedule(text, zone, repetitions, period, start, end);
     }
+
+    /// <summary>
+    /// A cron expression that can never match (30 February) would otherwise leave a timer that is never due; one that
+    /// fires more often than the minimum interval would flood the job executor. Both are refused.
+    /// </summary>
+    private static TimerSchedule CheckedCron(string text, DateTimeZone zone, CronExpression cron, TimerLimits limits)
+    {
+        var first = cron.NextAfter(CronSearchStart, DateTimeZone.Utc)
+            ?? throw new TimerFormatException($"cron expression '{text}' never fires: no date from 1970 to 2099 matches it");
+        // The gap between consecutive firings is smallest within a day (seconds, minutes, hours); the first few show it.
+        var previous = first;
+        for (var i = 0; i < 3 && cron.NextAfter(previous, DateTimeZone.Utc) is { } next; i++, previous = next)
+            if (next - previous < limits.MinimumCycleInterval)
+                throw new TimerFormatException(
+                    $"cron expression '{text}' fires every {Seconds(next - previous)}, more often than the minimum of {Seconds(limits.MinimumCycleInterval)} for a cycle");
+        return new TimerSchedule(text, zone, cron);
+    }
+
+    private static readonly Instant CronSearchStart = Instant.FromUtc(1970, 1, 1, 0, 0) - Duration.Epsilon;
+
+    private static string Seconds(Duration d) =>
+        d.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
 
     private static Period CyclePeriod(string text, string part)
     {
@@ -168,7 +202,9 @@ public sealed class TimerSchedule
     /// Cycle: the first occurrence at or after now (a start in the future is the first occurrence; without
     /// a start, now plus the interval); null when a bounded cycle has no occurrence left.
     /// </summary>
-    public Instant? FirstDue(Instant now)
+    public Instant? FirstDue(Instant now) => Computed(() => FirstDueCore(now));
+
+    private Instant? FirstDueCore(Instant now)
     {
         switch (Kind)
         {
@@ -197,45 +233,82 @@ public sealed class TimerSchedule
     /// <summary>
     /// The occurrence after <paramref name="previousDue"/>, which was the <paramref name="firedCount"/>-th time
     /// the cycle fired (1 after the first firing). Null when the repetitions are used up, the cycle's end has
-    /// passed, or for Date and Duration timers.
+    /// passed, or for Date and Duration timers. When the timer fired late (<paramref name="now"/> is past several
+    /// occurrences: the engine was down, the executor was busy), the missed occurrences are skipped and the cycle
+    /// resumes its rhythm at the first occurrence after now — it fires once for the gap, never in a burst (as Camunda 7 does).
     /// </summary>
-    public Instant? NextDue(Instant previousDue, int firedCount)
+    public Instant? NextDue(Instant previousDue, int firedCount, Instant now) => Computed(() => NextDueCore(previousDue, firedCount, now));
+
+    /// <summary>The occurrence after <paramref name="previousDue"/> when the timer fired on time.</summary>
+    public Instant? NextDue(Instant previousDue, int firedCount) => NextDue(previousDue, firedCount, previousDue);
+
+    private Instant? NextDueCore(Instant previousDue, int firedCount, Instant now)
     {
         if (Kind != TimerKind.Cycle)
             return null;
+        var after = now > previousDue ? now : previousDue;
         if (_cron is not null)
-            return _cron.NextAfter(previousDue, Zone);
+            return _cron.NextAfter(after, Zone);
         if (Repetitions is { } n && firedCount >= n)
             return null;
         Instant next;
         if (_start is { } start)
         {
-            var k = FirstIndexAtOrAfter(start, previousDue + Duration.Epsilon);
+            var k = FirstIndexAtOrAfter(start, after + Duration.Epsilon);
             if (Repetitions is { } m && k >= m)
                 return null;
             next = Occurrence(start, k);
         }
         else
         {
-            next = IsoDuration.AddTo(previousDue, _period, Zone);
+            // Unanchored (R/PT1H): the rhythm is set by the previous due instant.
+            next = Occurrence(previousDue, FirstIndexAtOrAfter(previousDue, after + Duration.Epsilon));
         }
         return _end is { } end && next > end ? null : next;
     }
 
+    /// <summary>
+    /// Runs a due-date computation; an occurrence beyond what the calendar can represent (year 9999, or a multiple
+    /// of the interval that overflows) is a <see cref="TimerFormatException"/> — an incident or a refused deployment,
+    /// never an exception of the arithmetic.
+    /// </summary>
+    private Instant? Computed(Func<Instant?> compute)
+    {
+        try
+        {
+            return compute();
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            throw new TimerFormatException($"timer {KindName(Kind)} '{Text}': its next occurrence cannot be computed (it lies beyond the year 9999)");
+        }
+    }
+
     /// <summary>The k-th occurrence counted from the start: start + k × interval (so P1M from Jan 31 gives Feb 28, then Mar 31).</summary>
-    private Instant Occurrence(Instant start, int k) =>
+    private Instant Occurrence(Instant start, long k) =>
         k == 0 ? start : IsoDuration.AddTo(start, IsoDuration.Multiply(_period, k), Zone);
 
-    /// <summary>The smallest k with start + k × interval ≥ instant.</summary>
-    private int FirstIndexAtOrAfter(Instant start, Instant instant)
+    /// <summary>
+    /// The smallest k with start + k × interval ≥ instant, in closed form: the interval's shortest and longest length
+    /// in any zone bound k from both sides (exact for intervals without calendar parts), and a binary search over that
+    /// range settles calendar intervals (months, DST days) in a few dozen steps, however far the instant lies in the future.
+    /// </summary>
+    private long FirstIndexAtOrAfter(Instant start, Instant instant)
     {
         if (instant <= start)
             return 0;
-        var bound = IsoDuration.UpperBound(_period);
-        var k = (int)Math.Min(int.MaxValue - 1, Math.Max(0, (instant - start).TotalNanoseconds / bound.TotalNanoseconds - 1));
-        while (Occurrence(start, k) < instant)
-            k++;
-        return k;
+        var distance = (instant - start).ToBigIntegerNanoseconds();
+        var longest = IsoDuration.UpperBound(_period).ToBigIntegerNanoseconds();
+        var shortest = IsoDuration.LowerBound(_period).ToBigIntegerNanoseconds();
+        var low = (long)System.Numerics.BigInteger.Min(distance / longest, long.MaxValue); // occurrence(low) ≤ start + low × longest ≤ instant
+        var high = (long)System.Numerics.BigInteger.Min((distance + shortest - 1) / shortest, long.MaxValue); // occurrence(high) ≥ instant
+        while (low < high)
+        {
+            var middle = low + (high - low) / 2;
+            if (Occurrence(start, middle) < instant) low = middle + 1;
+            else high = middle;
+        }
+        return low;
     }
 
     /// <inheritdoc />

@@ -57,7 +57,7 @@ public sealed record ClaimRequest(string? UserId);
 public sealed record CompleteRequest(JsonObject? Variables, string? UserId = null);
 
 /// <summary>Body of POST /api/messages.</summary>
-public sealed record MessageRequest(string? Name, string? CorrelationKey, JsonObject? Variables);
+public sealed record MessageRequest(string? Name, string? CorrelationKey, JsonObject? Variables, bool All = false);
 
 /// <summary>Answer of POST /api/messages: how many waiting receivers (or new instances) took the message.</summary>
 public sealed record MessageResult(int Correlated);

@@ -15,14 +15,14 @@ internal static class EventEndpoints
             {
                 if (string.IsNullOrWhiteSpace(body?.Name)) throw ApiProblemException.BadRequest("a message needs a name", RequestBodies.Message);
                 var t = http.Tenant();
-                var n = t.Engine.CorrelateMessage(body.Name, string.IsNullOrEmpty(body.CorrelationKey) ? null : body.CorrelationKey, body.Variables);
+                var n = t.Engine.CorrelateMessage(body.Name, string.IsNullOrEmpty(body.CorrelationKey) ? null : body.CorrelationKey, body.Variables, body.All);
                 if (n == 0)
                     throw ApiProblemException.NotFound(
                         $"nothing waits for message '{body.Name}'{(body.CorrelationKey is { Length: > 0 } k ? $" with correlation key '{k}'" : "")} and no process starts with it");
                 return Results.Ok(new MessageResult(n));
             })
-            .WithName("CorrelateMessage").RequirePermission(Permission.Correlate).WithSummary("Correlate a message by name and correlation key (business key); 404 when nothing takes it")
-            .Produces<MessageResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("CorrelateMessage").RequirePermission(Permission.Correlate).WithSummary("Correlate a message by name and correlation key (business key); 404 when nothing takes it, 409 when several would and \"all\" is not true")
+            .Produces<MessageResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithMetadata(new ExpectedBody(RequestBodies.Message));
 
         api.MapPost("/signals", (HttpContext http, SignalRequest? body) =>

@@ -84,6 +84,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             System.Text.Json.JsonException e => (400, "InvalidRequestException", $"the body is not valid JSON: {e.Message}"),
             ConcurrencyConflictException e => (500, "OptimisticLockingException", e.Message),
             WorkflowNotFoundException e => (404, "RestException", e.Message),
+            AmbiguousCorrelationException e => (400, "RestException", e.Message), // Camunda answers a MismatchingMessageCorrelationException with 400
             WorkflowCommandException e => (400, "BadUserRequestException", e.Message),
             _ => (500, "RestException", "the server failed to handle the request; the server log has the details"),
         };
@@ -108,6 +109,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             ConcurrencyConflictException e => Make(409, "Conflict", $"another command changed the same process instance at the same time; try again ({e.Message})"),
             WorkflowNotFoundException e => Make(404, "Not found", e.Message),
             WorkflowEndedException e => Make(409, "Already ended", e.Message),
+            AmbiguousCorrelationException e => Make(409, "Ambiguous message", e.Message),
             WorkflowCommandException e => Make(400, "Command refused", e.Message),
             BadHttpRequestException e => Make(e.StatusCode, e.StatusCode == 400 ? "Bad request" : "Request refused", BodyMessage(e),
                 EndpointOf(context)?.Metadata.GetMetadata<ExpectedBody>() is { } shape ? new Dictionary<string, object?> { ["expected"] = shape.Shape } : null),

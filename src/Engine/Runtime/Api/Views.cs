@@ -80,6 +80,18 @@ public sealed class WorkflowEndedException : WorkflowCommandException
 }
 
 /// <summary>
+/// A message matched more than one waiting receiver while the sender asked for exactly one (Camunda's
+/// MismatchingMessageCorrelationException): delivering it to an arbitrary one, or to all, would move cases nobody meant
+/// to move. Nothing changed; the sender narrows the correlation key or asks for all explicitly.
+/// </summary>
+public sealed class AmbiguousCorrelationException : WorkflowCommandException
+{
+    public AmbiguousCorrelationException() { }
+    public AmbiguousCorrelationException(string message) : base(message) { }
+    public AmbiguousCorrelationException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>
 /// An external task command by a worker that does not hold the task's lock (Camunda: only the lock owner may complete,
 /// fail, report a BPMN error or extend the lock). Checked in the same command as the change, so nothing changed.
 /// </summary>

@@ -27,6 +27,7 @@ public sealed partial class WorkflowEngine
         Options = options;
         _core = new EngineCore
         {
+            TimerLimits = options.TimerLimits,
             Clock = options.Clock, Zone = options.Zone, Store = options.Store ?? new InMemoryRuntimeStore(),
             Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset())
             {
@@ -66,13 +67,14 @@ public sealed partial class WorkflowEngine
                     var id = p.Id ?? "";
                     var version = versions.TryGetValue(id, out var v) ? v + 1 : _core.NextVersion(id);
                     versions[id] = version;
-                    var graph = new GraphBuilder(file, defs, problems).Build(p, version);
+                    var graph = new GraphBuilder(file, defs, problems, _core.TimerLimits).Build(p, version);
                     graphs.Add(graph);
                 }
             }
             if (problems.Count > 0) throw new DeploymentException(problems);
+            var startTimers = PlanStartTimers(graphs); // before anything is added: a refused timer leaves the catalogue unchanged
             foreach (var g in graphs) _core.Add(g);
-            ScheduleStartTimers(graphs);
+            CommitStartTimers(graphs, startTimers);
             return graphs.Select(g => new DeployedProcess(g.ProcessId, g.ProcessName, g.Version, g.File, g.Properties)).ToList();
         }
     }
@@ -80,25 +82,50 @@ public sealed partial class WorkflowEngine
     /// <summary>Deploys one file read by the BPMN reader (convenience for tests and tools).</summary>
     public IReadOnlyList<DeployedProcess> Deploy(string file, Definitions definitions) => Deploy([(file, definitions)]);
 
-    private void ScheduleStartTimers(List<ProcessGraph> graphs)
+    private void ScheduleStartTimers(List<ProcessGraph> graphs) => CommitStartTimers(graphs, PlanStartTimers(graphs));
+
+    /// <summary>
+    /// The start timers of newly deployed versions with their first due instant. A timer that cannot be scheduled
+    /// (an expression giving an invalid or too frequent cycle) refuses the deployment, naming the element.
+    /// </summary>
+    private List<StartTimerState> PlanStartTimers(List<ProcessGraph> graphs)
+    {
+        var runner = new Runner(_core);
+        var planned = new List<StartTimerState>();
+        var problems = new List<string>();
+        foreach (var g in graphs)
+        {
+            foreach (var n in g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Timer))
+            {
+                try
+                {
+                    var (kind, text) = runner.TimerText(n, new VariableScope(new Inst(new ProcessInstanceState(), g), null, "-"));
+                    var schedule = TimerSchedule.Parse(kind, text, _core.Zone, _core.TimerLimits);
+                    if (schedule.FirstDue(Now) is { } due)
+                        planned.Add(new StartTimerState
+                        {
+                            Id = $"{g.ProcessId}:{g.Version}:{n.Id}", TenantId = _core.TenantId, ProcessId = g.ProcessId, ElementId = n.Id,
+                            DueAt = due, TimerKind = kind.ToString(), TimerText = text,
+                        });
+                }
+                catch (Exception e) when (e is TimerFormatException or ScriptException)
+                {
+                    problems.Add($"{g.File}: timer start event '{n.Id}' of process '{g.ProcessId}': {e.Message}");
+                }
+            }
+        }
+        if (problems.Count > 0) throw new DeploymentException(problems);
+        return planned;
+    }
+
+    /// <summary>Replaces the start timers of the deployed processes' earlier versions by the planned ones.</summary>
+    private void CommitStartTimers(List<ProcessGraph> graphs, List<StartTimerState> planned)
     {
         var runner = new Runner(_core);
         var existing = _core.Store.StartTimers(_core.TenantId);
         foreach (var g in graphs)
-        {
             foreach (var old in existing.Where(t => t.ProcessId == g.ProcessId)) runner.Changes.RemovedStartTimerIds.Add(old.Id);
-            foreach (var n in g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Timer))
-            {
-                var (kind, text) = runner.TimerText(n, new VariableScope(new Inst(new ProcessInstanceState(), g), null, "-"));
-                var schedule = TimerSchedule.Parse(kind, text, _core.Zone);
-                if (schedule.FirstDue(Now) is { } due)
-                    runner.Changes.StartTimers.Add(new StartTimerState
-                    {
-                        Id = $"{g.ProcessId}:{g.Version}:{n.Id}", TenantId = _core.TenantId, ProcessId = g.ProcessId, ElementId = n.Id,
-                        DueAt = due, TimerKind = kind.ToString(), TimerText = text,
-                    });
-            }
-        }
+        runner.Changes.StartTimers.AddRange(planned);
         if (!runner.Changes.IsEmpty) _core.Store.Commit(runner.Changes);
     }
 
@@ -245,10 +272,18 @@ public sealed partial class WorkflowEngine
     /// process variable named <c>correlationKey</c>) when given; if none waits, starts processes with a matching
     /// message start event (business key = correlation key). Returns the number of receivers.
     /// </summary>
-    public int CorrelateMessage(string messageName, string? correlationKey = null, JsonObject? variables = null)
+    public int CorrelateMessage(string messageName, string? correlationKey = null, JsonObject? variables = null) =>
+        CorrelateMessage(messageName, correlationKey, variables, all: true);
+
+    /// <summary>
+    /// Correlates a message. With <paramref name="all"/> false, exactly one waiting receiver may match (or, when none
+    /// waits, one message start event): more than one is refused with <see cref="AmbiguousCorrelationException"/> and
+    /// nothing changes, as Camunda's <c>correlate()</c>; with true every match receives it (<c>correlateAll()</c>).
+    /// </summary>
+    public int CorrelateMessage(string messageName, string? correlationKey, JsonObject? variables, bool all)
     {
         ArgumentException.ThrowIfNullOrEmpty(messageName);
-        return Run(r => r.Correlate(messageName, correlationKey, variables));
+        return Run(r => r.Correlate(messageName, correlationKey, variables, all));
     }
 
     /// <summary>Broadcasts a signal to every subscription and signal start event. Returns the number of receivers.</summary>
@@ -285,10 +320,21 @@ public sealed partial class WorkflowEngine
                 if (timer is null) return;
                 var g = _core.Latest(timer.ProcessId);
                 if (g is null || !g.Nodes.TryGetValue(timer.ElementId, out var start)) { r.Changes.RemovedStartTimerIds.Add(timer.Id); return; }
-                r.StartInstance(g, null, null, start);
                 timer.FiredCount++;
-                var next = timer.TimerKind == nameof(TimerKind.Cycle)
-                    ? TimerSchedule.Parse(TimerKind.Cycle, timer.TimerText, _core.Zone).NextDue(timer.DueAt, timer.FiredCount) : null;
+                Instant? next;
+                try
+                {
+                    next = timer.TimerKind == nameof(TimerKind.Cycle)
+                        ? TimerSchedule.Parse(TimerKind.Cycle, timer.TimerText, _core.Zone, _core.TimerLimits).NextDue(timer.DueAt, timer.FiredCount, Now) : null;
+                }
+                catch (TimerFormatException)
+                {
+                    // A start cycle stored before the limits tightened (or beyond the calendar): it stops here rather
+                    // than firing on every pass of the job executor; redeploying the model shows the reason.
+                    r.Changes.RemovedStartTimerIds.Add(timer.Id);
+                    return;
+                }
+                r.StartInstance(g, null, null, start);
                 if (next is { } n) { timer.DueAt = n; r.Changes.StartTimers.Add(timer); }
                 else r.Changes.RemovedStartTimerIds.Add(timer.Id);
             });

@@ -23,6 +23,9 @@ public sealed record WorkflowEngineOptions
     /// <summary>Limits for every expression and script.</summary>
     public SandboxLimits Limits { get; init; } = SandboxLimits.Default;
 
+    /// <summary>What timer definitions may ask (the shortest cycle interval); stricter ones are refused at deployment.</summary>
+    public Time.TimerLimits TimerLimits { get; init; } = Time.TimerLimits.Default;
+
     /// <summary>The tenant (municipality) this engine works for.</summary>
     public string TenantId { get; init; } = State.RuntimeDefaults.Tenant;
 
@@ -58,6 +61,7 @@ public sealed class WorkflowEngineBuilder
     public WorkflowEngineBuilder UseStore(IRuntimeStore store) { _options = _options with { Store = store }; return this; }
     public WorkflowEngineBuilder UseTenant(string tenantId) { _options = _options with { TenantId = tenantId }; return this; }
     public WorkflowEngineBuilder UseLimits(SandboxLimits limits) { _options = _options with { Limits = limits }; return this; }
+    public WorkflowEngineBuilder UseTimerLimits(Time.TimerLimits limits) { _options = _options with { TimerLimits = limits }; return this; }
     public WorkflowEngineBuilder UseHistoryLevel(HistoryLevel level) { _options = _options with { HistoryLevel = level }; return this; }
 
     /// <summary>Registers a custom activity (see <see cref="ActivityRegistry.Add{T}"/>).</summary>

@@ -29,15 +29,27 @@ internal sealed partial class Runner
         foreach (var (name, value) in values) parent.SetVariable(name, value);
     }
 
+    /// <summary>
+    /// A parameter's value: an empty body is null, text is a constant or an expression, lists and maps are built
+    /// item by item (a map entry's key may be an expression too), a script's value is its last expression's.
+    /// </summary>
     public JsonNode? Evaluate(ParamValue value, VariableScope vars, Inst i, TokenState t) => value switch
     {
-        ParamValue.Text x => x.Value.Contains("${", StringComparison.Ordinal) || x.Value.Contains("#{", StringComparison.Ordinal)
-            ? Evaluator.Evaluate(Juel(x.Value), vars) : JsonValue.Create(x.Value),
+        ParamValue.Null => null,
+        ParamValue.Text x => EvaluateAttribute(x.Value, vars),
         ParamValue.List l => new JsonArray(l.Items.Select(e => Evaluate(e, vars, i, t)).ToArray()),
-        ParamValue.Map m => new JsonObject(m.Entries.Select(e => new KeyValuePair<string, JsonNode?>(e.Key, Evaluate(e.Value, vars, i, t)))),
+        ParamValue.Map m => EvaluateMap(m, vars, i, t),
         ParamValue.Script s => RunScriptValue(s, i, t),
         _ => null,
     };
+
+    private JsonObject EvaluateMap(ParamValue.Map m, VariableScope vars, Inst i, TokenState t)
+    {
+        var map = new JsonObject();
+        foreach (var (key, value) in m.Entries)
+            map[EvaluateString(key, vars) ?? "null"] = Evaluate(value, vars, i, t);
+        return map;
+    }
 
     private JsonNode? RunScriptValue(ParamValue.Script s, Inst i, TokenState t)
     {

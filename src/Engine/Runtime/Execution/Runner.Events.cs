@@ -28,7 +28,7 @@ internal sealed partial class Runner
             case Trigger.Timer:
                 var vars = new VariableScope(i, token, scope?.Id);
                 var (kind, text) = TimerText(catchNode, vars);
-                var schedule = TimerSchedule.Parse(kind, text, Core.Zone);
+                var schedule = TimerSchedule.Parse(kind, text, Core.Zone, Core.TimerLimits);
                 if (schedule.FirstDue(Now) is { } due)
                     AddJob(i, new JobState
                     {
@@ -204,9 +204,9 @@ internal sealed partial class Runner
     private bool Rearm(JobState job)
     {
         if (job.TimerKind != nameof(TimerKind.Cycle)) return false;
-        var schedule = TimerSchedule.Parse(TimerKind.Cycle, job.TimerText ?? "", Core.Zone);
+        var schedule = TimerSchedule.Parse(TimerKind.Cycle, job.TimerText ?? "", Core.Zone, Core.TimerLimits);
         job.FiredCount++;
-        var next = schedule.NextDue(job.DueAt, job.FiredCount);
+        var next = schedule.NextDue(job.DueAt, job.FiredCount, Now); // late: skip the missed occurrences, keep the rhythm
         if (next is not { } n) return false;
         job.DueAt = n;
         return true;

@@ -15,25 +15,41 @@ internal sealed partial class Runner
     /// Correlation key rule: when given, an instance matches if its business key (or its root's) equals it, or its
     /// process variable <c>correlationKey</c> does. Returns how many receivers got it.
     /// </summary>
-    public int Correlate(string name, string? correlationKey, JsonObject? variables)
+    public int Correlate(string name, string? correlationKey, JsonObject? variables, bool all = true)
     {
-        var count = 0;
-        foreach (var (inst, sub) in Collect(SubscriptionKind.Message, name))
+        // Without a key, the store's rows already tell whether one receiver is meant: refuse before loading
+        // (a hundred thousand waiting instances must not be loaded to find out the message was ambiguous).
+        if (!all && correlationKey is null)
         {
-            if (correlationKey is not null && !Matches(inst, correlationKey)) continue;
+            var waiting = Core.Store.FindSubscriptions(Core.TenantId, SubscriptionKind.Message, name).Select(x => x.InstanceId).Distinct().Take(2).Count();
+            if (waiting > 1) throw Ambiguous(name, correlationKey, "several");
+        }
+        var matches = Collect(SubscriptionKind.Message, name)
+            .Where(m => correlationKey is null || Matches(m.Item1, correlationKey)).ToList();
+        if (!all && matches.Count > 1) throw Ambiguous(name, correlationKey, matches.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var count = 0;
+        foreach (var (inst, sub) in matches)
+        {
             if (!inst.S.Subscriptions.Contains(sub) || inst.S.IsEnded) continue;
             Deliver(inst, sub, variables);
             count++;
         }
         if (count > 0) return count;
-        foreach (var g in Core.LatestGraphs())
-            foreach (var start in g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == name))
-            {
-                StartInstance(g, variables, correlationKey, start);
-                count++;
-            }
+        var starts = Core.LatestGraphs()
+            .SelectMany(g => g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == name).Select(n => (g, n)))
+            .ToList();
+        if (!all && starts.Count > 1) throw Ambiguous(name, correlationKey, $"{starts.Count} message start events of");
+        foreach (var (g, start) in starts)
+        {
+            StartInstance(g, variables, correlationKey, start);
+            count++;
+        }
         return count;
     }
+
+    private static AmbiguousCorrelationException Ambiguous(string name, string? key, string how) => new(
+        $"message '{name}'{(key is null ? "" : $" with correlation key '{key}'")} matches {how} receivers; " +
+        "give a correlation key (the Aktenzeichen) that names one, or send it with \"all\": true to deliver it to every one of them");
 
     private bool Matches(Inst i, string key)
     {

@@ -174,7 +174,8 @@ internal sealed partial class Runner
         // The common activity has neither input mappings nor start listeners: nothing to guard.
         if ((n.Ext.Inputs.Count > 0 || n.Ext.Listeners.Count > 0) && !StartMappingsAndListeners(i, t, n))
             return;
-        if (n.IsActivity && !t.IsMultiInstanceInner) AttachBoundaryEvents(i, t, n);
+        if (n.IsActivity && !t.IsMultiInstanceInner && n.Boundaries.Count > 0 && !GuardedAttachBoundaryEvents(i, t, n))
+            return;
         var ctx = new ActivityExecution(this, i, t, n);
         try
         {
@@ -224,6 +225,25 @@ internal sealed partial class Runner
         }
         catch (Exception e) when (IsIncidentCause(e))
         {
+            OpenIncident(i, t, n, e);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A boundary timer whose definition comes from a variable can be invalid (or below the minimum interval): that is
+    /// an incident at the activity, with no half-attached boundary events left behind for the retry to duplicate.
+    /// </summary>
+    private bool GuardedAttachBoundaryEvents(Inst i, TokenState t, Node n)
+    {
+        try
+        {
+            AttachBoundaryEvents(i, t, n);
+            return true;
+        }
+        catch (Exception e) when (IsIncidentCause(e))
+        {
+            DetachBoundaryEvents(i, t);
             OpenIncident(i, t, n, e);
             return false;
         }

@@ -2,9 +2,18 @@ using EGov.Workflows.Model;
 
 namespace EGov.Workflows.Runtime.Graph;
 
-/// <summary>A camunda:inputParameter/outputParameter value: text (maybe ${...}), list, map or script.</summary>
+/// <summary>
+/// A camunda:inputParameter/outputParameter value: text (maybe ${...}), list, map, script, or null (an empty body).
+/// Lists and maps nest in each other as deep as the model writes them.
+/// </summary>
 internal abstract record ParamValue
 {
+    /// <summary>An empty body: Camunda sets the variable to null, not to the empty string.</summary>
+    public sealed record Null : ParamValue
+    {
+        public static readonly Null Instance = new();
+    }
+
     public sealed record Text(string Value) : ParamValue;
     public sealed record List(IReadOnlyList<ParamValue> Items) : ParamValue;
     public sealed record Map(IReadOnlyList<KeyValuePair<string, ParamValue>> Entries) : ParamValue;
@@ -60,8 +69,8 @@ internal sealed record Extensions
                     foreach (var p in x.Elements())
                     {
                         var name = p.Attribute("name") ?? "";
-                        if (p.Name.LocalName == "inputParameter") inputs.Add(new Parameter(name, Value(p)));
-                        else if (p.Name.LocalName == "outputParameter") outputs.Add(new Parameter(name, Value(p)));
+                        if (p.Name.LocalName == "inputParameter") inputs.Add(new Parameter(name, Nested(p, $"input parameter '{name}'", problems)));
+                        else if (p.Name.LocalName == "outputParameter") outputs.Add(new Parameter(name, Nested(p, $"output parameter '{name}'", problems)));
                     }
                     break;
                 case "executionListener":
@@ -115,16 +124,51 @@ internal sealed record Extensions
         return list;
     }
 
-    private static ParamValue Value(BpmnElement p)
+    /// <summary>
+    /// The value of an inputParameter, outputParameter or map entry, as Camunda reads it: its one child element
+    /// (camunda:list, camunda:map, camunda:script), else its text (a constant or an expression); no text is null.
+    /// </summary>
+    private static ParamValue Nested(BpmnElement p, string what, List<string> problems)
     {
-        var child = p.Elements().FirstOrDefault();
-        if (child is null) return new ParamValue.Text(p.Text.Trim());
-        return child.Name.LocalName switch
+        BpmnElement? child = null;
+        foreach (var e in p.Elements())
         {
-            "list" => new ParamValue.List(child.Elements().Select(Value).ToList()),
-            "map" => new ParamValue.Map(child.Elements().Select(e => new KeyValuePair<string, ParamValue>(e.Attribute("key") ?? "", Value(e))).ToList()),
-            "script" => new ParamValue.Script(child.Attribute("scriptFormat") ?? "javascript", child.Text),
-            _ => new ParamValue.Text(child.Text.Trim()),
-        };
+            if (child is not null)
+            {
+                problems.Add($"{what} has more than one child element: a parameter holds one value (a camunda:list, camunda:map or camunda:script)");
+                break;
+            }
+            child = e;
+        }
+        return child is null ? TextOf(p) : Item(child, problems);
     }
+
+    /// <summary>
+    /// A value element itself: a list (its child elements are its items, each of them a value element again), a map,
+    /// a script, or any other element (camunda:value) whose text is the value. So lists and maps nest both ways.
+    /// </summary>
+    private static ParamValue Item(BpmnElement e, List<string> problems) => e.Name.LocalName switch
+    {
+        "list" => new ParamValue.List(e.Elements().Select(x => Item(x, problems)).ToList()),
+        "map" => new ParamValue.Map(e.Elements().Select(x => Entry(x, problems)).ToList()),
+        "script" => Script(e, problems),
+        _ => TextOf(e),
+    };
+
+    private static KeyValuePair<string, ParamValue> Entry(BpmnElement entry, List<string> problems)
+    {
+        var key = entry.Attribute("key");
+        if (string.IsNullOrEmpty(key)) problems.Add("a camunda:entry of a camunda:map has no key attribute");
+        return new(key ?? "", Nested(entry, $"map entry '{key}'", problems));
+    }
+
+    private static ParamValue Script(BpmnElement e, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(e.Text) && e.Attribute("resource") is { } resource)
+            problems.Add($"the parameter script loads camunda:script resource '{resource}', which is not supported: put the script inline");
+        return new ParamValue.Script(e.Attribute("scriptFormat") ?? "javascript", e.Text);
+    }
+
+    private static ParamValue TextOf(BpmnElement e) =>
+        e.Text.Trim() is { Length: > 0 } text ? new ParamValue.Text(text) : ParamValue.Null.Instance;
 }

@@ -14,17 +14,41 @@ internal sealed class GraphBuilder
     private readonly List<string> _problems;
     private ProcessGraph _graph = null!;
 
-    public GraphBuilder(string file, Definitions defs, List<string> problems)
+    private readonly Time.TimerLimits? _timerLimits;
+
+    /// <param name="timerLimits">Checks literal timer definitions at deployment (null: models loaded from the store, accepted before).</param>
+    public GraphBuilder(string file, Definitions defs, List<string> problems, Time.TimerLimits? timerLimits)
     {
         _file = file;
         _defs = defs;
         _problems = problems;
+        _timerLimits = timerLimits;
     }
 
     private void Problem(BpmnElement at, string message)
     {
         var p = at.Position.IsKnown ? $"{at.Position.Line}:{at.Position.Column}" : "1:1";
         _problems.Add($"{_file}:{p}: {message}");
+    }
+
+    /// <summary>
+    /// A literal timer (no expression) is parsed at deployment against the limits, so a cycle of a millisecond or a cron
+    /// that never fires is refused with its position instead of flooding or silently skipping at run time.
+    /// </summary>
+    private void CheckTimer(FlowNode ev, TimerEventDefinition t)
+    {
+        if (_timerLimits is null) return;
+        var (kind, value) = t.TimeCycle is { } c ? (Time.TimerKind.Cycle, c) : t.TimeDuration is { } du ? (Time.TimerKind.Duration, du) : (Time.TimerKind.Date, t.TimeDate!);
+        var text = value.Body;
+        if (string.IsNullOrWhiteSpace(text) || text.Contains("${", StringComparison.Ordinal) || text.Contains("#{", StringComparison.Ordinal)) return;
+        try
+        {
+            _ = Time.TimerSchedule.Parse(kind, text, NodaTime.DateTimeZone.Utc, _timerLimits);
+        }
+        catch (Time.TimerFormatException e)
+        {
+            Problem(value, $"timer event '{ev.Id}': {e.Message}");
+        }
     }
 
     public ProcessGraph Build(Process process, int version)
@@ -260,6 +284,7 @@ internal sealed class GraphBuilder
                 node.Timer = t;
                 if (t.TimeDate is null && t.TimeDuration is null && t.TimeCycle is null)
                     Problem(d, $"timer event '{ev.Id}' has no timeDate, timeDuration or timeCycle");
+                else CheckTimer(ev, t);
                 break;
             case SignalEventDefinition s:
                 node.Trigger = Trigger.Signal;
