@@ -64,6 +64,7 @@ public static class EGovServer
                 {
                     Owner = options.NodeId ?? DefaultNodeId(store),
                     PollInterval = options.JobPollInterval,
+                    Lease = NodaTime.Duration.FromTimeSpan(options.JobLease),
                     SyncDeployments = engines.Deployments is null ? null : engine => { engines.Deployments.Restore(engines.Get(engine.Options.TenantId)); return 1; },
                 }, sp.GetService<ILogger<JobExecutor>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<JobExecutor>());

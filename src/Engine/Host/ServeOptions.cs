@@ -32,6 +32,12 @@ public sealed record ServeOptions
     /// </summary>
     public string? NodeId { get; init; }
 
+    /// <summary>
+    /// How long a job lease lasts without a heartbeat (durable stores): a killed node's jobs are taken over by another node
+    /// within this; the heartbeat (a third of it) keeps long jobs with their node.
+    /// </summary>
+    public TimeSpan JobLease { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the job loop looks for due timers and jobs when nothing is due sooner.</summary>
     public TimeSpan JobPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 

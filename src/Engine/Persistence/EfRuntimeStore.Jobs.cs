@@ -63,6 +63,16 @@ public sealed partial class EfRuntimeStore : IJobLeaseStore
              + db.StartTimers.Where(t => t.LockOwner == owner).ExecuteUpdate(u => u.SetProperty(t => t.LockOwner, (string?)null).SetProperty(t => t.LockExpiresAt, (long?)null));
     }
 
+    public int ExtendLeases(string owner, Instant until)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        CheckFile();
+        var ticks = Ticks.Of(until);
+        using var db = _db.Create();
+        return db.Jobs.Where(j => j.LockOwner == owner).ExecuteUpdate(u => u.SetProperty(j => j.LockExpiresAt, (long?)ticks))
+             + db.StartTimers.Where(t => t.LockOwner == owner).ExecuteUpdate(u => u.SetProperty(t => t.LockExpiresAt, (long?)ticks));
+    }
+
     /// <summary>Who holds a job now, and until when (for tests and operators).</summary>
     public (string? Owner, Instant? ExpiresAt) LeaseOf(string tenantId, DueWork work)
     {
