@@ -48,6 +48,50 @@ public sealed class DecisionTableTests
         Decide(Table("COLLECT\" aggregation=\"SUM", Rule("r1", "&gt; 10", "1") + Rule("r2", "&gt; 5", "2")), 20).Value.ShouldBe(3m);
 
     [Fact]
+    public void CollectSum_OutOfRange_IsAnErrorNotAnException()
+    {
+        var result = Decide(Table("COLLECT\" aggregation=\"SUM", Rule("r1", "&gt; 10", "70000000000000000000000000000") + Rule("r2", "&gt; 5", "70000000000000000000000000000")), 20);
+        result.Value.ShouldBeNull();
+        result.Errors.ShouldHaveSingleItem().ShouldContain("out of range");
+    }
+
+    [Theory]
+    [InlineData("MIN", 2)]
+    [InlineData("MAX", 5)]
+    [InlineData("COUNT", 3)]
+    public void CollectAggregations_FoldEveryMatch(string aggregation, int expected) =>
+        Decide(Table($"COLLECT\" aggregation=\"{aggregation}", Rule("r1", "&gt; 10", "5") + Rule("r2", "&gt; 5", "2") + Rule("r3", "&gt; 1", "3") + Rule("r4", "&lt; 1", "1")), 20)
+            .Value.ShouldBe((decimal)expected);
+
+    [Fact]
+    public void CollectSum_NoMatch_IsNull_CountIsZero()
+    {
+        Decide(Table("COLLECT\" aggregation=\"SUM", Rule("r1", "&gt; 100", "5")), 20).Value.ShouldBeNull();
+        Decide(Table("COLLECT\" aggregation=\"COUNT", Rule("r1", "&gt; 100", "5")), 20).Value.ShouldBe(0m);
+    }
+
+    [Theory]
+    [InlineData("RULE ORDER")]
+    [InlineData("OUTPUT ORDER")]
+    [InlineData("COLLECT")]
+    public void MultiHit_OneMatch_IsAListOfOne(string policy) =>
+        ((IReadOnlyList<object?>)Decide(Table(policy, Rule("r1", "&gt; 10", "5") + Rule("r2", "&lt; 1", "2")), 20).Value!).ShouldBe([5m]);
+
+    [Fact]
+    public void OutputOrder_SortsByOutputValues_RulesWithEqualPriorityKeepTheirOrder() =>
+        ((IReadOnlyList<object?>)Decide(Table("OUTPUT ORDER", Rule("r1", "&gt; 10", "1") + Rule("r2", "&gt; 5", "2") + Rule("r3", "&gt; 1", "1"),
+            "<outputValues><text>2, 1</text></outputValues>"), 20).Value!).ShouldBe([2m, 1m, 1m]);
+
+    [Fact]
+    public void Audit_HasEveryInputAndEveryMatchedRule()
+    {
+        var audit = Decide(Table("RULE ORDER", Rule("r1", "&gt; 10", "5") + Rule("r2", "&lt; 1", "2") + Rule("r3", "[20..30]", "7")), 20).Decisions.ShouldHaveSingleItem();
+        audit.Inputs.ShouldBe([new KeyValuePair<string, object?>("amount", 20m)]);
+        audit.MatchedRules.ShouldBe(["r1", "r3"]);
+        audit.Output.ShouldBe(new object?[] { 5m, 7m });
+    }
+
+    [Fact]
     public void Priority_FollowsTheOrderOfOutputValues() =>
         Decide(Table("PRIORITY", Rule("r1", "&gt; 10", "1") + Rule("r2", "&gt; 5", "2"), "<outputValues><text>2, 1</text></outputValues>"), 20).Value.ShouldBe(2m);
 

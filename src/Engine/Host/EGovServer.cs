@@ -73,6 +73,14 @@ public static class EGovServer
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.FillIn);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            // Request bodies: a property named twice is an error (not "last one wins"), and free-form values are read strictly.
+            o.SerializerOptions.AllowDuplicateProperties = false;
+            o.SerializerOptions.Converters.Add(new Api.StrictJsonNodeConverter<System.Text.Json.Nodes.JsonObject>());
+            o.SerializerOptions.Converters.Add(new Api.StrictJsonNodeConverter<System.Text.Json.Nodes.JsonNode>());
+            o.SerializerOptions.Converters.Add(new Api.StrictJsonNodeConverter<System.Text.Json.Nodes.JsonArray>());
+        });
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "EGov.Workflows";

@@ -52,8 +52,8 @@ internal sealed class DecisionRun
         {
             value = decision.Evaluate(this);
             var trace = CurrentTable;
-            Audit.Add(new DecisionAudit(decision.Decision.Id, decision.Decision.Name, trace?.Inputs ?? [], trace?.MatchedRules ?? [], value,
-                Evaluation.Warnings.Skip(warningsBefore).ToArray()));
+            Audit.Add(new DecisionAudit(decision.Decision.Id, decision.Decision.Name, trace?.Inputs() ?? [], trace?.MatchedRules ?? [], value,
+                WarningsSince(warningsBefore)));
         }
         finally
         {
@@ -64,6 +64,15 @@ internal sealed class DecisionRun
         return value;
     }
 
+    private string[] WarningsSince(int count)
+    {
+        var all = Evaluation.Warnings;
+        if (all.Count <= count) return [];
+        var since = new string[all.Count - count];
+        for (var i = 0; i < since.Length; i++) since[i] = all[count + i];
+        return since;
+    }
+
     public object? Error(string message)
     {
         Errors.Add(message);
@@ -72,9 +81,19 @@ internal sealed class DecisionRun
     }
 }
 
-/// <summary>What a decision table records while it evaluates: the input values and the rules that matched.</summary>
-internal sealed class TableTrace
+/// <summary>
+/// What a decision table records while it evaluates: the input values (the table's own array, read when the audit entry
+/// is made; <see cref="InputCount"/> of them were evaluated) and the rules that matched.
+/// </summary>
+internal sealed class TableTrace(string[] names, object?[] values)
 {
-    public List<KeyValuePair<string, object?>> Inputs { get; } = [];
-    public List<string> MatchedRules { get; } = [];
+    public int InputCount { get; set; }
+    public IReadOnlyList<string> MatchedRules { get; set; } = [];
+
+    public KeyValuePair<string, object?>[] Inputs()
+    {
+        var inputs = new KeyValuePair<string, object?>[InputCount];
+        for (var i = 0; i < inputs.Length; i++) inputs[i] = new(names[i], values[i]);
+        return inputs;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using EGov.Workflows.Dmn.Model;
 using EGov.Workflows.Feel;
 using EGov.Workflows.Feel.Compiling;
@@ -13,146 +14,269 @@ namespace EGov.Workflows.Dmn.Evaluation;
 /// </summary>
 internal sealed class TableCompiler(BoxedCompiler compiler, DecisionModel model)
 {
-    private sealed record CompiledRule(string Id, CompiledUnaryTests?[] Tests, Func<Scope, object?>[] Outputs, bool Broken);
+    /// <summary>A rule: its tests (only the entries that test something, with their input's index), outputs and id.</summary>
+    private sealed record CompiledRule(string Id, int[] Inputs, CompiledUnaryTests[] Tests, Func<Scope, object?>[] Outputs, bool Broken);
 
     public Func<Scope, object?> Compile(DecisionTable table)
     {
-        // Camunda Modeler writes an empty input expression with camunda:inputVariable naming the variable to read.
-        var inputs = table.Inputs.Select(i => string.IsNullOrWhiteSpace(i.Expression.Text) && i.InputVariable is { Length: > 0 } v
-            ? compiler.Literal(i.Expression with { Text = v })
-            : compiler.Literal(i.Expression)).ToArray();
-        var inputVariables = table.Inputs.Select(i => i.InputVariable is { Length: > 0 } v ? v : null).ToArray();
-        var inputNames = table.Inputs.Select(i => i.Label ?? (string.IsNullOrWhiteSpace(i.Expression.Text) ? i.InputVariable ?? "" : i.Expression.Text.Trim())).ToArray();
-        var inputValues = table.Inputs.Select(i => string.IsNullOrWhiteSpace(i.InputValues) ? null : compiler.UnaryTests(i, i.InputValues!)).ToArray();
-        var outputNames = table.Outputs.Select((o, i) => o.Name ?? (table.Outputs.Count == 1 ? "" : $"output{i + 1}")).ToArray();
-        var outputTypes = table.Outputs.Select(o => o.TypeRef).ToArray();
-        var priorities = table.Outputs.Select(o => string.IsNullOrWhiteSpace(o.OutputValues) ? null : SplitTests(o.OutputValues!).Select(t => compiler.UnaryTests(o, t)).ToArray()).ToArray();
-        var defaults = table.Outputs.Select(o => o.DefaultOutput is null ? null : compiler.Literal(o.DefaultOutput)).ToArray();
-        var rules = table.Rules.Select((r, index) =>
+        var inputCount = table.Inputs.Count;
+        var inputs = new Func<Scope, object?>[inputCount];
+        var inputVariables = new string?[inputCount];
+        var inputNames = new string[inputCount];
+        var inputValues = new CompiledUnaryTests?[inputCount];
+        for (var i = 0; i < inputCount; i++)
         {
-            var tests = r.InputEntries.Select(e => compiler.UnaryTests(e) is { IsAny: false } t ? t : null).ToArray();
-            var broken = r.InputEntries.Any(e => !string.IsNullOrWhiteSpace(e.Text) && compiler.UnaryTests(e) is null);
-            var outs = r.OutputEntries.Select(compiler.Literal).ToArray();
-            return new CompiledRule(r.Id ?? $"rule {index + 1}", tests, outs, broken);
-        }).ToArray();
-        if (table.Outputs.Count > 1 && table.Aggregation != Aggregation.None)
+            var input = table.Inputs[i];
+            // Camunda Modeler writes an empty input expression with camunda:inputVariable naming the variable to read.
+            inputs[i] = string.IsNullOrWhiteSpace(input.Expression.Text) && input.InputVariable is { Length: > 0 } v
+                ? compiler.Literal(input.Expression with { Text = v })
+                : compiler.Literal(input.Expression);
+            inputVariables[i] = input.InputVariable is { Length: > 0 } name ? name : null;
+            inputNames[i] = input.Label ?? (string.IsNullOrWhiteSpace(input.Expression.Text) ? input.InputVariable ?? "" : input.Expression.Text.Trim());
+            inputValues[i] = string.IsNullOrWhiteSpace(input.InputValues) ? null : compiler.UnaryTests(input, input.InputValues!);
+        }
+        var outputCount = table.Outputs.Count;
+        var outputNames = new string[outputCount];
+        var conformers = new Func<object?, FeelEvaluation, object?>?[outputCount];
+        var priorities = new CompiledUnaryTests?[]?[outputCount];
+        var defaults = new Func<Scope, object?>?[outputCount];
+        for (var o = 0; o < outputCount; o++)
+        {
+            var output = table.Outputs[o];
+            outputNames[o] = output.Name ?? (outputCount == 1 ? "" : $"output{o + 1}");
+            conformers[o] = model.Types.Conformer(output.TypeRef, $"output '{outputNames[o]}'");
+            priorities[o] = string.IsNullOrWhiteSpace(output.OutputValues) ? null : SplitTests(output.OutputValues!).Select(t => compiler.UnaryTests(output, t)).ToArray();
+            defaults[o] = output.DefaultOutput is null ? null : compiler.Literal(output.DefaultOutput);
+        }
+        var noDefaults = Array.TrueForAll(defaults, d => d is null);
+        var rules = new CompiledRule[table.Rules.Count];
+        for (var r = 0; r < rules.Length; r++)
+        {
+            var rule = table.Rules[r];
+            var tested = new List<int>();
+            var tests = new List<CompiledUnaryTests>();
+            var broken = false;
+            for (var i = 0; i < rule.InputEntries.Count; i++)
+            {
+                var entry = rule.InputEntries[i];
+                var compiled = compiler.UnaryTests(entry);
+                if (compiled is null) broken |= !string.IsNullOrWhiteSpace(entry.Text);
+                // An entry beyond the table's inputs tests nothing (the checker reports the table).
+                else if (!compiled.IsAny && i < inputCount) { tested.Add(i); tests.Add(compiled); }
+            }
+            rules[r] = new CompiledRule(rule.Id ?? $"rule {r + 1}", [.. tested], [.. tests], rule.OutputEntries.Select(compiler.Literal).ToArray(), broken);
+        }
+        if (outputCount > 1 && table.Aggregation != Aggregation.None)
             compiler.Error(table, $"decision table '{table.Id}': an aggregation ({table.Aggregation}) needs a single output");
         var policy = table.HitPolicy;
         var aggregation = table.Aggregation;
-        var singleOutput = table.Outputs.Count == 1;
+        var singleOutput = outputCount == 1;
         var tableId = table.Id;
+        var usesInputVariables = Array.Exists(inputVariables, v => v is not null);
 
         return scope =>
         {
             var ev = scope.Evaluation;
             var run = BoxedCompiler.Run(scope);
-            var trace = run is not null ? new TableTrace() : null;
-            if (run is not null) run.CurrentTable = trace;
-            var values = new object?[inputs.Length];
-            for (var i = 0; i < inputs.Length; i++)
+            var values = new object?[inputCount];
+            TableTrace? trace = null;
+            if (run is not null) run.CurrentTable = trace = new TableTrace(inputNames, values);
+            for (var i = 0; i < inputCount; i++)
             {
-                values[i] = inputs[i](scope);
-                trace?.Inputs.Add(new(inputNames[i], values[i]));
-                if (inputValues[i] is { } allowed && values[i] is not null && allowed.Test(scope, values[i]) != true)
-                    return BoxedCompiler.Fail(scope, $"decision table '{tableId}': input '{inputNames[i]}' is {FeelFormat.Format(values[i])}, not one of {table.Inputs[i].InputValues}");
+                var value = values[i] = inputs[i](scope);
+                if (trace is not null) trace.InputCount = i + 1;
+                if (inputValues[i] is { } allowed && value is not null && allowed.Test(scope, value) != true)
+                    return BoxedCompiler.Fail(scope, $"decision table '{tableId}': input '{inputNames[i]}' is {FeelFormat.Format(value)}, not one of {table.Inputs[i].InputValues}");
             }
-            var matched = new List<CompiledRule>();
-            foreach (var rule in rules)
+            Scope[]? entryScopes = null;
+            if (usesInputVariables)
             {
-                if (rule.Broken) continue;
-                var hit = true;
-                for (var i = 0; i < rule.Tests.Length && i < values.Length; i++)
+                entryScopes = new Scope[inputCount];
+                for (var i = 0; i < inputCount; i++) entryScopes[i] = inputVariables[i] is { } name ? scope.With(name, values[i]) : scope;
+            }
+
+            // Rules in order; a rule stops at its first entry that is not true. FIRST stops at the first match.
+            var buffer = ArrayPool<int>.Shared.Rent(rules.Length == 0 ? 1 : rules.Length);
+            try
+            {
+                var count = 0;
+                for (var r = 0; r < rules.Length; r++)
                 {
-                    var test = rule.Tests[i];
-                    if (test is null) continue;
-                    var entryScope = inputVariables[i] is { } name ? scope.With(name, values[i]) : scope;
-                    if (test.Test(entryScope, values[i]) != true) { hit = false; break; }
+                    var rule = rules[r];
+                    if (rule.Broken || !Hits(rule, values, entryScopes, scope)) continue;
+                    buffer[count++] = r;
+                    if (policy == HitPolicy.First) break;
                 }
-                if (!hit) continue;
-                matched.Add(rule);
-                if (policy == HitPolicy.First) break;
+                if (trace is not null && count > 0)
+                {
+                    var ids = new string[count];
+                    for (var m = 0; m < count; m++) ids[m] = rules[buffer[m]].Id;
+                    trace.MatchedRules = ids;
+                }
+                return Decide(scope, ev, buffer, count);
             }
-            trace?.MatchedRules.AddRange(matched.Select(r => r.Id));
-
-            if (matched.Count == 0)
+            finally
             {
-                if (defaults.All(d => d is null)) return policy == HitPolicy.Collect && aggregation == Aggregation.Count ? 0m : policy is HitPolicy.Collect or HitPolicy.RuleOrder or HitPolicy.OutputOrder && aggregation == Aggregation.None ? null : null;
-                return Output(defaults.Select(d => d?.Invoke(scope)).ToArray());
+                ArrayPool<int>.Shared.Return(buffer);
             }
+        };
 
-            object?[][] results = matched.Select(r => r.Outputs.Select((o, i) => Conform(o(scope), i, ev)).ToArray()).ToArray();
+        object? Decide(Scope scope, FeelEvaluation ev, int[] matchedIndexes, int count)
+        {
+            if (count == 0)
+            {
+                if (noDefaults) return policy == HitPolicy.Collect && aggregation == Aggregation.Count ? 0m : null;
+                var fallback = new object?[outputCount];
+                for (var o = 0; o < outputCount; o++) fallback[o] = defaults[o]?.Invoke(scope);
+                return Output(fallback);
+            }
+            if (policy == HitPolicy.Collect && aggregation != Aggregation.None && singleOutput)
+                return Aggregate(scope, ev, matchedIndexes, count);
+            if (count == 1)
+            {
+                // One rule matched: every policy gives its output (a list of one under the multi-hit policies).
+                var only = Output(Outputs(rules[matchedIndexes[0]], scope, ev));
+                return policy is HitPolicy.RuleOrder or HitPolicy.OutputOrder or HitPolicy.Collect ? new[] { only } : only;
+            }
+            var matched = new CompiledRule[count];
+            for (var m = 0; m < count; m++) matched[m] = rules[matchedIndexes[m]];
+            var results = new object?[count][];
+            for (var m = 0; m < results.Length; m++) results[m] = Outputs(matched[m], scope, ev);
             switch (policy)
             {
                 case HitPolicy.Unique:
-                    if (matched.Count > 1) return BoxedCompiler.Fail(scope, $"decision table '{tableId}' has hit policy UNIQUE but rules {string.Join(", ", matched.Select(r => r.Id))} matched");
-                    return Output(results[0]);
+                    return BoxedCompiler.Fail(scope, $"decision table '{tableId}' has hit policy UNIQUE but rules {string.Join(", ", matched.Select(r => r.Id))} matched");
                 case HitPolicy.Any:
                     for (var i = 1; i < results.Length; i++)
                         if (!SameOutputs(results[0], results[i]))
                             return BoxedCompiler.Fail(scope, $"decision table '{tableId}' has hit policy ANY but rules {matched[0].Id} and {matched[i].Id} give different outputs");
                     return Output(results[0]);
-                case HitPolicy.First:
-                    return Output(results[0]);
                 case HitPolicy.Priority:
-                {
-                    var best = Enumerable.Range(0, results.Length).OrderBy(i => PriorityKey(results[i], scope), KeyComparer.Instance).First();
-                    return Output(results[best]);
-                }
+                    return Output(results[ByPriority(results, scope)[0]]);
                 case HitPolicy.RuleOrder:
-                    return results.Select(Output).ToArray();
+                    return AllOutputs(results);
                 case HitPolicy.OutputOrder:
-                    return Enumerable.Range(0, results.Length).OrderBy(i => PriorityKey(results[i], scope), KeyComparer.Instance).Select(i => Output(results[i])).ToArray();
-                default:
                 {
-                    var outputs = results.Select(Output).ToArray();
-                    switch (aggregation)
-                    {
-                        case Aggregation.Count: return (decimal)outputs.Length;
-                        case Aggregation.Sum:
-                        {
-                            var nonNull = outputs.Where(o => o is not null).ToArray();
-                            if (nonNull.Length == 0) return null;
-                            if (nonNull.Any(o => o is not decimal)) return BoxedCompiler.Fail(scope, $"decision table '{tableId}': SUM of values that are not numbers");
-                            return nonNull.Cast<decimal>().Sum();
-                        }
-                        case Aggregation.Min or Aggregation.Max:
-                        {
-                            var nonNull = outputs.Where(o => o is not null).ToArray();
-                            if (nonNull.Length == 0) return null;
-                            var best = nonNull[0];
-                            foreach (var o in nonNull.Skip(1))
-                            {
-                                var c = FeelSemantics.Compare(o, best);
-                                if (c is null) return BoxedCompiler.Fail(scope, $"decision table '{tableId}': {aggregation} of values that cannot be compared");
-                                if (aggregation == Aggregation.Min ? c < 0 : c > 0) best = o;
-                            }
-                            return best;
-                        }
-                        default: return outputs;
-                    }
+                    var order = ByPriority(results, scope);
+                    var list = new object?[order.Length];
+                    for (var i = 0; i < order.Length; i++) list[i] = Output(results[order[i]]);
+                    return list;
                 }
+                default:
+                    return AllOutputs(results);
             }
-        };
+        }
 
-        object? Conform(object? value, int output, FeelEvaluation ev) =>
-            outputTypes[output] is { } t ? model.Types.Conform(value, t, ev, $"output '{outputNames[output]}'") : value;
-
-        object? Output(object?[] values) => singleOutput
-            ? values[0]
-            : FeelContext.From(outputNames.Select((n, i) => new KeyValuePair<string, object?>(n, values[i])));
-
-        int[] PriorityKey(object?[] values, Scope scope)
+        // COLLECT with an aggregation over a single output: each matched rule's output is read and folded in, nothing kept.
+        object? Aggregate(Scope scope, FeelEvaluation ev, int[] matchedIndexes, int count)
         {
-            var key = new int[values.Length];
+            var conform = conformers.Length > 0 ? conformers[0] : null;
+            if (aggregation == Aggregation.Count)
+            {
+                // Counted, but still evaluated: an output's warnings belong in the audit.
+                for (var m = 0; m < count; m++) _ = Single(rules[matchedIndexes[m]]);
+                return (decimal)count;
+            }
+            decimal sum = 0;
+            var summed = false;
+            object? best = null;
+            for (var m = 0; m < count; m++)
+            {
+                var o = Single(rules[matchedIndexes[m]]);
+                if (o is null) continue;
+                if (aggregation == Aggregation.Sum)
+                {
+                    if (o is not decimal d) return BoxedCompiler.Fail(scope, $"decision table '{tableId}': SUM of values that are not numbers");
+                    if (!TryAdd(ref sum, d)) return BoxedCompiler.Fail(scope, $"decision table '{tableId}': the SUM is out of range");
+                    summed = true;
+                    continue;
+                }
+                if (best is null) { best = o; continue; }
+                var c = FeelSemantics.Compare(o, best);
+                if (c is null) return BoxedCompiler.Fail(scope, $"decision table '{tableId}': {aggregation} of values that cannot be compared");
+                if (aggregation == Aggregation.Min ? c < 0 : c > 0) best = o;
+            }
+            return aggregation == Aggregation.Sum ? summed ? sum : null : best;
+
+            object? Single(CompiledRule rule)
+            {
+                if (rule.Outputs.Length == 0) return null;
+                var value = rule.Outputs[0](scope);
+                return conform is null ? value : conform(value, ev);
+            }
+        }
+
+        object?[] Outputs(CompiledRule rule, Scope scope, FeelEvaluation ev)
+        {
+            var values = new object?[rule.Outputs.Length];
             for (var o = 0; o < values.Length; o++)
             {
-                var tests = priorities[o];
-                if (tests is null) continue;
-                var index = Array.FindIndex(tests, t => t?.Test(scope, values[o]) == true);
-                key[o] = index < 0 ? int.MaxValue : index;
+                var value = rule.Outputs[o](scope);
+                values[o] = o < conformers.Length && conformers[o] is { } conform ? conform(value, ev) : value;
             }
-            return key;
+            return values;
         }
+
+        object? Output(object?[] values)
+        {
+            if (singleOutput) return values[0];
+            var entries = new KeyValuePair<string, object?>[outputNames.Length];
+            for (var o = 0; o < entries.Length; o++) entries[o] = new(outputNames[o], o < values.Length ? values[o] : null);
+            return FeelContext.From(entries);
+        }
+
+        object?[] AllOutputs(object?[][] results)
+        {
+            var list = new object?[results.Length];
+            for (var i = 0; i < list.Length; i++) list[i] = Output(results[i]);
+            return list;
+        }
+
+        // Indexes of the results, best first: by the position of each output's value in its output values, output by output.
+        int[] ByPriority(object?[][] results, Scope scope)
+        {
+            var keys = new int[results.Length][];
+            var order = new int[results.Length];
+            for (var i = 0; i < results.Length; i++)
+            {
+                order[i] = i;
+                keys[i] = new int[results[i].Length];
+                for (var o = 0; o < results[i].Length; o++)
+                {
+                    var tests = o < priorities.Length ? priorities[o] : null;
+                    if (tests is null) continue;
+                    var index = Array.FindIndex(tests, t => t?.Test(scope, results[i][o]) == true);
+                    keys[i][o] = index < 0 ? int.MaxValue : index;
+                }
+            }
+            // A stable sort: rules with the same priority keep their order.
+            return [.. order.OrderBy(i => keys[i], KeyComparer.Instance)];
+        }
+    }
+
+    private static bool TryAdd(ref decimal sum, decimal d)
+    {
+        try
+        {
+            sum += d;
+            return true;
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Hits(CompiledRule rule, object?[] values, Scope[]? entryScopes, Scope scope)
+    {
+        var inputs = rule.Inputs;
+        var tests = rule.Tests;
+        for (var k = 0; k < tests.Length; k++)
+        {
+            var i = inputs[k];
+            if (tests[k].Test(entryScopes is null ? scope : entryScopes[i], values[i]) != true) return false;
+        }
+        return true;
     }
 
     private static bool SameOutputs(object?[] a, object?[] b)

@@ -223,7 +223,18 @@ internal sealed class Compiler(FeelTypes types)
         return e;
     }
 
-    private static object? AnyTest(Tester[] tests, Scope s, object? value)
+    private static object? AnyTest(Tester[] tests, Scope s, object? value) => AnyOf(tests, s, value) switch
+    {
+        true => True,
+        false => False,
+        null => null,
+    };
+
+    private static readonly object True = true;
+    private static readonly object False = false;
+
+    /// <summary>True when a test is true; else null when one was null (neither); else false.</summary>
+    private static bool? AnyOf(Tester[] tests, Scope s, object? value)
     {
         var sawNull = false;
         foreach (var t in tests)
@@ -239,15 +250,22 @@ internal sealed class Compiler(FeelTypes types)
     {
         if (node.Any) return (_, _) => true;
         var tests = node.Tests.Select(CompileTest).ToArray();
-        if (node.Negated) return (s, v) => AnyTest(tests, s, v) is bool b ? !b : null;
+        if (node.Negated) return (s, v) => AnyOf(tests, s, v) is bool b ? !b : null;
         if (tests.Length == 1) return tests[0];
-        return (s, v) => (bool?)AnyTest(tests, s, v);
+        return (s, v) => AnyOf(tests, s, v);
     }
 
     private Tester CompileTest(Node node)
     {
         switch (node)
         {
+            case UnaryComparisonNode u when Constant(u.Endpoint, out var endpoint):
+                return FastTests.Comparison(u.Operator, endpoint);
+            case RangeNode { Start: { } start, End: { } end } r when Constant(start, out var low) && Constant(end, out var high)
+                                                                    && low is not null && high is not null
+                                                                    && MakeRange(low, r.StartIncluded, high, r.EndIncluded, new FeelEvaluation()) is FeelRange range:
+                // An interval of constants ([1..10], ["a".."m")) is built once; invalid ones keep the general path and its warning.
+                return FastTests.Interval(range);
             case UnaryComparisonNode u:
             {
                 var e = Compile(u.Endpoint);
@@ -262,11 +280,10 @@ internal sealed class Compiler(FeelTypes types)
                 };
             }
             case LiteralNode { Value: not AtLiteral } lit:
-            {
                 // The common decision table cell: a constant, compared without a scope.
-                var constant = lit.Value;
-                return (_, v) => FeelSemantics.Equal(v, constant) ?? false;
-            }
+                return FastTests.Literal(lit.Value);
+            case NegateNode { Operand: LiteralNode { Value: decimal } } when Constant(node, out var negative):
+                return FastTests.Literal(negative);
             default:
             {
                 var e = Compile(node);
@@ -277,6 +294,23 @@ internal sealed class Compiler(FeelTypes types)
                     return Match(v, r, usesInput);
                 };
             }
+        }
+    }
+
+    /// <summary>A value known when compiling: a literal (not an @-literal, which may be an error) or a negated number literal.</summary>
+    private static bool Constant(Node node, out object? value)
+    {
+        switch (node)
+        {
+            case LiteralNode { Value: not AtLiteral } lit:
+                value = lit.Value;
+                return true;
+            case NegateNode { Operand: LiteralNode { Value: decimal d } }:
+                value = -d;
+                return true;
+            default:
+                value = null;
+                return false;
         }
     }
 

@@ -81,6 +81,8 @@ public static class CamundaEndpoints
         {
             if (string.IsNullOrEmpty(t.TopicName)) throw CamundaRestException.Invalid("every topic needs a topicName");
             if (t.LockDuration is not > 0) throw CamundaRestException.Invalid($"topic '{t.TopicName}': lockDuration must be a positive number of milliseconds");
+            if (t.LockDuration > ExternalTaskService.MaxDurationMilliseconds)
+                throw CamundaRestException.Invalid($"topic '{t.TopicName}': lockDuration must not exceed {ExternalTaskService.MaxDurationMilliseconds} ms (365 days)");
         }
         if (body.AsyncResponseTimeout is > ExternalTaskService.MaxAsyncResponseTimeout)
             throw CamundaRestException.Invalid($"asyncResponseTimeout must not exceed {ExternalTaskService.MaxAsyncResponseTimeout} ms");

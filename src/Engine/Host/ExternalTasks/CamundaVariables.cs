@@ -56,14 +56,16 @@ public static class CamundaVariables
             {
                 null => value?.DeepClone(),
                 "null" => null,
+                "date" when value is not null && !IsDate(value) =>
+                    throw new FormatException($"variable '{name}': type Date needs a date-time such as 2026-03-01T09:30:00.000+0100, got {Shown(value)}"),
                 "string" or "date" => value is null ? null : JsonValue.Create(value is JsonValue sv && sv.GetValueKind() == JsonValueKind.String ? sv.GetValue<string>() : value.ToJsonString()),
                 "boolean" => value is JsonValue b && b.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? JsonValue.Create(b.GetValue<bool>())
                     : value is JsonValue bs && bs.GetValueKind() == JsonValueKind.String && bool.TryParse(bs.GetValue<string>(), out var bb) ? JsonValue.Create(bb)
                     : throw new FormatException($"variable '{name}': type Boolean needs true or false"),
-                "integer" or "short" or "long" => Integer(name, value),
-                "double" => value is JsonValue d && d.GetValueKind() == JsonValueKind.Number ? JsonValue.Create(d.GetValue<double>())
-                    : value is JsonValue ds && ds.GetValueKind() == JsonValueKind.String && double.TryParse(ds.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var dd) ? JsonValue.Create(dd)
-                    : throw new FormatException($"variable '{name}': type Double needs a number"),
+                "integer" => Integer(name, value, "Integer", int.MinValue, int.MaxValue),
+                "short" => Integer(name, value, "Short", short.MinValue, short.MaxValue),
+                "long" => Integer(name, value, "Long", long.MinValue, long.MaxValue),
+                "double" => Double(name, value),
                 "json" => ParseJson(name, value),
                 "object" when IsJsonObjectInfo(tv) => ParseJson(name, value),
                 _ => throw new FormatException($"variable '{name}': type '{tv["type"]}' is not supported (String, Boolean, Integer, Long, Double, Date, Json, Null)"),
@@ -75,11 +77,37 @@ public static class CamundaVariables
     private static bool IsJsonObjectInfo(JsonObject tv) =>
         tv["valueInfo"] is JsonObject info && info["serializationDataFormat"] is JsonValue f && f.TryGetValue<string>(out var s) && s.Contains("json", StringComparison.OrdinalIgnoreCase);
 
-    private static JsonNode? Integer(string name, JsonNode? value)
+    /// <summary>A whole number within the Java type's range (Camunda's Integer is 32 bits, Short 16, Long 64).</summary>
+    private static JsonNode? Integer(string name, JsonNode? value, string type, long min, long max)
     {
-        var text = value is JsonValue sv && sv.GetValueKind() == JsonValueKind.String ? sv.GetValue<string>() : value?.ToJsonString();
-        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? JsonValue.Create(l)
-            : throw new FormatException($"variable '{name}': needs a whole number, got {text ?? "null"}");
+        if (value is null) return null;
+        var text = value is JsonValue sv && sv.GetValueKind() == JsonValueKind.String ? sv.GetValue<string>() : value.ToJsonString();
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) && l >= min && l <= max ? JsonValue.Create(l)
+            : throw new FormatException($"variable '{name}': type {type} needs a whole number from {min} to {max}, got {Shown(value)}");
+    }
+
+    /// <summary>A finite number: NaN and infinities cannot be stored as JSON, and 1e400 is not a double.</summary>
+    private static JsonNode? Double(string name, JsonNode? value)
+    {
+        if (value is null) return null;
+        var text = value is JsonValue sv && sv.GetValueKind() == JsonValueKind.String ? sv.GetValue<string>() : value.ToJsonString();
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? JsonValue.Create(d)
+            : throw new FormatException($"variable '{name}': type Double needs a finite number, got {Shown(value)}");
+    }
+
+    private static bool IsDate(JsonNode value) =>
+        value is JsonValue v && v.GetValueKind() == JsonValueKind.String
+        && DateTimeOffset.TryParse(CamundaOffset(v.GetValue<string>()), CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+
+    /// <summary>Camunda writes offsets without a colon (+0100); .NET wants +01:00.</summary>
+    private static string CamundaOffset(string text) =>
+        text.Length > 5 && (text[^5] is '+' or '-') && text[^4..].All(char.IsAsciiDigit) ? text[..^2] + ":" + text[^2..] : text;
+
+    /// <summary>The offending value for a message, cut short: a probe's 14-million-character value must not come back.</summary>
+    private static string Shown(JsonNode value)
+    {
+        var text = value.ToJsonString();
+        return text.Length <= 40 ? text : text[..40] + "…";
     }
 
     private static JsonNode? ParseJson(string name, JsonNode? value)

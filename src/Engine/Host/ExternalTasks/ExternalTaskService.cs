@@ -20,6 +20,16 @@ namespace EGov.Workflows.Host.ExternalTasks;
 public sealed class ExternalTaskService
 {
     public const long MaxAsyncResponseTimeout = 1_800_000;
+
+    /// <summary>
+    /// The longest lock, lock extension or retry back-off a worker may ask for: a year. Camunda sets none, but a duration
+    /// near long.MaxValue milliseconds lies beyond the calendar and must be a clear 400, not an overflow.
+    /// </summary>
+    public const long MaxDurationMilliseconds = 365L * 24 * 60 * 60 * 1000;
+
+    internal static Duration Milliseconds(string name, long value) =>
+        value <= MaxDurationMilliseconds ? Duration.FromMilliseconds(value)
+            : throw CamundaRestException.Invalid($"{name} must not exceed {MaxDurationMilliseconds} ms (365 days)");
     private readonly ConcurrentDictionary<(string, string), string> _errorDetails = new();
 
     /// <summary>Locks up to maxTasks available tasks of the topics for the worker; [] when none is available.</summary>
@@ -42,7 +52,7 @@ public sealed class ExternalTaskService
             if (locked.Count >= max) break;
             var topic = topics[row.Task.Topic!];
             bool taken;
-            try { taken = tenant.Engine.TryLockExternalTask(row.Task.Id, worker, Duration.FromMilliseconds(topic.LockDuration ?? 0)); }
+            try { taken = tenant.Engine.TryLockExternalTask(row.Task.Id, worker, Milliseconds("lockDuration", topic.LockDuration ?? 0)); }
             catch (WorkflowCommandException) { continue; } // ended or completed since the query
             if (!taken) continue;
             var state = tenant.Engine.Store.Load(tenant.TenantId, row.InstanceId);
@@ -132,7 +142,7 @@ public sealed class ExternalTaskService
         if (body.Retries is < 0) throw CamundaRestException.Invalid("retries must not be negative");
         if (body.RetryTimeout is < 0) throw CamundaRestException.Invalid("retryTimeout must not be negative");
         AsCamunda(() => tenant.Engine.FailExternalTask(id, body.ErrorMessage ?? "", body.Retries,
-            body.RetryTimeout is { } ms ? Duration.FromMilliseconds(ms) : null, worker));
+            body.RetryTimeout is { } ms ? Milliseconds("retryTimeout", ms) : null, worker));
         if (body.ErrorDetails is { } d) _errorDetails[(tenant.TenantId, id)] = d;
     }
 
@@ -150,7 +160,8 @@ public sealed class ExternalTaskService
         Require(tenant, id);
         if (body.NewDuration is not > 0) throw CamundaRestException.Invalid("newDuration must be a positive number of milliseconds");
         var worker = RequireWorker(body.WorkerId);
-        AsCamunda(() => tenant.Engine.ExtendExternalTaskLock(id, worker, Duration.FromMilliseconds(body.NewDuration.Value)));
+        var duration = Milliseconds("newDuration", body.NewDuration.Value);
+        AsCamunda(() => tenant.Engine.ExtendExternalTaskLock(id, worker, duration));
     }
 
     /// <summary>Camunda's POST /{id}/lock: locks (or re-locks) one task for a worker.</summary>
@@ -159,7 +170,8 @@ public sealed class ExternalTaskService
         Require(tenant, id);
         var worker = RequireWorker(body.WorkerId);
         if (body.LockDuration is not > 0) throw CamundaRestException.Invalid("lockDuration must be a positive number of milliseconds");
-        AsCamunda(() => tenant.Engine.LockExternalTask(id, worker, Duration.FromMilliseconds(body.LockDuration.Value)));
+        var duration = Milliseconds("lockDuration", body.LockDuration.Value);
+        AsCamunda(() => tenant.Engine.LockExternalTask(id, worker, duration));
     }
 
     public void Unlock(TenantEngine tenant, string id)

@@ -116,7 +116,11 @@ internal sealed partial class Runner
 
     // ---------- call activities ----------
 
-    /// <summary>Starts the called process with the camunda:in variables and business key; the caller token waits.</summary>
+    /// <summary>
+    /// Starts the called process with the camunda:in variables and business key; the caller token waits.
+    /// As in Camunda 7: a source that is not set passes null; <c>local="true"</c> reads only the call activity's own
+    /// local variables (its input parameters), for <c>variables="all"</c>, a source and a sourceExpression alike.
+    /// </summary>
     public void CallProcess(Inst i, TokenState t, Node n)
     {
         var ca = (Model.CallActivity)n.Element;
@@ -128,16 +132,24 @@ internal sealed partial class Runner
         foreach (var m in n.Ext.In)
         {
             if (m.BusinessKey is { } bk) { businessKey = EvaluateString(Juel(bk), vars); continue; }
-            if (m.All) { foreach (var kv in vars.Snapshot()) input[kv.Key] = kv.Value?.DeepClone(); continue; }
-            var target = m.Target ?? m.Source;
-            if (target is null) continue;
-            if (m.SourceExpression is { } se) input[target] = Evaluator.Evaluate(Juel(se), vars)?.DeepClone();
-            else if (m.Source is { } src && vars.TryGetVariable(src, out var v)) input[target] = v?.DeepClone();
+            var source = m.Local ? new VariableScope(i, t).LocalOnly() : vars;
+            if (m.All) { foreach (var kv in source.Snapshot()) input[kv.Key] = kv.Value?.DeepClone(); continue; }
+            if (Mapped(m, source) is { } mapped) input[mapped.Target] = mapped.Value;
         }
         t.Status = TokenStatus.Waiting;
         var child = StartInstance(g, input, businessKey, null, i, t);
         t.CalledInstanceId = child.Id;
         i.S.CalledInstanceIds.Add(child.Id);
+    }
+
+    /// <summary>The value one camunda:in or camunda:out with a source or sourceExpression maps: null when the source is not set.</summary>
+    private (string Target, JsonNode? Value)? Mapped(VariableMapping m, VariableScope source)
+    {
+        var target = m.Target ?? m.Source;
+        if (target is null) return null;
+        if (m.SourceExpression is { } se) return (target, Evaluator.Evaluate(Juel(se), source)?.DeepClone());
+        if (m.Source is { } src) return (target, source.GetOrNull(src)?.DeepClone());
+        return null;
     }
 
     /// <summary>The called instance completed: camunda:out variables go back and the call activity completes.</summary>
@@ -148,28 +160,33 @@ internal sealed partial class Runner
         var t = parent.Token(child.S.ParentTokenId);
         if (t is null || t.CalledInstanceId != child.Id) return;
         var n = parent.Node(t);
-        var childVars = new VariableScope(child, null, child.S.Scopes.Find(s => s.Kind == ScopeKind.Process)?.Id);
-        var target = new VariableScope(parent, t);
-        if (!Guard(parent, t, n, () =>
-        {
-            foreach (var m in n.Ext.Out)
-            {
-                if (m.All) { foreach (var kv in childVars.Snapshot()) Put(target, kv.Key, kv.Value?.DeepClone(), m.Local); continue; }
-                var name = m.Target ?? m.Source;
-                if (name is null) continue;
-                if (m.SourceExpression is { } se) Put(target, name, Evaluator.Evaluate(Juel(se), childVars), m.Local);
-                else if (m.Source is { } src && childVars.TryGetVariable(src, out var v)) Put(target, name, v?.DeepClone(), m.Local);
-            }
-        })) return;
+        if (!Guard(parent, t, n, () => PassOutputVariables(parent, t, n, child))) return;
         t.CalledInstanceId = null;
         t.Status = TokenStatus.Active;
         Leave(parent, t);
     }
 
-    private static void Put(VariableScope target, string name, JsonNode? value, bool local)
+    /// <summary>
+    /// camunda:out: the called instance's process variables named by the mappings are written into the calling token's
+    /// scopes — when the called instance completes, and also when a BPMN error or an escalation from it passes the
+    /// call activity on its way to a handler (Camunda 7: "Variable Output on BPMN Error Event"; escalation events:
+    /// "the defined output variables of the call activity are passed to the upper scope"). A source that is not set
+    /// maps null. Every value is read before any is written; as in Camunda, the mappings without <c>local</c> are set
+    /// first (where the variable exists, else on the process), then those with <c>local="true"</c> on the call activity.
+    /// </summary>
+    private void PassOutputVariables(Inst parent, TokenState t, Node n, Inst child)
     {
-        if (local) target.SetVariableLocal(name, value);
-        else target.SetVariable(name, value);
+        if (n.Ext.Out.Count == 0) return;
+        var childVars = new VariableScope(child, null, child.S.Scopes.Find(s => s.Kind == ScopeKind.Process)?.Id);
+        var values = new List<(string Name, JsonNode? Value, bool Local)>();
+        foreach (var m in n.Ext.Out)
+        {
+            if (m.All) { foreach (var kv in childVars.Snapshot()) values.Add((kv.Key, kv.Value?.DeepClone(), m.Local)); continue; }
+            if (Mapped(m, childVars) is { } mapped) values.Add((mapped.Target, mapped.Value, m.Local));
+        }
+        var target = new VariableScope(parent, t);
+        foreach (var (name, value, _) in values.Where(v => !v.Local)) target.SetVariable(name, value);
+        foreach (var (name, value, _) in values.Where(v => v.Local)) target.SetVariableLocal(name, value);
     }
 
     // ---------- ad-hoc subprocess ----------

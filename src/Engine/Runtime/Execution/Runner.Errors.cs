@@ -12,8 +12,9 @@ internal sealed partial class Runner
     /// <summary>
     /// Searches upward from the thrower for a handler of <paramref name="trigger"/> with <paramref name="code"/>:
     /// the thrower's own boundary events, then the event subprocesses of its scope, then the boundary events of the
-    /// scope's activity, and so on up to the process — and on into the calling instance. Within each group a handler
-    /// for the specific code wins over a catch-all.
+    /// scope's activity, and so on up to the process — and on into the calling instance, applying the call activity's
+    /// camunda:out mappings as it passes (whether or not a handler is found further up, as Camunda's walk does).
+    /// Within each group a handler for the specific code wins over a catch-all.
     /// </summary>
     private Handler? FindHandler(Inst i, TokenState thrower, Trigger trigger, string? code, bool includeOwnBoundaries)
     {
@@ -33,6 +34,9 @@ internal sealed partial class Runner
             {
                 if (inst.S.ParentInstanceId is not { } pid || Load(pid) is not { } parent || parent.Token(inst.S.ParentTokenId) is not { } caller)
                     return null;
+                // On its way out of a called instance the error or escalation passes the call activity: its camunda:out
+                // mappings apply now, so the caller's handlers see the variables that explain it (Camunda 7).
+                PassOutputVariables(parent, caller, parent.Node(caller), inst);
                 inst = parent;
                 host = caller.IsMultiInstanceInner ? null : caller;
                 scope = parent.Scope(caller.ScopeId);

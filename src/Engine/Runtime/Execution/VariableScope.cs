@@ -16,6 +16,7 @@ internal sealed class VariableScope : IScriptExecution
     private readonly string _scopeId;
     private readonly string _elementId;
     private List<(string Name, JsonNode? Value, bool Local)>? _pending;
+    private bool _localOnly;
 
     public VariableScope(Inst inst, TokenState? token, string? scopeId = null, string? elementId = null)
     {
@@ -31,12 +32,28 @@ internal sealed class VariableScope : IScriptExecution
         return this;
     }
 
+    /// <summary>
+    /// For reading only: the token's own local variables (an activity's input parameters), or the scope's own when
+    /// there is no token — what Camunda's <c>local="true"</c> on camunda:in reads. Nothing of the enclosing scopes.
+    /// </summary>
+    public VariableScope LocalOnly()
+    {
+        _localOnly = true;
+        return this;
+    }
+
     public string ProcessInstanceId => _inst.S.Id;
     public string? BusinessKey => _inst.S.BusinessKey;
     public string ActivityId => _elementId;
 
     private IEnumerable<JsonObject> Chain()
     {
+        if (_localOnly)
+        {
+            if (_token is not null) { if (_token.Locals is { } own) yield return own; }
+            else if (_inst.Scope(_scopeId) is { } scope) yield return scope.Variables;
+            yield break;
+        }
         if (_token?.Locals is { } l) yield return l;
         for (var s = _inst.Scope(_scopeId); s is not null; s = _inst.Scope(s.ParentScopeId))
         {
