@@ -8,8 +8,8 @@ namespace EGov.Workflows.Persistence.Schema;
 
 /// <summary>
 /// Creates or upgrades the schema at start: applies every versioned script (<c>Schema/{Sqlite|Postgres}/NNNN_name.sql</c>,
-/// embedded) that has no row in <c>schema_version</c> yet — every missing one, not only those newer than the highest (work
-/// merged in another order can add a lower number later) — each in the same transaction as its version row.
+/// embedded) that has no row in <c>schema_version</c> yet (not only the ones above the highest: branches merged in any order
+/// add lower numbers later), each in the same transaction as its version row.
 /// Several nodes starting at once are serialized: SQLite by its write lock (BEGIN IMMEDIATE), PostgreSQL by an advisory
 /// transaction lock. Hand-written scripts instead of EF migrations: one readable script per provider and version, no
 /// design-time tooling, and the job-acquisition SQL is provider-specific anyway.
@@ -78,14 +78,12 @@ public static class SchemaMigrator
     private static List<int> Apply(DbConnection conn, DbTransaction tx, StoreProvider provider, int upTo)
     {
         Exec(conn, tx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
+        using var q = conn.CreateCommand();
+        q.Transaction = tx;
+        q.CommandText = "SELECT version FROM schema_version;";
         var present = new HashSet<int>();
-        using (var q = conn.CreateCommand())
-        {
-            q.Transaction = tx;
-            q.CommandText = "SELECT version FROM schema_version;";
-            using var r = q.ExecuteReader();
+        using (var r = q.ExecuteReader())
             while (r.Read()) present.Add(Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture));
-        }
         var applied = new List<int>();
         foreach (var (version, name, sql) in Scripts(provider).Where(s => !present.Contains(s.Version) && s.Version <= upTo))
         {
