@@ -54,6 +54,22 @@ public sealed class SchemaMigrationTests
     }
 
     [Fact]
+    public void Migrate_AppliesAScriptNumberedBelowTheNewestApplied_WhenItIsMissing()
+    {
+        using var db = TestDatabases.Create("sqlite");
+        SchemaMigrator.Migrate(db.Options);
+        using (var conn = SchemaMigrator.Open(db.Options))
+        using (var cmd = conn.CreateCommand())
+        {
+            // As if the branch that brought 0002 merged after the one with the newest script: its row is missing.
+            cmd.CommandText = "DROP TABLE history_variables; DROP TABLE history_tasks; DROP TABLE history_incidents; DROP INDEX ix_instances_definition; DELETE FROM schema_version WHERE version = 2;";
+            cmd.ExecuteNonQuery();
+        }
+        SchemaMigrator.Migrate(db.Options).ShouldBe([2]);
+        SchemaMigrator.Migrate(db.Options).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Scripts_ExistForBothProviders_WithTheSameVersions()
     {
         SchemaMigrator.Scripts(StoreProvider.Sqlite).Select(s => (s.Version, s.Name))

@@ -39,7 +39,7 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _openedWith = options.ConnectionString;
-        if (migrate) SchemaMigrator.Migrate(options);
+        IReadOnlyList<int> applied = migrate ? SchemaMigrator.Migrate(options) : [];
         if (options.Provider == StoreProvider.Sqlite)
         {
             var csb = new SqliteConnectionStringBuilder(options.ConnectionString) { Mode = SqliteOpenMode.ReadWrite };
@@ -48,6 +48,7 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
             _guard = new SqliteFileGuard(csb.DataSource);
         }
         Options = options;
+        if (applied.Contains(7) && !applied.Contains(1)) RebuildTaskInbox(); // an existing database gets the Postkorb's index
         _db = new DbFactory(options);
         if (_db.DataSource is { } pg)
         {
