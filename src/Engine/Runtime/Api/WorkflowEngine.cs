@@ -28,6 +28,7 @@ public sealed partial class WorkflowEngine
         _core = new EngineCore
         {
             TimerLimits = options.TimerLimits,
+            VariableLimits = options.VariableLimits,
             Clock = options.Clock, Zone = options.Zone, Store = options.Store ?? new InMemoryRuntimeStore(),
             Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset())
             {
@@ -151,6 +152,7 @@ public sealed partial class WorkflowEngine
     /// <summary>Starts the latest version of a process at its none start event. Returns the instance id.</summary>
     public string StartProcess(string processId, JsonObject? variables = null, string? businessKey = null)
     {
+        CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(processId);
         var g = _core.Latest(processId) ?? throw new WorkflowNotFoundException($"process '{processId}' is not deployed");
         // Camunda's selectInitial: the none start event, else the only start event of the process.
@@ -167,6 +169,7 @@ public sealed partial class WorkflowEngine
     /// <summary>Starts the process whose message start event has this message name. Returns the instance id.</summary>
     public string StartProcessByMessage(string messageName, JsonObject? variables = null, string? businessKey = null)
     {
+        CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
         foreach (var g in _core.LatestGraphs())
             if (g.Root.Nodes.Find(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == messageName) is { } start)
@@ -196,6 +199,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public void CompleteUserTask(string taskId, JsonObject? variables, string? userId, string? onBehalfOf) => Run(r =>
     {
+        CheckInput(variables);
         var i = InstanceOf(r, taskId, 'u', "task");
         var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw Gone(i, taskId, 'u', "task");
         if (task.DelegationState == DelegationState.Pending)
@@ -251,6 +255,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public bool TriggerWaiting(string rootInstanceId, string elementId, JsonObject? variables = null) => Run(r =>
     {
+        CheckInput(variables);
         foreach (var id in _core.Store.InstanceTree(_core.TenantId, rootInstanceId))
         {
             var i = r.Load(id);
@@ -294,6 +299,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public int CorrelateMessage(string messageName, string? correlationKey, JsonObject? variables, bool all)
     {
+        CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
         return Run(r => r.Correlate(messageName, correlationKey, variables, all));
     }
@@ -301,6 +307,7 @@ public sealed partial class WorkflowEngine
     /// <summary>Broadcasts a signal to every subscription and signal start event. Returns the number of receivers.</summary>
     public int BroadcastSignal(string signalName, JsonObject? variables = null)
     {
+        CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(signalName);
         return Run(r => r.Broadcast(signalName, variables));
     }
@@ -388,6 +395,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public void CompleteExternalTask(string externalTaskId, JsonObject? variables = null, string? workerId = null) => Run(r =>
     {
+        CheckInput(variables);
         var (i, task) = External(r, externalTaskId);
         if (workerId is not null) RequireLockedBy(task, workerId, "completed");
         r.History.TaskOutcome(task.Id, TaskEvent.Completed, task.LockOwner);
@@ -414,6 +422,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public void ThrowExternalTaskBpmnError(string externalTaskId, string errorCode, string? errorMessage = null, JsonObject? variables = null, string? workerId = null) => Run(r =>
     {
+        CheckInput(variables);
         var (i, task) = External(r, externalTaskId);
         if (workerId is not null) RequireLockedBy(task, workerId, "reported with a BPMN error");
         r.History.TaskOutcome(task.Id, TaskEvent.BpmnError, task.LockOwner, errorMessage is null ? errorCode : $"{errorCode}: {errorMessage}");
@@ -469,9 +478,16 @@ public sealed partial class WorkflowEngine
         }
     });
 
+    /// <summary>A command's variables over the limits: refused before the command changes anything.</summary>
+    private void CheckInput(JsonObject? variables)
+    {
+        if (_core.VariableLimits.CheckAll(variables) is { } problem) throw new VariableLimitException(problem);
+    }
+
     /// <summary>Sets variables on an instance's process scope (as an API would) and lets conditional events react.</summary>
     public void SetVariables(string instanceId, JsonObject variables) => Run(r =>
     {
+        CheckInput(variables);
         var i = r.Load(instanceId) ?? throw new WorkflowNotFoundException($"no process instance '{instanceId}'");
         foreach (var kv in variables) i.RootScope.Variables[kv.Key] = kv.Value?.DeepClone();
     });
@@ -479,6 +495,7 @@ public sealed partial class WorkflowEngine
     /// <summary>Starts the processes whose conditional start event holds for these variables. Returns the new instance ids.</summary>
     public IReadOnlyList<string> EvaluateStartConditions(JsonObject? variables = null) => Run(r =>
     {
+        CheckInput(variables);
         var started = new List<string>();
         foreach (var g in _core.LatestGraphs())
             foreach (var start in g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Conditional))
