@@ -8,7 +8,7 @@ namespace EGov.Workflows.Persistence.Schema;
 
 /// <summary>
 /// Creates or upgrades the schema at start: applies every versioned script (<c>Schema/{Sqlite|Postgres}/NNNN_name.sql</c>,
-/// embedded) newer than the highest row of <c>schema_version</c>, each in the same transaction as its version row.
+/// embedded) that has no row in <c>schema_version</c>, each in the same transaction as its version row.
 /// Several nodes starting at once are serialized: SQLite by its write lock (BEGIN IMMEDIATE), PostgreSQL by an advisory
 /// transaction lock. Hand-written scripts instead of EF migrations: one readable script per provider and version, no
 /// design-time tooling, and the job-acquisition SQL is provider-specific anyway.
@@ -79,10 +79,14 @@ public static class SchemaMigrator
         Exec(conn, tx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
         using var q = conn.CreateCommand();
         q.Transaction = tx;
-        q.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version;";
-        var current = Convert.ToInt32(q.ExecuteScalar(), CultureInfo.InvariantCulture);
+        q.CommandText = "SELECT version FROM schema_version;";
+        var present = new HashSet<int>();
+        using (var r = q.ExecuteReader())
+            while (r.Read()) present.Add(Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture));
         var applied = new List<int>();
-        foreach (var (version, name, sql) in Scripts(provider).Where(s => s.Version > current && s.Version <= upTo))
+        // Every script not applied yet, in version order — also one numbered below the newest applied (versions are
+        // reserved per feature and may arrive in any order).
+        foreach (var (version, name, sql) in Scripts(provider).Where(s => !present.Contains(s.Version) && s.Version <= upTo))
         {
             Exec(conn, tx, sql);
             using var ins = conn.CreateCommand();
