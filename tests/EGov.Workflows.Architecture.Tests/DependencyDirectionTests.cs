@@ -9,7 +9,7 @@ public sealed class DependencyDirectionTests
     private static readonly ProjectGraph Graph = ProjectGraph.Load();
 
     /// <summary>The outer layers: what inner layers must never see.</summary>
-    private static readonly string[] Outer = ["Runtime", "Persistence", "Host", "Cli", "Scenarios"];
+    private static readonly string[] Outer = ["Runtime", "Persistence", "Identity", "Host", "Cli", "Scenarios"];
 
     public static TheoryData<string, string[]> AllowedReferences() => new()
     {
@@ -62,6 +62,10 @@ public sealed class DependencyDirectionTests
     [Fact]
     public void Persistence_NeverReferencesHostOrCli() =>
         Graph.Reachable("Persistence").Intersect(["Host", "Cli"]).ShouldBeEmpty();
+
+    [Fact]
+    public void Identity_NeverReferencesHostOrCli() =>
+        Graph.Reachable("Identity").Intersect(["Host", "Cli"]).ShouldBeEmpty();
 
     [Fact]
     public void NothingUnderSrc_ReferencesTheCli()

@@ -22,7 +22,10 @@ public sealed class NodeWorkerTests
         var failed = await s.StartProcessAsync("Zahlung", new { variables = new { ausgang = "fehler", betrag = 30 }, businessKey = "KZ-3" });
         var rejected = await s.StartProcessAsync("Zahlung", new { variables = new { ausgang = "abgelehnt", betrag = 30 }, businessKey = "KZ-4" });
 
-        var (code, output) = await RunAsync("node", ["worker.mjs", s.BaseAddress.ToString(), "4", "60000"], folder, TimeSpan.FromSeconds(90));
+        // Camunda workers that only speak HTTP Basic sign in with the client id and secret of a worker client.
+        var secret = await s.Identities.CreateClientAsync("kasse-worker", ["worker"], topics: ["gebuehr-einziehen"]);
+        var (code, output) = await RunAsync("node", ["worker.mjs", s.BaseAddress.ToString(), "4", "60000"], folder, TimeSpan.FromSeconds(90),
+            new Dictionary<string, string> { ["EGOV_CLIENT_ID"] = "kasse-worker", ["EGOV_CLIENT_SECRET"] = secret });
         code.ShouldBe(0, output);
 
         var i1 = await s.InstanceAsync(ok1);
@@ -53,9 +56,11 @@ public sealed class NodeWorkerTests
         code.ShouldBe(0, $"npm ci in {folder} failed:\n{output}");
     }
 
-    internal static async Task<(int Code, string Output)> RunAsync(string file, IEnumerable<string> args, string workingDirectory, TimeSpan timeout)
+    internal static async Task<(int Code, string Output)> RunAsync(string file, IEnumerable<string> args, string workingDirectory, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = new Process { StartInfo = psi };
         var output = new StringBuilder();

@@ -6,7 +6,12 @@ using EGov.Workflows.Host;
 
 namespace EGov.Workflows.Host.Tests;
 
-/// <summary>The real server on 127.0.0.1 with a free port (Kestrel), an HttpClient for it, and helpers for the API.</summary>
+/// <summary>
+/// The real server on 127.0.0.1 with a free port (Kestrel), an HttpClient for it, and helpers for the API. <see cref="Http"/>
+/// authenticates as a superuser machine client (every role, every tenant, every topic) with a bearer token from the
+/// server's own token endpoint, so tests about the engine need not care about permissions; <see cref="Anonymous"/> sends
+/// no identity, and <see cref="Identities"/> makes persons and clients with chosen roles.
+/// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
     private TestServer(RunningServer server, string dataDir)
@@ -14,7 +19,13 @@ public sealed class TestServer : IAsyncDisposable
         Server = server;
         DataDir = dataDir;
         Http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Anonymous = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Identities = new Identities(server);
     }
+
+    /// <summary>A client without any identity.</summary>
+    public HttpClient Anonymous { get; }
+    public Identities Identities { get; }
 
     public RunningServer Server { get; }
     public HttpClient Http { get; }
@@ -33,7 +44,10 @@ public sealed class TestServer : IAsyncDisposable
             Urls = "http://127.0.0.1:0", Store = store.Replace("{dir}", dir, StringComparison.Ordinal), ProcessesDirectory = processes,
             JobPollInterval = jobPoll ?? TimeSpan.FromMilliseconds(100), NodeId = nodeId,
         };
-        return new TestServer(await EGovServer.StartAsync(options), dir);
+        var server = new TestServer(await EGovServer.StartAsync(options), dir);
+        var token = await server.Identities.ClientTokenAsync($"test-superuser-{Guid.NewGuid():N}"[..24], Identities.AllRoles, ["*"], ["*"]);
+        server.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return server;
     }
 
     public async Task<JsonArray> DeployAsync(string modelFile, string? tenant = null)
@@ -110,6 +124,8 @@ public sealed class TestServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        Anonymous.Dispose();
+        Identities.Dispose();
         await Server.DisposeAsync();
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

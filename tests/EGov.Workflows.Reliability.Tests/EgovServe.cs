@@ -13,13 +13,43 @@ public sealed partial class EgovServe : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output;
 
-    private EgovServe(Process process, StringBuilder output, Uri baseAddress, string? nodeId)
+    private EgovServe(Process process, StringBuilder output, Uri baseAddress, string? nodeId, (string Id, string Secret) credentials)
     {
         _process = process;
         _output = output;
         BaseAddress = baseAddress;
         NodeId = nodeId;
-        Client = new EngineClient(baseAddress);
+        Client = new EngineClient(baseAddress, credentials.Id, credentials.Secret);
+    }
+
+    private static readonly Dictionary<string, Task<(string, string)>> Clients = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The machine client the tests act as on a store (every role, every tenant), created once per store with
+    /// <c>egov clients add</c> as an operator would; its secret is read from what the command prints.
+    /// </summary>
+    public static Task<(string Id, string Secret)> ClientFor(string store, string workDir)
+    {
+        lock (Clients)
+        {
+            if (!Clients.TryGetValue(store, out var task)) Clients[store] = task = CreateClientAsync(store, workDir);
+            return task;
+        }
+    }
+
+    private static async Task<(string, string)> CreateClientAsync(string store, string workDir)
+    {
+        var id = $"reliability-{Guid.NewGuid():N}"[..24];
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { CliDll, "clients", "add", id, "--roles", "admin,analyst,clerk,teamlead,operator,auditor,worker", "--tenant", "*", "--topics", "*", "--store", store })
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var secret = SecretLine().Match(stdout);
+        if (process.ExitCode != 0 || !secret.Success) throw new InvalidOperationException($"egov clients add failed ({process.ExitCode}): {stdout}{stderr}");
+        return (id, secret.Groups[1].Value);
     }
 
     public Uri BaseAddress { get; }
@@ -31,6 +61,7 @@ public sealed partial class EgovServe : IAsyncDisposable
     /// <summary>Starts a server and waits (bounded) until it prints where it listens.</summary>
     public static async Task<EgovServe> StartAsync(string store, string processes, string? nodeId, string workDir)
     {
+        var credentials = await ClientFor(store, workDir);
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
@@ -62,7 +93,7 @@ public sealed partial class EgovServe : IAsyncDisposable
             lock (output) text = output.ToString();
             throw new InvalidOperationException($"egov serve ({nodeId ?? store}) did not start: {(first == exited ? $"exit code {process.ExitCode}" : "no banner within 3 minutes")}\n{text}");
         }
-        return new EgovServe(process, output, await listening.Task, nodeId);
+        return new EgovServe(process, output, await listening.Task, nodeId, credentials);
     }
 
     /// <summary>SIGKILL: no shutdown code runs, leases stay held, whatever was not committed is gone.</summary>
@@ -100,6 +131,9 @@ public sealed partial class EgovServe : IAsyncDisposable
         Client.Dispose();
         _process.Dispose();
     }
+
+    [GeneratedRegex(@"^\s*secret: (\S+)", RegexOptions.Multiline)]
+    private static partial Regex SecretLine();
 
     [GeneratedRegex(@"^egov serve: listening on (\S+)")]
     private static partial Regex ListeningLine();

@@ -3,10 +3,43 @@ using System.Text.Json.Nodes;
 
 namespace EGov.Workflows.Reliability.Tests;
 
-/// <summary>The REST API of one server, as a client program would use it.</summary>
-public sealed class EngineClient(Uri baseAddress) : IDisposable
+/// <summary>
+/// The REST API of one server, as a client program would use it: a machine client that fetches a bearer token with its
+/// id and secret (client credentials) and fetches a new one when the server answers 401 (expired).
+/// </summary>
+public sealed class EngineClient(Uri baseAddress, string clientId, string secret) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(100) };
+    private readonly HttpClient _http = new(new TokenHandler(baseAddress, clientId, secret) { InnerHandler = new HttpClientHandler() })
+    {
+        BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(100),
+    };
+
+    private sealed class TokenHandler(Uri baseAddress, string clientId, string secret) : DelegatingHandler
+    {
+        private string? _token;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            _token ??= await FetchAsync(cancellationToken);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _token);
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.StatusCode != System.Net.HttpStatusCode.Unauthorized || request.Content is not null && request.Method != HttpMethod.Get) return response;
+            response.Dispose();
+            _token = await FetchAsync(cancellationToken);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _token);
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        private async Task<string> FetchAsync(CancellationToken cancel)
+        {
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret });
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, "connect/token")) { Content = form };
+            using var response = await base.SendAsync(request, cancel);
+            var body = await response.Content.ReadAsStringAsync(cancel);
+            if (!response.IsSuccessStatusCode) throw new UnexpectedAnswerException($"token for {clientId}: {(int)response.StatusCode} {body}");
+            return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
+        }
+    }
 
     /// <summary>Starts an instance and answers its id; throws when the server does not answer 201 (or is gone).</summary>
     public async Task<string> StartAsync(string processId, object variables, string businessKey)

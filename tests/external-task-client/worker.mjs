@@ -3,7 +3,9 @@
 // It serves the topic "gebuehr-einziehen" and, by the process variable "ausgang", completes the task with variables
 // ("ok"), reports a failure without retries ("fehler"), or reports the BPMN error ZAHLUNG_ABGELEHNT ("abgelehnt").
 // It prints one JSON line per task and exits 0 once TASKS tasks are handled, 1 on timeout or error.
-import { Client, Variables } from "camunda-external-task-client-js";
+// It signs in as Camunda workers do, with HTTP Basic: the machine client's id and secret from EGOV_CLIENT_ID and
+// EGOV_CLIENT_SECRET (./egov clients add NAME --roles worker --topics gebuehr-einziehen prints the secret).
+import { Client, Variables, BasicAuthInterceptor } from "camunda-external-task-client-js";
 
 const [baseUrl, expectedArg, timeoutArg] = process.argv.slice(2);
 if (!baseUrl || !expectedArg) {
@@ -13,7 +15,12 @@ if (!baseUrl || !expectedArg) {
 const expected = Number(expectedArg);
 const timeoutMs = Number(timeoutArg ?? 60000);
 
+const interceptors = process.env.EGOV_CLIENT_ID
+  ? new BasicAuthInterceptor({ username: process.env.EGOV_CLIENT_ID, password: process.env.EGOV_CLIENT_SECRET ?? "" })
+  : undefined;
+
 const client = new Client({
+  interceptors,
   baseUrl: `${baseUrl.replace(/\/$/, "")}/engine-rest`,
   workerId: "egov-node-worker",
   maxTasks: 5,

@@ -11,6 +11,8 @@ public static class CommandLine
         new FormatCommand(),
         new TestCommand(),
         new ServeCommand(),
+        new UsersCommand(),
+        new ClientsCommand(),
         new BenchCommand(),
         new DecideCommand(),
         new TckCommand(),

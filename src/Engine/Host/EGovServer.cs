@@ -2,6 +2,7 @@ using EGov.Workflows.Host.Api;
 using EGov.Workflows.Host.Deployment;
 using EGov.Workflows.Host.ExternalTasks;
 using EGov.Workflows.Host.Jobs;
+using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Host.Web;
 using EGov.Workflows.Persistence.Jobs;
@@ -43,10 +44,27 @@ public static class EGovServer
         try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
         catch { (store.Store as IDisposable)?.Dispose(); throw; }
 
+        Identity.IdentityDatabase identity;
+        string? adminPassword;
+        try
+        {
+            identity = Identity.IdentityDatabase.Open(options.Store);
+            adminPassword = FirstAdmin(identity, options);
+        }
+        catch (Exception e) when (e is not ServerStartException)
+        {
+            (store.Store as IDisposable)?.Dispose();
+            throw new ServerStartException([$"--store {HostStores.Describe(options.Store)}: cannot open the identity tables: {e.Message}"], store: true);
+        }
+        var address = new ServerAddress(options.PublicUrl);
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Keys are kept in the engine's database (protected by its access rules), not encrypted again: no warning per start.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Logging.AddFilter("OpenIddict", LogLevel.Error);
         builder.WebHost.UseUrls(options.Urls);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.Services.AddSingleton(options);
@@ -56,6 +74,7 @@ public static class EGovServer
         var site = new WebSite(options.WebDirectory ?? WebSite.DefaultDirectory);
         builder.Services.AddSingleton(site);
         builder.Services.AddSingleton<ExternalTaskService>();
+        builder.Services.AddEGovAuth(options, identity, address);
         if (store.Store is IJobLeaseStore leases)
         {
             builder.Services.AddSingleton(sp => new JobExecutor(leases, tenant => engines.Get(tenant).Engine, SystemClock.Instance,
@@ -88,20 +107,29 @@ public static class EGovServer
         }));
 
         var app = builder.Build();
+        address.Attach(app.Services.GetRequiredService<IServer>());
+        app.Lifetime.ApplicationStarted.Register(() => RegisterWebClient(app.Services, address));
         app.Lifetime.ApplicationStopped.Register(() => (store.Store as IDisposable)?.Dispose());
+        app.Lifetime.ApplicationStopped.Register(identity.Dispose);
         app.Lifetime.ApplicationStopped.Register(site.Dispose);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseMiddleware<PermissionEnforcement>();
+        app.UseRateLimiter();
+        app.MapOpenApi().RequirePermission(Permission.Public);
         app.MapGet("/", () => Results.Ok(new
         {
-            name = "EGov.Workflows", api = "/api", health = "/api/health", openApi = "/openapi/v1.json", engineRest = "/engine-rest",
-        })).ExcludeFromDescription();
+            name = "EGov.Workflows", api = "/api", health = "/api/health", openApi = "/openapi/v1.json", engineRest = "/engine-rest", signIn = "/anmelden",
+        })).RequirePermission(Permission.Public).ExcludeFromDescription();
         app.MapEGovApi();
+        app.MapSignIn();
+        app.MapAccountEndpoints();
         app.MapCamundaEngineRest();
         app.MapWebPages(site);
         if (options.Out is { } o)
-            app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, site, o));
+            app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, site, address, adminPassword, o));
         return app;
     }
 
@@ -168,13 +196,36 @@ public static class EGovServer
         }
     }
 
-    private static void PrintBanner(WebApplication app, ServeOptions options, StoreChoice store, IReadOnlyList<DeployedDefinition> deployed, WebSite site, TextWriter o)
+    /// <summary>On the very first start (no account yet) an <c>admin</c> with a one-time password; answered for the banner.</summary>
+    private static string? FirstAdmin(Identity.IdentityDatabase identity, ServeOptions options)
+    {
+        if (options.OidcAuthority is { Length: > 0 }) return null; // people sign in at the external provider
+        var accounts = new Identity.Accounts.AccountStore(identity);
+        if (accounts.AnyAsync().GetAwaiter().GetResult()) return null;
+        try
+        {
+            return accounts.CreateAsync(new Identity.Accounts.NewAccount("admin", "Administrator", [Caller.Admin], [], ["*"]), null).GetAwaiter().GetResult();
+        }
+        catch (Identity.Accounts.NameTakenException) { return null; } // another node was first
+    }
+
+    /// <summary>The web pages' client at the embedded provider, with this server's sign-in callback.</summary>
+    private static void RegisterWebClient(IServiceProvider services, ServerAddress address)
+    {
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<Identity.Clients.ClientStore>().EnsureWebClientAsync(
+            [new Uri(address.Public, "signin-oidc")], [new Uri(address.Public, "anmelden?abgemeldet=1")]).GetAwaiter().GetResult();
+    }
+
+    private static void PrintBanner(WebApplication app, ServeOptions options, StoreChoice store, IReadOnlyList<DeployedDefinition> deployed, WebSite site,
+        ServerAddress address, string? adminPassword, TextWriter o)
     {
         var url = (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Urls).TrimEnd('/');
+        var publicUrl = address.Public.AbsoluteUri.TrimEnd('/');
         o.WriteLine($"egov serve: listening on {url}");
         o.WriteLine($"  store      {store.Description}{(store.Durable ? "  (durable: cases survive a restart)" : "")}");
         if (store.Note is { } note) o.WriteLine($"             note: {note}");
-        o.WriteLine($"  tenant     {options.Tenant} (other tenants: send the header X-Tenant: ID)");
+        o.WriteLine($"  tenant     {options.Tenant} (the default; an identity of several tenants picks one with the header X-Tenant: ID)");
         if (options.ProcessesDirectory is null) o.WriteLine("  processes  none (no --processes folder)");
         else if (!Directory.Exists(options.ProcessesDirectory)) o.WriteLine($"  processes  none ({options.ProcessesDirectory}/ does not exist)");
         else
@@ -184,7 +235,15 @@ public static class EGovServer
             foreach (var d in deployed)
                 o.WriteLine($"             {d.ProcessId.PadRight(width)}  v{d.Version}  {d.Name ?? ""}".TrimEnd());
         }
-        o.WriteLine($"  API        {url}/api  (try: curl {url}/api/process-definitions)");
+        if (options.OidcAuthority is { Length: > 0 } authority)
+            o.WriteLine($"  sign-in    {publicUrl}/signin  (at {authority}; machine clients: ./egov clients add)");
+        else
+        {
+            o.WriteLine($"  sign-in    {publicUrl}/anmelden  (accounts: ./egov users add NAME --roles clerk --groups G; workers: ./egov clients add)");
+            if (adminPassword is not null)
+                o.WriteLine($"  first start: account 'admin', one-time password {adminPassword}  (a new password is asked at the first sign-in)");
+        }
+        o.WriteLine($"  API        {url}/api  (every request needs an identity: a bearer token from {publicUrl}/connect/token or a web session)");
         o.WriteLine($"  OpenAPI    {url}/openapi/v1.json");
         o.WriteLine(site.IsBuilt
             ? $"  Postkorb   {url}/aufgaben  (the clerks' task inbox in the browser)"

@@ -35,6 +35,27 @@ public sealed record ServeOptions
     /// </summary>
     public string? WebDirectory { get; init; }
 
+    /// <summary>
+    /// The address people and clients use (the issuer of the embedded provider's tokens, the base of the sign-in redirect);
+    /// null: the first listening address. Cookies are <c>Secure</c> when it is https.
+    /// </summary>
+    public string? PublicUrl { get; init; }
+
+    /// <summary>An external OpenID Connect provider (Keycloak …) for people's sign-in and its bearer tokens; null: the embedded one.</summary>
+    public string? OidcAuthority { get; init; }
+    public string? OidcClientId { get; init; }
+    /// <summary>The client secret at the external provider (from a file or EGOV_OIDC_CLIENT_SECRET, never a command-line word).</summary>
+    public string? OidcClientSecret { get; init; }
+    /// <summary>The audience the external provider's access tokens must carry (default: the client id).</summary>
+    public string? OidcAudience { get; init; }
+    /// <summary>Where the external provider's tokens carry roles, groups and the tenant (dotted JSON paths, e.g. realm_access.roles).</summary>
+    public string OidcClaimRoles { get; init; } = "roles";
+    public string OidcClaimGroups { get; init; } = "groups";
+    public string OidcClaimTenant { get; init; } = "tenant";
+
+    /// <summary>Sign-in form posts allowed per minute and client address (brute force brake besides the account lockout).</summary>
+    public int SignInAttemptsPerMinute { get; init; } = 10;
+
     /// <summary>Prints the start banner and problems; null prints nothing.</summary>
     public TextWriter? Out { get; init; }
     public TextWriter? Error { get; init; }

@@ -11,7 +11,9 @@ public sealed class ServeCommand : ICliCommand
 {
     public string Name => "serve";
     public string Summary => "run the engine as a server: REST API under /api, OpenAPI, Camunda external tasks, timers and jobs";
-    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--web DIR]";
+    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--web DIR]\n" +
+        "             [--public-url URL] [--oidc-authority URL --oidc-client-id ID [--oidc-client-secret-file FILE] [--oidc-audience AUD]\n" +
+        "              [--oidc-claim-roles PATH] [--oidc-claim-groups PATH] [--oidc-claim-tenant PATH]]   (secret also from EGOV_OIDC_CLIENT_SECRET)";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
@@ -28,15 +30,40 @@ public sealed class ServeCommand : ICliCommand
                 "--tenant" => options with { Tenant = Value() },
                 "--node-id" => options with { NodeId = Value() },
                 "--web" => options with { WebDirectory = Value() },
+                "--public-url" => options with { PublicUrl = Url(Value(), "--public-url") },
+                "--oidc-authority" => options with { OidcAuthority = Url(Value(), "--oidc-authority") },
+                "--oidc-client-id" => options with { OidcClientId = Value() },
+                "--oidc-client-secret-file" => options with { OidcClientSecret = ReadSecret(Value()) },
+                "--oidc-audience" => options with { OidcAudience = Value() },
+                "--oidc-claim-roles" => options with { OidcClaimRoles = Value() },
+                "--oidc-claim-groups" => options with { OidcClaimGroups = Value() },
+                "--oidc-claim-tenant" => options with { OidcClaimTenant = Value() },
                 var a when a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal) =>
                     throw new UsageException($"write '{a.Replace("=", " ", StringComparison.Ordinal)}' (option and value as two words)"),
                 var a => throw new UsageException($"unknown option '{a}'"),
             };
+        }
+        if (options.OidcAuthority is not null)
+        {
+            if (options.OidcClientId is null) throw new UsageException("--oidc-authority needs --oidc-client-id (the client registered for this server at the provider)");
+            options = options with { OidcClientSecret = options.OidcClientSecret ?? Environment.GetEnvironmentVariable("EGOV_OIDC_CLIENT_SECRET") };
         }
         if (options.ProcessesDirectory is { } dir && !Directory.Exists(dir) && dir != "processes")
             throw new UsageException($"--processes {dir}: no such folder");
         var code = EGovServer.RunAsync(options).GetAwaiter().GetResult();
         if (code == 2) stderr.WriteLine($"usage: ./egov {Usage}");
         return code;
+    }
+
+    private static string Url(string value, string option) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)
+            ? value.TrimEnd('/') : throw new UsageException($"{option} '{value}': an absolute http(s) URL is needed");
+
+    /// <summary>The secret from a file (its first line), so it appears in no command line or process list.</summary>
+    private static string ReadSecret(string file)
+    {
+        if (!File.Exists(file)) throw new UsageException($"--oidc-client-secret-file {file}: no such file");
+        var secret = File.ReadLines(file).FirstOrDefault()?.Trim();
+        return string.IsNullOrEmpty(secret) ? throw new UsageException($"--oidc-client-secret-file {file}: the file is empty") : secret;
     }
 }

@@ -86,6 +86,9 @@ public static class CamundaEndpoints
         }
         if (body.AsyncResponseTimeout is > ExternalTaskService.MaxAsyncResponseTimeout)
             throw CamundaRestException.Invalid($"asyncResponseTimeout must not exceed {ExternalTaskService.MaxAsyncResponseTimeout} ms");
+        var caller = http.Caller();
+        if (body.Topics.FirstOrDefault(t => !caller.MayWorkTopic(t.TopicName!)) is { } refused)
+            throw Refusals.Forbidden(http, $"client '{caller.Id}' may not fetch topic '{refused.TopicName}' (its topics: {(caller.Topics.Count == 0 ? "none" : string.Join(", ", caller.Topics))})");
         var tenant = http.Tenant();
         var svc = http.RequestServices.GetRequiredService<ExternalTaskService>();
         var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(body.AsyncResponseTimeout ?? 0);

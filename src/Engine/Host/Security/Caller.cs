@@ -23,6 +23,10 @@ public sealed record Caller(
     /// <summary>"*" among the tenants: every tenant of the installation (a service provider's operators).</summary>
     public bool AllTenants => Tenants.Contains("*");
     public bool BelongsTo(string tenant) => AllTenants || Tenants.Contains(tenant, StringComparer.Ordinal);
+
+    /// <summary>Workers: the external-task topics this client may fetch and work ("*": every topic; empty: none).</summary>
+    public IReadOnlySet<string> Topics { get; init; } = new HashSet<string>();
+    public bool MayWorkTopic(string topic) => Topics.Contains("*") || Topics.Contains(topic);
 }
 
 /// <summary>The caller of a request, as the authentication middleware established it.</summary>

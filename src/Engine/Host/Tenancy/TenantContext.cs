@@ -1,20 +1,31 @@
 using EGov.Workflows.Host.Api;
+using EGov.Workflows.Host.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EGov.Workflows.Host.Tenancy;
 
-/// <summary>The tenant of a request: the <c>X-Tenant</c> header, or the server's default tenant when it is absent.</summary>
+/// <summary>
+/// The tenant a request acts for comes from its caller, never from a header alone: <c>X-Tenant</c> only selects among the
+/// caller's tenants (403 for any other); without it, the caller's first tenant (a caller of every tenant, "*": the server's
+/// default tenant). A request without identity (public endpoints) uses the default tenant.
+/// </summary>
 public static class TenantContext
 {
     public static TenantEngine Tenant(this HttpContext context)
     {
         var engines = context.RequestServices.GetRequiredService<TenantEngines>();
-        var header = context.Request.Headers[TenantEngines.Header].ToString();
-        if (string.IsNullOrWhiteSpace(header)) return engines.Get(engines.DefaultTenantId);
-        header = header.Trim();
-        if (!TenantEngines.IsValidId(header))
+        var caller = context.FindCaller();
+        var header = context.Request.Headers[TenantEngines.Header].ToString().Trim();
+        if (header.Length > 0 && !TenantEngines.IsValidId(header))
             throw ApiProblemException.BadRequest($"X-Tenant '{header}' is not a tenant id", "1–64 letters, digits, '.', '-' or '_' (e.g. the municipality's AGS 06412000)");
-        return engines.Get(header);
+        if (caller is null) return engines.Get(engines.DefaultTenantId);
+        if (header.Length > 0)
+        {
+            if (!caller.BelongsTo(header)) throw Refusals.Forbidden(context, $"'{caller.Id}' does not belong to tenant '{header}'");
+            return engines.Get(header);
+        }
+        var first = caller.Tenants.FirstOrDefault(t => t != "*");
+        return engines.Get(caller.AllTenants || first is null ? engines.DefaultTenantId : first);
     }
 }

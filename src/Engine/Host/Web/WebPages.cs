@@ -25,13 +25,13 @@ public static class WebPages
     {
         ArgumentNullException.ThrowIfNull(site);
         app.MapGet("/anmelden", (HttpContext http) => Page(http, site, "anmelden"))
-            .WithName("PageSignIn").RequirePermission(Permission.Public).ExcludeFromDescription();
+            .WithName("PageSignIn").WithMetadata(new PageEndpoint()).RequirePermission(Permission.Public).ExcludeFromDescription();
         app.MapGet("/barrierefreiheit", (HttpContext http) => Page(http, site, "barrierefreiheit"))
-            .WithName("PageAccessibility").RequirePermission(Permission.Public).ExcludeFromDescription();
+            .WithName("PageAccessibility").WithMetadata(new PageEndpoint()).RequirePermission(Permission.Public).ExcludeFromDescription();
         app.MapGet("/aufgaben", (HttpContext http) => Page(http, site, "aufgaben"))
-            .WithName("PagePostkorb").RequirePermission(Permission.SignedIn).ExcludeFromDescription();
+            .WithName("PagePostkorb").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/aufgaben/{taskId}", (HttpContext http) => Page(http, site, "aufgabe"))
-            .WithName("PageTask").RequirePermission(Permission.SignedIn).ExcludeFromDescription();
+            .WithName("PageTask").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/assets/{**path}", (HttpContext http, string path) => Asset(http, site, path))
             .WithName("WebAssets").RequirePermission(Permission.Public).ExcludeFromDescription();
         return app;

@@ -8,7 +8,8 @@ namespace EGov.Workflows.Persistence.Schema;
 
 /// <summary>
 /// Creates or upgrades the schema at start: applies every versioned script (<c>Schema/{Sqlite|Postgres}/NNNN_name.sql</c>,
-/// embedded) that has no row in <c>schema_version</c>, each in the same transaction as its version row.
+/// embedded) that has no row in <c>schema_version</c> yet (not only the ones above the highest: branches merged in any order
+/// add lower numbers later), each in the same transaction as its version row.
 /// Several nodes starting at once are serialized: SQLite by its write lock (BEGIN IMMEDIATE), PostgreSQL by an advisory
 /// transaction lock. Hand-written scripts instead of EF migrations: one readable script per provider and version, no
 /// design-time tooling, and the job-acquisition SQL is provider-specific anyway.
@@ -84,8 +85,6 @@ public static class SchemaMigrator
         using (var r = q.ExecuteReader())
             while (r.Read()) present.Add(Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture));
         var applied = new List<int>();
-        // Every script not applied yet, in version order — also one numbered below the newest applied (versions are
-        // reserved per feature and may arrive in any order).
         foreach (var (version, name, sql) in Scripts(provider).Where(s => !present.Contains(s.Version) && s.Version <= upTo))
         {
             Exec(conn, tx, sql);

@@ -1,0 +1,108 @@
+using EGov.Workflows.Host.Api;
+using EGov.Workflows.Host.Tenancy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace EGov.Workflows.Host.Security;
+
+/// <summary>Endpoint metadata: an HTML page; without a session a browser is sent to sign in instead of getting a 401.</summary>
+public sealed record PageEndpoint;
+
+/// <summary>
+/// Deny by default, after routing and authentication: an endpoint without a stated permission refuses everything (403);
+/// <see cref="Permission.Public"/> passes; no identity → 401 (pages: a redirect into sign-in); a browser request that
+/// changes something must carry the CSRF token; a caller whose roles do not hold the permission → 403. Every refusal is
+/// logged with who, what and why (never a token). Answers are RFC 9457 problems.
+/// </summary>
+internal sealed class PermissionEnforcement(RequestDelegate next, ServerAddress address, TenantEngines engines, ILogger<PermissionEnforcement> log)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        if (CallerClaims.From(http.User, engines.DefaultTenantId) is { } caller) http.SetCaller(caller);
+        var endpoint = http.GetEndpoint();
+        if (endpoint is null || endpoint.DisplayName?.StartsWith("405 ", StringComparison.Ordinal) == true)
+        {
+            await next(http);
+            return;
+        }
+        var who = http.FindCaller();
+        var permission = endpoint.Metadata.GetMetadata<EndpointPermission>()?.Permission;
+        if (permission is null)
+        {
+            await RefuseAsync(http, 403, "Forbidden", "this endpoint states no permission, so it refuses every request (deny by default)", who);
+            return;
+        }
+        var isPage = endpoint.Metadata.GetMetadata<PageEndpoint>() is not null;
+        if (isPage) Csrf.EnsureCookie(http, address.IsHttps);
+        var browser = http.Request.Headers.Authorization.Count == 0;
+        if (permission == Permission.Public)
+        {
+            if (browser && Csrf.IsUnsafe(http.Request.Method) && endpoint.Metadata.GetMetadata<Csrf.Exempt>() is null && await Csrf.ProblemAsync(http) is { } why)
+            {
+                await RefuseAsync(http, 403, "Forbidden", why, who);
+                return;
+            }
+            await next(http);
+            return;
+        }
+        if (who is null)
+        {
+            if (isPage && HttpMethods.IsGet(http.Request.Method))
+            {
+                var back = http.Request.Path + http.Request.QueryString;
+                http.Response.Redirect("/signin?returnUrl=" + Uri.EscapeDataString(back));
+                return;
+            }
+            http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
+            await RefuseAsync(http, 401, "Unauthorized", "sign in first: this request has no valid identity (a bearer token, a worker's Basic credentials or a web session)", null);
+            return;
+        }
+        if (browser && Csrf.IsUnsafe(http.Request.Method) && endpoint.Metadata.GetMetadata<Csrf.Exempt>() is null && await Csrf.ProblemAsync(http) is { } csrf)
+        {
+            await RefuseAsync(http, 403, "Forbidden", csrf, who);
+            return;
+        }
+        if (!RolePermissions.Allows(who, permission.Value))
+        {
+            await RefuseAsync(http, 403, "Forbidden",
+                $"'{who.Id}' lacks the permission {permission} (roles that have it: {string.Join(", ", RolePermissions.RolesWith(permission.Value))})", who);
+            return;
+        }
+        await next(http);
+    }
+
+    private async Task RefuseAsync(HttpContext http, int status, string title, string why, Caller? who)
+    {
+        log.LogWarning("refused {Method} {Path}: {Status} for {Caller}: {Reason}", http.Request.Method, http.Request.Path, status,
+            who is null ? "(no identity)" : $"{who.Kind.ToString().ToLowerInvariant()} '{who.Id}'", why);
+        http.Response.StatusCode = status;
+        if (http.Request.Path.StartsWithSegments("/engine-rest"))
+        {
+            // Camunda's error shape, as every /engine-rest error.
+            await http.Response.WriteAsJsonAsync(new { type = status == 401 ? "AuthenticationException" : "AuthorizationException", message = why });
+            return;
+        }
+        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = why, Instance = http.Request.Path },
+        });
+    }
+}
+
+/// <summary>Logs a refusal the endpoints decide themselves (task visibility, candidate starters, topics, tenants).</summary>
+public static class Refusals
+{
+    public static ApiProblemException Forbidden(HttpContext http, string why)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var log = (ILogger?)http.RequestServices.GetService(typeof(ILogger<PermissionEnforcement>));
+        var who = http.FindCaller();
+        log?.LogWarning("refused {Method} {Path}: 403 for {Caller}: {Reason}", http.Request.Method, http.Request.Path,
+            who is null ? "(no identity)" : $"{who.Kind.ToString().ToLowerInvariant()} '{who.Id}'", why);
+        return new ApiProblemException(403, "Forbidden", why);
+    }
+}

@@ -1,0 +1,40 @@
+using static EGov.Workflows.Host.Security.Permission;
+
+namespace EGov.Workflows.Host.Security;
+
+/// <summary>
+/// Which role holds which permission: the one place this is decided (endpoints only state what they need). A caller
+/// holds a permission when one of its roles does; <see cref="Permission.Public"/> needs nobody and
+/// <see cref="Permission.SignedIn"/> any validated identity. Task visibility (assigned or offered to the caller) and the
+/// candidate starters of a definition are checked by the endpoints on top.
+/// </summary>
+public static class RolePermissions
+{
+    public static IReadOnlyDictionary<string, IReadOnlySet<Permission>> Table { get; } = new Dictionary<string, IReadOnlySet<Permission>>(StringComparer.Ordinal)
+    {
+        [Caller.Admin] = new HashSet<Permission> { AccountAdmin, ProcessRead },
+        [Caller.Analyst] = new HashSet<Permission> { Deploy, ProcessRead, ModelRead, Analytics, InstanceRead, HistoryRead, DecisionRead, DecisionEvaluate },
+        [Caller.Clerk] = new HashSet<Permission> { TaskWork, ProcessStart, ProcessRead, ModelRead, DecisionRead },
+        [Caller.TeamLead] = new HashSet<Permission> { TaskWork, TaskAssign, ProcessStart, ProcessRead, ModelRead, DecisionRead },
+        [Caller.Operator] = new HashSet<Permission> { IncidentOperate, Migrate, InstanceRead, InstanceOperate, HistoryRead, Correlate, ProcessRead, ModelRead, DecisionRead },
+        [Caller.Auditor] = new HashSet<Permission> { HistoryRead, InstanceRead, ProcessRead, ModelRead, DecisionRead },
+        [Caller.Worker] = new HashSet<Permission> { ExternalTaskWork },
+    };
+
+    /// <summary>Every role name the table knows (the CLI refuses others).</summary>
+    public static IReadOnlyList<string> Roles => Table.Keys.ToList();
+
+    public static bool Allows(Caller caller, Permission permission)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return permission switch
+        {
+            Public or SignedIn => true,
+            _ => caller.Roles.Any(r => Table.TryGetValue(r, out var set) && set.Contains(permission)),
+        };
+    }
+
+    /// <summary>The roles that hold a permission (for messages and the permission matrix test).</summary>
+    public static IReadOnlyList<string> RolesWith(Permission permission) =>
+        Table.Where(kv => kv.Value.Contains(permission)).Select(kv => kv.Key).ToList();
+}
