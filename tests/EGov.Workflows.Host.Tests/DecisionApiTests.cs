@@ -65,6 +65,49 @@ public sealed class DecisionApiTests
         }
     }
 
+    [Theory]
+    [InlineData("[1 .. ", "FEEL syntax error at column")]
+    [InlineData("2", "not one of the allowed values")]
+    public async Task Deploy_BrokenDecision_Is422_WithFileLineColumn_AndNothingIsDeployed(string cell, string reason)
+    {
+        await using var s = await TestServer.StartAsync();
+        var xml = (await File.ReadAllTextAsync(TestServer.ModelPath("gebuehr.dmn")))
+            .Replace("<inputEntry><text>2</text></inputEntry>", $"<inputEntry><text>{(reason.StartsWith("FEEL") ? cell : "2")}</text></inputEntry>", StringComparison.Ordinal)
+            .Replace("<output id=\"Output_Gebuehr\" name=\"gebuehr\" typeRef=\"number\"/>",
+                reason.StartsWith("FEEL") ? "<output id=\"Output_Gebuehr\" name=\"gebuehr\" typeRef=\"number\"/>"
+                    : "<output id=\"Output_Gebuehr\" name=\"gebuehr\" typeRef=\"number\"><outputValues><text>30.70</text></outputValues></output>", StringComparison.Ordinal);
+        using var response = await s.PostRawAsync("api/deployments?name=kaputt.dmn", xml, "application/xml");
+        var problem = await TestServer.ShouldBeProblemAsync(response, 422);
+        var errors = problem["errors"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
+        errors.ShouldContain(e => System.Text.RegularExpressions.Regex.IsMatch(e, @"^kaputt\.dmn:\d+:\d+: error: ") && e.Contains(reason));
+        (await s.GetJsonAsync("api/decision-definitions"))["items"]!.AsArray().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Deploy_ValidDecisionWithARefusedProcess_DeploysNeither()
+    {
+        await using var s = await TestServer.StartAsync();
+        const string refused = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="urn:test">
+              <process id="Ohne" isExecutable="true">
+                <startEvent id="S"><timerEventDefinition><timeCycle>R/PT0.001S</timeCycle></timerEventDefinition></startEvent>
+                <sequenceFlow id="f1" sourceRef="S" targetRef="E"/><endEvent id="E"/>
+              </process>
+            </definitions>
+            """;
+        using var form = new MultipartFormDataContent();
+        foreach (var (name, bytes) in new[] { ("gebuehr.dmn", await File.ReadAllBytesAsync(TestServer.ModelPath("gebuehr.dmn"))), ("ohne.bpmn", System.Text.Encoding.UTF8.GetBytes(refused)) })
+        {
+            var file = new ByteArrayContent(bytes);
+            file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/xml");
+            form.Add(file, "files", name);
+        }
+        using var response = await s.Http.PostAsync("api/deployments", form);
+        await TestServer.ShouldBeProblemAsync(response, 422);
+        (await s.GetJsonAsync("api/decision-definitions"))["items"]!.AsArray().ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task DecisionHistory_OfAnUnknownInstance_Is404()
     {

@@ -41,26 +41,46 @@ public sealed class DecisionRepository(IClock clock, DateTimeZone zone, IRuntime
         }
     }
 
+    /// <summary>
+    /// Compiles the files as <see cref="Deploy"/> would and throws its <see cref="DeploymentException"/> when one is broken,
+    /// deploying nothing: a caller that deploys processes with them checks first, so nothing is half-deployed.
+    /// </summary>
+    public void Check(IEnumerable<(string File, DmnDefinitions Definitions)> files)
+    {
+        var list = files.ToList();
+        lock (_lock)
+        {
+            EnsureRestored();
+            Compile(list);
+        }
+    }
+
+    private List<(string File, DmnDefinitions Definitions, DecisionModel Model, string Xml, string Hash)> Compile(List<(string File, DmnDefinitions Definitions)> list)
+    {
+        var library = list.Select(f => f.Definitions).Concat(_versions.Values.Select(v => v[^1].Definitions)).ToList();
+        var problems = new List<string>();
+        var compiled = new List<(string File, DmnDefinitions Definitions, DecisionModel Model, string Xml, string Hash)>();
+        foreach (var (file, defs) in list)
+        {
+            var model = DecisionModel.Compile(defs, library);
+            foreach (var e in model.Errors)
+            {
+                var at = e.Element?.Position is { IsKnown: true } p ? p : new SourcePosition(1, 1);
+                problems.Add($"{file}:{at.Line}:{at.Column}: error: {e.Message}{(e.Element?.Id is { } id ? $" in '{id}'" : "")}");
+            }
+            var xml = XmlTreeWriter.WriteString(defs.Source);
+            compiled.Add((file, defs, model, xml, Hash(xml)));
+        }
+        if (problems.Count > 0) throw new DeploymentException(problems);
+        return compiled;
+    }
+
     private List<DeployedDecision> DeployOnce(List<(string File, DmnDefinitions Definitions)> list)
     {
         lock (_lock)
         {
             Refresh();
-            var library = list.Select(f => f.Definitions).Concat(_versions.Values.Select(v => v[^1].Definitions)).ToList();
-            var problems = new List<string>();
-            var compiled = new List<(string File, DmnDefinitions Definitions, DecisionModel Model, string Xml, string Hash)>();
-            foreach (var (file, defs) in list)
-            {
-                var model = DecisionModel.Compile(defs, library);
-                foreach (var e in model.Errors)
-                {
-                    var at = e.Element?.Position is { IsKnown: true } p ? p : new SourcePosition(1, 1);
-                    problems.Add($"{file}:{at.Line}:{at.Column}: error: {e.Message}{(e.Element?.Id is { } id ? $" in '{id}'" : "")}");
-                }
-                var xml = XmlTreeWriter.WriteString(defs.Source);
-                compiled.Add((file, defs, model, xml, Hash(xml)));
-            }
-            if (problems.Count > 0) throw new DeploymentException(problems);
+            var compiled = Compile(list);
             var result = new List<DeployedDecision>();
             var added = new List<(string Key, Version Version, string Xml)>();
             var planned = new Dictionary<string, int>(StringComparer.Ordinal);
