@@ -32,27 +32,23 @@ public sealed class SchemaMigrationTests
         var again = db.OpenStore(); // a restart: the store migrates on construction
 
         again.Load("default", id).ShouldNotBeNull();
-        SchemaMigrator.AppliedVersions(db.Options).ShouldBe(SchemaMigrator.Scripts(db.Options.Provider).Select(s => s.Version));
+        SchemaMigrator.AppliedVersions(db.Options).ShouldBe(SchemaMigrator.Scripts(db.Options.Provider).Select(s => s.Version).ToList());
     }
 
-    [Theory, MemberData(nameof(Providers))]
-    public void Migrate_AppliesAMissingVersion_BelowTheNewestApplied(string provider)
+    [Fact]
+    public void Migrate_AppliesAScriptNumberedBelowTheNewestApplied_WhenItIsMissing()
     {
-        // Versions are reserved per feature and merged in any order: a database that has 0005 may still lack 0002.
-        using var db = TestDatabases.Create(provider);
-        SchemaMigrator.MigrateTo(db.Options, 1);
-        var newest = SchemaMigrator.LatestVersion(db.Options.Provider);
+        using var db = TestDatabases.Create("sqlite");
+        SchemaMigrator.Migrate(db.Options);
         using (var conn = SchemaMigrator.Open(db.Options))
         using (var cmd = conn.CreateCommand())
         {
-            cmd.CommandText = $"INSERT INTO schema_version (version, name, applied_at) VALUES ({newest}, 'pretend', 'now')";
+            // As if the branch that brought 0002 merged after the one with the newest script: its row is missing.
+            cmd.CommandText = "DROP TABLE history_variables; DROP TABLE history_tasks; DROP TABLE history_incidents; DROP INDEX ix_instances_definition; DELETE FROM schema_version WHERE version = 2;";
             cmd.ExecuteNonQuery();
         }
-
-        var applied = SchemaMigrator.Migrate(db.Options);
-
-        applied.ShouldBe(SchemaMigrator.Scripts(db.Options.Provider).Select(s => s.Version).Where(v => v > 1 && v < newest));
-        applied.ShouldContain(2);
+        SchemaMigrator.Migrate(db.Options).ShouldBe([2]);
+        SchemaMigrator.Migrate(db.Options).ShouldBeEmpty();
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public sealed partial class WorkflowEngine
         _core = new EngineCore
         {
             TimerLimits = options.TimerLimits,
+            VariableLimits = options.VariableLimits,
             Clock = options.Clock, Zone = options.Zone, Store = store,
             Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset())
             {
@@ -135,22 +136,24 @@ public sealed partial class WorkflowEngine
 
     // ---------- commands ----------
 
-    private T Run<T>(Func<Runner, T> command, [CallerMemberName] string name = "", string? userId = null)
+    private T Run<T>(Func<Runner, T> command, [CallerMemberName] string name = "", string? userId = null, string? onBehalfOf = null)
     {
         var runner = new Runner(_core);
         runner.History.Command = name;
         runner.History.UserId = userId;
+        runner.History.OnBehalfOf = onBehalfOf;
         var result = command(runner);
         runner.RunAndCommit();
         return result;
     }
 
-    private void Run(Action<Runner> command, [CallerMemberName] string name = "", string? userId = null) =>
-        Run(r => { command(r); return 0; }, name, userId);
+    private void Run(Action<Runner> command, [CallerMemberName] string name = "", string? userId = null, string? onBehalfOf = null) =>
+        Run(r => { command(r); return 0; }, name, userId, onBehalfOf);
 
     /// <summary>Starts the latest version of a process at its none start event. Returns the instance id.</summary>
     public string StartProcess(string processId, JsonObject? variables = null, string? businessKey = null)
     {
+        CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(processId);
         var g = _core.Latest(processId) ?? throw new WorkflowNotFoundException($"process '{processId}' is not deployed");
         // Camunda's selectInitial: the none start event, else the only start event of the process.
@@ -167,6 +170,7 @@ public sealed partial class WorkflowEngine
     /// <summary>Starts the process whose message start event has this message name. Returns the instance id.</summary>
     public string StartProcessByMessage(string messageName, JsonObject? variables = null, string? businessKey = null)
     {
+        CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
         foreach (var g in _core.LatestGraphs())
             if (g.Root.Nodes.Find(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == messageName) is { } start)
@@ -185,19 +189,31 @@ public sealed partial class WorkflowEngine
     /// Completes a user task, setting the variables first (Camunda's setVariable: where they exist, else on the process).
     /// <paramref name="userId"/> = who completed it, for the history (the assignee when not given).
     /// </summary>
-    public void CompleteUserTask(string taskId, JsonObject? variables = null, string? userId = null) => Run(r =>
+    public void CompleteUserTask(string taskId, JsonObject? variables = null, string? userId = null) =>
+        CompleteUserTask(taskId, variables, userId, onBehalfOf: null);
+
+    /// <summary>
+    /// Completes a user task as <paramref name="userId"/> (standing in for <paramref name="onBehalfOf"/> during an
+    /// absence). Refused, with nothing changed: a delegated task not yet resolved (Camunda), and a task marked
+    /// <c>egov:fourEyes="Task_X"</c> when <paramref name="userId"/> completed Task_X in the same case
+    /// (<see cref="FourEyesException"/>).
+    /// </summary>
+    public void CompleteUserTask(string taskId, JsonObject? variables, string? userId, string? onBehalfOf) => Run(r =>
     {
+        CheckInput(variables);
         var i = InstanceOf(r, taskId, 'u', "task");
         var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw Gone(i, taskId, 'u', "task");
+        if (task.DelegationState == DelegationState.Pending)
+            throw new WorkflowCommandException($"task '{taskId}' is delegated to '{task.Assignee}' and not yet resolved: the delegate resolves it, then its owner '{task.Owner}' completes it");
+        if (userId is not null) CheckFourEyes(i, task, userId);
         r.History.TaskOutcome(taskId, TaskEvent.Completed, userId ?? task.Assignee);
         TriggerToken(r, i, task.TokenId, variables);
-    }, userId: userId);
+    }, userId: userId, onBehalfOf: onBehalfOf);
 
     /// <summary>Claims a user task for a user (sets the assignee).</summary>
     public void ClaimUserTask(string taskId, string? userId) => Run(r =>
     {
-        var i = InstanceOf(r, taskId, 'u', "task");
-        var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw Gone(i, taskId, 'u', "task");
+        var (_, task) = UserTask(r, taskId);
         task.Assignee = userId;
     }, userId: userId);
 
@@ -240,6 +256,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public bool TriggerWaiting(string rootInstanceId, string elementId, JsonObject? variables = null) => Run(r =>
     {
+        CheckInput(variables);
         foreach (var id in _core.Store.InstanceTree(_core.TenantId, rootInstanceId))
         {
             var i = r.Load(id);
@@ -283,6 +300,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public int CorrelateMessage(string messageName, string? correlationKey, JsonObject? variables, bool all)
     {
+        CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
         return Run(r => r.Correlate(messageName, correlationKey, variables, all));
     }
@@ -290,6 +308,7 @@ public sealed partial class WorkflowEngine
     /// <summary>Broadcasts a signal to every subscription and signal start event. Returns the number of receivers.</summary>
     public int BroadcastSignal(string signalName, JsonObject? variables = null)
     {
+        CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(signalName);
         return Run(r => r.Broadcast(signalName, variables));
     }
@@ -377,6 +396,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public void CompleteExternalTask(string externalTaskId, JsonObject? variables = null, string? workerId = null) => Run(r =>
     {
+        CheckInput(variables);
         var (i, task) = External(r, externalTaskId);
         if (workerId is not null) RequireLockedBy(task, workerId, "completed");
         r.History.TaskOutcome(task.Id, TaskEvent.Completed, task.LockOwner);
@@ -403,6 +423,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public void ThrowExternalTaskBpmnError(string externalTaskId, string errorCode, string? errorMessage = null, JsonObject? variables = null, string? workerId = null) => Run(r =>
     {
+        CheckInput(variables);
         var (i, task) = External(r, externalTaskId);
         if (workerId is not null) RequireLockedBy(task, workerId, "reported with a BPMN error");
         r.History.TaskOutcome(task.Id, TaskEvent.BpmnError, task.LockOwner, errorMessage is null ? errorCode : $"{errorCode}: {errorMessage}");
@@ -458,9 +479,16 @@ public sealed partial class WorkflowEngine
         }
     });
 
+    /// <summary>A command's variables over the limits: refused before the command changes anything.</summary>
+    private void CheckInput(JsonObject? variables)
+    {
+        if (_core.VariableLimits.CheckAll(variables) is { } problem) throw new VariableLimitException(problem);
+    }
+
     /// <summary>Sets variables on an instance's process scope (as an API would) and lets conditional events react.</summary>
     public void SetVariables(string instanceId, JsonObject variables) => Run(r =>
     {
+        CheckInput(variables);
         var i = r.Load(instanceId) ?? throw new WorkflowNotFoundException($"no process instance '{instanceId}'");
         foreach (var kv in variables) i.RootScope.Variables[kv.Key] = kv.Value?.DeepClone();
     });
@@ -468,6 +496,7 @@ public sealed partial class WorkflowEngine
     /// <summary>Starts the processes whose conditional start event holds for these variables. Returns the new instance ids.</summary>
     public IReadOnlyList<string> EvaluateStartConditions(JsonObject? variables = null) => Run(r =>
     {
+        CheckInput(variables);
         var started = new List<string>();
         foreach (var g in _core.LatestGraphs())
             foreach (var start in g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Conditional))
