@@ -82,7 +82,7 @@ public static class PostkorbRun
                 ["frist"] = i % 17 == 0 ? null : now.AddHours((i * 7919 % 1800) - 336).ToString("O"),
                 ["prio"] = (40 + (i % 5 * 10)).ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
-            engines[i % Tenants].StartProcess("W6", vars, $"AZ-{i:D7}");
+            engines[i / Groups % Tenants].StartProcess("W6", vars, $"AZ-{i:D7}"); // each group in every tenant
         }, EgovRuns.DurableExecutors);
     }
 
