@@ -27,7 +27,7 @@ public class ExtensionsTests
     {
         var ext = Extensions.Read(Task("""<camunda:field name="url" stringValue="https://example.org" />"""), []);
 
-        ext.Fields.ShouldBe(new Dictionary<string, string> { ["url"] = "https://example.org" });
+        ext.Fields.ShouldBe(new Dictionary<string, FieldValue> { ["url"] = new("https://example.org", IsExpression: false) });
         ext.Properties.ShouldBeSameAs(Extensions.Empty.Properties);
         ext.Inputs.ShouldBeSameAs(Extensions.Empty.Inputs);
         ext.Listeners.ShouldBeSameAs(Extensions.Empty.Listeners);
@@ -97,5 +97,36 @@ public class ExtensionsTests
         Extensions.Read(Task("""<camunda:inputOutput><camunda:outputParameter name="y"><camunda:map><camunda:entry>v</camunda:entry></camunda:map></camunda:outputParameter></camunda:inputOutput>"""), problems);
 
         problems.ShouldHaveSingleItem().ShouldContain("no key");
+    }
+
+    [Theory]
+    [InlineData("""<camunda:field name="f" stringValue="a"><camunda:string>b</camunda:string></camunda:field>""", "both the attribute stringValue and a camunda:string element")]
+    [InlineData("""<camunda:field name="f" expression="${a}"><camunda:expression>${b}</camunda:expression></camunda:field>""", "both the attribute expression and a camunda:expression element")]
+    [InlineData("""<camunda:field name="f" />""", "camunda:field 'f' has no value")]
+    [InlineData("""<camunda:field name="f"><camunda:string></camunda:string></camunda:field>""", "camunda:field 'f' has no value")]
+    public void Field_AsCamundaRefusesIt_IsAProblem(string field, string problem)
+    {
+        var problems = new List<string>();
+        Extensions.Read(Task(field), problems);
+
+        problems.ShouldHaveSingleItem().ShouldContain(problem);
+    }
+
+    [Fact]
+    public void Field_FixedStringOrExpression_KeepsWhichItIs()
+    {
+        var problems = new List<string>();
+        var ext = Extensions.Read(Task("""
+            <camunda:field name="a" stringValue="${x}" />
+            <camunda:field name="b"><camunda:string> text </camunda:string></camunda:field>
+            <camunda:field name="c" expression="${x}" />
+            <camunda:field name="d"><camunda:expression> ${x} </camunda:expression></camunda:field>
+            """), problems);
+
+        problems.ShouldBeEmpty();
+        ext.Fields["a"].ShouldBe(new FieldValue("${x}", IsExpression: false));
+        ext.Fields["b"].ShouldBe(new FieldValue(" text ", IsExpression: false));
+        ext.Fields["c"].ShouldBe(new FieldValue("${x}", IsExpression: true));
+        ext.Fields["d"].ShouldBe(new FieldValue("${x}", IsExpression: true));
     }
 }

@@ -27,7 +27,7 @@ public sealed partial class EfRuntimeStore
             {
                 Id = h.Id, TenantId = h.TenantId, InstanceId = h.InstanceId, RootInstanceId = h.RootInstanceId, ProcessId = h.ProcessId,
                 TaskId = h.TaskId, Kind = Enum.Parse<TaskKind>(h.Kind), ElementId = h.ElementId, Event = Enum.Parse<TaskEvent>(h.Event),
-                UserId = h.UserId, Detail = h.Detail, At = Ticks.At(h.OccurredAt), Command = h.Command,
+                UserId = h.UserId, Detail = h.Detail, At = Ticks.At(h.OccurredAt), Command = h.Command, OnBehalfOf = h.OnBehalfOf,
             }).ToList();
     }
 

@@ -31,7 +31,11 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        if (migrate) SchemaMigrator.Migrate(options);
+        if (migrate)
+        {
+            var applied = SchemaMigrator.Migrate(options);
+            if (applied.Contains(7) && !applied.Contains(1)) RebuildTaskInbox(); // an existing database gets the Postkorb's index
+        }
         _db = new DbFactory(options);
         if (_db.DataSource is { } pg)
         {

@@ -64,11 +64,12 @@ public sealed record VariableChangeDto(
 
 /// <summary>One event of a user task (kind "user") or external task (kind "external").</summary>
 public sealed record TaskEventDto(
-    string TaskId, string Kind, string InstanceId, string ElementId, string Event, string? UserId, string? Detail, DateTimeOffset At, string Command)
+    string TaskId, string Kind, string InstanceId, string ElementId, string Event, string? UserId, string? Detail, DateTimeOffset At, string Command,
+    string? OnBehalfOf = null)
 {
     public static TaskEventDto From(TaskEventRecord r) => new(
         r.TaskId, VariableChangeDto.Camel(r.Kind.ToString()), r.InstanceId, r.ElementId, VariableChangeDto.Camel(r.Event.ToString()),
-        r.UserId, r.Detail, r.At.ToDateTimeOffset(), r.Command);
+        r.UserId, r.Detail, r.At.ToDateTimeOffset(), r.Command, r.OnBehalfOf);
 }
 
 /// <summary>One event of an incident.</summary>

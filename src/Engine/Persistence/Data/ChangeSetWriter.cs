@@ -54,7 +54,7 @@ internal static class ChangeSetWriter
             .Text(v.OldValue).Text(v.NewValue).Long(Ticks.Of(v.At)).Text(v.Command).Text(v.UserId));
         CommitSql.InsertTaskHistory.Write(sink, changes.TaskHistory, (p, x) => p.Text(tenant).Text(x.Id).Text(x.InstanceId)
             .Text(x.RootInstanceId).Text(x.ProcessId).Text(x.TaskId).Text(x.Kind.ToString()).Text(x.ElementId).Text(x.Event.ToString())
-            .Text(x.UserId).Text(x.Detail).Long(Ticks.Of(x.At)).Text(x.Command));
+            .Text(x.UserId).Text(x.Detail).Long(Ticks.Of(x.At)).Text(x.Command).Text(x.OnBehalfOf));
         CommitSql.InsertIncidentHistory.Write(sink, changes.IncidentHistory, (p, x) => p.Text(tenant).Text(x.Id).Text(x.InstanceId)
             .Text(x.RootInstanceId).Text(x.ProcessId).Text(x.IncidentId).Text(x.IncidentKind.ToString()).Text(x.ElementId)
             .Text(x.Event.ToString()).Text(x.Message).Long(Ticks.Of(x.At)).Text(x.Command));

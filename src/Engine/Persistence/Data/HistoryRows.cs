@@ -42,6 +42,7 @@ internal sealed class HistoryTaskRow : HistoryRow
     public string? Detail { get; set; }
     public long OccurredAt { get; set; }
     public string Command { get; set; } = "";
+    public string? OnBehalfOf { get; set; }
 }
 
 /// <summary>An incident event.</summary>

@@ -16,7 +16,7 @@ internal static class IndexWriter
         var t = s.TenantId;
         var id = s.Id;
         if (!isNew)
-            foreach (var delete in (ReadOnlySpan<SqlText>)[CommitSql.DeleteSubscriptions, CommitSql.DeleteUserTasks, CommitSql.DeleteExternalTasks, CommitSql.DeleteIncidents])
+            foreach (var delete in (ReadOnlySpan<SqlText>)[CommitSql.DeleteSubscriptions, CommitSql.DeleteUserTasks, CommitSql.DeleteExternalTasks, CommitSql.DeleteIncidents, CommitSql.DeleteTaskInbox])
             {
                 sink.Begin(delete).Text(t).Text(id);
                 sink.End();
@@ -35,6 +35,7 @@ internal static class IndexWriter
             sink.Begin(CommitSql.InsertUserTask).Text(t).Text(id).Text(r.Task.Id).Int(n++).Text(r.RootInstanceId).Text(r.ProcessId)
                 .Text(r.BusinessKey).Text(r.Task.Assignee).Long(Ticks.Of(r.Task.CreatedAt)).Long(r.Task.Order).Text(RuntimeJson.Serialize(r.Task));
             sink.End();
+            WriteInbox(sink, s, r.Task);
         }
         n = 0;
         foreach (var r in RuntimeIndex.ExternalTasks(s))
@@ -53,6 +54,19 @@ internal static class IndexWriter
         }
 
         WriteJobs(sink, s, isNew);
+    }
+
+    /// <summary>The task's rows in the inbox index: one per principal (assignee, candidate users, candidate groups).</summary>
+    internal static void WriteInbox(IStatementSink sink, ProcessInstanceState s, UserTaskState task)
+    {
+        foreach (var principal in InboxPrincipal.Of(task))
+        {
+            sink.Begin(CommitSql.InsertTaskInbox).Text(s.TenantId).Text(principal).Text(s.Id).Text(task.Id)
+                .Long(task.DueDate is { } due ? Ticks.Of(due) : InboxMatching.NoDue).Long(task.FollowUpDate is { } f ? Ticks.Of(f) : null)
+                .Int(task.Priority).Long(Ticks.Of(task.CreatedAt)).Long(task.Order).Text(task.Assignee).Text(s.ProcessId)
+                .Int(s.DefinitionVersion).Text(task.ProcessName).Text(s.BusinessKey).Text(task.Name);
+            sink.End();
+        }
     }
 
     private static void WriteJobs(IStatementSink sink, ProcessInstanceState s, bool isNew)

@@ -12,6 +12,12 @@ public static class EgovAttributes
     /// <summary><c>egov:activity="fee-calculation"</c> on a service, send or business-rule task (or a message throw event): the registered custom activity that implements it.</summary>
     public static readonly XName Activity = Namespaces.Egov + "activity";
 
+    /// <summary>
+    /// <c>egov:fourEyes="Task_Pruefen"</c> on a user task (Vier-Augen-Prinzip): whoever completed the named user task in the
+    /// same case may not complete this one.
+    /// </summary>
+    public static readonly XName FourEyes = Namespaces.Egov + "fourEyes";
+
     /// <summary>All of them, by local name.</summary>
-    public static IReadOnlyList<string> All { get; } = [Activity.LocalName];
+    public static IReadOnlyList<string> All { get; } = [Activity.LocalName, FourEyes.LocalName];
 }

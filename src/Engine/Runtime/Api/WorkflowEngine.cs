@@ -134,18 +134,19 @@ public sealed partial class WorkflowEngine
 
     // ---------- commands ----------
 
-    private T Run<T>(Func<Runner, T> command, [CallerMemberName] string name = "", string? userId = null)
+    private T Run<T>(Func<Runner, T> command, [CallerMemberName] string name = "", string? userId = null, string? onBehalfOf = null)
     {
         var runner = new Runner(_core);
         runner.History.Command = name;
         runner.History.UserId = userId;
+        runner.History.OnBehalfOf = onBehalfOf;
         var result = command(runner);
         runner.RunAndCommit();
         return result;
     }
 
-    private void Run(Action<Runner> command, [CallerMemberName] string name = "", string? userId = null) =>
-        Run(r => { command(r); return 0; }, name, userId);
+    private void Run(Action<Runner> command, [CallerMemberName] string name = "", string? userId = null, string? onBehalfOf = null) =>
+        Run(r => { command(r); return 0; }, name, userId, onBehalfOf);
 
     /// <summary>
     /// Starts the latest version of a process at its none start event. Returns the instance id. <paramref name="userId"/>:
@@ -187,19 +188,30 @@ public sealed partial class WorkflowEngine
     /// Completes a user task, setting the variables first (Camunda's setVariable: where they exist, else on the process).
     /// <paramref name="userId"/> = who completed it, for the history (the assignee when not given).
     /// </summary>
-    public void CompleteUserTask(string taskId, JsonObject? variables = null, string? userId = null) => Run(r =>
+    public void CompleteUserTask(string taskId, JsonObject? variables = null, string? userId = null) =>
+        CompleteUserTask(taskId, variables, userId, onBehalfOf: null);
+
+    /// <summary>
+    /// Completes a user task as <paramref name="userId"/> (standing in for <paramref name="onBehalfOf"/> during an
+    /// absence). Refused, with nothing changed: a delegated task not yet resolved (Camunda), and a task marked
+    /// <c>egov:fourEyes="Task_X"</c> when <paramref name="userId"/> completed Task_X in the same case
+    /// (<see cref="FourEyesException"/>).
+    /// </summary>
+    public void CompleteUserTask(string taskId, JsonObject? variables, string? userId, string? onBehalfOf) => Run(r =>
     {
         var i = InstanceOf(r, taskId, 'u', "task");
         var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw Gone(i, taskId, 'u', "task");
+        if (task.DelegationState == DelegationState.Pending)
+            throw new WorkflowCommandException($"task '{taskId}' is delegated to '{task.Assignee}' and not yet resolved: the delegate resolves it, then its owner '{task.Owner}' completes it");
+        if (userId is not null) CheckFourEyes(i, task, userId);
         r.History.TaskOutcome(taskId, TaskEvent.Completed, userId ?? task.Assignee);
         TriggerToken(r, i, task.TokenId, variables);
-    }, userId: userId);
+    }, userId: userId, onBehalfOf: onBehalfOf);
 
     /// <summary>Claims a user task for a user (sets the assignee).</summary>
     public void ClaimUserTask(string taskId, string? userId, string? actingUserId = null) => Run(r =>
     {
-        var i = InstanceOf(r, taskId, 'u', "task");
-        var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw Gone(i, taskId, 'u', "task");
+        var (_, task) = UserTask(r, taskId);
         task.Assignee = userId;
     }, userId: actingUserId ?? userId);
 

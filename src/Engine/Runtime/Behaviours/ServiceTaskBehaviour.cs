@@ -148,7 +148,7 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
                 throw new IncidentException(IncidentKind.FailedActivity, $"activity '{reg.Name}' needs the input '{p.Name}', which is not set");
         }
         foreach (var f in ctx.Node.Ext.Fields)
-            inputs.TryAdd(f.Key, ctx.Runner.EvaluateAttribute(f.Value, ctx.Variables));
+            inputs.TryAdd(f.Key, f.Value.IsExpression ? ctx.Runner.EvaluateAttribute(f.Value.Text, ctx.Variables) : JsonValue.Create(f.Value.Text));
         return inputs;
     }
 }

@@ -27,7 +27,7 @@ internal sealed class UserTaskBehaviour : IBehaviour
             FollowUpDate = Date(r.EvaluateAttribute(e.CamundaAttribute("followUpDate") ?? "", vars), ctx),
             Priority = int.TryParse(r.EvaluateString(e.CamundaAttribute("priority"), vars), out var p) ? p : 50,
             FormKey = r.EvaluateString(e.CamundaAttribute("formKey"), vars),
-            CreatedAt = ctx.Now, Order = Interlocked.Increment(ref s_order),
+            CreatedAt = ctx.Now, Order = Interlocked.Increment(ref s_order), ProcessName = ctx.Inst.G.ProcessName,
         };
         ctx.Inst.S.UserTasks.Add(task);
         ctx.Wait();

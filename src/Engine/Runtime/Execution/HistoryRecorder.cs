@@ -24,6 +24,9 @@ internal sealed class HistoryRecorder(bool enabled)
     /// <summary>The user or worker on whose behalf the command runs, when the caller said.</summary>
     public string? UserId { get; set; }
 
+    /// <summary>The absent user <see cref="UserId"/> stands in for (Vertretung), recorded with every task event of the command.</summary>
+    public string? OnBehalfOf { get; set; }
+
     private sealed record Baseline(
         Dictionary<string, (string ElementId, JsonObject Variables)> Scopes,
         Dictionary<string, (string ElementId, string? Assignee)> UserTasks,
@@ -109,6 +112,8 @@ internal sealed class HistoryRecorder(bool enabled)
         {
             if (!before.UserTasks.TryGetValue(task.Id, out var was))
                 changes.TaskHistory.Add(Task(i, task.Id, TaskKind.User, task.ElementId, TaskEvent.Created, task.Assignee, null, now));
+            else if (_taskOutcomes is not null && _taskOutcomes.TryGetValue(task.Id, out var o))
+                changes.TaskHistory.Add(Task(i, task.Id, TaskKind.User, task.ElementId, o.Event, o.UserId ?? task.Assignee, o.Detail, now));
             else if (was.Assignee != task.Assignee)
                 changes.TaskHistory.Add(Task(i, task.Id, TaskKind.User, task.ElementId,
                     task.Assignee is null ? TaskEvent.Unassigned : TaskEvent.Assigned, task.Assignee ?? was.Assignee, null, now));
@@ -151,6 +156,7 @@ internal sealed class HistoryRecorder(bool enabled)
     {
         Id = i.NextId("ht"), TenantId = i.S.TenantId, InstanceId = i.Id, RootInstanceId = i.S.RootInstanceId, ProcessId = i.S.ProcessId,
         TaskId = taskId, Kind = kind, ElementId = elementId, Event = e, UserId = userId, Detail = detail, At = now, Command = Command,
+        OnBehalfOf = kind == TaskKind.User && e is not (TaskEvent.Created or TaskEvent.Cancelled) ? OnBehalfOf : null,
     };
 
     private void Incidents(Inst i, Baseline before, Instant now, RuntimeChangeSet changes)

@@ -25,6 +25,13 @@ internal sealed record Parameter(string Name, ParamValue Value);
 /// <summary>An execution listener (start, end, take) with a script or an expression.</summary>
 internal sealed record Listener(string Event, string? Script, string? Expression);
 
+/// <summary>
+/// A camunda:field value (Camunda 7 "Field Injection"): a fixed string (<c>stringValue</c> or <c>camunda:string</c>),
+/// injected as written and never evaluated, or an expression (<c>expression</c> or <c>camunda:expression</c>),
+/// evaluated each time the task runs.
+/// </summary>
+internal sealed record FieldValue(string Text, bool IsExpression);
+
 /// <summary>camunda:in / camunda:out of a call activity.</summary>
 internal sealed record VariableMapping(string? Source, string? SourceExpression, string? Target, bool All, bool Local, string? BusinessKey);
 
@@ -36,6 +43,7 @@ internal sealed record Extensions
 {
     // Before Empty: static fields initialise in order, and Empty's dictionaries are this one.
     private static readonly IReadOnlyDictionary<string, string> NoEntries = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+    private static readonly IReadOnlyDictionary<string, FieldValue> NoFields = System.Collections.ObjectModel.ReadOnlyDictionary<string, FieldValue>.Empty;
     public static readonly Extensions Empty = new();
     public IReadOnlyList<Parameter> Inputs { get; init; } = [];
     public IReadOnlyList<Parameter> Outputs { get; init; } = [];
@@ -44,8 +52,8 @@ internal sealed record Extensions
     public IReadOnlyList<VariableMapping> Out { get; init; } = [];
     public string? RetryTimeCycle { get; init; }
     public IReadOnlyDictionary<string, string> Properties { get; init; } = NoEntries;
-    /// <summary>camunda:field values (string or expression) for delegates that stand in for Java classes.</summary>
-    public IReadOnlyDictionary<string, string> Fields { get; init; } = NoEntries;
+    /// <summary>camunda:field values (fixed string or expression) for delegates that stand in for Java classes.</summary>
+    public IReadOnlyDictionary<string, FieldValue> Fields { get; init; } = NoFields;
     public IReadOnlyList<Listener> TaskListeners { get; init; } = [];
 
     public static Extensions Read(BpmnElement element, List<string> problems)
@@ -58,7 +66,7 @@ internal sealed record Extensions
         var ins = new List<VariableMapping>();
         var outs = new List<VariableMapping>();
         var props = new Dictionary<string, string>(StringComparer.Ordinal);
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        var fields = new Dictionary<string, FieldValue>(StringComparer.Ordinal);
         string? retry = null;
         foreach (var x in be.ExtensionValues)
         {
@@ -100,9 +108,7 @@ internal sealed record Extensions
                     foreach (var p in x.Elements()) if (p.Attribute("name") is { } n) props[n] = p.Attribute("value") ?? "";
                     break;
                 case "field":
-                    if (x.Attribute("name") is { } fn)
-                        fields[fn] = x.Attribute("stringValue") ?? x.Attribute("expression")
-                            ?? x.Elements().FirstOrDefault()?.Text.Trim() ?? "";
+                    if (Field(x, problems) is { } field) fields[x.Attribute("name") ?? ""] = field;
                     break;
             }
         }
@@ -111,9 +117,40 @@ internal sealed record Extensions
         return new Extensions
         {
             Inputs = Kept(inputs), Outputs = Kept(outputs), Listeners = Kept(listeners), In = Kept(ins), Out = Kept(outs),
-            RetryTimeCycle = retry, Properties = props.Count == 0 ? NoEntries : props, Fields = fields.Count == 0 ? NoEntries : fields,
+            RetryTimeCycle = retry, Properties = props.Count == 0 ? NoEntries : props, Fields = fields.Count == 0 ? NoFields : fields,
             TaskListeners = Kept(taskListeners),
         };
+    }
+
+    /// <summary>
+    /// A camunda:field as Camunda 7 reads it: <c>stringValue</c> or a <c>camunda:string</c> child is a fixed string (the
+    /// child's text as written); <c>expression</c> or a <c>camunda:expression</c> child is an expression. An attribute
+    /// and the child of the same kind together, or no value at all, is a problem.
+    /// </summary>
+    private static FieldValue? Field(BpmnElement field, List<string> problems)
+    {
+        var name = field.Attribute("name");
+        if (string.IsNullOrEmpty(name)) { problems.Add("a camunda:field has no name"); return null; }
+        var known = problems.Count;
+        var fixedText = FieldText(field, "stringValue", "string", name, problems);
+        if (fixedText is not null) return new FieldValue(fixedText, IsExpression: false);
+        var expression = FieldText(field, "expression", "expression", name, problems);
+        if (expression is not null) return new FieldValue(expression.Trim(), IsExpression: true);
+        if (problems.Count == known) problems.Add($"camunda:field '{name}' has no value: give stringValue or expression (as an attribute or a camunda:string or camunda:expression element)");
+        return null;
+    }
+
+    private static string? FieldText(BpmnElement field, string attribute, string element, string name, List<string> problems)
+    {
+        var value = field.Attribute(attribute);
+        var child = field.Element(Namespaces.Camunda + element);
+        if (value is not null && child is not null)
+        {
+            problems.Add($"camunda:field '{name}' has both the attribute {attribute} and a camunda:{element} element: use one");
+            return null;
+        }
+        if (child is not null) return child.Text.Length > 0 ? child.Text : null;
+        return string.IsNullOrEmpty(value) ? null : value;
     }
 
     /// <summary>The list as kept: the shared empty one, or trimmed to its entries.</summary>

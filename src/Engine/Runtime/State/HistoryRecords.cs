@@ -53,6 +53,10 @@ public enum TaskEvent
     Failed,
     /// <summary>External task: the worker reported a BPMN error.</summary>
     BpmnError,
+    /// <summary>User task: the assignee delegated it (Camunda delegation: the owner stays, the delegate works it).</summary>
+    Delegated,
+    /// <summary>User task: the delegate resolved it; it is back with its owner.</summary>
+    Resolved,
 }
 
 /// <summary>One step in the life of a user task or external task (append-only history row).</summary>
@@ -73,6 +77,8 @@ public sealed record TaskEventRecord
     public string? Detail { get; init; }
     public Instant At { get; init; }
     public string Command { get; init; } = "";
+    /// <summary>The absent user the acting user stood in for (Vertretung: "in Vertretung für"), when they did.</summary>
+    public string? OnBehalfOf { get; init; }
 }
 
 public enum IncidentEvent

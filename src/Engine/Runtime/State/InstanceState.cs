@@ -208,7 +208,16 @@ public sealed class UserTaskState
     public Instant CreatedAt { get; set; }
     /// <summary>Global creation order (oldest first within one instant).</summary>
     public long Order { get; set; }
+    /// <summary>Camunda delegation: who delegated the task and gets it back when the delegate resolves it.</summary>
+    public string? Owner { get; set; }
+    /// <summary>Null (never delegated), pending (the delegate works it) or resolved (back with the owner).</summary>
+    public DelegationState? DelegationState { get; set; }
+    /// <summary>The process's name when the task was created (the inbox shows and searches it without the model).</summary>
+    public string? ProcessName { get; set; }
 }
+
+/// <summary>Camunda 7's delegation states of a user task.</summary>
+public enum DelegationState { Pending, Resolved }
 
 public sealed class ExternalTaskState
 {

@@ -183,6 +183,9 @@ public static class StateCopy
         FormKey = t.FormKey,
         CreatedAt = t.CreatedAt,
         Order = t.Order,
+        Owner = t.Owner,
+        DelegationState = t.DelegationState,
+        ProcessName = t.ProcessName,
     };
 
     public static ExternalTaskState Copy(ExternalTaskState t) => new()

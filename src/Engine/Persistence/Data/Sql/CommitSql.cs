@@ -22,6 +22,14 @@ internal static class CommitSql
     public static readonly SqlText DeleteUserTasks = new("DELETE FROM user_tasks WHERE tenant_id = @p0 AND instance_id = @p1");
     public static readonly SqlText DeleteExternalTasks = new("DELETE FROM external_tasks WHERE tenant_id = @p0 AND instance_id = @p1");
     public static readonly SqlText DeleteIncidents = new("DELETE FROM incidents WHERE tenant_id = @p0 AND instance_id = @p1");
+    public static readonly SqlText DeleteTaskInbox = new("DELETE FROM task_inbox WHERE tenant_id = @p0 AND instance_id = @p1");
+
+    /// <summary>One principal of an open user task (the Postkorb's index, see Schema/*/0007_postkorb.sql).</summary>
+    public static readonly SqlText InsertTaskInbox = new("""
+        INSERT INTO task_inbox (tenant_id, principal, instance_id, task_id, due_key, follow_up_at, priority, created_at, task_order,
+            assignee, process_id, process_version, process_name, business_key, name)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14)
+        """);
 
     public static readonly SqlText InsertSubscription = new("""
         INSERT INTO subscriptions (tenant_id, instance_id, subscription_id, ordinal, root_instance_id, business_key, kind, event_name, payload)
@@ -70,7 +78,7 @@ internal static class CommitSql
         "process_id", "scope_id", "scope_element_id", "name", "change", "old_value", "new_value", "occurred_at", "command", "user_id");
 
     public static readonly RowsInsert InsertTaskHistory = new("history_tasks", "tenant_id", "id", "instance_id", "root_instance_id",
-        "process_id", "task_id", "kind", "element_id", "event", "user_id", "detail", "occurred_at", "command");
+        "process_id", "task_id", "kind", "element_id", "event", "user_id", "detail", "occurred_at", "command", "on_behalf_of");
 
     public static readonly RowsInsert InsertIncidentHistory = new("history_incidents", "tenant_id", "id", "instance_id", "root_instance_id",
         "process_id", "incident_id", "incident_kind", "element_id", "event", "message", "occurred_at", "command");

@@ -1,0 +1,57 @@
+using EGov.Workflows.Host.Security;
+using EGov.Workflows.Runtime.State;
+using EGov.Workflows.Runtime.Store;
+
+namespace EGov.Workflows.Host.Postkorb;
+
+/// <summary>
+/// Who may see and work which user task, deny by default. A clerk sees a task that is assigned to them, offered to
+/// them or one of their groups, delegated by them (they own it), or assigned to someone they deputise for today
+/// (Vertretung). A team lead (role <c>teamlead</c>) leads every group they belong to: they see those groups' tasks with
+/// their holders and may reassign them. Anything else does not exist for the caller (404, never 403: no hint).
+/// </summary>
+public sealed class TaskAccess
+{
+    public TaskAccess(Caller caller, IReadOnlyList<string> deputisedFor)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        Caller = caller;
+        DeputisedFor = deputisedFor;
+    }
+
+    public Caller Caller { get; }
+    public string Me => Caller.Id;
+
+    /// <summary>The users the caller stands in for now (their absence is active).</summary>
+    public IReadOnlyList<string> DeputisedFor { get; }
+
+    public bool IsTeamLead => Caller.HasRole(Security.Caller.TeamLead);
+
+    /// <summary>The groups the caller leads (a team lead leads the groups they belong to).</summary>
+    public IReadOnlyList<string> LedGroups => IsTeamLead ? Caller.Groups.Order(StringComparer.Ordinal).ToList() : [];
+
+    public bool MayDeputise(string? assignee) => assignee is not null && DeputisedFor.Contains(assignee, StringComparer.Ordinal);
+
+    /// <summary>Whether the task exists for the caller at all.</summary>
+    public bool CanSee(UserTaskState t) =>
+        t.Assignee == Me || t.Owner == Me || t.CandidateUsers.Contains(Me, StringComparer.Ordinal)
+        || t.CandidateGroups.Any(Caller.InGroup) || MayDeputise(t.Assignee);
+
+    /// <summary>Whether the caller holds the task, themself or as deputy of its assignee.</summary>
+    public bool Holds(UserTaskState t) => t.Assignee == Me || MayDeputise(t.Assignee);
+
+    /// <summary>A team lead of one of the task's candidate groups.</summary>
+    public bool LeadsGroupOf(UserTaskState t) => IsTeamLead && t.CandidateGroups.Any(Caller.InGroup);
+
+    /// <summary>The absent user the caller acts for on this task (its assignee), or null when they act for themself.</summary>
+    public string? OnBehalfOf(UserTaskState t) => t.Assignee != Me && MayDeputise(t.Assignee) ? t.Assignee : null;
+
+    /// <summary>Every principal whose tasks the caller sees in a list: themself as assignee and candidate, their groups, the absent they deputise.</summary>
+    public IReadOnlyList<string> AllPrincipals() => [.. Mine(), .. Offered(), .. Groups()];
+
+    public IReadOnlyList<string> Mine() => [InboxPrincipal.Assignee(Me), .. DeputisedFor.Where(u => u != Me).Select(InboxPrincipal.Assignee)];
+
+    public IReadOnlyList<string> Offered() => [InboxPrincipal.CandidateUser(Me)];
+
+    public IReadOnlyList<string> Groups() => Caller.Groups.Order(StringComparer.Ordinal).Select(InboxPrincipal.Group).ToList();
+}
