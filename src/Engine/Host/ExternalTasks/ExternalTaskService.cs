@@ -21,6 +21,9 @@ public sealed class ExternalTaskService
 {
     public const long MaxAsyncResponseTimeout = 1_800_000;
 
+    /// <summary>Characters of a failure's errorDetails kept (a stack trace fits; a probe's 14 million characters do not).</summary>
+    public const int MaxErrorDetails = 64 * 1024;
+
     /// <summary>
     /// The longest lock, lock extension or retry back-off a worker may ask for: a year. Camunda sets none, but a duration
     /// near long.MaxValue milliseconds lies beyond the calendar and must be a clear 400, not an overflow.
@@ -143,7 +146,7 @@ public sealed class ExternalTaskService
         if (body.RetryTimeout is < 0) throw CamundaRestException.Invalid("retryTimeout must not be negative");
         AsCamunda(() => tenant.Engine.FailExternalTask(id, body.ErrorMessage ?? "", body.Retries,
             body.RetryTimeout is { } ms ? Milliseconds("retryTimeout", ms) : null, worker));
-        if (body.ErrorDetails is { } d) _errorDetails[(tenant.TenantId, id)] = d;
+        if (body.ErrorDetails is { } d) _errorDetails[(tenant.TenantId, id)] = d.Length <= MaxErrorDetails ? d : d[..MaxErrorDetails] + $"\n… ({d.Length - MaxErrorDetails} more characters cut)";
     }
 
     public void BpmnError(TenantEngine tenant, string id, BpmnErrorRequest body)

@@ -28,6 +28,7 @@ public sealed partial class WorkflowEngine
         _core = new EngineCore
         {
             TimerLimits = options.TimerLimits,
+            VariableLimits = options.VariableLimits,
             Clock = options.Clock, Zone = options.Zone, Store = options.Store ?? new InMemoryRuntimeStore(),
             Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset())
             {
@@ -154,6 +155,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public string StartProcess(string processId, JsonObject? variables = null, string? businessKey = null, string? userId = null)
     {
+        CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(processId);
         var g = _core.Latest(processId) ?? throw new WorkflowNotFoundException($"process '{processId}' is not deployed");
         // Camunda's selectInitial: the none start event, else the only start event of the process.
@@ -170,6 +172,7 @@ public sealed partial class WorkflowEngine
     /// <summary>Starts the process whose message start event has this message name. Returns the instance id.</summary>
     public string StartProcessByMessage(string messageName, JsonObject? variables = null, string? businessKey = null, string? userId = null)
     {
+        CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
         foreach (var g in _core.LatestGraphs())
             if (g.Root.Nodes.Find(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == messageName) is { } start)
@@ -199,6 +202,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public void CompleteUserTask(string taskId, JsonObject? variables, string? userId, string? onBehalfOf) => Run(r =>
     {
+        CheckInput(variables);
         var i = InstanceOf(r, taskId, 'u', "task");
         var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw Gone(i, taskId, 'u', "task");
         if (task.DelegationState == DelegationState.Pending)
@@ -254,6 +258,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public bool TriggerWaiting(string rootInstanceId, string elementId, JsonObject? variables = null) => Run(r =>
     {
+        CheckInput(variables);
         foreach (var id in _core.Store.InstanceTree(_core.TenantId, rootInstanceId))
         {
             var i = r.Load(id);
@@ -297,6 +302,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public int CorrelateMessage(string messageName, string? correlationKey, JsonObject? variables, bool all, string? userId = null)
     {
+        CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
         return Run(r => r.Correlate(messageName, correlationKey, variables, all), userId: userId);
     }
@@ -304,6 +310,7 @@ public sealed partial class WorkflowEngine
     /// <summary>Broadcasts a signal to every subscription and signal start event. Returns the number of receivers.</summary>
     public int BroadcastSignal(string signalName, JsonObject? variables = null, string? userId = null)
     {
+        CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(signalName);
         return Run(r => r.Broadcast(signalName, variables), userId: userId);
     }
@@ -391,6 +398,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public void CompleteExternalTask(string externalTaskId, JsonObject? variables = null, string? workerId = null) => Run(r =>
     {
+        CheckInput(variables);
         var (i, task) = External(r, externalTaskId);
         if (workerId is not null) RequireLockedBy(task, workerId, "completed");
         r.History.TaskOutcome(task.Id, TaskEvent.Completed, task.LockOwner);
@@ -417,6 +425,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     public void ThrowExternalTaskBpmnError(string externalTaskId, string errorCode, string? errorMessage = null, JsonObject? variables = null, string? workerId = null) => Run(r =>
     {
+        CheckInput(variables);
         var (i, task) = External(r, externalTaskId);
         if (workerId is not null) RequireLockedBy(task, workerId, "reported with a BPMN error");
         r.History.TaskOutcome(task.Id, TaskEvent.BpmnError, task.LockOwner, errorMessage is null ? errorCode : $"{errorCode}: {errorMessage}");
@@ -472,9 +481,16 @@ public sealed partial class WorkflowEngine
         }
     }, userId: userId);
 
+    /// <summary>A command's variables over the limits: refused before the command changes anything.</summary>
+    private void CheckInput(JsonObject? variables)
+    {
+        if (_core.VariableLimits.CheckAll(variables) is { } problem) throw new VariableLimitException(problem);
+    }
+
     /// <summary>Sets variables on an instance's process scope (as an API would) and lets conditional events react.</summary>
     public void SetVariables(string instanceId, JsonObject variables, string? userId = null) => Run(r =>
     {
+        CheckInput(variables);
         var i = r.Load(instanceId) ?? throw new WorkflowNotFoundException($"no process instance '{instanceId}'");
         foreach (var kv in variables) i.RootScope.Variables[kv.Key] = kv.Value?.DeepClone();
     }, userId: userId);
@@ -482,6 +498,7 @@ public sealed partial class WorkflowEngine
     /// <summary>Starts the processes whose conditional start event holds for these variables. Returns the new instance ids.</summary>
     public IReadOnlyList<string> EvaluateStartConditions(JsonObject? variables = null) => Run(r =>
     {
+        CheckInput(variables);
         var started = new List<string>();
         foreach (var g in _core.LatestGraphs())
             foreach (var start in g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Conditional))

@@ -26,6 +26,9 @@ public sealed record WorkflowEngineOptions
     /// <summary>What timer definitions may ask (the shortest cycle interval); stricter ones are refused at deployment.</summary>
     public Time.TimerLimits TimerLimits { get; init; } = Time.TimerLimits.Default;
 
+    /// <summary>How large variables may be (names, values, how many per command).</summary>
+    public VariableLimits VariableLimits { get; init; } = VariableLimits.Default;
+
     /// <summary>The tenant (municipality) this engine works for.</summary>
     public string TenantId { get; init; } = State.RuntimeDefaults.Tenant;
 
@@ -62,6 +65,7 @@ public sealed class WorkflowEngineBuilder
     public WorkflowEngineBuilder UseTenant(string tenantId) { _options = _options with { TenantId = tenantId }; return this; }
     public WorkflowEngineBuilder UseLimits(SandboxLimits limits) { _options = _options with { Limits = limits }; return this; }
     public WorkflowEngineBuilder UseTimerLimits(Time.TimerLimits limits) { _options = _options with { TimerLimits = limits }; return this; }
+    public WorkflowEngineBuilder UseVariableLimits(VariableLimits limits) { _options = _options with { VariableLimits = limits }; return this; }
     public WorkflowEngineBuilder UseHistoryLevel(HistoryLevel level) { _options = _options with { HistoryLevel = level }; return this; }
 
     /// <summary>Registers a custom activity (see <see cref="ActivityRegistry.Add{T}"/>).</summary>

@@ -10,6 +10,9 @@ internal sealed class Inst(ProcessInstanceState state, ProcessGraph graph)
     public ProcessGraph G { get; } = graph;
     public string Id => S.Id;
 
+    /// <summary>How large variables written into this instance may be (the engine's limits).</summary>
+    public VariableLimits VariableLimits { get; init; } = VariableLimits.Default;
+
     public TokenState? Token(string? id) => id is null ? null : S.Tokens.Find(t => t.Id == id);
     public ScopeState? Scope(string? id) => id is null ? null : S.Scopes.Find(s => s.Id == id);
     public ScopeState RootScope => S.Scopes.Find(s => s.Kind == ScopeKind.Process) ?? throw new InvalidOperationException($"instance {S.Id} has no process scope");

@@ -43,7 +43,7 @@ internal sealed partial class Runner
         if (s is null) return null;
         var g = Core.Version(s.ProcessId, s.DefinitionVersion)
             ?? throw new InvalidOperationException($"process '{s.ProcessId}' version {s.DefinitionVersion} is not deployed");
-        i = new Inst(s, g);
+        i = new Inst(s, g) { VariableLimits = Core.VariableLimits };
         _loaded[instanceId] = i;
         History.Observe(s, isNew: false);
         return i;
@@ -97,7 +97,7 @@ internal sealed partial class Runner
             RootInstanceId = parent?.S.RootInstanceId ?? id, ParentInstanceId = parent?.S.Id, ParentTokenId = callerToken?.Id,
             Status = InstanceStatus.Running, StartedAt = Now,
         };
-        var inst = new Inst(s, g);
+        var inst = new Inst(s, g) { VariableLimits = Core.VariableLimits };
         _loaded[id] = inst;
         History.Observe(s, isNew: true);
         s.Scopes.Add(new ScopeState { Id = inst.NextId("s"), ElementId = g.ProcessId, Kind = ScopeKind.Process, StartedAt = Now });

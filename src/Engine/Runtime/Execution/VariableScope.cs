@@ -123,8 +123,16 @@ internal sealed class VariableScope : IScriptExecution
         foreach (var (n, v, local) in p) { if (local) SetLocal(n, v); else Set(n, v); }
     }
 
+    /// <summary>A value a script, mapping or worker produced over the limits: an incident at the element, nothing stored.</summary>
+    private void Check(string name, JsonNode? value)
+    {
+        if (_inst.VariableLimits.Check(name, value) is { } problem)
+            throw new IncidentException(IncidentKind.FailedExpression, $"{_elementId}: {problem}");
+    }
+
     private void Set(string name, JsonNode? value)
     {
+        Check(name, value);
         value = value?.Parent is null ? value : value.DeepClone();
         foreach (var vars in Chain())
             if (vars.ContainsKey(name)) { vars[name] = value; return; }
@@ -133,6 +141,7 @@ internal sealed class VariableScope : IScriptExecution
 
     private void SetLocal(string name, JsonNode? value)
     {
+        Check(name, value);
         value = value?.Parent is null ? value : value.DeepClone();
         if (_token is not null) (_token.Locals ??= [])[name] = value;
         else (_inst.Scope(_scopeId) ?? _inst.RootScope).Variables[name] = value;
