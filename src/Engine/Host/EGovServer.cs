@@ -34,7 +34,7 @@ public static class EGovServer
         if (!TenantEngines.IsValidId(options.Tenant))
             throw new ServerStartException([$"--tenant '{options.Tenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
         StoreChoice store;
-        try { store = HostStores.Open(options.Store); }
+        try { store = HostStores.Open(options.Store, options.Create); }
         catch (ArgumentException e) { throw new ServerStartException([e.Message], usage: true); }
         catch (StoreOpenException e) { throw new ServerStartException([e.Message], store: true); }
 
@@ -74,6 +74,7 @@ public static class EGovServer
         var site = new WebSite(options.WebDirectory ?? WebSite.DefaultDirectory);
         builder.Services.AddSingleton(site);
         builder.Services.AddSingleton<ExternalTaskService>();
+        builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
         builder.Services.AddEGovAuth(options, identity, address);
         if (store.Store is IJobLeaseStore leases)
         {
@@ -82,6 +83,7 @@ public static class EGovServer
                 {
                     Owner = options.NodeId ?? DefaultNodeId(store),
                     PollInterval = options.JobPollInterval,
+                    Lease = NodaTime.Duration.FromTimeSpan(options.JobLease),
                     SyncDeployments = engines.Deployments is null ? null : engine => { engines.Deployments.Restore(engines.Get(engine.Options.TenantId)); return 1; },
                 }, sp.GetService<ILogger<JobExecutor>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<JobExecutor>());
@@ -121,8 +123,9 @@ public static class EGovServer
         app.MapOpenApi().RequirePermission(Permission.Public);
         app.MapGet("/", () => Results.Ok(new
         {
-            name = "EGov.Workflows", api = "/api", health = "/api/health", openApi = "/openapi/v1.json", engineRest = "/engine-rest", signIn = "/anmelden",
+            name = "EGov.Workflows", api = "/api", health = "/api/health", live = "/health/live", ready = "/health/ready", openApi = "/openapi/v1.json", engineRest = "/engine-rest", signIn = "/anmelden",
         })).RequirePermission(Permission.Public).ExcludeFromDescription();
+        app.MapHealthEndpoints();
         app.MapEGovApi();
         app.MapSignIn();
         app.MapAccountEndpoints();
@@ -225,6 +228,7 @@ public static class EGovServer
         o.WriteLine($"egov serve: listening on {url}");
         o.WriteLine($"  store      {store.Description}{(store.Durable ? "  (durable: cases survive a restart)" : "")}");
         if (store.Note is { } note) o.WriteLine($"             note: {note}");
+        if (store.Created is { } created) o.WriteLine($"             {created}");
         o.WriteLine($"  tenant     {options.Tenant} (the default; an identity of several tenants picks one with the header X-Tenant: ID)");
         if (options.ProcessesDirectory is null) o.WriteLine("  processes  none (no --processes folder)");
         else if (!Directory.Exists(options.ProcessesDirectory)) o.WriteLine($"  processes  none ({options.ProcessesDirectory}/ does not exist)");
@@ -245,6 +249,7 @@ public static class EGovServer
         }
         o.WriteLine($"  API        {url}/api  (every request needs an identity: a bearer token from {publicUrl}/connect/token or a web session)");
         o.WriteLine($"  OpenAPI    {url}/openapi/v1.json");
+        o.WriteLine($"  health     {url}/health/live  {url}/health/ready  (503 with the reason when not ready)");
         o.WriteLine(site.IsBuilt
             ? $"  Postkorb   {url}/aufgaben  (the clerks' task inbox in the browser)"
             : $"  Postkorb   not built ({site.Directory}): ./egov builds the web pages with npm");

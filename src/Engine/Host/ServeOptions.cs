@@ -12,6 +12,12 @@ public sealed record ServeOptions
     /// <summary><c>memory</c>, <c>sqlite:PATH</c> or <c>postgres:CONNECTION</c>.</summary>
     public string Store { get; init; } = DefaultStore;
 
+    /// <summary>
+    /// SQLite: create the database file when it is missing (<c>--create</c>). Without it a missing file is created only on
+    /// the very first start in a missing or empty folder; otherwise the server refuses to start.
+    /// </summary>
+    public bool Create { get; init; }
+
     /// <summary>Every *.bpmn under this folder is deployed at start (null: nothing). Missing folder: nothing, with a note.</summary>
     public string? ProcessesDirectory { get; init; } = "processes";
 
@@ -25,6 +31,12 @@ public sealed record ServeOptions
     /// id and a random part.
     /// </summary>
     public string? NodeId { get; init; }
+
+    /// <summary>
+    /// How long a job lease lasts without a heartbeat (durable stores): a killed node's jobs are taken over by another node
+    /// within this; the heartbeat (a third of it) keeps long jobs with their node.
+    /// </summary>
+    public TimeSpan JobLease { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often the job loop looks for due timers and jobs when nothing is due sooner.</summary>
     public TimeSpan JobPollInterval { get; init; } = TimeSpan.FromSeconds(1);

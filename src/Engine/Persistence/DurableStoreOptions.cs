@@ -32,6 +32,16 @@ public sealed record DurableStoreOptions
     /// <summary>SQLite only: when a commit waits for the disk (see <see cref="SqliteSynchronous"/> for the trade-off).</summary>
     public SqliteSynchronous Synchronous { get; init; } = SqliteSynchronous.Normal;
 
+    /// <summary>The default <see cref="WalSizeLimit"/>: 64 MB.</summary>
+    public const long DefaultWalSizeLimit = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// SQLite only: the size the write-ahead log is kept under. Past it the WAL is checkpointed and truncated (and past
+    /// twice it by the writer itself, before more commits), and after a second without commits it is truncated to zero;
+    /// <c>journal_size_limit</c> is set to it. Written in the store spec as <c>sqlite:PATH?wal_limit=64MB</c>.
+    /// </summary>
+    public long WalSizeLimit { get; init; } = DefaultWalSizeLimit;
+
     /// <summary>SQLite in a file (its folder is created when missing).</summary>
     public static DurableStoreOptions Sqlite(string path = DefaultSqlitePath, SqliteSynchronous synchronous = SqliteSynchronous.Normal)
     {
@@ -56,7 +66,8 @@ public sealed record DurableStoreOptions
 
     /// <summary>
     /// Reads <c>sqlite:PATH</c>, <c>sqlite</c> (the default file), <c>postgres:CONNECTION</c> or <c>postgresql:CONNECTION</c>.
-    /// A SQLite spec may end in <c>?synchronous=normal|full</c> (<c>sqlite?synchronous=full</c> for the default file).
+    /// A SQLite spec may end in <c>?synchronous=normal|full</c> (<c>sqlite?synchronous=full</c> for the default file) and
+    /// <c>wal_limit=SIZE</c> (bytes, or with KB/MB/GB), joined with <c>&amp;</c>.
     /// </summary>
     public static DurableStoreOptions Parse(string text)
     {
@@ -80,21 +91,40 @@ public sealed record DurableStoreOptions
         var query = rest.LastIndexOf('?');
         var path = query < 0 ? rest : rest[..query].Trim();
         var synchronous = SqliteSynchronous.Normal;
+        var walLimit = DefaultWalSizeLimit;
         if (query >= 0)
             foreach (var pair in rest[(query + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 var eq = pair.IndexOf('=', StringComparison.Ordinal);
                 var key = (eq < 0 ? pair : pair[..eq]).ToLowerInvariant();
                 var value = eq < 0 ? "" : pair[(eq + 1)..].ToLowerInvariant();
+                if (key == "wal_limit")
+                {
+                    walLimit = ParseSize(value) ?? throw new ArgumentException($"wal_limit='{value}': expected a size of at least 64KB, e.g. 64MB", nameof(rest));
+                    continue;
+                }
                 synchronous = (key, value) switch
                 {
                     ("synchronous", "normal") => SqliteSynchronous.Normal,
                     ("synchronous", "full") => SqliteSynchronous.Full,
                     ("synchronous", _) => throw new ArgumentException($"synchronous='{value}': expected normal or full", nameof(rest)),
-                    _ => throw new ArgumentException($"unknown SQLite option '{key}'; known: synchronous=normal|full", nameof(rest)),
+                    _ => throw new ArgumentException($"unknown SQLite option '{key}'; known: synchronous=normal|full, wal_limit=SIZE", nameof(rest)),
                 };
             }
-        return Sqlite(path.Length == 0 ? DefaultSqlitePath : path, synchronous);
+        return Sqlite(path.Length == 0 ? DefaultSqlitePath : path, synchronous) with { WalSizeLimit = walLimit };
+    }
+
+    // 65536, 64kb, 64mb, 1gb (lower-cased already); at least 64 KB, at most 64 GB.
+    private static long? ParseSize(string text)
+    {
+        var (digits, factor) = text.EndsWith("kb", StringComparison.Ordinal) ? (text[..^2], 1024L)
+            : text.EndsWith("mb", StringComparison.Ordinal) ? (text[..^2], 1024L * 1024)
+            : text.EndsWith("gb", StringComparison.Ordinal) ? (text[..^2], 1024L * 1024 * 1024)
+            : (text, 1L);
+        if (!long.TryParse(digits.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)) return null;
+        if (n > 64L * 1024 * 1024 * 1024 / factor) return null;
+        var bytes = n * factor;
+        return bytes >= 64 * 1024 ? bytes : null;
     }
 
     internal static bool IsPlainIdentifier(string s) =>

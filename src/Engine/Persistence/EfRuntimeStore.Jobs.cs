@@ -16,6 +16,7 @@ public sealed partial class EfRuntimeStore : IJobLeaseStore
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         if (max <= 0) return [];
+        CheckFile();
         var expires = now + lease;
         using var db = _db.Create();
         using var tx = db.Database.BeginTransaction();
@@ -41,6 +42,7 @@ public sealed partial class EfRuntimeStore : IJobLeaseStore
     public void Release(LeasedJob job, Instant? retryAt = null)
     {
         ArgumentNullException.ThrowIfNull(job);
+        CheckFile();
         using var db = _db.Create();
         var owner = job.Owner;
         var until = Ticks.Of(retryAt);
@@ -55,9 +57,20 @@ public sealed partial class EfRuntimeStore : IJobLeaseStore
     public int ReleaseAll(string owner)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
+        CheckFile();
         using var db = _db.Create();
         return db.Jobs.Where(j => j.LockOwner == owner).ExecuteUpdate(u => u.SetProperty(j => j.LockOwner, (string?)null).SetProperty(j => j.LockExpiresAt, (long?)null))
              + db.StartTimers.Where(t => t.LockOwner == owner).ExecuteUpdate(u => u.SetProperty(t => t.LockOwner, (string?)null).SetProperty(t => t.LockExpiresAt, (long?)null));
+    }
+
+    public int ExtendLeases(string owner, Instant until)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        CheckFile();
+        var ticks = Ticks.Of(until);
+        using var db = _db.Create();
+        return db.Jobs.Where(j => j.LockOwner == owner).ExecuteUpdate(u => u.SetProperty(j => j.LockExpiresAt, (long?)ticks))
+             + db.StartTimers.Where(t => t.LockOwner == owner).ExecuteUpdate(u => u.SetProperty(t => t.LockExpiresAt, (long?)ticks));
     }
 
     /// <summary>Who holds a job now, and until when (for tests and operators).</summary>

@@ -24,18 +24,31 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
     private readonly DbFactory _db;
     private readonly IChangeSetCommitter _committer;
     private readonly IRowReader _reader;
+    private readonly SqliteFileGuard? _guard;
+    private readonly string _openedWith;
+    private int _disposed;
 
     /// <param name="options">Where the tables are.</param>
     /// <param name="migrate">Create or upgrade the schema now (default); false when a caller already did.</param>
+    /// <remarks>
+    /// A SQLite file is created (by the migration) only here; every connection the store opens afterwards opens the file
+    /// read-write without creating it, and the file's identity is remembered (<see cref="SqliteFileGuard"/>): a store whose
+    /// file is deleted or replaced while it runs refuses writes instead of writing into a file nobody will read again.
+    /// </remarks>
     public EfRuntimeStore(DurableStoreOptions options, bool migrate = true)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Options = options;
-        if (migrate)
+        _openedWith = options.ConnectionString;
+        IReadOnlyList<int> applied = migrate ? SchemaMigrator.Migrate(options) : [];
+        if (options.Provider == StoreProvider.Sqlite)
         {
-            var applied = SchemaMigrator.Migrate(options);
-            if (applied.Contains(7) && !applied.Contains(1)) RebuildTaskInbox(); // an existing database gets the Postkorb's index
+            var csb = new SqliteConnectionStringBuilder(options.ConnectionString) { Mode = SqliteOpenMode.ReadWrite };
+            options = options with { ConnectionString = csb.ToString() };
+            DatabasePath = csb.DataSource;
+            _guard = new SqliteFileGuard(csb.DataSource);
         }
+        Options = options;
+        if (applied.Contains(7) && !applied.Contains(1)) RebuildTaskInbox(); // an existing database gets the Postkorb's index
         _db = new DbFactory(options);
         if (_db.DataSource is { } pg)
         {
@@ -44,12 +57,24 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
         }
         else
         {
-            _committer = new SqliteGroupCommit(options, () => BeforeTransactionCommit);
+            _committer = new SqliteGroupCommit(options, DatabasePath!, _guard, () => BeforeTransactionCommit);
             _reader = new SqliteSessionPool(options);
         }
     }
 
     public DurableStoreOptions Options { get; }
+
+    /// <summary>SQLite: the database file (full path); null on PostgreSQL.</summary>
+    public string? DatabasePath { get; }
+
+    /// <summary>SQLite: the write-ahead log's size now, in bytes; 0 on PostgreSQL.</summary>
+    public long WalBytes => SqliteCommits?.Checkpoints.WalBytes ?? 0;
+
+    /// <summary>SQLite: the largest write-ahead log seen after a commit since the store opened (the bench reports it); 0 on PostgreSQL.</summary>
+    public long PeakWalBytes => SqliteCommits?.Checkpoints.PeakWalBytes ?? 0;
+
+    /// <summary>Throws <see cref="Faults.StoreUnavailableException"/> when the SQLite file was deleted or replaced (before a write).</summary>
+    private void CheckFile() => _guard?.Check();
 
     /// <summary>SQLite: the writer that groups concurrent commits (tests look at its groups); null on PostgreSQL.</summary>
     internal SqliteGroupCommit? SqliteCommits => _committer as SqliteGroupCommit;
@@ -87,6 +112,7 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
     /// <summary>Closes the store's connections (so a SQLite file can be deleted afterwards).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _committer.Dispose();
         (_reader as IDisposable)?.Dispose();
         _db.Dispose();
@@ -95,6 +121,8 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
         {
             using var c = new SqliteConnection(Options.ConnectionString);
             SqliteConnection.ClearPool(c);
+            using var m = new SqliteConnection(_openedWith);
+            SqliteConnection.ClearPool(m);
         }
         else
         {

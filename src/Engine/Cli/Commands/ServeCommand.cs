@@ -3,7 +3,7 @@ using EGov.Workflows.Host;
 namespace EGov.Workflows.Cli.Commands;
 
 /// <summary>
-/// <c>egov serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--web DIR]</c>:
+/// <c>egov serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create]</c>:
 /// runs the server (REST API, OpenAPI, Camunda-compatible external tasks, job loop) until SIGTERM or Ctrl+C.
 /// Deploys every model under the processes folder first and does not start when one is broken.
 /// </summary>
@@ -11,7 +11,7 @@ public sealed class ServeCommand : ICliCommand
 {
     public string Name => "serve";
     public string Summary => "run the engine as a server: REST API under /api, OpenAPI, Camunda external tasks, timers and jobs";
-    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--web DIR]\n" +
+    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create]\n" +
         "             [--public-url URL] [--oidc-authority URL --oidc-client-id ID [--oidc-client-secret-file FILE] [--oidc-audience AUD]\n" +
         "              [--oidc-claim-roles PATH] [--oidc-claim-groups PATH] [--oidc-claim-tenant PATH]]   (secret also from EGOV_OIDC_CLIENT_SECRET)";
 
@@ -30,6 +30,8 @@ public sealed class ServeCommand : ICliCommand
                 "--tenant" => options with { Tenant = Value() },
                 "--node-id" => options with { NodeId = Value() },
                 "--web" => options with { WebDirectory = Value() },
+                "--create" => options with { Create = true },
+                "--job-lease" => options with { JobLease = Seconds(Value(), "--job-lease", min: 5) },
                 "--public-url" => options with { PublicUrl = Url(Value(), "--public-url") },
                 "--oidc-authority" => options with { OidcAuthority = Url(Value(), "--oidc-authority") },
                 "--oidc-client-id" => options with { OidcClientId = Value() },
@@ -43,6 +45,9 @@ public sealed class ServeCommand : ICliCommand
                 var a => throw new UsageException($"unknown option '{a}'"),
             };
         }
+        static TimeSpan Seconds(string text, string option, int min) =>
+            int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= 86_400
+                ? TimeSpan.FromSeconds(n) : throw new UsageException($"{option} {text}: expected whole seconds, {min} to 86400");
         if (options.OidcAuthority is not null)
         {
             if (options.OidcClientId is null) throw new UsageException("--oidc-authority needs --oidc-client-id (the client registered for this server at the provider)");

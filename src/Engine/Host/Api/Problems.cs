@@ -1,4 +1,5 @@
 using EGov.Workflows.Host.ExternalTasks;
+using EGov.Workflows.Persistence.Faults;
 using EGov.Workflows.Runtime;
 using EGov.Workflows.Runtime.Store;
 using Microsoft.AspNetCore.Diagnostics;
@@ -21,6 +22,30 @@ public sealed class ApiProblemException(int status, string title, string detail,
     public static ApiProblemException Conflict(string detail) => new(409, "Conflict", detail);
 }
 
+/// <summary>Logs storage faults: the first of a kind at once, then at most one line per kind every 30 seconds with how many were left out.</summary>
+internal static class StorageFaultLog
+{
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(30);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<StorageFaultKind, (long At, int Skipped)> Last = new();
+
+    public static void Report(ILogger log, StorageFault fault, Exception exception, HttpContext context)
+    {
+        var now = Environment.TickCount64;
+        var skipped = 0;
+        var write = false;
+        Last.AddOrUpdate(fault.Kind, _ => { write = true; return (now, 0); }, (_, last) =>
+        {
+            if (now - last.At < Quiet.TotalMilliseconds) { write = false; return (last.At, last.Skipped + 1); }
+            write = true;
+            skipped = last.Skipped;
+            return (now, 0);
+        });
+        if (write && log.IsEnabled(LogLevel.Error))
+            log.LogError(exception, "storage failure ({Fault}) on {Method} {Path}, answered 503{Skipped}: {Message}",
+                fault.Reason, context.Request.Method, context.Request.Path, skipped > 0 ? $" ({skipped} more since the last line)" : "", exception.Message);
+    }
+}
+
 /// <summary>Endpoint metadata: the request body an endpoint expects, quoted in a 400 answer when the body cannot be read.</summary>
 public sealed record ExpectedBody(string Shape);
 
@@ -33,6 +58,13 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (StorageFaults.Classify(exception) is { } fault)
+        {
+            // The store is away, full or read-only: 503 with when to try again, never a bare 500. Nothing of the request was
+            // saved (a commit is one transaction). Logged, but not once per request of an outage.
+            StorageFaultLog.Report(log, fault, exception, context);
+            context.Response.Headers.RetryAfter = ((int)fault.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         if (context.Request.Path.StartsWithSegments("/engine-rest")) return await WriteCamundaError(context, exception, cancellationToken);
         var problem = ToProblem(context, exception);
         if (problem.Status == 500) log.LogError(exception, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
@@ -45,6 +77,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     {
         (int status, string type, string message) = exception switch
         {
+            _ when StorageFaults.Classify(exception) is { } f => (503, "ProcessEngineException", $"{f.Title}: {f.Detail}"),
             CamundaRestException e => (e.Status, e.Type, e.Message),
             ApiProblemException e => (e.Status, "InvalidRequestException", e.Message),
             BadHttpRequestException e => (400, "InvalidRequestException", BodyMessage(e)),
@@ -68,6 +101,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     {
         var p = exception switch
         {
+            _ when StorageFaults.Classify(exception) is { } f => Make(503, f.Title, f.Detail,
+                new Dictionary<string, object?> { ["retryAfterSeconds"] = (int)f.RetryAfter.TotalSeconds }),
             ApiProblemException e => Make(e.Status, e.Title, e.Message, e.Extensions),
             DeploymentException e => Make(422, "Model cannot be deployed", $"{e.Messages.Count} problem(s) in the model(s)",
                 new Dictionary<string, object?> { ["errors"] = e.Messages }),

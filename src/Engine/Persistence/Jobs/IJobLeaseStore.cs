@@ -23,4 +23,10 @@ public interface IJobLeaseStore
 
     /// <summary>Gives back everything an owner holds (graceful shutdown). Returns how many leases it released.</summary>
     int ReleaseAll(string owner);
+
+    /// <summary>
+    /// The heartbeat: moves the expiry of every lease <paramref name="owner"/> holds to <paramref name="until"/>, so a short
+    /// lease is safe for a long job while its node lives, and a dead node's jobs are free soon. Returns how many it extended.
+    /// </summary>
+    int ExtendLeases(string owner, Instant until);
 }

@@ -1,3 +1,4 @@
+using EGov.Workflows.Persistence.Faults;
 using EGov.Workflows.Runtime;
 using EGov.Workflows.Runtime.Store;
 using Microsoft.Extensions.Hosting;
@@ -13,6 +14,12 @@ namespace EGov.Workflows.Persistence.Jobs;
 /// opens an incident for a failing job), retries a job whose commit conflicted with another command (nothing was
 /// written, so that is safe) with growing pauses, and gives the lease back. On shutdown it finishes the job it is
 /// running and releases everything else it holds, so other nodes take over at once instead of after the lease.
+/// <para>
+/// Leases heal: the lease is short (30 s by default) and a heartbeat extends the leases the node holds while it works, so a
+/// killed node's jobs are free within the lease and a long job keeps its own. A job that could not run because the store
+/// failed is handed back without back-off; a hand-back that fails is kept in memory and tried again every round until the
+/// store takes it; the take-back of a previous life's leases at start is retried until it succeeds.
+/// </para>
 /// </summary>
 public sealed class JobExecutor : BackgroundService
 {
@@ -23,6 +30,10 @@ public sealed class JobExecutor : BackgroundService
     private readonly SemaphoreSlim _wake = new(0, 1);
     private long _executed;
     private long _conflicts;
+    private long _heartbeats;
+    private int _held; // leases of the batch in hand: the heartbeat beats only while there are some
+    private volatile bool _reclaimed;
+    private readonly List<(LeasedJob Job, Instant? RetryAt)> _pending = [];
 
     /// <param name="leases">The durable store (its lease operations).</param>
     /// <param name="engineFor">The engine of a tenant (with that tenant's deployments).</param>
@@ -47,6 +58,22 @@ public sealed class JobExecutor : BackgroundService
     /// <summary>Commits of this executor that met a concurrent change (and were retried).</summary>
     public long Conflicts => Interlocked.Read(ref _conflicts);
 
+    /// <summary>The loop runs (started and not stopped).</summary>
+    public bool IsRunning => Volatile.Read(ref _running);
+    private bool _running;
+
+    /// <summary>
+    /// When the loop last made progress: went round (acquired, found nothing, or met an outage) or finished a job.
+    /// Null before it started. A loop that shows no progress for <see cref="JobExecutorOptions.StallAfter"/> is stalled.
+    /// </summary>
+    public DateTimeOffset? LastProgress => Volatile.Read(ref _lastProgressTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+    private long _lastProgressTicks;
+
+    private void Progressed() => Volatile.Write(ref _lastProgressTicks, DateTimeOffset.UtcNow.UtcTicks);
+
+    /// <summary>Running, and progressed within <see cref="JobExecutorOptions.StallAfter"/> (health).</summary>
+    public bool IsStalled(DateTimeOffset now) => IsRunning && LastProgress is { } p && now - p > Options.StallAfter;
+
     /// <summary>Ends the current sleep: new work may be due (a command just created an async job).</summary>
     public void Wake()
     {
@@ -55,20 +82,41 @@ public sealed class JobExecutor : BackgroundService
     }
 
     /// <summary>Leases one batch of due work and runs it. Returns how many jobs ran. What is left when <paramref name="stop"/> fires is released.</summary>
+    /// <remarks>
+    /// First it heals what an outage left: the take-back of a previous life's leases, if it has not succeeded yet (nothing is
+    /// acquired before it has: it would release this life's own leases), and every hand-back that failed. Throws when the
+    /// store fails while acquiring (the caller waits and calls again).
+    /// </remarks>
     public int RunOnce(CancellationToken stop = default)
     {
+        if (!_reclaimed) ReclaimLeasesOfAPreviousLife(throwOnFailure: true);
+        RetryPendingReleases();
         var batch = _leases.AcquireDueJobs(Options.TenantId, Options.Owner, Options.Lease, Options.BatchSize, _clock.GetCurrentInstant());
+        Interlocked.Add(ref _held, batch.Count);
         var ran = 0;
-        for (var i = 0; i < batch.Count; i++)
+        try
         {
-            if (stop.IsCancellationRequested)
+            for (var i = 0; i < batch.Count; i++)
             {
-                for (var j = i; j < batch.Count; j++) _leases.Release(batch[j]);
-                break;
+                if (stop.IsCancellationRequested)
+                {
+                    for (var j = i; j < batch.Count; j++) HandBack(batch[j], null);
+                    break;
+                }
+                if (Run(batch[i], stop)) ran++;
             }
-            if (Run(batch[i], stop)) ran++;
+        }
+        finally
+        {
+            Interlocked.Add(ref _held, -batch.Count);
         }
         return ran;
+    }
+
+    /// <summary>Hand-backs that failed (the store was away) and are tried again each round until the store takes them.</summary>
+    public int PendingReleases
+    {
+        get { lock (_pending) return _pending.Count; }
     }
 
     private bool Sync(Func<WorkflowEngine, int> sync, string tenantId)
@@ -77,7 +125,16 @@ public sealed class JobExecutor : BackgroundService
         catch (Exception e) when (e is not OutOfMemoryException) { return false; }
     }
 
+    /// <summary>Runs one leased job and hands it back. True when the job ran to a commit.</summary>
     private bool Run(LeasedJob job, CancellationToken stop)
+    {
+        var (ran, retryAt) = Execute(job, stop);
+        HandBack(job, retryAt);
+        return ran;
+    }
+
+    /// <summary>Runs the job; answers whether it committed and when it may run again if not (null: at once).</summary>
+    private (bool Ran, Instant? RetryAt) Execute(LeasedJob job, CancellationToken stop)
     {
         var synced = false;
         for (var attempt = 0; ; attempt++)
@@ -86,8 +143,8 @@ public sealed class JobExecutor : BackgroundService
             {
                 _engineFor(job.TenantId).ExecuteDueWork(job.Work);
                 Interlocked.Increment(ref _executed);
-                _leases.Release(job);
-                return true;
+                Progressed();
+                return (true, null);
             }
             catch (ConcurrencyConflictException) when (attempt < Options.ConflictRetries && !stop.IsCancellationRequested)
             {
@@ -98,8 +155,14 @@ public sealed class JobExecutor : BackgroundService
             catch (ConcurrencyConflictException)
             {
                 Interlocked.Increment(ref _conflicts);
-                _leases.Release(job, _clock.GetCurrentInstant() + Duration.FromTimeSpan(Options.ConflictBackoff));
-                return false;
+                return (false, _clock.GetCurrentInstant() + Duration.FromTimeSpan(Options.ConflictBackoff));
+            }
+            catch (Exception e) when (StorageFaults.IsStorageFault(e))
+            {
+                // The store failed, not the job: nothing was written. It runs again (here or on another node) as soon as the
+                // store takes the hand-back — no back-off, no incident.
+                if (_log.IsEnabled(LogLevel.Warning)) _log.LogWarning("job {Job} of tenant {Tenant} could not run, the store failed: {Message}; it runs again when the store answers", job.Work.Id, job.TenantId, e.Message);
+                return (false, null);
             }
             catch (Exception e) when (e is not OutOfMemoryException && !synced && Options.SyncDeployments is { } sync && Sync(sync, job.TenantId))
             {
@@ -108,49 +171,132 @@ public sealed class JobExecutor : BackgroundService
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 if (_log.IsEnabled(LogLevel.Error)) _log.LogError(e, "job {Job} of tenant {Tenant} failed: {Message}; next try in {Backoff}", job.Work.Id, job.TenantId, e.Message, Options.FailureBackoff);
-                _leases.Release(job, _clock.GetCurrentInstant() + Options.FailureBackoff);
-                return false;
+                return (false, _clock.GetCurrentInstant() + Options.FailureBackoff);
             }
         }
     }
 
+    /// <summary>Gives a job back; when the store fails, keeps the hand-back to try again each round (the heartbeat stops with it).</summary>
+    private void HandBack(LeasedJob job, Instant? retryAt)
+    {
+        try { _leases.Release(job, retryAt); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            lock (_pending) _pending.Add((job, retryAt));
+            if (_log.IsEnabled(LogLevel.Warning)) _log.LogWarning("job executor {Owner}: handing back job {Job} failed ({Message}); tried again when the store answers", Options.Owner, job.Work.Id, e.Message);
+        }
+    }
+
+    private void RetryPendingReleases()
+    {
+        List<(LeasedJob Job, Instant? RetryAt)> pending;
+        lock (_pending)
+        {
+            if (_pending.Count == 0) return;
+            pending = [.. _pending];
+        }
+        foreach (var p in pending)
+        {
+            _leases.Release(p.Job, p.RetryAt); // throws while the store is away: the round ends, the next one tries again
+            lock (_pending) _pending.Remove(p);
+        }
+        if (_log.IsEnabled(LogLevel.Information)) _log.LogInformation("job executor {Owner}: {Count} jobs handed back after the store answered again", Options.Owner, pending.Count);
+    }
+
+    /// <summary>
+    /// Extends the leases this node holds by <see cref="JobExecutorOptions.Lease"/> from now (the heartbeat; the loop calls
+    /// it every <see cref="JobExecutorOptions.HeartbeatInterval"/> while it holds leases). Returns how many; never throws.
+    /// </summary>
+    public int Heartbeat()
+    {
+        try
+        {
+            var extended = _leases.ExtendLeases(Options.Owner, _clock.GetCurrentInstant() + Options.Lease);
+            Interlocked.Increment(ref _heartbeats);
+            return extended;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (_log.IsEnabled(LogLevel.Warning)) _log.LogWarning("job executor {Owner}: heartbeat failed ({Message}); the leases expire unless the next one succeeds", Options.Owner, e.Message);
+            return 0;
+        }
+    }
+
+    /// <summary>Heartbeats that reached the store (tests).</summary>
+    public long Heartbeats => Interlocked.Read(ref _heartbeats);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // let the host finish starting
+        Progressed();
+        Volatile.Write(ref _running, true);
+        using var beats = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var heart = Task.Run(() => HeartbeatLoop(beats.Token), CancellationToken.None);
+        try { await Loop(stoppingToken); }
+        finally
+        {
+            Volatile.Write(ref _running, false);
+            await beats.CancelAsync();
+            await heart;
+        }
+    }
+
+    private async Task HeartbeatLoop(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(Options.HeartbeatInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+                if (Volatile.Read(ref _held) > 0) Heartbeat();
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task Loop(CancellationToken stoppingToken)
+    {
         if (_log.IsEnabled(LogLevel.Information))
-            _log.LogInformation("job executor {Owner} started (lease {Lease}, batch {Batch})", Options.Owner, Options.Lease, Options.BatchSize);
-        ReclaimLeasesOfAPreviousLife();
+            _log.LogInformation("job executor {Owner} started (lease {Lease}, heartbeat {Heartbeat}, batch {Batch})", Options.Owner, Options.Lease, Options.HeartbeatInterval, Options.BatchSize);
+        ReclaimLeasesOfAPreviousLife(throwOnFailure: false);
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var ran = 0;
+            var wait = Options.PollInterval;
             try
             {
                 ran = RunOnce(stoppingToken);
+                failures = 0;
             }
             catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
             {
-                _log.LogError(e, "job acquisition failed: {Message}", e.Message); // database away: wait and try again
+                // Database away: wait (a little longer each time, at most the poll interval times 5) and try again.
+                failures++;
+                if (failures == 1 || failures % 30 == 0) _log.LogError(e, "job executor {Owner}: the store failed ({Message}); trying again", Options.Owner, e.Message);
+                wait = Options.PollInterval * Math.Min(failures, 5);
             }
+            Progressed();
             if (ran > 0) continue;
-            try { await _wake.WaitAsync(Options.PollInterval, stoppingToken); }
+            try { await _wake.WaitAsync(wait, stoppingToken); }
             catch (OperationCanceledException) { break; }
         }
     }
 
     /// <summary>
     /// Leases under this owner at start belong to a previous process of this node that died (killed, crashed) before it could
-    /// release them: nothing runs them now, so they are freed at once instead of waiting out the lease.
+    /// release them: nothing runs them now, so they are freed at once instead of waiting out the lease. When the store fails,
+    /// it is tried again before every acquisition until it succeeds.
     /// </summary>
-    private void ReclaimLeasesOfAPreviousLife()
+    private void ReclaimLeasesOfAPreviousLife(bool throwOnFailure)
     {
         try
         {
             var released = _leases.ReleaseAll(Options.Owner);
+            _reclaimed = true;
             if (released > 0 && _log.IsEnabled(LogLevel.Warning)) _log.LogWarning("job executor {Owner} took back {Count} leases its previous process held", Options.Owner, released);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException && !throwOnFailure)
         {
-            if (_log.IsEnabled(LogLevel.Warning)) _log.LogWarning(e, "job executor {Owner}: taking back earlier leases failed; they expire after {Lease}", Options.Owner, Options.Lease);
+            if (_log.IsEnabled(LogLevel.Warning)) _log.LogWarning("job executor {Owner}: taking back earlier leases failed ({Message}); tried again before the next acquisition", Options.Owner, e.Message);
         }
     }
 

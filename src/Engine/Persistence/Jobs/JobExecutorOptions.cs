@@ -11,8 +11,18 @@ public sealed record JobExecutorOptions
     /// </summary>
     public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>How long a leased job stays this node's; a node that dies leaves it to others after this.</summary>
-    public Duration Lease { get; init; } = Duration.FromMinutes(5);
+    /// <summary>
+    /// How long a leased job stays this node's without a heartbeat; a node that dies leaves its jobs to others after at most
+    /// this. While the node lives, its heartbeat (every <see cref="HeartbeatInterval"/>) extends the leases it holds, so a
+    /// job may run longer than the lease.
+    /// </summary>
+    public Duration Lease { get; init; } = Duration.FromSeconds(30);
+
+    /// <summary>How often the leases this node holds are extended by <see cref="Lease"/>; null = a third of the lease.</summary>
+    public TimeSpan? Heartbeat { get; init; }
+
+    /// <summary>The heartbeat's period: <see cref="Heartbeat"/>, or a third of <see cref="Lease"/>.</summary>
+    public TimeSpan HeartbeatInterval => Heartbeat ?? Lease.ToTimeSpan() / 3;
 
     /// <summary>Jobs leased per acquisition.</summary>
     public int BatchSize { get; init; } = 16;
@@ -38,4 +48,7 @@ public sealed record JobExecutorOptions
 
     /// <summary>How long a job that failed unexpectedly (not an incident: e.g. its model is not deployed on this node) rests before anyone tries again.</summary>
     public Duration FailureBackoff { get; init; } = Duration.FromSeconds(30);
+
+    /// <summary>A loop that made no progress (no round, no finished job) for this long is reported stalled by /health/ready.</summary>
+    public TimeSpan StallAfter { get; init; } = TimeSpan.FromMinutes(2);
 }

@@ -112,6 +112,13 @@ public static class SchemaMigrator
         return list;
     }
 
+    /// <summary>The versions this build knows that the database has not applied (empty when the schema is current).</summary>
+    public static IReadOnlyList<int> MissingVersions(DurableStoreOptions options)
+    {
+        var applied = AppliedVersions(options).ToHashSet();
+        return Scripts(options.Provider).Select(s => s.Version).Where(v => !applied.Contains(v)).ToList();
+    }
+
     /// <summary>Drops a PostgreSQL schema with everything in it (test schemas).</summary>
     public static void DropSchema(string connectionString, string schema)
     {

@@ -77,7 +77,10 @@ internal sealed class SqliteSession : IDisposable
 /// <summary>The per-connection settings every store connection needs (EF's connections and the sessions alike).</summary>
 internal static class SqlitePragmas
 {
-    /// <summary>Wait for the write lock instead of failing at once, and sync as the store says.</summary>
+    /// <summary>
+    /// Wait for the write lock instead of failing at once, sync as the store says, and cut a WAL that starts over back
+    /// to the store's limit (<c>journal_size_limit</c>; SQLite otherwise leaves the file at its largest size).
+    /// </summary>
     public static string For(DurableStoreOptions store) =>
-        $"PRAGMA busy_timeout={(int)store.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous={(store.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")};";
+        $"PRAGMA busy_timeout={(int)store.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous={(store.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")}; PRAGMA journal_size_limit={store.WalSizeLimit};";
 }
