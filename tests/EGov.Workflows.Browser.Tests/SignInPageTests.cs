@@ -66,6 +66,32 @@ public sealed class SignInPageTests(BrowserFixture fixture)
     }
 
     [BrowserFact]
+    public async Task SignInPage_AfterTooManyWrongPasswords_SaysTheAccountIsLocked()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/anmelden?fehler=gesperrt&ReturnUrl=%2Faufgaben");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("für 5 Minuten gesperrt");
+    }
+
+    [BrowserFact]
+    public async Task Clerk_OpensThePostkorb_IsSentToSignIn_AndComesBackSignedIn()
+    {
+        var accounts = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<EGov.Workflows.Identity.Accounts.AccountStore>(fixture.Server.App.Services);
+        var name = $"erika{Guid.NewGuid():N}"[..12];
+        await accounts.CreateAsync(new(name, "Erika Muster", ["clerk"], ["buergerbuero"], []), "ein-langes-Passwort-1");
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/aufgaben");
+        await Expect(page).ToHaveURLAsync(new Regex("/anmelden\\?ReturnUrl="));
+        await page.GetByLabel("Benutzername", new() { Exact = true }).FillAsync(name);
+        await page.GetByLabel("Passwort", new() { Exact = true }).FillAsync("ein-langes-Passwort-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/aufgaben$"));
+        (await page.Context.CookiesAsync()).Single(c => c.Name == "egov.session").HttpOnly.ShouldBeTrue();
+        (await page.EvaluateAsync<string>("document.cookie")).ShouldNotContain("egov.session");
+    }
+
+    [BrowserFact]
     public async Task SkipLink_IsTheFirstTabStop_AndMovesFocusToTheMainContent()
     {
         var page = await fixture.NewPageAsync();

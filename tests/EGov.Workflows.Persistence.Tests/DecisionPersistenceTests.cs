@@ -122,6 +122,28 @@ public sealed class DecisionPersistenceTests
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public void Retention_DeletesAnInstancesEvaluations_WithIt_AndKeepsDirectOnes(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var clock = Models.Clock();
+        var store = db.OpenStore();
+        var engine = Models.Engine(store, clock);
+        engine.DeployDecisions([Dmn(Fee())]);
+        var withTtl = Process.Replace("isExecutable=\"true\"", "isExecutable=\"true\" camunda:historyTimeToLive=\"P30D\"", StringComparison.Ordinal);
+        new Deployments.DurableDeployments(store, clock).Deploy(engine, "parkausweis.bpmn", Models.Read(withTtl));
+        var instance = engine.StartProcess("Parkausweis", new JsonObject { ["laufzeitJahre"] = 1, ["teiler"] = 1 });
+        var direct = engine.EvaluateDecision("Gebuehr", new JsonObject { ["laufzeitJahre"] = 2, ["teiler"] = 1 }).Id;
+        engine.CompleteUserTask(engine.OpenUserTasks(instance).Single().Id);
+        engine.DecisionHistory(instance).ShouldHaveSingleItem();
+
+        clock.AdvanceDays(31);
+        new Retention.HistoryCleanupService(store, clock).RunOnce().ShouldBe(1);
+
+        engine.DecisionHistory(instance).ShouldBeEmpty();
+        engine.Decisions.History().ShouldHaveSingleItem().Id.ShouldBe(direct);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public void DecisionHistory_IsPerTenant(string provider)
     {
         using var db = TestDatabases.Create(provider);

@@ -34,7 +34,8 @@ internal static class DefinitionEndpoints
                 var t = http.Tenant();
                 if (t.Catalog.Latest(processId) is null && !t.Engine.Deployed().Any(p => p.ProcessId == processId))
                     throw ApiProblemException.NotFound($"process definition '{processId}' is not deployed for tenant '{t.TenantId}'");
-                var id = t.Engine.StartProcess(processId, body?.Variables, body?.BusinessKey);
+                CandidateStarters.Check(http, t, processId);
+                var id = t.Engine.StartProcess(processId, body?.Variables, body?.BusinessKey, http.Caller().Id);
                 var view = t.Engine.GetInstance(id);
                 return Results.Created($"/api/process-instances/{id}", ProcessInstanceDto.From(view, view.ProcessId));
             })

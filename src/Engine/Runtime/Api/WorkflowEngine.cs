@@ -30,6 +30,7 @@ public sealed partial class WorkflowEngine
         {
             TimerLimits = options.TimerLimits,
             VariableLimits = options.VariableLimits,
+            CommandLimits = options.CommandLimits,
             Clock = options.Clock, Zone = options.Zone, Store = store,
             Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset())
             {
@@ -150,8 +151,11 @@ public sealed partial class WorkflowEngine
     private void Run(Action<Runner> command, [CallerMemberName] string name = "", string? userId = null, string? onBehalfOf = null) =>
         Run(r => { command(r); return 0; }, name, userId, onBehalfOf);
 
-    /// <summary>Starts the latest version of a process at its none start event. Returns the instance id.</summary>
-    public string StartProcess(string processId, JsonObject? variables = null, string? businessKey = null)
+    /// <summary>
+    /// Starts the latest version of a process at its none start event. Returns the instance id. <paramref name="userId"/>:
+    /// who starts it (a user or client id, for the history; the host passes the caller, never a request field).
+    /// </summary>
+    public string StartProcess(string processId, JsonObject? variables = null, string? businessKey = null, string? userId = null)
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(processId);
@@ -164,17 +168,17 @@ public sealed partial class WorkflowEngine
             if (starts.Count != 1) throw new WorkflowCommandException($"process '{processId}' has no none start event");
             start = starts[0];
         }
-        return Run(r => r.StartInstance(g, variables, businessKey, start).Id);
+        return Run(r => r.StartInstance(g, variables, businessKey, start).Id, userId: userId);
     }
 
     /// <summary>Starts the process whose message start event has this message name. Returns the instance id.</summary>
-    public string StartProcessByMessage(string messageName, JsonObject? variables = null, string? businessKey = null)
+    public string StartProcessByMessage(string messageName, JsonObject? variables = null, string? businessKey = null, string? userId = null)
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
         foreach (var g in _core.LatestGraphs())
             if (g.Root.Nodes.Find(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == messageName) is { } start)
-                return Run(r => r.StartInstance(g, variables, businessKey, start).Id);
+                return Run(r => r.StartInstance(g, variables, businessKey, start).Id, userId: userId);
         throw new WorkflowNotFoundException($"no deployed process starts with message '{messageName}'");
     }
 
@@ -211,11 +215,11 @@ public sealed partial class WorkflowEngine
     }, userId: userId, onBehalfOf: onBehalfOf);
 
     /// <summary>Claims a user task for a user (sets the assignee).</summary>
-    public void ClaimUserTask(string taskId, string? userId) => Run(r =>
+    public void ClaimUserTask(string taskId, string? userId, string? actingUserId = null) => Run(r =>
     {
         var (_, task) = UserTask(r, taskId);
         task.Assignee = userId;
-    }, userId: userId);
+    }, userId: actingUserId ?? userId);
 
     private static void TriggerToken(Runner r, Inst i, string tokenId, JsonObject? variables)
     {
@@ -298,19 +302,19 @@ public sealed partial class WorkflowEngine
     /// waits, one message start event): more than one is refused with <see cref="AmbiguousCorrelationException"/> and
     /// nothing changes, as Camunda's <c>correlate()</c>; with true every match receives it (<c>correlateAll()</c>).
     /// </summary>
-    public int CorrelateMessage(string messageName, string? correlationKey, JsonObject? variables, bool all)
+    public int CorrelateMessage(string messageName, string? correlationKey, JsonObject? variables, bool all, string? userId = null)
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
-        return Run(r => r.Correlate(messageName, correlationKey, variables, all));
+        return Run(r => r.Correlate(messageName, correlationKey, variables, all), userId: userId);
     }
 
     /// <summary>Broadcasts a signal to every subscription and signal start event. Returns the number of receivers.</summary>
-    public int BroadcastSignal(string signalName, JsonObject? variables = null)
+    public int BroadcastSignal(string signalName, JsonObject? variables = null, string? userId = null)
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(signalName);
-        return Run(r => r.Broadcast(signalName, variables));
+        return Run(r => r.Broadcast(signalName, variables), userId: userId);
     }
 
     /// <summary>The earliest due timer or job, or external task becoming fetchable again after a failure.</summary>
@@ -334,32 +338,48 @@ public sealed partial class WorkflowEngine
     {
         if (work.Kind == DueWorkKind.StartTimer)
         {
-            Run(r =>
+            try { FireStartTimer(work, start: true); }
+            catch (CommandBudgetException)
             {
-                var timer = _core.Store.StartTimers(_core.TenantId).FirstOrDefault(t => t.Id == work.Id);
-                if (timer is null) return;
-                var g = _core.Latest(timer.ProcessId);
-                if (g is null || !g.Nodes.TryGetValue(timer.ElementId, out var start)) { r.Changes.RemovedStartTimerIds.Add(timer.Id); return; }
-                timer.FiredCount++;
-                Instant? next;
-                try
-                {
-                    next = timer.TimerKind == nameof(TimerKind.Cycle)
-                        ? TimerSchedule.Parse(TimerKind.Cycle, timer.TimerText, _core.Zone, _core.TimerLimits).NextDue(timer.DueAt, timer.FiredCount, Now) : null;
-                }
-                catch (TimerFormatException)
-                {
-                    // A start cycle stored before the limits tightened (or beyond the calendar): it stops here rather
-                    // than firing on every pass of the job executor; redeploying the model shows the reason.
-                    r.Changes.RemovedStartTimerIds.Add(timer.Id);
-                    return;
-                }
-                r.StartInstance(g, null, null, start);
-                if (next is { } n) { timer.DueAt = n; r.Changes.StartTimers.Add(timer); }
-                else r.Changes.RemovedStartTimerIds.Add(timer.Id);
-            });
+                // The new instance's first command ran past its budget and was rolled back: this firing is skipped, the
+                // timer moves on to its next occurrence instead of failing again on every pass of the job executor.
+                FireStartTimer(work, start: false);
+            }
             return;
         }
+        RunJobOrIncident(work);
+    }
+
+    private void FireStartTimer(DueWork work, bool start)
+    {
+        Run(r =>
+        {
+            var timer = _core.Store.StartTimers(_core.TenantId).FirstOrDefault(t => t.Id == work.Id);
+            if (timer is null) return;
+            var g = _core.Latest(timer.ProcessId);
+            if (g is null || !g.Nodes.TryGetValue(timer.ElementId, out var startEvent)) { r.Changes.RemovedStartTimerIds.Add(timer.Id); return; }
+            timer.FiredCount++;
+            Instant? next;
+            try
+            {
+                next = timer.TimerKind == nameof(TimerKind.Cycle)
+                    ? TimerSchedule.Parse(TimerKind.Cycle, timer.TimerText, _core.Zone, _core.TimerLimits).NextDue(timer.DueAt, timer.FiredCount, Now) : null;
+            }
+            catch (TimerFormatException)
+            {
+                // A start cycle stored before the limits tightened (or beyond the calendar): it stops here rather
+                // than firing on every pass of the job executor; redeploying the model shows the reason.
+                r.Changes.RemovedStartTimerIds.Add(timer.Id);
+                return;
+            }
+            if (start) r.StartInstance(g, null, null, startEvent);
+            if (next is { } n) { timer.DueAt = n; r.Changes.StartTimers.Add(timer); }
+            else r.Changes.RemovedStartTimerIds.Add(timer.Id);
+        });
+    }
+
+    private void RunJobOrIncident(DueWork work)
+    {
         try
         {
             Run(r =>
@@ -370,7 +390,7 @@ public sealed partial class WorkflowEngine
                 r.RunJob(i, job);
             });
         }
-        catch (Exception e) when (e is ScriptException or TimerFormatException or IncidentException)
+        catch (Exception e) when (e is ScriptException or TimerFormatException or IncidentException or CommandBudgetException)
         {
             Run(r =>
             {
@@ -442,15 +462,15 @@ public sealed partial class WorkflowEngine
     }
 
     /// <summary>Cancels a running instance from outside (with the instances it called): state "terminated".</summary>
-    public void CancelInstance(string instanceId) => Run(r =>
+    public void CancelInstance(string instanceId, string? userId = null) => Run(r =>
     {
         var i = r.Load(instanceId) ?? throw new WorkflowNotFoundException($"no process instance '{instanceId}'");
         if (i.S.IsEnded) throw new WorkflowEndedException($"process instance '{instanceId}' has already ended ({i.S.Status.ToString().ToLowerInvariant()})");
         r.Terminate(i);
-    });
+    }, userId: userId);
 
     /// <summary>Resolves an incident: the element runs again (script, expression, job), or the external task gets one more try.</summary>
-    public void RetryIncident(string incidentId) => Run(r =>
+    public void RetryIncident(string incidentId, string? userId = null) => Run(r =>
     {
         var i = InstanceOf(r, incidentId, 'i', "incident");
         var inc = i.S.Incidents.Find(x => x.Id == incidentId) ?? throw Gone(i, incidentId, 'i', "incident");
@@ -477,7 +497,7 @@ public sealed partial class WorkflowEngine
             t.Status = TokenStatus.Active;
             r.ScheduleExecute(i, t);
         }
-    });
+    }, userId: userId);
 
     /// <summary>A command's variables over the limits: refused before the command changes anything.</summary>
     private void CheckInput(JsonObject? variables)
@@ -486,12 +506,12 @@ public sealed partial class WorkflowEngine
     }
 
     /// <summary>Sets variables on an instance's process scope (as an API would) and lets conditional events react.</summary>
-    public void SetVariables(string instanceId, JsonObject variables) => Run(r =>
+    public void SetVariables(string instanceId, JsonObject variables, string? userId = null) => Run(r =>
     {
         CheckInput(variables);
         var i = r.Load(instanceId) ?? throw new WorkflowNotFoundException($"no process instance '{instanceId}'");
         foreach (var kv in variables) i.RootScope.Variables[kv.Key] = kv.Value?.DeepClone();
-    });
+    }, userId: userId);
 
     /// <summary>Starts the processes whose conditional start event holds for these variables. Returns the new instance ids.</summary>
     public IReadOnlyList<string> EvaluateStartConditions(JsonObject? variables = null) => Run(r =>

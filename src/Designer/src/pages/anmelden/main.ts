@@ -1,5 +1,6 @@
 // The sign-in page of the embedded OpenID Connect provider. It posts the form to /anmelden (the provider checks the
-// password and answers 302 to ReturnUrl, or back here with ?fehler=1); the CSRF field is filled from the
+// password and answers 302 to ReturnUrl, or back here with ?fehler=1, ?fehler=gesperrt after too many wrong passwords,
+// ?fehler=zuviele when too many attempts came from this address); the CSRF field is filled from the
 // XSRF-TOKEN cookie when the form is sent.
 
 import { mountShell } from '../../shell/shell';
@@ -11,7 +12,9 @@ import './anmelden.css';
 
 const { main } = mountShell({ title: texts.title, signedIn: false });
 const params = new URLSearchParams(location.search);
-const failed = params.get('fehler') === '1';
+const reason = params.get('fehler');
+const failed = reason !== null;
+const failure = reason === 'gesperrt' ? texts.locked : reason === 'zuviele' ? texts.tooMany : texts.failed;
 
 const token = h('input', { type: 'hidden', name: '__RequestVerificationToken', value: '' });
 const error = failed ? h('p', { id: 'anmelden-fehler', class: 'message message-alert', role: 'alert' }) : null;
@@ -41,6 +44,6 @@ form.addEventListener('submit', () => {
 
 append(main, [h('h1', {}, texts.heading), error, h('p', {}, texts.intro), form]);
 // Written after the region is in the page, so screen readers announce it; focus goes to the name to try again.
-if (error) error.textContent = texts.failed;
+if (error) error.textContent = failure;
 if (params.get('abgemeldet') === '1') showStatus(texts.signedOut);
 username.focus();

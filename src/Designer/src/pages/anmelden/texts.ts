@@ -8,5 +8,7 @@ export const texts = {
   password: 'Passwort',
   submit: 'Anmelden',
   failed: 'Benutzername oder Passwort ist falsch.',
+  locked: 'Zu viele falsche Passwörter: Ihr Konto ist für 5 Minuten gesperrt. Bitte versuchen Sie es danach erneut.',
+  tooMany: 'Zu viele Anmeldeversuche. Bitte warten Sie eine Minute und versuchen Sie es dann erneut.',
   signedOut: 'Sie haben sich abgemeldet.',
 } as const;
