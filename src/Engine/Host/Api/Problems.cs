@@ -109,6 +109,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             ConcurrencyConflictException e => Make(409, "Conflict", $"another command changed the same process instance at the same time; try again ({e.Message})"),
             WorkflowNotFoundException e => Make(404, "Not found", e.Message),
             WorkflowEndedException e => Make(409, "Already ended", e.Message),
+            InstanceExistsException e => Make(409, e.BusinessKey is null ? "Instance exists" : "Business key taken", e.Message,
+                e.InstanceId is null ? null : new Dictionary<string, object?> { ["instanceId"] = e.InstanceId }),
             AmbiguousCorrelationException e => Make(409, "Ambiguous message", e.Message),
             WorkflowCommandException e => Make(400, "Command refused", e.Message),
             BadHttpRequestException e => Make(e.StatusCode, e.StatusCode == 400 ? "Bad request" : "Request refused", BodyMessage(e),
