@@ -25,6 +25,38 @@ public sealed class FeelExpressionTests
     [Fact]
     public void Comparison_OfIncompatibleTypes_IsNull() => Eval("1 < \"a\"").ShouldBeNull();
 
+    [Theory]
+    [InlineData("1 < \"a\"")]
+    [InlineData("\"a\" >= 2")]
+    [InlineData("1 = \"a\"")]
+    [InlineData("5 between \"a\" and \"z\"")]
+    [InlineData("5 in [\"a\"..\"z\"]")]
+    [InlineData("5 in (< \"m\")")]
+    public void Comparison_OfIncompatibleTypes_LeavesAWarning(string expression)
+    {
+        var ev = new FeelEvaluation();
+        Eval(expression, ev: ev).ShouldBeNull();
+        ev.Warnings.ShouldHaveSingleItem().ShouldStartWith("cannot compare");
+    }
+
+    [Fact]
+    public void Comparison_WithNull_IsNull_WithoutAWarning()
+    {
+        var ev = new FeelEvaluation();
+        Eval("null < 5", ev: ev).ShouldBeNull();
+        ev.Warnings.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void UnaryTests_OnAValueOfAnotherKind_AreNotTrue_AndWarnOnce()
+    {
+        var ev = new FeelEvaluation();
+        var engine = new FeelEngine();
+        foreach (var cell in new[] { "< 10", ">= 10", "[1..5]", "5", "\"a\"" })
+            engine.CompileUnaryTests(cell).Test(cell == "\"a\"" ? 3m : "text", null, ev).ShouldNotBe(true);
+        ev.Warnings.ShouldBe(["cannot compare string with number", "cannot compare number with string"]);
+    }
+
     [Fact]
     public void And_IsTernary_FalseWinsOverNull() => Eval("false and null").ShouldBe(false);
 

@@ -209,5 +209,7 @@ public sealed class JobExecutorTests
         public IReadOnlyList<IncidentEventRecord> IncidentHistory(string tenantId, string rootInstanceId) => inner.IncidentHistory(tenantId, rootInstanceId);
         public IReadOnlyList<ElementInstanceRecord> History(string tenantId, string rootInstanceId) => inner.History(tenantId, rootInstanceId);
         public IReadOnlyList<StartTimerState> StartTimers(string tenantId) => inner.StartTimers(tenantId);
+        public IReadOnlyList<Runtime.Decisions.DecisionEvaluationRecord> DecisionHistory(string tenantId, Runtime.Decisions.DecisionHistoryQuery query) =>
+            inner.DecisionHistory(tenantId, query);
     }
 }

@@ -125,6 +125,9 @@ public sealed class CompiledUnaryTests
 
     public bool? Test(Scope scope, object? value) => _tester(scope, value);
 
+    /// <summary>The compiled test itself, for callers that call it many times (a decision table's rules).</summary>
+    internal Tester Tester => _tester;
+
     public bool? Test(object? value, IReadOnlyDictionary<string, object?>? variables = null, FeelEvaluation? evaluation = null) =>
         _tester(Scope.Root(evaluation ?? new FeelEvaluation(), variables), value);
 }

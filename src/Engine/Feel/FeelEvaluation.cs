@@ -31,7 +31,8 @@ public sealed class FeelEvaluation
     public void Warn(string message)
     {
         _warnings ??= [];
-        if (_warnings.Count < 100) _warnings.Add(message);
+        // Once each: a table whose every rule compares a string input with numbers says so once, not a hundred times.
+        if (_warnings.Count < 100 && !_warnings.Contains(message)) _warnings.Add(message);
     }
 
     /// <summary>Returns null after recording why, the shape of every FEEL error.</summary>

@@ -5,7 +5,7 @@ using NodaTime;
 namespace EGov.Workflows.Persistence;
 
 // History retention (DSGVO): an ended root instance whose process version sets camunda:historyTimeToLive is deleted
-// whole — documents (variables), history rows (element instances, variable changes, task and incident events) and any index rows of its instance tree — once that time has passed.
+// whole — documents (variables), history rows (element instances, variable changes, task and incident events, decision evaluations) and any index rows of its instance tree — once that time has passed.
 public sealed partial class EfRuntimeStore
 {
     private const long TicksPerDay = 24L * 60 * 60 * 10_000_000;
@@ -40,6 +40,7 @@ public sealed partial class EfRuntimeStore
             DeleteTree(db.HistoryVariables, tenant, root);
             DeleteTree(db.HistoryTasks, tenant, root);
             DeleteTree(db.HistoryIncidents, tenant, root);
+            db.HistoryDecisions.Where(h => h.TenantId == tenant && h.RootInstanceId == root).ExecuteDelete();
             db.Subscriptions.Where(r => r.TenantId == tenant && tree.Contains(r.InstanceId)).ExecuteDelete();
             db.Jobs.Where(r => r.TenantId == tenant && tree.Contains(r.InstanceId)).ExecuteDelete();
             db.UserTasks.Where(r => r.TenantId == tenant && tree.Contains(r.InstanceId)).ExecuteDelete();

@@ -15,7 +15,7 @@ namespace EGov.Workflows.Dmn.Evaluation;
 internal sealed class TableCompiler(BoxedCompiler compiler, DecisionModel model)
 {
     /// <summary>A rule: its tests (only the entries that test something, with their input's index), outputs and id.</summary>
-    private sealed record CompiledRule(string Id, int[] Inputs, CompiledUnaryTests[] Tests, Func<Scope, object?>[] Outputs, bool Broken);
+    private sealed record CompiledRule(string Id, int[] Inputs, Tester[] Tests, Func<Scope, object?>[] Outputs, bool Broken);
 
     public Func<Scope, object?> Compile(DecisionTable table)
     {
@@ -54,7 +54,7 @@ internal sealed class TableCompiler(BoxedCompiler compiler, DecisionModel model)
         {
             var rule = table.Rules[r];
             var tested = new List<int>();
-            var tests = new List<CompiledUnaryTests>();
+            var tests = new List<Tester>();
             var broken = false;
             for (var i = 0; i < rule.InputEntries.Count; i++)
             {
@@ -62,7 +62,7 @@ internal sealed class TableCompiler(BoxedCompiler compiler, DecisionModel model)
                 var compiled = compiler.UnaryTests(entry);
                 if (compiled is null) broken |= !string.IsNullOrWhiteSpace(entry.Text);
                 // An entry beyond the table's inputs tests nothing (the checker reports the table).
-                else if (!compiled.IsAny && i < inputCount) { tested.Add(i); tests.Add(compiled); }
+                else if (!compiled.IsAny && i < inputCount) { tested.Add(i); tests.Add(compiled.Tester); }
             }
             rules[r] = new CompiledRule(rule.Id ?? $"rule {r + 1}", [.. tested], [.. tests], rule.OutputEntries.Select(compiler.Literal).ToArray(), broken);
         }
@@ -103,7 +103,17 @@ internal sealed class TableCompiler(BoxedCompiler compiler, DecisionModel model)
                 for (var r = 0; r < rules.Length; r++)
                 {
                     var rule = rules[r];
-                    if (rule.Broken || !Hits(rule, values, entryScopes, scope)) continue;
+                    if (rule.Broken) continue;
+                    // The rule's entries that test something, in column order, until one is not true.
+                    var tests = rule.Tests;
+                    var columns = rule.Inputs;
+                    var hit = true;
+                    for (var k = 0; k < tests.Length; k++)
+                    {
+                        var i = columns[k];
+                        if (tests[k](entryScopes is null ? scope : entryScopes[i], values[i]) != true) { hit = false; break; }
+                    }
+                    if (!hit) continue;
                     buffer[count++] = r;
                     if (policy == HitPolicy.First) break;
                 }
@@ -265,18 +275,6 @@ internal sealed class TableCompiler(BoxedCompiler compiler, DecisionModel model)
         {
             return false;
         }
-    }
-
-    private static bool Hits(CompiledRule rule, object?[] values, Scope[]? entryScopes, Scope scope)
-    {
-        var inputs = rule.Inputs;
-        var tests = rule.Tests;
-        for (var k = 0; k < tests.Length; k++)
-        {
-            var i = inputs[k];
-            if (tests[k].Test(entryScopes is null ? scope : entryScopes[i], values[i]) != true) return false;
-        }
-        return true;
     }
 
     private static bool SameOutputs(object?[] a, object?[] b)

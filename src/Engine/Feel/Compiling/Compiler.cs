@@ -76,8 +76,8 @@ internal sealed class Compiler(FeelTypes types)
                 return s =>
                 {
                     var x = v(s);
-                    var c1 = FeelSemantics.Compare(x, lo(s));
-                    var c2 = FeelSemantics.Compare(x, hi(s));
+                    var c1 = Checked.Compare(s, x, lo(s));
+                    var c2 = Checked.Compare(s, x, hi(s));
                     if (c1 is null || c2 is null) return null;
                     return c1 >= 0 && c2 <= 0;
                 };
@@ -207,28 +207,31 @@ internal sealed class Compiler(FeelTypes types)
         var r = Compile(c.Right);
         return c.Operator switch
         {
-            "=" => s => EqualOrWarn(l(s), r(s), s),
-            "!=" => s => EqualOrWarn(l(s), r(s), s) is bool b ? !b : null,
-            "<" => s => FeelSemantics.Compare(l(s), r(s)) is int i ? i < 0 : null,
-            "<=" => s => FeelSemantics.Compare(l(s), r(s)) is int i ? i <= 0 : null,
-            ">" => s => FeelSemantics.Compare(l(s), r(s)) is int i ? i > 0 : null,
-            _ => s => FeelSemantics.Compare(l(s), r(s)) is int i ? i >= 0 : null,
+            "=" => s => Box(EqualOrWarn(l(s), r(s), s)),
+            "!=" => s => Box(EqualOrWarn(l(s), r(s), s) is bool b ? !b : null),
+            "<" => s => Box(Checked.Compare(s, l(s), r(s)) is int i ? i < 0 : null),
+            "<=" => s => Box(Checked.Compare(s, l(s), r(s)) is int i ? i <= 0 : null),
+            ">" => s => Box(Checked.Compare(s, l(s), r(s)) is int i ? i > 0 : null),
+            _ => s => Box(Checked.Compare(s, l(s), r(s)) is int i ? i >= 0 : null),
         };
     }
 
-    private static object? EqualOrWarn(object? a, object? b, Scope s)
+    /// <summary>A boolean result without allocating: the two boxed booleans are shared.</summary>
+    private static object? Box(bool? b) => b switch
+    {
+        true => True,
+        false => False,
+        null => null,
+    };
+
+    private static bool? EqualOrWarn(object? a, object? b, Scope s)
     {
         var e = FeelSemantics.Equal(a, b);
         if (e is null) s.Evaluation.Warn($"cannot compare {FeelSemantics.TypeName(a)} with {FeelSemantics.TypeName(b)}");
         return e;
     }
 
-    private static object? AnyTest(Tester[] tests, Scope s, object? value) => AnyOf(tests, s, value) switch
-    {
-        true => True,
-        false => False,
-        null => null,
-    };
+    private static object? AnyTest(Tester[] tests, Scope s, object? value) => Box(AnyOf(tests, s, value));
 
     private static readonly object True = true;
     private static readonly object False = false;
@@ -271,12 +274,12 @@ internal sealed class Compiler(FeelTypes types)
                 var e = Compile(u.Endpoint);
                 return u.Operator switch
                 {
-                    "=" => (s, v) => FeelSemantics.Equal(v, e(s)),
-                    "!=" => (s, v) => FeelSemantics.Equal(v, e(s)) is bool b ? !b : null,
-                    "<" => (s, v) => FeelSemantics.Compare(v, e(s)) is int i ? i < 0 : null,
-                    "<=" => (s, v) => FeelSemantics.Compare(v, e(s)) is int i ? i <= 0 : null,
-                    ">" => (s, v) => FeelSemantics.Compare(v, e(s)) is int i ? i > 0 : null,
-                    _ => (s, v) => FeelSemantics.Compare(v, e(s)) is int i ? i >= 0 : null,
+                    "=" => (s, v) => Checked.Equal(s, v, e(s)),
+                    "!=" => (s, v) => Checked.Equal(s, v, e(s)) is bool b ? !b : null,
+                    "<" => (s, v) => Checked.Compare(s, v, e(s)) is int i ? i < 0 : null,
+                    "<=" => (s, v) => Checked.Compare(s, v, e(s)) is int i ? i <= 0 : null,
+                    ">" => (s, v) => Checked.Compare(s, v, e(s)) is int i ? i > 0 : null,
+                    _ => (s, v) => Checked.Compare(s, v, e(s)) is int i ? i >= 0 : null,
                 };
             }
             case LiteralNode { Value: not AtLiteral } lit:
@@ -291,7 +294,7 @@ internal sealed class Compiler(FeelTypes types)
                 return (s, v) =>
                 {
                     var r = e(usesInput ? s.WithInput(v) : s);
-                    return Match(v, r, usesInput);
+                    return Match(s, v, r, usesInput);
                 };
             }
         }
@@ -315,12 +318,12 @@ internal sealed class Compiler(FeelTypes types)
     }
 
     /// <summary>What a test's value means for the tested one (DMN 1.5 §10.3.2.9).</summary>
-    private static bool? Match(object? v, object? r, bool usesInput)
+    private static bool? Match(Scope s, object? v, object? r, bool usesInput)
     {
         switch (r)
         {
             case bool b when usesInput || v is not bool: return b;
-            case FeelRange range: return RangeFunctions.Contains(range, v);
+            case FeelRange range: return Checked.Contains(s, range, v);
             case IReadOnlyList<object?> list:
             {
                 if (v is IReadOnlyList<object?> && FeelSemantics.Equal(v, r) == true) return true;
@@ -331,7 +334,7 @@ internal sealed class Compiler(FeelTypes types)
                 return false;
             }
             case null when v is not null && !usesInput: return false;
-            default: return FeelSemantics.Equal(v, r) ?? false;
+            default: return Checked.Equal(s, v, r) ?? false;
         }
     }
 

@@ -55,11 +55,23 @@ internal static class DecisionEndpoints
         api.MapGet("/decision-evaluations", (HttpContext http, string? decisionKey, string? processInstanceId, int? offset, int? limit) =>
             {
                 var decisions = http.Tenant().Engine.Decisions;
-                var all = decisions.History(decisionKey, processInstanceId).Select(r => DecisionEvaluationDto.From(r, decisions)).ToList();
-                return Results.Ok(Page<DecisionEvaluationDto>.Of(all, PageRequest.From(offset, limit)));
+                var page = PageRequest.From(offset, limit);
+                // Paged in the store (the history grows without bound): no total.
+                var items = decisions.History(decisionKey, processInstanceId, page.Offset, page.Limit).Select(r => DecisionEvaluationDto.From(r, decisions)).ToList();
+                return Results.Ok(new Page<DecisionEvaluationDto>(items, page.Offset, page.Limit, null));
             })
             .WithName("ListDecisionEvaluations").RequirePermission(Permission.HistoryRead)
             .WithSummary("Evaluation history for audit, oldest first: inputs, matched rules, outputs (?decisionKey=&processInstanceId=&offset=&limit=)")
             .Produces<Page<DecisionEvaluationDto>>();
+
+        api.MapGet("/decision-evaluations/{id}", (HttpContext http, string id) =>
+            {
+                var decisions = http.Tenant().Engine.Decisions;
+                var record = decisions.FindEvaluation(id) ?? throw ApiProblemException.NotFound($"no decision evaluation '{id}' for tenant '{http.Tenant().TenantId}'");
+                return Results.Ok(DecisionEvaluationDto.From(record, decisions));
+            })
+            .WithName("GetDecisionEvaluation").RequirePermission(Permission.HistoryRead)
+            .WithSummary("One decision evaluation: inputs, matched rules, outputs, warnings and errors")
+            .Produces<DecisionEvaluationDto>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

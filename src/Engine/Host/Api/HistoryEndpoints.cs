@@ -45,6 +45,17 @@ internal static class HistoryEndpoints
             .WithName("GetProcessInstanceIncidentHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("Incident events of a root instance tree: created, resolved (retry), deleted (with its element or instance)")
             .Produces<List<IncidentEventDto>>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/process-instances/{id}/history/decisions", (HttpContext http, string id) =>
+            {
+                var t = http.Tenant();
+                InstanceEndpoints.RequireInstance(t, id);
+                var decisions = t.Engine.Decisions;
+                return Results.Ok(t.Engine.DecisionHistory(id).Select(r => DecisionEvaluationDto.From(r, decisions)).ToList());
+            })
+            .WithName("GetProcessInstanceDecisionHistory").RequirePermission(Permission.HistoryRead)
+            .WithSummary("Decision evaluations of a root instance tree (why was this fee charged): inputs, matched rules, outputs, warnings")
+            .Produces<List<DecisionEvaluationDto>>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 }
 

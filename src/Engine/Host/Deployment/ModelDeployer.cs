@@ -60,10 +60,13 @@ public static class ModelDeployer
         if (bpmnResults.Count == 0 && dmnResults.Count == 0) throw new DeploymentException("no model to deploy");
         lock (tenant.Catalog)
         {
-            // Check the processes first (nothing is deployed when one is broken), then deploy decisions, then processes.
+            // Nothing is deployed when one file is broken: the decisions are compiled first, then the processes are
+            // deployed (they are checked completely on the way), then the decisions (which can no longer be refused).
             if (bpmnResults.Count > 0) CheckReadable(bpmnResults);
-            var decisions = dmnResults.Count == 0 ? [] : tenant.Engine.DeployDecisions(dmnResults.Select(r => (r.File, r.Definitions!)));
+            var dmnFiles = dmnResults.Select(r => (r.File, r.Definitions!)).ToList();
+            if (dmnFiles.Count > 0 && bpmnResults.Count > 0) tenant.Engine.Decisions.Check(dmnFiles);
             var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults);
+            var decisions = dmnFiles.Count == 0 ? [] : tenant.Engine.DeployDecisions(dmnFiles);
             return (processes, decisions);
         }
     }

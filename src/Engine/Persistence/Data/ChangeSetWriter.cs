@@ -58,6 +58,10 @@ internal static class ChangeSetWriter
         CommitSql.InsertIncidentHistory.Write(sink, changes.IncidentHistory, (p, x) => p.Text(tenant).Text(x.Id).Text(x.InstanceId)
             .Text(x.RootInstanceId).Text(x.ProcessId).Text(x.IncidentId).Text(x.IncidentKind.ToString()).Text(x.ElementId)
             .Text(x.Event.ToString()).Text(x.Message).Long(Ticks.Of(x.At)).Text(x.Command));
+        CommitSql.InsertDecisionHistory.Write(sink, changes.DecisionHistory, (p, d) => p.Text(tenant).Text(d.Id).Text(d.DecisionKey)
+            .Int(d.Version).Long(Ticks.Of(d.EvaluatedAt)).Text(d.ProcessInstanceId).Text(d.RootInstanceId).Text(d.ElementId)
+            .Text(d.Inputs.ToJsonString()).Text(DecisionJson.Strings(d.MatchedRules)).Text(d.Result?.ToJsonString()).Text(d.Decisions.ToJsonString())
+            .Text(DecisionJson.Strings(d.Warnings)).Text(DecisionJson.Strings(d.Errors)));
         foreach (var id in changes.RemovedStartTimerIds.Distinct(StringComparer.Ordinal))
         {
             sink.Begin(CommitSql.DeleteStartTimer).Text(tenant).Text(id);

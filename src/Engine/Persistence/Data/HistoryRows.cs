@@ -56,3 +56,38 @@ internal sealed class HistoryIncidentRow : HistoryRow
     public long OccurredAt { get; set; }
     public string Command { get; set; } = "";
 }
+
+/// <summary>
+/// A decision evaluation (Schema/*/0005_decisions.sql): not of a history tree only (an evaluation through the API has no
+/// instance), so it is no <see cref="HistoryRow"/>; JSON text for inputs, matched rules, decisions, warnings and errors.
+/// </summary>
+internal sealed class HistoryDecisionRow
+{
+    public long Seq { get; set; }
+    public string TenantId { get; set; } = "";
+    public string Id { get; set; } = "";
+    public string DecisionKey { get; set; } = "";
+    public int Version { get; set; }
+    public long EvaluatedAt { get; set; }
+    public string? ProcessInstanceId { get; set; }
+    public string? RootInstanceId { get; set; }
+    public string? ElementId { get; set; }
+    public string Inputs { get; set; } = "{}";
+    public string MatchedRules { get; set; } = "[]";
+    public string? Result { get; set; }
+    public string Decisions { get; set; } = "[]";
+    public string Warnings { get; set; } = "[]";
+    public string Errors { get; set; } = "[]";
+}
+
+/// <summary>A stored decision version with the DMN file it came from.</summary>
+internal sealed class DecisionDeploymentRow
+{
+    public string TenantId { get; set; } = "";
+    public string DecisionKey { get; set; } = "";
+    public int Version { get; set; }
+    public string ContentHash { get; set; } = "";
+    public string File { get; set; } = "";
+    public string DmnXml { get; set; } = "";
+    public long DeployedAt { get; set; }
+}

@@ -20,6 +20,8 @@ internal sealed class RuntimeDbContext(DbContextOptions<RuntimeDbContext> option
     public DbSet<HistoryVariableRow> HistoryVariables => Set<HistoryVariableRow>();
     public DbSet<HistoryTaskRow> HistoryTasks => Set<HistoryTaskRow>();
     public DbSet<HistoryIncidentRow> HistoryIncidents => Set<HistoryIncidentRow>();
+    public DbSet<HistoryDecisionRow> HistoryDecisions => Set<HistoryDecisionRow>();
+    public DbSet<DecisionDeploymentRow> DecisionDeployments => Set<DecisionDeploymentRow>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -47,6 +49,8 @@ internal sealed class RuntimeDbContext(DbContextOptions<RuntimeDbContext> option
         HistoryTable<HistoryTaskRow>(b, "history_tasks");
         HistoryTable<HistoryIncidentRow>(b, "history_incidents");
         b.Entity<DeploymentRow>(e => { e.ToTable("deployments"); e.HasKey(x => new { x.TenantId, x.ProcessId, x.Version }); });
+        b.Entity<HistoryDecisionRow>(e => { e.ToTable("history_decisions"); e.HasKey(x => x.Seq); e.Property(x => x.Seq).ValueGeneratedOnAdd(); });
+        b.Entity<DecisionDeploymentRow>(e => { e.ToTable("decision_deployments"); e.HasKey(x => new { x.TenantId, x.DecisionKey, x.Version }); });
 
         // snake_case columns, as the scripts name them.
         foreach (var entity in b.Model.GetEntityTypes())

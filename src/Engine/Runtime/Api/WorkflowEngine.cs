@@ -25,16 +25,17 @@ public sealed partial class WorkflowEngine
     {
         options ??= new WorkflowEngineOptions();
         Options = options;
+        var store = options.Store ?? new InMemoryRuntimeStore();
         _core = new EngineCore
         {
             TimerLimits = options.TimerLimits,
             VariableLimits = options.VariableLimits,
-            Clock = options.Clock, Zone = options.Zone, Store = options.Store ?? new InMemoryRuntimeStore(),
+            Clock = options.Clock, Zone = options.Zone, Store = store,
             Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset())
             {
                 Feel = Runtime.Decisions.FeelExpressions.Evaluator(options.Clock, options.Zone),
             },
-            Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone),
+            Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId),
             Activities = options.Activities, TenantId = options.TenantId,
             DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
             ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError, HistoryLevel = options.HistoryLevel,

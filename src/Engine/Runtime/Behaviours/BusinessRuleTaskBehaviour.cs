@@ -46,7 +46,9 @@ internal sealed class BusinessRuleTaskBehaviour : IBehaviour
         foreach (var name in ctx.Variables.VariableNames.Distinct(StringComparer.Ordinal))
             if (ctx.Variables.TryGetVariable(name, out var value)) variables[name] = value?.DeepClone();
         var decisions = runner.Core.Decisions;
-        var record = decisions.Evaluate(key, variables, version, tag, ctx.Inst.Id, ctx.Node.Id);
+        var record = decisions.Evaluate(key, variables, version, tag, ctx.Inst.Id, ctx.Node.Id, ctx.Inst.S.RootInstanceId);
+        // Kept with the command (in its transaction), whether the decision failed or not: the incident's why stays readable.
+        runner.Changes.DecisionHistory.Add(record);
         if (record.Failed)
             throw new IncidentException(IncidentKind.FailedExpression, $"decision '{key}': {string.Join("; ", record.Errors)}");
 

@@ -17,9 +17,21 @@ public sealed record DecisionOutputInfo(string? Id, string Name, string? Label, 
 /// One evaluation of a decision, kept for audit ("why was this fee charged"): the variables it saw, every decision it
 /// decided with the values its tables read and the rules that matched, the result, and why anything was null.
 /// </summary>
+/// <remarks>
+/// Kept by the engine's store like the rest of the history: an evaluation by a business rule task is written in the
+/// command's transaction (with the root instance tree it belongs to, and deleted with it by retention); a direct
+/// evaluation (the API, <c>egov decide</c> against a server) on its own.
+/// </remarks>
 public sealed record DecisionEvaluationRecord(string Id, string DecisionKey, int Version, Instant EvaluatedAt,
     string? ProcessInstanceId, string? ElementId, JsonObject Inputs, IReadOnlyList<string> MatchedRules, JsonNode? Result,
-    JsonArray Decisions, IReadOnlyList<string> Warnings, IReadOnlyList<string> Errors)
+    JsonArray Decisions, IReadOnlyList<string> Warnings, IReadOnlyList<string> Errors, string? RootInstanceId = null)
 {
     public bool Failed => Errors.Count > 0;
 }
+
+/// <summary>
+/// Which decision evaluations to read (every given filter applies), oldest first, from <paramref name="Offset"/>, at most
+/// <paramref name="Limit"/>.
+/// </summary>
+public sealed record DecisionHistoryQuery(string? DecisionKey = null, string? ProcessInstanceId = null, string? RootInstanceId = null,
+    string? Id = null, int Offset = 0, int Limit = int.MaxValue);

@@ -56,6 +56,9 @@ public interface IRuntimeStore
     IReadOnlyList<IncidentEventRecord> IncidentHistory(string tenantId, string rootInstanceId);
 
     IReadOnlyList<StartTimerState> StartTimers(string tenantId);
+
+    /// <summary>Decision evaluations of the tenant (business rule tasks and direct ones) that match the query, oldest first.</summary>
+    IReadOnlyList<Decisions.DecisionEvaluationRecord> DecisionHistory(string tenantId, Decisions.DecisionHistoryQuery query);
 }
 
 /// <summary>All a command changed: written in one transaction.</summary>
@@ -68,6 +71,8 @@ public sealed class RuntimeChangeSet
     public List<VariableChangeRecord> VariableHistory { get; } = [];
     public List<TaskEventRecord> TaskHistory { get; } = [];
     public List<IncidentEventRecord> IncidentHistory { get; } = [];
+    /// <summary>Decision evaluations (inputs, matched rules, outputs, warnings): the audit of "why was this fee charged".</summary>
+    public List<Decisions.DecisionEvaluationRecord> DecisionHistory { get; } = [];
     public List<StartTimerState> StartTimers { get; } = [];
     public List<string> RemovedStartTimerIds { get; } = [];
     /// <summary>
@@ -76,7 +81,7 @@ public sealed class RuntimeChangeSet
     /// </summary>
     internal bool HandsOverDocuments { get; set; }
     public bool IsEmpty => Instances.Count == 0 && History.Count == 0 && VariableHistory.Count == 0 && TaskHistory.Count == 0
-        && IncidentHistory.Count == 0 && StartTimers.Count == 0 && RemovedStartTimerIds.Count == 0;
+        && IncidentHistory.Count == 0 && DecisionHistory.Count == 0 && StartTimers.Count == 0 && RemovedStartTimerIds.Count == 0;
 }
 
 /// <summary>Thrown when a command commits a document another command changed in the meantime.</summary>

@@ -19,6 +19,7 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
     private readonly Dictionary<string, List<VariableChangeRecord>> _variableHistory = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TaskEventRecord>> _taskHistory = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<IncidentEventRecord>> _incidentHistory = new(StringComparer.Ordinal);
+    private readonly List<(string TenantId, Decisions.DecisionEvaluationRecord Record)> _decisionHistory = [];
     private readonly Dictionary<string, StartTimerState> _startTimers = new(StringComparer.Ordinal);
     private long _stored;
 
@@ -85,6 +86,7 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
             foreach (var v in changes.VariableHistory) Append(_variableHistory, v.RootInstanceId, v);
             foreach (var t in changes.TaskHistory) Append(_taskHistory, t.RootInstanceId, t);
             foreach (var x in changes.IncidentHistory) Append(_incidentHistory, x.RootInstanceId, x);
+            foreach (var d in changes.DecisionHistory) _decisionHistory.Add((changes.TenantId, d));
             foreach (var id in changes.RemovedStartTimerIds) _startTimers.Remove(id);
             foreach (var t in startTimers) _startTimers[t.Id] = t;
             ArchiveEndedTrees(changes);
@@ -207,5 +209,24 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
     {
         lock (_lock)
             return _startTimers.Values.Where(t => t.TenantId == tenantId).Select(StateCopy.Copy).ToList();
+    }
+
+    public IReadOnlyList<Decisions.DecisionEvaluationRecord> DecisionHistory(string tenantId, Decisions.DecisionHistoryQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var found = new List<Decisions.DecisionEvaluationRecord>();
+        var skipped = 0;
+        lock (_lock)
+        {
+            foreach (var (tenant, r) in _decisionHistory)
+            {
+                if (tenant != tenantId || query.DecisionKey is { } k && r.DecisionKey != k || query.ProcessInstanceId is { } p && r.ProcessInstanceId != p
+                    || query.RootInstanceId is { } root && r.RootInstanceId != root || query.Id is { } id && r.Id != id) continue;
+                if (skipped++ < query.Offset) continue;
+                if (found.Count >= query.Limit) break;
+                found.Add(r);
+            }
+        }
+        return found;
     }
 }

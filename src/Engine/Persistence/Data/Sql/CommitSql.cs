@@ -83,6 +83,10 @@ internal static class CommitSql
     public static readonly RowsInsert InsertIncidentHistory = new("history_incidents", "tenant_id", "id", "instance_id", "root_instance_id",
         "process_id", "incident_id", "incident_kind", "element_id", "event", "message", "occurred_at", "command");
 
+    public static readonly RowsInsert InsertDecisionHistory = new("history_decisions", "tenant_id", "id", "decision_key", "version",
+        "evaluated_at", "process_instance_id", "root_instance_id", "element_id", "inputs", "matched_rules", "result", "decisions",
+        "warnings", "errors");
+
     // Start timers: a rescheduled timer (new due time) loses its lease; whoever fired it is done with it.
     public static readonly SqlText DeleteStartTimer = new("DELETE FROM start_timers WHERE tenant_id = @p0 AND id = @p1");
     public static readonly SqlText UpsertStartTimer = new("""
