@@ -183,7 +183,7 @@ public sealed partial class WorkflowEngine
             throw Exists(existing.Id, existing.BusinessKey, unique);
         try
         {
-            return Run(r => r.StartInstance(g, variables, businessKey, start, instanceId: id).Id);
+            return Run(r => r.StartInstance(g, variables, businessKey, start, instanceId: id).Id, nameof(StartProcess)); // one command name in history, with or without an id
         }
         catch (ConcurrencyConflictException) when (id is not null && _core.Store.Load(_core.TenantId, id) is not null)
         {
