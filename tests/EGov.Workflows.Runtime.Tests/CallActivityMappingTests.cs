@@ -75,4 +75,17 @@ public class CallActivityMappingTests
         seen["eigen"]!.GetValue<string>().ShouldBe("Ordnungsamt");
         seen["amtSichtbar"]!.GetValue<string>().ShouldBe("undefined");
     }
+
+    [Theory]
+    [InlineData("camunda:variableMappingClass=\"org.example.Mapping\"")]
+    [InlineData("camunda:variableMappingDelegateExpression=\"${mapping}\"")]
+    public void DelegatedVariableMapping_IsRefusedAtDeployment_NotSilentlySkipped(string attribute)
+    {
+        var ex = Should.Throw<DeploymentException>(() => new Harness().Process($"""
+            <startEvent id="S" /><sequenceFlow id="f1" sourceRef="S" targetRef="Call" />
+            <callActivity id="Call" calledElement="Child" {attribute} />
+            """));
+
+        ex.Message.ShouldContain("delegates its variable mapping to Java code");
+    }
 }

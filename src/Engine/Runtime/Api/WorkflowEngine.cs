@@ -30,6 +30,7 @@ public sealed partial class WorkflowEngine
         {
             TimerLimits = options.TimerLimits,
             VariableLimits = options.VariableLimits,
+            CommandLimits = options.CommandLimits,
             Clock = options.Clock, Zone = options.Zone, Store = store,
             Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset())
             {
@@ -369,32 +370,48 @@ public sealed partial class WorkflowEngine
     {
         if (work.Kind == DueWorkKind.StartTimer)
         {
-            Run(r =>
+            try { FireStartTimer(work, start: true); }
+            catch (CommandBudgetException)
             {
-                var timer = _core.Store.StartTimers(_core.TenantId).FirstOrDefault(t => t.Id == work.Id);
-                if (timer is null) return;
-                var g = _core.Latest(timer.ProcessId);
-                if (g is null || !g.Nodes.TryGetValue(timer.ElementId, out var start)) { r.Changes.RemovedStartTimerIds.Add(timer.Id); return; }
-                timer.FiredCount++;
-                Instant? next;
-                try
-                {
-                    next = timer.TimerKind == nameof(TimerKind.Cycle)
-                        ? TimerSchedule.Parse(TimerKind.Cycle, timer.TimerText, _core.Zone, _core.TimerLimits).NextDue(timer.DueAt, timer.FiredCount, Now) : null;
-                }
-                catch (TimerFormatException)
-                {
-                    // A start cycle stored before the limits tightened (or beyond the calendar): it stops here rather
-                    // than firing on every pass of the job executor; redeploying the model shows the reason.
-                    r.Changes.RemovedStartTimerIds.Add(timer.Id);
-                    return;
-                }
-                r.StartInstance(g, null, null, start);
-                if (next is { } n) { timer.DueAt = n; r.Changes.StartTimers.Add(timer); }
-                else r.Changes.RemovedStartTimerIds.Add(timer.Id);
-            });
+                // The new instance's first command ran past its budget and was rolled back: this firing is skipped, the
+                // timer moves on to its next occurrence instead of failing again on every pass of the job executor.
+                FireStartTimer(work, start: false);
+            }
             return;
         }
+        RunJobOrIncident(work);
+    }
+
+    private void FireStartTimer(DueWork work, bool start)
+    {
+        Run(r =>
+        {
+            var timer = _core.Store.StartTimers(_core.TenantId).FirstOrDefault(t => t.Id == work.Id);
+            if (timer is null) return;
+            var g = _core.Latest(timer.ProcessId);
+            if (g is null || !g.Nodes.TryGetValue(timer.ElementId, out var startEvent)) { r.Changes.RemovedStartTimerIds.Add(timer.Id); return; }
+            timer.FiredCount++;
+            Instant? next;
+            try
+            {
+                next = timer.TimerKind == nameof(TimerKind.Cycle)
+                    ? TimerSchedule.Parse(TimerKind.Cycle, timer.TimerText, _core.Zone, _core.TimerLimits).NextDue(timer.DueAt, timer.FiredCount, Now) : null;
+            }
+            catch (TimerFormatException)
+            {
+                // A start cycle stored before the limits tightened (or beyond the calendar): it stops here rather
+                // than firing on every pass of the job executor; redeploying the model shows the reason.
+                r.Changes.RemovedStartTimerIds.Add(timer.Id);
+                return;
+            }
+            if (start) r.StartInstance(g, null, null, startEvent);
+            if (next is { } n) { timer.DueAt = n; r.Changes.StartTimers.Add(timer); }
+            else r.Changes.RemovedStartTimerIds.Add(timer.Id);
+        });
+    }
+
+    private void RunJobOrIncident(DueWork work)
+    {
         try
         {
             Run(r =>
@@ -405,7 +422,7 @@ public sealed partial class WorkflowEngine
                 r.RunJob(i, job);
             });
         }
-        catch (Exception e) when (e is ScriptException or TimerFormatException or IncidentException)
+        catch (Exception e) when (e is ScriptException or TimerFormatException or IncidentException or CommandBudgetException)
         {
             Run(r =>
             {

@@ -26,6 +26,9 @@ public sealed record WorkflowEngineOptions
     /// <summary>What timer definitions may ask (the shortest cycle interval); stricter ones are refused at deployment.</summary>
     public Time.TimerLimits TimerLimits { get; init; } = Time.TimerLimits.Default;
 
+    /// <summary>What one command may cost: steps, time, multi-instance size, tokens, new instances.</summary>
+    public CommandLimits CommandLimits { get; init; } = CommandLimits.Default;
+
     /// <summary>How large variables may be (names, values, how many per command).</summary>
     public VariableLimits VariableLimits { get; init; } = VariableLimits.Default;
 
@@ -65,6 +68,7 @@ public sealed class WorkflowEngineBuilder
     public WorkflowEngineBuilder UseTenant(string tenantId) { _options = _options with { TenantId = tenantId }; return this; }
     public WorkflowEngineBuilder UseLimits(SandboxLimits limits) { _options = _options with { Limits = limits }; return this; }
     public WorkflowEngineBuilder UseTimerLimits(Time.TimerLimits limits) { _options = _options with { TimerLimits = limits }; return this; }
+    public WorkflowEngineBuilder UseCommandLimits(CommandLimits limits) { _options = _options with { CommandLimits = limits }; return this; }
     public WorkflowEngineBuilder UseVariableLimits(VariableLimits limits) { _options = _options with { VariableLimits = limits }; return this; }
     public WorkflowEngineBuilder UseHistoryLevel(HistoryLevel level) { _options = _options with { HistoryLevel = level }; return this; }
 

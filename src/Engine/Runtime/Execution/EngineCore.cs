@@ -13,6 +13,7 @@ internal sealed class EngineCore
     public required DateTimeZone Zone { get; init; }
     public Time.TimerLimits TimerLimits { get; init; } = Time.TimerLimits.Default;
     public VariableLimits VariableLimits { get; init; } = VariableLimits.Default;
+    public CommandLimits CommandLimits { get; init; } = CommandLimits.Default;
     public required IRuntimeStore Store { get; init; }
     public required ExpressionEvaluator Evaluator { get; init; }
     public required ActivityRegistry Activities { get; init; }

@@ -7,26 +7,42 @@ namespace EGov.Workflows.Runtime.Execution;
 
 internal sealed partial class Runner
 {
-    /// <summary>camunda:inputParameter: evaluated into the activity instance's local variables.</summary>
+    /// <summary>
+    /// camunda:inputParameter, as Camunda 7 maps them: each value is read from outside the activity (its outer scope),
+    /// so an input parameter does not see another one, not even one declared before it; then all become the activity
+    /// instance's local variables.
+    /// </summary>
     private void ApplyInputs(Inst i, TokenState t, Node n)
     {
-        if (n.Ext.Inputs.Count == 0) return;
+        var inputs = n.Ext.Inputs;
+        if (inputs.Count == 0) return;
         var vars = new VariableScope(i, t);
-        foreach (var p in n.Ext.Inputs)
-        {
-            var value = Evaluate(p.Value, vars, i, t);
-            (t.Locals ??= [])[p.Name] = value;
-        }
+        var values = new JsonNode?[inputs.Count];
+        for (var k = 0; k < inputs.Count; k++) values[k] = Evaluate(inputs[k].Value, vars, i, t);
+        for (var k = 0; k < inputs.Count; k++) vars.SetVariableLocal(inputs[k].Name, values[k]);
     }
 
-    /// <summary>camunda:outputParameter: evaluated in the activity and written to the enclosing scopes (Camunda's setVariable).</summary>
+    /// <summary>
+    /// camunda:outputParameter, one after another as Camunda 7 maps them: each is evaluated inside the activity (its
+    /// local variables first) and set outside it (Camunda's setVariable: where the variable exists, else on the process),
+    /// so a later output parameter sees what an earlier one set. If one fails, those set before it are put back.
+    /// </summary>
     private void ApplyOutputs(Inst i, TokenState t, Node n)
     {
-        if (n.Ext.Outputs.Count == 0) return;
+        var outputs = n.Ext.Outputs;
+        if (outputs.Count == 0) return;
         var inner = new VariableScope(i, t);
-        var values = n.Ext.Outputs.Select(p => (p.Name, Value: Evaluate(p.Value, inner, i, t))).ToList();
-        var parent = new VariableScope(i, null, t.ScopeId);
-        foreach (var (name, value) in values) parent.SetVariable(name, value);
+        var outer = new VariableScope(i, null, t.ScopeId);
+        var undo = new List<Action>(outputs.Count);
+        try
+        {
+            foreach (var p in outputs) undo.Add(outer.SetVariableUndoable(p.Name, Evaluate(p.Value, inner, i, t)));
+        }
+        catch
+        {
+            for (var k = undo.Count - 1; k >= 0; k--) undo[k]();
+            throw;
+        }
     }
 
     /// <summary>

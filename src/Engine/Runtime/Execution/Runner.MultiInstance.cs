@@ -26,10 +26,13 @@ internal sealed partial class Runner
         else
         {
             var c = Evaluator.Evaluate(mi.LoopCardinality!.Body, vars);
-            count = Expressions.JsonVariables.TryGetDecimal(c, out var dv) ? (int)dv
+            count = Expressions.JsonVariables.TryGetDecimal(c, out var dv) ? (dv > int.MaxValue ? int.MaxValue : dv < 0 ? 0 : (int)dv)
                 : c is JsonValue sv && int.TryParse(sv.ToString(), out var p) ? p
                 : throw new IncidentException(IncidentKind.FailedExpression, $"loopCardinality of '{n.Id}' is not a number: {c?.ToJsonString() ?? "null"}");
         }
+        if (count > Core.CommandLimits.MaxMultiInstance)
+            throw new IncidentException(IncidentKind.FailedExpression,
+                $"multi-instance '{n.Id}' would create {count} instances; at most {Core.CommandLimits.MaxMultiInstance} are allowed (split the work into batches)");
         var elementVar = mi.CamundaElementVariable ?? mi.InputDataItem?.ElementName ?? mi.InputDataItem?.Id;
         var body = new ScopeState
         {

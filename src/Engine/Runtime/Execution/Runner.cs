@@ -19,6 +19,10 @@ internal sealed partial class Runner
     private readonly RuntimeChangeSet _changes;
     private long _historySeq;
 
+    private readonly long _startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    private int _steps;
+    private int _instancesCreated;
+
     public Runner(EngineCore core)
     {
         Core = core;
@@ -75,10 +79,9 @@ internal sealed partial class Runner
     {
         for (var round = 0; round < 1000; round++)
         {
-            var guard = 0;
             while (_agenda.TryDequeue(out var op))
             {
-                if (++guard > 1_000_000) throw new InvalidOperationException("the process does not come to rest (endless loop without a wait state?)");
+                Step(op.Token?.ElementId, op.Inst);
                 if (op.Other is { } other) other();
                 else Execute(op.Inst!, op.Token!);
             }
@@ -86,10 +89,29 @@ internal sealed partial class Runner
         }
     }
 
+    /// <summary>
+    /// Counts one step against the command's budget: past the step limit or the time limit (checked every 256 steps),
+    /// the command stops where it is; nothing of it is committed.
+    /// </summary>
+    private void Step(string? elementId, Inst? inst)
+    {
+        var limits = Core.CommandLimits;
+        if (++_steps > limits.MaxSteps)
+            throw Budget($"took more than {limits.MaxSteps} steps without coming to rest (a loop without a wait state?)", elementId, inst);
+        if ((_steps & 255) == 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_startedAt) > limits.MaxDuration.ToTimeSpan())
+            throw Budget($"ran longer than {limits.MaxDuration.TotalSeconds:0.###} s", elementId, inst);
+    }
+
+    private static CommandBudgetException Budget(string what, string? elementId, Inst? inst) =>
+        new($"the command was stopped and rolled back: it {what}{(elementId is null ? "" : $", at element '{elementId}'")}{(inst is null ? "" : $" of process '{inst.S.ProcessId}'")}")
+        { ElementId = elementId };
+
     // ---------- instances ----------
 
     public Inst NewInstance(ProcessGraph g, string? businessKey, Inst? parent, TokenState? callerToken, string? instanceId = null)
     {
+        if (++_instancesCreated > Core.CommandLimits.MaxInstancesPerCommand)
+            throw Budget($"would create more than {Core.CommandLimits.MaxInstancesPerCommand} process instances", callerToken?.ElementId, parent);
         var id = instanceId ?? (parent is null ? InstanceIds.New() : $"{parent.S.RootInstanceId}-{InstanceIds.New()[..12]}");
         var s = new ProcessInstanceState
         {
@@ -120,6 +142,8 @@ internal sealed partial class Runner
 
     public TokenState NewToken(Inst i, string scopeId, string elementId)
     {
+        if (i.S.Tokens.Count >= Core.CommandLimits.MaxTokensPerInstance)
+            throw Budget($"would hold more than {Core.CommandLimits.MaxTokensPerInstance} tokens in one instance", elementId, i);
         var t = new TokenState { Id = i.NextId("t"), ScopeId = scopeId, ElementId = elementId, StartedAt = Now, Status = TokenStatus.Active };
         i.S.Tokens.Add(t);
         return t;

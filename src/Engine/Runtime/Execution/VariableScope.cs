@@ -109,6 +109,23 @@ internal sealed class VariableScope : IScriptExecution
         Set(name, value);
     }
 
+    /// <summary>Sets at once, as <see cref="SetVariable"/> unbuffered does, and returns what puts the previous state back.</summary>
+    public Action SetVariableUndoable(string name, JsonNode? value)
+    {
+        Check(name, value);
+        value = value?.Parent is null ? value : value.DeepClone();
+        var target = _inst.RootScope.Variables;
+        foreach (var vars in Chain())
+            if (vars.ContainsKey(name)) { target = vars; break; }
+        var existed = target.TryGetPropertyValue(name, out var previous);
+        target[name] = value;
+        return () =>
+        {
+            if (existed) target[name] = previous;
+            else target.Remove(name);
+        };
+    }
+
     public void SetVariableLocal(string name, JsonNode? value)
     {
         if (_pending is not null) { _pending.Add((name, value?.DeepClone(), true)); return; }

@@ -256,6 +256,8 @@ internal sealed class GraphBuilder
         }
         if (fn is CallActivity ca && string.IsNullOrWhiteSpace(ca.CalledElement))
             Problem(ca, $"call activity '{ca.Id}' has no calledElement");
+        if (fn is CallActivity mapped && (mapped.CamundaAttribute("variableMappingClass") ?? mapped.CamundaAttribute("variableMappingDelegateExpression")) is not null)
+            Problem(mapped, $"call activity '{mapped.Id}' delegates its variable mapping to Java code (camunda:variableMappingClass or camunda:variableMappingDelegateExpression), which cannot run here: map with camunda:in and camunda:out");
         if (fn is ReceiveTask rt && rt.MessageRef is { } messageRef)
             node.EventName = _defs.Find<Message>(messageRef)?.ElementName ?? messageRef;
         foreach (var l in node.Ext.Listeners)
