@@ -34,6 +34,18 @@ else
   echo "web build failed:"; tail -30 "$results/web-build.log"; add_counts 0 1
 fi
 
+# The npm packages of the Node test programs (the Camunda JS worker, the external OIDC provider double), from their
+# committed lock files, no install scripts; without npm their tests are skipped.
+if command -v npm >/dev/null 2>&1; then
+  echo "== node test programs"
+  for dir in tests/external-task-client tests/oidc-provider-double; do
+    if [ -f "$dir/package-lock.json" ] && { [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; }; then
+      (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >"$results/npm-$(basename "$dir").log" 2>&1 \
+        && echo "$dir: npm ci" || { echo "$dir: npm ci failed:"; tail -5 "$results/npm-$(basename "$dir").log"; }
+    fi
+  done
+fi
+
 # Debian's Chromium for the browser tests (nothing downloads a browser of its own); without it they are skipped.
 if [ ! -x /usr/bin/chromium ]; then
   echo "== chromium"

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
 namespace EGov.Workflows.Host.Tests;
@@ -14,10 +15,12 @@ public sealed class HistoryApiTests
         await s.DeployAsync("antrag.bpmn");
         var id = await s.StartProcessAsync("Antrag", new { variables = new { betrag = 10 } });
         var taskId = (await s.GetJsonAsync("api/tasks"))[0]!["id"]!.GetValue<string>();
-        using (var claim = await s.SendAsync(HttpMethod.Post, $"api/tasks/{taskId}/claim", new { userId = "erika" }))
-            ((int)claim.StatusCode).ShouldBe(200);
-        using (var complete = await s.SendAsync(HttpMethod.Post, $"api/tasks/{taskId}/complete",
-                   new { variables = new { betrag = 12, entscheidung = "genehmigt" }, userId = "erika" }))
+        // The history names who acted from the identity (erika's session), never from a userId in the body.
+        var erika = await s.Identities.PersonAsync("erika", ["clerk"], ["sachbearbeitung"]);
+        using (var claim = await erika.PostAsJsonAsync($"api/tasks/{taskId}/claim", new { userId = "erika" }))
+            ((int)claim.StatusCode).ShouldBe(200, await claim.Content.ReadAsStringAsync());
+        using (var complete = await erika.PostAsJsonAsync($"api/tasks/{taskId}/complete",
+                   new { variables = new { betrag = 12, entscheidung = "genehmigt" }, userId = "mallory" }))
             ((int)complete.StatusCode).ShouldBe(200);
 
         var vars = (await s.GetJsonAsync($"api/process-instances/{id}/history/variables")).AsArray();

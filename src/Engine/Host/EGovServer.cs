@@ -105,7 +105,7 @@ public static class EGovServer
         {
             doc.Info.Title = "EGov.Workflows";
             doc.Info.Description = "BPMN 2.0 engine for municipal e-government: REST API under /api (errors as RFC 9457 problem details), " +
-                "Camunda-7-compatible external tasks under /engine-rest. Tenant: the X-Tenant header (default tenant without it).";
+                "Camunda-7-compatible external tasks under /engine-rest. Every request needs an identity: a bearer token (POST /connect/token), a worker's Basic credentials on /engine-rest, or a web session. The tenant comes from the identity; X-Tenant selects among its tenants.";
             return Task.CompletedTask;
         }));
 

@@ -39,6 +39,7 @@ internal static class IdentityCommandBase
         var spec = options.TryGetValue("--store", out var s) ? s : ServeOptions.DefaultStore;
         if (spec.Trim() == "memory")
             throw new UsageException("--store memory keeps accounts inside the running server only: give the server's store (sqlite:PATH or postgres:CONNECTION), or use the admin API");
+        if (spec.Trim().StartsWith("sqlite", StringComparison.OrdinalIgnoreCase) && MissingDatabase(spec) is { } missing) throw new UsageException(missing);
         IdentityDatabase database;
         try { database = IdentityDatabase.Open(spec); }
         catch (ArgumentException e) { throw new UsageException($"--store {HostStores.Describe(spec)}: {e.Message}"); }
@@ -46,6 +47,21 @@ internal static class IdentityCommandBase
         services.AddLogging();
         services.AddEGovIdentityStores(database);
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>
+    /// As <c>serve</c> does: a missing SQLite file is created only in an empty (or new) folder, never beside other files,
+    /// where it would hide the real database that was moved or is named differently.
+    /// </summary>
+    private static string? MissingDatabase(string spec)
+    {
+        string path;
+        try { path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Persistence.DurableStoreOptions.Parse(spec.Trim()).ConnectionString).DataSource; }
+        catch (ArgumentException e) { return $"--store {spec}: {e.Message}"; }
+        if (File.Exists(path)) return null;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is null || !Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any()) return null;
+        return $"--store sqlite:{path}: no database there, but the folder is not empty: give the store the server uses (./egov serve creates it at its first start)";
     }
 
     public static List<string> CheckRoles(List<string> roles)

@@ -36,9 +36,10 @@ internal static class DefinitionEndpoints
                 var t = http.Tenant();
                 if (t.Catalog.Latest(processId) is null && !t.Engine.Deployed().Any(p => p.ProcessId == processId))
                     throw ApiProblemException.NotFound($"process definition '{processId}' is not deployed for tenant '{t.TenantId}'");
+                CandidateStarters.Check(http, t, processId);
                 if (IdempotentRequests.KeyOf(http) is { } key)
                     return StartIdempotent(http, t, processId, body, key);
-                var id = t.Engine.StartProcess(processId, body?.Variables, body?.BusinessKey);
+                var id = t.Engine.StartProcess(processId, body?.Variables, body?.BusinessKey, http.Caller().Id);
                 var view = t.Engine.GetInstance(id);
                 return Results.Created($"/api/process-instances/{id}", ProcessInstanceDto.From(view, view.ProcessId));
             })
@@ -65,7 +66,7 @@ internal static class DefinitionEndpoints
         string id;
         try
         {
-            id = t.Engine.StartProcessAs(IdempotentRequests.InstanceId(t.TenantId, key), processId, body?.Variables, body?.BusinessKey);
+            id = t.Engine.StartProcessAs(IdempotentRequests.InstanceId(t.TenantId, key), processId, body?.Variables, body?.BusinessKey, http.Caller().Id);
         }
         catch (Runtime.InstanceExistsException e) when (e.BusinessKey is null && e.InstanceId is { } existing)
         {

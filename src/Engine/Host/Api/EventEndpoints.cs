@@ -15,7 +15,7 @@ internal static class EventEndpoints
             {
                 if (string.IsNullOrWhiteSpace(body?.Name)) throw ApiProblemException.BadRequest("a message needs a name", RequestBodies.Message);
                 var t = http.Tenant();
-                var n = t.Engine.CorrelateMessage(body.Name, string.IsNullOrEmpty(body.CorrelationKey) ? null : body.CorrelationKey, body.Variables, body.All);
+                var n = t.Engine.CorrelateMessage(body.Name, string.IsNullOrEmpty(body.CorrelationKey) ? null : body.CorrelationKey, body.Variables, body.All, http.Caller().Id);
                 if (n == 0)
                     throw ApiProblemException.NotFound(
                         $"nothing waits for message '{body.Name}'{(body.CorrelationKey is { Length: > 0 } k ? $" with correlation key '{k}'" : "")} and no process starts with it");
@@ -28,7 +28,7 @@ internal static class EventEndpoints
         api.MapPost("/signals", (HttpContext http, SignalRequest? body) =>
             {
                 if (string.IsNullOrWhiteSpace(body?.Name)) throw ApiProblemException.BadRequest("a signal needs a name", RequestBodies.Signal);
-                return Results.Ok(new SignalResult(http.Tenant().Engine.BroadcastSignal(body.Name, body.Variables)));
+                return Results.Ok(new SignalResult(http.Tenant().Engine.BroadcastSignal(body.Name, body.Variables, http.Caller().Id)));
             })
             .WithName("BroadcastSignal").RequirePermission(Permission.Correlate).WithSummary("Broadcast a signal to every subscription of the tenant; answers how many received it")
             .Produces<SignalResult>().ProducesProblem(StatusCodes.Status400BadRequest)

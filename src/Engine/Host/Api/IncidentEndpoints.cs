@@ -25,7 +25,7 @@ internal static class IncidentEndpoints
         api.MapPost("/incidents/{id}/retry", (HttpContext http, string id) =>
             {
                 var t = http.Tenant();
-                t.Engine.RetryIncident(id); // unknown: 404, resolved already or instance ended: 409 (decided in the command)
+                t.Engine.RetryIncident(id, http.Caller().Id); // unknown: 404, resolved already or instance ended: 409 (decided in the command)
                 var view = t.Engine.GetInstance(TaskEndpoints.RootOf(t, id));
                 return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
             })

@@ -50,7 +50,7 @@ internal static class InstanceEndpoints
             {
                 var t = http.Tenant();
                 RequireInstance(t, id); // a root instance (a called one is cancelled with its caller)
-                t.Engine.CancelInstance(id); // already ended: 409 (decided in the command)
+                t.Engine.CancelInstance(id, http.Caller().Id); // already ended: 409 (decided in the command)
                 var view = t.Engine.GetInstance(id);
                 return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
             })

@@ -36,10 +36,15 @@ internal static class TaskEndpoints
             {
                 var t = http.Tenant();
                 var row = RequireOpenTask(t, id);
+                // Who acts is the caller; a body userId other than the caller's own id assigns the task to someone else,
+                // which only team leads (TaskAssign) may do. userId null gives the task back.
+                var caller = http.Caller();
                 var user = body?.UserId;
+                if (user is not null && user != caller.Id && !RolePermissions.Allows(caller, Permission.TaskAssign))
+                    throw Refusals.Forbidden(http, $"'{caller.Id}' may claim a task only for itself (assigning to '{user}' needs the role teamlead)");
                 if (user is not null && row.Task.Assignee is { } current && current != user)
                     throw ApiProblemException.Conflict($"task '{id}' is already claimed by '{current}'");
-                t.Engine.ClaimUserTask(id, user);
+                t.Engine.ClaimUserTask(id, user, caller.Id);
                 return Results.Ok(t.Engine.OpenUserTasks(row.RootInstanceId).Where(x => x.Id == id).Select(TaskDto.From).First());
             })
             .WithName("ClaimTask").RequirePermission(Permission.TaskWork).WithSummary("Claim a task for a user (userId null unclaims); 409 when another user holds it")
@@ -49,7 +54,8 @@ internal static class TaskEndpoints
         api.MapPost("/tasks/{id}/complete", (HttpContext http, string id, CompleteRequest? body) =>
             {
                 var t = http.Tenant();
-                t.Engine.CompleteUserTask(id, body?.Variables, body?.UserId); // unknown: 404, no longer open: 409 (decided in the command)
+                // The completing user is the caller (a userId in the body is not trusted: it is ignored).
+                t.Engine.CompleteUserTask(id, body?.Variables, http.Caller().Id); // unknown: 404, no longer open: 409 (decided in the command)
                 var view = t.Engine.GetInstance(RootOf(t, id));
                 return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
             })

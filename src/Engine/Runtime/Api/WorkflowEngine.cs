@@ -151,10 +151,13 @@ public sealed partial class WorkflowEngine
     private void Run(Action<Runner> command, [CallerMemberName] string name = "", string? userId = null, string? onBehalfOf = null) =>
         Run(r => { command(r); return 0; }, name, userId, onBehalfOf);
 
-    /// <summary>Starts the latest version of a process at its none start event. Returns the instance id.</summary>
+    /// <summary>
+    /// Starts the latest version of a process at its none start event. Returns the instance id. <paramref name="userId"/>:
+    /// who starts it (a user or client id, for the history; the host passes the caller, never a request field).
+    /// </summary>
     /// <exception cref="InstanceExistsException">The process has <c>egov:uniqueBusinessKey</c> and an instance holds the business key.</exception>
-    public string StartProcess(string processId, JsonObject? variables = null, string? businessKey = null) =>
-        StartProcessAs(null, processId, variables, businessKey);
+    public string StartProcess(string processId, JsonObject? variables = null, string? businessKey = null, string? userId = null) =>
+        StartProcessAs(null, processId, variables, businessKey, userId);
 
     /// <summary>
     /// Starts the latest version of a process as <see cref="StartProcess"/> does, as the instance <paramref name="instanceId"/>
@@ -163,7 +166,7 @@ public sealed partial class WorkflowEngine
     /// <c>egov:uniqueBusinessKey</c> and a business key derives the id from the key instead (the store's primary key then
     /// refuses a second instance, even from two nodes at once).
     /// </summary>
-    public string StartProcessAs(string? instanceId, string processId, JsonObject? variables = null, string? businessKey = null)
+    public string StartProcessAs(string? instanceId, string processId, JsonObject? variables = null, string? businessKey = null, string? userId = null)
     {
         CheckInput(variables);
         if (instanceId is not null && (instanceId.Length != 32 || !instanceId.All(char.IsAsciiHexDigitLower)))
@@ -184,7 +187,7 @@ public sealed partial class WorkflowEngine
             throw Exists(existing.Id, existing.BusinessKey, unique);
         try
         {
-            return Run(r => r.StartInstance(g, variables, businessKey, start, instanceId: id).Id, nameof(StartProcess)); // one command name in history, with or without an id
+            return Run(r => r.StartInstance(g, variables, businessKey, start, instanceId: id).Id, nameof(StartProcess), userId: userId); // one command name in history, with or without an id
         }
         catch (ConcurrencyConflictException) when (id is not null && _core.Store.Load(_core.TenantId, id) is not null)
         {
@@ -204,13 +207,13 @@ public sealed partial class WorkflowEngine
     }
 
     /// <summary>Starts the process whose message start event has this message name. Returns the instance id.</summary>
-    public string StartProcessByMessage(string messageName, JsonObject? variables = null, string? businessKey = null)
+    public string StartProcessByMessage(string messageName, JsonObject? variables = null, string? businessKey = null, string? userId = null)
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
         foreach (var g in _core.LatestGraphs())
             if (g.Root.Nodes.Find(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == messageName) is { } start)
-                return Run(r => r.StartInstance(g, variables, businessKey, start).Id);
+                return Run(r => r.StartInstance(g, variables, businessKey, start).Id, userId: userId);
         throw new WorkflowNotFoundException($"no deployed process starts with message '{messageName}'");
     }
 
@@ -247,11 +250,11 @@ public sealed partial class WorkflowEngine
     }, userId: userId, onBehalfOf: onBehalfOf);
 
     /// <summary>Claims a user task for a user (sets the assignee).</summary>
-    public void ClaimUserTask(string taskId, string? userId) => Run(r =>
+    public void ClaimUserTask(string taskId, string? userId, string? actingUserId = null) => Run(r =>
     {
         var (_, task) = UserTask(r, taskId);
         task.Assignee = userId;
-    }, userId: userId);
+    }, userId: actingUserId ?? userId);
 
     private static void TriggerToken(Runner r, Inst i, string tokenId, JsonObject? variables)
     {
@@ -334,19 +337,19 @@ public sealed partial class WorkflowEngine
     /// waits, one message start event): more than one is refused with <see cref="AmbiguousCorrelationException"/> and
     /// nothing changes, as Camunda's <c>correlate()</c>; with true every match receives it (<c>correlateAll()</c>).
     /// </summary>
-    public int CorrelateMessage(string messageName, string? correlationKey, JsonObject? variables, bool all)
+    public int CorrelateMessage(string messageName, string? correlationKey, JsonObject? variables, bool all, string? userId = null)
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
-        return Run(r => r.Correlate(messageName, correlationKey, variables, all));
+        return Run(r => r.Correlate(messageName, correlationKey, variables, all), userId: userId);
     }
 
     /// <summary>Broadcasts a signal to every subscription and signal start event. Returns the number of receivers.</summary>
-    public int BroadcastSignal(string signalName, JsonObject? variables = null)
+    public int BroadcastSignal(string signalName, JsonObject? variables = null, string? userId = null)
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(signalName);
-        return Run(r => r.Broadcast(signalName, variables));
+        return Run(r => r.Broadcast(signalName, variables), userId: userId);
     }
 
     /// <summary>The earliest due timer or job, or external task becoming fetchable again after a failure.</summary>
@@ -494,15 +497,15 @@ public sealed partial class WorkflowEngine
     }
 
     /// <summary>Cancels a running instance from outside (with the instances it called): state "terminated".</summary>
-    public void CancelInstance(string instanceId) => Run(r =>
+    public void CancelInstance(string instanceId, string? userId = null) => Run(r =>
     {
         var i = r.Load(instanceId) ?? throw new WorkflowNotFoundException($"no process instance '{instanceId}'");
         if (i.S.IsEnded) throw new WorkflowEndedException($"process instance '{instanceId}' has already ended ({i.S.Status.ToString().ToLowerInvariant()})");
         r.Terminate(i);
-    });
+    }, userId: userId);
 
     /// <summary>Resolves an incident: the element runs again (script, expression, job), or the external task gets one more try.</summary>
-    public void RetryIncident(string incidentId) => Run(r =>
+    public void RetryIncident(string incidentId, string? userId = null) => Run(r =>
     {
         var i = InstanceOf(r, incidentId, 'i', "incident");
         var inc = i.S.Incidents.Find(x => x.Id == incidentId) ?? throw Gone(i, incidentId, 'i', "incident");
@@ -529,7 +532,7 @@ public sealed partial class WorkflowEngine
             t.Status = TokenStatus.Active;
             r.ScheduleExecute(i, t);
         }
-    });
+    }, userId: userId);
 
     /// <summary>A command's variables over the limits: refused before the command changes anything.</summary>
     private void CheckInput(JsonObject? variables)
@@ -538,12 +541,12 @@ public sealed partial class WorkflowEngine
     }
 
     /// <summary>Sets variables on an instance's process scope (as an API would) and lets conditional events react.</summary>
-    public void SetVariables(string instanceId, JsonObject variables) => Run(r =>
+    public void SetVariables(string instanceId, JsonObject variables, string? userId = null) => Run(r =>
     {
         CheckInput(variables);
         var i = r.Load(instanceId) ?? throw new WorkflowNotFoundException($"no process instance '{instanceId}'");
         foreach (var kv in variables) i.RootScope.Variables[kv.Key] = kv.Value?.DeepClone();
-    });
+    }, userId: userId);
 
     /// <summary>Starts the processes whose conditional start event holds for these variables. Returns the new instance ids.</summary>
     public IReadOnlyList<string> EvaluateStartConditions(JsonObject? variables = null) => Run(r =>
