@@ -78,6 +78,7 @@ public static class EGovServer
             store.Store is Persistence.EfRuntimeStore durable ? new Persistence.Postkorb.SqlPostkorbStore(durable.Options) : new Persistence.Postkorb.InMemoryPostkorbStore(),
             SystemClock.Instance,
             new Postkorb.AttachmentOptions { MaxBytes = options.AttachmentMaxBytes, Directory = options.AttachmentDirectory }));
+        builder.Services.AddSingleton(new Idempotency.IdempotentRequests(store));
         builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
         builder.Services.AddEGovAuth(options, identity, address);
         if (store.Store is IJobLeaseStore leases)
