@@ -1,6 +1,8 @@
+using EGov.Workflows.Host.Idempotency;
 using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Deployment;
 using EGov.Workflows.Host.Tenancy;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -35,13 +37,51 @@ internal static class DefinitionEndpoints
                 if (t.Catalog.Latest(processId) is null && !t.Engine.Deployed().Any(p => p.ProcessId == processId))
                     throw ApiProblemException.NotFound($"process definition '{processId}' is not deployed for tenant '{t.TenantId}'");
                 CandidateStarters.Check(http, t, processId);
+                if (IdempotentRequests.KeyOf(http) is { } key)
+                    return StartIdempotent(http, t, processId, body, key);
                 var id = t.Engine.StartProcess(processId, body?.Variables, body?.BusinessKey, http.Caller().Id);
                 var view = t.Engine.GetInstance(id);
                 return Results.Created($"/api/process-instances/{id}", ProcessInstanceDto.From(view, view.ProcessId));
             })
-            .WithName("StartProcess").RequirePermission(Permission.ProcessStart).WithSummary("Start the latest version of a process with variables and a business key")
-            .Produces<ProcessInstanceDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("StartProcess").RequirePermission(Permission.ProcessStart)
+            .WithSummary("Start the latest version of a process with variables and a business key; with an Idempotency-Key header a repeat answers the first answer (422 when the body differs); 409 when egov:uniqueBusinessKey and the key is taken")
+            .Produces<ProcessInstanceDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithMetadata(new ExpectedBody(RequestBodies.Start));
+    }
+
+    /// <summary>A start under an Idempotency-Key: the first answer again for a repeat, 422 for another request under the key.</summary>
+    private static IResult StartIdempotent(HttpContext http, TenantEngine t, string processId, StartRequest? body, string key)
+    {
+        var requests = http.RequestServices.GetRequiredService<IdempotentRequests>();
+        var hash = IdempotentRequests.Hash($"start {processId}", System.Text.Json.JsonSerializer.Serialize(body ?? new StartRequest(null, null), System.Text.Json.JsonSerializerOptions.Web));
+        if (requests.Find(t.TenantId, key) is { } first)
+        {
+            if (first.RequestHash != hash) throw IdempotentRequests.Mismatch(first);
+            http.Response.Headers[IdempotentRequests.ReplayedHeader] = "true";
+            if (first.Response is { } answer)
+                return Results.Content(answer, "application/json", System.Text.Encoding.UTF8, first.StatusCode ?? StatusCodes.Status201Created);
+            var again = t.Engine.GetInstance(first.ResourceId!);
+            return Results.Created($"/api/process-instances/{again.Id}", ProcessInstanceDto.From(again, again.ProcessId));
+        }
+        string id;
+        try
+        {
+            id = t.Engine.StartProcessAs(IdempotentRequests.InstanceId(t.TenantId, key), processId, body?.Variables, body?.BusinessKey, http.Caller().Id);
+        }
+        catch (Runtime.InstanceExistsException e) when (e.BusinessKey is null && e.InstanceId is { } existing)
+        {
+            // Started under this key before, its answer not recorded (the node died after the commit, or a repeat raced the first).
+            http.Response.Headers[IdempotentRequests.ReplayedHeader] = "true";
+            var started = t.Engine.GetInstance(existing);
+            return Results.Created($"/api/process-instances/{existing}", ProcessInstanceDto.From(started, started.ProcessId));
+        }
+        var view = t.Engine.GetInstance(id);
+        var dto = ProcessInstanceDto.From(view, view.ProcessId);
+        var json = System.Text.Json.JsonSerializer.Serialize(dto, System.Text.Json.JsonSerializerOptions.Web);
+        try { requests.Save(t.TenantId, new Persistence.IdempotencyRecord(key, $"start {processId}", hash, id, StatusCodes.Status201Created, json, IdempotentRequests.Now)); }
+        catch (Exception e) when (Persistence.Faults.StorageFaults.IsStorageFault(e)) { } // the instance was started; a repeat finds it by its id
+        http.Response.Headers.Location = $"/api/process-instances/{id}";
+        return Results.Content(json, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> Deploy(HttpContext http)

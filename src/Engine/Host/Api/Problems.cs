@@ -109,6 +109,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             ConcurrencyConflictException e => Make(409, "Conflict", $"another command changed the same process instance at the same time; try again ({e.Message})"),
             WorkflowNotFoundException e => Make(404, "Not found", e.Message),
             WorkflowEndedException e => Make(409, "Already ended", e.Message),
+            InstanceExistsException e => Make(409, e.BusinessKey is null ? "Instance exists" : "Business key taken", e.Message,
+                e.InstanceId is null ? null : new Dictionary<string, object?> { ["instanceId"] = e.InstanceId }),
             AmbiguousCorrelationException e => Make(409, "Ambiguous message", e.Message),
             CommandBudgetException e => Make(422, "Command over its budget", e.Message,
                 e.ElementId is null ? null : new Dictionary<string, object?> { ["elementId"] = e.ElementId }),

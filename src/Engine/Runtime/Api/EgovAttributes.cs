@@ -18,6 +18,12 @@ public static class EgovAttributes
     /// </summary>
     public static readonly XName FourEyes = Namespaces.Egov + "fourEyes";
 
+    /// <summary>
+    /// <c>egov:uniqueBusinessKey="true"</c> on a process: at most one instance of the process (any version) per business key
+    /// (an Aktenzeichen): a second start with a business key an existing instance holds is refused (an API answers 409).
+    /// </summary>
+    public static readonly XName UniqueBusinessKey = Namespaces.Egov + "uniqueBusinessKey";
+
     /// <summary>All of them, by local name.</summary>
-    public static IReadOnlyList<string> All { get; } = [Activity.LocalName, FourEyes.LocalName];
+    public static IReadOnlyList<string> All { get; } = [Activity.LocalName, FourEyes.LocalName, UniqueBusinessKey.LocalName];
 }

@@ -60,6 +60,28 @@ public class WorkflowCommandException : Exception
     public WorkflowCommandException(string message, Exception inner) : base(message, inner) { }
 }
 
+/// <summary>
+/// A start was refused because the instance it would create exists already: another instance holds the business key of a
+/// process with <c>egov:uniqueBusinessKey</c> (<see cref="BusinessKey"/> set), or an instance with the requested id was
+/// started before (an idempotent start repeated). Nothing changed; an API answers 409.
+/// </summary>
+public sealed class InstanceExistsException : WorkflowCommandException
+{
+    public InstanceExistsException() { }
+    public InstanceExistsException(string message) : base(message) { }
+    public InstanceExistsException(string message, Exception inner) : base(message, inner) { }
+    public InstanceExistsException(string message, string instanceId, string? businessKey) : base(message)
+    {
+        InstanceId = instanceId;
+        BusinessKey = businessKey;
+    }
+
+    /// <summary>The existing instance.</summary>
+    public string? InstanceId { get; }
+    /// <summary>The business key that is taken (unique business keys), else null.</summary>
+    public string? BusinessKey { get; }
+}
+
 /// <summary>A command names something that does not exist (process, instance, task, incident): an API answers 404.</summary>
 public sealed class WorkflowNotFoundException : WorkflowCommandException
 {

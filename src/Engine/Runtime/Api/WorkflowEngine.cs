@@ -155,9 +155,22 @@ public sealed partial class WorkflowEngine
     /// Starts the latest version of a process at its none start event. Returns the instance id. <paramref name="userId"/>:
     /// who starts it (a user or client id, for the history; the host passes the caller, never a request field).
     /// </summary>
-    public string StartProcess(string processId, JsonObject? variables = null, string? businessKey = null, string? userId = null)
+    /// <exception cref="InstanceExistsException">The process has <c>egov:uniqueBusinessKey</c> and an instance holds the business key.</exception>
+    public string StartProcess(string processId, JsonObject? variables = null, string? businessKey = null, string? userId = null) =>
+        StartProcessAs(null, processId, variables, businessKey, userId);
+
+    /// <summary>
+    /// Starts the latest version of a process as <see cref="StartProcess"/> does, as the instance <paramref name="instanceId"/>
+    /// (32 lower-case hex digits; null: a new random one). An idempotent start derives the id from its key, so a repeated
+    /// start finds the first one: <see cref="InstanceExistsException"/>, and nothing runs. A process with
+    /// <c>egov:uniqueBusinessKey</c> and a business key derives the id from the key instead (the store's primary key then
+    /// refuses a second instance, even from two nodes at once).
+    /// </summary>
+    public string StartProcessAs(string? instanceId, string processId, JsonObject? variables = null, string? businessKey = null, string? userId = null)
     {
         CheckInput(variables);
+        if (instanceId is not null && (instanceId.Length != 32 || !instanceId.All(char.IsAsciiHexDigitLower)))
+            throw new ArgumentException("an instance id is 32 lower-case hex digits", nameof(instanceId));
         ArgumentException.ThrowIfNullOrEmpty(processId);
         var g = _core.Latest(processId) ?? throw new WorkflowNotFoundException($"process '{processId}' is not deployed");
         // Camunda's selectInitial: the none start event, else the only start event of the process.
@@ -168,7 +181,29 @@ public sealed partial class WorkflowEngine
             if (starts.Count != 1) throw new WorkflowCommandException($"process '{processId}' has no none start event");
             start = starts[0];
         }
-        return Run(r => r.StartInstance(g, variables, businessKey, start).Id, userId: userId);
+        var unique = g.UniqueBusinessKey && !string.IsNullOrEmpty(businessKey);
+        var id = unique ? UniqueBusinessKeyId(processId, businessKey!) : instanceId;
+        if (id is not null && _core.Store.Load(_core.TenantId, id) is { } existing)
+            throw Exists(existing.Id, existing.BusinessKey, unique);
+        try
+        {
+            return Run(r => r.StartInstance(g, variables, businessKey, start, instanceId: id).Id, nameof(StartProcess), userId: userId); // one command name in history, with or without an id
+        }
+        catch (ConcurrencyConflictException) when (id is not null && _core.Store.Load(_core.TenantId, id) is not null)
+        {
+            throw Exists(id, businessKey, unique); // another start with the same id committed first
+        }
+    }
+
+    private static InstanceExistsException Exists(string id, string? businessKey, bool unique) => unique
+        ? new InstanceExistsException($"business key '{businessKey}' is taken: instance {id} of this process holds it (egov:uniqueBusinessKey)", id, businessKey)
+        : new InstanceExistsException($"instance {id} exists already", id, null);
+
+    /// <summary>The instance id of a unique business key: the same for every start with it, on every node.</summary>
+    private string UniqueBusinessKeyId(string processId, string businessKey)
+    {
+        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"egov:uniqueBusinessKey\n{_core.TenantId}\n{processId}\n{businessKey}"));
+        return Convert.ToHexStringLower(bytes.AsSpan(0, 16));
     }
 
     /// <summary>Starts the process whose message start event has this message name. Returns the instance id.</summary>

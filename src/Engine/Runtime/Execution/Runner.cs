@@ -108,11 +108,11 @@ internal sealed partial class Runner
 
     // ---------- instances ----------
 
-    public Inst NewInstance(ProcessGraph g, string? businessKey, Inst? parent, TokenState? callerToken)
+    public Inst NewInstance(ProcessGraph g, string? businessKey, Inst? parent, TokenState? callerToken, string? instanceId = null)
     {
         if (++_instancesCreated > Core.CommandLimits.MaxInstancesPerCommand)
             throw Budget($"would create more than {Core.CommandLimits.MaxInstancesPerCommand} process instances", callerToken?.ElementId, parent);
-        var id = parent is null ? InstanceIds.New() : $"{parent.S.RootInstanceId}-{InstanceIds.New()[..12]}";
+        var id = instanceId ?? (parent is null ? InstanceIds.New() : $"{parent.S.RootInstanceId}-{InstanceIds.New()[..12]}");
         var s = new ProcessInstanceState
         {
             Id = id, TenantId = Core.TenantId, ProcessId = g.ProcessId, DefinitionVersion = g.Version, BusinessKey = businessKey,
@@ -127,11 +127,11 @@ internal sealed partial class Runner
     }
 
     /// <summary>Starts an instance at a start event (none start unless given), with variables on the process scope.</summary>
-    public Inst StartInstance(ProcessGraph g, JsonObject? variables, string? businessKey, Node? start = null, Inst? parent = null, TokenState? caller = null)
+    public Inst StartInstance(ProcessGraph g, JsonObject? variables, string? businessKey, Node? start = null, Inst? parent = null, TokenState? caller = null, string? instanceId = null)
     {
         start ??= g.Root.StartEvents.FirstOrDefault()
             ?? throw new InvalidOperationException($"process '{g.ProcessId}' has no none start event");
-        var inst = NewInstance(g, businessKey, parent, caller);
+        var inst = NewInstance(g, businessKey, parent, caller, instanceId);
         var root = inst.RootScope;
         if (variables is not null) foreach (var kv in variables) root.Variables[kv.Key] = kv.Value?.DeepClone();
         StartScope(inst, root, g.Root);

@@ -61,6 +61,7 @@ internal sealed class GraphBuilder
         {
             ProcessId = process.Id ?? "", Version = version, File = _file, ProcessName = process.ElementName, Root = root,
             Properties = ext.Properties,
+            UniqueBusinessKey = string.Equals(process.Attribute(EgovAttributes.UniqueBusinessKey)?.Trim(), "true", StringComparison.OrdinalIgnoreCase),
         };
         _graph.Scopes[root.Id] = root;
         BuildScope(root, process);

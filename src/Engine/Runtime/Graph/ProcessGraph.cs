@@ -21,6 +21,8 @@ internal sealed class ProcessGraph
     public Dictionary<string, Node> Nodes { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, ScopeDef> Scopes { get; } = new(StringComparer.Ordinal);
     public IReadOnlyDictionary<string, string> Properties { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+    /// <summary><c>egov:uniqueBusinessKey="true"</c>: one instance per business key.</summary>
+    public bool UniqueBusinessKey { get; init; }
 
     public Node Node(string id) => Nodes.TryGetValue(id, out var n) ? n : throw new InvalidOperationException($"element '{id}' is not part of process '{ProcessId}'");
 }
