@@ -99,9 +99,21 @@ public sealed class AccountStore(IdentityDatabase database, TimeProvider? time =
         return (found, found ? oneTime : null);
     }
 
-    /// <summary>The person's own settings (e-mail on assignment).</summary>
-    public Task<bool> SaveSettingsAsync(string name, string? email, bool emailOnAssignment, CancellationToken cancel = default) =>
-        UpdateAsync(name, row => { row.Email = email; row.EmailOnAssignment = emailOnAssignment; }, cancel);
+    /// <summary>
+    /// The person's own settings (e-mail on assignment). A person of an external provider has no local account yet: a
+    /// row without password is made for the settings (it cannot sign in here).
+    /// </summary>
+    public async Task SaveSettingsAsync(string name, string? email, bool emailOnAssignment, CancellationToken cancel = default)
+    {
+        if (await UpdateAsync(name, row => { row.Email = email; row.EmailOnAssignment = emailOnAssignment; }, cancel)) return;
+        await using var db = database.CreateContext();
+        db.Accounts.Add(new AccountRow
+        {
+            Name = name, NormalizedName = Normalize(name), Email = email, EmailOnAssignment = emailOnAssignment, CreatedAt = NowMs,
+        });
+        try { await db.SaveChangesAsync(cancel); }
+        catch (DbUpdateException) { await UpdateAsync(name, row => { row.Email = email; row.EmailOnAssignment = emailOnAssignment; }, cancel); }
+    }
 
     /// <summary>
     /// Checks a password at sign-in: counts failures, locks after <see cref="MaxFailedAttempts"/> for <see cref="LockoutTime"/>
