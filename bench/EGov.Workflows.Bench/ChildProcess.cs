@@ -43,6 +43,18 @@ public static class ChildProcess
     }
 
     /// <summary>The JSON object on the last line of stdout that starts with '{' (a child's result).</summary>
+    /// <summary>Every JSON line of a child's stdout (a run with several results).</summary>
+    public static List<T> AllJson<T>(string stdout) where T : class
+    {
+        var list = new List<T>();
+        foreach (var line in stdout.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith('{')))
+        {
+            try { if (JsonSerializer.Deserialize<T>(line, BenchResult.Json) is { } r) list.Add(r); }
+            catch (JsonException) { }
+        }
+        return list;
+    }
+
     public static T? LastJson<T>(string stdout) where T : class
     {
         var line = stdout.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith('{'));

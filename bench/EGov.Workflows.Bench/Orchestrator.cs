@@ -33,7 +33,7 @@ public static class Orchestrator
 
         Postgres? pg = null;
         string? pgReason = null;
-        if (o.Stores.Contains("postgres") && o.Workloads.Any(EngineWorkloads.Contains))
+        if (o.Stores.Contains("postgres") && o.Workloads.Any(w => EngineWorkloads.Contains(w) || w == "W6"))
         {
             (pg, pgReason) = Postgres.Start(root, Log);
             if (pg is null) Log($"postgres skipped: {pgReason}");
@@ -68,6 +68,22 @@ public static class Orchestrator
                             ModelsDir = models, WorkDir = work, Postgres = pg?.Connection,
                         }, sizes.RunLimit));
                     }
+            if (o.Workloads.Contains("W6"))
+                foreach (var store in o.Stores.Where(s => s is "sqlite" or "postgres"))
+                {
+                    if (store == "postgres" && pg is null)
+                    {
+                        Add(new BenchResult { Workload = "W6", Store = store, Engine = "egov-http", Mode = "page", Skipped = $"postgres unavailable: {pgReason}" });
+                        continue;
+                    }
+                    var n = sizes.Instances("W6", store);
+                    foreach (var r in RunChildren(new RunSpec
+                    {
+                        Workload = "W6", Store = store, Engine = "egov-http", Mode = "page", N = n, Warmup = o.Quick ? 100 : 1000,
+                        ModelsDir = models, WorkDir = work, Postgres = pg?.Connection, InFlight = 200,
+                    }, sizes.RunLimit * 3))
+                        Add(r);
+                }
             if (o.Workloads.Contains("W5"))
                 Add(RunChild(new RunSpec
                 {
@@ -152,6 +168,24 @@ public static class Orchestrator
             Workload = spec.Workload, Store = spec.Store, Engine = spec.Engine, Mode = spec.Mode, Instances = spec.N,
             Skipped = ChildProcess.Reason(o, "run failed"),
         };
+    }
+
+    /// <summary>A child run with several results (W6: the page and the counts).</summary>
+    private static IReadOnlyList<BenchResult> RunChildren(RunSpec spec, TimeSpan limit)
+    {
+        var dll = Assembly.GetExecutingAssembly().Location;
+        var host = Environment.ProcessPath ?? "dotnet";
+        var args = new List<string>();
+        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase)) args.Add(dll);
+        args.Add("--child");
+        args.Add(JsonSerializer.Serialize(spec, BenchResult.Json));
+        var o = ChildProcess.Run(host, args, limit);
+        var list = o.ExitCode == 0 ? ChildProcess.AllJson<BenchResult>(o.Stdout) : [];
+        return list.Count > 0 ? list : [new BenchResult
+        {
+            Workload = spec.Workload, Store = spec.Store, Engine = spec.Engine, Mode = spec.Mode, Instances = spec.N,
+            Skipped = ChildProcess.Reason(o, "run failed"),
+        }];
     }
 
     public static string LoadAverage()

@@ -129,6 +129,14 @@ public sealed class Report(IReadOnlyList<BenchResult> results, BenchOptions opti
             AtMost($"W5: 580 definitions deployed in ≤ 5 s{(defs < 580 ? " (scaled)" : "")}", scaled, 5, " s", $"{defs} definitions in {w5.DeploySeconds:0.00} s");
             AtMost("W5: … and ≤ 200 MB RSS", w5.PeakRssMb, 200, " MB", $"{defs} definitions");
         }
+        foreach (var store in new[] { "sqlite", "postgres" })
+            foreach (var (mode, limit, what) in new[] { ("page", 25.0, "the group inbox's first page (50, by Frist)"), ("counts", 50.0, "the counts of every view") })
+            {
+                var r = Ok.FirstOrDefault(x => x.Workload == "W6" && x.Store == store && x.Mode == mode);
+                var name = $"W6 on {(store == "sqlite" ? "SQLite" : "PostgreSQL")}: {what} p99 ≤ {limit:0} ms at 100,000 open tasks, over HTTP";
+                if (r is null) { t.Add(new TargetCheck(name, "not measured", "-", null)); continue; }
+                AtMost(r.Instances >= 100_000 ? name : name + $" (measured at {r.Instances:N0})", r.P99Ms, limit, " ms", $"p50 {Ms(r.P50Ms)} ms");
+            }
         return t;
     }
 

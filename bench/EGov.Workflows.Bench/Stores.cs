@@ -18,7 +18,30 @@ public abstract class BenchStore : IDisposable
     /// <summary>Rows and bytes now (null for the in-memory store).</summary>
     public virtual StoreFigures? Figures() => null;
 
+    /// <summary>Set before disposing to leave the tables for another user (W6 hands them to the server); see <see cref="Drop"/>.</summary>
+    public bool Keep { get; set; }
+
     public virtual void Dispose() => GC.SuppressFinalize(this);
+
+    /// <summary>Removes what <see cref="Create"/> made for a run, after it was kept.</summary>
+    public static void Drop(string name, string workDir, string runId, string? postgres)
+    {
+        if (name == "sqlite")
+        {
+            SqliteConnection.ClearAllPools();
+            var path = System.IO.Path.Combine(workDir, $"{runId}.db");
+            foreach (var f in new[] { path, path + "-wal", path + "-shm" })
+                try { File.Delete(f); } catch (IOException) { }
+        }
+        else if (name == "postgres" && postgres is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            using var c = new NpgsqlConnection(postgres);
+            c.Open();
+            using var cmd = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {PostgresStore.SchemaOf(runId)} CASCADE", c);
+            cmd.ExecuteNonQuery();
+        }
+    }
 
     public static BenchStore Create(string name, string workDir, string runId, string? postgres) => name switch
     {
@@ -64,6 +87,7 @@ public sealed class SqliteStore : BenchStore
 
     public override string Name => "sqlite";
     public override IRuntimeStore Store => _store;
+    public string Path => _path;
 
     public override StoreFigures Figures()
     {
@@ -96,8 +120,9 @@ public sealed class SqliteStore : BenchStore
     {
         _store.Dispose();
         SqliteConnection.ClearAllPools();
-        foreach (var f in new[] { _path, _path + "-wal", _path + "-shm" })
-            try { File.Delete(f); } catch (IOException) { }
+        if (!Keep)
+            foreach (var f in new[] { _path, _path + "-wal", _path + "-shm" })
+                try { File.Delete(f); } catch (IOException) { }
         base.Dispose();
     }
 }
@@ -112,10 +137,15 @@ public sealed class PostgresStore : BenchStore
     public PostgresStore(string connection, string runId)
     {
         _connection = connection;
-        _schema = "bench_" + new string(runId.ToLowerInvariant().Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '_').ToArray());
+        _schema = SchemaOf(runId);
         Exec($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
         _store = new EfRuntimeStore(DurableStoreOptions.Postgres(connection, _schema));
     }
+
+    public static string SchemaOf(string runId) => "bench_" + new string(runId.ToLowerInvariant().Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '_').ToArray());
+
+    /// <summary>The connection to the run's schema (its search path).</summary>
+    public string ConnectionString => _store.Options.ConnectionString;
 
     public override string Name => "postgres";
     public override IRuntimeStore Store => _store;
@@ -152,7 +182,8 @@ public sealed class PostgresStore : BenchStore
     public override void Dispose()
     {
         _store.Dispose();
-        try { Exec($"DROP SCHEMA IF EXISTS {_schema} CASCADE"); } catch (NpgsqlException) { }
+        if (!Keep)
+            try { Exec($"DROP SCHEMA IF EXISTS {_schema} CASCADE"); } catch (NpgsqlException) { }
         base.Dispose();
     }
 }

@@ -134,19 +134,21 @@ public sealed class ApiTests
         await using var s = await TestServer.StartAsync();
         await s.DeployAsync("antrag.bpmn");
         var id = await s.StartProcessAsync("Antrag");
-        var tasks = (await s.GetJsonAsync("api/tasks?candidateGroup=sachbearbeitung")).AsArray();
+        var erika = await s.PersonAsync("erika");
+        var max = await s.PersonAsync("max");
+        var tasks = await s.GroupTasksAsync(query: "candidateGroup=sachbearbeitung");
         tasks.Count.ShouldBe(1);
         var taskId = tasks[0]!["id"]!.GetValue<string>();
         tasks[0]!["elementId"]!.GetValue<string>().ShouldBe("Pruefen");
-        (await s.GetJsonAsync("api/tasks?candidateGroup=kasse")).AsArray().ShouldBeEmpty();
+        (await s.GroupTasksAsync(query: "candidateGroup=kasse")).ShouldBeEmpty();
 
-        using (var claim = await s.SendAsync(HttpMethod.Post, $"api/tasks/{taskId}/claim", new { userId = "erika" }))
+        using (var claim = await TestServer.SendAsAsync(erika, HttpMethod.Post, $"api/tasks/{taskId}/claim", new { takeOver = false }))
             ((int)claim.StatusCode).ShouldBe(200);
-        (await s.GetJsonAsync("api/tasks?assignee=erika")).AsArray().Count.ShouldBe(1);
-        using (var other = await s.SendAsync(HttpMethod.Post, $"api/tasks/{taskId}/claim", new { userId = "max" }))
-            await TestServer.ShouldBeProblemAsync(other, 409);
+        (await TestServer.GetJsonAsAsync(erika, "api/tasks?view=mine"))["items"]!.AsArray().Count.ShouldBe(1);
+        using (var other = await TestServer.SendAsAsync(max, HttpMethod.Post, $"api/tasks/{taskId}/claim", new { takeOver = false }))
+            (await TestServer.ShouldBeProblemAsync(other, 409))["holder"]!.GetValue<string>().ShouldBe("erika");
 
-        using (var complete = await s.SendAsync(HttpMethod.Post, $"api/tasks/{taskId}/complete", new { variables = new { entscheidung = "genehmigt" } }))
+        using (var complete = await TestServer.SendAsAsync(erika, HttpMethod.Post, $"api/tasks/{taskId}/complete", new { variables = new { entscheidung = "genehmigt" } }))
         {
             var body = JsonNode.Parse(await complete.Content.ReadAsStringAsync())!;
             ((int)complete.StatusCode).ShouldBe(200);
@@ -177,14 +179,14 @@ public sealed class ApiTests
         await using var s = await TestServer.StartAsync();
         await s.DeployAsync("antrag.bpmn");
         var id = await s.StartProcessAsync("Antrag");
-        var taskId = (await s.GetJsonAsync("api/tasks"))[0]!["id"]!.GetValue<string>();
-        using (var first = await s.SendAsync(HttpMethod.Post, $"api/tasks/{taskId}/complete", new { }))
+        var taskId = (await s.GroupTasksAsync())[0]!["id"]!.GetValue<string>();
+        using (var first = await s.CompleteAsync(taskId))
             ((int)first.StatusCode).ShouldBe(200);
-        using (var second = await s.SendAsync(HttpMethod.Post, $"api/tasks/{taskId}/complete", new { }))
+        using (var second = await s.CompleteAsync(taskId))
             (await TestServer.ShouldBeProblemAsync(second, 409))["detail"]!.GetValue<string>().ShouldContain("no longer open");
-        using (var unknown = await s.SendAsync(HttpMethod.Post, $"api/tasks/{id}.u999/complete", new { }))
+        using (var unknown = await s.CompleteAsync($"{id}.u999"))
             await TestServer.ShouldBeProblemAsync(unknown, 404);
-        using (var garbage = await s.SendAsync(HttpMethod.Post, "api/tasks/garbage/complete", new { }))
+        using (var garbage = await s.CompleteAsync("garbage"))
             await TestServer.ShouldBeProblemAsync(garbage, 404);
     }
 
@@ -194,12 +196,13 @@ public sealed class ApiTests
         await using var s = await TestServer.StartAsync();
         await s.DeployAsync("antrag.bpmn");
         var id = await s.StartProcessAsync("Antrag");
-        var taskId = (await s.GetJsonAsync("api/tasks"))[0]!["id"]!.GetValue<string>();
+        var taskId = (await s.GroupTasksAsync())[0]!["id"]!.GetValue<string>();
+        await s.PersonAsync();
         using var gate = new SemaphoreSlim(0);
         var calls = Enumerable.Range(0, 50).Select(async n =>
         {
             await gate.WaitAsync();
-            using var response = await s.SendAsync(HttpMethod.Post, $"api/tasks/{taskId}/complete", new { variables = new { von = n } });
+            using var response = await s.CompleteAsync(taskId, new { von = n });
             if ((int)response.StatusCode != 200) await TestServer.ShouldBeProblemAsync(response, 409);
             return (int)response.StatusCode;
         }).ToList();
@@ -222,7 +225,7 @@ public sealed class ApiTests
         using (var cancel = await s.SendAsync(HttpMethod.Delete, $"api/process-instances/{id}"))
             ((int)cancel.StatusCode).ShouldBe(200);
         (await s.InstanceAsync(id))["state"]!.GetValue<string>().ShouldBe("terminated");
-        (await s.GetJsonAsync("api/tasks")).AsArray().ShouldBeEmpty();
+        (await s.GroupTasksAsync()).ShouldBeEmpty();
         using var again = await s.SendAsync(HttpMethod.Delete, $"api/process-instances/{id}");
         await TestServer.ShouldBeProblemAsync(again, 409);
     }
@@ -289,10 +292,16 @@ public sealed class ApiTests
             await TestServer.ShouldBeProblemAsync(start, 404);
         using (var get = await s.SendAsync(HttpMethod.Get, $"api/process-instances/{id}", null, "06411000"))
             await TestServer.ShouldBeProblemAsync(get, 404);
-        (await s.GetJsonAsync("api/tasks", "06411000")).AsArray().ShouldBeEmpty();
-        var taskId = (await s.GetJsonAsync("api/tasks", "06412000"))[0]!["id"]!.GetValue<string>();
-        using (var complete = await s.SendAsync(HttpMethod.Post, $"api/tasks/{taskId}/complete", new { }, "06411000"))
+        (await s.GroupTasksAsync("06411000")).ShouldBeEmpty();
+        var taskId = (await s.GroupTasksAsync("06412000"))[0]!["id"]!.GetValue<string>();
+        using (var complete = await s.CompleteAsync(taskId, tenant: "06411000"))
             await TestServer.ShouldBeProblemAsync(complete, 404);
+        var other = await s.PersonAsync("otto", tenant: "06411000"); // a clerk of the same group name in another municipality
+        (await TestServer.GetJsonAsAsync(other, "api/tasks?view=group"))["items"]!.AsArray().ShouldBeEmpty();
+        using (var foreign = await TestServer.SendAsAsync(other, HttpMethod.Get, $"api/tasks/{taskId}"))
+            await TestServer.ShouldBeProblemAsync(foreign, 404);
+        using (var forbidden = await TestServer.SendAsAsync(other, HttpMethod.Get, "api/tasks", null, "06412000"))
+            ((int)forbidden.StatusCode).ShouldBeOneOf(403, 404);
         using (var cancel = await s.SendAsync(HttpMethod.Delete, $"api/process-instances/{id}", null, "06411000"))
             await TestServer.ShouldBeProblemAsync(cancel, 404);
         (await s.InstanceAsync(id, "06412000"))["state"]!.GetValue<string>().ShouldBe("running");

@@ -20,19 +20,24 @@ public sealed class AuditTests
     }
 
     [Fact]
-    public async Task Claim_ForSomeoneElse_NeedsTheTeamLeadRole()
+    public async Task Assign_ToSomeoneElse_NeedsATeamLeadOfTheTasksGroup()
     {
         await using var s = await TestServer.StartAsync();
         await s.DeployAsync("antrag.bpmn");
         await s.StartProcessAsync("Antrag");
-        var taskId = (await s.GetJsonAsync("api/tasks"))[0]!["id"]!.GetValue<string>();
-        var clerk = await s.Identities.ClientAsync("erika", ["clerk"]);
-        using var forOther = await clerk.PostAsJsonAsync($"api/tasks/{taskId}/claim", new { userId = "max" });
+        var taskId = (await s.GroupTasksAsync())[0]!["id"]!.GetValue<string>();
+        var clerk = await s.PersonAsync("erika");
+        using var forOther = await TestServer.SendAsAsync(clerk, HttpMethod.Post, $"api/tasks/{taskId}/assign", new { userId = "max" });
         await TestServer.ShouldBeProblemAsync(forOther, 403);
-        var lead = await s.Identities.ClientAsync("chefin", ["teamlead"]);
-        using var assigned = await lead.PostAsJsonAsync($"api/tasks/{taskId}/claim", new { userId = "max" });
+        using var claimForOther = await TestServer.SendAsAsync(clerk, HttpMethod.Post, $"api/tasks/{taskId}/claim", new { userId = "max" });
+        (await claimForOther.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["assignee"]!.GetValue<string>().ShouldBe("erika"); // claim is for oneself
+        var lead = await s.PersonAsync("chefin", roles: ["teamlead"]);
+        using var assigned = await TestServer.SendAsAsync(lead, HttpMethod.Post, $"api/tasks/{taskId}/assign", new { userId = "max" });
         assigned.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await s.GetJsonAsync($"api/tasks/{taskId}"))["assignee"]!.GetValue<string>().ShouldBe("max");
+        (await TestServer.GetJsonAsAsync(lead, $"api/tasks/{taskId}"))["assignee"]!.GetValue<string>().ShouldBe("max");
+        var other = await s.PersonAsync("fremdchefin", groups: ["kasse"], roles: ["teamlead"]);
+        using var foreign = await TestServer.SendAsAsync(other, HttpMethod.Post, $"api/tasks/{taskId}/assign", new { userId = "fremdchefin" });
+        await TestServer.ShouldBeProblemAsync(foreign, 404);
     }
 
     [Fact]

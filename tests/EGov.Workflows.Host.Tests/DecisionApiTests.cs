@@ -58,8 +58,8 @@ public sealed class DecisionApiTests
             await TestServer.ShouldBeProblemAsync(await s.SendAsync(HttpMethod.Get, "api/decision-evaluations/nothing"), 404);
 
             // The case goes on with the fee it was charged.
-            var task = (await s.GetJsonAsync("api/tasks")).AsArray().ShouldHaveSingleItem()!["id"]!.GetValue<string>();
-            using (var complete = await s.SendAsync(HttpMethod.Post, $"api/tasks/{task}/complete", new { }))
+            var task = (await s.GroupTasksAsync()).ShouldHaveSingleItem()!["id"]!.GetValue<string>();
+            using (var complete = await s.CompleteAsync(task))
                 ((int)complete.StatusCode).ShouldBe(200);
             (await s.InstanceAsync(id))["state"]!.GetValue<string>().ShouldBe("completed");
         }

@@ -14,12 +14,12 @@ public sealed class HistoryApiTests
         await using var s = await TestServer.StartAsync(store: store);
         await s.DeployAsync("antrag.bpmn");
         var id = await s.StartProcessAsync("Antrag", new { variables = new { betrag = 10 } });
-        var taskId = (await s.GetJsonAsync("api/tasks"))[0]!["id"]!.GetValue<string>();
+        var taskId = (await s.GroupTasksAsync())[0]!["id"]!.GetValue<string>();
         // The history names who acted from the identity (erika's session), never from a userId in the body.
-        var erika = await s.Identities.PersonAsync("erika", ["clerk"], ["sachbearbeitung"]);
-        using (var claim = await erika.PostAsJsonAsync($"api/tasks/{taskId}/claim", new { userId = "erika" }))
+        var erika = await s.PersonAsync();
+        using (var claim = await TestServer.SendAsAsync(erika, HttpMethod.Post, $"api/tasks/{taskId}/claim", new { }))
             ((int)claim.StatusCode).ShouldBe(200, await claim.Content.ReadAsStringAsync());
-        using (var complete = await erika.PostAsJsonAsync($"api/tasks/{taskId}/complete",
+        using (var complete = await TestServer.SendAsAsync(erika, HttpMethod.Post, $"api/tasks/{taskId}/complete",
                    new { variables = new { betrag = 12, entscheidung = "genehmigt" }, userId = "mallory" }))
             ((int)complete.StatusCode).ShouldBe(200);
 

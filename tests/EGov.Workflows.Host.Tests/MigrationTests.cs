@@ -76,9 +76,9 @@ public sealed class MigrationTests
         instance["version"]!.GetValue<int>().ShouldBe(2);
         instance["waiting"]!.AsArray().Select(w => w!.GetValue<string>()).ShouldBe(["Vorpruefen"]);
 
-        var task = (await s.GetJsonAsync($"api/tasks?processInstanceId={ids[0]}"))[0]!;
+        var task = (await s.GroupTasksAsync(query: $"processInstanceId={ids[0]}"))[0]!;
         task["elementId"]!.GetValue<string>().ShouldBe("Vorpruefen");
-        using (var complete = await s.SendAsync(HttpMethod.Post, $"api/tasks/{task["id"]!.GetValue<string>()}/complete", new { }))
+        using (var complete = await s.CompleteAsync(task["id"]!.GetValue<string>()))
             ((int)complete.StatusCode).ShouldBe(200);
         (await s.InstanceAsync(ids[0]))["waiting"]!.AsArray().Select(w => w!.GetValue<string>()).ShouldBe(["Bescheiden"]);
     }

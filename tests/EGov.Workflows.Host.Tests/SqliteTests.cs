@@ -25,7 +25,7 @@ public sealed class SqliteTests
             (await s.GetJsonAsync("api/health"))["durable"]!.GetValue<bool>().ShouldBeTrue();
             id = await s.StartProcessAsync("Antrag", new { variables = new { gebuehr = 30 }, businessKey = "A-1" });
             paymentId = await s.StartProcessAsync("Zahlung", new { businessKey = "Z-1" });
-            taskId = (await s.GetJsonAsync("api/tasks"))[0]!["id"]!.GetValue<string>();
+            taskId = (await s.GroupTasksAsync())[0]!["id"]!.GetValue<string>();
             using var fetch = await s.SendAsync(HttpMethod.Post, "engine-rest/external-task/fetchAndLock",
                 new { workerId = "w1", maxTasks = 1, topics = new[] { new { topicName = "gebuehr-einziehen", lockDuration = 600_000 } } });
             JsonNode.Parse(await fetch.Content.ReadAsStringAsync())!.AsArray().Count.ShouldBe(1);
@@ -39,7 +39,7 @@ public sealed class SqliteTests
             using (var again = await s.SendAsync(HttpMethod.Post, "engine-rest/external-task/fetchAndLock",
                        new { workerId = "w2", maxTasks = 1, topics = new[] { new { topicName = "gebuehr-einziehen", lockDuration = 1000 } } }))
                 JsonNode.Parse(await again.Content.ReadAsStringAsync())!.AsArray().ShouldBeEmpty();
-            using (var complete = await s.SendAsync(HttpMethod.Post, $"api/tasks/{taskId}/complete", new { }))
+            using (var complete = await s.CompleteAsync(taskId))
                 ((int)complete.StatusCode).ShouldBe(200);
             (await s.InstanceAsync(id))["state"]!.GetValue<string>().ShouldBe("completed");
             (await s.InstanceAsync(paymentId))["state"]!.GetValue<string>().ShouldBe("running");
@@ -52,12 +52,12 @@ public sealed class SqliteTests
         var processes = Processes("antrag.bpmn");
         await using var s = await TestServer.StartAsync(processes, "sqlite:{dir}/egov.db");
         await s.StartProcessAsync("Antrag");
-        var taskId = (await s.GetJsonAsync("api/tasks"))[0]!["id"]!.GetValue<string>();
+        var taskId = (await s.GroupTasksAsync())[0]!["id"]!.GetValue<string>();
         using var gate = new SemaphoreSlim(0);
         var calls = Enumerable.Range(0, 50).Select(async _ =>
         {
             await gate.WaitAsync();
-            using var response = await s.SendAsync(HttpMethod.Post, $"api/tasks/{taskId}/complete", new { });
+            using var response = await s.CompleteAsync(taskId);
             if ((int)response.StatusCode != 200) await TestServer.ShouldBeProblemAsync(response, 409);
             return (int)response.StatusCode;
         }).ToList();
@@ -79,7 +79,7 @@ public sealed class SqliteTests
         var instance = await s.InstanceAsync(id);
         instance["version"]!.GetValue<int>().ShouldBe(2);
         instance["waiting"]![0]!.GetValue<string>().ShouldBe("Vorpruefen");
-        (await s.GetJsonAsync("api/tasks"))[0]!["elementId"]!.GetValue<string>().ShouldBe("Vorpruefen");
+        (await s.GroupTasksAsync())[0]!["elementId"]!.GetValue<string>().ShouldBe("Vorpruefen");
     }
 
     [Fact]
@@ -100,8 +100,8 @@ public sealed class SqliteTests
             versions.ShouldBe([1, 2, 3]); // processes/ holds v1's model, which differs from the latest (v2): it comes back as v3
             var instance = await s.InstanceAsync(id);
             instance["version"]!.GetValue<int>().ShouldBe(2);
-            var task = (await s.GetJsonAsync("api/tasks"))[0]!["id"]!.GetValue<string>();
-            using (var complete = await s.SendAsync(HttpMethod.Post, $"api/tasks/{task}/complete", new { }))
+            var task = (await s.GroupTasksAsync())[0]!["id"]!.GetValue<string>();
+            using (var complete = await s.CompleteAsync(task))
                 ((int)complete.StatusCode).ShouldBe(200);
             (await s.InstanceAsync(id))["waiting"]![0]!.GetValue<string>().ShouldBe("Bescheiden");
             (await s.StartProcessAsync("Antrag")).ShouldNotBeNullOrEmpty();

@@ -35,7 +35,8 @@ public sealed class TestServer : IAsyncDisposable
     public static string ModelPath(string name) => Path.Combine(AppContext.BaseDirectory, "Models", name);
 
     /// <summary>Starts a server with a temp store; <paramref name="processes"/> is deployed at start (null: none).</summary>
-    public static async Task<TestServer> StartAsync(string? processes = null, string store = "memory", TimeSpan? jobPoll = null, string? nodeId = null)
+    public static async Task<TestServer> StartAsync(string? processes = null, string store = "memory", TimeSpan? jobPoll = null, string? nodeId = null,
+        Func<ServeOptions, ServeOptions>? configure = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "egov-host-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -44,6 +45,7 @@ public sealed class TestServer : IAsyncDisposable
             Urls = "http://127.0.0.1:0", Store = store.Replace("{dir}", dir, StringComparison.Ordinal), ProcessesDirectory = processes,
             JobPollInterval = jobPoll ?? TimeSpan.FromMilliseconds(100), NodeId = nodeId,
         };
+        if (configure is not null) options = configure(options);
         var server = new TestServer(await EGovServer.StartAsync(options), dir);
         var token = await server.Identities.ClientTokenAsync($"test-superuser-{Guid.NewGuid():N}"[..24], Identities.AllRoles, ["*"], ["*"]);
         server.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -92,6 +94,50 @@ public sealed class TestServer : IAsyncDisposable
         ((int)response.StatusCode).ShouldBe(expectedStatus, json);
         return JsonNode.Parse(json)!;
     }
+
+    private readonly Dictionary<string, HttpClient> _people = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A person signed in through the browser flow (cached per name): by default the clerk "erika" of the group
+    /// "sachbearbeitung" that the test models offer their tasks to, of every tenant.
+    /// </summary>
+    public async Task<HttpClient> PersonAsync(string name = "erika", string[]? groups = null, string[]? roles = null, string? tenant = "*")
+    {
+        if (_people.TryGetValue(name, out var known)) return known;
+        try { await Identities.CreatePersonAsync(name, roles ?? ["clerk"], groups ?? ["sachbearbeitung"], tenant); }
+        catch (Exception e) when (e.Message.Contains("exist", StringComparison.OrdinalIgnoreCase)) { } // a durable store kept them from a run before a restart
+        var (http, cookies) = Identities.Browser();
+        using var signedIn = await Identities.SignInAsync(http, cookies, name, Identities.Password, "/api/me");
+        ((int)signedIn.StatusCode).ShouldBe(200, await signedIn.Content.ReadAsStringAsync());
+        _people[name] = http;
+        return http;
+    }
+
+    /// <summary>Sends as <paramref name="client"/> (a person from <see cref="PersonAsync"/>).</summary>
+    public static async Task<HttpResponseMessage> SendAsAsync(HttpClient client, HttpMethod method, string path, object? body = null, string? tenant = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        if (tenant is not null) request.Headers.Add("X-Tenant", tenant);
+        return await client.SendAsync(request);
+    }
+
+    public static async Task<JsonNode> GetJsonAsAsync(HttpClient client, string path, string? tenant = null, int expectedStatus = 200)
+    {
+        using var response = await SendAsAsync(client, HttpMethod.Get, path, null, tenant);
+        var json = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).ShouldBe(expectedStatus, json);
+        return JsonNode.Parse(json)!;
+    }
+
+    /// <summary>The open tasks the clerk "erika" sees in the group view (of a root instance, when given).</summary>
+    public async Task<JsonArray> GroupTasksAsync(string? tenant = null, string? query = null) =>
+        (await GetJsonAsAsync(await PersonAsync(), "api/tasks?view=group" + (query is null ? "" : "&" + query), tenant))["items"]!.AsArray();
+
+    /// <summary>Completes a task as the clerk "erika".</summary>
+    public async Task<HttpResponseMessage> CompleteAsync(string taskId, object? variables = null, string? tenant = null) =>
+        await SendAsAsync(await PersonAsync(), HttpMethod.Post, $"api/tasks/{taskId}/complete", new { variables = variables ?? new { } }, tenant);
 
     public async Task<JsonNode> InstanceAsync(string id, string? tenant = null) => await GetJsonAsync($"api/process-instances/{id}", tenant);
 

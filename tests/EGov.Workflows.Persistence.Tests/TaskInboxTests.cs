@@ -65,6 +65,7 @@ public sealed class TaskInboxTests
         yield return new InboxQuery { Principals = erika, Text = "posteing", Assignee = "erika" };
         yield return new InboxQuery { Principals = erika, CandidateGroup = "g2", ProcessId = "Inbox" };
         yield return new InboxQuery { Principals = erika, Text = "%" };
+        yield return new InboxQuery { Principals = erika, RootInstanceId = "nothing" };
         yield return new InboxQuery { Principals = [] };
     }
 

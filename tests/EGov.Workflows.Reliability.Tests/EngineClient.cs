@@ -56,8 +56,6 @@ public sealed class EngineClient(Uri baseAddress, string clientId, string secret
 
     public Task<JsonNode> HealthAsync() => GetAsync("api/health");
 
-    public async Task<JsonArray> TasksAsync(string instanceId) => (await GetAsync($"api/tasks?processInstanceId={instanceId}")).AsArray();
-
     /// <summary>POSTs JSON and answers the status code and body (for calls whose failure is the point).</summary>
     public async Task<(int Status, string Body)> PostAsync(string path, object body)
     {

@@ -21,6 +21,8 @@ public sealed class PostgresCluster : IAsyncLifetime, IDisposable
     public IReadOnlyList<EngineClient> Clients => Nodes.Select(n => n.Client).ToList();
     public StoreProbe Probe { get; private set; } = null!;
     public string Store { get; private set; } = "";
+    /// <summary>Where the nodes run (the CLI creates accounts from here).</summary>
+    public string WorkDir => _folder.Path;
 
     public async Task InitializeAsync()
     {

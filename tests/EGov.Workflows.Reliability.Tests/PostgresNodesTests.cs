@@ -48,12 +48,15 @@ public sealed class PostgresNodesTests(PostgresCluster cluster, ITestOutputHelpe
     {
         var clients = cluster.Clients;
         var id = await clients[0].StartAsync("Approval", new { }, "approval-1");
-        var taskId = (await clients[1].TasksAsync(id)).ShouldHaveSingleItem()!["id"]!.GetValue<string>();
+        // A clerk of the task's group, signed in on every node: tasks are worked by persons who see them.
+        var clerks = await ClerkSession.SignInOnAllAsync(cluster.Store, cluster.WorkDir, cluster.Nodes.Select(n => n.BaseAddress).ToList());
+        (await clerks[2].TasksAsync(id)).Count.ShouldBe(1, "the session is valid on every node");
+        var taskId = (await clerks[1].TasksAsync(id)).ShouldHaveSingleItem()!["id"]!.GetValue<string>();
         using var gate = new SemaphoreSlim(0);
         var calls = Enumerable.Range(0, 50).Select(async n =>
         {
             await gate.WaitAsync();
-            return await clients[n % clients.Count].PostAsync($"api/tasks/{taskId}/complete", new { variables = new { by = n } });
+            return await clerks[n % clerks.Count].PostAsync($"api/tasks/{taskId}/complete", new { variables = new { by = n } });
         }).ToList();
         gate.Release(50);
         var answers = await Task.WhenAll(calls);
@@ -65,5 +68,6 @@ public sealed class PostgresNodesTests(PostgresCluster cluster, ITestOutputHelpe
         instance["state"]!.GetValue<string>().ShouldBe("completed");
         instance["variables"]!["by"]!.GetValue<int>().ShouldBe(winner, "the variables of the one completion that won, and only those");
         (await clients[0].HistoryAsync(id)).Count(h => h!["elementId"]!.GetValue<string>() == "Approve").ShouldBe(1);
+        foreach (var c in clerks) c.Dispose();
     }
 }

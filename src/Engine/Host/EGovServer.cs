@@ -74,6 +74,10 @@ public static class EGovServer
         var site = new WebSite(options.WebDirectory ?? WebSite.DefaultDirectory);
         builder.Services.AddSingleton(site);
         builder.Services.AddSingleton<ExternalTaskService>();
+        builder.Services.AddSingleton(new Postkorb.PostkorbServices(
+            store.Store is Persistence.EfRuntimeStore durable ? new Persistence.Postkorb.SqlPostkorbStore(durable.Options) : new Persistence.Postkorb.InMemoryPostkorbStore(),
+            SystemClock.Instance,
+            new Postkorb.AttachmentOptions { MaxBytes = options.AttachmentMaxBytes, Directory = options.AttachmentDirectory }));
         builder.Services.AddSingleton(new Idempotency.IdempotentRequests(store));
         builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
         builder.Services.AddEGovAuth(options, identity, address);

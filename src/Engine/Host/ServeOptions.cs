@@ -68,6 +68,12 @@ public sealed record ServeOptions
     /// <summary>Sign-in form posts allowed per minute and client address (brute force brake besides the account lockout).</summary>
     public int SignInAttemptsPerMinute { get; init; } = 10;
 
+    /// <summary>The largest attachment a case file accepts, in bytes (413 above).</summary>
+    public long AttachmentMaxBytes { get; init; } = Postkorb.AttachmentOptions.DefaultMaxBytes;
+
+    /// <summary>Where attachments are kept (one file per tenant and content hash); null: in the engine's database.</summary>
+    public string? AttachmentDirectory { get; init; }
+
     /// <summary>Prints the start banner and problems; null prints nothing.</summary>
     public TextWriter? Out { get; init; }
     public TextWriter? Error { get; init; }

@@ -147,6 +147,9 @@ public sealed partial class EfRuntimeStore : ITaskInbox
             if (q.FollowUpUntil is { } f) w.Append(" AND x.follow_up_at <= ").Append(Param(p => p.Long(Ticks.Of(f))));
             if (q.Assignee is { } a) w.Append(" AND x.assignee = ").Append(Param(p => p.Text(a)));
             if (q.ProcessId is { } pid) w.Append(" AND x.process_id = ").Append(Param(p => p.Text(pid)));
+            if (q.RootInstanceId is { } root)
+                w.Append(" AND EXISTS (SELECT 1 FROM user_tasks u WHERE u.tenant_id = x.tenant_id AND u.instance_id = x.instance_id AND u.task_id = x.task_id AND u.root_instance_id = ")
+                    .Append(Param(p => p.Text(root))).Append(')');
             if (q.CandidateGroup is { } g)
                 w.Append(" AND EXISTS (SELECT 1 FROM task_inbox c WHERE c.tenant_id = x.tenant_id AND c.instance_id = x.instance_id AND c.task_id = x.task_id AND c.principal = ")
                     .Append(Param(p => p.Text(InboxPrincipal.Group(g)))).Append(')');

@@ -3,7 +3,7 @@ using EGov.Workflows.Host;
 namespace EGov.Workflows.Cli.Commands;
 
 /// <summary>
-/// <c>egov serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create]</c>:
+/// <c>egov serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N]</c>:
 /// runs the server (REST API, OpenAPI, Camunda-compatible external tasks, job loop) until SIGTERM or Ctrl+C.
 /// Deploys every model under the processes folder first and does not start when one is broken.
 /// </summary>
@@ -11,7 +11,7 @@ public sealed class ServeCommand : ICliCommand
 {
     public string Name => "serve";
     public string Summary => "run the engine as a server: REST API under /api, OpenAPI, Camunda external tasks, timers and jobs";
-    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create]\n" +
+    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N]\n" +
         "             [--public-url URL] [--oidc-authority URL --oidc-client-id ID [--oidc-client-secret-file FILE] [--oidc-audience AUD]\n" +
         "              [--oidc-claim-roles PATH] [--oidc-claim-groups PATH] [--oidc-claim-tenant PATH]]   (secret also from EGOV_OIDC_CLIENT_SECRET)";
 
@@ -30,6 +30,8 @@ public sealed class ServeCommand : ICliCommand
                 "--tenant" => options with { Tenant = Value() },
                 "--node-id" => options with { NodeId = Value() },
                 "--web" => options with { WebDirectory = Value() },
+                "--attachments" => options with { AttachmentDirectory = Value() },
+                "--attachment-limit-mb" => options with { AttachmentMaxBytes = Megabytes(Value()) },
                 "--create" => options with { Create = true },
                 "--job-lease" => options with { JobLease = Seconds(Value(), "--job-lease", min: 5) },
                 "--public-url" => options with { PublicUrl = Url(Value(), "--public-url") },
@@ -65,6 +67,10 @@ public sealed class ServeCommand : ICliCommand
             ? value.TrimEnd('/') : throw new UsageException($"{option} '{value}': an absolute http(s) URL is needed");
 
     /// <summary>The secret from a file (its first line), so it appears in no command line or process list.</summary>
+    private static long Megabytes(string value) =>
+        long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mb) && mb is > 0 and <= 1024
+            ? mb * 1024 * 1024 : throw new UsageException($"--attachment-limit-mb '{value}': a whole number of megabytes from 1 to 1024");
+
     private static string ReadSecret(string file)
     {
         if (!File.Exists(file)) throw new UsageException($"--oidc-client-secret-file {file}: no such file");

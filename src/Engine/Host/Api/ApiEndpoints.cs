@@ -26,6 +26,7 @@ public static class ApiEndpoints
         api.MapInstanceEndpoints();
         api.MapHistoryEndpoints();
         api.MapTaskEndpoints();
+        api.MapPostkorbEndpoints();
         api.MapEventEndpoints();
         api.MapIncidentEndpoints();
         api.MapMigrationEndpoints();

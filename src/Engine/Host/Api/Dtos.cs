@@ -39,22 +39,8 @@ public sealed record ProcessInstanceDto(
 public sealed record ElementInstanceDto(
     string ElementId, string ElementType, string? ElementName, string InstanceId, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, bool? Completed);
 
-/// <summary>An open user task.</summary>
-public sealed record TaskDto(
-    string Id, string ElementId, string? Name, string InstanceId, string RootInstanceId, string ProcessId, string? BusinessKey,
-    string? Assignee, IReadOnlyList<string> CandidateUsers, IReadOnlyList<string> CandidateGroups, DateTimeOffset? Due,
-    DateTimeOffset? FollowUp, int Priority, string? FormKey, DateTimeOffset CreatedAt)
-{
-    public static TaskDto From(UserTaskInfo t) => new(
-        t.Id, t.ElementId, t.Name, t.InstanceId, t.RootInstanceId, t.ProcessId, t.BusinessKey, t.Assignee, t.CandidateUsers,
-        t.CandidateGroups, t.Due?.ToDateTimeOffset(), t.FollowUp?.ToDateTimeOffset(), t.Priority, t.FormKey, t.CreatedAt.ToDateTimeOffset());
-}
-
-/// <summary>Body of POST /api/tasks/{id}/claim (userId null unclaims).</summary>
-public sealed record ClaimRequest(string? UserId);
-
 /// <summary>Body of POST /api/tasks/{id}/complete.</summary>
-public sealed record CompleteRequest(JsonObject? Variables, string? UserId = null);
+public sealed record CompleteRequest(JsonObject? Variables);
 
 /// <summary>Body of POST /api/messages.</summary>
 public sealed record MessageRequest(string? Name, string? CorrelationKey, JsonObject? Variables, bool All = false);

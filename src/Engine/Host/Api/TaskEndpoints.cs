@@ -1,89 +1,123 @@
+using EGov.Workflows.Host.Postkorb;
 using EGov.Workflows.Host.Security;
-using EGov.Workflows.Host.Tenancy;
-using EGov.Workflows.Runtime.State;
+using EGov.Workflows.Runtime.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EGov.Workflows.Host.Api;
 
-/// <summary>User tasks: the inbox, claim, complete. Completing a task twice answers 409, an unknown task 404.</summary>
+/// <summary>
+/// The Postkorb's task API (contract: src/Designer/src/postkorb/api.ts): the views with counts, one task, its form and
+/// case, and the commands — always as the caller (<c>http.Caller()</c>), never as a user named in a body. A task the
+/// caller may not see answers 404 like an unknown one; a task completed meanwhile 409.
+/// </summary>
 internal static class TaskEndpoints
 {
     public static void MapTaskEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/tasks", (HttpContext http, string? assignee, string? candidateGroup, string? processInstanceId) =>
+        api.MapGet("/tasks", (HttpContext http, string? view, string? sort, string? order, string? q, string? processId, string? assignee,
+                string? candidateGroup, string? processInstanceId, string? columns, int? offset, int? limit) =>
             {
-                var tasks = http.Tenant().Engine.OpenUserTasks(string.IsNullOrEmpty(processInstanceId) ? null : processInstanceId)
-                    .Where(x => string.IsNullOrEmpty(assignee) || x.Assignee == assignee)
-                    .Where(x => string.IsNullOrEmpty(candidateGroup) || x.CandidateGroups.Contains(candidateGroup))
-                    .Select(TaskDto.From).ToList();
-                return Results.Ok(tasks);
+                var request = new TaskListRequest
+                {
+                    View = Parse(view, "view", TaskView.Mine), Sort = Parse(sort, "sort", InboxSort.Due), Descending = Order(order),
+                    Text = q, ProcessId = processId, Assignee = assignee, CandidateGroup = candidateGroup, ProcessInstanceId = processInstanceId,
+                    Columns = (columns ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(20).ToList(),
+                    Page = PageRequest.From(offset, limit),
+                };
+                return Results.Ok(Tasks(http).List(http.Caller(), request));
             })
-            .WithName("ListTasks").RequirePermission(Permission.TaskWork).WithSummary("Open user tasks, oldest first; filter by assignee, candidate group or root process instance")
-            .Produces<List<TaskDto>>();
+            .WithName("ListTasks").RequirePermission(Permission.TaskWork)
+            .WithSummary("The caller's tasks of a view (mine, offered, group, overdue, followup, team), filtered, sorted (due, priority, created, name, businessKey) and paged")
+            .Produces<Page<TaskDto>>().ProducesProblem(StatusCodes.Status400BadRequest);
 
-        api.MapGet("/tasks/{id}", (HttpContext http, string id) =>
-            {
-                var t = http.Tenant();
-                var row = RequireOpenTask(t, id);
-                return Results.Ok(t.Engine.OpenUserTasks(row.RootInstanceId).Where(x => x.Id == id).Select(TaskDto.From).First());
-            })
-            .WithName("GetTask").RequirePermission(Permission.TaskWork).WithSummary("One open user task").Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/tasks/counts", (HttpContext http) => Results.Ok(Tasks(http).Counts(http.Caller())))
+            .WithName("CountTasks").RequirePermission(Permission.TaskWork).WithSummary("How many tasks each view of the caller holds")
+            .Produces<TaskCountsDto>();
 
-        api.MapPost("/tasks/{id}/claim", (HttpContext http, string id, ClaimRequest? body) =>
-            {
-                var t = http.Tenant();
-                var row = RequireOpenTask(t, id);
-                // Who acts is the caller; a body userId other than the caller's own id assigns the task to someone else,
-                // which only team leads (TaskAssign) may do. userId null gives the task back.
-                var caller = http.Caller();
-                var user = body?.UserId;
-                if (user is not null && user != caller.Id && !RolePermissions.Allows(caller, Permission.TaskAssign))
-                    throw Refusals.Forbidden(http, $"'{caller.Id}' may claim a task only for itself (assigning to '{user}' needs the role teamlead)");
-                if (user is not null && row.Task.Assignee is { } current && current != user)
-                    throw ApiProblemException.Conflict($"task '{id}' is already claimed by '{current}'");
-                t.Engine.ClaimUserTask(id, user, caller.Id);
-                return Results.Ok(t.Engine.OpenUserTasks(row.RootInstanceId).Where(x => x.Id == id).Select(TaskDto.From).First());
-            })
-            .WithName("ClaimTask").RequirePermission(Permission.TaskWork).WithSummary("Claim a task for a user (userId null unclaims); 409 when another user holds it")
+        api.MapGet("/tasks/{id}", (HttpContext http, string id) => Results.Ok(Tasks(http).Get(http.Caller(), id)))
+            .WithName("GetTask").RequirePermission(Permission.TaskWork).WithSummary("One open task the caller may see")
+            .Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/tasks/{id}/form", (HttpContext http, string id) => Results.Ok(Tasks(http).Form(http.Caller(), id)))
+            .WithName("GetTaskForm").RequirePermission(Permission.TaskWork)
+            .WithSummary("The task's form: form-js (camunda:formKey), generated (camunda:formData) or none, prefilled from the variables")
+            .Produces<FormDto>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/tasks/{id}/case", (HttpContext http, string id) => Results.Ok(Tasks(http).Case(http.Caller(), id)))
+            .WithName("GetTaskCase").RequirePermission(Permission.TaskWork)
+            .WithSummary("The task's case: process and version, Aktenzeichen, current elements, history with who and when, variables the form does not show")
+            .Produces<CaseDto>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/tasks/{id}/claim", (HttpContext http, string id, ClaimRequest? body) => Results.Ok(Tasks(http).Claim(http.Caller(), id, body?.TakeOver ?? false)))
+            .WithName("ClaimTask").RequirePermission(Permission.TaskWork)
+            .WithSummary("Take the task; held by someone else and takeOver false: 409 with holder")
             .Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithMetadata(new ExpectedBody(RequestBodies.Claim));
 
+        api.MapPost("/tasks/{id}/unclaim", (HttpContext http, string id) => Results.Ok(Tasks(http).Unclaim(http.Caller(), id)))
+            .WithName("UnclaimTask").RequirePermission(Permission.TaskWork).WithSummary("Give the task back to its candidates")
+            .Produces<TaskDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/tasks/{id}/delegate", (HttpContext http, string id, UserRequest? body) => Results.Ok(Tasks(http).Delegate(http.Caller(), id, body?.UserId)))
+            .WithName("DelegateTask").RequirePermission(Permission.TaskWork)
+            .WithSummary("Delegate to a person (Camunda): the owner stays, the delegate resolves it back")
+            .Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithMetadata(new ExpectedBody(RequestBodies.UserId));
+
+        api.MapPost("/tasks/{id}/resolve", (HttpContext http, string id, ResolveRequest? body) => Results.Ok(Tasks(http).Resolve(http.Caller(), id, body?.Variables)))
+            .WithName("ResolveTask").RequirePermission(Permission.TaskWork).WithSummary("The delegate gives the task back to its owner with variables")
+            .Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithMetadata(new ExpectedBody(RequestBodies.Complete));
+
+        api.MapPost("/tasks/{id}/assign", (HttpContext http, string id, UserRequest? body) => Results.Ok(Tasks(http).Assign(http.Caller(), id, body?.UserId)))
+            .WithName("AssignTask").RequirePermission(Permission.TaskAssign)
+            .WithSummary("A team lead of one of the task's groups (re)assigns it")
+            .Produces<TaskDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithMetadata(new ExpectedBody(RequestBodies.UserId));
+
+        api.MapPost("/tasks/{id}/follow-up", (HttpContext http, string id, FollowUpRequest? body) => Results.Ok(Tasks(http).FollowUp(http.Caller(), id, body?.FollowUp)))
+            .WithName("SetTaskFollowUp").RequirePermission(Permission.TaskWork).WithSummary("Set or remove the follow-up date (Wiedervorlage)")
+            .Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithMetadata(new ExpectedBody(RequestBodies.FollowUp));
+
         api.MapPost("/tasks/{id}/complete", (HttpContext http, string id, CompleteRequest? body) =>
             {
-                var t = http.Tenant();
-                // The completing user is the caller (a userId in the body is not trusted: it is ignored).
-                t.Engine.CompleteUserTask(id, body?.Variables, http.Caller().Id); // unknown: 404, no longer open: 409 (decided in the command)
-                var view = t.Engine.GetInstance(RootOf(t, id));
+                var tasks = Tasks(http);
+                var caller = http.Caller();
+                var (_, row) = tasks.Visible(caller, id);
+                tasks.Complete(caller, id, body?.Variables, (r, v) => tasks.CheckedValues(r, v));
+                var view = tasks.Tenant.Engine.GetInstance(row.RootInstanceId);
                 return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
             })
-            .WithName("CompleteTask").RequirePermission(Permission.TaskWork).WithSummary("Complete a task with variables; answers the root instance. 409 when it was completed already")
-            .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("CompleteTask").RequirePermission(Permission.TaskWork)
+            .WithSummary("Complete the task with variables, checked against its form (400 with errors per field); four eyes: 403; answers the root instance")
+            .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithMetadata(new ExpectedBody(RequestBodies.Complete));
     }
 
+    internal static TaskService Tasks(HttpContext http) => http.RequestServices.GetRequiredService<PostkorbServices>().Tasks(http);
+
+    private static T Parse<T>(string? value, string name, T fallback) where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(value)) return fallback;
+        if (Enum.TryParse<T>(value, ignoreCase: true, out var v) && Enum.IsDefined(v) && !char.IsDigit(value[0])) return v;
+        throw ApiProblemException.BadRequest($"{name} '{value}' is not known",
+            string.Join(" | ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..])));
+    }
+
+    private static bool Order(string? order) => order?.ToLowerInvariant() switch
+    {
+        null or "" or "asc" => false,
+        "desc" => true,
+        _ => throw ApiProblemException.BadRequest($"order '{order}' is not known", "asc | desc"),
+    };
+
     /// <summary>The root instance of the instance a task or incident id (<c>instanceId.xN</c>) belongs to.</summary>
-    internal static string RootOf(TenantEngine t, string id) =>
+    internal static string RootOf(Tenancy.TenantEngine t, string id) =>
         t.Engine.Store.Load(t.TenantId, id[..id.IndexOf('.', StringComparison.Ordinal)])?.RootInstanceId
         ?? throw ApiProblemException.NotFound($"no process instance for '{id}'");
-
-    /// <summary>
-    /// The open task, or: 404 when no such task ever existed for the tenant, 409 when it existed and is no longer open
-    /// (completed, or cancelled with its instance). Task ids are <c>instanceId.uN</c>, N counted within the instance.
-    /// </summary>
-    internal static (string RootInstanceId, UserTaskState Task) RequireOpenTask(TenantEngine t, string id)
-    {
-        var dot = id.LastIndexOf('.');
-        var state = dot > 0 ? t.Engine.Store.Load(t.TenantId, id[..dot]) : null;
-        if (state is null) throw ApiProblemException.NotFound($"no task '{id}'");
-        if (state.UserTasks.Find(x => x.Id == id) is { } task && !state.IsEnded) return (state.RootInstanceId, task);
-        var suffix = id[(dot + 1)..];
-        if (suffix.Length > 1 && suffix[0] == 'u' && long.TryParse(suffix[1..], out var n) && n <= state.Sequence)
-            throw ApiProblemException.Conflict(state.IsEnded && state.UserTasks.Any(x => x.Id == id)
-                ? $"task '{id}' is no longer open: its process instance has ended"
-                : $"task '{id}' is no longer open: it was completed or cancelled");
-        throw ApiProblemException.NotFound($"no task '{id}'");
-    }
 }

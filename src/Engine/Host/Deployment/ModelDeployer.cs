@@ -23,8 +23,14 @@ public static class ModelDeployer
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    public static IReadOnlyList<DeployedDefinition> DeployFiles(TenantEngine tenant, IEnumerable<string> paths) =>
-        DeployBytes(tenant, paths.Select(p => (p, ReadAll(p))).ToList());
+    /// <summary>Deploys model files from disk, with the form-js forms their user tasks name (camunda:formKey) from beside them.</summary>
+    public static IReadOnlyList<DeployedDefinition> DeployFiles(TenantEngine tenant, IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var deployed = DeployBytes(tenant, paths.Select(p => (p, ReadAll(p))).ToList());
+        tenant.Forms.AddFrom(deployed);
+        return deployed;
+    }
 
     private static byte[] ReadAll(string path)
     {

@@ -25,6 +25,16 @@ public sealed class TaskAccess
     /// <summary>The users the caller stands in for now (their absence is active).</summary>
     public IReadOnlyList<string> DeputisedFor { get; }
 
+    /// <summary>
+    /// Whether the caller acts in this tenant: one of its tenants, or — an identity without any tenant — the server's
+    /// default tenant, the only one such a request reaches (the tenant itself is resolved by TenantContext).
+    /// </summary>
+    public static bool IsMember(Caller caller, string tenantId)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.Tenants.Count == 0 || caller.BelongsTo(tenantId);
+    }
+
     public bool IsTeamLead => Caller.HasRole(Security.Caller.TeamLead);
 
     /// <summary>The groups the caller leads (a team lead leads the groups they belong to).</summary>

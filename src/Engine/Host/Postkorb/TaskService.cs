@@ -23,6 +23,8 @@ public sealed record TaskListRequest
     public string? ProcessId { get; init; }
     public string? Assignee { get; init; }
     public string? CandidateGroup { get; init; }
+    /// <summary>Only the tasks of one case (root process instance).</summary>
+    public string? ProcessInstanceId { get; init; }
     public IReadOnlyList<string> Columns { get; init; } = [];
     public PageRequest Page { get; init; } = new(0, PageRequest.DefaultLimit);
 }
@@ -32,7 +34,7 @@ public sealed record TaskListRequest
 /// task index, one task, and the commands (claim, unclaim, delegate, resolve, assign, follow-up, complete). A task the
 /// caller may not see is answered as unknown (404); one they see but may not change this way, 403 with the reason.
 /// </summary>
-public sealed class TaskService(TenantEngine tenant, IPostkorbStore data, IClock clock)
+public sealed partial class TaskService(TenantEngine tenant, IPostkorbStore data, IClock clock)
 {
     public TenantEngine Tenant { get; } = tenant;
     private WorkflowEngine Engine => Tenant.Engine;
@@ -42,14 +44,14 @@ public sealed class TaskService(TenantEngine tenant, IPostkorbStore data, IClock
     {
         ArgumentNullException.ThrowIfNull(caller);
         // Another tenant's caller stands in for nobody here; every entry point answers them as unknown anyway.
-        return new TaskAccess(caller, caller.BelongsTo(Tenant.TenantId) ? data.AbsentUsersFor(Tenant.TenantId, caller.Id, clock.GetCurrentInstant()) : []);
+        return new TaskAccess(caller, TaskAccess.IsMember(caller, Tenant.TenantId) ? data.AbsentUsersFor(Tenant.TenantId, caller.Id, clock.GetCurrentInstant()) : []);
     }
 
     /// <summary>The query a view answers for this caller, with the request's filters (an empty principal list matches nothing).</summary>
     public InboxQuery Query(TaskAccess a, TaskListRequest r)
     {
         var now = clock.GetCurrentInstant();
-        if (!a.Caller.BelongsTo(Tenant.TenantId)) return new InboxQuery();
+        if (!TaskAccess.IsMember(a.Caller, Tenant.TenantId)) return new InboxQuery();
         var q = r.View switch
         {
             TaskView.Mine => new InboxQuery { Principals = a.Mine() },
@@ -65,6 +67,7 @@ public sealed class TaskService(TenantEngine tenant, IPostkorbStore data, IClock
             ProcessId = string.IsNullOrWhiteSpace(r.ProcessId) ? null : r.ProcessId.Trim(),
             Assignee = string.IsNullOrWhiteSpace(r.Assignee) ? null : r.Assignee.Trim(),
             CandidateGroup = string.IsNullOrWhiteSpace(r.CandidateGroup) ? null : r.CandidateGroup.Trim(),
+            RootInstanceId = string.IsNullOrWhiteSpace(r.ProcessInstanceId) ? null : r.ProcessInstanceId.Trim(),
             Sort = r.Sort, Descending = r.Descending, Offset = r.Page.Offset, Limit = r.Page.Limit,
         };
     }
@@ -104,10 +107,25 @@ public sealed class TaskService(TenantEngine tenant, IPostkorbStore data, IClock
     {
         ArgumentException.ThrowIfNullOrEmpty(taskId);
         var a = Access(caller);
-        if (!caller.BelongsTo(Tenant.TenantId)) throw NotFound(taskId);
+        if (!TaskAccess.IsMember(caller, Tenant.TenantId)) throw NotFound(taskId);
         var row = Engine.FindOpenUserTask(taskId);
+        if (row is null && WasHandedOut(taskId)) throw ApiProblemException.Conflict($"task '{taskId}' is no longer open: it was completed or cancelled");
         if (row is null || !a.CanSee(row.Task)) throw NotFound(taskId);
         return (a, row);
+    }
+
+    /// <summary>
+    /// A task id of an instance of this tenant that the instance handed out (<c>instanceId.uN</c>, N counted in the
+    /// instance): the task existed and is over. Only ids of one's own tenant get this answer (409); they are unguessable.
+    /// </summary>
+    private bool WasHandedOut(string taskId)
+    {
+        var dot = taskId.LastIndexOf('.');
+        if (dot <= 0) return false;
+        var s = Engine.Store.Load(Tenant.TenantId, taskId[..dot]);
+        var suffix = taskId[(dot + 1)..];
+        return s is not null && suffix.Length > 1 && suffix[0] == 'u'
+            && long.TryParse(suffix.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n <= s.Sequence;
     }
 
     internal static ApiProblemException NotFound(string taskId) => ApiProblemException.NotFound($"no task '{taskId}'");
@@ -168,14 +186,15 @@ public sealed class TaskService(TenantEngine tenant, IPostkorbStore data, IClock
 
     /// <summary>
     /// Completes the task as the caller: its holder or their deputy, or any candidate while it is free. Before anything
-    /// is written, <paramref name="validate"/> checks the submitted values (the form). Four eyes: 403 with the reason.
+    /// is written, <paramref name="check"/> checks the submitted values (the form) and answers the values to write.
+    /// Four eyes: 403 with the reason.
     /// </summary>
-    public void Complete(Caller caller, string taskId, JsonObject? variables, Action<InboxRow, JsonObject?>? validate = null)
+    public void Complete(Caller caller, string taskId, JsonObject? variables, Func<InboxRow, JsonObject?, JsonObject?>? check = null)
     {
         var (a, row) = Visible(caller, taskId);
         if (row.Task.Assignee is not null && !a.Holds(row.Task))
             throw HeldOrFree(taskId, row.Task, "complete");
-        validate?.Invoke(row, variables);
+        if (check is not null) variables = check(row, variables);
         try
         {
             Engine.CompleteUserTask(taskId, variables, a.Me, a.OnBehalfOf(row.Task));

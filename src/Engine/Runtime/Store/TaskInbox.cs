@@ -48,6 +48,8 @@ public sealed record InboxQuery
     /// <summary>Only tasks offered to this candidate group.</summary>
     public string? CandidateGroup { get; init; }
     public string? ProcessId { get; init; }
+    /// <summary>Only tasks of this root instance tree (a case).</summary>
+    public string? RootInstanceId { get; init; }
     /// <summary>A part of the business key (Aktenzeichen), the process name or the process id, case-insensitive.</summary>
     public string? Text { get; init; }
     public InboxSort Sort { get; init; } = InboxSort.Due;
@@ -87,6 +89,7 @@ public static class InboxMatching
         if (q.Assignee is { } a && t.Assignee != a) return false;
         if (q.CandidateGroup is { } g && !t.CandidateGroups.Contains(g, StringComparer.Ordinal)) return false;
         if (q.ProcessId is { } p && r.ProcessId != p) return false;
+        if (q.RootInstanceId is { } root && r.RootInstanceId != root) return false;
         if (q.Text is { Length: > 0 } text
             && !(r.BusinessKey?.Contains(text, StringComparison.OrdinalIgnoreCase) == true
                  || t.ProcessName?.Contains(text, StringComparison.OrdinalIgnoreCase) == true

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace EGov.Workflows.Host.Forms;
+
+/// <summary>A field the server refused, named by its key, with a German message for the person who filled the form.</summary>
+public sealed record FieldError(string Field, string Message);
+
+/// <summary>
+/// Checks submitted values against a form-js schema on the server (a browser is not a trust boundary): for every
+/// input component with a <c>key</c> — required, the value's type (text, number, boolean, date, list), pattern, minimum
+/// and maximum, minimum and maximum length, and for select, radio, checklist and taglist the offered options. A key the
+/// form does not have is refused; read-only and disabled fields are not taken from the submission at all. Components
+/// shown only under a condition are not required (their condition is not evaluated here).
+/// </summary>
+public static class FormValidator
+{
+    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The input components of a schema (inside groups and columns too), by key.</summary>
+    public static IReadOnlyList<JsonObject> Fields(JsonObject schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var list = new List<JsonObject>();
+        Collect(schema["components"] as JsonArray, list);
+        return list;
+    }
+
+    private static void Collect(JsonArray? components, List<JsonObject> into)
+    {
+        if (components is null) return;
+        foreach (var c in components.OfType<JsonObject>())
+        {
+            if (Str(c, "key") is { Length: > 0 } && IsInput(Str(c, "type"))) into.Add(c);
+            Collect(c["components"] as JsonArray, into);
+        }
+    }
+
+    private static bool IsInput(string? type) => type is "textfield" or "textarea" or "number" or "checkbox" or "checklist" or "radio"
+        or "select" or "taglist" or "datetime" or "expression" or "filepicker";
+
+    /// <summary>
+    /// Validates <paramref name="submitted"/> and returns the values to write (read-only, disabled and computed fields
+    /// removed) and every field error (empty when the submission is valid).
+    /// </summary>
+    public static (JsonObject Values, IReadOnlyList<FieldError> Errors) Validate(JsonObject schema, JsonObject? submitted)
+    {
+        var fields = Fields(schema);
+        var byKey = fields.GroupBy(f => Str(f, "key")!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var errors = new List<FieldError>();
+        var values = new JsonObject();
+        submitted ??= [];
+        foreach (var (key, _) in submitted)
+            if (!byKey.ContainsKey(key)) errors.Add(new FieldError(key, $"Das Feld „{key}“ gehört nicht zu diesem Formular."));
+        foreach (var (key, f) in byKey)
+        {
+            var label = Str(f, "label") is { Length: > 0 } l ? l : key;
+            if (Bool(f, "readonly") || Bool(f, "disabled") || Str(f, "type") == "expression") continue; // never taken from the browser
+            submitted.TryGetPropertyValue(key, out var value);
+            var v = f["validate"] as JsonObject;
+            var required = v is not null && Bool(v, "required") && f["conditional"] is null;
+            if (IsEmpty(value, Str(f, "type")))
+            {
+                if (required) errors.Add(new FieldError(key, $"„{label}“ ist ein Pflichtfeld."));
+                else if (value is not null) values[key] = value.DeepClone();
+                continue;
+            }
+            var error = Check(f, label, value!, v);
+            if (error is not null) errors.Add(new FieldError(key, error));
+            else values[key] = value!.DeepClone();
+        }
+        return (values, errors);
+    }
+
+    private static bool IsEmpty(JsonNode? value, string? type) => value switch
+    {
+        null => true,
+        JsonValue s when s.TryGetValue<string>(out var text) => text.Length == 0,
+        JsonValue b when type == "checkbox" && b.TryGetValue<bool>(out var flag) => !flag, // form-js: a required checkbox must be ticked
+        JsonArray a => a.Count == 0,
+        _ => false,
+    };
+
+    private static string? Check(JsonObject f, string label, JsonNode value, JsonObject? v)
+    {
+        var type = Str(f, "type");
+        switch (type)
+        {
+            case "textfield" or "textarea":
+                if (value is not JsonValue tv || !tv.TryGetValue<string>(out var text)) return $"„{label}“ muss ein Text sein.";
+                return Lengths(label, text, v) ?? Pattern(label, text, v);
+            case "number":
+                decimal n;
+                if (value is JsonValue nv && nv.TryGetValue<decimal>(out var d)) n = d;
+                else if (value is JsonValue sv && sv.TryGetValue<string>(out var s) && decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var p)) n = p;
+                else return $"„{label}“ muss eine Zahl sein.";
+                if (Num(v, "min") is { } min && n < min) return $"„{label}“ muss mindestens {min.ToString(CultureInfo.InvariantCulture).Replace('.', ',')} sein.";
+                if (Num(v, "max") is { } max && n > max) return $"„{label}“ darf höchstens {max.ToString(CultureInfo.InvariantCulture).Replace('.', ',')} sein.";
+                if (Num(f, "decimalDigits") is { } digits && decimal.Round(n, (int)digits) != n) return $"„{label}“ hat zu viele Nachkommastellen (höchstens {digits}).";
+                return null;
+            case "checkbox":
+                return value is JsonValue bv && bv.TryGetValue<bool>(out _) ? null : $"„{label}“ muss angekreuzt oder nicht angekreuzt sein (true oder false).";
+            case "radio" or "select":
+                if (value is not JsonValue) return $"„{label}“: bitte genau eine der angebotenen Möglichkeiten wählen.";
+                return Offered(f, value) is false ? $"„{label}“: „{Show(value)}“ ist keine der angebotenen Möglichkeiten." : null;
+            case "checklist" or "taglist":
+                if (value is not JsonArray items) return $"„{label}“ muss eine Liste der angebotenen Möglichkeiten sein.";
+                foreach (var item in items)
+                    if (item is null || Offered(f, item) is false) return $"„{label}“: „{Show(item)}“ ist keine der angebotenen Möglichkeiten.";
+                return null;
+            case "datetime":
+                if (value is not JsonValue dv || !dv.TryGetValue<string>(out var dt)) return $"„{label}“ muss ein Datum sein.";
+                return Str(f, "subtype") switch
+                {
+                    "time" => TimeOnly.TryParseExact(dt, ["HH:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : $"„{label}“ muss eine Uhrzeit (HH:MM) sein.",
+                    "datetime" => DateTimeOffset.TryParse(dt, CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : $"„{label}“ muss Datum und Uhrzeit sein.",
+                    _ => DateOnly.TryParseExact(dt, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : $"„{label}“ muss ein Datum (JJJJ-MM-TT) sein.",
+                };
+            default:
+                return null;
+        }
+    }
+
+    private static string? Lengths(string label, string text, JsonObject? v)
+    {
+        if (Num(v, "minLength") is { } min && text.Length < min) return $"„{label}“ muss mindestens {min} Zeichen lang sein.";
+        if (Num(v, "maxLength") is { } max && text.Length > max) return $"„{label}“ darf höchstens {max} Zeichen lang sein.";
+        return null;
+    }
+
+    private static string? Pattern(string label, string text, JsonObject? v)
+    {
+        var pattern = v is null ? null : Str(v, "pattern");
+        if (Str(v, "validationType") is "email") pattern = @"^[^\s@]+@[^\s@]+\.[^\s@]+$";
+        else if (Str(v, "validationType") is "phone") pattern = @"^\+?[0-9 ()/-]{3,}$";
+        if (string.IsNullOrEmpty(pattern)) return null;
+        try
+        {
+            var whole = pattern.StartsWith('^') ? pattern : "^(?:" + pattern + ")$"; // form-js matches the whole value
+            return Regex.IsMatch(text, whole, RegexOptions.CultureInvariant, PatternTimeout) ? null : $"„{label}“ hat nicht die verlangte Form.";
+        }
+        catch (ArgumentException) { return $"„{label}“ kann nicht geprüft werden: das Muster des Formulars ist ungültig."; }
+        catch (RegexMatchTimeoutException) { return $"„{label}“ kann nicht geprüft werden (Zeitlimit der Musterprüfung)."; }
+    }
+
+    /// <summary>True/false when the component offers static options (values), null when they are dynamic (valuesKey).</summary>
+    private static bool? Offered(JsonObject f, JsonNode value)
+    {
+        if (f["values"] is not JsonArray options) return null;
+        return options.OfType<JsonObject>().Any(o => JsonNode.DeepEquals(o["value"], value)
+            || o["value"] is JsonValue ov && ov.TryGetValue<string>(out var s) && value is JsonValue vv && vv.ToJsonString().Trim('"') == s);
+    }
+
+    private static string Show(JsonNode? value) => value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString() ?? "null";
+
+    private static string? Str(JsonObject? o, string name) => o?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static bool Bool(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+
+    private static decimal? Num(JsonObject? o, string name) => o?[name] is JsonValue v && v.TryGetValue<decimal>(out var d) ? d : null;
+}

@@ -1,0 +1,19 @@
+using EGov.Workflows.Host.Tenancy;
+using EGov.Workflows.Persistence.Postkorb;
+using Microsoft.AspNetCore.Http;
+using NodaTime;
+
+namespace EGov.Workflows.Host.Postkorb;
+
+/// <summary>The Postkorb's services for a request's tenant, over the server's Postkorb data and clock.</summary>
+public sealed class PostkorbServices(IPostkorbStore data, IClock clock, AttachmentOptions attachments)
+{
+    public IPostkorbStore Data { get; } = data;
+    public AttachmentOptions AttachmentOptions { get; } = attachments;
+
+    public TaskService Tasks(HttpContext http) => Tasks(http.Tenant());
+    public TaskService Tasks(TenantEngine tenant) => new(tenant, Data, clock);
+    public CaseFileService CaseFile(HttpContext http) => new(Tasks(http), Data, clock, AttachmentOptions);
+    public AbsenceService Absences(HttpContext http) => new(http.Tenant().TenantId, Data, clock);
+    public FilterService Filters(HttpContext http) => new(http.Tenant().TenantId, Data, clock);
+}
