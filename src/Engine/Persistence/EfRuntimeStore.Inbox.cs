@@ -160,8 +160,10 @@ public sealed partial class EfRuntimeStore : ITaskInbox
                 var like = Param(p => p.Text(pattern));
                 w.Append($" AND (LOWER(COALESCE(x.business_key, '')) LIKE {like} ESCAPE '\\' OR LOWER(COALESCE(x.process_name, '')) LIKE {like} ESCAPE '\\' OR LOWER(x.process_id) LIKE {like} ESCAPE '\\')");
             }
+            // SQLite 3.5x would take the primary key's (tenant, principal < ?) range for y — a scan per row; the task's
+            // own index makes it a lookup.
             if (!single)
-                w.Append($" AND NOT EXISTS (SELECT 1 FROM task_inbox y WHERE y.tenant_id = x.tenant_id AND y.instance_id = x.instance_id AND y.task_id = x.task_id AND y.principal IN ({principals}) AND y.principal{(sqlite ? "" : " COLLATE \"C\"")} < x.principal{(sqlite ? "" : " COLLATE \"C\"")})");
+                w.Append($" AND NOT EXISTS (SELECT 1 FROM task_inbox y{(sqlite ? " INDEXED BY ix_task_inbox_task" : "")} WHERE y.tenant_id = x.tenant_id AND y.instance_id = x.instance_id AND y.task_id = x.task_id AND y.principal IN ({principals}) AND y.principal{(sqlite ? "" : " COLLATE \"C\"")} < x.principal{(sqlite ? "" : " COLLATE \"C\"")})");
             return w.ToString();
         }
     }
