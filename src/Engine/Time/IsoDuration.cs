@@ -85,11 +85,7 @@ public static partial class IsoDuration
         ArgumentNullException.ThrowIfNull(period);
         ArgumentNullException.ThrowIfNull(zone);
         var datePart = new PeriodBuilder { Years = period.Years, Months = period.Months, Weeks = period.Weeks, Days = period.Days }.Build();
-        var timePart = new PeriodBuilder
-        {
-            Hours = period.Hours, Minutes = period.Minutes, Seconds = period.Seconds, Milliseconds = period.Milliseconds,
-            Ticks = period.Ticks, Nanoseconds = period.Nanoseconds,
-        }.Build();
+        var timePart = TimePart(period);
         var result = instant;
         if (!datePart.Equals(Period.Zero))
         {
@@ -119,7 +115,7 @@ public static partial class IsoDuration
     internal static Duration UpperBound(Period period) =>
         Duration.FromDays(period.Years * 366L + period.Months * 31L + period.Weeks * 7L + period.Days)
         + Duration.FromHours(period.Years + period.Months + period.Weeks + period.Days > 0 ? 2 : 0)
-        + new PeriodBuilder { Hours = period.Hours, Minutes = period.Minutes, Seconds = period.Seconds, Milliseconds = period.Milliseconds, Ticks = period.Ticks, Nanoseconds = period.Nanoseconds }.Build().ToDuration();
+        + TimePart(period).ToDuration();
 
     /// <summary>
     /// A lower bound for how long <paramref name="period"/> can be in any zone: a year at least 365 days, a month 28,
