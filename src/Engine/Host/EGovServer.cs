@@ -39,7 +39,10 @@ public static class EGovServer
         catch (StoreOpenException e) { throw new ServerStartException([e.Message], store: true); }
 
         var engines = new TenantEngines(store.Store, options.Tenant,
-            store.Store is Persistence.EfRuntimeStore ef ? new DurableDeploymentBackend(new Persistence.Deployments.DurableDeployments(ef)) : null);
+            store.Store is Persistence.EfRuntimeStore ef ? new DurableDeploymentBackend(new Persistence.Deployments.DurableDeployments(ef)) : null)
+        {
+            Leistungen = store.Store is Persistence.EfRuntimeStore efl ? new Persistence.Catalogue.SqlLeistungenStore(efl.Options).List : null,
+        };
         IReadOnlyList<DeployedDefinition> deployed;
         try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
         catch { (store.Store as IDisposable)?.Dispose(); throw; }
