@@ -127,4 +127,5 @@ internal sealed class DeploymentRow
     public string BpmnXml { get; set; } = "";
     public int? HistoryTtlDays { get; set; }
     public long DeployedAt { get; set; }
+    public string? DeployedBy { get; set; }
 }
