@@ -19,9 +19,13 @@ public sealed class DependencyDirectionTests
         { "Time", ["Model"] },
         // Activity packs build on the SDK; the SDK stays thin: the model and plain value types only.
         { "Sdk", ["Model", "Time"] },
+        // The pack loader knows the SDK only: the runtime, host and CLI hand it paths and get activity registrations back.
+        { "Packs", ["Sdk"] },
         // FEEL and DMN are inner layers: the model's XML rules and plain values; the runtime uses them, never the reverse.
         { "Feel", [] },
         { "Dmn", ["Model", "Feel"] },
+        // The service catalogue (service.yaml, Leistungen) is data about processes, not a runtime: model and time only.
+        { "Catalogue", ["Model", "Time"] },
     };
 
     [Fact]
@@ -45,10 +49,12 @@ public sealed class DependencyDirectionTests
     [InlineData("Model")]
     [InlineData("Bpmn")]
     [InlineData("Sdk")]
+    [InlineData("Packs")]
     [InlineData("Expressions")]
     [InlineData("Time")]
     [InlineData("Feel")]
     [InlineData("Dmn")]
+    [InlineData("Catalogue")]
     public void InnerProject_NeverReachesAnOuterLayer(string project)
     {
         if (!Graph.Has(project)) return;

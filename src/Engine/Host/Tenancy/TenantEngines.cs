@@ -11,7 +11,8 @@ namespace EGov.Workflows.Host.Tenancy;
 /// (the runtime's <see cref="WorkflowEngineOptions.TenantId"/>), so nothing of tenant A is visible through tenant B.
 /// Engines are created on first use; each keeps its own deployments (see <see cref="DeploymentCatalog"/>).
 /// </summary>
-public sealed partial class TenantEngines(IRuntimeStore store, string defaultTenant = TenantEngines.DefaultTenant, IDeploymentBackend? deployments = null)
+public sealed partial class TenantEngines(IRuntimeStore store, string defaultTenant = TenantEngines.DefaultTenant, IDeploymentBackend? deployments = null,
+    Sdk.ActivityRegistry? activities = null)
 {
     public const string DefaultTenant = "default";
     public const string Header = "X-Tenant";
@@ -24,13 +25,16 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     /// <summary>Where deployments are versioned and kept (durable stores), or null: the engine numbers them, in memory.</summary>
     public IDeploymentBackend? Deployments { get; } = deployments;
 
+    /// <summary>The activities of the loaded packs, shared by every tenant's engine (read-only once the server runs).</summary>
+    public Sdk.ActivityRegistry Activities { get; } = activities ?? new Sdk.ActivityRegistry();
+
     /// <summary>The tenant's engine; created on first use with every version stored for the tenant deployed again.</summary>
     public TenantEngine Get(string tenantId) =>
         _engines.GetOrAdd(tenantId, id => new Lazy<TenantEngine>(() => Create(id))).Value;
 
     private TenantEngine Create(string id)
     {
-        var tenant = new TenantEngine(id, new WorkflowEngine(new WorkflowEngineOptions { Store = Store, TenantId = id }), Deployments);
+        var tenant = new TenantEngine(id, new WorkflowEngine(new WorkflowEngineOptions { Store = Store, TenantId = id, Activities = Activities }), Deployments);
         Deployments?.Restore(tenant);
         return tenant;
     }
@@ -53,6 +57,8 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     public DeploymentCatalog Catalog { get; } = new();
     /// <summary>The form-js forms deployed with the tenant's process versions (camunda:formKey).</summary>
     public Forms.FormCatalog Forms { get; } = new();
+    /// <summary>The service descriptions (service.yaml) of the tenant's processes.</summary>
+    public Catalogue.ServiceRegistry Services { get; } = new();
 
     /// <summary>Deploys through the durable deployments when there are any (unchanged models keep their version), else the engine.</summary>
     /// <param name="deployedBy">The caller who deploys (stored as the versions' deployed_by); null for the processes folder.</param>
