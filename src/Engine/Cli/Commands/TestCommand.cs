@@ -1,3 +1,4 @@
+using EGov.Workflows.Packs;
 using EGov.Workflows.Persistence;
 using EGov.Workflows.Scenarios.Engine;
 using EGov.Workflows.Scenarios.Running;
@@ -10,7 +11,7 @@ public sealed class TestCommand : ICliCommand
 {
     public string Name => "test";
     public string Summary => "run process scenarios (*.scenario.yaml) against the engine on a virtual clock";
-    public string Usage => "test [--filter TEXT] [-v|--verbose] [--store memory|sqlite|postgres] [--activities PACK.dll]... FILE|DIR...";
+    public string Usage => "test [--filter TEXT] [-v|--verbose] [--store memory|sqlite|postgres] [--activities PACK.dll|DIR]... FILE|DIR...";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
@@ -33,7 +34,7 @@ public sealed class TestCommand : ICliCommand
                     break;
                 case "--activities":
                     // Custom activity packs (classes deriving from WorkflowActivity with [Activity]) the scenarios' models bind.
-                    if (i + 1 >= args.Count) throw new UsageException("--activities needs the path of an activity assembly (.dll)");
+                    if (i + 1 >= args.Count) throw new UsageException("--activities needs the path of an activity pack (.dll) or a folder of packs");
                     packs.Add(args[++i]);
                     break;
                 case "-v" or "--verbose":
@@ -47,26 +48,26 @@ public sealed class TestCommand : ICliCommand
             }
         }
         if (paths.Count == 0) throw new UsageException("no file or folder given");
-        if (!TryLoadActivities(packs, stderr, out var activities)) return 1;
-        if (store == "memory") return new ScenarioSuite(ScenarioEngines.Create(activities: activities)).Run(paths, options, stdout, stderr);
+        if (!TryLoadPacks(packs, stderr, out var activities)) return 1;
+        if (store == "memory") return new ScenarioSuite(ScenarioEngines.Create(packs: activities)).Run(paths, options, stdout, stderr);
         ScenarioStores stores;
         try { stores = new ScenarioStores(store); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         using (stores) return new ScenarioSuite(new RuntimeScenarioEngineFactory(stores.Next, activities)).Run(paths, options, stdout, stderr);
     }
 
-    /// <summary>Loads every pack before any scenario runs, so a missing or empty pack stops the run with one clear line.</summary>
-    private static bool TryLoadActivities(List<string> packs, TextWriter stderr, out IReadOnlyList<Type> activities)
+    /// <summary>Loads every pack before any scenario runs (<see cref="PackLoader"/>, as serve does), so a broken pack stops the run with one clear line.</summary>
+    internal static bool TryLoadPacks(List<string> packs, TextWriter stderr, out PackCatalog catalog)
     {
-        var all = new List<Type>();
-        activities = all;
+        catalog = PackCatalog.Empty;
+        if (packs.Count == 0) return true;
         try
         {
-            foreach (var pack in packs) all.AddRange(ActivityAssemblies.Load(pack));
-            RuntimeScenarioEngineFactory.Registry(all);
+            catalog = PackLoader.Load(packs, PackConfiguration.Host());
+            RuntimeScenarioEngineFactory.Registry(catalog); // a name the built-in helpers have is refused now, not per scenario
             return true;
         }
-        catch (ActivityAssemblyException e) { stderr.WriteLine(e.Message); }
+        catch (PackException e) { stderr.WriteLine(e.Message); }
         catch (InvalidOperationException e) { stderr.WriteLine($"--activities: error: {e.Message}"); }
         return false;
     }

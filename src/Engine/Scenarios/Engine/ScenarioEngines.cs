@@ -8,10 +8,10 @@ public static class ScenarioEngines
     public static IReadOnlyList<string> Stores { get; } = ["memory"];
 
     /// <param name="store">where instances live (see <see cref="Stores"/>).</param>
-    /// <param name="activities">custom activity classes from packs (<see cref="ActivityAssemblies.Load"/>).</param>
-    public static IScenarioEngineFactory Create(string store = "memory", IReadOnlyList<Type>? activities = null) => store switch
+    /// <param name="packs">activity packs loaded by <see cref="Packs.PackLoader.Load"/>.</param>
+    public static IScenarioEngineFactory Create(string store = "memory", Packs.PackCatalog? packs = null) => store switch
     {
-        "memory" => new RuntimeScenarioEngineFactory(activities: activities),
+        "memory" => new RuntimeScenarioEngineFactory(packs: packs),
         _ => throw new ArgumentException($"unknown store '{store}'; known: {string.Join(", ", Stores)}", nameof(store)),
     };
 }
