@@ -16,6 +16,7 @@ public static class CommandLine
         new BenchCommand(),
         new DecideCommand(),
         new TckCommand(),
+        new CatalogueCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

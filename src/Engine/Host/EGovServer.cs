@@ -41,7 +41,10 @@ public static class EGovServer
 
         var engines = new TenantEngines(store.Store, options.Tenant,
             store.Store is Persistence.EfRuntimeStore ef ? new DurableDeploymentBackend(new Persistence.Deployments.DurableDeployments(ef)) : null,
-            packs.AddTo(new Sdk.ActivityRegistry()));
+            packs.AddTo(new Sdk.ActivityRegistry()))
+        {
+            Leistungen = store.Store is Persistence.EfRuntimeStore efl ? new Persistence.Catalogue.SqlLeistungenStore(efl.Options).List : null,
+        };
         IReadOnlyList<DeployedDefinition> deployed;
         try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
         catch { (store.Store as IDisposable)?.Dispose(); packLogging.Dispose(); throw; }

@@ -59,9 +59,13 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     /// <summary>How many tenants have an engine now.</summary>
     public int Count => _engines.Count;
 
+    /// <summary>Where a tenant's imported Leistungen are read (durable stores: <c>egov catalogue import</c>); none otherwise.</summary>
+    public Func<string, IReadOnlyList<EGov.Workflows.Catalogue.Leistungen.Leistung>>? Leistungen { get; init; }
+
     private TenantEngine Create(string id)
     {
         var tenant = new TenantEngine(id, new WorkflowEngine(new WorkflowEngineOptions { Store = Store, TenantId = id, Activities = Activities }), Deployments);
+        if (Leistungen is { } read) tenant.Services.Imported = () => read(id);
         Deployments?.Restore(tenant);
         return tenant;
     }
