@@ -223,6 +223,9 @@ public static class EGovServer
     {
         var configuration = options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
         var paths = options.Packs.Concat(PackPaths(configuration)).ToList();
+        if (paths.Count == 0 && (options.DefaultPacksDirectory ?? ServeOptions.BuiltPacksDirectory) is var builtIn
+            && Directory.Exists(builtIn) && Directory.EnumerateFiles(builtIn, "*.deps.json", SearchOption.AllDirectories).Any())
+            paths.Add(builtIn); // the repository's own packs (src/Activities), as ./egov built them
         var logging = LoggerFactory.Create(b =>
         {
             b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
