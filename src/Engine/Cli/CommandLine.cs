@@ -10,6 +10,7 @@ public static class CommandLine
         new ValidateCommand(),
         new FormatCommand(),
         new TestCommand(),
+        new NewCommand(),
         new ServeCommand(),
         new UsersCommand(),
         new ClientsCommand(),

@@ -99,6 +99,7 @@ public static class EGovServer
             builder.Services.AddHostedService(sp => sp.GetRequiredService<JobExecutor>());
         }
         else builder.Services.AddHostedService<DueWorkLoop>();
+        if (engines.Deployments is not null) builder.Services.AddHostedService<IdleEngineSweeper>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.FillIn);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -222,6 +223,9 @@ public static class EGovServer
     {
         var configuration = options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
         var paths = options.Packs.Concat(PackPaths(configuration)).ToList();
+        if (paths.Count == 0 && (options.DefaultPacksDirectory ?? ServeOptions.BuiltPacksDirectory) is var builtIn
+            && Directory.Exists(builtIn) && Directory.EnumerateFiles(builtIn, "*.deps.json", SearchOption.AllDirectories).Any())
+            paths.Add(builtIn); // the repository's own packs (src/Activities), as ./egov built them
         var logging = LoggerFactory.Create(b =>
         {
             b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });

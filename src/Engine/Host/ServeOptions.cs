@@ -41,6 +41,9 @@ public sealed record ServeOptions
     /// <summary>How often the job loop looks for due timers and jobs when nothing is due sooner.</summary>
     public TimeSpan JobPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>A tenant's engine unused this long is released (durable stores; rebuilt from the stored deployments on its next use).</summary>
+    public TimeSpan EngineIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>
     /// The built web pages (the Postkorb, task pages, sign-in): null takes the folder <c>./egov</c> builds them into
     /// (<c>.egov/web</c>, beside the CLI's <c>.egov/bin</c>). Without a build the pages answer 503 with what to do.
@@ -79,6 +82,16 @@ public sealed record ServeOptions
     /// or folders of packs (see <see cref="Packs.PackLoader"/>). A pack that cannot be loaded stops the start.
     /// </summary>
     public IReadOnlyList<string> Packs { get; init; } = [];
+
+    /// <summary>
+    /// The packs of this repository: <c>./egov</c> builds every project under <c>src/Activities</c> into <c>.egov/packs/NAME</c>
+    /// (beside the CLI's <c>.egov/bin</c>), and serve loads them when neither <see cref="Packs"/> nor <c>Packs:Paths</c> names any.
+    /// Null: that folder; a folder that does not exist or holds no pack loads nothing.
+    /// </summary>
+    public string? DefaultPacksDirectory { get; init; }
+
+    /// <summary>The folder <c>./egov</c> builds the repository's packs into.</summary>
+    public static string BuiltPacksDirectory => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "packs"));
 
     /// <summary>
     /// The server's configuration (<c>--config FILE</c> and <c>EGOV_</c> environment variables): the section <c>Packs</c> holds
