@@ -27,6 +27,10 @@ namespace EGov.Workflows.Host;
 /// </summary>
 public static class EGovServer
 {
+    /// <summary>The packs log like the server: one line each, warnings and above.</summary>
+    private static ILoggerFactory PackLogging() => LoggerFactory.Create(b => b
+        .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
+
     /// <summary>Builds the server and deploys the processes; throws <see cref="ServerStartException"/> with printable lines.</summary>
     public static WebApplication Build(ServeOptions options)
     {
@@ -38,8 +42,17 @@ public static class EGovServer
         catch (ArgumentException e) { throw new ServerStartException([e.Message], usage: true); }
         catch (StoreOpenException e) { throw new ServerStartException([e.Message], store: true); }
 
+        Sdk.ActivityRegistry activities;
+        try { activities = Packs.BuiltInPacks.CreateRegistry(Packs.BuiltInPacks.LoadSettings(options.SettingsFile), PackLogging()); }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or FormatException)
+        {
+            (store.Store as IDisposable)?.Dispose();
+            throw new ServerStartException([e is FileNotFoundException ? e.Message
+                : $"settings {options.SettingsFile ?? Packs.BuiltInPacks.DefaultSettingsFile}: cannot be read: {e.InnerException?.Message ?? e.Message}"], usage: true);
+        }
         var engines = new TenantEngines(store.Store, options.Tenant,
-            store.Store is Persistence.EfRuntimeStore ef ? new DurableDeploymentBackend(new Persistence.Deployments.DurableDeployments(ef)) : null);
+            store.Store is Persistence.EfRuntimeStore ef ? new DurableDeploymentBackend(new Persistence.Deployments.DurableDeployments(ef)) : null,
+            activities);
         IReadOnlyList<DeployedDefinition> deployed;
         try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
         catch { (store.Store as IDisposable)?.Dispose(); throw; }

@@ -74,6 +74,9 @@ public sealed record ServeOptions
     /// <summary>Where attachments are kept (one file per tenant and content hash); null: in the engine's database.</summary>
     public string? AttachmentDirectory { get; init; }
 
+    /// <summary>The activity packs' settings (endpoints, senders, credentials per tenant): this JSON file; null: <c>egov.settings.json</c> in the working directory when it exists. <c>EGOV_…</c> environment variables override it.</summary>
+    public string? SettingsFile { get; init; }
+
     /// <summary>Prints the start banner and problems; null prints nothing.</summary>
     public TextWriter? Out { get; init; }
     public TextWriter? Error { get; init; }

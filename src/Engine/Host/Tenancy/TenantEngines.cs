@@ -11,7 +11,8 @@ namespace EGov.Workflows.Host.Tenancy;
 /// (the runtime's <see cref="WorkflowEngineOptions.TenantId"/>), so nothing of tenant A is visible through tenant B.
 /// Engines are created on first use; each keeps its own deployments (see <see cref="DeploymentCatalog"/>).
 /// </summary>
-public sealed partial class TenantEngines(IRuntimeStore store, string defaultTenant = TenantEngines.DefaultTenant, IDeploymentBackend? deployments = null)
+public sealed partial class TenantEngines(IRuntimeStore store, string defaultTenant = TenantEngines.DefaultTenant, IDeploymentBackend? deployments = null,
+    Sdk.ActivityRegistry? activities = null)
 {
     public const string DefaultTenant = "default";
     public const string Header = "X-Tenant";
@@ -24,13 +25,16 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     /// <summary>Where deployments are versioned and kept (durable stores), or null: the engine numbers them, in memory.</summary>
     public IDeploymentBackend? Deployments { get; } = deployments;
 
+    /// <summary>The activities every tenant's engine runs (the built-in packs; each reads its settings per tenant).</summary>
+    public Sdk.ActivityRegistry Activities { get; } = activities ?? new();
+
     /// <summary>The tenant's engine; created on first use with every version stored for the tenant deployed again.</summary>
     public TenantEngine Get(string tenantId) =>
         _engines.GetOrAdd(tenantId, id => new Lazy<TenantEngine>(() => Create(id))).Value;
 
     private TenantEngine Create(string id)
     {
-        var tenant = new TenantEngine(id, new WorkflowEngine(new WorkflowEngineOptions { Store = Store, TenantId = id }), Deployments);
+        var tenant = new TenantEngine(id, new WorkflowEngine(new WorkflowEngineOptions { Store = Store, TenantId = id, Activities = Activities }), Deployments);
         Deployments?.Restore(tenant);
         return tenant;
     }

@@ -1,3 +1,5 @@
+using EGov.Workflows.Sdk;
+
 namespace EGov.Workflows.Scenarios.Engine;
 
 /// <summary>The one place where <c>./egov test</c> chooses its engine: the real runtime, in memory, on the scenario's virtual clock.
@@ -9,9 +11,10 @@ public static class ScenarioEngines
 
     /// <param name="store">where instances live (see <see cref="Stores"/>).</param>
     /// <param name="activities">custom activity classes from packs (<see cref="ActivityAssemblies.Load"/>).</param>
-    public static IScenarioEngineFactory Create(string store = "memory", IReadOnlyList<Type>? activities = null) => store switch
+    /// <param name="builtIn">adds the host's built-in activity packs to each engine's registry.</param>
+    public static IScenarioEngineFactory Create(string store = "memory", IReadOnlyList<Type>? activities = null, Action<ActivityRegistry>? builtIn = null) => store switch
     {
-        "memory" => new RuntimeScenarioEngineFactory(activities: activities),
+        "memory" => new RuntimeScenarioEngineFactory(activities: activities, builtIn: builtIn),
         _ => throw new ArgumentException($"unknown store '{store}'; known: {string.Join(", ", Stores)}", nameof(store)),
     };
 }
