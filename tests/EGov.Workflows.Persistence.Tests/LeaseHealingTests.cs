@@ -150,11 +150,11 @@ public sealed class LeaseHealingTests
             return inner.AcquireDueJobs(tenantId, owner, lease, max, now);
         }
 
-        public void Release(LeasedJob job, Instant? retryAt = null)
+        public void Release(LeasedJob job, Instant? retryAt = null, LeaseEnd end = LeaseEnd.Finished)
         {
             BeforeRelease?.Invoke();
             if (FailReleases) throw Unreachable();
-            inner.Release(job, retryAt);
+            inner.Release(job, retryAt, end);
         }
 
         public int ReleaseAll(string owner) => FailReleaseAll ? throw Unreachable() : inner.ReleaseAll(owner);

@@ -31,6 +31,21 @@ internal static class DefinitionEndpoints
             })
             .WithName("ListProcessDefinitions").RequirePermission(Permission.ProcessRead).WithSummary("Every deployed version of every process definition of the tenant");
 
+        // The version is read as text so that a malformed one is a 404 like an unknown one (and the route still exists
+        // for the permission gate); the task page's bpmn-js viewer loads the diagram from here.
+        api.MapGet("/process-definitions/{processId}/versions/{version}/xml", (HttpContext http, string processId, string version) =>
+            {
+                var t = http.Tenant();
+                var found = int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
+                    ? t.Catalog.Find(processId, v) : null;
+                if (found?.Definitions is not { } definitions)
+                    throw ApiProblemException.NotFound($"process definition '{processId}' version '{version}' is not deployed for tenant '{t.TenantId}'");
+                return Results.Text(Bpmn.Writing.BpmnWriter.WriteString(definitions), "application/xml", System.Text.Encoding.UTF8);
+            })
+            .WithName("GetProcessDefinitionXml").RequirePermission(Permission.ModelRead)
+            .WithSummary("The BPMN 2.0 XML (with its diagram) of one deployed version of the tenant; 404 for an unknown process, version or another tenant's")
+            .Produces<string>(StatusCodes.Status200OK, "application/xml").ProducesProblem(StatusCodes.Status404NotFound);
+
         api.MapPost("/process-definitions/{processId}/start", (HttpContext http, string processId, StartRequest? body) =>
             {
                 var t = http.Tenant();
@@ -117,7 +132,7 @@ internal static class DefinitionEndpoints
             throw ApiProblemException.BadRequest($"Content-Type '{request.ContentType ?? "(none)"}' cannot carry a model", RequestBodies.Deployment);
         if (files.Count == 0 || files.All(f => f.Item2.Length == 0))
             throw ApiProblemException.BadRequest("no model in the request", RequestBodies.Deployment);
-        var (deployed, decisions) = ModelDeployer.DeployAll(tenant, files);
+        var (deployed, decisions) = ModelDeployer.DeployAll(tenant, files, http.Caller().Id);
         // Decision files alone answer their decisions; with processes, the processes (the decisions are deployed too).
         if (deployed.Count == 0 && decisions.Count > 0)
             return Results.Created("/api/decision-definitions", decisions.Select(d => DecisionDefinitionDto.From(d, true)).ToList());

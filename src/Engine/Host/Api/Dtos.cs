@@ -5,10 +5,10 @@ using NodaTime;
 
 namespace EGov.Workflows.Host.Api;
 
-/// <summary>A deployed version of a process definition.</summary>
-public sealed record ProcessDefinitionDto(string ProcessId, string? Name, int Version, string File, bool Latest, DateTimeOffset DeployedAt)
+/// <summary>A deployed version of a process definition; deployedBy is the caller who deployed it through the API (null: the processes folder).</summary>
+public sealed record ProcessDefinitionDto(string ProcessId, string? Name, int Version, string File, bool Latest, DateTimeOffset DeployedAt, string? DeployedBy)
 {
-    public static ProcessDefinitionDto From(DeployedDefinition d, bool latest) => new(d.ProcessId, d.Name, d.Version, d.File, latest, d.DeployedAt);
+    public static ProcessDefinitionDto From(DeployedDefinition d, bool latest) => new(d.ProcessId, d.Name, d.Version, d.File, latest, d.DeployedAt, d.DeployedBy);
 }
 
 /// <summary>Body of POST /api/process-definitions/{processId}/start.</summary>

@@ -8,18 +8,21 @@ namespace EGov.Workflows.Host.Deployment;
 /// <summary>
 /// Deployments kept in the durable store (<see cref="DurableDeployments"/>): an unchanged model keeps its version, a
 /// changed one becomes n+1, and every stored version is deployed into a tenant's engine when it is created, so running
-/// instances continue on their version after a restart. Restored versions whose model this process has not read are
-/// listed without it (migration from them needs the model deployed again).
+/// instances continue on their version after a restart. Restored versions are listed with their model read again from the
+/// stored XML, so a version deployed through the API keeps its diagram and candidate starters after a restart.
 /// </summary>
 internal sealed class DurableDeploymentBackend(DurableDeployments deployments) : IDeploymentBackend
 {
-    public IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Definitions Definitions)> files) =>
-        deployments.Deploy(tenant.Engine, files);
+    public IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Definitions Definitions)> files, string? deployedBy = null) =>
+        deployments.Deploy(tenant.Engine, files, deployedBy);
 
     public void Restore(TenantEngine tenant)
     {
         deployments.Restore(tenant.Engine);
-        foreach (var d in deployments.List(tenant.TenantId))
-            tenant.Catalog.Add(new DeployedDefinition(d.ProcessId, null, d.Version, d.File, null, d.DeployedAt.ToDateTimeOffset()));
+        foreach (var (d, model) in deployments.ListWithModels(tenant.TenantId))
+        {
+            var name = model?.Processes.FirstOrDefault(p => p.Id == d.ProcessId)?.Attribute("name");
+            tenant.Catalog.Add(new DeployedDefinition(d.ProcessId, name, d.Version, d.File, model, d.DeployedAt.ToDateTimeOffset(), d.DeployedBy));
+        }
     }
 }

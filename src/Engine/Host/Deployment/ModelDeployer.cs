@@ -49,7 +49,8 @@ public static class ModelDeployer
     /// Deploys BPMN and DMN files together, all or nothing: the DMN files' decisions first (so the processes' business
     /// rule tasks find them), then the processes. A file is DMN by its .dmn name or its DMN namespace.
     /// </summary>
-    public static (IReadOnlyList<DeployedDefinition> Processes, IReadOnlyList<DeployedDecision> Decisions) DeployAll(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files)
+    /// <param name="deployedBy">The caller who deploys (kept with the stored versions); null for the processes folder.</param>
+    public static (IReadOnlyList<DeployedDefinition> Processes, IReadOnlyList<DeployedDecision> Decisions) DeployAll(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files, string? deployedBy = null)
     {
         var list = files.ToList();
         var dmn = list.Where(f => IsDmn(f.Name, f.Bytes)).ToList();
@@ -71,7 +72,7 @@ public static class ModelDeployer
             if (bpmnResults.Count > 0) CheckReadable(bpmnResults);
             var dmnFiles = dmnResults.Select(r => (r.File, r.Definitions!)).ToList();
             if (dmnFiles.Count > 0 && bpmnResults.Count > 0) tenant.Engine.Decisions.Check(dmnFiles);
-            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults);
+            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy);
             var decisions = dmnFiles.Count == 0 ? [] : tenant.Engine.DeployDecisions(dmnFiles);
             return (processes, decisions);
         }
@@ -91,7 +92,7 @@ public static class ModelDeployer
         if (problems.Count > 0) throw new DeploymentException(problems);
     }
 
-    private static List<DeployedDefinition> Deploy(TenantEngine tenant, List<BpmnReadResult> results)
+    private static List<DeployedDefinition> Deploy(TenantEngine tenant, List<BpmnReadResult> results, string? deployedBy)
     {
         var problems = results.SelectMany(r => r.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())).ToList();
         problems.AddRange(results.Where(r => r.Definitions is null && !r.Diagnostics.Any(d => d.Severity == Severity.Error))
@@ -102,10 +103,10 @@ public static class ModelDeployer
             throw new DeploymentException(results.Select(r => $"{r.File}:1:1: error: the file holds no process to deploy").ToList());
         lock (tenant.Catalog)
         {
-            var deployed = tenant.Deploy(files);
+            var deployed = tenant.Deploy(files, deployedBy);
             var at = DateTimeOffset.UtcNow;
             var byFile = files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.Ordinal);
-            var list = deployed.Select(p => DeployedDefinition.From(p, byFile.TryGetValue(p.File, out var d) ? d : files.Find(f => f.Item2.Processes.Any(x => x.Id == p.ProcessId)).Item2, at)).ToList();
+            var list = deployed.Select(p => DeployedDefinition.From(p, byFile.TryGetValue(p.File, out var d) ? d : files.Find(f => f.Item2.Processes.Any(x => x.Id == p.ProcessId)).Item2, at, deployedBy)).ToList();
             foreach (var d in list) tenant.Catalog.Add(d);
             return list;
         }

@@ -14,7 +14,7 @@ public static class CandidateStarters
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var process = tenant.Catalog.Latest(processId)?.Element(processId);
-        if (process is null) return; // restored without its model: no starter list known here (see the report in docs)
+        if (process is null) return; // not in this node's catalog (deployed on another node after this one started): no starter list known here
         var groups = Split(process.CamundaAttribute("candidateStarterGroups"));
         var users = Split(process.CamundaAttribute("candidateStarterUsers"));
         if (groups.Count == 0 && users.Count == 0) return;

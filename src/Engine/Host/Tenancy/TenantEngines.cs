@@ -59,14 +59,15 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     public Forms.FormCatalog Forms { get; } = new();
 
     /// <summary>Deploys through the durable deployments when there are any (unchanged models keep their version), else the engine.</summary>
-    public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files) =>
-        deployments is null ? Engine.Deploy(files) : deployments.Deploy(this, files);
+    /// <param name="deployedBy">The caller who deploys (stored as the versions' deployed_by); null for the processes folder.</param>
+    public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null) =>
+        deployments is null ? Engine.Deploy(files) : deployments.Deploy(this, files, deployedBy);
 }
 
 /// <summary>Durable deployments (persistence layer): version numbering that survives restarts, and restoring them into an engine.</summary>
 public interface IDeploymentBackend
 {
-    IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Model.Definitions Definitions)> files);
+    IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null);
 
     /// <summary>Deploys every stored version into a new tenant engine and lists them in its catalog.</summary>
     void Restore(TenantEngine tenant);

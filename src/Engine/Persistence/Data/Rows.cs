@@ -45,6 +45,8 @@ internal sealed class JobIndexRow
     public long DueAt { get; set; }
     public string? LockOwner { get; set; }
     public long? LockExpiresAt { get; set; }
+    /// <summary>Leases without an outcome (crashed or timed-out runs); see the job executor's poison-job rule.</summary>
+    public int Attempts { get; set; }
 }
 
 internal sealed class UserTaskIndexRow
@@ -101,6 +103,8 @@ internal sealed class StartTimerRow
     public long DueAt { get; set; }
     public string? LockOwner { get; set; }
     public long? LockExpiresAt { get; set; }
+    /// <summary>Leases without an outcome (crashed or timed-out runs); see the job executor's poison-job rule.</summary>
+    public int Attempts { get; set; }
     public string Document { get; set; } = "";
 }
 
@@ -127,4 +131,5 @@ internal sealed class DeploymentRow
     public string BpmnXml { get; set; } = "";
     public int? HistoryTtlDays { get; set; }
     public long DeployedAt { get; set; }
+    public string? DeployedBy { get; set; }
 }

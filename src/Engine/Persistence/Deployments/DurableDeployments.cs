@@ -11,7 +11,8 @@ using NodaTime;
 namespace EGov.Workflows.Persistence.Deployments;
 
 /// <summary>One stored version of a process model.</summary>
-public sealed record StoredDeployment(string TenantId, string ProcessId, int Version, string ContentHash, string File, Instant DeployedAt, int? HistoryTtlDays);
+/// <param name="DeployedBy">The caller who deployed it (null for the processes folder and versions from before sign-in).</param>
+public sealed record StoredDeployment(string TenantId, string ProcessId, int Version, string ContentHash, string File, Instant DeployedAt, int? HistoryTtlDays, string? DeployedBy = null);
 
 /// <summary>
 /// Deployments that survive restarts. The deployments table numbers versions per tenant and process: a file whose
@@ -51,7 +52,8 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// Deploys the files (all or nothing): unchanged ones keep their versions, changed or new ones get the next. Returns
     /// every executable process of the files with the version it now runs as.
     /// </summary>
-    public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, IEnumerable<(string File, Definitions Definitions)> files)
+    /// <param name="deployedBy">The caller who deploys (kept as the versions' <c>deployed_by</c>); null for the processes folder.</param>
+    public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, IEnumerable<(string File, Definitions Definitions)> files, string? deployedBy = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(files);
@@ -60,12 +62,12 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         // the winner's rows on the next try, and an unchanged model then keeps the version the winner gave it.
         for (var attempt = 1; ; attempt++)
         {
-            try { return DeployOnce(engine, list); }
+            try { return DeployOnce(engine, list, deployedBy); }
             catch (ConcurrencyConflictException) when (attempt < 3) { }
         }
     }
 
-    private IReadOnlyList<DeployedProcess> DeployOnce(WorkflowEngine engine, List<(string File, Definitions Definitions)> files)
+    private IReadOnlyList<DeployedProcess> DeployOnce(WorkflowEngine engine, List<(string File, Definitions Definitions)> files, string? deployedBy)
     {
         var tenant = engine.Options.TenantId;
         Restore(engine);
@@ -93,7 +95,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                 rows.Add(new Data.DeploymentRow
                 {
                     TenantId = tenant, ProcessId = id, Version = version, ContentHash = hash, File = file, BpmnXml = xml,
-                    HistoryTtlDays = HistoryTimeToLive.Days(p.CamundaAttribute("historyTimeToLive")), DeployedAt = now,
+                    HistoryTtlDays = HistoryTimeToLive.Days(p.CamundaAttribute("historyTimeToLive")), DeployedAt = now, DeployedBy = deployedBy,
                 });
                 result.Add((id, version));
             }
@@ -113,7 +115,24 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// <summary>Every stored version of a tenant, by process and version.</summary>
     public IReadOnlyList<StoredDeployment> List(string tenantId) =>
         store.DeploymentRows(tenantId).Select(r => new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File,
-            Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays)).ToList();
+            Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy)).ToList();
+
+    /// <summary>
+    /// Every stored version of a tenant with its model read again from the stored XML (null when it cannot be read), so a
+    /// restarted node knows the models deployed through the API before: their diagrams, candidate starters, element kinds.
+    /// </summary>
+    public IReadOnlyList<(StoredDeployment Deployment, Definitions? Definitions)> ListWithModels(string tenantId)
+    {
+        var parsed = new Dictionary<string, Definitions?>(StringComparer.Ordinal);
+        var list = new List<(StoredDeployment, Definitions?)>();
+        foreach (var r in store.DeploymentRows(tenantId))
+        {
+            if (!parsed.TryGetValue(r.ContentHash, out var defs))
+                parsed[r.ContentHash] = defs = new BpmnReader().ReadString(r.BpmnXml, r.File).Definitions;
+            list.Add((new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File, Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy), defs));
+        }
+        return list;
+    }
 
     /// <summary>SHA-256 of the model with insignificant whitespace removed (hex).</summary>
     public static string ContentHash(string xml)

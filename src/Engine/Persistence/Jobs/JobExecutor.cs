@@ -20,6 +20,13 @@ namespace EGov.Workflows.Persistence.Jobs;
 /// failed is handed back without back-off; a hand-back that fails is kept in memory and tried again every round until the
 /// store takes it; the take-back of a previous life's leases at start is retried until it succeeds.
 /// </para>
+/// <para>
+/// Bounded and fair (issue 20): a batch holds every tenant's earliest due job before any tenant's second (see
+/// <see cref="IJobLeaseStore.AcquireDueJobs"/>), so one tenant's flood of due jobs does not keep another tenant's timer
+/// waiting; a job gets <see cref="JobExecutorOptions.JobTimeout"/> of wall-clock time, after which the executor goes on
+/// without it; and a job taken <see cref="JobExecutorOptions.PoisonAfter"/> times without an outcome (crashed nodes, runs
+/// past the budget) is parked as an incident instead of being run again (poison job).
+/// </para>
 /// </summary>
 public sealed class JobExecutor : BackgroundService
 {
@@ -33,7 +40,8 @@ public sealed class JobExecutor : BackgroundService
     private long _heartbeats;
     private int _held; // leases of the batch in hand: the heartbeat beats only while there are some
     private volatile bool _reclaimed;
-    private readonly List<(LeasedJob Job, Instant? RetryAt)> _pending = [];
+    private bool _sliced; // the last batch was cut short by BatchSlice (its rest went back): the loop acquires again at once
+    private readonly List<(LeasedJob Job, Instant? RetryAt, LeaseEnd End)> _pending = [];
 
     /// <param name="leases">The durable store (its lease operations).</param>
     /// <param name="engineFor">The engine of a tenant (with that tenant's deployments).</param>
@@ -94,13 +102,17 @@ public sealed class JobExecutor : BackgroundService
         var batch = _leases.AcquireDueJobs(Options.TenantId, Options.Owner, Options.Lease, Options.BatchSize, _clock.GetCurrentInstant());
         Interlocked.Add(ref _held, batch.Count);
         var ran = 0;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                if (stop.IsCancellationRequested)
+                // Shutting down, or the batch has had its time: the rest goes back untouched and the next acquisition, fair
+                // between tenants again, sees what has become due meanwhile (another tenant's timer behind slow jobs).
+                if (stop.IsCancellationRequested || (i > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(started) > Options.BatchSlice))
                 {
-                    for (var j = i; j < batch.Count; j++) HandBack(batch[j], null);
+                    _sliced = !stop.IsCancellationRequested;
+                    for (var j = i; j < batch.Count; j++) HandBack(batch[j], null, LeaseEnd.Untouched);
                     break;
                 }
                 if (Run(batch[i], stop)) ran++;
@@ -125,16 +137,66 @@ public sealed class JobExecutor : BackgroundService
         catch (Exception e) when (e is not OutOfMemoryException) { return false; }
     }
 
-    /// <summary>Runs one leased job and hands it back. True when the job ran to a commit.</summary>
+    /// <summary>Runs one leased job (or parks it, if it is poison) and hands it back. True when the job ran to a commit.</summary>
     private bool Run(LeasedJob job, CancellationToken stop)
     {
-        var (ran, retryAt) = Execute(job, stop);
-        HandBack(job, retryAt);
+        if (job.Attempts > Options.PoisonAfter)
+        {
+            HandBack(job, null, Park(job));
+            return false;
+        }
+        var run = Task.Run(() => Execute(job, stop), CancellationToken.None);
+        if (!run.Wait(Options.JobTimeout, CancellationToken.None))
+        {
+            // Stuck where the engine cannot stop it. The engine refuses the late commit (its own budget is shorter), so the
+            // run left behind changes nothing; the job rests, and counts as an attempt without an outcome.
+            Interlocked.Increment(ref _abandoned);
+            _ = run.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            if (_log.IsEnabled(LogLevel.Error))
+                _log.LogError("job {Job} of tenant {Tenant} ran longer than {Timeout} and was left behind (attempt {Attempt} of {Limit}); next try in {Backoff}",
+                    job.Work.Id, job.TenantId, Options.JobTimeout, job.Attempts, Options.PoisonAfter, Options.FailureBackoff);
+            Progressed();
+            HandBack(job, _clock.GetCurrentInstant() + Options.FailureBackoff, LeaseEnd.Failed);
+            return false;
+        }
+        var (ran, retryAt, end) = run.Result;
+        HandBack(job, retryAt, end);
         return ran;
     }
 
-    /// <summary>Runs the job; answers whether it committed and when it may run again if not (null: at once).</summary>
-    private (bool Ran, Instant? RetryAt) Execute(LeasedJob job, CancellationToken stop)
+    /// <summary>Jobs this executor parked as poison (incident, or a skipped start-timer occurrence).</summary>
+    public long Parked => Interlocked.Read(ref _parked);
+    private long _parked;
+
+    /// <summary>Runs this executor left behind because they passed <see cref="JobExecutorOptions.JobTimeout"/>.</summary>
+    public long Abandoned => Interlocked.Read(ref _abandoned);
+    private long _abandoned;
+
+    /// <summary>The incident text of a parked job: for the clerk or operator who finds it, in plain German.</summary>
+    public static string PoisonMessage(int attempts) =>
+        $"Der Auftrag wurde angehalten, weil er {attempts - 1}-mal nicht zu Ende lief (der Server brach ab, die Zeit reichte nicht oder ein unerwarteter Fehler trat auf). " +
+        "Bitte die Ursache prüfen lassen und den Auftrag danach erneut anstoßen.";
+
+    private LeaseEnd Park(LeasedJob job)
+    {
+        try
+        {
+            _engineFor(job.TenantId).ParkDueWork(job.Work, PoisonMessage(job.Attempts));
+            Interlocked.Increment(ref _parked);
+            Progressed();
+            if (_log.IsEnabled(LogLevel.Error))
+                _log.LogError("job {Job} ({Kind}) of tenant {Tenant} was taken {Attempts} times without an outcome and is parked (poison job)", job.Work.Id, job.Work.Kind, job.TenantId, job.Attempts);
+            return LeaseEnd.Finished;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (_log.IsEnabled(LogLevel.Warning)) _log.LogWarning("job {Job} of tenant {Tenant} could not be parked ({Message}); tried again", job.Work.Id, job.TenantId, e.Message);
+            return LeaseEnd.Untouched;
+        }
+    }
+
+    /// <summary>Runs the job; answers whether it committed, when it may run again if not (null: at once), and how its lease ends.</summary>
+    private (bool Ran, Instant? RetryAt, LeaseEnd End) Execute(LeasedJob job, CancellationToken stop)
     {
         var synced = false;
         for (var attempt = 0; ; attempt++)
@@ -144,7 +206,7 @@ public sealed class JobExecutor : BackgroundService
                 _engineFor(job.TenantId).ExecuteDueWork(job.Work);
                 Interlocked.Increment(ref _executed);
                 Progressed();
-                return (true, null);
+                return (true, null, LeaseEnd.Finished);
             }
             catch (ConcurrencyConflictException) when (attempt < Options.ConflictRetries && !stop.IsCancellationRequested)
             {
@@ -155,14 +217,14 @@ public sealed class JobExecutor : BackgroundService
             catch (ConcurrencyConflictException)
             {
                 Interlocked.Increment(ref _conflicts);
-                return (false, _clock.GetCurrentInstant() + Duration.FromTimeSpan(Options.ConflictBackoff));
+                return (false, _clock.GetCurrentInstant() + Duration.FromTimeSpan(Options.ConflictBackoff), LeaseEnd.Finished);
             }
             catch (Exception e) when (StorageFaults.IsStorageFault(e))
             {
                 // The store failed, not the job: nothing was written. It runs again (here or on another node) as soon as the
                 // store takes the hand-back — no back-off, no incident.
                 if (_log.IsEnabled(LogLevel.Warning)) _log.LogWarning("job {Job} of tenant {Tenant} could not run, the store failed: {Message}; it runs again when the store answers", job.Work.Id, job.TenantId, e.Message);
-                return (false, null);
+                return (false, null, LeaseEnd.Untouched);
             }
             catch (Exception e) when (e is not OutOfMemoryException && !synced && Options.SyncDeployments is { } sync && Sync(sync, job.TenantId))
             {
@@ -171,25 +233,25 @@ public sealed class JobExecutor : BackgroundService
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 if (_log.IsEnabled(LogLevel.Error)) _log.LogError(e, "job {Job} of tenant {Tenant} failed: {Message}; next try in {Backoff}", job.Work.Id, job.TenantId, e.Message, Options.FailureBackoff);
-                return (false, _clock.GetCurrentInstant() + Options.FailureBackoff);
+                return (false, _clock.GetCurrentInstant() + Options.FailureBackoff, LeaseEnd.Failed);
             }
         }
     }
 
     /// <summary>Gives a job back; when the store fails, keeps the hand-back to try again each round (the heartbeat stops with it).</summary>
-    private void HandBack(LeasedJob job, Instant? retryAt)
+    private void HandBack(LeasedJob job, Instant? retryAt, LeaseEnd end)
     {
-        try { _leases.Release(job, retryAt); }
+        try { _leases.Release(job, retryAt, end); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            lock (_pending) _pending.Add((job, retryAt));
+            lock (_pending) _pending.Add((job, retryAt, end));
             if (_log.IsEnabled(LogLevel.Warning)) _log.LogWarning("job executor {Owner}: handing back job {Job} failed ({Message}); tried again when the store answers", Options.Owner, job.Work.Id, e.Message);
         }
     }
 
     private void RetryPendingReleases()
     {
-        List<(LeasedJob Job, Instant? RetryAt)> pending;
+        List<(LeasedJob Job, Instant? RetryAt, LeaseEnd End)> pending;
         lock (_pending)
         {
             if (_pending.Count == 0) return;
@@ -197,7 +259,7 @@ public sealed class JobExecutor : BackgroundService
         }
         foreach (var p in pending)
         {
-            _leases.Release(p.Job, p.RetryAt); // throws while the store is away: the round ends, the next one tries again
+            _leases.Release(p.Job, p.RetryAt, p.End); // throws while the store is away: the round ends, the next one tries again
             lock (_pending) _pending.Remove(p);
         }
         if (_log.IsEnabled(LogLevel.Information)) _log.LogInformation("job executor {Owner}: {Count} jobs handed back after the store answered again", Options.Owner, pending.Count);
@@ -275,7 +337,7 @@ public sealed class JobExecutor : BackgroundService
                 wait = Options.PollInterval * Math.Min(failures, 5);
             }
             Progressed();
-            if (ran > 0) continue;
+            if (ran > 0 || _sliced) { _sliced = false; continue; } // more may be due: acquire again at once
             try { await _wake.WaitAsync(wait, stoppingToken); }
             catch (OperationCanceledException) { break; }
         }

@@ -27,6 +27,13 @@ public sealed record JobExecutorOptions
     /// <summary>Jobs leased per acquisition.</summary>
     public int BatchSize { get; init; } = 16;
 
+    /// <summary>
+    /// How long one batch may run before the jobs it has not started go back (untouched) and the executor acquires again: the
+    /// new acquisition is fair between tenants over what is due by then, so a tenant's timer that became due behind a batch of
+    /// another tenant's slow jobs waits for about this long plus one job, not for the whole batch.
+    /// </summary>
+    public TimeSpan BatchSlice { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The longest sleep when nothing is due (<see cref="JobExecutor.Wake"/> ends it early).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -46,8 +53,28 @@ public sealed record JobExecutorOptions
     /// </summary>
     public Func<Runtime.WorkflowEngine, int>? SyncDeployments { get; init; }
 
-    /// <summary>How long a job that failed unexpectedly (not an incident: e.g. its model is not deployed on this node) rests before anyone tries again.</summary>
+    /// <summary>
+    /// How long a job that failed unexpectedly (not an incident: e.g. its model is not deployed on this node) rests before anyone
+    /// tries again. Such a failure counts as an attempt without an outcome: after <see cref="PoisonAfter"/> of them it is parked.
+    /// </summary>
     public Duration FailureBackoff { get; init; } = Duration.FromSeconds(30);
+
+    /// <summary>
+    /// The wall-clock budget of one job on this node. The engine's own command budget (<c>CommandLimits.MaxDuration</c>,
+    /// 30 s by default) normally ends a job first — it rolls back and opens an incident; this is the executor's backstop for a
+    /// job stuck where the engine cannot stop it (an activity ignoring its cancellation): past it the executor stops waiting,
+    /// hands the job back with <see cref="FailureBackoff"/> and goes on with other work. Such a run counts as an attempt
+    /// without an outcome (see <see cref="PoisonAfter"/>); a late commit of the abandoned run is refused by the engine.
+    /// Keep it above the engine's command budget.
+    /// </summary>
+    public TimeSpan JobTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Poison jobs: a job taken this many times without an outcome (its node crashed or was killed while running it, or the
+    /// run passed <see cref="JobTimeout"/>, or it failed unexpectedly) is not run again when it is taken the next time: it is parked — an incident on its
+    /// instance (a start timer skips the occurrence) — so one bad job cannot crash or block the nodes over and over.
+    /// </summary>
+    public int PoisonAfter { get; init; } = 2;
 
     /// <summary>A loop that made no progress (no round, no finished job) for this long is reported stalled by /health/ready.</summary>
     public TimeSpan StallAfter { get; init; } = TimeSpan.FromMinutes(2);

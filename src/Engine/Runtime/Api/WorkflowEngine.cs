@@ -93,7 +93,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     private List<StartTimerState> PlanStartTimers(List<ProcessGraph> graphs)
     {
-        var runner = new Runner(_core);
+        using var runner = new Runner(_core);
         var planned = new List<StartTimerState>();
         var problems = new List<string>();
         foreach (var g in graphs)
@@ -124,7 +124,7 @@ public sealed partial class WorkflowEngine
     /// <summary>Replaces the start timers of the deployed processes' earlier versions by the planned ones.</summary>
     private void CommitStartTimers(List<ProcessGraph> graphs, List<StartTimerState> planned)
     {
-        var runner = new Runner(_core);
+        using var runner = new Runner(_core);
         var existing = _core.Store.StartTimers(_core.TenantId);
         foreach (var g in graphs)
             foreach (var old in existing.Where(t => t.ProcessId == g.ProcessId)) runner.Changes.RemovedStartTimerIds.Add(old.Id);
@@ -139,7 +139,7 @@ public sealed partial class WorkflowEngine
 
     private T Run<T>(Func<Runner, T> command, [CallerMemberName] string name = "", string? userId = null, string? onBehalfOf = null)
     {
-        var runner = new Runner(_core);
+        using var runner = new Runner(_core);
         runner.History.Command = name;
         runner.History.UserId = userId;
         runner.History.OnBehalfOf = onBehalfOf;
@@ -421,23 +421,26 @@ public sealed partial class WorkflowEngine
             {
                 var i = r.Load(work.InstanceId!);
                 var job = i?.S.Jobs.Find(j => j.Id == work.Id);
-                if (i is null || job is null) return;
+                if (i is null || job is null || job.Suspended) return; // a stopped job runs only when its incident is resolved
                 r.RunJob(i, job);
             });
         }
         catch (Exception e) when (e is ScriptException or TimerFormatException or IncidentException or CommandBudgetException)
         {
-            Run(r =>
-            {
-                var i = r.Load(work.InstanceId!);
-                var job = i?.S.Jobs.Find(j => j.Id == work.Id);
-                if (i is null || job is null) return;
-                job.Suspended = true;
-                job.LastError = e.Message;
-                i.S.Incidents.Add(new IncidentState { Id = i.NextId("i"), Kind = IncidentKind.FailedJob, ElementId = job.ElementId, TokenId = job.TokenId, JobId = job.Id, Message = e.Message, CreatedAt = r.Now });
-            });
+            OpenJobIncident(work, e.Message);
         }
     }
+
+    /// <summary>Stops a job with an incident (one command); nothing when the job is gone or already stopped.</summary>
+    private void OpenJobIncident(DueWork work, string message) => Run(r =>
+    {
+        var i = r.Load(work.InstanceId!);
+        var job = i?.S.Jobs.Find(j => j.Id == work.Id);
+        if (i is null || job is null || job.Suspended) return; // parked meanwhile (a run its executor gave up on)
+        job.Suspended = true;
+        job.LastError = message;
+        i.S.Incidents.Add(new IncidentState { Id = i.NextId("i"), Kind = IncidentKind.FailedJob, ElementId = job.ElementId, TokenId = job.TokenId, JobId = job.Id, Message = message, CreatedAt = r.Now });
+    }, "RunJobOrIncident");
 
     /// <summary>Open external tasks, oldest first (of one root instance tree, or all); see <see cref="ExternalTaskInfo.IsAvailableAt"/>.</summary>
     public IReadOnlyList<ExternalTaskInfo> OpenExternalTasks(string? rootInstanceId = null) =>

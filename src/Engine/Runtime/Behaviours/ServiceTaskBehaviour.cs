@@ -97,13 +97,17 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
         var activity = reg.Create();
         var i = ctx.Inst;
         var context = new ActivityContext(i.S.TenantId, i.S.Id, i.S.BusinessKey, ctx.Node.Id, reg.Name,
-            ctx.Now.ToDateTimeOffset(), Inputs(ctx, reg, activity.Inputs), ctx.VariableOrNull);
+            ctx.Now.ToDateTimeOffset(), Inputs(ctx, reg, activity.Inputs), ctx.VariableOrNull, ctx.Runner.Deadline);
         ActivityResult result;
         try
         {
             result = !resume
                 ? activity.ExecuteAsync(context).GetAwaiter().GetResult()
                 : activity.ResumeAsync(context, resumePayload).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw ctx.Runner.OutOfTime(ctx.Node.Id, ctx.Inst); // the command's time is spent: it rolls back
         }
         catch (Exception ex) when (ex is not IncidentException)
         {

@@ -12,7 +12,7 @@ namespace EGov.Workflows.Runtime.Execution;
 /// One command's unit of work: loads the instances it touches, runs tokens through their behaviours until every
 /// token waits (an agenda of small operations, no deep recursion), then commits documents and history in one go.
 /// </summary>
-internal sealed partial class Runner
+internal sealed partial class Runner : IDisposable
 {
     private readonly Dictionary<string, Inst> _loaded = new(StringComparer.Ordinal);
     private readonly Queue<AgendaItem> _agenda = new();
@@ -69,6 +69,10 @@ internal sealed partial class Runner
     public void RunAndCommit()
     {
         Drain();
+        // A command that overran its time inside one step (an activity that ignored the deadline) must not commit late:
+        // its job executor may have given up on it and handed the job to another try already.
+        if (System.Diagnostics.Stopwatch.GetElapsedTime(_startedAt) > Core.CommandLimits.MaxDuration.ToTimeSpan())
+            throw Budget($"ran longer than {Core.CommandLimits.MaxDuration.TotalSeconds:0.###} s", null, null);
         History.Emit(_loaded.Values, Now, _changes);
         foreach (var i in _loaded.Values) _changes.Instances.Add(i.S);
         _changes.HandsOverDocuments = true; // the runner ends here: nothing reads or changes its documents after the commit
@@ -101,6 +105,32 @@ internal sealed partial class Runner
         if ((_steps & 255) == 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_startedAt) > limits.MaxDuration.ToTimeSpan())
             throw Budget($"ran longer than {limits.MaxDuration.TotalSeconds:0.###} s", elementId, inst);
     }
+
+    private CancellationTokenSource? _deadline;
+
+    /// <summary>
+    /// Cancelled when the command's time budget (<see cref="CommandLimits.MaxDuration"/>) is spent: handed to custom
+    /// activities (<c>ActivityContext.CancellationToken</c>), so an activity waiting on a slow service stops in time.
+    /// </summary>
+    public CancellationToken Deadline
+    {
+        get
+        {
+            if (_deadline is null)
+            {
+                var left = Core.CommandLimits.MaxDuration.ToTimeSpan() - System.Diagnostics.Stopwatch.GetElapsedTime(_startedAt);
+                _deadline = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            }
+            return _deadline.Token;
+        }
+    }
+
+    /// <summary>Ends the command's deadline timer (when the command ends, committed or not).</summary>
+    public void Dispose() => _deadline?.Dispose();
+
+    /// <summary>The budget exception for a command whose time ran out inside an element (e.g. a cancelled activity).</summary>
+    public CommandBudgetException OutOfTime(string? elementId, Inst? inst) =>
+        Budget($"ran longer than {Core.CommandLimits.MaxDuration.TotalSeconds:0.###} s", elementId, inst);
 
     private static CommandBudgetException Budget(string what, string? elementId, Inst? inst) =>
         new($"the command was stopped and rolled back: it {what}{(elementId is null ? "" : $", at element '{elementId}'")}{(inst is null ? "" : $" of process '{inst.S.ProcessId}'")}")

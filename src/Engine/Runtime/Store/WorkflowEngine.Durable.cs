@@ -22,6 +22,27 @@ public sealed partial class WorkflowEngine
     }
 
     /// <summary>
+    /// Parks a job that must not run again by itself (a poison job: it crashed or overran its node's budget repeatedly): the
+    /// job stops with an incident carrying <paramref name="message"/>, as a failing job's last retry would. A start timer
+    /// has no instance to hold an incident: this occurrence is skipped and the timer moves on to its next one. Work that is
+    /// gone by now does nothing.
+    /// </summary>
+    public void ParkDueWork(DueWork work, string message)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentException.ThrowIfNullOrEmpty(message);
+        switch (work.Kind)
+        {
+            case DueWorkKind.StartTimer:
+                FireStartTimer(work, start: false);
+                break;
+            case DueWorkKind.Job:
+                OpenJobIncident(work, message);
+                break;
+        }
+    }
+
+    /// <summary>
     /// Deploys processes at the versions given (a durable deployment table numbers them, not this engine). A version
     /// the engine already has is skipped. <paramref name="scheduleStartTimers"/> = false when restoring after a restart
     /// (the start timers are already in the store). All or nothing: refused models throw <see cref="DeploymentException"/>.

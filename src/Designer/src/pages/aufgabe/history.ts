@@ -16,7 +16,8 @@ export function historySection(caseDto: CaseDto): HTMLElement {
       ? h('p', {}, t.empty)
       : h(
           'div',
-          { class: 'table-wrap' },
+          // A long history scrolls sideways on narrow screens: the region takes the focus so the keyboard can scroll it.
+          { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-labelledby': 'verlauf-titel' },
           h(
             'table',
             { class: 'data' },

@@ -60,7 +60,7 @@ internal static class CommitSql
         INSERT INTO jobs (tenant_id, instance_id, job_id, kind, ordinal, due_at) VALUES (@p0, @p1, @p2, @p3, @p4, @p5)
         """);
     public static readonly SqlText MoveJob = new("""
-        UPDATE jobs SET ordinal = @p0, due_at = @p1, lock_owner = NULL, lock_expires_at = NULL
+        UPDATE jobs SET ordinal = @p0, due_at = @p1, lock_owner = NULL, lock_expires_at = NULL, attempts = 0
         WHERE tenant_id = @p2 AND instance_id = @p3 AND job_id = @p4 AND kind = @p5
         """);
     public static readonly SqlText ReorderJob = new("""
@@ -96,6 +96,7 @@ internal static class CommitSql
             document = excluded.document,
             lock_owner = CASE WHEN start_timers.due_at = excluded.due_at THEN start_timers.lock_owner END,
             lock_expires_at = CASE WHEN start_timers.due_at = excluded.due_at THEN start_timers.lock_expires_at END,
+            attempts = CASE WHEN start_timers.due_at = excluded.due_at THEN start_timers.attempts ELSE 0 END,
             due_at = excluded.due_at
         """);
 }
