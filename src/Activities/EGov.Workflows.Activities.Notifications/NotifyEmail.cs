@@ -33,12 +33,13 @@ public sealed class NotifyEmail(IOptionsMonitor<NotificationOptions> options, IM
 
     public override async Task<ActivityResult> ExecuteAsync(ActivityContext context)
     {
-        var o = options.Get(context.TenantId);
-        if (Missing(o, context.TenantId) is { } missing) return ActivityResult.Fail(missing);
-
         var to = context.GetString("to")?.Trim();
         if (string.IsNullOrEmpty(to) || !MailboxAddress.TryParse(to, out var recipient) || !recipient.Address.Contains('@'))
             return ActivityResult.BpmnError(Undeliverable, "Die Empfängeradresse ist keine gültige E-Mail-Adresse.");
+
+        // Nothing to send needs no settings; something to send without them is an incident naming the missing one.
+        var o = options.Get(context.TenantId);
+        if (Missing(o, context.TenantId) is { } missing) return ActivityResult.Fail(missing);
 
         MimeMessage message;
         try { message = Build(context, o, recipient); }
