@@ -22,6 +22,8 @@ public sealed class DependencyDirectionTests
         // FEEL and DMN are inner layers: the model's XML rules and plain values; the runtime uses them, never the reverse.
         { "Feel", [] },
         { "Dmn", ["Model", "Feel"] },
+        // The service catalogue (service.yaml, Leistungen) is data about processes, not a runtime: model and time only.
+        { "Catalogue", ["Model", "Time"] },
     };
 
     [Fact]
@@ -49,6 +51,7 @@ public sealed class DependencyDirectionTests
     [InlineData("Time")]
     [InlineData("Feel")]
     [InlineData("Dmn")]
+    [InlineData("Catalogue")]
     public void InnerProject_NeverReachesAnOuterLayer(string project)
     {
         if (!Graph.Has(project)) return;

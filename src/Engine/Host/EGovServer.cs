@@ -209,7 +209,10 @@ public static class EGovServer
         if (files.Count == 0) return [];
         try
         {
-            return ModelDeployer.DeployFiles(tenant, files);
+            var deployed = ModelDeployer.DeployFiles(tenant, files);
+            var decisions = tenant.Engine.Decisions.Latest().Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
+            tenant.Services.Replace(Catalogue.ServiceRegistry.Load(directory, deployed, decisions));
+            return deployed;
         }
         catch (DeploymentException e)
         {

@@ -4,7 +4,7 @@ namespace EGov.Workflows.Cli.Commands;
 
 /// <summary>
 /// Turns command-line paths into the model files they name: files as given; folders searched for *.bpmn,
-/// *.bpmn20.xml, *.dmn, and other *.xml files whose root element is BPMN definitions (FIM folders hold XÖV XML too).
+/// *.bpmn20.xml, *.dmn, service.yaml, and other *.xml files whose root element is BPMN definitions (FIM folders hold XÖV XML too).
 /// </summary>
 public static class ModelFiles
 {
@@ -31,7 +31,11 @@ public static class ModelFiles
         return files;
     }
 
-    public static bool IsModelFile(string path) => IsBpmnFile(path) || IsDmnFile(path);
+    public static bool IsModelFile(string path) => IsBpmnFile(path) || IsDmnFile(path) || IsServiceFile(path);
+
+    /// <summary>A service description: a file named service.yaml (docs/service.schema.json).</summary>
+    public static bool IsServiceFile(string path) =>
+        string.Equals(Path.GetFileName(path), Catalogue.Services.ServiceYamlReader.FileName, StringComparison.Ordinal);
 
     /// <summary>A BPMN model: .bpmn, .bpmn20.xml, or .xml whose root is BPMN definitions.</summary>
     public static bool IsBpmnFile(string path) =>

@@ -11,7 +11,7 @@ namespace EGov.Workflows.Cli.Commands;
 public sealed class ValidateCommand : ICliCommand
 {
     public string Name => "validate";
-    public string Summary => "check BPMN and DMN files (and folders of them): readable, consistent references, FEEL; --executable also checks what running needs";
+    public string Summary => "check BPMN and DMN files and service.yaml (and folders of them): readable, consistent references, FEEL, the service schema; --executable also checks what running needs";
     public string Usage => "validate [--executable] FILE|DIR...";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -32,6 +32,15 @@ public sealed class ValidateCommand : ICliCommand
         int errors = 0, warnings = 0;
         foreach (var file in files)
         {
+            if (ModelFiles.IsServiceFile(file))
+            {
+                var service = ServiceFile.Check(file);
+                DiagnosticPrinter.Print(service, 0, file, stdout, stderr);
+                errors += service.Count(d => d.Severity == Severity.Error);
+                warnings += service.Count(d => d.Severity == Severity.Warning);
+                if (service.Any(d => d.Severity == Severity.Error)) failed = true;
+                continue;
+            }
             if (ModelFiles.IsDmnFile(file))
             {
                 // Decision models: read by the same rules, every FEEL text compiled, allowed values checked.
@@ -52,7 +61,7 @@ public sealed class ValidateCommand : ICliCommand
             warnings += bag.Items.Count(d => d.Severity == Severity.Warning);
             if (bag.HasErrors || result.HasErrors) failed = true;
         }
-        if (files.Count == 0 && !missing) stderr.WriteLine("egov validate: no BPMN or DMN files found");
+        if (files.Count == 0 && !missing) stderr.WriteLine("egov validate: no BPMN, DMN or service.yaml files found");
         stdout.WriteLine(failed
             ? $"{files.Count} file(s) checked: {errors} error(s), {warnings} warning(s)"
             : $"{files.Count} file(s) valid{(executable ? " and executable" : "")}{(warnings > 0 ? $", {warnings} warning(s)" : "")}");

@@ -31,6 +31,7 @@ public static class ApiEndpoints
         api.MapIncidentEndpoints();
         api.MapMigrationEndpoints();
         api.MapDecisionEndpoints();
+        api.MapServiceEndpoints();
         return app;
     }
 }

@@ -44,6 +44,8 @@ public enum Permission
     Analytics,
     /// <summary>List deployed decision definitions with their inputs and outputs (designers, analysts, clerks' tools).</summary>
     DecisionRead,
+    /// <summary>Read the service catalogue: the services (service.yaml) and the imported Leistungen, digital or not (every member of staff).</summary>
+    ServiceRead,
     /// <summary>Evaluate a deployed decision directly with given variables (analysts testing rules, other systems asking a rule).</summary>
     DecisionEvaluate,
 }

@@ -12,12 +12,12 @@ public static class RolePermissions
 {
     public static IReadOnlyDictionary<string, IReadOnlySet<Permission>> Table { get; } = new Dictionary<string, IReadOnlySet<Permission>>(StringComparer.Ordinal)
     {
-        [Caller.Admin] = new HashSet<Permission> { AccountAdmin, ProcessRead },
-        [Caller.Analyst] = new HashSet<Permission> { Deploy, ProcessRead, ModelRead, Analytics, InstanceRead, HistoryRead, DecisionRead, DecisionEvaluate },
-        [Caller.Clerk] = new HashSet<Permission> { TaskWork, ProcessStart, ProcessRead, ModelRead, DecisionRead },
-        [Caller.TeamLead] = new HashSet<Permission> { TaskWork, TaskAssign, ProcessStart, ProcessRead, ModelRead, DecisionRead },
-        [Caller.Operator] = new HashSet<Permission> { IncidentOperate, Migrate, InstanceRead, InstanceOperate, HistoryRead, Correlate, ProcessRead, ModelRead, DecisionRead },
-        [Caller.Auditor] = new HashSet<Permission> { HistoryRead, InstanceRead, ProcessRead, ModelRead, DecisionRead },
+        [Caller.Admin] = new HashSet<Permission> { AccountAdmin, ProcessRead, ServiceRead },
+        [Caller.Analyst] = new HashSet<Permission> { Deploy, ProcessRead, ModelRead, Analytics, InstanceRead, HistoryRead, DecisionRead, DecisionEvaluate, ServiceRead },
+        [Caller.Clerk] = new HashSet<Permission> { TaskWork, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead },
+        [Caller.TeamLead] = new HashSet<Permission> { TaskWork, TaskAssign, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead },
+        [Caller.Operator] = new HashSet<Permission> { IncidentOperate, Migrate, InstanceRead, InstanceOperate, HistoryRead, Correlate, ProcessRead, ModelRead, DecisionRead, ServiceRead },
+        [Caller.Auditor] = new HashSet<Permission> { HistoryRead, InstanceRead, ProcessRead, ModelRead, DecisionRead, ServiceRead },
         [Caller.Worker] = new HashSet<Permission> { ExternalTaskWork },
     };
 

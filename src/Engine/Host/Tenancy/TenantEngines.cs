@@ -57,6 +57,8 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     public DeploymentCatalog Catalog { get; } = new();
     /// <summary>The form-js forms deployed with the tenant's process versions (camunda:formKey).</summary>
     public Forms.FormCatalog Forms { get; } = new();
+    /// <summary>The service descriptions (service.yaml) of the tenant's processes.</summary>
+    public Catalogue.ServiceRegistry Services { get; } = new();
 
     /// <summary>Deploys through the durable deployments when there are any (unchanged models keep their version), else the engine.</summary>
     /// <param name="deployedBy">The caller who deploys (stored as the versions' deployed_by); null for the processes folder.</param>

@@ -1,0 +1,58 @@
+using EGov.Workflows.Catalogue.Services;
+using EGov.Workflows.Host.Deployment;
+
+namespace EGov.Workflows.Host.Catalogue;
+
+/// <summary>
+/// The service descriptions (service.yaml) of a tenant's processes folder, read at start. Immutable lists swapped as a
+/// whole, so readers never see half an update.
+/// </summary>
+public sealed class ServiceRegistry
+{
+    private volatile IReadOnlyList<ServiceDescription> _services = [];
+
+    public IReadOnlyList<ServiceDescription> All => _services;
+
+    public void Replace(IReadOnlyList<ServiceDescription> services) => _services = services.ToList();
+
+    /// <summary>The Leistungen imported for the tenant (<c>egov catalogue import</c>); none until a store provides them.</summary>
+    public Func<IReadOnlyList<EGov.Workflows.Catalogue.Leistungen.Leistung>> Imported { get; set; } = () => [];
+
+    /// <summary>The overview: every imported Leistung and every described service, with the deployed version of each process.</summary>
+    public IReadOnlyList<EGov.Workflows.Catalogue.CatalogueEntry> Overview(DeploymentCatalog deployments)
+    {
+        ArgumentNullException.ThrowIfNull(deployments);
+        return EGov.Workflows.Catalogue.CatalogueOverview.Merge(Imported(), All, p => deployments.Latest(p)?.Version);
+    }
+
+    /// <summary>
+    /// Reads every <c>service.yaml</c> under a folder and checks that each names a process deployed from it; throws
+    /// <see cref="DeploymentException"/> with every problem as <c>file:line:column: error: message</c>.
+    /// </summary>
+    public static IReadOnlyList<ServiceDescription> Load(string directory, IReadOnlyList<DeployedDefinition> deployed, IReadOnlySet<string> decisionIds)
+    {
+        ArgumentNullException.ThrowIfNull(deployed);
+        ArgumentNullException.ThrowIfNull(decisionIds);
+        var files = Directory.EnumerateFiles(directory, ServiceYamlReader.FileName, SearchOption.AllDirectories)
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Contains("node_modules"))
+            .Order(StringComparer.Ordinal).ToList();
+        var problems = new List<string>();
+        var services = new List<ServiceDescription>();
+        foreach (var file in files)
+        {
+            var read = ServiceYamlReader.ReadFile(file);
+            var folderProcesses = deployed.Where(d => SameFolder(d.File, file)).Select(d => d.ProcessId).ToHashSet(StringComparer.Ordinal);
+            var errors = read.Diagnostics.Concat(ServiceChecks.References(read, folderProcesses, decisionIds))
+                .Where(d => d.Severity == Model.Diagnostics.Severity.Error).Select(d => d.ToString()).ToList();
+            problems.AddRange(errors);
+            if (read.Service is { } s && errors.Count == 0) services.Add(s);
+        }
+        foreach (var twice in services.GroupBy(s => (s.Key, s.ValidFrom)).Where(g => g.Count() > 1))
+            problems.Add($"{twice.Last().File}:1:1: error: service '{twice.Key.Key}' is described twice (also in {twice.First().File})");
+        if (problems.Count > 0) throw new Runtime.DeploymentException(problems);
+        return services;
+    }
+
+    private static bool SameFolder(string a, string b) =>
+        string.Equals(Path.GetDirectoryName(Path.GetFullPath(a)), Path.GetDirectoryName(Path.GetFullPath(b)), StringComparison.Ordinal);
+}

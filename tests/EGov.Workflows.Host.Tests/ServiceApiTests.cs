@@ -1,0 +1,90 @@
+using System.Net;
+
+namespace EGov.Workflows.Host.Tests;
+
+/// <summary>/api/services serves the service.yaml of the processes folder (the repository's two services) and refuses
+/// to start the server when one is broken, with its position.</summary>
+public sealed class ServiceApiTests
+{
+    private static string RepoProcesses()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EGov.Workflows.sln"))) dir = dir.Parent;
+        return Path.Combine(dir!.FullName, "processes");
+    }
+
+    private static string CopyOfRepoProcesses()
+    {
+        var target = Path.Combine(Path.GetTempPath(), "egov-host-tests", Guid.NewGuid().ToString("N"), "processes");
+        foreach (var file in Directory.EnumerateFiles(RepoProcesses(), "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(target, Path.GetRelativePath(RepoProcesses(), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+        return target;
+    }
+
+    [Fact]
+    public async Task Services_ListsBothServices_WithReifegradAndVersion()
+    {
+        await using var s = await TestServer.StartAsync(RepoProcesses());
+        var page = await s.GetJsonAsync("api/services");
+        page["total"]!.GetValue<long>().ShouldBe(2);
+        var items = page["items"]!.AsArray();
+        var parken = items.Single(i => i!["key"]!.GetValue<string>() == "99108001000000")!;
+        parken["state"]!.GetValue<string>().ShouldBe("digital");
+        parken["reifegrad"]!.GetValue<int>().ShouldBe(3);
+        parken["processId"]!.GetValue<string>().ShouldBe("Process_Anwohnerparkausweis");
+        parken["version"]!.GetValue<int>().ShouldBe(1);
+        parken["themenfeld"]!.GetValue<string>().ShouldBe("Mobilität & Reisen");
+        items.ShouldContain(i => i!["key"]!.GetValue<string>() == "urlaubsantrag" && i["leika"] == null);
+    }
+
+    [Fact]
+    public async Task Service_ByLeikaKey_ServesItsServiceYaml()
+    {
+        await using var s = await TestServer.StartAsync(RepoProcesses());
+        var parken = await s.GetJsonAsync("api/services/99108001000000");
+        parken["name"]!["de"]!.GetValue<string>().ShouldBe("Bewohnerparkausweis beantragen");
+        parken["trustLevel"]!.GetValue<string>().ShouldBe("substanziell");
+        parken["fees"]!["decision"]!.GetValue<string>().ShouldBe("Gebuehr_Anwohnerparkausweis");
+        parken["legalBases"]!.AsArray()[0]!["law"]!.GetValue<string>().ShouldContain("StVO");
+        parken["responsible"]!["groups"]!.AsArray().Select(g => g!.GetValue<string>()).ShouldContain("sachbearbeitung-parken");
+        parken["validFrom"]!.GetValue<string>().ShouldBe("2026-01-01");
+        var urlaub = await s.GetJsonAsync("api/services/urlaubsantrag");
+        urlaub["internal"]!.GetValue<bool>().ShouldBeTrue();
+        urlaub["fees"]!["amount"]!.GetValue<decimal>().ShouldBe(0m);
+    }
+
+    [Fact]
+    public async Task Service_Unknown_Is404_AndAnUnknownState_Is400()
+    {
+        await using var s = await TestServer.StartAsync(RepoProcesses());
+        await TestServer.ShouldBeProblemAsync(await s.Http.GetAsync(new Uri("api/services/99000000000000", UriKind.Relative)), 404);
+        await TestServer.ShouldBeProblemAsync(await s.Http.GetAsync(new Uri("api/services?state=halb", UriKind.Relative)), 400);
+        (await s.GetJsonAsync("api/services?state=nicht-digital"))["total"]!.GetValue<long>().ShouldBe(0);
+        (await s.GetJsonAsync("api/services?state=digital&limit=1"))["items"]!.AsArray().Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Services_NeedServiceRead_AWorkerIsRefused()
+    {
+        await using var s = await TestServer.StartAsync(RepoProcesses());
+        (await s.Anonymous.GetAsync(new Uri("api/services", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        var clerk = await s.PersonAsync("erika", roles: ["clerk"]);
+        (await clerk.GetAsync(new Uri("api/services", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task BrokenServiceYaml_RefusesToStart_WithItsPosition()
+    {
+        var dir = CopyOfRepoProcesses();
+        var yaml = Path.Combine(dir, "anwohnerparkausweis", "service.yaml");
+        File.WriteAllText(yaml, File.ReadAllText(yaml).Replace("leika: \"99108001000000\"", "leika: \"9910800100000X\"", StringComparison.Ordinal));
+        var err = new StringWriter();
+        var code = await EGovServer.RunAsync(new ServeOptions { Urls = "http://127.0.0.1:0", Store = "memory", ProcessesDirectory = dir, Error = err });
+        code.ShouldBe(1);
+        err.ToString().ShouldMatch(@"service\.yaml:3:8: error: leika: '9910800100000X' is not a LeiKa key");
+    }
+}
