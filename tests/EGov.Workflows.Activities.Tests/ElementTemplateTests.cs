@@ -24,7 +24,7 @@ public sealed class ElementTemplateTests
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().Build();
         if (pack.EndsWith("Notifications", StringComparison.Ordinal)) services.AddEgovNotifications(configuration);
-        return new ActivityRegistry().AddFromServices(services.BuildServiceProvider());
+        return new ActivityRegistry().AddFrom(services.BuildServiceProvider());
     }
 
     [Theory]

@@ -17,7 +17,7 @@ public static class PackEngine
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         addPack(services, configuration);
-        var registry = new ActivityRegistry().AddFromServices(services.BuildServiceProvider());
+        var registry = new ActivityRegistry().AddFrom(services.BuildServiceProvider());
         var engine = new WorkflowEngine(new WorkflowEngineOptions { Clock = clock, Activities = registry, TenantId = tenant });
         foreach (var model in models)
         {

@@ -19,6 +19,8 @@ public sealed class DependencyDirectionTests
         { "Time", ["Model"] },
         // Activity packs build on the SDK; the SDK stays thin: the model and plain value types only.
         { "Sdk", ["Model", "Time"] },
+        // The pack loader knows the SDK only: the runtime, host and CLI hand it paths and get activity registrations back.
+        { "Packs", ["Sdk"] },
         // FEEL and DMN are inner layers: the model's XML rules and plain values; the runtime uses them, never the reverse.
         { "Feel", [] },
         { "Dmn", ["Model", "Feel"] },
@@ -47,6 +49,7 @@ public sealed class DependencyDirectionTests
     [InlineData("Model")]
     [InlineData("Bpmn")]
     [InlineData("Sdk")]
+    [InlineData("Packs")]
     [InlineData("Expressions")]
     [InlineData("Time")]
     [InlineData("Feel")]

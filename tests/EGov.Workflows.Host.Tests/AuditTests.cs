@@ -35,6 +35,13 @@ public sealed class AuditTests
         using var assigned = await TestServer.SendAsAsync(lead, HttpMethod.Post, $"api/tasks/{taskId}/assign", new { userId = "max" });
         assigned.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await TestServer.GetJsonAsAsync(lead, $"api/tasks/{taskId}"))["assignee"]!.GetValue<string>().ShouldBe("max");
+        using (var freed = await TestServer.SendAsAsync(lead, HttpMethod.Post, $"api/tasks/{taskId}/assign", new { userId = (string?)null }))
+            freed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var events = (await s.GetJsonAsync($"api/process-instances/{taskId.Split('.')[0]}/history/tasks")).AsArray()
+            .Select(e => (e!["event"]!.GetValue<string>(), e["userId"]?.GetValue<string>(), e["detail"]?.GetValue<string>())).ToList();
+        events.ShouldContain(("assigned", "erika", null)); // her own claim
+        events.ShouldContain(("assigned", "chefin", "to max")); // the team lead acted, for max
+        events.ShouldContain(("unassigned", "chefin", "from max"));
         var other = await s.PersonAsync("fremdchefin", groups: ["kasse"], roles: ["teamlead"]);
         using var foreign = await TestServer.SendAsAsync(other, HttpMethod.Post, $"api/tasks/{taskId}/assign", new { userId = "fremdchefin" });
         await TestServer.ShouldBeProblemAsync(foreign, 404);

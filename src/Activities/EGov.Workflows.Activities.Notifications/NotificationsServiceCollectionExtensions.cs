@@ -14,6 +14,6 @@ public static class NotificationsServiceCollectionExtensions
         services.AddEgovTenantOptions<NotificationOptions>(configuration, NotificationOptions.Section);
         services.TryAddSingleton<IMailTransport, MailKitTransport>();
         services.TryAdd(ServiceDescriptor.Singleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)));
-        return services.AddEgovServiceActivity<NotifyEmail>();
+        return services.AddEgovActivity<NotifyEmail>();
     }
 }

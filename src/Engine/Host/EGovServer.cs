@@ -27,35 +27,24 @@ namespace EGov.Workflows.Host;
 /// </summary>
 public static class EGovServer
 {
-    /// <summary>The packs log like the server: one line each, warnings and above.</summary>
-    private static ILoggerFactory PackLogging() => LoggerFactory.Create(b => b
-        .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
-
     /// <summary>Builds the server and deploys the processes; throws <see cref="ServerStartException"/> with printable lines.</summary>
     public static WebApplication Build(ServeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!TenantEngines.IsValidId(options.Tenant))
             throw new ServerStartException([$"--tenant '{options.Tenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
+        var (packs, packLogging) = LoadPacks(options); // before the store is touched: a broken pack stops the start at once
         StoreChoice store;
         try { store = HostStores.Open(options.Store, options.Create); }
-        catch (ArgumentException e) { throw new ServerStartException([e.Message], usage: true); }
-        catch (StoreOpenException e) { throw new ServerStartException([e.Message], store: true); }
+        catch (ArgumentException e) { packLogging.Dispose(); throw new ServerStartException([e.Message], usage: true); }
+        catch (StoreOpenException e) { packLogging.Dispose(); throw new ServerStartException([e.Message], store: true); }
 
-        Sdk.ActivityRegistry activities;
-        try { activities = Packs.BuiltInPacks.CreateRegistry(Packs.BuiltInPacks.LoadSettings(options.SettingsFile), PackLogging()); }
-        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or FormatException)
-        {
-            (store.Store as IDisposable)?.Dispose();
-            throw new ServerStartException([e is FileNotFoundException ? e.Message
-                : $"settings {options.SettingsFile ?? Packs.BuiltInPacks.DefaultSettingsFile}: cannot be read: {e.InnerException?.Message ?? e.Message}"], usage: true);
-        }
         var engines = new TenantEngines(store.Store, options.Tenant,
             store.Store is Persistence.EfRuntimeStore ef ? new DurableDeploymentBackend(new Persistence.Deployments.DurableDeployments(ef)) : null,
-            activities);
+            packs.AddTo(new Sdk.ActivityRegistry()));
         IReadOnlyList<DeployedDefinition> deployed;
         try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
-        catch { (store.Store as IDisposable)?.Dispose(); throw; }
+        catch { (store.Store as IDisposable)?.Dispose(); packLogging.Dispose(); throw; }
 
         Identity.IdentityDatabase identity;
         string? adminPassword;
@@ -83,7 +72,7 @@ public static class EGovServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(engines);
-        builder.Services.AddSingleton(new StartupReport(deployed));
+        builder.Services.AddSingleton(new StartupReport(deployed, packs.Packs));
         var site = new WebSite(options.WebDirectory ?? WebSite.DefaultDirectory);
         builder.Services.AddSingleton(site);
         builder.Services.AddSingleton<ExternalTaskService>();
@@ -132,6 +121,7 @@ public static class EGovServer
         app.Lifetime.ApplicationStopped.Register(() => (store.Store as IDisposable)?.Dispose());
         app.Lifetime.ApplicationStopped.Register(identity.Dispose);
         app.Lifetime.ApplicationStopped.Register(site.Dispose);
+        app.Lifetime.ApplicationStopped.Register(packLogging.Dispose);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
@@ -150,7 +140,7 @@ public static class EGovServer
         app.MapCamundaEngineRest();
         app.MapWebPages(site);
         if (options.Out is { } o)
-            app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, site, address, adminPassword, o));
+            app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, packs, site, address, adminPassword, o));
         return app;
     }
 
@@ -163,7 +153,7 @@ public static class EGovServer
         catch (ServerStartException e)
         {
             foreach (var line in e.Lines) await err.WriteLineAsync(line);
-            if (!e.Usage && !e.Store) await err.WriteLineAsync("egov serve: not started: fix the model(s) above, or start with --processes pointing elsewhere");
+            if (!e.Usage && !e.Store && !e.Pack) await err.WriteLineAsync("egov serve: not started: fix the model(s) above, or start with --processes pointing elsewhere");
             return e.Usage ? 2 : 1;
         }
         try
@@ -220,6 +210,43 @@ public static class EGovServer
         }
     }
 
+    /// <summary>
+    /// The packs of <c>--activities</c> and of the configuration's <c>Packs:Paths</c> (a list, or one value with paths separated
+    /// by ';'), each with its options from <c>Packs:&lt;PackName&gt;</c> and a console logger. A pack that cannot be loaded
+    /// stops the start with its file and the reason.
+    /// </summary>
+    private static (Packs.PackCatalog Packs, ILoggerFactory Logging) LoadPacks(ServeOptions options)
+    {
+        var configuration = options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        var paths = options.Packs.Concat(PackPaths(configuration)).ToList();
+        var logging = LoggerFactory.Create(b =>
+        {
+            b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+            b.SetMinimumLevel(LogLevel.Information);
+            b.AddFilter("System.Net.Http", LogLevel.Warning);
+        });
+        try
+        {
+            var loaded = paths.Count == 0 ? Packs.PackCatalog.Empty : Packs.PackLoader.Load(paths, new Packs.PackHostServices(configuration, logging));
+            return (loaded.With(BuiltInPacks.Load(configuration, logging)), logging);
+        }
+        catch (Packs.PackException e)
+        {
+            logging.Dispose();
+            throw new ServerStartException([.. e.Message.Split(Environment.NewLine), "egov serve: not started: fix or remove the pack(s) above"], pack: true);
+        }
+    }
+
+    /// <summary>The configuration's <c>Packs:Paths</c>: an array (<c>EGOV_Packs__Paths__0</c>) or one value with ';' between paths.</summary>
+    public static IReadOnlyList<string> PackPaths(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection("Packs:Paths");
+        var children = section.GetChildren().Select(c => c.Value).OfType<string>().ToList();
+        if (children.Count > 0) return children;
+        return section.Value?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+    }
+
     /// <summary>On the very first start (no account yet) an <c>admin</c> with a one-time password; answered for the banner.</summary>
     private static string? FirstAdmin(Identity.IdentityDatabase identity, ServeOptions options)
     {
@@ -241,7 +268,7 @@ public static class EGovServer
             [new Uri(address.Public, "signin-oidc")], [new Uri(address.Public, "anmelden?abgemeldet=1")]).GetAwaiter().GetResult();
     }
 
-    private static void PrintBanner(WebApplication app, ServeOptions options, StoreChoice store, IReadOnlyList<DeployedDefinition> deployed, WebSite site,
+    private static void PrintBanner(WebApplication app, ServeOptions options, StoreChoice store, IReadOnlyList<DeployedDefinition> deployed, Packs.PackCatalog packs, WebSite site,
         ServerAddress address, string? adminPassword, TextWriter o)
     {
         var url = (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Urls).TrimEnd('/');
@@ -259,6 +286,19 @@ public static class EGovServer
             var width = deployed.Count == 0 ? 0 : deployed.Max(d => d.ProcessId.Length);
             foreach (var d in deployed)
                 o.WriteLine($"             {d.ProcessId.PadRight(width)}  v{d.Version}  {d.Name ?? ""}".TrimEnd());
+        }
+        var builtIn = packs.Packs.Where(p => p.Info.File is null).ToList();
+        var plugIns = packs.Packs.Where(p => p.Info.File is not null).ToList();
+        if (builtIn.Count > 0)
+            o.WriteLine($"  built in   {string.Join("; ", builtIn.Select(p => $"{p.Info.Name} {p.Info.Version}: {string.Join(", ", p.Activities.Select(a => a.Name))}"))}  (settings: Packs:<Pack>, per tenant Tenants:<id>:<Pack>)");
+        if (plugIns.Count == 0) o.WriteLine("  packs      none (custom activities: --activities PATH or Packs:Paths, see docs/sdk.md)");
+        else
+        {
+            o.WriteLine($"  packs      {plugIns.Count} loaded (trusted code in this process)");
+            var nameWidth = plugIns.Max(p => p.Info.Name.Length);
+            var versionWidth = plugIns.Max(p => p.Info.Version.Length);
+            foreach (var p in plugIns)
+                o.WriteLine($"             {p.Info.Name.PadRight(nameWidth)}  {p.Info.Version.PadRight(versionWidth)}  {string.Join(", ", p.Activities.Select(a => a.Name))}  ({p.Info.File})");
         }
         if (options.OidcAuthority is { Length: > 0 } authority)
             o.WriteLine($"  sign-in    {publicUrl}/signin  (at {authority}; machine clients: ./egov clients add)");
@@ -280,8 +320,8 @@ public static class EGovServer
     }
 }
 
-/// <summary>What was deployed at start (for the banner and tests).</summary>
-public sealed record StartupReport(IReadOnlyList<DeployedDefinition> Deployed);
+/// <summary>What was deployed and loaded at start (for the banner and tests).</summary>
+public sealed record StartupReport(IReadOnlyList<DeployedDefinition> Deployed, IReadOnlyList<Packs.LoadedPack> Packs);
 
 /// <summary>A server started in this process (tests): its base address; disposing stops it gracefully.</summary>
 public sealed class RunningServer(WebApplication app, Uri baseAddress) : IAsyncDisposable
@@ -298,9 +338,11 @@ public sealed class RunningServer(WebApplication app, Uri baseAddress) : IAsyncD
 }
 
 /// <summary>The server cannot start: each line is printable as it is (models: <c>file:line:column: error: message</c>).</summary>
-public sealed class ServerStartException(IReadOnlyList<string> lines, bool usage = false, bool store = false) : Exception(string.Join(Environment.NewLine, lines))
+public sealed class ServerStartException(IReadOnlyList<string> lines, bool usage = false, bool store = false, bool pack = false) : Exception(string.Join(Environment.NewLine, lines))
 {
     public IReadOnlyList<string> Lines { get; } = lines;
     public bool Usage { get; } = usage;
     public bool Store { get; } = store;
+    /// <summary>A pack could not be loaded (the lines say which and why, and what to do).</summary>
+    public bool Pack { get; } = pack;
 }

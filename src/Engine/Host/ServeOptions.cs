@@ -74,8 +74,17 @@ public sealed record ServeOptions
     /// <summary>Where attachments are kept (one file per tenant and content hash); null: in the engine's database.</summary>
     public string? AttachmentDirectory { get; init; }
 
-    /// <summary>The activity packs' settings (endpoints, senders, credentials per tenant): this JSON file; null: <c>egov.settings.json</c> in the working directory when it exists. <c>EGOV_…</c> environment variables override it.</summary>
-    public string? SettingsFile { get; init; }
+    /// <summary>
+    /// Activity packs to load (<c>--activities PATH</c>, and <c>Packs:Paths</c> of <see cref="Configuration"/>): pack assemblies
+    /// or folders of packs (see <see cref="Packs.PackLoader"/>). A pack that cannot be loaded stops the start.
+    /// </summary>
+    public IReadOnlyList<string> Packs { get; init; } = [];
+
+    /// <summary>
+    /// The server's configuration (<c>--config FILE</c> and <c>EGOV_</c> environment variables): the section <c>Packs</c> holds
+    /// <c>Paths</c> (more packs to load) and one section per pack, <c>Packs:&lt;PackName&gt;</c>, that the pack's options are bound from.
+    /// </summary>
+    public Microsoft.Extensions.Configuration.IConfiguration? Configuration { get; init; }
 
     /// <summary>Prints the start banner and problems; null prints nothing.</summary>
     public TextWriter? Out { get; init; }

@@ -29,4 +29,33 @@ public sealed partial class EfRuntimeStore
         }
         tx.Commit();
     }
+
+    internal List<DeploymentFormRow> DeploymentFormRows(string tenantId)
+    {
+        using var db = _db.Create();
+        return db.DeploymentForms.Where(f => f.TenantId == tenantId).OrderBy(f => f.ProcessId).ThenBy(f => f.Version).ThenBy(f => f.FormKey).ToList();
+    }
+
+    /// <summary>Keeps the forms of deployed versions in one transaction: a form already kept for a version and key is replaced.</summary>
+    internal void SaveDeploymentForms(IReadOnlyList<DeploymentFormRow> rows)
+    {
+        if (rows.Count == 0) return;
+        using var db = _db.Create();
+        using var tx = db.Database.BeginTransaction();
+        foreach (var r in rows)
+        {
+            var existing = db.DeploymentForms.Find(r.TenantId, r.ProcessId, r.Version, r.FormKey);
+            if (existing is null) db.DeploymentForms.Add(r);
+            else { existing.File = r.File; existing.SchemaJson = r.SchemaJson; }
+        }
+        try
+        {
+            db.SaveChanges();
+        }
+        catch (DbUpdateException e) when (Data.Sql.Conflicts.IsUniqueViolation(e))
+        {
+            throw new ConcurrencyConflictException("another node kept the forms of the same version at the same time; deploy again", e);
+        }
+        tx.Commit();
+    }
 }

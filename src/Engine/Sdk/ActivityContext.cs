@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using NodaTime;
+using NodaTime.Text;
 
 namespace EGov.Workflows.Sdk;
 
@@ -52,6 +54,26 @@ public sealed class ActivityContext
             ? d : null;
 
     public bool? GetBoolean(string name) => Input(name) is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
+
+    /// <summary>A date input (<c>"2026-12-03"</c>, or the date part of <c>"2026-12-03T10:15:00+01:00"</c>) as a NodaTime <see cref="LocalDate"/>; null when absent or not a date.</summary>
+    public LocalDate? GetDate(string name)
+    {
+        if (Input(name) is not JsonValue v || !v.TryGetValue<string>(out var s)) return null;
+        var date = LocalDatePattern.Iso.Parse(s);
+        if (date.Success) return date.Value;
+        var withOffset = OffsetDateTimePattern.ExtendedIso.Parse(s);
+        return withOffset.Success ? withOffset.Value.Date : null;
+    }
+
+    /// <summary>An instant input (<c>"2026-12-03T10:15:00Z"</c> or with an offset) as a NodaTime <see cref="Instant"/>; null when absent or not an instant.</summary>
+    public Instant? GetInstant(string name)
+    {
+        if (Input(name) is not JsonValue v || !v.TryGetValue<string>(out var s)) return null;
+        var instant = InstantPattern.ExtendedIso.Parse(s);
+        if (instant.Success) return instant.Value;
+        var withOffset = OffsetDateTimePattern.ExtendedIso.Parse(s);
+        return withOffset.Success ? withOffset.Value.ToInstant() : null;
+    }
 
     /// <summary>Any variable visible at the task (for activities that need more than their declared inputs).</summary>
     public JsonNode? Variable(string name) => _variable(name);

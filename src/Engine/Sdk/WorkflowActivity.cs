@@ -39,8 +39,12 @@ public sealed class ActivityAttribute(string name) : Attribute
     public string? Description { get; init; }
 }
 
-/// <summary>The JSON kinds an input or output may have.</summary>
-public enum ActivityValueType { Any, String, Number, Boolean, Object, Array }
+/// <summary>
+/// The kinds an input or output may have. Values are JSON: <see cref="Date"/> is a JSON string holding an ISO-8601 date
+/// (<c>2026-12-03</c>, read with <see cref="ActivityContext.GetDate"/>); an instant is a string too
+/// (<c>2026-12-03T10:15:00Z</c>, <see cref="ActivityContext.GetInstant"/>).
+/// </summary>
+public enum ActivityValueType { Any, String, Number, Boolean, Object, Array, Date }
 
 /// <summary>One declared input or output of an activity.</summary>
 public sealed record ActivityParameter(string Name, ActivityValueType Type = ActivityValueType.Any, bool Required = false, string? Description = null);

@@ -61,6 +61,43 @@ public sealed class FormValidatorTests
         Check("""{"aktenzeichen": "BA-2026", "begruendung": ""}""").Errors.ShouldBeEmpty(); // empty and optional
     }
 
+    private static readonly JsonObject Conditional = JsonNode.Parse("""
+        {
+          "type": "default",
+          "components": [
+            { "type": "checkbox", "key": "approved", "label": "Genehmigt" },
+            { "type": "textarea", "key": "ablehnungsgrund", "label": "Ablehnungsgrund", "validate": { "required": true, "minLength": 5 }, "conditional": { "hide": "=approved" } },
+            { "type": "group", "conditional": { "hide": "=tage <= 10" }, "components": [
+              { "type": "textfield", "key": "vertretung", "label": "Vertretung", "validate": { "required": true } } ] },
+            { "type": "number", "key": "tage", "label": "Tage", "readonly": true },
+            { "type": "textfield", "key": "notiz", "label": "Notiz", "validate": { "required": true }, "conditional": { "hide": "=this is no FEEL (" } }
+          ]
+        }
+        """)!.AsObject();
+
+    private static IReadOnlyList<string> ConditionalErrors(string submitted, string variables) =>
+        FormValidator.Validate(Conditional, JsonNode.Parse(submitted)!.AsObject(), JsonNode.Parse(variables)!.AsObject()).Errors.Select(e => e.Field).Order().ToList();
+
+    [Fact]
+    public void ConditionalHide_AHiddenFieldIsNotRequired_AShownOneIs_EvaluatedWithFeelOverTheFormsData()
+    {
+        ConditionalErrors("""{"approved": true}""", """{"tage": 5}""").ShouldBeEmpty();
+        ConditionalErrors("""{"approved": false}""", """{"tage": 5}""").ShouldBe(["ablehnungsgrund"]);
+        ConditionalErrors("""{"approved": false, "ablehnungsgrund": "kurz"}""", """{"tage": 5}""").ShouldBe(["ablehnungsgrund"]); // shown: checked
+        // The group is hidden by a variable the form shows read-only; shown, its required field is required.
+        ConditionalErrors("""{"approved": true}""", """{"tage": 14}""").ShouldBe(["vertretung"]);
+        ConditionalErrors("""{"approved": true, "vertretung": "max"}""", """{"tage": 14}""").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void ConditionalHide_AHiddenFieldsValueIsNotTaken_AConditionThatCannotBeReadLeavesTheFieldOptional()
+    {
+        var (values, errors) = FormValidator.Validate(Conditional, JsonNode.Parse("""{"approved": true, "ablehnungsgrund": "egal", "notiz": "da"}""")!.AsObject(), new JsonObject { ["tage"] = 3 });
+        errors.ShouldBeEmpty();
+        values.ContainsKey("ablehnungsgrund").ShouldBeFalse(); // hidden: form-js does not submit it, the server does not take it
+        values["notiz"]!.GetValue<string>().ShouldBe("da");
+    }
+
     [Fact]
     public void AFormGeneratedFromCamundaFormData_IsCheckedTheSameWay()
     {

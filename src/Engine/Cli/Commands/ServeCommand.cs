@@ -3,7 +3,7 @@ using EGov.Workflows.Host;
 namespace EGov.Workflows.Cli.Commands;
 
 /// <summary>
-/// <c>egov serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create] [--settings FILE] [--attachments DIR] [--attachment-limit-mb N]</c>:
+/// <c>egov serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N] [--activities PATH]... [--config FILE]</c>:
 /// runs the server (REST API, OpenAPI, Camunda-compatible external tasks, job loop) until SIGTERM or Ctrl+C.
 /// Deploys every model under the processes folder first and does not start when one is broken.
 /// </summary>
@@ -11,13 +11,16 @@ public sealed class ServeCommand : ICliCommand
 {
     public string Name => "serve";
     public string Summary => "run the engine as a server: REST API under /api, OpenAPI, Camunda external tasks, timers and jobs";
-    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create] [--settings FILE] [--attachments DIR] [--attachment-limit-mb N]\n" +
+    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N]\n" +
+        "             [--activities PACK.dll|DIR]... [--config FILE]   (also Packs:Paths in the configuration: --config JSON and EGOV_ environment variables)\n" +
         "             [--public-url URL] [--oidc-authority URL --oidc-client-id ID [--oidc-client-secret-file FILE] [--oidc-audience AUD]\n" +
         "              [--oidc-claim-roles PATH] [--oidc-claim-groups PATH] [--oidc-claim-tenant PATH]]   (secret also from EGOV_OIDC_CLIENT_SECRET)";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         var options = new ServeOptions { Out = stdout, Error = stderr };
+        var packs = new List<string>();
+        string? config = null;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
@@ -33,7 +36,8 @@ public sealed class ServeCommand : ICliCommand
                 "--attachments" => options with { AttachmentDirectory = Value() },
                 "--attachment-limit-mb" => options with { AttachmentMaxBytes = Megabytes(Value()) },
                 "--create" => options with { Create = true },
-                "--settings" => options with { SettingsFile = Value() },
+                "--activities" => Add(packs, Value(), options),
+                "--config" => Set(ref config, Value(), options),
                 "--job-lease" => options with { JobLease = Seconds(Value(), "--job-lease", min: 5) },
                 "--public-url" => options with { PublicUrl = Url(Value(), "--public-url") },
                 "--oidc-authority" => options with { OidcAuthority = Url(Value(), "--oidc-authority") },
@@ -51,6 +55,7 @@ public sealed class ServeCommand : ICliCommand
         static TimeSpan Seconds(string text, string option, int min) =>
             int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= 86_400
                 ? TimeSpan.FromSeconds(n) : throw new UsageException($"{option} {text}: expected whole seconds, {min} to 86400");
+        options = options with { Packs = packs, Configuration = PackConfiguration.Read(config) };
         if (options.OidcAuthority is not null)
         {
             if (options.OidcClientId is null) throw new UsageException("--oidc-authority needs --oidc-client-id (the client registered for this server at the provider)");
@@ -62,6 +67,10 @@ public sealed class ServeCommand : ICliCommand
         if (code == 2) stderr.WriteLine($"usage: ./egov {Usage}");
         return code;
     }
+
+    private static ServeOptions Add(List<string> list, string value, ServeOptions options) { list.Add(value); return options; }
+
+    private static ServeOptions Set(ref string? field, string value, ServeOptions options) { field = value; return options; }
 
     private static string Url(string value, string option) =>
         Uri.TryCreate(value, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)

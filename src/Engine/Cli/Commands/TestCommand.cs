@@ -1,3 +1,5 @@
+using EGov.Workflows.Packs;
+using Microsoft.Extensions.Configuration;
 using EGov.Workflows.Persistence;
 using EGov.Workflows.Scenarios.Engine;
 using EGov.Workflows.Scenarios.Running;
@@ -10,7 +12,7 @@ public sealed class TestCommand : ICliCommand
 {
     public string Name => "test";
     public string Summary => "run process scenarios (*.scenario.yaml) against the engine on a virtual clock";
-    public string Usage => "test [--filter TEXT] [-v|--verbose] [--store memory|sqlite|postgres] [--activities PACK.dll]... [--settings FILE] FILE|DIR...";
+    public string Usage => "test [--filter TEXT] [-v|--verbose] [--store memory|sqlite|postgres] [--activities PACK.dll|DIR]... FILE|DIR...";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
@@ -18,7 +20,6 @@ public sealed class TestCommand : ICliCommand
         var options = new SuiteOptions();
         var store = "memory";
         var packs = new List<string>();
-        string? settings = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -34,13 +35,8 @@ public sealed class TestCommand : ICliCommand
                     break;
                 case "--activities":
                     // Custom activity packs (classes deriving from WorkflowActivity with [Activity]) the scenarios' models bind.
-                    if (i + 1 >= args.Count) throw new UsageException("--activities needs the path of an activity assembly (.dll)");
+                    if (i + 1 >= args.Count) throw new UsageException("--activities needs the path of an activity pack (.dll) or a folder of packs");
                     packs.Add(args[++i]);
-                    break;
-                case "--settings":
-                    // The built-in packs' settings; without it they run in test mode (e-mail into a pickup folder, see TestPacks).
-                    if (i + 1 >= args.Count) throw new UsageException("--settings needs the path of a JSON settings file");
-                    settings = args[++i];
                     break;
                 case "-v" or "--verbose":
                     options = options with { Verbose = true };
@@ -53,52 +49,30 @@ public sealed class TestCommand : ICliCommand
             }
         }
         if (paths.Count == 0) throw new UsageException("no file or folder given");
-        if (!TryLoadActivities(packs, stderr, out var activities)) return 1;
-        Action<Sdk.ActivityRegistry> builtIn;
-        try { builtIn = TestPacks.Create(settings); }
-        catch (FileNotFoundException e) { throw new UsageException(e.Message); }
-        if (store == "memory") return new ScenarioSuite(ScenarioEngines.Create(activities: activities, builtIn: builtIn)).Run(paths, options, stdout, stderr);
+        if (!TryLoadPacks(packs, stderr, out var activities)) return 1;
+        if (store == "memory") return new ScenarioSuite(ScenarioEngines.Create(packs: activities)).Run(paths, options, stdout, stderr);
         ScenarioStores stores;
         try { stores = new ScenarioStores(store); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
-        using (stores) return new ScenarioSuite(new RuntimeScenarioEngineFactory(stores.Next, activities, builtIn)).Run(paths, options, stdout, stderr);
+        using (stores) return new ScenarioSuite(new RuntimeScenarioEngineFactory(stores.Next, activities)).Run(paths, options, stdout, stderr);
     }
 
-    /// <summary>Loads every pack before any scenario runs, so a missing or empty pack stops the run with one clear line.</summary>
-    private static bool TryLoadActivities(List<string> packs, TextWriter stderr, out IReadOnlyList<Type> activities)
+    /// <summary>Loads every pack before any scenario runs (<see cref="PackLoader"/>, as serve does), so a broken pack stops the run with one clear line.</summary>
+    internal static bool TryLoadPacks(List<string> packs, TextWriter stderr, out PackCatalog catalog)
     {
-        var all = new List<Type>();
-        activities = all;
+        catalog = PackCatalog.Empty;
         try
         {
-            foreach (var pack in packs) all.AddRange(ActivityAssemblies.Load(pack));
-            RuntimeScenarioEngineFactory.Registry(all, TestPacks.Create(null));
+            // The built-in packs are always there, in test mode (Host.BuiltInPacks.TestDefaults): no real outside system.
+            var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+                .AddInMemoryCollection(Host.BuiltInPacks.TestDefaults).AddConfiguration(PackConfiguration.Read(null)).Build();
+            catalog = (packs.Count == 0 ? PackCatalog.Empty : PackLoader.Load(packs, PackConfiguration.Host()))
+                .With(Host.BuiltInPacks.Load(configuration));
+            RuntimeScenarioEngineFactory.Registry(catalog); // a name the built-in helpers have is refused now, not per scenario
             return true;
         }
-        catch (ActivityAssemblyException e) { stderr.WriteLine(e.Message); }
+        catch (PackException e) { stderr.WriteLine(e.Message); }
         catch (InvalidOperationException e) { stderr.WriteLine($"--activities: error: {e.Message}"); }
         return false;
-    }
-}
-
-/// <summary>
-/// The built-in activity packs as <c>./egov test</c> runs them: never against a real system unless <c>--settings FILE</c>
-/// says so. Without it e-mails go as .eml files into a pickup folder under the temporary directory (sender
-/// <c>noreply@egov-test.invalid</c>); the developer's <c>egov.settings.json</c> is not read.
-/// </summary>
-internal static class TestPacks
-{
-    public static Action<Sdk.ActivityRegistry> Create(string? settingsFile)
-    {
-        var defaults = new Dictionary<string, string?>
-        {
-            ["Packs:Notifications:From"] = "noreply@egov-test.invalid",
-            ["Packs:Notifications:FromName"] = "egov test",
-            ["Packs:Notifications:Delivery"] = "Directory",
-            ["Packs:Notifications:Directory"] = Path.Combine(Path.GetTempPath(), "egov-test-mail"),
-        };
-        var configuration = Host.Packs.BuiltInPacks.LoadSettings(settingsFile, defaults, readDefaultFile: false);
-        var template = Host.Packs.BuiltInPacks.CreateRegistry(configuration);
-        return registry => { foreach (var a in template.All) registry.Add(a.Type, a.Create); };
     }
 }

@@ -12,19 +12,30 @@ public sealed class ValidateCommand : ICliCommand
 {
     public string Name => "validate";
     public string Summary => "check BPMN and DMN files and service.yaml (and folders of them): readable, consistent references, FEEL, the service schema; --executable also checks what running needs";
-    public string Usage => "validate [--executable] FILE|DIR...";
+    public string Usage => "validate [--executable [--activities PACK.dll|DIR]...] FILE|DIR...";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         var executable = false;
         var paths = new List<string>();
-        foreach (var arg in args)
+        var packs = new List<string>();
+        for (var i = 0; i < args.Count; i++)
         {
+            var arg = args[i];
             if (arg is "--executable" or "-x") executable = true;
+            else if (arg == "--activities")
+            {
+                if (i + 1 >= args.Count) throw new UsageException("--activities needs the path of an activity pack (.dll) or a folder of packs");
+                packs.Add(args[++i]);
+            }
             else if (arg.StartsWith('-') && arg.Length > 1) throw new UsageException($"unknown option '{arg}'");
             else paths.Add(arg);
         }
         if (paths.Count == 0) throw new UsageException("no file given");
+        if (packs.Count > 0 && !executable) throw new UsageException("--activities checks bindings to activities: use it with --executable");
+        // With packs, every egov:activity must name one of their activities, as deployment demands.
+        if (!TestCommand.TryLoadPacks(packs, stderr, out var catalog)) return 1;
+        var known = packs.Count == 0 ? null : catalog.Activities.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
 
         var files = ModelFiles.Expand(paths, stderr, out var missing);
         var failed = missing;
@@ -54,7 +65,11 @@ public sealed class ValidateCommand : ICliCommand
             var result = reader.ReadFile(file);
             var bag = new DiagnosticBag(file);
             foreach (var d in result.Diagnostics) bag.Add(d);
-            if (executable && result.Definitions is not null) ExecutableChecker.Check(result.Definitions, bag);
+            if (executable && result.Definitions is not null)
+            {
+                ExecutableChecker.Check(result.Definitions, bag);
+                if (known is not null) ActivityBindingRules.Check(result.Definitions, known, bag);
+            }
             var suppressed = result.SuppressedDiagnostics + bag.Suppressed;
             DiagnosticPrinter.Print(bag.Items, suppressed, file, stdout, stderr);
             errors += bag.Items.Count(d => d.Severity == Severity.Error);

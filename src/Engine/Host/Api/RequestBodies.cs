@@ -14,6 +14,6 @@ internal static class RequestBodies
     public const string Absence = "{\"userId\": string (default: oneself), \"from\": date-time, \"to\": date-time, \"deputy\": string}";
     public const string Message = "{\"name\": string, \"correlationKey\": string (optional), \"variables\": {…} (optional), \"all\": true to deliver to every match (optional)}";
     public const string Signal = "{\"name\": string, \"variables\": {…} (optional)}";
-    public const string Deployment = "BPMN 2.0 XML as the body (Content-Type: application/xml), or multipart/form-data with one or more .bpmn files";
+    public const string Deployment = "BPMN 2.0 XML as the body (Content-Type: application/xml), or multipart/form-data with one or more .bpmn (and .dmn) files and the form-js .form files their user tasks' camunda:formKey names";
     public const string Migration = "{\"processId\": string, \"fromVersion\": int, \"toVersion\": int, \"mapping\": {oldElementId: newElementId}, \"instanceIds\": [string] (optional), \"batchSize\": int (optional, default 100)}";
 }

@@ -1,3 +1,4 @@
+using EGov.Workflows.Host.Forms;
 using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Model;
 using EGov.Workflows.Persistence.Deployments;
@@ -24,5 +25,10 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
             var name = model?.Processes.FirstOrDefault(p => p.Id == d.ProcessId)?.Attribute("name");
             tenant.Catalog.Add(new DeployedDefinition(d.ProcessId, name, d.Version, d.File, model, d.DeployedAt.ToDateTimeOffset(), d.DeployedBy));
         }
+        foreach (var f in deployments.Forms(tenant.TenantId))
+            tenant.Forms.Add(new DeployedForm(f.ProcessId, f.Version, f.FormKey, f.File, FormCatalog.Parse(f.Json, f.File)));
     }
+
+    public void KeepForms(TenantEngine tenant, IReadOnlyList<DeployedForm> forms) =>
+        deployments.SaveForms(tenant.TenantId, forms.Select(f => new StoredForm(f.ProcessId, f.Version, f.FormKey, f.File, f.Form.ToJsonString())));
 }

@@ -28,7 +28,7 @@ public static class ModelDeployer
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var deployed = DeployBytes(tenant, paths.Select(p => (p, ReadAll(p))).ToList());
-        tenant.Forms.AddFrom(deployed);
+        tenant.KeepForms(Forms.FormCatalog.ReadBeside(deployed));
         return deployed;
     }
 
@@ -52,7 +52,20 @@ public static class ModelDeployer
     /// <param name="deployedBy">The caller who deploys (kept with the stored versions); null for the processes folder.</param>
     public static (IReadOnlyList<DeployedDefinition> Processes, IReadOnlyList<DeployedDecision> Decisions) DeployAll(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files, string? deployedBy = null)
     {
-        var list = files.ToList();
+        var all = files.ToList();
+        // form-js forms (.form) beside the models: read first (a broken one refuses the whole deployment), then kept for
+        // the user tasks whose camunda:formKey names them.
+        var formFiles = all.Where(f => f.Name.EndsWith(".form", StringComparison.OrdinalIgnoreCase)).ToList();
+        var forms = new Dictionary<string, System.Text.Json.Nodes.JsonObject>(StringComparer.Ordinal);
+        var formProblems = new List<string>();
+        foreach (var (name, bytes) in formFiles)
+        {
+            try { forms[Path.GetFileName(name)] = Forms.FormCatalog.Parse(System.Text.Encoding.UTF8.GetString(bytes), name); }
+            catch (DeploymentException e) { formProblems.AddRange(e.Messages); }
+        }
+        if (formProblems.Count > 0) throw new DeploymentException(formProblems);
+        var list = all.Except(formFiles).ToList();
+        if (list.Count == 0) throw new DeploymentException("no model to deploy: .form files come with the BPMN model whose user tasks name them");
         var dmn = list.Where(f => IsDmn(f.Name, f.Bytes)).ToList();
         var bpmn = list.Except(dmn).ToList();
         var dmnResults = dmn.Select(f => new DmnReader().ReadBytes(f.Bytes, f.Name)).ToList();
@@ -74,6 +87,7 @@ public static class ModelDeployer
             if (dmnFiles.Count > 0 && bpmnResults.Count > 0) tenant.Engine.Decisions.Check(dmnFiles);
             var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy);
             var decisions = dmnFiles.Count == 0 ? [] : tenant.Engine.DeployDecisions(dmnFiles);
+            if (forms.Count > 0) tenant.KeepForms(Forms.FormCatalog.FromResources(processes, forms));
             return (processes, decisions);
         }
     }

@@ -11,7 +11,9 @@ namespace EGov.Workflows.Host.Forms;
 /// The form-js forms deployed with a tenant's process versions: a user task's <c>camunda:formKey</c> names a
 /// <c>.form</c> file next to the model (<c>egov:forms/antrag</c>, <c>forms/antrag</c>, <c>camunda-forms:deployment:antrag.form</c>
 /// → <c>forms/antrag.form</c> or <c>antrag.form</c> beside the model). Read when the model is deployed from files, kept
-/// per (process, version, form key): a deployed version keeps its forms even when the files change later.
+/// per (process, version, form key): a deployed version keeps its forms even when the files change later. An API
+/// deployment brings its forms as <c>.form</c> files beside the model in the same multipart request. With a durable
+/// store the forms are kept in the database too (deployment_forms) and read back when a node starts.
 /// </summary>
 public sealed class FormCatalog
 {
@@ -22,36 +24,74 @@ public sealed class FormCatalog
 
     public int Count => _forms.Count;
 
+    /// <summary>Adds (or replaces) the form of a version and form key (a form kept in the database, read back at start).</summary>
+    public void Add(DeployedForm form)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        _forms[(form.ProcessId, form.Version, form.FormKey)] = (JsonObject)form.Form.DeepClone();
+    }
+
     /// <summary>
     /// Reads the forms of the user tasks of deployed versions whose model came from a file on disk. A form file that is
     /// there but is no form-js JSON refuses the deployment (positioned at the file); a missing one is left out (the
-    /// task then has no form the server knows: kind "none").
+    /// task then has no form the server knows: kind "none"). Keep them with <see cref="Tenancy.TenantEngine.KeepForms"/>.
     /// </summary>
-    public void AddFrom(IEnumerable<DeployedDefinition> deployed)
+    public static IReadOnlyList<DeployedForm> ReadBeside(IEnumerable<DeployedDefinition> deployed)
     {
         ArgumentNullException.ThrowIfNull(deployed);
+        var added = new List<DeployedForm>();
         foreach (var d in deployed)
         {
-            var process = d.Definitions?.Processes.FirstOrDefault(p => p.Id == d.ProcessId);
-            if (process is null || !File.Exists(d.File)) continue;
+            if (!File.Exists(d.File)) continue;
             var dir = Path.GetDirectoryName(Path.GetFullPath(d.File))!;
-            foreach (var key in process.Descendants().Where(e => e.Name.LocalName == "userTask").Select(e => e.CamundaAttribute("formKey")).OfType<string>().Distinct())
+            foreach (var key in FormKeys(d))
             {
                 var file = Resolve(dir, key);
                 if (file is null) continue;
-                _forms[(d.ProcessId, d.Version, key)] = Read(file);
+                added.Add(new DeployedForm(d.ProcessId, d.Version, key, file, Read(file)));
             }
         }
+        return added;
     }
 
-    /// <summary>The form file a form key names, next to the model, or null.</summary>
-    public static string? Resolve(string modelDirectory, string formKey)
+    /// <summary>
+    /// The forms of deployed versions from the <c>.form</c> files of the same request (an API deployment), found by the
+    /// file name the form key names (<c>egov:forms/antrag</c> → <c>antrag.form</c>).
+    /// </summary>
+    public static IReadOnlyList<DeployedForm> FromResources(IEnumerable<DeployedDefinition> deployed, IReadOnlyDictionary<string, JsonObject> forms)
+    {
+        ArgumentNullException.ThrowIfNull(deployed);
+        ArgumentNullException.ThrowIfNull(forms);
+        var added = new List<DeployedForm>();
+        foreach (var d in deployed)
+            foreach (var key in FormKeys(d))
+                if (FileName(key) is { } name && forms.TryGetValue(name, out var form))
+                    added.Add(new DeployedForm(d.ProcessId, d.Version, key, name, form));
+        return added;
+    }
+
+    /// <summary>The form keys of a version's user tasks.</summary>
+    private static IEnumerable<string> FormKeys(DeployedDefinition d) =>
+        d.Definitions?.Processes.FirstOrDefault(p => p.Id == d.ProcessId)?.Descendants()
+            .Where(e => e.Name.LocalName == "userTask").Select(e => e.CamundaAttribute("formKey")).OfType<string>().Distinct(StringComparer.Ordinal) ?? [];
+
+    /// <summary>The relative file name a form key names (<c>egov:forms/antrag</c> → <c>forms/antrag.form</c>), or null when it names none.</summary>
+    private static string? RelativeName(string formKey)
     {
         var name = formKey.Trim();
         foreach (var prefix in new[] { "camunda-forms:deployment:", "camunda-forms:app:", "egov:", "deployment:" })
             if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) name = name[prefix.Length..];
         if (name.Length == 0 || name.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(name) || name.Contains(':', StringComparison.Ordinal)) return null;
-        if (!name.EndsWith(".form", StringComparison.OrdinalIgnoreCase)) name += ".form";
+        return name.EndsWith(".form", StringComparison.OrdinalIgnoreCase) ? name : name + ".form";
+    }
+
+    /// <summary>The bare file name a form key names (<c>antrag.form</c>), as a multipart request carries it.</summary>
+    public static string? FileName(string formKey) => RelativeName(formKey) is { } name ? Path.GetFileName(name) : null;
+
+    /// <summary>The form file a form key names, next to the model, or null.</summary>
+    public static string? Resolve(string modelDirectory, string formKey)
+    {
+        if (RelativeName(formKey) is not { } name) return null;
         foreach (var candidate in new[] { Path.Combine(modelDirectory, name), Path.Combine(modelDirectory, "forms", Path.GetFileName(name)) })
             if (File.Exists(candidate)) return candidate;
         return null;
@@ -59,9 +99,21 @@ public sealed class FormCatalog
 
     private static JsonObject Read(string file)
     {
+        string text;
+        try { text = File.ReadAllText(file); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new Runtime.DeploymentException($"{file}:1:1: error: cannot read the form: {e.Message}");
+        }
+        return Parse(text, file);
+    }
+
+    /// <summary>A form-js form from its JSON text; refuses anything else with <c>file:line:column: error: …</c>.</summary>
+    public static JsonObject Parse(string text, string file)
+    {
         try
         {
-            var node = JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            var node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
             if (node is JsonObject o && o["components"] is JsonArray) return o;
             throw new Runtime.DeploymentException($"{file}:1:1: error: not a form-js form (a JSON object with \"components\")");
         }
@@ -119,3 +171,6 @@ public sealed class FormCatalog
         return new JsonObject { ["type"] = "default", ["id"] = "Generated_" + userTask!.Id, ["components"] = components, ["schemaVersion"] = 16 };
     }
 }
+
+/// <summary>A form-js form of a deployed version, by the form key its user tasks name, with the file it came from.</summary>
+public sealed record DeployedForm(string ProcessId, int Version, string FormKey, string File, JsonObject Form);

@@ -11,8 +11,10 @@ public sealed record FieldError(string Field, string Message);
 /// Checks submitted values against a form-js schema on the server (a browser is not a trust boundary): for every
 /// input component with a <c>key</c> — required, the value's type (text, number, boolean, date, list), pattern, minimum
 /// and maximum, minimum and maximum length, and for select, radio, checklist and taglist the offered options. A key the
-/// form does not have is refused; read-only and disabled fields are not taken from the submission at all. Components
-/// shown only under a condition are not required (their condition is not evaluated here).
+/// form does not have is refused; read-only and disabled fields are not taken from the submission at all. A component
+/// (or a group around it) with <c>conditional.hide</c> is hidden when its FEEL expression is true for the form's data
+/// (the variables it was prefilled with, overlaid by the submission), as form-js decides in the browser: a hidden field
+/// is neither required nor taken. A condition the engine's FEEL cannot read leaves the field optional but checked.
 /// </summary>
 public static class FormValidator
 {
@@ -22,19 +24,59 @@ public static class FormValidator
     public static IReadOnlyList<JsonObject> Fields(JsonObject schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        var list = new List<JsonObject>();
-        Collect(schema["components"] as JsonArray, list);
-        return list;
+        var list = new List<(JsonObject, IReadOnlyList<string>)>();
+        Collect(schema["components"] as JsonArray, [], list);
+        return list.Select(f => f.Item1).ToList();
     }
 
-    private static void Collect(JsonArray? components, List<JsonObject> into)
+    /// <summary>The input components with the <c>conditional.hide</c> expressions of themselves and the groups around them.</summary>
+    private static void Collect(JsonArray? components, IReadOnlyList<string> outer, List<(JsonObject Field, IReadOnlyList<string> Hide)> into)
     {
         if (components is null) return;
         foreach (var c in components.OfType<JsonObject>())
         {
-            if (Str(c, "key") is { Length: > 0 } && IsInput(Str(c, "type"))) into.Add(c);
-            Collect(c["components"] as JsonArray, into);
+            var hide = Str(c["conditional"] as JsonObject, "hide") is { Length: > 0 } h ? [.. outer, h] : outer;
+            if (Str(c, "key") is { Length: > 0 } && IsInput(Str(c, "type"))) into.Add((c, hide));
+            Collect(c["components"] as JsonArray, hide, into);
         }
+    }
+
+    /// <summary>
+    /// Whether form-js hides a component: true when one of its <c>conditional.hide</c> expressions (form-js writes FEEL
+    /// with a leading <c>=</c>) is true for the data, false when none is, null when one cannot be compiled or evaluated.
+    /// </summary>
+    private static bool? Hidden(IReadOnlyList<string> hide, IReadOnlyDictionary<string, object?> data)
+    {
+        var unknown = false;
+        foreach (var text in hide)
+        {
+            var expression = text.TrimStart();
+            if (expression.StartsWith('=')) expression = expression[1..];
+            try
+            {
+                var result = Feel.FeelEngine.Default.CompileExpression(expression).Evaluate(data);
+                if (result is true) return true;
+                if (result is not false and not null) unknown = true;
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or StackOverflowException or InsufficientExecutionStackException)) { unknown = true; }
+        }
+        return unknown ? null : false;
+    }
+
+    /// <summary>The data form-js evaluates conditions with: the form's fields prefilled (variables, else defaults), overlaid by the submission.</summary>
+    private static Dictionary<string, object?> Data(IReadOnlyList<JsonObject> fields, JsonObject? variables, JsonObject submitted)
+    {
+        var data = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var f in fields)
+        {
+            var key = Str(f, "key")!;
+            var editable = !(Bool(f, "readonly") || Bool(f, "disabled") || Str(f, "type") == "expression");
+            if (editable && submitted.TryGetPropertyValue(key, out var given)) data[key] = Feel.Values.FeelJson.FromJson(given);
+            else if (variables is not null && variables.TryGetPropertyValue(key, out var known)) data[key] = Feel.Values.FeelJson.FromJson(known);
+            else if (f["defaultValue"] is { } d) data[key] = Feel.Values.FeelJson.FromJson(d);
+            else data.TryAdd(key, null);
+        }
+        return data;
     }
 
     private static bool IsInput(string? type) => type is "textfield" or "textarea" or "number" or "checkbox" or "checklist" or "radio"
@@ -44,22 +86,28 @@ public static class FormValidator
     /// Validates <paramref name="submitted"/> and returns the values to write (read-only, disabled and computed fields
     /// removed) and every field error (empty when the submission is valid).
     /// </summary>
-    public static (JsonObject Values, IReadOnlyList<FieldError> Errors) Validate(JsonObject schema, JsonObject? submitted)
+    /// <param name="variables">The instance's variables the form was prefilled with (for <c>conditional.hide</c>).</param>
+    public static (JsonObject Values, IReadOnlyList<FieldError> Errors) Validate(JsonObject schema, JsonObject? submitted, JsonObject? variables = null)
     {
-        var fields = Fields(schema);
-        var byKey = fields.GroupBy(f => Str(f, "key")!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(schema);
+        var all = new List<(JsonObject Field, IReadOnlyList<string> Hide)>();
+        Collect(schema["components"] as JsonArray, [], all);
+        var fields = all.GroupBy(f => Str(f.Field, "key")!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var errors = new List<FieldError>();
         var values = new JsonObject();
         submitted ??= [];
         foreach (var (key, _) in submitted)
-            if (!byKey.ContainsKey(key)) errors.Add(new FieldError(key, $"Das Feld „{key}“ gehört nicht zu diesem Formular."));
-        foreach (var (key, f) in byKey)
+            if (!fields.ContainsKey(key)) errors.Add(new FieldError(key, $"Das Feld „{key}“ gehört nicht zu diesem Formular."));
+        var data = Data(all.Select(f => f.Field).ToList(), variables, submitted);
+        foreach (var (key, (f, hide)) in fields)
         {
             var label = Str(f, "label") is { Length: > 0 } l ? l : key;
             if (Bool(f, "readonly") || Bool(f, "disabled") || Str(f, "type") == "expression") continue; // never taken from the browser
+            var hidden = hide.Count == 0 ? false : Hidden(hide, data);
+            if (hidden is true) continue; // form-js neither shows nor submits it
             submitted.TryGetPropertyValue(key, out var value);
             var v = f["validate"] as JsonObject;
-            var required = v is not null && Bool(v, "required") && f["conditional"] is null;
+            var required = v is not null && Bool(v, "required") && hidden is false;
             if (IsEmpty(value, Str(f, "type")))
             {
                 if (required) errors.Add(new FieldError(key, $"„{label}“ ist ein Pflichtfeld."));

@@ -54,7 +54,7 @@ public sealed partial class TaskService
     {
         var (_, schema) = Schema(row);
         if (schema is null) return submitted;
-        var (values, errors) = FormValidator.Validate(schema, submitted);
+        var (values, errors) = FormValidator.Validate(schema, submitted, InstanceVariables(row.InstanceId));
         if (errors.Count > 0)
             throw new ApiProblemException(400, "Form invalid", $"the submitted values do not fit the task's form: {string.Join(", ", errors.Select(e => e.Field))}",
                 new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToList() });

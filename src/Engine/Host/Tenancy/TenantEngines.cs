@@ -25,8 +25,8 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     /// <summary>Where deployments are versioned and kept (durable stores), or null: the engine numbers them, in memory.</summary>
     public IDeploymentBackend? Deployments { get; } = deployments;
 
-    /// <summary>The activities every tenant's engine runs (the built-in packs; each reads its settings per tenant).</summary>
-    public Sdk.ActivityRegistry Activities { get; } = activities ?? new();
+    /// <summary>The activities of the loaded packs, shared by every tenant's engine (read-only once the server runs).</summary>
+    public Sdk.ActivityRegistry Activities { get; } = activities ?? new Sdk.ActivityRegistry();
 
     /// <summary>The tenant's engine; created on first use with every version stored for the tenant deployed again.</summary>
     public TenantEngine Get(string tenantId) =>
@@ -64,6 +64,14 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     /// <param name="deployedBy">The caller who deploys (stored as the versions' deployed_by); null for the processes folder.</param>
     public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null) =>
         deployments is null ? Engine.Deploy(files) : deployments.Deploy(this, files, deployedBy);
+
+    /// <summary>Keeps the forms of deployed versions (in <see cref="Forms"/>, and in the durable store when there is one).</summary>
+    public void KeepForms(IReadOnlyList<Forms.DeployedForm> forms)
+    {
+        ArgumentNullException.ThrowIfNull(forms);
+        foreach (var f in forms) Forms.Add(f);
+        if (forms.Count > 0) deployments?.KeepForms(this, forms);
+    }
 }
 
 /// <summary>Durable deployments (persistence layer): version numbering that survives restarts, and restoring them into an engine.</summary>
@@ -71,6 +79,9 @@ public interface IDeploymentBackend
 {
     IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null);
 
-    /// <summary>Deploys every stored version into a new tenant engine and lists them in its catalog.</summary>
+    /// <summary>Deploys every stored version into a new tenant engine and lists them in its catalog, with their forms.</summary>
     void Restore(TenantEngine tenant);
+
+    /// <summary>Keeps the forms of deployed versions so that a restarted node has them.</summary>
+    void KeepForms(TenantEngine tenant, IReadOnlyList<Forms.DeployedForm> forms);
 }

@@ -133,3 +133,14 @@ internal sealed class DeploymentRow
     public long DeployedAt { get; set; }
     public string? DeployedBy { get; set; }
 }
+
+/// <summary>A form-js form deployed with a process version (Schema/*/0015_deployment_forms.sql).</summary>
+internal sealed class DeploymentFormRow
+{
+    public string TenantId { get; set; } = "";
+    public string ProcessId { get; set; } = "";
+    public int Version { get; set; }
+    public string FormKey { get; set; } = "";
+    public string File { get; set; } = "";
+    public string SchemaJson { get; set; } = "";
+}

@@ -17,6 +17,7 @@ internal sealed class RuntimeDbContext(DbContextOptions<RuntimeDbContext> option
     public DbSet<StartTimerRow> StartTimers => Set<StartTimerRow>();
     public DbSet<HistoryElementInstanceRow> History => Set<HistoryElementInstanceRow>();
     public DbSet<DeploymentRow> Deployments => Set<DeploymentRow>();
+    public DbSet<DeploymentFormRow> DeploymentForms => Set<DeploymentFormRow>();
     public DbSet<HistoryVariableRow> HistoryVariables => Set<HistoryVariableRow>();
     public DbSet<HistoryTaskRow> HistoryTasks => Set<HistoryTaskRow>();
     public DbSet<HistoryIncidentRow> HistoryIncidents => Set<HistoryIncidentRow>();
@@ -49,6 +50,7 @@ internal sealed class RuntimeDbContext(DbContextOptions<RuntimeDbContext> option
         HistoryTable<HistoryTaskRow>(b, "history_tasks");
         HistoryTable<HistoryIncidentRow>(b, "history_incidents");
         b.Entity<DeploymentRow>(e => { e.ToTable("deployments"); e.HasKey(x => new { x.TenantId, x.ProcessId, x.Version }); });
+        b.Entity<DeploymentFormRow>(e => { e.ToTable("deployment_forms"); e.HasKey(x => new { x.TenantId, x.ProcessId, x.Version, x.FormKey }); });
         b.Entity<HistoryDecisionRow>(e => { e.ToTable("history_decisions"); e.HasKey(x => x.Seq); e.Property(x => x.Seq).ValueGeneratedOnAdd(); });
         b.Entity<DecisionDeploymentRow>(e => { e.ToTable("decision_deployments"); e.HasKey(x => new { x.TenantId, x.DecisionKey, x.Version }); });
 

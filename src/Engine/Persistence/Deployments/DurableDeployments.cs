@@ -14,6 +14,9 @@ namespace EGov.Workflows.Persistence.Deployments;
 /// <param name="DeployedBy">The caller who deployed it (null for the processes folder and versions from before sign-in).</param>
 public sealed record StoredDeployment(string TenantId, string ProcessId, int Version, string ContentHash, string File, Instant DeployedAt, int? HistoryTtlDays, string? DeployedBy = null);
 
+/// <summary>A form-js form deployed with a process version, named by the form key its user tasks use.</summary>
+public sealed record StoredForm(string ProcessId, int Version, string FormKey, string File, string Json);
+
 /// <summary>
 /// Deployments that survive restarts. The deployments table numbers versions per tenant and process: a file whose
 /// normalised XML is unchanged keeps the versions its processes have; a changed file makes each of its processes n+1
@@ -133,6 +136,20 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         }
         return list;
     }
+
+    /// <summary>Keeps the form-js forms (JSON text) of deployed versions; a form kept before for the same version and key is replaced.</summary>
+    public void SaveForms(string tenantId, IEnumerable<StoredForm> forms)
+    {
+        ArgumentNullException.ThrowIfNull(forms);
+        store.SaveDeploymentForms(forms.Select(f => new Data.DeploymentFormRow
+        {
+            TenantId = tenantId, ProcessId = f.ProcessId, Version = f.Version, FormKey = f.FormKey, File = f.File, SchemaJson = f.Json,
+        }).ToList());
+    }
+
+    /// <summary>Every form kept for a tenant's versions.</summary>
+    public IReadOnlyList<StoredForm> Forms(string tenantId) =>
+        store.DeploymentFormRows(tenantId).Select(r => new StoredForm(r.ProcessId, r.Version, r.FormKey, r.File, r.SchemaJson)).ToList();
 
     /// <summary>SHA-256 of the model with insignificant whitespace removed (hex).</summary>
     public static string ContentHash(string xml)

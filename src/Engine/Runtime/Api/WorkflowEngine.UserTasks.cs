@@ -44,12 +44,17 @@ public sealed partial class WorkflowEngine
         task.Assignee = null;
     }, userId: userId, onBehalfOf: onBehalfOf);
 
-    /// <summary>Sets the assignee (a team lead's reassignment); null frees the task.</summary>
+    /// <summary>
+    /// Sets the assignee (a team lead's reassignment); null frees the task. The history names who acted
+    /// (<paramref name="userId"/>, the team lead) and, as detail, to whom (<c>to NAME</c>) or from whom (<c>from NAME</c>).
+    /// </summary>
     public void AssignUserTask(string taskId, string? assignee, string userId) => Run(r =>
     {
         var (_, task) = UserTask(r, taskId);
+        var was = task.Assignee;
         task.Assignee = string.IsNullOrWhiteSpace(assignee) ? null : assignee.Trim();
-        if (task.Assignee is { } a) r.History.TaskOutcome(taskId, TaskEvent.Assigned, a, $"assigned by {userId}");
+        if (task.Assignee is { } a) r.History.TaskOutcome(taskId, TaskEvent.Assigned, userId, $"to {a}");
+        else if (was is not null) r.History.TaskOutcome(taskId, TaskEvent.Unassigned, userId, $"from {was}");
     }, userId: userId);
 
     /// <summary>

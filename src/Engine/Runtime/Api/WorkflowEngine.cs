@@ -70,7 +70,7 @@ public sealed partial class WorkflowEngine
                     var id = p.Id ?? "";
                     var version = versions.TryGetValue(id, out var v) ? v + 1 : _core.NextVersion(id);
                     versions[id] = version;
-                    var graph = new GraphBuilder(file, defs, problems, _core.TimerLimits).Build(p, version);
+                    var graph = new GraphBuilder(file, defs, problems, _core.TimerLimits, _core.Activities).Build(p, version);
                     graphs.Add(graph);
                 }
             }

@@ -94,8 +94,16 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
 
     private static void RunActivity(ActivityExecution ctx, ActivityRegistration reg, bool resume, JsonObject? resumePayload)
     {
-        var activity = reg.Create();
         var i = ctx.Inst;
+        WorkflowActivity activity;
+        try { activity = reg.Create(); }
+        catch (Exception ex)
+        {
+            // A pack whose constructor throws (a missing setting, say): a failure at the task, the engine runs on.
+            var inner = ex is System.Reflection.TargetInvocationException { InnerException: { } e } ? e : ex;
+            ctx.Runner.FailActivity(i, ctx.Token, ctx.Node, $"activity '{reg.Name}' could not be created: {inner.GetType().Name}: {inner.Message}{PackSuffix(reg)}");
+            return;
+        }
         var context = new ActivityContext(i.S.TenantId, i.S.Id, i.S.BusinessKey, ctx.Node.Id, reg.Name,
             ctx.Now.ToDateTimeOffset(), Inputs(ctx, reg, activity.Inputs), ctx.VariableOrNull, ctx.Runner.Deadline);
         ActivityResult result;
@@ -111,7 +119,7 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
         }
         catch (Exception ex) when (ex is not IncidentException)
         {
-            result = ActivityResult.Fail($"{ex.GetType().Name}: {ex.Message}");
+            result = ActivityResult.Fail($"{ex.GetType().Name}: {ex.Message}{PackSuffix(reg)}");
         }
         switch (result)
         {
@@ -133,6 +141,9 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
                 break;
         }
     }
+
+    /// <summary>Names the pack an activity came from in failure messages: " (pack Name 1.0.0, /path/Name.dll)".</summary>
+    private static string PackSuffix(ActivityRegistration reg) => reg.Pack is { } p ? $" (pack {p})" : "";
 
     /// <summary>
     /// The activity's inputs: the task's input parameters, then its declared inputs from the variables, then its fields.

@@ -15,14 +15,17 @@ internal sealed class GraphBuilder
     private ProcessGraph _graph = null!;
 
     private readonly Time.TimerLimits? _timerLimits;
+    private readonly Sdk.ActivityRegistry? _activities;
 
     /// <param name="timerLimits">Checks literal timer definitions at deployment (null: models loaded from the store, accepted before).</param>
-    public GraphBuilder(string file, Definitions defs, List<string> problems, Time.TimerLimits? timerLimits)
+    /// <param name="activities">Checks that every <c>egov:activity</c> names a registered activity (null: models loaded from the store, accepted before).</param>
+    public GraphBuilder(string file, Definitions defs, List<string> problems, Time.TimerLimits? timerLimits, Sdk.ActivityRegistry? activities = null)
     {
         _file = file;
         _defs = defs;
         _problems = problems;
         _timerLimits = timerLimits;
+        _activities = activities;
     }
 
     private void Problem(BpmnElement at, string message)
@@ -75,6 +78,8 @@ internal sealed class GraphBuilder
         {
             var node = CreateNode(fn, scope);
             if (node is null) continue;
+            if (_activities is not null && fn.Attribute(EgovAttributes.Activity) is { Length: > 0 } activity && _activities.FindByName(activity) is null)
+                Problem(fn, "error: " + Bpmn.Validation.Executable.ActivityBindingRules.UnknownActivity(fn, activity, _activities.Names));
             if (!_graph.Nodes.TryAdd(node.Id, node)) { Problem(fn, $"duplicate id '{node.Id}'"); continue; }
             scope.Nodes.Add(node);
         }

@@ -60,7 +60,8 @@ public sealed partial class WorkflowEngine
                 if (_core.Version(processId, version) is not null) continue;
                 var p = defs.Processes.FirstOrDefault(x => x.Id == processId)
                     ?? throw new DeploymentException($"{file}: no process '{processId}'");
-                graphs.Add(new GraphBuilder(file, defs, problems, timerLimits: null).Build(p, version)); // stored versions load as they were accepted
+                // Stored versions load as they were accepted; new ones (scheduleStartTimers) must name registered activities.
+                graphs.Add(new GraphBuilder(file, defs, problems, timerLimits: null, scheduleStartTimers ? _core.Activities : null).Build(p, version));
             }
             if (problems.Count > 0) throw new DeploymentException(problems);
             foreach (var g in graphs) _core.Add(g);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EGov.Workflows.Model;
+using EGov.Workflows.Packs;
 using EGov.Workflows.Runtime;
 using EGov.Workflows.Runtime.Store;
 using EGov.Workflows.Sdk;
@@ -9,25 +10,19 @@ namespace EGov.Workflows.Scenarios.Engine;
 
 /// <summary>Creates <see cref="RuntimeScenarioEngine"/>s; <paramref name="store"/> makes the store for each scenario (default: in memory).
 /// The Camunda test-model helpers (<see cref="CamundaTestHelpers"/>) are registered, so Camunda's own test models run, and
-/// the custom <paramref name="activities"/> of loaded packs (<see cref="ActivityAssemblies"/>), and what <paramref name="builtIn"/>
-/// adds (the host's built-in activity packs).</summary>
-public sealed class RuntimeScenarioEngineFactory(Func<IRuntimeStore>? store = null, IReadOnlyList<Type>? activities = null,
-    Action<ActivityRegistry>? builtIn = null) : IScenarioEngineFactory
+/// the activities of the loaded <paramref name="packs"/> (<see cref="PackLoader"/>).</summary>
+public sealed class RuntimeScenarioEngineFactory(Func<IRuntimeStore>? store = null, PackCatalog? packs = null) : IScenarioEngineFactory
 {
     public IScenarioEngine Create(ScenarioEngineOptions options) =>
         new RuntimeScenarioEngine(new WorkflowEngine(new WorkflowEngineOptions
         {
             Clock = options.Clock, Zone = options.Zone, Store = store?.Invoke(),
-            Activities = Registry(activities ?? [], builtIn),
+            Activities = Registry(packs ?? PackCatalog.Empty),
         }));
 
     /// <summary>A fresh registry per engine: the helpers and the packs' activities (a name clash throws InvalidOperationException).</summary>
-    public static ActivityRegistry Registry(IReadOnlyList<Type> activities, Action<ActivityRegistry>? builtIn = null)
-    {
-        var registry = CamundaTestHelpers.Register(new ActivityRegistry());
-        builtIn?.Invoke(registry);
-        return ActivityAssemblies.Register(registry, activities);
-    }
+    public static ActivityRegistry Registry(PackCatalog packs) =>
+        packs.AddTo(CamundaTestHelpers.Register(new ActivityRegistry()));
 }
 
 /// <summary>The scenario runner's view of the real runtime (<see cref="WorkflowEngine"/>): the only class that knows its API.</summary>

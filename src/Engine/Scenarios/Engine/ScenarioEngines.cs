@@ -1,5 +1,3 @@
-using EGov.Workflows.Sdk;
-
 namespace EGov.Workflows.Scenarios.Engine;
 
 /// <summary>The one place where <c>./egov test</c> chooses its engine: the real runtime, in memory, on the scenario's virtual clock.
@@ -10,11 +8,10 @@ public static class ScenarioEngines
     public static IReadOnlyList<string> Stores { get; } = ["memory"];
 
     /// <param name="store">where instances live (see <see cref="Stores"/>).</param>
-    /// <param name="activities">custom activity classes from packs (<see cref="ActivityAssemblies.Load"/>).</param>
-    /// <param name="builtIn">adds the host's built-in activity packs to each engine's registry.</param>
-    public static IScenarioEngineFactory Create(string store = "memory", IReadOnlyList<Type>? activities = null, Action<ActivityRegistry>? builtIn = null) => store switch
+    /// <param name="packs">activity packs loaded by <see cref="Packs.PackLoader.Load"/>.</param>
+    public static IScenarioEngineFactory Create(string store = "memory", Packs.PackCatalog? packs = null) => store switch
     {
-        "memory" => new RuntimeScenarioEngineFactory(activities: activities, builtIn: builtIn),
+        "memory" => new RuntimeScenarioEngineFactory(packs: packs),
         _ => throw new ArgumentException($"unknown store '{store}'; known: {string.Join(", ", Stores)}", nameof(store)),
     };
 }

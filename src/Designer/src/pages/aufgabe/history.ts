@@ -2,7 +2,7 @@
 
 import { h, fill } from '../../shared/dom';
 import { formatDateTime, formatValue } from '../../shared/format';
-import type { CaseDto } from '../../postkorb/api';
+import type { CaseDto, HistoryEntry } from '../../postkorb/api';
 import { texts } from './texts';
 
 export function historySection(caseDto: CaseDto): HTMLElement {
@@ -31,7 +31,7 @@ export function historySection(caseDto: CaseDto): HTMLElement {
                   {},
                   h('td', {}, formatDateTime(e.at)),
                   h('td', {}, e.elementName || e.elementId || '–'),
-                  h('td', {}, e.text || e.kind),
+                  h('td', {}, eventText(e)),
                   h('td', {}, e.userId ? (e.onBehalfOf ? fill(t.onBehalfOf, { user: e.userId, absent: e.onBehalfOf }) : e.userId) : t.system),
                 ),
               ),
@@ -39,6 +39,22 @@ export function historySection(caseDto: CaseDto): HTMLElement {
           ),
         ),
   );
+}
+
+// The server's detail of a task event names a person: "to NAME" (assigned by a team lead), "from NAME" (freed),
+// "owner NAME" (delegated), "back to NAME" (resolved). Other entries bring their own text.
+const details: [kind: string, prefix: string, text: string][] = [
+  ['taskAssigned', 'to ', 'taskAssignedTo'],
+  ['taskUnassigned', 'from ', 'taskUnassignedFrom'],
+  ['taskDelegated', 'owner ', 'taskDelegatedBy'],
+  ['taskResolved', 'back to ', 'taskResolvedBackTo'],
+];
+
+function eventText(e: HistoryEntry): string {
+  const events = texts.history.events;
+  for (const [kind, prefix, key] of details)
+    if (e.kind === kind && e.text?.startsWith(prefix)) return fill(events[key], { user: e.text.slice(prefix.length) });
+  return events[e.kind] ?? e.text ?? e.kind;
 }
 
 export function variablesSection(caseDto: CaseDto): HTMLElement {

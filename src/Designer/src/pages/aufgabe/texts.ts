@@ -59,6 +59,21 @@ export const texts = {
     empty: 'Noch nichts geschehen.',
     onBehalfOf: '{user} (in Vertretung für {absent})',
     system: 'System',
+    // What happened, by the server's kind ("element", "task" + the task event); {user} from the entry's detail.
+    events: {
+      element: 'Schritt erledigt',
+      taskCreated: 'Aufgabe erstellt',
+      taskAssigned: 'Übernommen',
+      taskAssignedTo: 'Zugewiesen an {user}',
+      taskUnassigned: 'Zurückgegeben',
+      taskUnassignedFrom: 'Freigegeben (lag bei {user})',
+      taskCompleted: 'Abgeschlossen',
+      taskCancelled: 'Abgebrochen',
+      taskDelegated: 'Delegiert',
+      taskDelegatedBy: 'Delegiert von {user}',
+      taskResolved: 'Erledigt',
+      taskResolvedBackTo: 'Erledigt, zurück an {user}',
+    } as Record<string, string>,
   },
   variables: {
     heading: 'Weitere Angaben zum Vorgang',

@@ -1,0 +1,76 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace EGov.Workflows.Host.Tests.Postkorb;
+
+/// <summary>
+/// Forms of an API deployment: <c>.form</c> files in the same multipart request as the model are the forms its user
+/// tasks name (camunda:formKey); the server shows and checks them, and keeps them across a restart (deployment_forms).
+/// </summary>
+public sealed class DeployedFormTests
+{
+    private static string Model(string name) => Path.Combine(AppContext.BaseDirectory, "Models", "postkorb", name);
+
+    private static async Task<HttpResponseMessage> DeployAsync(TestServer s, params (string Name, byte[] Bytes)[] files)
+    {
+        var analyst = await s.Identities.ClientAsync($"modell-{Guid.NewGuid():N}"[..16], ["analyst"]);
+        using var form = new MultipartFormDataContent();
+        foreach (var (name, bytes) in files)
+        {
+            var file = new ByteArrayContent(bytes);
+            file.Headers.ContentType = new MediaTypeHeaderValue(name.EndsWith(".form", StringComparison.Ordinal) ? "application/json" : "application/xml");
+            form.Add(file, "files", name);
+        }
+        return await analyst.PostAsync("api/deployments", form);
+    }
+
+    private static async Task<(string TaskId, HttpClient Erika)> OpenTaskAsync(TestServer s, string key)
+    {
+        await s.StartProcessAsync("Bauantrag", new { variables = new { antragsteller = "Max Muster", frist = "2099-01-01T00:00:00Z" }, businessKey = key });
+        var erika = await s.PersonAsync("erika", ["bauamt"]);
+        var items = (await TestServer.GetJsonAsAsync(erika, $"api/tasks?view=group&q={key}"))["items"]!.AsArray();
+        return (items.ShouldHaveSingleItem()!["id"]!.GetValue<string>(), erika);
+    }
+
+    [Fact]
+    public async Task FormFilesBesideTheModel_AreTheTasksForms_CheckedOnComplete_AndKeptAcrossARestart()
+    {
+        var db = Path.Combine(Path.GetTempPath(), "egov-host-tests", Guid.NewGuid().ToString("N"), "egov.db");
+        var bpmn = await File.ReadAllBytesAsync(Model("bauantrag.bpmn"));
+        var pruefung = await File.ReadAllBytesAsync(Model(Path.Combine("forms", "pruefung.form")));
+        await using (var s = await TestServer.StartAsync(store: $"sqlite:{db}"))
+        {
+            using var deployed = await DeployAsync(s, ("bauantrag.bpmn", bpmn), ("pruefung.form", pruefung));
+            ((int)deployed.StatusCode).ShouldBe(201, await deployed.Content.ReadAsStringAsync());
+            var (id, erika) = await OpenTaskAsync(s, "BA-1");
+            (await TestServer.GetJsonAsAsync(erika, $"api/tasks/{id}/form"))["kind"]!.GetValue<string>().ShouldBe("form-js");
+        }
+        await using (var s = await TestServer.StartAsync(store: $"sqlite:{db}"))
+        {
+            var (id, erika) = await OpenTaskAsync(s, "BA-2");
+            var form = await TestServer.GetJsonAsAsync(erika, $"api/tasks/{id}/form");
+            form["kind"]!.GetValue<string>().ShouldBe("form-js");
+            form["data"]!["antragsteller"]!.GetValue<string>().ShouldBe("Max Muster");
+            await TestServer.SendAsAsync(erika, HttpMethod.Post, $"api/tasks/{id}/claim", new { });
+            var invalid = await TestServer.ShouldBeProblemAsync(await TestServer.SendAsAsync(erika, HttpMethod.Post, $"api/tasks/{id}/complete", new { variables = new { gebuehr = "viel" } }), 400);
+            invalid["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).ShouldContain("gebuehr");
+        }
+    }
+
+    [Fact]
+    public async Task ABrokenFormFile_RefusesTheWholeDeployment_NamingTheFile()
+    {
+        await using var s = await TestServer.StartAsync();
+        var bpmn = await File.ReadAllBytesAsync(Model("bauantrag.bpmn"));
+        using var broken = await DeployAsync(s, ("bauantrag.bpmn", bpmn), ("pruefung.form", Encoding.UTF8.GetBytes("{ \"components\": [ ")));
+        var problem = await TestServer.ShouldBeProblemAsync(broken, 422);
+        problem.ToJsonString().ShouldContain("pruefung.form:");
+        (await s.GetJsonAsync("api/process-definitions")).AsArray().ShouldBeEmpty();
+
+        using var notAForm = await DeployAsync(s, ("bauantrag.bpmn", bpmn), ("pruefung.form", Encoding.UTF8.GetBytes("[1, 2]")));
+        (await TestServer.ShouldBeProblemAsync(notAForm, 422)).ToJsonString().ShouldContain("not a form-js form");
+        using var formsAlone = await DeployAsync(s, ("pruefung.form", Encoding.UTF8.GetBytes("{ \"components\": [] }")));
+        await TestServer.ShouldBeProblemAsync(formsAlone, 422);
+    }
+}

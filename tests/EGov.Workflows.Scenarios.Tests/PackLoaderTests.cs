@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using EGov.Workflows.Bpmn.Reading;
+using EGov.Workflows.Packs;
+using EGov.Workflows.Runtime;
+using EGov.Workflows.Scenarios.Engine;
+using EGov.Workflows.Scenarios.Running;
+using EGov.Workflows.Sdk;
+using EGov.Workflows.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EGov.Workflows.Scenarios.Tests;
+
+/// <summary>
+/// The one pack loader (serve, validate, test): real packs from their own folders, each in its own load context with its
+/// own dependency versions, sharing only the SDK; refusals name the file (and both packs for a name taken twice).
+/// </summary>
+public sealed class PackLoaderTests : IDisposable
+{
+    private readonly TempFolder _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private const string Model = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:egov="https://egov-workflows.de/schema/bpmn/1.0" id="D" targetNamespace="http://example.org/t">
+          <process id="P" isExecutable="true">
+            <startEvent id="Start" /><sequenceFlow id="F1" sourceRef="Start" targetRef="Stempeln" />
+            <serviceTask id="Stempeln" egov:activity="test-stempel" /><sequenceFlow id="F2" sourceRef="Stempeln" targetRef="Siegeln" />
+            <serviceTask id="Siegeln" egov:activity="test-siegel" /><sequenceFlow id="F3" sourceRef="Siegeln" targetRef="End" />
+            <endEvent id="End" />
+          </process>
+        </definitions>
+        """;
+
+    private static PackHostServices Config(params (string Key, string Value)[] values) =>
+        new(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build(), NullLoggerFactory.Instance);
+
+    private static WorkflowEngine Engine(PackCatalog packs) => new(new WorkflowEngineOptions { Activities = packs.AddTo(new ActivityRegistry()) });
+
+    [Fact]
+    public void TwoPacks_EachInItsOwnLoadContext_WithItsOwnDependencyVersion_AndOptionsFromPacksSection()
+    {
+        var packs = PackLoader.Load([TestPacks.Stempel, TestPacks.Siegel], Config(("Packs:Stempel:Amt", "Bürgeramt Mitte")));
+
+        packs.Packs.Select(p => (p.Info.Name, p.Info.Version)).ShouldBe([("Stempel", "1.2.0"), ("EGov.Workflows.TestPacks.Siegel", "0.9.1")]);
+        packs.Packs[1].Activities.Select(a => a.Name).ShouldBe(["test-siegel", "test-kaputt"]); // registered by its IActivityPack
+        var engine = Engine(packs);
+        engine.Deploy("stempel.bpmn", new BpmnReader().ReadString(Model, "stempel.bpmn").Definitions!);
+        var id = engine.StartProcess("P", businessKey: "AZ-7");
+
+        var view = engine.GetInstance(id);
+        view.Incidents.ShouldBeEmpty();
+        var stempel = view.Variables["stempel"]!;
+        stempel["amt"]!.GetValue<string>().ShouldBe("Bürgeramt Mitte");
+        stempel["kontext"]!.GetValue<string>().ShouldBe("pack:EGov.Workflows.TestPacks.Stempel");
+        stempel["json"]!.GetValue<string>().ShouldStartWith("13.0.1.");
+        stempel["text"]!.GetValue<string>().ShouldBe("{\"BusinessKey\":\"AZ-7\"}");
+        view.Variables["siegelJson"]!.GetValue<string>().ShouldStartWith("13.0.3.");
+    }
+
+    [Fact]
+    public void AFolder_LoadsThePacksInIt_NotTheirDependencies()
+    {
+        PackLoader.Find(TestPacks.Folder("Stempel")).ShouldBe([TestPacks.Stempel]);
+    }
+
+    [Fact]
+    public void AnActivityNameTwice_IsRefused_NamingBothPacks()
+    {
+        var copy = Path.Combine(_dir.Path, "kopie");
+        Directory.CreateDirectory(copy);
+        foreach (var f in Directory.EnumerateFiles(TestPacks.Folder("Stempel"))) File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
+        var second = Path.Combine(copy, Path.GetFileName(TestPacks.Stempel));
+
+        var e = Should.Throw<PackException>(() => PackLoader.Load([TestPacks.Stempel, second]));
+        e.Message.ShouldStartWith($"{second}: error: an activity named 'test-stempel' is registered twice: by pack Stempel 1.2.0 ({TestPacks.Stempel})");
+        e.Message.ShouldContain($"and by pack Stempel 1.2.0 ({second})");
+    }
+
+    [Fact]
+    public void AnAssemblyWithoutTheSdk_IsRefused()
+    {
+        var json = Path.Combine(TestPacks.Folder("Stempel"), "Newtonsoft.Json.dll");
+        Should.Throw<PackException>(() => PackLoader.Load([json])).Message
+            .ShouldBe($"{json}: error: not an activity pack: it does not reference the activity SDK (EGov.Workflows.Sdk); a pack builds against the SDK only");
+    }
+
+    [Fact]
+    public void AFileThatIsNoAssembly_AndAPathThatDoesNotExist_AreRefusedByName()
+    {
+        var file = _dir.Write("Kaputt.dll", "kein .NET");
+        var e = Should.Throw<PackException>(() => PackLoader.Load([file, "nirgends/Pack.dll"]));
+        e.Message.Split(Environment.NewLine).ShouldBe([
+            "nirgends/Pack.dll: error: no such pack file or folder (build the pack first, e.g. dotnet build -c Release)",
+            $"{file}: error: not a .NET assembly",
+        ]);
+    }
+
+    [Fact]
+    public void APackWhoseConstructorThrows_OpensAnIncidentWithItsMessage_AndTheEngineRunsOn()
+    {
+        var engine = new WorkflowEngine(new WorkflowEngineOptions { Activities = PackLoader.Load([TestPacks.Siegel]).AddTo(new ActivityRegistry()), DefaultRetries = 1 });
+        engine.Deploy("kaputt.bpmn", new BpmnReader().ReadString(Model.Replace("test-stempel", "test-kaputt", StringComparison.Ordinal), "kaputt.bpmn").Definitions!);
+
+        var incident = engine.GetInstance(engine.StartProcess("P")).Incidents.ShouldHaveSingleItem();
+        incident.ElementId.ShouldBe("Stempeln");
+        incident.Message.ShouldBe($"activity 'test-kaputt' could not be created: InvalidOperationException: Siegel: Zugangsdaten fehlen (pack EGov.Workflows.TestPacks.Siegel 0.9.1 ({TestPacks.Siegel}))");
+        engine.GetInstance(engine.StartProcess("P")).Incidents.Count.ShouldBe(1); // the engine runs on
+    }
+
+    [Fact]
+    public void Scenarios_RunWithThePacks_AndAreRefusedAtDeployWithoutThem()
+    {
+        _dir.Write("stempel.bpmn", Model);
+        _dir.Write("stempel.scenario.yaml", "name: stamped\ndeploy: [stempel.bpmn]\nsteps:\n  - expect: { state: completed }\n");
+
+        Run(ScenarioEngines.Create(packs: PackLoader.Load([TestPacks.Stempel, TestPacks.Siegel]))).ShouldBe(0);
+        var output = new StringWriter();
+        new ScenarioSuite(ScenarioEngines.Create()).Run([_dir.Path], new SuiteOptions(), output, output).ShouldBe(1);
+        output.ToString().ShouldContain("no activity named 'test-stempel' is registered");
+    }
+
+    private int Run(IScenarioEngineFactory engines) =>
+        new ScenarioSuite(engines).Run([_dir.Path], new SuiteOptions(), TextWriter.Null, TextWriter.Null);
+
+    [Fact]
+    public void WalkingAFolder_SkipsBuildOutput()
+    {
+        _dir.Write("a.scenario.yaml", "name: A\ndeploy: [model.bpmn]\n");
+        _dir.Write("bin/Release/a.scenario.yaml", "name: copy\ndeploy: [../../model.bpmn]\n");
+        _dir.Write("obj/a.scenario.yaml", "name: copy\ndeploy: [../model.bpmn]\n");
+
+        ScenarioSuite.Discover([_dir.Path], TextWriter.Null, out _).Select(f => f.Full).ShouldBe([Path.GetFullPath(Path.Combine(_dir.Path, "a.scenario.yaml"))]);
+    }
+}
