@@ -64,6 +64,18 @@ if ! dotnet build EGov.Workflows.sln -c Release --nologo -v q -clp:NoSummary; th
   exit 1
 fi
 
+# The activity packs of this repository (src/Activities/NAME) and their tests (tests/NAME.Tests), also when a pack made
+# with ./egov new pack is not in the solution yet: built here, tested below, their scenarios run with the packs loaded.
+for proj in src/Activities/*/*.csproj; do
+  [ -f "$proj" ] || continue
+  name=$(basename "$proj" .csproj)
+  for p in "$proj" "tests/$name.Tests/$name.Tests.csproj"; do
+    [ -f "$p" ] || continue
+    dotnet build "$p" -c Release --nologo -v q -clp:NoSummary >"$results/build-$name.log" 2>&1 \
+      || { echo "build of $p failed:"; grep -E "error" "$results/build-$name.log" | head -20; add_counts 0 1; }
+  done
+done
+
 echo "== unit and integration tests"
 for proj in $(find tests samples -name '*.Tests.csproj' -not -path '*/bin/*' -not -path '*/obj/*' 2>/dev/null | sort); do
   name=$(basename "$proj" .csproj)
@@ -103,6 +115,9 @@ if ./egov --help 2>/dev/null | grep -q '^  test '; then
   # The samples' activity packs (built with the solution above) serve the samples' scenarios.
   packs=$(for d in samples/*/src/bin/Release/*/EGov.Workflows.Samples.*.dll; do [ -f "$d" ] && printf -- '--activities %s ' "$d"; done)
   run_scenarios catalogue $packs processes $( [ -d samples ] && echo samples )
+  # The repository's activity packs: each pack's scenarios (under src/Activities/NAME) with every pack loaded.
+  own=$(for p in src/Activities/*/*.csproj; do [ -f "$p" ] && printf -- '--activities %s/bin/Release/net10.0 ' "$(dirname "$p")"; done)
+  [ -n "$own" ] && run_scenarios packs $own src/Activities
   # tests/scenarios/pending holds scenarios that document known engine gaps; they are not part of the run.
   if [ -d tests/scenarios ]; then
     suites=$(find tests/scenarios -mindepth 1 -maxdepth 1 -type d ! -name pending | sort)

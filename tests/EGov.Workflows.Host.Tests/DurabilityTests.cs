@@ -103,6 +103,14 @@ public sealed class DurabilityTests
         ready["status"]!.GetValue<string>().ShouldBe("not ready");
         ready["reason"]!.GetValue<string>().ShouldBe("database file deleted or replaced");
         File.Exists(Store(s).DatabasePath).ShouldBeFalse("no new, empty database in its place");
+
+        // /api/health is not a static 200 either: the same checks, the same answer.
+        using var health = await s.Anonymous.GetAsync("api/health");
+        var text = await health.Content.ReadAsStringAsync();
+        ((int)health.StatusCode).ShouldBe(503, text);
+        health.Headers.RetryAfter.ShouldNotBeNull();
+        JsonNode.Parse(text)!["status"]!.GetValue<string>().ShouldBe("not ready");
+        JsonNode.Parse(text)!["reason"]!.GetValue<string>().ShouldBe("database file deleted or replaced");
     }
 
     [Fact]

@@ -88,3 +88,36 @@ public sealed class ServiceApiTests
         err.ToString().ShouldMatch(@"service\.yaml:3:8: error: leika: '9910800100000X' is not a LeiKa key");
     }
 }
+
+/// <summary>The catalogue overview on a durable store: an imported list of Leistungen, those without a process "nicht digital".</summary>
+public sealed class CatalogueOverviewApiTests
+{
+    [Fact]
+    public async Task ImportedLeistungen_AreListed_NichtDigital_UnlessAServiceDescribesThem()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "egov-host-tests", Guid.NewGuid().ToString("N"));
+        var store = $"sqlite:{dir}/egov.db";
+        var options = Persistence.DurableStoreOptions.Parse(store);
+        using (var created = new Persistence.EfRuntimeStore(options))
+            new Persistence.Catalogue.SqlLeistungenStore(options).Replace("default", [
+                new("99108001000000", "Bewohnerparkausweis", "2/3", "10173", "Parkausweise und Zufahrtsberechtigungen", "Kfz-Besitz", "Mobilität & Reisen", "§ 45 StVO"),
+                new("99108001020000", "Bewohnerparkausweis Verlängerung", "2/3", "10173", "Parkausweise und Zufahrtsberechtigungen", "Kfz-Besitz", "Mobilität & Reisen", null),
+                new("99001001000000", "Abfallgebühr", "5", "10110", "Abfallentsorgung", "Wohnen & Umzug", "Bauen & Wohnen", null),
+            ], NodaTime.SystemClock.Instance.GetCurrentInstant());
+        var processes = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(processes.FullName, "EGov.Workflows.sln"))) processes = processes.Parent!;
+        await using var s = await TestServer.StartAsync(Path.Combine(processes.FullName, "processes"), store: store);
+
+        var all = await s.GetJsonAsync("api/services");
+        all["total"]!.GetValue<long>().ShouldBe(4); // three imported + the internal Urlaubsantrag
+        var nichtDigital = (await s.GetJsonAsync("api/services?state=nicht-digital"))["items"]!.AsArray();
+        nichtDigital.Select(i => i!["key"]!.GetValue<string>()).Order().ShouldBe(["99001001000000", "99108001020000"]);
+        nichtDigital.ShouldAllBe(i => i!["reifegrad"] == null && i["version"] == null);
+        var digital = (await s.GetJsonAsync("api/services?state=digital"))["items"]!.AsArray();
+        digital.Select(i => i!["key"]!.GetValue<string>()).Order().ShouldBe(["99108001000000", "urlaubsantrag"]);
+        (await s.GetJsonAsync("api/services?themenfeld=Bauen%20%26%20Wohnen"))["total"]!.GetValue<long>().ShouldBe(1);
+        var abfall = await s.GetJsonAsync("api/services/99001001000000");
+        abfall["state"]!.GetValue<string>().ShouldBe("nicht digital");
+        abfall["ozg"]!["leistung"]!.GetValue<string>().ShouldBe("Abfallentsorgung");
+    }
+}

@@ -121,6 +121,20 @@ public sealed class PackLoaderTests : IDisposable
         output.ToString().ShouldContain("no activity named 'test-stempel' is registered");
     }
 
+    [Fact]
+    public void Verbose_ShowsEachActivityOutcome_WithItsPack()
+    {
+        _dir.Write("stempel.bpmn", Model);
+        _dir.Write("stempel.scenario.yaml", "name: stamped\ndeploy: [stempel.bpmn]\nsteps:\n  - expect: { state: completed }\n");
+        var output = new StringWriter();
+
+        new ScenarioSuite(ScenarioEngines.Create(packs: PackLoader.Load([TestPacks.Stempel, TestPacks.Siegel])))
+            .Run([_dir.Path], new SuiteOptions { Verbose = true }, output, output).ShouldBe(0);
+
+        output.ToString().ShouldContain("activity test-stempel [Stempel 1.2.0] at Stempeln: execute completed with {\"stempel\":{\"amt\":\"unbekannt\"");
+        output.ToString().ShouldContain("activity test-siegel [EGov.Workflows.TestPacks.Siegel 0.9.1] at Siegeln: execute completed with {\"siegelJson\":\"13.0.3.");
+    }
+
     private int Run(IScenarioEngineFactory engines) =>
         new ScenarioSuite(engines).Run([_dir.Path], new SuiteOptions(), TextWriter.Null, TextWriter.Null);
 

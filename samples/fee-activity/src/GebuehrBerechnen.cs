@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using EGov.Workflows.Sdk;
 
@@ -36,7 +35,7 @@ public sealed class GebuehrBerechnen : WorkflowActivity
 
         // A wrong duration is a defect of the form or the model, not a business case: Fail makes it an incident an operator sees
         // (an unhandled BpmnError would silently end the path).
-        var jahre = Zahl(context.Input("anzahlJahre"));
+        var jahre = context.GetDecimal("anzahlJahre"); // exact for every JSON number (2, 2.0, 2.5); null for "2" in quotes
         if (jahre is not (>= 1 and <= 3) || jahre != decimal.Truncate(jahre.Value))
             return Task.FromResult(ActivityResult.Fail($"anzahlJahre muss 1, 2 oder 3 sein, war {context.Input("anzahlJahre")?.ToJsonString() ?? "leer"}"));
 
@@ -44,8 +43,4 @@ public sealed class GebuehrBerechnen : WorkflowActivity
         return Task.FromResult(ActivityResult.Complete(new JsonObject { ["gebuehr"] = proJahr * jahre.Value }));
     }
 
-    // context.GetDecimal reads only values held as decimal; a JSON 2 that arrived as an int would read as null.
-    // Parsing the JSON text is exact for every JSON number and rejects strings ("2" in quotes).
-    private static decimal? Zahl(JsonNode? node) =>
-        node is JsonValue v && decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
 }

@@ -5,6 +5,8 @@ using EGov.Workflows.Samples.FeeActivity;
 using EGov.Workflows.Scenarios.Engine;
 using EGov.Workflows.Scenarios.Loading;
 using EGov.Workflows.Scenarios.Running;
+using EGov.Workflows.Sdk;
+using EGov.Workflows.Sdk.Testing;
 
 namespace EGov.Workflows.Samples.FeeActivity.Tests;
 
@@ -50,6 +52,20 @@ public sealed class GebuehrBerechnenTests
         view.CompletedCount("Event_Unbekannte_Leistung").ShouldBe(1);
         view.Waiting.ShouldBe(["Task_Leistung_Klaeren"]);
         view.Variables.ContainsKey("gebuehr").ShouldBeFalse();
+    }
+
+    /// <summary>The activity alone, without an engine: inputs in, result out (the SDK's ActivityTestContext).</summary>
+    [Fact]
+    public async Task Unit_test_without_an_engine_a_whole_number_reads_exactly_and_a_fraction_fails()
+    {
+        var two = await new ActivityTestContext().Input("leistung", "anwohnerparkausweis").Input("anzahlJahre", 2).ExecuteAsync(new GebuehrBerechnen());
+        two.ShouldBeOfType<ActivityResult.Completed>().Outputs["gebuehr"]!.ToJsonString().ShouldBe("61.40");
+
+        var half = await new ActivityTestContext().Input("leistung", "anwohnerparkausweis").Variable("anzahlJahre", 1.5).ExecuteAsync(new GebuehrBerechnen());
+        half.ShouldBeOfType<ActivityResult.Failed>().Message.ShouldBe("anzahlJahre muss 1, 2 oder 3 sein, war 1.5");
+
+        Should.Throw<InvalidOperationException>(() => new ActivityTestContext().Input("leistung", "x").ExecuteAsync(new GebuehrBerechnen()))
+            .Message.ShouldBe("activity 'gebuehr-berechnen' needs the input 'anzahlJahre', which is not set");
     }
 
     public static TheoryData<string> Scenarios()

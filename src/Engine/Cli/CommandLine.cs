@@ -10,12 +10,14 @@ public static class CommandLine
         new ValidateCommand(),
         new FormatCommand(),
         new TestCommand(),
+        new NewCommand(),
         new ServeCommand(),
         new UsersCommand(),
         new ClientsCommand(),
         new BenchCommand(),
         new DecideCommand(),
         new TckCommand(),
+        new CatalogueCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

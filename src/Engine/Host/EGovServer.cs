@@ -41,7 +41,10 @@ public static class EGovServer
 
         var engines = new TenantEngines(store.Store, options.Tenant,
             store.Store is Persistence.EfRuntimeStore ef ? new DurableDeploymentBackend(new Persistence.Deployments.DurableDeployments(ef)) : null,
-            packs.AddTo(new Sdk.ActivityRegistry()));
+            packs.AddTo(new Sdk.ActivityRegistry()))
+        {
+            Leistungen = store.Store is Persistence.EfRuntimeStore efl ? new Persistence.Catalogue.SqlLeistungenStore(efl.Options).List : null,
+        };
         IReadOnlyList<DeployedDefinition> deployed;
         try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
         catch { (store.Store as IDisposable)?.Dispose(); packLogging.Dispose(); throw; }
@@ -219,6 +222,9 @@ public static class EGovServer
     {
         var configuration = options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
         var paths = options.Packs.Concat(PackPaths(configuration)).ToList();
+        if (paths.Count == 0 && (options.DefaultPacksDirectory ?? ServeOptions.BuiltPacksDirectory) is var builtIn
+            && Directory.Exists(builtIn) && Directory.EnumerateFiles(builtIn, "*.deps.json", SearchOption.AllDirectories).Any())
+            paths.Add(builtIn); // the repository's own packs (src/Activities), as ./egov built them
         var logging = LoggerFactory.Create(b =>
         {
             b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });

@@ -81,6 +81,16 @@ public sealed record ServeOptions
     public IReadOnlyList<string> Packs { get; init; } = [];
 
     /// <summary>
+    /// The packs of this repository: <c>./egov</c> builds every project under <c>src/Activities</c> into <c>.egov/packs/NAME</c>
+    /// (beside the CLI's <c>.egov/bin</c>), and serve loads them when neither <see cref="Packs"/> nor <c>Packs:Paths</c> names any.
+    /// Null: that folder; a folder that does not exist or holds no pack loads nothing.
+    /// </summary>
+    public string? DefaultPacksDirectory { get; init; }
+
+    /// <summary>The folder <c>./egov</c> builds the repository's packs into.</summary>
+    public static string BuiltPacksDirectory => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "packs"));
+
+    /// <summary>
     /// The server's configuration (<c>--config FILE</c> and <c>EGOV_</c> environment variables): the section <c>Packs</c> holds
     /// <c>Paths</c> (more packs to load) and one section per pack, <c>Packs:&lt;PackName&gt;</c>, that the pack's options are bound from.
     /// </summary>

@@ -14,14 +14,23 @@ public static class ApiEndpoints
     public static IEndpointRouteBuilder MapEGovApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/health", (HttpContext http, StoreChoice store, ServeOptions options) =>
+        api.MapGet("/health", async (HttpContext http, StoreChoice store, ServeOptions options, Health.ReadinessProbe probe) =>
             {
+                // Not a static 200: the same checks as /health/ready (the store answers a read and a write, migrations applied,
+                // job executor running), so a node whose store is gone says so here too (503 with the reason and Retry-After).
+                var ready = await probe.CheckAsync(http.RequestAborted);
                 // The job executor exists on durable stores only; its owner is the name this node leases jobs under.
                 var jobs = http.RequestServices.GetService<JobExecutor>();
-                return Results.Ok(new HealthDto("ok", store.Description, store.Durable, http.Tenant().TenantId,
-                    typeof(ApiEndpoints).Assembly.GetName().Version?.ToString() ?? "0", jobs?.Options.Owner ?? options.NodeId, jobs?.Executed));
+                var body = new HealthDto(ready.Ready ? "ok" : "not ready", store.Description, store.Durable, http.Tenant().TenantId,
+                    typeof(ApiEndpoints).Assembly.GetName().Version?.ToString() ?? "0", jobs?.Options.Owner ?? options.NodeId, jobs?.Executed, ready.Reason);
+                http.Response.Headers.CacheControl = "no-store";
+                if (ready.Ready) return Results.Ok(body);
+                http.Response.Headers.RetryAfter = "5";
+                return Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
             })
-            .WithName("Health").RequirePermission(Permission.Public).WithSummary("Is the server up, on which store, and which node (with the jobs it ran)");
+            .WithName("Health").RequirePermission(Permission.Public)
+            .WithSummary("Is the node up and able to work (store read and write, migrations, job executor; 503 with the reason when not), on which store, which node, with the jobs it ran")
+            .Produces<HealthDto>().Produces<HealthDto>(StatusCodes.Status503ServiceUnavailable);
         api.MapDefinitionEndpoints();
         api.MapInstanceEndpoints();
         api.MapHistoryEndpoints();

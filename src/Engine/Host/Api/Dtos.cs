@@ -56,5 +56,8 @@ public sealed record SignalResult(int Received);
 /// <summary>An open incident.</summary>
 public sealed record IncidentDto(string Id, string InstanceId, string RootInstanceId, string? ProcessId, string ElementId, string Kind, string Message, DateTimeOffset CreatedAt);
 
-/// <summary>Answer of GET /api/health; node is the name this node leases jobs under, jobsExecuted how many it ran to a commit since it started (durable stores).</summary>
-public sealed record HealthDto(string Status, string Store, bool Durable, string Tenant, string Version, string? Node, long? JobsExecuted);
+/// <summary>
+/// Answer of GET /api/health: status "ok", or "not ready" with the reason of the first failed readiness check (503); node is
+/// the name this node leases jobs under, jobsExecuted how many it ran to a commit since it started (durable stores).
+/// </summary>
+public sealed record HealthDto(string Status, string Store, bool Durable, string Tenant, string Version, string? Node, long? JobsExecuted, string? Reason = null);

@@ -10,9 +10,14 @@ namespace EGov.Workflows.Host.Jobs;
 /// loop that runs every due timer and job of every tenant through the engine's due-work command, then sleeps until the
 /// next one is due (at most <see cref="ServeOptions.JobPollInterval"/>). One node only: it takes no job lock.
 /// A conflicting commit (a user completed the same instance at the same moment) is retried on the next round.
+/// Fair between tenants: each tenant gets a turn of at most <see cref="Slice"/> per round (at least one job), so one tenant's
+/// flood of slow jobs keeps no other tenant's timer waiting for more than a round.
 /// </summary>
 internal sealed class DueWorkLoop(TenantEngines engines, ServeOptions options, ILogger<DueWorkLoop> log) : BackgroundService
 {
+    /// <summary>A tenant's turn in one round: past it, the loop goes on with the next tenant (what is left runs next round).</summary>
+    public static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(250);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -24,7 +29,9 @@ internal sealed class DueWorkLoop(TenantEngines engines, ServeOptions options, I
                 if (stoppingToken.IsCancellationRequested) break;
                 try
                 {
-                    tenant.Engine.RunDueJobs(max: 500);
+                    var turn = System.Diagnostics.Stopwatch.GetTimestamp();
+                    var ran = 0;
+                    while (ran < 500 && tenant.Engine.RunDueJobs(max: 1) > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(turn) < Slice) ran++;
                     if (tenant.Engine.NextDueTime() is { } next)
                     {
                         var until = (next - tenant.Engine.Now).ToTimeSpan();

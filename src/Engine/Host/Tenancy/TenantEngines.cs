@@ -32,9 +32,13 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     public TenantEngine Get(string tenantId) =>
         _engines.GetOrAdd(tenantId, id => new Lazy<TenantEngine>(() => Create(id))).Value;
 
+    /// <summary>Where a tenant's imported Leistungen are read (durable stores: <c>egov catalogue import</c>); none otherwise.</summary>
+    public Func<string, IReadOnlyList<EGov.Workflows.Catalogue.Leistungen.Leistung>>? Leistungen { get; init; }
+
     private TenantEngine Create(string id)
     {
         var tenant = new TenantEngine(id, new WorkflowEngine(new WorkflowEngineOptions { Store = Store, TenantId = id, Activities = Activities }), Deployments);
+        if (Leistungen is { } read) tenant.Services.Imported = () => read(id);
         Deployments?.Restore(tenant);
         return tenant;
     }

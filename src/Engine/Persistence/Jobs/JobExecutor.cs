@@ -103,13 +103,16 @@ public sealed class JobExecutor : BackgroundService
         Interlocked.Add(ref _held, batch.Count);
         var ran = 0;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        // The batch comes in turns (every tenant's earliest job first): the first turn always runs whole, so every tenant with
+        // due work gets a job per batch however slow the others' are.
+        var firstTurn = batch.Select(j => j.TenantId).Distinct(StringComparer.Ordinal).Count();
         try
         {
             for (var i = 0; i < batch.Count; i++)
             {
                 // Shutting down, or the batch has had its time: the rest goes back untouched and the next acquisition, fair
                 // between tenants again, sees what has become due meanwhile (another tenant's timer behind slow jobs).
-                if (stop.IsCancellationRequested || (i > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(started) > Options.BatchSlice))
+                if (stop.IsCancellationRequested || (i >= firstTurn && System.Diagnostics.Stopwatch.GetElapsedTime(started) > Options.BatchSlice))
                 {
                     _sliced = !stop.IsCancellationRequested;
                     for (var j = i; j < batch.Count; j++) HandBack(batch[j], null, LeaseEnd.Untouched);

@@ -28,7 +28,8 @@ public sealed record JobExecutorOptions
     public int BatchSize { get; init; } = 16;
 
     /// <summary>
-    /// How long one batch may run before the jobs it has not started go back (untouched) and the executor acquires again: the
+    /// How long one batch may run (after its first turn — one job of each tenant in it) before the jobs it has not started go
+    /// back (untouched) and the executor acquires again: the
     /// new acquisition is fair between tenants over what is due by then, so a tenant's timer that became due behind a batch of
     /// another tenant's slow jobs waits for about this long plus one job, not for the whole batch.
     /// </summary>

@@ -15,6 +15,9 @@ public interface IScenarioEngine : IDisposable
     void DeployDecisions(IReadOnlyList<DecisionFile> decisions) =>
         throw new ScenarioEngineException($"this engine cannot deploy DMN decisions ({string.Join(", ", decisions.Select(d => d.File))})");
 
+    /// <summary>What custom activities did since the last call, one line each (completed with outputs, BPMN error, failure, wait); for <c>-v</c>.</summary>
+    IReadOnlyList<string> TakeActivityLog() => [];
+
     /// <summary>Starts the process with this id; returns the instance id.</summary>
     string StartProcess(string processId, JsonObject variables, string? businessKey);
 

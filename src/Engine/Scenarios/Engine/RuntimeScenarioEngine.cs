@@ -13,12 +13,15 @@ namespace EGov.Workflows.Scenarios.Engine;
 /// the activities of the loaded <paramref name="packs"/> (<see cref="PackLoader"/>).</summary>
 public sealed class RuntimeScenarioEngineFactory(Func<IRuntimeStore>? store = null, PackCatalog? packs = null) : IScenarioEngineFactory
 {
-    public IScenarioEngine Create(ScenarioEngineOptions options) =>
-        new RuntimeScenarioEngine(new WorkflowEngine(new WorkflowEngineOptions
+    public IScenarioEngine Create(ScenarioEngineOptions options)
+    {
+        var log = new ActivityLog();
+        return new RuntimeScenarioEngine(new WorkflowEngine(new WorkflowEngineOptions
         {
             Clock = options.Clock, Zone = options.Zone, Store = store?.Invoke(),
-            Activities = Registry(packs ?? PackCatalog.Empty),
-        }));
+            Activities = log.Recording(Registry(packs ?? PackCatalog.Empty)),
+        }), log);
+    }
 
     /// <summary>A fresh registry per engine: the helpers and the packs' activities (a name clash throws InvalidOperationException).</summary>
     public static ActivityRegistry Registry(PackCatalog packs) =>
@@ -26,8 +29,10 @@ public sealed class RuntimeScenarioEngineFactory(Func<IRuntimeStore>? store = nu
 }
 
 /// <summary>The scenario runner's view of the real runtime (<see cref="WorkflowEngine"/>): the only class that knows its API.</summary>
-public sealed class RuntimeScenarioEngine(WorkflowEngine engine) : IScenarioEngine
+public sealed class RuntimeScenarioEngine(WorkflowEngine engine, ActivityLog? activityLog = null) : IScenarioEngine
 {
+    public IReadOnlyList<string> TakeActivityLog() => activityLog?.Take() ?? [];
+
     private const string ReceivePrefix = "receive:";
     private readonly List<Definitions> _models = [];
 

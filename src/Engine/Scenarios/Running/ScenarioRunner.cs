@@ -80,6 +80,7 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
                     Execute(step);
                     if (step is not ExpectStep) Settle();
                 }
+                TraceActivities();
                 return new ScenarioResult(scenario.File, scenario.Name, null, _trace);
             }
             catch (StageFailure f)
@@ -342,7 +343,18 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
 
         private string Time(Instant instant) => OffsetDateTimePattern.ExtendedIso.Format(instant.InZone(scenario.Zone).ToOffsetDateTime());
 
-        private void Trace(string line) => _trace.Add(line);
+        private void Trace(string line)
+        {
+            TraceActivities();
+            _trace.Add(line);
+        }
+
+        /// <summary>What the engine's custom activities did since the last line (-v shows each outcome).</summary>
+        private void TraceActivities()
+        {
+            if (_created is null) return;
+            foreach (var l in _created.TakeActivityLog()) _trace.Add("  " + l);
+        }
 
         private static JsonObject Copy(JsonObject variables) => (JsonObject)variables.DeepClone();
     }
