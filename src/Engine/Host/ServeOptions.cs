@@ -41,6 +41,9 @@ public sealed record ServeOptions
     /// <summary>How often the job loop looks for due timers and jobs when nothing is due sooner.</summary>
     public TimeSpan JobPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>A tenant's engine unused this long is released (durable stores; rebuilt from the stored deployments on its next use).</summary>
+    public TimeSpan EngineIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>
     /// The built web pages (the Postkorb, task pages, sign-in): null takes the folder <c>./egov</c> builds them into
     /// (<c>.egov/web</c>, beside the CLI's <c>.egov/bin</c>). Without a build the pages answer 503 with what to do.

@@ -23,13 +23,14 @@ internal static class DefinitionEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithMetadata(new ExpectedBody(RequestBodies.Deployment)).DisableAntiforgery();
 
-        api.MapGet("/process-definitions", (HttpContext http) =>
+        api.MapGet("/process-definitions", (HttpContext http, int? offset, int? limit) =>
             {
                 var t = http.Tenant();
                 var all = t.Catalog.All();
-                return Results.Ok(all.Select(d => ProcessDefinitionDto.From(d, t.Catalog.Latest(d.ProcessId)?.Version == d.Version)).ToList());
+                return Results.Ok(BoundedList.Of(http, all.Select(d => ProcessDefinitionDto.From(d, t.Catalog.Latest(d.ProcessId)?.Version == d.Version)), offset, limit));
             })
-            .WithName("ListProcessDefinitions").RequirePermission(Permission.ProcessRead).WithSummary("Every deployed version of every process definition of the tenant");
+            .WithName("ListProcessDefinitions").RequirePermission(Permission.ProcessRead).WithSummary("Every deployed version of every process definition of the tenant")
+            .Produces<List<ProcessDefinitionDto>>();
 
         // The version is read as text so that a malformed one is a 404 like an unknown one (and the route still exists
         // for the permission gate); the task page's bpmn-js viewer loads the diagram from here.

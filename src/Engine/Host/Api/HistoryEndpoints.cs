@@ -16,42 +16,42 @@ internal static class HistoryEndpoints
 {
     public static void MapHistoryEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/process-instances/{id}/history/variables", (HttpContext http, string id) =>
+        api.MapGet("/process-instances/{id}/history/variables", (HttpContext http, string id, int? offset, int? limit) =>
             {
                 var t = http.Tenant();
                 InstanceEndpoints.RequireInstance(t, id);
-                return Results.Ok(t.Engine.VariableHistory(id).Select(VariableChangeDto.From).ToList());
+                return Results.Ok(BoundedList.Of(http, t.Engine.VariableHistory(id).Select(VariableChangeDto.From), offset, limit));
             })
             .WithName("GetProcessInstanceVariableHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("Variable changes of a root instance tree: created/updated/deleted, old and new value, when, by which command and user")
             .Produces<List<VariableChangeDto>>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapGet("/process-instances/{id}/history/tasks", (HttpContext http, string id) =>
+        api.MapGet("/process-instances/{id}/history/tasks", (HttpContext http, string id, int? offset, int? limit) =>
             {
                 var t = http.Tenant();
                 InstanceEndpoints.RequireInstance(t, id);
-                return Results.Ok(t.Engine.TaskHistory(id).Select(TaskEventDto.From).ToList());
+                return Results.Ok(BoundedList.Of(http, t.Engine.TaskHistory(id).Select(TaskEventDto.From), offset, limit));
             })
             .WithName("GetProcessInstanceTaskHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("User task and external task events of a root instance tree: created, assigned, completed, cancelled, locked, failed…")
             .Produces<List<TaskEventDto>>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapGet("/process-instances/{id}/history/incidents", (HttpContext http, string id) =>
+        api.MapGet("/process-instances/{id}/history/incidents", (HttpContext http, string id, int? offset, int? limit) =>
             {
                 var t = http.Tenant();
                 InstanceEndpoints.RequireInstance(t, id);
-                return Results.Ok(t.Engine.IncidentHistory(id).Select(IncidentEventDto.From).ToList());
+                return Results.Ok(BoundedList.Of(http, t.Engine.IncidentHistory(id).Select(IncidentEventDto.From), offset, limit));
             })
             .WithName("GetProcessInstanceIncidentHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("Incident events of a root instance tree: created, resolved (retry), deleted (with its element or instance)")
             .Produces<List<IncidentEventDto>>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapGet("/process-instances/{id}/history/decisions", (HttpContext http, string id) =>
+        api.MapGet("/process-instances/{id}/history/decisions", (HttpContext http, string id, int? offset, int? limit) =>
             {
                 var t = http.Tenant();
                 InstanceEndpoints.RequireInstance(t, id);
                 var decisions = t.Engine.Decisions;
-                return Results.Ok(t.Engine.DecisionHistory(id).Select(r => DecisionEvaluationDto.From(r, decisions)).ToList());
+                return Results.Ok(BoundedList.Of(http, t.Engine.DecisionHistory(id).Select(r => DecisionEvaluationDto.From(r, decisions)), offset, limit));
             })
             .WithName("GetProcessInstanceDecisionHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("Decision evaluations of a root instance tree (why was this fee charged): inputs, matched rules, outputs, warnings")

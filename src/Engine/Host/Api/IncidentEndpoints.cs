@@ -11,13 +11,12 @@ internal static class IncidentEndpoints
 {
     public static void MapIncidentEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/incidents", (HttpContext http, string? processInstanceId) =>
+        api.MapGet("/incidents", (HttpContext http, string? processInstanceId, int? offset, int? limit) =>
             {
                 var t = http.Tenant();
-                return Results.Ok(t.Engine.Store.OpenIncidents(t.TenantId, string.IsNullOrEmpty(processInstanceId) ? null : processInstanceId)
+                return Results.Ok(BoundedList.Of(http, t.Engine.Store.OpenIncidents(t.TenantId, string.IsNullOrEmpty(processInstanceId) ? null : processInstanceId)
                     .Select(r => new IncidentDto(r.Incident.Id, r.InstanceId, r.RootInstanceId, r.ProcessId, r.Incident.ElementId,
-                        r.Incident.Kind.ToString(), r.Incident.Message, r.Incident.CreatedAt.ToDateTimeOffset()))
-                    .ToList());
+                        r.Incident.Kind.ToString(), r.Incident.Message, r.Incident.CreatedAt.ToDateTimeOffset())), offset, limit));
             })
             .WithName("ListIncidents").RequirePermission(Permission.IncidentOperate).WithSummary("Open incidents of the tenant, oldest first (optionally of one root instance)")
             .Produces<List<IncidentDto>>();

@@ -22,7 +22,7 @@ internal static class InstanceEndpoints
             .WithName("GetProcessInstance").RequirePermission(Permission.InstanceRead).WithSummary("State (running, completed, terminated, incident), variables and waiting elements of a root instance")
             .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapGet("/process-instances/{id}/history", (HttpContext http, string id) =>
+        api.MapGet("/process-instances/{id}/history", (HttpContext http, string id, int? offset, int? limit) =>
             {
                 var t = http.Tenant();
                 var tree = RequireInstance(t, id);
@@ -41,7 +41,7 @@ internal static class InstanceEndpoints
                         active.Add(new ElementInstanceDto(tok.ElementId, type, element?.Attribute("name"), s.Id, tok.StartedAt.ToDateTimeOffset(), null, null));
                     }
                 }
-                return Results.Ok(ended.Concat(active.OrderBy(a => a.StartedAt)).ToList());
+                return Results.Ok(BoundedList.Of(http, ended.Concat(active.OrderBy(a => a.StartedAt)), offset, limit));
             })
             .WithName("GetProcessInstanceHistory").RequirePermission(Permission.HistoryRead).WithSummary("Element instances of a root instance tree: ended ones in order, then the active ones (endedAt null)")
             .Produces<List<ElementInstanceDto>>().ProducesProblem(StatusCodes.Status404NotFound);

@@ -1,8 +1,11 @@
+using Microsoft.AspNetCore.Http;
+
 namespace EGov.Workflows.Host.Api;
 
 /// <summary>
-/// A page of a list endpoint: <c>?offset=&amp;limit=</c> (limit default 50, at most 500). Every list endpoint under /api
-/// answers a <see cref="Page{T}"/>, never an unbounded array.
+/// A page of a list endpoint: <c>?offset=&amp;limit=</c> (limit default 50, at most 500). Every list endpoint is bounded:
+/// the newer ones answer a <see cref="Page{T}"/>, the older ones a bounded array (<see cref="BoundedList"/>); the hardening
+/// tests fail for a list endpoint without a limit.
 /// </summary>
 public readonly record struct PageRequest(int Offset, int Limit)
 {
@@ -24,4 +27,24 @@ public sealed record Page<T>(IReadOnlyList<T> Items, int Offset, int Limit, long
     /// <summary>Pages an in-memory list (its total is known).</summary>
     public static Page<T> Of(IReadOnlyList<T> all, PageRequest page) =>
         new(all.Skip(page.Offset).Take(page.Limit).ToList(), page.Offset, page.Limit, all.Count);
+}
+
+/// <summary>
+/// The older list endpoints that answer a plain JSON array (an instance's history, incidents, definitions, external tasks,
+/// accounts) are bounded the same way, without changing their shape: <c>?offset=&amp;limit=</c> (limit at most
+/// <see cref="PageRequest.MaxLimit"/>, which is also the default), the total in the header <c>X-Total-Count</c>.
+/// </summary>
+public static class BoundedList
+{
+    public const string TotalHeader = "X-Total-Count";
+
+    /// <summary>The page of <paramref name="all"/> the query asks for; sets <see cref="TotalHeader"/>. 400 for a limit above the maximum.</summary>
+    public static List<T> Of<T>(HttpContext http, IEnumerable<T> all, int? offset, int? limit)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var page = PageRequest.From(offset, limit, PageRequest.MaxLimit);
+        var list = all as IReadOnlyList<T> ?? all.ToList();
+        http.Response.Headers[TotalHeader] = list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return list.Skip(page.Offset).Take(page.Limit).ToList();
+    }
 }

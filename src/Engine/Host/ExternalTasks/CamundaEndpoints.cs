@@ -25,7 +25,7 @@ public static class CamundaEndpoints
         var ext = rest.MapGroup("/external-task").WithTags("engine-rest").RequirePermission(Permission.ExternalTaskWork);
         ext.MapPost("/fetchAndLock", (Delegate)FetchAndLock).WithName("CamundaFetchAndLock")
             .WithSummary("Lock up to maxTasks tasks of the topics for a worker; waits up to asyncResponseTimeout ms for one");
-        ext.MapGet("/", (HttpContext http, string? topicName, string? workerId, bool? locked, string? processInstanceId) =>
+        ext.MapGet("/", (HttpContext http, string? topicName, string? workerId, bool? locked, string? processInstanceId, int? firstResult, int? maxResults) =>
             {
                 var tenant = http.Tenant();
                 var svc = http.RequestServices.GetRequiredService<ExternalTaskService>();
@@ -35,8 +35,13 @@ public static class CamundaEndpoints
                     .Where(r => workerId is null || r.Task.LockOwner == workerId)
                     .Where(r => processInstanceId is null || r.InstanceId == processInstanceId)
                     .Where(r => locked is null || locked == (r.Task.LockExpiresAt is { } u && u > now))
-                    .Select(r => svc.ToDto(tenant, tenant.Engine.Store.Load(tenant.TenantId, r.InstanceId)!, r.Task)).ToList();
-                return Json(list);
+                    .ToList();
+                // Camunda's paging parameters, bounded: at most 500 per request (the total is in X-Total-Count).
+                if (firstResult is < 0 || maxResults is < 0 or > Api.PageRequest.MaxLimit)
+                    throw CamundaRestException.Invalid($"firstResult must be ≥ 0 and maxResults between 0 and {Api.PageRequest.MaxLimit}");
+                http.Response.Headers[Api.BoundedList.TotalHeader] = list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Json(list.Skip(firstResult ?? 0).Take(maxResults ?? Api.PageRequest.MaxLimit)
+                    .Select(r => svc.ToDto(tenant, tenant.Engine.Store.Load(tenant.TenantId, r.InstanceId)!, r.Task)).ToList());
             }).WithName("CamundaListExternalTasks");
         ext.MapGet("/{id}", (HttpContext http, string id) =>
             {

@@ -29,8 +29,35 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     public Sdk.ActivityRegistry Activities { get; } = activities ?? new Sdk.ActivityRegistry();
 
     /// <summary>The tenant's engine; created on first use with every version stored for the tenant deployed again.</summary>
-    public TenantEngine Get(string tenantId) =>
-        _engines.GetOrAdd(tenantId, id => new Lazy<TenantEngine>(() => Create(id))).Value;
+    public TenantEngine Get(string tenantId)
+    {
+        var tenant = _engines.GetOrAdd(tenantId, id => new Lazy<TenantEngine>(() => Create(id))).Value;
+        tenant.Touch();
+        return tenant;
+    }
+
+    /// <summary>
+    /// Releases the engines (with their deployed graphs and caches) of tenants unused for <paramref name="idle"/>, so a node
+    /// serving hundreds of municipalities, or asked for many tenant ids, holds only the engines in use. Only on a durable store,
+    /// where a released engine is rebuilt from the stored deployments on its next use (the memory store keeps its state in
+    /// the engines' deployments); never the default tenant (its processes folder and service catalogue are loaded at start).
+    /// Returns the released tenants.
+    /// </summary>
+    public IReadOnlyList<string> ReleaseIdle(TimeSpan idle)
+    {
+        if (Deployments is null) return [];
+        var released = new List<string>();
+        var now = Environment.TickCount64;
+        foreach (var (id, lazy) in _engines)
+        {
+            if (id == DefaultTenantId || !lazy.IsValueCreated || now - lazy.Value.LastUsed < idle.TotalMilliseconds) continue;
+            if (_engines.TryRemove(new KeyValuePair<string, Lazy<TenantEngine>>(id, lazy))) released.Add(id);
+        }
+        return released;
+    }
+
+    /// <summary>How many tenants have an engine now.</summary>
+    public int Count => _engines.Count;
 
     /// <summary>Where a tenant's imported Leistungen are read (durable stores: <c>egov catalogue import</c>); none otherwise.</summary>
     public Func<string, IReadOnlyList<EGov.Workflows.Catalogue.Leistungen.Leistung>>? Leistungen { get; init; }
@@ -58,6 +85,11 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
 {
     public string TenantId { get; } = tenantId;
     public WorkflowEngine Engine { get; } = engine;
+
+    /// <summary>When the engine was last asked for (<see cref="Environment.TickCount64"/>); idle engines are released.</summary>
+    public long LastUsed => Volatile.Read(ref _lastUsed);
+    private long _lastUsed = Environment.TickCount64;
+    internal void Touch() => Volatile.Write(ref _lastUsed, Environment.TickCount64);
     public DeploymentCatalog Catalog { get; } = new();
     /// <summary>The form-js forms deployed with the tenant's process versions (camunda:formKey).</summary>
     public Forms.FormCatalog Forms { get; } = new();

@@ -137,7 +137,7 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
                 ctx.Runner.ThrowError(i, ctx.Token, b.ErrorCode, b.Message, fromEndEvent: false);
                 break;
             case ActivityResult.Failed f:
-                ctx.Runner.FailActivity(i, ctx.Token, ctx.Node, f.Message);
+                ctx.Runner.FailActivity(i, ctx.Token, ctx.Node, f.Message + PackSuffix(reg));
                 break;
         }
     }
