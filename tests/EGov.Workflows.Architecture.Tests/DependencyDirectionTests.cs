@@ -80,11 +80,17 @@ public sealed class DependencyDirectionTests
         offenders.ShouldBeEmpty("the CLI is the outermost layer");
     }
 
+    /// <summary>Every project under src/Activities (issue 12): named EGov.Workflows.Activities.PACK, it references the SDK and nothing else.</summary>
     [Fact]
-    public void ActivityPacks_SeeOnlyTheSdkAndTheModel()
+    public void ActivityPacks_SeeOnlyTheSdk()
     {
-        foreach (var pack in Graph.Nodes.Values.Where(n => n.Path.StartsWith("src/Activities/", StringComparison.Ordinal)))
-            pack.References.Where(r => r is not ("Sdk" or "Model")).ShouldBeEmpty($"{pack.Path} must build on the SDK only");
+        var packs = Graph.Nodes.Values.Where(n => n.Path.StartsWith("src/Activities/", StringComparison.Ordinal)).ToList();
+        packs.ShouldNotBeEmpty("the built-in packs live under src/Activities");
+        foreach (var pack in packs)
+        {
+            pack.Name.ShouldStartWith("EGov.Workflows.Activities.", customMessage: $"{pack.Path}: a pack is named EGov.Workflows.Activities.PACK");
+            pack.References.ShouldBe(["Sdk"], $"{pack.Path} must build on the SDK only");
+        }
     }
 
     [Fact]

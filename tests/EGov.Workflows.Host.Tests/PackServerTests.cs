@@ -79,7 +79,7 @@ public sealed class PackServerTests
 
         var problem = await TestServer.ShouldBeProblemAsync(response, 422);
         problem["errors"]!.AsArray().Select(e => e!.GetValue<string>()).ShouldBe([
-            "beglaubigung.bpmn:6:5: error: serviceTask 'Siegeln': no activity named 'test-siegel' is registered (known: test-stempel); load the pack that has it with --activities",
+            "beglaubigung.bpmn:6:5: error: serviceTask 'Siegeln': no activity named 'test-siegel' is registered (known: notify-email, test-stempel); load the pack that has it with --activities",
         ]);
         (await s.GetJsonAsync("api/process-definitions")).ToJsonString().ShouldNotContain("Beglaubigung");
     }
@@ -94,7 +94,7 @@ public sealed class PackServerTests
 
         (await EGovServer.RunAsync(new ServeOptions { Urls = "http://127.0.0.1:0", Store = "memory", ProcessesDirectory = dir, Error = err })).ShouldBe(1);
 
-        err.ToString().ShouldContain("beglaubigung.bpmn:5:5: error: serviceTask 'Stempeln': no activity named 'test-stempel' is registered (none is registered)");
+        err.ToString().ShouldContain("beglaubigung.bpmn:5:5: error: serviceTask 'Stempeln': no activity named 'test-stempel' is registered (known: notify-email)");
     }
 
     [Fact]

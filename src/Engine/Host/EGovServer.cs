@@ -232,8 +232,11 @@ public static class EGovServer
             b.SetMinimumLevel(LogLevel.Information);
             b.AddFilter("System.Net.Http", LogLevel.Warning);
         });
-        if (paths.Count == 0) return (Packs.PackCatalog.Empty, logging);
-        try { return (Packs.PackLoader.Load(paths, new Packs.PackHostServices(configuration, logging)), logging); }
+        try
+        {
+            var loaded = paths.Count == 0 ? Packs.PackCatalog.Empty : Packs.PackLoader.Load(paths, new Packs.PackHostServices(configuration, logging));
+            return (loaded.With(BuiltInPacks.Load(configuration, logging)), logging);
+        }
         catch (Packs.PackException e)
         {
             logging.Dispose();
@@ -291,13 +294,17 @@ public static class EGovServer
             foreach (var d in deployed)
                 o.WriteLine($"             {d.ProcessId.PadRight(width)}  v{d.Version}  {d.Name ?? ""}".TrimEnd());
         }
-        if (packs.Packs.Count == 0) o.WriteLine("  packs      none (custom activities: --activities PATH or Packs:Paths, see docs/sdk.md)");
+        var builtIn = packs.Packs.Where(p => p.Info.File is null).ToList();
+        var plugIns = packs.Packs.Where(p => p.Info.File is not null).ToList();
+        if (builtIn.Count > 0)
+            o.WriteLine($"  built in   {string.Join("; ", builtIn.Select(p => $"{p.Info.Name} {p.Info.Version}: {string.Join(", ", p.Activities.Select(a => a.Name))}"))}  (settings: Packs:<Pack>, per tenant Tenants:<id>:<Pack>)");
+        if (plugIns.Count == 0) o.WriteLine("  packs      none (custom activities: --activities PATH or Packs:Paths, see docs/sdk.md)");
         else
         {
-            o.WriteLine($"  packs      {packs.Packs.Count} loaded (trusted code in this process)");
-            var nameWidth = packs.Packs.Max(p => p.Info.Name.Length);
-            var versionWidth = packs.Packs.Max(p => p.Info.Version.Length);
-            foreach (var p in packs.Packs)
+            o.WriteLine($"  packs      {plugIns.Count} loaded (trusted code in this process)");
+            var nameWidth = plugIns.Max(p => p.Info.Name.Length);
+            var versionWidth = plugIns.Max(p => p.Info.Version.Length);
+            foreach (var p in plugIns)
                 o.WriteLine($"             {p.Info.Name.PadRight(nameWidth)}  {p.Info.Version.PadRight(versionWidth)}  {string.Join(", ", p.Activities.Select(a => a.Name))}  ({p.Info.File})");
         }
         if (options.OidcAuthority is { Length: > 0 } authority)

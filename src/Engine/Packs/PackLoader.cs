@@ -31,6 +31,28 @@ public sealed class PackCatalog
     /// <summary>Every activity of every pack.</summary>
     public IEnumerable<ActivityRegistration> Activities => Packs.SelectMany(p => p.Activities);
 
+    /// <summary>
+    /// This catalog with the host's built-in packs (src/Activities, referenced by the host, not loaded from a file) first;
+    /// an activity name, topic or class claimed twice is refused with <see cref="PackException"/> naming both packs.
+    /// </summary>
+    public PackCatalog With(IEnumerable<LoadedPack> builtIn)
+    {
+        ArgumentNullException.ThrowIfNull(builtIn);
+        var builtInPacks = builtIn.ToList();
+        // ./egov also builds src/Activities into .egov/packs, which serve loads by default: a built-in pack found again as
+        // a plug-in (same assembly) is the same pack, and the built-in one (with its settings per tenant) is used.
+        var builtInAssemblies = builtInPacks.SelectMany(p => p.Activities).Select(a => a.Type.Assembly.GetName().Name).ToHashSet(StringComparer.Ordinal);
+        var all = builtInPacks.Concat(Packs.Where(p => p.Info.File is null || !builtInAssemblies.Contains(Path.GetFileNameWithoutExtension(p.Info.File)))).ToList();
+        try { AddTo(new ActivityRegistry(), all); }
+        catch (InvalidOperationException e) { throw new PackException($"error: {e.Message}", e); }
+        return new PackCatalog(all);
+    }
+
+    private static void AddTo(ActivityRegistry registry, IEnumerable<LoadedPack> packs)
+    {
+        foreach (var a in packs.SelectMany(p => p.Activities)) registry.Add(a.Type, a.Create, a.Pack);
+    }
+
     /// <summary>Adds every pack's activities to <paramref name="registry"/> (a name it already has: <see cref="InvalidOperationException"/> naming both).</summary>
     public ActivityRegistry AddTo(ActivityRegistry registry)
     {
@@ -96,6 +118,8 @@ public static class PackLoader
             .Select(deps => deps[..^".deps.json".Length] + ".dll")
             .Where(File.Exists)
             .Where(dll => !Path.GetDirectoryName(dll)!.Split(Path.DirectorySeparatorChar).Any(d => d is "obj" or "ref" or "refint"))
+            // dotnet build -o puts the referenced SDK (with its .deps.json) beside the pack: it is the engine's, not a pack.
+            .Where(dll => !string.Equals(Path.GetFileNameWithoutExtension(dll), SharedAssemblies.Sdk, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).ToList();
         return found.Count > 0 ? found
             : throw new PackException($"{path}: error: no pack in this folder (a pack is an assembly with its .deps.json beside it, as dotnet build and dotnet publish write it)");

@@ -1,4 +1,5 @@
 using EGov.Workflows.Packs;
+using Microsoft.Extensions.Configuration;
 using EGov.Workflows.Persistence;
 using EGov.Workflows.Scenarios.Engine;
 using EGov.Workflows.Scenarios.Running;
@@ -60,10 +61,13 @@ public sealed class TestCommand : ICliCommand
     internal static bool TryLoadPacks(List<string> packs, TextWriter stderr, out PackCatalog catalog)
     {
         catalog = PackCatalog.Empty;
-        if (packs.Count == 0) return true;
         try
         {
-            catalog = PackLoader.Load(packs, PackConfiguration.Host());
+            // The built-in packs are always there, in test mode (Host.BuiltInPacks.TestDefaults): no real outside system.
+            var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+                .AddInMemoryCollection(Host.BuiltInPacks.TestDefaults).AddConfiguration(PackConfiguration.Read(null)).Build();
+            catalog = (packs.Count == 0 ? PackCatalog.Empty : PackLoader.Load(packs, PackConfiguration.Host()))
+                .With(Host.BuiltInPacks.Load(configuration));
             RuntimeScenarioEngineFactory.Registry(catalog); // a name the built-in helpers have is refused now, not per scenario
             return true;
         }

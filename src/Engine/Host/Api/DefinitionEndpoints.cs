@@ -38,7 +38,7 @@ internal static class DefinitionEndpoints
             {
                 var t = http.Tenant();
                 var found = int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
-                    ? t.Catalog.Find(processId, v) : null;
+                    ? t.Definition(processId, v) : null;
                 if (found?.Definitions is not { } definitions)
                     throw ApiProblemException.NotFound($"process definition '{processId}' version '{version}' is not deployed for tenant '{t.TenantId}'");
                 return Results.Text(Bpmn.Writing.BpmnWriter.WriteString(definitions), "application/xml", System.Text.Encoding.UTF8);

@@ -21,7 +21,7 @@ public sealed record ProcessInstanceDto(
 {
     public static ProcessInstanceDto From(ProcessInstanceView v, string processId) => new(
         v.Id, processId, v.Version, v.BusinessKey, StateName(v.State), v.Variables, v.Waiting,
-        v.Incidents.Select(i => new IncidentDto(i.Id, i.InstanceId, i.RootInstanceId, processId, i.ElementId, i.Kind, i.Message, Time(i.CreatedAt))).ToList(),
+        v.Incidents.Select(i => IncidentDto.Of(i.Id, i.InstanceId, i.RootInstanceId, processId, i.ElementId, i.Kind, i.Message, i.Details, Time(i.CreatedAt))).ToList(),
         v.InstanceIds);
 
     public static string StateName(InstanceState s) => s switch
@@ -57,8 +57,39 @@ public sealed record SignalRequest(string? Name, JsonObject? Variables);
 
 public sealed record SignalResult(int Received);
 
-/// <summary>An open incident.</summary>
-public sealed record IncidentDto(string Id, string InstanceId, string RootInstanceId, string? ProcessId, string ElementId, string Kind, string Message, DateTimeOffset CreatedAt);
+/// <summary>
+/// An open incident: <c>message</c> in plain German for the clerk or operator who finds it, <c>details</c> the technical text
+/// (the script error, the budget that was exceeded) for whoever fixes it.
+/// </summary>
+public sealed record IncidentDto(string Id, string InstanceId, string RootInstanceId, string? ProcessId, string ElementId, string Kind, string Message, DateTimeOffset CreatedAt, string? Details = null)
+{
+    /// <summary>
+    /// The incident as the API shows it. An engine message that is already plain language (it has its details beside it) and
+    /// a worker's own failure message stay as they are; any other engine message becomes the details of a German sentence
+    /// that says what stopped where.
+    /// </summary>
+    public static IncidentDto Of(string id, string instanceId, string rootInstanceId, string? processId, string elementId, string kind,
+        string message, string? details, DateTimeOffset createdAt)
+    {
+        if (details is not null || kind == nameof(Runtime.State.IncidentKind.FailedExternalTask))
+            return new(id, instanceId, rootInstanceId, processId, elementId, kind, message, createdAt, details);
+        return new(id, instanceId, rootInstanceId, processId, elementId, kind, ClerkText(kind, elementId, message), createdAt, message);
+    }
+
+    private static string ClerkText(string kind, string elementId, string technical)
+    {
+        var step = $"Der Schritt „{elementId}“";
+        if (technical.StartsWith("the command was stopped and rolled back", StringComparison.Ordinal))
+            return $"{step} wurde abgebrochen, weil er zu lange lief oder zu viel Arbeit auf einmal verlangte; davon wurde nichts gespeichert. Bitte die Fachadministration informieren.";
+        return kind switch
+        {
+            nameof(Runtime.State.IncidentKind.FailedScript) => $"{step} ist angehalten: ein Skript des Prozessmodells ist fehlgeschlagen. Bitte die Fachadministration informieren.",
+            nameof(Runtime.State.IncidentKind.FailedExpression) => $"{step} ist angehalten: eine Bedingung oder Berechnung des Prozessmodells ließ sich nicht auswerten. Bitte die Fachadministration informieren.",
+            nameof(Runtime.State.IncidentKind.FailedActivity) => $"{step} ist angehalten: eine angebundene Fachanwendung hat einen Fehler gemeldet. Nach der Behebung kann der Schritt erneut angestoßen werden.",
+            _ => $"{step} ist angehalten: ein zeitgesteuerter oder im Hintergrund laufender Auftrag ist fehlgeschlagen. Nach der Behebung kann er erneut angestoßen werden.",
+        };
+    }
+}
 
 /// <summary>
 /// Answer of GET /api/health: status "ok", or "not ready" with the reason of the first failed readiness check (503); node is

@@ -15,8 +15,8 @@ internal static class IncidentEndpoints
             {
                 var t = http.Tenant();
                 return Results.Ok(BoundedList.Of(http, t.Engine.Store.OpenIncidents(t.TenantId, string.IsNullOrEmpty(processInstanceId) ? null : processInstanceId)
-                    .Select(r => new IncidentDto(r.Incident.Id, r.InstanceId, r.RootInstanceId, r.ProcessId, r.Incident.ElementId,
-                        r.Incident.Kind.ToString(), r.Incident.Message, r.Incident.CreatedAt.ToDateTimeOffset())), offset, limit));
+                    .Select(r => IncidentDto.Of(r.Incident.Id, r.InstanceId, r.RootInstanceId, r.ProcessId, r.Incident.ElementId,
+                        r.Incident.Kind.ToString(), r.Incident.Message, r.Incident.Details, r.Incident.CreatedAt.ToDateTimeOffset())), offset, limit));
             })
             .WithName("ListIncidents").RequirePermission(Permission.IncidentOperate).WithSummary("Open incidents of the tenant, oldest first (optionally of one root instance)")
             .Produces<List<IncidentDto>>();

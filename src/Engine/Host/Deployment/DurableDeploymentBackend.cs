@@ -17,15 +17,19 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
     public IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Definitions Definitions)> files, string? deployedBy = null) =>
         deployments.Deploy(tenant.Engine, files, deployedBy);
 
+    /// <remarks>
+    /// Also how a node learns what another node deployed after it started (called again then): only versions and forms
+    /// it does not know yet are read.
+    /// </remarks>
     public void Restore(TenantEngine tenant)
     {
         deployments.Restore(tenant.Engine);
-        foreach (var (d, model) in deployments.ListWithModels(tenant.TenantId))
+        foreach (var (d, model) in deployments.ListWithModels(tenant.TenantId, (p, v) => tenant.Catalog.Find(p, v)?.Definitions is null))
         {
             var name = model?.Processes.FirstOrDefault(p => p.Id == d.ProcessId)?.Attribute("name");
             tenant.Catalog.Add(new DeployedDefinition(d.ProcessId, name, d.Version, d.File, model, d.DeployedAt.ToDateTimeOffset(), d.DeployedBy));
         }
-        foreach (var f in deployments.Forms(tenant.TenantId))
+        foreach (var f in deployments.Forms(tenant.TenantId).Where(f => !tenant.Forms.Contains(f.ProcessId, f.Version, f.FormKey)))
             tenant.Forms.Add(new DeployedForm(f.ProcessId, f.Version, f.FormKey, f.File, FormCatalog.Parse(f.Json, f.File)));
     }
 

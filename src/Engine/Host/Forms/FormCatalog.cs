@@ -24,6 +24,8 @@ public sealed class FormCatalog
 
     public int Count => _forms.Count;
 
+    public bool Contains(string processId, int version, string formKey) => _forms.ContainsKey((processId, version, formKey));
+
     /// <summary>Adds (or replaces) the form of a version and form key (a form kept in the database, read back at start).</summary>
     public void Add(DeployedForm form)
     {

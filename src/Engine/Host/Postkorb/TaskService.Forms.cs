@@ -24,8 +24,10 @@ public sealed partial class TaskService
     /// <summary>The schema of the task's form: the deployed form-js form of its formKey, else one generated from camunda:formData, else null.</summary>
     public (string Kind, JsonObject? Schema) Schema(InboxRow row)
     {
+        // The task proves its version exists: one another node deployed is read now, with its forms.
+        var definition = Tenant.Definition(row.ProcessId, row.ProcessVersion, known: true);
         if (row.Task.FormKey is { Length: > 0 } key && Tenant.Forms.Find(row.ProcessId, row.ProcessVersion, key) is { } form) return ("form-js", form);
-        var element = Tenant.Catalog.Find(row.ProcessId, row.ProcessVersion)?.Element(row.Task.ElementId);
+        var element = definition?.Element(row.Task.ElementId);
         return FormCatalog.Generated(element) is { } generated ? ("generated", generated) : ("none", null);
     }
 

@@ -101,6 +101,24 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null) =>
         deployments is null ? Engine.Deploy(files) : deployments.Deploy(this, files, deployedBy);
 
+    private long _lastRefresh;
+
+    /// <summary>
+    /// A deployed version with its model. A version this node does not know — another node deployed it after this one
+    /// started — is read from the durable store: always when <paramref name="known"/> (a task or instance of it exists),
+    /// else at most once a second (an unknown version in a request must not make every request read every model).
+    /// </summary>
+    public DeployedDefinition? Definition(string processId, int version, bool known = false)
+    {
+        var found = Catalog.Find(processId, version);
+        if (found?.Definitions is not null || deployments is null) return found;
+        var now = Environment.TickCount64;
+        if (!known && now - Interlocked.Read(ref _lastRefresh) < 1000) return found;
+        Interlocked.Exchange(ref _lastRefresh, now);
+        lock (Catalog) deployments.Restore(this);
+        return Catalog.Find(processId, version);
+    }
+
     /// <summary>Keeps the forms of deployed versions (in <see cref="Forms"/>, and in the durable store when there is one).</summary>
     public void KeepForms(IReadOnlyList<Forms.DeployedForm> forms)
     {

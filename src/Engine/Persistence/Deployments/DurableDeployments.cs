@@ -124,12 +124,14 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// Every stored version of a tenant with its model read again from the stored XML (null when it cannot be read), so a
     /// restarted node knows the models deployed through the API before: their diagrams, candidate starters, element kinds.
     /// </summary>
-    public IReadOnlyList<(StoredDeployment Deployment, Definitions? Definitions)> ListWithModels(string tenantId)
+    /// <param name="needed">Which versions to answer (null: all); the others are neither answered nor read.</param>
+    public IReadOnlyList<(StoredDeployment Deployment, Definitions? Definitions)> ListWithModels(string tenantId, Func<string, int, bool>? needed = null)
     {
         var parsed = new Dictionary<string, Definitions?>(StringComparer.Ordinal);
         var list = new List<(StoredDeployment, Definitions?)>();
         foreach (var r in store.DeploymentRows(tenantId))
         {
+            if (needed is not null && !needed(r.ProcessId, r.Version)) continue;
             if (!parsed.TryGetValue(r.ContentHash, out var defs))
                 parsed[r.ContentHash] = defs = new BpmnReader().ReadString(r.BpmnXml, r.File).Definitions;
             list.Add((new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File, Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy), defs));

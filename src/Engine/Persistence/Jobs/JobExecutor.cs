@@ -184,7 +184,8 @@ public sealed class JobExecutor : BackgroundService
     {
         try
         {
-            _engineFor(job.TenantId).ParkDueWork(job.Work, PoisonMessage(job.Attempts));
+            _engineFor(job.TenantId).ParkDueWork(job.Work, PoisonMessage(job.Attempts),
+                $"poison job: leased {job.Attempts} times, the last {job.Attempts - 1} without an outcome (node crashed or killed, run past {Options.JobTimeout.TotalSeconds:0} s, or an unexpected failure); not run again");
             Interlocked.Increment(ref _parked);
             Progressed();
             if (_log.IsEnabled(LogLevel.Error))

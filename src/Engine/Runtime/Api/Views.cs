@@ -26,7 +26,7 @@ public sealed record ExternalTaskInfo(
 }
 
 /// <summary>An open incident.</summary>
-public sealed record IncidentInfo(string Id, string InstanceId, string RootInstanceId, string ElementId, string Kind, string Message, Instant CreatedAt);
+public sealed record IncidentInfo(string Id, string InstanceId, string RootInstanceId, string ElementId, string Kind, string Message, Instant CreatedAt, string? Details = null);
 
 /// <summary>A root instance with the instances it called: state, waiting elements, history, variables, incidents.</summary>
 public sealed record ProcessInstanceView(

@@ -427,19 +427,19 @@ public sealed partial class WorkflowEngine
         }
         catch (Exception e) when (e is ScriptException or TimerFormatException or IncidentException or CommandBudgetException)
         {
-            OpenJobIncident(work, e.Message);
+            OpenJobIncident(work, e.Message, null);
         }
     }
 
     /// <summary>Stops a job with an incident (one command); nothing when the job is gone or already stopped.</summary>
-    private void OpenJobIncident(DueWork work, string message) => Run(r =>
+    private void OpenJobIncident(DueWork work, string message, string? details) => Run(r =>
     {
         var i = r.Load(work.InstanceId!);
         var job = i?.S.Jobs.Find(j => j.Id == work.Id);
         if (i is null || job is null || job.Suspended) return; // parked meanwhile (a run its executor gave up on)
         job.Suspended = true;
         job.LastError = message;
-        i.S.Incidents.Add(new IncidentState { Id = i.NextId("i"), Kind = IncidentKind.FailedJob, ElementId = job.ElementId, TokenId = job.TokenId, JobId = job.Id, Message = message, CreatedAt = r.Now });
+        i.S.Incidents.Add(new IncidentState { Id = i.NextId("i"), Kind = IncidentKind.FailedJob, ElementId = job.ElementId, TokenId = job.TokenId, JobId = job.Id, Message = message, Details = details, CreatedAt = r.Now });
     }, "RunJobOrIncident");
 
     /// <summary>Open external tasks, oldest first (of one root instance tree, or all); see <see cref="ExternalTaskInfo.IsAvailableAt"/>.</summary>
@@ -593,7 +593,7 @@ public sealed partial class WorkflowEngine
             }
         }
         var incidents = states.Where(s => !s.IsEnded).SelectMany(s => s.Incidents.Select(x =>
-            new IncidentInfo(x.Id, s.Id, s.RootInstanceId, x.ElementId, x.Kind.ToString(), x.Message, x.CreatedAt))).ToList();
+            new IncidentInfo(x.Id, s.Id, s.RootInstanceId, x.ElementId, x.Kind.ToString(), x.Message, x.CreatedAt, x.Details))).ToList();
         var state = root.Status switch
         {
             InstanceStatus.Completed => InstanceState.Completed,

@@ -253,6 +253,11 @@ public sealed class IncidentState
     public string? JobId { get; set; }
     public string? ExternalTaskId { get; set; }
     public string Message { get; set; } = "";
+    /// <summary>
+    /// The technical detail when <see cref="Message"/> is already written for a clerk or operator (e.g. a parked job); null
+    /// when the message itself is the technical text.
+    /// </summary>
+    public string? Details { get; set; }
     public Instant CreatedAt { get; set; }
 }
 

@@ -215,6 +215,7 @@ public static class StateCopy
         JobId = i.JobId,
         ExternalTaskId = i.ExternalTaskId,
         Message = i.Message,
+        Details = i.Details,
         CreatedAt = i.CreatedAt,
     };
 

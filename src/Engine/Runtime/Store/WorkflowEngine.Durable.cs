@@ -25,9 +25,9 @@ public sealed partial class WorkflowEngine
     /// Parks a job that must not run again by itself (a poison job: it crashed or overran its node's budget repeatedly): the
     /// job stops with an incident carrying <paramref name="message"/>, as a failing job's last retry would. A start timer
     /// has no instance to hold an incident: this occurrence is skipped and the timer moves on to its next one. Work that is
-    /// gone by now does nothing.
+    /// gone by now does nothing. <paramref name="details"/>: the technical detail kept beside the message.
     /// </summary>
-    public void ParkDueWork(DueWork work, string message)
+    public void ParkDueWork(DueWork work, string message, string? details = null)
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentException.ThrowIfNullOrEmpty(message);
@@ -37,7 +37,7 @@ public sealed partial class WorkflowEngine
                 FireStartTimer(work, start: false);
                 break;
             case DueWorkKind.Job:
-                OpenJobIncident(work, message);
+                OpenJobIncident(work, message, details);
                 break;
         }
     }

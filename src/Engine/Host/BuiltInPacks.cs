@@ -1,0 +1,49 @@
+using EGov.Workflows.Activities.Notifications;
+using EGov.Workflows.Packs;
+using EGov.Workflows.Sdk;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EGov.Workflows.Host;
+
+/// <summary>
+/// The domain activity packs the host is built with (src/Activities, referenced by the host): each registered with its
+/// one call, with its settings per tenant from the configuration (<c>Packs:&lt;Pack&gt;</c>, <c>Tenants:&lt;id&gt;:&lt;Pack&gt;</c>).
+/// <c>./egov serve</c>, <c>validate</c> and <c>test</c> put them into their <see cref="PackCatalog"/> beside the plug-in packs.
+/// </summary>
+public static class BuiltInPacks
+{
+    private static readonly string Version = typeof(BuiltInPacks).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
+
+    /// <summary>The built-in packs, each with its activities created from its own container.</summary>
+    public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return [Pack(NotificationOptions.Section, configuration, logging, (s, c) => s.AddEgovNotifications(c))];
+    }
+
+    /// <summary>
+    /// The settings <c>./egov test</c> gives the built-in packs: never a real outside system unless the environment says so.
+    /// E-mails go as .eml files into <c>$TMPDIR/egov-test-mail</c> (sender <c>noreply@egov-test.invalid</c>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> TestDefaults { get; } = new Dictionary<string, string?>
+    {
+        ["Packs:Notifications:From"] = "noreply@egov-test.invalid",
+        ["Packs:Notifications:FromName"] = "egov test",
+        ["Packs:Notifications:Delivery"] = "Directory",
+        ["Packs:Notifications:Directory"] = Path.Combine(Path.GetTempPath(), "egov-test-mail"),
+    };
+
+    private static LoadedPack Pack(string name, IConfiguration configuration, ILoggerFactory? logging, Action<IServiceCollection, IConfiguration> add)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(logging ?? NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        add(services, configuration);
+        var info = new ActivityPackInfo(name, Version, null);
+        var provider = services.BuildServiceProvider(); // lives as long as the process, as a plug-in pack's does
+        return new LoadedPack(info, new ActivityRegistry().AddFrom(provider, info).All.ToList());
+    }
+}

@@ -1,0 +1,22 @@
+using EGov.Workflows.Simulators;
+
+// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525]
+var kind = args.FirstOrDefault();
+int Port(int fallback) => args.SkipWhile(a => a != "--port").Skip(1).FirstOrDefault() is { } p && int.TryParse(p, out var n) ? n : fallback;
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+switch (kind)
+{
+    case "smtp":
+    {
+        await using var smtp = SmtpSimulator.Start(Port(2525));
+        smtp.Received += m => Console.WriteLine($"{DateTime.Now:HH:mm:ss} mail to {m.To} from {m.From}: {m.Subject} ({m.MessageId})");
+        Console.WriteLine($"SMTP simulator on 127.0.0.1:{smtp.Port} (recipients @unzustellbar.example are refused with 550). Ctrl+C stops it.");
+        Console.WriteLine($"  settings: {{\"Packs\": {{\"Notifications\": {{\"From\": \"buergerbuero@stadt.example\", \"Smtp\": {{\"Host\": \"127.0.0.1\", \"Port\": {smtp.Port}}}}}}}}}");
+        try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
+        return 0;
+    }
+    default:
+        Console.Error.WriteLine("usage: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port N]");
+        return 2;
+}
