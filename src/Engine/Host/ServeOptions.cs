@@ -41,6 +41,9 @@ public sealed record ServeOptions
     /// <summary>How often the job loop looks for due timers and jobs when nothing is due sooner.</summary>
     public TimeSpan JobPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Process versions one tenant may hold; a deployment beyond it is refused (422 Quota exceeded).</summary>
+    public int MaxProcessVersionsPerTenant { get; init; } = 1_000;
+
     /// <summary>A tenant's engine unused this long is released (durable stores; rebuilt from the stored deployments on its next use).</summary>
     public TimeSpan EngineIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 

@@ -100,6 +100,19 @@ internal static class DefinitionEndpoints
         return Results.Content(json, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status201Created);
     }
 
+    /// <summary>
+    /// A tenant's quota of process versions (issue 20, item 6): one municipality deploying in a loop must not fill the node's
+    /// memory and database for everyone. Refused before anything is read into the catalogue.
+    /// </summary>
+    private static void CheckQuota(TenantEngine tenant, int maxVersions)
+    {
+        var held = tenant.Catalog.All().Count;
+        if (held >= maxVersions)
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "Quota exceeded",
+                $"tenant '{tenant.TenantId}' holds {held} process versions, its quota is {maxVersions}; nothing was deployed",
+                new Dictionary<string, object?> { ["quota"] = "processVersions", ["limit"] = maxVersions, ["used"] = held });
+    }
+
     private static async Task<IResult> Deploy(HttpContext http)
     {
         var tenant = http.Tenant();
@@ -133,6 +146,7 @@ internal static class DefinitionEndpoints
             throw ApiProblemException.BadRequest($"Content-Type '{request.ContentType ?? "(none)"}' cannot carry a model", RequestBodies.Deployment);
         if (files.Count == 0 || files.All(f => f.Item2.Length == 0))
             throw ApiProblemException.BadRequest("no model in the request", RequestBodies.Deployment);
+        CheckQuota(tenant, http.RequestServices.GetRequiredService<ServeOptions>().MaxProcessVersionsPerTenant);
         var (deployed, decisions) = ModelDeployer.DeployAll(tenant, files, http.Caller().Id);
         // Decision files alone answer their decisions; with processes, the processes (the decisions are deployed too).
         if (deployed.Count == 0 && decisions.Count > 0)
