@@ -139,6 +139,9 @@ public sealed class EndToEndTests
         await Expect(page.Locator(".diagram-canvas [data-element-id=Task_Sachbearbeitung_Pruefen].aktueller-schritt")).ToHaveCountAsync(1);
         await Expect(page.GetByRole(AriaRole.Img, new() { NameRegex = new Regex("Prozessdiagramm") })).ToBeVisibleAsync();
         await Expect(page.GetByLabel("Begründung")).ToBeEditableAsync();
+        // The case's history in German, naming who took the task over.
+        var taken = page.Locator("section[aria-labelledby=verlauf-titel] tbody tr").Filter(new() { HasText = "Übernommen" });
+        await Expect(taken).ToContainTextAsync(clerk);
         await page.ShouldHaveNoSeriousViolationsAsync("/aufgaben/{id}");
 
         // Not for the other group's clerk, not even by its address.

@@ -50,6 +50,24 @@ public sealed class PackServerTests
         variables["stempel"]!["amt"]!.GetValue<string>().ShouldBe("Standesamt");
         variables["stempel"]!["json"]!.GetValue<string>().ShouldStartWith("13.0.1.");
         variables["siegelJson"]!.GetValue<string>().ShouldStartWith("13.0.3.");
+
+        // The history says which code ran each step: pack and version.
+        var history = (await s.GetJsonAsync($"api/process-instances/{id}/history")).AsArray();
+        history.Select(h => (h!["elementId"]!.GetValue<string>(), h["activityPack"]?.GetValue<string>()))
+            .ShouldBe([("Start", null), ("Stempeln", "Stempel 1.2.0"), ("Siegeln", "EGov.Workflows.TestPacks.Siegel 0.9.1"), ("End", null)]);
+    }
+
+    [Fact]
+    public async Task OnSqlite_TheHistoryKeepsThePackAndVersionOfEachActivity()
+    {
+        await using var s = await TestServer.StartAsync(store: "sqlite:{dir}/egov.db", configure: o => o with { Packs = [TestPacks.Stempel, TestPacks.Siegel] });
+        using (var deployed = await s.PostRawAsync("api/deployments?name=beglaubigung.bpmn", Model, "application/xml"))
+            ((int)deployed.StatusCode).ShouldBe(201, await deployed.Content.ReadAsStringAsync());
+        var id = await s.StartProcessAsync("Beglaubigung");
+        (await s.WaitForStateAsync(id, "completed"))["state"]!.GetValue<string>().ShouldBe("completed");
+
+        var history = (await s.GetJsonAsync($"api/process-instances/{id}/history")).AsArray();
+        history.Single(h => h!["elementId"]!.GetValue<string>() == "Stempeln")!["activityPack"]!.GetValue<string>().ShouldBe("Stempel 1.2.0");
     }
 
     [Fact]

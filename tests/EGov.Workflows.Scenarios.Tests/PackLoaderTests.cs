@@ -60,6 +60,21 @@ public sealed class PackLoaderTests : IDisposable
     }
 
     [Fact]
+    public void PackOptions_ArePerTenant_WhereTheConfigurationHasTenantSettings()
+    {
+        var packs = PackLoader.Load([TestPacks.Stempel], Config(("Packs:Stempel:Amt", "Landkreis"), ("Tenants:06412000:Stempel:Amt", "Stadt Frankfurt")));
+        string Amt(string tenant)
+        {
+            var engine = new WorkflowEngine(new WorkflowEngineOptions { Activities = packs.AddTo(new ActivityRegistry()), TenantId = tenant });
+            engine.Deploy("stempel.bpmn", new BpmnReader().ReadString(Model.Replace("test-siegel", "test-stempel", StringComparison.Ordinal), "stempel.bpmn").Definitions!);
+            return engine.GetInstance(engine.StartProcess("P")).Variables["stempel"]!["amt"]!.GetValue<string>();
+        }
+
+        Amt("06412000").ShouldBe("Stadt Frankfurt");
+        Amt("06411000").ShouldBe("Landkreis");
+    }
+
+    [Fact]
     public void AFolder_LoadsThePacksInIt_NotTheirDependencies()
     {
         PackLoader.Find(TestPacks.Folder("Stempel")).ShouldBe([TestPacks.Stempel]);

@@ -191,7 +191,7 @@ public static class PackLoader
         var activityTypes = services.Where(d => d.ImplementationInstance is EgovActivityType).Select(d => ((EgovActivityType)d.ImplementationInstance!).Type).ToList();
         if (activityTypes.Count == 0)
             throw new PackException($"{file}: error: no activity in it (a public class deriving from WorkflowActivity with [Activity(\"name\")], or an IActivityPack that adds some)");
-        foreach (var t in activityTypes) BindOptions(services, t, section);
+        foreach (var t in activityTypes) BindOptions(services, t, host.Configuration, info.Name);
         var provider = services.BuildServiceProvider(); // lives as long as the pack: the process
         try
         {
@@ -200,8 +200,12 @@ public static class PackLoader
         catch (InvalidOperationException e) { throw new PackException($"{file}: error: {e.Message}", e); }
     }
 
-    /// <summary>Every <c>IOptions&lt;T&gt;</c> (or snapshot, monitor) an activity's constructor asks for is bound from <c>Packs:&lt;PackName&gt;</c>, unless the pack configured it itself.</summary>
-    private static void BindOptions(ServiceCollection services, Type activity, IConfiguration section)
+    /// <summary>
+    /// Every <c>IOptions&lt;T&gt;</c> (or snapshot, monitor) an activity's constructor asks for is bound from <c>Packs:&lt;PackName&gt;</c>,
+    /// and per tenant (<c>IOptionsMonitor&lt;T&gt;.Get(context.TenantId)</c>) overlaid by <c>Tenants:&lt;id&gt;:&lt;PackName&gt;</c>
+    /// (<see cref="PackServiceCollectionExtensions.AddEgovTenantOptions{TOptions}"/>), unless the pack configured it itself.
+    /// </summary>
+    private static void BindOptions(ServiceCollection services, Type activity, IConfiguration configuration, string packName)
     {
         var wanted = activity.GetConstructors().SelectMany(c => c.GetParameters()).Select(p => p.ParameterType)
             .Where(t => t.IsGenericType && t.GetGenericTypeDefinition() is var g && (g == typeof(IOptions<>) || g == typeof(IOptionsSnapshot<>) || g == typeof(IOptionsMonitor<>)))
@@ -210,9 +214,8 @@ public static class PackLoader
         {
             var configured = typeof(IConfigureOptions<>).MakeGenericType(options);
             if (services.Any(d => d.ServiceType == configured)) continue;
-            var configure = typeof(OptionsConfigurationServiceCollectionExtensions).GetMethod(
-                nameof(OptionsConfigurationServiceCollectionExtensions.Configure), [typeof(IServiceCollection), typeof(IConfiguration)])!;
-            configure.MakeGenericMethod(options).Invoke(null, [services, section]);
+            var configure = typeof(PackServiceCollectionExtensions).GetMethod(nameof(PackServiceCollectionExtensions.AddEgovTenantOptions))!;
+            configure.MakeGenericMethod(options).Invoke(null, [services, configuration, packName]);
         }
     }
 

@@ -114,12 +114,15 @@ public sealed partial class EfRuntimeStore
     public IReadOnlyList<ElementInstanceRecord> History(string tenantId, string rootInstanceId)
     {
         using var db = _db.Create();
+        var packs = db.HistoryActivityPacks.Where(p => p.TenantId == tenantId && p.RootInstanceId == rootInstanceId)
+            .Select(p => new { p.Id, p.ActivityPack }).ToList().ToDictionary(p => p.Id, p => p.ActivityPack, StringComparer.Ordinal);
         return OfTree(db.History, tenantId, rootInstanceId)
             .Select(h => new ElementInstanceRecord
             {
                 Id = h.Id, TenantId = h.TenantId, InstanceId = h.InstanceId, RootInstanceId = h.RootInstanceId, ProcessId = h.ProcessId,
                 ElementId = h.ElementId, ElementType = h.ElementType, ElementName = h.ElementName, StartedAt = Ticks.At(h.StartedAt),
                 EndedAt = Ticks.At(h.EndedAt), Completed = h.Completed, Sequence = h.Sequence,
+                ActivityPack = packs.Count == 0 ? null : packs.GetValueOrDefault(h.Id),
             }).ToList();
     }
 

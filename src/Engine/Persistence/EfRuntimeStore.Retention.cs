@@ -40,6 +40,7 @@ public sealed partial class EfRuntimeStore
             DeleteTree(db.HistoryVariables, tenant, root);
             DeleteTree(db.HistoryTasks, tenant, root);
             DeleteTree(db.HistoryIncidents, tenant, root);
+            DeleteTree(db.HistoryActivityPacks, tenant, root);
             db.HistoryDecisions.Where(h => h.TenantId == tenant && h.RootInstanceId == root).ExecuteDelete();
             db.Subscriptions.Where(r => r.TenantId == tenant && tree.Contains(r.InstanceId)).ExecuteDelete();
             db.Jobs.Where(r => r.TenantId == tenant && tree.Contains(r.InstanceId)).ExecuteDelete();

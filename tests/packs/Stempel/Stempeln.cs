@@ -18,7 +18,7 @@ public sealed class StempelOptions
 
 /// <summary>Stamps the case: which office (options), which Newtonsoft.Json and which load context (the pack's own).</summary>
 [Activity("test-stempel", Description = "Stempelt den Vorgang")]
-public sealed class Stempeln(ILogger<Stempeln> logger, IHttpClientFactory http, IOptions<StempelOptions> options) : WorkflowActivity
+public sealed class Stempeln(ILogger<Stempeln> logger, IHttpClientFactory http, IOptionsMonitor<StempelOptions> options) : WorkflowActivity
 {
     public override IReadOnlyList<ActivityParameter> Outputs => [new("stempel", ActivityValueType.Object)];
 
@@ -29,7 +29,7 @@ public sealed class Stempeln(ILogger<Stempeln> logger, IHttpClientFactory http, 
         using var client = http.CreateClient();
         var stempel = new JsonObject
         {
-            ["amt"] = options.Value.Amt,
+            ["amt"] = options.Get(context.TenantId).Amt, // Packs:Stempel, overlaid by Tenants:<tenant>:Stempel
             ["json"] = typeof(JsonConvert).Assembly.GetCustomAttribute<AssemblyFileVersionAttribute>()!.Version,
             ["kontext"] = AssemblyLoadContext.GetLoadContext(typeof(Stempeln).Assembly)!.Name,
             ["text"] = JsonConvert.SerializeObject(new { context.BusinessKey }),

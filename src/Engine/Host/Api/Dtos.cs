@@ -35,9 +35,13 @@ public sealed record ProcessInstanceDto(
     public static DateTimeOffset Time(Instant i) => i.ToDateTimeOffset();
 }
 
-/// <summary>One element instance of a root instance tree; endedAt is null while it is still active.</summary>
+/// <summary>
+/// One element instance of a root instance tree; endedAt is null while it is still active. activityPack names the pack
+/// and version whose custom activity ran it ("Melderegister 1.2.0"), when one did.
+/// </summary>
 public sealed record ElementInstanceDto(
-    string ElementId, string ElementType, string? ElementName, string InstanceId, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, bool? Completed);
+    string ElementId, string ElementType, string? ElementName, string InstanceId, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, bool? Completed,
+    string? ActivityPack = null);
 
 /// <summary>Body of POST /api/tasks/{id}/complete.</summary>
 public sealed record CompleteRequest(JsonObject? Variables);

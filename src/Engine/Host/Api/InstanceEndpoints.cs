@@ -27,7 +27,7 @@ internal static class InstanceEndpoints
                 var t = http.Tenant();
                 var tree = RequireInstance(t, id);
                 var ended = t.Engine.History(id).Select(h => new ElementInstanceDto(
-                    h.ElementId, h.ElementType, h.ElementName, h.InstanceId, h.StartedAt.ToDateTimeOffset(), h.EndedAt.ToDateTimeOffset(), h.Completed));
+                    h.ElementId, h.ElementType, h.ElementName, h.InstanceId, h.StartedAt.ToDateTimeOffset(), h.EndedAt.ToDateTimeOffset(), h.Completed, h.ActivityPack));
                 var active = new List<ElementInstanceDto>();
                 foreach (var instanceId in tree)
                 {

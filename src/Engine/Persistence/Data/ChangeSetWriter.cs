@@ -49,6 +49,9 @@ internal static class ChangeSetWriter
         CommitSql.InsertHistory.Write(sink, changes.History, (p, h) => p.Text(tenant).Text(h.Id).Text(h.InstanceId).Text(h.RootInstanceId)
             .Text(h.ProcessId).Text(h.ElementId).Text(h.ElementType).Text(h.ElementName).Long(Ticks.Of(h.StartedAt)).Long(Ticks.Of(h.EndedAt))
             .Bool(h.Completed).Long(h.Sequence));
+        if (changes.History.Exists(h => h.ActivityPack is not null))
+            CommitSql.InsertActivityPackHistory.Write(sink, changes.History.FindAll(h => h.ActivityPack is not null), (p, h) => p.Text(tenant).Text(h.Id)
+                .Text(h.InstanceId).Text(h.RootInstanceId).Text(h.ProcessId).Text(h.ActivityPack));
         CommitSql.InsertVariableHistory.Write(sink, changes.VariableHistory, (p, v) => p.Text(tenant).Text(v.Id).Text(v.InstanceId)
             .Text(v.RootInstanceId).Text(v.ProcessId).Text(v.ScopeId).Text(v.ScopeElementId).Text(v.Name).Text(v.Change.ToString())
             .Text(v.OldValue).Text(v.NewValue).Long(Ticks.Of(v.At)).Text(v.Command).Text(v.UserId));

@@ -17,6 +17,12 @@ internal abstract class HistoryRow
     public string ProcessId { get; set; } = "";
 }
 
+/// <summary>The activity pack and version that ran an element instance (its id is the element history row's).</summary>
+internal sealed class HistoryActivityPackRow : HistoryRow
+{
+    public string ActivityPack { get; set; } = "";
+}
+
 /// <summary>A variable change (values as JSON text).</summary>
 internal sealed class HistoryVariableRow : HistoryRow
 {

@@ -21,6 +21,7 @@ internal sealed class RuntimeDbContext(DbContextOptions<RuntimeDbContext> option
     public DbSet<HistoryVariableRow> HistoryVariables => Set<HistoryVariableRow>();
     public DbSet<HistoryTaskRow> HistoryTasks => Set<HistoryTaskRow>();
     public DbSet<HistoryIncidentRow> HistoryIncidents => Set<HistoryIncidentRow>();
+    public DbSet<HistoryActivityPackRow> HistoryActivityPacks => Set<HistoryActivityPackRow>();
     public DbSet<HistoryDecisionRow> HistoryDecisions => Set<HistoryDecisionRow>();
     public DbSet<DecisionDeploymentRow> DecisionDeployments => Set<DecisionDeploymentRow>();
 
@@ -49,6 +50,7 @@ internal sealed class RuntimeDbContext(DbContextOptions<RuntimeDbContext> option
         HistoryTable<HistoryVariableRow>(b, "history_variables");
         HistoryTable<HistoryTaskRow>(b, "history_tasks");
         HistoryTable<HistoryIncidentRow>(b, "history_incidents");
+        HistoryTable<HistoryActivityPackRow>(b, "history_activity_packs");
         b.Entity<DeploymentRow>(e => { e.ToTable("deployments"); e.HasKey(x => new { x.TenantId, x.ProcessId, x.Version }); });
         b.Entity<DeploymentFormRow>(e => { e.ToTable("deployment_forms"); e.HasKey(x => new { x.TenantId, x.ProcessId, x.Version, x.FormKey }); });
         b.Entity<HistoryDecisionRow>(e => { e.ToTable("history_decisions"); e.HasKey(x => x.Seq); e.Property(x => x.Seq).ValueGeneratedOnAdd(); });

@@ -142,6 +142,17 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
         }
     }
 
+    /// <summary>
+    /// For the history: "Name Version" of the pack whose activity this node is bound to, once the node ran as a service
+    /// task (its binding is read then); null for other nodes and for activities registered in code.
+    /// </summary>
+    public static string? PackOf(Node node, ActivityRegistry registry)
+    {
+        if (node.BehaviourData is not Binding b) return null;
+        var reg = registry.FindByName(b.ActivityName) ?? (b.External ? registry.FindByTopic(b.Topic) : null) ?? registry.FindByCamundaClass(b.CamundaClass);
+        return reg?.Pack is { } p ? $"{p.Name} {p.Version}" : null;
+    }
+
     /// <summary>Names the pack an activity came from in failure messages: " (pack Name 1.0.0, /path/Name.dll)".</summary>
     private static string PackSuffix(ActivityRegistration reg) => reg.Pack is { } p ? $" (pack {p})" : "";
 

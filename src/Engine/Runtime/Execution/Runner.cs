@@ -545,6 +545,7 @@ internal sealed partial class Runner : IDisposable
             ProcessId = i.S.ProcessId, ElementId = body ? n.Id + "#multiInstanceBody" : n.Id,
             ElementType = body ? "multiInstanceBody" : n.TypeName, ElementName = n.Name,
             StartedAt = t.StartedAt, EndedAt = Now, Completed = completed, Sequence = ++_historySeq,
+            ActivityPack = Behaviours.ServiceTaskBehaviour.PackOf(n, Core.Activities),
         });
     }
 

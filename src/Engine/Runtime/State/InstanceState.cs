@@ -308,9 +308,13 @@ public sealed record ElementInstanceRecord
     public bool Equals(ElementInstanceRecord? other) =>
         other is not null && Id == other.Id && TenantId == other.TenantId && InstanceId == other.InstanceId && RootInstanceId == other.RootInstanceId
         && ProcessId == other.ProcessId && ElementId == other.ElementId && ElementType == other.ElementType && ElementName == other.ElementName
-        && StartedAt == other.StartedAt && EndedAt == other.EndedAt && Completed == other.Completed && Sequence == other.Sequence;
+        && StartedAt == other.StartedAt && EndedAt == other.EndedAt && Completed == other.Completed && Sequence == other.Sequence
+        && ActivityPack == other.ActivityPack;
 
     public override int GetHashCode() => HashCode.Combine(Id, InstanceId, ElementId, StartedAt, Sequence);
+
+    /// <summary>The activity pack and version whose activity ran this element ("Melderegister 1.2.0"); null for every other element.</summary>
+    public string? ActivityPack { get; init; }
 
     public string TenantId { get; init; } = RuntimeDefaults.Tenant;
     public string InstanceId { get; init; } = "";

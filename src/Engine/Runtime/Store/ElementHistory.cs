@@ -27,7 +27,7 @@ internal sealed class ElementHistory
     public void Add(ElementInstanceRecord r, ElementDescriptors descriptors)
     {
         if (_count == _entries.Length) Array.Resize(ref _entries, Math.Max(4, _entries.Length * 2));
-        _entries[_count++] = new Entry(r, OriginOf(r), descriptors.Of(r.ProcessId, r.ElementId, r.ElementType, r.ElementName));
+        _entries[_count++] = new Entry(r, OriginOf(r), descriptors.Of(r.ProcessId, r.ElementId, r.ElementType, r.ElementName, r.ActivityPack));
     }
 
     public List<ElementInstanceRecord> Read(string tenantId, string rootInstanceId)
@@ -181,7 +181,7 @@ internal sealed class ElementHistory
             {
                 Id = id, TenantId = origin.TenantId, InstanceId = origin.InstanceId, RootInstanceId = rootInstanceId,
                 ProcessId = element.ProcessId, ElementId = element.ElementId, ElementType = element.ElementType, ElementName = element.ElementName,
-                StartedAt = started, EndedAt = r.Since(started), Sequence = r.Int(), Completed = r.Bool(),
+                ActivityPack = element.ActivityPack, StartedAt = started, EndedAt = r.Since(started), Sequence = r.Int(), Completed = r.Bool(),
             };
         }
 
@@ -189,27 +189,27 @@ internal sealed class ElementHistory
         {
             Id = _idText ?? string.Concat(origin.InstanceId, IdMark, _idNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             TenantId = origin.TenantId, InstanceId = origin.InstanceId, RootInstanceId = rootInstanceId, ProcessId = _element.ProcessId,
-            ElementId = _element.ElementId, ElementType = _element.ElementType, ElementName = _element.ElementName,
+            ElementId = _element.ElementId, ElementType = _element.ElementType, ElementName = _element.ElementName, ActivityPack = _element.ActivityPack,
             StartedAt = _farTimes?.StartedAt ?? FromNanos(_startedAt), EndedAt = _farTimes?.EndedAt ?? FromNanos(_endedAt), Completed = _completed, Sequence = _sequence,
         };
     }
 }
 
-/// <summary>What every history row of one element shares: recorded once per element, referenced by each row.</summary>
-internal sealed record ElementDescriptor(int Index, string ProcessId, string ElementId, string ElementType, string? ElementName);
+/// <summary>What every history row of one element shares (with the activity pack that ran it): recorded once, referenced by each row.</summary>
+internal sealed record ElementDescriptor(int Index, string ProcessId, string ElementId, string ElementType, string? ElementName, string? ActivityPack = null);
 
 /// <summary>The store's table of element descriptors (a handful per deployed process). Not thread-safe: used under the store's lock.</summary>
 internal sealed class ElementDescriptors
 {
-    private readonly Dictionary<(string, string, string, string?), ElementDescriptor> _known = [];
+    private readonly Dictionary<(string, string, string, string?, string?), ElementDescriptor> _known = [];
     private readonly List<ElementDescriptor> _byIndex = [];
 
-    public ElementDescriptor Of(string processId, string elementId, string elementType, string? elementName)
+    public ElementDescriptor Of(string processId, string elementId, string elementType, string? elementName, string? activityPack = null)
     {
-        var key = (processId, elementId, elementType, elementName);
+        var key = (processId, elementId, elementType, elementName, activityPack);
         if (!_known.TryGetValue(key, out var d))
         {
-            _known[key] = d = new ElementDescriptor(_byIndex.Count, processId, elementId, elementType, elementName);
+            _known[key] = d = new ElementDescriptor(_byIndex.Count, processId, elementId, elementType, elementName, activityPack);
             _byIndex.Add(d);
         }
         return d;

@@ -74,6 +74,10 @@ internal static class CommitSql
     public static readonly RowsInsert InsertHistory = new("history_element_instances", "tenant_id", "id", "instance_id",
         "root_instance_id", "process_id", "element_id", "element_type", "element_name", "started_at", "ended_at", "completed", "sequence");
 
+    /// <summary>The pack and version that ran an element (only rows with one; migration 0008).</summary>
+    public static readonly RowsInsert InsertActivityPackHistory = new("history_activity_packs", "tenant_id", "id", "instance_id",
+        "root_instance_id", "process_id", "activity_pack");
+
     public static readonly RowsInsert InsertVariableHistory = new("history_variables", "tenant_id", "id", "instance_id", "root_instance_id",
         "process_id", "scope_id", "scope_element_id", "name", "change", "old_value", "new_value", "occurred_at", "command", "user_id");
 
