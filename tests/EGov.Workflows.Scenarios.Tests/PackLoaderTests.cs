@@ -1,3 +1,7 @@
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
 using System.Text.Json.Nodes;
 using EGov.Workflows.Bpmn.Reading;
 using EGov.Workflows.Packs;
@@ -99,6 +103,41 @@ public sealed class PackLoaderTests : IDisposable
         var json = Path.Combine(TestPacks.Folder("Stempel"), "Newtonsoft.Json.dll");
         Should.Throw<PackException>(() => PackLoader.Load([json])).Message
             .ShouldBe($"{json}: error: not an activity pack: it does not reference the activity SDK (EGov.Workflows.Sdk); a pack builds against the SDK only");
+    }
+
+    [Theory]
+    [InlineData(2, 0)]  // another major version: its contracts may differ
+    [InlineData(1, 99)] // same major, but newer than this engine: it may call what the engine does not have
+    public void APackBuiltAgainstAnIncompatibleSdk_IsRefused_NamingTheFileAndBothVersions(int major, int minor)
+    {
+        var host = typeof(WorkflowActivity).Assembly.GetName().Version!;
+        var file = EmptyAssemblyReferencingSdk(new Version(major, minor, 0, 0));
+
+        var e = Should.Throw<PackException>(() => PackLoader.Load([file]));
+
+        e.Message.ShouldBe($"{file}: error: built against activity SDK {major}.{minor}.0, this engine has SDK {host.ToString(3)}: " +
+            $"rebuild the pack against SDK {host.Major}.x (at most {host.ToString(3)})");
+    }
+
+    /// <summary>
+    /// The smallest assembly that references the SDK in the given version, written with System.Reflection.Metadata:
+    /// what a pack built against another SDK looks like to the loader, which reads references before loading anything.
+    /// </summary>
+    private string EmptyAssemblyReferencingSdk(Version sdk)
+    {
+        var md = new MetadataBuilder();
+        md.AddModule(0, md.GetOrAddString("AlterPack.dll"), md.GetOrAddGuid(Guid.NewGuid()), default, default);
+        md.AddAssembly(md.GetOrAddString("AlterPack"), new Version(1, 0, 0, 0), default, default, default, AssemblyHashAlgorithm.Sha1);
+        md.AddAssemblyReference(md.GetOrAddString("EGov.Workflows.Sdk"), sdk, default, default, default, default);
+        md.AddTypeDefinition(default, default, md.GetOrAddString("<Module>"), default,
+            MetadataTokens.FieldDefinitionHandle(1), MetadataTokens.MethodDefinitionHandle(1));
+        var pe = new ManagedPEBuilder(new PEHeaderBuilder(imageCharacteristics: Characteristics.Dll | Characteristics.ExecutableImage),
+            new MetadataRootBuilder(md), new BlobBuilder());
+        var image = new BlobBuilder();
+        pe.Serialize(image);
+        var file = Path.Combine(_dir.Path, $"AlterPack{sdk.Major}_{sdk.Minor}.dll");
+        File.WriteAllBytes(file, image.ToArray());
+        return file;
     }
 
     [Fact]

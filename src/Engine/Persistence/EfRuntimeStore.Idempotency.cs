@@ -51,6 +51,17 @@ public sealed partial class EfRuntimeStore
         return cmd.ExecuteNonQuery() == 1;
     }
 
+    /// <summary>Deletes the idempotency records created before <paramref name="before"/> (retention); returns how many.</summary>
+    public int DeleteIdempotencyRecordsBefore(Instant before)
+    {
+        CheckFile();
+        using var conn = OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "DELETE FROM idempotency_keys WHERE created_at < @c";
+        Add(cmd, "@c", Ticks.Of(before));
+        return cmd.ExecuteNonQuery();
+    }
+
     private DbConnection OpenConnection()
     {
         if (_db.DataSource is { } pg) return pg.OpenConnection();

@@ -135,13 +135,14 @@ public sealed partial class EfRuntimeStore : IJobLeaseStore
         RETURNING tenant_id, id, due_at, attempts;
         """;
 
-    // PostgreSQL: the turns are ranked without locks (a window cannot be locked), over four batches' worth of candidates, and
+    // PostgreSQL: the turns are ranked without locks (a window cannot be locked), over sixteen batches' worth of candidates (so
+    // nodes acquiring at once still find free rows among them), and
     // the rows are then locked with SKIP LOCKED, so nodes acquiring at once take different rows instead of waiting.
     private static string PostgresAcquireJobs(string? tenantId) => $"""
         WITH ranked AS (
             SELECT tenant_id, instance_id, job_id, kind, due_at, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY due_at) AS turn
             FROM jobs WHERE kind = 'Job' AND {FreeAndDue(tenantId)}
-            ORDER BY turn, due_at LIMIT @max * 4),
+            ORDER BY turn, due_at LIMIT @max * 16),
         due AS (
             SELECT j.tenant_id, j.instance_id, j.job_id, j.kind FROM jobs j
             JOIN ranked r ON j.tenant_id = r.tenant_id AND j.instance_id = r.instance_id AND j.job_id = r.job_id AND j.kind = r.kind
@@ -157,7 +158,7 @@ public sealed partial class EfRuntimeStore : IJobLeaseStore
         WITH ranked AS (
             SELECT seq, due_at, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY due_at) AS turn
             FROM start_timers WHERE {FreeAndDue(tenantId)}
-            ORDER BY turn, due_at LIMIT @max * 4),
+            ORDER BY turn, due_at LIMIT @max * 16),
         due AS (
             SELECT s.seq FROM start_timers s JOIN ranked r ON s.seq = r.seq
             WHERE {FreeAndDue(tenantId, "s.")}

@@ -3,6 +3,7 @@ using EGov.Workflows.Host.Tenancy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EGov.Workflows.Host.Api;
 
@@ -15,11 +16,14 @@ internal static class EventEndpoints
             {
                 if (string.IsNullOrWhiteSpace(body?.Name)) throw ApiProblemException.BadRequest("a message needs a name", RequestBodies.Message);
                 var t = http.Tenant();
-                var n = t.Engine.CorrelateMessage(body.Name, string.IsNullOrEmpty(body.CorrelationKey) ? null : body.CorrelationKey, body.Variables, body.All, http.Caller().Id);
-                if (n == 0)
-                    throw ApiProblemException.NotFound(
-                        $"nothing waits for message '{body.Name}'{(body.CorrelationKey is { Length: > 0 } k ? $" with correlation key '{k}'" : "")} and no process starts with it");
-                return Results.Ok(new MessageResult(n));
+                return http.RequestServices.GetRequiredService<Idempotency.IdempotentRequests>().Once(http, t.TenantId, $"message {body.Name}", body, () =>
+                {
+                    var n = t.Engine.CorrelateMessage(body.Name, string.IsNullOrEmpty(body.CorrelationKey) ? null : body.CorrelationKey, body.Variables, body.All, http.Caller().Id);
+                    if (n == 0)
+                        throw ApiProblemException.NotFound(
+                            $"nothing waits for message '{body.Name}'{(body.CorrelationKey is { Length: > 0 } k ? $" with correlation key '{k}'" : "")} and no process starts with it");
+                    return new MessageResult(n);
+                });
             })
             .WithName("CorrelateMessage").RequirePermission(Permission.Correlate).WithSummary("Correlate a message by name and correlation key (business key); 404 when nothing takes it, 409 when several would and \"all\" is not true")
             .Produces<MessageResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)

@@ -56,7 +56,11 @@ public static class CamundaEndpoints
                 return Results.Text(http.RequestServices.GetRequiredService<ExternalTaskService>().ErrorDetails(tenant, id) ?? "", "text/plain");
             }).WithName("CamundaGetExternalTaskErrorDetails");
         ext.MapPost("/{id}/complete", (HttpContext http, string id, CompleteExternalTaskRequest? body) =>
-            Do(http, svc => svc.Complete(http.Tenant(), id, body ?? new(null, null, null)))).WithName("CamundaCompleteExternalTask");
+            http.RequestServices.GetRequiredService<Idempotency.IdempotentRequests>().Once(http, http.Tenant().TenantId, $"complete external task {id}", body, () =>
+            {
+                http.RequestServices.GetRequiredService<ExternalTaskService>().Complete(http.Tenant(), id, body ?? new(null, null, null));
+                return null;
+            })).WithName("CamundaCompleteExternalTask");
         ext.MapPost("/{id}/failure", (HttpContext http, string id, FailureRequest? body) =>
             Do(http, svc => svc.Failure(http.Tenant(), id, body ?? new(null, null, null, null, null)))).WithName("CamundaFailExternalTask");
         ext.MapPost("/{id}/bpmnError", (HttpContext http, string id, BpmnErrorRequest? body) =>
