@@ -111,6 +111,18 @@ public sealed class ServiceYamlTests
     }
 
     [Fact]
+    public void ValidityDifferentFromTheProcesses_IsRefused_AtTheField()
+    {
+        var read = Read(Valid + "\nvalidFrom: 2027-01-01");
+        var ok = new Dictionary<string, (string?, string?)> { ["Process_Anwohnerparkausweis"] = ("2027-01-01", null) };
+        ServiceChecks.References(read, ["Process_Anwohnerparkausweis"], [], ok).ShouldBeEmpty();
+        var other = new Dictionary<string, (string?, string?)> { ["Process_Anwohnerparkausweis"] = ("2026-01-01", null) };
+        ServiceChecks.References(read, ["Process_Anwohnerparkausweis"], [], other).Single().ToString()
+            .ShouldStartWith("service.yaml:12:12: error: validFrom 2027-01-01 differs from egov:validFrom '2026-01-01' of process 'Process_Anwohnerparkausweis'");
+        ServiceChecks.References(read, ["Process_Nope"], []).Single().ToString().ShouldStartWith("service.yaml:4:10: error: process 'Process_Anwohnerparkausweis' is not in a BPMN model of this folder (found: Process_Nope)");
+    }
+
+    [Fact]
     public void TheRepositorysServices_AreValid()
     {
         foreach (var file in Directory.EnumerateFiles(Path.Combine(Repo.Root, "processes"), ServiceYamlReader.FileName, SearchOption.AllDirectories))

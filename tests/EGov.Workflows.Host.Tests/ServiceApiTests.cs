@@ -77,6 +77,21 @@ public sealed class ServiceApiTests
     }
 
     [Fact]
+    public async Task Start_TakesTheVersionValidOnTheApplicationDate_AndTheCaseShowsItsLegalBasis()
+    {
+        await using var s = await TestServer.StartAsync(RepoProcesses());
+        var definitions = await s.GetJsonAsync("api/process-definitions");
+        var parken = definitions.AsArray().Single(d => d!["processId"]!.GetValue<string>() == "Process_Anwohnerparkausweis")!;
+        parken["validFrom"]!.GetValue<string>().ShouldBe("2026-01-01");
+        var id = await s.StartProcessAsync("Process_Urlaubsantrag", new { variables = new { mitarbeiter = "erika", vorgesetzter = "max", vertretung = "jan",
+            antrag = new { von = "2026-12-01", bis = "2026-12-05", tage = 5 } }, applicationDate = "2026-11-30" });
+        (await s.InstanceAsync(id))["legalBasis"]!.GetValue<string>().ShouldBe("§§ 3, 7 BUrlG; § 26 TVöD");
+        var before = await TestServer.ShouldBeProblemAsync(await s.SendAsync(HttpMethod.Post, "api/process-definitions/Process_Urlaubsantrag/start", new { applicationDate = "2025-12-31" }), 400);
+        before["detail"]!.GetValue<string>().ShouldContain("has no version valid on 2025-12-31");
+        await TestServer.ShouldBeProblemAsync(await s.SendAsync(HttpMethod.Post, "api/process-definitions/Process_Urlaubsantrag/start", new { applicationDate = "31.12.2026" }), 400);
+    }
+
+    [Fact]
     public async Task BrokenServiceYaml_RefusesToStart_WithItsPosition()
     {
         var dir = CopyOfRepoProcesses();

@@ -8,7 +8,10 @@ namespace EGov.Workflows.Catalogue.Services;
 /// </summary>
 public static class ServiceChecks
 {
-    public static IReadOnlyList<Diagnostic> References(ServiceReadResult read, IReadOnlyCollection<string> processIds, IReadOnlyCollection<string> decisionIds)
+    /// <param name="validity">The <c>egov:validFrom</c>/<c>egov:validTo</c> texts of the folder's processes (null: not known);
+    /// service.yaml must state the same dates as the process it names, which carries them into each deployed version.</param>
+    public static IReadOnlyList<Diagnostic> References(ServiceReadResult read, IReadOnlyCollection<string> processIds, IReadOnlyCollection<string> decisionIds,
+        IReadOnlyDictionary<string, (string? From, string? To)>? validity = null)
     {
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(processIds);
@@ -23,6 +26,20 @@ public static class ServiceChecks
             bag.Error(yaml.ValueAt("/fees/decision"), decisionIds.Count == 0
                 ? $"fees.decision '{decision}': the folder holds no DMN model"
                 : $"fees.decision '{decision}' is not a decision of this folder's DMN models (found: {string.Join(", ", decisionIds.Order(StringComparer.Ordinal))})");
+        if (validity is not null && validity.TryGetValue(service.ProcessId, out var v))
+        {
+            Same(bag, yaml, "validFrom", service.ValidFrom, v.From, service.ProcessId);
+            Same(bag, yaml, "validTo", service.ValidTo, v.To, service.ProcessId);
+        }
         return bag.Items;
+    }
+
+    private static void Same(DiagnosticBag bag, Yaml.PositionedYaml yaml, string field, NodaTime.LocalDate? stated, string? inModel, string processId)
+    {
+        var text = stated is { } d ? NodaTime.Text.LocalDatePattern.Iso.Format(d) : null;
+        if (text == inModel?.Trim()) return;
+        var at = text is null ? yaml.ValueAt("/process") : yaml.ValueAt("/" + field);
+        bag.Error(at, $"{field} {text ?? "(none)"} differs from egov:{field} {(inModel is null ? "(none)" : $"'{inModel}'")} of process '{processId}': " +
+                      "the BPMN process carries the validity into its deployed version; state the same date in both");
     }
 }

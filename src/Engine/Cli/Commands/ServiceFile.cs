@@ -18,13 +18,19 @@ internal static class ServiceFile
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var processIds = new HashSet<string>(StringComparer.Ordinal);
         var decisionIds = new HashSet<string>(StringComparer.Ordinal);
+        var validity = new Dictionary<string, (string? From, string? To)>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(folder))
         {
             if (ModelFiles.IsBpmnFile(file) && new BpmnReader().ReadFile(file).Definitions is { } bpmn)
-                foreach (var p in bpmn.Processes) if (p.Id is { } id) processIds.Add(id);
+                foreach (var p in bpmn.Processes)
+                    if (p.Id is { } id)
+                    {
+                        processIds.Add(id);
+                        validity[id] = (p.Attribute(Model.Namespaces.Egov + "validFrom"), p.Attribute(Model.Namespaces.Egov + "validTo"));
+                    }
             if (ModelFiles.IsDmnFile(file) && new DmnReader().ReadFile(file).Definitions is { } dmn)
                 foreach (var d in dmn.Decisions) if (d.Id is { } did) decisionIds.Add(did);
         }
-        return [.. read.Diagnostics, .. ServiceChecks.References(read, processIds, decisionIds)];
+        return [.. read.Diagnostics, .. ServiceChecks.References(read, processIds, decisionIds, validity)];
     }
 }

@@ -55,12 +55,12 @@ internal static class DefinitionEndpoints
                 CandidateStarters.Check(http, t, processId);
                 if (IdempotentRequests.KeyOf(http) is { } key)
                     return StartIdempotent(http, t, processId, body, key);
-                var id = t.Engine.StartProcess(processId, body?.Variables, body?.BusinessKey, http.Caller().Id);
+                var id = t.Engine.StartProcessAs(null, processId, body?.Variables, body?.BusinessKey, http.Caller().Id, ApplicationDate(body));
                 var view = t.Engine.GetInstance(id);
                 return Results.Created($"/api/process-instances/{id}", ProcessInstanceDto.From(view, view.ProcessId));
             })
             .WithName("StartProcess").RequirePermission(Permission.ProcessStart)
-            .WithSummary("Start the latest version of a process with variables and a business key; with an Idempotency-Key header a repeat answers the first answer (422 when the body differs); 409 when egov:uniqueBusinessKey and the key is taken")
+            .WithSummary("Start the version of a process valid on the application date (body applicationDate, default today in Europe/Berlin; egov:validFrom/validTo, else the latest) with variables and a business key; with an Idempotency-Key header a repeat answers the first answer (422 when the body differs); 409 when egov:uniqueBusinessKey and the key is taken")
             .Produces<ProcessInstanceDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithMetadata(new ExpectedBody(RequestBodies.Start));
     }
@@ -82,7 +82,7 @@ internal static class DefinitionEndpoints
         string id;
         try
         {
-            id = t.Engine.StartProcessAs(IdempotentRequests.InstanceId(t.TenantId, key), processId, body?.Variables, body?.BusinessKey, http.Caller().Id);
+            id = t.Engine.StartProcessAs(IdempotentRequests.InstanceId(t.TenantId, key), processId, body?.Variables, body?.BusinessKey, http.Caller().Id, ApplicationDate(body));
         }
         catch (Runtime.InstanceExistsException e) when (e.BusinessKey is null && e.InstanceId is { } existing)
         {
@@ -98,6 +98,14 @@ internal static class DefinitionEndpoints
         catch (Exception e) when (Persistence.Faults.StorageFaults.IsStorageFault(e)) { } // the instance was started; a repeat finds it by its id
         http.Response.Headers.Location = $"/api/process-instances/{id}";
         return Results.Content(json, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status201Created);
+    }
+
+    /// <summary>The start's application date: YYYY-MM-DD, else 400; null: today.</summary>
+    private static NodaTime.LocalDate? ApplicationDate(StartRequest? body)
+    {
+        if (body?.ApplicationDate is not { } text) return null;
+        var parsed = NodaTime.Text.LocalDatePattern.Iso.Parse(text.Trim());
+        return parsed.Success ? parsed.Value : throw ApiProblemException.BadRequest($"applicationDate '{text}' is not a date", "applicationDate: YYYY-MM-DD");
     }
 
     /// <summary>

@@ -8,21 +8,45 @@ namespace EGov.Workflows.Host.Api;
 /// <summary>A deployed version of a process definition; deployedBy is the caller who deployed it through the API (null: the processes folder).</summary>
 public sealed record ProcessDefinitionDto(string ProcessId, string? Name, int Version, string File, bool Latest, DateTimeOffset DeployedAt, string? DeployedBy)
 {
-    public static ProcessDefinitionDto From(DeployedDefinition d, bool latest) => new(d.ProcessId, d.Name, d.Version, d.File, latest, d.DeployedAt, d.DeployedBy);
+    /// <summary><c>egov:validFrom</c> of the version: the first application date it handles (null: since ever).</summary>
+    public string? ValidFrom { get; init; }
+    /// <summary><c>egov:validTo</c>: the last application date it handles (null: until the next version begins).</summary>
+    public string? ValidTo { get; init; }
+    /// <summary><c>egov:legalBasis</c>: the legal basis the version applies.</summary>
+    public string? LegalBasis { get; init; }
+
+    public static ProcessDefinitionDto From(DeployedDefinition d, bool latest)
+    {
+        var process = d.Element(d.ProcessId);
+        return new(d.ProcessId, d.Name, d.Version, d.File, latest, d.DeployedAt, d.DeployedBy)
+        {
+            ValidFrom = process?.Attribute(Model.Namespaces.Egov + "validFrom"),
+            ValidTo = process?.Attribute(Model.Namespaces.Egov + "validTo"),
+            LegalBasis = process?.Attribute(Model.Namespaces.Egov + "legalBasis"),
+        };
+    }
 }
 
 /// <summary>Body of POST /api/process-definitions/{processId}/start.</summary>
-public sealed record StartRequest(JsonObject? Variables, string? BusinessKey);
+public sealed record StartRequest(JsonObject? Variables, string? BusinessKey)
+{
+    /// <summary>The application date (YYYY-MM-DD): the case starts on the version valid that day (default: today, Europe/Berlin).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? ApplicationDate { get; init; }
+}
 
 /// <summary>A process instance: state is running, completed, terminated or incident; waiting = element ids where tokens wait.</summary>
 public sealed record ProcessInstanceDto(
     string Id, string ProcessId, int Version, string? BusinessKey, string State, JsonObject Variables, IReadOnlyList<string> Waiting,
     IReadOnlyList<IncidentDto> Incidents, IReadOnlyList<string> InstanceIds)
 {
+    /// <summary>The legal basis (<c>egov:legalBasis</c>) of the version the case runs on, fixed when it started.</summary>
+    public string? LegalBasis { get; init; }
+
     public static ProcessInstanceDto From(ProcessInstanceView v, string processId) => new(
         v.Id, processId, v.Version, v.BusinessKey, StateName(v.State), v.Variables, v.Waiting,
         v.Incidents.Select(i => IncidentDto.Of(i.Id, i.InstanceId, i.RootInstanceId, processId, i.ElementId, i.Kind, i.Message, i.Details, Time(i.CreatedAt))).ToList(),
-        v.InstanceIds);
+        v.InstanceIds) { LegalBasis = v.LegalBasis };
 
     public static string StateName(InstanceState s) => s switch
     {

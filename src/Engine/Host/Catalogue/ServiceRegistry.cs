@@ -42,7 +42,14 @@ public sealed class ServiceRegistry
         {
             var read = ServiceYamlReader.ReadFile(file);
             var folderProcesses = deployed.Where(d => SameFolder(d.File, file)).Select(d => d.ProcessId).ToHashSet(StringComparer.Ordinal);
-            var errors = read.Diagnostics.Concat(ServiceChecks.References(read, folderProcesses, decisionIds))
+            var validity = deployed.Where(d => SameFolder(d.File, file) && d.Element(d.ProcessId) is not null)
+                .GroupBy(d => d.ProcessId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g =>
+                {
+                    var p = g.MaxBy(d => d.Version)!.Element(g.Key)!;
+                    return (p.Attribute(Model.Namespaces.Egov + "validFrom"), p.Attribute(Model.Namespaces.Egov + "validTo"));
+                }, StringComparer.Ordinal);
+            var errors = read.Diagnostics.Concat(ServiceChecks.References(read, folderProcesses, decisionIds, validity))
                 .Where(d => d.Severity == Model.Diagnostics.Severity.Error).Select(d => d.ToString()).ToList();
             problems.AddRange(errors);
             if (read.Service is { } s && errors.Count == 0) services.Add(s);

@@ -24,6 +24,19 @@ public static class EgovAttributes
     /// </summary>
     public static readonly XName UniqueBusinessKey = Namespaces.Egov + "uniqueBusinessKey";
 
+    /// <summary>
+    /// <c>egov:validFrom="2027-01-01"</c> on a process: the first day (the engine's zone, Europe/Berlin) whose applications
+    /// this version handles. A new case starts on the version valid on its application date, not simply the latest; a
+    /// version without it is valid from the beginning until the next dated version begins.
+    /// </summary>
+    public static readonly XName ValidFrom = Namespaces.Egov + "validFrom";
+
+    /// <summary><c>egov:validTo="2026-12-31"</c> on a process: the last day (inclusive) this version handles; without it, until the next version begins.</summary>
+    public static readonly XName ValidTo = Namespaces.Egov + "validTo";
+
+    /// <summary><c>egov:legalBasis="§ 45 Abs. 1b StVO in der Fassung vom …"</c> on a process: the legal basis this version applies (shown with each case).</summary>
+    public static readonly XName LegalBasis = Namespaces.Egov + "legalBasis";
+
     /// <summary>All of them, by local name.</summary>
-    public static IReadOnlyList<string> All { get; } = [Activity.LocalName, FourEyes.LocalName, UniqueBusinessKey.LocalName];
+    public static IReadOnlyList<string> All { get; } = [Activity.LocalName, FourEyes.LocalName, UniqueBusinessKey.LocalName, ValidFrom.LocalName, ValidTo.LocalName, LegalBasis.LocalName];
 }

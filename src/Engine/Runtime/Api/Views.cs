@@ -5,7 +5,15 @@ using NodaTime;
 namespace EGov.Workflows.Runtime;
 
 /// <summary>A deployed process definition.</summary>
-public sealed record DeployedProcess(string ProcessId, string? Name, int Version, string File, IReadOnlyDictionary<string, string> Properties);
+public sealed record DeployedProcess(string ProcessId, string? Name, int Version, string File, IReadOnlyDictionary<string, string> Properties)
+{
+    /// <summary><c>egov:validFrom</c>: the first application date this version handles (null: since ever).</summary>
+    public NodaTime.LocalDate? ValidFrom { get; init; }
+    /// <summary><c>egov:validTo</c>: the last application date it handles (null: until the next version begins).</summary>
+    public NodaTime.LocalDate? ValidTo { get; init; }
+    /// <summary><c>egov:legalBasis</c>: the legal basis the version applies.</summary>
+    public string? LegalBasis { get; init; }
+}
 
 /// <summary>The state of a root instance as the scenario runner and the API report it.</summary>
 public enum InstanceState { Running, Completed, Terminated, Incident }
@@ -34,6 +42,9 @@ public sealed record ProcessInstanceView(
     IReadOnlyList<string> Waiting, IReadOnlyList<ElementInstanceRecord> History, JsonObject Variables,
     IReadOnlyList<IncidentInfo> Incidents, IReadOnlyList<string> InstanceIds)
 {
+    /// <summary>The legal basis (<c>egov:legalBasis</c>) of the version the case runs on: fixed when it started.</summary>
+    public string? LegalBasis { get; init; }
+
     /// <summary>Element instances that completed (not cancelled), per element id.</summary>
     public int CompletedCount(string elementId) => History.Count(h => h.Completed && h.ElementId == elementId);
 }

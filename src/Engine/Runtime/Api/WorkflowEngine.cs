@@ -74,13 +74,20 @@ public sealed partial class WorkflowEngine
                     graphs.Add(graph);
                 }
             }
+            problems.AddRange(CheckValidity(graphs));
             if (problems.Count > 0) throw new DeploymentException(problems);
             var startTimers = PlanStartTimers(graphs); // before anything is added: a refused timer leaves the catalogue unchanged
             foreach (var g in graphs) _core.Add(g);
             CommitStartTimers(graphs, startTimers);
-            return graphs.Select(g => new DeployedProcess(g.ProcessId, g.ProcessName, g.Version, g.File, g.Properties)).ToList();
+            return graphs.Select(g => ProcessGraphViews.Deployed(g)).ToList();
         }
     }
+
+    /// <summary>Overlapping or gapped validity (egov:validFrom/validTo) of new versions with the deployed ones, as messages.</summary>
+    private List<string> CheckValidity(List<ProcessGraph> graphs) =>
+        graphs.GroupBy(g => g.ProcessId, StringComparer.Ordinal)
+            .SelectMany(group => ValidityTimeline.Check(_core.Versions(group.Key).Concat(group), group.ToList()))
+            .ToList();
 
     /// <summary>Deploys one file read by the BPMN reader (convenience for tests and tools).</summary>
     public IReadOnlyList<DeployedProcess> Deploy(string file, Definitions definitions) => Deploy([(file, definitions)]);
@@ -133,7 +140,7 @@ public sealed partial class WorkflowEngine
     }
 
     public IReadOnlyList<DeployedProcess> Deployed() =>
-        _core.LatestGraphs().Select(g => new DeployedProcess(g.ProcessId, g.ProcessName, g.Version, g.File, g.Properties)).ToList();
+        _core.LatestGraphs().Select(g => ProcessGraphViews.Deployed(g)).ToList();
 
     // ---------- commands ----------
 
@@ -152,7 +159,8 @@ public sealed partial class WorkflowEngine
         Run(r => { command(r); return 0; }, name, userId, onBehalfOf);
 
     /// <summary>
-    /// Starts the latest version of a process at its none start event. Returns the instance id. <paramref name="userId"/>:
+    /// Starts the version of a process valid today (the engine's zone; <c>egov:validFrom/validTo</c>, else the latest) at its
+    /// none start event. Returns the instance id. <paramref name="userId"/>:
     /// who starts it (a user or client id, for the history; the host passes the caller, never a request field).
     /// </summary>
     /// <exception cref="InstanceExistsException">The process has <c>egov:uniqueBusinessKey</c> and an instance holds the business key.</exception>
@@ -160,19 +168,25 @@ public sealed partial class WorkflowEngine
         StartProcessAs(null, processId, variables, businessKey, userId);
 
     /// <summary>
-    /// Starts the latest version of a process as <see cref="StartProcess"/> does, as the instance <paramref name="instanceId"/>
+    /// Starts a process as <see cref="StartProcess"/> does — the version valid on <paramref name="applicationDate"/> (default:
+    /// today in the engine's zone) — as the instance <paramref name="instanceId"/>
     /// (32 lower-case hex digits; null: a new random one). An idempotent start derives the id from its key, so a repeated
     /// start finds the first one: <see cref="InstanceExistsException"/>, and nothing runs. A process with
     /// <c>egov:uniqueBusinessKey</c> and a business key derives the id from the key instead (the store's primary key then
     /// refuses a second instance, even from two nodes at once).
     /// </summary>
-    public string StartProcessAs(string? instanceId, string processId, JsonObject? variables = null, string? businessKey = null, string? userId = null)
+    public string StartProcessAs(string? instanceId, string processId, JsonObject? variables = null, string? businessKey = null, string? userId = null,
+        LocalDate? applicationDate = null)
     {
         CheckInput(variables);
         if (instanceId is not null && (instanceId.Length != 32 || !instanceId.All(char.IsAsciiHexDigitLower)))
             throw new ArgumentException("an instance id is 32 lower-case hex digits", nameof(instanceId));
         ArgumentException.ThrowIfNullOrEmpty(processId);
-        var g = _core.Latest(processId) ?? throw new WorkflowNotFoundException($"process '{processId}' is not deployed");
+        if (_core.Latest(processId) is null) throw new WorkflowNotFoundException($"process '{processId}' is not deployed");
+        var date = applicationDate ?? _core.Today;
+        var g = _core.ValidOn(processId, date) ?? throw new WorkflowCommandException(
+            $"process '{processId}' has no version valid on {ValidityTimeline.Iso(date)} (" +
+            string.Join(", ", ValidityTimeline.Build(_core.Versions(processId)).Select(p => $"version {p.Graph.Version}: {ValidityTimeline.Range(p.From, p.To)}")) + ")");
         // Camunda's selectInitial: the none start event, else the only start event of the process.
         var start = g.Root.StartEvents.FirstOrDefault();
         if (start is null)
@@ -211,7 +225,7 @@ public sealed partial class WorkflowEngine
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
-        foreach (var g in _core.LatestGraphs())
+        foreach (var g in _core.ValidGraphs(_core.Today))
             if (g.Root.Nodes.Find(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == messageName) is { } start)
                 return Run(r => r.StartInstance(g, variables, businessKey, start).Id, userId: userId);
         throw new WorkflowNotFoundException($"no deployed process starts with message '{messageName}'");
@@ -602,7 +616,10 @@ public sealed partial class WorkflowEngine
         };
         var vars = root.Scopes.Find(x => x.Kind == ScopeKind.Process)?.Variables.DeepClone() as JsonObject ?? [];
         return new ProcessInstanceView(root.Id, root.ProcessId, root.DefinitionVersion, root.BusinessKey, state, waiting,
-            _core.Store.History(_core.TenantId, rootInstanceId), vars, incidents, ids);
+            _core.Store.History(_core.TenantId, rootInstanceId), vars, incidents, ids)
+        {
+            LegalBasis = _core.Version(root.ProcessId, root.DefinitionVersion)?.LegalBasis,
+        };
     }
 
     /// <summary>The history of a root instance tree (ended element instances, in order).</summary>

@@ -52,6 +52,26 @@ internal sealed class EngineCore
         lock (_lock) return _graphs.TryGetValue(processId, out var l) ? l.Find(g => g.Version == version) : null;
     }
 
+    /// <summary>Every deployed version of a process.</summary>
+    public IReadOnlyList<ProcessGraph> Versions(string processId)
+    {
+        lock (_lock) return _graphs.TryGetValue(processId, out var l) ? l.ToList() : [];
+    }
+
+    /// <summary>The version valid on an application date (<see cref="Graph.ValidityTimeline"/>), null when none is.</summary>
+    public ProcessGraph? ValidOn(string processId, LocalDate date) => Graph.ValidityTimeline.On(Versions(processId), date);
+
+    /// <summary>Today in the engine's zone: the application date of a case started now.</summary>
+    public LocalDate Today => Clock.GetCurrentInstant().InZone(Zone).Date;
+
+    /// <summary>Of every process the version valid on <paramref name="date"/> (processes without one are left out).</summary>
+    public IReadOnlyList<ProcessGraph> ValidGraphs(LocalDate date)
+    {
+        List<string> ids;
+        lock (_lock) ids = _graphs.Keys.ToList();
+        return ids.Select(id => ValidOn(id, date)).OfType<ProcessGraph>().ToList();
+    }
+
     public IReadOnlyList<ProcessGraph> LatestGraphs()
     {
         lock (_lock) return _graphs.Values.Select(l => l.MaxBy(g => g.Version)!).ToList();

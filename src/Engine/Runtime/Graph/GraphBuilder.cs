@@ -54,6 +54,16 @@ internal sealed class GraphBuilder
         }
     }
 
+    /// <summary>An ISO date attribute (YYYY-MM-DD); a bad one is a problem at the process.</summary>
+    private NodaTime.LocalDate? Date(Process process, System.Xml.Linq.XName name)
+    {
+        if (process.Attribute(name) is not { } text) return null;
+        var parsed = NodaTime.Text.LocalDatePattern.Iso.Parse(text.Trim());
+        if (parsed.Success) return parsed.Value;
+        Problem(process, $"error: egov:{name.LocalName} '{text}' is not a date (YYYY-MM-DD)");
+        return null;
+    }
+
     public ProcessGraph Build(Process process, int version)
     {
         var root = new ScopeDef { Id = process.Id ?? "" };
@@ -65,7 +75,12 @@ internal sealed class GraphBuilder
             ProcessId = process.Id ?? "", Version = version, File = _file, ProcessName = process.ElementName, Root = root,
             Properties = ext.Properties,
             UniqueBusinessKey = string.Equals(process.Attribute(EgovAttributes.UniqueBusinessKey)?.Trim(), "true", StringComparison.OrdinalIgnoreCase),
+            ValidFrom = Date(process, EgovAttributes.ValidFrom),
+            ValidTo = Date(process, EgovAttributes.ValidTo),
+            LegalBasis = process.Attribute(EgovAttributes.LegalBasis) is { Length: > 0 } basis ? basis.Trim() : null,
         };
+        if (_graph.ValidFrom is { } from && _graph.ValidTo is { } to && to < from)
+            Problem(process, $"error: egov:validTo {to:yyyy-MM-dd} is before egov:validFrom {from:yyyy-MM-dd}");
         _graph.Scopes[root.Id] = root;
         BuildScope(root, process);
         return _graph;

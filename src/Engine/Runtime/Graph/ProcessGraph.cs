@@ -23,6 +23,12 @@ internal sealed class ProcessGraph
     public IReadOnlyDictionary<string, string> Properties { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
     /// <summary><c>egov:uniqueBusinessKey="true"</c>: one instance per business key.</summary>
     public bool UniqueBusinessKey { get; init; }
+    /// <summary><c>egov:validFrom</c>: the first application date this version handles (null: since ever).</summary>
+    public NodaTime.LocalDate? ValidFrom { get; init; }
+    /// <summary><c>egov:validTo</c>: the last application date this version handles (null: until the next version begins).</summary>
+    public NodaTime.LocalDate? ValidTo { get; init; }
+    /// <summary><c>egov:legalBasis</c>: the legal basis this version applies.</summary>
+    public string? LegalBasis { get; init; }
 
     public Node Node(string id) => Nodes.TryGetValue(id, out var n) ? n : throw new InvalidOperationException($"element '{id}' is not part of process '{ProcessId}'");
 }

@@ -63,10 +63,11 @@ public sealed partial class WorkflowEngine
                 // Stored versions load as they were accepted; new ones (scheduleStartTimers) must name registered activities.
                 graphs.Add(new GraphBuilder(file, defs, problems, timerLimits: null, scheduleStartTimers ? _core.Activities : null).Build(p, version));
             }
+            if (scheduleStartTimers) problems.AddRange(CheckValidity(graphs)); // stored versions were checked when they were deployed
             if (problems.Count > 0) throw new DeploymentException(problems);
             foreach (var g in graphs) _core.Add(g);
             if (scheduleStartTimers) ScheduleStartTimers(graphs);
-            return graphs.Select(g => new DeployedProcess(g.ProcessId, g.ProcessName, g.Version, g.File, g.Properties)).ToList();
+            return graphs.Select(g => ProcessGraphViews.Deployed(g)).ToList();
         }
     }
 

@@ -92,7 +92,13 @@ public sealed record InstanceView(
     IReadOnlyList<string> Waiting,
     IReadOnlyList<string> Completed,
     JsonObject Variables,
-    IReadOnlyList<IncidentView> Incidents);
+    IReadOnlyList<IncidentView> Incidents)
+{
+    /// <summary>The version of the process definition the instance runs on (null: the engine does not say).</summary>
+    public int? Version { get; init; }
+    /// <summary>The legal basis of that version (<c>egov:legalBasis</c>), where the engine knows it.</summary>
+    public string? LegalBasis { get; init; }
+}
 
 /// <summary>The engine refused a command or a deployment; the message is shown to the scenario's author as it is.</summary>
 public sealed class ScenarioEngineException(string message, Exception? inner = null) : Exception(message, inner);

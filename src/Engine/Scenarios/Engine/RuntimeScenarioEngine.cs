@@ -133,7 +133,11 @@ public sealed class RuntimeScenarioEngine(WorkflowEngine engine, ActivityLog? ac
             view.Waiting,
             view.History.Where(h => h.Completed).Select(h => h.ElementId).ToList(),
             view.Variables,
-            view.Incidents.Select(i => new IncidentView(i.ElementId, i.Message)).ToList());
+            view.Incidents.Select(i => new IncidentView(i.ElementId, i.Message)).ToList())
+        {
+            Version = view.Version,
+            LegalBasis = view.LegalBasis,
+        };
     }
 
     public void Dispose() { }

@@ -21,8 +21,8 @@ public static class ScenarioLoader
     private static readonly string[] TopKeys = ["name", "deploy", "process", "clock", "timezone", "start", "services", "steps"];
     private static readonly string[] StartKeys = ["variables", "message", "businessKey"];
     private static readonly string[] ServiceKeys = ["variables", "error", "fail", "times"];
-    private static readonly string[] ExpectKeys = ["state", "waiting", "completed", "notCompleted", "counts", "variables", "incidents"];
-    private static readonly string[] StepActions = ["complete", "message", "signal", "advance", "expect"];
+    private static readonly string[] ExpectKeys = ["state", "waiting", "completed", "notCompleted", "counts", "variables", "incidents", "version", "legalBasis"];
+    private static readonly string[] StepActions = ["complete", "message", "signal", "advance", "expect", "start", "case"];
 
     /// <summary>Reads a file. <paramref name="displayPath"/> is how the file is named in messages.</summary>
     public static LoadResult LoadFile(string path, string? displayPath = null)
@@ -171,6 +171,14 @@ public static class ScenarioLoader
                 if (!period.Success) throw new ScenarioFormatException(value.At, $"'{text}' is not an ISO 8601 duration; expected e.g. P3D, PT1H30M, P1M");
                 if (IsNegative(period.Value)) throw new ScenarioFormatException(value.At, $"'{text}' goes back in time; the clock only moves forward");
                 return new AdvanceStep(number, map.At, text, period.Value);
+            case "start":
+                CheckKeys(map, ["start", "variables", "businessKey"], "a start step");
+                var name = Text(value, "a name for the new case");
+                if (name == "main") throw new ScenarioFormatException(value.At, "'main' is the case the scenario started first; name the new case otherwise");
+                return new StartStep(number, map.At, name, Variables(map), OptionalString(map, "businessKey"));
+            case "case":
+                CheckKeys(map, ["case"], "a case step");
+                return new CaseStep(number, map.At, Text(value, "the name of a case (main, or one a start step named)"));
             default:
                 CheckKeys(map, ["expect"], "an expect step");
                 return new ExpectStep(number, map.At, ReadExpectation(value));
@@ -209,7 +217,12 @@ public static class ScenarioLoader
         JsonObject? variables = null;
         if (Get(map, "variables") is { } variablesNode)
             variables = variablesNode as YMap is { } vm ? YamlValues.Object(vm) : throw new ScenarioFormatException(variablesNode.At, "'variables' must be a mapping of names to values");
-        return new Expectation(state, IdList(map, "waiting"), IdList(map, "completed"), IdList(map, "notCompleted"), counts, variables, IdList(map, "incidents"));
+        int? version = Get(map, "version") is { } versionNode ? Integer(versionNode, "a version number") : null;
+        return new Expectation(state, IdList(map, "waiting"), IdList(map, "completed"), IdList(map, "notCompleted"), counts, variables, IdList(map, "incidents"))
+        {
+            Version = version,
+            LegalBasis = OptionalString(map, "legalBasis"),
+        };
     }
 
     private static List<string>? IdList(YMap map, string key)

@@ -81,6 +81,18 @@ public sealed record ExpectStep(int Number, TextPosition At, Expectation Expecta
     public override string Describe() => "expect " + Expectation.Describe();
 }
 
+/// <summary><c>start: NAME</c>: starts another case of the scenario's process (on the version valid today) and makes it the current one.</summary>
+public sealed record StartStep(int Number, TextPosition At, string CaseName, JsonObject Variables, string? BusinessKey) : Step(Number, At)
+{
+    public override string Describe() => $"start {CaseName}" + (BusinessKey is null ? "" : $" (businessKey {BusinessKey})") + Json.Suffix(Variables);
+}
+
+/// <summary><c>case: NAME</c>: the following steps act on that case (<c>main</c> is the one the scenario started first).</summary>
+public sealed record CaseStep(int Number, TextPosition At, string CaseName) : Step(Number, At)
+{
+    public override string Describe() => $"case {CaseName}";
+}
+
 /// <summary>The state an instance can be in, as <c>expect: { state: ... }</c> names it.</summary>
 public enum InstanceState { Running, Completed, Terminated, Incident }
 
@@ -94,9 +106,16 @@ public sealed record Expectation(
     JsonObject? Variables,
     IReadOnlyList<string>? Incidents)
 {
+    /// <summary>The version of the process definition the case runs on.</summary>
+    public int? Version { get; init; }
+    /// <summary>The legal basis of that version (<c>egov:legalBasis</c>).</summary>
+    public string? LegalBasis { get; init; }
+
     public string Describe()
     {
         var parts = new List<string>();
+        if (Version is { } v) parts.Add("version: " + v);
+        if (LegalBasis is { } lb) parts.Add("legalBasis: " + lb);
         if (State is { } s) parts.Add("state: " + s.ToString().ToLowerInvariant());
         if (Waiting is not null) parts.Add("waiting: " + Json.List(Waiting));
         if (Completed is not null) parts.Add("completed: " + Json.List(Completed));

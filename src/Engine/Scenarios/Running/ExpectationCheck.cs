@@ -12,6 +12,10 @@ public static class ExpectationCheck
     public static IReadOnlyList<Mismatch> Check(Expectation expect, InstanceView view)
     {
         var result = new List<Mismatch>();
+        if (expect.Version is { } version && view.Version != version)
+            result.Add(new($"version {version}", view.Version is { } v ? $"version {v}" : "the engine does not tell the version"));
+        if (expect.LegalBasis is { } basis && view.LegalBasis != basis)
+            result.Add(new($"legalBasis '{basis}'", view.LegalBasis is { } b ? $"legalBasis '{b}'" : "no legal basis"));
         if (expect.State is { } state)
         {
             var actual = StateOf(view);

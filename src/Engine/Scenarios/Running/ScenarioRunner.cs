@@ -46,6 +46,8 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
         private IScenarioEngine? _created;
         private IScenarioEngine _engine => _created ?? throw new InvalidOperationException("no engine yet");
         private string _root = "";
+        private readonly Dictionary<string, string> _cases = new(StringComparer.Ordinal);
+        private string? _processId;
 
         public ScenarioResult Run()
         {
@@ -150,11 +152,14 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
             if (start.Message is { } message)
             {
                 _root = Command($"start by message {message}", () => _engine.StartProcessByMessage(message, Copy(start.Variables), start.BusinessKey));
+                _cases["main"] = _root;
                 Trace($"started instance {_root} by message {message}");
                 return;
             }
             var processId = scenario.Process ?? DefaultProcess(files[0]);
+            _processId = processId;
             _root = Command($"start {processId}", () => _engine.StartProcess(processId, Copy(start.Variables), start.BusinessKey));
+            _cases["main"] = _root;
             Trace($"started {processId} as instance {_root}");
         }
 
@@ -187,6 +192,19 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
                             + $" / nobody waits for it, waiting {Json.List(WaitingNow())}");
                     break;
                 }
+                case StartStep st:
+                {
+                    if (_cases.ContainsKey(st.CaseName)) throw new StageFailure($"a new case '{st.CaseName}' / a case of that name was started before");
+                    var processId = _processId ?? throw new StageFailure("a process to start / the scenario started by message; name 'process:'");
+                    _root = Command($"start {processId}", () => _engine.StartProcess(processId, Copy(st.Variables), st.BusinessKey));
+                    _cases[st.CaseName] = _root;
+                    Trace($"started {processId} as case {st.CaseName}, instance {_root}");
+                    break;
+                }
+                case CaseStep cs:
+                    _root = _cases.TryGetValue(cs.CaseName, out var id) ? id
+                        : throw new StageFailure($"a case named {cs.CaseName} / known: {string.Join(", ", _cases.Keys)}");
+                    break;
                 case SignalStep s:
                     Command($"signal {s.SignalName}", () => _engine.BroadcastSignal(s.SignalName, Copy(s.Variables)));
                     break;
