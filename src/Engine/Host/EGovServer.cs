@@ -83,6 +83,9 @@ public static class EGovServer
             store.Store is Persistence.EfRuntimeStore durable ? new Persistence.Postkorb.SqlPostkorbStore(durable.Options) : new Persistence.Postkorb.InMemoryPostkorbStore(),
             SystemClock.Instance,
             new Postkorb.AttachmentOptions { MaxBytes = options.AttachmentMaxBytes, Directory = options.AttachmentDirectory }));
+        builder.Services.AddSingleton(sp => new Postkorb.AssignmentMail(sp.GetRequiredService<Identity.Accounts.AccountStore>(),
+            options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
+            new EGov.Workflows.Activities.Notifications.MailKitTransport(), options.PublicUrl, sp.GetRequiredService<ILogger<Postkorb.AssignmentMail>>()));
         builder.Services.AddSingleton(new Idempotency.IdempotentRequests(store));
         builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
         builder.Services.AddEGovAuth(options, identity, address);
