@@ -17,18 +17,7 @@ public sealed class SqlLeistungenStore(DurableStoreOptions options)
 {
     private readonly bool _sqlite = options.Provider == StoreProvider.Sqlite;
 
-    private DbConnection Open()
-    {
-        DbConnection c = _sqlite ? new SqliteConnection(options.ConnectionString) : new NpgsqlConnection(options.ConnectionString);
-        c.Open();
-        if (_sqlite)
-        {
-            using var p = c.CreateCommand();
-            p.CommandText = SqlitePragmas.For(options);
-            p.ExecuteNonQuery();
-        }
-        return c;
-    }
+    private DbConnection Open() => SqlitePragmas.Open(options);
 
     private static void Add(DbCommand cmd, string name, object? value)
     {

@@ -83,4 +83,23 @@ internal static class SqlitePragmas
     /// </summary>
     public static string For(DurableStoreOptions store) =>
         $"PRAGMA busy_timeout={(int)store.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous={(store.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")}; PRAGMA journal_size_limit={store.WalSizeLimit};";
+
+    /// <summary>
+    /// An open connection of its own to the store (the side stores: Postkorb, catalogue): a new PostgreSQL connection
+    /// from the pool, or a SQLite connection with the pragmas above.
+    /// </summary>
+    public static System.Data.Common.DbConnection Open(DurableStoreOptions store)
+    {
+        System.Data.Common.DbConnection c = store.Provider == StoreProvider.Sqlite
+            ? new Microsoft.Data.Sqlite.SqliteConnection(store.ConnectionString)
+            : new Npgsql.NpgsqlConnection(store.ConnectionString);
+        c.Open();
+        if (store.Provider == StoreProvider.Sqlite)
+        {
+            using var p = c.CreateCommand();
+            p.CommandText = For(store);
+            p.ExecuteNonQuery();
+        }
+        return c;
+    }
 }
