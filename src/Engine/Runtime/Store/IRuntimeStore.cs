@@ -40,6 +40,9 @@ public interface IRuntimeStore
     /// </summary>
     IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version);
 
+    /// <summary>How many root instances (cases) of the tenant are running (the open-instance quota).</summary>
+    long CountOpenCases(string tenantId);
+
     /// <summary>Whether any instance (running or ended, root or called) was started on the version of the process.</summary>
     bool HasInstancesOf(string tenantId, string processId, int version) => RunningInstances(tenantId, processId, version).Count > 0;
 
