@@ -89,6 +89,8 @@ public static class EGovServer
             options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
             new EGov.Workflows.Activities.Notifications.MailKitTransport(), options.PublicUrl, sp.GetRequiredService<ILogger<Postkorb.AssignmentMail>>()));
         builder.Services.AddSingleton(new Idempotency.IdempotentRequests(store));
+        builder.Services.AddSingleton<Persistence.Designer.IDesignerDraftStore>(store.Store is Persistence.EfRuntimeStore drafts
+            ? new Persistence.Designer.SqlDesignerDraftStore(drafts.Options) : new Persistence.Designer.InMemoryDesignerDraftStore());
         builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
         builder.Services.AddEGovAuth(options, identity, address);
         if (store.Store is IJobLeaseStore leases)

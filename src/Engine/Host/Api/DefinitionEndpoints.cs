@@ -133,7 +133,22 @@ internal static class DefinitionEndpoints
     /// A tenant's quota of process versions (issue 20, item 6): one municipality deploying in a loop must not fill the node's
     /// memory and database for everyone. Refused before anything is read into the catalogue.
     /// </summary>
-    private static void CheckQuota(TenantEngine tenant, int maxVersions)
+    /// <summary>The tenant's deployment quotas (versions and model bytes) for a deployment of these files.</summary>
+    internal static void CheckQuotas(HttpContext http, TenantEngine tenant, IReadOnlyList<(string Name, byte[] Bytes)> files)
+    {
+        var options = http.RequestServices.GetRequiredService<ServeOptions>();
+        CheckQuota(tenant, options.MaxProcessVersionsPerTenant);
+        CheckSizeQuota(tenant, files.Sum(f => (long)f.Bytes.Length), options.MaxDeploymentBytesPerTenant);
+    }
+
+    /// <summary>Counts the new versions' model size (where no store counts it).</summary>
+    internal static void Counted(TenantEngine tenant, IReadOnlyList<(string Name, byte[] Bytes)> files, IReadOnlyList<DeployedDefinition> deployed)
+    {
+        var sizes = files.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Last().Bytes.Length, StringComparer.Ordinal);
+        tenant.CountDeployed(deployed.Select(d => (d.ProcessId, d.Version, sizes.GetValueOrDefault(d.File))));
+    }
+
+    internal static void CheckQuota(TenantEngine tenant, int maxVersions)
     {
         var held = tenant.Catalog.All().Count;
         if (held >= maxVersions)
@@ -146,7 +161,7 @@ internal static class DefinitionEndpoints
     /// A tenant's quota of model bytes (issue 20, item 6): twenty 7 MB models once kept 3.45 GB resident. Refused before the
     /// models are parsed; the figures say how much is held and how much the request brings.
     /// </summary>
-    private static void CheckSizeQuota(TenantEngine tenant, long incoming, long maxBytes)
+    internal static void CheckSizeQuota(TenantEngine tenant, long incoming, long maxBytes)
     {
         var held = tenant.DeployedSize;
         if (held + incoming > maxBytes)
@@ -202,12 +217,9 @@ internal static class DefinitionEndpoints
             throw ApiProblemException.BadRequest($"Content-Type '{request.ContentType ?? "(none)"}' cannot carry a model", RequestBodies.Deployment);
         if (files.Count == 0 || files.All(f => f.Item2.Length == 0))
             throw ApiProblemException.BadRequest("no model in the request", RequestBodies.Deployment);
-        var options = http.RequestServices.GetRequiredService<ServeOptions>();
-        CheckQuota(tenant, options.MaxProcessVersionsPerTenant);
-        CheckSizeQuota(tenant, files.Sum(f => (long)f.Item2.Length), options.MaxDeploymentBytesPerTenant);
+        CheckQuotas(http, tenant, files);
         var (deployed, decisions) = ModelDeployer.DeployAll(tenant, files, http.Caller().Id);
-        var sizes = files.GroupBy(f => f.Item1, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Last().Item2.Length, StringComparer.Ordinal);
-        tenant.CountDeployed(deployed.Select(d => (d.ProcessId, d.Version, sizes.GetValueOrDefault(d.File))));
+        Counted(tenant, files, deployed);
         // Decision files alone answer their decisions; with processes, the processes (the decisions are deployed too).
         if (deployed.Count == 0 && decisions.Count > 0)
             return Results.Created("/api/decision-definitions", decisions.Select(d => DecisionDefinitionDto.From(d, true)).ToList());
