@@ -89,6 +89,7 @@ public static class EGovServer
         builder.Services.AddSingleton(new Idempotency.IdempotentRequests(store));
         builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
         builder.Services.AddEGovAuth(options, identity, address);
+        Citizens.CitizenSignIn.AddEGovCitizens(builder.Services, options, identity, address);
         if (store.Store is IJobLeaseStore leases)
         {
             builder.Services.AddSingleton(sp => new JobExecutor(leases, tenant => engines.Get(tenant).Engine, SystemClock.Instance,
@@ -146,6 +147,7 @@ public static class EGovServer
         app.MapAccountEndpoints();
         app.MapCamundaEngineRest();
         app.MapWebPages(site);
+        Citizens.CitizenSignIn.MapCitizens(app);
         if (options.Out is { } o)
             app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, packs, site, address, adminPassword, o));
         return app;
