@@ -33,6 +33,8 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
             tenant.Forms.Add(new DeployedForm(f.ProcessId, f.Version, f.FormKey, f.File, FormCatalog.Parse(f.Json, f.File)));
     }
 
+    public bool HasVersions(string tenantId) => deployments.Any(tenantId);
+
     public void KeepForms(TenantEngine tenant, IReadOnlyList<DeployedForm> forms) =>
         deployments.SaveForms(tenant.TenantId, forms.Select(f => new StoredForm(f.ProcessId, f.Version, f.FormKey, f.File, f.Form.ToJsonString())));
 }

@@ -56,6 +56,19 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
         return released;
     }
 
+    /// <summary>Which tenants exist (<see cref="GetKnown"/>); every id when not set.</summary>
+    public TenantDirectory Directory { get; set; } = TenantDirectory.Open;
+
+    /// <summary>
+    /// The engine of a tenant of this installation, or null for an id no configuration, identity or stored deployment names
+    /// (nothing is created for it): what an operator's request (every tenant, "*") gets for its <c>X-Tenant</c>.
+    /// </summary>
+    public TenantEngine? GetKnown(string tenantId)
+    {
+        if (_engines.TryGetValue(tenantId, out var existing) || tenantId == DefaultTenantId || Directory.IsKnown(tenantId)) return Get(tenantId);
+        return null;
+    }
+
     /// <summary>How many tenants have an engine now.</summary>
     public int Count => _engines.Count;
 
@@ -138,4 +151,7 @@ public interface IDeploymentBackend
 
     /// <summary>Keeps the forms of deployed versions so that a restarted node has them.</summary>
     void KeepForms(TenantEngine tenant, IReadOnlyList<Forms.DeployedForm> forms);
+
+    /// <summary>Whether the store holds any version of the tenant (a tenant that deployed before is a known tenant).</summary>
+    bool HasVersions(string tenantId);
 }

@@ -34,7 +34,8 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     public int Restore(WorkflowEngine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        var rows = store.DeploymentRows(engine.Options.TenantId).Where(r => !engine.HasVersion(r.ProcessId, r.Version)).ToList();
+        // The heads only (no model text); the model of a version the engine lacks is read alone, once per content.
+        var rows = store.DeploymentHeads(engine.Options.TenantId).Where(r => !engine.HasVersion(r.ProcessId, r.Version)).ToList();
         if (rows.Count == 0) return 0;
         var parsed = new Dictionary<string, Definitions>(StringComparer.Ordinal);
         var items = new List<(string, Definitions, string, int)>();
@@ -42,7 +43,8 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         {
             if (!parsed.TryGetValue(r.ContentHash, out var defs))
             {
-                var read = new BpmnReader().ReadString(r.BpmnXml, r.File);
+                var xml = store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "";
+                var read = new BpmnReader().ReadString(xml, r.File);
                 defs = read.Definitions ?? throw new DeploymentException($"{r.File}: stored model of '{r.ProcessId}' version {r.Version} cannot be read");
                 parsed[r.ContentHash] = defs;
             }
@@ -74,7 +76,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     {
         var tenant = engine.Options.TenantId;
         Restore(engine);
-        var latest = store.DeploymentRows(tenant).GroupBy(r => r.ProcessId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Version)!);
+        var latest = store.DeploymentHeads(tenant).GroupBy(r => r.ProcessId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Version)!);
         var planned = new Dictionary<string, int>(StringComparer.Ordinal);
         var toDeploy = new List<(string File, Definitions Definitions, string ProcessId, int Version)>();
         var rows = new List<Data.DeploymentRow>();
@@ -115,9 +117,22 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// <summary>Deploys one file (convenience).</summary>
     public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, string file, Definitions definitions) => Deploy(engine, [(file, definitions)]);
 
+    /// <summary>How large the tenant's stored models are together (characters of XML, about bytes), counted in the database.</summary>
+    public long StoredSize(string tenantId) => store.DeploymentSize(tenantId);
+
+    /// <summary>Whether any instance, running or ended, was started on the version (then it cannot be deleted).</summary>
+    public bool HasInstances(string tenantId, string processId, int version) => store.HasInstancesOf(tenantId, processId, version);
+
+    /// <summary>Deletes a stored version without instances, its forms and its start timers; false when it is not stored.</summary>
+    /// <exception cref="ConcurrencyConflictException">An instance of it was started meanwhile.</exception>
+    public bool Delete(string tenantId, string processId, int version) => store.DeleteDeployment(tenantId, processId, version);
+
+    /// <summary>Whether the tenant holds any stored version.</summary>
+    public bool Any(string tenantId) => store.HasDeployments(tenantId);
+
     /// <summary>Every stored version of a tenant, by process and version.</summary>
     public IReadOnlyList<StoredDeployment> List(string tenantId) =>
-        store.DeploymentRows(tenantId).Select(r => new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File,
+        store.DeploymentHeads(tenantId).Select(r => new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File,
             Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy)).ToList();
 
     /// <summary>
@@ -129,11 +144,11 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     {
         var parsed = new Dictionary<string, Definitions?>(StringComparer.Ordinal);
         var list = new List<(StoredDeployment, Definitions?)>();
-        foreach (var r in store.DeploymentRows(tenantId))
+        foreach (var r in store.DeploymentHeads(tenantId))
         {
             if (needed is not null && !needed(r.ProcessId, r.Version)) continue;
             if (!parsed.TryGetValue(r.ContentHash, out var defs))
-                parsed[r.ContentHash] = defs = new BpmnReader().ReadString(r.BpmnXml, r.File).Definitions;
+                parsed[r.ContentHash] = defs = new BpmnReader().ReadString(store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "", r.File).Definitions;
             list.Add((new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File, Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy), defs));
         }
         return list;

@@ -179,6 +179,12 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
         }
     }
 
+    public bool HasInstancesOf(string tenantId, string processId, int version)
+    {
+        lock (_lock) // a scan: deleting a version is rare
+            return _instances.Values.Any(e => e.State.TenantId == tenantId && e.State.ProcessId == processId && e.State.DefinitionVersion == version);
+    }
+
     public IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version)
     {
         lock (_lock) // a scan: migrations are rare, and an index would cost every commit
