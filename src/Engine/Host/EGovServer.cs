@@ -99,8 +99,11 @@ public static class EGovServer
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Postkorb.AssignmentMailSender>());
         }
         builder.Services.AddSingleton(new Idempotency.IdempotentRequests(store));
+        builder.Services.AddSingleton<Persistence.Designer.IDesignerDraftStore>(store.Store is Persistence.EfRuntimeStore drafts
+            ? new Persistence.Designer.SqlDesignerDraftStore(drafts.Options) : new Persistence.Designer.InMemoryDesignerDraftStore());
         builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
         builder.Services.AddEGovAuth(options, identity, address);
+        Citizens.CitizenSignIn.AddEGovCitizens(builder.Services, options, identity, address);
         if (store.Store is IJobLeaseStore leases)
         {
             builder.Services.AddSingleton(sp => new JobExecutor(leases, tenant => engines.Get(tenant).Engine, SystemClock.Instance,
@@ -160,6 +163,7 @@ public static class EGovServer
         app.MapAccountEndpoints();
         app.MapCamundaEngineRest();
         app.MapWebPages(site);
+        Citizens.CitizenSignIn.MapCitizens(app);
         if (options.Out is { } o)
             app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, packs, site, address, adminPassword, o));
         return app;

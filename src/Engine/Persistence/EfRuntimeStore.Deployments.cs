@@ -18,7 +18,7 @@ public sealed partial class EfRuntimeStore
             .Select(d => new DeploymentRow
             {
                 TenantId = d.TenantId, ProcessId = d.ProcessId, Version = d.Version, ContentHash = d.ContentHash, File = d.File,
-                HistoryTtlDays = d.HistoryTtlDays, DeployedAt = d.DeployedAt, DeployedBy = d.DeployedBy,
+                HistoryTtlDays = d.HistoryTtlDays, DeployedAt = d.DeployedAt, DeployedBy = d.DeployedBy, ChangeNote = d.ChangeNote,
             }).ToList();
     }
 

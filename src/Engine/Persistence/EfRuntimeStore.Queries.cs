@@ -136,6 +136,20 @@ public sealed partial class EfRuntimeStore
             .OrderBy(i => i.Seq).Select(i => i.Id).ToList();
     }
 
+    public IReadOnlyList<InstanceCount> InstanceCounts(string tenantId)
+    {
+        using var db = _db.Create();
+        var running = nameof(InstanceStatus.Running);
+        // One grouped scan of ix_instances_definition (tenant, process, version, status).
+        return db.Instances.Where(i => i.TenantId == tenantId)
+            .GroupBy(i => new { i.ProcessId, i.DefinitionVersion, Running = i.Status == running })
+            .Select(g => new { g.Key.ProcessId, g.Key.DefinitionVersion, g.Key.Running, Count = g.LongCount() })
+            .ToList()
+            .GroupBy(r => (r.ProcessId, r.DefinitionVersion))
+            .Select(g => new InstanceCount(g.Key.ProcessId, g.Key.DefinitionVersion, g.Where(r => r.Running).Sum(r => r.Count), g.Where(r => !r.Running).Sum(r => r.Count)))
+            .ToList();
+    }
+
     public IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId)
     {
         using var db = _db.Create();

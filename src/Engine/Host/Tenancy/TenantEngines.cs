@@ -111,8 +111,9 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
 
     /// <summary>Deploys through the durable deployments when there are any (unchanged models keep their version), else the engine.</summary>
     /// <param name="deployedBy">The caller who deploys (stored as the versions' deployed_by); null for the processes folder.</param>
-    public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null) =>
-        deployments is null ? Engine.Deploy(files) : deployments.Deploy(this, files, deployedBy);
+    /// <param name="changeNote">What changed, in the deployer's words (kept with every new version); null for none.</param>
+    public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null) =>
+        deployments is null ? Engine.Deploy(files) : deployments.Deploy(this, files, deployedBy, changeNote);
 
     private long _lastRefresh;
 
@@ -144,7 +145,7 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
 /// <summary>Durable deployments (persistence layer): version numbering that survives restarts, and restoring them into an engine.</summary>
 public interface IDeploymentBackend
 {
-    IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null);
+    IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null);
 
     /// <summary>Deploys every stored version into a new tenant engine and lists them in its catalog, with their forms.</summary>
     void Restore(TenantEngine tenant);

@@ -12,7 +12,8 @@ namespace EGov.Workflows.Persistence.Deployments;
 
 /// <summary>One stored version of a process model.</summary>
 /// <param name="DeployedBy">The caller who deployed it (null for the processes folder and versions from before sign-in).</param>
-public sealed record StoredDeployment(string TenantId, string ProcessId, int Version, string ContentHash, string File, Instant DeployedAt, int? HistoryTtlDays, string? DeployedBy = null);
+/// <param name="ChangeNote">What the deployer said changed (the designer's change note); null when none was given.</param>
+public sealed record StoredDeployment(string TenantId, string ProcessId, int Version, string ContentHash, string File, Instant DeployedAt, int? HistoryTtlDays, string? DeployedBy = null, string? ChangeNote = null);
 
 /// <summary>A form-js form deployed with a process version, named by the form key its user tasks use.</summary>
 public sealed record StoredForm(string ProcessId, int Version, string FormKey, string File, string Json);
@@ -58,7 +59,8 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// every executable process of the files with the version it now runs as.
     /// </summary>
     /// <param name="deployedBy">The caller who deploys (kept as the versions' <c>deployed_by</c>); null for the processes folder.</param>
-    public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, IEnumerable<(string File, Definitions Definitions)> files, string? deployedBy = null)
+    /// <param name="changeNote">What changed, in the deployer's words (kept with every new version); null for none.</param>
+    public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, IEnumerable<(string File, Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(files);
@@ -67,12 +69,12 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         // the winner's rows on the next try, and an unchanged model then keeps the version the winner gave it.
         for (var attempt = 1; ; attempt++)
         {
-            try { return DeployOnce(engine, list, deployedBy); }
+            try { return DeployOnce(engine, list, deployedBy, changeNote); }
             catch (ConcurrencyConflictException) when (attempt < 3) { }
         }
     }
 
-    private IReadOnlyList<DeployedProcess> DeployOnce(WorkflowEngine engine, List<(string File, Definitions Definitions)> files, string? deployedBy)
+    private IReadOnlyList<DeployedProcess> DeployOnce(WorkflowEngine engine, List<(string File, Definitions Definitions)> files, string? deployedBy, string? changeNote)
     {
         var tenant = engine.Options.TenantId;
         Restore(engine);
@@ -100,7 +102,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                 rows.Add(new Data.DeploymentRow
                 {
                     TenantId = tenant, ProcessId = id, Version = version, ContentHash = hash, File = file, BpmnXml = xml,
-                    HistoryTtlDays = HistoryTimeToLive.Days(p.CamundaAttribute("historyTimeToLive")), DeployedAt = now, DeployedBy = deployedBy,
+                    HistoryTtlDays = HistoryTimeToLive.Days(p.CamundaAttribute("historyTimeToLive")), DeployedAt = now, DeployedBy = deployedBy, ChangeNote = changeNote,
                 });
                 result.Add((id, version));
             }
@@ -133,7 +135,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// <summary>Every stored version of a tenant, by process and version.</summary>
     public IReadOnlyList<StoredDeployment> List(string tenantId) =>
         store.DeploymentHeads(tenantId).Select(r => new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File,
-            Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy)).ToList();
+            Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy, r.ChangeNote)).ToList();
 
     /// <summary>
     /// Every stored version of a tenant with its model read again from the stored XML (null when it cannot be read), so a
@@ -149,7 +151,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
             if (needed is not null && !needed(r.ProcessId, r.Version)) continue;
             if (!parsed.TryGetValue(r.ContentHash, out var defs))
                 parsed[r.ContentHash] = defs = new BpmnReader().ReadString(store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "", r.File).Definitions;
-            list.Add((new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File, Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy), defs));
+            list.Add((new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File, Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy, r.ChangeNote), defs));
         }
         return list;
     }

@@ -40,6 +40,12 @@ public interface IRuntimeStore
     /// </summary>
     IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version);
 
+    /// <summary>
+    /// How many instances (roots and called ones) of each process definition version of the tenant run and have ended — the
+    /// catalogue's figures. One grouped query on a durable store; stores that cannot count answer none.
+    /// </summary>
+    IReadOnlyList<InstanceCount> InstanceCounts(string tenantId) => [];
+
     /// <summary>Whether any instance (running or ended, root or called) was started on the version of the process.</summary>
     bool HasInstancesOf(string tenantId, string processId, int version) => RunningInstances(tenantId, processId, version).Count > 0;
 
@@ -137,6 +143,9 @@ public sealed record SubscriptionRow(string TenantId, string InstanceId, string 
 public sealed record UserTaskRow(string TenantId, string InstanceId, string RootInstanceId, string ProcessId, string? BusinessKey, UserTaskState Task);
 
 public sealed record ExternalTaskRow(string TenantId, string InstanceId, string RootInstanceId, string ProcessId, string? BusinessKey, ExternalTaskState Task);
+
+/// <summary>Running and ended instances of one process definition version.</summary>
+public sealed record InstanceCount(string ProcessId, int Version, long Running, long Ended);
 
 public sealed record IncidentRow(string TenantId, string InstanceId, string RootInstanceId, string ProcessId, IncidentState Incident);
 
