@@ -17,6 +17,7 @@ public sealed class ElementTemplateTests
     public static TheoryData<string, string> Packs() => new()
     {
         { "EGov.Workflows.Activities.Notifications", nameof(NotificationsServiceCollectionExtensions.AddEgovNotifications) },
+        { "EGov.Workflows.Activities.Xdomea", nameof(EGov.Workflows.Activities.Xdomea.XdomeaServiceCollectionExtensions.AddEgovXdomea) },
     };
 
     private static ActivityRegistry Registry(string pack)
@@ -24,6 +25,7 @@ public sealed class ElementTemplateTests
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().Build();
         if (pack.EndsWith("Notifications", StringComparison.Ordinal)) services.AddEgovNotifications(configuration);
+        if (pack.EndsWith("Xdomea", StringComparison.Ordinal)) EGov.Workflows.Activities.Xdomea.XdomeaServiceCollectionExtensions.AddEgovXdomea(services, configuration);
         return new ActivityRegistry().AddFrom(services.BuildServiceProvider());
     }
 

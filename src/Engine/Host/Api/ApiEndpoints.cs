@@ -41,6 +41,8 @@ public static class ApiEndpoints
         api.MapMigrationEndpoints();
         api.MapDecisionEndpoints();
         api.MapServiceEndpoints();
+        api.MapProcessCatalogueEndpoints();
+        api.MapDesignerEndpoints();
         return app;
     }
 }
