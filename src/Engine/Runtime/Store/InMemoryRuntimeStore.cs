@@ -88,6 +88,7 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
             foreach (var x in changes.IncidentHistory) Append(_incidentHistory, x.RootInstanceId, x);
             foreach (var d in changes.DecisionHistory) _decisionHistory.Add((changes.TenantId, d));
             foreach (var id in changes.RemovedStartTimerIds) _startTimers.Remove(id);
+            foreach (var a in changes.Assignments) _outbox.Add(new OutboxEntry(a));
             foreach (var t in startTimers) _startTimers[t.Id] = t;
             ArchiveEndedTrees(changes);
         }
@@ -177,6 +178,12 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
             archived.AddRange(tree.Read(tenantId, rootInstanceId)); // rows that came after the tree was archived (none, normally)
             return archived;
         }
+    }
+
+    public long CountOpenCases(string tenantId)
+    {
+        lock (_lock) // a scan: the host counts at most every few seconds
+            return _instances.Values.LongCount(e => e.State.TenantId == tenantId && !e.State.IsEnded && e.State.Id == e.State.RootInstanceId);
     }
 
     public bool HasInstancesOf(string tenantId, string processId, int version)
