@@ -11,7 +11,8 @@ stamp="$out/.built"
 
 stale() {
   [ ! -f "$stamp" ] && return 0
-  [ -n "$(find "$src" -path "$src/node_modules" -prune -o -type f -newer "$stamp" -print -quit 2>/dev/null)" ]
+  [ -n "$(find "$src" -path "$src/node_modules" -prune -o -type f -newer "$stamp" -print -quit 2>/dev/null)" ] ||
+    [ "$root/docs/egov-moddle.json" -nt "$stamp" ]
 }
 
 stale || exit 0

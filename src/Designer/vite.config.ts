@@ -15,6 +15,9 @@ const pages = Object.fromEntries(
 export default defineConfig({
   root,
   base: '/',
+  // The engine's own moddle descriptor (the egov: attributes) is one file, read by the engine's tests and by the
+  // designer: imported as 'egov-moddle.json', never copied. scripts/build-web.sh rebuilds when it changes.
+  resolve: { alias: { 'egov-moddle.json': resolve(root, '../../docs/egov-moddle.json') } },
   publicDir: false,
   logLevel: 'warn',
   build: {

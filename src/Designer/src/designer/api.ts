@@ -44,3 +44,56 @@ export async function versionXml(processId: string, version: number): Promise<st
   }
   return response.text();
 }
+
+export interface Draft {
+  processId: string;
+  owner: string;
+  xml: string;
+  basedOnVersion: number | null;
+  updatedAt: string;
+}
+
+export interface ModelProblem {
+  line: number;
+  column: number;
+  severity: 'error' | 'warning';
+  message: string;
+  elementId: string | null;
+  text: string;
+}
+
+export interface Validation {
+  valid: boolean;
+  problems: ModelProblem[];
+}
+
+export interface ScenarioResult {
+  file: string;
+  name: string;
+  passed: boolean;
+  failure: string | null;
+}
+
+export interface ScenarioRun {
+  results: ScenarioResult[];
+  passed: number;
+  failed: number;
+}
+
+export interface DeployedVersion {
+  processId: string;
+  version: number;
+  changeNote: string | null;
+}
+
+const designerPath = (processId: string, rest: string) => `/api/designer/${encodeURIComponent(processId)}/${rest}`;
+
+export const designer = {
+  draft: (processId: string) => api.get<Draft>(designerPath(processId, 'draft')),
+  saveDraft: (processId: string, xml: string, basedOnVersion: number | null) =>
+    api.put<Draft>(designerPath(processId, 'draft'), { xml, basedOnVersion }),
+  discardDraft: (processId: string) => api.delete<void>(designerPath(processId, 'draft')),
+  validate: (processId: string, xml: string) => api.post<Validation>(designerPath(processId, 'validate'), { xml }),
+  deploy: (processId: string, xml: string, changeNote: string) => api.post<DeployedVersion>(designerPath(processId, 'deploy'), { xml, changeNote }),
+  scenarios: (processId: string, xml: string) => api.post<ScenarioRun>(designerPath(processId, 'scenarios'), { xml }),
+};

@@ -86,8 +86,7 @@ internal static class DesignerEndpoints
                 var note = body?.ChangeNote?.Trim();
                 if (string.IsNullOrEmpty(note) || note.Length > MaxNoteChars)
                     throw ApiProblemException.BadRequest($"changeNote must say what changed in 1 to {MaxNoteChars} characters", DeployBody);
-                var fromDraft = body!.Xml is null;
-                var xml = body.Xml ?? DraftXml(http, t, processId);
+                var xml = body!.Xml ?? DraftXml(http, t, processId);
                 var file = FileName(t, processId);
                 var check = ModelCheck.Run(t, xml, file);
                 if (check.HasErrors) throw Refused(check, "Model cannot be deployed", "the model does not validate; nothing was deployed");
@@ -105,20 +104,36 @@ internal static class DesignerEndpoints
                     ?? throw new ApiProblemException(422, "Model cannot be deployed", $"the model holds no executable process '{processId}'");
                 if (version.Version <= before)
                     throw ApiProblemException.Conflict($"the model is unchanged from version {version.Version}: nothing was deployed");
-                if (fromDraft) Drafts(http).Delete(t.TenantId, processId, http.Caller().Id);
+                Drafts(http).Delete(t.TenantId, processId, http.Caller().Id); // the deployed version supersedes the draft
                 return Results.Created($"/api/processes/{Uri.EscapeDataString(processId)}", ProcessDefinitionDto.From(version, true));
             })
             .WithName("DeployDesignerModel").RequirePermission(Permission.Deploy)
-            .WithSummary("Bereitstellen: deploys the caller's draft (or the given model) as version n+1 with the change note and the caller as author, and discards the draft; 422 with the validation's positioned problems when it does not validate, 409 when it is unchanged")
+            .WithSummary("Bereitstellen: deploys the caller's draft (or the given model) as version n+1 with the change note and the caller as author, and discards the caller's draft; 422 with the validation's positioned problems when it does not validate, 409 when it is unchanged")
             .Produces<ProcessDefinitionDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithMetadata(new ExpectedBody(DeployBody));
+
+        MapScenarios(api);
     }
 
     /// <summary>Whether two models write the same (as the durable store's version numbering compares them).</summary>
     private static bool Unchanged(Model.Definitions a, Model.Definitions b) =>
         Persistence.Deployments.DurableDeployments.ContentHash(Bpmn.Writing.BpmnWriter.WriteString(a)) ==
         Persistence.Deployments.DurableDeployments.ContentHash(Bpmn.Writing.BpmnWriter.WriteString(b));
+
+    private static void MapScenarios(RouteGroupBuilder api) =>
+        api.MapPost("/designer/{processId}/scenarios", (HttpContext http, string processId, CheckRequest? body) =>
+            {
+                var t = http.Tenant();
+                var xml = body?.Xml ?? DraftXml(http, t, processId);
+                RequireXml(xml, CheckBody);
+                var results = DraftScenarios.Run(http.RequestServices.GetRequiredService<ServeOptions>().ProcessesDirectory, processId, xml);
+                return Results.Ok(new ScenarioRunDto(results, results.Count(r => r.Passed), results.Count(r => !r.Passed)));
+            })
+            .WithName("RunDesignerScenarios").RequirePermission(Permission.Deploy)
+            .WithSummary("Szenarien ausführen: runs the process's scenarios (processes/<service>/scenarios/*.scenario.yaml) against the given model or the caller's draft, in memory on a virtual clock; each with passed or the failing step")
+            .Produces<ScenarioRunDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithMetadata(new ExpectedBody(CheckBody));
 
     internal static IDesignerDraftStore Drafts(HttpContext http) => http.RequestServices.GetRequiredService<IDesignerDraftStore>();
 
@@ -175,6 +190,9 @@ public sealed record DraftDto(string ProcessId, string Owner, string Xml, int? B
 public sealed record DraftRequest(string? Xml, int? BasedOnVersion);
 public sealed record CheckRequest(string? Xml);
 public sealed record DeployRequest(string? ChangeNote, string? Xml);
+
+/// <summary>The scenarios of a process run against a draft.</summary>
+public sealed record ScenarioRunDto(IReadOnlyList<DraftScenarioResult> Results, int Passed, int Failed);
 
 /// <summary>The server's check of a model: valid when it has no error; every problem with its position and element.</summary>
 public sealed record ValidationDto(bool Valid, IReadOnlyList<ModelProblem> Problems);

@@ -34,6 +34,8 @@ public static class WebPages
             .WithName("PageTask").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/prozesse", (HttpContext http) => Page(http, site, "prozesse"))
             .WithName("PageProcesses").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
+        app.MapGet("/designer/{processId}", (HttpContext http) => Page(http, site, "designer"))
+            .WithName("PageDesigner").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/assets/{**path}", (HttpContext http, string path) => Asset(http, site, path))
             .WithName("WebAssets").RequirePermission(Permission.Public).ExcludeFromDescription();
         return app;

@@ -1,0 +1,347 @@
+// The designer (/designer/{processId}): bpmn-js Modeler with the properties panel for the Camunda 7 attributes and our
+// egov: attributes, the signed-in analyst's draft kept on the server (saved shortly after every change), open a
+// deployed version or the draft, upload and download .bpmn, the server's check with its problems on the elements,
+// the process's scenarios run against the draft, and "Bereitstellen" with a change note. Below the canvas the same
+// model as an accessible text view. The bpmn.io watermark stays, as the bpmn.io licence requires.
+
+import Modeler from 'bpmn-js/lib/Modeler';
+import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule } from 'bpmn-js-properties-panel';
+import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
+import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
+import egovModdle from 'egov-moddle.json';
+import { mountShell } from '../../shell/shell';
+import { h, fill, replace, append } from '../../shared/dom';
+import { ApiError } from '../../shared/api';
+import { confirmDialog, field, formDialog } from '../../shared/dialog';
+import { formatDateTime } from '../../shared/format';
+import { showError, showStatus } from '../../shared/messages';
+import { designer, processes, versionXml, type Draft, type ModelProblem, type ProcessSummary } from '../../designer/api';
+import { egovPropertiesModule } from './egov-properties';
+import { renderTextView, type DiagramElement } from './text-view';
+import { texts } from './texts';
+import 'bpmn-js/dist/assets/diagram-js.css';
+import 'bpmn-js/dist/assets/bpmn-js.css';
+import 'bpmn-js/dist/assets/bpmn-font/css/bpmn.css';
+import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
+import './designer.css';
+
+const processId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
+const shell = mountShell({ title: texts.title, signedIn: true });
+
+interface Services {
+  get<T>(name: string): T;
+  importXML(xml: string): Promise<{ warnings: unknown[] }>;
+  saveXML(options: { format: boolean }): Promise<{ xml?: string }>;
+  on(event: string, callback: () => void): void;
+}
+interface Canvas {
+  zoom(mode: string): void;
+  addMarker(id: string, marker: string): void;
+  removeMarker(id: string, marker: string): void;
+  scrollToElement(element: unknown): void;
+}
+
+const heading = h('h1', {}, fill(texts.heading, { process: processId }));
+const sourceLine = h('p', { class: 'designer-source' });
+const versionSelect = h('select', { id: 'designer-quelle' });
+const fileInput = h('input', { type: 'file', id: 'designer-datei', accept: '.bpmn,.xml,application/xml,text/xml', class: 'visually-hidden' });
+const toolbar = h('div', { class: 'toolbar designer-toolbar', role: 'group', 'aria-label': texts.actions.label });
+const canvasEl = h('div', { class: 'designer-canvas', id: 'designer-diagramm' });
+const panelEl = h('div', { class: 'designer-properties', role: 'region', 'aria-label': texts.canvas.properties });
+const problemsEl = h('section', { class: 'designer-problems', 'aria-labelledby': 'pruefergebnis' },
+  h('h2', { id: 'pruefergebnis' }, texts.problems.heading), h('p', {}, texts.problems.none));
+const scenariosEl = h('section', { class: 'designer-scenarios', 'aria-labelledby': 'szenarien', hidden: true });
+const textViewEl = h('section', { class: 'designer-text', 'aria-labelledby': 'textansicht' });
+
+append(shell.main, [
+  h('p', {}, h('a', { href: '/prozesse' }, texts.back)),
+  heading,
+  sourceLine,
+  h('div', { class: 'inline-fields' },
+    h('div', { class: 'field' }, h('label', { for: 'designer-quelle' }, texts.source.choose), versionSelect),
+    h('div', { class: 'field' }, h('button', { type: 'button', class: 'button', onclick: () => void openChosen() }, texts.source.open))),
+  toolbar,
+  h('section', { class: 'designer-editor', 'aria-labelledby': 'diagramm-ueberschrift' },
+    h('h2', { id: 'diagramm-ueberschrift', class: 'visually-hidden' }, texts.canvas.heading),
+    h('p', { class: 'hint', id: 'diagramm-hinweis' }, texts.canvas.description),
+    h('div', { class: 'designer-work' }, canvasEl, panelEl)),
+  problemsEl,
+  scenariosEl,
+  textViewEl,
+]);
+
+const modeler = new Modeler({
+  container: canvasEl,
+  propertiesPanel: { parent: panelEl },
+  additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule, egovPropertiesModule] as never[],
+  moddleExtensions: { camunda: camundaModdle, egov: egovModdle },
+}) as unknown as Services;
+
+let summary: ProcessSummary | null = null;
+let draft: Draft | null = null;
+let basedOn: number | null = null;
+let dirty = false;
+let importing = false;
+let saveTimer: number | undefined;
+let textTimer: number | undefined;
+let marked: string[] = [];
+
+function button(text: string, onclick: () => void, primary = false): HTMLButtonElement {
+  return h('button', { type: 'button', class: primary ? 'button button-primary' : 'button', onclick }, text);
+}
+
+replace(toolbar,
+  button(texts.actions.save, () => void saveDraft(true)),
+  button(texts.actions.discard, () => void discardDraft()),
+  h('label', { for: 'designer-datei', class: 'button' }, texts.actions.upload),
+  fileInput,
+  button(texts.actions.download, () => void download()),
+  button(texts.actions.validate, () => void validate()),
+  button(texts.actions.scenarios, () => void runScenarios()),
+  button(texts.actions.deploy, () => void deploy(), true));
+fileInput.addEventListener('change', () => void upload());
+
+modeler.on('commandStack.changed', () => {
+  if (importing) return;
+  dirty = true;
+  renderSource();
+  window.clearTimeout(saveTimer);
+  saveTimer = window.setTimeout(() => void saveDraft(false), 1500);
+  scheduleTextView();
+});
+
+void start();
+
+async function start(): Promise<void> {
+  try {
+    await shell.me;
+    summary = await processes.get(processId);
+    heading.textContent = fill(texts.heading, { process: summary.name || processId });
+    document.title = `${fill(texts.heading, { process: summary.name || processId })} – EGov Workflows`;
+    try {
+      draft = await designer.draft(processId);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) throw e;
+    }
+    renderChoices();
+    if (draft) await show(draft.xml, draft.basedOnVersion);
+    else await openVersion(summary.latestVersion);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function renderChoices(): void {
+  const s = texts.source;
+  replace(versionSelect,
+    draft ? h('option', { value: 'draft' }, s.draftOption) : null,
+    (summary?.versions ?? []).map((v) => h('option', { value: String(v.version) }, fill(s.versionOption, { version: v.version, latest: v.latest ? s.latestSuffix : '' }))));
+}
+
+function renderSource(): void {
+  const s = texts.source;
+  const what = draft
+    ? (draft.basedOnVersion ? fill(s.draft, { at: formatDateTime(draft.updatedAt), version: draft.basedOnVersion }) : fill(s.draftNoBase, { at: formatDateTime(draft.updatedAt) }))
+    : fill(s.version, { version: basedOn ?? '' });
+  replace(sourceLine, h('strong', {}, `${s.label}: `), what, dirty ? h('span', { class: 'badge badge-followup' }, s.unsaved) : null);
+}
+
+async function openChosen(): Promise<void> {
+  const value = versionSelect.value;
+  try {
+    if (value === 'draft' && draft) await show(draft.xml, draft.basedOnVersion);
+    else await openVersion(Number(value));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function openVersion(version: number): Promise<void> {
+  const xml = await versionXml(processId, version);
+  await show(xml, version, true);
+}
+
+async function show(xml: string, version: number | null, fromVersion = false): Promise<void> {
+  importing = true;
+  try {
+    const result = await modeler.importXML(xml);
+    basedOn = version;
+    dirty = false;
+    if (fromVersion) versionSelect.value = String(version);
+    modeler.get<Canvas>('canvas').zoom('fit-viewport');
+    const svg = canvasEl.querySelector('.djs-container > svg');
+    svg?.setAttribute('aria-describedby', 'diagramm-hinweis');
+    if (result.warnings.length > 0) showStatus(fill(texts.importWarnings, { count: result.warnings.length }));
+  } catch (e) {
+    console.error(e);
+    showError(new ApiError(422, {}, texts.loadFailed));
+  } finally {
+    importing = false;
+  }
+  if (fromVersion) {
+    const keep = draft;
+    draft = null;
+    renderSource();
+    draft = keep;
+  } else renderSource();
+  renderTextView(textViewEl, parts);
+}
+
+const parts = {
+  elements: () => modeler.get<{ getAll(): DiagramElement[] }>('elementRegistry').getAll(),
+  rename: (element: DiagramElement, name: string) => modeler.get<{ updateLabel(e: unknown, text: string): void }>('modeling').updateLabel(element, name),
+  select: (element: DiagramElement) => {
+    modeler.get<{ select(e: unknown): void }>('selection').select(element);
+    modeler.get<Canvas>('canvas').scrollToElement(element);
+    canvasEl.scrollIntoView({ block: 'nearest' });
+  },
+};
+
+function scheduleTextView(): void {
+  window.clearTimeout(textTimer);
+  textTimer = window.setTimeout(() => renderTextView(textViewEl, parts), 300);
+}
+
+async function currentXml(): Promise<string> {
+  const { xml } = await modeler.saveXML({ format: true });
+  return xml ?? '';
+}
+
+async function saveDraft(announce: boolean): Promise<boolean> {
+  window.clearTimeout(saveTimer);
+  try {
+    draft = await designer.saveDraft(processId, await currentXml(), basedOn);
+    dirty = false;
+    renderChoices();
+    versionSelect.value = 'draft';
+    renderSource();
+    if (announce) showStatus(texts.source.saved);
+    return true;
+  } catch (e) {
+    showProblemsOf(e);
+    showError(e);
+    return false;
+  }
+}
+
+async function discardDraft(): Promise<void> {
+  const t = texts.actions;
+  if (!draft || !(await confirmDialog(t.discardTitle, t.discardText, t.discard, true))) return;
+  try {
+    await designer.discardDraft(processId);
+    draft = null;
+    renderChoices();
+    await openVersion(basedOn ?? summary!.latestVersion);
+    showStatus(t.discarded);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function upload(): Promise<void> {
+  const file = fileInput.files?.[0];
+  fileInput.value = '';
+  if (!file) return;
+  const xml = await file.text();
+  try {
+    // The server reads it first (not BPMN, hostile, another process: refused with positions, nothing saved).
+    draft = await designer.saveDraft(processId, xml, null);
+    renderChoices();
+    await show(draft.xml, null);
+    versionSelect.value = 'draft';
+    showStatus(fill(texts.actions.uploaded, { file: file.name }));
+  } catch (e) {
+    showProblemsOf(e);
+    showError(e);
+  }
+}
+
+async function download(): Promise<void> {
+  const blob = new Blob([await currentXml()], { type: 'application/xml' });
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: `${processId}.bpmn`, class: 'visually-hidden' }, texts.actions.download);
+  document.body.append(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+async function validate(): Promise<void> {
+  try {
+    const result = await designer.validate(processId, await currentXml());
+    renderProblems(result.problems);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+/** A refused save or deploy carries the same positioned problems as a check: shown on the elements. */
+function showProblemsOf(e: unknown): void {
+  if (e instanceof ApiError && Array.isArray(e.problem.problems)) renderProblems(e.problem.problems as ModelProblem[]);
+}
+
+function renderProblems(problems: ModelProblem[]): void {
+  const p = texts.problems;
+  const canvas = modeler.get<Canvas>('canvas');
+  for (const id of marked) canvas.removeMarker(id, 'hat-problem');
+  const registry = modeler.get<{ get(id: string): unknown }>('elementRegistry');
+  marked = [...new Set(problems.map((x) => x.elementId).filter((id): id is string => !!id && !!registry.get(id)))];
+  for (const id of marked) canvas.addMarker(id, 'hat-problem');
+  const errors = problems.filter((x) => x.severity === 'error').length;
+  replace(problemsEl,
+    h('h2', { id: 'pruefergebnis' }, p.heading),
+    h('p', { role: 'status' }, problems.length === 0 ? p.valid : fill(p.count, { errors, warnings: problems.length - errors })),
+    problems.length === 0 ? null : h('ul', { class: 'problem-list' }, problems.map((x) => h('li', { class: `problem problem-${x.severity}` },
+      h('strong', {}, x.severity === 'error' ? p.error : p.warning), ` (${fill(p.at, { line: x.line, column: x.column })}): ${x.message} `,
+      x.elementId && registry.get(x.elementId)
+        ? h('button', { type: 'button', class: 'button-link', onclick: () => parts.select(registry.get(x.elementId!) as DiagramElement) }, fill(p.show, { element: x.elementId }))
+        : null))));
+}
+
+async function runScenarios(): Promise<void> {
+  const s = texts.scenarios;
+  scenariosEl.hidden = false;
+  replace(scenariosEl, h('h2', { id: 'szenarien' }, s.heading), h('p', { role: 'status' }, s.running));
+  try {
+    const run = await designer.scenarios(processId, await currentXml());
+    replace(scenariosEl,
+      h('h2', { id: 'szenarien' }, s.heading),
+      h('p', { role: 'status' }, run.results.length === 0 ? s.none : fill(s.summary, { passed: run.passed, failed: run.failed })),
+      run.results.length === 0 ? null : h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': s.caption }, h('table', { class: 'data' },
+        h('caption', {}, s.caption),
+        h('thead', {}, h('tr', {}, [s.name, s.file, s.result, s.failure].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, run.results.map((r) => h('tr', { class: r.passed ? '' : 'scenario-failed' },
+          h('th', { scope: 'row' }, r.name),
+          h('td', {}, h('code', {}, r.file)),
+          h('td', {}, r.passed ? s.passed : h('strong', {}, s.failed)),
+          h('td', {}, r.failure ?? '–')))))));
+  } catch (e) {
+    replace(scenariosEl, h('h2', { id: 'szenarien' }, s.heading));
+    showError(e);
+  }
+}
+
+async function deploy(): Promise<void> {
+  const d = texts.deploy;
+  const note = h('textarea', { name: 'changeNote', required: true, maxlength: 2000, rows: 4 });
+  const values = await formDialog(d.title, field(d.note, note, d.noteHint), d.confirm, d.description);
+  if (!values) return;
+  try {
+    const deployed = await designer.deploy(processId, await currentXml(), String(values.get('changeNote') ?? '').trim());
+    draft = null;
+    summary = await processes.get(processId);
+    renderChoices();
+    await openVersion(deployed.version);
+    renderProblems([]);
+    showStatus(fill(d.done, { version: deployed.version }));
+  } catch (e) {
+    showProblemsOf(e);
+    if (e instanceof ApiError && e.status === 422) showError(new ApiError(422, e.problem, d.refused));
+    else showError(e);
+  }
+}
+
+// Leaving with unsaved changes: the browser asks (the draft is saved 1.5 s after a change anyway).
+window.addEventListener('beforeunload', (e) => {
+  if (dirty) e.preventDefault();
+});
