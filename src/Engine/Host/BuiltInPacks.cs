@@ -1,4 +1,5 @@
 using EGov.Workflows.Activities.Notifications;
+using EGov.Workflows.Activities.Payment;
 using EGov.Workflows.Packs;
 using EGov.Workflows.Sdk;
 using Microsoft.Extensions.Configuration;
@@ -21,12 +22,17 @@ public static class BuiltInPacks
     public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return [Pack(NotificationOptions.Section, configuration, logging, (s, c) => s.AddEgovNotifications(c))];
+        return
+        [
+            Pack(NotificationOptions.Section, configuration, logging, (s, c) => s.AddEgovNotifications(c)),
+            Pack(PaymentOptions.Section, configuration, logging, (s, c) => s.AddEgovPayment(c)),
+        ];
     }
 
     /// <summary>
     /// The settings <c>./egov test</c> gives the built-in packs: never a real outside system unless the environment says so.
-    /// E-mails go as .eml files into <c>$TMPDIR/egov-test-mail</c> (sender <c>noreply@egov-test.invalid</c>).
+    /// E-mails go as .eml files into <c>$TMPDIR/egov-test-mail</c> (sender <c>noreply@egov-test.invalid</c>); payments are
+    /// created offline (no provider; a scenario's <c>complete:</c> of the waiting task gives the provider's status).
     /// </summary>
     public static IReadOnlyDictionary<string, string?> TestDefaults { get; } = new Dictionary<string, string?>
     {
@@ -34,6 +40,7 @@ public static class BuiltInPacks
         ["Packs:Notifications:FromName"] = "egov test",
         ["Packs:Notifications:Delivery"] = "Directory",
         ["Packs:Notifications:Directory"] = Path.Combine(Path.GetTempPath(), "egov-test-mail"),
+        ["Packs:Payment:Provider"] = "Offline",
     };
 
     private static LoadedPack Pack(string name, IConfiguration configuration, ILoggerFactory? logging, Action<IServiceCollection, IConfiguration> add)
@@ -44,6 +51,6 @@ public static class BuiltInPacks
         add(services, configuration);
         var info = new ActivityPackInfo(name, Version, null);
         var provider = services.BuildServiceProvider(); // lives as long as the process, as a plug-in pack's does
-        return new LoadedPack(info, new ActivityRegistry().AddFrom(provider, info).All.ToList());
+        return LoadedPack.From(info, new ActivityRegistry().AddFrom(provider, info));
     }
 }
