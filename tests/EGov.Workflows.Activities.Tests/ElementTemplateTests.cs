@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EGov.Workflows.Activities.Notifications;
+using EGov.Workflows.Activities.Payment;
 using EGov.Workflows.Sdk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,7 @@ public sealed class ElementTemplateTests
     public static TheoryData<string, string> Packs() => new()
     {
         { "EGov.Workflows.Activities.Notifications", nameof(NotificationsServiceCollectionExtensions.AddEgovNotifications) },
+        { "EGov.Workflows.Activities.Payment", nameof(PaymentServiceCollectionExtensions.AddEgovPayment) },
     };
 
     private static ActivityRegistry Registry(string pack)
@@ -24,6 +26,7 @@ public sealed class ElementTemplateTests
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().Build();
         if (pack.EndsWith("Notifications", StringComparison.Ordinal)) services.AddEgovNotifications(configuration);
+        if (pack.EndsWith("Payment", StringComparison.Ordinal)) services.AddEgovPayment(configuration);
         return new ActivityRegistry().AddFrom(services.BuildServiceProvider());
     }
 

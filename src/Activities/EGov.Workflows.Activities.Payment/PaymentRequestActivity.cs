@@ -139,6 +139,7 @@ public sealed partial class PaymentRequestActivity(
         if (o.Provider == PaymentProviderKind.Offline)
         {
             var status = Text(payload?["status"]) ?? Text(notification?["status"]) ?? "INITIAL";
+            if (Text(payload?["kassenzeichen"]) is { Length: > 0 } kassenzeichen) zahlung["kassenzeichen"] = kassenzeichen;
             return await DecideAsync(context, o, zahlung, new XPaymentInformation { TransactionId = transactionId, Status = status }, null).ConfigureAwait(false);
         }
         if (Missing(o, context.TenantId) is { } missing) return ActivityResult.Fail(missing);
