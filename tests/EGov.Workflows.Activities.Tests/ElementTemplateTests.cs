@@ -19,6 +19,7 @@ public sealed class ElementTemplateTests
     {
         { "EGov.Workflows.Activities.Notifications", nameof(NotificationsServiceCollectionExtensions.AddEgovNotifications) },
         { "EGov.Workflows.Activities.Payment", nameof(PaymentServiceCollectionExtensions.AddEgovPayment) },
+        { "EGov.Workflows.Activities.Xdomea", nameof(EGov.Workflows.Activities.Xdomea.XdomeaServiceCollectionExtensions.AddEgovXdomea) },
     };
 
     private static ActivityRegistry Registry(string pack)
@@ -27,6 +28,7 @@ public sealed class ElementTemplateTests
         var configuration = new ConfigurationBuilder().Build();
         if (pack.EndsWith("Notifications", StringComparison.Ordinal)) services.AddEgovNotifications(configuration);
         if (pack.EndsWith("Payment", StringComparison.Ordinal)) services.AddEgovPayment(configuration);
+        if (pack.EndsWith("Xdomea", StringComparison.Ordinal)) EGov.Workflows.Activities.Xdomea.XdomeaServiceCollectionExtensions.AddEgovXdomea(services, configuration);
         return new ActivityRegistry().AddFrom(services.BuildServiceProvider());
     }
 

@@ -40,4 +40,32 @@ public sealed class IncidentTextTests
         problem["detail"]!.GetValue<string>().ShouldMatch("at element '(Kreisel|Weiter)'");
         (await s.GetJsonAsync("api/incidents")).AsArray().ShouldBeEmpty();
     }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite:{dir}/egov.db")]
+    public async Task TheIncidentHistory_SpeaksGermanToTheClerk_AndKeepsTheTechnicalTextAsDetails(string store)
+    {
+        await using var s = await TestServer.StartAsync(store: store);
+        await s.DeployAsync("skript-fehler.bpmn");
+        var id = await s.StartProcessAsync("Skript");
+        using (var cancel = await s.SendAsync(HttpMethod.Delete, $"api/process-instances/{id}")) ((int)cancel.StatusCode).ShouldBe(200);
+
+        var events = (await s.GetJsonAsync($"api/process-instances/{id}/history/incidents")).AsArray();
+
+        events.Select(e => e!["event"]!.GetValue<string>()).ShouldBe(["created", "deleted"]);
+        var created = events[0]!;
+        created["message"]!.GetValue<string>().ShouldStartWith("Der Schritt „Rechnen“ ist angehalten");
+        created["details"]!.GetValue<string>().ShouldContain("betrag");
+        var deleted = events[1]!;
+        deleted["message"]!.GetValue<string>().ShouldBe("Die Störung am Schritt „Rechnen“ ist entfallen: der Fall wurde beendet oder der Schritt abgebrochen.");
+        deleted["details"]!.GetValue<string>().ShouldContain("deleted: the process instance was terminated");
+        foreach (var e in events)
+        {
+            var message = e!["message"]!.GetValue<string>();
+            message.ShouldNotContain("betrag");
+            message.ShouldNotContain("Error");
+            message.ShouldNotContain("deleted");
+        }
+    }
 }

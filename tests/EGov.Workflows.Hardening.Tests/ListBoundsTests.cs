@@ -78,6 +78,36 @@ public sealed class ListBoundsTests
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray().Count.ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite:{dir}/egov.db")]
+    public async Task IncidentsAndTheirHistory_ArePagedByTheStore_EachPageIsTheSliceOfTheWholeList(string store)
+    {
+        await using var s = await TestServer.StartAsync(store: store);
+        await s.DeployAsync("skript-fehler.bpmn");
+        var ids = new List<string>();
+        for (var i = 0; i < 7; i++) ids.Add(await s.StartProcessAsync("Skript"));
+
+        var all = (await s.GetJsonAsync("api/incidents")).AsArray().Select(x => x!["id"]!.GetValue<string>()).ToList();
+        using var response = await s.Http.GetAsync("api/incidents?offset=2&limit=3");
+        var page = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray().Select(x => x!["id"]!.GetValue<string>()).ToList();
+
+        all.Count.ShouldBe(7);
+        page.ShouldBe(all.Skip(2).Take(3).ToList());
+        response.Headers.GetValues("X-Total-Count").ShouldBe(["7"]);
+        using var beyond = await s.Http.GetAsync("api/incidents?offset=50&limit=3");
+        JsonNode.Parse(await beyond.Content.ReadAsStringAsync())!.AsArray().ShouldBeEmpty();
+        beyond.Headers.GetValues("X-Total-Count").ShouldBe(["7"]);
+
+        using var ofOne = await s.Http.GetAsync($"api/incidents?processInstanceId={ids[4]}&limit=1");
+        JsonNode.Parse(await ofOne.Content.ReadAsStringAsync())!.AsArray().ShouldHaveSingleItem()!["rootInstanceId"]!.GetValue<string>().ShouldBe(ids[4]);
+        ofOne.Headers.GetValues("X-Total-Count").ShouldBe(["1"]);
+
+        using var history = await s.Http.GetAsync($"api/process-instances/{ids[0]}/history/incidents?offset=0&limit=1");
+        JsonNode.Parse(await history.Content.ReadAsStringAsync())!.AsArray().ShouldHaveSingleItem()!["event"]!.GetValue<string>().ShouldBe("created");
+        history.Headers.GetValues("X-Total-Count").ShouldBe(["1"]);
+    }
+
     private static List<RouteEndpoint> GetEndpoints(TestServer s) =>
         s.Server.App.Services.GetServices<EndpointDataSource>().SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains("GET") == true)

@@ -16,7 +16,7 @@ namespace EGov.Workflows.Host.Tests;
 /// </summary>
 public sealed partial class PermissionMatrixTests
 {
-    private sealed record Route(string Method, string Pattern, string Path, Permission? Permission, string Name);
+    private sealed record Route(string Method, string Pattern, string Path, Permission? Permission, string Name, bool IsPage = false);
 
     private static List<Route> Routes(RunningServer server)
     {
@@ -26,7 +26,8 @@ public sealed partial class PermissionMatrixTests
             var pattern = "/" + (e.RoutePattern.RawText ?? "").TrimStart('/');
             var methods = e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
             foreach (var m in methods)
-                routes.Add(new Route(m, pattern, Parameter().Replace(pattern, "x1.u1"), e.Metadata.GetMetadata<EndpointPermission>()?.Permission, e.DisplayName ?? pattern));
+                routes.Add(new Route(m, pattern, Parameter().Replace(pattern, "x1.u1"), e.Metadata.GetMetadata<EndpointPermission>()?.Permission, e.DisplayName ?? pattern,
+                    e.Metadata.GetMetadata<PageEndpoint>() is not null));
         }
         return routes;
     }
@@ -50,7 +51,7 @@ public sealed partial class PermissionMatrixTests
         foreach (var r in Routes(s.Server).Where(r => r.Permission is not (null or Permission.Public)))
         {
             using var response = await SendAsync(http, r, bearer: null);
-            var expected = r.Method == "GET" && r.Pattern.StartsWith("/aufgaben", StringComparison.Ordinal) ? HttpStatusCode.Redirect : HttpStatusCode.Unauthorized;
+            var expected = r.Method == "GET" && r.IsPage ? HttpStatusCode.Redirect : HttpStatusCode.Unauthorized;
             if (response.StatusCode != expected) wrong.Add($"{r.Method} {r.Pattern}: {(int)response.StatusCode}, expected {(int)expected}");
         }
         wrong.ShouldBeEmpty();

@@ -32,6 +32,12 @@ public sealed class TestServer : IAsyncDisposable
     public string DataDir { get; }
     public Uri BaseAddress => Server.BaseAddress;
 
+    /// <summary>
+    /// The municipalities of the test installation (an operator's request for any other tenant id is 404): the default
+    /// tenant's neighbours the tests deploy to as the superuser.
+    /// </summary>
+    public static readonly string[] Tenants = ["gemeinde-a", "gemeinde-b", "06412000", "06411000", "B"];
+
     public static string ModelPath(string name) => Path.Combine(AppContext.BaseDirectory, "Models", name);
 
     /// <summary>Starts a server with a temp store; <paramref name="processes"/> is deployed at start (null: none).</summary>
@@ -43,7 +49,7 @@ public sealed class TestServer : IAsyncDisposable
         var options = new ServeOptions
         {
             Urls = "http://127.0.0.1:0", Store = store.Replace("{dir}", dir, StringComparison.Ordinal), ProcessesDirectory = processes,
-            JobPollInterval = jobPoll ?? TimeSpan.FromMilliseconds(100), NodeId = nodeId,
+            JobPollInterval = jobPoll ?? TimeSpan.FromMilliseconds(100), NodeId = nodeId, Tenants = Tenants,
         };
         if (configure is not null) options = configure(options);
         var server = new TestServer(await EGovServer.StartAsync(options), dir);

@@ -3,7 +3,7 @@ using EGov.Workflows.Runtime.Store;
 
 namespace EGov.Workflows.Persistence.Tests;
 
-/// <summary>IRuntimeStore.RunningInstances: the running instances of one process definition version, on every store.</summary>
+/// <summary>IRuntimeStore.RunningInstances and InstanceCounts: the instances of one process definition version, on every store.</summary>
 public sealed class RunningInstancesTests
 {
     public static TheoryData<string> Providers() => TestDatabases.Providers();
@@ -36,5 +36,10 @@ public sealed class RunningInstancesTests
         store.RunningInstances("default", "Antrag", 3).ShouldBeEmpty();
         store.RunningInstances("default", "Bescheid", 1).ShouldBeEmpty();
         store.RunningInstances("06412000", "Antrag", 1).Count.ShouldBe(1);
+
+        // The catalogue's figures: running and ended per version, of this tenant only.
+        store.InstanceCounts("default").OrderBy(c => c.Version).ShouldBe([new InstanceCount("Antrag", 1, 2, 1), new InstanceCount("Antrag", 2, 1, 0)]);
+        store.InstanceCounts("06412000").ShouldBe([new InstanceCount("Antrag", 1, 1, 0)]);
+        store.InstanceCounts("nobody").ShouldBeEmpty();
     }
 }

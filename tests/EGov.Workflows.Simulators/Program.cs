@@ -1,6 +1,6 @@
 using EGov.Workflows.Simulators;
 
-// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] | payment [--port 5301]
+// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] | dms [--port 8085] [--schemas DIR] | payment [--port 5301]
 var kind = args.FirstOrDefault();
 int Port(int fallback) => args.SkipWhile(a => a != "--port").Skip(1).FirstOrDefault() is { } p && int.TryParse(p, out var n) ? n : fallback;
 using var stop = new CancellationTokenSource();
@@ -33,8 +33,19 @@ switch (kind)
         try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
         return 0;
     }
+    case "dms":
+    {
+        var schemas = args.SkipWhile(a => a != "--schemas").Skip(1).FirstOrDefault() ?? DmsSimulator.FindCorpusSchema();
+        if (schemas is null) { Console.Error.WriteLine("dms: no xdomea schema folder (give --schemas DIR with xdomea.xsd)"); return 2; }
+        await using var dms = DmsSimulator.Start(schemas, Port(8085));
+        dms.Received += f => Console.WriteLine($"{DateTime.Now:HH:mm:ss} filed {f.Aktenzeichen} as {f.DmsAktenzeichen}: {f.Betreff} ({f.Dateien.Count} file(s), ProzessID {f.ProzessId})");
+        Console.WriteLine($"DMS simulator (xdomea, schema {schemas}) on {dms.Endpoint}. Ctrl+C stops it.");
+        Console.WriteLine($"  settings: {{\"Packs\": {{\"Xdomea\": {{\"SchemaDirectory\": \"{schemas}\", \"Behoerde\": \"Stadt Musterstadt\", \"Endpoint\": \"{dms.Endpoint}\"}}}}}}");
+        try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
+        return 0;
+    }
     default:
-        Console.Error.WriteLine("usage: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port N]");
+        Console.Error.WriteLine("usage: dotnet run --project tests/EGov.Workflows.Simulators -- smtp|dms [--port N] [--schemas DIR]");
         Console.Error.WriteLine("       dotnet run --project tests/EGov.Workflows.Simulators -- payment [--port N] [--notify-url URL] [--secret S] [--declined] [--duplicate-callback] [--no-callback] [--booked] [--delay-ms N]");
         return 2;
 }

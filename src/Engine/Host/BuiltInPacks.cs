@@ -1,5 +1,6 @@
 using EGov.Workflows.Activities.Notifications;
 using EGov.Workflows.Activities.Payment;
+using EGov.Workflows.Activities.Xdomea;
 using EGov.Workflows.Packs;
 using EGov.Workflows.Sdk;
 using Microsoft.Extensions.Configuration;
@@ -26,22 +27,42 @@ public static class BuiltInPacks
         [
             Pack(NotificationOptions.Section, configuration, logging, (s, c) => s.AddEgovNotifications(c)),
             Pack(PaymentOptions.Section, configuration, logging, (s, c) => s.AddEgovPayment(c)),
+            Pack(XdomeaOptions.Section, configuration, logging, (s, c) => s.AddEgovXdomea(c)),
         ];
     }
 
     /// <summary>
     /// The settings <c>./egov test</c> gives the built-in packs: never a real outside system unless the environment says so.
-    /// E-mails go as .eml files into <c>$TMPDIR/egov-test-mail</c> (sender <c>noreply@egov-test.invalid</c>); payments are
-    /// created offline (no provider; a scenario's <c>complete:</c> of the waiting task gives the provider's status).
+    /// E-mails go as .eml files into <c>$TMPDIR/egov-test-mail</c> (sender <c>noreply@egov-test.invalid</c>); eAkte filings
+    /// as xdomea containers into <c>$TMPDIR/egov-test-eakte</c>, checked against the schema in <c>EGOV_XDOMEA_SCHEMAS</c> or the
+    /// shared corpus beside the repository; payments are created offline (no provider; a scenario's <c>complete:</c> of the
+    /// waiting task gives the provider's status).
     /// </summary>
     public static IReadOnlyDictionary<string, string?> TestDefaults { get; } = new Dictionary<string, string?>
     {
+        ["Packs:Xdomea:Behoerde"] = "egov test",
+        ["Packs:Xdomea:Delivery"] = "Directory",
+        ["Packs:Xdomea:Directory"] = Path.Combine(Path.GetTempPath(), "egov-test-eakte"),
+        ["Packs:Xdomea:SchemaDirectory"] = XdomeaTestSchema(),
         ["Packs:Notifications:From"] = "noreply@egov-test.invalid",
         ["Packs:Notifications:FromName"] = "egov test",
         ["Packs:Notifications:Delivery"] = "Directory",
         ["Packs:Notifications:Directory"] = Path.Combine(Path.GetTempPath(), "egov-test-mail"),
         ["Packs:Payment:Provider"] = "Offline",
     };
+
+    /// <summary>The xdomea schema <c>./egov test</c> checks against: <c>EGOV_XDOMEA_SCHEMAS</c>, else <c>shared/corpora/xdomea/schemas/3.1.0</c> in a folder above.</summary>
+    private static string? XdomeaTestSchema()
+    {
+        if (Environment.GetEnvironmentVariable("EGOV_XDOMEA_SCHEMAS") is { Length: > 0 } env) return env;
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "shared", "corpora", "xdomea", "schemas", "3.1.0");
+                if (File.Exists(Path.Combine(candidate, "xdomea.xsd"))) return candidate;
+            }
+        return null;
+    }
 
     private static LoadedPack Pack(string name, IConfiguration configuration, ILoggerFactory? logging, Action<IServiceCollection, IConfiguration> add)
     {

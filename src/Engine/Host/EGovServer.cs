@@ -33,6 +33,8 @@ public static class EGovServer
         ArgumentNullException.ThrowIfNull(options);
         if (!TenantEngines.IsValidId(options.Tenant))
             throw new ServerStartException([$"--tenant '{options.Tenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
+        if (options.Tenants.FirstOrDefault(t => !TenantEngines.IsValidId(t)) is { } badTenant)
+            throw new ServerStartException([$"--tenants '{badTenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
         var (packs, packLogging) = LoadPacks(options); // before the store is touched: a broken pack stops the start at once
         StoreChoice store;
         try { store = HostStores.Open(options.Store, options.Create); }
@@ -87,6 +89,8 @@ public static class EGovServer
             options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
             new EGov.Workflows.Activities.Notifications.MailKitTransport(), options.PublicUrl, sp.GetRequiredService<ILogger<Postkorb.AssignmentMail>>()));
         builder.Services.AddSingleton(new Idempotency.IdempotentRequests(store));
+        builder.Services.AddSingleton<Persistence.Designer.IDesignerDraftStore>(store.Store is Persistence.EfRuntimeStore drafts
+            ? new Persistence.Designer.SqlDesignerDraftStore(drafts.Options) : new Persistence.Designer.InMemoryDesignerDraftStore());
         builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
         builder.Services.AddEGovAuth(options, identity, address);
         if (store.Store is IJobLeaseStore leases)
@@ -123,6 +127,8 @@ public static class EGovServer
         }));
 
         var app = builder.Build();
+        engines.Directory = new TenantDirectory(ConfiguredTenants(options), IdentityTenants(app.Services),
+            engines.Deployments is { } stored ? stored.HasVersions : null);
         address.Attach(app.Services.GetRequiredService<IServer>());
         app.Lifetime.ApplicationStarted.Register(() => RegisterWebClient(app.Services, address));
         app.Lifetime.ApplicationStopped.Register(() => (store.Store as IDisposable)?.Dispose());
@@ -256,6 +262,21 @@ public static class EGovServer
         if (children.Count > 0) return children;
         return section.Value?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
     }
+
+    /// <summary>The tenants the options and the configuration name: the default one, <c>--tenants</c> and every <c>Tenants:&lt;id&gt;</c> section.</summary>
+    private static IEnumerable<string> ConfiguredTenants(ServeOptions options) =>
+        new[] { options.Tenant }.Concat(options.Tenants)
+            .Concat(options.Configuration?.GetSection("Tenants").GetChildren().Select(c => c.Key) ?? []);
+
+    /// <summary>Reads the tenants of every account and client (the identities define the installation's tenants).</summary>
+    private static Func<CancellationToken, Task<IReadOnlyCollection<string>>> IdentityTenants(IServiceProvider services) => async cancel =>
+    {
+        var tenants = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var a in await services.GetRequiredService<Identity.Accounts.AccountStore>().ListAsync(cancel)) tenants.UnionWith(a.Tenants);
+        using var scope = services.CreateScope();
+        foreach (var c in await scope.ServiceProvider.GetRequiredService<Identity.Clients.ClientStore>().ListAsync(cancel)) tenants.UnionWith(c.Tenants);
+        return tenants;
+    };
 
     /// <summary>On the very first start (no account yet) an <c>admin</c> with a one-time password; answered for the banner.</summary>
     private static string? FirstAdmin(Identity.IdentityDatabase identity, ServeOptions options)

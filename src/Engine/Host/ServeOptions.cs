@@ -25,6 +25,12 @@ public sealed record ServeOptions
     public string Tenant { get; init; } = Tenancy.TenantEngines.DefaultTenant;
 
     /// <summary>
+    /// Tenants of this installation besides the default one and those of its accounts and clients (<c>--tenants A,B</c>; also
+    /// every section <c>Tenants:&lt;id&gt;</c> of the configuration). An operator's request for any other tenant id is 404.
+    /// </summary>
+    public IReadOnlyList<string> Tenants { get; init; } = [];
+
+    /// <summary>
     /// This node's name: the owner written on the job leases it holds and reported by /api/health with the number of jobs it
     /// ran, so operators (and the reliability tests) see which node of several did what. A node restarted under the same name
     /// takes back at once the leases its killed predecessor held. Null: the host name on SQLite (one node), else host, process

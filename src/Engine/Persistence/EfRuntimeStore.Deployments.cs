@@ -7,10 +7,68 @@ namespace EGov.Workflows.Persistence;
 // The deployments table (see Deployments/DurableDeployments.cs for the versioning rules).
 public sealed partial class EfRuntimeStore
 {
-    internal List<DeploymentRow> DeploymentRows(string tenantId)
+    /// <summary>
+    /// Every stored version of a tenant without its model (<see cref="DeploymentRow.BpmnXml"/> empty): what a deployment
+    /// compares against, so deploying costs what changed, not a read of every stored model.
+    /// </summary>
+    internal List<DeploymentRow> DeploymentHeads(string tenantId)
     {
         using var db = _db.Create();
-        return db.Deployments.Where(d => d.TenantId == tenantId).OrderBy(d => d.ProcessId).ThenBy(d => d.Version).ToList();
+        return db.Deployments.Where(d => d.TenantId == tenantId).OrderBy(d => d.ProcessId).ThenBy(d => d.Version)
+            .Select(d => new DeploymentRow
+            {
+                TenantId = d.TenantId, ProcessId = d.ProcessId, Version = d.Version, ContentHash = d.ContentHash, File = d.File,
+                HistoryTtlDays = d.HistoryTtlDays, DeployedAt = d.DeployedAt, DeployedBy = d.DeployedBy, ChangeNote = d.ChangeNote,
+            }).ToList();
+    }
+
+    /// <summary>The stored model of one version, or null.</summary>
+    internal string? DeploymentXml(string tenantId, string processId, int version)
+    {
+        using var db = _db.Create();
+        return db.Deployments.Where(d => d.TenantId == tenantId && d.ProcessId == processId && d.Version == version).Select(d => d.BpmnXml).FirstOrDefault();
+    }
+
+    /// <summary>How many characters of models the tenant's stored versions hold (summed in SQL; the models stay in the database).</summary>
+    internal long DeploymentSize(string tenantId)
+    {
+        using var db = _db.Create();
+        return db.Deployments.Where(d => d.TenantId == tenantId).Sum(d => (long?)d.BpmnXml.Length) ?? 0;
+    }
+
+    /// <summary>Whether any instance (running or ended, root or called) was started on the version.</summary>
+    public bool HasInstancesOf(string tenantId, string processId, int version)
+    {
+        using var db = _db.Create();
+        return db.Instances.Any(i => i.TenantId == tenantId && i.ProcessId == processId && i.DefinitionVersion == version);
+    }
+
+    /// <summary>
+    /// Deletes a version without instances with its forms and start timers, in one transaction; false when it is not stored.
+    /// An instance started on it meanwhile is a conflict (nothing is deleted).
+    /// </summary>
+    internal bool DeleteDeployment(string tenantId, string processId, int version)
+    {
+        using var db = _db.Create();
+        using var tx = db.Database.BeginTransaction();
+        var row = db.Deployments.Find(tenantId, processId, version);
+        if (row is null) return false;
+        if (db.Instances.Any(i => i.TenantId == tenantId && i.ProcessId == processId && i.DefinitionVersion == version))
+            throw new ConcurrencyConflictException($"an instance of '{processId}' version {version} was started meanwhile; nothing was deleted");
+        db.Deployments.Remove(row);
+        db.DeploymentForms.RemoveRange(db.DeploymentForms.Where(f => f.TenantId == tenantId && f.ProcessId == processId && f.Version == version));
+        var timers = $"{processId}:{version}:"; // a start timer's id: process, version, element
+        db.StartTimers.RemoveRange(db.StartTimers.Where(t => t.TenantId == tenantId && t.ProcessId == processId && t.Id.StartsWith(timers)));
+        db.SaveChanges();
+        tx.Commit();
+        return true;
+    }
+
+    /// <summary>Whether the tenant holds any stored version (one indexed row read, no model).</summary>
+    internal bool HasDeployments(string tenantId)
+    {
+        using var db = _db.Create();
+        return db.Deployments.Any(d => d.TenantId == tenantId);
     }
 
     /// <summary>Stores new versions in one transaction; a version another node stored meanwhile is a conflict.</summary>

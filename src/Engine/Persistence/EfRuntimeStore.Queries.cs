@@ -95,12 +95,59 @@ public sealed partial class EfRuntimeStore
         OpenRows(IncidentSql, tenantId, rootInstanceId, r => new IncidentRow(tenantId, r.GetString(0), r.GetString(1), r.GetString(2),
             RuntimeJson.Deserialize<IncidentState>(r.GetString(4))));
 
+    private static readonly SqlText IncidentCountSql = new("SELECT COUNT(*) FROM incidents t WHERE t.tenant_id = @p0");
+    private static readonly SqlText IncidentCountOfTreeSql = new("SELECT COUNT(*) FROM incidents t WHERE t.tenant_id = @p0 AND t.root_instance_id = @p1");
+    private static readonly SqlText IncidentPageSql = new(IncidentSql.All.Sqlite + " LIMIT @p1 OFFSET @p2");
+    private static readonly SqlText IncidentPageOfTreeSql = new(IncidentSql.OfTree.Sqlite + " LIMIT @p2 OFFSET @p3");
+
+    public RowPage<IncidentRow> OpenIncidentsPage(string tenantId, string? rootInstanceId, int offset, int limit)
+    {
+        IncidentRow Read(System.Data.Common.DbDataReader r) => new(tenantId, r.GetString(0), r.GetString(1), r.GetString(2), RuntimeJson.Deserialize<IncidentState>(r.GetString(4)));
+        var total = rootInstanceId is null
+            ? _reader.Query(IncidentCountSql, p => p.Text(tenantId), r => r.GetInt64(0))[0]
+            : _reader.Query(IncidentCountOfTreeSql, p => p.Text(tenantId).Text(rootInstanceId), r => r.GetInt64(0))[0];
+        if (total <= offset) return new([], total);
+        var items = rootInstanceId is null
+            ? _reader.Query(IncidentPageSql, p => p.Text(tenantId).Int(limit).Int(offset), Read)
+            : _reader.Query(IncidentPageOfTreeSql, p => p.Text(tenantId).Text(rootInstanceId).Int(limit).Int(offset), Read);
+        return new(items, total);
+    }
+
+    public RowPage<ExternalTaskRow> OpenExternalTasksPage(string tenantId, string? topic, string? instanceId, int offset, int limit)
+    {
+        using var db = _db.Create();
+        var rows = from t in db.ExternalTasks
+                   join i in db.Instances on new { t.TenantId, Id = t.InstanceId } equals new { i.TenantId, i.Id }
+                   where t.TenantId == tenantId && (topic == null || t.Topic == topic) && (instanceId == null || t.InstanceId == instanceId)
+                   select new { t, i.Seq };
+        var total = rows.LongCount();
+        if (total <= offset) return new([], total);
+        var page = rows.OrderBy(x => x.t.CreatedAt).ThenBy(x => x.t.TaskOrder).ThenBy(x => x.Seq).ThenBy(x => x.t.Ordinal)
+            .Skip(offset).Take(limit).Select(x => new { x.t.InstanceId, x.t.RootInstanceId, x.t.ProcessId, x.t.BusinessKey, x.t.Payload }).ToList();
+        return new(page.Select(r => new ExternalTaskRow(tenantId, r.InstanceId, r.RootInstanceId, r.ProcessId, r.BusinessKey,
+            RuntimeJson.Deserialize<ExternalTaskState>(r.Payload))).ToList(), total);
+    }
+
     public IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version)
     {
         using var db = _db.Create();
         var running = nameof(InstanceStatus.Running);
         return db.Instances.Where(i => i.TenantId == tenantId && i.ProcessId == processId && i.DefinitionVersion == version && i.Status == running)
             .OrderBy(i => i.Seq).Select(i => i.Id).ToList();
+    }
+
+    public IReadOnlyList<InstanceCount> InstanceCounts(string tenantId)
+    {
+        using var db = _db.Create();
+        var running = nameof(InstanceStatus.Running);
+        // One grouped scan of ix_instances_definition (tenant, process, version, status).
+        return db.Instances.Where(i => i.TenantId == tenantId)
+            .GroupBy(i => new { i.ProcessId, i.DefinitionVersion, Running = i.Status == running })
+            .Select(g => new { g.Key.ProcessId, g.Key.DefinitionVersion, g.Key.Running, Count = g.LongCount() })
+            .ToList()
+            .GroupBy(r => (r.ProcessId, r.DefinitionVersion))
+            .Select(g => new InstanceCount(g.Key.ProcessId, g.Key.DefinitionVersion, g.Where(r => r.Running).Sum(r => r.Count), g.Where(r => !r.Running).Sum(r => r.Count)))
+            .ToList();
     }
 
     public IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId)

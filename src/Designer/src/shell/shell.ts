@@ -16,7 +16,11 @@ interface NavEntry {
   visible: (me: Me) => boolean;
 }
 
-const navigation: NavEntry[] = [{ href: '/aufgaben', text: shellTexts.nav.postkorb, visible: () => true }];
+const modellers = ['analyst', 'operator', 'auditor', 'admin'];
+const navigation: NavEntry[] = [
+  { href: '/aufgaben', text: shellTexts.nav.postkorb, visible: () => true },
+  { href: '/prozesse', text: shellTexts.nav.prozesse, visible: (me) => me.roles.some((r) => modellers.includes(r)) },
+];
 
 export interface ShellOptions {
   /** The page's title (also the document title). */

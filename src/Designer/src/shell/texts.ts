@@ -6,6 +6,7 @@ export const shellTexts = {
   mainNav: 'Hauptnavigation',
   nav: {
     postkorb: 'Postkorb',
+    prozesse: 'Prozesse',
   },
   signedInAs: 'Angemeldet als',
   tenant: 'Mandant',

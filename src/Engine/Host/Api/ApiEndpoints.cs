@@ -42,6 +42,8 @@ public static class ApiEndpoints
         api.MapDecisionEndpoints();
         api.MapServiceEndpoints();
         api.MapCallbackEndpoints();
+        api.MapProcessCatalogueEndpoints();
+        api.MapDesignerEndpoints();
         return app;
     }
 }

@@ -14,6 +14,8 @@ public sealed record ProcessDefinitionDto(string ProcessId, string? Name, int Ve
     public string? ValidTo { get; init; }
     /// <summary><c>egov:legalBasis</c>: the legal basis the version applies.</summary>
     public string? LegalBasis { get; init; }
+    /// <summary>What changed in this version, in the deployer's words (the designer's change note); null when none was given.</summary>
+    public string? ChangeNote { get; init; }
 
     public static ProcessDefinitionDto From(DeployedDefinition d, bool latest)
     {
@@ -23,6 +25,7 @@ public sealed record ProcessDefinitionDto(string ProcessId, string? Name, int Ve
             ValidFrom = process?.Attribute(Model.Namespaces.Egov + "validFrom"),
             ValidTo = process?.Attribute(Model.Namespaces.Egov + "validTo"),
             LegalBasis = process?.Attribute(Model.Namespaces.Egov + "legalBasis"),
+            ChangeNote = d.ChangeNote,
         };
     }
 }

@@ -20,7 +20,7 @@ internal static class HistoryEndpoints
             {
                 var t = http.Tenant();
                 InstanceEndpoints.RequireInstance(t, id);
-                return Results.Ok(BoundedList.Of(http, t.Engine.VariableHistory(id).Select(VariableChangeDto.From), offset, limit));
+                return Results.Ok(BoundedList.Read(http, offset, limit, page => t.Engine.Store.VariableHistoryPage(t.TenantId, id, page.Offset, page.Limit), VariableChangeDto.From));
             })
             .WithName("GetProcessInstanceVariableHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("Variable changes of a root instance tree: created/updated/deleted, old and new value, when, by which command and user")
@@ -30,7 +30,7 @@ internal static class HistoryEndpoints
             {
                 var t = http.Tenant();
                 InstanceEndpoints.RequireInstance(t, id);
-                return Results.Ok(BoundedList.Of(http, t.Engine.TaskHistory(id).Select(TaskEventDto.From), offset, limit));
+                return Results.Ok(BoundedList.Read(http, offset, limit, page => t.Engine.Store.TaskHistoryPage(t.TenantId, id, page.Offset, page.Limit), TaskEventDto.From));
             })
             .WithName("GetProcessInstanceTaskHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("User task and external task events of a root instance tree: created, assigned, completed, cancelled, locked, failed…")
@@ -40,7 +40,7 @@ internal static class HistoryEndpoints
             {
                 var t = http.Tenant();
                 InstanceEndpoints.RequireInstance(t, id);
-                return Results.Ok(BoundedList.Of(http, t.Engine.IncidentHistory(id).Select(IncidentEventDto.From), offset, limit));
+                return Results.Ok(BoundedList.Read(http, offset, limit, page => t.Engine.Store.IncidentHistoryPage(t.TenantId, id, page.Offset, page.Limit), IncidentEventDto.From));
             })
             .WithName("GetProcessInstanceIncidentHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("Incident events of a root instance tree: created, resolved (retry), deleted (with its element or instance)")
@@ -83,11 +83,28 @@ public sealed record TaskEventDto(
         r.UserId, r.Detail, r.At.ToDateTimeOffset(), r.Command, r.OnBehalfOf);
 }
 
-/// <summary>One event of an incident.</summary>
+/// <summary>
+/// One event of an incident: <c>message</c> says in German what happened for a clerk or operator (as the open incident said
+/// it, or that it was resolved or is gone), <c>details</c> holds the technical text (an engine's error, a worker's message
+/// when the incident is gone) — never the other way round.
+/// </summary>
 public sealed record IncidentEventDto(
-    string IncidentId, string Kind, string InstanceId, string ElementId, string Event, string Message, DateTimeOffset At, string Command)
+    string IncidentId, string Kind, string InstanceId, string ElementId, string Event, string Message, DateTimeOffset At, string Command,
+    string? Details = null)
 {
-    public static IncidentEventDto From(IncidentEventRecord r) => new(
-        r.IncidentId, r.IncidentKind.ToString(), r.InstanceId, r.ElementId, VariableChangeDto.Camel(r.Event.ToString()), r.Message,
-        r.At.ToDateTimeOffset(), r.Command);
+    public static IncidentEventDto From(IncidentEventRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var kind = r.IncidentKind.ToString();
+        // As it was shown while open: the clerk's sentence and the technical text apart.
+        var open = IncidentDto.Of(r.IncidentId, r.InstanceId, r.RootInstanceId, r.ProcessId, r.ElementId, kind, r.Message, r.Details, r.At.ToDateTimeOffset());
+        var step = $"„{r.ElementId}“";
+        var (message, details) = r.Event switch
+        {
+            IncidentEvent.Resolved => ($"Die Störung am Schritt {step} wurde behoben: der Schritt wurde erneut angestoßen.", open.Details ?? r.Message),
+            IncidentEvent.Deleted => ($"Die Störung am Schritt {step} ist entfallen: der Fall wurde beendet oder der Schritt abgebrochen.", open.Details ?? r.Message),
+            _ => (open.Message, open.Details),
+        };
+        return new(r.IncidentId, kind, r.InstanceId, r.ElementId, VariableChangeDto.Camel(r.Event.ToString()), message, r.At.ToDateTimeOffset(), r.Command, details);
+    }
 }

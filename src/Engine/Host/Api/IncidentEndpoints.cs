@@ -14,9 +14,10 @@ internal static class IncidentEndpoints
         api.MapGet("/incidents", (HttpContext http, string? processInstanceId, int? offset, int? limit) =>
             {
                 var t = http.Tenant();
-                return Results.Ok(BoundedList.Of(http, t.Engine.Store.OpenIncidents(t.TenantId, string.IsNullOrEmpty(processInstanceId) ? null : processInstanceId)
-                    .Select(r => IncidentDto.Of(r.Incident.Id, r.InstanceId, r.RootInstanceId, r.ProcessId, r.Incident.ElementId,
-                        r.Incident.Kind.ToString(), r.Incident.Message, r.Incident.Details, r.Incident.CreatedAt.ToDateTimeOffset())), offset, limit));
+                var root = string.IsNullOrEmpty(processInstanceId) ? null : processInstanceId;
+                return Results.Ok(BoundedList.Read(http, offset, limit, page => t.Engine.Store.OpenIncidentsPage(t.TenantId, root, page.Offset, page.Limit),
+                    r => IncidentDto.Of(r.Incident.Id, r.InstanceId, r.RootInstanceId, r.ProcessId, r.Incident.ElementId,
+                        r.Incident.Kind.ToString(), r.Incident.Message, r.Incident.Details, r.Incident.CreatedAt.ToDateTimeOffset())));
             })
             .WithName("ListIncidents").RequirePermission(Permission.IncidentOperate).WithSummary("Open incidents of the tenant, oldest first (optionally of one root instance)")
             .Produces<List<IncidentDto>>();

@@ -47,4 +47,19 @@ public static class BoundedList
         http.Response.Headers[TotalHeader] = list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return list.Skip(page.Offset).Take(page.Limit).ToList();
     }
+
+    /// <summary>
+    /// The page the query asks for, read by <paramref name="read"/> from the store as one page (a durable store reads only
+    /// those rows and counts the rest in SQL); sets <see cref="TotalHeader"/>. 400 for a limit above the maximum.
+    /// </summary>
+    public static List<TOut> Read<TRow, TOut>(HttpContext http, int? offset, int? limit, Func<PageRequest, Runtime.Store.RowPage<TRow>> read, Func<TRow, TOut> map)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(map);
+        var page = PageRequest.From(offset, limit, PageRequest.MaxLimit);
+        var rows = read(page);
+        http.Response.Headers[TotalHeader] = rows.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return rows.Items.Select(map).ToList();
+    }
 }

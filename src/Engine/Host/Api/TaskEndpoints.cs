@@ -85,14 +85,16 @@ internal static class TaskEndpoints
             .WithMetadata(new ExpectedBody(RequestBodies.FollowUp));
 
         api.MapPost("/tasks/{id}/complete", (HttpContext http, string id, CompleteRequest? body) =>
-            {
-                var tasks = Tasks(http);
-                var caller = http.Caller();
-                var (_, row) = tasks.Visible(caller, id);
-                tasks.Complete(caller, id, body?.Variables, (r, v) => tasks.CheckedValues(r, v));
-                var view = tasks.Tenant.Engine.GetInstance(row.RootInstanceId);
-                return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
-            })
+                // Idempotency-Key: a clerk's browser or a client that retries after a lost answer gets the first answer again.
+                http.RequestServices.GetRequiredService<Idempotency.IdempotentRequests>().Once(http, http.Tenant().TenantId, $"complete task {id}", body, () =>
+                {
+                    var tasks = Tasks(http);
+                    var caller = http.Caller();
+                    var (_, row) = tasks.Visible(caller, id);
+                    tasks.Complete(caller, id, body?.Variables, (r, v) => tasks.CheckedValues(r, v));
+                    var view = tasks.Tenant.Engine.GetInstance(row.RootInstanceId);
+                    return ProcessInstanceDto.From(view, view.ProcessId);
+                }))
             .WithName("CompleteTask").RequirePermission(Permission.TaskWork)
             .WithSummary("Complete the task with variables, checked against its form (400 with errors per field); four eyes: 403; answers the root instance")
             .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)

@@ -41,10 +41,11 @@ public sealed class DeploymentCatalog
 /// <summary>One deployed version of a process with the model it came from.</summary>
 /// <remarks><see cref="Definitions"/> is null only for a restored version whose stored XML can no longer be read.</remarks>
 /// <param name="DeployedBy">The caller who deployed it through the API; null for the processes folder.</param>
-public sealed record DeployedDefinition(string ProcessId, string? Name, int Version, string File, Definitions? Definitions, DateTimeOffset DeployedAt, string? DeployedBy = null)
+/// <param name="ChangeNote">What changed, in the deployer's words (the designer's "Bereitstellen"); null when none was given.</param>
+public sealed record DeployedDefinition(string ProcessId, string? Name, int Version, string File, Definitions? Definitions, DateTimeOffset DeployedAt, string? DeployedBy = null, string? ChangeNote = null)
 {
-    public static DeployedDefinition From(DeployedProcess p, Definitions definitions, DateTimeOffset at, string? deployedBy = null) =>
-        new(p.ProcessId, p.Name, p.Version, p.File, definitions, at, deployedBy);
+    public static DeployedDefinition From(DeployedProcess p, Definitions definitions, DateTimeOffset at, string? deployedBy = null, string? changeNote = null) =>
+        new(p.ProcessId, p.Name, p.Version, p.File, definitions, at, deployedBy, changeNote);
 
     /// <summary>The element with this id inside this process (any depth), or null.</summary>
     public BpmnElement? Element(string elementId)

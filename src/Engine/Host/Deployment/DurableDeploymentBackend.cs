@@ -14,8 +14,8 @@ namespace EGov.Workflows.Host.Deployment;
 /// </summary>
 internal sealed class DurableDeploymentBackend(DurableDeployments deployments) : IDeploymentBackend
 {
-    public IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Definitions Definitions)> files, string? deployedBy = null) =>
-        deployments.Deploy(tenant.Engine, files, deployedBy);
+    public IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null) =>
+        deployments.Deploy(tenant.Engine, files, deployedBy, changeNote);
 
     /// <remarks>
     /// Also how a node learns what another node deployed after it started (called again then): only versions and forms
@@ -27,11 +27,13 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
         foreach (var (d, model) in deployments.ListWithModels(tenant.TenantId, (p, v) => tenant.Catalog.Find(p, v)?.Definitions is null))
         {
             var name = model?.Processes.FirstOrDefault(p => p.Id == d.ProcessId)?.Attribute("name");
-            tenant.Catalog.Add(new DeployedDefinition(d.ProcessId, name, d.Version, d.File, model, d.DeployedAt.ToDateTimeOffset(), d.DeployedBy));
+            tenant.Catalog.Add(new DeployedDefinition(d.ProcessId, name, d.Version, d.File, model, d.DeployedAt.ToDateTimeOffset(), d.DeployedBy, d.ChangeNote));
         }
         foreach (var f in deployments.Forms(tenant.TenantId).Where(f => !tenant.Forms.Contains(f.ProcessId, f.Version, f.FormKey)))
             tenant.Forms.Add(new DeployedForm(f.ProcessId, f.Version, f.FormKey, f.File, FormCatalog.Parse(f.Json, f.File)));
     }
+
+    public bool HasVersions(string tenantId) => deployments.Any(tenantId);
 
     public void KeepForms(TenantEngine tenant, IReadOnlyList<DeployedForm> forms) =>
         deployments.SaveForms(tenant.TenantId, forms.Select(f => new StoredForm(f.ProcessId, f.Version, f.FormKey, f.File, f.Form.ToJsonString())));

@@ -50,7 +50,8 @@ public static class ModelDeployer
     /// rule tasks find them), then the processes. A file is DMN by its .dmn name or its DMN namespace.
     /// </summary>
     /// <param name="deployedBy">The caller who deploys (kept with the stored versions); null for the processes folder.</param>
-    public static (IReadOnlyList<DeployedDefinition> Processes, IReadOnlyList<DeployedDecision> Decisions) DeployAll(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files, string? deployedBy = null)
+    /// <param name="changeNote">What changed, in the deployer's words (kept with every new version); null for none.</param>
+    public static (IReadOnlyList<DeployedDefinition> Processes, IReadOnlyList<DeployedDecision> Decisions) DeployAll(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files, string? deployedBy = null, string? changeNote = null)
     {
         var all = files.ToList();
         // form-js forms (.form) beside the models: read first (a broken one refuses the whole deployment), then kept for
@@ -85,7 +86,7 @@ public static class ModelDeployer
             if (bpmnResults.Count > 0) CheckReadable(bpmnResults);
             var dmnFiles = dmnResults.Select(r => (r.File, r.Definitions!)).ToList();
             if (dmnFiles.Count > 0 && bpmnResults.Count > 0) tenant.Engine.Decisions.Check(dmnFiles);
-            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy);
+            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy, changeNote);
             var decisions = dmnFiles.Count == 0 ? [] : tenant.Engine.DeployDecisions(dmnFiles);
             if (forms.Count > 0) tenant.KeepForms(Forms.FormCatalog.FromResources(processes, forms));
             return (processes, decisions);
@@ -106,7 +107,7 @@ public static class ModelDeployer
         if (problems.Count > 0) throw new DeploymentException(problems);
     }
 
-    private static List<DeployedDefinition> Deploy(TenantEngine tenant, List<BpmnReadResult> results, string? deployedBy)
+    private static List<DeployedDefinition> Deploy(TenantEngine tenant, List<BpmnReadResult> results, string? deployedBy, string? changeNote)
     {
         var problems = results.SelectMany(r => r.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())).ToList();
         problems.AddRange(results.Where(r => r.Definitions is null && !r.Diagnostics.Any(d => d.Severity == Severity.Error))
@@ -117,11 +118,15 @@ public static class ModelDeployer
             throw new DeploymentException(results.Select(r => $"{r.File}:1:1: error: the file holds no process to deploy").ToList());
         lock (tenant.Catalog)
         {
-            var deployed = tenant.Deploy(files, deployedBy);
+            var before = files.SelectMany(f => f.Item2.Processes).Select(p => p.Id ?? "").Distinct().ToDictionary(id => id, id => tenant.Catalog.Latest(id)?.Version ?? 0);
+            var deployed = tenant.Deploy(files, deployedBy, changeNote);
             var at = DateTimeOffset.UtcNow;
             var byFile = files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.Ordinal);
-            var list = deployed.Select(p => DeployedDefinition.From(p, byFile.TryGetValue(p.File, out var d) ? d : files.Find(f => f.Item2.Processes.Any(x => x.Id == p.ProcessId)).Item2, at, deployedBy)).ToList();
-            foreach (var d in list) tenant.Catalog.Add(d);
+            var list = deployed.Select(p => DeployedDefinition.From(p, byFile.TryGetValue(p.File, out var d) ? d : files.Find(f => f.Item2.Processes.Any(x => x.Id == p.ProcessId)).Item2, at, deployedBy, changeNote)).ToList();
+            // An unchanged model keeps its version, with who deployed it when and why.
+            foreach (var d in list)
+                tenant.Catalog.Add(before.GetValueOrDefault(d.ProcessId) >= d.Version && tenant.Catalog.Find(d.ProcessId, d.Version) is { Definitions: not null } kept ? kept : d);
+            list = list.Select(d => tenant.Catalog.Find(d.ProcessId, d.Version) ?? d).ToList();
             return list;
         }
     }

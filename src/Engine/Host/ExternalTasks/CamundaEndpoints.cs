@@ -30,18 +30,29 @@ public static class CamundaEndpoints
                 var tenant = http.Tenant();
                 var svc = http.RequestServices.GetRequiredService<ExternalTaskService>();
                 var now = tenant.Engine.Now;
-                var list = tenant.Engine.Store.OpenExternalTasks(tenant.TenantId)
-                    .Where(r => topicName is null || r.Task.Topic == topicName)
-                    .Where(r => workerId is null || r.Task.LockOwner == workerId)
-                    .Where(r => processInstanceId is null || r.InstanceId == processInstanceId)
-                    .Where(r => locked is null || locked == (r.Task.LockExpiresAt is { } u && u > now))
-                    .ToList();
                 // Camunda's paging parameters, bounded: at most 500 per request (the total is in X-Total-Count).
                 if (firstResult is < 0 || maxResults is < 0 or > Api.PageRequest.MaxLimit)
                     throw CamundaRestException.Invalid($"firstResult must be ≥ 0 and maxResults between 0 and {Api.PageRequest.MaxLimit}");
-                http.Response.Headers[Api.BoundedList.TotalHeader] = list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Json(list.Skip(firstResult ?? 0).Take(maxResults ?? Api.PageRequest.MaxLimit)
-                    .Select(r => svc.ToDto(tenant, tenant.Engine.Store.Load(tenant.TenantId, r.InstanceId)!, r.Task)).ToList());
+                var skip = firstResult ?? 0;
+                var take = maxResults ?? Api.PageRequest.MaxLimit;
+                IReadOnlyList<Runtime.Store.ExternalTaskRow> rows;
+                long total;
+                if (workerId is null && locked is null)
+                {
+                    // Topic and instance are columns: the store reads only the page.
+                    var page = tenant.Engine.Store.OpenExternalTasksPage(tenant.TenantId, topicName, processInstanceId, skip, take);
+                    (rows, total) = (page.Items, page.Total);
+                }
+                else
+                {
+                    var list = tenant.Engine.Store.OpenExternalTasksPage(tenant.TenantId, topicName, processInstanceId, 0, int.MaxValue).Items
+                        .Where(r => workerId is null || r.Task.LockOwner == workerId)
+                        .Where(r => locked is null || locked == (r.Task.LockExpiresAt is { } u && u > now))
+                        .ToList();
+                    (rows, total) = (list.Skip(skip).Take(take).ToList(), list.Count);
+                }
+                http.Response.Headers[Api.BoundedList.TotalHeader] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Json(rows.Select(r => svc.ToDto(tenant, tenant.Engine.Store.Load(tenant.TenantId, r.InstanceId)!, r.Task)).ToList());
             }).WithName("CamundaListExternalTasks");
         ext.MapGet("/{id}", (HttpContext http, string id) =>
             {
@@ -62,9 +73,17 @@ public static class CamundaEndpoints
                 return null;
             })).WithName("CamundaCompleteExternalTask");
         ext.MapPost("/{id}/failure", (HttpContext http, string id, FailureRequest? body) =>
-            Do(http, svc => svc.Failure(http.Tenant(), id, body ?? new(null, null, null, null, null)))).WithName("CamundaFailExternalTask");
+            http.RequestServices.GetRequiredService<Idempotency.IdempotentRequests>().Once(http, http.Tenant().TenantId, $"failure of external task {id}", body, () =>
+            {
+                http.RequestServices.GetRequiredService<ExternalTaskService>().Failure(http.Tenant(), id, body ?? new(null, null, null, null, null));
+                return null;
+            })).WithName("CamundaFailExternalTask");
         ext.MapPost("/{id}/bpmnError", (HttpContext http, string id, BpmnErrorRequest? body) =>
-            Do(http, svc => svc.BpmnError(http.Tenant(), id, body ?? new(null, null, null, null)))).WithName("CamundaBpmnErrorExternalTask");
+            http.RequestServices.GetRequiredService<Idempotency.IdempotentRequests>().Once(http, http.Tenant().TenantId, $"bpmn error of external task {id}", body, () =>
+            {
+                http.RequestServices.GetRequiredService<ExternalTaskService>().BpmnError(http.Tenant(), id, body ?? new(null, null, null, null));
+                return null;
+            })).WithName("CamundaBpmnErrorExternalTask");
         ext.MapPost("/{id}/extendLock", (HttpContext http, string id, ExtendLockRequest? body) =>
             Do(http, svc => svc.ExtendLock(http.Tenant(), id, body ?? new(null, null)))).WithName("CamundaExtendLockExternalTask");
         ext.MapPost("/{id}/lock", (HttpContext http, string id, LockRequest? body) =>

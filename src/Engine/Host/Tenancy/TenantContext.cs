@@ -8,7 +8,8 @@ namespace EGov.Workflows.Host.Tenancy;
 /// <summary>
 /// The tenant a request acts for comes from its caller, never from a header alone: <c>X-Tenant</c> only selects among the
 /// caller's tenants (403 for any other); without it, the caller's first tenant (a caller of every tenant, "*": the server's
-/// default tenant). A request without identity (public endpoints) uses the default tenant.
+/// default tenant). A request without identity (public endpoints) uses the default tenant. An identity of every tenant naming a
+/// tenant that does not exist gets 404 and creates nothing (see <see cref="TenantDirectory"/>).
 /// </summary>
 public static class TenantContext
 {
@@ -23,7 +24,9 @@ public static class TenantContext
         if (header.Length > 0)
         {
             if (!caller.BelongsTo(header)) throw Refusals.Forbidden(context, $"'{caller.Id}' does not belong to tenant '{header}'");
-            return engines.Get(header);
+            if (!caller.AllTenants) return engines.Get(header); // a tenant of the identity: known by that
+            return engines.GetKnown(header) ?? throw ApiProblemException.NotFound(
+                $"there is no tenant '{header}' on this installation (a tenant exists once an account or client of it is created, or it is named in the configuration: Tenants:<id> or --tenants)");
         }
         var first = caller.Tenants.FirstOrDefault(t => t != "*");
         return engines.Get(caller.AllTenants || first is null ? engines.DefaultTenantId : first);

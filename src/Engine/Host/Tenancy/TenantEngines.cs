@@ -56,6 +56,19 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
         return released;
     }
 
+    /// <summary>Which tenants exist (<see cref="GetKnown"/>); every id when not set.</summary>
+    public TenantDirectory Directory { get; set; } = TenantDirectory.Open;
+
+    /// <summary>
+    /// The engine of a tenant of this installation, or null for an id no configuration, identity or stored deployment names
+    /// (nothing is created for it): what an operator's request (every tenant, "*") gets for its <c>X-Tenant</c>.
+    /// </summary>
+    public TenantEngine? GetKnown(string tenantId)
+    {
+        if (_engines.TryGetValue(tenantId, out var existing) || tenantId == DefaultTenantId || Directory.IsKnown(tenantId)) return Get(tenantId);
+        return null;
+    }
+
     /// <summary>How many tenants have an engine now.</summary>
     public int Count => _engines.Count;
 
@@ -98,8 +111,9 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
 
     /// <summary>Deploys through the durable deployments when there are any (unchanged models keep their version), else the engine.</summary>
     /// <param name="deployedBy">The caller who deploys (stored as the versions' deployed_by); null for the processes folder.</param>
-    public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null) =>
-        deployments is null ? Engine.Deploy(files) : deployments.Deploy(this, files, deployedBy);
+    /// <param name="changeNote">What changed, in the deployer's words (kept with every new version); null for none.</param>
+    public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null) =>
+        deployments is null ? Engine.Deploy(files) : deployments.Deploy(this, files, deployedBy, changeNote);
 
     private long _lastRefresh;
 
@@ -131,11 +145,14 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
 /// <summary>Durable deployments (persistence layer): version numbering that survives restarts, and restoring them into an engine.</summary>
 public interface IDeploymentBackend
 {
-    IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null);
+    IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null);
 
     /// <summary>Deploys every stored version into a new tenant engine and lists them in its catalog, with their forms.</summary>
     void Restore(TenantEngine tenant);
 
     /// <summary>Keeps the forms of deployed versions so that a restarted node has them.</summary>
     void KeepForms(TenantEngine tenant, IReadOnlyList<Forms.DeployedForm> forms);
+
+    /// <summary>Whether the store holds any version of the tenant (a tenant that deployed before is a known tenant).</summary>
+    bool HasVersions(string tenantId);
 }

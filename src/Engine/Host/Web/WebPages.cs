@@ -32,6 +32,8 @@ public static class WebPages
             .WithName("PagePostkorb").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/aufgaben/{taskId}", (HttpContext http) => Page(http, site, "aufgabe"))
             .WithName("PageTask").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
+        app.MapGet("/prozesse", (HttpContext http) => Page(http, site, "prozesse"))
+            .WithName("PageProcesses").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/assets/{**path}", (HttpContext http, string path) => Asset(http, site, path))
             .WithName("WebAssets").RequirePermission(Permission.Public).ExcludeFromDescription();
         return app;

@@ -60,7 +60,7 @@ internal static class ChangeSetWriter
             .Text(x.UserId).Text(x.Detail).Long(Ticks.Of(x.At)).Text(x.Command).Text(x.OnBehalfOf));
         CommitSql.InsertIncidentHistory.Write(sink, changes.IncidentHistory, (p, x) => p.Text(tenant).Text(x.Id).Text(x.InstanceId)
             .Text(x.RootInstanceId).Text(x.ProcessId).Text(x.IncidentId).Text(x.IncidentKind.ToString()).Text(x.ElementId)
-            .Text(x.Event.ToString()).Text(x.Message).Long(Ticks.Of(x.At)).Text(x.Command));
+            .Text(x.Event.ToString()).Text(x.Message).Long(Ticks.Of(x.At)).Text(x.Command).Text(x.Details));
         CommitSql.InsertDecisionHistory.Write(sink, changes.DecisionHistory, (p, d) => p.Text(tenant).Text(d.Id).Text(d.DecisionKey)
             .Int(d.Version).Long(Ticks.Of(d.EvaluatedAt)).Text(d.ProcessInstanceId).Text(d.RootInstanceId).Text(d.ElementId)
             .Text(d.Inputs.ToJsonString()).Text(DecisionJson.Strings(d.MatchedRules)).Text(d.Result?.ToJsonString()).Text(d.Decisions.ToJsonString())

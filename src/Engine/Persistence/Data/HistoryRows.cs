@@ -59,6 +59,7 @@ internal sealed class HistoryIncidentRow : HistoryRow
     public string ElementId { get; set; } = "";
     public string Event { get; set; } = "";
     public string Message { get; set; } = "";
+    public string? Details { get; set; }
     public long OccurredAt { get; set; }
     public string Command { get; set; } = "";
 }

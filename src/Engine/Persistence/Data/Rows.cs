@@ -132,6 +132,8 @@ internal sealed class DeploymentRow
     public int? HistoryTtlDays { get; set; }
     public long DeployedAt { get; set; }
     public string? DeployedBy { get; set; }
+    /// <summary>The analyst's note on what changed (the designer's "Bereitstellen"); null for other deployments.</summary>
+    public string? ChangeNote { get; set; }
 }
 
 /// <summary>A form-js form deployed with a process version (Schema/*/0015_deployment_forms.sql).</summary>

@@ -12,7 +12,8 @@ namespace EGov.Workflows.Persistence.Deployments;
 
 /// <summary>One stored version of a process model.</summary>
 /// <param name="DeployedBy">The caller who deployed it (null for the processes folder and versions from before sign-in).</param>
-public sealed record StoredDeployment(string TenantId, string ProcessId, int Version, string ContentHash, string File, Instant DeployedAt, int? HistoryTtlDays, string? DeployedBy = null);
+/// <param name="ChangeNote">What the deployer said changed (the designer's change note); null when none was given.</param>
+public sealed record StoredDeployment(string TenantId, string ProcessId, int Version, string ContentHash, string File, Instant DeployedAt, int? HistoryTtlDays, string? DeployedBy = null, string? ChangeNote = null);
 
 /// <summary>A form-js form deployed with a process version, named by the form key its user tasks use.</summary>
 public sealed record StoredForm(string ProcessId, int Version, string FormKey, string File, string Json);
@@ -34,7 +35,8 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     public int Restore(WorkflowEngine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        var rows = store.DeploymentRows(engine.Options.TenantId).Where(r => !engine.HasVersion(r.ProcessId, r.Version)).ToList();
+        // The heads only (no model text); the model of a version the engine lacks is read alone, once per content.
+        var rows = store.DeploymentHeads(engine.Options.TenantId).Where(r => !engine.HasVersion(r.ProcessId, r.Version)).ToList();
         if (rows.Count == 0) return 0;
         var parsed = new Dictionary<string, Definitions>(StringComparer.Ordinal);
         var items = new List<(string, Definitions, string, int)>();
@@ -42,7 +44,8 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         {
             if (!parsed.TryGetValue(r.ContentHash, out var defs))
             {
-                var read = new BpmnReader().ReadString(r.BpmnXml, r.File);
+                var xml = store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "";
+                var read = new BpmnReader().ReadString(xml, r.File);
                 defs = read.Definitions ?? throw new DeploymentException($"{r.File}: stored model of '{r.ProcessId}' version {r.Version} cannot be read");
                 parsed[r.ContentHash] = defs;
             }
@@ -56,7 +59,8 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// every executable process of the files with the version it now runs as.
     /// </summary>
     /// <param name="deployedBy">The caller who deploys (kept as the versions' <c>deployed_by</c>); null for the processes folder.</param>
-    public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, IEnumerable<(string File, Definitions Definitions)> files, string? deployedBy = null)
+    /// <param name="changeNote">What changed, in the deployer's words (kept with every new version); null for none.</param>
+    public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, IEnumerable<(string File, Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(files);
@@ -65,16 +69,16 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         // the winner's rows on the next try, and an unchanged model then keeps the version the winner gave it.
         for (var attempt = 1; ; attempt++)
         {
-            try { return DeployOnce(engine, list, deployedBy); }
+            try { return DeployOnce(engine, list, deployedBy, changeNote); }
             catch (ConcurrencyConflictException) when (attempt < 3) { }
         }
     }
 
-    private IReadOnlyList<DeployedProcess> DeployOnce(WorkflowEngine engine, List<(string File, Definitions Definitions)> files, string? deployedBy)
+    private IReadOnlyList<DeployedProcess> DeployOnce(WorkflowEngine engine, List<(string File, Definitions Definitions)> files, string? deployedBy, string? changeNote)
     {
         var tenant = engine.Options.TenantId;
         Restore(engine);
-        var latest = store.DeploymentRows(tenant).GroupBy(r => r.ProcessId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Version)!);
+        var latest = store.DeploymentHeads(tenant).GroupBy(r => r.ProcessId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Version)!);
         var planned = new Dictionary<string, int>(StringComparer.Ordinal);
         var toDeploy = new List<(string File, Definitions Definitions, string ProcessId, int Version)>();
         var rows = new List<Data.DeploymentRow>();
@@ -98,7 +102,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                 rows.Add(new Data.DeploymentRow
                 {
                     TenantId = tenant, ProcessId = id, Version = version, ContentHash = hash, File = file, BpmnXml = xml,
-                    HistoryTtlDays = HistoryTimeToLive.Days(p.CamundaAttribute("historyTimeToLive")), DeployedAt = now, DeployedBy = deployedBy,
+                    HistoryTtlDays = HistoryTimeToLive.Days(p.CamundaAttribute("historyTimeToLive")), DeployedAt = now, DeployedBy = deployedBy, ChangeNote = changeNote,
                 });
                 result.Add((id, version));
             }
@@ -115,10 +119,23 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// <summary>Deploys one file (convenience).</summary>
     public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, string file, Definitions definitions) => Deploy(engine, [(file, definitions)]);
 
+    /// <summary>How large the tenant's stored models are together (characters of XML, about bytes), counted in the database.</summary>
+    public long StoredSize(string tenantId) => store.DeploymentSize(tenantId);
+
+    /// <summary>Whether any instance, running or ended, was started on the version (then it cannot be deleted).</summary>
+    public bool HasInstances(string tenantId, string processId, int version) => store.HasInstancesOf(tenantId, processId, version);
+
+    /// <summary>Deletes a stored version without instances, its forms and its start timers; false when it is not stored.</summary>
+    /// <exception cref="ConcurrencyConflictException">An instance of it was started meanwhile.</exception>
+    public bool Delete(string tenantId, string processId, int version) => store.DeleteDeployment(tenantId, processId, version);
+
+    /// <summary>Whether the tenant holds any stored version.</summary>
+    public bool Any(string tenantId) => store.HasDeployments(tenantId);
+
     /// <summary>Every stored version of a tenant, by process and version.</summary>
     public IReadOnlyList<StoredDeployment> List(string tenantId) =>
-        store.DeploymentRows(tenantId).Select(r => new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File,
-            Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy)).ToList();
+        store.DeploymentHeads(tenantId).Select(r => new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File,
+            Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy, r.ChangeNote)).ToList();
 
     /// <summary>
     /// Every stored version of a tenant with its model read again from the stored XML (null when it cannot be read), so a
@@ -129,12 +146,12 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     {
         var parsed = new Dictionary<string, Definitions?>(StringComparer.Ordinal);
         var list = new List<(StoredDeployment, Definitions?)>();
-        foreach (var r in store.DeploymentRows(tenantId))
+        foreach (var r in store.DeploymentHeads(tenantId))
         {
             if (needed is not null && !needed(r.ProcessId, r.Version)) continue;
             if (!parsed.TryGetValue(r.ContentHash, out var defs))
-                parsed[r.ContentHash] = defs = new BpmnReader().ReadString(r.BpmnXml, r.File).Definitions;
-            list.Add((new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File, Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy), defs));
+                parsed[r.ContentHash] = defs = new BpmnReader().ReadString(store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "", r.File).Definitions;
+            list.Add((new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File, Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy, r.ChangeNote), defs));
         }
         return list;
     }

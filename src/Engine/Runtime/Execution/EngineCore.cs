@@ -36,6 +36,17 @@ internal sealed class EngineCore
         }
     }
 
+    /// <summary>Forgets a deployed version (deleted because no instance ever ran on it); false when it was not deployed.</summary>
+    public bool Remove(string processId, int version)
+    {
+        lock (_lock)
+        {
+            if (!_graphs.TryGetValue(processId, out var list) || list.RemoveAll(g => g.Version == version) == 0) return false;
+            if (list.Count == 0) _graphs.Remove(processId);
+            return true;
+        }
+    }
+
     public int NextVersion(string processId)
     {
         lock (_lock) return _graphs.TryGetValue(processId, out var l) ? l.Max(g => g.Version) + 1 : 1;

@@ -165,15 +165,18 @@ internal sealed class HistoryRecorder(bool enabled)
             if (!i.S.Incidents.Exists(x => x.Id == was.Id))
                 changes.IncidentHistory.Add(_resolvedIncidents?.Contains(was.Id) == true
                     ? Incident(i, was, IncidentEvent.Resolved, was.Message, now)
-                    : Incident(i, was, IncidentEvent.Deleted, $"{was.Message} (deleted: {WhyGone(i)})", now));
+                    : was.Details is null
+                        ? Incident(i, was, IncidentEvent.Deleted, $"{was.Message} (deleted: {WhyGone(i)})", now)
+                        : Incident(i, was, IncidentEvent.Deleted, was.Message, now, $"{was.Details} (deleted: {WhyGone(i)})"));
         foreach (var inc in i.S.Incidents)
             if (!before.Incidents.ContainsKey(inc.Id))
                 changes.IncidentHistory.Add(Incident(i, inc, IncidentEvent.Created, inc.Message, now));
     }
 
-    private IncidentEventRecord Incident(Inst i, IncidentState inc, IncidentEvent e, string message, Instant now) => new()
+    private IncidentEventRecord Incident(Inst i, IncidentState inc, IncidentEvent e, string message, Instant now, string? details = null) => new()
     {
         Id = i.NextId("hi"), TenantId = i.S.TenantId, InstanceId = i.Id, RootInstanceId = i.S.RootInstanceId, ProcessId = i.S.ProcessId,
-        IncidentId = inc.Id, IncidentKind = inc.Kind, ElementId = inc.ElementId, Event = e, Message = message, At = now, Command = Command,
+        IncidentId = inc.Id, IncidentKind = inc.Kind, ElementId = inc.ElementId, Event = e, Message = message, Details = details ?? inc.Details,
+        At = now, Command = Command,
     };
 }

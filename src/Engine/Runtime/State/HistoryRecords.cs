@@ -103,6 +103,11 @@ public sealed record IncidentEventRecord
     public string ElementId { get; init; } = "";
     public IncidentEvent Event { get; init; }
     public string Message { get; init; } = "";
+    /// <summary>
+    /// The technical detail when <see cref="Message"/> is written for a clerk or operator (as <see cref="IncidentState.Details"/>);
+    /// null when the message itself is the technical text.
+    /// </summary>
+    public string? Details { get; init; }
     public Instant At { get; init; }
     public string Command { get; init; } = "";
 }

@@ -40,6 +40,15 @@ public interface IRuntimeStore
     /// </summary>
     IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version);
 
+    /// <summary>
+    /// How many instances (roots and called ones) of each process definition version of the tenant run and have ended — the
+    /// catalogue's figures. One grouped query on a durable store; stores that cannot count answer none.
+    /// </summary>
+    IReadOnlyList<InstanceCount> InstanceCounts(string tenantId) => [];
+
+    /// <summary>Whether any instance (running or ended, root or called) was started on the version of the process.</summary>
+    bool HasInstancesOf(string tenantId, string processId, int version) => RunningInstances(tenantId, processId, version).Count > 0;
+
     /// <summary>Every instance of a root instance tree (the root first, then the instances it called).</summary>
     IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId);
 
@@ -57,8 +66,42 @@ public interface IRuntimeStore
 
     IReadOnlyList<StartTimerState> StartTimers(string tenantId);
 
+    // Pages of the lists the API shows: a durable store reads only the page (LIMIT/OFFSET) and counts in SQL, so a list
+    // endpoint never loads a tenant's whole list; these defaults page what the full read answers (the in-memory store).
+
+    /// <summary>One page of the open incidents (oldest first), with the total.</summary>
+    RowPage<IncidentRow> OpenIncidentsPage(string tenantId, string? rootInstanceId, int offset, int limit) =>
+        RowPage<IncidentRow>.Of(OpenIncidents(tenantId, rootInstanceId), offset, limit);
+
+    /// <summary>One page of the open external tasks (oldest first), optionally of one topic and one instance, with the total.</summary>
+    RowPage<ExternalTaskRow> OpenExternalTasksPage(string tenantId, string? topic, string? instanceId, int offset, int limit) =>
+        RowPage<ExternalTaskRow>.Of(OpenExternalTasks(tenantId).Where(r => (topic is null || r.Task.Topic == topic) && (instanceId is null || r.InstanceId == instanceId)).ToList(), offset, limit);
+
+    /// <summary>One page of a tree's variable changes, in recording order, with the total.</summary>
+    RowPage<VariableChangeRecord> VariableHistoryPage(string tenantId, string rootInstanceId, int offset, int limit) =>
+        RowPage<VariableChangeRecord>.Of(VariableHistory(tenantId, rootInstanceId), offset, limit);
+
+    /// <summary>One page of a tree's task events, in recording order, with the total.</summary>
+    RowPage<TaskEventRecord> TaskHistoryPage(string tenantId, string rootInstanceId, int offset, int limit) =>
+        RowPage<TaskEventRecord>.Of(TaskHistory(tenantId, rootInstanceId), offset, limit);
+
+    /// <summary>One page of a tree's incident events, in recording order, with the total.</summary>
+    RowPage<IncidentEventRecord> IncidentHistoryPage(string tenantId, string rootInstanceId, int offset, int limit) =>
+        RowPage<IncidentEventRecord>.Of(IncidentHistory(tenantId, rootInstanceId), offset, limit);
+
     /// <summary>Decision evaluations of the tenant (business rule tasks and direct ones) that match the query, oldest first.</summary>
     IReadOnlyList<Decisions.DecisionEvaluationRecord> DecisionHistory(string tenantId, Decisions.DecisionHistoryQuery query);
+}
+
+/// <summary>One page of a list read from the store and how many rows the whole list has.</summary>
+public sealed record RowPage<T>(IReadOnlyList<T> Items, long Total)
+{
+    /// <summary>Pages a list that was read whole.</summary>
+    public static RowPage<T> Of(IReadOnlyList<T> all, int offset, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(all);
+        return new(all.Skip(offset).Take(limit).ToList(), all.Count);
+    }
 }
 
 /// <summary>All a command changed: written in one transaction.</summary>
@@ -97,6 +140,9 @@ public sealed record SubscriptionRow(string TenantId, string InstanceId, string 
 public sealed record UserTaskRow(string TenantId, string InstanceId, string RootInstanceId, string ProcessId, string? BusinessKey, UserTaskState Task);
 
 public sealed record ExternalTaskRow(string TenantId, string InstanceId, string RootInstanceId, string ProcessId, string? BusinessKey, ExternalTaskState Task);
+
+/// <summary>Running and ended instances of one process definition version.</summary>
+public sealed record InstanceCount(string ProcessId, int Version, long Running, long Ended);
 
 public sealed record IncidentRow(string TenantId, string InstanceId, string RootInstanceId, string ProcessId, IncidentState Incident);
 

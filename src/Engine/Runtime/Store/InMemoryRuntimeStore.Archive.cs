@@ -10,6 +10,18 @@ public sealed partial class InMemoryRuntimeStore
 {
     private readonly TreeArchive _archive = new();
     private readonly ByteWriter _parkWriter = new();
+    /// <summary>Archived instances per tenant, process and version (for <see cref="InstanceCounts"/>).</summary>
+    private readonly Dictionary<(string Tenant, string Process, int Version), long> _archivedEnded = [];
+
+    private void CountArchived(IEnumerable<ProcessInstanceState> instances, int delta)
+    {
+        foreach (var i in instances)
+        {
+            var key = (i.TenantId, i.ProcessId, i.DefinitionVersion);
+            var n = _archivedEnded.GetValueOrDefault(key) + delta;
+            if (n <= 0) _archivedEnded.Remove(key); else _archivedEnded[key] = n;
+        }
+    }
 
     /// <summary>
     /// An instance that waits for nothing but timers, jobs or the instances it called (the fixed shape: no tasks,
@@ -36,6 +48,7 @@ public sealed partial class InMemoryRuntimeStore
             var instances = tree.Instances();
             var rows = tree.History(_elements);
             _archive.Remove(instances.Select(i => i.Id));
+            CountArchived(instances, -1);
             foreach (var state in instances)
             {
                 StateCopy.MakeKeepable(state);
@@ -63,6 +76,7 @@ public sealed partial class InMemoryRuntimeStore
             if (members.Exists(m => !m.IsEnded)) continue;
             _history.TryGetValue(s.RootInstanceId, out var history);
             _archive.Add(s.TenantId, s.RootInstanceId, members, history);
+            CountArchived(members, +1);
             foreach (var m in members) _instances.Remove((m.TenantId, m.Id)); // ended: no index rows besides the tree
             _indexes.ForgetTree(s.TenantId, s.RootInstanceId);
             _history.Remove(s.RootInstanceId);

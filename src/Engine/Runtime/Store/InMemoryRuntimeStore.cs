@@ -179,12 +179,39 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
         }
     }
 
+    public bool HasInstancesOf(string tenantId, string processId, int version)
+    {
+        lock (_lock) // a scan: deleting a version is rare
+            return _instances.Values.Any(e => e.State.TenantId == tenantId && e.State.ProcessId == processId && e.State.DefinitionVersion == version);
+    }
+
     public IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version)
     {
         lock (_lock) // a scan: migrations are rare, and an index would cost every commit
             return _instances.Values
                 .Where(e => e.State.TenantId == tenantId && e.State.ProcessId == processId && e.State.DefinitionVersion == version && !e.State.IsEnded)
                 .OrderBy(e => e.Ordinal).Select(e => e.State.Id).ToList();
+    }
+
+    public IReadOnlyList<InstanceCount> InstanceCounts(string tenantId)
+    {
+        lock (_lock) // live documents are scanned; archived (ended) trees are counted when they enter or leave the archive
+        {
+            var counts = new Dictionary<(string, int), (long Running, long Ended)>();
+            foreach (var e in _instances.Values.Where(e => e.State.TenantId == tenantId))
+            {
+                var key = (e.State.ProcessId, e.State.DefinitionVersion);
+                counts.TryGetValue(key, out var c);
+                counts[key] = e.State.IsEnded ? (c.Running, c.Ended + 1) : (c.Running + 1, c.Ended);
+            }
+            foreach (var ((tenant, process, version), ended) in _archivedEnded.Where(kv => kv.Key.Tenant == tenantId))
+            {
+                counts.TryGetValue((process, version), out var c);
+                counts[(process, version)] = (c.Running, c.Ended + ended);
+            }
+            return counts.Where(kv => kv.Value.Running + kv.Value.Ended > 0)
+                .Select(kv => new InstanceCount(kv.Key.Item1, kv.Key.Item2, kv.Value.Running, kv.Value.Ended)).ToList();
+        }
     }
 
     public IReadOnlyList<VariableChangeRecord> VariableHistory(string tenantId, string rootInstanceId)

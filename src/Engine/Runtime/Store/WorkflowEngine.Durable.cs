@@ -71,6 +71,27 @@ public sealed partial class WorkflowEngine
         }
     }
 
+    /// <summary>
+    /// Removes a deployed version that no instance was ever started on (deleting an unused version): its graph goes and its
+    /// start timers are removed from the store. Refused (false) when the store holds an instance of it; the caller checks the
+    /// durable store's own rows for instances that ended and were archived.
+    /// </summary>
+    public bool RemoveVersion(string processId, int version)
+    {
+        lock (_deployLock)
+        {
+            if (_core.Version(processId, version) is null || _core.Store.HasInstancesOf(_core.TenantId, processId, version)) return false;
+            var timers = _core.Store.StartTimers(_core.TenantId).Where(t => t.Id.StartsWith($"{processId}:{version}:", StringComparison.Ordinal)).ToList();
+            if (timers.Count > 0)
+            {
+                var changes = new RuntimeChangeSet { TenantId = _core.TenantId };
+                changes.RemovedStartTimerIds.AddRange(timers.Select(t => t.Id));
+                _core.Store.Commit(changes);
+            }
+            return _core.Remove(processId, version);
+        }
+    }
+
     /// <summary>True when this engine has the process at this version (deployed here or restored).</summary>
     public bool HasVersion(string processId, int version) => _core.Version(processId, version) is not null;
 }

@@ -85,7 +85,7 @@ internal static class CommitSql
         "process_id", "task_id", "kind", "element_id", "event", "user_id", "detail", "occurred_at", "command", "on_behalf_of");
 
     public static readonly RowsInsert InsertIncidentHistory = new("history_incidents", "tenant_id", "id", "instance_id", "root_instance_id",
-        "process_id", "incident_id", "incident_kind", "element_id", "event", "message", "occurred_at", "command");
+        "process_id", "incident_id", "incident_kind", "element_id", "event", "message", "occurred_at", "command", "details");
 
     public static readonly RowsInsert InsertDecisionHistory = new("history_decisions", "tenant_id", "id", "decision_key", "version",
         "evaluated_at", "process_instance_id", "root_instance_id", "element_id", "inputs", "matched_rules", "result", "decisions",

@@ -1,0 +1,95 @@
+using System.Data.Common;
+using System.Globalization;
+using EGov.Workflows.Persistence.Data;
+using EGov.Workflows.Persistence.Data.Sqlite;
+using NodaTime;
+
+namespace EGov.Workflows.Persistence.Designer;
+
+/// <summary>A designer draft: one person's unfinished model of one process, kept on the server so a reload loses nothing.</summary>
+/// <param name="BasedOnVersion">The deployed version the draft was opened from (null: an upload or a new process).</param>
+public sealed record DesignerDraft(string ProcessId, string Owner, string BpmnXml, int? BasedOnVersion, Instant UpdatedAt);
+
+/// <summary>The designer's drafts, one per tenant, process and owner (Schema/*/0011_designer.sql).</summary>
+public interface IDesignerDraftStore
+{
+    DesignerDraft? Find(string tenantId, string processId, string owner);
+
+    /// <summary>Creates or replaces the owner's draft of the process.</summary>
+    void Save(string tenantId, DesignerDraft draft);
+
+    /// <summary>Discards the owner's draft; false when there was none.</summary>
+    bool Delete(string tenantId, string processId, string owner);
+}
+
+/// <summary>Drafts in memory (<c>--store memory</c>, tests). Thread-safe.</summary>
+public sealed class InMemoryDesignerDraftStore : IDesignerDraftStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string, string, string), DesignerDraft> _drafts = [];
+
+    public DesignerDraft? Find(string tenantId, string processId, string owner)
+    {
+        lock (_lock) return _drafts.GetValueOrDefault((tenantId, processId, owner));
+    }
+
+    public void Save(string tenantId, DesignerDraft draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        lock (_lock) _drafts[(tenantId, draft.ProcessId, draft.Owner)] = draft;
+    }
+
+    public bool Delete(string tenantId, string processId, string owner)
+    {
+        lock (_lock) return _drafts.Remove((tenantId, processId, owner));
+    }
+}
+
+/// <summary>Drafts in the engine's database: plain parameterized SQL, one statement per call.</summary>
+public sealed class SqlDesignerDraftStore(DurableStoreOptions options) : IDesignerDraftStore
+{
+    public DesignerDraft? Find(string tenantId, string processId, string owner)
+    {
+        using var c = SqlitePragmas.Open(options);
+        using var cmd = Command(c, "SELECT bpmn_xml, based_on_version, updated_at FROM designer_drafts WHERE tenant_id = @p0 AND process_id = @p1 AND owner = @p2",
+            tenantId, processId, owner);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return null;
+        return new DesignerDraft(processId, owner, r.GetString(0),
+            r.IsDBNull(1) ? null : Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture),
+            Ticks.At(Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture)));
+    }
+
+    public void Save(string tenantId, DesignerDraft draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var upsert = "INSERT INTO designer_drafts (tenant_id, process_id, owner, bpmn_xml, based_on_version, updated_at) VALUES (@p0, @p1, @p2, @p3, @p4, @p5) " +
+                     "ON CONFLICT (tenant_id, process_id, owner) DO UPDATE SET bpmn_xml = excluded.bpmn_xml, based_on_version = excluded.based_on_version, updated_at = excluded.updated_at";
+        using var c = SqlitePragmas.Open(options);
+        using var cmd = Command(c, upsert, tenantId, draft.ProcessId, draft.Owner, draft.BpmnXml, draft.BasedOnVersion, Ticks.Of(draft.UpdatedAt));
+        cmd.ExecuteNonQuery();
+    }
+
+    public bool Delete(string tenantId, string processId, string owner)
+    {
+        using var c = SqlitePragmas.Open(options);
+        using var cmd = Command(c, "DELETE FROM designer_drafts WHERE tenant_id = @p0 AND process_id = @p1 AND owner = @p2", tenantId, processId, owner);
+        return cmd.ExecuteNonQuery() > 0;
+    }
+
+    // Both dialects share these statements (ON CONFLICT … excluded: SQLite 3.24 and later, PostgreSQL).
+    private static DbCommand Command(DbConnection c, string sql, params object?[] values)
+    {
+        var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
+            p.Value = values[i] ?? DBNull.Value;
+            if (values[i] is null) p.DbType = System.Data.DbType.Int32;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
+    }
+}
