@@ -93,6 +93,7 @@ public static class EGovServer
             ? new Persistence.Designer.SqlDesignerDraftStore(drafts.Options) : new Persistence.Designer.InMemoryDesignerDraftStore());
         builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
         builder.Services.AddEGovAuth(options, identity, address);
+        Citizens.CitizenSignIn.AddEGovCitizens(builder.Services, options, identity, address);
         if (store.Store is IJobLeaseStore leases)
         {
             builder.Services.AddSingleton(sp => new JobExecutor(leases, tenant => engines.Get(tenant).Engine, SystemClock.Instance,
@@ -152,6 +153,7 @@ public static class EGovServer
         app.MapAccountEndpoints();
         app.MapCamundaEngineRest();
         app.MapWebPages(site);
+        Citizens.CitizenSignIn.MapCitizens(app);
         if (options.Out is { } o)
             app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, packs, site, address, adminPassword, o));
         return app;

@@ -221,6 +221,8 @@ public static class AuthSetup
         }
         if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && http.Request.Path.StartsWithSegments("/engine-rest"))
             return BasicClientAuthentication.SchemeName;
+        // Citizens (BundID) have their own session, read only on their pages and API: it never reaches a staff endpoint.
+        if (Citizens.CitizenSignIn.IsCitizenPath(http.Request.Path)) return Citizens.CitizenSignIn.Scheme;
         return SessionScheme;
     }
 

@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace EGov.Workflows.Host.Security;
 
-/// <summary>A person signed in (a clerk, an analyst, …) or a machine client (a worker, another system).</summary>
-public enum CallerKind { Person, Client }
+/// <summary>
+/// A person signed in (a clerk, an analyst, …), a machine client (a worker, another system), or a citizen signed in with
+/// BundID (only on the citizen pages and /api/citizen, with the citizen role only).
+/// </summary>
+public enum CallerKind { Person, Client, Citizen }
 
 /// <summary>
 /// Who sends a request, taken only from a validated token or session (never from a header or body a client can set):
@@ -16,7 +19,7 @@ public sealed record Caller(
     IReadOnlySet<string> Roles, IReadOnlySet<string> Groups, IReadOnlyList<string> Tenants)
 {
     public const string Admin = "admin", Analyst = "analyst", Clerk = "clerk", Operator = "operator", Auditor = "auditor",
-        Worker = "worker", TeamLead = "teamlead";
+        Worker = "worker", TeamLead = "teamlead", Citizen = "citizen";
 
     public bool HasRole(string role) => Roles.Contains(role);
     public bool InGroup(string group) => Groups.Contains(group);

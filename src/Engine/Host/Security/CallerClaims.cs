@@ -11,7 +11,7 @@ namespace EGov.Workflows.Host.Security;
 public static class CallerClaims
 {
     public const string Subject = "sub", Name = "name", Role = "role", Group = "group", Tenant = "tenant", Kind = "egov_kind", Topic = "egov_topic";
-    public const string PersonKind = "person", ClientKind = "client";
+    public const string PersonKind = "person", ClientKind = "client", CitizenKind = "citizen";
 
     /// <summary>The caller of a validated principal; tenants empty in the claims mean the installation's default tenant.</summary>
     public static Caller? From(ClaimsPrincipal principal, string defaultTenant)
@@ -21,7 +21,7 @@ public static class CallerClaims
         var tenants = principal.FindAll(Tenant).Select(c => c.Value).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (tenants.Count == 0) tenants.Add(defaultTenant);
         return new Caller(id, principal.FindFirst(Name)?.Value,
-            principal.FindFirst(Kind)?.Value == ClientKind ? CallerKind.Client : CallerKind.Person,
+            principal.FindFirst(Kind)?.Value switch { ClientKind => CallerKind.Client, CitizenKind => CallerKind.Citizen, _ => CallerKind.Person },
             principal.FindAll(Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
             principal.FindAll(Group).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
             tenants)

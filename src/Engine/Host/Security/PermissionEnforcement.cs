@@ -52,7 +52,7 @@ internal sealed class PermissionEnforcement(RequestDelegate next, ServerAddress 
             if (isPage && HttpMethods.IsGet(http.Request.Method))
             {
                 var back = http.Request.Path + http.Request.QueryString;
-                http.Response.Redirect("/signin?returnUrl=" + Uri.EscapeDataString(back));
+                http.Response.Redirect((Citizens.CitizenSignIn.IsCitizenPath(http.Request.Path) ? "/buerger/anmelden" : "/signin") + "?returnUrl=" + Uri.EscapeDataString(back));
                 return;
             }
             http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";

@@ -29,7 +29,12 @@ public static class RolePermissions
         ArgumentNullException.ThrowIfNull(caller);
         return permission switch
         {
-            Public or SignedIn => true,
+            Public => true,
+            // Citizens (BundID sessions, only on /buerger and /api/citizen) hold the citizen permission and nothing else;
+            // it is no role an account or client can be given.
+            CitizenSelf => caller.Kind == CallerKind.Citizen,
+            _ when caller.Kind == CallerKind.Citizen => false,
+            SignedIn => true,
             _ => caller.Roles.Any(r => Table.TryGetValue(r, out var set) && set.Contains(permission)),
         };
     }
