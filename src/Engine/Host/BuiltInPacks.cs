@@ -1,3 +1,4 @@
+using EGov.Workflows.Activities.FitConnect;
 using EGov.Workflows.Activities.Notifications;
 using EGov.Workflows.Activities.Payment;
 using EGov.Workflows.Activities.Xdomea;
@@ -28,6 +29,7 @@ public static class BuiltInPacks
             Pack(NotificationOptions.Section, configuration, logging, (s, c) => s.AddEgovNotifications(c)),
             Pack(PaymentOptions.Section, configuration, logging, (s, c) => s.AddEgovPayment(c)),
             Pack(XdomeaOptions.Section, configuration, logging, (s, c) => s.AddEgovXdomea(c)),
+            Pack(FitConnectOptions.Section, configuration, logging, (s, c) => s.AddEgovFitConnect(c)),
         ];
     }
 

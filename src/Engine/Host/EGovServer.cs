@@ -7,6 +7,7 @@ using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Host.Web;
 using EGov.Workflows.Persistence.Jobs;
 using EGov.Workflows.Runtime;
+using EGov.Workflows.Runtime.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -85,9 +86,18 @@ public static class EGovServer
             store.Store is Persistence.EfRuntimeStore durable ? new Persistence.Postkorb.SqlPostkorbStore(durable.Options) : new Persistence.Postkorb.InMemoryPostkorbStore(),
             SystemClock.Instance,
             new Postkorb.AttachmentOptions { MaxBytes = options.AttachmentMaxBytes, Directory = options.AttachmentDirectory }));
-        builder.Services.AddSingleton(sp => new Postkorb.AssignmentMail(sp.GetRequiredService<Identity.Accounts.AccountStore>(),
+        builder.Services.AddSingleton(sp => new Postkorb.AssignmentMail(sp.GetRequiredService<Identity.Accounts.AccountStore>(), engines,
             options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
             new EGov.Workflows.Activities.Notifications.MailKitTransport(), options.PublicUrl, sp.GetRequiredService<ILogger<Postkorb.AssignmentMail>>()));
+        if (store.Store is IAssignmentOutbox outbox)
+        {
+            // E-mail on assignment: the outbox is filled by the commits that assign a task; this node's sender empties it.
+            builder.Services.AddSingleton(sp => new Postkorb.AssignmentMailSender(outbox, sp.GetRequiredService<Postkorb.AssignmentMail>(),
+                new Postkorb.AssignmentMailSchedule(sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store),
+                    options.JobPollInterval, options.AssignmentMailRetry, Math.Max(1, options.AssignmentMailAttempts)),
+                SystemClock.Instance, sp.GetRequiredService<ILogger<Postkorb.AssignmentMailSender>>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Postkorb.AssignmentMailSender>());
+        }
         builder.Services.AddSingleton(new Idempotency.IdempotentRequests(store));
         builder.Services.AddSingleton<Persistence.Designer.IDesignerDraftStore>(store.Store is Persistence.EfRuntimeStore drafts
             ? new Persistence.Designer.SqlDesignerDraftStore(drafts.Options) : new Persistence.Designer.InMemoryDesignerDraftStore());

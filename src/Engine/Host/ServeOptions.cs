@@ -47,6 +47,15 @@ public sealed record ServeOptions
     /// <summary>How often the job loop looks for due timers and jobs when nothing is due sooner.</summary>
     public TimeSpan JobPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// E-mail on assignment: the wait before the first retry of a mail the server could not send (the mail server down); each
+    /// further retry waits twice as long, at most an hour, for <see cref="AssignmentMailAttempts"/> tries in all.
+    /// </summary>
+    public TimeSpan AssignmentMailRetry { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>E-mail on assignment: tries per mail before it is marked failed (and logged); default 10 (about three hours with the default back-off).</summary>
+    public int AssignmentMailAttempts { get; init; } = 10;
+
     /// <summary>Process versions one tenant may hold; a deployment beyond it is refused (422 Quota exceeded).</summary>
     public int MaxProcessVersionsPerTenant { get; init; } = 1_000;
 

@@ -62,7 +62,7 @@ internal static class TaskEndpoints
             .WithName("UnclaimTask").RequirePermission(Permission.TaskWork).WithSummary("Give the task back to its candidates")
             .Produces<TaskDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapPost("/tasks/{id}/delegate", (HttpContext http, string id, UserRequest? body, AssignmentMail mail) => Notified(http, mail, Tasks(http).Delegate(http.Caller(), id, body?.UserId)))
+        api.MapPost("/tasks/{id}/delegate", (HttpContext http, string id, UserRequest? body) => Results.Ok(Tasks(http).Delegate(http.Caller(), id, body?.UserId)))
             .WithName("DelegateTask").RequirePermission(Permission.TaskWork)
             .WithSummary("Delegate to a person (Camunda): the owner stays, the delegate resolves it back")
             .Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
@@ -73,7 +73,7 @@ internal static class TaskEndpoints
             .Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithMetadata(new ExpectedBody(RequestBodies.Complete));
 
-        api.MapPost("/tasks/{id}/assign", (HttpContext http, string id, UserRequest? body, AssignmentMail mail) => Notified(http, mail, Tasks(http).Assign(http.Caller(), id, body?.UserId)))
+        api.MapPost("/tasks/{id}/assign", (HttpContext http, string id, UserRequest? body) => Results.Ok(Tasks(http).Assign(http.Caller(), id, body?.UserId)))
             .WithName("AssignTask").RequirePermission(Permission.TaskAssign)
             .WithSummary("A team lead of one of the task's groups (re)assigns it")
             .Produces<TaskDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
@@ -100,13 +100,6 @@ internal static class TaskEndpoints
             .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithMetadata(new ExpectedBody(RequestBodies.Complete));
-    }
-
-    /// <summary>The task after an assign or a delegation: its new holder gets the e-mail they asked for (in the background).</summary>
-    private static IResult Notified(HttpContext http, AssignmentMail mail, TaskDto task)
-    {
-        _ = mail.NotifyAsync(http.Tenant().TenantId, task, http.Caller().Id);
-        return Results.Ok(task);
     }
 
     internal static TaskService Tasks(HttpContext http) => http.RequestServices.GetRequiredService<PostkorbServices>().Tasks(http);

@@ -65,6 +65,12 @@ internal static class ChangeSetWriter
             .Int(d.Version).Long(Ticks.Of(d.EvaluatedAt)).Text(d.ProcessInstanceId).Text(d.RootInstanceId).Text(d.ElementId)
             .Text(d.Inputs.ToJsonString()).Text(DecisionJson.Strings(d.MatchedRules)).Text(d.Result?.ToJsonString()).Text(d.Decisions.ToJsonString())
             .Text(DecisionJson.Strings(d.Warnings)).Text(DecisionJson.Strings(d.Errors)));
+        foreach (var a in changes.Assignments)
+        {
+            sink.Begin(CommitSql.InsertAssignmentOutbox).Text(tenant).Text(a.Id).Text(a.InstanceId).Text(a.TaskId).Text(a.Assignee)
+                .Text(a.Actor).Text(a.Kind.ToString()).Long(Ticks.Of(a.At)).Long(Ticks.Of(a.At)).Text(a.Assignee.Trim().ToUpperInvariant());
+            sink.End();
+        }
         foreach (var id in changes.RemovedStartTimerIds.Distinct(StringComparer.Ordinal))
         {
             sink.Begin(CommitSql.DeleteStartTimer).Text(tenant).Text(id);

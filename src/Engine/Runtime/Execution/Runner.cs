@@ -18,6 +18,7 @@ internal sealed partial class Runner : IDisposable
     private readonly Queue<AgendaItem> _agenda = new();
     private readonly RuntimeChangeSet _changes;
     private long _historySeq;
+    private readonly AssignmentTracker _assignments = new();
 
     private readonly long _startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
     private int _steps;
@@ -50,6 +51,7 @@ internal sealed partial class Runner : IDisposable
         i = new Inst(s, g) { VariableLimits = Core.VariableLimits };
         _loaded[instanceId] = i;
         History.Observe(s, isNew: false);
+        _assignments.Observe(s);
         return i;
     }
 
@@ -74,6 +76,7 @@ internal sealed partial class Runner : IDisposable
         if (System.Diagnostics.Stopwatch.GetElapsedTime(_startedAt) > Core.CommandLimits.MaxDuration.ToTimeSpan())
             throw Budget($"ran longer than {Core.CommandLimits.MaxDuration.TotalSeconds:0.###} s", null, null);
         History.Emit(_loaded.Values, Now, _changes);
+        _assignments.Emit(_loaded.Values, History.UserId, Now, _changes);
         foreach (var i in _loaded.Values) _changes.Instances.Add(i.S);
         _changes.HandsOverDocuments = true; // the runner ends here: nothing reads or changes its documents after the commit
         Core.Store.Commit(_changes);

@@ -118,13 +118,16 @@ public sealed class RuntimeChangeSet
     public List<Decisions.DecisionEvaluationRecord> DecisionHistory { get; } = [];
     public List<StartTimerState> StartTimers { get; } = [];
     public List<string> RemovedStartTimerIds { get; } = [];
+    /// <summary>User tasks that got an assignee in this command (e-mail on assignment): a durable store keeps them in its outbox.</summary>
+    public List<TaskAssignment> Assignments { get; } = [];
     /// <summary>
     /// Set by the engine's runner when it will never touch these documents again after the commit: a store that keeps
     /// objects (the in-memory one) may then keep them instead of copies. Whoever sets it gives the objects away.
     /// </summary>
     internal bool HandsOverDocuments { get; set; }
     public bool IsEmpty => Instances.Count == 0 && History.Count == 0 && VariableHistory.Count == 0 && TaskHistory.Count == 0
-        && IncidentHistory.Count == 0 && DecisionHistory.Count == 0 && StartTimers.Count == 0 && RemovedStartTimerIds.Count == 0;
+        && IncidentHistory.Count == 0 && DecisionHistory.Count == 0 && StartTimers.Count == 0 && RemovedStartTimerIds.Count == 0
+        && Assignments.Count == 0;
 }
 
 /// <summary>Thrown when a command commits a document another command changed in the meantime.</summary>

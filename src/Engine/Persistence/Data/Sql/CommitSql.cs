@@ -103,4 +103,14 @@ internal static class CommitSql
             attempts = CASE WHEN start_timers.due_at = excluded.due_at THEN start_timers.attempts ELSE 0 END,
             due_at = excluded.due_at
         """);
+
+    /// <summary>
+    /// E-mail on assignment (migration 0016): an outbox row, only for an assignee whose account asks for the e-mail (the
+    /// accounts table of migration 0003 lives in the same database), so assignments nobody wants mailed cost no row.
+    /// </summary>
+    public static readonly SqlText InsertAssignmentOutbox = new("""
+        INSERT INTO assignment_outbox (tenant_id, id, instance_id, task_id, assignee, actor, kind, created_at, next_attempt_at)
+        SELECT @p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8
+        WHERE EXISTS (SELECT 1 FROM accounts WHERE normalized_name = @p9 AND email_on_assignment AND NOT disabled AND email IS NOT NULL)
+        """);
 }
