@@ -75,9 +75,19 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     /// <summary>Where a tenant's imported Leistungen are read (durable stores: <c>egov catalogue import</c>); none otherwise.</summary>
     public Func<string, IReadOnlyList<EGov.Workflows.Catalogue.Leistungen.Leistung>>? Leistungen { get; init; }
 
+    /// <summary>The Fristen calculator of a tenant (its Land and local holidays, <see cref="TenantFristen"/>); null: Hessen.</summary>
+    public Func<string, Time.FristCalculator>? Fristen { get; init; }
+
     private TenantEngine Create(string id)
     {
-        var tenant = new TenantEngine(id, new WorkflowEngine(new WorkflowEngineOptions { Store = Store, TenantId = id, Activities = Activities }), Deployments);
+        TenantEngine? created = null;
+        var tenant = created = new TenantEngine(id, new WorkflowEngine(new WorkflowEngineOptions
+        {
+            Store = Store, TenantId = id, Activities = Activities,
+            Fristen = Fristen?.Invoke(id) ?? Time.FristCalculator.Hessen,
+            // The case's Frist of a process whose model has none: its service's Bearbeitungsfrist (service.yaml).
+            Bearbeitungsfrist = processId => created?.Services.Bearbeitungsfrist(processId),
+        }), Deployments);
         if (Leistungen is { } read) tenant.Services.Imported = () => read(id);
         Deployments?.Restore(tenant);
         return tenant;
