@@ -318,7 +318,8 @@ public sealed partial class WorkflowEngine
             var t = i.S.Tokens.Where(x => x.ElementId == elementId && x.Status == TokenStatus.Waiting && x.ChildScopeId is null && x.CalledInstanceId is null)
                 .OrderBy(x => x.StartedAt).FirstOrDefault();
             if (t is null) continue;
-            TriggerToken(r, i, t.Id, variables);
+            if (t.WaitingActivity is not null) r.ResumeWaitingActivity(i, t, variables);
+            else TriggerToken(r, i, t.Id, variables);
             return true;
         }
         return false;
@@ -330,13 +331,38 @@ public sealed partial class WorkflowEngine
         foreach (var id in _core.Store.InstanceTree(_core.TenantId, rootInstanceId))
         {
             var i = r.Load(id);
-            var t = i?.S.Tokens.Find(x => x.ElementId == elementId && x.WaitingActivity is not null);
+            var t = i?.S.Tokens.Find(x => x.ElementId == elementId && x.WaitingActivity is not null && x.Status == TokenStatus.Waiting);
             if (i is null || t is null) continue;
-            TriggerToken(r, i, t.Id, payload);
+            r.ResumeWaitingActivity(i, t, payload);
             return true;
         }
         return false;
     });
+
+    /// <summary>
+    /// Resumes the custom activity of this tenant that waits with <paramref name="callbackKey"/> (it returned
+    /// <c>ActivityResult.Wait(…, callbackKey: …)</c>), with a payload for its ResumeAsync. False when none waits with it:
+    /// an unknown key, or one whose activity was already resumed and went on (a duplicate or late callback changes nothing).
+    /// </summary>
+    public bool ResumeActivityByKey(string callbackKey, JsonObject? payload = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callbackKey);
+        CheckInput(payload);
+        return Run(r =>
+        {
+            foreach (var row in _core.Store.FindSubscriptions(_core.TenantId, SubscriptionKind.Activity, callbackKey))
+            {
+                var i = r.Load(row.InstanceId);
+                if (i is null || i.S.IsEnded) continue;
+                var sub = i.S.Subscriptions.Find(x => x.Kind == SubscriptionKind.Activity && x.EventName == callbackKey);
+                var t = sub is null ? null : i.Token(sub.TokenId);
+                if (t is null || t.WaitingActivity is null || t.Status != TokenStatus.Waiting) continue;
+                r.ResumeWaitingActivity(i, t, payload);
+                return true;
+            }
+            return false;
+        });
+    }
 
     /// <summary>
     /// Correlates a message to every receiver that waits for it (catch events, receive tasks, boundary events, event
