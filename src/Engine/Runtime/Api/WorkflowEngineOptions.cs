@@ -46,6 +46,13 @@ public sealed record WorkflowEngineOptions
 
     /// <summary>What history the engine writes (default <see cref="HistoryLevel.Full"/>).</summary>
     public HistoryLevel HistoryLevel { get; init; } = HistoryLevel.Full;
+
+    /// <summary>
+    /// Called before the engine picks the version for new instances (a start by process id or by message, a message
+    /// correlation, a signal): a host whose nodes share one store deploys here the versions another node stored meanwhile,
+    /// so no node starts on a stale "latest". Null: the engine knows every version it has (one node, or in memory).
+    /// </summary>
+    public Action<WorkflowEngine>? CatchUpDeployments { get; init; }
 }
 
 /// <summary>How much history the engine writes (Camunda's history levels, reduced to the two that differ here).</summary>
