@@ -18,6 +18,7 @@ public sealed class ElementTemplateTests
     {
         { "EGov.Workflows.Activities.Notifications", nameof(NotificationsServiceCollectionExtensions.AddEgovNotifications) },
         { "EGov.Workflows.Activities.Xdomea", nameof(EGov.Workflows.Activities.Xdomea.XdomeaServiceCollectionExtensions.AddEgovXdomea) },
+        { "EGov.Workflows.Activities.FitConnect", nameof(EGov.Workflows.Activities.FitConnect.FitConnectServiceCollectionExtensions.AddEgovFitConnect) },
     };
 
     private static ActivityRegistry Registry(string pack)
@@ -26,6 +27,7 @@ public sealed class ElementTemplateTests
         var configuration = new ConfigurationBuilder().Build();
         if (pack.EndsWith("Notifications", StringComparison.Ordinal)) services.AddEgovNotifications(configuration);
         if (pack.EndsWith("Xdomea", StringComparison.Ordinal)) EGov.Workflows.Activities.Xdomea.XdomeaServiceCollectionExtensions.AddEgovXdomea(services, configuration);
+        if (pack.EndsWith("FitConnect", StringComparison.Ordinal)) EGov.Workflows.Activities.FitConnect.FitConnectServiceCollectionExtensions.AddEgovFitConnect(services, configuration);
         return new ActivityRegistry().AddFrom(services.BuildServiceProvider());
     }
 

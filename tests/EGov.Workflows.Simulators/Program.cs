@@ -1,6 +1,6 @@
 using EGov.Workflows.Simulators;
 
-// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] | dms [--port 8085] [--schemas DIR]
+// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] | dms [--port 8085] [--schemas DIR] | fitconnect [--port 8086]
 var kind = args.FirstOrDefault();
 int Port(int fallback) => args.SkipWhile(a => a != "--port").Skip(1).FirstOrDefault() is { } p && int.TryParse(p, out var n) ? n : fallback;
 using var stop = new CancellationTokenSource();
@@ -27,7 +27,17 @@ switch (kind)
         try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
         return 0;
     }
+    case "fitconnect":
+    {
+        await using var fc = FitConnectSimulator.Start(FitConnectSimulator.FindCorpusMetadataSchema(), Port(8086));
+        fc.Submitted += s => Console.WriteLine($"{DateTime.Now:HH:mm:ss} submission {s.SubmissionId} (case {s.CaseId}) for {s.ServiceIdentifier}: {s.Attachments.Count} attachment(s), " +
+            (s.Problems.Count == 0 ? "decrypted, metadata and hashes ok" : "PROBLEMS: " + string.Join("; ", s.Problems)));
+        Console.WriteLine($"FIT-Connect simulator on {fc.BaseUrl} (destination {fc.DestinationId}, key {fc.Kid}, RSA 4096). Ctrl+C stops it.");
+        Console.WriteLine($"  settings: {{\"Packs\": {{\"FitConnect\": {{\"TokenUrl\": \"{fc.TokenUrl}\", \"SubmissionApiUrl\": \"{fc.BaseUrl}\", \"ClientId\": \"{fc.ClientId}\"}}}}}}  and EGOV_Packs__FitConnect__ClientSecret={fc.ClientSecret}");
+        try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
+        return 0;
+    }
     default:
-        Console.Error.WriteLine("usage: dotnet run --project tests/EGov.Workflows.Simulators -- smtp|dms [--port N] [--schemas DIR]");
+        Console.Error.WriteLine("usage: dotnet run --project tests/EGov.Workflows.Simulators -- smtp|dms|fitconnect [--port N] [--schemas DIR]");
         return 2;
 }

@@ -1,3 +1,4 @@
+using EGov.Workflows.Activities.FitConnect;
 using EGov.Workflows.Activities.Notifications;
 using EGov.Workflows.Activities.Xdomea;
 using EGov.Workflows.Packs;
@@ -26,6 +27,7 @@ public static class BuiltInPacks
         [
             Pack(NotificationOptions.Section, configuration, logging, (s, c) => s.AddEgovNotifications(c)),
             Pack(XdomeaOptions.Section, configuration, logging, (s, c) => s.AddEgovXdomea(c)),
+            Pack(FitConnectOptions.Section, configuration, logging, (s, c) => s.AddEgovFitConnect(c)),
         ];
     }
 
