@@ -2,7 +2,10 @@ using EGov.Workflows.Host.Tests;
 
 namespace EGov.Workflows.Hardening.Tests;
 
-/// <summary>Per-tenant quotas (issue 20, item 6): a municipality deploying in a loop is refused with a clear problem, the others are not.</summary>
+/// <summary>
+/// Per-tenant quotas (issue 20, item 6): a municipality deploying or starting in a loop is refused with a clear problem, the
+/// others are not; a version no case ran on can be deleted to make room.
+/// </summary>
 public sealed class QuotaTests
 {
     [Fact]
@@ -23,5 +26,86 @@ public sealed class QuotaTests
         problem["detail"]!.GetValue<string>().ShouldContain("quota is 2");
         (await s.GetJsonAsync("api/process-definitions", "gemeinde-a")).AsArray().Count.ShouldBe(2);
         await s.DeployAsync("last.bpmn", "gemeinde-b");
+    }
+
+    private static async Task<HttpResponseMessage> DeployRawAsync(TestServer s, string model, string tenant)
+    {
+        using var content = new ByteArrayContent(await File.ReadAllBytesAsync(TestServer.ModelPath(model)));
+        content.Headers.ContentType = new("application/xml");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/deployments?name={model}") { Content = content };
+        request.Headers.Add("X-Tenant", tenant);
+        return await s.Http.SendAsync(request);
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite:{dir}/egov.db")]
+    public async Task ADeploymentBeyondTheTenantsByteQuota_Is422QuotaExceeded_NamingTheFigures_AndOtherTenantsStillDeploy(string store)
+    {
+        var size = new FileInfo(TestServer.ModelPath("warten.bpmn")).Length;
+        await using var s = await TestServer.StartAsync(store: store, configure: o => o with { MaxDeploymentBytesPerTenant = size + 300 });
+        await s.DeployAsync("warten.bpmn", "gemeinde-a");
+
+        using var response = await DeployRawAsync(s, "warten-v2.bpmn", "gemeinde-a");
+
+        var problem = await TestServer.ShouldBeProblemAsync(response, 422);
+        problem["title"]!.GetValue<string>().ShouldBe("Quota exceeded");
+        problem["quota"]!.GetValue<string>().ShouldBe("deploymentBytes");
+        problem["used"]!.GetValue<long>().ShouldBeGreaterThan(0);
+        problem["requested"]!.GetValue<long>().ShouldBeGreaterThan(0);
+        (await s.GetJsonAsync("api/process-definitions", "gemeinde-a")).AsArray().Count.ShouldBe(1, "nothing was deployed");
+        await s.DeployAsync("warten-v2.bpmn", "gemeinde-b");
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite:{dir}/egov.db")]
+    public async Task AStartBeyondTheTenantsOpenCaseQuota_Is409QuotaExceeded_AndOtherTenantsStillStart(string store)
+    {
+        await using var s = await TestServer.StartAsync(store: store, configure: o => o with { MaxOpenInstancesPerTenant = 2 });
+        await s.DeployAsync("warten.bpmn", "gemeinde-a");
+        await s.DeployAsync("warten.bpmn", "gemeinde-b");
+        await s.StartProcessAsync("Warten", tenant: "gemeinde-a");
+        await s.StartProcessAsync("Warten", tenant: "gemeinde-a");
+
+        using var third = await s.SendAsync(HttpMethod.Post, "api/process-definitions/Warten/start", new { }, "gemeinde-a");
+        using var keyed = new HttpRequestMessage(HttpMethod.Post, "api/process-definitions/Warten/start") { Content = System.Net.Http.Json.JsonContent.Create(new { }) };
+        keyed.Headers.Add("X-Tenant", "gemeinde-a");
+        keyed.Headers.Add("Idempotency-Key", "viertens");
+        using var fourth = await s.Http.SendAsync(keyed);
+
+        var problem = await TestServer.ShouldBeProblemAsync(third, 409);
+        problem["title"]!.GetValue<string>().ShouldBe("Quota exceeded");
+        problem["quota"]!.GetValue<string>().ShouldBe("openInstances");
+        problem["limit"]!.GetValue<long>().ShouldBe(2);
+        await TestServer.ShouldBeProblemAsync(fourth, 409);
+        await s.StartProcessAsync("Warten", tenant: "gemeinde-b");
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite:{dir}/egov.db")]
+    public async Task AVersionNoCaseRanOn_CanBeDeleted_AVersionWithCases_Is409(string store)
+    {
+        await using var s = await TestServer.StartAsync(store: store);
+        await s.DeployAsync("warten.bpmn", "gemeinde-a");
+        var id = await s.StartProcessAsync("Warten", tenant: "gemeinde-a");
+        (await s.DeployAsync("warten-v2.bpmn", "gemeinde-a"))[0]!["version"]!.GetValue<int>().ShouldBe(2);
+
+        using (var inUse = await s.SendAsync(HttpMethod.Delete, "api/process-definitions/Warten/versions/1", tenant: "gemeinde-a"))
+        {
+            var problem = await TestServer.ShouldBeProblemAsync(inUse, 409);
+            problem["title"]!.GetValue<string>().ShouldBe("Version in use");
+        }
+        using (var deleted = await s.SendAsync(HttpMethod.Delete, "api/process-definitions/Warten/versions/2", tenant: "gemeinde-a"))
+            ((int)deleted.StatusCode).ShouldBe(204);
+        using (var again = await s.SendAsync(HttpMethod.Delete, "api/process-definitions/Warten/versions/2", tenant: "gemeinde-a"))
+            await TestServer.ShouldBeProblemAsync(again, 404);
+
+        (await s.GetJsonAsync("api/process-definitions", "gemeinde-a")).AsArray().Select(d => d!["version"]!.GetValue<int>()).ShouldBe([1]);
+        var next = await s.StartProcessAsync("Warten", tenant: "gemeinde-a");
+        (await s.GetJsonAsync($"api/process-instances/{next}", "gemeinde-a"))["waiting"]!.AsArray().Select(w => w!.GetValue<string>()).ShouldBe(["Bereit"], "new cases start on version 1 again");
+        (await s.GetJsonAsync($"api/process-instances/{id}", "gemeinde-a"))["state"]!.GetValue<string>().ShouldBe("running");
+        (await s.DeployAsync("warten-v2.bpmn", "gemeinde-a"))[0]!["version"]!.GetValue<int>().ShouldBe(2, "the deleted version's number is free again");
     }
 }

@@ -204,6 +204,7 @@ public sealed class JobExecutorTests
         public IReadOnlyList<IncidentRow> OpenIncidents(string tenantId, string? rootInstanceId = null) => inner.OpenIncidents(tenantId, rootInstanceId);
         public IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId) => inner.InstanceTree(tenantId, rootInstanceId);
         public IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version) => inner.RunningInstances(tenantId, processId, version);
+        public long CountOpenCases(string tenantId) => inner.CountOpenCases(tenantId);
         public IReadOnlyList<VariableChangeRecord> VariableHistory(string tenantId, string rootInstanceId) => inner.VariableHistory(tenantId, rootInstanceId);
         public IReadOnlyList<TaskEventRecord> TaskHistory(string tenantId, string rootInstanceId) => inner.TaskHistory(tenantId, rootInstanceId);
         public IReadOnlyList<IncidentEventRecord> IncidentHistory(string tenantId, string rootInstanceId) => inner.IncidentHistory(tenantId, rootInstanceId);

@@ -115,9 +115,9 @@ public class LoaderTests
     }
 
     [Theory]
-    [InlineData("deploy: [m.bpmn]\nstpes: []\n", "x.scenario.yaml:2:1: unknown key 'stpes' in scenario; expected one of name, deploy, process, clock, timezone, start, services, steps")]
+    [InlineData("deploy: [m.bpmn]\nstpes: []\n", "x.scenario.yaml:2:1: unknown key 'stpes' in scenario; expected one of name, deploy, process, clock, timezone, land, start, services, steps")]
     [InlineData("name: n\nsteps: []\n", "x.scenario.yaml:1:1: missing 'deploy': the models to deploy, e.g. deploy: [model.bpmn]")]
-    [InlineData("deploy: [m.bpmn]\nsteps:\n  - expect: { waitng: [A] }\n", "x.scenario.yaml:3:15: unknown key 'waitng' in expect; expected one of state, waiting, completed, notCompleted, counts, variables, incidents, version, legalBasis")]
+    [InlineData("deploy: [m.bpmn]\nsteps:\n  - expect: { waitng: [A] }\n", "x.scenario.yaml:3:15: unknown key 'waitng' in expect; expected one of state, waiting, completed, notCompleted, counts, variables, incidents, version, legalBasis, fristen, due")]
     [InlineData("deploy: [m.bpmn]\nsteps:\n  - expect: { state: done }\n", "x.scenario.yaml:3:22: unknown state 'done'; expected running, completed, terminated or incident")]
     [InlineData("deploy: [m.bpmn]\nsteps:\n  - expect: { waiting: A }\n", "x.scenario.yaml:3:24: 'waiting' must be a list of element ids, e.g. [Task_A, Task_B]")]
     [InlineData("deploy: [m.bpmn]\nsteps:\n  - expect: { counts: { A: two } }\n", "x.scenario.yaml:3:28: expected a whole number for a count for 'A', found 'two'")]
@@ -129,6 +129,9 @@ public class LoaderTests
     [InlineData("deploy: [m.bpmn]\nservices:\n  T: { error: E, fail: boom }\n", "x.scenario.yaml:3:6: service 'T' has both 'error' and 'fail'; choose one")]
     [InlineData("deploy: [m.bpmn]\nservices:\n  T: { varaibles: {} }\n", "x.scenario.yaml:3:8: unknown key 'varaibles' in service 'T'; expected one of variables, error, fail, times")]
     [InlineData("deploy: [m.bpmn]\ntimezone: Mars/Olympus\n", "x.scenario.yaml:2:11: unknown time zone 'Mars/Olympus'; expected an IANA id such as Europe/Berlin")]
+    [InlineData("deploy: [m.bpmn]\nland: Hesse\n", "x.scenario.yaml:2:7: unknown Land 'Hesse'; expected one of BW, BY, BE, BB, HB, HH, HE, MV, NI, NW, RP, SL, SN, ST, SH, TH")]
+    [InlineData("deploy: [m.bpmn]\nsteps:\n  - expect: { fristen: { P: 31.01.2027 } }\n", "x.scenario.yaml:3:29: '31.01.2027' is not a day; expected YYYY-MM-DD")]
+    [InlineData("deploy: [m.bpmn]\nsteps:\n  - expect: { due: [T] }\n", "x.scenario.yaml:3:20: 'due' must map element ids to days, e.g. { Task_A: 2026-03-02 }")]
     [InlineData("deploy: [m.bpmn]\nclock: tomorrow\n", "x.scenario.yaml:2:8: 'tomorrow' is not a date and time; expected e.g. 2026-03-02T09:00:00+01:00")]
     [InlineData("deploy: [m.bpmn]\nname: a\nname: b\n", "x.scenario.yaml:3:1: duplicate key 'name'")]
     [InlineData("deploy: [m.bpmn]\nstart: { variables: [1, 2] }\n", "x.scenario.yaml:2:21: 'variables' must be a mapping of names to values, e.g. { amount: 120 }")]

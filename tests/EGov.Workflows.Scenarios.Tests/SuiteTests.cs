@@ -41,7 +41,7 @@ public sealed class SuiteTests : IDisposable
         code.ShouldBe(1);
         lines.ShouldBe([
             $"FAIL {Display("a.scenario.yaml")}: A: step 1: state completed / state running",
-            $"FAIL {Display("b.scenario.yaml")}: B: {Display("b.scenario.yaml")}:3:1: unknown key 'stesp' in scenario; expected one of name, deploy, process, clock, timezone, start, services, steps",
+            $"FAIL {Display("b.scenario.yaml")}: B: {Display("b.scenario.yaml")}:3:1: unknown key 'stesp' in scenario; expected one of name, deploy, process, clock, timezone, land, start, services, steps",
             $"PASS {Display("c.scenario.yaml")}: C",
             "1 passed, 2 failed",
         ]);

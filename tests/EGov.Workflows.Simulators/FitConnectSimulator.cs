@@ -140,6 +140,12 @@ public sealed class FitConnectSimulator : IAsyncDisposable
         return null;
     }
 
+    /// <summary>Replaces a submitted submission's encrypted data (a Zustelldienst or a man in the middle exchanging it).</summary>
+    public void ReplaceEncryptedData(string submissionId, string jwe) => _submissions[submissionId].EncryptedData = jwe;
+
+    /// <summary>Replaces a submitted submission's encrypted metadata.</summary>
+    public void ReplaceEncryptedMetadata(string submissionId, string jwe) => _submissions[submissionId].EncryptedMetadata = jwe;
+
     /// <summary>The event log of a case (signed SETs as posted).</summary>
     public IReadOnlyList<string> Events(string caseId) => _events.TryGetValue(caseId, out var q) ? q.ToArray() : [];
 
@@ -297,7 +303,7 @@ public sealed class FitConnectSimulator : IAsyncDisposable
         return Results.Json(new { count = page.Count(), offset = offset ?? 0, totalCount = all.Count, submissions = page });
     }
 
-    private IResult Get(string id) => !_submissions.TryGetValue(id, out var s) || s.Status != "submitted"
+    private IResult Get(string id) => !_submissions.TryGetValue(id, out var s) || s.Status == "incomplete"
         ? ProblemResult(404, "submission-not-found", "Submission not found", $"Einreichung {id} existiert nicht")
         : Results.Json(new
         {
@@ -318,6 +324,14 @@ public sealed class FitConnectSimulator : IAsyncDisposable
         var set = await new StreamReader(request.Body).ReadToEndAsync().ConfigureAwait(false);
         if (set.Split('.').Length != 3) return ProblemResult(400, "request-body-invalid", "Request body invalid", "ein signiertes Security Event Token (JWS) erwartet");
         _events.GetOrAdd(caseId, _ => new ConcurrentQueue<string>()).Enqueue(set);
+        // The payload (unverified here; the tests verify the signature): an accepted submission leaves the list of waiting ones.
+        try
+        {
+            var payload = JsonNode.Parse(Base64Url.Decode(set.Split('.')[1]));
+            if (payload?["events"] is JsonObject events && events.ContainsKey("https://schema.fitko.de/fit-connect/events/accept-submission"))
+                foreach (var s in _submissions.Values.Where(s => string.Equals(s.CaseId, caseId, StringComparison.OrdinalIgnoreCase))) s.Status = "accepted";
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or FormatException) { return ProblemResult(400, "request-body-invalid", "Request body invalid", "die Nutzlast des SET ist kein JSON"); }
         return Results.NoContent();
     }
 

@@ -29,6 +29,18 @@ public sealed class FitConnectOptions
     /// </summary>
     public string? MetadataSchema { get; set; }
 
+    /// <summary>Receiving: the municipality's own destination (Zustellpunkt) whose submissions are fetched.</summary>
+    public string? DestinationId { get; set; }
+
+    /// <summary>Receiving: the destination's private decryption key as a JWK file (<c>RSA-OAEP-256</c>, <c>unwrapKey</c>; a mounted secret).</summary>
+    public string? DecryptionKeyFile { get; set; }
+
+    /// <summary>Receiving: the destination's private signing key as a JWK file (<c>PS512</c>, <c>sign</c>) for the events it posts.</summary>
+    public string? SigningKeyFile { get; set; }
+
+    /// <summary>Receiving: the key id of the signing key as registered with the destination.</summary>
+    public string? SigningKid { get; set; }
+
     /// <summary>How long one HTTP attempt may take, in seconds (default 15).</summary>
     public int TimeoutSeconds { get; set; } = 15;
 

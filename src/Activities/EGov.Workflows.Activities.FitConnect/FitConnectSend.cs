@@ -132,7 +132,7 @@ public sealed partial class FitConnectSend(IOptionsMonitor<FitConnectOptions> op
     private static string? CheckMetadata(string schemaPath, JsonObject metadata)
     {
         if (!File.Exists(schemaPath)) return $"the metadata schema '{schemaPath}' does not exist";
-        var schema = MetadataSchemas.GetOrAdd(Path.GetFullPath(schemaPath), p => JsonSchema.FromText(File.ReadAllText(p), new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
+        var schema = MetadataSchemaAt(schemaPath);
         using var doc = System.Text.Json.JsonDocument.Parse(metadata.ToJsonString());
         var result = schema.Evaluate(doc.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
         if (result.IsValid) return null;
@@ -141,6 +141,10 @@ public sealed partial class FitConnectSend(IOptionsMonitor<FitConnectOptions> op
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonSchema> MetadataSchemas = new(StringComparer.Ordinal);
+
+    /// <summary>The metadata schema at a path, read once (in a registry of its own, so its $id may be read again elsewhere).</summary>
+    internal static JsonSchema MetadataSchemaAt(string path) =>
+        MetadataSchemas.GetOrAdd(Path.GetFullPath(path), p => JsonSchema.FromText(File.ReadAllText(p), new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
 
     private sealed record Anlage(string Id, string Name, string ContentType, string Zweck, byte[] Inhalt);
     private sealed record Einreichung(string DestinationId, string Leistung, string? Leistungsname, byte[] Fachdaten, List<Anlage> Anlagen, JsonObject Metadata);

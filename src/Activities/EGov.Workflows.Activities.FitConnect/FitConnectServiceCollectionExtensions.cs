@@ -14,6 +14,7 @@ public static class FitConnectServiceCollectionExtensions
         services.AddEgovTenantOptions<FitConnectOptions>(configuration, FitConnectOptions.Section);
         services.AddHttpClient(SubmissionApi.ClientName);
         services.TryAddSingleton<SubmissionApi>();
+        services.TryAddSingleton<FitConnectSubscriber>();
         services.TryAdd(ServiceDescriptor.Singleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>)));
         return services.AddEgovActivity<FitConnectSend>();
     }

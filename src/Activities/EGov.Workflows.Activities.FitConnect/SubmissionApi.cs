@@ -52,6 +52,23 @@ public sealed class SubmissionApi(IHttpClientFactory clients)
         SendJsonAsync(o, HttpMethod.Put, $"/v1/submissions/{Uri.EscapeDataString(submissionId)}",
             Json(new JsonObject { ["encryptedMetadata"] = encryptedMetadata, ["encryptedData"] = encryptedData }), null, ct);
 
+    /// <summary>GET <c>/v1/submissions?destinationId=…&amp;offset=…&amp;limit=…</c>: the submissions waiting for a destination.</summary>
+    public Task<JsonObject> ListAsync(FitConnectOptions o, string destinationId, int offset, int limit, CancellationToken ct) =>
+        SendJsonAsync(o, HttpMethod.Get, $"/v1/submissions?destinationId={Uri.EscapeDataString(destinationId)}&offset={offset}&limit={limit}", null, null, ct);
+
+    /// <summary>GET <c>/v1/submissions/{id}</c>: the submission with its encrypted metadata and data and its attachment ids.</summary>
+    public Task<JsonObject> SubmissionAsync(FitConnectOptions o, string submissionId, CancellationToken ct) =>
+        SendJsonAsync(o, HttpMethod.Get, $"/v1/submissions/{Uri.EscapeDataString(submissionId)}", null, null, ct);
+
+    /// <summary>GET <c>/v1/submissions/{id}/attachments/{attachmentId}</c>: the encrypted attachment (JWE).</summary>
+    public Task<string> AttachmentAsync(FitConnectOptions o, string submissionId, string attachmentId, CancellationToken ct) =>
+        SendAsync(o, HttpMethod.Get, $"/v1/submissions/{Uri.EscapeDataString(submissionId)}/attachments/{Uri.EscapeDataString(attachmentId)}", null, null, ct);
+
+    /// <summary>POST <c>/v1/cases/{caseId}/events</c> with a signed Security Event Token (<c>application/jose</c>).</summary>
+    public async Task PostEventAsync(FitConnectOptions o, string caseId, string set, CancellationToken ct) =>
+        await SendAsync(o, HttpMethod.Post, $"/v1/cases/{Uri.EscapeDataString(caseId)}/events",
+            () => new StringContent(set, Encoding.ASCII, "application/jose"), null, ct).ConfigureAwait(false);
+
     private static Func<HttpContent> Json(JsonObject body)
     {
         var text = body.ToJsonString();

@@ -42,11 +42,18 @@ public static class EGovServer
         catch (ArgumentException e) { packLogging.Dispose(); throw new ServerStartException([e.Message], usage: true); }
         catch (StoreOpenException e) { packLogging.Dispose(); throw new ServerStartException([e.Message], store: true); }
 
+        if (TenantFristen.Check(options.Configuration, options.Tenant) is { Count: > 0 } fristProblems)
+        {
+            (store.Store as IDisposable)?.Dispose();
+            packLogging.Dispose();
+            throw new ServerStartException(fristProblems, usage: true);
+        }
         var engines = new TenantEngines(store.Store, options.Tenant,
             store.Store is Persistence.EfRuntimeStore ef ? new DurableDeploymentBackend(new Persistence.Deployments.DurableDeployments(ef)) : null,
             packs.AddTo(new Sdk.ActivityRegistry()))
         {
             Leistungen = store.Store is Persistence.EfRuntimeStore efl ? new Persistence.Catalogue.SqlLeistungenStore(efl.Options).List : null,
+            Fristen = id => TenantFristen.For(options.Configuration, id),
         };
         IReadOnlyList<DeployedDefinition> deployed;
         try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
@@ -322,6 +329,8 @@ public static class EGovServer
         if (store.Note is { } note) o.WriteLine($"             note: {note}");
         if (store.Created is { } created) o.WriteLine($"             {created}");
         o.WriteLine($"  tenant     {options.Tenant} (the default; an identity of several tenants picks one with the header X-Tenant: ID)");
+        var land = TenantFristen.For(options.Configuration, options.Tenant).Land ?? Time.Bundesland.HE;
+        o.WriteLine($"  Fristen    {land} ({Time.Bundeslaender.Name(land)}): BGB §§187–193 with its public holidays (Fristen:Land, per tenant Tenants:<id>:Fristen:Land; docs/fristen.md)");
         if (options.ProcessesDirectory is null) o.WriteLine("  processes  none (no --processes folder)");
         else if (!Directory.Exists(options.ProcessesDirectory)) o.WriteLine($"  processes  none ({options.ProcessesDirectory}/ does not exist)");
         else

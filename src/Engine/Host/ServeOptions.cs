@@ -59,6 +59,18 @@ public sealed record ServeOptions
     /// <summary>Process versions one tenant may hold; a deployment beyond it is refused (422 Quota exceeded).</summary>
     public int MaxProcessVersionsPerTenant { get; init; } = 1_000;
 
+    /// <summary>
+    /// How large one tenant's deployed models may be together (the stored XML, in characters ≈ bytes); a deployment that would
+    /// pass it is refused (422 Quota exceeded). Delete unused versions to make room.
+    /// </summary>
+    public long MaxDeploymentBytesPerTenant { get; init; } = 100L * 1024 * 1024;
+
+    /// <summary>
+    /// Cases (running root instances) one tenant may hold open; a start through the API beyond it is refused (409 Quota exceeded)
+    /// until cases end. Counted at most every few seconds, so a burst may pass it by the starts of those seconds.
+    /// </summary>
+    public long MaxOpenInstancesPerTenant { get; init; } = 1_000_000;
+
     /// <summary>A tenant's engine unused this long is released (durable stores; rebuilt from the stored deployments on its next use).</summary>
     public TimeSpan EngineIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 

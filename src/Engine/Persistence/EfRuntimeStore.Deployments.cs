@@ -36,6 +36,13 @@ public sealed partial class EfRuntimeStore
         return db.Deployments.Where(d => d.TenantId == tenantId).Sum(d => (long?)d.BpmnXml.Length) ?? 0;
     }
 
+    /// <summary>How many root instances of the tenant are running (running ones have no end: the index on tenant and end).</summary>
+    public long CountOpenCases(string tenantId)
+    {
+        using var db = _db.Create();
+        return db.Instances.LongCount(i => i.TenantId == tenantId && i.EndedAt == null && i.Id == i.RootInstanceId);
+    }
+
     /// <summary>Whether any instance (running or ended, root or called) was started on the version.</summary>
     public bool HasInstancesOf(string tenantId, string processId, int version)
     {

@@ -31,7 +31,8 @@ internal static class EventChecks
                     c.Require<Activity>(comp, "activityRef", comp.Attribute("activityRef"), expected: "an activity");
                     break;
                 case LinkEventDefinition link: CheckLink(c, link); break;
-                case TimerEventDefinition timer when timer.TimeDate is null && timer.TimeDuration is null && timer.TimeCycle is null:
+                case TimerEventDefinition timer when timer.TimeDate is null && timer.TimeDuration is null && timer.TimeCycle is null
+                    && timer.Parent?.Attribute(Namespaces.Egov + "frist") is null:
                     // Documentation models (ADONIS/FIM) draw timers without a value; only running needs one.
                     c.Bag.Warning(timer.Position, $"{CheckContext.Describe(timer)}: timer has no timeDate, timeDuration or timeCycle");
                     break;

@@ -47,6 +47,23 @@ internal static class DefinitionEndpoints
             .WithSummary("The BPMN 2.0 XML (with its diagram) of one deployed version of the tenant; 404 for an unknown process, version or another tenant's")
             .Produces<string>(StatusCodes.Status200OK, "application/xml").ProducesProblem(StatusCodes.Status404NotFound);
 
+        api.MapDelete("/process-definitions/{processId}/versions/{version}", (HttpContext http, string processId, string version) =>
+            {
+                var t = http.Tenant();
+                var deleted = false;
+                if (int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v))
+                {
+                    try { deleted = t.DeleteVersion(processId, v); }
+                    catch (VersionInUseException e) { throw new ApiProblemException(StatusCodes.Status409Conflict, "Version in use", e.Message); }
+                    catch (Runtime.Store.ConcurrencyConflictException e) { throw new ApiProblemException(StatusCodes.Status409Conflict, "Version in use", e.Message); }
+                }
+                if (!deleted) throw ApiProblemException.NotFound($"process definition '{processId}' version '{version}' is not deployed for tenant '{t.TenantId}'");
+                return Results.NoContent();
+            })
+            .WithName("DeleteProcessDefinitionVersion").RequirePermission(Permission.Deploy)
+            .WithSummary("Delete a version no case was ever started on (with its forms and start timers), e.g. to stay within the tenant's quota; 409 when an instance ran on it")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
         api.MapPost("/process-definitions/{processId}/start", (HttpContext http, string processId, StartRequest? body) =>
             {
                 var t = http.Tenant();
@@ -56,7 +73,9 @@ internal static class DefinitionEndpoints
                 CandidateStarters.Check(http, t, processId);
                 if (IdempotentRequests.KeyOf(http) is { } key)
                     return StartIdempotent(http, t, processId, body, key);
+                CheckOpenCases(http, t);
                 var id = t.Engine.StartProcessAs(null, processId, body?.Variables, body?.BusinessKey, http.Caller().Id, ApplicationDate(body));
+                t.CaseStarted();
                 var view = t.Engine.GetInstance(id);
                 return Results.Created($"/api/process-instances/{id}", ProcessInstanceDto.From(view, view.ProcessId));
             })
@@ -81,9 +100,11 @@ internal static class DefinitionEndpoints
             return Results.Created($"/api/process-instances/{again.Id}", ProcessInstanceDto.From(again, again.ProcessId));
         }
         string id;
+        CheckOpenCases(http, t); // after the replay: a repeat of a start that was admitted is answered even at the quota
         try
         {
             id = t.Engine.StartProcessAs(IdempotentRequests.InstanceId(t.TenantId, key), processId, body?.Variables, body?.BusinessKey, http.Caller().Id, ApplicationDate(body));
+            t.CaseStarted();
         }
         catch (Runtime.InstanceExistsException e) when (e.BusinessKey is null && e.InstanceId is { } existing)
         {
@@ -113,13 +134,55 @@ internal static class DefinitionEndpoints
     /// A tenant's quota of process versions (issue 20, item 6): one municipality deploying in a loop must not fill the node's
     /// memory and database for everyone. Refused before anything is read into the catalogue.
     /// </summary>
-    private static void CheckQuota(TenantEngine tenant, int maxVersions)
+    /// <summary>The tenant's deployment quotas (versions and model bytes) for a deployment of these files.</summary>
+    internal static void CheckQuotas(HttpContext http, TenantEngine tenant, IReadOnlyList<(string Name, byte[] Bytes)> files)
+    {
+        var options = http.RequestServices.GetRequiredService<ServeOptions>();
+        CheckQuota(tenant, options.MaxProcessVersionsPerTenant);
+        CheckSizeQuota(tenant, files.Sum(f => (long)f.Bytes.Length), options.MaxDeploymentBytesPerTenant);
+    }
+
+    /// <summary>Counts the new versions' model size (where no store counts it).</summary>
+    internal static void Counted(TenantEngine tenant, IReadOnlyList<(string Name, byte[] Bytes)> files, IReadOnlyList<DeployedDefinition> deployed)
+    {
+        var sizes = files.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Last().Bytes.Length, StringComparer.Ordinal);
+        tenant.CountDeployed(deployed.Select(d => (d.ProcessId, d.Version, sizes.GetValueOrDefault(d.File))));
+    }
+
+    internal static void CheckQuota(TenantEngine tenant, int maxVersions)
     {
         var held = tenant.Catalog.All().Count;
         if (held >= maxVersions)
             throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "Quota exceeded",
                 $"tenant '{tenant.TenantId}' holds {held} process versions, its quota is {maxVersions}; nothing was deployed",
                 new Dictionary<string, object?> { ["quota"] = "processVersions", ["limit"] = maxVersions, ["used"] = held });
+    }
+
+    /// <summary>
+    /// A tenant's quota of model bytes (issue 20, item 6): twenty 7 MB models once kept 3.45 GB resident. Refused before the
+    /// models are parsed; the figures say how much is held and how much the request brings.
+    /// </summary>
+    internal static void CheckSizeQuota(TenantEngine tenant, long incoming, long maxBytes)
+    {
+        var held = tenant.DeployedSize;
+        if (held + incoming > maxBytes)
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "Quota exceeded",
+                $"tenant '{tenant.TenantId}' holds {held:N0} bytes of models, this deployment brings {incoming:N0}, its quota is {maxBytes:N0}; nothing was deployed (delete versions no case ran on: DELETE /api/process-definitions/{{id}}/versions/{{v}})",
+                new Dictionary<string, object?> { ["quota"] = "deploymentBytes", ["limit"] = maxBytes, ["used"] = held, ["requested"] = incoming });
+    }
+
+    /// <summary>
+    /// A tenant's quota of open cases (issue 20, item 6): starts beyond it are refused with 409 until cases end, so one
+    /// municipality's runaway client cannot fill the database for all.
+    /// </summary>
+    internal static void CheckOpenCases(HttpContext http, TenantEngine tenant)
+    {
+        var max = http.RequestServices.GetRequiredService<ServeOptions>().MaxOpenInstancesPerTenant;
+        var open = tenant.OpenCases();
+        if (open >= max)
+            throw new ApiProblemException(StatusCodes.Status409Conflict, "Quota exceeded",
+                $"tenant '{tenant.TenantId}' has {open:N0} open cases, its quota is {max:N0}; nothing was started (cases must end first, or the quota be raised)",
+                new Dictionary<string, object?> { ["quota"] = "openInstances", ["limit"] = max, ["used"] = open });
     }
 
     private static async Task<IResult> Deploy(HttpContext http)
@@ -155,8 +218,9 @@ internal static class DefinitionEndpoints
             throw ApiProblemException.BadRequest($"Content-Type '{request.ContentType ?? "(none)"}' cannot carry a model", RequestBodies.Deployment);
         if (files.Count == 0 || files.All(f => f.Item2.Length == 0))
             throw ApiProblemException.BadRequest("no model in the request", RequestBodies.Deployment);
-        CheckQuota(tenant, http.RequestServices.GetRequiredService<ServeOptions>().MaxProcessVersionsPerTenant);
+        CheckQuotas(http, tenant, files);
         var (deployed, decisions) = ModelDeployer.DeployAll(tenant, files, http.Caller().Id);
+        Counted(tenant, files, deployed);
         // Decision files alone answer their decisions; with processes, the processes (the decisions are deployed too).
         if (deployed.Count == 0 && decisions.Count > 0)
             return Results.Created("/api/decision-definitions", decisions.Select(d => DecisionDefinitionDto.From(d, true)).ToList());

@@ -98,7 +98,9 @@ internal static class DesignerEndpoints
                     throw ApiProblemException.Conflict($"the model is unchanged from version {before}: nothing was deployed");
                 var files = new List<(string, byte[])> { (file, Encoding.UTF8.GetBytes(xml)) };
                 files.AddRange(FormsOf(t, processId, before, check.Definitions!));
+                DefinitionEndpoints.CheckQuotas(http, t, files);
                 var (deployed, _) = ModelDeployer.DeployAll(t, files, http.Caller().Id, note);
+                DefinitionEndpoints.Counted(t, files, deployed);
                 var version = deployed.FirstOrDefault(d => d.ProcessId == processId)
                     ?? throw new ApiProblemException(422, "Model cannot be deployed", $"the model holds no executable process '{processId}'");
                 if (version.Version <= before)

@@ -46,10 +46,16 @@ public sealed record ProcessInstanceDto(
     /// <summary>The legal basis (<c>egov:legalBasis</c>) of the version the case runs on, fixed when it started.</summary>
     public string? LegalBasis { get; init; }
 
+    /// <summary>
+    /// The running Fristen (egov:frist; docs/fristen.md): where each is written, the day it counts from and its last day
+    /// (YYYY-MM-DD, Europe/Berlin; it ends when that day ends), days of Hemmung, since when it stands still now.
+    /// </summary>
+    public IReadOnlyList<FristInfo> Fristen { get; init; } = [];
+
     public static ProcessInstanceDto From(ProcessInstanceView v, string processId) => new(
         v.Id, processId, v.Version, v.BusinessKey, StateName(v.State), v.Variables, v.Waiting,
         v.Incidents.Select(i => IncidentDto.Of(i.Id, i.InstanceId, i.RootInstanceId, processId, i.ElementId, i.Kind, i.Message, i.Details, Time(i.CreatedAt))).ToList(),
-        v.InstanceIds) { LegalBasis = v.LegalBasis };
+        v.InstanceIds) { LegalBasis = v.LegalBasis, Fristen = v.Fristen };
 
     public static string StateName(InstanceState s) => s switch
     {

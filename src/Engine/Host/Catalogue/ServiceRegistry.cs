@@ -15,6 +15,11 @@ public sealed class ServiceRegistry
 
     public void Replace(IReadOnlyList<ServiceDescription> services) => _services = services.ToList();
 
+    /// <summary>The Bearbeitungsfrist of the service a process implements (of its latest description), or null.</summary>
+    public NodaTime.Period? Bearbeitungsfrist(string processId) =>
+        _services.Where(s => s.ProcessId == processId && s.Bearbeitungsfrist is not null)
+            .MaxBy(s => s.ValidFrom ?? NodaTime.LocalDate.MinIsoValue)?.Bearbeitungsfrist;
+
     /// <summary>The Leistungen imported for the tenant (<c>egov catalogue import</c>); none until a store provides them.</summary>
     public Func<IReadOnlyList<EGov.Workflows.Catalogue.Leistungen.Leistung>> Imported { get; set; } = () => [];
 

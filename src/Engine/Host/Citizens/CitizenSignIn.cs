@@ -106,6 +106,7 @@ public static class CitizenSignIn
             })
             .WithName("CitizenMe").WithSummary("The signed-in citizen (BundID): level, sign-in time and the identity attributes (never the bPK2 itself)")
             .RequirePermission(Permission.CitizenSelf);
+        app.MapCitizenServices();
         return app;
     }
 

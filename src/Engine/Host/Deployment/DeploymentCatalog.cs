@@ -22,6 +22,12 @@ public sealed class DeploymentCatalog
         }
     }
 
+    /// <summary>Forgets a deleted version.</summary>
+    public void Remove(string processId, int version)
+    {
+        lock (_lock) _all.RemoveAll(d => d.ProcessId == processId && d.Version == version);
+    }
+
     public IReadOnlyList<DeployedDefinition> All()
     {
         lock (_lock) return _all.OrderBy(d => d.ProcessId, StringComparer.Ordinal).ThenBy(d => d.Version).ToList();

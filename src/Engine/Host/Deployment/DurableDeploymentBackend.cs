@@ -59,6 +59,10 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
 
     public bool HasVersions(string tenantId) => deployments.Any(tenantId);
 
+    public long StoredSize(string tenantId) => deployments.StoredSize(tenantId);
+
+    public bool Delete(string tenantId, string processId, int version) => deployments.Delete(tenantId, processId, version);
+
     public void KeepForms(TenantEngine tenant, IReadOnlyList<DeployedForm> forms) =>
         deployments.SaveForms(tenant.TenantId, forms.Select(f => new StoredForm(f.ProcessId, f.Version, f.FormKey, f.File, f.Form.ToJsonString())));
 }

@@ -26,6 +26,12 @@ public sealed class FormCatalog
 
     public bool Contains(string processId, int version, string formKey) => _forms.ContainsKey((processId, version, formKey));
 
+    /// <summary>Forgets the forms of a deleted version.</summary>
+    public void RemoveVersion(string processId, int version)
+    {
+        foreach (var key in _forms.Keys.Where(k => k.ProcessId == processId && k.Version == version).ToList()) _forms.TryRemove(key, out _);
+    }
+
     /// <summary>Adds (or replaces) the form of a version and form key (a form kept in the database, read back at start).</summary>
     public void Add(DeployedForm form)
     {

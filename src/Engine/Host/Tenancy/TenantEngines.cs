@@ -75,16 +75,21 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     /// <summary>Where a tenant's imported Leistungen are read (durable stores: <c>egov catalogue import</c>); none otherwise.</summary>
     public Func<string, IReadOnlyList<EGov.Workflows.Catalogue.Leistungen.Leistung>>? Leistungen { get; init; }
 
+    /// <summary>The Fristen calculator of a tenant (its Land and local holidays, <see cref="TenantFristen"/>); null: Hessen.</summary>
+    public Func<string, Time.FristCalculator>? Fristen { get; init; }
+
     private TenantEngine Create(string id)
     {
-        TenantEngine? tenant = null;
-        var engine = new WorkflowEngine(new WorkflowEngineOptions
+        TenantEngine? created = null;
+        var tenant = created = new TenantEngine(id, new WorkflowEngine(new WorkflowEngineOptions
         {
             Store = Store, TenantId = id, Activities = Activities,
+            Fristen = Fristen?.Invoke(id) ?? Time.FristCalculator.Hessen,
+            // The case's Frist of a process whose model has none: its service's Bearbeitungsfrist (service.yaml).
+            Bearbeitungsfrist = processId => created?.Services.Bearbeitungsfrist(processId),
             // Before new instances pick a version: what another node deployed meanwhile (durable stores only).
-            CatchUpDeployments = Deployments is { } backend ? _ => { if (tenant is { } t) backend.CatchUp(t); } : null,
-        });
-        tenant = new TenantEngine(id, engine, Deployments);
+            CatchUpDeployments = Deployments is { } backend ? _ => { if (created is { } t) backend.CatchUp(t); } : null,
+        }), Deployments);
         if (Leistungen is { } read) tenant.Services.Imported = () => read(id);
         Deployments?.Restore(tenant);
         return tenant;
@@ -148,6 +153,62 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     private long _lastRefresh;
 
     /// <summary>
+    /// Deletes a version no instance was ever started on (issue 20, item 6): from the store (with its forms and start timers),
+    /// the engine and the catalogues. Answers false when the version is not deployed; throws
+    /// <see cref="VersionInUseException"/> when an instance ran on it. The version before it becomes the latest again; its
+    /// timer start events, replaced when the deleted one was deployed, are scheduled again only by deploying it again.
+    /// </summary>
+    public bool DeleteVersion(string processId, int version)
+    {
+        lock (Catalog)
+        {
+            if (Catalog.Find(processId, version) is null && !Engine.HasVersion(processId, version)) return false;
+            if (Engine.Store.HasInstancesOf(TenantId, processId, version)) throw new VersionInUseException(processId, version);
+            deployments?.Delete(TenantId, processId, version);
+            if (!Engine.RemoveVersion(processId, version) && Engine.HasVersion(processId, version)) throw new VersionInUseException(processId, version);
+            Catalog.Remove(processId, version);
+            Forms.RemoveVersion(processId, version);
+            if (_bytesByVersion.TryRemove((processId, version), out var size)) Interlocked.Add(ref _deployedBytes, -size);
+            return true;
+        }
+    }
+
+    private long _deployedBytes;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, int), long> _bytesByVersion = new();
+
+    /// <summary>How large the tenant's deployed models are together (characters of XML): the store's count, or this engine's.</summary>
+    public long DeployedSize => deployments?.StoredSize(TenantId) ?? Interlocked.Read(ref _deployedBytes);
+
+    /// <summary>Counts new versions' model size where no store keeps them (the memory store).</summary>
+    internal void CountDeployed(IEnumerable<(string ProcessId, int Version, long Size)> versions)
+    {
+        if (deployments is not null) return;
+        foreach (var (p, v, size) in versions)
+            if (_bytesByVersion.TryAdd((p, v), size)) Interlocked.Add(ref _deployedBytes, size);
+    }
+
+    private long _openCases = -1;
+    private long _openCasesCountedAt;
+
+    /// <summary>
+    /// Running cases of the tenant as the open-instance quota sees them: counted in the store at most every 2 s, in between
+    /// the count plus the starts since (a quota, not an exact figure: the count stays cheap under load).
+    /// </summary>
+    public long OpenCases()
+    {
+        var now = Environment.TickCount64;
+        if (Interlocked.Read(ref _openCases) < 0 || now - Interlocked.Read(ref _openCasesCountedAt) > 2000)
+        {
+            Interlocked.Exchange(ref _openCases, Engine.Store.CountOpenCases(TenantId));
+            Interlocked.Exchange(ref _openCasesCountedAt, now);
+        }
+        return Interlocked.Read(ref _openCases);
+    }
+
+    /// <summary>A case was started (counted until the next count in the store).</summary>
+    public void CaseStarted() => Interlocked.Increment(ref _openCases);
+
+    /// <summary>
     /// A deployed version with its model. A version this node does not know — another node deployed it after this one
     /// started — is read from the durable store: always when <paramref name="known"/> (a task or instance of it exists),
     /// else at most once a second (an unknown version in a request must not make every request read every model).
@@ -172,6 +233,14 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     }
 }
 
+/// <summary>A version cannot be deleted: an instance was started on it (its history refers to it).</summary>
+public sealed class VersionInUseException(string processId, int version)
+    : Exception($"process '{processId}' version {version} has instances (running or ended); only a version no case was ever started on can be deleted")
+{
+    public string ProcessId { get; } = processId;
+    public int Version { get; } = version;
+}
+
 /// <summary>Durable deployments (persistence layer): version numbering that survives restarts, and restoring them into an engine.</summary>
 public interface IDeploymentBackend
 {
@@ -190,4 +259,11 @@ public interface IDeploymentBackend
 
     /// <summary>Whether the store holds any version of the tenant (a tenant that deployed before is a known tenant).</summary>
     bool HasVersions(string tenantId);
+
+    /// <summary>How large the tenant's stored models are together (characters of XML), counted in the store.</summary>
+    long StoredSize(string tenantId);
+
+    /// <summary>Deletes a stored version without instances with its forms and start timers; false when it is not stored.</summary>
+    /// <exception cref="ConcurrencyConflictException">An instance of it was started meanwhile; nothing was deleted.</exception>
+    bool Delete(string tenantId, string processId, int version);
 }

@@ -37,6 +37,40 @@ public static class EgovAttributes
     /// <summary><c>egov:legalBasis="§ 45 Abs. 1b StVO in der Fassung vom …"</c> on a process: the legal basis this version applies (shown with each case).</summary>
     public static readonly XName LegalBasis = Namespaces.Egov + "legalBasis";
 
+    /// <summary>
+    /// <c>egov:frist="P3M"</c> on a process (the case's Frist), a user task (its due date), a receive task, or a timer event
+    /// (boundary or catch: it fires when the Frist has passed, at midnight after its last day): a legal deadline counted as
+    /// BGB §§187–193 count it, with the public holidays of the tenant's Land. Years, months, weeks, days only.
+    /// </summary>
+    public static readonly XName Frist = Namespaces.Egov + "frist";
+
+    /// <summary>
+    /// <c>egov:fristBeginn="eingangVollstaendig"</c>: the variable (an ISO date, or a date-time taken in the engine's zone)
+    /// holding the day the Frist counts from; without it, the day the element (or the case) starts.
+    /// </summary>
+    public static readonly XName FristBeginn = Namespaces.Egov + "fristBeginn";
+
+    /// <summary><c>egov:fristArt="Ereignis|Beginn"</c>: Ereignisfrist (the event day does not count; the default) or Beginnfrist (BGB §187 (2)).</summary>
+    public static readonly XName FristArt = Namespaces.Egov + "fristArt";
+
+    /// <summary>
+    /// <c>egov:fristHemmung="true"</c> on a wait (user or receive task, catch event, subprocess, call activity): while a token
+    /// is there — the case waits for the citizen — every running Frist of the instance stops, and afterwards is extended by
+    /// the days it stood still.
+    /// </summary>
+    public static readonly XName FristHemmung = Namespaces.Egov + "fristHemmung";
+
+    /// <summary>
+    /// <c>egov:fiktion="true"</c> on a timer event with egov:frist: §42a VwVfG Genehmigungsfiktion — when the Frist passes
+    /// without a decision the permit counts as granted; the timer's path is the "fictitious approval" path and the variable
+    /// <c>genehmigungsfiktion</c> becomes true.
+    /// </summary>
+    public static readonly XName Fiktion = Namespaces.Egov + "fiktion";
+
     /// <summary>All of them, by local name.</summary>
-    public static IReadOnlyList<string> All { get; } = [Activity.LocalName, FourEyes.LocalName, UniqueBusinessKey.LocalName, ValidFrom.LocalName, ValidTo.LocalName, LegalBasis.LocalName];
+    public static IReadOnlyList<string> All { get; } =
+    [
+        Activity.LocalName, FourEyes.LocalName, UniqueBusinessKey.LocalName, ValidFrom.LocalName, ValidTo.LocalName, LegalBasis.LocalName,
+        Frist.LocalName, FristBeginn.LocalName, FristArt.LocalName, FristHemmung.LocalName, Fiktion.LocalName,
+    ];
 }

@@ -45,9 +45,20 @@ public sealed record ProcessInstanceView(
     /// <summary>The legal basis (<c>egov:legalBasis</c>) of the version the case runs on: fixed when it started.</summary>
     public string? LegalBasis { get; init; }
 
+    /// <summary>The running Fristen (egov:frist) of the root instance and the instances it called.</summary>
+    public IReadOnlyList<FristInfo> Fristen { get; init; } = [];
+
     /// <summary>Element instances that completed (not cancelled), per element id.</summary>
     public int CompletedCount(string elementId) => History.Count(h => h.Completed && h.ElementId == elementId);
 }
+
+/// <summary>
+/// A running Frist: where it is written (the process id for the case's Frist), as written (P3M), Ereignis or Beginn, the
+/// day it counts from and its last day (YYYY-MM-DD; null while the case's Frist waits for its egov:fristBeginn), days of
+/// Hemmung so far and since when it stands still now, and whether its passing is a Genehmigungsfiktion (§42a VwVfG).
+/// </summary>
+public sealed record FristInfo(
+    string InstanceId, string ElementId, string Dauer, string Art, string? Beginn, string? Ende, int Hemmungstage, string? GehemmtSeit, bool Fiktion);
 
 /// <summary>A deployment was refused: every message is positioned as <c>file:line:column: message</c>.</summary>
 public sealed class DeploymentException : Exception

@@ -38,6 +38,7 @@ public sealed partial class WorkflowEngine
             },
             Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId),
             Activities = options.Activities, TenantId = options.TenantId,
+            Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist,
             DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
             ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError, HistoryLevel = options.HistoryLevel,
         };
@@ -623,6 +624,9 @@ public sealed partial class WorkflowEngine
             _core.Store.History(_core.TenantId, rootInstanceId), vars, incidents, ids)
         {
             LegalBasis = _core.Version(root.ProcessId, root.DefinitionVersion)?.LegalBasis,
+            Fristen = states.Where(s => !s.IsEnded).SelectMany(s => s.Fristen.Select(f => new FristInfo(
+                s.Id, f.ElementId, f.Dauer, f.Art.ToString(), f.Beginn.Length == 0 ? null : f.Beginn, f.Ende.Length == 0 ? null : f.Ende,
+                f.Hemmungstage, f.GehemmtSeit, f.Fiktion))).ToList(),
         };
     }
 

@@ -53,6 +53,18 @@ public sealed record WorkflowEngineOptions
     /// so no node starts on a stale "latest". Null: the engine knows every version it has (one node, or in memory).
     /// </summary>
     public Action<WorkflowEngine>? CatchUpDeployments { get; init; }
+
+    /// <summary>
+    /// Counts the Fristen of egov:frist (BGB §§187–193) with the public holidays of the tenant's Land and the municipality's
+    /// own (default: Hessen).
+    /// </summary>
+    public Time.FristCalculator Fristen { get; init; } = Time.FristCalculator.Hessen;
+
+    /// <summary>
+    /// The case's Frist of a process whose model has no egov:frist, by process id: the Bearbeitungsfrist of its service
+    /// (service.yaml). Null: none. Asked when an instance starts.
+    /// </summary>
+    public Func<string, Period?>? Bearbeitungsfrist { get; init; }
 }
 
 /// <summary>How much history the engine writes (Camunda's history levels, reduced to the two that differ here).</summary>
@@ -78,6 +90,10 @@ public sealed class WorkflowEngineBuilder
     public WorkflowEngineBuilder UseCommandLimits(CommandLimits limits) { _options = _options with { CommandLimits = limits }; return this; }
     public WorkflowEngineBuilder UseVariableLimits(VariableLimits limits) { _options = _options with { VariableLimits = limits }; return this; }
     public WorkflowEngineBuilder UseHistoryLevel(HistoryLevel level) { _options = _options with { HistoryLevel = level }; return this; }
+    /// <summary>Fristen counted with the holidays of <paramref name="land"/> (and the municipality's own).</summary>
+    /// <summary>The case's Frist of processes without egov:frist (their service's Bearbeitungsfrist), by process id.</summary>
+    public WorkflowEngineBuilder UseBearbeitungsfrist(Func<string, Period?> bearbeitungsfrist) { _options = _options with { Bearbeitungsfrist = bearbeitungsfrist }; return this; }
+    public WorkflowEngineBuilder UseLand(Time.Bundesland land, Time.LocalHolidays? local = null) { _options = _options with { Fristen = Time.FristCalculator.For(land, local) }; return this; }
 
     /// <summary>Registers a custom activity (see <see cref="ActivityRegistry.Add{T}"/>).</summary>
     public WorkflowEngineBuilder AddActivity<T>() where T : WorkflowActivity, new()

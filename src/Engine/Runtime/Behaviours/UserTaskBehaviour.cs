@@ -29,6 +29,7 @@ internal sealed class UserTaskBehaviour : IBehaviour
             FormKey = r.EvaluateString(e.CamundaAttribute("formKey"), vars),
             CreatedAt = ctx.Now, Order = Interlocked.Increment(ref s_order), ProcessName = ctx.Inst.G.ProcessName,
         };
+        r.SetTaskDue(ctx.Inst, ctx.Token, ctx.Node, task);
         ctx.Inst.S.UserTasks.Add(task);
         ctx.Wait();
         ctx.Runner.RunTaskListeners(ctx.Inst, ctx.Token, ctx.Node, "create");

@@ -23,6 +23,10 @@ internal sealed class EngineCore
     public bool ThrowOnUnhandledBpmnError { get; init; }
     public HistoryLevel HistoryLevel { get; init; } = HistoryLevel.Full;
     public required Decisions.DecisionRepository Decisions { get; init; }
+    /// <summary>Counts Fristen with the public holidays of the tenant's Land.</summary>
+    public Time.FristCalculator Fristen { get; init; } = Time.FristCalculator.Hessen;
+    /// <summary>The case's Frist of a process without egov:frist (the service's Bearbeitungsfrist), or null.</summary>
+    public Func<string, Period?>? Bearbeitungsfrist { get; init; }
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<ProcessGraph>> _graphs = new(StringComparer.Ordinal);

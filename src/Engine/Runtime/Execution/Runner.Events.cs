@@ -25,6 +25,9 @@ internal sealed partial class Runner
                     EventName = EvaluateName(i, token, name), ElementId = catchNode.Id, TokenId = token?.Id, ScopeId = scope?.Id, CreatedAt = Now,
                 });
                 break;
+            case Trigger.Timer when catchNode.Frist is not null:
+                ListenFristTimer(i, catchNode, token);
+                break;
             case Trigger.Timer:
                 var vars = new VariableScope(i, token, scope?.Id);
                 var (kind, text) = TimerText(catchNode, vars);
@@ -195,6 +198,7 @@ internal sealed partial class Runner
         }
         var token = i.Token(job.TokenId);
         if (token is null) { i.S.Jobs.Remove(job); return; }
+        if (node.Frist is not null) FristTimerFired(i, node, token);
         if (token.ElementId == job.ElementId) { token.Status = TokenStatus.Active; Leave(i, token); }
         else if (i.Node(token).Kind == NodeKind.EventBasedGateway) FireEventGateway(i, token, node, null);
         else FireBoundary(i, token, node, null);

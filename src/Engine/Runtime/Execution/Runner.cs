@@ -167,6 +167,7 @@ internal sealed partial class Runner : IDisposable
         var inst = NewInstance(g, businessKey, parent, caller, instanceId);
         var root = inst.RootScope;
         if (variables is not null) foreach (var kv in variables) root.Variables[kv.Key] = kv.Value?.DeepClone();
+        if (g.Frist is not null || Core.Bearbeitungsfrist is not null) StartCaseFrist(inst);
         StartScope(inst, root, g.Root);
         var t = NewToken(inst, root.Id, start.Id);
         ScheduleExecute(inst, t);
@@ -236,6 +237,8 @@ internal sealed partial class Runner : IDisposable
         var ctx = new ActivityExecution(this, i, t, n);
         try
         {
+            if (n.Frist is not null && n.Kind is NodeKind.UserTask or NodeKind.ReceiveTask) StartElementFrist(i, t, n);
+            if (n.Hemmung) BeginHemmung(i, t);
             n.Behaviour.Execute(ctx);
         }
         catch (Exception e) when (IsIncidentCause(e))
@@ -339,6 +342,7 @@ internal sealed partial class Runner : IDisposable
             return;
         DetachBoundaryEvents(i, t);
         RemoveWaits(i, t);
+        StartPendingFristen(i);
         Record(i, t, n, completed: true);
         RecordCompensation(i, t, n);
         t.ChildScopeId = null;
@@ -491,6 +495,7 @@ internal sealed partial class Runner : IDisposable
         i.S.Tokens.Clear();
         i.S.Scopes.RemoveAll(s => s.Kind != ScopeKind.Process);
         i.S.Subscriptions.Clear();
+        ClearFristen(i);
         i.S.Jobs.Clear();
         i.S.UserTasks.Clear();
         i.S.ExternalTasks.Clear();
@@ -575,6 +580,7 @@ internal sealed partial class Runner : IDisposable
         RemoveWhere(i.S.ExternalTasks, static x => x.TokenId, t.Id);
         RemoveWhere(i.S.Subscriptions, static x => x.TokenId, t.Id);
         RemoveWhere(i.S.Jobs, static x => x.TokenId, t.Id);
+        EndFristen(i, t);
     }
 
     public void RemoveScopeListeners(Inst i, ScopeState scope)

@@ -79,6 +79,9 @@ internal sealed class GraphBuilder
             ValidTo = Date(process, EgovAttributes.ValidTo),
             LegalBasis = process.Attribute(EgovAttributes.LegalBasis) is { Length: > 0 } basis ? basis.Trim() : null,
         };
+        _graph.Frist = FristDef.Read(process, $"process '{process.Id}'", timer: false, m => Problem(process, m));
+        if (process.Attribute(EgovAttributes.FristHemmung) is not null)
+            Problem(process, $"error: egov:fristHemmung on process '{process.Id}': it belongs on the wait during which the Frist stands still (a user or receive task, a catch event, a subprocess)");
         if (_graph.ValidFrom is { } from && _graph.ValidTo is { } to && to < from)
             Problem(process, $"error: egov:validTo {to:yyyy-MM-dd} is before egov:validFrom {from:yyyy-MM-dd}");
         _graph.Scopes[root.Id] = root;
@@ -283,8 +286,32 @@ internal sealed class GraphBuilder
         foreach (var l in node.Ext.Listeners)
             if (l.Event is not ("start" or "end" or "take"))
                 Problem(fn, $"execution listener event '{l.Event}' is not supported (start, end, take)");
+        ReadFristen(fn, node);
         node.Behaviour = Behaviour(node);
         return node;
+    }
+
+    /// <summary>egov:frist (user task, receive task, timer event) and egov:fristHemmung (a wait) of a flow node.</summary>
+    private void ReadFristen(FlowNode fn, Node node)
+    {
+        var what = $"{fn.Name.LocalName} '{fn.Id}'";
+        var isTimer = node.Trigger == Trigger.Timer && node.Kind is NodeKind.BoundaryEvent or NodeKind.IntermediateCatch;
+        node.Frist = FristDef.Read(fn, what, isTimer, m => Problem(fn, m));
+        if (node.Frist is not null && !isTimer && node.Kind is not (NodeKind.UserTask or NodeKind.ReceiveTask))
+        {
+            Problem(fn, $"error: egov:frist on {what}: a Frist belongs on the process, a user task, a receive task or a timer event (boundary or catch)");
+            node.Frist = null;
+        }
+        if (node.Frist is not null && isTimer && node.Timer is { } t && (t.TimeDate ?? t.TimeDuration ?? t.TimeCycle) is not null)
+            Problem(fn, $"error: {what} has both egov:frist and a timer definition: a Frist timer fires when the Frist has passed; remove the timeDate, timeDuration or timeCycle");
+        if (fn.Attribute(EgovAttributes.FristHemmung)?.Trim() is { } hemmung)
+        {
+            if (!bool.TryParse(hemmung, out var on)) Problem(fn, $"error: egov:fristHemmung '{hemmung}' on {what}: expected true or false");
+            else if (on && !(node.Kind is NodeKind.UserTask or NodeKind.ReceiveTask or NodeKind.SubProcess or NodeKind.CallActivity
+                || node.Kind == NodeKind.IntermediateCatch && node.Trigger is Trigger.Message or Trigger.Signal or Trigger.Conditional))
+                Problem(fn, $"error: egov:fristHemmung on {what}: the Hemmung belongs on a wait (a user or receive task, a message, signal or conditional catch event, a subprocess or call activity)");
+            else node.Hemmung = on;
+        }
     }
 
     /// <summary>Reads the event's trigger from its detached copy <paramref name="ev"/> (what the node keeps); <paramref name="source"/> is the original, for checks and positions.</summary>
@@ -306,7 +333,10 @@ internal sealed class GraphBuilder
                 node.Trigger = Trigger.Timer;
                 node.Timer = t;
                 if (t.TimeDate is null && t.TimeDuration is null && t.TimeCycle is null)
-                    Problem(d, $"timer event '{ev.Id}' has no timeDate, timeDuration or timeCycle");
+                {
+                    if (source.Attribute(EgovAttributes.Frist) is null)
+                        Problem(d, $"timer event '{ev.Id}' has no timeDate, timeDuration or timeCycle (or egov:frist)");
+                }
                 else CheckTimer(ev, t);
                 break;
             case SignalEventDefinition s:

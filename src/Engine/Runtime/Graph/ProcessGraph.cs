@@ -29,6 +29,8 @@ internal sealed class ProcessGraph
     public NodaTime.LocalDate? ValidTo { get; init; }
     /// <summary><c>egov:legalBasis</c>: the legal basis this version applies.</summary>
     public string? LegalBasis { get; init; }
+    /// <summary><c>egov:frist</c> on the process: the case's Frist (null: none in the model; the service's Bearbeitungsfrist may apply).</summary>
+    public FristDef? Frist { get; set; }
 
     public Node Node(string id) => Nodes.TryGetValue(id, out var n) ? n : throw new InvalidOperationException($"element '{id}' is not part of process '{ProcessId}'");
 }
@@ -85,6 +87,10 @@ internal sealed class Node
     /// <summary>Message name, signal name, error code, escalation code, link name (null = catch-all for errors/escalations).</summary>
     public string? EventName { get; set; }
     public TimerEventDefinition? Timer { get; set; }
+    /// <summary><c>egov:frist</c>: a user task's due date, a receive task's Frist, or a Frist timer (fires when the Frist has passed).</summary>
+    public FristDef? Frist { get; set; }
+    /// <summary><c>egov:fristHemmung="true"</c>: while a token waits here, the instance's Fristen stand still.</summary>
+    public bool Hemmung { get; set; }
     public string? Condition { get; set; }
     public bool Interrupting { get; set; } = true;
     /// <summary>For a compensation throw: the activity to compensate (null = the whole scope).</summary>

@@ -37,8 +37,13 @@ public sealed class ProcessInstanceState
     public List<IncidentState> Incidents { get => _incidents ??= []; set => _incidents = value; }
     public List<CompensationRecord> Compensations { get => _compensations ??= []; set => _compensations = value; }
     public List<string> CalledInstanceIds { get => _calledInstanceIds ??= []; set => _calledInstanceIds = value; }
+    /// <summary>The running legal deadlines (egov:frist) of the instance.</summary>
+    public List<FristState> Fristen { get => _fristen ??= []; set => _fristen = value; }
 
     public bool IsEnded => Status != InstanceStatus.Running;
+
+    /// <summary>True when a Frist runs (without creating the list to find out).</summary>
+    internal bool HasFristen => _fristen is { Count: > 0 };
 
     // Created on first use: a copy assigns every list, and a new instance would otherwise build nine lists twice.
     private List<ScopeState>? _scopes;
@@ -50,6 +55,7 @@ public sealed class ProcessInstanceState
     private List<IncidentState>? _incidents;
     private List<CompensationRecord>? _compensations;
     private List<string>? _calledInstanceIds;
+    private List<FristState>? _fristen;
 }
 
 /// <summary>What a scope instance is: the process, an embedded/event/transaction/ad-hoc subprocess, or a multi-instance body.</summary>
@@ -214,6 +220,8 @@ public sealed class UserTaskState
     public DelegationState? DelegationState { get; set; }
     /// <summary>The process's name when the task was created (the inbox shows and searches it without the model).</summary>
     public string? ProcessName { get; set; }
+    /// <summary>The Frist (<see cref="FristState.Id"/>) whose end is the task's due date: its own, or the case's.</summary>
+    public string? FristId { get; set; }
 }
 
 /// <summary>Camunda 7's delegation states of a user task.</summary>

@@ -45,6 +45,7 @@ public static class StateCopy
         s.Incidents = Kept(s.Incidents);
         s.Compensations = Kept(s.Compensations);
         s.CalledInstanceIds = Kept(s.CalledInstanceIds);
+        s.Fristen = Kept(s.Fristen);
         foreach (var scope in s.Scopes)
             if (scope.HasNoVariables) scope.Variables = KeptEmptyObject;
     }
@@ -80,6 +81,23 @@ public static class StateCopy
         Incidents = CopyList(s.Incidents, Copy, keep),
         Compensations = CopyList(s.Compensations, Copy, keep),
         CalledInstanceIds = keep && s.CalledInstanceIds.Count == 0 ? KeptEmpty<string>.List : [.. s.CalledInstanceIds],
+        Fristen = CopyList(s.Fristen, Copy, keep),
+    };
+
+    public static FristState Copy(FristState f) => new()
+    {
+        Id = f.Id,
+        ElementId = f.ElementId,
+        TokenId = f.TokenId,
+        JobId = f.JobId,
+        Dauer = f.Dauer,
+        Art = f.Art,
+        Beginn = f.Beginn,
+        Hemmungstage = f.Hemmungstage,
+        GehemmtSeit = f.GehemmtSeit,
+        GehemmtDurch = f.GehemmtDurch,
+        Ende = f.Ende,
+        Fiktion = f.Fiktion,
     };
 
     private static List<T> CopyList<T>(List<T> list, Converter<T, T> copy, bool keep) =>
@@ -186,6 +204,7 @@ public static class StateCopy
         Owner = t.Owner,
         DelegationState = t.DelegationState,
         ProcessName = t.ProcessName,
+        FristId = t.FristId,
     };
 
     public static ExternalTaskState Copy(ExternalTaskState t) => new()

@@ -40,6 +40,9 @@ public interface IRuntimeStore
     /// </summary>
     IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version);
 
+    /// <summary>How many root instances (cases) of the tenant are running (the open-instance quota).</summary>
+    long CountOpenCases(string tenantId);
+
     /// <summary>
     /// How many instances (roots and called ones) of each process definition version of the tenant run and have ended — the
     /// catalogue's figures. One grouped query on a durable store; stores that cannot count answer none.

@@ -180,6 +180,12 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
         }
     }
 
+    public long CountOpenCases(string tenantId)
+    {
+        lock (_lock) // a scan: the host counts at most every few seconds
+            return _instances.Values.LongCount(e => e.State.TenantId == tenantId && !e.State.IsEnded && e.State.Id == e.State.RootInstanceId);
+    }
+
     public bool HasInstancesOf(string tenantId, string processId, int version)
     {
         lock (_lock) // a scan: deleting a version is rare

@@ -63,7 +63,13 @@ public interface IScenarioEngineFactory
 }
 
 /// <summary>How the engine for one scenario is set up: its virtual clock and zone.</summary>
-public sealed record ScenarioEngineOptions(IClock Clock, DateTimeZone Zone);
+public sealed record ScenarioEngineOptions(IClock Clock, DateTimeZone Zone)
+{
+    /// <summary>The Land whose public holidays count for Fristen.</summary>
+    public Time.Bundesland Land { get; init; } = Time.Bundesland.HE;
+    /// <summary>The Bearbeitungsfrist of the service.yaml beside a deployed model, by process id: the case's Frist when the model has none.</summary>
+    public IReadOnlyDictionary<string, Period> Bearbeitungsfristen { get; init; } = new Dictionary<string, Period>();
+}
 
 /// <summary>A model read from its file, ready to deploy.</summary>
 public sealed record ModelFile(string File, Definitions Definitions);
@@ -98,6 +104,10 @@ public sealed record InstanceView(
     public int? Version { get; init; }
     /// <summary>The legal basis of that version (<c>egov:legalBasis</c>), where the engine knows it.</summary>
     public string? LegalBasis { get; init; }
+    /// <summary>The last day (YYYY-MM-DD) of each running Frist by the element it is written on (null: none known).</summary>
+    public IReadOnlyDictionary<string, string>? Fristen { get; init; }
+    /// <summary>The due day (YYYY-MM-DD, the engine's zone) of each open user task by element id; tasks without one are missing.</summary>
+    public IReadOnlyDictionary<string, string>? Due { get; init; }
 }
 
 /// <summary>The engine refused a command or a deployment; the message is shown to the scenario's author as it is.</summary>

@@ -18,9 +18,10 @@ public sealed class RuntimeScenarioEngineFactory(Func<IRuntimeStore>? store = nu
         var log = new ActivityLog();
         return new RuntimeScenarioEngine(new WorkflowEngine(new WorkflowEngineOptions
         {
-            Clock = options.Clock, Zone = options.Zone, Store = store?.Invoke(),
+            Clock = options.Clock, Zone = options.Zone, Store = store?.Invoke(), Fristen = Time.FristCalculator.For(options.Land),
+            Bearbeitungsfrist = options.Bearbeitungsfristen.Count == 0 ? null : pid => options.Bearbeitungsfristen.TryGetValue(pid, out var p) ? p : null,
             Activities = log.Recording(Registry(packs ?? PackCatalog.Empty)),
-        }), log);
+        }), log, options.Zone);
     }
 
     /// <summary>A fresh registry per engine: the helpers and the packs' activities (a name clash throws InvalidOperationException).</summary>
@@ -29,8 +30,10 @@ public sealed class RuntimeScenarioEngineFactory(Func<IRuntimeStore>? store = nu
 }
 
 /// <summary>The scenario runner's view of the real runtime (<see cref="WorkflowEngine"/>): the only class that knows its API.</summary>
-public sealed class RuntimeScenarioEngine(WorkflowEngine engine, ActivityLog? activityLog = null) : IScenarioEngine
+public sealed class RuntimeScenarioEngine(WorkflowEngine engine, ActivityLog? activityLog = null, DateTimeZone? zone = null) : IScenarioEngine
 {
+    private readonly DateTimeZone _zone = zone ?? DateTimeZoneProviders.Tzdb["Europe/Berlin"];
+
     public IReadOnlyList<string> TakeActivityLog() => activityLog?.Take() ?? [];
 
     private const string ReceivePrefix = "receive:";
@@ -137,6 +140,9 @@ public sealed class RuntimeScenarioEngine(WorkflowEngine engine, ActivityLog? ac
         {
             Version = view.Version,
             LegalBasis = view.LegalBasis,
+            Fristen = view.Fristen.Where(f => f.Ende is not null).GroupBy(f => f.ElementId).ToDictionary(g => g.Key, g => g.First().Ende!),
+            Due = Engine.OpenUserTasks(rootInstanceId).Where(t => t.Due is not null).GroupBy(t => t.ElementId)
+                .ToDictionary(g => g.Key, g => NodaTime.Text.LocalDatePattern.Iso.Format(g.First().Due!.Value.InZone(_zone).Date)),
         };
     }
 

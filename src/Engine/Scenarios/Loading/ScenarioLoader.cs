@@ -18,10 +18,10 @@ public sealed record LoadResult(string File, Scenario? Scenario, string? Name, T
 /// with its position, so a typo never passes silently.</summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] TopKeys = ["name", "deploy", "process", "clock", "timezone", "start", "services", "steps"];
+    private static readonly string[] TopKeys = ["name", "deploy", "process", "clock", "timezone", "land", "start", "services", "steps"];
     private static readonly string[] StartKeys = ["variables", "message", "businessKey"];
     private static readonly string[] ServiceKeys = ["variables", "error", "fail", "times"];
-    private static readonly string[] ExpectKeys = ["state", "waiting", "completed", "notCompleted", "counts", "variables", "incidents", "version", "legalBasis"];
+    private static readonly string[] ExpectKeys = ["state", "waiting", "completed", "notCompleted", "counts", "variables", "incidents", "version", "legalBasis", "fristen", "due"];
     private static readonly string[] StepActions = ["complete", "message", "signal", "advance", "expect", "start", "case"];
 
     /// <summary>Reads a file. <paramref name="displayPath"/> is how the file is named in messages.</summary>
@@ -77,6 +77,9 @@ public static class ScenarioLoader
             var id = Text(zoneNode, "a time zone id such as Europe/Berlin");
             zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? throw new ScenarioFormatException(zoneNode.At, $"unknown time zone '{id}'; expected an IANA id such as Europe/Berlin");
         }
+        var land = Time.Bundesland.HE;
+        if (Get(map, "land") is { } landNode && !Time.Bundeslaender.TryParse(Text(landNode, "a Land such as HE or BY"), out land))
+            throw new ScenarioFormatException(landNode.At, $"unknown Land '{((YScalar)landNode).Value}'; expected one of {Time.Bundeslaender.Codes}");
         var clockNode = Get(map, "clock");
         var clock = clockNode is null ? Scenario.DefaultClock : ParseClock(clockNode, zone);
 
@@ -89,7 +92,7 @@ public static class ScenarioLoader
             else if (stepsNode is not YSeq seq) throw new ScenarioFormatException(stepsNode.At, "'steps' must be a list of steps (- complete: ..., - expect: ...)");
             else for (var i = 0; i < seq.Items.Count; i++) steps.Add(ReadStep(seq.Items[i], i + 1));
         }
-        return new Scenario(displayPath, fullPath, name, deploy, OptionalString(map, "process"), clock, zone, start, services, steps);
+        return new Scenario(displayPath, fullPath, name, deploy, OptionalString(map, "process"), clock, zone, start, services, steps) { Land = land };
     }
 
     private static Instant ParseClock(YNode node, DateTimeZone zone)
@@ -222,7 +225,24 @@ public static class ScenarioLoader
         {
             Version = version,
             LegalBasis = OptionalString(map, "legalBasis"),
+            Fristen = Days(map, "fristen"),
+            Due = Days(map, "due"),
         };
+    }
+
+    /// <summary><c>{ Element: 2026-03-02 }</c> (or <c>none</c> for a due date): days by element id.</summary>
+    private static List<KeyValuePair<string, string>>? Days(YMap map, string key)
+    {
+        var node = Get(map, key);
+        if (node is null) return null;
+        var days = node as YMap ?? throw new ScenarioFormatException(node.At, $"'{key}' must map element ids to days, e.g. {{ Task_A: 2026-03-02 }}");
+        return days.Entries.Select(e =>
+        {
+            var text = Text(e.Value, $"a day (YYYY-MM-DD) for '{e.Key.Value}'");
+            if (text != "none" && !LocalDatePattern.Iso.Parse(text).Success)
+                throw new ScenarioFormatException(e.Value.At, $"'{text}' is not a day; expected YYYY-MM-DD{(key == "due" ? " or none" : "")}");
+            return new KeyValuePair<string, string>(e.Key.Value, text);
+        }).ToList();
     }
 
     private static List<string>? IdList(YMap map, string key)

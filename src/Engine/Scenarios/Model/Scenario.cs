@@ -24,6 +24,9 @@ public sealed record Scenario(
 
     public const string DefaultZone = "Europe/Berlin";
 
+    /// <summary><c>land:</c> the Land whose public holidays count for Fristen (default Hessen).</summary>
+    public Time.Bundesland Land { get; init; } = Time.Bundesland.HE;
+
     public string Directory => Path.GetDirectoryName(FullPath) ?? ".";
 }
 
@@ -110,12 +113,18 @@ public sealed record Expectation(
     public int? Version { get; init; }
     /// <summary>The legal basis of that version (<c>egov:legalBasis</c>).</summary>
     public string? LegalBasis { get; init; }
+    /// <summary><c>fristen: { Process_X: 2026-03-02 }</c>: the last day of each running Frist, by the element it is written on.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Fristen { get; init; }
+    /// <summary><c>due: { Task_X: 2026-03-02 }</c>: the due day of the open user task at each element (<c>none</c>: no due date).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Due { get; init; }
 
     public string Describe()
     {
         var parts = new List<string>();
         if (Version is { } v) parts.Add("version: " + v);
         if (LegalBasis is { } lb) parts.Add("legalBasis: " + lb);
+        if (Fristen is not null) parts.Add("fristen: {" + string.Join(", ", Fristen.Select(c => $"{c.Key}: {c.Value}")) + "}");
+        if (Due is not null) parts.Add("due: {" + string.Join(", ", Due.Select(c => $"{c.Key}: {c.Value}")) + "}");
         if (State is { } s) parts.Add("state: " + s.ToString().ToLowerInvariant());
         if (Waiting is not null) parts.Add("waiting: " + Json.List(Waiting));
         if (Completed is not null) parts.Add("completed: " + Json.List(Completed));

@@ -65,6 +65,22 @@ public static class ExpectationCheck
             if (expectedParts.Count > 0)
                 result.Add(new("variables " + string.Join(", ", expectedParts), "variables " + string.Join(", ", foundParts)));
         }
+        if (expect.Fristen is { } fristen)
+        {
+            var found = view.Fristen ?? new Dictionary<string, string>();
+            var wrong = fristen.Where(f => found.GetValueOrDefault(f.Key) != f.Value).ToList();
+            if (wrong.Count > 0)
+                result.Add(new("fristen {" + string.Join(", ", wrong.Select(f => $"{f.Key}: {f.Value}")) + "}",
+                    "fristen {" + string.Join(", ", wrong.Select(f => $"{f.Key}: {found.GetValueOrDefault(f.Key) ?? "none running"}")) + "}"));
+        }
+        if (expect.Due is { } due)
+        {
+            var found = view.Due ?? new Dictionary<string, string>();
+            var wrong = due.Where(d => (found.GetValueOrDefault(d.Key) ?? "none") != d.Value).ToList();
+            if (wrong.Count > 0)
+                result.Add(new("due {" + string.Join(", ", wrong.Select(d => $"{d.Key}: {d.Value}")) + "}",
+                    "due {" + string.Join(", ", wrong.Select(d => $"{d.Key}: {found.GetValueOrDefault(d.Key) ?? "none"}")) + "}"));
+        }
         if (expect.Incidents is { } incidents && !SameMultiset(incidents, view.Incidents.Select(i => i.ElementId).ToList()))
             result.Add(new($"incidents {Json.List(incidents)}", "incidents " + Incidents(view)));
         return result;

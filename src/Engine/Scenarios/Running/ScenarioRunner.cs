@@ -62,7 +62,7 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
             {
                 var files = ReadModels();
                 CheckServices(files);
-                _created = runner._engines.Create(new ScenarioEngineOptions(_clock, scenario.Zone));
+                _created = runner._engines.Create(new ScenarioEngineOptions(_clock, scenario.Zone) { Land = scenario.Land, Bearbeitungsfristen = Bearbeitungsfristen(files) });
                 try
                 {
                     if (_decisions.Count > 0) _engine.DeployDecisions(_decisions);
@@ -126,6 +126,24 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
                 files.Add(new ModelFile(display, read.Definitions));
             }
             return files;
+        }
+
+        /// <summary>
+        /// The Bearbeitungsfrist of each process whose model sits beside a service.yaml (processes/&lt;service&gt;/): the case's
+        /// Frist, as the server uses it. Only <c>process</c> and <c>bearbeitungsfrist</c> are read here; <c>./egov validate</c>
+        /// checks the whole file against docs/service.schema.json.
+        /// </summary>
+        private static Dictionary<string, Period> Bearbeitungsfristen(List<ModelFile> files)
+        {
+            var result = new Dictionary<string, Period>(StringComparer.Ordinal);
+            foreach (var folder in files.Select(f => Path.GetDirectoryName(Path.GetFullPath(f.File)) ?? ".").Distinct(StringComparer.Ordinal))
+            {
+                var yaml = Path.Combine(folder, "service.yaml");
+                if (!File.Exists(yaml)) continue;
+                var (process, frist) = Loading.ServiceYamlFrist.Read(yaml);
+                if (process is not null && frist is not null) result[process] = frist;
+            }
+            return result;
         }
 
         /// <summary>A <c>services:</c> key that names nothing in the models is a typo, not a service that is never called.</summary>

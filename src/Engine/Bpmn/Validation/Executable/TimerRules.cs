@@ -12,6 +12,8 @@ internal static class TimerRules
     {
         var owner = CheckContext.Describe(timer);
         var values = new[] { timer.TimeDate, timer.TimeDuration, timer.TimeCycle }.OfType<Expression>().ToList();
+        // A Frist timer (egov:frist on the event) is computed from the Frist; the engine checks it (and refuses a second definition).
+        if (values.Count == 0 && timer.Parent?.Attribute(Namespaces.Egov + "frist") is not null) return;
         if (values.Count == 0)
         {
             bag.Error(timer.Position, $"{owner}: timer has no timeDate, timeDuration or timeCycle");

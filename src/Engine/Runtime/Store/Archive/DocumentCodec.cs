@@ -26,7 +26,7 @@ internal static class DocumentCodec
             "Id", "TenantId", "ProcessId", "DefinitionVersion", "Revision", "BusinessKey", "RootInstanceId", "ParentInstanceId",
             "ParentTokenId", "Status", "StartedAt", "EndedAt", "Sequence", "Scopes", "Tokens", "Jobs", "CalledInstanceIds",
             // required empty:
-            "Subscriptions", "UserTasks", "ExternalTasks", "Incidents", "Compensations",
+            "Subscriptions", "UserTasks", "ExternalTasks", "Incidents", "Compensations", "Fristen",
             // derived:
             "IsEnded",
         ],
@@ -51,7 +51,8 @@ internal static class DocumentCodec
     /// <summary>True when the document has the fixed shape: nothing but scopes (without multi-instance), tokens and jobs.</summary>
     public static bool HasFixedShape(ProcessInstanceState s)
     {
-        if (s.Subscriptions.Count > 0 || s.UserTasks.Count > 0 || s.ExternalTasks.Count > 0 || s.Incidents.Count > 0 || s.Compensations.Count > 0)
+        if (s.Subscriptions.Count > 0 || s.UserTasks.Count > 0 || s.ExternalTasks.Count > 0 || s.Incidents.Count > 0 || s.Compensations.Count > 0
+            || s.HasFristen)
             return false;
         foreach (var scope in s.Scopes)
             if (scope.MultiInstance is not null) return false;
