@@ -99,11 +99,54 @@ public sealed class TrustLevelGuardTests(BundIdEnvironment env) : IClassFixture<
         JsonNode.Parse(await started.Content.ReadAsStringAsync())!["trustLevel"]!.GetValue<string>().ShouldBe("high");
     }
 
-    private async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(string level, string? niveau)
+    [BundIdFact]
+    public async Task MyCases_ShowOnlyMilestones_AndOnlyTheCitizensOwnCases()
+    {
+        var (client, _) = await SignInAsync("STORK-QAA-Level-3", "substanziell", "U05");
+        using var start = await client.PostAsJsonAsync($"/api/citizen/services/{Process}/start", new { data = new { } });
+        var started = JsonNode.Parse(await start.Content.ReadAsStringAsync())!;
+        var id = started["id"]!.GetValue<string>();
+
+        var cases = JsonNode.Parse(await client.GetStringAsync("/api/citizen/cases"))!.AsArray();
+        cases.Count.ShouldBe(1);
+        var status = JsonNode.Parse(await client.GetStringAsync($"/api/citizen/cases/{id}/status"))!;
+        status["aktenzeichen"]!.GetValue<string>().ShouldBe(started["aktenzeichen"]!.GetValue<string>());
+        status["status"]!.GetValue<string>().ShouldBe("in Bearbeitung");
+        var milestones = status["milestones"]!.AsArray();
+        milestones.Select(m => m!["name"]!.GetValue<string>()).ShouldBe(["Antrag eingegangen", "Antrag wird geprüft", "Entscheidung getroffen"]);
+        milestones[0]!["reachedAt"].ShouldNotBeNull();
+        milestones[2]!["reachedAt"].ShouldBeNull();
+        var text = status.ToJsonString();
+        text.ShouldNotContain("Frau Beispiel", Case.Sensitive, "no task names");
+        text.ShouldNotContain("vertrauensniveau", Case.Insensitive, "no variables");
+
+        var page = await client.GetStringAsync("/buerger/vorgaenge");
+        page.ShouldContain("Antrag eingegangen");
+        page.ShouldContain(started["aktenzeichen"]!.GetValue<string>());
+        page.ShouldNotContain("Frau Beispiel");
+
+        var (other, _) = await SignInAsync("STORK-QAA-Level-3", "substanziell", "U06");
+        JsonNode.Parse(await other.GetStringAsync("/api/citizen/cases"))!.AsArray().Count.ShouldBe(0);
+        using var foreign = await other.GetAsync($"/api/citizen/cases/{id}/status");
+        using var unknown = await other.GetAsync($"/api/citizen/cases/{Guid.NewGuid()}/status");
+        foreign.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await foreign.Content.ReadAsStringAsync()).Length.ShouldBeGreaterThan(0);
+        JsonNode.Parse(await foreign.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>()
+            .ShouldBe(JsonNode.Parse(await unknown.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>(), "no oracle: the same answer for both");
+
+        var (_, anonymousCookies) = env.Browser();
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = anonymousCookies }) { BaseAddress = env.Server.BaseAddress };
+        using var signIn = await anonymous.GetAsync("/buerger/vorgaenge");
+        signIn.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        signIn.Headers.Location!.OriginalString.ShouldStartWith("/buerger/anmelden?returnUrl=");
+    }
+
+    private async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(string level, string? niveau, string user = "U01")
     {
         var (client, cookies) = env.Browser();
         var (request, _) = await BundIdEnvironment.BeginAsync(client, niveau);
-        using var acs = await BundIdEnvironment.PostAcsAsync(client, await env.AnswerAsync(request, "U01", level));
+        using var acs = await BundIdEnvironment.PostAcsAsync(client, await env.AnswerAsync(request, user, level));
         ((int)acs.StatusCode).ShouldBe(302, await acs.Content.ReadAsStringAsync());
         using (await client.GetAsync("/buerger")) { } // a page sets the CSRF cookie; the pages' script sends it back as a header
         client.DefaultRequestHeaders.Add("X-XSRF-TOKEN", cookies.GetCookies(env.Server.BaseAddress)["XSRF-TOKEN"]!.Value);

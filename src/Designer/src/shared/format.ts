@@ -11,13 +11,16 @@ export function formatDateTime(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
 }
 
-/** A date without a time (a Frist or a Wiedervorlage that falls on midnight shows as a day). */
+/**
+ * A date without a time: a Wiedervorlage that falls on midnight, and a legal Frist, which ends with the end of its last day
+ * (BGB §188; the engine stores it as 23:59:59 Berlin time), show as a day.
+ */
 export function formatDue(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const parts = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone }).format(d);
-  return parts === '00:00' || /^\d{4}-\d{2}-\d{2}$/.test(iso) ? dateOnly.format(d) : dateTime.format(d);
+  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone: zone }).format(d);
+  return time === '00:00:00' || time === '23:59:59' || /^\d{4}-\d{2}-\d{2}$/.test(iso) ? dateOnly.format(d) : dateTime.format(d);
 }
 
 export function formatNumber(n: number): string {

@@ -45,7 +45,7 @@ public static class CitizenServices
             .WithName("CitizenServices").WithSummary("The services (processes with egov:trustLevel) a citizen can apply for, with the trust level each needs")
             .RequirePermission(Permission.CitizenSelf);
 
-        app.MapPost("/api/citizen/services/{processId}/start", (HttpContext http, string processId, CitizenStartRequest? body) =>
+        app.MapPost("/api/citizen/services/{processId}/start", async (HttpContext http, string processId, CitizenStartRequest? body, Identity.Citizens.CitizenCaseStore cases) =>
             {
                 var citizen = CitizenSignIn.Current(http);
                 var t = http.Tenant();
@@ -63,7 +63,15 @@ public static class CitizenServices
                 };
                 variables["eidLevel"] = citizen.Level.German();
                 var aktenzeichen = NewAktenzeichen();
-                var id = t.Engine.StartProcessAs(null, processId, variables, aktenzeichen, citizen.Owner);
+                // The citizen's index row first, so "Meine Vorgänge" never misses a started case; removed again when the start fails.
+                var id = Guid.NewGuid().ToString("N"); // the engine's id format: 32 lower-case hex digits
+                await cases.AddAsync(t.TenantId, citizen.Owner, id, processId, aktenzeichen, http.RequestAborted);
+                try { t.Engine.StartProcessAs(id, processId, variables, aktenzeichen, citizen.Owner); }
+                catch
+                {
+                    await cases.RemoveAsync(t.TenantId, citizen.Owner, id, CancellationToken.None);
+                    throw;
+                }
                 return Results.Created($"/api/citizen/cases/{id}", new { id, aktenzeichen, trustLevel = citizen.Level.Eidas() });
             })
             .WithName("CitizenStart").WithSummary("Start a service as the signed-in citizen: 403 with stepUp when the session's trust level is lower than the process's egov:trustLevel; 400 with the fields for a form answer the start form refuses")

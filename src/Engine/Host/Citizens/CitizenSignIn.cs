@@ -35,6 +35,7 @@ public static class CitizenSignIn
         services.AddSingleton(new IdpMetadataSource(options));
         services.AddSingleton(new SamlResponseVerifier(options));
         services.AddSingleton(new SamlStateStore(identity));
+        services.AddSingleton(new CitizenCaseStore(identity));
         services.AddSingleton(_ => SpCredentials.LoadOrCreateAsync(identity).GetAwaiter().GetResult());
         services.AddAuthentication().AddCookie(Scheme, o =>
         {
@@ -107,6 +108,7 @@ public static class CitizenSignIn
             .WithName("CitizenMe").WithSummary("The signed-in citizen (BundID): level, sign-in time and the identity attributes (never the bPK2 itself)")
             .RequirePermission(Permission.CitizenSelf);
         app.MapCitizenServices();
+        app.MapCitizenCases();
         return app;
     }
 

@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace EGov.Workflows.Identity.Citizens;
+
+/// <summary>A case a citizen started.</summary>
+public sealed record CitizenCase(string InstanceId, string ProcessId, string Aktenzeichen, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// The cases each citizen started (<c>citizen_cases</c>, migration 0019), by owner: the privacy filter of "Meine
+/// Vorgänge" — a citizen sees a case only when a row names them as its owner.
+/// </summary>
+public sealed class CitizenCaseStore(IdentityDatabase database, TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public async Task AddAsync(string tenant, string owner, string instanceId, string processId, string aktenzeichen, CancellationToken cancel = default)
+    {
+        await using var db = Context();
+        db.Cases.Add(new Row
+        {
+            TenantId = tenant, Owner = owner, InstanceId = instanceId, ProcessId = processId, Aktenzeichen = aktenzeichen,
+            CreatedAt = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+        });
+        await db.SaveChangesAsync(cancel);
+    }
+
+    public async Task RemoveAsync(string tenant, string owner, string instanceId, CancellationToken cancel = default)
+    {
+        await using var db = Context();
+        await db.Cases.Where(c => c.TenantId == tenant && c.Owner == owner && c.InstanceId == instanceId).ExecuteDeleteAsync(cancel);
+    }
+
+    /// <summary>The owner's cases, newest first (at most <paramref name="limit"/>).</summary>
+    public async Task<IReadOnlyList<CitizenCase>> ListAsync(string tenant, string owner, int limit = 100, CancellationToken cancel = default)
+    {
+        await using var db = Context();
+        var rows = await db.Cases.AsNoTracking().Where(c => c.TenantId == tenant && c.Owner == owner)
+            .OrderByDescending(c => c.CreatedAt).Take(limit).ToListAsync(cancel);
+        return rows.Select(ToCase).ToList();
+    }
+
+    /// <summary>The owner's case with this id; null when there is none — also when it is somebody else's.</summary>
+    public async Task<CitizenCase?> FindAsync(string tenant, string owner, string instanceId, CancellationToken cancel = default)
+    {
+        await using var db = Context();
+        var row = await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.TenantId == tenant && c.Owner == owner && c.InstanceId == instanceId, cancel);
+        return row is null ? null : ToCase(row);
+    }
+
+    private static CitizenCase ToCase(Row r) => new(r.InstanceId, r.ProcessId, r.Aktenzeichen, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt));
+
+    private CaseDb Context()
+    {
+        var b = new DbContextOptionsBuilder<CaseDb>();
+        if (database.Store.Provider == Persistence.StoreProvider.Sqlite) b.UseSqlite(database.Store.ConnectionString);
+        else b.UseNpgsql(database.Store.ConnectionString);
+        return new CaseDb(b.Options);
+    }
+
+    private sealed class CaseDb(DbContextOptions<CaseDb> options) : DbContext(options)
+    {
+        public DbSet<Row> Cases => Set<Row>();
+
+        protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<Row>(e =>
+        {
+            e.ToTable("citizen_cases");
+            e.HasKey(x => new { x.TenantId, x.Owner, x.InstanceId });
+            e.Property(x => x.TenantId).HasColumnName("tenant_id");
+            e.Property(x => x.Owner).HasColumnName("owner");
+            e.Property(x => x.InstanceId).HasColumnName("instance_id");
+            e.Property(x => x.ProcessId).HasColumnName("process_id");
+            e.Property(x => x.Aktenzeichen).HasColumnName("aktenzeichen");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        });
+    }
+
+    private sealed class Row
+    {
+        public string TenantId { get; set; } = "";
+        public string Owner { get; set; } = "";
+        public string InstanceId { get; set; } = "";
+        public string ProcessId { get; set; } = "";
+        public string Aktenzeichen { get; set; } = "";
+        public long CreatedAt { get; set; }
+    }
+}
