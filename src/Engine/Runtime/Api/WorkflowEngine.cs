@@ -180,6 +180,7 @@ public sealed partial class WorkflowEngine
         LocalDate? applicationDate = null)
     {
         CheckInput(variables);
+        Options.CatchUpDeployments?.Invoke(this);
         if (instanceId is not null && (instanceId.Length != 32 || !instanceId.All(char.IsAsciiHexDigitLower)))
             throw new ArgumentException("an instance id is 32 lower-case hex digits", nameof(instanceId));
         ArgumentException.ThrowIfNullOrEmpty(processId);
@@ -226,6 +227,7 @@ public sealed partial class WorkflowEngine
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
+        Options.CatchUpDeployments?.Invoke(this);
         foreach (var g in _core.ValidGraphs(_core.Today))
             if (g.Root.Nodes.Find(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == messageName) is { } start)
                 return Run(r => r.StartInstance(g, variables, businessKey, start).Id, userId: userId);
@@ -382,6 +384,7 @@ public sealed partial class WorkflowEngine
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
+        Options.CatchUpDeployments?.Invoke(this);
         return Run(r => r.Correlate(messageName, correlationKey, variables, all), userId: userId);
     }
 
@@ -390,6 +393,7 @@ public sealed partial class WorkflowEngine
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(signalName);
+        Options.CatchUpDeployments?.Invoke(this);
         return Run(r => r.Broadcast(signalName, variables), userId: userId);
     }
 
