@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EGov.Workflows.Activities.Notifications;
+using EGov.Workflows.Activities.Payment;
 using EGov.Workflows.Sdk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,7 @@ public sealed class ElementTemplateTests
     public static TheoryData<string, string> Packs() => new()
     {
         { "EGov.Workflows.Activities.Notifications", nameof(NotificationsServiceCollectionExtensions.AddEgovNotifications) },
+        { "EGov.Workflows.Activities.Payment", nameof(PaymentServiceCollectionExtensions.AddEgovPayment) },
         { "EGov.Workflows.Activities.Xdomea", nameof(EGov.Workflows.Activities.Xdomea.XdomeaServiceCollectionExtensions.AddEgovXdomea) },
         { "EGov.Workflows.Activities.FitConnect", nameof(EGov.Workflows.Activities.FitConnect.FitConnectServiceCollectionExtensions.AddEgovFitConnect) },
     };
@@ -26,6 +28,7 @@ public sealed class ElementTemplateTests
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().Build();
         if (pack.EndsWith("Notifications", StringComparison.Ordinal)) services.AddEgovNotifications(configuration);
+        if (pack.EndsWith("Payment", StringComparison.Ordinal)) services.AddEgovPayment(configuration);
         if (pack.EndsWith("Xdomea", StringComparison.Ordinal)) EGov.Workflows.Activities.Xdomea.XdomeaServiceCollectionExtensions.AddEgovXdomea(services, configuration);
         if (pack.EndsWith("FitConnect", StringComparison.Ordinal)) EGov.Workflows.Activities.FitConnect.FitConnectServiceCollectionExtensions.AddEgovFitConnect(services, configuration);
         return new ActivityRegistry().AddFrom(services.BuildServiceProvider());

@@ -63,4 +63,21 @@ public sealed class SeveralNodesTests
             await TestServer.SendAsAsync(erika, HttpMethod.Post, OnB($"api/tasks/{id}/complete").AbsoluteUri, new { variables = new { gebuehr = "viel" } }), 400);
         invalid["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).ShouldContain("gebuehr");
     }
+
+    [Fact]
+    public async Task ANodeStartsNewCasesOnTheVersionAnotherNodeDeployedAfterIt_NotOnAStaleLatest()
+    {
+        var db = Path.Combine(Path.GetTempPath(), "egov-host-tests", Guid.NewGuid().ToString("N"), "egov.db");
+        await using var a = await TestServer.StartAsync(store: $"sqlite:{db}", nodeId: "node-a");
+        await using var b = await TestServer.StartAsync(store: $"sqlite:{db}", nodeId: "node-b");
+
+        await a.DeployAsync("antrag.bpmn");
+        var first = await b.StartProcessAsync("Antrag", new { variables = new { betrag = 1 } }); // B learns version 1
+        (await b.InstanceAsync(first))["version"]!.GetValue<int>().ShouldBe(1);
+
+        await a.DeployAsync("antrag-v2.bpmn"); // through A, after B has read the process
+        var second = await b.StartProcessAsync("Antrag", new { variables = new { betrag = 2 } });
+        (await b.InstanceAsync(second))["version"]!.GetValue<int>().ShouldBe(2);
+        (await b.GetJsonAsync("api/process-definitions")).AsArray().Select(d => d!["version"]!.GetValue<int>()).ShouldBe([1, 2], ignoreOrder: true);
+    }
 }

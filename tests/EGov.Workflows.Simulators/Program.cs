@@ -1,6 +1,6 @@
 using EGov.Workflows.Simulators;
 
-// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] | dms [--port 8085] [--schemas DIR] | fitconnect [--port 8086]
+// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] | dms [--port 8085] [--schemas DIR] | fitconnect [--port 8086] | payment [--port 5301]
 var kind = args.FirstOrDefault();
 int Port(int fallback) => args.SkipWhile(a => a != "--port").Skip(1).FirstOrDefault() is { } p && int.TryParse(p, out var n) ? n : fallback;
 using var stop = new CancellationTokenSource();
@@ -13,6 +13,23 @@ switch (kind)
         smtp.Received += m => Console.WriteLine($"{DateTime.Now:HH:mm:ss} mail to {m.To} from {m.From}: {m.Subject} ({m.MessageId})");
         Console.WriteLine($"SMTP simulator on 127.0.0.1:{smtp.Port} (recipients @unzustellbar.example are refused with 550). Ctrl+C stops it.");
         Console.WriteLine($"  settings: {{\"Packs\": {{\"Notifications\": {{\"From\": \"buergerbuero@stadt.example\", \"Smtp\": {{\"Host\": \"127.0.0.1\", \"Port\": {smtp.Port}}}}}}}}}");
+        try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
+        return 0;
+    }
+    case "payment":
+    {
+        await using var pay = await PaymentSimulator.StartAsync(Port(5301));
+        string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        pay.NotifyUrl = Option("--notify-url") ?? "http://localhost:8080/api/callbacks/default/payment/notify";
+        if (Option("--secret") is { } secret) pay.Secret = secret;
+        pay.Declined = args.Contains("--declined");
+        pay.DuplicateNotifications = args.Contains("--duplicate-callback");
+        pay.SuppressNotifications = args.Contains("--no-callback");
+        if (args.Contains("--booked")) pay.PaidStatus = "BOOKED";
+        if (int.TryParse(Option("--delay-ms"), out var delay)) pay.DelayMilliseconds = delay;
+        Console.WriteLine($"XBezahldienste simulator on {pay.BaseUrl}; notifications to {pay.NotifyUrl}. Ctrl+C stops it.");
+        Console.WriteLine($"  pay by hand on {pay.BaseUrl}/pay/<transactionId> (the case's variable zahlung.zahlungsUrl)");
+        Console.WriteLine($"  settings: {{\"Packs\": {{\"Payment\": {{\"BaseUrl\": \"{pay.BaseUrl}\", \"OriginatorId\": \"egov\", \"EndpointId\": \"06412000\", \"NotificationSecret\": \"{pay.Secret}\"}}}}}}");
         try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
         return 0;
     }
@@ -39,5 +56,6 @@ switch (kind)
     }
     default:
         Console.Error.WriteLine("usage: dotnet run --project tests/EGov.Workflows.Simulators -- smtp|dms|fitconnect [--port N] [--schemas DIR]");
+        Console.Error.WriteLine("       dotnet run --project tests/EGov.Workflows.Simulators -- payment [--port N] [--notify-url URL] [--secret S] [--declined] [--duplicate-callback] [--no-callback] [--booked] [--delay-ms N]");
         return 2;
 }

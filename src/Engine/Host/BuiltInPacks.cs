@@ -1,5 +1,6 @@
 using EGov.Workflows.Activities.FitConnect;
 using EGov.Workflows.Activities.Notifications;
+using EGov.Workflows.Activities.Payment;
 using EGov.Workflows.Activities.Xdomea;
 using EGov.Workflows.Packs;
 using EGov.Workflows.Sdk;
@@ -26,6 +27,7 @@ public static class BuiltInPacks
         return
         [
             Pack(NotificationOptions.Section, configuration, logging, (s, c) => s.AddEgovNotifications(c)),
+            Pack(PaymentOptions.Section, configuration, logging, (s, c) => s.AddEgovPayment(c)),
             Pack(XdomeaOptions.Section, configuration, logging, (s, c) => s.AddEgovXdomea(c)),
             Pack(FitConnectOptions.Section, configuration, logging, (s, c) => s.AddEgovFitConnect(c)),
         ];
@@ -35,7 +37,8 @@ public static class BuiltInPacks
     /// The settings <c>./egov test</c> gives the built-in packs: never a real outside system unless the environment says so.
     /// E-mails go as .eml files into <c>$TMPDIR/egov-test-mail</c> (sender <c>noreply@egov-test.invalid</c>); eAkte filings
     /// as xdomea containers into <c>$TMPDIR/egov-test-eakte</c>, checked against the schema in <c>EGOV_XDOMEA_SCHEMAS</c> or the
-    /// shared corpus beside the repository.
+    /// shared corpus beside the repository; payments are created offline (no provider; a scenario's <c>complete:</c> of the
+    /// waiting task gives the provider's status).
     /// </summary>
     public static IReadOnlyDictionary<string, string?> TestDefaults { get; } = new Dictionary<string, string?>
     {
@@ -47,6 +50,7 @@ public static class BuiltInPacks
         ["Packs:Notifications:FromName"] = "egov test",
         ["Packs:Notifications:Delivery"] = "Directory",
         ["Packs:Notifications:Directory"] = Path.Combine(Path.GetTempPath(), "egov-test-mail"),
+        ["Packs:Payment:Provider"] = "Offline",
     };
 
     /// <summary>The xdomea schema <c>./egov test</c> checks against: <c>EGOV_XDOMEA_SCHEMAS</c>, else <c>shared/corpora/xdomea/schemas/3.1.0</c> in a folder above.</summary>
@@ -70,6 +74,6 @@ public static class BuiltInPacks
         add(services, configuration);
         var info = new ActivityPackInfo(name, Version, null);
         var provider = services.BuildServiceProvider(); // lives as long as the process, as a plug-in pack's does
-        return new LoadedPack(info, new ActivityRegistry().AddFrom(provider, info).All.ToList());
+        return LoadedPack.From(info, new ActivityRegistry().AddFrom(provider, info));
     }
 }

@@ -100,6 +100,7 @@ public static class EGovServer
         if (store.Store is IAssignmentOutbox outbox)
         {
             // E-mail on assignment: the outbox is filled by the commits that assign a task; this node's sender empties it.
+            if (outbox is InMemoryRuntimeStore memory) memory.KeepsAssignments = true;
             builder.Services.AddSingleton(sp => new Postkorb.AssignmentMailSender(outbox, sp.GetRequiredService<Postkorb.AssignmentMail>(),
                 new Postkorb.AssignmentMailSchedule(sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store),
                     options.JobPollInterval, options.AssignmentMailRetry, Math.Max(1, options.AssignmentMailAttempts)),

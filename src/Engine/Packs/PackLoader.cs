@@ -17,7 +17,18 @@ public sealed record PackHostServices(IConfiguration Configuration, ILoggerFacto
 }
 
 /// <summary>One loaded pack: its name, version and file, and its activities (created from the pack's own container).</summary>
-public sealed record LoadedPack(ActivityPackInfo Info, IReadOnlyList<ActivityRegistration> Activities);
+public sealed record LoadedPack(ActivityPackInfo Info, IReadOnlyList<ActivityRegistration> Activities)
+{
+    /// <summary>The pack's callbacks (<see cref="ActivityCallback"/>), served by the host at <c>/api/callbacks/{tenant}/{pack}/{name}</c>.</summary>
+    public IReadOnlyList<CallbackRegistration> Callbacks { get; init; } = [];
+
+    /// <summary>A pack from the registry its container filled (<see cref="ActivityRegistry.AddFrom"/>).</summary>
+    public static LoadedPack From(ActivityPackInfo info, ActivityRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return new LoadedPack(info, registry.All.ToList()) { Callbacks = registry.Callbacks.ToList() };
+    }
+}
 
 /// <summary>The packs of one start (of serve, validate or test), checked together: no activity name twice.</summary>
 public sealed class PackCatalog
@@ -58,6 +69,7 @@ public sealed class PackCatalog
     {
         ArgumentNullException.ThrowIfNull(registry);
         foreach (var a in Activities) registry.Add(a.Type, a.Create, a.Pack);
+        foreach (var c in Packs.SelectMany(p => p.Callbacks)) registry.AddCallback(c);
         return registry;
     }
 }
@@ -195,7 +207,7 @@ public static class PackLoader
         var provider = services.BuildServiceProvider(); // lives as long as the pack: the process
         try
         {
-            return new LoadedPack(info, new ActivityRegistry().AddFrom(provider, info).All.ToList());
+            return LoadedPack.From(info, new ActivityRegistry().AddFrom(provider, info));
         }
         catch (InvalidOperationException e) { throw new PackException($"{file}: error: {e.Message}", e); }
     }

@@ -78,14 +78,20 @@ public sealed partial class EfRuntimeStore
         return db.Deployments.Any(d => d.TenantId == tenantId);
     }
 
-    /// <summary>Stores new versions in one transaction; a version another node stored meanwhile is a conflict.</summary>
-    internal void AddDeployments(IReadOnlyList<DeploymentRow> rows)
+    /// <summary>
+    /// Stores new versions and the forms deployed with them in one transaction: both are written, or neither. A version
+    /// another node stored meanwhile is a conflict; a form already kept for a version and key is replaced.
+    /// </summary>
+    internal void AddDeployments(IReadOnlyList<DeploymentRow> rows, IReadOnlyList<DeploymentFormRow>? forms = null)
     {
+        CheckFile();
         using var db = _db.Create();
         using var tx = db.Database.BeginTransaction();
         db.Deployments.AddRange(rows);
         try
         {
+            db.SaveChanges();
+            if (forms is { Count: > 0 }) StageForms(db, forms);
             db.SaveChanges();
         }
         catch (DbUpdateException e) when (Data.Sql.Conflicts.IsUniqueViolation(e))
@@ -93,6 +99,27 @@ public sealed partial class EfRuntimeStore
             throw new ConcurrencyConflictException("another node deployed a version of the same process at the same time; deploy again", e);
         }
         tx.Commit();
+    }
+
+    /// <summary>
+    /// What tells a node that another node deployed or deleted a version since it last looked: the number of the tenant's
+    /// stored versions and the latest deployment instant (one index range read, no model).
+    /// </summary>
+    internal (long Count, long LastDeployedAt) DeploymentStamp(string tenantId)
+    {
+        using var db = _db.Create();
+        var rows = db.Deployments.Where(d => d.TenantId == tenantId);
+        return (rows.LongCount(), rows.Max(d => (long?)d.DeployedAt) ?? 0);
+    }
+
+    private static void StageForms(RuntimeDbContext db, IReadOnlyList<DeploymentFormRow> rows)
+    {
+        foreach (var r in rows)
+        {
+            var existing = db.DeploymentForms.Find(r.TenantId, r.ProcessId, r.Version, r.FormKey);
+            if (existing is null) db.DeploymentForms.Add(r);
+            else { existing.File = r.File; existing.SchemaJson = r.SchemaJson; }
+        }
     }
 
     internal List<DeploymentFormRow> DeploymentFormRows(string tenantId)

@@ -19,6 +19,12 @@ public sealed record ActivityRegistration(string Name, string? Topic, string? Ca
     public ActivityPackInfo? Pack { get; init; }
 }
 
+/// <summary>One registered callback of a pack (<see cref="ActivityCallback"/>), served at <c>/api/callbacks/{tenant}/{pack}/{name}</c>.</summary>
+public sealed record CallbackRegistration(string Name, Type Type, Func<ActivityCallback> Create)
+{
+    public ActivityPackInfo? Pack { get; init; }
+}
+
 /// <summary>
 /// The activities known to an engine. Register with one call: <c>registry.Add&lt;FeeCalculation&gt;()</c>
 /// (or <c>services.AddEgovActivity&lt;FeeCalculation&gt;()</c> and <see cref="AddFrom"/>). A name, topic or Camunda
@@ -30,7 +36,26 @@ public sealed class ActivityRegistry
     private readonly Dictionary<string, ActivityRegistration> _byTopic = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ActivityRegistration> _byClass = new(StringComparer.Ordinal);
 
+    private readonly Dictionary<(string Pack, string Name), CallbackRegistration> _callbacks = [];
+
     public IReadOnlyCollection<ActivityRegistration> All => _byName.Values;
+
+    /// <summary>The packs' callbacks (<see cref="ActivityCallback"/>).</summary>
+    public IReadOnlyCollection<CallbackRegistration> Callbacks => _callbacks.Values;
+
+    /// <summary>Registers a callback of a pack; the same pack and name twice is refused.</summary>
+    public ActivityRegistry AddCallback(CallbackRegistration callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var key = (callback.Pack?.Name.ToLowerInvariant() ?? "", callback.Name);
+        if (_callbacks.ContainsKey(key)) throw new InvalidOperationException($"the callback '{callback.Name}' of pack '{callback.Pack?.Name}' is registered twice");
+        _callbacks[key] = callback;
+        return this;
+    }
+
+    /// <summary>The callback <paramref name="name"/> of the pack named <paramref name="pack"/> (case-insensitive); null when none.</summary>
+    public CallbackRegistration? FindCallback(string? pack, string? name) =>
+        pack is not null && name is not null && _callbacks.TryGetValue((pack.ToLowerInvariant(), name), out var c) ? c : null;
 
     /// <summary>The registered names, sorted (for messages listing what is known).</summary>
     public IReadOnlyList<string> Names => _byName.Keys.Order(StringComparer.Ordinal).ToList();
@@ -68,6 +93,13 @@ public sealed class ActivityRegistry
             {
                 var type = t.Type;
                 Add(type, () => (WorkflowActivity)(services.GetService(type) ?? throw new InvalidOperationException($"{type.FullName} is not registered in the container")), pack);
+            }
+        if (services.GetService(typeof(IEnumerable<EgovCallbackType>)) is IEnumerable<EgovCallbackType> callbacks)
+            foreach (var c in callbacks)
+            {
+                var type = c.Type;
+                AddCallback(new CallbackRegistration(c.Name, type,
+                    () => (ActivityCallback)(services.GetService(type) ?? throw new InvalidOperationException($"{type.FullName} is not registered in the container"))) { Pack = pack });
             }
         return this;
     }

@@ -6,6 +6,9 @@ namespace EGov.Workflows.Sdk;
 /// <summary>An activity class added with <see cref="ServiceCollectionExtensions.AddEgovActivity{T}"/>; read by <see cref="ActivityRegistry.AddFrom"/>.</summary>
 public sealed record EgovActivityType(Type Type);
 
+/// <summary>A callback added with <see cref="ServiceCollectionExtensions.AddEgovCallback{T}"/> under its name; read by <see cref="ActivityRegistry.AddFrom"/>.</summary>
+public sealed record EgovCallbackType(string Name, Type Type);
+
 /// <summary>Registration through Microsoft.Extensions.DependencyInjection: one call per activity.</summary>
 public static class ServiceCollectionExtensions
 {
@@ -27,6 +30,21 @@ public static class ServiceCollectionExtensions
         if (services.Any(d => d.ServiceType == typeof(EgovActivityType) && d.ImplementationInstance is EgovActivityType t && t.Type == type)) return services;
         services.TryAddTransient(type);
         services.AddSingleton(new EgovActivityType(type));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds <typeparamref name="T"/> as the pack's callback <paramref name="name"/> (lower-case letters, digits and '-'):
+    /// the host serves it at <c>POST /api/callbacks/{tenant}/{pack}/{name}</c>, a new instance per request.
+    /// </summary>
+    public static IServiceCollection AddEgovCallback<T>(this IServiceCollection services, string name) where T : ActivityCallback
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (string.IsNullOrEmpty(name) || name.Length > 64 || !name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            throw new ArgumentException($"callback name '{name}' must be 1–64 lower-case letters, digits or '-'", nameof(name));
+        if (services.Any(d => d.ImplementationInstance is EgovCallbackType t && t.Name == name)) return services;
+        services.TryAddTransient<T>();
+        services.AddSingleton(new EgovCallbackType(name, typeof(T)));
         return services;
     }
 }

@@ -18,7 +18,11 @@ public abstract class WorkflowActivity
     /// <summary>Does the work: complete with outputs, wait to be resumed, throw a BPMN error, or fail technically.</summary>
     public abstract Task<ActivityResult> ExecuteAsync(ActivityContext context);
 
-    /// <summary>Called when a waiting activity is resumed with a payload (e.g. a payment notice). Completes by default.</summary>
+    /// <summary>
+    /// Called when a waiting activity is resumed with a payload (e.g. a payment notice from an <see cref="ActivityCallback"/>),
+    /// or with a null payload when its wake-up time (<see cref="ActivityResult.Wait(string?, JsonObject?, string?, DateTimeOffset?)"/>)
+    /// has come. Completes by default.
+    /// </summary>
     public virtual Task<ActivityResult> ResumeAsync(ActivityContext context, JsonNode? payload) =>
         Task.FromResult(ActivityResult.Complete(payload as JsonObject is { } o ? (JsonObject)o.DeepClone() : null));
 }

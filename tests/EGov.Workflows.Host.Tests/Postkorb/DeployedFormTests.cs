@@ -73,4 +73,25 @@ public sealed class DeployedFormTests
         using var formsAlone = await DeployAsync(s, ("pruefung.form", Encoding.UTF8.GetBytes("{ \"components\": [] }")));
         await TestServer.ShouldBeProblemAsync(formsAlone, 422);
     }
+
+    [Fact]
+    public async Task AFormNoUserTaskOfTheDeploymentNames_IsRefusedWith400_AndNothingIsDeployed()
+    {
+        await using var s = await TestServer.StartAsync(store: "sqlite:{dir}/egov.db");
+        var pruefung = await File.ReadAllBytesAsync(Model(Path.Combine("forms", "pruefung.form")));
+        var dmn = await File.ReadAllBytesAsync(TestServer.ModelPath("gebuehr.dmn"));
+
+        // Decisions only: a form has no process version to belong to.
+        using var dmnOnly = await DeployAsync(s, ("gebuehr.dmn", dmn), ("pruefung.form", pruefung));
+        (await TestServer.ShouldBeProblemAsync(dmnOnly, 400))["detail"]!.GetValue<string>().ShouldContain("pruefung.form");
+        (await s.GetJsonAsync("api/decision-definitions"))["items"]!.AsArray().ShouldBeEmpty();
+
+        // Beside a model that does not use it: refused too, naming only the unused one.
+        var bpmn = await File.ReadAllBytesAsync(Model("bauantrag.bpmn"));
+        using var unused = await DeployAsync(s, ("bauantrag.bpmn", bpmn), ("pruefung.form", pruefung), ("anhoerung.form", pruefung));
+        var detail = (await TestServer.ShouldBeProblemAsync(unused, 400))["detail"]!.GetValue<string>();
+        detail.ShouldContain("anhoerung.form");
+        detail.ShouldNotContain("pruefung.form");
+        (await s.GetJsonAsync("api/process-definitions")).AsArray().ShouldBeEmpty();
+    }
 }

@@ -41,6 +41,7 @@ public static class ApiEndpoints
         api.MapMigrationEndpoints();
         api.MapDecisionEndpoints();
         api.MapServiceEndpoints();
+        api.MapCallbackEndpoints();
         api.MapProcessCatalogueEndpoints();
         api.MapDesignerEndpoints();
         return app;

@@ -67,6 +67,7 @@ internal static class DefinitionEndpoints
         api.MapPost("/process-definitions/{processId}/start", (HttpContext http, string processId, StartRequest? body) =>
             {
                 var t = http.Tenant();
+                t.CatchUp(); // another node may have deployed a newer version (or this process) since this node looked
                 if (t.Catalog.Latest(processId) is null && !t.Engine.Deployed().Any(p => p.ProcessId == processId))
                     throw ApiProblemException.NotFound($"process definition '{processId}' is not deployed for tenant '{t.TenantId}'");
                 CandidateStarters.Check(http, t, processId);

@@ -14,8 +14,19 @@ namespace EGov.Workflows.Host.Deployment;
 /// </summary>
 internal sealed class DurableDeploymentBackend(DurableDeployments deployments) : IDeploymentBackend
 {
-    public IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null) =>
-        deployments.Deploy(tenant.Engine, files, deployedBy, changeNote);
+    public IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<DeployedForm>>? forms = null)
+    {
+        IReadOnlyList<DeployedForm> kept = [];
+        var deployed = deployments.Deploy(tenant.Engine, files, deployedBy, changeNote, forms is null ? null : versions =>
+        {
+            var at = DateTimeOffset.UtcNow;
+            kept = forms(versions.Select(v => new DeployedDefinition(v.ProcessId, null, v.Version, v.File, v.Definitions, at)).ToList());
+            return kept.Select(f => new StoredForm(f.ProcessId, f.Version, f.FormKey, f.File, f.Form.ToJsonString())).ToList();
+        });
+        foreach (var f in kept) tenant.Forms.Add(f); // stored with the versions: now this node shows them too
+        return deployed;
+    }
 
     /// <remarks>
     /// Also how a node learns what another node deployed after it started (called again then): only versions and forms
@@ -23,6 +34,7 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
     /// </remarks>
     public void Restore(TenantEngine tenant)
     {
+        var stamp = deployments.Stamp(tenant.TenantId); // before reading: what is stored meanwhile is found by the next catch-up
         deployments.Restore(tenant.Engine);
         foreach (var (d, model) in deployments.ListWithModels(tenant.TenantId, (p, v) => tenant.Catalog.Find(p, v)?.Definitions is null))
         {
@@ -31,6 +43,18 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
         }
         foreach (var f in deployments.Forms(tenant.TenantId).Where(f => !tenant.Forms.Contains(f.ProcessId, f.Version, f.FormKey)))
             tenant.Forms.Add(new DeployedForm(f.ProcessId, f.Version, f.FormKey, f.File, FormCatalog.Parse(f.Json, f.File)));
+        tenant.KnownDeployments = stamp;
+    }
+
+    /// <summary>
+    /// Several nodes over one store: one cheap read (how many versions, the latest deployment instant) tells whether another
+    /// node deployed since this node last looked; only then are the new versions read. Called before new instances start,
+    /// so no node starts a case on a version that is no longer the latest.
+    /// </summary>
+    public void CatchUp(TenantEngine tenant)
+    {
+        if (Equals(tenant.KnownDeployments, deployments.Stamp(tenant.TenantId))) return;
+        lock (tenant.Catalog) Restore(tenant);
     }
 
     public bool HasVersions(string tenantId) => deployments.Any(tenantId);

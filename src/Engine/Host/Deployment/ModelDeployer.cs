@@ -27,9 +27,7 @@ public static class ModelDeployer
     public static IReadOnlyList<DeployedDefinition> DeployFiles(TenantEngine tenant, IEnumerable<string> paths)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var deployed = DeployBytes(tenant, paths.Select(p => (p, ReadAll(p))).ToList());
-        tenant.KeepForms(Forms.FormCatalog.ReadBeside(deployed));
-        return deployed;
+        return DeployAll(tenant, paths.Select(p => (p, ReadAll(p))).ToList(), null, null, Forms.FormCatalog.ReadBeside).Processes;
     }
 
     private static byte[] ReadAll(string path)
@@ -51,8 +49,19 @@ public static class ModelDeployer
     /// </summary>
     /// <param name="deployedBy">The caller who deploys (kept with the stored versions); null for the processes folder.</param>
     /// <param name="changeNote">What changed, in the deployer's words (kept with every new version); null for none.</param>
-    public static (IReadOnlyList<DeployedDefinition> Processes, IReadOnlyList<DeployedDecision> Decisions) DeployAll(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files, string? deployedBy = null, string? changeNote = null)
+    /// <remarks>
+    /// A <c>.form</c> file comes with the BPMN model whose user task names it (<c>camunda:formKey</c>) and is kept with that
+    /// process version, in the same transaction. A form no user task of the deployment's models names — in a deployment
+    /// of DMN only, or beside models that do not use it — has no version to belong to: the deployment is refused with 400
+    /// naming the file, rather than dropping the form silently (deploy it with the model that uses it).
+    /// </remarks>
+    public static (IReadOnlyList<DeployedDefinition> Processes, IReadOnlyList<DeployedDecision> Decisions) DeployAll(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files, string? deployedBy = null, string? changeNote = null) =>
+        DeployAll(tenant, files, deployedBy, changeNote, null);
+
+    private static (IReadOnlyList<DeployedDefinition> Processes, IReadOnlyList<DeployedDecision> Decisions) DeployAll(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files,
+        string? deployedBy, string? changeNote, Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? formsBeside)
     {
+        ArgumentNullException.ThrowIfNull(tenant);
         var all = files.ToList();
         // form-js forms (.form) beside the models: read first (a broken one refuses the whole deployment), then kept for
         // the user tasks whose camunda:formKey names them.
@@ -79,6 +88,8 @@ public static class ModelDeployer
             throw new DeploymentException(problems);
         }
         if (bpmnResults.Count == 0 && dmnResults.Count == 0) throw new DeploymentException("no model to deploy");
+        if (forms.Count > 0) RefuseUnusedForms(forms.Keys, bpmnResults);
+        var formsOf = forms.Count > 0 ? defs => Forms.FormCatalog.FromResources(defs, forms) : formsBeside;
         lock (tenant.Catalog)
         {
             // Nothing is deployed when one file is broken: the decisions are compiled first, then the processes are
@@ -86,9 +97,8 @@ public static class ModelDeployer
             if (bpmnResults.Count > 0) CheckReadable(bpmnResults);
             var dmnFiles = dmnResults.Select(r => (r.File, r.Definitions!)).ToList();
             if (dmnFiles.Count > 0 && bpmnResults.Count > 0) tenant.Engine.Decisions.Check(dmnFiles);
-            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy, changeNote);
+            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy, changeNote, formsOf);
             var decisions = dmnFiles.Count == 0 ? [] : tenant.Engine.DeployDecisions(dmnFiles);
-            if (forms.Count > 0) tenant.KeepForms(Forms.FormCatalog.FromResources(processes, forms));
             return (processes, decisions);
         }
     }
@@ -107,7 +117,22 @@ public static class ModelDeployer
         if (problems.Count > 0) throw new DeploymentException(problems);
     }
 
-    private static List<DeployedDefinition> Deploy(TenantEngine tenant, List<BpmnReadResult> results, string? deployedBy, string? changeNote)
+    /// <summary>400 naming every uploaded form that no user task of the deployment's BPMN models names (camunda:formKey).</summary>
+    private static void RefuseUnusedForms(IEnumerable<string> formFiles, List<BpmnReadResult> bpmn)
+    {
+        var named = bpmn.Where(r => r.Definitions is not null)
+            .SelectMany(r => r.Definitions!.Processes.SelectMany(p => p.Descendants()))
+            .Where(e => e.Name.LocalName == "userTask").Select(e => e.CamundaAttribute("formKey")).OfType<string>()
+            .Select(Forms.FormCatalog.FileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var unused = formFiles.Where(f => !named.Contains(f)).Order(StringComparer.Ordinal).ToList();
+        if (unused.Count == 0) return;
+        throw Api.ApiProblemException.BadRequest(bpmn.Count == 0
+            ? $"the deployment holds no BPMN model, so its form(s) {string.Join(", ", unused)} have no process version to belong to: a .form file comes with the BPMN model whose user task names it (camunda:formKey)"
+            : $"no user task of the deployment's BPMN models names the form(s) {string.Join(", ", unused)} (camunda:formKey): a form is kept with the process version that uses it — deploy it with that model, or leave it out");
+    }
+
+    private static List<DeployedDefinition> Deploy(TenantEngine tenant, List<BpmnReadResult> results, string? deployedBy, string? changeNote,
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? formsOf)
     {
         var problems = results.SelectMany(r => r.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())).ToList();
         problems.AddRange(results.Where(r => r.Definitions is null && !r.Diagnostics.Any(d => d.Severity == Severity.Error))
@@ -119,7 +144,7 @@ public static class ModelDeployer
         lock (tenant.Catalog)
         {
             var before = files.SelectMany(f => f.Item2.Processes).Select(p => p.Id ?? "").Distinct().ToDictionary(id => id, id => tenant.Catalog.Latest(id)?.Version ?? 0);
-            var deployed = tenant.Deploy(files, deployedBy, changeNote);
+            var deployed = tenant.Deploy(files, deployedBy, changeNote, formsOf);
             var at = DateTimeOffset.UtcNow;
             var byFile = files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.Ordinal);
             var list = deployed.Select(p => DeployedDefinition.From(p, byFile.TryGetValue(p.File, out var d) ? d : files.Find(f => f.Item2.Processes.Any(x => x.Id == p.ProcessId)).Item2, at, deployedBy, changeNote)).ToList();

@@ -87,6 +87,8 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
             Fristen = Fristen?.Invoke(id) ?? Time.FristCalculator.Hessen,
             // The case's Frist of a process whose model has none: its service's Bearbeitungsfrist (service.yaml).
             Bearbeitungsfrist = processId => created?.Services.Bearbeitungsfrist(processId),
+            // Before new instances pick a version: what another node deployed meanwhile (durable stores only).
+            CatchUpDeployments = Deployments is { } backend ? _ => { if (created is { } t) backend.CatchUp(t); } : null,
         }), Deployments);
         if (Leistungen is { } read) tenant.Services.Imported = () => read(id);
         Deployments?.Restore(tenant);
@@ -119,11 +121,34 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     /// <summary>The service descriptions (service.yaml) of the tenant's processes.</summary>
     public Catalogue.ServiceRegistry Services { get; } = new();
 
-    /// <summary>Deploys through the durable deployments when there are any (unchanged models keep their version), else the engine.</summary>
+    /// <summary>
+    /// Deploys through the durable deployments when there are any (unchanged models keep their version), else the engine;
+    /// the forms <paramref name="forms"/> finds for the deployed versions are kept with them — in the same transaction as
+    /// the new versions in a durable store, so a failure leaves neither.
+    /// </summary>
     /// <param name="deployedBy">The caller who deploys (stored as the versions' deployed_by); null for the processes folder.</param>
     /// <param name="changeNote">What changed, in the deployer's words (kept with every new version); null for none.</param>
-    public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null) =>
-        deployments is null ? Engine.Deploy(files) : deployments.Deploy(this, files, deployedBy, changeNote);
+    public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? forms = null)
+    {
+        if (deployments is not null) return deployments.Deploy(this, files, deployedBy, changeNote, forms);
+        var deployed = Engine.Deploy(files);
+        if (forms is not null)
+        {
+            var at = DateTimeOffset.UtcNow;
+            var byFile = files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Definitions, StringComparer.Ordinal);
+            foreach (var f in forms(deployed.Where(p => byFile.ContainsKey(p.File)).Select(p => DeployedDefinition.From(p, byFile[p.File], at)).ToList()))
+                Forms.Add(f);
+        }
+        return deployed;
+    }
+
+    /// <summary>What this node last read of the durable deployments (see <see cref="IDeploymentBackend.CatchUp"/>); null before.</summary>
+    internal object? KnownDeployments { get => Volatile.Read(ref _knownDeployments); set => Volatile.Write(ref _knownDeployments, value); }
+    private object? _knownDeployments;
+
+    /// <summary>Reads what another node deployed since this node last looked (durable stores; nothing otherwise).</summary>
+    public void CatchUp() => deployments?.CatchUp(this);
 
     private long _lastRefresh;
 
@@ -219,10 +244,15 @@ public sealed class VersionInUseException(string processId, int version)
 /// <summary>Durable deployments (persistence layer): version numbering that survives restarts, and restoring them into an engine.</summary>
 public interface IDeploymentBackend
 {
-    IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null);
+    /// <param name="forms">The forms of the deployed versions, kept in the same transaction as the new versions.</param>
+    IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? forms = null);
 
     /// <summary>Deploys every stored version into a new tenant engine and lists them in its catalog, with their forms.</summary>
     void Restore(TenantEngine tenant);
+
+    /// <summary>Restores what another node stored since this node last looked, when anything (a cheap check otherwise).</summary>
+    void CatchUp(TenantEngine tenant);
 
     /// <summary>Keeps the forms of deployed versions so that a restarted node has them.</summary>
     void KeepForms(TenantEngine tenant, IReadOnlyList<Forms.DeployedForm> forms);

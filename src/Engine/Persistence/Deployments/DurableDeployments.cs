@@ -15,6 +15,9 @@ namespace EGov.Workflows.Persistence.Deployments;
 /// <param name="ChangeNote">What the deployer said changed (the designer's change note); null when none was given.</param>
 public sealed record StoredDeployment(string TenantId, string ProcessId, int Version, string ContentHash, string File, Instant DeployedAt, int? HistoryTtlDays, string? DeployedBy = null, string? ChangeNote = null);
 
+/// <summary>A process of a deployed file with the version it runs as (new, or kept when the model was unchanged).</summary>
+public sealed record VersionOfFile(string ProcessId, int Version, string File, Definitions Definitions);
+
 /// <summary>A form-js form deployed with a process version, named by the form key its user tasks use.</summary>
 public sealed record StoredForm(string ProcessId, int Version, string FormKey, string File, string Json);
 
@@ -60,7 +63,12 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// </summary>
     /// <param name="deployedBy">The caller who deploys (kept as the versions' <c>deployed_by</c>); null for the processes folder.</param>
     /// <param name="changeNote">What changed, in the deployer's words (kept with every new version); null for none.</param>
-    public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, IEnumerable<(string File, Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null)
+    /// <param name="forms">
+    /// The forms to keep with the deployed versions, given every process of the files with the version it runs as (new or
+    /// kept): written in the same transaction as the new versions, so a failure leaves neither. Null: none.
+    /// </param>
+    public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, IEnumerable<(string File, Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
+        Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredForm>>? forms = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(files);
@@ -69,12 +77,13 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         // the winner's rows on the next try, and an unchanged model then keeps the version the winner gave it.
         for (var attempt = 1; ; attempt++)
         {
-            try { return DeployOnce(engine, list, deployedBy, changeNote); }
+            try { return DeployOnce(engine, list, deployedBy, changeNote, forms); }
             catch (ConcurrencyConflictException) when (attempt < 3) { }
         }
     }
 
-    private IReadOnlyList<DeployedProcess> DeployOnce(WorkflowEngine engine, List<(string File, Definitions Definitions)> files, string? deployedBy, string? changeNote)
+    private IReadOnlyList<DeployedProcess> DeployOnce(WorkflowEngine engine, List<(string File, Definitions Definitions)> files, string? deployedBy, string? changeNote,
+        Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredForm>>? forms)
     {
         var tenant = engine.Options.TenantId;
         Restore(engine);
@@ -83,6 +92,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         var toDeploy = new List<(string File, Definitions Definitions, string ProcessId, int Version)>();
         var rows = new List<Data.DeploymentRow>();
         var result = new List<(string ProcessId, int Version)>();
+        var versions = new List<VersionOfFile>();
         var now = Data.Ticks.Of(_clock.GetCurrentInstant());
         foreach (var (file, defs) in files)
         {
@@ -94,6 +104,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                 if (!planned.ContainsKey(id) && latest.TryGetValue(id, out var last) && last.ContentHash == hash)
                 {
                     result.Add((id, last.Version)); // unchanged: keeps its version
+                    versions.Add(new VersionOfFile(id, last.Version, file, defs));
                     continue;
                 }
                 var version = (planned.TryGetValue(id, out var v) ? v : latest.TryGetValue(id, out var l) ? l.Version : 0) + 1;
@@ -105,13 +116,20 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                     HistoryTtlDays = HistoryTimeToLive.Days(p.CamundaAttribute("historyTimeToLive")), DeployedAt = now, DeployedBy = deployedBy, ChangeNote = changeNote,
                 });
                 result.Add((id, version));
+                versions.Add(new VersionOfFile(id, version, file, defs));
             }
         }
+        // The forms are found (and a broken one refused) before anything is deployed or stored.
+        var formRows = (forms?.Invoke(versions) ?? []).Select(f => new Data.DeploymentFormRow
+        {
+            TenantId = tenant, ProcessId = f.ProcessId, Version = f.Version, FormKey = f.FormKey, File = f.File, SchemaJson = f.Json,
+        }).ToList();
         if (toDeploy.Count > 0)
         {
             engine.DeployVersions(toDeploy, scheduleStartTimers: true); // refused models throw before anything is stored
-            store.AddDeployments(rows);
+            store.AddDeployments(rows, formRows);
         }
+        else if (formRows.Count > 0) store.SaveDeploymentForms(formRows);
         var deployed = engine.Deployed().ToDictionary(d => (d.ProcessId, d.Version));
         return result.Select(r => deployed.TryGetValue(r, out var d) ? d : new DeployedProcess(r.ProcessId, null, r.Version, "", new Dictionary<string, string>())).ToList();
     }
@@ -131,6 +149,9 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
 
     /// <summary>Whether the tenant holds any stored version.</summary>
     public bool Any(string tenantId) => store.HasDeployments(tenantId);
+
+    /// <summary>Changes whenever a version of the tenant is stored or deleted (by any node): a node compares it to catch up.</summary>
+    public (long Count, long LastDeployedAt) Stamp(string tenantId) => store.DeploymentStamp(tenantId);
 
     /// <summary>Every stored version of a tenant, by process and version.</summary>
     public IReadOnlyList<StoredDeployment> List(string tenantId) =>

@@ -180,6 +180,7 @@ public sealed partial class WorkflowEngine
         LocalDate? applicationDate = null)
     {
         CheckInput(variables);
+        Options.CatchUpDeployments?.Invoke(this);
         if (instanceId is not null && (instanceId.Length != 32 || !instanceId.All(char.IsAsciiHexDigitLower)))
             throw new ArgumentException("an instance id is 32 lower-case hex digits", nameof(instanceId));
         ArgumentException.ThrowIfNullOrEmpty(processId);
@@ -226,6 +227,7 @@ public sealed partial class WorkflowEngine
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
+        Options.CatchUpDeployments?.Invoke(this);
         foreach (var g in _core.ValidGraphs(_core.Today))
             if (g.Root.Nodes.Find(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == messageName) is { } start)
                 return Run(r => r.StartInstance(g, variables, businessKey, start).Id, userId: userId);
@@ -318,7 +320,8 @@ public sealed partial class WorkflowEngine
             var t = i.S.Tokens.Where(x => x.ElementId == elementId && x.Status == TokenStatus.Waiting && x.ChildScopeId is null && x.CalledInstanceId is null)
                 .OrderBy(x => x.StartedAt).FirstOrDefault();
             if (t is null) continue;
-            TriggerToken(r, i, t.Id, variables);
+            if (t.WaitingActivity is not null) r.ResumeWaitingActivity(i, t, variables);
+            else TriggerToken(r, i, t.Id, variables);
             return true;
         }
         return false;
@@ -330,13 +333,38 @@ public sealed partial class WorkflowEngine
         foreach (var id in _core.Store.InstanceTree(_core.TenantId, rootInstanceId))
         {
             var i = r.Load(id);
-            var t = i?.S.Tokens.Find(x => x.ElementId == elementId && x.WaitingActivity is not null);
+            var t = i?.S.Tokens.Find(x => x.ElementId == elementId && x.WaitingActivity is not null && x.Status == TokenStatus.Waiting);
             if (i is null || t is null) continue;
-            TriggerToken(r, i, t.Id, payload);
+            r.ResumeWaitingActivity(i, t, payload);
             return true;
         }
         return false;
     });
+
+    /// <summary>
+    /// Resumes the custom activity of this tenant that waits with <paramref name="callbackKey"/> (it returned
+    /// <c>ActivityResult.Wait(…, callbackKey: …)</c>), with a payload for its ResumeAsync. False when none waits with it:
+    /// an unknown key, or one whose activity was already resumed and went on (a duplicate or late callback changes nothing).
+    /// </summary>
+    public bool ResumeActivityByKey(string callbackKey, JsonObject? payload = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callbackKey);
+        CheckInput(payload);
+        return Run(r =>
+        {
+            foreach (var row in _core.Store.FindSubscriptions(_core.TenantId, SubscriptionKind.Activity, callbackKey))
+            {
+                var i = r.Load(row.InstanceId);
+                if (i is null || i.S.IsEnded) continue;
+                var sub = i.S.Subscriptions.Find(x => x.Kind == SubscriptionKind.Activity && x.EventName == callbackKey);
+                var t = sub is null ? null : i.Token(sub.TokenId);
+                if (t is null || t.WaitingActivity is null || t.Status != TokenStatus.Waiting) continue;
+                r.ResumeWaitingActivity(i, t, payload);
+                return true;
+            }
+            return false;
+        });
+    }
 
     /// <summary>
     /// Correlates a message to every receiver that waits for it (catch events, receive tasks, boundary events, event
@@ -356,6 +384,7 @@ public sealed partial class WorkflowEngine
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
+        Options.CatchUpDeployments?.Invoke(this);
         return Run(r => r.Correlate(messageName, correlationKey, variables, all), userId: userId);
     }
 
@@ -364,6 +393,7 @@ public sealed partial class WorkflowEngine
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(signalName);
+        Options.CatchUpDeployments?.Invoke(this);
         return Run(r => r.Broadcast(signalName, variables), userId: userId);
     }
 

@@ -48,6 +48,13 @@ public sealed record WorkflowEngineOptions
     public HistoryLevel HistoryLevel { get; init; } = HistoryLevel.Full;
 
     /// <summary>
+    /// Called before the engine picks the version for new instances (a start by process id or by message, a message
+    /// correlation, a signal): a host whose nodes share one store deploys here the versions another node stored meanwhile,
+    /// so no node starts on a stale "latest". Null: the engine knows every version it has (one node, or in memory).
+    /// </summary>
+    public Action<WorkflowEngine>? CatchUpDeployments { get; init; }
+
+    /// <summary>
     /// Counts the Fristen of egov:frist (BGB §§187–193) with the public holidays of the tenant's Land and the municipality's
     /// own (default: Hessen).
     /// </summary>

@@ -128,8 +128,10 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
                 ctx.Token.RetriesLeft = null;
                 ctx.Leave();
                 break;
-            case ActivityResult.Waiting:
+            case ActivityResult.Waiting w:
+                if (w.Outputs is { Count: > 0 } outputs) SetResult(ctx, outputs);
                 ctx.Token.WaitingActivity = reg.Name;
+                ctx.Runner.ListenForActivity(i, ctx.Token, w.CallbackKey, w.WakeUpAt is { } at ? NodaTime.Instant.FromDateTimeOffset(at) : null);
                 ctx.Wait();
                 break;
             case ActivityResult.BusinessError b:

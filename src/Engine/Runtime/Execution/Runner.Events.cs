@@ -198,10 +198,46 @@ internal sealed partial class Runner
         }
         var token = i.Token(job.TokenId);
         if (token is null) { i.S.Jobs.Remove(job); return; }
+        // A waiting custom activity's wake-up (its own element, not a timer event): resume it to poll.
+        if (token.ElementId == job.ElementId && token.WaitingActivity is not null) { ResumeWaitingActivity(i, token, null); return; }
         if (node.Frist is not null) FristTimerFired(i, node, token);
         if (token.ElementId == job.ElementId) { token.Status = TokenStatus.Active; Leave(i, token); }
         else if (i.Node(token).Kind == NodeKind.EventBasedGateway) FireEventGateway(i, token, node, null);
         else FireBoundary(i, token, node, null);
+    }
+
+    /// <summary>
+    /// A custom activity starts to wait: a subscription by its callback key (found across instances of the tenant) and a
+    /// wake-up timer at its own element. What it waited for before (a previous key or wake-up) is replaced.
+    /// </summary>
+    public void ListenForActivity(Inst i, TokenState t, string? callbackKey, Instant? wakeUpAt)
+    {
+        RemoveActivityWaits(i, t);
+        if (!string.IsNullOrEmpty(callbackKey))
+            i.S.Subscriptions.Add(new SubscriptionState
+            {
+                Id = i.NextId("e"), Kind = SubscriptionKind.Activity, EventName = callbackKey, ElementId = t.ElementId, TokenId = t.Id, CreatedAt = Now,
+            });
+        if (wakeUpAt is { } due)
+            AddJob(i, new JobState { Id = i.NextId("j"), Kind = JobKind.Timer, ElementId = t.ElementId, TokenId = t.Id, DueAt = due < Now ? Now : due });
+    }
+
+    /// <summary>
+    /// Resumes a custom activity that waits (a callback, its wake-up time, or a command): only its own waits end; the
+    /// boundary events of the task keep listening while it goes on waiting.
+    /// </summary>
+    public void ResumeWaitingActivity(Inst i, TokenState t, JsonObject? payload)
+    {
+        RemoveActivityWaits(i, t);
+        t.Status = TokenStatus.Active;
+        var n = i.Node(t);
+        Guard(i, t, n, () => n.Behaviour.Trigger(new Behaviours.ActivityExecution(this, i, t, n), payload));
+    }
+
+    private static void RemoveActivityWaits(Inst i, TokenState t)
+    {
+        if (i.S.Subscriptions.Count > 0) i.S.Subscriptions.RemoveAll(x => x.TokenId == t.Id && x.Kind == SubscriptionKind.Activity);
+        if (i.S.Jobs.Count > 0) i.S.Jobs.RemoveAll(x => x.TokenId == t.Id && x.Kind == JobKind.Timer && x.ElementId == t.ElementId);
     }
 
     /// <summary>A cycle timer of a non-interrupting event arms again; returns false when it is done.</summary>

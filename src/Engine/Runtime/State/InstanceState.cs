@@ -156,7 +156,11 @@ public sealed class TokenState
 /// <summary>Where a token is in its element's life: before it (async-before job), in it, after it (async-after job).</summary>
 public enum TokenPhase { Before, Executing, After }
 
-public enum SubscriptionKind { Message, Signal, Conditional }
+/// <summary>
+/// What a subscription waits for; <see cref="Activity"/>: a custom activity that waits for a pack's callback, found by
+/// its callback key (<see cref="SubscriptionState.EventName"/>).
+/// </summary>
+public enum SubscriptionKind { Message, Signal, Conditional, Activity }
 
 /// <summary>An event a token or scope waits for (index row: message and signal subscriptions are found across instances).</summary>
 public sealed class SubscriptionState

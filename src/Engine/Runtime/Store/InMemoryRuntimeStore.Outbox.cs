@@ -8,6 +8,12 @@ public sealed partial class InMemoryRuntimeStore : IAssignmentOutbox
 {
     private readonly List<OutboxEntry> _outbox = [];
 
+    /// <summary>
+    /// Whether commits keep their assignments for a sender (the server turns it on when it runs one). Off by default, so an
+    /// engine without a sender (tests, the bench, <c>egov test</c>) does not collect them forever.
+    /// </summary>
+    public bool KeepsAssignments { get; set; }
+
     private sealed class OutboxEntry(TaskAssignment assignment)
     {
         public TaskAssignment Assignment { get; } = assignment;

@@ -88,7 +88,7 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
             foreach (var x in changes.IncidentHistory) Append(_incidentHistory, x.RootInstanceId, x);
             foreach (var d in changes.DecisionHistory) _decisionHistory.Add((changes.TenantId, d));
             foreach (var id in changes.RemovedStartTimerIds) _startTimers.Remove(id);
-            foreach (var a in changes.Assignments) _outbox.Add(new OutboxEntry(a));
+            if (KeepsAssignments) foreach (var a in changes.Assignments) _outbox.Add(new OutboxEntry(a));
             foreach (var t in startTimers) _startTimers[t.Id] = t;
             ArchiveEndedTrees(changes);
         }

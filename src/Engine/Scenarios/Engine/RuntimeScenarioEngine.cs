@@ -78,8 +78,9 @@ public sealed class RuntimeScenarioEngine(WorkflowEngine engine, ActivityLog? ac
             found.Add((t.CreatedAt, 0, new OpenTask(t.Id, t.ElementId, t.InstanceId, OpenTaskKind.User, 0)));
         foreach (var t in Engine.OpenExternalTasks(rootInstanceId))
             found.Add((t.CreatedAt, 1, new OpenTask(t.Id, t.ElementId, t.InstanceId, OpenTaskKind.External, 0)));
-        // Receive tasks without a message have no task row: the waiting list names them, the engine triggers the oldest token.
-        foreach (var elementId in Engine.GetInstance(rootInstanceId).Waiting.Distinct().Where(IsPlainReceiveTask))
+        // Receive tasks without a message, and custom activities that wait (a payment), have no task row: the waiting list
+        // names them, the engine triggers (resumes) the oldest token with the step's variables as the payload.
+        foreach (var elementId in Engine.GetInstance(rootInstanceId).Waiting.Distinct().Where(e => IsPlainReceiveTask(e) || IsCustomActivity(e)))
             found.Add((Instant.MaxValue, 2, new OpenTask(ReceivePrefix + elementId, elementId, rootInstanceId, OpenTaskKind.Receive, 0)));
         return found.Select((f, index) => (f, index)).OrderBy(x => x.f.Created).ThenBy(x => x.f.Kind).ThenBy(x => x.index)
             .Select((x, order) => x.f.Task with { Order = order }).ToList();
@@ -87,6 +88,9 @@ public sealed class RuntimeScenarioEngine(WorkflowEngine engine, ActivityLog? ac
 
     private bool IsPlainReceiveTask(string elementId) =>
         _models.Select(m => m.FindById(elementId)).OfType<ReceiveTask>().Any(r => r.MessageRef is null);
+
+    private bool IsCustomActivity(string elementId) =>
+        _models.Select(m => m.FindById(elementId)).OfType<ImplementedTask>().Any(t => t.Attribute(EgovAttributes.Activity) is not null);
 
     public void CompleteTask(OpenTask task, JsonObject variables) => Refused(() =>
     {
