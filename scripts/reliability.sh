@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The reliability tests against real `egov serve` processes (tests/EGov.Workflows.Reliability.Tests), with their figures:
 #
-#   scripts/reliability.sh            # CI size (what ./test.sh runs): 60 instances / 3 kills on SQLite, 90 on three PostgreSQL nodes
-#   scripts/reliability.sh --full     # full size: 1,000 instances / 5 kills on SQLite, 2,000 on three PostgreSQL nodes
+#   scripts/reliability.sh            # CI size (what ./test.sh runs): 60 instances / 3 kills on SQLite, 90 on three PostgreSQL nodes,
+#                                     # the fault tests at small size and the cold start under load
+#   scripts/reliability.sh --full     # full size: 1,000 instances / 5 kills on SQLite, 2,000 on three PostgreSQL nodes, faults at full size
+#   scripts/reliability.sh --faults [--full]   # only the fault tests (FaultTests, ColdStartTests) and their table: per fault
+#                                     # acknowledged, lost (0), duplicated (0), stuck after recovery (0), how it was reported,
+#                                     # time to recover; and the cold start under load (first answers of a node restarted under load)
 #
 # EGOV_RELIABILITY_SEED=N replays the kill moments of a run (every run prints its seed); EGOV_RELIABILITY_INSTANCES and
 # EGOV_RELIABILITY_KILLS override the sizes. Starts a throwaway PostgreSQL (scripts/postgres.sh) unless EGOV_TEST_POSTGRES
@@ -11,13 +15,16 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-case "${1:-}" in
-  --full) export EGOV_RELIABILITY_FULL=1 ;;
-  "") ;;
-  *) echo "usage: $0 [--full]" >&2; exit 2 ;;
-esac
+faults=""
+for arg in "$@"; do
+  case "$arg" in
+    --full) export EGOV_RELIABILITY_FULL=1 ;;
+    --faults) faults=1 ;;
+    *) echo "usage: $0 [--faults] [--full]" >&2; exit 2 ;;
+  esac
+done
 
-if [ -z "${EGOV_TEST_POSTGRES:-}" ] && [ -x scripts/postgres.sh ]; then
+if [ -z "$faults" ] && [ -z "${EGOV_TEST_POSTGRES:-}" ] && [ -x scripts/postgres.sh ]; then
   # Our own cluster (own state file), so a parallel ./test.sh never stops it.
   state_dir=$(mktemp -d /tmp/egov-reliability.XXXXXX)
   export EGOV_PG_STATE="$state_dir/postgres.state" EGOV_PG_ENV="$state_dir/postgres.env"
@@ -32,4 +39,18 @@ fi
 project=tests/EGov.Workflows.Reliability.Tests
 dotnet build "$project" -c Release --nologo -v q -clp:NoSummary
 # Detailed console output: each test prints its seed, kill moments, per-node work and durations.
-dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=detailed"
+if [ -z "$faults" ]; then
+  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=detailed"
+  exit
+fi
+log=$(mktemp /tmp/egov-faults.XXXXXX)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test "$project" -c Release --no-build --nologo --filter "FullyQualifiedName~FaultTests|FullyQualifiedName~ColdStartTests" \
+  --logger "console;verbosity=detailed" | tee "$log" || status=$?
+echo
+echo "Faults (issue 21): fault | acknowledged | lost | duplicated | stuck after recovery | how it was reported | time to recover"
+grep -E "^\s*fault \|" "$log" | sed -E 's/^\s*fault \| /  /' || echo "  (no fault line: see the test output above)"
+grep -E "cold start under load" "$log" | sed -E 's/^\s*/  /' || true
+echo "  (full disk and a read-only database are injected in-process by tests/EGov.Workflows.Persistence.Tests/StorageFaultTests.cs)"
+exit $status

@@ -61,7 +61,8 @@ public static class EgovRuns
         if (read.Definitions is null || read.HasErrors)
             throw new InvalidOperationException($"{file}: {string.Join("; ", read.Errors.Select(e => e.ToString()))}");
         engine.Deploy(file, read.Definitions);
-        return spec.Workload == "W4" ? Timers(spec, store, engine, clock) : Instances(spec, store, engine);
+        var result = spec.Workload == "W4" ? Timers(spec, store, engine, clock) : Instances(spec, store, engine);
+        return store.WalPeakBytes is { } wal ? result with { WalPeakMb = wal / 1048576.0 } : result;
     }
 
     private static Action<int> InstanceOf(string workload, WorkflowEngine engine, List<string>? ids) => workload switch

@@ -40,6 +40,8 @@ public sealed record BenchResult
     public double? AllocatedBytesPerInstance { get; init; }
     public double? GcPausePercent { get; init; }
     public int? Gen2Collections { get; init; }
+    /// <summary>SQLite: the largest the write-ahead log grew during the run (sampled every 20 ms; issue 21 item 1 bounds it).</summary>
+    public double? WalPeakMb { get; init; }
     /// <summary>W5: definitions deployed and the time it took.</summary>
     public int? Definitions { get; init; }
     public double? DeploySeconds { get; init; }

@@ -188,6 +188,7 @@ public sealed class Report(IReadOnlyList<BenchResult> results, BenchOptions opti
         if (r.RowWritesPerInstance is { } rw) parts.Add($"{rw:0.##} row writes/inst");
         if (r.StoredBytesPerInstance is { } sb) parts.Add($"{sb:N0} B stored/inst");
         if (r.BytesWrittenPerInstance is { } bw) parts.Add($"{bw:N0} B written/inst");
+        if (r.WalPeakMb is { } wal) parts.Add($"WAL peak {wal:0.#} MB");
         if (r.CpuMsPerInstance is { } cpu) parts.Add($"{cpu:0.###} CPU ms/inst");
         if (r.AllocatedBytesPerInstance is { } ab) parts.Add($"{ab:N0} B allocated/inst, GC paused {r.GcPausePercent:0.#}% ({r.Gen2Collections} gen2)");
         if (r.Definitions is { } d) parts.Add($"{d} definitions in {r.DeploySeconds:0.00} s");

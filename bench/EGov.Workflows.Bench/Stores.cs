@@ -18,6 +18,9 @@ public abstract class BenchStore : IDisposable
     /// <summary>Rows and bytes now (null for the in-memory store).</summary>
     public virtual StoreFigures? Figures() => null;
 
+    /// <summary>SQLite: the largest size its write-ahead log file reached since the store was opened (null for other stores).</summary>
+    public virtual long? WalPeakBytes => null;
+
     /// <summary>Set before disposing to leave the tables for another user (W6 hands them to the server); see <see cref="Drop"/>.</summary>
     public bool Keep { get; set; }
 
@@ -83,6 +86,29 @@ public sealed class SqliteStore : BenchStore
         _path = path;
         foreach (var f in new[] { path, path + "-wal", path + "-shm" }) File.Delete(f);
         _store = new EfRuntimeStore(DurableStoreOptions.Sqlite(path, Synchronous));
+        _walSampler = new Timer(_ => SampleWal(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(20));
+    }
+
+    private readonly Timer _walSampler;
+    private long _walPeak;
+
+    /// <summary>The WAL file's size now, kept when it is the largest seen (the writer truncates it past its limit and at idle).</summary>
+    private void SampleWal()
+    {
+        long size;
+        try { size = new FileInfo(_path + "-wal") is { Exists: true } f ? f.Length : 0; }
+        catch (IOException) { return; }
+        long peak;
+        while (size > (peak = Interlocked.Read(ref _walPeak)) && Interlocked.CompareExchange(ref _walPeak, size, peak) != peak) { }
+    }
+
+    public override long? WalPeakBytes
+    {
+        get
+        {
+            SampleWal();
+            return Interlocked.Read(ref _walPeak);
+        }
     }
 
     public override string Name => "sqlite";
@@ -118,6 +144,7 @@ public sealed class SqliteStore : BenchStore
 
     public override void Dispose()
     {
+        _walSampler.Dispose();
         _store.Dispose();
         SqliteConnection.ClearAllPools();
         if (!Keep)

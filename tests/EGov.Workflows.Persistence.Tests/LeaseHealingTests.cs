@@ -135,11 +135,35 @@ public sealed class LeaseHealingTests
     }
 
     /// <summary>The lease operations of a store, failing on demand as they do while the database is away.</summary>
+    [Fact]
+    public async Task ATakeBackThatHangsAtStart_HoldsNoThreadPoolThread_AndNeitherTheHostsStart()
+    {
+        // Issue 21 item 6: a node started under load must answer while its job loop waits on the store. The loop (and the
+        // take-back of earlier leases it begins with) runs on a thread of its own: no timing, only where it runs.
+        using var db = TestDatabases.Create("sqlite");
+        var store = db.OpenStore();
+        var clock = Models.Clock();
+        var engine = Models.Deployed(store, clock, Models.Frist());
+        using var held = new ManualResetEventSlim(false);
+        using var entered = new ManualResetEventSlim(false);
+        var leases = new FaultyLeases(store) { BeforeReleaseAll = () => { entered.Set(); held.Wait(TimeSpan.FromMinutes(2)); } };
+        using var executor = new JobExecutor(leases, _ => engine, clock, new JobExecutorOptions { Owner = "node-1" });
+
+        await executor.StartAsync(CancellationToken.None); // returns although the take-back hangs
+        entered.Wait(TimeSpan.FromMinutes(1)).ShouldBeTrue("the loop began with the take-back");
+
+        executor.LoopOnThreadPool.ShouldBeFalse("the job loop must not hold a thread-pool thread");
+        (await Task.Run(() => 42)).ShouldBe(42); // the pool still serves
+        held.Set();
+        await executor.StopAsync(CancellationToken.None);
+    }
+
     private sealed class FaultyLeases(IJobLeaseStore inner) : IJobLeaseStore
     {
         public bool FailReleases { get; set; }
         public bool FailReleaseAll { get; set; }
         public Action? BeforeRelease { get; set; }
+        public Action? BeforeReleaseAll { get; set; }
         public int Acquisitions { get; private set; }
 
         private static SqliteException Unreachable() => new("unable to open database file", 14);
@@ -157,7 +181,11 @@ public sealed class LeaseHealingTests
             inner.Release(job, retryAt, end);
         }
 
-        public int ReleaseAll(string owner) => FailReleaseAll ? throw Unreachable() : inner.ReleaseAll(owner);
+        public int ReleaseAll(string owner)
+        {
+            BeforeReleaseAll?.Invoke();
+            return FailReleaseAll ? throw Unreachable() : inner.ReleaseAll(owner);
+        }
 
         public int ExtendLeases(string owner, Instant until) => inner.ExtendLeases(owner, until);
     }

@@ -59,14 +59,14 @@ public sealed partial class EgovServe : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts a server and waits (bounded) until it prints where it listens.</summary>
-    public static async Task<EgovServe> StartAsync(string store, string processes, string? nodeId, string workDir)
+    public static async Task<EgovServe> StartAsync(string store, string processes, string? nodeId, string workDir, string urls = "http://127.0.0.1:0")
     {
         var credentials = await ClientFor(store, workDir);
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        foreach (var a in new[] { CliDll, "serve", "--urls", "http://127.0.0.1:0", "--store", store, "--processes", processes })
+        foreach (var a in new[] { CliDll, "serve", "--urls", urls, "--store", store, "--processes", processes })
             info.ArgumentList.Add(a);
         if (nodeId is not null) { info.ArgumentList.Add("--node-id"); info.ArgumentList.Add(nodeId); }
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";

@@ -36,6 +36,7 @@ public static class EGovServer
             throw new ServerStartException([$"--tenant '{options.Tenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
         if (options.Tenants.FirstOrDefault(t => !TenantEngines.IsValidId(t)) is { } badTenant)
             throw new ServerStartException([$"--tenants '{badTenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
+        RaiseThreadPoolFloor(options.MinWorkerThreads);
         var (packs, packLogging) = LoadPacks(options); // before the store is touched: a broken pack stops the start at once
         StoreChoice store;
         try { store = HostStores.Open(options.Store, options.Create); }
@@ -281,6 +282,13 @@ public static class EGovServer
         var children = section.GetChildren().Select(c => c.Value).OfType<string>().ToList();
         if (children.Count > 0) return children;
         return section.Value?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+    }
+
+    /// <summary>Raises the thread pool's minimum of worker threads (never lowers it; a process-wide setting).</summary>
+    private static void RaiseThreadPoolFloor(int workers)
+    {
+        ThreadPool.GetMinThreads(out var current, out var io);
+        if (workers > current) ThreadPool.SetMinThreads(workers, io);
     }
 
     /// <summary>The tenants the options and the configuration name: the default one, <c>--tenants</c> and every <c>Tenants:&lt;id&gt;</c> section.</summary>

@@ -71,6 +71,13 @@ public sealed record ServeOptions
     /// </summary>
     public long MaxOpenInstancesPerTenant { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// The thread pool's floor of worker threads: the pool creates this many without its slow injection (one thread about
+    /// every half second past the floor, which is the number of cores). Request handlers wait on the store synchronously, so
+    /// a node started under load on two cores otherwise queues its first requests for seconds (issue 21, item 6).
+    /// </summary>
+    public int MinWorkerThreads { get; init; } = 64;
+
     /// <summary>A tenant's engine unused this long is released (durable stores; rebuilt from the stored deployments on its next use).</summary>
     public TimeSpan EngineIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 

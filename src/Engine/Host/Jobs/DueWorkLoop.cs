@@ -20,6 +20,7 @@ internal sealed class DueWorkLoop(TenantEngines engines, ServeOptions options, I
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Yield(); // the host's start (and the first requests) never wait for a round of due work
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = options.JobPollInterval;

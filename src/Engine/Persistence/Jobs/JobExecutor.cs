@@ -288,17 +288,32 @@ public sealed class JobExecutor : BackgroundService
         }
     }
 
+    /// <summary>Whether the job loop ran on a thread-pool thread (tests: it must not).</summary>
+    public bool LoopOnThreadPool { get; private set; }
+
     /// <summary>Heartbeats that reached the store (tests).</summary>
     public long Heartbeats => Interlocked.Read(ref _heartbeats);
 
+    /// <remarks>
+    /// The loop blocks on the store (the take-back of earlier leases, acquisitions, hand-backs, waiting for a job), so it runs
+    /// on a thread of its own, never on the thread pool: a node started under load must not lend its few pool threads (two
+    /// on two cores) to the job loop while requests queue behind them (issue 21, item 6).
+    /// </remarks>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield(); // let the host finish starting
         Progressed();
         Volatile.Write(ref _running, true);
         using var beats = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var heart = Task.Run(() => HeartbeatLoop(beats.Token), CancellationToken.None);
-        try { await Loop(stoppingToken); }
+        var loop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try { Loop(stoppingToken); loop.TrySetResult(); }
+            catch (Exception e) { loop.TrySetException(e); }
+        })
+        { IsBackground = true, Name = $"egov-jobs {Options.Owner}" };
+        thread.Start();
+        try { await loop.Task; }
         finally
         {
             Volatile.Write(ref _running, false);
@@ -318,8 +333,10 @@ public sealed class JobExecutor : BackgroundService
         catch (OperationCanceledException) { }
     }
 
-    private async Task Loop(CancellationToken stoppingToken)
+    /// <summary>The job loop, on its own thread (see <see cref="ExecuteAsync"/>).</summary>
+    private void Loop(CancellationToken stoppingToken)
     {
+        LoopOnThreadPool = Thread.CurrentThread.IsThreadPoolThread;
         if (_log.IsEnabled(LogLevel.Information))
             _log.LogInformation("job executor {Owner} started (lease {Lease}, heartbeat {Heartbeat}, batch {Batch})", Options.Owner, Options.Lease, Options.HeartbeatInterval, Options.BatchSize);
         ReclaimLeasesOfAPreviousLife(throwOnFailure: false);
@@ -342,7 +359,7 @@ public sealed class JobExecutor : BackgroundService
             }
             Progressed();
             if (ran > 0 || _sliced) { _sliced = false; continue; } // more may be due: acquire again at once
-            try { await _wake.WaitAsync(wait, stoppingToken); }
+            try { _wake.Wait(wait, stoppingToken); }
             catch (OperationCanceledException) { break; }
         }
     }

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace EGov.Workflows.Reliability.Tests;
+
+/// <summary>
+/// (Issue 21) Faults injected into real <c>egov serve</c> processes under load, each ending with one line of the faults
+/// table that <c>scripts/reliability.sh --faults</c> prints: how many starts were acknowledged, lost (must be 0),
+/// duplicated (0), stuck after recovery (0), how the fault was reported, and how long recovery took. In-process faults that
+/// an outside test cannot cause on this machine (a full disk, a read-only database) are covered by the persistence tests
+/// (StorageFaultTests) on real SQLite files and PostgreSQL.
+/// </summary>
+public sealed class FaultTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task KillDashNine_UnderLoad_NothingLostOrDuplicated_NothingStuckAfterTheRestart()
+    {
+        var settings = ReliabilitySettings.For(ciInstances: 40, fullInstances: 500, ciKills: 1, fullKills: 1);
+        using var folder = new TempFolder();
+        var processes = folder.Processes(ReliabilityModel.File);
+        var db = Path.Combine(folder.Path, "data", "egov.db");
+        var probe = StoreProbe.Sqlite(db);
+        var load = new InstanceLoad(settings.Instances);
+        string reported;
+        TimeSpan recovered;
+
+        var server = await EgovServe.StartAsync($"sqlite:{db}", processes, nodeId: null, folder.Path);
+        await using (server)
+        {
+            using var stop = new CancellationTokenSource();
+            var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var starting = load.StartAsync([server.Client], settings.Instances / 2, parallel: 4, stop.Token, first);
+            await Task.WhenAny(first.Task, starting);
+            await Task.Delay(TimeSpan.FromMilliseconds(new Random(settings.Seed).Next(300, 1500)));
+            await server.KillAsync();
+            await stop.CancelAsync();
+            await starting;
+            reported = load.Uncertain > 0 ? $"{load.Uncertain} requests without answer (connection reset)" : "connection refused";
+        }
+        var killedAt = Stopwatch.StartNew();
+        var restarted = await EgovServe.StartAsync($"sqlite:{db}", processes, nodeId: null, folder.Path);
+        await using (restarted)
+        {
+            await WaitReadyAsync(restarted.BaseAddress);
+            recovered = killedAt.Elapsed;
+            await load.SettleAsync(probe);
+            await load.StartAsync([restarted.Client], settings.Instances, parallel: 4, CancellationToken.None);
+            await Report("kill -9 of the server (SQLite)", load, probe, [restarted.Client], reported, recovered, settings.Replay);
+        }
+    }
+
+    [Fact]
+    public async Task DatabaseFilesMovedAwayWhileServing_WritesAreRefused_AndWithTheFilesBackNothingIsLost()
+    {
+        var settings = ReliabilitySettings.For(ciInstances: 30, fullInstances: 300, ciKills: 1, fullKills: 1);
+        using var folder = new TempFolder();
+        var processes = folder.Processes(ReliabilityModel.File);
+        var db = Path.Combine(folder.Path, "data", "egov.db");
+        var aside = Path.Combine(folder.Path, "aside");
+        Directory.CreateDirectory(aside);
+        var probe = StoreProbe.Sqlite(db);
+        var load = new InstanceLoad(settings.Instances);
+        string reported;
+        TimeSpan recovered;
+
+        var server = await EgovServe.StartAsync($"sqlite:{db}", processes, nodeId: null, folder.Path);
+        await using (server)
+        {
+            await load.StartAsync([server.Client], settings.Instances / 2, parallel: 4, CancellationToken.None);
+            var files = new[] { "egov.db", "egov.db-wal", "egov.db-shm" };
+            foreach (var f in files.Where(f => File.Exists(Path.Combine(folder.Path, "data", f))))
+                File.Move(Path.Combine(folder.Path, "data", f), Path.Combine(aside, f));
+
+            // While the files are away: every start refused with a problem that says why, readiness 503 with the reason.
+            var answer = await server.Client.PostAsync($"api/process-definitions/{ReliabilityModel.ProcessId}/start",
+                new { variables = ReliabilityModel.StartVariables(-1), businessKey = "nach-dem-fehler" });
+            answer.Status.ShouldBe(503, answer.Body);
+            var title = JsonNode.Parse(answer.Body)!["title"]!.GetValue<string>();
+            using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            using var ready = await http.GetAsync("health/ready");
+            ((int)ready.StatusCode).ShouldBe(503);
+            var reason = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["reason"]?.GetValue<string>();
+            reported = $"503 \"{title}\" on writes; /health/ready 503 \"{reason}\"";
+            await server.KillAsync();
+
+            var backAt = Stopwatch.StartNew();
+            foreach (var f in Directory.GetFiles(aside)) File.Move(f, Path.Combine(folder.Path, "data", Path.GetFileName(f)));
+            var restarted = await EgovServe.StartAsync($"sqlite:{db}", processes, nodeId: null, folder.Path);
+            await using (restarted)
+            {
+                await WaitReadyAsync(restarted.BaseAddress);
+                recovered = backAt.Elapsed;
+                (await probe.CountAsync("instances", "business_key = 'nach-dem-fehler'")).ShouldBe(0, "the refused start left nothing");
+                await load.StartAsync([restarted.Client], settings.Instances, parallel: 4, CancellationToken.None);
+                await Report("database files moved away while serving (SQLite)", load, probe, [restarted.Client], reported, recovered, settings.Replay);
+            }
+        }
+    }
+
+    /// <summary>Polls /health/ready until it answers 200 (bounded by a generous stall, not a timing assertion).</summary>
+    private static async Task WaitReadyAsync(Uri baseAddress)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var until = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < until)
+        {
+            try
+            {
+                using var r = await http.GetAsync("health/ready");
+                if (r.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException($"{baseAddress} not ready within 3 minutes");
+    }
+
+    /// <summary>Waits for completion, counts lost, duplicated and stuck cases, prints the faults-table line and asserts all three are 0.</summary>
+    private async Task Report(string fault, InstanceLoad load, StoreProbe probe, IReadOnlyList<EngineClient> clients, string reported, TimeSpan recovered, string replay)
+    {
+        load.AllStarted.ShouldBeTrue($"every start answered after recovery; refused: {string.Join("; ", load.Refused.Take(3))} ({replay})");
+        await EndState.WaitUntilCompletedAsync(probe, load.Count, stall: TimeSpan.FromMinutes(3), replay);
+        var byKey = await probe.InstancesByBusinessKeyAsync();
+        var lost = load.Instances.Keys.Count(n => byKey.GetValueOrDefault(InstanceLoad.BusinessKey(n)) is not { Count: > 0 });
+        var duplicated = byKey.Values.Count(v => v.Count > 1);
+        var stuck = byKey.Values.SelectMany(v => v).Count(i => i.Status != "Completed");
+        output.WriteLine($"fault | {fault} | acknowledged {load.Acknowledged} | lost {lost} | duplicated {duplicated} | stuck {stuck} | reported: {reported} | recovered in {recovered.TotalSeconds:0.0} s");
+        var problems = await EndState.ProblemsAsync(load, clients, probe);
+        problems.ShouldBeEmpty(EndState.Describe(problems, replay));
+        (lost, duplicated, stuck).ShouldBe((0, 0, 0));
+    }
+}
