@@ -1,3 +1,5 @@
+using EGov.Workflows.Simulators;
+using Microsoft.Extensions.Configuration;
 using EGov.Workflows.Host;
 using Microsoft.Playwright;
 
@@ -28,19 +30,33 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IPlaywright? playwright;
     private IBrowser? browser;
     private RunningServer? server;
+    private PaymentSimulator? payment;
 
     public Uri BaseAddress => server!.BaseAddress;
     public RunningServer Server => server!;
+
+    /// <summary>The e-payment platform the Anwohnerparkausweis takes its fee at (the XBezahldienste simulator on loopback).</summary>
+    public PaymentSimulator Payment => payment!;
 
     public async Task InitializeAsync()
     {
         if (!File.Exists(Chromium.ExecutablePath)) return; // every test is skipped
         if (Repository.EnsureWebBuilt() is { } problem) throw new InvalidOperationException(problem);
+        payment = await PaymentSimulator.StartAsync();
+        payment.Secret = PaymentSecret;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Packs:Payment:BaseUrl"] = payment.BaseUrl,
+            ["Packs:Payment:OriginatorId"] = "anwohnerparken",
+            ["Packs:Payment:EndpointId"] = "06412000",
+            ["Packs:Payment:NotificationSecret"] = PaymentSecret,
+        }).Build();
         server = await EGovServer.StartAsync(new ServeOptions
         {
             Urls = "http://127.0.0.1:0", Store = "memory", ProcessesDirectory = Repository.ProcessesDirectory,
-            WebDirectory = Repository.WebDirectory, JobPollInterval = TimeSpan.FromMilliseconds(200),
+            WebDirectory = Repository.WebDirectory, JobPollInterval = TimeSpan.FromMilliseconds(200), Configuration = configuration,
         });
+        payment.NotifyUrl = new Uri(server.BaseAddress, "api/callbacks/default/payment/notify").ToString();
         playwright = await Playwright.CreateAsync();
         browser = await Chromium.LaunchAsync(playwright);
     }
@@ -61,7 +77,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (browser is not null) await browser.CloseAsync();
         playwright?.Dispose();
         if (server is not null) await server.DisposeAsync();
+        if (payment is not null) await payment.DisposeAsync();
     }
+
+    private const string PaymentSecret = "browser-test-notification-secret";
 }
 
 [CollectionDefinition(Name)]

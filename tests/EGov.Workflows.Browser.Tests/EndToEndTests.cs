@@ -56,9 +56,13 @@ public sealed class EndToEndTests
         return JsonNode.Parse(text)!;
     }
 
-    /// <summary>Starts an application as the online service would and pays its fee as the payment worker; answers the instance id.</summary>
-    private static async Task<string> ApplicationPaidAsync(HttpClient service, string businessKey)
+    /// <summary>
+    /// Starts an application as the online service would and pays its fee at the e-payment platform (the simulator, which
+    /// notifies the server as a provider does); answers the instance id once the case waits for the clerk.
+    /// </summary>
+    private async Task<string> ApplicationPaidAsync(HttpClient service, string businessKey)
     {
+        var before = fixture.Payment.Transactions.Select(t => t.Id).ToHashSet();
         using var start = await service.PostAsJsonAsync($"api/process-definitions/{ProcessId}/start", new
         {
             businessKey,
@@ -70,19 +74,27 @@ public sealed class EndToEndTests
             },
         });
         var instance = (await JsonAsync(start, 201))["id"]!.GetValue<string>();
-        using var fetched = await service.PostAsJsonAsync("engine-rest/external-task/fetchAndLock", new
+        var payment = await Eventually(() => fixture.Payment.Transactions.SingleOrDefault(t => !before.Contains(t.Id)), "the payment request at the platform");
+        await fixture.Payment.PayAsync(payment.Id);
+        await Eventually(async () =>
         {
-            workerId = "epayment", maxTasks = 1,
-            topics = new[] { new { topicName = "payment", lockDuration = 300_000, businessKey } },
-        });
-        var task = (await JsonAsync(fetched, 200)).AsArray().ShouldHaveSingleItem()!;
-        using var paid = await service.PostAsJsonAsync($"engine-rest/external-task/{task["id"]!.GetValue<string>()}/complete", new
-        {
-            workerId = "epayment",
-            variables = new { paid = new { value = true }, zahlungsreferenz = new { value = "EPAY-" + businessKey } },
-        });
-        ((int)paid.StatusCode).ShouldBe(204, await paid.Content.ReadAsStringAsync());
+            var state = await JsonAsync(await service.GetAsync($"api/process-instances/{instance}"), 200);
+            return state["waiting"]!.AsArray().Any(w => w!.GetValue<string>() == "Task_Sachbearbeitung_Pruefen") ? state : null;
+        }, "the case waiting for the clerk after the payment");
         return instance;
+    }
+
+    private static Task<T> Eventually<T>(Func<T?> probe, string what) where T : class => Eventually(() => Task.FromResult(probe()), what);
+
+    private static async Task<T> Eventually<T>(Func<Task<T?>> probe, string what) where T : class
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (await probe() is { } found) return found;
+            if (DateTime.UtcNow > until) throw new ShouldAssertException($"{what} did not happen within 60 s");
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>A person with a local account signs in through the real sign-in form and lands on the Gruppenaufgaben.</summary>
