@@ -78,18 +78,6 @@ public sealed class SqlDesignerDraftStore(DurableStoreOptions options) : IDesign
     }
 
     // Both dialects share these statements (ON CONFLICT … excluded: SQLite 3.24 and later, PostgreSQL).
-    private static DbCommand Command(DbConnection c, string sql, params object?[] values)
-    {
-        var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        for (var i = 0; i < values.Length; i++)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
-            p.Value = values[i] ?? DBNull.Value;
-            if (values[i] is null) p.DbType = System.Data.DbType.Int32;
-            cmd.Parameters.Add(p);
-        }
-        return cmd;
-    }
+    private static DbCommand Command(DbConnection c, string sql, params object?[] values) =>
+        PositionalCommand.Create(c, sql, System.Data.DbType.Int32, values);
 }

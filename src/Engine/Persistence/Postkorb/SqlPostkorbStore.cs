@@ -18,20 +18,8 @@ public sealed class SqlPostkorbStore(DurableStoreOptions options) : IPostkorbSto
 
     private DbConnection Open() => SqlitePragmas.Open(options);
 
-    private static DbCommand Command(DbConnection c, string sql, params object?[] values)
-    {
-        var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        for (var i = 0; i < values.Length; i++)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
-            p.Value = values[i] ?? DBNull.Value;
-            if (values[i] is null) p.DbType = System.Data.DbType.String;
-            cmd.Parameters.Add(p);
-        }
-        return cmd;
-    }
+    private static DbCommand Command(DbConnection c, string sql, params object?[] values) =>
+        PositionalCommand.Create(c, sql, System.Data.DbType.String, values);
 
     private int Execute(string sql, params object?[] values)
     {
