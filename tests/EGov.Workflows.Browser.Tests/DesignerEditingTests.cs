@@ -176,7 +176,7 @@ public sealed class DesignerEditingTests
             ((int)deployed.StatusCode).ShouldBe(201, await deployed.Content.ReadAsStringAsync());
 
         var page = await SignedInAnalystAsync($"/designer/{processId}");
-        await Expect(page.Locator(".designer-canvas [data-element-id=S]")).ToBeVisibleAsync();
+        await Expect(page.Locator(".designer-source")).ToContainTextAsync("Version 1");
         await page.Locator("#designer-datei").SetInputFilesAsync(corpus);
         await Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("A.2.0-export.bpmn wurde geöffnet");
         await page.GetByRole(AriaRole.Button, new() { Name = "Entwurf speichern" }).ClickAsync();

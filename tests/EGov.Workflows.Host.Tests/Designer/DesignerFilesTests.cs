@@ -176,6 +176,24 @@ public sealed class DesignerFilesTests
     }
 
     [Fact]
+    public async Task Check_ReportsWhatTheDeploymentWouldRefuse_OnItsElement_AndDeployIsRefusedWithTheSameMessage()
+    {
+        await using var s = await TestServer.StartAsync();
+        await s.DeployAsync("antrag.bpmn");
+        var inHours = Antrag.Replace("camunda:candidateGroups=\"sachbearbeitung\"", "camunda:candidateGroups=\"sachbearbeitung\" egov:frist=\"PT5H\"", StringComparison.Ordinal)
+            .Replace("xmlns:camunda=", "xmlns:egov=\"https://egov-workflows.de/schema/bpmn/1.0\" xmlns:camunda=", StringComparison.Ordinal);
+        var check = await s.SendAsync(HttpMethod.Post, "api/designer/Antrag/validate", new { xml = inHours });
+        var result = JsonNode.Parse(await check.Content.ReadAsStringAsync())!;
+        result["valid"]!.GetValue<bool>().ShouldBeFalse(result.ToJsonString());
+        var problem = result["problems"]!.AsArray().Single()!;
+        problem["elementId"]!.GetValue<string>().ShouldBe("Pruefen");
+        problem["message"]!.GetValue<string>().ShouldContain("the law counts a Frist in days");
+
+        var refused = await TestServer.ShouldBeProblemAsync(await s.SendAsync(HttpMethod.Post, "api/designer/Antrag/deploy", new { xml = inHours, changeNote = "Frist" }), 422);
+        refused["errors"]![0]!.GetValue<string>().ShouldBe(problem["text"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Deploy_TakesTheFormsEditedWithTheDraft_IntoVersionNPlus1()
     {
         await using var s = await TestServer.StartAsync();
