@@ -138,7 +138,8 @@ public sealed class DesignerEditingTests
         xml.ShouldContain("egov:frist=\"P14D\"");
         xml.ShouldContain("egov:fristArt=\"Beginn\"");
         var forms = JsonNode.Parse(await api.GetStringAsync($"api/designer/{ProcessId}/versions/{before + 1}/forms"))!;
-        forms["forms"]!["urlaub-genehmigung.form"]!.ToJsonString().ShouldContain("Entscheidung der Vorgesetzten (geändert)");
+        forms["forms"]!["urlaub-genehmigung.form"]!["components"]!.AsArray().Select(c => c!["label"]?.GetValue<string>())
+            .ShouldContain("Entscheidung der Vorgesetzten (geändert)");
 
         // An activity from the element templates the server generated from the SDK declarations.
         var service = page.Locator(".designer-canvas [data-element-id=Task_Urlaub_Buchen]").First;
@@ -167,8 +168,12 @@ public sealed class DesignerEditingTests
         var api = await ClientAsync("analyst");
         var standIn = $"""
             <?xml version="1.0" encoding="UTF-8"?>
-            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="https://egov-workflows.example/tests">
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+                xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="D" targetNamespace="https://egov-workflows.example/tests">
               <bpmn:process id="{processId}" name="MIWG A.2.0" isExecutable="true"><bpmn:startEvent id="S" /></bpmn:process>
+              <bpmndi:BPMNDiagram id="Diagramm"><bpmndi:BPMNPlane id="Ebene" bpmnElement="{processId}">
+                <bpmndi:BPMNShape id="S_di" bpmnElement="S"><dc:Bounds x="100" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+              </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
             </bpmn:definitions>
             """;
         using (var content = new StringContent(standIn, Encoding.UTF8, "application/xml"))
@@ -179,7 +184,7 @@ public sealed class DesignerEditingTests
         await Expect(page.Locator(".designer-source")).ToContainTextAsync("Version 1");
         await page.Locator("#designer-datei").SetInputFilesAsync(corpus);
         await Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("A.2.0-export.bpmn wurde geöffnet");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Entwurf speichern" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Entwurf speichern", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("Entwurf gespeichert");
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = ".bpmn herunterladen" }).ClickAsync());
         var written = XDocument.Parse(await File.ReadAllTextAsync((await download.PathAsync())!));
