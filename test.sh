@@ -57,6 +57,18 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# Saxon-HE (Debian's libsaxonhe-java) on the machine's Java runs the XRechnung Schematron rules (./egov xrechnung validate,
+# the eRechnung tests); without it those tests fail with the reason.
+if [ ! -f /usr/share/java/Saxon-HE.jar ] || ! command -v java >/dev/null 2>&1; then
+  echo "== saxon"
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq libsaxonhe-java default-jre-headless || { apt-get update -qq && apt-get install -y -qq libsaxonhe-java default-jre-headless; }; } >"$results/saxon-install.log" 2>&1 \
+      && echo "installed libsaxonhe-java" || { echo "libsaxonhe-java could not be installed:"; tail -5 "$results/saxon-install.log"; }
+  else
+    echo "libsaxonhe-java is missing and apt-get needs root; the XRechnung validation tests fail"
+  fi
+fi
+
 echo "== build"
 if ! dotnet build EGov.Workflows.sln -c Release --nologo -v q -clp:NoSummary; then
   echo "build failed"
