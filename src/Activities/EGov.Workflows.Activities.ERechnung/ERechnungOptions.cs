@@ -13,4 +13,10 @@ public sealed class ERechnungOptions
 
     /// <summary>The authority's account the payments are made from (DbtrAcct/IBAN), e.g. <c>DE02120300000000202051</c> (required).</summary>
     public string? KasseIban { get; set; }
+
+    /// <summary>The validation rules and schemas (laid out as shared/corpora/xrechnung); default <c>EGOV_XRECHNUNG_DIR</c> or the shared corpus.</summary>
+    public string? SchemaDirectory { get; set; }
+
+    /// <summary>The Rechnungseingang's mailbox; without a host no mail is fetched.</summary>
+    public ImapOptions Imap { get; set; } = new();
 }
