@@ -8,6 +8,7 @@ using EGov.Workflows.Host.Tenancy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EGov.Workflows.Host.Citizens;
 
@@ -72,7 +73,10 @@ public static class CitizenServices
                     await cases.RemoveAsync(t.TenantId, citizen.Owner, id, CancellationToken.None);
                     throw;
                 }
-                return Results.Created($"/api/citizen/cases/{id}", new { id, aktenzeichen, trustLevel = citizen.Level.Eidas() });
+                // The access code for /status/<Aktenzeichen> (issue 13 item 4): issued once, here, as the case is recorded; only its
+                // hash is kept. The confirmation shows it (zugangscode); it cannot be read again, only issued anew.
+                var zugangscode = await http.RequestServices.GetRequiredService<Status.CitizenAccessCodes>().IssueAsync(t.TenantId, id, aktenzeichen, cancel: http.RequestAborted);
+                return Results.Created($"/api/citizen/cases/{id}", new { id, aktenzeichen, trustLevel = citizen.Level.Eidas(), zugangscode, statusUrl = "/status/" + aktenzeichen });
             })
             .WithName("CitizenStart").WithSummary("Start a service as the signed-in citizen: 403 with stepUp when the session's trust level is lower than the process's egov:trustLevel; 400 with the fields for a form answer the start form refuses")
             .RequirePermission(Permission.CitizenSelf);

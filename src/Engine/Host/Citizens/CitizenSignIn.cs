@@ -36,6 +36,7 @@ public static class CitizenSignIn
         services.AddSingleton(new SamlResponseVerifier(options));
         services.AddSingleton(new SamlStateStore(identity));
         services.AddSingleton(new CitizenCaseStore(identity));
+        Status.StatusEndpoints.AddEGovCitizenStatus(services, identity);
         services.AddSingleton(_ => SpCredentials.LoadOrCreateAsync(identity).GetAwaiter().GetResult());
         services.AddAuthentication().AddCookie(Scheme, o =>
         {
@@ -109,6 +110,8 @@ public static class CitizenSignIn
             .RequirePermission(Permission.CitizenSelf);
         app.MapCitizenServices();
         app.MapCitizenCases();
+        Status.StatusEndpoints.MapCitizenStatus(app);
+        Status.InquiryEndpoints.MapInquiries(app);
         return app;
     }
 
