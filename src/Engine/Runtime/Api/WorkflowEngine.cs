@@ -34,7 +34,8 @@ public sealed partial class WorkflowEngine
             Clock = options.Clock, Zone = options.Zone, Store = store,
             Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset())
             {
-                Feel = Runtime.Decisions.FeelExpressions.Evaluator(options.Clock, options.Zone),
+                Feel = Runtime.Decisions.FeelExpressions.Evaluator(options.Clock, options.Zone, new FristFunctions(options.Fristen, options.Zone)),
+                Functions = Runtime.Decisions.FristExpressionFunctions.ForJavaScript(new FristFunctions(options.Fristen, options.Zone)),
             },
             Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId),
             Activities = options.Activities, TenantId = options.TenantId,
@@ -656,9 +657,7 @@ public sealed partial class WorkflowEngine
             _core.Store.History(_core.TenantId, rootInstanceId), vars, incidents, ids)
         {
             LegalBasis = _core.Version(root.ProcessId, root.DefinitionVersion)?.LegalBasis,
-            Fristen = states.Where(s => !s.IsEnded).SelectMany(s => s.Fristen.Select(f => new FristInfo(
-                s.Id, f.ElementId, f.Dauer, f.Art.ToString(), f.Beginn.Length == 0 ? null : f.Beginn, f.Ende.Length == 0 ? null : f.Ende,
-                f.Hemmungstage, f.GehemmtSeit, f.Fiktion))).ToList(),
+            Fristen = states.Where(s => !s.IsEnded).SelectMany(s => s.Fristen.Select(f => Info(s, f))).ToList(),
         };
     }
 

@@ -25,9 +25,9 @@ public sealed record AccessResult(AccessOutcome Outcome, string? InstanceId = nu
 /// <summary>
 /// Access codes for the status page of those who follow a case without signing in (<c>/status/&lt;Aktenzeichen&gt;</c>).
 /// <para>
-/// <b>The seam for the apply side:</b> <see cref="IssueAsync"/> is called once when a citizen case is recorded
-/// (<see cref="CitizenServices"/>' start, which returns the code as <c>zugangscode</c> in its 201 answer next to the
-/// Aktenzeichen); the confirmation page shows it once — it cannot be read again, only issued anew, which voids the old one.
+/// <b>The seam for the apply side:</b> registered as <see cref="ICitizenAccessCodeIssuer"/>, called once when a citizen
+/// case is recorded (<see cref="CitizenServices"/>' start, which returns the code as <c>accessCode</c> in its 201 answer next
+/// to the Aktenzeichen); the confirmation page shows it once — it cannot be read again, only issued anew, which voids the old one.
 /// </para>
 /// <para>
 /// A code is 24 characters from 31 without look-alikes (about 119 random bits), shown in groups of four. Only a SHA-256
@@ -39,7 +39,7 @@ public sealed record AccessResult(AccessOutcome Outcome, string? InstanceId = nu
 /// fixed <c>expiresAt</c> when one was given.
 /// </para>
 /// </summary>
-public sealed class CitizenAccessCodes(CitizenStatusStore store, TenantEngines engines, TimeProvider? time = null)
+public sealed class CitizenAccessCodes(CitizenStatusStore store, TenantEngines engines, TimeProvider? time = null) : ICitizenAccessCodeIssuer
 {
     public const int MaxFailures = 5;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
@@ -62,6 +62,10 @@ public sealed class CitizenAccessCodes(CitizenStatusStore store, TenantEngines e
         await store.PutCodeAsync(tenant, aktenzeichen, instanceId, Hash(tenant, aktenzeichen, code), expiresAt, cancel);
         return code;
     }
+
+    /// <summary>The apply side's seam (<see cref="ICitizenAccessCodeIssuer"/>): the code for a case just started.</summary>
+    async Task<string?> ICitizenAccessCodeIssuer.IssueAsync(string tenantId, string instanceId, string aktenzeichen, CancellationToken cancel) =>
+        await IssueAsync(tenantId, instanceId, aktenzeichen, null, cancel);
 
     /// <summary>Checks an Aktenzeichen and code from <paramref name="address"/> (the client's IP address; only a hash of it is kept).</summary>
     public async Task<AccessResult> VerifyAsync(string tenant, string? aktenzeichen, string? code, IPAddress? address, CancellationToken cancel = default)

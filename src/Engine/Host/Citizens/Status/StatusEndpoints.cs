@@ -38,6 +38,7 @@ public static partial class StatusEndpoints
     {
         services.AddSingleton(new CitizenStatusStore(identity));
         services.AddSingleton(sp => new CitizenAccessCodes(sp.GetRequiredService<CitizenStatusStore>(), sp.GetRequiredService<TenantEngines>()));
+        services.AddSingleton<ICitizenAccessCodeIssuer>(sp => sp.GetRequiredService<CitizenAccessCodes>()); // the apply side's seam
         services.AddSingleton(sp => new CompletionEstimates(sp.GetRequiredService<CitizenStatusStore>()));
         services.AddSingleton(sp => new CaseStatusBuilder(sp.GetRequiredService<CitizenStatusStore>(), sp.GetRequiredService<CompletionEstimates>()));
         services.AddSingleton(sp => new CitizenAnswers(sp.GetRequiredService<CitizenStatusStore>(), sp.GetRequiredService<Postkorb.PostkorbServices>(), NodaTime.SystemClock.Instance));
