@@ -107,6 +107,12 @@ public static class EGovServer
                 SystemClock.Instance, sp.GetRequiredService<ILogger<Postkorb.AssignmentMailSender>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Postkorb.AssignmentMailSender>());
         }
+        // FIT-Connect as a start trigger: each tenant whose settings name a destination has its submissions fetched (issue 12).
+        builder.Services.AddSingleton(sp => new Inbox.FitConnectInbox(engines, sp.GetRequiredService<Postkorb.PostkorbServices>().Data,
+            sp.GetRequiredService<Postkorb.PostkorbServices>().AttachmentOptions, ConfiguredTenants(options),
+            options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), SystemClock.Instance,
+            sp.GetRequiredService<ILogger<Inbox.FitConnectInbox>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Inbox.FitConnectInbox>());
         builder.Services.AddSingleton(new Idempotency.IdempotentRequests(store));
         builder.Services.AddSingleton<Persistence.Designer.IDesignerDraftStore>(store.Store is Persistence.EfRuntimeStore drafts
             ? new Persistence.Designer.SqlDesignerDraftStore(drafts.Options) : new Persistence.Designer.InMemoryDesignerDraftStore());
@@ -114,6 +120,11 @@ public static class EGovServer
         builder.Services.AddSingleton(sp => new Cockpit.CockpitServices(
             store.Store is Persistence.EfRuntimeStore cockpitDb ? new Persistence.Cockpit.SqlCockpitStore(cockpitDb.Options) : new Persistence.Cockpit.InMemoryCockpitStore(),
             SystemClock.Instance, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store)));
+        // The Rechnungseingang (issue 17, eRechnung): its Eingangsbuch, validation, and the mailbox poller of tenants that have a mailbox.
+        builder.Services.AddSingleton(new ERechnung.Rechnungseingang(
+            store.Store is Persistence.EfRuntimeStore invoiceDb ? new Persistence.Rechnungseingang.SqlRechnungseingangStore(invoiceDb.Options) : new Persistence.Rechnungseingang.InMemoryRechnungseingangStore(),
+            options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), SystemClock.Instance));
+        builder.Services.AddHostedService<ERechnung.RechnungspostfachPoller>();
         builder.Services.AddSingleton<Cockpit.BatchRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Cockpit.BatchRunner>());
         builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));

@@ -46,6 +46,7 @@ public static class ApiEndpoints
         api.MapDesignerEndpoints();
         api.MapFristEndpoints();
         api.MapCockpitEndpoints();
+        ERechnung.ERechnungEndpoints.MapERechnungEndpoints(api);
         return app;
     }
 }

@@ -85,6 +85,23 @@ public sealed partial class WorkflowEngine
         }
     }
 
+    /// <summary>
+    /// What <see cref="Deploy(IEnumerable{ValueTuple{string, Definitions}})"/> would refuse the file with — every process
+    /// built as a graph (timers, Fristen, bindings, scripts …) and the validity checked against the deployed versions — as
+    /// positioned messages (<c>file:line:column: error: …</c>), without deploying anything. The designer's check runs it.
+    /// </summary>
+    public IReadOnlyList<string> DeploymentProblems(string file, Definitions definitions)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(definitions);
+        var problems = new List<string>();
+        var graphs = new List<ProcessGraph>();
+        foreach (var p in definitions.Processes.Where(p => p.IsExecutable || !p.IsExecutableDeclared))
+            graphs.Add(new GraphBuilder(file, definitions, problems, _core.TimerLimits, _core.Activities).Build(p, _core.NextVersion(p.Id ?? "")));
+        problems.AddRange(CheckValidity(graphs));
+        return problems;
+    }
+
     /// <summary>Overlapping or gapped validity (egov:validFrom/validTo) of new versions with the deployed ones, as messages.</summary>
     private List<string> CheckValidity(List<ProcessGraph> graphs) =>
         graphs.GroupBy(g => g.ProcessId, StringComparer.Ordinal)
@@ -224,15 +241,48 @@ public sealed partial class WorkflowEngine
     }
 
     /// <summary>Starts the process whose message start event has this message name. Returns the instance id.</summary>
-    public string StartProcessByMessage(string messageName, JsonObject? variables = null, string? businessKey = null, string? userId = null)
+    public string StartProcessByMessage(string messageName, JsonObject? variables = null, string? businessKey = null, string? userId = null) =>
+        StartProcessByMessageAs(null, messageName, variables, businessKey, userId);
+
+    /// <summary>
+    /// Starts the process whose message start event has this message name as the instance <paramref name="instanceId"/>
+    /// (32 lower-case hex digits; null: a new random one). A start with an id that exists already is refused with
+    /// <see cref="InstanceExistsException"/> and runs nothing — an inbox that derives the id from what it received (a
+    /// FIT-Connect submission) starts each case once, also after a restart.
+    /// </summary>
+    public string StartProcessByMessageAs(string? instanceId, string messageName, JsonObject? variables = null, string? businessKey = null, string? userId = null)
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
+        if (instanceId is not null && (instanceId.Length != 32 || !instanceId.All(char.IsAsciiHexDigitLower)))
+            throw new ArgumentException("an instance id is 32 lower-case hex digits", nameof(instanceId));
         Options.CatchUpDeployments?.Invoke(this);
+        if (instanceId is not null && _core.Store.Load(_core.TenantId, instanceId) is { } existing)
+            throw Exists(existing.Id, existing.BusinessKey, unique: false);
         foreach (var g in _core.ValidGraphs(_core.Today))
             if (g.Root.Nodes.Find(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == messageName) is { } start)
-                return Run(r => r.StartInstance(g, variables, businessKey, start).Id, userId: userId);
+            {
+                try { return Run(r => r.StartInstance(g, variables, businessKey, start, instanceId: instanceId).Id, nameof(StartProcessByMessage), userId: userId); }
+                catch (ConcurrencyConflictException) when (instanceId is not null && _core.Store.Load(_core.TenantId, instanceId) is not null)
+                {
+                    throw Exists(instanceId, businessKey, unique: false);
+                }
+            }
         throw new WorkflowNotFoundException($"no deployed process starts with message '{messageName}'");
+    }
+
+    /// <summary>
+    /// Delivers a message only to a receiver that waits for it with this correlation key (business key, its root's, or the
+    /// variable <c>correlationKey</c>); unlike <see cref="CorrelateMessage(string, string?, JsonObject?)"/> it never starts a
+    /// process. Returns the root instance id of the receiver, or null when none waits. Two receivers are refused with
+    /// <see cref="AmbiguousCorrelationException"/>, nothing changed.
+    /// </summary>
+    public string? CorrelateWaitingMessage(string messageName, string correlationKey, JsonObject? variables = null, string? userId = null)
+    {
+        CheckInput(variables);
+        ArgumentException.ThrowIfNullOrEmpty(messageName);
+        ArgumentException.ThrowIfNullOrEmpty(correlationKey);
+        return Run(r => r.DeliverToWaiting(messageName, correlationKey, variables), nameof(CorrelateMessage), userId: userId);
     }
 
     /// <summary>Open user tasks, oldest first (of one root instance tree, or all).</summary>
