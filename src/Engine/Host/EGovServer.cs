@@ -108,6 +108,13 @@ public static class EGovServer
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Postkorb.AssignmentMailSender>());
         }
         builder.Services.AddSingleton(new Idempotency.IdempotentRequests(store));
+        if (store.Store is Persistence.EfRuntimeStore analyticsStore)
+        {
+            // KVP analytics (/analyse): pre-aggregated from the history in the same database; the in-memory store has none.
+            builder.Services.AddSingleton<Persistence.Analytics.IProcessAnalytics>(new Persistence.Analytics.SqlProcessAnalytics(analyticsStore.Options,
+                new Runtime.WorkflowEngineOptions().Zone));
+            builder.Services.AddHostedService<Api.AnalyticsCatchUp>();
+        }
         builder.Services.AddSingleton<Persistence.Designer.IDesignerDraftStore>(store.Store is Persistence.EfRuntimeStore drafts
             ? new Persistence.Designer.SqlDesignerDraftStore(drafts.Options) : new Persistence.Designer.InMemoryDesignerDraftStore());
         builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
