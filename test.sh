@@ -38,7 +38,7 @@ fi
 # committed lock files, no install scripts; without npm their tests are skipped.
 if command -v npm >/dev/null 2>&1; then
   echo "== node test programs"
-  for dir in tests/external-task-client tests/oidc-provider-double tests/bundid-simulator; do
+  for dir in tests/external-task-client tests/oidc-provider-double tests/bundid-simulator tests/element-templates-schema; do
     if [ -f "$dir/package-lock.json" ] && { [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; }; then
       (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >"$results/npm-$(basename "$dir").log" 2>&1 \
         && echo "$dir: npm ci" || { echo "$dir: npm ci failed:"; tail -5 "$results/npm-$(basename "$dir").log"; }

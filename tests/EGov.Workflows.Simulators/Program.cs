@@ -1,6 +1,6 @@
 using EGov.Workflows.Simulators;
 
-// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] | dms [--port 8085] [--schemas DIR] | fitconnect [--port 8086] | payment [--port 5301]
+// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] [--tls [--user U --password P]] | dms [--port 8085] [--schemas DIR] | fitconnect [--port 8086] | payment [--port 5301]
 var kind = args.FirstOrDefault();
 int Port(int fallback) => args.SkipWhile(a => a != "--port").Skip(1).FirstOrDefault() is { } p && int.TryParse(p, out var n) ? n : fallback;
 using var stop = new CancellationTokenSource();
@@ -9,10 +9,20 @@ switch (kind)
 {
     case "smtp":
     {
-        await using var smtp = SmtpSimulator.Start(Port(2525));
+        string? SmtpOption(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        var tls = args.Contains("--tls");
+        await using var smtp = tls ? SmtpSimulator.StartSecure(SmtpOption("--user"), SmtpOption("--password"), Port(2525)) : SmtpSimulator.Start(Port(2525));
         smtp.Received += m => Console.WriteLine($"{DateTime.Now:HH:mm:ss} mail to {m.To} from {m.From}: {m.Subject} ({m.MessageId})");
         Console.WriteLine($"SMTP simulator on 127.0.0.1:{smtp.Port} (recipients @unzustellbar.example are refused with 550). Ctrl+C stops it.");
-        Console.WriteLine($"  settings: {{\"Packs\": {{\"Notifications\": {{\"From\": \"buergerbuero@stadt.example\", \"Smtp\": {{\"Host\": \"127.0.0.1\", \"Port\": {smtp.Port}}}}}}}}}");
+        if (tls)
+        {
+            var pem = Path.Combine(Path.GetTempPath(), $"egov-smtp-simulator-{smtp.Port}.pem");
+            smtp.ExportCertificate(pem);
+            Console.WriteLine($"  STARTTLS with a self-signed certificate ({pem}){(SmtpOption("--user") is { } u ? $", AUTH required as '{u}'" : "")}");
+            Console.WriteLine($"  settings: {{\"Packs\": {{\"Notifications\": {{\"From\": \"buergerbuero@stadt.example\", \"Smtp\": {{\"Host\": \"127.0.0.1\", \"Port\": {smtp.Port}, \"Security\": \"StartTls\", \"TrustedCertificateFile\": \"{pem}\"{(SmtpOption("--user") is { } user ? $", \"User\": \"{user}\"" : "")}}}}}}}}}  (the password through EGOV_Packs__Notifications__Smtp__Password)");
+        }
+        else
+            Console.WriteLine($"  settings: {{\"Packs\": {{\"Notifications\": {{\"From\": \"buergerbuero@stadt.example\", \"Smtp\": {{\"Host\": \"127.0.0.1\", \"Port\": {smtp.Port}}}}}}}}}");
         try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
         return 0;
     }
@@ -56,6 +66,7 @@ switch (kind)
     }
     default:
         Console.Error.WriteLine("usage: dotnet run --project tests/EGov.Workflows.Simulators -- smtp|dms|fitconnect [--port N] [--schemas DIR]");
+        Console.Error.WriteLine("       dotnet run --project tests/EGov.Workflows.Simulators -- smtp --tls [--user U --password P]   (STARTTLS, AUTH required)");
         Console.Error.WriteLine("       dotnet run --project tests/EGov.Workflows.Simulators -- payment [--port N] [--notify-url URL] [--secret S] [--declined] [--duplicate-callback] [--no-callback] [--booked] [--delay-ms N]");
         return 2;
 }

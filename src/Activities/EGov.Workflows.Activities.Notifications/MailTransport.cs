@@ -1,4 +1,6 @@
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -30,6 +32,11 @@ public sealed class MailKitTransport : IMailTransport
         using var client = new SmtpClient { Timeout = Math.Max(1, smtp.TimeoutSeconds) * 1000 };
         try
         {
+            if (!string.IsNullOrWhiteSpace(smtp.TrustedCertificateFile))
+            {
+                var trusted = X509CertificateLoader.LoadCertificateFromFile(smtp.TrustedCertificateFile);
+                client.ServerCertificateValidationCallback = (_, certificate, _, errors) => Trusts(trusted, certificate, errors);
+            }
             await client.ConnectAsync(smtp.Host!, smtp.Port, smtp.Security switch
             {
                 SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
@@ -37,6 +44,8 @@ public sealed class MailKitTransport : IMailTransport
                 SmtpSecurity.None => SecureSocketOptions.None,
                 _ => SecureSocketOptions.StartTlsWhenAvailable,
             }, cancellationToken).ConfigureAwait(false);
+            if (!string.IsNullOrEmpty(smtp.User) && !client.IsSecure && smtp.Security != SmtpSecurity.None)
+                return new MailOutcome.Failed($"the SMTP server {smtp.Host}:{smtp.Port} offers no STARTTLS: the password of user '{smtp.User}' is not sent in clear text (set Smtp:Security=None to allow it)");
             if (!string.IsNullOrEmpty(smtp.User))
             {
                 var password = smtp.Password;
@@ -56,14 +65,38 @@ public sealed class MailKitTransport : IMailTransport
         {
             return new MailOutcome.Failed($"the SMTP server {smtp.Host}:{smtp.Port} answered {(int)e.StatusCode}: {e.Message}");
         }
-        catch (AuthenticationException)
+        catch (MailKit.Security.AuthenticationException)
         {
             return new MailOutcome.Failed($"the SMTP server {smtp.Host}:{smtp.Port} refused the credentials of user '{smtp.User}'");
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            return new MailOutcome.Failed($"the trusted certificate {smtp.TrustedCertificateFile} cannot be read: {e.Message}");
+        }
+        catch (NotSupportedException e) when (smtp.Security == SmtpSecurity.StartTls)
+        {
+            return new MailOutcome.Failed($"the SMTP server {smtp.Host}:{smtp.Port} offers no STARTTLS, which the setting Smtp:Security=StartTls requires: {e.Message}");
         }
         catch (Exception e) when (e is SocketException or IOException or TimeoutException or SslHandshakeException or SmtpProtocolException or ServiceNotConnectedException or OperationCanceledException)
         {
             return new MailOutcome.Failed($"cannot send through {smtp.Host}:{smtp.Port}: {e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The server's certificate is good when the system trusts it, or when it chains to (or is) the configured certificate;
+    /// a name mismatch is never accepted.
+    /// </summary>
+    internal static bool Trusts(X509Certificate2 trusted, X509Certificate? presented, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None) return true;
+        if (presented is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable)) return false;
+        using var leaf = presented as X509Certificate2 is { } c2 ? new X509Certificate2(c2) : new X509Certificate2(presented);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(trusted);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(leaf);
     }
 
     private static async Task<MailOutcome> WriteToDirectory(MimeMessage message, string directory, CancellationToken cancellationToken)

@@ -23,6 +23,14 @@ public sealed class NotificationOptions
     /// <summary>The pickup folder for <see cref="MailDeliveryKind.Directory"/>.</summary>
     public string? Directory { get; set; }
 
+    /// <summary>
+    /// A folder of mail templates (Liquid) for the input <c>vorlage</c>: <c>NAME.betreff.liquid</c>, <c>NAME.text.liquid</c> and
+    /// optionally <c>NAME.html.liquid</c>. A tenant's own templates sit in a subfolder named after the tenant id and win over
+    /// the shared ones (<c>/etc/egov/vorlagen/06412000/bescheid.text.liquid</c> before <c>/etc/egov/vorlagen/bescheid.text.liquid</c>);
+    /// a tenant may also have a folder of its own (<c>Tenants:{id}:Notifications:TemplateDirectory</c>).
+    /// </summary>
+    public string? TemplateDirectory { get; set; }
+
     public SmtpSettings Smtp { get; set; } = new();
 }
 
@@ -48,6 +56,12 @@ public sealed class SmtpSettings
 
     /// <summary>A file whose first line is the password (e.g. a mounted secret).</summary>
     public string? PasswordFile { get; set; }
+
+    /// <summary>
+    /// A certificate file (PEM or DER) to trust besides the system's: the mail server's own certificate or the CA of an
+    /// internal PKI that issued it. The host name must still match; without this setting only the system's CAs count.
+    /// </summary>
+    public string? TrustedCertificateFile { get; set; }
 
     /// <summary>How long connecting and each SMTP command may take, in seconds (default 10; a step of the engine may take 30 in all).</summary>
     public int TimeoutSeconds { get; set; } = 10;

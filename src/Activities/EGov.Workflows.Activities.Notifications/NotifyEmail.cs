@@ -23,9 +23,10 @@ public sealed class NotifyEmail(IOptionsMonitor<NotificationOptions> options, IM
     public override IReadOnlyList<ActivityParameter> Inputs =>
     [
         new("to", ActivityValueType.String, Required: true, "Empfängeradresse"),
-        new("subject", ActivityValueType.String, Required: true, "Betreff (Liquid-Vorlage)"),
-        new("text", ActivityValueType.String, Required: true, "Text (Liquid-Vorlage)"),
+        new("subject", ActivityValueType.String, Description: "Betreff (Liquid-Vorlage); Pflicht ohne 'vorlage'"),
+        new("text", ActivityValueType.String, Description: "Text (Liquid-Vorlage); Pflicht ohne 'vorlage'"),
         new("html", ActivityValueType.String, Description: "HTML (Liquid-Vorlage, Werte werden maskiert)"),
+        new("vorlage", ActivityValueType.String, Description: "Name einer Vorlage im Vorlagenordner des Mandanten (NAME.betreff.liquid, NAME.text.liquid, NAME.html.liquid) statt subject/text/html"),
         new("idempotencyKey", ActivityValueType.String, Description: "Schlüssel für die Message-ID (Standard: Vorgang und Element)"),
     ];
 
@@ -42,7 +43,7 @@ public sealed class NotifyEmail(IOptionsMonitor<NotificationOptions> options, IM
         if (Missing(o, context.TenantId) is { } missing) return ActivityResult.Fail(missing);
 
         MimeMessage message;
-        try { message = Build(context, o, recipient); }
+        try { message = Build(context, o, recipient, MailTemplateFolder.Sources(context, o)); }
         catch (MailTemplateException e) { return ActivityResult.Fail($"notify-email: {e.Message}"); }
 
         var outcome = await transport.SendAsync(message, o, context.TenantId, context.CancellationToken).ConfigureAwait(false);
@@ -75,16 +76,16 @@ public sealed class NotifyEmail(IOptionsMonitor<NotificationOptions> options, IM
         return null;
     }
 
-    private static MimeMessage Build(ActivityContext context, NotificationOptions o, MailboxAddress recipient)
+    private static MimeMessage Build(ActivityContext context, NotificationOptions o, MailboxAddress recipient, MailTemplateFolder.Parts sources)
     {
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(o.FromName ?? "", o.From!));
         if (!string.IsNullOrWhiteSpace(o.ReplyTo)) message.ReplyTo.Add(MailboxAddress.Parse(o.ReplyTo));
         message.To.Add(recipient);
-        var subject = MailTemplate.Render(context.GetString("subject") ?? "", context.Input, html: false);
+        var subject = MailTemplate.Render(sources.Subject, context.Input, html: false);
         message.Subject = string.Join(' ', subject.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
-        var body = new BodyBuilder { TextBody = MailTemplate.Render(context.GetString("text") ?? "", context.Input, html: false) };
-        if (context.GetString("html") is { Length: > 0 } html) body.HtmlBody = MailTemplate.Render(html, context.Input, html: true);
+        var body = new BodyBuilder { TextBody = MailTemplate.Render(sources.Text, context.Input, html: false) };
+        if (sources.Html is { Length: > 0 } html) body.HtmlBody = MailTemplate.Render(html, context.Input, html: true);
         message.Body = body.ToMessageBody();
         message.Date = context.Now;
         var key = context.GetString("idempotencyKey") is { Length: > 0 } k ? k : $"{context.TenantId}/{context.ProcessInstanceId}/{context.ElementId}";
