@@ -25,8 +25,13 @@ internal static class IncidentEndpoints
         api.MapPost("/incidents/{id}/retry", (HttpContext http, string id) =>
             {
                 var t = http.Tenant();
-                t.Engine.RetryIncident(id, http.Caller().Id); // unknown: 404, resolved already or instance ended: 409 (decided in the command)
-                var view = t.Engine.GetInstance(TaskEndpoints.RootOf(t, id));
+                var caller = http.Caller().Id;
+                var dot = id.IndexOf('.', StringComparison.Ordinal);
+                var elementId = dot > 0 ? t.Engine.Store.Load(t.TenantId, id[..dot])?.Incidents.Find(x => x.Id == id)?.ElementId : null;
+                t.Engine.RetryIncident(id, caller); // unknown: 404, resolved already or instance ended: 409 (decided in the command)
+                var root = TaskEndpoints.RootOf(t, id);
+                CockpitEndpoints.Cockpit(http).Record(t.TenantId, root, Persistence.Cockpit.BatchKinds.Retry, null, elementId ?? id, caller);
+                var view = t.Engine.GetInstance(root);
                 return Results.Ok(ProcessInstanceDto.From(view, view.ProcessId));
             })
             .WithName("RetryIncident").RequirePermission(Permission.IncidentOperate).WithSummary("Resolve an incident: the element runs again, or the external task gets one more try; answers the root instance")

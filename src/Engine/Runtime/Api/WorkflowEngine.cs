@@ -589,12 +589,18 @@ public sealed partial class WorkflowEngine
     }
 
     /// <summary>Sets variables on an instance's process scope (as an API would) and lets conditional events react.</summary>
-    public void SetVariables(string instanceId, JsonObject variables, string? userId = null) => Run(r =>
+    public void SetVariables(string instanceId, JsonObject variables, string? userId = null) => SetVariables(instanceId, variables, userId, null);
+
+    /// <summary>
+    /// Sets variables as <see cref="SetVariables(string, JsonObject, string?)"/> does, with the reason an operator gave: the
+    /// variable history of the change names it in its command (<c>SetVariables: reason</c>), in the same transaction.
+    /// </summary>
+    public void SetVariables(string instanceId, JsonObject variables, string? userId, string? reason) => Run(r =>
     {
         CheckInput(variables);
         var i = r.Load(instanceId) ?? throw new WorkflowNotFoundException($"no process instance '{instanceId}'");
         foreach (var kv in variables) i.RootScope.Variables[kv.Key] = kv.Value?.DeepClone();
-    }, userId: userId);
+    }, name: string.IsNullOrWhiteSpace(reason) ? nameof(SetVariables) : $"{nameof(SetVariables)}: {reason.Trim()}", userId: userId);
 
     /// <summary>Starts the processes whose conditional start event holds for these variables. Returns the new instance ids.</summary>
     public IReadOnlyList<string> EvaluateStartConditions(JsonObject? variables = null) => Run(r =>

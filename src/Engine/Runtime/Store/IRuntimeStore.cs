@@ -52,6 +52,13 @@ public interface IRuntimeStore
     /// <summary>Whether any instance (running or ended, root or called) was started on the version of the process.</summary>
     bool HasInstancesOf(string tenantId, string processId, int version) => RunningInstances(tenantId, processId, version).Count > 0;
 
+    /// <summary>
+    /// A page of root instances (cases) matching the query, newest first, with the total count — the operators' cockpit.
+    /// Durable stores answer it in SQL; the in-memory store scans the documents it holds as objects or bytes (ended
+    /// trees moved to its archive are not listed). A store that cannot list answers an empty page.
+    /// </summary>
+    RowPage<InstanceSummaryRow> InstancesPage(string tenantId, InstanceQuery query, int offset, int limit) => new([], 0);
+
     /// <summary>Every instance of a root instance tree (the root first, then the instances it called).</summary>
     IReadOnlyList<string> InstanceTree(string tenantId, string rootInstanceId);
 
