@@ -45,6 +45,7 @@ public static class ApiEndpoints
         api.MapProcessCatalogueEndpoints();
         api.MapDesignerEndpoints();
         api.MapAnalyticsEndpoints();
+        api.MapFristEndpoints();
         api.MapCockpitEndpoints();
         return app;
     }
