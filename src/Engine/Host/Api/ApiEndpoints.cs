@@ -47,6 +47,7 @@ public static class ApiEndpoints
         api.MapAnalyticsEndpoints();
         api.MapFristEndpoints();
         api.MapCockpitEndpoints();
+        ERechnung.ERechnungEndpoints.MapERechnungEndpoints(api);
         return app;
     }
 }
