@@ -46,6 +46,7 @@ public static class ApiEndpoints
         api.MapDesignerEndpoints();
         api.MapAnalyticsEndpoints();
         api.MapFristEndpoints();
+        api.MapOverlayEndpoints();
         api.MapCockpitEndpoints();
         ERechnung.ERechnungEndpoints.MapERechnungEndpoints(api);
         return app;
