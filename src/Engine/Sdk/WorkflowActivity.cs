@@ -51,6 +51,12 @@ public sealed class ActivityAttribute(string name) : Attribute
     public string? CamundaClass { get; init; }
 
     public string? Description { get; init; }
+
+    /// <summary>
+    /// Optional name an analyst reads in the designer (e.g. "Gebühr berechnen"): the element template generated from this
+    /// declaration is called so (default: <see cref="Description"/>, else <see cref="Name"/>).
+    /// </summary>
+    public string? Title { get; init; }
 }
 
 /// <summary>
