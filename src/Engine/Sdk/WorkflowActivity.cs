@@ -25,6 +25,16 @@ public abstract class WorkflowActivity
     /// </summary>
     public virtual Task<ActivityResult> ResumeAsync(ActivityContext context, JsonNode? payload) =>
         Task.FromResult(ActivityResult.Complete(payload as JsonObject is { } o ? (JsonObject)o.DeepClone() : null));
+
+    /// <summary>
+    /// Called once after the engine has committed that this activity, while it waited, was interrupted — an interrupting
+    /// boundary or event-subprocess event, a terminate end event, the instance cancelled — so the outside system can
+    /// stop what it started (an open payment is cancelled at the provider). The context holds the activity's inputs and
+    /// its declared outputs as they were at the interruption. Best effort: the interruption stands whatever this does;
+    /// it must not throw (log what fails) and gets at most 30 seconds; it is not repeated if the node stops meanwhile.
+    /// Does nothing by default.
+    /// </summary>
+    public virtual Task CancelAsync(ActivityContext context) => Task.CompletedTask;
 }
 
 /// <summary>Names an activity for BPMN binding: <c>egov:activity="fee-calculation"</c>, or a <c>camunda:topic</c>.</summary>

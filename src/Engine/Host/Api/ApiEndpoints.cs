@@ -45,6 +45,7 @@ public static class ApiEndpoints
         api.MapProcessCatalogueEndpoints();
         api.MapDesignerEndpoints();
         api.MapFristEndpoints();
+        api.MapOverlayEndpoints();
         api.MapCockpitEndpoints();
         ERechnung.ERechnungEndpoints.MapERechnungEndpoints(api);
         return app;
