@@ -36,6 +36,10 @@ public static class WebPages
             .WithName("PageProcesses").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/designer/{processId}", (HttpContext http) => Page(http, site, "designer"))
             .WithName("PageDesigner").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
+        app.MapGet("/betrieb", (HttpContext http) => Page(http, site, "betrieb"))
+            .WithName("PageCockpit").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
+        app.MapGet("/betrieb/{instanceId}", (HttpContext http) => Page(http, site, "betrieb-fall"))
+            .WithName("PageCockpitCase").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/assets/{**path}", (HttpContext http, string path) => Asset(http, site, path))
             .WithName("WebAssets").RequirePermission(Permission.Public).ExcludeFromDescription();
         return app;
