@@ -146,6 +146,12 @@ public sealed class FitConnectSimulator : IAsyncDisposable
     /// <summary>Replaces a submitted submission's encrypted metadata.</summary>
     public void ReplaceEncryptedMetadata(string submissionId, string jwe) => _submissions[submissionId].EncryptedMetadata = jwe;
 
+    /// <summary>Puts an accepted or rejected submission back into the list of waiting ones (as if its confirmation had been lost).</summary>
+    public void ForgetConfirmation(string submissionId) => _submissions[submissionId].Status = "submitted";
+
+    /// <summary>The submissions waiting to be fetched (submitted, neither accepted nor rejected).</summary>
+    public IReadOnlyList<Submission> Waiting => _submissions.Values.Where(s => s.Status == "submitted").ToList();
+
     /// <summary>The event log of a case (signed SETs as posted).</summary>
     public IReadOnlyList<string> Events(string caseId) => _events.TryGetValue(caseId, out var q) ? q.ToArray() : [];
 
@@ -203,7 +209,10 @@ public sealed class FitConnectSimulator : IAsyncDisposable
         if (key.Length > 0 && _idempotency.TryGetValue(key, out var earlier)) return Created(_submissions[earlier]);
         var s = new Submission
         {
-            SubmissionId = Guid.NewGuid().ToString("D"), CaseId = Guid.NewGuid().ToString("D"), DestinationId = DestinationId,
+            SubmissionId = Guid.NewGuid().ToString("D"),
+            CaseId = (string?)body["caseId"] is { } existingCase && _submissions.Values.Any(x => string.Equals(x.CaseId, existingCase, StringComparison.OrdinalIgnoreCase))
+                ? existingCase : Guid.NewGuid().ToString("D"),
+            DestinationId = DestinationId,
             ServiceIdentifier = service, AnnouncedAttachments = announced,
         };
         _submissions[s.SubmissionId] = s;
@@ -328,8 +337,11 @@ public sealed class FitConnectSimulator : IAsyncDisposable
         try
         {
             var payload = JsonNode.Parse(Base64Url.Decode(set.Split('.')[1]));
+            // An accepted or rejected submission leaves the list of waiting ones (a rejected one stays fetchable by its id).
             if (payload?["events"] is JsonObject events && events.ContainsKey("https://schema.fitko.de/fit-connect/events/accept-submission"))
                 foreach (var s in _submissions.Values.Where(s => string.Equals(s.CaseId, caseId, StringComparison.OrdinalIgnoreCase))) s.Status = "accepted";
+            else if (payload?["events"] is JsonObject rejected && rejected.ContainsKey("https://schema.fitko.de/fit-connect/events/reject-submission"))
+                foreach (var s in _submissions.Values.Where(s => string.Equals(s.CaseId, caseId, StringComparison.OrdinalIgnoreCase))) s.Status = "rejected";
         }
         catch (Exception e) when (e is JsonException or ArgumentException or FormatException) { return ProblemResult(400, "request-body-invalid", "Request body invalid", "die Nutzlast des SET ist kein JSON"); }
         return Results.NoContent();

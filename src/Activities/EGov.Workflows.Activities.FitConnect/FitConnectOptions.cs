@@ -41,6 +41,12 @@ public sealed class FitConnectOptions
     /// <summary>Receiving: the key id of the signing key as registered with the destination.</summary>
     public string? SigningKid { get; set; }
 
+    /// <summary>
+    /// Receiving: how often a node of the host asks the Submission API for new submissions, in seconds (default 60, at
+    /// least 5); 0: this node does not ask by itself (another node does).
+    /// </summary>
+    public int PollSeconds { get; set; } = 60;
+
     /// <summary>How long one HTTP attempt may take, in seconds (default 15).</summary>
     public int TimeoutSeconds { get; set; } = 15;
 

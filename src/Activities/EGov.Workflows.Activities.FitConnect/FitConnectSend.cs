@@ -32,6 +32,7 @@ public sealed partial class FitConnectSend(IOptionsMonitor<FitConnectOptions> op
         new("fachdatenschema", ActivityValueType.String, Required: true, "URI des Fachdatenschemas"),
         new("anlagen", ActivityValueType.Array, Description: "[{ name, contentType, inhalt (Base64) oder text, zweck: attachment|form|report }]"),
         new("idempotencyKey", ActivityValueType.String, Description: "Schlüssel der Ankündigung und der Anlagen-IDs (Standard: Vorgang und Element)"),
+        new("caseId", ActivityValueType.String, Description: "FIT-Connect-Vorgang (caseId) einer früheren Einreichung, zu dem diese gehört (Nachreichung)"),
     ];
 
     public override IReadOnlyList<ActivityParameter> Outputs =>
@@ -63,12 +64,14 @@ public sealed partial class FitConnectSend(IOptionsMonitor<FitConnectOptions> op
             var jwk = await api.KeyAsync(o, e.DestinationId, kid, ct).ConfigureAwait(false);
             if (KeyProblem(jwk, o.MinimumKeyBits) is { } keyProblem) return ActivityResult.Fail($"fitconnect-send: the destination's key {kid} {keyProblem}");
 
-            var announced = await api.AnnounceAsync(o, new JsonObject
+            var announcement = new JsonObject
             {
                 ["destinationId"] = e.DestinationId,
                 ["announcedAttachments"] = new JsonArray(e.Anlagen.Select(a => (JsonNode)a.Id).ToArray()),
                 ["serviceType"] = new JsonObject { ["name"] = e.Leistungsname ?? e.Leistung, ["identifier"] = e.Leistung },
-            }, Stable(key + "#announce").ToString("D"), ct).ConfigureAwait(false);
+            };
+            if (context.GetString("caseId") is { Length: > 0 } existingCase && Guid.TryParse(existingCase, out _)) announcement["caseId"] = existingCase;
+            var announced = await api.AnnounceAsync(o, announcement, Stable(key + "#announce").ToString("D"), ct).ConfigureAwait(false);
             var submissionId = (string?)announced["submissionId"] ?? throw new SubmissionApiException(502, "the announcement's answer has no submissionId");
             var caseId = (string?)announced["caseId"];
 
@@ -109,7 +112,7 @@ public sealed partial class FitConnectSend(IOptionsMonitor<FitConnectOptions> op
     }
 
     /// <summary>The first required setting that is not there, as a message naming its configuration keys.</summary>
-    internal static string? Missing(FitConnectOptions o, string tenant)
+    public static string? Missing(FitConnectOptions o, string tenant)
     {
         string Keys(string s) => PackServiceCollectionExtensions.SettingKeys(FitConnectOptions.Section, tenant, s);
         if (!Uri.TryCreate(o.TokenUrl, UriKind.Absolute, out _)) return $"fitconnect-send: the setting {Keys("TokenUrl")} is missing or not an absolute URL";

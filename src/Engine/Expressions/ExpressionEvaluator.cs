@@ -73,6 +73,14 @@ public sealed class ExpressionEvaluator
     /// </summary>
     public Func<string, IVariableScope, JsonNode?>? Feel { get; init; }
 
+    /// <summary>
+    /// Host functions every expression and script can call by name (the engine offers the Frist functions:
+    /// <c>frist(beginn, "P1M")</c>, <c>bekanntgabe(tag)</c>). Arguments and result are JSON values; a function reports bad
+    /// arguments with an <see cref="ArgumentException"/>, which becomes a script error naming it. A process variable of the
+    /// same name wins over a function.
+    /// </summary>
+    public IReadOnlyDictionary<string, Func<JsonNode?[], JsonNode?>>? Functions { get; init; }
+
     /// <summary>How many sources were parsed so far (cache misses); for tests and metrics.</summary>
     public long ParseCount => _cache.ParseCount;
 
@@ -164,7 +172,7 @@ public sealed class ExpressionEvaluator
         if (compiled.NeedsGuards)
             SandboxGuards.Install(engine, _limits, what);
         var prepared = compiled.Prepared;
-        new VariableBindings(engine, variables).Bind(prepared.ReferencedGlobals, compiled.DeclaredGlobals);
+        new VariableBindings(engine, variables, Functions).Bind(prepared.ReferencedGlobals, compiled.DeclaredGlobals);
         return JsBridge.FromJs(engine.Evaluate(prepared));
     }
 
@@ -177,7 +185,7 @@ public sealed class ExpressionEvaluator
     private JsonNode? RunPooled(CompiledSource compiled, IVariableScope variables)
     {
         var engine = _pool.Rent();
-        var bindings = new VariableBindings(engine, variables);
+        var bindings = new VariableBindings(engine, variables, Functions);
         JsonNode? result;
         try
         {
@@ -202,7 +210,7 @@ public sealed class ExpressionEvaluator
         var limits = _limits;
         var timeZone = _timeZone;
         var clock = _clock;
-        return new Engine(o =>
+        var engine = new Engine(o =>
         {
             o.LocalTimeZone(timeZone);
             if (clock is not null)
@@ -219,7 +227,20 @@ public sealed class ExpressionEvaluator
             // overflow the process stack on deeply nested values and kill the whole host.
             o.Constraints.StackOverflowGuard = true;
         });
+        if (Functions is { } functions)
+            foreach (var (name, function) in functions)
+                engine.SetValue(name, HostFunction(engine, name, function));
+        return engine;
     }
+
+    private static Jint.Runtime.Interop.ClrFunction HostFunction(Engine engine, string name, Func<JsonNode?[], JsonNode?> function) =>
+        new(engine, name, (_, args) =>
+        {
+            JsonNode? result;
+            try { result = function(args.Select(JsBridge.FromJs).ToArray()); }
+            catch (ArgumentException e) { throw new ScriptException(e.Message); }
+            return JsBridge.ToJs(engine, result);
+        });
 
     internal ScriptException Translate(Exception ex, string what) => ex switch
     {

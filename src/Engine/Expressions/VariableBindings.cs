@@ -23,10 +23,14 @@ internal sealed class VariableBindings
     private readonly HashSet<string> _bound = new(StringComparer.Ordinal);
     private bool _executionBound;
 
-    public VariableBindings(Engine engine, IVariableScope scope)
+    private readonly IReadOnlyDictionary<string, Func<JsonNode?[], JsonNode?>>? _functions;
+
+    /// <param name="functions">Host functions on the global object: a variable of the same name hides one.</param>
+    public VariableBindings(Engine engine, IVariableScope scope, IReadOnlyDictionary<string, Func<JsonNode?[], JsonNode?>>? functions = null)
     {
         _engine = engine;
         _scope = scope;
+        _functions = functions;
     }
 
     public void Bind(Jint.ReferencedGlobals? referenced, string[] declared)
@@ -35,7 +39,7 @@ internal sealed class VariableBindings
         IEnumerable<string> names = referenced is null || referenced.HasDirectEvalCall ? _scope.VariableNames : referenced.Concat(declared);
         foreach (var name in names)
         {
-            if (name == ExecutionName || global.HasProperty(name) || !_scope.TryGetVariable(name, out _))
+            if (name == ExecutionName || global.HasProperty(name) && _functions?.ContainsKey(name) != true || !_scope.TryGetVariable(name, out _))
                 continue;
             BindLazily(global, name);
         }

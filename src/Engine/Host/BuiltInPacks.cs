@@ -20,6 +20,9 @@ public static class BuiltInPacks
 {
     private static readonly string Version = typeof(BuiltInPacks).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
 
+    /// <summary>The name of the built-in pack of the citizen side (<c>eid-check</c>).</summary>
+    public const string CitizenPack = "Buerger";
+
     /// <summary>The built-in packs, each with its activities created from its own container.</summary>
     public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null)
     {
@@ -30,6 +33,8 @@ public static class BuiltInPacks
             Pack(PaymentOptions.Section, configuration, logging, (s, c) => s.AddEgovPayment(c)),
             Pack(XdomeaOptions.Section, configuration, logging, (s, c) => s.AddEgovXdomea(c)),
             Pack(FitConnectOptions.Section, configuration, logging, (s, c) => s.AddEgovFitConnect(c)),
+            // The citizen side's own activity (eid-check: a trust level later in the case, step-up by the citizen's sign-in).
+            Pack(CitizenPack, configuration, logging, (s, _) => s.AddEgovActivity<Citizens.EidCheckActivity>()),
         ];
     }
 

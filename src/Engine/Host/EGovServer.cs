@@ -107,6 +107,12 @@ public static class EGovServer
                 SystemClock.Instance, sp.GetRequiredService<ILogger<Postkorb.AssignmentMailSender>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Postkorb.AssignmentMailSender>());
         }
+        // FIT-Connect as a start trigger: each tenant whose settings name a destination has its submissions fetched (issue 12).
+        builder.Services.AddSingleton(sp => new Inbox.FitConnectInbox(engines, sp.GetRequiredService<Postkorb.PostkorbServices>().Data,
+            sp.GetRequiredService<Postkorb.PostkorbServices>().AttachmentOptions, ConfiguredTenants(options),
+            options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), SystemClock.Instance,
+            sp.GetRequiredService<ILogger<Inbox.FitConnectInbox>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Inbox.FitConnectInbox>());
         builder.Services.AddSingleton(new Idempotency.IdempotentRequests(store));
         builder.Services.AddSingleton<Persistence.Designer.IDesignerDraftStore>(store.Store is Persistence.EfRuntimeStore drafts
             ? new Persistence.Designer.SqlDesignerDraftStore(drafts.Options) : new Persistence.Designer.InMemoryDesignerDraftStore());

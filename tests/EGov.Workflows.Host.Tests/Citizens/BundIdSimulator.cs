@@ -26,6 +26,9 @@ public sealed partial class BundIdEnvironment : IAsyncLifetime
     public RunningServer Server { get; private set; } = null!;
     public Uri Simulator { get; private set; } = null!;
 
+    /// <summary>Where the server's e-mails go (.eml files; Packs:Notifications with Delivery Directory).</summary>
+    public string MailDirectory { get; } = Path.Combine(Path.GetTempPath(), "egov-bundid-mail-" + Guid.NewGuid().ToString("N")[..8]);
+
     public async Task InitializeAsync()
     {
         if (BundIdFactAttribute.Folder is not { } folder || BundIdFactAttribute.SkipReason is not null) return;
@@ -51,6 +54,10 @@ public sealed partial class BundIdEnvironment : IAsyncLifetime
         {
             ["BundId:IdpMetadata"] = new Uri(Simulator, "metadata").AbsoluteUri,
             ["BundId:OrganizationDisplayName"] = "Stadt Musterstadt",
+            // Confirmation e-mails of online applications (CitizenApplyTests) as .eml files.
+            ["Packs:Notifications:From"] = "buergerservice@musterstadt.example",
+            ["Packs:Notifications:Delivery"] = "Directory",
+            ["Packs:Notifications:Directory"] = MailDirectory,
         }).Build();
         Server = await EGovServer.StartAsync(new ServeOptions
         {

@@ -44,6 +44,7 @@ public static class ApiEndpoints
         api.MapCallbackEndpoints();
         api.MapProcessCatalogueEndpoints();
         api.MapDesignerEndpoints();
+        api.MapFristEndpoints();
         api.MapCockpitEndpoints();
         return app;
     }

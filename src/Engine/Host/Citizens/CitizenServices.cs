@@ -45,15 +45,13 @@ public static class CitizenServices
             .WithName("CitizenServices").WithSummary("The services (processes with egov:trustLevel) a citizen can apply for, with the trust level each needs")
             .RequirePermission(Permission.CitizenSelf);
 
-        app.MapPost("/api/citizen/services/{processId}/start", async (HttpContext http, string processId, CitizenStartRequest? body, Identity.Citizens.CitizenCaseStore cases) =>
+        app.MapPost("/api/citizen/services/{processId}/start", async (HttpContext http, string processId, CitizenStartRequest? body,
+                Identity.Citizens.CitizenCaseStore cases, Identity.Citizens.CitizenDraftStore drafts, Postkorb.PostkorbServices postkorb,
+                CitizenConfirmationMail mail, ServerAddress address) =>
             {
-                var citizen = CitizenSignIn.Current(http);
-                var t = http.Tenant();
-                var definition = t.Catalog.Latest(processId);
-                var required = TrustLevelGuard.Required(definition)
-                    ?? throw ApiProblemException.NotFound($"Die Leistung '{processId}' kann nicht online beantragt werden.");
-                if (citizen.Level < required) throw StepUp(processId, citizen.Level, required);
-                var variables = StartData(t, definition!, body?.Data);
+                var (t, definition, citizen) = CitizenApplication.Offered(http, processId);
+                var form = CitizenStartForm.For(t, definition, citizen);
+                var variables = form.Validate(body?.Data);
                 variables["buerger"] = new JsonObject
                 {
                     ["id"] = citizen.Owner,
@@ -65,6 +63,9 @@ public static class CitizenServices
                 var aktenzeichen = NewAktenzeichen();
                 // The citizen's index row first, so "Meine Vorgänge" never misses a started case; removed again when the start fails.
                 var id = Guid.NewGuid().ToString("N"); // the engine's id format: 32 lower-case hex digits
+                // After paying, the provider sends the citizen back to their cases (payment-request reads rueckkehrUrl).
+                variables["rueckkehrUrl"] = new Uri(address.Public, "buerger/vorgaenge").AbsoluteUri;
+                var files = await drafts.FilesWithContentAsync(t.TenantId, citizen.Owner, processId, http.RequestAborted);
                 await cases.AddAsync(t.TenantId, citizen.Owner, id, processId, aktenzeichen, http.RequestAborted);
                 try { t.Engine.StartProcessAs(id, processId, variables, aktenzeichen, citizen.Owner); }
                 catch
@@ -72,9 +73,24 @@ public static class CitizenServices
                     await cases.RemoveAsync(t.TenantId, citizen.Owner, id, CancellationToken.None);
                     throw;
                 }
-                return Results.Created($"/api/citizen/cases/{id}", new { id, aktenzeichen, trustLevel = citizen.Level.Eidas() });
+                // The application's files go into the case file (as the citizen's uploads), then the draft is gone.
+                foreach (var (file, content) in files)
+                    CitizenApplication.AddToCaseFile(postkorb, t.TenantId, id, citizen.Owner, file, content);
+                await drafts.DeleteAsync(t.TenantId, citizen.Owner, processId, CancellationToken.None);
+                var accessCode = http.RequestServices.GetService(typeof(ICitizenAccessCodeIssuer)) is ICitizenAccessCodeIssuer issuer
+                    ? await issuer.IssueAsync(t.TenantId, id, aktenzeichen, CancellationToken.None) : null;
+                var email = citizen.Email is { Length: > 0 } proved ? proved : variables["email"] is JsonValue typed && typed.TryGetValue<string>(out var e) ? e : null;
+                var mailed = email is not null && mail.Configured(t.TenantId)
+                    && await mail.SendAsync(t.TenantId, email, citizen.DisplayName, definition.Name ?? processId, aktenzeichen, id, DateTimeOffset.UtcNow, CancellationToken.None);
+                return Results.Created($"/api/citizen/cases/{id}", new
+                {
+                    id, aktenzeichen, trustLevel = citizen.Level.Eidas(), service = definition.Name ?? processId,
+                    accessCode, emailSent = mailed, files = files.Count,
+                    payment = CitizenApplication.HasPayment(definition) ? $"/buerger/vorgaenge/{id}/bezahlen" : null,
+                    status = "/buerger/vorgaenge",
+                });
             })
-            .WithName("CitizenStart").WithSummary("Start a service as the signed-in citizen: 403 with stepUp when the session's trust level is lower than the process's egov:trustLevel; 400 with the fields for a form answer the start form refuses")
+            .WithName("CitizenStart").WithSummary("Start a service as the signed-in citizen: 403 with stepUp when the session's trust level is lower than the process's egov:trustLevel; 400 with the fields for a form answer the start form refuses; identity fields are taken from the identity, never from the body")
             .RequirePermission(Permission.CitizenSelf);
         return app;
     }
@@ -88,27 +104,6 @@ public static class CitizenServices
                 ["requiredLevel"] = required.Eidas(), ["reachedLevel"] = reached.Eidas(),
                 ["stepUp"] = $"/buerger/anmelden?niveau={required.Eidas()}&returnUrl={Uri.EscapeDataString("/buerger/leistungen/" + processId)}",
             });
-
-    /// <summary>
-    /// The start form's answers, checked on the server as the clerks' forms are: keys the form does not have are dropped
-    /// first (ignored, not stored: no mass assignment of variables), then required fields, types, patterns and options.
-    /// Without a start form nothing of the submission is taken.
-    /// </summary>
-    private static JsonObject StartData(TenantEngine t, Deployment.DeployedDefinition definition, JsonObject? submitted)
-    {
-        if (TrustLevelGuard.StartFormKey(definition) is not { } key || t.Forms.Find(definition.ProcessId, definition.Version, key) is not { } schema)
-            return [];
-        var known = FormValidator.Fields(schema).Select(f => f["key"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var only = new JsonObject();
-        foreach (var (name, value) in submitted ?? [])
-            if (known.Contains(name)) only[name] = value?.DeepClone();
-        var (values, errors) = FormValidator.Validate(schema, only);
-        if (errors.Count > 0)
-            throw new ApiProblemException(StatusCodes.Status400BadRequest, "Angaben unvollständig oder ungültig",
-                string.Join(" ", errors.Select(e => e.Message)),
-                new Dictionary<string, object?> { ["fields"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToList() });
-        return values;
-    }
 
     /// <summary>An Aktenzeichen for the confirmation: year, and eight characters without look-alikes (no 0/O, 1/I/L).</summary>
     private static string NewAktenzeichen()

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -36,6 +37,9 @@ public static class CitizenSignIn
         services.AddSingleton(new SamlResponseVerifier(options));
         services.AddSingleton(new SamlStateStore(identity));
         services.AddSingleton(new CitizenCaseStore(identity));
+        services.AddSingleton(sp => new CitizenConfirmationMail(serve.Configuration ?? new ConfigurationBuilder().Build(),
+            new Activities.Notifications.MailKitTransport(), serve.PublicUrl, sp.GetRequiredService<ILogger<CitizenConfirmationMail>>()));
+        services.AddSingleton(new CitizenDraftStore(identity, TimeSpan.FromDays(Math.Max(1, serve.Configuration?.GetValue("Citizens:DraftDays", 30) ?? 30))));
         services.AddSingleton(_ => SpCredentials.LoadOrCreateAsync(identity).GetAwaiter().GetResult());
         services.AddAuthentication().AddCookie(Scheme, o =>
         {
@@ -109,6 +113,7 @@ public static class CitizenSignIn
             .RequirePermission(Permission.CitizenSelf);
         app.MapCitizenServices();
         app.MapCitizenCases();
+        app.MapCitizenApplication();
         return app;
     }
 
@@ -198,7 +203,7 @@ public static class CitizenSignIn
     }
 
     /// <summary>The CSRF token for a form on a page (the cookie, or the one set on this very response).</summary>
-    private static string CsrfToken(HttpContext http)
+    internal static string CsrfToken(HttpContext http)
     {
         if (http.Request.Cookies[Csrf.CookieName] is { Length: > 0 } token) return token;
         foreach (var header in http.Response.Headers.SetCookie)

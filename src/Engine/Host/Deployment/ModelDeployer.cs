@@ -117,12 +117,12 @@ public static class ModelDeployer
         if (problems.Count > 0) throw new DeploymentException(problems);
     }
 
-    /// <summary>400 naming every uploaded form that no user task of the deployment's BPMN models names (camunda:formKey).</summary>
+    /// <summary>400 naming every uploaded form that no user task or start event of the deployment's BPMN models names (camunda:formKey).</summary>
     private static void RefuseUnusedForms(IEnumerable<string> formFiles, List<BpmnReadResult> bpmn)
     {
         var named = bpmn.Where(r => r.Definitions is not null)
             .SelectMany(r => r.Definitions!.Processes.SelectMany(p => p.Descendants()))
-            .Where(e => e.Name.LocalName == "userTask").Select(e => e.CamundaAttribute("formKey")).OfType<string>()
+            .Where(e => e.Name.LocalName is "userTask" or "startEvent").Select(e => e.CamundaAttribute("formKey")).OfType<string>()
             .Select(Forms.FormCatalog.FileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var unused = formFiles.Where(f => !named.Contains(f)).Order(StringComparer.Ordinal).ToList();
         if (unused.Count == 0) return;

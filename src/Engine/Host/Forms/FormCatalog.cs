@@ -8,7 +8,7 @@ using EGov.Workflows.Model;
 namespace EGov.Workflows.Host.Forms;
 
 /// <summary>
-/// The form-js forms deployed with a tenant's process versions: a user task's <c>camunda:formKey</c> names a
+/// The form-js forms deployed with a tenant's process versions: a user task's (or start event's) <c>camunda:formKey</c> names a
 /// <c>.form</c> file next to the model (<c>egov:forms/antrag</c>, <c>forms/antrag</c>, <c>camunda-forms:deployment:antrag.form</c>
 /// → <c>forms/antrag.form</c> or <c>antrag.form</c> beside the model). Read when the model is deployed from files, kept
 /// per (process, version, form key): a deployed version keeps its forms even when the files change later. An API
@@ -78,10 +78,10 @@ public sealed class FormCatalog
         return added;
     }
 
-    /// <summary>The form keys of a version's user tasks.</summary>
+    /// <summary>The form keys of a version's user tasks and start events (a start form: what a citizen fills in to apply).</summary>
     private static IEnumerable<string> FormKeys(DeployedDefinition d) =>
         d.Definitions?.Processes.FirstOrDefault(p => p.Id == d.ProcessId)?.Descendants()
-            .Where(e => e.Name.LocalName == "userTask").Select(e => e.CamundaAttribute("formKey")).OfType<string>().Distinct(StringComparer.Ordinal) ?? [];
+            .Where(e => e.Name.LocalName is "userTask" or "startEvent").Select(e => e.CamundaAttribute("formKey")).OfType<string>().Distinct(StringComparer.Ordinal) ?? [];
 
     /// <summary>The relative file name a form key names (<c>egov:forms/antrag</c> → <c>forms/antrag.form</c>), or null when it names none.</summary>
     private static string? RelativeName(string formKey)

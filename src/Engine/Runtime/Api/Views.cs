@@ -58,7 +58,15 @@ public sealed record ProcessInstanceView(
 /// Hemmung so far and since when it stands still now, and whether its passing is a Genehmigungsfiktion (§42a VwVfG).
 /// </summary>
 public sealed record FristInfo(
-    string InstanceId, string ElementId, string Dauer, string Art, string? Beginn, string? Ende, int Hemmungstage, string? GehemmtSeit, bool Fiktion);
+    string InstanceId, string ElementId, string Dauer, string Art, string? Beginn, string? Ende, int Hemmungstage, string? GehemmtSeit, bool Fiktion)
+{
+    /// <summary>§42a (2) sentence 3 VwVfG: the one extension (an ISO period), or null.</summary>
+    public string? Verlaengerung { get; init; }
+    /// <summary>The reason given for the extension.</summary>
+    public string? VerlaengerungGrund { get; init; }
+    /// <summary>The day of the extension (YYYY-MM-DD).</summary>
+    public string? VerlaengertAm { get; init; }
+}
 
 /// <summary>A deployment was refused: every message is positioned as <c>file:line:column: message</c>.</summary>
 public sealed class DeploymentException : Exception

@@ -34,7 +34,8 @@ public sealed partial class WorkflowEngine
             Clock = options.Clock, Zone = options.Zone, Store = store,
             Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset())
             {
-                Feel = Runtime.Decisions.FeelExpressions.Evaluator(options.Clock, options.Zone),
+                Feel = Runtime.Decisions.FeelExpressions.Evaluator(options.Clock, options.Zone, new FristFunctions(options.Fristen, options.Zone)),
+                Functions = Runtime.Decisions.FristExpressionFunctions.ForJavaScript(new FristFunctions(options.Fristen, options.Zone)),
             },
             Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId),
             Activities = options.Activities, TenantId = options.TenantId,
@@ -223,15 +224,48 @@ public sealed partial class WorkflowEngine
     }
 
     /// <summary>Starts the process whose message start event has this message name. Returns the instance id.</summary>
-    public string StartProcessByMessage(string messageName, JsonObject? variables = null, string? businessKey = null, string? userId = null)
+    public string StartProcessByMessage(string messageName, JsonObject? variables = null, string? businessKey = null, string? userId = null) =>
+        StartProcessByMessageAs(null, messageName, variables, businessKey, userId);
+
+    /// <summary>
+    /// Starts the process whose message start event has this message name as the instance <paramref name="instanceId"/>
+    /// (32 lower-case hex digits; null: a new random one). A start with an id that exists already is refused with
+    /// <see cref="InstanceExistsException"/> and runs nothing — an inbox that derives the id from what it received (a
+    /// FIT-Connect submission) starts each case once, also after a restart.
+    /// </summary>
+    public string StartProcessByMessageAs(string? instanceId, string messageName, JsonObject? variables = null, string? businessKey = null, string? userId = null)
     {
         CheckInput(variables);
         ArgumentException.ThrowIfNullOrEmpty(messageName);
+        if (instanceId is not null && (instanceId.Length != 32 || !instanceId.All(char.IsAsciiHexDigitLower)))
+            throw new ArgumentException("an instance id is 32 lower-case hex digits", nameof(instanceId));
         Options.CatchUpDeployments?.Invoke(this);
+        if (instanceId is not null && _core.Store.Load(_core.TenantId, instanceId) is { } existing)
+            throw Exists(existing.Id, existing.BusinessKey, unique: false);
         foreach (var g in _core.ValidGraphs(_core.Today))
             if (g.Root.Nodes.Find(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == messageName) is { } start)
-                return Run(r => r.StartInstance(g, variables, businessKey, start).Id, userId: userId);
+            {
+                try { return Run(r => r.StartInstance(g, variables, businessKey, start, instanceId: instanceId).Id, nameof(StartProcessByMessage), userId: userId); }
+                catch (ConcurrencyConflictException) when (instanceId is not null && _core.Store.Load(_core.TenantId, instanceId) is not null)
+                {
+                    throw Exists(instanceId, businessKey, unique: false);
+                }
+            }
         throw new WorkflowNotFoundException($"no deployed process starts with message '{messageName}'");
+    }
+
+    /// <summary>
+    /// Delivers a message only to a receiver that waits for it with this correlation key (business key, its root's, or the
+    /// variable <c>correlationKey</c>); unlike <see cref="CorrelateMessage(string, string?, JsonObject?)"/> it never starts a
+    /// process. Returns the root instance id of the receiver, or null when none waits. Two receivers are refused with
+    /// <see cref="AmbiguousCorrelationException"/>, nothing changed.
+    /// </summary>
+    public string? CorrelateWaitingMessage(string messageName, string correlationKey, JsonObject? variables = null, string? userId = null)
+    {
+        CheckInput(variables);
+        ArgumentException.ThrowIfNullOrEmpty(messageName);
+        ArgumentException.ThrowIfNullOrEmpty(correlationKey);
+        return Run(r => r.DeliverToWaiting(messageName, correlationKey, variables), nameof(CorrelateMessage), userId: userId);
     }
 
     /// <summary>Open user tasks, oldest first (of one root instance tree, or all).</summary>
@@ -656,9 +690,7 @@ public sealed partial class WorkflowEngine
             _core.Store.History(_core.TenantId, rootInstanceId), vars, incidents, ids)
         {
             LegalBasis = _core.Version(root.ProcessId, root.DefinitionVersion)?.LegalBasis,
-            Fristen = states.Where(s => !s.IsEnded).SelectMany(s => s.Fristen.Select(f => new FristInfo(
-                s.Id, f.ElementId, f.Dauer, f.Art.ToString(), f.Beginn.Length == 0 ? null : f.Beginn, f.Ende.Length == 0 ? null : f.Ende,
-                f.Hemmungstage, f.GehemmtSeit, f.Fiktion))).ToList(),
+            Fristen = states.Where(s => !s.IsEnded).SelectMany(s => s.Fristen.Select(f => Info(s, f))).ToList(),
         };
     }
 

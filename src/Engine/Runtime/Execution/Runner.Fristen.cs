@@ -103,16 +103,30 @@ internal sealed partial class Runner
         new VariableScope(i, token).SetVariable(GenehmigungsfiktionVariable, JsonValue.Create(true));
     }
 
-    /// <summary>A token arrives at a wait with egov:fristHemmung: every running Frist of the instance (but its own) stands still.</summary>
+    /// <summary>
+    /// A token arrives at a wait with egov:fristHemmung: every running Frist of the instance (but its own) stands still, and so
+    /// does every Frist of the instances that called it (the case waits for the citizen inside a called process: the caller's
+    /// Frist stops as well).
+    /// </summary>
     public void BeginHemmung(Inst i, TokenState t)
     {
-        if (!i.S.HasFristen) return;
         var today = Text(Today);
+        if (i.S.HasFristen) Suspend(i, t.Id, t.Id, today);
+        var by = CalledHemmungKey(i, t);
+        for (var child = i; child.S.ParentInstanceId is { } pid && Load(pid) is { } parent && !parent.S.IsEnded; child = parent)
+            if (parent.S.HasFristen) Suspend(parent, by, ownToken: null, today);
+    }
+
+    /// <summary>How a Hemmung caused by a wait in a called instance is named in its callers' Fristen: instance id / token id.</summary>
+    private static string CalledHemmungKey(Inst i, TokenState t) => $"{i.S.Id}/{t.Id}";
+
+    private static void Suspend(Inst i, string by, string? ownToken, string today)
+    {
         foreach (var f in i.S.Fristen)
         {
-            if (f.GehemmtSeit is not null || f.Ende.Length == 0 || f.TokenId == t.Id) continue;
+            if (f.GehemmtSeit is not null || f.Ende.Length == 0 || ownToken is not null && f.TokenId == ownToken) continue;
             f.GehemmtSeit = today;
-            f.GehemmtDurch = t.Id;
+            f.GehemmtDurch = by;
             if (f.JobId is { } jobId)
             {
                 i.S.Jobs.RemoveAll(j => j.Id == jobId);
@@ -123,26 +137,40 @@ internal sealed partial class Runner
 
     /// <summary>
     /// The token no longer waits (it left, or was cancelled): the Hemmung it caused ends — each Frist is extended by its days
-    /// (the first and the last counting whole), due dates and Frist timers move — and the Fristen it owned are gone.
+    /// (the first and the last counting whole), due dates and Frist timers move — here and in the instances that called this
+    /// one; and the Fristen it owned are gone. A call activity that is left ends the Hemmung its called instance caused.
     /// </summary>
     private void EndFristen(Inst i, TokenState t)
     {
-        if (!i.S.HasFristen) return;
+        if (i.S.HasFristen)
+        {
+            Resume(i, f => f == t.Id, t.Id);
+            if (t.CalledInstanceId is { } called)
+                Resume(i, f => f.StartsWith(called + "/", StringComparison.Ordinal), t.Id);
+            i.S.Fristen.RemoveAll(f => f.TokenId == t.Id);
+        }
+        if (i.S.ParentInstanceId is null || !i.G.Nodes.TryGetValue(t.ElementId, out var node) || !node.Hemmung) return;
+        var by = CalledHemmungKey(i, t);
+        for (var child = i; child.S.ParentInstanceId is { } pid && Load(pid) is { } parent && !parent.S.IsEnded; child = parent)
+            if (parent.S.HasFristen) Resume(parent, f => f == by, leaving: null);
+    }
+
+    private void Resume(Inst i, Func<string, bool> causedBy, string? leaving)
+    {
         var today = Today;
         foreach (var f in i.S.Fristen)
         {
-            if (f.GehemmtDurch != t.Id || f.GehemmtSeit is not { } since) continue;
+            if (f.GehemmtDurch is not { } by || !causedBy(by) || f.GehemmtSeit is not { } since) continue;
             f.Hemmungstage += FristCalculator.Hemmungstage(Date(since), today);
             f.GehemmtSeit = null;
             f.GehemmtDurch = null;
             Recompute(f);
             foreach (var task in i.S.UserTasks)
                 if (task.FristId == f.Id) task.DueDate = EndOfDay(f);
-            if (f.TokenId is { } owner && owner != t.Id && i.Token(owner) is { } holder && i.G.Nodes.TryGetValue(f.ElementId, out var timer)
+            if (f.TokenId is { } owner && owner != leaving && i.Token(owner) is { } holder && i.G.Nodes.TryGetValue(f.ElementId, out var timer)
                 && timer.Frist is not null && timer.Trigger == Trigger.Timer)
                 ArmFristTimer(i, f, timer, holder);
         }
-        i.S.Fristen.RemoveAll(f => f.TokenId == t.Id);
     }
 
     /// <summary>A case's Frist waiting for its egov:fristBeginn variable starts once the variable holds a date.</summary>
@@ -171,8 +199,66 @@ internal sealed partial class Runner
         Recompute(f);
     }
 
-    private void Recompute(FristState f) =>
-        f.Ende = Text(Core.Fristen.Fristende(Date(f.Beginn), PeriodPattern.NormalizingIso.Parse(f.Dauer).Value, f.Art, f.Hemmungstage));
+    private void Recompute(FristState f)
+    {
+        var period = PeriodPattern.NormalizingIso.Parse(f.Dauer).Value;
+        if (f.Verlaengerung is { } more) period += PeriodPattern.NormalizingIso.Parse(more).Value;
+        f.Ende = Text(Core.Fristen.Fristende(Date(f.Beginn), period.Normalize(), f.Art, f.Hemmungstage));
+    }
+
+    /// <summary>The variable that records the extension of a Genehmigungsfiktion's Frist (§42a (2) sentence 3 VwVfG).</summary>
+    public const string VerlaengerungVariable = "fiktionsfristVerlaengerung";
+
+    /// <summary>The longest text a reason for an extension may have.</summary>
+    public const int MaxBegruendung = 2000;
+
+    /// <summary>
+    /// §42a (2) sentence 3 VwVfG: the Frist of a Genehmigungsfiktion "kann einmal angemessen verlängert werden, wenn dies wegen
+    /// der Schwierigkeit der Angelegenheit gerechtfertigt ist". Once only; with a reason; before the Frist has passed; and —
+    /// our reading of "angemessen" — by days, weeks or months, not longer than the Frist itself. The Frist timer moves, the
+    /// tasks it dates move, and the variable <see cref="VerlaengerungVariable"/> records it (so the history shows who and why).
+    /// </summary>
+    public void ExtendFiktion(Inst i, FristState f, Period um, string begruendung)
+    {
+        if (!f.Fiktion)
+            throw new WorkflowCommandException($"the Frist at '{f.ElementId}' is no Genehmigungsfiktion (egov:fiktion); §42a (2) VwVfG allows the extension of that Frist only");
+        if (f.Verlaengerung is not null)
+            throw new WorkflowCommandException($"the Frist at '{f.ElementId}' was already extended on {f.VerlaengertAm} by {f.Verlaengerung}; §42a (2) VwVfG allows one extension only");
+        if (f.Ende.Length == 0)
+            throw new WorkflowCommandException($"the Frist at '{f.ElementId}' has not begun yet (its documents are not complete)");
+        if (Today > Date(f.Ende))
+            throw new WorkflowCommandException($"the Frist at '{f.ElementId}' ended on {f.Ende}; it can only be extended before it has passed");
+        begruendung = begruendung?.Trim() ?? "";
+        if (begruendung.Length == 0)
+            throw new WorkflowCommandException("an extension needs its reason (begruendung): why the difficulty of the matter justifies it (§42a (2) sentence 3 VwVfG)");
+        if (begruendung.Length > MaxBegruendung)
+            throw new WorkflowCommandException($"the reason is {begruendung.Length} characters long, more than {MaxBegruendung}");
+        if (um.HasTimeComponent || um.Years < 0 || um.Months < 0 || um.Weeks < 0 || um.Days < 0 || um.Equals(Period.Zero))
+            throw new WorkflowCommandException($"the extension '{um}' must be a positive number of days, weeks, months or years");
+        var dauer = PeriodPattern.NormalizingIso.Parse(f.Dauer).Value;
+        var start = Date(f.Beginn);
+        if (start + um > start + dauer)
+            throw new WorkflowCommandException($"an extension by {PeriodPattern.NormalizingIso.Format(um)} is longer than the Frist itself ({f.Dauer}); an appropriate (angemessen) extension is at most as long as the Frist");
+        f.Verlaengerung = PeriodPattern.NormalizingIso.Format(um);
+        f.VerlaengerungGrund = begruendung;
+        f.VerlaengertAm = Text(Today);
+        var before = f.Ende;
+        Recompute(f);
+        foreach (var task in i.S.UserTasks)
+            if (task.FristId == f.Id) task.DueDate = EndOfDay(f);
+        if (f.JobId is { } jobId && f.GehemmtSeit is null)
+        {
+            i.S.Jobs.RemoveAll(j => j.Id == jobId);
+            f.JobId = null;
+            if (f.TokenId is { } owner && i.Token(owner) is { } holder && i.G.Nodes.TryGetValue(f.ElementId, out var timer))
+                ArmFristTimer(i, f, timer, holder);
+        }
+        new VariableScope(i, null).SetVariable(VerlaengerungVariable, new JsonObject
+        {
+            ["elementId"] = f.ElementId, ["um"] = f.Verlaengerung, ["begruendung"] = begruendung,
+            ["am"] = f.VerlaengertAm, ["bisher"] = before, ["ende"] = f.Ende,
+        });
+    }
 
     /// <summary>The due instant of a task whose Frist ends with <paramref name="f"/>'s last day: that day, 23:59:59, in the engine's zone.</summary>
     private Instant EndOfDay(FristState f) => FristCalculator.Ablauf(Date(f.Ende), Core.Zone) - Duration.FromSeconds(1);

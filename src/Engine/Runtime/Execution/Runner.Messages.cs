@@ -47,6 +47,17 @@ internal sealed partial class Runner
         return count;
     }
 
+    /// <summary>Delivers a message to the one receiver that waits for it with the key; the root instance id, or null when none waits.</summary>
+    public string? DeliverToWaiting(string name, string correlationKey, JsonObject? variables)
+    {
+        var matches = Collect(SubscriptionKind.Message, name).Where(m => Matches(m.Item1, correlationKey) && !m.Item1.S.IsEnded).ToList();
+        if (matches.Count > 1) throw Ambiguous(name, correlationKey, matches.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (matches.Count == 0) return null;
+        var (inst, sub) = matches[0];
+        Deliver(inst, sub, variables);
+        return inst.S.RootInstanceId;
+    }
+
     private static AmbiguousCorrelationException Ambiguous(string name, string? key, string how) => new(
         $"message '{name}'{(key is null ? "" : $" with correlation key '{key}'")} matches {how} receivers; " +
         "give a correlation key (the Aktenzeichen) that names one, or send it with \"all\": true to deliver it to every one of them");

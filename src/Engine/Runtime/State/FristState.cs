@@ -31,4 +31,10 @@ public sealed class FristState
     public string Ende { get; set; } = "";
     /// <summary>§42a VwVfG: when the Frist passes without a decision, the permit counts as granted (egov:fiktion).</summary>
     public bool Fiktion { get; set; }
+    /// <summary>§42a (2) sentence 3 VwVfG: the one extension of the Fiktion's Frist (an ISO period, added to <see cref="Dauer"/>), or null.</summary>
+    public string? Verlaengerung { get; set; }
+    /// <summary>Why the extension is justified (the difficulty of the matter), as the authority gave it.</summary>
+    public string? VerlaengerungGrund { get; set; }
+    /// <summary>The day the Frist was extended (YYYY-MM-DD).</summary>
+    public string? VerlaengertAm { get; set; }
 }

@@ -98,6 +98,9 @@ public static class StateCopy
         GehemmtDurch = f.GehemmtDurch,
         Ende = f.Ende,
         Fiktion = f.Fiktion,
+        Verlaengerung = f.Verlaengerung,
+        VerlaengerungGrund = f.VerlaengerungGrund,
+        VerlaengertAm = f.VerlaengertAm,
     };
 
     private static List<T> CopyList<T>(List<T> list, Converter<T, T> copy, bool keep) =>

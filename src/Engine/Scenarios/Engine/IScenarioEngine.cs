@@ -52,6 +52,10 @@ public interface IScenarioEngine : IDisposable
 
     void ThrowBpmnError(string taskId, string errorCode, JsonObject variables);
 
+    /// <summary>§42a (2) VwVfG: extends the Genehmigungsfiktion's Frist at the element once, with a reason.</summary>
+    void ExtendFiktionsfrist(string rootInstanceId, string elementId, Period um, string begruendung) =>
+        throw new ScenarioEngineException("this engine cannot extend a Frist");
+
     /// <summary>The root instance with every instance it called, as the expectations see it.</summary>
     InstanceView Inspect(string rootInstanceId);
 }

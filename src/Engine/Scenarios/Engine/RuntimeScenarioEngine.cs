@@ -111,6 +111,9 @@ public sealed class RuntimeScenarioEngine(WorkflowEngine engine, ActivityLog? ac
 
     public void BroadcastSignal(string signalName, JsonObject variables) => Refused(() => Engine.BroadcastSignal(signalName, variables));
 
+    public void ExtendFiktionsfrist(string rootInstanceId, string elementId, Period um, string begruendung) =>
+        Refused(() => Engine.ExtendFiktionsfrist(rootInstanceId, elementId, um, begruendung));
+
     public Instant? NextDueTime() => Engine.NextDueTime();
 
     public int RunDueJobs() => Engine.RunDueJobs();

@@ -22,7 +22,7 @@ public static class ScenarioLoader
     private static readonly string[] StartKeys = ["variables", "message", "businessKey"];
     private static readonly string[] ServiceKeys = ["variables", "error", "fail", "times"];
     private static readonly string[] ExpectKeys = ["state", "waiting", "completed", "notCompleted", "counts", "variables", "incidents", "version", "legalBasis", "fristen", "due"];
-    private static readonly string[] StepActions = ["complete", "message", "signal", "advance", "expect", "start", "case"];
+    private static readonly string[] StepActions = ["complete", "message", "signal", "advance", "expect", "start", "case", "verlaengern"];
 
     /// <summary>Reads a file. <paramref name="displayPath"/> is how the file is named in messages.</summary>
     public static LoadResult LoadFile(string path, string? displayPath = null)
@@ -179,6 +179,17 @@ public static class ScenarioLoader
                 var name = Text(value, "a name for the new case");
                 if (name == "main") throw new ScenarioFormatException(value.At, "'main' is the case the scenario started first; name the new case otherwise");
                 return new StartStep(number, map.At, name, Variables(map), OptionalString(map, "businessKey"));
+            case "verlaengern":
+            {
+                // §42a (2) sentence 3 VwVfG: extend a Genehmigungsfiktion's Frist once, with a reason.
+                CheckKeys(map, ["verlaengern", "um", "begruendung"], "a verlaengern step");
+                var umNode = Get(map, "um") ?? throw new ScenarioFormatException(map.At, "a verlaengern step needs 'um': the extension, e.g. P1M");
+                var umText = Text(umNode, "an ISO 8601 period such as P1M");
+                var um = PeriodPattern.NormalizingIso.Parse(umText);
+                if (!um.Success) throw new ScenarioFormatException(umNode.At, $"'{umText}' is not an ISO 8601 period; expected e.g. P1M or P2W");
+                var grund = OptionalString(map, "begruendung") ?? throw new ScenarioFormatException(map.At, "a verlaengern step needs 'begruendung': why the difficulty of the matter justifies it");
+                return new ExtendFristStep(number, map.At, Text(value, "the element id of the Fiktion's Frist timer"), um.Value, grund);
+            }
             case "case":
                 CheckKeys(map, ["case"], "a case step");
                 return new CaseStep(number, map.At, Text(value, "the name of a case (main, or one a start step named)"));

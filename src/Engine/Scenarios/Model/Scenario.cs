@@ -91,6 +91,12 @@ public sealed record StartStep(int Number, TextPosition At, string CaseName, Jso
 }
 
 /// <summary><c>case: NAME</c>: the following steps act on that case (<c>main</c> is the one the scenario started first).</summary>
+/// <summary><c>verlaengern: Timer_Fiktion</c> with <c>um: P1M</c> and <c>begruendung</c>: §42a (2) VwVfG, the one extension of a Fiktion's Frist.</summary>
+public sealed record ExtendFristStep(int Number, TextPosition At, string ElementId, Period Um, string Begruendung) : Step(Number, At)
+{
+    public override string Describe() => $"verlaengern {ElementId} um {NodaTime.Text.PeriodPattern.NormalizingIso.Format(Um)}";
+}
+
 public sealed record CaseStep(int Number, TextPosition At, string CaseName) : Step(Number, At)
 {
     public override string Describe() => $"case {CaseName}";

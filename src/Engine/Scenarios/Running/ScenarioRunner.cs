@@ -223,6 +223,9 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
                     _root = _cases.TryGetValue(cs.CaseName, out var id) ? id
                         : throw new StageFailure($"a case named {cs.CaseName} / known: {string.Join(", ", _cases.Keys)}");
                     break;
+                case ExtendFristStep x:
+                    Command($"verlaengern {x.ElementId}", () => _engine.ExtendFiktionsfrist(_root, x.ElementId, x.Um, x.Begruendung));
+                    break;
                 case SignalStep s:
                     Command($"signal {s.SignalName}", () => _engine.BroadcastSignal(s.SignalName, Copy(s.Variables)));
                     break;

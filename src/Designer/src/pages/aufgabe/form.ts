@@ -13,6 +13,7 @@ import { texts } from './texts';
 interface FormJs {
   importSchema(schema: FormSchema, data?: Record<string, unknown>): Promise<unknown>;
   submit(): { data: Record<string, unknown>; errors: Record<string, string[]> };
+  _getState(): { data: Record<string, unknown> };
   _setState(state: { errors: Record<string, string[]> }): void;
   destroy(): void;
 }
@@ -22,6 +23,8 @@ export interface TaskForm {
   values(): Record<string, unknown> | null;
   /** Shows the server's field errors at the fields and in the summary. */
   showErrors(errors: FieldError[]): void;
+  /** The answers as typed so far, unchecked (a citizen's draft may be incomplete). */
+  raw(): Record<string, unknown>;
 }
 
 export async function renderForm(container: HTMLElement, dto: FormDto, editable: boolean): Promise<TaskForm> {
@@ -30,7 +33,7 @@ export async function renderForm(container: HTMLElement, dto: FormDto, editable:
   replace(container, h('h2', { id: 'formular-titel' }, texts.form.heading), summary, host);
   if (dto.kind === 'none' || !dto.schema) {
     host.append(h('p', {}, texts.form.noForm));
-    return { values: () => ({}), showErrors: (errors) => showSummary(summary, errors, new Map()) };
+    return { values: () => ({}), showErrors: (errors) => showSummary(summary, errors, new Map()), raw: () => ({}) };
   }
   const schema = withoutButtons(dto.schema);
   const ids = keyToId(schema.components ?? []);
@@ -42,9 +45,16 @@ export async function renderForm(container: HTMLElement, dto: FormDto, editable:
   } catch (e) {
     console.error(e);
     replace(host, h('p', { role: 'alert' }, texts.form.failed));
-    return { values: () => null, showErrors: () => undefined };
+    return { values: () => null, showErrors: () => undefined, raw: () => ({}) };
   }
   return {
+    raw() {
+      try {
+        return { ...form._getState().data };
+      } catch {
+        return {};
+      }
+    },
     values() {
       const { data, errors } = form.submit();
       const invalid = Object.entries(errors ?? {}).filter(([, list]) => list.length > 0);
