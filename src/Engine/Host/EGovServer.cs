@@ -59,6 +59,11 @@ public static class EGovServer
         IReadOnlyList<DeployedDefinition> deployed;
         try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
         catch { (store.Store as IDisposable)?.Dispose(); packLogging.Dispose(); throw; }
+        // Shared models with local overlays: each tenant's merged versions (a tenant whose overlay no longer fits is refused and reported).
+        var overlays = new Catalogue.TenantOverlays();
+        engines.ServicesOf = overlays.ServicesOf;
+        if (options.ProcessesDirectory is { } processesDir && Directory.Exists(processesDir))
+            overlays.DeployAll(engines, processesDir, TenantsDirectory(options)!);
 
         Identity.IdentityDatabase identity;
         string? adminPassword;
@@ -87,6 +92,7 @@ public static class EGovServer
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(engines);
         builder.Services.AddSingleton(new StartupReport(deployed, packs.Packs));
+        builder.Services.AddSingleton(overlays);
         var site = new WebSite(options.WebDirectory ?? WebSite.DefaultDirectory);
         builder.Services.AddSingleton(site);
         builder.Services.AddSingleton<ExternalTaskService>();
@@ -120,6 +126,11 @@ public static class EGovServer
         builder.Services.AddSingleton(sp => new Cockpit.CockpitServices(
             store.Store is Persistence.EfRuntimeStore cockpitDb ? new Persistence.Cockpit.SqlCockpitStore(cockpitDb.Options) : new Persistence.Cockpit.InMemoryCockpitStore(),
             SystemClock.Instance, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store)));
+        // The Rechnungseingang (issue 17, eRechnung): its Eingangsbuch, validation, and the mailbox poller of tenants that have a mailbox.
+        builder.Services.AddSingleton(new ERechnung.Rechnungseingang(
+            store.Store is Persistence.EfRuntimeStore invoiceDb ? new Persistence.Rechnungseingang.SqlRechnungseingangStore(invoiceDb.Options) : new Persistence.Rechnungseingang.InMemoryRechnungseingangStore(),
+            options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), SystemClock.Instance));
+        builder.Services.AddHostedService<ERechnung.RechnungspostfachPoller>();
         builder.Services.AddSingleton<Cockpit.BatchRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Cockpit.BatchRunner>());
         builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
@@ -305,8 +316,18 @@ public static class EGovServer
 
     /// <summary>The tenants the options and the configuration name: the default one, <c>--tenants</c> and every <c>Tenants:&lt;id&gt;</c> section.</summary>
     private static IEnumerable<string> ConfiguredTenants(ServeOptions options) =>
-        new[] { options.Tenant }.Concat(options.Tenants)
+        new[] { options.Tenant }.Concat(options.Tenants).Concat(OverlayTenants(options))
             .Concat(options.Configuration?.GetSection("Tenants").GetChildren().Select(c => c.Key) ?? []);
+
+    /// <summary>The tenants folder of the overlays: --tenants-dir, else tenants/ beside the processes folder.</summary>
+    internal static string? TenantsDirectory(ServeOptions options) =>
+        options.TenantsDirectory ?? (options.ProcessesDirectory is { } p ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(p)) ?? ".", "tenants") : null);
+
+    /// <summary>The tenants that have overlays (a folder under the tenants folder): tenants of this installation.</summary>
+    private static IEnumerable<string> OverlayTenants(ServeOptions options) =>
+        TenantsDirectory(options) is { } dir && Directory.Exists(dir)
+            ? Directory.EnumerateDirectories(dir).Select(Path.GetFileName).OfType<string>().Where(TenantEngines.IsValidId)
+            : [];
 
     /// <summary>Reads the tenants of every account and client (the identities define the installation's tenants).</summary>
     private static Func<CancellationToken, Task<IReadOnlyCollection<string>>> IdentityTenants(IServiceProvider services) => async cancel =>
@@ -359,6 +380,13 @@ public static class EGovServer
             var width = deployed.Count == 0 ? 0 : deployed.Max(d => d.ProcessId.Length);
             foreach (var d in deployed)
                 o.WriteLine($"             {d.ProcessId.PadRight(width)}  v{d.Version}  {d.Name ?? ""}".TrimEnd());
+        }
+        if (app.Services.GetService<Catalogue.TenantOverlays>() is { All.Count: > 0 } overlays)
+        {
+            var rows = overlays.All;
+            o.WriteLine($"  overlays   {rows.Count(r => r.State == "deployed")} deployed, {rows.Count(r => r.State != "deployed")} refused for {rows.Select(r => r.Tenant).Distinct().Count()} tenants from {TenantsDirectory(options)}/ (GET /api/services/overlays)");
+            foreach (var r in rows.Where(r => r.State != "deployed").Take(20))
+                foreach (var problem in r.Problems.Take(5)) o.WriteLine($"             refused {r.Tenant}/{r.Service}: {problem}");
         }
         var builtIn = packs.Packs.Where(p => p.Info.File is null).ToList();
         var plugIns = packs.Packs.Where(p => p.Info.File is not null).ToList();

@@ -21,6 +21,12 @@ public sealed record ServeOptions
     /// <summary>Every *.bpmn under this folder is deployed at start (null: nothing). Missing folder: nothing, with a note.</summary>
     public string? ProcessesDirectory { get; init; } = "processes";
 
+    /// <summary>
+    /// Tenants' overlays on the shared models of the processes folder: <c>&lt;dir&gt;/&lt;tenant&gt;/&lt;service&gt;.overlay.yaml</c>
+    /// (docs/overlays.md). Null: the folder <c>tenants</c> beside the processes folder; missing: no overlays.
+    /// </summary>
+    public string? TenantsDirectory { get; init; }
+
     /// <summary>The tenant (Mandant, e.g. a municipality's AGS) the processes folder is deployed for and requests without X-Tenant use.</summary>
     public string Tenant { get; init; } = Tenancy.TenantEngines.DefaultTenant;
 

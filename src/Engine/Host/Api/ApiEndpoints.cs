@@ -45,7 +45,9 @@ public static class ApiEndpoints
         api.MapProcessCatalogueEndpoints();
         api.MapDesignerEndpoints();
         api.MapFristEndpoints();
+        api.MapOverlayEndpoints();
         api.MapCockpitEndpoints();
+        ERechnung.ERechnungEndpoints.MapERechnungEndpoints(api);
         return app;
     }
 }

@@ -78,6 +78,9 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     /// <summary>The Fristen calculator of a tenant (its Land and local holidays, <see cref="TenantFristen"/>); null: Hessen.</summary>
     public Func<string, Time.FristCalculator>? Fristen { get; init; }
 
+    /// <summary>A tenant's service descriptions set at start (the shared services with its overlays); kept for an engine rebuilt after release.</summary>
+    public Func<string, IReadOnlyList<EGov.Workflows.Catalogue.Services.ServiceDescription>?>? ServicesOf { get; set; }
+
     private TenantEngine Create(string id)
     {
         TenantEngine? created = null;
@@ -91,6 +94,7 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
             CatchUpDeployments = Deployments is { } backend ? _ => { if (created is { } t) backend.CatchUp(t); } : null,
         }), Deployments);
         if (Leistungen is { } read) tenant.Services.Imported = () => read(id);
+        if (ServicesOf?.Invoke(id) is { } services) tenant.Services.Replace(services);
         Deployments?.Restore(tenant);
         return tenant;
     }

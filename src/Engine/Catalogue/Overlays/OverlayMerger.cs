@@ -1,0 +1,199 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Xml;
+using System.Xml.Linq;
+using EGov.Workflows.Model.Diagnostics;
+
+namespace EGov.Workflows.Catalogue.Overlays;
+
+/// <summary>One file of a service folder (a BPMN or DMN model, a form-js form), by its path for messages.</summary>
+public sealed record ServiceFile(string Path, byte[] Bytes);
+
+/// <summary>The merge of an overlay with its shared model: the files to deploy for the tenant, or the problems (positioned in the overlay).</summary>
+public sealed record OverlayMerge(IReadOnlyList<ServiceFile> Files, IReadOnlyList<Diagnostic> Problems)
+{
+    public bool Fits => Problems.All(p => p.Severity != Severity.Error);
+}
+
+/// <summary>
+/// Merges an overlay into the shared model's files at deploy, in memory (the BPMN is never copied on disk): element names,
+/// candidate groups, conditional paths on/off, egov:frist values, input parameters of activities, form labels. Every id, group,
+/// path, input and form field the overlay names must exist in the shared model; what does not is a problem at the overlay's
+/// line and column ("the overlay no longer fits"), and nothing is merged.
+/// </summary>
+public static class OverlayMerger
+{
+    private static readonly XNamespace Bpmn = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+    private static readonly XNamespace Camunda = "http://camunda.org/schema/1.0/bpmn";
+    private static readonly XNamespace Egov = EGov.Workflows.Model.Namespaces.Egov;
+    private static readonly XNamespace Xsi = "http://www.w3.org/2001/XMLSchema-instance";
+
+    public static OverlayMerge Merge(Overlay overlay, IReadOnlyList<ServiceFile> shared)
+    {
+        ArgumentNullException.ThrowIfNull(overlay);
+        ArgumentNullException.ThrowIfNull(shared);
+        var bag = new DiagnosticBag(overlay.File, 200);
+        var models = new List<(ServiceFile File, XDocument Doc)>();
+        var forms = new Dictionary<string, (ServiceFile File, JsonObject Form)>(StringComparer.Ordinal);
+        var others = new List<ServiceFile>();
+        foreach (var f in shared)
+        {
+            if (f.Path.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase) || f.Path.EndsWith(".bpmn20.xml", StringComparison.OrdinalIgnoreCase))
+            {
+                var doc = Load(f, bag);
+                if (doc is not null) models.Add((f, doc));
+            }
+            else if (f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase))
+            {
+                try { forms[Path.GetFileNameWithoutExtension(f.Path)] = (f, JsonNode.Parse(f.Bytes)!.AsObject()); }
+                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException) { bag.Error(new(1, 1), $"the shared form {f.Path} is not a form-js JSON object: {e.Message}"); }
+            }
+            else others.Add(f);
+        }
+        if (models.Count == 0) bag.Error(new(1, 1), $"the shared service '{overlay.Service}' has no BPMN model");
+        if (bag.HasErrors) return new OverlayMerge([], bag.Items);
+
+        var byId = new Dictionary<string, XElement>(StringComparer.Ordinal);
+        foreach (var (_, doc) in models)
+            foreach (var e in doc.Descendants().Where(e => e.Name.Namespace == Bpmn && e.Attribute("id") is not null))
+                byId.TryAdd(e.Attribute("id")!.Value, e);
+        var where = string.Join(", ", models.Select(m => m.File.Path));
+
+        XElement? Element(string section, string id)
+        {
+            if (byId.TryGetValue(id, out var e)) return e;
+            bag.Error(overlay.KeyAt($"/{section}/{Escape(id)}"), $"{section}: the shared model ({where}) has no element '{id}'; the overlay no longer fits the shared model");
+            return null;
+        }
+
+        foreach (var (id, value) in overlay.Section("texts"))
+            if (Element("texts", id) is { } e) e.SetAttributeValue("name", value!.GetValue<string>());
+
+        var groupAttributes = byId.Values.SelectMany(e => new[] { e.Attribute(Camunda + "candidateGroups"), e.Attribute(Camunda + "candidateStarterGroups") }).OfType<XAttribute>().ToList();
+        foreach (var (group, value) in overlay.Section("groups"))
+        {
+            var uses = groupAttributes.Where(a => Split(a.Value).Contains(group)).ToList();
+            if (uses.Count == 0)
+            {
+                bag.Error(overlay.KeyAt($"/groups/{Escape(group)}"), $"groups: no element of the shared model ({where}) names the group '{group}' (camunda:candidateGroups or candidateStarterGroups)");
+                continue;
+            }
+        }
+        if (!bag.HasErrors && overlay.Root["groups"] is JsonObject)
+            foreach (var a in groupAttributes)
+                if (!a.Value.Contains("${", StringComparison.Ordinal)) a.Value = string.Join(",", Split(a.Value).Select(overlay.Group));
+
+        foreach (var (id, value) in overlay.Section("paths"))
+        {
+            if (Element("paths", id) is not { } flow) continue;
+            var condition = flow.Element(Bpmn + "conditionExpression");
+            if (flow.Name != Bpmn + "sequenceFlow" || condition is null)
+            {
+                bag.Error(overlay.KeyAt($"/paths/{Escape(id)}"), $"paths: '{id}' is not a conditional sequence flow of the shared model; only a flow with a condition is an optional path");
+                continue;
+            }
+            var on = value!.GetValue<bool>();
+            var feel = condition.Attribute("language")?.Value.Contains("feel", StringComparison.OrdinalIgnoreCase) == true;
+            condition.ReplaceNodes(feel ? (on ? "true" : "false") : (on ? "${true}" : "${false}"));
+        }
+
+        foreach (var (id, value) in overlay.Section("fristen"))
+        {
+            if (Element("fristen", id) is not { } e) continue;
+            if (e.Attribute(Egov + "frist") is not { } frist)
+            {
+                bag.Error(overlay.KeyAt($"/fristen/{Escape(id)}"), $"fristen: '{id}' has no egov:frist in the shared model; an overlay sets a Frist only where the shared model has one (where the law leaves room)");
+                continue;
+            }
+            frist.Value = value!.GetValue<string>();
+        }
+
+        foreach (var (id, value) in overlay.Section("activities"))
+        {
+            if (Element("activities", id) is not { } e) continue;
+            var inputs = e.Element(Bpmn + "extensionElements")?.Element(Camunda + "inputOutput")?.Elements(Camunda + "inputParameter").ToList() ?? [];
+            foreach (var (name, v) in value!.AsObject())
+            {
+                var input = inputs.Find(i => i.Attribute("name")?.Value == name);
+                if (input is null)
+                {
+                    bag.Error(overlay.KeyAt($"/activities/{Escape(id)}/{Escape(name)}"), $"activities: '{id}' has no input parameter '{name}' in the shared model (camunda:inputParameter){(inputs.Count == 0 ? "" : $"; it has {string.Join(", ", inputs.Select(i => i.Attribute("name")?.Value))}")}");
+                    continue;
+                }
+                input.ReplaceNodes(v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v!.ToJsonString());
+            }
+        }
+
+        var changedForms = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (formName, labels) in overlay.Section("forms"))
+        {
+            if (!forms.TryGetValue(formName, out var form))
+            {
+                bag.Error(overlay.KeyAt($"/forms/{Escape(formName)}"), $"forms: the shared service has no form '{formName}.form'{(forms.Count == 0 ? "" : $" (it has {string.Join(", ", forms.Keys.Order(StringComparer.Ordinal))})")}");
+                continue;
+            }
+            var fields = JsonObjects(form.Form).Where(o => o["key"] is JsonValue).ToList();
+            foreach (var (key, label) in labels!.AsObject())
+            {
+                var field = fields.Find(o => o["key"] is JsonValue k && k.TryGetValue<string>(out var ks) && ks == key);
+                if (field is null)
+                {
+                    bag.Error(overlay.KeyAt($"/forms/{Escape(formName)}/{Escape(key)}"), $"forms: the form '{formName}' has no field with the key '{key}'");
+                    continue;
+                }
+                field["label"] = label!.GetValue<string>();
+                changedForms.Add(formName);
+            }
+        }
+
+        if (bag.HasErrors) return new OverlayMerge([], bag.Items);
+        var result = new List<ServiceFile>();
+        foreach (var (file, doc) in models) result.Add(new ServiceFile(file.Path, Serialize(doc)));
+        foreach (var (name, (file, form)) in forms.OrderBy(f => f.Key, StringComparer.Ordinal))
+            result.Add(changedForms.Contains(name) ? new ServiceFile(file.Path, Encoding.UTF8.GetBytes(form.ToJsonString())) : file);
+        result.AddRange(others);
+        return new OverlayMerge(result, bag.Items);
+    }
+
+    /// <summary>Every JSON object in a form (components nest in groups and dynamic lists).</summary>
+    private static IEnumerable<JsonObject> JsonObjects(JsonNode? node)
+    {
+        if (node is JsonObject o)
+        {
+            yield return o;
+            foreach (var (_, v) in o) foreach (var x in JsonObjects(v)) yield return x;
+        }
+        else if (node is JsonArray a)
+            foreach (var v in a) foreach (var x in JsonObjects(v)) yield return x;
+    }
+
+    private static string Escape(string key) => Yaml.PositionedYamlReader.Escape(key);
+
+    private static string[] Split(string groups) => groups.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    private static XDocument? Load(ServiceFile f, DiagnosticBag bag)
+    {
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 64L * 1024 * 1024, MaxCharactersFromEntities = 0,
+        };
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(f.Bytes), settings);
+            return XDocument.Load(reader, LoadOptions.PreserveWhitespace);
+        }
+        catch (XmlException e)
+        {
+            bag.Error(new(1, 1), $"the shared model {f.Path} cannot be read: {e.Message}");
+            return null;
+        }
+    }
+
+    private static byte[] Serialize(XDocument doc)
+    {
+        using var ms = new MemoryStream();
+        using (var w = XmlWriter.Create(ms, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = false }))
+            doc.Save(w);
+        return ms.ToArray();
+    }
+}

@@ -1,0 +1,32 @@
+using EGov.Workflows.Host.Catalogue;
+using EGov.Workflows.Host.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EGov.Workflows.Host.Api;
+
+/// <summary>
+/// The shared models with local overlays, per tenant: which version of which shared model runs with which overlay (its
+/// file and content hash), or why a tenant's overlay was refused (positions in the overlay). Only the caller's tenants.
+/// </summary>
+internal static class OverlayEndpoints
+{
+    public static void MapOverlayEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/services/overlays", (HttpContext http, string? tenant) =>
+            {
+                var caller = http.Caller();
+                var rows = http.RequestServices.GetService<TenantOverlays>()?.All ?? [];
+                return Results.Ok(rows.Where(r => caller.BelongsTo(r.Tenant) && (tenant is null || r.Tenant == tenant))
+                    .Select(r => new
+                    {
+                        tenant = r.Tenant, service = r.Service, overlay = r.OverlayFile, overlayHash = r.OverlayHash, processId = r.ProcessId,
+                        sharedHash = r.SharedHash, sharedVersion = r.SharedVersion, version = r.Version, state = r.State, problems = r.Problems,
+                    }).ToList());
+            })
+            .WithName("ListServiceOverlays").RequirePermission(Permission.ServiceRead)
+            .WithSummary("Per tenant: which version of which shared model runs with which overlay, or why the overlay was refused");
+    }
+}
