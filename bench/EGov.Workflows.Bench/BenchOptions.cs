@@ -13,7 +13,7 @@ public sealed record BenchOptions
                             [--peers bpmn-engine,workflowcore,bound|none] [--n N] [--json FILE] [--png FILE]
 
           --quick      small counts (a smoke test: it must finish, not reach numbers)
-          --workload   W1 straight-through, W2 parallel, W3 human, W4 timers, W5 catalogue, W6 Postkorb (default: all)
+          --workload   W1 straight-through, W2 parallel, W3 human, W4 timers, W5 catalogue, W6 Postkorb, W7 KVP analytics (default: all)
           --store      stores for W1-W4 and W6 (W6: sqlite, postgres) (default: all; postgres is skipped with the reason when it cannot start)
           --mode       sequential (one instance after the other) and/or concurrent (1,000 in flight) (default: both)
           --peers      peer engines in the same run (default: all; none = only our engine)
@@ -22,7 +22,7 @@ public sealed record BenchOptions
           --png FILE   writes a chart of throughput per workload and store next to the peers
         """;
 
-    public static readonly string[] AllWorkloads = ["W1", "W2", "W3", "W4", "W5", "W6"];
+    public static readonly string[] AllWorkloads = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"];
     public static readonly string[] AllStores = ["memory", "sqlite", "postgres"];
     public static readonly string[] AllModes = ["sequential", "concurrent"];
     public static readonly string[] AllPeers = ["bpmn-engine", "workflowcore", "bound"];
@@ -99,6 +99,7 @@ public sealed record Sizes
                     ("memory", "W4") => 5_000,
                     ("memory", _) => 3_000,
                     (_, "W6") => 2_500,
+                    (_, "W7") => 5_000,
                     _ => 100,
                 },
                 Variants = 100, BoundN = fixedN ?? 50_000, WorkflowCoreN = fixedN ?? 300, BpmnEngineN = fixedN ?? 50,
@@ -111,6 +112,7 @@ public sealed record Sizes
                 ("memory", "W4") => 100_000,
                 ("memory", "W3") => 20_000,
                 (_, "W6") => 100_000,
+                (_, "W7") => 100_000,
                 ("memory", _) => 50_000,
                 (_, "W4") => 3_000,
                 (_, "W3") => 2_000,

@@ -33,7 +33,7 @@ public static class Orchestrator
 
         Postgres? pg = null;
         string? pgReason = null;
-        if (o.Stores.Contains("postgres") && o.Workloads.Any(w => EngineWorkloads.Contains(w) || w == "W6"))
+        if (o.Stores.Contains("postgres") && o.Workloads.Any(w => EngineWorkloads.Contains(w) || w is "W6" or "W7"))
         {
             (pg, pgReason) = Postgres.Start(root, Log);
             if (pg is null) Log($"postgres skipped: {pgReason}");
@@ -83,6 +83,20 @@ public static class Orchestrator
                         ModelsDir = models, WorkDir = work, Postgres = pg?.Connection, InFlight = 200,
                     }, sizes.RunLimit * 3))
                         Add(r);
+                }
+            if (o.Workloads.Contains("W7"))
+                foreach (var store in o.Stores.Where(s => s is "sqlite" or "postgres"))
+                {
+                    if (store == "postgres" && pg is null)
+                    {
+                        Add(new BenchResult { Workload = "W7", Store = store, Engine = "egov", Mode = "query", Skipped = $"postgres unavailable: {pgReason}" });
+                        continue;
+                    }
+                    Add(RunChild(new RunSpec
+                    {
+                        Workload = "W7", Store = store, Engine = "egov", Mode = "query", N = sizes.Instances("W7", store), Warmup = o.Quick ? 5 : 20,
+                        ModelsDir = models, WorkDir = work, Postgres = pg?.Connection,
+                    }, sizes.RunLimit * 3));
                 }
             if (o.Workloads.Contains("W5"))
                 Add(RunChild(new RunSpec

@@ -35,6 +35,11 @@ internal static class Child
                 foreach (var r in PostkorbRun.Run(spec, spec.Warmup)) Console.Out.WriteLine(JsonSerializer.Serialize(r, BenchResult.Json));
                 return 0;
             }
+            if (spec.Workload == "W7")
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(AnalyticsRun.Run(spec, spec.Warmup), BenchResult.Json));
+                return 0;
+            }
             var result = spec.Engine switch { "bound" => Bound.Run(spec), "commit-bound" => CommitBound.Run(spec), _ => EgovRuns.Run(spec) };
             Console.Out.WriteLine(JsonSerializer.Serialize(result, BenchResult.Json));
             return 0;

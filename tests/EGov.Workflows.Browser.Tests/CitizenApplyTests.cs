@@ -104,6 +104,63 @@ public sealed class CitizenApplyTests : IClassFixture<CitizenApplyFixture>
         await page.ShouldHaveNoSeriousViolationsAsync("/buerger/vorgaenge after the decision");
     }
 
+    private const string EidCheckModel = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+                          xmlns:egov="https://egov-workflows.de/schema/bpmn/1.0" id="Defs_Browser_Eid" targetNamespace="https://egov-workflows.de/tests">
+          <bpmn:process id="Process_Browser_EidCheck" name="Auskunft aus dem Melderegister" isExecutable="true">
+            <bpmn:startEvent id="Start" egov:trustLevel="niedrig" egov:milestone="Antrag eingegangen" />
+            <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Eid" />
+            <bpmn:serviceTask id="Eid" name="Identifizierung verlangen" egov:activity="eid-check">
+              <bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name="niveau">substanziell</camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements>
+            </bpmn:serviceTask>
+            <bpmn:sequenceFlow id="F2" sourceRef="Eid" targetRef="Pruefen" />
+            <bpmn:userTask id="Pruefen" name="Auskunft erteilen" egov:milestone="Identität bestätigt" />
+            <bpmn:sequenceFlow id="F3" sourceRef="Pruefen" targetRef="Ende" />
+            <bpmn:endEvent id="Ende" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
+    [BrowserFact]
+    public async Task Citizen_BelowTheLevel_GetsTheStepUpPage_AndAnEidCheckLaterInTheCaseIsPassedBySigningInAgain()
+    {
+        await fixture.DeployAsync("browser-eid-check.bpmn", EidCheckModel);
+        var page = await fixture.NewPageAsync();
+        // Signed in at "niedrig" (BundID's user name and password).
+        await page.GotoAsync("/buerger/leistungen/Process_Browser_EidCheck");
+        await page.GetByLabel("niedrig – Benutzername und Passwort").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Weiter zum Dienst" }).ClickAsync();
+
+        // A service that needs more: the page says so and offers the sign-in at that level.
+        await page.GotoAsync("/buerger/leistungen/Process_Anwohnerparkausweis");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Vertrauensniveau nicht ausreichend");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Erneut anmelden" })).ToHaveAttributeAsync("href", new Regex("niveau=substantial"));
+        await page.ShouldHaveNoSeriousViolationsAsync("/buerger/leistungen (level too low)");
+
+        // A service without a form: summary, send; the case then waits in eid-check for "substanziell".
+        await page.GotoAsync("/buerger/leistungen/Process_Browser_EidCheck");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Weiter zur Zusammenfassung" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Antrag absenden" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Ihr Antrag ist eingegangen");
+        var cases = await page.Context.APIRequest.GetAsync("/api/citizen/cases");
+        var id = System.Text.Json.Nodes.JsonNode.Parse(await cases.TextAsync())!.AsArray()[0]!["id"]!.GetValue<string>();
+
+        await page.GotoAsync($"/buerger/vorgaenge/{id}/identifizierung");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Erneute Anmeldung nötig");
+        await page.ShouldHaveNoSeriousViolationsAsync("/buerger/vorgaenge/{id}/identifizierung (step-up)");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Erneut anmelden" }).ClickAsync();
+        await Expect(page.GetByText("STORK-QAA-Level-3")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Weiter zum Dienst" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Anmeldung bestätigen");
+        await page.ShouldHaveNoSeriousViolationsAsync("/buerger/vorgaenge/{id}/identifizierung (confirm)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Anmeldung für den Antrag übernehmen" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/buerger/vorgaenge$"));
+        await EventuallyAsync(page, page.Locator("section").Filter(new() { HasText = "Auskunft aus dem Melderegister" }), "✓ Identität bestätigt");
+    }
+
     /// <summary>The status page is rendered on the server: reload until the text is there (the case moves on in jobs).</summary>
     private static async Task EventuallyAsync(IPage page, ILocator section, string text)
     {
@@ -203,6 +260,25 @@ public sealed class CitizenApplyFixture : IAsyncLifetime
         context.SetDefaultTimeout(30_000);
         context.SetDefaultNavigationTimeout(60_000);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>Deploys a model through the API as an analyst's machine client would.</summary>
+    public async Task DeployAsync(string name, string xml)
+    {
+        var client = $"deploy-{Guid.NewGuid():N}"[..20];
+        var secret = await server!.App.Services.GetRequiredService<Identity.Clients.ClientStore>().CreateAsync(client, ["analyst"], [], ["*"]);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var token = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = client, ["client_secret"] = secret,
+        }));
+        var body = await token.Content.ReadAsStringAsync();
+        ((int)token.StatusCode).ShouldBe(200, body);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            System.Text.Json.Nodes.JsonNode.Parse(body)!["access_token"]!.GetValue<string>());
+        using var content = new StringContent(xml, Encoding.UTF8, "application/xml");
+        using var deployed = await http.PostAsync($"api/deployments?name={Uri.EscapeDataString(name)}", content);
+        new[] { 200, 201 }.ShouldContain((int)deployed.StatusCode, await deployed.Content.ReadAsStringAsync());
     }
 
     /// <summary>A clerk of the group, signed in through the sign-in form, on the Gruppenaufgaben.</summary>

@@ -18,6 +18,7 @@ public static class CommandLine
         new DecideCommand(),
         new TckCommand(),
         new CatalogueCommand(),
+        new PaymentsCommand(),
         new XRechnungCommand(),
     ];
 

@@ -120,6 +120,13 @@ public static class EGovServer
             sp.GetRequiredService<ILogger<Inbox.FitConnectInbox>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Inbox.FitConnectInbox>());
         builder.Services.AddSingleton(new Idempotency.IdempotentRequests(store));
+        if (store.Store is Persistence.EfRuntimeStore analyticsStore)
+        {
+            // KVP analytics (/analyse): pre-aggregated from the history in the same database; the in-memory store has none.
+            builder.Services.AddSingleton<Persistence.Analytics.IProcessAnalytics>(new Persistence.Analytics.SqlProcessAnalytics(analyticsStore.Options,
+                new Runtime.WorkflowEngineOptions().Zone));
+            builder.Services.AddHostedService<Api.AnalyticsCatchUp>();
+        }
         builder.Services.AddSingleton<Persistence.Designer.IDesignerDraftStore>(store.Store is Persistence.EfRuntimeStore drafts
             ? new Persistence.Designer.SqlDesignerDraftStore(drafts.Options) : new Persistence.Designer.InMemoryDesignerDraftStore());
         // The operators' cockpit (issue 11): its journal and batch operations, run in the background by every node.

@@ -168,7 +168,7 @@ public sealed partial class EfRuntimeStore
             {
                 Id = h.Id, TenantId = h.TenantId, InstanceId = h.InstanceId, RootInstanceId = h.RootInstanceId, ProcessId = h.ProcessId,
                 ElementId = h.ElementId, ElementType = h.ElementType, ElementName = h.ElementName, StartedAt = Ticks.At(h.StartedAt),
-                EndedAt = Ticks.At(h.EndedAt), Completed = h.Completed, Sequence = h.Sequence,
+                EndedAt = Ticks.At(h.EndedAt), Completed = h.Completed, Sequence = h.Sequence, ArrivedBy = h.ArrivedBy,
                 ActivityPack = packs.Count == 0 ? null : packs.GetValueOrDefault(h.Id),
             }).ToList();
     }

@@ -44,6 +44,7 @@ public static class ApiEndpoints
         api.MapCallbackEndpoints();
         api.MapProcessCatalogueEndpoints();
         api.MapDesignerEndpoints();
+        api.MapAnalyticsEndpoints();
         api.MapFristEndpoints();
         api.MapOverlayEndpoints();
         api.MapCockpitEndpoints();

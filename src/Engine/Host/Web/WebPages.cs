@@ -40,6 +40,10 @@ public static class WebPages
             .WithName("PageCockpit").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/betrieb/{instanceId}", (HttpContext http) => Page(http, site, "betrieb-fall"))
             .WithName("PageCockpitCase").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
+        app.MapGet("/analyse/{processId}", (HttpContext http) => Page(http, site, "analyse"))
+            .WithName("PageAnalysis").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
+        app.MapGet("/analyse/{processId}/vergleich", (HttpContext http) => Page(http, site, "vergleich"))
+            .WithName("PageVersionComparison").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/assets/{**path}", (HttpContext http, string path) => Asset(http, site, path))
             .WithName("WebAssets").RequirePermission(Permission.Public).ExcludeFromDescription();
         return app;

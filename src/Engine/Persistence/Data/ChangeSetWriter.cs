@@ -46,9 +46,14 @@ internal static class ChangeSetWriter
     {
         var tenant = changes.TenantId;
         foreach (var s in changes.Instances) WriteInstance(sink, s, checks);
-        CommitSql.InsertHistory.Write(sink, changes.History, (p, h) => p.Text(tenant).Text(h.Id).Text(h.InstanceId).Text(h.RootInstanceId)
-            .Text(h.ProcessId).Text(h.ElementId).Text(h.ElementType).Text(h.ElementName).Long(Ticks.Of(h.StartedAt)).Long(Ticks.Of(h.EndedAt))
-            .Bool(h.Completed).Long(h.Sequence));
+        if (changes.History.Exists(h => h.ArrivedBy is not null))
+            CommitSql.InsertHistoryWithFlow.Write(sink, changes.History, (p, h) => p.Text(tenant).Text(h.Id).Text(h.InstanceId).Text(h.RootInstanceId)
+                .Text(h.ProcessId).Text(h.ElementId).Text(h.ElementType).Text(h.ElementName).Long(Ticks.Of(h.StartedAt)).Long(Ticks.Of(h.EndedAt))
+                .Bool(h.Completed).Long(h.Sequence).Text(h.ArrivedBy));
+        else
+            CommitSql.InsertHistory.Write(sink, changes.History, (p, h) => p.Text(tenant).Text(h.Id).Text(h.InstanceId).Text(h.RootInstanceId)
+                .Text(h.ProcessId).Text(h.ElementId).Text(h.ElementType).Text(h.ElementName).Long(Ticks.Of(h.StartedAt)).Long(Ticks.Of(h.EndedAt))
+                .Bool(h.Completed).Long(h.Sequence));
         if (changes.History.Exists(h => h.ActivityPack is not null))
             CommitSql.InsertActivityPackHistory.Write(sink, changes.History.FindAll(h => h.ActivityPack is not null), (p, h) => p.Text(tenant).Text(h.Id)
                 .Text(h.InstanceId).Text(h.RootInstanceId).Text(h.ProcessId).Text(h.ActivityPack));

@@ -118,6 +118,8 @@ internal sealed class HistoryElementInstanceRow : HistoryRow
     public long EndedAt { get; set; }
     public bool Completed { get; set; }
     public long Sequence { get; set; }
+    /// <summary>The sequence flow the token arrived by (migration 0021).</summary>
+    public string? ArrivedBy { get; set; }
 }
 
 /// <summary>One version of a deployed process model.</summary>

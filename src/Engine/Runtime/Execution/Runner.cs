@@ -582,6 +582,7 @@ internal sealed partial class Runner : IDisposable
             ElementType = body ? "multiInstanceBody" : n.TypeName, ElementName = n.Name,
             StartedAt = t.StartedAt, EndedAt = Now, Completed = completed, Sequence = ++_historySeq,
             ActivityPack = Behaviours.ServiceTaskBehaviour.PackOf(n, Core.Activities),
+            ArrivedBy = t.IsMultiInstanceInner ? null : t.ArrivedBy,
         });
     }
 

@@ -341,6 +341,12 @@ public sealed record ElementInstanceRecord
     public bool Completed { get; init; }
     /// <summary>Order of recording (stable sort within one instant).</summary>
     public long Sequence { get; init; }
+    /// <summary>
+    /// The sequence flow the token arrived by (gateway branches taken, the path an instance took); null for an element a
+    /// token entered otherwise (start, boundary and event-subprocess starts, multi-instance inner instances). Kept by the
+    /// durable stores (migration 0021); the in-memory store does not keep it, and it is not part of equality.
+    /// </summary>
+    public string? ArrivedBy { get; init; }
 }
 
 public static class RuntimeDefaults

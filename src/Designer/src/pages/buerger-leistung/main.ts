@@ -43,6 +43,9 @@ interface Started {
   aktenzeichen: string;
   service: string;
   accessCode: string | null;
+  /** The access code under the name the status pages use (issue 13 item 4), and its page. */
+  zugangscode?: string | null;
+  statusUrl?: string | null;
   emailSent: boolean;
   payment: string | null;
   status: string;
@@ -265,14 +268,20 @@ async function start(button: HTMLButtonElement, sending: HTMLElement): Promise<v
 }
 
 function showDone(s: Started): void {
+  const code = s.accessCode ?? s.zugangscode ?? null;
   view(
     texts.doneTitle,
     h('p', {}, fill(texts.doneIntro, { service: s.service })),
     h('h2', {}, texts.aktenzeichen),
     h('p', { class: 'aktenzeichen', id: 'aktenzeichen' }, s.aktenzeichen),
     h('p', {}, texts.aktenzeichenHint),
-    s.accessCode
-      ? [h('h2', {}, texts.accessCode), h('p', { class: 'aktenzeichen', id: 'zugangscode' }, s.accessCode), h('p', {}, texts.accessCodeHint)]
+    code
+      ? [
+          h('h2', {}, texts.accessCode),
+          h('p', { class: 'aktenzeichen', id: 'zugangscode' }, code),
+          h('p', {}, texts.accessCodeHint),
+          s.statusUrl ? h('p', {}, h('a', { href: s.statusUrl }, texts.statusPage)) : null,
+        ]
       : h('p', {}, texts.noAccessCode),
     s.emailSent ? h('p', {}, texts.emailSent) : null,
     s.payment

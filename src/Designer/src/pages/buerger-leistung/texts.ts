@@ -43,6 +43,7 @@ export const texts = {
   aktenzeichenHint: 'Bitte notieren Sie das Aktenzeichen. Geben Sie es an, wenn Sie uns schreiben oder anrufen.',
   accessCode: 'Ihr Zugangscode',
   accessCodeHint: 'Mit Aktenzeichen und Zugangscode sehen Sie den Stand Ihres Antrags auch ohne Anmeldung. Wir zeigen den Code nur dieses eine Mal.',
+  statusPage: 'Stand des Antrags ohne Anmeldung ansehen',
   noAccessCode: 'Den Stand Ihres Antrags sehen Sie unter „Meine Vorgänge“, wenn Sie mit der BundID angemeldet sind.',
   emailSent: 'Wir haben Ihnen eine Bestätigung per E-Mail geschickt.',
   payHeading: 'Gebühr bezahlen',

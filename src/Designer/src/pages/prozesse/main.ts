@@ -77,7 +77,8 @@ function row(p: ProcessSummary): HTMLElement {
     h('td', { class: 'number' }, p.openIncidents > 0 ? h('span', { class: 'badge badge-overdue' }, formatNumber(p.openIncidents)) : '0'),
     h('td', {},
       h('ul', { class: 'link-list' },
-        h('li', {}, h('a', { href: `/designer/${encodeURIComponent(p.processId)}`, 'aria-label': fill(texts.designerFor, { process: name }) }, texts.designer)))));
+        h('li', {}, h('a', { href: `/designer/${encodeURIComponent(p.processId)}`, 'aria-label': fill(texts.designerFor, { process: name }) }, texts.designer)),
+        h('li', {}, h('a', { href: `/analyse/${encodeURIComponent(p.processId)}`, 'aria-label': fill(texts.analyseFor, { process: name }) }, texts.analyse)))));
 }
 
 function versions(p: ProcessSummary): HTMLElement {

@@ -31,6 +31,8 @@ export const texts = {
   },
   designer: 'Im Designer öffnen',
   designerFor: '{process} im Designer öffnen',
+  analyse: 'Analyse',
+  analyseFor: 'Analyse von {process}',
   empty: 'Keine Prozesse gefunden.',
   found: '{count} Prozesse gefunden.',
 } as const;
