@@ -18,6 +18,7 @@ public static class CommandLine
         new DecideCommand(),
         new TckCommand(),
         new CatalogueCommand(),
+        new ImportCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
