@@ -57,6 +57,20 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# Saxon-HE (Debian's libsaxonhe-java) on the machine's Java runs the XRechnung Schematron rules (./egov xrechnung validate,
+# the eRechnung tests); Dovecot (dovecot-imapd) is the real IMAP server the Rechnungseingang's mailbox is tested against
+# (started by the tests themselves on a loopback port). Without them those tests fail with the reason.
+if [ ! -f /usr/share/java/Saxon-HE.jar ] || ! command -v java >/dev/null 2>&1 || [ ! -x /usr/sbin/dovecot ]; then
+  echo "== saxon, dovecot"
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    pkgs="libsaxonhe-java default-jre-headless dovecot-imapd"
+    { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq $pkgs || { apt-get update -qq && apt-get install -y -qq $pkgs; }; } >"$results/saxon-install.log" 2>&1 \
+      && echo "installed $pkgs" || { echo "$pkgs could not be installed:"; tail -5 "$results/saxon-install.log"; }
+  else
+    echo "libsaxonhe-java or dovecot-imapd is missing and apt-get needs root; the eRechnung validation and mailbox tests fail"
+  fi
+fi
+
 echo "== build"
 if ! dotnet build EGov.Workflows.sln -c Release --nologo -v q -clp:NoSummary; then
   echo "build failed"

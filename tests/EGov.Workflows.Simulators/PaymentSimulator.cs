@@ -17,7 +17,8 @@ namespace EGov.Workflows.Simulators;
 /// An e-payment platform on loopback that speaks XBezahldienste 1.0 over HTTP (ePayBL / pmPayment style):
 /// <c>POST /paymenttransaction/{originatorId}/{endPointId}</c> creates a payment (checks EUR, the items' sum, the
 /// purpose's 27 characters; the same requestId again answers the same transaction), <c>GET …/{transactionId}</c> tells its
-/// status, <c>DELETE …/{transactionId}</c> cancels an open one, <c>POST /auth/token</c> issues client-credentials tokens
+/// status, <c>DELETE …/{transactionId}</c> cancels an open one, <c>POST …/{transactionId}/refund</c> refunds (part of) a
+/// paid one (idempotent by its requestId; never more than was paid), <c>POST /auth/token</c> issues client-credentials tokens
 /// (required when <see cref="ClientId"/> is set). A citizen pays on <c>GET /pay/{transactionId}</c> (a small German page
 /// with "Jetzt bezahlen" and "Abbrechen"); then the platform sends the signed notification (header
 /// <c>X-Payment-Signature: t=…,v1=HMAC-SHA256(secret, t + "." + body)</c>) to <see cref="NotifyUrl"/> — before it redirects
@@ -212,6 +213,29 @@ public sealed partial class PaymentSimulator : IAsyncDisposable
             }
             return Results.Json(View(t, http));
         });
+        app.MapPost("/paymenttransaction/{o}/{e}/{id}/refund", async (HttpContext http, string id) =>
+        {
+            if (Authorized(http) is { } denied) return denied;
+            if (!_byId.TryGetValue(id, out var t)) return Problem(404, "UNSPECIFIED", "Unbekannte Transaktion.");
+            JsonObject? body;
+            try { body = await JsonNode.ParseAsync(http.Request.Body).ConfigureAwait(false) as JsonObject; }
+            catch (JsonException) { body = null; }
+            var requestId = body?["requestId"]?.GetValue<string>();
+            var amount = Decimal(body?["grosAmount"]);
+            if (requestId is null || !IdPattern().IsMatch(requestId) || amount is not > 0 || body?["currency"]?.GetValue<string>() != "EUR")
+                return Problem(400, "VALIDATION_ERROR", "requestId, grosAmount (> 0) und currency EUR sind nötig.");
+            lock (t)
+            {
+                if (t.Refunds.TryGetValue(requestId, out var earlier))
+                    return earlier == amount ? Results.Json(View(t, http)) : Problem(409, "PAYMENT_EXISTS", "Zu dieser requestId gibt es bereits eine andere Erstattung.");
+                if (t.Status is not ("PAYED" or "BOOKED" or "PARTIALLY_REFUNDED")) return Problem(409, "UNSPECIFIED", $"Die Zahlung ist nicht bezahlt ({t.Status}).");
+                if (t.Refunded + amount.Value > t.Amount) return Problem(422, "CALCULATION_ERROR", $"Es sind nur noch {(t.Amount - t.Refunded).ToString("0.00", CultureInfo.InvariantCulture)} EUR erstattbar.");
+                t.Refunds[requestId] = amount.Value;
+                t.Refunded += amount.Value;
+                t.Status = t.Refunded == t.Amount ? "REFUNDED" : "PARTIALLY_REFUNDED";
+            }
+            return Results.Json(View(t, http));
+        });
         app.MapGet("/pay/{id}", (string id) => _byId.TryGetValue(id, out var t) ? Results.Content(Page(t), "text/html; charset=utf-8") : Results.NotFound());
         app.MapPost("/pay/{id}", async (HttpContext http, string id) =>
         {
@@ -243,6 +267,7 @@ public sealed partial class PaymentSimulator : IAsyncDisposable
                 ["transactionId"] = t.Id, ["transactionReference"] = t.Reference,
                 ["transactionTimestamp"] = t.Created.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
                 ["paymentMethod"] = t.PaymentMethod, ["status"] = t.Status,
+                ["refundedAmount"] = t.Refunded > 0 ? t.Refunded : null,
             },
         };
     }
@@ -285,6 +310,9 @@ public sealed partial class PaymentSimulator : IAsyncDisposable
         public DateTimeOffset Created { get; init; }
         public string Status { get; set; } = "INITIAL";
         public string? PaymentMethod { get; set; }
+        /// <summary>What was refunded so far, and each refund by its request id.</summary>
+        public decimal Refunded { get; set; }
+        public Dictionary<string, decimal> Refunds { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>A notification the platform sent, with the HTTP status it got back (0: none).</summary>

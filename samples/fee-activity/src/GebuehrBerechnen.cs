@@ -5,7 +5,7 @@ namespace EGov.Workflows.Samples.FeeActivity;
 
 /// <summary>Berechnet die Verwaltungsgebühr für eine Leistung über eine Anzahl Jahre.
 /// Bound in BPMN by <c>egov:activity="gebuehr-berechnen"</c>; registered with <c>AddActivity&lt;GebuehrBerechnen&gt;()</c>.</summary>
-[Activity("gebuehr-berechnen", Description = "Gebühr = Jahresgebühr der Leistung × Anzahl Jahre")]
+[Activity("gebuehr-berechnen", Title = "Gebühr berechnen", Description = "Gebühr = Jahresgebühr der Leistung × Anzahl Jahre")]
 public sealed class GebuehrBerechnen : WorkflowActivity
 {
     // The fee schedule lives in code so the sample is self-contained; a real pack would read the Gebührenordnung.

@@ -22,12 +22,16 @@ public interface IPaymentProvider
     Task<ProviderResult> CreateAsync(PaymentOptions options, string tenantId, XPaymentRequest request, CancellationToken cancellationToken);
     Task<ProviderResult> GetAsync(PaymentOptions options, string tenantId, string transactionId, CancellationToken cancellationToken);
     Task<ProviderResult> CancelAsync(PaymentOptions options, string tenantId, string transactionId, CancellationToken cancellationToken);
+
+    /// <summary>Refunds (part of) a paid payment; the same <see cref="XRefundRequest.RequestId"/> again refunds nothing twice.</summary>
+    Task<ProviderResult> RefundAsync(PaymentOptions options, string tenantId, string transactionId, XRefundRequest refund, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// The XBezahldienste 1.0 HTTP API: <c>POST /paymenttransaction/{originatorId}/{endPointId}</c>,
-/// <c>GET …/{transactionId}</c>, and <c>DELETE …/{transactionId}</c> to cancel an open payment (offered by the providers this
-/// pack was written for; outside the 1.0 core). Calls go through the named client <see cref="ClientName"/> with retries and
+/// <c>GET …/{transactionId}</c>, and <c>DELETE …/{transactionId}</c> to cancel an open payment and
+/// <c>POST …/{transactionId}/refund</c> to refund a paid one (both offered by the providers this pack was written for;
+/// outside the 1.0 core). Calls go through the named client <see cref="ClientName"/> with retries and
 /// back-off (Microsoft.Extensions.Http.Resilience); an OAuth2 client-credentials token is fetched per tenant when
 /// <see cref="PaymentOptions.TokenUrl"/> is set. Secrets never reach a log or a message.
 /// </summary>
@@ -50,6 +54,14 @@ public sealed class XBezahldiensteProvider(IHttpClientFactory clients) : IPaymen
 
     public Task<ProviderResult> CancelAsync(PaymentOptions options, string tenantId, string transactionId, CancellationToken cancellationToken) =>
         SendAsync(options, tenantId, () => new HttpRequestMessage(HttpMethod.Delete, $"{Path(options)}/{Uri.EscapeDataString(transactionId)}"), "cancel the payment", cancellationToken);
+
+    public Task<ProviderResult> RefundAsync(PaymentOptions options, string tenantId, string transactionId, XRefundRequest refund, CancellationToken cancellationToken) =>
+        SendAsync(options, tenantId, () =>
+        {
+            var message = new HttpRequestMessage(HttpMethod.Post, $"{Path(options)}/{Uri.EscapeDataString(transactionId)}/refund") { Content = JsonContent.Create(refund, options: XJson.Options) };
+            message.Headers.Add("Idempotency-Key", refund.RequestId);
+            return message;
+        }, "refund the payment", cancellationToken);
 
     private static string Path(PaymentOptions o) =>
         $"{o.BaseUrl!.TrimEnd('/')}/paymenttransaction/{Uri.EscapeDataString(o.OriginatorId!)}/{Uri.EscapeDataString(o.EndpointId!)}";
@@ -141,4 +153,10 @@ public sealed class OfflinePaymentProvider : IPaymentProvider
 
     public Task<ProviderResult> CancelAsync(PaymentOptions options, string tenantId, string transactionId, CancellationToken cancellationToken) =>
         Task.FromResult<ProviderResult>(new ProviderResult.Ok(new XPaymentTransaction { PaymentInformation = new XPaymentInformation { TransactionId = transactionId, Status = "CANCELED" } }));
+
+    public Task<ProviderResult> RefundAsync(PaymentOptions options, string tenantId, string transactionId, XRefundRequest refund, CancellationToken cancellationToken) =>
+        Task.FromResult<ProviderResult>(new ProviderResult.Ok(new XPaymentTransaction
+        {
+            PaymentInformation = new XPaymentInformation { TransactionId = transactionId, Status = "REFUNDED", RefundedAmount = refund.GrosAmount },
+        }));
 }

@@ -161,6 +161,35 @@ public sealed partial class PaymentRequestActivity(
         }
     }
 
+    /// <summary>
+    /// The waiting payment was interrupted (a boundary event such as the Frist, the case cancelled): an open payment is
+    /// cancelled at the provider, so the citizen can no longer pay for a case that does not wait any more. A payment
+    /// that is already paid is left alone (and logged: it may need a refund); failures are logged.
+    /// </summary>
+    public override async Task CancelAsync(ActivityContext context)
+    {
+        var o = options.Get(context.TenantId);
+        if (context.Input("zahlung") is not JsonObject zahlung || Text(zahlung["transactionId"]) is not { Length: > 0 } transactionId) return;
+        if (PaymentStatus.Parse(Text(zahlung["status"])) != PaymentState.Open || Missing(o, context.TenantId) is not null) return;
+        var result = await Provider(o).CancelAsync(o, context.TenantId, transactionId, CancellationToken.None).ConfigureAwait(false);
+        switch (result)
+        {
+            case ProviderResult.Ok:
+                if (logger.IsEnabled(LogLevel.Information))
+                    logger.LogInformation("payment-request: the waiting activity of instance {Instance} was interrupted; payment {RequestId} cancelled at the provider",
+                        context.ProcessInstanceId, Text(zahlung["requestId"]));
+                break;
+            case ProviderResult.Refused r:
+                logger.LogWarning("payment-request: the waiting activity of instance {Instance} was interrupted, but the provider did not cancel payment {RequestId}: {Code} {Text} (paid meanwhile? reconcile with ./egov payments report)",
+                    context.ProcessInstanceId, Text(zahlung["requestId"]), r.Code, r.Text);
+                break;
+            case ProviderResult.Unreachable u:
+                logger.LogWarning("payment-request: the waiting activity of instance {Instance} was interrupted; payment {RequestId} could not be cancelled: {Reason}",
+                    context.ProcessInstanceId, Text(zahlung["requestId"]), u.Reason);
+                break;
+        }
+    }
+
     private async Task<ActivityResult> DecideAsync(ActivityContext context, PaymentOptions o, JsonObject zahlung, XPaymentInformation info, XPaymentRequest? echoed)
     {
         var state = PaymentStatus.Parse(info.Status);

@@ -35,6 +35,7 @@ public static class PaymentServiceCollectionExtensions
         services.TryAddSingleton<XBezahldiensteProvider>();
         services.TryAddSingleton<OfflinePaymentProvider>();
         services.AddEgovCallback<PaymentNotificationCallback>(PaymentNotificationCallback.Name);
+        services.AddEgovActivity<PaymentRefundActivity>();
         return services.AddEgovActivity<PaymentRequestActivity>();
     }
 }

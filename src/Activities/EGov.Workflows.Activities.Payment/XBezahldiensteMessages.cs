@@ -58,6 +58,17 @@ public sealed record XPaymentInformation
     public string? PaymentMethodDetail { get; init; }
     public string? Status { get; init; }
     public string? StatusDetail { get; init; }
+    /// <summary>How much of the payment was refunded so far (after a refund).</summary>
+    public decimal? RefundedAmount { get; init; }
+}
+
+/// <summary>A refund of (part of) a paid payment (a provider extension beside the 1.0 core, as cancelling is).</summary>
+public sealed record XRefundRequest
+{
+    public required string RequestId { get; init; }
+    public required decimal GrosAmount { get; init; }
+    public string Currency { get; init; } = "EUR";
+    public required string Reason { get; init; }
 }
 
 /// <summary>An error answer (application/problem+json) with the XBezahldienste error code.</summary>

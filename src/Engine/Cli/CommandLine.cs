@@ -19,6 +19,7 @@ public static class CommandLine
         new TckCommand(),
         new CatalogueCommand(),
         new ImportCommand(),
+        new XRechnungCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -1,3 +1,4 @@
+using EGov.Workflows.Activities.ERechnung;
 using EGov.Workflows.Activities.FitConnect;
 using EGov.Workflows.Activities.Notifications;
 using EGov.Workflows.Activities.Payment;
@@ -33,6 +34,7 @@ public static class BuiltInPacks
             Pack(PaymentOptions.Section, configuration, logging, (s, c) => s.AddEgovPayment(c)),
             Pack(XdomeaOptions.Section, configuration, logging, (s, c) => s.AddEgovXdomea(c)),
             Pack(FitConnectOptions.Section, configuration, logging, (s, c) => s.AddEgovFitConnect(c)),
+            Pack(ERechnungOptions.Section, configuration, logging, (s, c) => s.AddEgovERechnung(c)),
             // The citizen side's own activity (eid-check: a trust level later in the case, step-up by the citizen's sign-in).
             Pack(CitizenPack, configuration, logging, (s, _) => s.AddEgovActivity<Citizens.EidCheckActivity>()),
         ];
@@ -41,7 +43,7 @@ public static class BuiltInPacks
     /// <summary>
     /// The settings <c>./egov test</c> gives the built-in packs: never a real outside system unless the environment says so.
     /// E-mails go as .eml files into <c>$TMPDIR/egov-test-mail</c> (sender <c>noreply@egov-test.invalid</c>); eAkte filings
-    /// as xdomea containers into <c>$TMPDIR/egov-test-eakte</c>, checked against the schema in <c>EGOV_XDOMEA_SCHEMAS</c> or the
+    /// as xdomea containers into <c>$TMPDIR/egov-test-eakte</c>, payment orders (pain.001) into <c>$TMPDIR/egov-test-zahlungen</c>, checked against the schema in <c>EGOV_XDOMEA_SCHEMAS</c> or the
     /// shared corpus beside the repository; payments are created offline (no provider; a scenario's <c>complete:</c> of the
     /// waiting task gives the provider's status).
     /// </summary>
@@ -56,6 +58,9 @@ public static class BuiltInPacks
         ["Packs:Notifications:Delivery"] = "Directory",
         ["Packs:Notifications:Directory"] = Path.Combine(Path.GetTempPath(), "egov-test-mail"),
         ["Packs:Payment:Provider"] = "Offline",
+        ["Packs:ERechnung:ExportDirectory"] = Path.Combine(Path.GetTempPath(), "egov-test-zahlungen"),
+        ["Packs:ERechnung:Kasse"] = "Stadtkasse (Test)",
+        ["Packs:ERechnung:KasseIban"] = "DE02120300000000202051",
     };
 
     /// <summary>The xdomea schema <c>./egov test</c> checks against: <c>EGOV_XDOMEA_SCHEMAS</c>, else <c>shared/corpora/xdomea/schemas/3.1.0</c> in a folder above.</summary>

@@ -126,6 +126,11 @@ public static class EGovServer
         builder.Services.AddSingleton(sp => new Cockpit.CockpitServices(
             store.Store is Persistence.EfRuntimeStore cockpitDb ? new Persistence.Cockpit.SqlCockpitStore(cockpitDb.Options) : new Persistence.Cockpit.InMemoryCockpitStore(),
             SystemClock.Instance, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store)));
+        // The Rechnungseingang (issue 17, eRechnung): its Eingangsbuch, validation, and the mailbox poller of tenants that have a mailbox.
+        builder.Services.AddSingleton(new ERechnung.Rechnungseingang(
+            store.Store is Persistence.EfRuntimeStore invoiceDb ? new Persistence.Rechnungseingang.SqlRechnungseingangStore(invoiceDb.Options) : new Persistence.Rechnungseingang.InMemoryRechnungseingangStore(),
+            options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), SystemClock.Instance));
+        builder.Services.AddHostedService<ERechnung.RechnungspostfachPoller>();
         builder.Services.AddSingleton<Cockpit.BatchRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Cockpit.BatchRunner>());
         builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));

@@ -25,6 +25,16 @@ public abstract class WorkflowActivity
     /// </summary>
     public virtual Task<ActivityResult> ResumeAsync(ActivityContext context, JsonNode? payload) =>
         Task.FromResult(ActivityResult.Complete(payload as JsonObject is { } o ? (JsonObject)o.DeepClone() : null));
+
+    /// <summary>
+    /// Called once after the engine has committed that this activity, while it waited, was interrupted — an interrupting
+    /// boundary or event-subprocess event, a terminate end event, the instance cancelled — so the outside system can
+    /// stop what it started (an open payment is cancelled at the provider). The context holds the activity's inputs and
+    /// its declared outputs as they were at the interruption. Best effort: the interruption stands whatever this does;
+    /// it must not throw (log what fails) and gets at most 30 seconds; it is not repeated if the node stops meanwhile.
+    /// Does nothing by default.
+    /// </summary>
+    public virtual Task CancelAsync(ActivityContext context) => Task.CompletedTask;
 }
 
 /// <summary>Names an activity for BPMN binding: <c>egov:activity="fee-calculation"</c>, or a <c>camunda:topic</c>.</summary>
@@ -41,6 +51,12 @@ public sealed class ActivityAttribute(string name) : Attribute
     public string? CamundaClass { get; init; }
 
     public string? Description { get; init; }
+
+    /// <summary>
+    /// Optional name an analyst reads in the designer (e.g. "Gebühr berechnen"): the element template generated from this
+    /// declaration is called so (default: <see cref="Description"/>, else <see cref="Name"/>).
+    /// </summary>
+    public string? Title { get; init; }
 }
 
 /// <summary>

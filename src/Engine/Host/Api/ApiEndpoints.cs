@@ -47,6 +47,7 @@ public static class ApiEndpoints
         api.MapFristEndpoints();
         api.MapOverlayEndpoints();
         api.MapCockpitEndpoints();
+        ERechnung.ERechnungEndpoints.MapERechnungEndpoints(api);
         return app;
     }
 }

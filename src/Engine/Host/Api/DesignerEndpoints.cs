@@ -23,9 +23,12 @@ internal static class DesignerEndpoints
     /// <summary>A model larger than this is no draft (the deployment endpoint's limit).</summary>
     internal const int MaxModelChars = 8 * 1024 * 1024;
     internal const int MaxNoteChars = 2000;
-    private const string DraftBody = "{\"xml\": string (BPMN 2.0 XML), \"basedOnVersion\": int (optional: the deployed version it was opened from)}";
+    private const string DraftBody = "{\"xml\": string (BPMN 2.0 XML), \"basedOnVersion\": int (optional: the deployed version it was opened from), " +
+                                     "\"forms\": {\"NAME.form\": form-js JSON object} (optional: default the draft's), \"scenarios\": {\"NAME.scenario.yaml\": string} (optional: default the draft's)}";
     private const string CheckBody = "{\"xml\": string (BPMN 2.0 XML; optional: the caller's draft)}";
-    private const string DeployBody = "{\"changeNote\": string (1–2000 characters: what changed), \"xml\": string (optional: default the caller's draft)}";
+    private const string ScenarioBody = "{\"xml\": string (BPMN 2.0 XML; optional: the caller's draft), \"scenarios\": {\"NAME.scenario.yaml\": string} (optional: default the draft's), \"only\": string (optional: run this one file only)}";
+    private const string DeployBody = "{\"changeNote\": string (1–2000 characters: what changed), \"xml\": string (optional: default the caller's draft), " +
+                                      "\"forms\": {\"NAME.form\": form-js JSON object} (optional: default the draft's)}";
 
     public static void MapDesignerEndpoints(this RouteGroupBuilder api)
     {
@@ -48,7 +51,10 @@ internal static class DesignerEndpoints
                 // Only a model the reader accepts is kept (not BPMN, hostile, broken references: nothing saved).
                 if (check.HasErrors) throw Refused(check, "Draft not saved", "the model cannot be read; nothing was saved");
                 RequireProcess(check, processId);
-                var draft = new DesignerDraft(processId, http.Caller().Id, xml, body!.BasedOnVersion, SystemClock.Instance.GetCurrentInstant());
+                var before = Drafts(http).Find(t.TenantId, processId, http.Caller().Id);
+                var forms = body!.Forms is null ? before?.Forms : DraftFiles.Forms(body.Forms);
+                var scenarios = body.Scenarios is null ? before?.Scenarios : DraftFiles.Scenarios(body.Scenarios, DraftScenarios.Folder(Processes(http), processId, FileName(t, processId)));
+                var draft = new DesignerDraft(processId, http.Caller().Id, xml, body.BasedOnVersion, SystemClock.Instance.GetCurrentInstant(), forms, scenarios);
                 Drafts(http).Save(t.TenantId, draft);
                 return Results.Ok(DraftDto.From(draft));
             })
@@ -96,7 +102,9 @@ internal static class DesignerEndpoints
                 if (latest?.Definitions is { } current && Unchanged(current, check.Definitions!))
                     throw ApiProblemException.Conflict($"the model is unchanged from version {before}: nothing was deployed");
                 var files = new List<(string, byte[])> { (file, Encoding.UTF8.GetBytes(xml)) };
-                files.AddRange(FormsOf(t, processId, before, check.Definitions!));
+                var edited = body.Forms is not null ? DraftFiles.Forms(body.Forms)
+                    : body.Xml is null ? Drafts(http).Find(t.TenantId, processId, http.Caller().Id)?.Forms : null;
+                files.AddRange(FormsOf(t, processId, before, check.Definitions!, edited));
                 DefinitionEndpoints.CheckQuotas(http, t, files);
                 var (deployed, _) = ModelDeployer.DeployAll(t, files, http.Caller().Id, note);
                 DefinitionEndpoints.Counted(t, files, deployed);
@@ -114,7 +122,10 @@ internal static class DesignerEndpoints
             .WithMetadata(new ExpectedBody(DeployBody));
 
         MapScenarios(api);
+        api.MapDesignerFiles();
     }
+
+    internal static string? Processes(HttpContext http) => http.RequestServices.GetRequiredService<ServeOptions>().ProcessesDirectory;
 
     /// <summary>Whether two models write the same (as the durable store's version numbering compares them).</summary>
     private static bool Unchanged(Model.Definitions a, Model.Definitions b) =>
@@ -122,18 +133,25 @@ internal static class DesignerEndpoints
         Persistence.Deployments.DurableDeployments.ContentHash(Bpmn.Writing.BpmnWriter.WriteString(b));
 
     private static void MapScenarios(RouteGroupBuilder api) =>
-        api.MapPost("/designer/{processId}/scenarios", (HttpContext http, string processId, CheckRequest? body) =>
+        api.MapPost("/designer/{processId}/scenarios", (HttpContext http, string processId, ScenarioRequest? body) =>
             {
                 var t = http.Tenant();
-                var xml = body?.Xml ?? DraftXml(http, t, processId);
-                RequireXml(xml, CheckBody);
-                var results = DraftScenarios.Run(http.RequestServices.GetRequiredService<ServeOptions>().ProcessesDirectory, processId, xml);
+                var draft = body?.Xml is null || body.Scenarios is null ? Drafts(http).Find(t.TenantId, processId, http.Caller().Id) : null;
+                var xml = body?.Xml ?? draft?.BpmnXml
+                    ?? throw ApiProblemException.NotFound($"'{http.Caller().Id}' has no draft of process '{processId}': send the model as xml");
+                RequireXml(xml, ScenarioBody);
+                var file = FileName(t, processId);
+                var written = body?.Scenarios is { } given
+                    ? DraftFiles.Scenarios(given, DraftScenarios.Folder(Processes(http), processId, file))
+                    : draft?.Scenarios;
+                var results = DraftScenarios.Run(Processes(http), processId, xml, written, body?.Only, file);
+                if (body?.Only is { } only && results.Count == 0) throw ApiProblemException.NotFound($"there is no scenario '{only}' of process '{processId}'");
                 return Results.Ok(new ScenarioRunDto(results, results.Count(r => r.Passed), results.Count(r => !r.Passed)));
             })
             .WithName("RunDesignerScenarios").RequirePermission(Permission.Deploy)
-            .WithSummary("Szenarien ausführen: runs the process's scenarios (processes/<service>/scenarios/*.scenario.yaml) against the given model or the caller's draft, in memory on a virtual clock; each with passed or the failing step")
-            .Produces<ScenarioRunDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
-            .WithMetadata(new ExpectedBody(CheckBody));
+            .WithSummary("Szenarien ausführen: runs the process's scenarios (processes/<service>/scenarios/*.scenario.yaml) and those written with the draft against the given model or the caller's draft, in memory on a virtual clock; each with passed or the failing step")
+            .Produces<ScenarioRunDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithMetadata(new ExpectedBody(ScenarioBody));
 
     internal static IDesignerDraftStore Drafts(HttpContext http) => http.RequestServices.GetRequiredService<IDesignerDraftStore>();
 
@@ -169,27 +187,36 @@ internal static class DesignerEndpoints
     }
 
     /// <summary>The form-js forms of the version the draft follows, for the user tasks of the new model that name them (they stay with v n+1).</summary>
-    private static IEnumerable<(string, byte[])> FormsOf(TenantEngine t, string processId, int version, Model.Definitions model)
+    private static IEnumerable<(string, byte[])> FormsOf(TenantEngine t, string processId, int version, Model.Definitions model,
+        IReadOnlyDictionary<string, string>? edited)
     {
-        if (version == 0) yield break;
         var keys = model.Processes.Where(p => p.Id == processId).SelectMany(p => p.Descendants())
             .Where(e => e.Name.LocalName == "userTask").Select(e => e.CamundaAttribute("formKey")).OfType<string>().Distinct(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        // A form edited with the draft wins; else the form of the version the draft follows stays with the new one.
+        // Edited forms no user task names are left out (a deployment refuses a form nobody uses).
         foreach (var key in keys)
-            if (Forms.FormCatalog.FileName(key) is { } name && seen.Add(name) && t.Forms.Find(processId, version, key) is { } form)
-                yield return (name, Encoding.UTF8.GetBytes(form.ToJsonString()));
+            if (Forms.FormCatalog.FileName(key) is { } name && seen.Add(name))
+            {
+                if (edited is not null && edited.TryGetValue(name, out var text)) yield return (name, Encoding.UTF8.GetBytes(text));
+                else if (version > 0 && t.Forms.Find(processId, version, key) is { } form) yield return (name, Encoding.UTF8.GetBytes(form.ToJsonString()));
+            }
     }
 }
 
 /// <summary>A designer draft as the API answers it.</summary>
-public sealed record DraftDto(string ProcessId, string Owner, string Xml, int? BasedOnVersion, DateTimeOffset UpdatedAt)
+public sealed record DraftDto(string ProcessId, string Owner, string Xml, int? BasedOnVersion, DateTimeOffset UpdatedAt,
+    IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?> Forms, IReadOnlyDictionary<string, string> Scenarios)
 {
-    public static DraftDto From(DesignerDraft d) => new(d.ProcessId, d.Owner, d.BpmnXml, d.BasedOnVersion, d.UpdatedAt.ToDateTimeOffset());
+    public static DraftDto From(DesignerDraft d) => new(d.ProcessId, d.Owner, d.BpmnXml, d.BasedOnVersion, d.UpdatedAt.ToDateTimeOffset(),
+        (d.Forms ?? new Dictionary<string, string>()).ToDictionary(f => f.Key, f => System.Text.Json.Nodes.JsonNode.Parse(f.Value), StringComparer.Ordinal),
+        d.Scenarios ?? new Dictionary<string, string>());
 }
 
-public sealed record DraftRequest(string? Xml, int? BasedOnVersion);
+public sealed record DraftRequest(string? Xml, int? BasedOnVersion, Dictionary<string, System.Text.Json.Nodes.JsonNode?>? Forms = null, Dictionary<string, string?>? Scenarios = null);
 public sealed record CheckRequest(string? Xml);
-public sealed record DeployRequest(string? ChangeNote, string? Xml);
+public sealed record ScenarioRequest(string? Xml, Dictionary<string, string?>? Scenarios = null, string? Only = null);
+public sealed record DeployRequest(string? ChangeNote, string? Xml, Dictionary<string, System.Text.Json.Nodes.JsonNode?>? Forms = null);
 
 /// <summary>The scenarios of a process run against a draft.</summary>
 public sealed record ScenarioRunDto(IReadOnlyList<DraftScenarioResult> Results, int Passed, int Failed);

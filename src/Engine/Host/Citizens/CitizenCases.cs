@@ -42,15 +42,16 @@ public static class CitizenCases
             .WithName("CitizenCases").WithSummary("The signed-in citizen's own cases with their milestones (nothing internal)")
             .RequirePermission(Permission.CitizenSelf);
 
-        app.MapGet("/api/citizen/cases/{id}/status", async (HttpContext http, string id, CitizenCaseStore cases) =>
+        app.MapGet("/api/citizen/cases/{id}/status", async (HttpContext http, string id, CitizenCaseStore cases, Status.CaseStatusBuilder builder) =>
             {
                 var citizen = CitizenSignIn.Current(http);
                 var t = http.Tenant();
                 var found = await cases.FindAsync(t.TenantId, citizen.Owner, id, http.RequestAborted)
                     ?? throw ApiProblemException.NotFound("Vorgang nicht gefunden");
-                return Results.Ok(Status(t, found));
+                return Results.Ok(await builder.BuildAsync(t, citizen.Owner, found, http.RequestAborted));
             })
-            .WithName("CitizenCaseStatus").WithSummary("One of the citizen's cases: status and milestones; another's or an unknown id: the same 404")
+            .WithName("CitizenCaseStatus").WithSummary("One of the citizen's cases: status, milestones, current step, what the citizen must do, Rückfragen, expected completion, FIT-Connect status; another's or an unknown id: the same 404")
+            .Produces<Status.CaseStatusDto>()
             .RequirePermission(Permission.CitizenSelf);
 
         app.MapGet("/buerger/vorgaenge", async (HttpContext http, CitizenCaseStore cases) =>
@@ -110,6 +111,7 @@ public static class CitizenCases
         foreach (var c in cases)
         {
             sb.Append("<section aria-labelledby=\"v-").Append(E(c.Id)).Append("\"><h2 id=\"v-").Append(E(c.Id)).Append("\">").Append(E(c.Service)).Append("</h2>");
+            sb.Append("<p><a href=\"/buerger/vorgaenge/").Append(E(Uri.EscapeDataString(c.Id))).Append("\">Stand und Rückfragen ansehen</a></p>");
             sb.Append("<p>Aktenzeichen <strong>").Append(E(c.Aktenzeichen)).Append("</strong> · gestellt am ")
                 .Append(E(German(c.CreatedAt))).Append(" · ").Append(E(c.Status)).Append("</p><ol class=\"meilensteine\">");
             foreach (var m in c.Milestones)

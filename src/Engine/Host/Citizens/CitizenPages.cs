@@ -25,6 +25,13 @@ internal static class CitizenPages
         .error{border-left:6px solid var(--egov-error);padding:.5rem 1rem;background:#fdf1f2}
         dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
         footer{max-width:44rem;margin:2rem auto;padding:0 1.5rem;font-size:.9rem}
+        .ok{border-left:6px solid #00703c;padding:.5rem 1rem;background:#eef7f1}
+        .hint{color:#4a4a4a;font-size:.95rem}
+        label{font-weight:600}input[type=text],textarea{font:inherit;padding:.4rem;border:2px solid #4a4a4a;border-radius:.25rem;max-width:100%}
+        input:focus,textarea:focus{outline:3px solid #ffbf47;outline-offset:2px}
+        blockquote{margin:.5rem 0;padding:.5rem 1rem;border-left:4px solid var(--egov-accent);background:#f3f6fa}
+        .aufgabe{border:2px solid var(--egov-accent);border-radius:.25rem;padding:0 1rem;margin:1rem 0}
+        ol.meilensteine{padding-left:1.25rem}.erreicht{font-weight:600}
         """;
 
     public static string Layout(string title, string body, string? script = null)

@@ -37,6 +37,7 @@ public static class CitizenSignIn
         services.AddSingleton(new SamlResponseVerifier(options));
         services.AddSingleton(new SamlStateStore(identity));
         services.AddSingleton(new CitizenCaseStore(identity));
+        Status.StatusEndpoints.AddEGovCitizenStatus(services, identity);
         services.AddSingleton(sp => new CitizenConfirmationMail(serve.Configuration ?? new ConfigurationBuilder().Build(),
             new Activities.Notifications.MailKitTransport(), serve.PublicUrl, sp.GetRequiredService<ILogger<CitizenConfirmationMail>>()));
         services.AddSingleton(new CitizenDraftStore(identity, TimeSpan.FromDays(Math.Max(1, serve.Configuration?.GetValue("Citizens:DraftDays", 30) ?? 30))));
@@ -113,6 +114,8 @@ public static class CitizenSignIn
             .RequirePermission(Permission.CitizenSelf);
         app.MapCitizenServices();
         app.MapCitizenCases();
+        Status.StatusEndpoints.MapCitizenStatus(app);
+        Status.InquiryEndpoints.MapInquiries(app);
         app.MapCitizenApplication();
         return app;
     }

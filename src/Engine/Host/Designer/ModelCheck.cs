@@ -38,6 +38,11 @@ public static class ModelCheck
             ActivityBindingRules.Check(read.Definitions, tenant.Engine.Options.Activities.Names, bag);
         }
         var problems = bag.Items.Select(d => Problem(d, read.Definitions)).ToList();
+        // What the deployment itself would refuse (a Frist in hours, a timer that never fires, overlapping validity …), so
+        // "Prüfen" says what "Bereitstellen" will say.
+        if (executable && read.Definitions is not null && !problems.Any(p => p.Severity == "error"))
+            foreach (var text in tenant.Engine.DeploymentProblems(file, read.Definitions))
+                problems.Add(Positioned(text, file, read.Definitions));
         if (read.Definitions is null && problems.Count == 0)
             problems.Add(new ModelProblem(1, 1, "error", "not a BPMN 2.0 model", null, $"{file}:1:1: error: not a BPMN 2.0 model"));
         return new ModelCheckResult(read.Definitions, problems);
@@ -46,6 +51,16 @@ public static class ModelCheck
     private static ModelProblem Problem(Diagnostic d, Definitions? model) =>
         new(d.Position.IsKnown ? d.Position.Line : 1, d.Position.IsKnown ? d.Position.Column : 1, d.Severity == Severity.Error ? "error" : "warning",
             d.Message, model is null || !d.Position.IsKnown ? null : ElementAt(model, d.Position), d.ToString());
+
+    /// <summary>A deployment's message <c>file:line:column: error: text</c> as a problem (unpositioned when it has no position).</summary>
+    private static ModelProblem Positioned(string text, string file, Definitions model)
+    {
+        var rest = text.StartsWith(file + ":", StringComparison.Ordinal) ? text[(file.Length + 1)..] : text;
+        var m = System.Text.RegularExpressions.Regex.Match(rest, @"^(\d+):(\d+): (?:(error|warning): )?(.*)$", System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (!m.Success) return new ModelProblem(1, 1, "error", rest, null, text);
+        var at = new SourcePosition(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        return new ModelProblem(at.Line, at.Column, m.Groups[3].Value is "warning" ? "warning" : "error", m.Groups[4].Value, ElementAt(model, at), text);
+    }
 
     /// <summary>The last BPMN element with an id that starts at or before the position (diagram elements left out).</summary>
     private static string? ElementAt(Definitions model, SourcePosition at)

@@ -85,6 +85,23 @@ public sealed partial class WorkflowEngine
         }
     }
 
+    /// <summary>
+    /// What <see cref="Deploy(IEnumerable{ValueTuple{string, Definitions}})"/> would refuse the file with — every process
+    /// built as a graph (timers, Fristen, bindings, scripts …) and the validity checked against the deployed versions — as
+    /// positioned messages (<c>file:line:column: error: …</c>), without deploying anything. The designer's check runs it.
+    /// </summary>
+    public IReadOnlyList<string> DeploymentProblems(string file, Definitions definitions)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(definitions);
+        var problems = new List<string>();
+        var graphs = new List<ProcessGraph>();
+        foreach (var p in definitions.Processes.Where(p => p.IsExecutable || !p.IsExecutableDeclared))
+            graphs.Add(new GraphBuilder(file, definitions, problems, _core.TimerLimits, _core.Activities).Build(p, _core.NextVersion(p.Id ?? "")));
+        problems.AddRange(CheckValidity(graphs));
+        return problems;
+    }
+
     /// <summary>Overlapping or gapped validity (egov:validFrom/validTo) of new versions with the deployed ones, as messages.</summary>
     private List<string> CheckValidity(List<ProcessGraph> graphs) =>
         graphs.GroupBy(g => g.ProcessId, StringComparer.Ordinal)

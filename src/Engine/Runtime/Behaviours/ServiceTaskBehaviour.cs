@@ -145,6 +145,30 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
     }
 
     /// <summary>
+    /// A waiting custom activity is interrupted: a new instance of it and a context with its inputs and its declared
+    /// outputs copied as they are now (the hook runs after the commit, when the instance may have moved on). Null when
+    /// the activity cannot be created.
+    /// </summary>
+    public static (WorkflowActivity, ActivityContext)? Interrupted(ActivityExecution ctx, ActivityRegistration reg)
+    {
+        WorkflowActivity activity;
+        try { activity = reg.Create(); }
+        catch (Exception e) when (e is not OutOfMemoryException) { return null; }
+        var seen = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var kv in Inputs(ctx, reg, activity.Inputs)) seen[kv.Key] = kv.Value?.DeepClone();
+        }
+        catch (Exception e) when (e is IncidentException or Expressions.ScriptException) { }
+        var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var o in activity.Outputs) variables[o.Name] = ctx.VariableOrNull(o.Name)?.DeepClone();
+        var i = ctx.Inst;
+        var context = new ActivityContext(i.S.TenantId, i.S.Id, i.S.BusinessKey, ctx.Node.Id, reg.Name, ctx.Now.ToDateTimeOffset(), seen,
+            name => variables.TryGetValue(name, out var v) ? v : null);
+        return (activity, context);
+    }
+
+    /// <summary>
     /// For the history: "Name Version" of the pack whose activity this node is bound to, once the node ran as a service
     /// task (its binding is read then); null for other nodes and for activities registered in code.
     /// </summary>

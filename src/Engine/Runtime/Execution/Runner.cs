@@ -80,6 +80,33 @@ internal sealed partial class Runner : IDisposable
         foreach (var i in _loaded.Values) _changes.Instances.Add(i.S);
         _changes.HandsOverDocuments = true; // the runner ends here: nothing reads or changes its documents after the commit
         Core.Store.Commit(_changes);
+        RunCancelHooks();
+    }
+
+    /// <summary>Custom activities interrupted while they waited, with what they saw then; told after the commit.</summary>
+    private List<(Sdk.WorkflowActivity Activity, Sdk.ActivityContext Context)>? _interrupted;
+
+    private void RememberInterrupted(Inst i, TokenState t)
+    {
+        if (t.WaitingActivity is not { } name || Core.Activities.FindByName(name) is not { } reg) return;
+        var n = i.Node(t);
+        if (Behaviours.ServiceTaskBehaviour.Interrupted(new Behaviours.ActivityExecution(this, i, t, n), reg) is { } hook)
+            (_interrupted ??= []).Add(hook);
+    }
+
+    /// <summary>
+    /// Tells each interrupted activity (<see cref="Sdk.WorkflowActivity.CancelAsync"/>) once its interruption is committed:
+    /// best effort, at most 30 seconds each, failures swallowed (the activity logs them); the interruption stands.
+    /// </summary>
+    private void RunCancelHooks()
+    {
+        if (_interrupted is not { Count: > 0 } hooks) return;
+        _interrupted = null;
+        foreach (var (activity, context) in hooks)
+        {
+            try { activity.CancelAsync(context).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult(); }
+            catch (Exception e) when (e is not OutOfMemoryException) { System.Diagnostics.Trace.TraceWarning($"cancel hook of '{context.ActivityName}' failed: {e.Message}"); }
+        }
     }
 
     public void Drain()
@@ -515,6 +542,7 @@ internal sealed partial class Runner : IDisposable
     public void CancelToken(Inst i, TokenState t, bool record = true)
     {
         if (!i.S.Tokens.Contains(t)) return;
+        if (t.WaitingActivity is not null) RememberInterrupted(i, t);
         DetachBoundaryEvents(i, t);
         RemoveWaits(i, t);
         i.S.Incidents.RemoveAll(x => x.TokenId == t.Id);

@@ -19,6 +19,7 @@ import { facts } from './facts';
 import { renderForm, type TaskForm } from './form';
 import { historySection, variablesSection } from './history';
 import { attachmentsSection, commentsSection } from './casefile';
+import { rueckfrageSection } from './rueckfrage';
 import { renderDiagram } from './diagram';
 import { texts } from './texts';
 import './aufgabe.css';
@@ -70,7 +71,7 @@ async function load(focus?: string): Promise<void> {
     replace(caseArea, historySection(caseDto), variablesSection(caseDto));
     if (!caseFileShown) {
       const instance = caseDto.instanceId || task.rootInstanceId;
-      replace(fileArea, commentsSection(instance), attachmentsSection(instance));
+      replace(fileArea, rueckfrageSection(task.id), commentsSection(instance), attachmentsSection(instance));
       void renderDiagram(diagramArea, task.processId, task.processVersion, caseDto.processName || task.processName || task.processId, caseDto.currentElementIds?.length ? caseDto.currentElementIds : [task.elementId], taskName(task));
       caseFileShown = true;
     }

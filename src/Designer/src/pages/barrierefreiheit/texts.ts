@@ -19,6 +19,9 @@ export const texts = {
       'Version, der aktuelle Schritt und der Verlauf des Vorgangs.',
     'Formulare eines Prozesses werden von der Fachabteilung gestaltet. Ihre Feldbeschriftungen und Hinweise sind ' +
       'so gut wie die Formularvorlage, die sie geschrieben hat.',
+    'Im Designer sind der Formular-Editor (form-js) und die Token-Simulation nur mit der Maus zu bedienen. Dasselbe ' +
+      'Formular lässt sich im Feld „Formular als JSON“ mit der Tastatur bearbeiten, Szenarien im Szenario-Editor schreiben. ' +
+      'Einzelne englische Beschriftungen der Eigenschaftenleiste sind noch nicht übersetzt.',
   ],
   howHeading: 'Wie die Anwendung geprüft wird',
   how:

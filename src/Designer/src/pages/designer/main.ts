@@ -3,9 +3,16 @@
 // deployed version or the draft, upload and download .bpmn, the server's check with its problems on the elements,
 // the process's scenarios run against the draft, and "Bereitstellen" with a change note. Below the canvas the same
 // model as an accessible text view. The bpmn.io watermark stays, as the bpmn.io licence requires.
+// Beside the model: element templates of the server's custom activities (templates.ts), German labels (translate.ts),
+// bpmnlint with our own plug-in that reports the server's check on the elements (lint.ts), the user-task forms in the
+// form-js editor (forms.ts) and a scenario editor with recording from the token simulation (scenario-editor.ts); the
+// forms and scenarios are kept with the draft.
 
 import Modeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule } from 'bpmn-js-properties-panel';
+import { ElementTemplatesPropertiesProviderModule } from 'bpmn-js-element-templates';
+import lintModule from 'bpmn-js-bpmnlint';
+import TokenSimulationModule from 'bpmn-js-token-simulation';
 import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 import egovModdle from 'egov-moddle.json';
@@ -15,14 +22,22 @@ import { ApiError } from '../../shared/api';
 import { confirmDialog, field, formDialog } from '../../shared/dialog';
 import { formatDateTime } from '../../shared/format';
 import { showError, showStatus } from '../../shared/messages';
-import { designer, processes, versionXml, type Draft, type ModelProblem, type ProcessSummary } from '../../designer/api';
-import { egovPropertiesModule } from './egov-properties';
+import { designer, processes, versionXml, type Draft, type FormSchema, type ModelProblem, type ProcessSummary, type ScenarioRun } from '../../designer/api';
+import { egovPropertiesModule, setActivityCatalogue } from './egov-properties';
+import { germanTranslateModule } from './translate';
+import { linterConfig, setKnownActivities, setServerProblems } from './lint';
+import { templateChooserModule } from './templates';
+import { FormsSection, formFile } from './forms';
+import { ScenarioEditor } from './scenario-editor';
 import { renderTextView, type DiagramElement } from './text-view';
 import { texts } from './texts';
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn.css';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
+import 'bpmn-js-element-templates/dist/assets/element-templates.css';
+import 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css';
+import 'bpmn-js-token-simulation/assets/css/bpmn-js-token-simulation.css';
 import './designer.css';
 
 const processId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
@@ -52,6 +67,8 @@ const problemsEl = h('section', { class: 'designer-problems', 'aria-labelledby':
   h('h2', { id: 'pruefergebnis' }, texts.problems.heading), h('p', {}, texts.problems.none));
 const scenariosEl = h('section', { class: 'designer-scenarios', 'aria-labelledby': 'szenarien', hidden: true });
 const textViewEl = h('section', { class: 'designer-text', 'aria-labelledby': 'textansicht' });
+const formsEl = h('section', { class: 'designer-forms', 'aria-labelledby': 'formulare' });
+const scenarioEditorEl = h('section', { class: 'designer-scenario-editor', 'aria-labelledby': 'szenario-editor' });
 
 append(shell.main, [
   h('p', {}, h('a', { href: '/prozesse' }, texts.back)),
@@ -67,14 +84,18 @@ append(shell.main, [
     h('div', { class: 'designer-work' }, canvasEl, panelEl)),
   problemsEl,
   scenariosEl,
+  scenarioEditorEl,
+  formsEl,
   textViewEl,
 ]);
 
 const modeler = new Modeler({
   container: canvasEl,
   propertiesPanel: { parent: panelEl },
-  additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule, egovPropertiesModule] as never[],
+  additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule,
+    ElementTemplatesPropertiesProviderModule, templateChooserModule, egovPropertiesModule, lintModule, TokenSimulationModule, germanTranslateModule] as never[],
   moddleExtensions: { camunda: camundaModdle, egov: egovModdle },
+  linting: { bpmnlint: linterConfig, active: true },
 }) as unknown as Services;
 
 let summary: ProcessSummary | null = null;
@@ -85,6 +106,10 @@ let importing = false;
 let saveTimer: number | undefined;
 let textTimer: number | undefined;
 let marked: string[] = [];
+/** The forms and scenarios kept with the draft (sent along when they change; an autosave of the model keeps them). */
+let draftForms: Record<string, FormSchema> = {};
+let draftScenarios: Record<string, string> = {};
+let checkTimer: number | undefined;
 
 function button(text: string, onclick: () => void, primary = false): HTMLButtonElement {
   return h('button', { type: 'button', class: primary ? 'button button-primary' : 'button', onclick }, text);
@@ -108,13 +133,42 @@ modeler.on('commandStack.changed', () => {
   window.clearTimeout(saveTimer);
   saveTimer = window.setTimeout(() => void saveDraft(false), 1500);
   scheduleTextView();
+  scheduleCheck();
 });
 
+const formsSection = new FormsSection(formsEl, {
+  formKeys,
+  draftForms: () => draftForms,
+  versionForms: async () => (basedOn ? { version: basedOn, forms: (await designer.versionForms(processId, basedOn)).forms } : { version: null, forms: {} }),
+  save: async (file, schema) => saveDraft(true, { forms: { ...draftForms, [file]: schema } }),
+});
+
+let scenarioEditor: ScenarioEditor | null = null;
+
 void start();
+
+/** The element templates of the server's activities, into the properties panel, the egov group and the lint rules. */
+async function loadTemplates(): Promise<void> {
+  try {
+    const templates = await designer.elementTemplates();
+    setActivityCatalogue(templates);
+    setKnownActivities(templates.map((t) => t.properties.find((p) => p.binding.name === 'egov:activity')?.value ?? '').filter(Boolean));
+    modeler.get<{ setTemplates(t: unknown[]): void }>('elementTemplatesLoader').setTemplates(templates);
+    lint();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+/** Lints again (the server's problems or the known activities changed; bpmn-js-bpmnlint lints itself on every change). */
+function lint(): void {
+  modeler.get<{ update(): void }>('linting').update();
+}
 
 async function start(): Promise<void> {
   try {
     await shell.me;
+    void loadTemplates();
     summary = await processes.get(processId);
     heading.textContent = fill(texts.heading, { process: summary.name || processId });
     document.title = `${fill(texts.heading, { process: summary.name || processId })} – EGov Workflows`;
@@ -124,6 +178,8 @@ async function start(): Promise<void> {
       if (!(e instanceof ApiError && e.status === 404)) throw e;
     }
     renderChoices();
+    takeFiles(draft);
+    startScenarioEditor();
     if (draft) await show(draft.xml, draft.basedOnVersion);
     else await openVersion(summary.latestVersion);
   } catch (e) {
@@ -185,6 +241,73 @@ async function show(xml: string, version: number | null, fromVersion = false): P
     draft = keep;
   } else renderSource();
   renderTextView(textViewEl, parts);
+  void formsSection.render();
+  scheduleCheck(0);
+}
+
+/** The forms and scenarios of a draft (none without one). */
+function takeFiles(d: Draft | null): void {
+  draftForms = d?.forms ?? {};
+  draftScenarios = d?.scenarios ?? {};
+  scenarioEditor?.renderList();
+}
+
+/** The form files the model's user tasks name (camunda:formKey), with the tasks naming each. */
+function formKeys(): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  for (const e of parts.elements()) {
+    const bo = e.businessObject as unknown as { $type: string; get?(name: string): unknown };
+    if (bo.$type !== 'bpmn:UserTask') continue;
+    const file = formFile(String(bo.get?.('camunda:formKey') ?? ''));
+    if (file) keys.set(file, [...(keys.get(file) ?? []), e.id]);
+  }
+  return keys;
+}
+
+/** The model file the process's scenarios deploy: the latest version's file name. */
+function modelFile(): string {
+  const file = summary?.versions.find((v) => v.latest)?.file ?? `${processId}.bpmn`;
+  return file.split(/[\\/]/).pop() || `${processId}.bpmn`;
+}
+
+function startScenarioEditor(): void {
+  scenarioEditor = new ScenarioEditor(scenarioEditorEl, {
+    processId,
+    modelFile,
+    scenarios: () => draftScenarios,
+    run: async (file, text) => designer.scenarios(processId, await currentXml(), { ...draftScenarios, [file]: text }, file),
+    save: (scenarios) => saveDraft(true, { scenarios }),
+    show: showScenarioRun,
+    record: (onEnter) => {
+      const eventBus = modeler.get<{ on(e: string, cb: (ev: { action: string; element?: { id: string; type: string } }) => void): void; off(e: string, cb: unknown): void }>('eventBus');
+      const toggle = modeler.get<{ toggleMode(active?: boolean): void }>('toggleMode');
+      const listener = (ev: { action: string; element?: { id: string; type: string } }) => {
+        if (ev.action === 'enter' && ev.element) onEnter(ev.element.id, ev.element.type);
+      };
+      eventBus.on('tokenSimulation.simulator.trace', listener);
+      toggle.toggleMode(true);
+      return () => {
+        eventBus.off('tokenSimulation.simulator.trace', listener);
+        toggle.toggleMode(false);
+      };
+    },
+  });
+}
+
+/** The server's check runs shortly after every change; its problems go on the elements (lint overlays). */
+function scheduleCheck(delay = 2000): void {
+  window.clearTimeout(checkTimer);
+  checkTimer = window.setTimeout(() => void check(), delay);
+}
+
+async function check(): Promise<void> {
+  try {
+    const result = await designer.validate(processId, await currentXml());
+    setServerProblems(result.problems);
+    lint();
+  } catch {
+    // The check is a help while modelling; "Prüfen" and "Bereitstellen" report its failures.
+  }
 }
 
 const parts = {
@@ -207,10 +330,11 @@ async function currentXml(): Promise<string> {
   return xml ?? '';
 }
 
-async function saveDraft(announce: boolean): Promise<boolean> {
+async function saveDraft(announce: boolean, files: { forms?: Record<string, FormSchema>; scenarios?: Record<string, string> } = {}): Promise<boolean> {
   window.clearTimeout(saveTimer);
   try {
-    draft = await designer.saveDraft(processId, await currentXml(), basedOn);
+    draft = await designer.saveDraft(processId, await currentXml(), basedOn, files);
+    takeFiles(draft);
     dirty = false;
     renderChoices();
     versionSelect.value = 'draft';
@@ -230,6 +354,7 @@ async function discardDraft(): Promise<void> {
   try {
     await designer.discardDraft(processId);
     draft = null;
+    takeFiles(null);
     renderChoices();
     await openVersion(basedOn ?? summary!.latestVersion);
     showStatus(t.discarded);
@@ -282,6 +407,8 @@ function showProblemsOf(e: unknown): void {
 
 function renderProblems(problems: ModelProblem[]): void {
   const p = texts.problems;
+  setServerProblems(problems);
+  lint();
   const canvas = modeler.get<Canvas>('canvas');
   for (const id of marked) canvas.removeMarker(id, 'hat-problem');
   const registry = modeler.get<{ get(id: string): unknown }>('elementRegistry');
@@ -303,7 +430,17 @@ async function runScenarios(): Promise<void> {
   scenariosEl.hidden = false;
   replace(scenariosEl, h('h2', { id: 'szenarien' }, s.heading), h('p', { role: 'status' }, s.running));
   try {
-    const run = await designer.scenarios(processId, await currentXml());
+    showScenarioRun(await designer.scenarios(processId, await currentXml(), draftScenarios));
+  } catch (e) {
+    replace(scenariosEl, h('h2', { id: 'szenarien' }, s.heading));
+    showError(e);
+  }
+}
+
+function showScenarioRun(run: ScenarioRun): void {
+  const s = texts.scenarios;
+  scenariosEl.hidden = false;
+  {
     replace(scenariosEl,
       h('h2', { id: 'szenarien' }, s.heading),
       h('p', { role: 'status' }, run.results.length === 0 ? s.none : fill(s.summary, { passed: run.passed, failed: run.failed })),
@@ -312,13 +449,11 @@ async function runScenarios(): Promise<void> {
         h('thead', {}, h('tr', {}, [s.name, s.file, s.result, s.failure].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, run.results.map((r) => h('tr', { class: r.passed ? '' : 'scenario-failed' },
           h('th', { scope: 'row' }, r.name),
-          h('td', {}, h('code', {}, r.file)),
+          h('td', {}, h('code', {}, r.file), r.draft ? h('span', { class: 'badge' }, texts.scenarioEditor.draftBadge) : null),
           h('td', {}, r.passed ? s.passed : h('strong', {}, s.failed)),
           h('td', {}, r.failure ?? '–')))))));
-  } catch (e) {
-    replace(scenariosEl, h('h2', { id: 'szenarien' }, s.heading));
-    showError(e);
   }
+  scenariosEl.scrollIntoView({ block: 'nearest' });
 }
 
 async function deploy(): Promise<void> {
@@ -327,8 +462,9 @@ async function deploy(): Promise<void> {
   const values = await formDialog(d.title, field(d.note, note, d.noteHint), d.confirm, d.description);
   if (!values) return;
   try {
-    const deployed = await designer.deploy(processId, await currentXml(), String(values.get('changeNote') ?? '').trim());
+    const deployed = await designer.deploy(processId, await currentXml(), String(values.get('changeNote') ?? '').trim(), draftForms);
     draft = null;
+    takeFiles(null);
     summary = await processes.get(processId);
     renderChoices();
     await openVersion(deployed.version);
