@@ -19,6 +19,7 @@ public static class CommandLine
         new TckCommand(),
         new CatalogueCommand(),
         new PaymentsCommand(),
+        new ImportCommand(),
         new XRechnungCommand(),
     ];
 
