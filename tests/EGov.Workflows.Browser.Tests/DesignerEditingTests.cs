@@ -123,6 +123,15 @@ public sealed class DesignerEditingTests
         await page.ShouldHaveNoSeriousViolationsAsync($"/designer/{ProcessId} (Formular-Editor, Szenario-Editor, Prüfhinweise)");
         await Screenshots.TakeAsync(page, "designer-bearbeiten");
 
+        // Recording switches the token simulation on (modelling paused) and back off; the (empty) run becomes a scenario skeleton.
+        var record = page.GetByRole(AriaRole.Button, new() { Name = "Aus der Token-Simulation aufzeichnen" });
+        await record.ClickAsync();
+        var stop = page.GetByRole(AriaRole.Button, new() { Name = "Aufzeichnung übernehmen" });
+        await Expect(stop).ToHaveAttributeAsync("aria-pressed", "true");
+        await stop.ClickAsync();
+        await Expect(page.GetByLabel("Szenario (YAML)")).ToHaveValueAsync(new Regex("completed: \\[\\]"));
+        await Expect(record).ToHaveAttributeAsync("aria-pressed", "false");
+
         // Nothing is lost on a reload: the draft brings its Frist, its form and its scenario back.
         await page.ReloadAsync();
         await Expect(page.Locator(".scenario-list")).ToContainTextAsync("entwurf.scenario.yaml");

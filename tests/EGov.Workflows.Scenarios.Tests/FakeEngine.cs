@@ -64,7 +64,7 @@ internal sealed class FakeEngine(ScenarioEngineOptions options) : IScenarioEngin
 
     public IReadOnlyList<OpenTask> OpenTasks(string rootInstanceId) => Tasks.ToList();
 
-    public void CompleteTask(OpenTask task, JsonObject variables)
+    public void CompleteTask(OpenTask task, JsonObject variables, string? userId = null)
     {
         Tasks.Remove(task);
         Waiting.Remove(task.ElementId);

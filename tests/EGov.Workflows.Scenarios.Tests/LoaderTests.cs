@@ -123,7 +123,7 @@ public class LoaderTests
     [InlineData("deploy: [m.bpmn]\nsteps:\n  - expect: { counts: { A: two } }\n", "x.scenario.yaml:3:28: expected a whole number for a count for 'A', found 'two'")]
     [InlineData("deploy: [m.bpmn]\nsteps:\n  - advance: 3 days\n", "x.scenario.yaml:3:14: '3 days' is not an ISO 8601 duration; expected e.g. P3D, PT1H30M, P1M")]
     [InlineData("deploy: [m.bpmn]\nsteps:\n  - complete: A\n    message: M\n", "x.scenario.yaml:4:5: one action per step: 'complete' and 'message' need two steps")]
-    [InlineData("deploy: [m.bpmn]\nsteps:\n  - complete: A\n    varibles: { a: 1 }\n", "x.scenario.yaml:4:5: unknown key 'varibles' in a complete step; expected one of complete, variables")]
+    [InlineData("deploy: [m.bpmn]\nsteps:\n  - complete: A\n    varibles: { a: 1 }\n", "x.scenario.yaml:4:5: unknown key 'varibles' in a complete step; expected one of complete, variables, user, refused")]
     [InlineData("deploy: [m.bpmn]\nsteps:\n  - wait: P1D\n", "x.scenario.yaml:3:5: unknown step 'wait'; expected one of complete, message, signal, advance, expect, start, case, verlaengern")]
     [InlineData("deploy: [m.bpmn]\nservices:\n  T: { fail: boom, times: x }\n", "x.scenario.yaml:3:27: expected a whole number for 'times' (how often the service fails before it succeeds), found 'x'")]
     [InlineData("deploy: [m.bpmn]\nservices:\n  T: { error: E, fail: boom }\n", "x.scenario.yaml:3:6: service 'T' has both 'error' and 'fail'; choose one")]

@@ -29,6 +29,40 @@ public sealed class RuntimeRunnerTests : IDisposable
         result.Passed.ShouldBeTrue(result.Line + Environment.NewLine + string.Join(Environment.NewLine, result.Trace));
 
     [Fact]
+    public void CompleteAsAUser_AppliesFourEyes_ARefusalExpectedWithRefused_LeavesTheTaskOpen()
+    {
+        ShouldPass(Run("""
+            deploy: [vier-augen.bpmn]
+            steps:
+              - complete: Pruefen
+                user: anna
+              - complete: Freigeben
+                user: anna
+                refused: Vier-Augen-Prinzip
+              - expect: { waiting: [Freigeben] }
+              - complete: Freigeben
+                user: bernd
+              - expect: { state: completed }
+            """));
+    }
+
+    [Fact]
+    public void ARefusalExpected_ButTheTaskCompletes_FailsTheStep()
+    {
+        var result = Run("""
+            deploy: [vier-augen.bpmn]
+            steps:
+              - complete: Pruefen
+                user: anna
+              - complete: Freigeben
+                user: bernd
+                refused: Vier-Augen-Prinzip
+            """);
+        result.Passed.ShouldBeFalse();
+        result.Failure!.ShouldContain("it was completed");
+    }
+
+    [Fact]
     public void UnboundServiceTask_NotInServices_FailsAtStart()
     {
         Run("name: n\ndeploy: [services-and-receive.bpmn]\n").Failure

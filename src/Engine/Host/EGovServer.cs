@@ -420,7 +420,7 @@ public static class EGovServer
         o.WriteLine($"  OpenAPI    {url}/openapi/v1.json");
         o.WriteLine($"  health     {url}/health/live  {url}/health/ready  (503 with the reason when not ready)");
         o.WriteLine(site.IsBuilt
-            ? $"  Postkorb   {url}/aufgaben  (the clerks' task inbox in the browser); analysts: {url}/prozesse, {url}/designer/PROCESS_ID"
+            ? $"  Postkorb   {url}/aufgaben  (the clerks' task inbox in the browser); analysts: {url}/prozesse, {url}/designer/PROCESS_ID; operators: {url}/betrieb"
             : $"  Postkorb   not built ({site.Directory}): ./egov builds the web pages with npm");
         o.WriteLine($"  workers    {url}/engine-rest  (Camunda 7 external tasks: fetchAndLock, complete, failure, bpmnError)");
         o.WriteLine("  Ctrl+C stops the server.");

@@ -20,6 +20,7 @@ const modellers = ['analyst', 'operator', 'auditor', 'admin'];
 const navigation: NavEntry[] = [
   { href: '/aufgaben', text: shellTexts.nav.postkorb, visible: () => true },
   { href: '/prozesse', text: shellTexts.nav.prozesse, visible: (me) => me.roles.some((r) => modellers.includes(r)) },
+  { href: '/betrieb', text: shellTexts.nav.betrieb, visible: (me) => me.roles.some((r) => ['operator', 'auditor', 'analyst'].includes(r)) },
 ];
 
 export interface ShellOptions {

@@ -7,6 +7,7 @@ export const shellTexts = {
   nav: {
     postkorb: 'Postkorb',
     prozesse: 'Prozesse',
+    betrieb: 'Betrieb',
   },
   signedInAs: 'Angemeldet als',
   tenant: 'Mandant',

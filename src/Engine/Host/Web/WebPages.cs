@@ -36,6 +36,10 @@ public static class WebPages
             .WithName("PageProcesses").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/designer/{processId}", (HttpContext http) => Page(http, site, "designer"))
             .WithName("PageDesigner").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
+        app.MapGet("/betrieb", (HttpContext http) => Page(http, site, "betrieb"))
+            .WithName("PageCockpit").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
+        app.MapGet("/betrieb/{instanceId}", (HttpContext http) => Page(http, site, "betrieb-fall"))
+            .WithName("PageCockpitCase").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/analyse/{processId}", (HttpContext http) => Page(http, site, "analyse"))
             .WithName("PageAnalysis").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/analyse/{processId}/vergleich", (HttpContext http) => Page(http, site, "vergleich"))

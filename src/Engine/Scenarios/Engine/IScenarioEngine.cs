@@ -28,7 +28,7 @@ public interface IScenarioEngine : IDisposable
     IReadOnlyList<OpenTask> OpenTasks(string rootInstanceId);
 
     /// <summary>Completes an open task after setting the variables.</summary>
-    void CompleteTask(OpenTask task, JsonObject variables);
+    void CompleteTask(OpenTask task, JsonObject variables, string? userId = null);
 
     /// <summary>Correlates a message; returns how many waiting receivers (and message starts) took it.</summary>
     int CorrelateMessage(string messageName, string? correlationKey, JsonObject variables);

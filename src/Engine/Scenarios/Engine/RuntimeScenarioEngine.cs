@@ -92,11 +92,11 @@ public sealed class RuntimeScenarioEngine(WorkflowEngine engine, ActivityLog? ac
     private bool IsCustomActivity(string elementId) =>
         _models.Select(m => m.FindById(elementId)).OfType<ImplementedTask>().Any(t => t.Attribute(EgovAttributes.Activity) is not null);
 
-    public void CompleteTask(OpenTask task, JsonObject variables) => Refused(() =>
+    public void CompleteTask(OpenTask task, JsonObject variables, string? userId = null) => Refused(() =>
     {
         switch (task.Kind)
         {
-            case OpenTaskKind.User: Engine.CompleteUserTask(task.Id, variables); break;
+            case OpenTaskKind.User: Engine.CompleteUserTask(task.Id, variables, userId); break;
             case OpenTaskKind.External: Engine.CompleteExternalTask(task.Id, variables); break;
             default:
                 if (!Engine.TriggerWaiting(task.InstanceId, task.ElementId, variables))

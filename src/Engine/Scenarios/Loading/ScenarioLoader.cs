@@ -159,8 +159,8 @@ public static class ScenarioLoader
         switch (key.Value)
         {
             case "complete":
-                CheckKeys(map, ["complete", "variables"], "a complete step");
-                return new CompleteStep(number, map.At, Text(value, "the element id of a task"), Variables(map));
+                CheckKeys(map, ["complete", "variables", "user", "refused"], "a complete step");
+                return new CompleteStep(number, map.At, Text(value, "the element id of a task"), Variables(map), OptionalString(map, "user"), OptionalString(map, "refused"));
             case "message":
                 CheckKeys(map, ["message", "correlationKey", "variables"], "a message step");
                 return new MessageStep(number, map.At, Text(value, "a BPMN message name"), OptionalString(map, "correlationKey"), Variables(map));

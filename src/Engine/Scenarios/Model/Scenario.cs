@@ -59,9 +59,14 @@ public abstract record Step(int Number, TextPosition At)
     public abstract string Describe();
 }
 
-public sealed record CompleteStep(int Number, TextPosition At, string ElementId, JsonObject Variables) : Step(Number, At)
+/// <summary>
+/// <c>complete: ID</c>: completes the oldest open task there. With <see cref="User"/> the task is completed as that user
+/// (the rules that depend on who completes, e.g. <c>egov:fourEyes</c>, apply); with <see cref="Refused"/> the step expects
+/// the engine to refuse the completion with a message containing that text, and the task stays open.
+/// </summary>
+public sealed record CompleteStep(int Number, TextPosition At, string ElementId, JsonObject Variables, string? User = null, string? Refused = null) : Step(Number, At)
 {
-    public override string Describe() => $"complete {ElementId}" + Json.Suffix(Variables);
+    public override string Describe() => $"complete {ElementId}" + (User is null ? "" : $" as {User}") + (Refused is null ? "" : $" (refused: {Refused})") + Json.Suffix(Variables);
 }
 
 public sealed record MessageStep(int Number, TextPosition At, string MessageName, string? CorrelationKey, JsonObject Variables) : Step(Number, At)

@@ -199,7 +199,23 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
                     var open = Command("list open tasks", () => _engine.OpenTasks(_root));
                     var task = open.Where(t => t.ElementId == c.ElementId).OrderBy(t => t.Order).FirstOrDefault()
                         ?? throw new StageFailure($"an open task at {c.ElementId} / none open there, waiting {Json.List(WaitingNow())}");
-                    Command($"complete {c.ElementId}", () => _engine.CompleteTask(task, Copy(c.Variables)));
+                    if (c.Refused is null)
+                    {
+                        Command($"complete {c.ElementId}", () => _engine.CompleteTask(task, Copy(c.Variables), c.User));
+                        break;
+                    }
+                    string refusal;
+                    try
+                    {
+                        _engine.CompleteTask(task, Copy(c.Variables), c.User);
+                        refusal = "";
+                    }
+                    catch (ScenarioEngineException e) { refusal = e.Message; }
+                    if (refusal.Length == 0)
+                        throw new StageFailure($"complete {c.ElementId}{(c.User is null ? "" : " as " + c.User)} refused with \"{c.Refused}\" / it was completed");
+                    if (!refusal.Contains(c.Refused, StringComparison.OrdinalIgnoreCase))
+                        throw new StageFailure($"complete {c.ElementId} refused with \"{c.Refused}\" / refused with \"{refusal}\"");
+                    Trace($"complete {c.ElementId} refused as expected: {refusal}");
                     break;
                 }
                 case MessageStep m:
