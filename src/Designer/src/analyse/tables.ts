@@ -24,11 +24,16 @@ export function summary(a: Analytics): HTMLElement {
     item(s.fristen, formatNumber(a.fristenMissed), 'fristen'));
 }
 
+/** A wide table scrolls sideways on small screens; a scrollable region must be reachable by keyboard (WCAG 2.1.1). */
+export function scrollable(label: string, table: HTMLElement): HTMLElement {
+  return h('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': label }, table);
+}
+
 export function elementTable(a: Analytics): HTMLElement {
   const e = t.elements;
   const rows = a.elements.filter((x) => x.count > 0 || x.incidents > 0 || x.cancelled > 0);
   if (rows.length === 0) return h('p', {}, e.none);
-  return h('div', { class: 'table-wrap' },
+  return scrollable(e.caption,
     h('table', { class: 'data analyse-elements' },
       h('caption', {}, e.caption),
       h('thead', {}, h('tr', {}, [e.element, e.type, e.count, e.cancelled, e.median, e.p90, e.claimMedian, e.claimP90, e.incidents, e.fristen]
@@ -46,7 +51,7 @@ export function gatewayTable(a: Analytics): HTMLElement {
   const g = t.gateways;
   if (a.gateways.length === 0) return h('p', {}, g.none);
   const names = new Map(a.elements.map((e) => [e.elementId, e.name ?? e.elementId]));
-  return h('div', { class: 'table-wrap' },
+  return scrollable(g.caption,
     h('table', { class: 'data analyse-gateways' },
       h('caption', {}, g.caption),
       h('thead', {}, h('tr', {}, [g.gateway, g.flow, g.target, g.count, g.share].map((c) => h('th', { scope: 'col' }, c)))),
@@ -73,7 +78,7 @@ export function weeksSection(a: Analytics, headingId: string): HTMLElement {
     h('figure', { class: 'analyse-chart' }, chart),
     h('details', {},
       h('summary', {}, w.table),
-      h('div', { class: 'table-wrap' },
+      scrollable(w.caption,
         h('table', { class: 'data' },
           h('caption', {}, w.caption),
           h('thead', {}, h('tr', {}, [w.week, w.count, w.median, w.p90].map((c) => h('th', { scope: 'col' }, c)))),

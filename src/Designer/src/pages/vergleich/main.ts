@@ -13,6 +13,7 @@ import { analytics, defaultPeriod, type Analytics, type Period } from '../../ana
 import { createViewer, describe, type Canvas, type Viewer } from '../../analyse/diagram';
 import { formatDuration, formatChange, formatDay } from '../../analyse/format';
 import { lineChart } from '../../analyse/chart';
+import { scrollable } from '../../analyse/tables';
 import { analyseTexts as t } from '../../analyse/texts';
 import { texts } from './texts';
 
@@ -149,7 +150,7 @@ function changeTable(changes: Changes): HTMLElement {
       h('td', {}, h('ul', { class: 'link-list' }, Object.entries(ch.attrs).map(([attr, v]) =>
         h('li', {}, fill(c.attribute, { attribute: attr, old: text(v.oldValue), new: text(v.newValue) })))))));
   if (rows.length === 0) return h('p', {}, c.none);
-  return h('div', { class: 'table-wrap' },
+  return scrollable(fill(c.caption, { a, b }),
     h('table', { class: 'data analyse-diff' },
       h('caption', {}, fill(c.caption, { a, b })),
       h('thead', {}, h('tr', {}, [c.element, c.kind, c.details].map((x) => h('th', { scope: 'col' }, x)))),
@@ -162,7 +163,7 @@ function summaryTable(fa: Analytics, fb: Analytics): HTMLElement {
   const row = (label: string, x: number | null, y: number | null, show: (n: number | null) => string) =>
     h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'number' }, show(x)), h('td', { class: 'number' }, show(y)), h('td', { class: 'number' }, formatChange(x, y)));
   const n = (v: number | null) => (v === null ? '–' : formatNumber(v));
-  return h('div', { class: 'table-wrap' },
+  return scrollable(fill(f.caption, { a, b }),
     h('table', { class: 'data analyse-compare' },
       h('caption', {}, fill(f.caption, { a, b })),
       h('thead', {}, h('tr', {}, [f.figure, fill(t.version, { version: a }), fill(t.version, { version: b }), f.change].map((x) => h('th', { scope: 'col' }, x)))),
@@ -181,7 +182,7 @@ function elementTable(fa: Analytics, fb: Analytics): HTMLElement {
   const ids = [...new Set([...fa.elements, ...fb.elements].filter((e) => e.count > 0 || e.name).map((e) => e.elementId))];
   const byA = new Map(fa.elements.map((e) => [e.elementId, e]));
   const byB = new Map(fb.elements.map((e) => [e.elementId, e]));
-  return h('div', { class: 'table-wrap' },
+  return scrollable(fill(f.elementsCaption, { a, b }),
     h('table', { class: 'data analyse-compare' },
       h('caption', {}, fill(f.elementsCaption, { a, b })),
       h('thead', {}, h('tr', {}, [t.elements.element, f.countA, f.countB, f.medianA, f.medianB, f.p90A, f.p90B].map((x) => h('th', { scope: 'col' }, x)))),
@@ -210,7 +211,7 @@ function chart(fa: Analytics, fb: Analytics): HTMLElement {
     h('h3', {}, c.heading),
     h('figure', { class: 'analyse-chart' }, svg),
     h('details', {}, h('summary', {}, c.table),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
+      scrollable(fill(c.caption, { a, b }), h('table', { class: 'data' },
         h('caption', {}, fill(c.caption, { a, b })),
         h('thead', {}, h('tr', {}, [t.weeks.week, fill(t.version, { version: a }), fill(t.version, { version: b })].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, fa.weeks.map((w, i) => h('tr', {}, h('th', { scope: 'row' }, formatDay(w.weekStart)),
