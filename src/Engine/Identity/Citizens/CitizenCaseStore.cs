@@ -16,7 +16,7 @@ public sealed class CitizenCaseStore(IdentityDatabase database, TimeProvider? ti
     public async Task AddAsync(string tenant, string owner, string instanceId, string processId, string aktenzeichen, CancellationToken cancel = default)
     {
         await using var db = Context();
-        db.Cases.Add(new Row
+        db.Cases.Add(new CitizenCaseRow
         {
             TenantId = tenant, Owner = owner, InstanceId = instanceId, ProcessId = processId, Aktenzeichen = aktenzeichen,
             CreatedAt = _time.GetUtcNow().ToUnixTimeMilliseconds(),
@@ -47,7 +47,7 @@ public sealed class CitizenCaseStore(IdentityDatabase database, TimeProvider? ti
         return row is null ? null : ToCase(row);
     }
 
-    private static CitizenCase ToCase(Row r) => new(r.InstanceId, r.ProcessId, r.Aktenzeichen, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt));
+    private static CitizenCase ToCase(CitizenCaseRow r) => new(r.InstanceId, r.ProcessId, r.Aktenzeichen, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt));
 
     private CaseDb Context()
     {
@@ -59,28 +59,8 @@ public sealed class CitizenCaseStore(IdentityDatabase database, TimeProvider? ti
 
     private sealed class CaseDb(DbContextOptions<CaseDb> options) : DbContext(options)
     {
-        public DbSet<Row> Cases => Set<Row>();
+        public DbSet<CitizenCaseRow> Cases => Set<CitizenCaseRow>();
 
-        protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<Row>(e =>
-        {
-            e.ToTable("citizen_cases");
-            e.HasKey(x => new { x.TenantId, x.Owner, x.InstanceId });
-            e.Property(x => x.TenantId).HasColumnName("tenant_id");
-            e.Property(x => x.Owner).HasColumnName("owner");
-            e.Property(x => x.InstanceId).HasColumnName("instance_id");
-            e.Property(x => x.ProcessId).HasColumnName("process_id");
-            e.Property(x => x.Aktenzeichen).HasColumnName("aktenzeichen");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-        });
-    }
-
-    private sealed class Row
-    {
-        public string TenantId { get; set; } = "";
-        public string Owner { get; set; } = "";
-        public string InstanceId { get; set; } = "";
-        public string ProcessId { get; set; } = "";
-        public string Aktenzeichen { get; set; } = "";
-        public long CreatedAt { get; set; }
+        protected override void OnModelCreating(ModelBuilder modelBuilder) => CitizenCaseRow.Map(modelBuilder);
     }
 }

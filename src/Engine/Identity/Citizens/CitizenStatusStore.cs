@@ -133,7 +133,7 @@ public sealed class CitizenStatusStore(IdentityDatabase database, TimeProvider? 
         public DbSet<CodeRow> Codes => Set<CodeRow>();
         public DbSet<AttemptRow> Attempts => Set<AttemptRow>();
         public DbSet<InquiryRow> Inquiries => Set<InquiryRow>();
-        public DbSet<CaseRow> Cases => Set<CaseRow>();
+        public DbSet<CitizenCaseRow> Cases => Set<CitizenCaseRow>();
 
         protected override void OnModelCreating(ModelBuilder modelBuilder)
         {
@@ -170,17 +170,7 @@ public sealed class CitizenStatusStore(IdentityDatabase database, TimeProvider? 
                 e.Property(x => x.Attachments).HasColumnName("attachments");
                 e.Property(x => x.AnsweredAt).HasColumnName("answered_at");
             });
-            modelBuilder.Entity<CaseRow>(e =>
-            {
-                e.ToTable("citizen_cases");
-                e.HasKey(x => new { x.TenantId, x.Owner, x.InstanceId });
-                e.Property(x => x.TenantId).HasColumnName("tenant_id");
-                e.Property(x => x.Owner).HasColumnName("owner");
-                e.Property(x => x.InstanceId).HasColumnName("instance_id");
-                e.Property(x => x.ProcessId).HasColumnName("process_id");
-                e.Property(x => x.Aktenzeichen).HasColumnName("aktenzeichen");
-                e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            });
+            CitizenCaseRow.Map(modelBuilder);
         }
     }
 
@@ -212,15 +202,5 @@ public sealed class CitizenStatusStore(IdentityDatabase database, TimeProvider? 
         public string? Answer { get; set; }
         public string? Attachments { get; set; }
         public long? AnsweredAt { get; set; }
-    }
-
-    private sealed class CaseRow
-    {
-        public string TenantId { get; set; } = "";
-        public string Owner { get; set; } = "";
-        public string InstanceId { get; set; } = "";
-        public string ProcessId { get; set; } = "";
-        public string Aktenzeichen { get; set; } = "";
-        public long CreatedAt { get; set; }
     }
 }
