@@ -15,11 +15,13 @@ internal static class OverlayEndpoints
 {
     public static void MapOverlayEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/services/overlays", (HttpContext http, string? tenant) =>
+        api.MapGet("/services/overlays", (HttpContext http, string? tenant, int? offset, int? limit) =>
             {
                 var caller = http.Caller();
                 var rows = http.RequestServices.GetService<TenantOverlays>()?.All ?? [];
-                return Results.Ok(rows.Where(r => caller.BelongsTo(r.Tenant) && (tenant is null || r.Tenant == tenant))
+                var mine = rows.Where(r => caller.BelongsTo(r.Tenant) && (tenant is null || r.Tenant == tenant));
+                // A provider runs 580 services for hundreds of tenants: the list is paged like every other (X-Total-Count).
+                return Results.Ok(BoundedList.Of(http, mine, offset, limit)
                     .Select(r => new
                     {
                         tenant = r.Tenant, service = r.Service, overlay = r.OverlayFile, overlayHash = r.OverlayHash, processId = r.ProcessId,
