@@ -122,14 +122,19 @@ public sealed class CatalogueOverviewApiTests
         var processes = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(processes.FullName, "EGov.Workflows.sln"))) processes = processes.Parent!;
         await using var s = await TestServer.StartAsync(Path.Combine(processes.FullName, "processes"), store: store);
+        // The internal services (no LeiKa key: Urlaubsantrag, eRechnung, …) are listed by their folder name.
+        var services = Directory.GetDirectories(Path.Combine(processes.FullName, "processes"))
+            .Where(d => File.Exists(Path.Combine(d, "service.yaml"))).Select(Path.GetFileName).ToList();
+        var internalServices = services.Where(n => n != "anwohnerparkausweis").Order(StringComparer.Ordinal).ToList();
 
         var all = await s.GetJsonAsync("api/services");
-        all["total"]!.GetValue<long>().ShouldBe(4); // three imported + the internal Urlaubsantrag
+        all["total"]!.GetValue<long>().ShouldBe(3 + internalServices.Count); // three imported + the internal services
         var nichtDigital = (await s.GetJsonAsync("api/services?state=nicht-digital"))["items"]!.AsArray();
         nichtDigital.Select(i => i!["key"]!.GetValue<string>()).Order().ShouldBe(["99001001000000", "99108001020000"]);
         nichtDigital.ShouldAllBe(i => i!["reifegrad"] == null && i["version"] == null);
         var digital = (await s.GetJsonAsync("api/services?state=digital"))["items"]!.AsArray();
-        digital.Select(i => i!["key"]!.GetValue<string>()).Order().ShouldBe(["99108001000000", "urlaubsantrag"]);
+        digital.Select(i => i!["key"]!.GetValue<string>()).Order(StringComparer.Ordinal).ShouldBe(["99108001000000", .. internalServices]);
+        internalServices.ShouldContain("urlaubsantrag");
         (await s.GetJsonAsync("api/services?themenfeld=Bauen%20%26%20Wohnen"))["total"]!.GetValue<long>().ShouldBe(1);
         var abfall = await s.GetJsonAsync("api/services/99001001000000");
         abfall["state"]!.GetValue<string>().ShouldBe("nicht digital");
