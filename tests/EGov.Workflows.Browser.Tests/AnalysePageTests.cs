@@ -94,17 +94,7 @@ public sealed class AnalysePageTests
 
     private static async Task<HttpClient> ClientAsync(RunningServer server)
     {
-        var name = $"analyse-{Guid.NewGuid():N}"[..20];
-        var secret = await server.App.Services.GetRequiredService<ClientStore>().CreateAsync(name, ["clerk", "analyst"], [], []);
-        var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        using var token = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = name, ["client_secret"] = secret,
-        }));
-        var body = await token.Content.ReadAsStringAsync();
-        ((int)token.StatusCode).ShouldBe(200, body);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", JsonNode.Parse(body)!["access_token"]!.GetValue<string>());
-        return http;
+        return await MachineClients.SignedInAsync(server.App.Services, server.BaseAddress, "analyse", ["clerk", "analyst"], []);
     }
 
     private static void CopyDirectory(string from, string to)

@@ -265,17 +265,7 @@ public sealed class CitizenApplyFixture : IAsyncLifetime
     /// <summary>Deploys a model through the API as an analyst's machine client would.</summary>
     public async Task DeployAsync(string name, string xml)
     {
-        var client = $"deploy-{Guid.NewGuid():N}"[..20];
-        var secret = await server!.App.Services.GetRequiredService<Identity.Clients.ClientStore>().CreateAsync(client, ["analyst"], [], ["*"]);
-        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        using var token = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = client, ["client_secret"] = secret,
-        }));
-        var body = await token.Content.ReadAsStringAsync();
-        ((int)token.StatusCode).ShouldBe(200, body);
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
-            System.Text.Json.Nodes.JsonNode.Parse(body)!["access_token"]!.GetValue<string>());
+        using var http = await MachineClients.SignedInAsync(server!.App.Services, server.BaseAddress, "deploy", ["analyst"], ["*"]);
         using var content = new StringContent(xml, Encoding.UTF8, "application/xml");
         using var deployed = await http.PostAsync($"api/deployments?name={Uri.EscapeDataString(name)}", content);
         new[] { 200, 201 }.ShouldContain((int)deployed.StatusCode, await deployed.Content.ReadAsStringAsync());

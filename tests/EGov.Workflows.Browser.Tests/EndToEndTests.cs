@@ -36,17 +36,7 @@ public sealed class EndToEndTests
     /// <summary>A machine client of the default tenant with a bearer token from the server's token endpoint.</summary>
     private async Task<HttpClient> MachineAsync(string[] roles)
     {
-        var name = $"e2e-{Guid.NewGuid():N}"[..20];
-        var secret = await Service<ClientStore>().CreateAsync(name, roles, [], ["*"]);
-        var http = new HttpClient { BaseAddress = fixture.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        using var token = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = name, ["client_secret"] = secret,
-        }));
-        var body = await token.Content.ReadAsStringAsync();
-        ((int)token.StatusCode).ShouldBe(200, body);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", JsonNode.Parse(body)!["access_token"]!.GetValue<string>());
-        return http;
+        return await MachineClients.SignedInAsync(fixture.Server.App.Services, fixture.BaseAddress, "e2e", roles, ["*"]);
     }
 
     private static async Task<JsonNode> JsonAsync(HttpResponseMessage response, int status)

@@ -39,14 +39,7 @@ public sealed class StatusPageTests
     {
         if (Tenant.Catalog.Latest(ProcessId) is null)
         {
-            var name = $"status-{Guid.NewGuid():N}"[..20];
-            var secret = await Service<ClientStore>().CreateAsync(name, ["analyst"], [], ["*"]);
-            using var http = new HttpClient { BaseAddress = fixture.BaseAddress };
-            using var token = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "client_credentials", ["client_id"] = name, ["client_secret"] = secret,
-            }));
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", JsonNode.Parse(await token.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>());
+            using var http = await MachineClients.SignedInAsync(fixture.Server.App.Services, fixture.BaseAddress, "status", ["analyst"], ["*"]);
             using var content = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "StatusPageTests.bpmn")));
             content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
             using var deployed = await http.PostAsync("api/deployments?name=StatusPageTests.bpmn", content);
