@@ -40,9 +40,19 @@ public sealed class DesignerFilesTests
         {"type": "default", "id": "pruefung", "components": [{"type": "textfield", "key": "vermerk", "label": "Vermerk"}]}
         """)!.AsObject();
 
-    private static JsonSchema CamundaSchema() =>
-        JsonSchema.FromText(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Designer", "element-templates-schema.json")),
-            new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+    /// <summary>
+    /// Camunda's element-templates schema from the one pinned copy, npm <c>@camunda/element-templates-json-schema</c> in
+    /// <c>tests/element-templates-schema</c> (its lock file; <c>./test.sh</c> runs <c>npm ci</c> there) — the packs' templates
+    /// are checked against the same file.
+    /// </summary>
+    private static JsonSchema CamundaSchema()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "EGov.Workflows.sln"))) root = root.Parent!;
+        var file = Path.Combine(root.FullName, "tests", "element-templates-schema", "node_modules", "@camunda", "element-templates-json-schema", "resources", "schema.json");
+        File.Exists(file).ShouldBeTrue($"{file} is missing: run npm ci in tests/element-templates-schema (./test.sh does)");
+        return JsonSchema.FromText(File.ReadAllText(file), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+    }
 
     private static void ShouldBeValid(JsonSchema schema, JsonNode template)
     {
