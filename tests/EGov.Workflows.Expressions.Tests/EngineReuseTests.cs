@@ -28,6 +28,14 @@ public class EngineReuseTests
     }
 
     [Fact]
+    public void Reuse_AVariableThatHidAHostFunction_LeavesTheFunctionForTheNext()
+    {
+        var evaluator = new ExpressionEvaluator { Functions = new Dictionary<string, Func<JsonNode?[], JsonNode?>> { ["frist"] = _ => "2026-12-31" } };
+        evaluator.Evaluate("${frist}", new FakeExecution(("frist", 3)))!.GetValue<long>().ShouldBe(3);
+        evaluator.Evaluate("${typeof frist}", new FakeExecution())!.GetValue<string>().ShouldBe("function");
+    }
+
+    [Fact]
     public void Reuse_AVariableOfOneEvaluation_IsNotBoundInTheNext()
     {
         var evaluator = new ExpressionEvaluator();

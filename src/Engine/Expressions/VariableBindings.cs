@@ -60,7 +60,9 @@ internal sealed class VariableBindings
         var global = _engine.Global;
         var removed = true;
         foreach (var name in _bound)
-            removed &= global.Delete(name);
+            // A variable that hid a host function took its place on this engine: deleting it leaves no function behind,
+            // so such an engine is not reused (a fresh one has the function again).
+            removed &= global.Delete(name) && _functions?.ContainsKey(name) != true;
         if (_executionBound)
             removed &= global.Delete(ExecutionName);
         return removed;
