@@ -38,7 +38,8 @@ public sealed class DsgvoLoeschlauf(EfRuntimeStore store, TenantEngines engines,
             foreach (var r in results.Where(r => !r.AlreadyDeleted))
             {
                 deleted++;
-                log.LogInformation("DSGVO-Löschung: Vorgang {Aktenzeichen} ({Instance}, {Process}) gelöscht – {Reason}; Regel: {Rule}",
+                if (log.IsEnabled(LogLevel.Information))
+                    log.LogInformation("DSGVO-Löschung: Vorgang {Aktenzeichen} ({Instance}, {Process}) gelöscht – {Reason}; Regel: {Rule}",
                     r.Tombstone.Aktenzeichen, r.Tombstone.RootInstanceId, r.Tombstone.ProcessId, r.Tombstone.Reason, r.Tombstone.Rule);
                 if (options.AttachmentDirectory is { } dir)
                     foreach (var hash in r.UnusedAttachmentHashes)
@@ -47,7 +48,8 @@ public sealed class DsgvoLoeschlauf(EfRuntimeStore store, TenantEngines engines,
                         try { if (File.Exists(path)) File.Delete(path); }
                         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                         {
-                            log.LogWarning("DSGVO-Löschung: die Anhangsdatei {Path} von Vorgang {Instance} konnte nicht gelöscht werden: {Error}", path, r.Tombstone.RootInstanceId, e.Message);
+                            if (log.IsEnabled(LogLevel.Warning))
+                                log.LogWarning("DSGVO-Löschung: die Anhangsdatei {Path} von Vorgang {Instance} konnte nicht gelöscht werden: {Error}", path, r.Tombstone.RootInstanceId, e.Message);
                         }
                     }
             }
