@@ -65,6 +65,12 @@ public sealed record WorkflowEngineOptions
     /// (service.yaml). Null: none. Asked when an instance starts.
     /// </summary>
     public Func<string, Period?>? Bearbeitungsfrist { get; init; }
+
+    /// <summary>What the service catalogue says about a process's service (Aktenplan, Aufbewahrungsfrist), by process id; handed to activities.</summary>
+    public Func<string, Sdk.ServiceFacts?>? ServiceFacts { get; init; }
+
+    /// <summary>The documents of a case file, by tenant and root instance id; handed to activities (the server's case files). Null: none.</summary>
+    public Func<string, string, IReadOnlyList<Sdk.CaseDocument>>? CaseDocuments { get; init; }
 }
 
 /// <summary>How much history the engine writes (Camunda's history levels, reduced to the two that differ here).</summary>
