@@ -39,11 +39,8 @@ public sealed partial class WorkflowEngine
             },
             Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId),
             Activities = options.Activities, TenantId = options.TenantId,
-<<<<<<< HEAD
             Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist, ServiceFacts = options.ServiceFacts, CaseDocuments = options.CaseDocuments,
-=======
-            Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist, DueWorkCreated = options.DueWorkCreated,
->>>>>>> main
+            DueWorkCreated = options.DueWorkCreated,
             DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
             ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError, HistoryLevel = options.HistoryLevel,
         };
