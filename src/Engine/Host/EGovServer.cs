@@ -55,6 +55,7 @@ public static class EGovServer
         {
             Leistungen = store.Store is Persistence.EfRuntimeStore efl ? new Persistence.Catalogue.SqlLeistungenStore(efl.Options).List : null,
             Fristen = id => TenantFristen.For(options.Configuration, id),
+            MaxOpenInstances = options.MaxOpenInstancesPerTenant,
         };
         IReadOnlyList<DeployedDefinition> deployed;
         try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
