@@ -206,6 +206,8 @@ public static class EGovServer
         Citizens.CitizenSignIn.MapCitizens(app);
         if (options.Out is { } o)
             app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, packs, site, address, adminPassword, o));
+        // The hot queries translated and the store and identity models built before the node listens (issue 21, item 6).
+        Health.ColdStartWarmup.Run(app.Services, engines, options.Tenant);
         return app;
     }
 
