@@ -29,6 +29,8 @@ internal sealed class EngineCore
     public Func<string, Period?>? Bearbeitungsfrist { get; init; }
     /// <summary>The tenant's quota of open instances, or null.</summary>
     public InstanceQuota? InstanceQuota { get; init; }
+    /// <summary>Told after a commit that left work due now (<see cref="WorkflowEngineOptions.DueWorkCreated"/>).</summary>
+    public Action<string>? DueWorkCreated { get; init; }
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<ProcessGraph>> _graphs = new(StringComparer.Ordinal);
