@@ -77,6 +77,9 @@ public sealed record WorkflowEngineOptions
 
     /// <summary>The documents of a case file, by tenant and root instance id; handed to activities (the server's case files). Null: none.</summary>
     public Func<string, string, IReadOnlyList<Sdk.CaseDocument>>? CaseDocuments { get; init; }
+
+    /// <summary>The tenant's quota of open instances, checked at every instance a command creates; null: none.</summary>
+    public InstanceQuota? InstanceQuota { get; init; }
 }
 
 /// <summary>How much history the engine writes (Camunda's history levels, reduced to the two that differ here).</summary>
