@@ -26,6 +26,7 @@ internal static class DefinitionEndpoints
         api.MapGet("/process-definitions", (HttpContext http, int? offset, int? limit) =>
             {
                 var t = http.Tenant();
+                t.CatchUp(); // what another node deployed or deleted since this node looked (one stamp read when nothing changed)
                 var all = t.Catalog.All();
                 return Results.Ok(BoundedList.Of(http, all.Select(d => ProcessDefinitionDto.From(d, t.Catalog.Latest(d.ProcessId)?.Version == d.Version)), offset, limit));
             })
@@ -75,7 +76,6 @@ internal static class DefinitionEndpoints
                     return StartIdempotent(http, t, processId, body, key);
                 CheckOpenCases(http, t);
                 var id = t.Engine.StartProcessAs(null, processId, body?.Variables, body?.BusinessKey, http.Caller().Id, ApplicationDate(body));
-                t.CaseStarted();
                 var view = t.Engine.GetInstance(id);
                 return Results.Created($"/api/process-instances/{id}", ProcessInstanceDto.From(view, view.ProcessId));
             })
@@ -104,7 +104,6 @@ internal static class DefinitionEndpoints
         try
         {
             id = t.Engine.StartProcessAs(IdempotentRequests.InstanceId(t.TenantId, key), processId, body?.Variables, body?.BusinessKey, http.Caller().Id, ApplicationDate(body));
-            t.CaseStarted();
         }
         catch (Runtime.InstanceExistsException e) when (e.BusinessKey is null && e.InstanceId is { } existing)
         {
@@ -185,6 +184,16 @@ internal static class DefinitionEndpoints
                 new Dictionary<string, object?> { ["quota"] = "openInstances", ["limit"] = max, ["used"] = open });
     }
 
+    /// <summary>
+    /// A shared model deployed to the default tenant: every tenant's overlay of its service is merged with it again and
+    /// deployed (issue 16 item 4; <see cref="Catalogue.TenantOverlays.SharedDeployed"/>), the rows in GET /api/services/overlays.
+    /// </summary>
+    internal static void RedeployOverlays(HttpContext http, TenantEngine tenant, IReadOnlyList<(string Name, byte[] Bytes)> files, IReadOnlyList<DeployedDefinition> deployed)
+    {
+        if (http.RequestServices.GetService<Catalogue.TenantOverlays>() is { } overlays)
+            overlays.SharedDeployed(http.RequestServices.GetRequiredService<TenantEngines>(), tenant, files, deployed, http.Caller().Id);
+    }
+
     private static async Task<IResult> Deploy(HttpContext http)
     {
         var tenant = http.Tenant();
@@ -221,6 +230,7 @@ internal static class DefinitionEndpoints
         CheckQuotas(http, tenant, files);
         var (deployed, decisions) = ModelDeployer.DeployAll(tenant, files, http.Caller().Id);
         Counted(tenant, files, deployed);
+        RedeployOverlays(http, tenant, files, deployed);
         // Decision files alone answer their decisions; with processes, the processes (the decisions are deployed too).
         if (deployed.Count == 0 && decisions.Count > 0)
             return Results.Created("/api/decision-definitions", decisions.Select(d => DecisionDefinitionDto.From(d, true)).ToList());
