@@ -22,7 +22,7 @@ public sealed partial class CitizenApplyTests(BundIdEnvironment env) : IClassFix
 {
     private const string Process = "Process_Buerger_Antrag";
 
-    private const string Form = """
+    internal const string Form = """
         {
           "type": "default", "id": "Form_Buerger_Antrag", "schemaVersion": 16,
           "components": [
