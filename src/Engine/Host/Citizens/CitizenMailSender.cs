@@ -92,7 +92,7 @@ public sealed class CitizenMailSender(CitizenMailOutbox outbox, CitizenMails mai
             if (time.GetUtcNow() - mail.CreatedAt > schedule.NeverStarted)
                 await outbox.FailedAsync(mail, "the case was never started", cancel).ConfigureAwait(false);
             else
-                await outbox.RetryAsync(mail, time.GetUtcNow() + TimeSpan.FromSeconds(5), "the case is not started yet", cancel).ConfigureAwait(false);
+                await outbox.RetryAsync(mail, time.GetUtcNow() + TimeSpan.FromSeconds(5), "the case is not started yet", countsAsTry: false, cancel).ConfigureAwait(false);
             return false;
         }
         var service = t.Catalog.Find(view.ProcessId, view.Version)?.Name ?? t.Catalog.Latest(found.ProcessId)?.Name ?? found.ProcessId;
@@ -111,7 +111,7 @@ public sealed class CitizenMailSender(CitizenMailOutbox outbox, CitizenMails mai
                 await outbox.FailedAsync(mail, retry.Reason, CancellationToken.None).ConfigureAwait(false);
                 return false;
             case CitizenMailResult.Retry retry:
-                await outbox.RetryAsync(mail, time.GetUtcNow() + schedule.BackOff(mail.Attempts + 1), retry.Reason, CancellationToken.None).ConfigureAwait(false);
+                await outbox.RetryAsync(mail, time.GetUtcNow() + schedule.BackOff(mail.Attempts + 1), retry.Reason, cancel: CancellationToken.None).ConfigureAwait(false);
                 return false;
             default:
                 return false;

@@ -64,8 +64,9 @@ public sealed class CitizenMailOutbox(IdentityDatabase database, TimeProvider? t
     public Task DoneAsync(CitizenMail mail, CancellationToken cancel = default) =>
         FinishAsync(mail, q => q.ExecuteDeleteAsync(cancel));
 
-    public Task RetryAsync(CitizenMail mail, DateTimeOffset next, string reason, CancellationToken cancel = default) =>
-        FinishAsync(mail, q => q.ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.NextAttemptAt, next.ToUnixTimeMilliseconds())
+    /// <summary>Puts the e-mail back for a try at <paramref name="next"/>; <paramref name="countsAsTry"/> false: it was not tried (its case not started yet).</summary>
+    public Task RetryAsync(CitizenMail mail, DateTimeOffset next, string reason, bool countsAsTry = true, CancellationToken cancel = default) =>
+        FinishAsync(mail, q => q.ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, m => m.Attempts + (countsAsTry ? 1 : 0)).SetProperty(m => m.NextAttemptAt, next.ToUnixTimeMilliseconds())
             .SetProperty(m => m.LeaseOwner, (string?)null).SetProperty(m => m.LeaseExpiresAt, (long?)null).SetProperty(m => m.LastError, Cut(reason)), cancel));
 
     public Task FailedAsync(CitizenMail mail, string reason, CancellationToken cancel = default) =>
