@@ -100,6 +100,27 @@ const modeler = new Modeler({
   linting: { bpmnlint: linterConfig, active: true },
 }) as unknown as Services;
 
+// The token simulation writes its buttons' English titles into the canvas (no translate service): German, and the same
+// text as the accessible name of these icon-only buttons.
+const simulationTitles: Record<string, string> = {
+  'Trigger Event': 'Ereignis auslösen',
+  'Set Sequence Flow': 'Ausgehenden Fluss wählen',
+  'Add pause point': 'Haltepunkt setzen',
+  'Remove pause point': 'Haltepunkt entfernen',
+  'Toggle Simulation Log': 'Simulationsprotokoll ein- oder ausblenden',
+  'Reset Simulation': 'Simulation zurücksetzen',
+  'Play/Pause Simulation': 'Simulation fortsetzen oder anhalten',
+};
+new MutationObserver(() => {
+  for (const el of canvasEl.querySelectorAll<HTMLElement>('.bts-context-pad[title], .bts-entry[title]')) {
+    const german = simulationTitles[el.getAttribute('title') ?? ''];
+    if (german) {
+      el.setAttribute('title', german);
+      el.setAttribute('aria-label', german);
+    }
+  }
+}).observe(canvasEl, { subtree: true, childList: true, attributes: true, attributeFilter: ['title'] });
+
 let summary: ProcessSummary | null = null;
 let draft: Draft | null = null;
 let basedOn: number | null = null;
