@@ -37,7 +37,10 @@ public sealed partial class WorkflowEngine
                 Feel = Runtime.Decisions.FeelExpressions.Evaluator(options.Clock, options.Zone, new FristFunctions(options.Fristen, options.Zone)),
                 Functions = Runtime.Decisions.FristExpressionFunctions.ForJavaScript(new FristFunctions(options.Fristen, options.Zone)),
             },
-            Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId),
+            Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId)
+            {
+                Fristen = new FristFunctions(options.Fristen, options.Zone), // the decision tables' FEEL counts Fristen with the tenant's Land
+            },
             Activities = options.Activities, TenantId = options.TenantId,
             Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist, DueWorkCreated = options.DueWorkCreated,
             DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
