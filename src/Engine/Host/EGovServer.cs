@@ -2,6 +2,7 @@ using EGov.Workflows.Host.Api;
 using EGov.Workflows.Host.Deployment;
 using EGov.Workflows.Host.ExternalTasks;
 using EGov.Workflows.Host.Jobs;
+using EGov.Workflows.Host.Lifecycle;
 using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Host.Web;
@@ -87,7 +88,7 @@ public static class EGovServer
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Logging.AddFilter("OpenIddict", LogLevel.Error);
         builder.WebHost.UseUrls(options.Urls);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddGracefulShutdown(options.ShutdownTimeout); // SIGTERM: new requests 503, in-flight ones answered, jobs finish or are released
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(engines);
@@ -185,6 +186,7 @@ public static class EGovServer
         app.Lifetime.ApplicationStopped.Register(identity.Dispose);
         app.Lifetime.ApplicationStopped.Register(site.Dispose);
         app.Lifetime.ApplicationStopped.Register(packLogging.Dispose);
+        app.UseGracefulShutdown();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
