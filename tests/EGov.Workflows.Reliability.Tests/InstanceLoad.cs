@@ -23,6 +23,9 @@ public sealed class InstanceLoad
     public int Count { get; }
     public int Acknowledged => _acknowledged.Count;
     public int Uncertain => _uncertain.Count;
+    /// <summary>Starts answered 503 (the store unavailable): how a store outage was reported to the clients.</summary>
+    public int Unavailable => Volatile.Read(ref _unavailable);
+    private int _unavailable;
 
     /// <summary>
     /// A careful client of a server that stops gracefully: a 503 (nothing was done) puts the start back as pending and this
@@ -31,9 +34,6 @@ public sealed class InstanceLoad
     /// </summary>
     public bool RetryWhenUnavailable { get; init; }
 
-    /// <summary>Starts answered 503 (with <see cref="RetryWhenUnavailable"/>).</summary>
-    public int Unavailable => _unavailable;
-
     /// <summary>Starts whose connection broke after the request was sent (no answer at all): a graceful stop has none.</summary>
     public int Broken => _broken;
 
@@ -41,7 +41,6 @@ public sealed class InstanceLoad
     public IReadOnlyCollection<string> BrokenBy => _brokenBy;
 
     private readonly ConcurrentBag<string> _brokenBy = [];
-    private int _unavailable;
     private int _broken;
 
     /// <summary>Answers the server gave that are not 201 (a start that fails without a crash is a bug, not bad luck).</summary>
@@ -75,6 +74,13 @@ public sealed class InstanceLoad
                     Interlocked.Increment(ref _unavailable);
                     _pending.Enqueue(n);
                     await Delay(TimeSpan.FromSeconds(5), stop);
+                }
+                catch (UnexpectedAnswerException e) when (e.Status == 503)
+                {
+                    // The store is away (503 with Retry-After): treated like a connection lost mid-request — a commit whose
+                    // answer the database dropped may still have happened — and settled from the database afterwards.
+                    Interlocked.Increment(ref _unavailable);
+                    _uncertain[n] = 0;
                 }
                 catch (UnexpectedAnswerException e)
                 {

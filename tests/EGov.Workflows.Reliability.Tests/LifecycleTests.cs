@@ -114,7 +114,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         var timeout = TimeSpan.FromSeconds(20);
         string[] args = ["--shutdown-timeout", ((int)timeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)];
 
-        var server = await EgovServe.StartAsync($"sqlite:{db}", processes, nodeId: null, folder.Path, extraArgs: args);
+        var server = await EgovServe.StartAsync($"sqlite:{db}", processes, nodeId: null, folder.Path, extraArguments: args);
         (int ExitCode, TimeSpan Took) stopped;
         using (var stop = new CancellationTokenSource())
         {
