@@ -2,6 +2,7 @@ using EGov.Workflows.Host.Api;
 using EGov.Workflows.Host.Deployment;
 using EGov.Workflows.Host.ExternalTasks;
 using EGov.Workflows.Host.Jobs;
+using EGov.Workflows.Host.Lifecycle;
 using EGov.Workflows.Host.Observability;
 using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Tenancy;
@@ -56,6 +57,7 @@ public static class EGovServer
         {
             Leistungen = store.Store is Persistence.EfRuntimeStore efl ? new Persistence.Catalogue.SqlLeistungenStore(efl.Options).List : null,
             Fristen = id => TenantFristen.For(options.Configuration, id),
+            VariableLimits = options.VariableLimits,
             MaxOpenInstances = options.MaxOpenInstancesPerTenant,
         };
         IReadOnlyList<DeployedDefinition> deployed;
@@ -87,7 +89,9 @@ public static class EGovServer
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Logging.AddFilter("OpenIddict", LogLevel.Error);
         builder.WebHost.UseUrls(options.Urls);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        // Bad input is refused before it costs anything: bodies past the limit are 413 (by Content-Length, before reading).
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Services.AddGracefulShutdown(options.ShutdownTimeout); // SIGTERM: new requests 503, in-flight ones answered, jobs finish or are released
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(engines);
@@ -173,6 +177,7 @@ public static class EGovServer
         {
             // Request bodies: a property named twice is an error (not "last one wins"), and free-form values are read strictly.
             o.SerializerOptions.AllowDuplicateProperties = false;
+            o.SerializerOptions.MaxDepth = options.MaxJsonDepth;
             o.SerializerOptions.Converters.Add(new Api.StrictJsonNodeConverter<System.Text.Json.Nodes.JsonObject>());
             o.SerializerOptions.Converters.Add(new Api.StrictJsonNodeConverter<System.Text.Json.Nodes.JsonNode>());
             o.SerializerOptions.Converters.Add(new Api.StrictJsonNodeConverter<System.Text.Json.Nodes.JsonArray>());
@@ -195,6 +200,7 @@ public static class EGovServer
         app.Lifetime.ApplicationStopped.Register(identity.Dispose);
         app.Lifetime.ApplicationStopped.Register(site.Dispose);
         app.Lifetime.ApplicationStopped.Register(packLogging.Dispose);
+        app.UseGracefulShutdown();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
