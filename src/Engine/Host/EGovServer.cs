@@ -139,6 +139,8 @@ public static class EGovServer
         }
         builder.Services.AddSingleton<Persistence.Designer.IDesignerDraftStore>(store.Store is Persistence.EfRuntimeStore drafts
             ? new Persistence.Designer.SqlDesignerDraftStore(drafts.Options) : new Persistence.Designer.InMemoryDesignerDraftStore());
+        builder.Services.AddSingleton<Persistence.Designer.IDeployedScenarioStore>(store.Store is Persistence.EfRuntimeStore scenarioDb
+            ? new Persistence.Designer.SqlDeployedScenarioStore(scenarioDb.Options) : new Persistence.Designer.InMemoryDeployedScenarioStore());
         // The operators' cockpit (issue 11): its journal and batch operations, run in the background by every node.
         builder.Services.AddSingleton(sp => new Cockpit.CockpitServices(
             store.Store is Persistence.EfRuntimeStore cockpitDb ? new Persistence.Cockpit.SqlCockpitStore(cockpitDb.Options) : new Persistence.Cockpit.InMemoryCockpitStore(),
