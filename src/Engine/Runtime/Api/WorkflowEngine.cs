@@ -39,7 +39,7 @@ public sealed partial class WorkflowEngine
             },
             Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId),
             Activities = options.Activities, TenantId = options.TenantId,
-            Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist,
+            Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist, StandIns = options.StandIns,
             DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
             ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError, HistoryLevel = options.HistoryLevel,
         };
