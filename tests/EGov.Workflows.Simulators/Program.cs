@@ -1,6 +1,6 @@
 using EGov.Workflows.Simulators;
 
-// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] [--tls [--user U --password P]] | dms [--port 8085] [--schemas DIR] | fitconnect [--port 8086] | payment [--port 5301]
+// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] [--tls [--user U --password P]] | dms [--port 8085] [--schemas DIR] | archiv [--port 8087] [--decision A|V] | fitconnect [--port 8086] | payment [--port 5301]
 var kind = args.FirstOrDefault();
 int Port(int fallback) => args.SkipWhile(a => a != "--port").Skip(1).FirstOrDefault() is { } p && int.TryParse(p, out var n) ? n : fallback;
 using var stop = new CancellationTokenSource();
@@ -54,6 +54,19 @@ switch (kind)
         try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
         return 0;
     }
+    case "archiv":
+    {
+        var schemas = args.SkipWhile(a => a != "--schemas").Skip(1).FirstOrDefault() ?? DmsSimulator.FindCorpusSchema();
+        if (schemas is null) { Console.Error.WriteLine("archiv: no xdomea schema folder (give --schemas DIR with xdomea.xsd)"); return 2; }
+        await using var archiv = ArchivSimulator.Start(schemas, Port(8087));
+        if (args.SkipWhile(a => a != "--decision").Skip(1).FirstOrDefault() is { } decision) archiv.Decision = decision.ToUpperInvariant();
+        archiv.RejectImport = args.Contains("--reject-import");
+        archiv.MessageReceived += (pid, n) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {n} (ProzessID {pid})");
+        Console.WriteLine($"Archive simulator (xdomea Aussonderung 0501–0507, schema {schemas}) on {archiv.Endpoint}; every object is evaluated {archiv.Decision}. Ctrl+C stops it.");
+        Console.WriteLine($"  settings: {{\"Packs\": {{\"Xdomea\": {{\"SchemaDirectory\": \"{schemas}\", \"Behoerde\": \"Stadt Musterstadt\", \"Archiv\": {{\"Name\": \"Stadtarchiv Musterstadt\", \"Endpoint\": \"{archiv.Endpoint}\", \"PollMinutes\": 1}}}}}}}}");
+        try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
+        return 0;
+    }
     case "fitconnect":
     {
         await using var fc = FitConnectSimulator.Start(FitConnectSimulator.FindCorpusMetadataSchema(), Port(8086));
@@ -66,6 +79,7 @@ switch (kind)
     }
     default:
         Console.Error.WriteLine("usage: dotnet run --project tests/EGov.Workflows.Simulators -- smtp|dms|fitconnect [--port N] [--schemas DIR]");
+        Console.Error.WriteLine("       dotnet run --project tests/EGov.Workflows.Simulators -- archiv [--port N] [--schemas DIR] [--decision A|V] [--reject-import]");
         Console.Error.WriteLine("       dotnet run --project tests/EGov.Workflows.Simulators -- smtp --tls [--user U --password P]   (STARTTLS, AUTH required)");
         Console.Error.WriteLine("       dotnet run --project tests/EGov.Workflows.Simulators -- payment [--port N] [--notify-url URL] [--secret S] [--declined] [--duplicate-callback] [--no-callback] [--booked] [--delay-ms N]");
         return 2;

@@ -48,13 +48,41 @@ public static class Abgabe
         ArgumentNullException.ThrowIfNull(kopf);
         ArgumentNullException.ThrowIfNull(vorgang);
         XNamespace x = ns;
+        var root = new XElement(x + Nachricht,
+            new XAttribute(XNamespace.Xmlns + "xdomea", ns),
+            Kopf(x, kopf, "0401", "Abgabe.Abgabe",
+                new XElement(x + "Importbestaetigung", "1"),
+                new XElement(x + "Empfangsbestaetigung", "0")),
+            new XElement(x + "Schriftgutobjekt", VorgangElement(x, kopf, vorgang, null, withDokumente: true)));
+        return new XDocument(new XDeclaration("1.0", "UTF-8", null), root);
+    }
+
+    /// <summary>
+    /// The message head (NkBasis: ProzessID, Nachrichtentyp, Erstellungszeitpunkt, Absender, Empfaenger, SendendesSystem)
+    /// followed by the message type's own flags (<paramref name="rest"/>).
+    /// </summary>
+    internal static XElement Kopf(XNamespace x, AbgabeKopf kopf, string code, string name, params XElement[] rest)
+    {
         var absender = new XElement(x + "Absender", new XElement(x + "Institution", new XElement(x + "Name", kopf.Behoerde)));
         if (!string.IsNullOrWhiteSpace(kopf.Organisationseinheit))
             absender.Add(new XElement(x + "Organisationseinheit", new XElement(x + "Name", kopf.Organisationseinheit)));
+        return new XElement(x + "Kopf",
+            new XElement(x + "ProzessID", kopf.ProzessId.ToString("D")),
+            new XElement(x + "Nachrichtentyp", new XAttribute("listURI", "urn:xoev-de:xdomea:codeliste:nachrichtentyp"), new XAttribute("listVersionID", "2.0"),
+                new XElement("code", code), new XElement("name", name)),
+            new XElement(x + "Erstellungszeitpunkt", Instant(kopf.Erstellt)),
+            absender,
+            new XElement(x + "Empfaenger", new XElement(x + "Institution", new XElement(x + "Name", kopf.Empfaenger))),
+            new XElement(x + "SendendesSystem", new XElement(x + "Produktname", "EGov.Workflows")),
+            rest);
+    }
+
+    /// <summary>The Vorgang element: metadata, optional archival metadata (Aussonderung), Laufzeit, history and, when asked, its documents.</summary>
+    internal static XElement VorgangElement(XNamespace x, AbgabeKopf kopf, AktenVorgang vorgang, XElement? archivspezifisch, bool withDokumente)
+    {
         var aktenplan = new XElement(x + "Aktenplaneinheit", new XElement(x + "Kennzeichen", vorgang.Aktenplaneinheit));
         if (!string.IsNullOrWhiteSpace(vorgang.Aktenplanbetreff)) aktenplan.Add(new XElement(x + "Inhaltsangabe", vorgang.Aktenplanbetreff));
-
-        var v = new XElement(x + "Vorgang",
+        return new XElement(x + "Vorgang",
             new XElement(x + "Identifikation", new XElement(x + "ID", vorgang.Id.ToString("D"))),
             new XElement(x + "AllgemeineMetadaten",
                 new XElement(x + "Betreff", vorgang.Betreff),
@@ -64,24 +92,10 @@ public static class Abgabe
                     new XElement("code", vorgang.Vertraulichkeitsstufe)),
                 Medium(x),
                 aktenplan),
+            archivspezifisch,
             new XElement(x + "Laufzeit", new XElement(x + "Beginn", Date(vorgang.Beginn)), new XElement(x + "Ende", Date(vorgang.Ende))),
             vorgang.Historie.Select(h => Historie(x, h)),
-            vorgang.Dokumente.Select((d, i) => Dokument(x, d, i + 1)));
-
-        var root = new XElement(x + Nachricht,
-            new XAttribute(XNamespace.Xmlns + "xdomea", ns),
-            new XElement(x + "Kopf",
-                new XElement(x + "ProzessID", kopf.ProzessId.ToString("D")),
-                new XElement(x + "Nachrichtentyp", new XAttribute("listURI", "urn:xoev-de:xdomea:codeliste:nachrichtentyp"), new XAttribute("listVersionID", "2.0"),
-                    new XElement("code", "0401"), new XElement("name", "Abgabe.Abgabe")),
-                new XElement(x + "Erstellungszeitpunkt", Instant(kopf.Erstellt)),
-                absender,
-                new XElement(x + "Empfaenger", new XElement(x + "Institution", new XElement(x + "Name", kopf.Empfaenger))),
-                new XElement(x + "SendendesSystem", new XElement(x + "Produktname", "EGov.Workflows")),
-                new XElement(x + "Importbestaetigung", "1"),
-                new XElement(x + "Empfangsbestaetigung", "0")),
-            new XElement(x + "Schriftgutobjekt", v));
-        return new XDocument(new XDeclaration("1.0", "UTF-8", null), root);
+            withDokumente ? vorgang.Dokumente.Select((d, i) => Dokument(x, d, i + 1)) : null);
     }
 
     private static XElement Medium(XNamespace x) =>
@@ -114,14 +128,17 @@ public static class Abgabe
     }
 
     /// <summary>The transport container: the message and every primary file in one ZIP (deterministic entry order and times).</summary>
-    public static byte[] Container(XDocument message, Guid prozessId, IEnumerable<AktenDokument> dokumente)
+    public static byte[] Container(XDocument message, Guid prozessId, IEnumerable<AktenDokument> dokumente) => Container(message, prozessId, Nachricht, dokumente);
+
+    /// <summary>The transport container of any xdomea message <paramref name="nachricht"/> (e.g. <c>Aussonderung.Aussonderung.0503</c>).</summary>
+    public static byte[] Container(XDocument message, Guid prozessId, string nachricht, IEnumerable<AktenDokument> dokumente)
     {
         ArgumentNullException.ThrowIfNull(message);
         using var ms = new MemoryStream();
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
         {
             var stamp = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-            var entry = zip.CreateEntry($"{prozessId:D}_{Nachricht}.xml", CompressionLevel.Optimal);
+            var entry = zip.CreateEntry($"{prozessId:D}_{nachricht}.xml", CompressionLevel.Optimal);
             entry.LastWriteTime = stamp;
             using (var s = entry.Open())
             using (var w = System.Xml.XmlWriter.Create(s, new System.Xml.XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true }))
@@ -138,10 +155,13 @@ public static class Abgabe
     }
 
     /// <summary>The container's file name.</summary>
-    public static string ContainerName(Guid prozessId) => $"{prozessId:D}_{Nachricht}.zip";
+    public static string ContainerName(Guid prozessId) => ContainerName(prozessId, Nachricht);
 
-    private static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-    private static string Instant(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The container's file name for the message <paramref name="nachricht"/>.</summary>
+    public static string ContainerName(Guid prozessId, string nachricht) => $"{prozessId:D}_{nachricht}.zip";
+
+    internal static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Instant(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>The xdomea code list Dateiformat (1.0) for the file types a case file accepts.</summary>

@@ -22,6 +22,15 @@ public abstract record DmsOutcome
 public interface IDmsTransport
 {
     Task<DmsOutcome> DeliverAsync(byte[] container, string fileName, string idempotencyKey, XdomeaOptions options, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The partner's message <paramref name="nachricht"/> of the process <paramref name="prozessId"/>, when it is there: over
+    /// HTTP <c>GET {Endpoint}/{ProzessID}/{Nachricht}</c> (404: not yet), in the folder form the file
+    /// <c>&lt;ProzessID&gt;_&lt;Nachricht&gt;.xml</c> in <paramref name="returnDirectory"/>. <see cref="DmsOutcome.Answered"/>
+    /// with the text, <see cref="DmsOutcome.Dropped"/> when there is none yet, <see cref="DmsOutcome.Failed"/> on a transport failure.
+    /// </summary>
+    Task<DmsOutcome> FetchAsync(string prozessId, string nachricht, string? returnDirectory, XdomeaOptions options, CancellationToken cancellationToken) =>
+        Task.FromResult<DmsOutcome>(new DmsOutcome.Failed("this transport cannot fetch answers"));
 }
 
 /// <summary>
@@ -40,6 +49,48 @@ public sealed class DmsTransport(IHttpClientFactory clients) : IDmsTransport
         return options.Delivery == DmsDeliveryKind.Directory
             ? Drop(container, fileName, options.Directory!)
             : await PostAsync(container, fileName, idempotencyKey, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<DmsOutcome> FetchAsync(string prozessId, string nachricht, string? returnDirectory, XdomeaOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Guid.TryParse(prozessId, out var pid)) throw new ArgumentException("not a ProzessID", nameof(prozessId));
+        var name = $"{pid:D}_{nachricht}.xml";
+        if (options.Delivery == DmsDeliveryKind.Directory)
+        {
+            if (string.IsNullOrWhiteSpace(returnDirectory)) return new DmsOutcome.Dropped(name);
+            var path = Path.Combine(returnDirectory, name);
+            try { return File.Exists(path) ? new DmsOutcome.Answered(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)) : new DmsOutcome.Dropped(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return new DmsOutcome.Failed($"the answer folder '{returnDirectory}' cannot be read: {e.Message}"); }
+        }
+        var token = Token(options);
+        var client = clients.CreateClient(ClientName);
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        var url = $"{options.Endpoint!.TrimEnd('/')}/{pid:D}/{Uri.EscapeDataString(nachricht)}";
+        var attempts = 0;
+        try
+        {
+            using var response = await Pipeline(options).ExecuteAsync(async ct =>
+            {
+                attempts++;
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/xml"));
+                if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                return await client.SendAsync(request, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.NoContent) return new DmsOutcome.Dropped(url);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? new DmsOutcome.Answered(body)
+                : new DmsOutcome.Failed($"the partner answered {(int)response.StatusCode} {response.ReasonPhrase} to the question for {nachricht} after {attempts} attempt(s)");
+        }
+        catch (HttpRequestException e)
+        {
+            return new DmsOutcome.Failed($"{Safe(options.Endpoint)} cannot be reached after {attempts} attempt(s): {e.Message}");
+        }
+        catch (Polly.Timeout.TimeoutRejectedException)
+        {
+            return new DmsOutcome.Failed($"{Safe(options.Endpoint)} did not answer within {options.TimeoutSeconds} s ({attempts} attempt(s))");
+        }
     }
 
     private static DmsOutcome Drop(byte[] container, string fileName, string directory)

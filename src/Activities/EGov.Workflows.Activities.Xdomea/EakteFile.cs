@@ -121,7 +121,7 @@ public sealed class EakteFile(IOptionsMonitor<XdomeaOptions> options, IDmsTransp
         return null;
     }
 
-    private static AktenVorgang Vorgang(ActivityContext context, string key)
+    internal static AktenVorgang Vorgang(ActivityContext context, string key, Func<string, int, string>? letzteAktion = null, Guid? vorgangId = null)
     {
         var betreff = context.GetString("betreff")?.Trim();
         if (string.IsNullOrEmpty(betreff)) throw new InputException("the input 'betreff' is empty");
@@ -148,8 +148,8 @@ public sealed class EakteFile(IOptionsMonitor<XdomeaOptions> options, IDmsTransp
                 var zeit = e["zeit"] is JsonValue z && z.TryGetValue<string>(out var zs) && DateTimeOffset.TryParse(zs, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : context.Now;
                 historie.Add(new Protokolleintrag(zeit, Text(e["akteur"]) ?? "EGov.Workflows", Text(e["aktion"]) ?? "—"));
             }
-        historie.Add(new Protokolleintrag(context.Now, "EGov.Workflows", $"Vorgang {aktenzeichen} zur Ablage an die eAkte übergeben ({dokumente.Count} Dokument(e))"));
-        return new AktenVorgang(Abgabe.StableId($"{key}#vorgang"), betreff, aktenzeichen, plan, context.GetString("aktenplanbetreff"), beginn < heute ? beginn : heute, heute, historie, dokumente,
+        historie.Add(new Protokolleintrag(context.Now, "EGov.Workflows", letzteAktion?.Invoke(aktenzeichen, dokumente.Count) ?? $"Vorgang {aktenzeichen} zur Ablage an die eAkte übergeben ({dokumente.Count} Dokument(e))"));
+        return new AktenVorgang(vorgangId ?? Abgabe.StableId($"{key}#vorgang"), betreff, aktenzeichen, plan, context.GetString("aktenplanbetreff"), beginn < heute ? beginn : heute, heute, historie, dokumente,
             context.GetString("vertraulichkeitsstufe")?.Trim() is { Length: > 0 } vs ? vs : "003");
     }
 
@@ -192,5 +192,5 @@ public sealed class EakteFile(IOptionsMonitor<XdomeaOptions> options, IDmsTransp
         return ms.ToArray();
     }
 
-    private sealed class InputException(string message) : Exception(message);
+    internal sealed class InputException(string message) : Exception(message);
 }

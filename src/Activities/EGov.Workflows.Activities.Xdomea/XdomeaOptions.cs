@@ -46,6 +46,51 @@ public sealed class XdomeaOptions
 
     /// <summary>The first back-off delay in milliseconds (default 500; doubled each retry, with jitter).</summary>
     public int RetryDelayMilliseconds { get; set; } = 500;
+
+    /// <summary>The archive of the Aussonderung (<c>eakte-aussondern</c>): how its xdomea messages 0501–0507 travel. Optional for <c>eakte-file</c>.</summary>
+    public XdomeaArchivOptions Archiv { get; set; } = new();
+
+    /// <summary>The same settings with the archive's transport in place of the DMS's (the archive is a second xdomea partner).</summary>
+    internal XdomeaOptions ForArchiv() => new()
+    {
+        SchemaDirectory = SchemaDirectory, Behoerde = Behoerde, Organisationseinheit = Organisationseinheit,
+        Empfaenger = Archiv.Name ?? "Archiv", Delivery = Archiv.Delivery, Endpoint = Archiv.Endpoint, Directory = Archiv.Directory,
+        ApiKey = Archiv.ApiKey, ApiKeyFile = Archiv.ApiKeyFile,
+        TimeoutSeconds = TimeoutSeconds, Retries = Retries, RetryDelayMilliseconds = RetryDelayMilliseconds,
+    };
+}
+
+/// <summary>
+/// The archive (Landes- or Kommunalarchiv) the Aussonderung offers the closed case files to (<c>Packs:Xdomea:Archiv</c>).
+/// xdomea defines the messages, not their route: over HTTP the container is POSTed to <see cref="Endpoint"/> and the
+/// archive's answers (0502, 0506) are fetched from <c>{Endpoint}/{ProzessID}/{Nachricht}</c>; in the folder form the
+/// containers go into <see cref="Directory"/> and the answers are read from <see cref="ReturnDirectory"/>.
+/// </summary>
+public sealed class XdomeaArchivOptions
+{
+    /// <summary>The archive's name (Kopf/Empfaenger), e.g. <c>Stadtarchiv Musterstadt</c> (default <c>Archiv</c>).</summary>
+    public string? Name { get; set; }
+
+    /// <summary><c>Http</c> (default) or <c>Directory</c>.</summary>
+    public DmsDeliveryKind Delivery { get; set; } = DmsDeliveryKind.Http;
+
+    /// <summary>The archive's xdomea endpoint (required for <c>Http</c>), e.g. <c>https://archiv.stadt.example/xdomea/aussonderung</c>.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>The folder the containers are written into (required for <c>Directory</c>).</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>The folder the archive writes its answers into (<c>&lt;ProzessID&gt;_&lt;Nachricht&gt;.xml</c>); without it the answers are entered by hand (resume with the decision).</summary>
+    public string? ReturnDirectory { get; set; }
+
+    /// <summary>Bearer token of the archive (optional; through the environment or <see cref="ApiKeyFile"/>).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>A file whose first line is the archive's bearer token.</summary>
+    public string? ApiKeyFile { get; set; }
+
+    /// <summary>How often the archive is asked for its answer, in minutes (default 60: an archivist evaluates in days or weeks).</summary>
+    public int PollMinutes { get; set; } = 60;
 }
 
 public enum DmsDeliveryKind { Http, Directory }

@@ -50,7 +50,8 @@ public static class BuiltInPacks
     /// <summary>
     /// The settings <c>./egov test</c> gives the built-in packs: never a real outside system unless the environment says so.
     /// E-mails go as .eml files into <c>$TMPDIR/egov-test-mail</c> (sender <c>noreply@egov-test.invalid</c>); eAkte filings
-    /// as xdomea containers into <c>$TMPDIR/egov-test-eakte</c>, payment orders (pain.001) into <c>$TMPDIR/egov-test-zahlungen</c>, checked against the schema in <c>EGOV_XDOMEA_SCHEMAS</c> or the
+    /// as xdomea containers into <c>$TMPDIR/egov-test-eakte</c>, Aussonderung messages into <c>$TMPDIR/egov-test-archiv</c> (the archive's
+    /// answers come by hand: a scenario's <c>complete:</c> of the waiting task with <c>bewertung</c>, then <c>erfolgreich</c>), payment orders (pain.001) into <c>$TMPDIR/egov-test-zahlungen</c>, checked against the schema in <c>EGOV_XDOMEA_SCHEMAS</c> or the
     /// shared corpus beside the repository; payments are created offline (no provider; a scenario's <c>complete:</c> of the
     /// waiting task gives the provider's status).
     /// </summary>
@@ -60,6 +61,9 @@ public static class BuiltInPacks
         ["Packs:Xdomea:Delivery"] = "Directory",
         ["Packs:Xdomea:Directory"] = Path.Combine(Path.GetTempPath(), "egov-test-eakte"),
         ["Packs:Xdomea:SchemaDirectory"] = XdomeaTestSchema(),
+        ["Packs:Xdomea:Archiv:Name"] = "Archiv (Test)",
+        ["Packs:Xdomea:Archiv:Delivery"] = "Directory",
+        ["Packs:Xdomea:Archiv:Directory"] = Path.Combine(Path.GetTempPath(), "egov-test-archiv"),
         ["Packs:Notifications:From"] = "noreply@egov-test.invalid",
         ["Packs:Notifications:FromName"] = "egov test",
         ["Packs:Notifications:Delivery"] = "Directory",

@@ -128,6 +128,12 @@ public static class EGovServer
                 new Runtime.WorkflowEngineOptions().Zone));
             builder.Services.AddHostedService<Api.AnalyticsCatchUp>();
         }
+        if (store.Store is Persistence.EfRuntimeStore retentionStore)
+        {
+            // DSGVO deletion after the Aufbewahrungsfrist of each service (service.yaml), leaving a tombstone per case (issue 12).
+            builder.Services.AddSingleton(sp => new Jobs.DsgvoLoeschlauf(retentionStore, engines, options, sp.GetRequiredService<ILogger<Jobs.DsgvoLoeschlauf>>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Jobs.DsgvoLoeschlauf>());
+        }
         builder.Services.AddSingleton<Persistence.Designer.IDesignerDraftStore>(store.Store is Persistence.EfRuntimeStore drafts
             ? new Persistence.Designer.SqlDesignerDraftStore(drafts.Options) : new Persistence.Designer.InMemoryDesignerDraftStore());
         // The operators' cockpit (issue 11): its journal and batch operations, run in the background by every node.

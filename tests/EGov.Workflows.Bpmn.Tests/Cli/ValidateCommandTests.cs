@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Text.RegularExpressions;
 using EGov.Workflows.Bpmn.Tests.Support;
 
@@ -130,6 +131,59 @@ public sealed partial class ValidateCommandTests
         var run = CliRun.Of("validate", "--executable", dir.Write("ok.bpmn", Models.Process(Runnable)));
         run.ExitCode.ShouldBe(0, run.Stderr);
         run.Stdout.ShouldContain("valid and executable");
+    }
+
+    [Fact]
+    public void ValidateExecutable_ReportsWhatTheDeploymentRefuses_Positioned()
+    {
+        // A Frist in hours passes the reader and the executable rules; only building the process for deployment refuses it.
+        using var dir = new TempFolder();
+        var file = dir.Write("frist.bpmn", Models.Process("""
+            <startEvent id="S"/><userTask id="Pruefen" egov:frist="PT5H"/><endEvent id="E"/>
+            <sequenceFlow id="F1" sourceRef="S" targetRef="Pruefen"/><sequenceFlow id="F2" sourceRef="Pruefen" targetRef="E"/>
+            """));
+        CliRun.Of("validate", file).ExitCode.ShouldBe(0);
+        var run = CliRun.Of("validate", "--executable", file);
+        run.ExitCode.ShouldBe(1);
+        var line = run.StderrLines.ShouldHaveSingleItem();
+        line.ShouldStartWith($"{file}:4:21: error: egov:frist 'PT5H' on userTask 'Pruefen' counts hours or minutes");
+        DiagnosticLine().IsMatch(line).ShouldBeTrue(line);
+    }
+
+    [Fact]
+    public void ValidateExecutable_UnknownActivity_IsAnError_WithoutNamingPacks()
+    {
+        // The built-in packs are always known, as on the server: an egov:activity that none of them has cannot deploy.
+        using var dir = new TempFolder();
+        var file = dir.Write("activity.bpmn", Models.Process("""
+            <startEvent id="S"/><serviceTask id="T" egov:activity="gibt-es-nicht"/><endEvent id="E"/>
+            <sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/>
+            """));
+        var run = CliRun.Of("validate", "--executable", file);
+        run.ExitCode.ShouldBe(1);
+        run.Stderr.ShouldContain("gibt-es-nicht");
+        run.StderrLines.ShouldAllBe(l => DiagnosticLine().IsMatch(l));
+    }
+
+    [Theory]
+    [InlineData("""<startEvent id="S"/><userTask id="Pruefen" egov:frist="PT5H"/><endEvent id="E"/><sequenceFlow id="F1" sourceRef="S" targetRef="Pruefen"/><sequenceFlow id="F2" sourceRef="Pruefen" targetRef="E"/>""")]
+    [InlineData("""<startEvent id="S"/><serviceTask id="T" egov:activity="gibt-es-nicht"/><endEvent id="E"/><sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/>""")]
+    [InlineData("""<startEvent id="S"/><intermediateCatchEvent id="W"><timerEventDefinition><timeCycle>R/PT0.001S</timeCycle></timerEventDefinition></intermediateCatchEvent><endEvent id="E"/><sequenceFlow id="F1" sourceRef="S" targetRef="W"/><sequenceFlow id="F2" sourceRef="W" targetRef="E"/>""")]
+    [InlineData("""<startEvent id="S"/><serviceTask id="T" camunda:class="de.example.Send"/><endEvent id="E"/><sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/>""")]
+    public void ValidateExecutable_SaysWhatTheDesignersCheckSays(string body)
+    {
+        // The designer's "Prüfen" on a server with the built-in packs, and the command line, word for word.
+        using var dir = new TempFolder();
+        var xml = Models.Process(body);
+        var file = dir.Write("gleich.bpmn", xml);
+        var packs = Packs.PackCatalog.Empty.With(Host.BuiltInPacks.Load(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(Host.BuiltInPacks.TestDefaults).Build()));
+        var tenant = new Host.Tenancy.TenantEngine("default", new Runtime.WorkflowEngine(new Runtime.WorkflowEngineOptions { Activities = packs.AddTo(new Sdk.ActivityRegistry()) }));
+        var designer = Host.Designer.ModelCheck.Run(tenant, xml, file);
+        designer.HasErrors.ShouldBeTrue();
+        var run = CliRun.Of("validate", "--executable", file);
+        run.ExitCode.ShouldBe(1);
+        run.StderrLines.ShouldBe(designer.Problems.Where(p => p.Severity == "error").Select(p => p.Text).ToArray());
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using EGov.Workflows.Model.Diagnostics;
 using EGov.Workflows.Bpmn.Reading;
-using EGov.Workflows.Bpmn.Validation.Executable;
 
 namespace EGov.Workflows.Cli.Commands;
 
@@ -11,7 +10,7 @@ namespace EGov.Workflows.Cli.Commands;
 public sealed class ValidateCommand : ICliCommand
 {
     public string Name => "validate";
-    public string Summary => "check BPMN and DMN files and service.yaml (and folders of them): readable, consistent references, FEEL, the service schema; --executable also checks what running needs";
+    public string Summary => "check BPMN and DMN files and service.yaml (and folders of them): readable, consistent references, FEEL, the service schema; --executable also checks what running needs and what deploying would refuse (the designer's \"Prüfen\", by the same code path)";
     public string Usage => "validate [--executable [--activities PACK.dll|DIR]...] FILE|DIR...";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -33,9 +32,11 @@ public sealed class ValidateCommand : ICliCommand
         }
         if (paths.Count == 0) throw new UsageException("no file given");
         if (packs.Count > 0 && !executable) throw new UsageException("--activities checks bindings to activities: use it with --executable");
-        // With packs, every egov:activity must name one of their activities, as deployment demands.
+        // --executable checks as the designer's "Prüfen" does, by the same code path (Host.Designer.ModelCheck): against an
+        // engine with the built-in packs and the given ones, so every egov:activity must name one of their activities and
+        // whatever the deployment would refuse (a Frist in hours, a timer that never fires …) is reported with its position.
         if (!TestCommand.TryLoadPacks(packs, stderr, out var catalog)) return 1;
-        var known = packs.Count == 0 ? null : catalog.Activities.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        var engine = executable ? new Runtime.WorkflowEngine(new Runtime.WorkflowEngineOptions { Activities = catalog.AddTo(new Sdk.ActivityRegistry()) }) : null;
 
         var files = ModelFiles.Expand(paths, stderr, out var missing);
         var failed = missing;
@@ -63,18 +64,20 @@ public sealed class ValidateCommand : ICliCommand
                 continue;
             }
             var result = reader.ReadFile(file);
-            var bag = new DiagnosticBag(file);
-            foreach (var d in result.Diagnostics) bag.Add(d);
-            if (executable && result.Definitions is not null)
+            if (engine is not null)
             {
-                ExecutableChecker.Check(result.Definitions, bag);
-                if (known is not null) ActivityBindingRules.Check(result.Definitions, known, bag);
+                var check = Host.Designer.ModelCheck.Run(engine, result, file);
+                foreach (var p in check.Problems) (p.Severity == "error" ? stderr : stdout).WriteLine(p.Text);
+                if (check.Suppressed > 0) stderr.WriteLine($"{file}: … and {check.Suppressed} more");
+                errors += check.Problems.Count(p => p.Severity == "error");
+                warnings += check.Problems.Count(p => p.Severity == "warning");
+                if (check.HasErrors) failed = true;
+                continue;
             }
-            var suppressed = result.SuppressedDiagnostics + bag.Suppressed;
-            DiagnosticPrinter.Print(bag.Items, suppressed, file, stdout, stderr);
-            errors += bag.Items.Count(d => d.Severity == Severity.Error);
-            warnings += bag.Items.Count(d => d.Severity == Severity.Warning);
-            if (bag.HasErrors || result.HasErrors) failed = true;
+            DiagnosticPrinter.Print(result.Diagnostics, result.SuppressedDiagnostics, file, stdout, stderr);
+            errors += result.Diagnostics.Count(d => d.Severity == Severity.Error);
+            warnings += result.Diagnostics.Count(d => d.Severity == Severity.Warning);
+            if (result.HasErrors) failed = true;
         }
         if (files.Count == 0 && !missing) stderr.WriteLine("egov validate: no BPMN, DMN or service.yaml files found");
         stdout.WriteLine(failed

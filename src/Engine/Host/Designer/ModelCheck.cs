@@ -4,6 +4,7 @@ using EGov.Workflows.Model;
 using EGov.Workflows.Model.Diagnostics;
 using EGov.Workflows.Model.Xml;
 using EGov.Workflows.Host.Tenancy;
+using EGov.Workflows.Runtime;
 
 namespace EGov.Workflows.Host.Designer;
 
@@ -12,16 +13,19 @@ namespace EGov.Workflows.Host.Designer;
 public sealed record ModelProblem(int Line, int Column, string Severity, string Message, string? ElementId, string Text);
 
 /// <summary>The outcome of checking a model: the model (null when it could not be read) and every problem.</summary>
-public sealed record ModelCheckResult(Definitions? Definitions, IReadOnlyList<ModelProblem> Problems)
+/// <param name="Suppressed">How many more problems the reader's limit left out (<c>… and N more</c>).</param>
+public sealed record ModelCheckResult(Definitions? Definitions, IReadOnlyList<ModelProblem> Problems, int Suppressed = 0)
 {
     public bool HasErrors => Definitions is null || Problems.Any(p => p.Severity == "error");
 }
 
 /// <summary>
-/// The server's check of a designer model — what <c>egov validate --executable</c> reports: the reader's rules (well-formed,
-/// not hostile, consistent references, FEEL), then what running needs (<see cref="ExecutableChecker"/>), and every
-/// <c>egov:activity</c> bound to an activity the tenant's engine has. Problems carry the id of the element at or before
-/// their position, so the designer can show them on the diagram.
+/// The one check of a model — what the designer's "Prüfen" and <c>egov validate --executable</c> both report, by this one
+/// code path: the reader's rules (well-formed, not hostile, consistent references, FEEL), then what running needs
+/// (<see cref="ExecutableChecker"/>), every <c>egov:activity</c> bound to an activity the engine has, and what the engine's
+/// deployment itself would refuse (<see cref="WorkflowEngine.DeploymentProblems"/>: a Frist in hours, a timer that never
+/// fires, overlapping validity …). Problems carry their position and the id of the element at or before it, so the
+/// designer can show them on the diagram.
 /// </summary>
 public static class ModelCheck
 {
@@ -29,23 +33,29 @@ public static class ModelCheck
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(xml);
-        var read = new BpmnReader().ReadString(xml, file);
+        return Run(tenant.Engine, new BpmnReader().ReadString(xml, file), file, executable);
+    }
+
+    /// <summary>Checks a model read already (the command line reads its files with <see cref="BpmnReader.ReadFile"/>) against <paramref name="engine"/>'s activities and deployed versions.</summary>
+    public static ModelCheckResult Run(WorkflowEngine engine, BpmnReadResult read, string file, bool executable = true)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(read);
         var bag = new DiagnosticBag(file);
         foreach (var d in read.Diagnostics) bag.Add(d);
         if (executable && read.Definitions is not null && !read.HasErrors)
         {
             ExecutableChecker.Check(read.Definitions, bag);
-            ActivityBindingRules.Check(read.Definitions, tenant.Engine.Options.Activities.Names, bag);
+            ActivityBindingRules.Check(read.Definitions, engine.Options.Activities.Names, bag);
         }
         var problems = bag.Items.Select(d => Problem(d, read.Definitions)).ToList();
-        // What the deployment itself would refuse (a Frist in hours, a timer that never fires, overlapping validity …), so
-        // "Prüfen" says what "Bereitstellen" will say.
+        // What the deployment itself would refuse, so "Prüfen" and validate say what "Bereitstellen" will say.
         if (executable && read.Definitions is not null && !problems.Any(p => p.Severity == "error"))
-            foreach (var text in tenant.Engine.DeploymentProblems(file, read.Definitions))
+            foreach (var text in engine.DeploymentProblems(file, read.Definitions))
                 problems.Add(Positioned(text, file, read.Definitions));
         if (read.Definitions is null && problems.Count == 0)
             problems.Add(new ModelProblem(1, 1, "error", "not a BPMN 2.0 model", null, $"{file}:1:1: error: not a BPMN 2.0 model"));
-        return new ModelCheckResult(read.Definitions, problems);
+        return new ModelCheckResult(read.Definitions, problems, read.SuppressedDiagnostics + bag.Suppressed);
     }
 
     private static ModelProblem Problem(Diagnostic d, Definitions? model) =>
@@ -57,9 +67,11 @@ public static class ModelCheck
     {
         var rest = text.StartsWith(file + ":", StringComparison.Ordinal) ? text[(file.Length + 1)..] : text;
         var m = System.Text.RegularExpressions.Regex.Match(rest, @"^(\d+):(\d+): (?:(error|warning): )?(.*)$", System.Text.RegularExpressions.RegexOptions.Singleline);
-        if (!m.Success) return new ModelProblem(1, 1, "error", rest, null, text);
+        if (!m.Success) return new ModelProblem(1, 1, "error", rest, null, $"{file}:1:1: error: {rest}");
         var at = new SourcePosition(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
-        return new ModelProblem(at.Line, at.Column, m.Groups[3].Value is "warning" ? "warning" : "error", m.Groups[4].Value, ElementAt(model, at), text);
+        var severity = m.Groups[3].Value is "warning" ? "warning" : "error";
+        // Always written as the reader writes its problems (file:line:column: severity: message), whatever the deployment's text left out.
+        return new ModelProblem(at.Line, at.Column, severity, m.Groups[4].Value, ElementAt(model, at), $"{file}:{at.Line}:{at.Column}: {severity}: {m.Groups[4].Value}");
     }
 
     /// <summary>The last BPMN element with an id that starts at or before the position (diagram elements left out).</summary>

@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Xml;
+using System.Xml.Linq;
+using System.Xml.Schema;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace EGov.Workflows.Simulators;
+
+/// <summary>
+/// An archive on loopback that runs the xdomea Aussonderung (0501–0507) the way the eakte-aussondern pack speaks it:
+/// <c>POST /xdomea/aussonderung</c> takes a ZIP container <c>&lt;ProzessID&gt;_&lt;Nachricht&gt;.zip</c>;
+/// <c>GET /xdomea/aussonderung/{ProzessID}/{Nachricht}</c> hands out the archive's own messages (404 while there is none).
+/// Every incoming message is validated against the official XSD (400 with the schema error otherwise), and so is every
+/// message the archive writes. The offer (0501) is answered with its receipt (0504) and evaluated per object with
+/// <see cref="Decision"/> (A or V) into a 0502 — at once, or only after <see cref="ReleaseEvaluations"/> when
+/// <see cref="HoldEvaluations"/> is set (an archivist takes weeks). A hand-over (0503) must follow an evaluation that
+/// said A for each of its objects and bring every primary file; it is answered with the receipt (0507) and an import
+/// confirmation (0506) with an Archivkennung — or, with <see cref="RejectImport"/>, one that refuses it. Failure modes:
+/// <see cref="Unavailable"/> (503), a required token.
+/// </summary>
+public sealed class ArchivSimulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly XmlSchemaSet _schema;
+    private readonly ConcurrentDictionary<(string ProzessId, string Nachricht), string> _outbox = new();
+    private readonly ConcurrentDictionary<string, Offer> _offers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<(string ProzessId, string Nachricht, XDocument Message, IReadOnlyList<string> Dateien)> _received = new();
+    private int _requests;
+    private int _next;
+
+    private sealed record Offer(XNamespace Ns, XElement AbsenderKopf, IReadOnlyList<string> Objekte, Dictionary<string, string> Bewertung);
+
+    private ArchivSimulator(WebApplication app, XmlSchemaSet schema, int port)
+    {
+        _app = app;
+        _schema = schema;
+        Port = port;
+    }
+
+    public int Port { get; }
+    /// <summary>The archive's xdomea endpoint (setting <c>Packs:Xdomea:Archiv:Endpoint</c>).</summary>
+    public string Endpoint => $"http://127.0.0.1:{Port}/xdomea/aussonderung";
+    /// <summary>The archivist's decision for every object offered: <c>A</c> (archivwürdig) or <c>V</c> (vernichten).</summary>
+    public string Decision { get; set; } = "A";
+    /// <summary>Keep evaluations back until <see cref="ReleaseEvaluations"/>.</summary>
+    public bool HoldEvaluations { get; set; }
+    /// <summary>Refuse the import of every hand-over (0506 with Erfolgreich 0).</summary>
+    public bool RejectImport { get; set; }
+    /// <summary>Answer every request with 503.</summary>
+    public bool Unavailable { get; set; }
+    /// <summary>When set, requests need <c>Authorization: Bearer {token}</c>.</summary>
+    public string? RequiredToken { get; set; }
+    /// <summary>Requests received, also refused ones.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+    /// <summary>Every message received (after its schema check), with the primary files of its container.</summary>
+    public IReadOnlyList<(string ProzessId, string Nachricht, XDocument Message, IReadOnlyList<string> Dateien)> Received => _received.ToArray();
+    /// <summary>Raised for each message received (the command-line simulator prints it).</summary>
+    public event Action<string, string>? MessageReceived;
+
+    /// <summary>Starts on <paramref name="port"/> (0: a free port) with the xdomea schema in <paramref name="schemaFolder"/>.</summary>
+    public static ArchivSimulator Start(string schemaFolder, int port = 0)
+    {
+        port = port == 0 ? SmtpSimulator.FreePort() : port;
+        var schema = new XmlSchemaSet { XmlResolver = new XmlUrlResolver() };
+        schema.Add(null, Path.Combine(schemaFolder, "xdomea.xsd"));
+        schema.Compile();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var sim = new ArchivSimulator(app, schema, port);
+        app.MapPost("/xdomea/aussonderung", sim.ReceiveAsync);
+        app.MapGet("/xdomea/aussonderung/{prozessId}/{nachricht}", (HttpRequest r, string prozessId, string nachricht) => sim.Outbox(r, prozessId, nachricht));
+        app.StartAsync().GetAwaiter().GetResult();
+        return sim;
+    }
+
+    /// <summary>Writes the evaluations held back (<see cref="HoldEvaluations"/>) with the current <see cref="Decision"/>.</summary>
+    public void ReleaseEvaluations()
+    {
+        foreach (var (pid, offer) in _offers)
+            if (!_outbox.ContainsKey((pid, "Aussonderung.Bewertungsverzeichnis.0502"))) Evaluate(pid, offer);
+    }
+
+    /// <summary>The archive's message of a process as it would be handed out, or null.</summary>
+    public string? Message(string prozessId, string nachricht) => _outbox.TryGetValue((prozessId, nachricht), out var m) ? m : null;
+
+    private IResult Outbox(HttpRequest request, string prozessId, string nachricht)
+    {
+        Interlocked.Increment(ref _requests);
+        if (Unavailable) return Results.StatusCode(503);
+        if (RequiredToken is { } t && request.Headers.Authorization.ToString() != $"Bearer {t}") return Results.StatusCode(401);
+        return _outbox.TryGetValue((prozessId, nachricht), out var xml) ? Xml(xml, 200) : Results.NotFound();
+    }
+
+    private async Task<IResult> ReceiveAsync(HttpRequest request)
+    {
+        Interlocked.Increment(ref _requests);
+        if (Unavailable) return Results.StatusCode(503);
+        if (RequiredToken is { } t && request.Headers.Authorization.ToString() != $"Bearer {t}") return Results.StatusCode(401);
+        if (!string.Equals(request.ContentType, "application/zip", StringComparison.OrdinalIgnoreCase))
+            return Results.Text("expected application/zip (an xdomea container)", statusCode: 415);
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body).ConfigureAwait(false);
+        Dictionary<string, byte[]> files;
+        try
+        {
+            body.Position = 0;
+            using var zip = new ZipArchive(body, ZipArchiveMode.Read);
+            files = zip.Entries.ToDictionary(e => e.FullName, e => { using var s = e.Open(); using var m = new MemoryStream(); s.CopyTo(m); return m.ToArray(); });
+        }
+        catch (InvalidDataException) { return Results.Text("the body is no ZIP container", statusCode: 400); }
+        var messageName = files.Keys.FirstOrDefault(k => k.Contains("_Aussonderung.", StringComparison.Ordinal) && k.EndsWith(".xml", StringComparison.Ordinal));
+        if (messageName is null) return Results.Text("the container holds no <ProzessID>_Aussonderung.*.xml", statusCode: 400);
+
+        var errors = new List<string>();
+        XDocument doc;
+        try
+        {
+            var settings = new XmlReaderSettings { ValidationType = ValidationType.Schema, Schemas = _schema, DtdProcessing = DtdProcessing.Prohibit };
+            settings.ValidationEventHandler += (_, e) => errors.Add(e.Message);
+            using var reader = XmlReader.Create(new MemoryStream(files[messageName]), settings);
+            doc = XDocument.Load(reader);
+        }
+        catch (XmlException e) { return Results.Text($"the message is not well-formed XML: {e.Message}", statusCode: 400); }
+        if (errors.Count > 0) return Results.Text($"the message fails the xdomea schema: {errors[0]}", statusCode: 400);
+        var x = doc.Root!.Name.Namespace;
+        var nachricht = doc.Root.Name.LocalName;
+        var kopf = doc.Root.Element(x + "Kopf")!;
+        var prozessId = (string?)kopf.Element(x + "ProzessID") ?? "";
+        if (!messageName.StartsWith(prozessId + "_" + nachricht, StringComparison.Ordinal))
+            return Results.Text($"the container's message '{messageName}' is not named <ProzessID>_<Nachricht>.xml of what it holds", statusCode: 400);
+        var objekte = doc.Root.Elements(x + "Schriftgutobjekt").SelectMany(s => s.Elements()).Select(o => (string?)o.Element(x + "Identifikation")?.Element(x + "ID") ?? "").ToList();
+
+        switch (nachricht)
+        {
+            case "Aussonderung.Anbieteverzeichnis.0501":
+            {
+                var offer = _offers.GetOrAdd(prozessId, _ => new Offer(x, kopf, objekte, []));
+                Record(prozessId, nachricht, doc, []);
+                if (!HoldEvaluations && !_outbox.ContainsKey((prozessId, "Aussonderung.Bewertungsverzeichnis.0502"))) Evaluate(prozessId, offer);
+                return Xml(Write(prozessId, "Aussonderung.AnbietungEmpfangBestaetigen.0504", Basis(offer, prozessId, "0504", "Aussonderung.AnbietungEmpfangBestaetigen")), 200);
+            }
+            case "Aussonderung.BewertungEmpfangBestaetigen.0505":
+                if (!_offers.ContainsKey(prozessId)) return Results.Text($"no Aussonderung with the ProzessID {prozessId}", statusCode: 409);
+                Record(prozessId, nachricht, doc, []);
+                return Results.Accepted();
+            case "Aussonderung.Aussonderung.0503":
+            {
+                if (!_offers.TryGetValue(prozessId, out var offer) || !_outbox.ContainsKey((prozessId, "Aussonderung.Bewertungsverzeichnis.0502")))
+                    return Results.Text($"the ProzessID {prozessId} was never offered and evaluated", statusCode: 409);
+                if (_outbox.TryGetValue((prozessId, "Aussonderung.AussonderungEmpfangBestaetigen.0507"), out var earlier)) return Xml(earlier, 200); // a repeat
+                var notWanted = objekte.Where(o => !offer.Bewertung.TryGetValue(o, out var b) || b != "A").ToList();
+                if (notWanted.Count > 0) return Results.Text($"objects handed over that were not evaluated A: {string.Join(", ", notWanted)}", statusCode: 409);
+                var missing = doc.Descendants(x + "Primaerdokument").Select(p => (string?)p.Element(x + "Dateiname") ?? "").Where(n => !files.ContainsKey(n)).ToList();
+                if (missing.Count > 0) return Results.Text($"primary files missing in the container: {string.Join(", ", missing)}", statusCode: 400);
+                Record(prozessId, nachricht, doc, files.Keys.Where(k => k != messageName).ToList());
+                var import = Basis(offer, prozessId, "0506", "Aussonderung.AussonderungImportBestaetigen");
+                foreach (var o in objekte)
+                    import.Add(new XElement(x + "AusgesondertesSGO",
+                        new XElement(x + "IDSGO", o),
+                        new XElement(x + "Erfolgreich", RejectImport ? "0" : "1"),
+                        RejectImport ? new XElement(x + "Fehlermeldung", "Die Primärdatei ist kein archivfähiges Format.") : null,
+                        RejectImport ? null : new XElement(x + "Archivkennung", $"StA-Best. 12 Nr. {Interlocked.Increment(ref _next)}")));
+                Write(prozessId, "Aussonderung.AussonderungImportBestaetigen.0506", import);
+                return Xml(Write(prozessId, "Aussonderung.AussonderungEmpfangBestaetigen.0507", Basis(offer, prozessId, "0507", "Aussonderung.AussonderungEmpfangBestaetigen")), 200);
+            }
+            default:
+                return Results.Text($"the archive does not take {nachricht}", statusCode: 400);
+        }
+    }
+
+    private void Record(string prozessId, string nachricht, XDocument doc, IReadOnlyList<string> dateien)
+    {
+        _received.Enqueue((prozessId, nachricht, doc, dateien));
+        MessageReceived?.Invoke(prozessId, nachricht);
+    }
+
+    private void Evaluate(string prozessId, Offer offer)
+    {
+        var x = offer.Ns;
+        var bv = Basis(offer, prozessId, "0502", "Aussonderung.Bewertungsverzeichnis");
+        bv.Element(x + "Kopf")!.Add(new XElement(x + "Empfangsbestaetigung", "1"));
+        foreach (var o in offer.Objekte)
+        {
+            offer.Bewertung[o] = Decision;
+            bv.Add(new XElement(x + "BewertetesObjekt",
+                new XElement(x + "ID", o),
+                new XElement(x + "Aussonderungsart",
+                    new XElement(x + "Aussonderungsart", new XAttribute("listURI", "urn:xoev-de:xdomea:codeliste:aussonderungsart"), new XAttribute("listVersionID", "1.0"),
+                        new XElement("code", Decision)))));
+        }
+        Write(prozessId, "Aussonderung.Bewertungsverzeichnis.0502", bv);
+    }
+
+    /// <summary>A message of the archive with its Kopf (NkBasis), sender and receiver of the offer swapped.</summary>
+    private static XElement Basis(Offer offer, string prozessId, string code, string name)
+    {
+        var x = offer.Ns;
+        var empfaenger = offer.AbsenderKopf.Element(x + "Absender") is { } a ? new XElement(x + "Empfaenger", a.Elements()) : new XElement(x + "Empfaenger");
+        return new XElement(x + $"{name}.{code}", new XAttribute(XNamespace.Xmlns + "xdomea", x.NamespaceName),
+            new XElement(x + "Kopf",
+                new XElement(x + "ProzessID", prozessId),
+                new XElement(x + "Nachrichtentyp", new XAttribute("listURI", "urn:xoev-de:xdomea:codeliste:nachrichtentyp"), new XAttribute("listVersionID", "2.0"),
+                    new XElement("code", code), new XElement("name", name)),
+                new XElement(x + "Erstellungszeitpunkt", DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
+                new XElement(x + "Absender", new XElement(x + "Institution", new XElement(x + "Name", "Archiv-Simulator"))),
+                empfaenger,
+                new XElement(x + "SendendesSystem", new XElement(x + "Produktname", "EGov.Workflows Archiv-Simulator"))));
+    }
+
+    /// <summary>Validates the archive's own message, keeps it for <c>GET</c> and returns its text.</summary>
+    private string Write(string prozessId, string nachricht, XElement root)
+    {
+        var doc = new XDocument(new XDeclaration("1.0", "UTF-8", null), root);
+        var problems = new List<string>();
+        doc.Validate(_schema, (_, e) => problems.Add(e.Message));
+        if (problems.Count > 0) throw new InvalidOperationException($"the simulator's own {nachricht} fails the schema: {problems[0]}");
+        var text = doc.Declaration + Environment.NewLine + doc.Root;
+        _outbox[(prozessId, nachricht)] = text;
+        return text;
+    }
+
+    private static IResult Xml(string xml, int status) => Results.Text(xml, "application/xml; charset=utf-8", System.Text.Encoding.UTF8, status);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
