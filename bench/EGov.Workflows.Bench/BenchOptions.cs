@@ -83,6 +83,9 @@ public sealed record Sizes
 {
     public required Func<string, string, int> Instances { get; init; } // (workload, store) → N
     public required int Variants { get; init; }
+    /// <summary>W5 with overlays: shared models × tenants (issue 16: 580 × 100).</summary>
+    public int OverlayModels { get; init; } = 580;
+    public int OverlayTenants { get; init; } = 100;
     public required int BoundN { get; init; }
     public required int WorkflowCoreN { get; init; }
     public required int BpmnEngineN { get; init; }
@@ -102,7 +105,7 @@ public sealed record Sizes
                     (_, "W7") => 5_000,
                     _ => 100,
                 },
-                Variants = 100, BoundN = fixedN ?? 50_000, WorkflowCoreN = fixedN ?? 300, BpmnEngineN = fixedN ?? 50,
+                Variants = 100, OverlayModels = 60, OverlayTenants = fixedN ?? 10, BoundN = fixedN ?? 50_000, WorkflowCoreN = fixedN ?? 300, BpmnEngineN = fixedN ?? 50,
                 RunLimit = TimeSpan.FromMinutes(2), WarmupSeconds = 0.2,
             };
         return new Sizes
@@ -118,7 +121,7 @@ public sealed record Sizes
                 (_, "W3") => 2_000,
                 _ => 3_000,
             },
-            Variants = 500, BoundN = fixedN ?? 1_000_000, WorkflowCoreN = fixedN ?? 5_000, BpmnEngineN = fixedN ?? 1_000,
+            Variants = 500, OverlayTenants = fixedN ?? 100, BoundN = fixedN ?? 1_000_000, WorkflowCoreN = fixedN ?? 5_000, BpmnEngineN = fixedN ?? 1_000,
             RunLimit = TimeSpan.FromMinutes(10),
         };
     }

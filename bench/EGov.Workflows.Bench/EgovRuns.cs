@@ -51,7 +51,7 @@ public static class EgovRuns
 {
     public static BenchResult Run(RunSpec spec)
     {
-        if (spec.Workload == "W5") return Catalogue(spec);
+        if (spec.Workload == "W5") return spec.Mode == "overlays" ? OverlayRun.Run(spec) : Catalogue(spec);
         if (spec.Store != "memory" && spec.Mode == "concurrent") ThreadPool.SetMinThreads(DurableExecutors + 8, DurableExecutors + 8); // the store API blocks on I/O
         using var store = BenchStore.Create(spec.Store, spec.WorkDir, spec.RunId, spec.Postgres);
         var clock = new BenchClock(Instant.FromUtc(2026, 1, 5, 8, 0));
@@ -207,7 +207,7 @@ public static class EgovRuns
     private static BenchResult Catalogue(RunSpec spec)
     {
         var files = Models.Catalogue(spec.ProcessesDir ?? "processes", spec.Variants);
-        var engine = new WorkflowEngineBuilder().AddActivity<NoopActivity>().Build();
+        var engine = new WorkflowEngine(new WorkflowEngineOptions { Activities = OverlayRun.Activities() }); // processes/ uses the built-in packs
         var reader = new BpmnReader();
         var lat = new Latencies(files.Count);
         var deployed = 0;

@@ -45,6 +45,9 @@ public sealed record BenchResult
     /// <summary>W5: definitions deployed and the time it took.</summary>
     public int? Definitions { get; init; }
     public double? DeploySeconds { get; init; }
+    /// <summary>W5 with overlays: the tenants and the shared models each of them has an overlay for.</summary>
+    public int? Tenants { get; init; }
+    public int? SharedModels { get; init; }
     public string? Note { get; init; }
     /// <summary>Set when the run could not be made (peer unavailable, store not reachable, …): the reason.</summary>
     public string? Skipped { get; init; }

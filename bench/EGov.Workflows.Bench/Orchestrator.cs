@@ -104,6 +104,12 @@ public static class Orchestrator
                     Workload = "W5", Store = "memory", Engine = "egov", Mode = "sequential", ModelsDir = models, WorkDir = work,
                     ProcessesDir = Path.Combine(root, "processes"), Variants = sizes.Variants,
                 }, sizes.RunLimit));
+            if (o.Workloads.Contains("W5"))
+                Add(RunChild(new RunSpec
+                {
+                    Workload = "W5", Store = "memory", Engine = "egov", Mode = "overlays", ModelsDir = models, WorkDir = work,
+                    ProcessesDir = Path.Combine(root, "processes"), Variants = sizes.OverlayModels, N = sizes.OverlayTenants,
+                }, sizes.RunLimit));
         }
         finally
         {

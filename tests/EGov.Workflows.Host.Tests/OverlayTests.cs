@@ -86,4 +86,19 @@ public sealed class OverlayTests
         var form = await TestServer.GetJsonAsAsync(anna, $"api/tasks/{task.Id}/form", "gemeinde-a");
         form["schema"]!["components"]![0]!["label"]!.GetValue<string>().ShouldBe("Anmeldung vollständig geprüft");
     }
+
+    [Fact]
+    public async Task AStartForm_IsCarriedIntoTheTenantsVersion_WithTheOverlaysLabels()
+    {
+        await using var s = await Start();
+        var engines = s.Server.App.Services.GetRequiredService<TenantEngines>();
+        foreach (var (tenant, label) in new[] { ("gemeinde-a", "Name Ihres Hundes (Gemeinde A)"), ("gemeinde-b", "Name des Hundes") })
+        {
+            var t = engines.Get(tenant);
+            var version = t.Catalog.Latest("Process_Hundesteuer")!.Version;
+            var form = t.Forms.Find("Process_Hundesteuer", version, "egov:forms/anmeldung");
+            form.ShouldNotBeNull($"{tenant}: the start form is deployed with the tenant's version");
+            form["components"]![0]!["label"]!.GetValue<string>().ShouldBe(label);
+        }
+    }
 }

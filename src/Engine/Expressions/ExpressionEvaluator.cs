@@ -152,9 +152,13 @@ public sealed class ExpressionEvaluator
 
     private JsonNode? Run(CompiledSource compiled, IVariableScope variables, string what)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var ok = false;
         try
         {
-            return compiled.ReusesEngine ? RunPooled(compiled, variables) : RunFresh(compiled, variables, what);
+            var result = compiled.ReusesEngine ? RunPooled(compiled, variables) : RunFresh(compiled, variables, what);
+            ok = true;
+            return result;
         }
         catch (ScriptException)
         {
@@ -163,6 +167,10 @@ public sealed class ExpressionEvaluator
         catch (Exception ex)
         {
             throw Translate(ex, what);
+        }
+        finally
+        {
+            ScriptTelemetry.Record(what, started, ok);
         }
     }
 

@@ -2,6 +2,7 @@ using EGov.Workflows.Host.Api;
 using EGov.Workflows.Host.Deployment;
 using EGov.Workflows.Host.ExternalTasks;
 using EGov.Workflows.Host.Jobs;
+using EGov.Workflows.Host.Observability;
 using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Host.Web;
@@ -81,9 +82,7 @@ public static class EGovServer
         var address = new ServerAddress(options.PublicUrl);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        Observability.Telemetry.AddEGovLogging(builder.Logging, options);
         // Keys are kept in the engine's database (protected by its access rules), not encrypted again: no warning per start.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Logging.AddFilter("OpenIddict", LogLevel.Error);
@@ -151,6 +150,7 @@ public static class EGovServer
         builder.Services.AddSingleton(ratsinfo);
         builder.Services.AddSingleton<Cockpit.BatchRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Cockpit.BatchRunner>());
+        builder.Services.AddEGovTelemetry(options, options.NodeId ?? DefaultNodeId(store));
         builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
         builder.Services.AddEGovAuth(options, identity, address);
         Citizens.CitizenSignIn.AddEGovCitizens(builder.Services, options, identity, address);
@@ -188,6 +188,7 @@ public static class EGovServer
         }));
 
         var app = builder.Build();
+        if (app.Services.GetService<JobExecutor>() is { } jobExecutor) engines.WakeJobs = _ => jobExecutor.Wake();
         engines.Directory = new TenantDirectory(ConfiguredTenants(options), IdentityTenants(app.Services),
             engines.Deployments is { } stored ? stored.HasVersions : null);
         address.Attach(app.Services.GetRequiredService<IServer>());
@@ -201,6 +202,7 @@ public static class EGovServer
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<PermissionEnforcement>();
+        app.UseEGovLogScope();
         app.UseRateLimiter();
         app.MapOpenApi().RequirePermission(Permission.Public);
         app.MapGet("/", () => Results.Ok(new
@@ -208,6 +210,7 @@ public static class EGovServer
             name = "EGov.Workflows", api = "/api", health = "/api/health", live = "/health/live", ready = "/health/ready", openApi = "/openapi/v1.json", engineRest = "/engine-rest", signIn = "/anmelden",
         })).RequirePermission(Permission.Public).ExcludeFromDescription();
         app.MapHealthEndpoints();
+        app.MapEGovMetrics();
         app.MapEGovApi();
         app.MapSignIn();
         app.MapAccountEndpoints();
@@ -430,6 +433,7 @@ public static class EGovServer
         o.WriteLine($"  API        {url}/api  (every request needs an identity: a bearer token from {publicUrl}/connect/token or a web session)");
         o.WriteLine($"  OpenAPI    {url}/openapi/v1.json");
         o.WriteLine($"  health     {url}/health/live  {url}/health/ready  (503 with the reason when not ready)");
+        o.WriteLine($"  metrics    {url}/metrics  (Prometheus; role monitoring or operator){(options.OtlpEndpoint is { } otlp ? $"; OTLP to {otlp} ({options.OtlpProtocol})" : "")}; log {options.LogFormat.ToString().ToLowerInvariant()} from {options.LogLevel}");
         o.WriteLine(site.IsBuilt
             ? $"  Postkorb   {url}/aufgaben  (the clerks' task inbox in the browser); analysts: {url}/prozesse, {url}/designer/PROCESS_ID; operators: {url}/betrieb"
             : $"  Postkorb   not built ({site.Directory}): ./egov builds the web pages with npm");

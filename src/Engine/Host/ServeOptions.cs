@@ -142,6 +142,24 @@ public sealed record ServeOptions
     /// </summary>
     public Microsoft.Extensions.Configuration.IConfiguration? Configuration { get; init; }
 
+    /// <summary>The log: plain lines (default) or JSON lines with scopes — tenant, instance id, trace id (<c>--log-format json</c>, <c>Logging:Format</c>).</summary>
+    public Observability.LogFormat LogFormat { get; init; } = Observability.LogFormat.Text;
+
+    /// <summary>The least level logged (<c>--log-level</c>); per category also <c>Logging:LogLevel:&lt;Category&gt;</c> of the configuration.</summary>
+    public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Warning;
+
+    /// <summary>
+    /// Where metrics and spans are sent by OTLP (<c>--otlp-endpoint URL</c>, <c>Observability:Otlp:Endpoint</c>), e.g. an
+    /// OpenTelemetry Collector at <c>http://collector:4317</c>; null: nothing is pushed (metrics stay on <c>/metrics</c>).
+    /// </summary>
+    public string? OtlpEndpoint { get; init; }
+
+    /// <summary>OTLP's transport: <c>grpc</c> (default, port 4317) or <c>http/protobuf</c> (port 4318).</summary>
+    public string OtlpProtocol { get; init; } = "grpc";
+
+    /// <summary>Make spans even without OTLP or JSON logs (tests, or an in-process listener); off by default: spans cost a little per command.</summary>
+    public bool Tracing { get; init; }
+
     /// <summary>Prints the start banner and problems; null prints nothing.</summary>
     public TextWriter? Out { get; init; }
     public TextWriter? Error { get; init; }

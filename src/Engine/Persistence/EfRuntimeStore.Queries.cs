@@ -53,6 +53,25 @@ public sealed partial class EfRuntimeStore
             .OrderBy(x => x.DueAt).ThenBy(x => x.Rank).Take(max).Select(x => x.Work).ToList();
     }
 
+    /// <summary>Grouped counts for the metrics: open user tasks and incidents per tenant, due work nobody holds (the backlog).</summary>
+    public OperationalFigures Figures(Instant now)
+    {
+        using var db = _db.Create();
+        var n = Ticks.Of(now);
+        var tasks = db.UserTasks.GroupBy(t => t.TenantId).Select(g => new { Tenant = g.Key, Count = g.LongCount() }).ToList();
+        var incidents = db.Incidents.GroupBy(t => t.TenantId).Select(g => new { Tenant = g.Key, Count = g.LongCount() }).ToList();
+        var jobs = db.Jobs.Where(j => j.Kind == JobKind && j.DueAt <= n && (j.LockOwner == null || j.LockExpiresAt < n));
+        var timers = db.StartTimers.Where(t => t.DueAt <= n && (t.LockOwner == null || t.LockExpiresAt < n));
+        var due = jobs.LongCount() + timers.LongCount();
+        var oldestJob = jobs.Min(j => (long?)j.DueAt);
+        var oldestTimer = timers.Min(t => (long?)t.DueAt);
+        long? oldest = oldestJob is null ? oldestTimer : oldestTimer is null ? oldestJob : Math.Min(oldestJob.Value, oldestTimer.Value);
+        var byTenant = tasks.Select(t => t.Tenant).Concat(incidents.Select(i => i.Tenant)).Distinct(StringComparer.Ordinal)
+            .Select(t => new TenantFigures(t, tasks.FirstOrDefault(x => x.Tenant == t)?.Count ?? 0, incidents.FirstOrDefault(x => x.Tenant == t)?.Count ?? 0))
+            .ToList();
+        return new OperationalFigures(byTenant, due, oldest is { } o ? Ticks.At(o) : null);
+    }
+
     public Instant? NextDue(string tenantId, Instant now)
     {
         using var db = _db.Create();

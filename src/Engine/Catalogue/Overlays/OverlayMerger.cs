@@ -28,30 +28,23 @@ public static class OverlayMerger
     private static readonly XNamespace Egov = EGov.Workflows.Model.Namespaces.Egov;
     private static readonly XNamespace Xsi = "http://www.w3.org/2001/XMLSchema-instance";
 
-    public static OverlayMerge Merge(Overlay overlay, IReadOnlyList<ServiceFile> shared)
+    public static OverlayMerge Merge(Overlay overlay, IReadOnlyList<ServiceFile> shared) => Merge(overlay, SharedService.Read(shared));
+
+    /// <summary>
+    /// Merges an overlay into a shared service read once (<see cref="SharedService.Read"/>): its parsed models and forms are
+    /// copied, never changed, so one read serves every tenant.
+    /// </summary>
+    public static OverlayMerge Merge(Overlay overlay, SharedService shared)
     {
         ArgumentNullException.ThrowIfNull(overlay);
         ArgumentNullException.ThrowIfNull(shared);
         var bag = new DiagnosticBag(overlay.File, 200);
-        var models = new List<(ServiceFile File, XDocument Doc)>();
-        var forms = new Dictionary<string, (ServiceFile File, JsonObject Form)>(StringComparer.Ordinal);
-        var others = new List<ServiceFile>();
-        foreach (var f in shared)
-        {
-            if (f.Path.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase) || f.Path.EndsWith(".bpmn20.xml", StringComparison.OrdinalIgnoreCase))
-            {
-                var doc = Load(f, bag);
-                if (doc is not null) models.Add((f, doc));
-            }
-            else if (f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase))
-            {
-                try { forms[Path.GetFileNameWithoutExtension(f.Path)] = (f, JsonNode.Parse(f.Bytes)!.AsObject()); }
-                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException) { bag.Error(new(1, 1), $"the shared form {f.Path} is not a form-js JSON object: {e.Message}"); }
-            }
-            else others.Add(f);
-        }
-        if (models.Count == 0) bag.Error(new(1, 1), $"the shared service '{overlay.Service}' has no BPMN model");
+        foreach (var p in shared.Problems) bag.Error(new(1, 1), p);
+        if (shared.Models.Count == 0) bag.Error(new(1, 1), $"the shared service '{overlay.Service}' has no BPMN model");
         if (bag.HasErrors) return new OverlayMerge([], bag.Items);
+        var models = shared.Models.Select(m => (m.File, Doc: new XDocument(m.Doc))).ToList();
+        var forms = shared.Forms;
+        var others = shared.Others;
 
         var byId = new Dictionary<string, XElement>(StringComparer.Ordinal);
         foreach (var (_, doc) in models)
@@ -125,6 +118,7 @@ public static class OverlayMerger
         }
 
         var changedForms = new HashSet<string>(StringComparer.Ordinal);
+        var changed = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var (formName, labels) in overlay.Section("forms"))
         {
             if (!forms.TryGetValue(formName, out var form))
@@ -132,7 +126,8 @@ public static class OverlayMerger
                 bag.Error(overlay.KeyAt($"/forms/{Escape(formName)}"), $"forms: the shared service has no form '{formName}.form'{(forms.Count == 0 ? "" : $" (it has {string.Join(", ", forms.Keys.Order(StringComparer.Ordinal))})")}");
                 continue;
             }
-            var fields = JsonObjects(form.Form).Where(o => o["key"] is JsonValue).ToList();
+            if (!changedForms.Contains(formName)) changed[formName] = form.Form.DeepClone().AsObject();
+            var fields = JsonObjects(changed.GetValueOrDefault(formName) ?? form.Form).Where(o => o["key"] is JsonValue).ToList();
             foreach (var (key, label) in labels!.AsObject())
             {
                 var field = fields.Find(o => o["key"] is JsonValue k && k.TryGetValue<string>(out var ks) && ks == key);
@@ -150,7 +145,7 @@ public static class OverlayMerger
         var result = new List<ServiceFile>();
         foreach (var (file, doc) in models) result.Add(new ServiceFile(file.Path, Serialize(doc)));
         foreach (var (name, (file, form)) in forms.OrderBy(f => f.Key, StringComparer.Ordinal))
-            result.Add(changedForms.Contains(name) ? new ServiceFile(file.Path, Encoding.UTF8.GetBytes(form.ToJsonString())) : file);
+            result.Add(changedForms.Contains(name) ? new ServiceFile(file.Path, Encoding.UTF8.GetBytes(changed[name].ToJsonString())) : file);
         result.AddRange(others);
         return new OverlayMerge(result, bag.Items);
     }
@@ -171,7 +166,7 @@ public static class OverlayMerger
 
     private static string[] Split(string groups) => groups.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-    private static XDocument? Load(ServiceFile f, DiagnosticBag bag)
+    internal static XDocument? Load(ServiceFile f, List<string> problems)
     {
         var settings = new XmlReaderSettings
         {
@@ -184,7 +179,7 @@ public static class OverlayMerger
         }
         catch (XmlException e)
         {
-            bag.Error(new(1, 1), $"the shared model {f.Path} cannot be read: {e.Message}");
+            problems.Add($"the shared model {f.Path} cannot be read: {e.Message}");
             return null;
         }
     }
@@ -195,5 +190,78 @@ public static class OverlayMerger
         using (var w = XmlWriter.Create(ms, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = false }))
             doc.Save(w);
         return ms.ToArray();
+    }
+}
+
+/// <summary>
+/// A shared service's files read once for every tenant's merge: the BPMN models as XML trees, the form-js forms as JSON, the
+/// other files (DMN) as they are, and the forms its user tasks and start events name (camunda:formKey). Never changed after reading.
+/// </summary>
+public sealed class SharedService
+{
+    private static readonly XNamespace Camunda = "http://camunda.org/schema/1.0/bpmn";
+
+    private SharedService(IReadOnlyList<ServiceFile> files, IReadOnlyList<(ServiceFile File, XDocument Doc)> models, IReadOnlyDictionary<string, (ServiceFile File, JsonObject Form)> forms,
+        IReadOnlyList<ServiceFile> others, IReadOnlyList<string> problems, IReadOnlySet<string> formsNamed, IReadOnlySet<string> processIds)
+    {
+        Files = files;
+        ProcessIds = processIds;
+        Models = models;
+        Forms = forms;
+        Others = others;
+        Problems = problems;
+        FormsNamed = formsNamed;
+    }
+
+    internal IReadOnlyList<(ServiceFile File, XDocument Doc)> Models { get; }
+    internal IReadOnlyDictionary<string, (ServiceFile File, JsonObject Form)> Forms { get; }
+    internal IReadOnlyList<ServiceFile> Others { get; }
+    /// <summary>The files as read.</summary>
+    public IReadOnlyList<ServiceFile> Files { get; }
+    /// <summary>The ids of the processes its BPMN models hold.</summary>
+    public IReadOnlySet<string> ProcessIds { get; }
+    /// <summary>Why a file of the shared service cannot be read (then no overlay fits it).</summary>
+    public IReadOnlyList<string> Problems { get; }
+    /// <summary>The form files (<c>name.form</c>) the user tasks and start events of the models name: those are deployed with a tenant's version.</summary>
+    public IReadOnlySet<string> FormsNamed { get; }
+
+    public static SharedService Read(IReadOnlyList<ServiceFile> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var problems = new List<string>();
+        var models = new List<(ServiceFile, XDocument)>();
+        var forms = new Dictionary<string, (ServiceFile, JsonObject)>(StringComparer.Ordinal);
+        var others = new List<ServiceFile>();
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        var processIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in files)
+        {
+            if (f.Path.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase) || f.Path.EndsWith(".bpmn20.xml", StringComparison.OrdinalIgnoreCase))
+            {
+                if (OverlayMerger.Load(f, problems) is not { } doc) continue;
+                models.Add((f, doc));
+                foreach (var p in doc.Root?.Elements(XName.Get("process", "http://www.omg.org/spec/BPMN/20100524/MODEL")) ?? [])
+                    if (p.Attribute("id")?.Value is { } id) processIds.Add(id);
+                foreach (var e in doc.Descendants().Where(e => e.Name.LocalName is "userTask" or "startEvent"))
+                    if (e.Attribute(Camunda + "formKey")?.Value is { } key && FormFile(key) is { } name) named.Add(name);
+            }
+            else if (f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase))
+            {
+                try { forms[Path.GetFileNameWithoutExtension(f.Path)] = (f, JsonNode.Parse(f.Bytes)!.AsObject()); }
+                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException) { problems.Add($"the shared form {f.Path} is not a form-js JSON object: {e.Message}"); }
+            }
+            else others.Add(f);
+        }
+        return new SharedService(files.ToList(), models, forms, others, problems, named, processIds);
+    }
+
+    /// <summary>The file a form key names (<c>egov:forms/pruefung</c> → <c>pruefung.form</c>), as the host's form catalogue resolves it; null for none.</summary>
+    private static string? FormFile(string formKey)
+    {
+        var name = formKey.Trim();
+        foreach (var prefix in new[] { "camunda-forms:deployment:", "camunda-forms:app:", "egov:", "deployment:" })
+            if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) name = name[prefix.Length..];
+        if (name.Length == 0 || name.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(name) || name.Contains(':', StringComparison.Ordinal)) return null;
+        return Path.GetFileName(name.EndsWith(".form", StringComparison.OrdinalIgnoreCase) ? name : name + ".form");
     }
 }

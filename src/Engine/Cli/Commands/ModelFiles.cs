@@ -4,7 +4,7 @@ namespace EGov.Workflows.Cli.Commands;
 
 /// <summary>
 /// Turns command-line paths into the model files they name: files as given; folders searched for *.bpmn,
-/// *.bpmn20.xml, *.dmn, service.yaml, and other *.xml files whose root element is BPMN definitions (FIM folders hold XÖV XML too).
+/// *.bpmn20.xml, *.dmn, service.yaml, *.overlay.yaml, and other *.xml files whose root element is BPMN definitions (FIM folders hold XÖV XML too).
 /// </summary>
 public static class ModelFiles
 {
@@ -31,7 +31,11 @@ public static class ModelFiles
         return files;
     }
 
-    public static bool IsModelFile(string path) => IsBpmnFile(path) || IsDmnFile(path) || IsServiceFile(path);
+    public static bool IsModelFile(string path) => IsBpmnFile(path) || IsDmnFile(path) || IsServiceFile(path) || IsOverlayFile(path);
+
+    /// <summary>A tenant's overlay of a shared model: <c>&lt;service&gt;.overlay.yaml</c> (docs/overlay.schema.json).</summary>
+    public static bool IsOverlayFile(string path) =>
+        Path.GetFileName(path).EndsWith(Catalogue.Overlays.OverlayReader.Suffix, StringComparison.Ordinal);
 
     /// <summary>A service description: a file named service.yaml (docs/service.schema.json).</summary>
     public static bool IsServiceFile(string path) =>

@@ -12,6 +12,7 @@ public sealed class ServeCommand : ICliCommand
     public string Name => "serve";
     public string Summary => "run the engine as a server: REST API under /api, OpenAPI, Camunda external tasks, timers and jobs";
     public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--tenants A,B] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N]\n" +
+        "             [--log-format text|json] [--log-level LEVEL] [--otlp-endpoint URL] [--otlp-protocol grpc|http/protobuf]\n" +
         "             [--activities PACK.dll|DIR]... [--config FILE]   (also Packs:Paths in the configuration: --config JSON and EGOV_ environment variables)\n" +
         "             [--public-url URL] [--oidc-authority URL --oidc-client-id ID [--oidc-client-secret-file FILE] [--oidc-audience AUD]\n" +
         "              [--oidc-claim-roles PATH] [--oidc-claim-groups PATH] [--oidc-claim-tenant PATH]]   (secret also from EGOV_OIDC_CLIENT_SECRET)";
@@ -40,6 +41,14 @@ public sealed class ServeCommand : ICliCommand
                 "--activities" => Add(packs, Value(), options),
                 "--config" => Set(ref config, Value(), options),
                 "--job-lease" => options with { JobLease = Seconds(Value(), "--job-lease", min: 5) },
+                "--log-format" => options with { LogFormat = Value() switch
+                {
+                    "json" => Host.Observability.LogFormat.Json, "text" => Host.Observability.LogFormat.Text,
+                    var f => throw new UsageException($"--log-format {f}: expected text or json"),
+                } },
+                "--log-level" => options with { LogLevel = Level(Value()) },
+                "--otlp-endpoint" => options with { OtlpEndpoint = Url(Value(), "--otlp-endpoint") },
+                "--otlp-protocol" => options with { OtlpProtocol = Value() is "grpc" or "http/protobuf" ? args[i] : throw new UsageException($"--otlp-protocol {args[i]}: expected grpc or http/protobuf") },
                 "--public-url" => options with { PublicUrl = Url(Value(), "--public-url") },
                 "--oidc-authority" => options with { OidcAuthority = Url(Value(), "--oidc-authority") },
                 "--oidc-client-id" => options with { OidcClientId = Value() },
@@ -57,6 +66,13 @@ public sealed class ServeCommand : ICliCommand
             int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= 86_400
                 ? TimeSpan.FromSeconds(n) : throw new UsageException($"{option} {text}: expected whole seconds, {min} to 86400");
         options = options with { Packs = packs, Configuration = PackConfiguration.Read(config) };
+        // Observability from the configuration when the command line did not say (docs/operations/observability.md).
+        if (!args.Contains("--log-format") && options.Configuration["Logging:Format"] is { } format)
+            options = options with { LogFormat = format.Equals("json", StringComparison.OrdinalIgnoreCase) ? Host.Observability.LogFormat.Json : Host.Observability.LogFormat.Text };
+        if (options.OtlpEndpoint is null && options.Configuration["Observability:Otlp:Endpoint"] is { Length: > 0 } otlp)
+            options = options with { OtlpEndpoint = Url(otlp, "Observability:Otlp:Endpoint") };
+        if (!args.Contains("--otlp-protocol") && options.Configuration["Observability:Otlp:Protocol"] is "grpc" or "http/protobuf")
+            options = options with { OtlpProtocol = options.Configuration["Observability:Otlp:Protocol"]! };
         if (options.OidcAuthority is not null)
         {
             if (options.OidcClientId is null) throw new UsageException("--oidc-authority needs --oidc-client-id (the client registered for this server at the provider)");
@@ -68,6 +84,10 @@ public sealed class ServeCommand : ICliCommand
         if (code == 2) stderr.WriteLine($"usage: ./egov {Usage}");
         return code;
     }
+
+    private static Microsoft.Extensions.Logging.LogLevel Level(string text) =>
+        !int.TryParse(text, out _) && Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(text, ignoreCase: true, out var level) && level != Microsoft.Extensions.Logging.LogLevel.None
+            ? level : throw new UsageException($"--log-level {text}: expected Trace, Debug, Information, Warning, Error or Critical");
 
     private static ServeOptions Add(List<string> list, string value, ServeOptions options) { list.Add(value); return options; }
 

@@ -10,14 +10,15 @@ namespace EGov.Workflows.Cli.Commands;
 public sealed class ValidateCommand : ICliCommand
 {
     public string Name => "validate";
-    public string Summary => "check BPMN and DMN files and service.yaml (and folders of them): readable, consistent references, FEEL, the service schema; --executable also checks what running needs and what deploying would refuse (the designer's \"Prüfen\", by the same code path)";
-    public string Usage => "validate [--executable [--activities PACK.dll|DIR]...] FILE|DIR...";
+    public string Summary => "check BPMN and DMN files, service.yaml and tenants' *.overlay.yaml (and folders of them): readable, consistent references, FEEL, the service and overlay schemas, every element/group/form field an overlay names exists in its shared model; --executable also checks what running needs and what deploying would refuse (the designer's \"Prüfen\", by the same code path)";
+    public string Usage => "validate [--executable [--activities PACK.dll|DIR]...] [--processes DIR] FILE|DIR...";
 
     public int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         var executable = false;
         var paths = new List<string>();
         var packs = new List<string>();
+        string? processes = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -26,6 +27,11 @@ public sealed class ValidateCommand : ICliCommand
             {
                 if (i + 1 >= args.Count) throw new UsageException("--activities needs the path of an activity pack (.dll) or a folder of packs");
                 packs.Add(args[++i]);
+            }
+            else if (arg == "--processes")
+            {
+                if (i + 1 >= args.Count) throw new UsageException("--processes needs the folder of the shared models the overlays are checked against");
+                processes = args[++i];
             }
             else if (arg.StartsWith('-') && arg.Length > 1) throw new UsageException($"unknown option '{arg}'");
             else paths.Add(arg);
@@ -44,6 +50,16 @@ public sealed class ValidateCommand : ICliCommand
         int errors = 0, warnings = 0;
         foreach (var file in files)
         {
+            if (ModelFiles.IsOverlayFile(file))
+            {
+                // A tenant's overlay: its schema, then the merge with its shared model (what the server refuses at deploy).
+                var overlay = OverlayFile.Check(file, processes);
+                DiagnosticPrinter.Print(overlay, 0, file, stdout, stderr);
+                errors += overlay.Count(d => d.Severity == Severity.Error);
+                warnings += overlay.Count(d => d.Severity == Severity.Warning);
+                if (overlay.Any(d => d.Severity == Severity.Error)) failed = true;
+                continue;
+            }
             if (ModelFiles.IsServiceFile(file))
             {
                 var service = ServiceFile.Check(file);
@@ -79,7 +95,7 @@ public sealed class ValidateCommand : ICliCommand
             warnings += result.Diagnostics.Count(d => d.Severity == Severity.Warning);
             if (result.HasErrors) failed = true;
         }
-        if (files.Count == 0 && !missing) stderr.WriteLine("egov validate: no BPMN, DMN or service.yaml files found");
+        if (files.Count == 0 && !missing) stderr.WriteLine("egov validate: no BPMN, DMN, service.yaml or overlay files found");
         stdout.WriteLine(failed
             ? $"{files.Count} file(s) checked: {errors} error(s), {warnings} warning(s)"
             : $"{files.Count} file(s) valid{(executable ? " and executable" : "")}{(warnings > 0 ? $", {warnings} warning(s)" : "")}");

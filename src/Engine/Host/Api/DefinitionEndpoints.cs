@@ -185,6 +185,16 @@ internal static class DefinitionEndpoints
                 new Dictionary<string, object?> { ["quota"] = "openInstances", ["limit"] = max, ["used"] = open });
     }
 
+    /// <summary>
+    /// A shared model deployed to the default tenant: every tenant's overlay of its service is merged with it again and
+    /// deployed (issue 16 item 4; <see cref="Catalogue.TenantOverlays.SharedDeployed"/>), the rows in GET /api/services/overlays.
+    /// </summary>
+    internal static void RedeployOverlays(HttpContext http, TenantEngine tenant, IReadOnlyList<(string Name, byte[] Bytes)> files, IReadOnlyList<DeployedDefinition> deployed)
+    {
+        if (http.RequestServices.GetService<Catalogue.TenantOverlays>() is { } overlays)
+            overlays.SharedDeployed(http.RequestServices.GetRequiredService<TenantEngines>(), tenant, files, deployed, http.Caller().Id);
+    }
+
     private static async Task<IResult> Deploy(HttpContext http)
     {
         var tenant = http.Tenant();
@@ -221,6 +231,7 @@ internal static class DefinitionEndpoints
         CheckQuotas(http, tenant, files);
         var (deployed, decisions) = ModelDeployer.DeployAll(tenant, files, http.Caller().Id);
         Counted(tenant, files, deployed);
+        RedeployOverlays(http, tenant, files, deployed);
         // Decision files alone answer their decisions; with processes, the processes (the decisions are deployed too).
         if (deployed.Count == 0 && decisions.Count > 0)
             return Results.Created("/api/decision-definitions", decisions.Select(d => DecisionDefinitionDto.From(d, true)).ToList());

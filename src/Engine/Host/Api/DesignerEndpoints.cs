@@ -108,6 +108,7 @@ internal static class DesignerEndpoints
                 DefinitionEndpoints.CheckQuotas(http, t, files);
                 var (deployed, _) = ModelDeployer.DeployAll(t, files, http.Caller().Id, note);
                 DefinitionEndpoints.Counted(t, files, deployed);
+                DefinitionEndpoints.RedeployOverlays(http, t, files, deployed);
                 var version = deployed.FirstOrDefault(d => d.ProcessId == processId)
                     ?? throw new ApiProblemException(422, "Model cannot be deployed", $"the model holds no executable process '{processId}'");
                 if (version.Version <= before)

@@ -28,7 +28,7 @@ internal static class MigrationEndpoints
                 if (!validation.Valid)
                     throw new ApiProblemException(422, "Migration plan is not valid", $"{validation.Errors.Count} problem(s); nothing was migrated",
                         new Dictionary<string, object?> { ["errors"] = validation.Errors });
-                return Results.Ok(InstanceMigrator.Run(tenant, plan, validation, http.RequestAborted));
+                return Results.Ok(InstanceMigrator.Run(tenant, plan, validation, http.Caller().Id, http.RequestAborted));
             })
             .WithName("RunMigration").RequirePermission(Permission.Migrate).WithSummary("Validate a migration plan, then move the instances to the target version in batches")
             .Produces<MigrationResult>().ProducesProblem(StatusCodes.Status422UnprocessableEntity)

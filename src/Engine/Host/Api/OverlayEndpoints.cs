@@ -1,5 +1,6 @@
 using EGov.Workflows.Host.Catalogue;
 using EGov.Workflows.Host.Security;
+using EGov.Workflows.Host.Tenancy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,6 +14,9 @@ namespace EGov.Workflows.Host.Api;
 /// </summary>
 internal static class OverlayEndpoints
 {
+    private const int MaxOverlayChars = 256 * 1024;
+    private const string OverlayBody = "the overlay as YAML (Content-Type: application/yaml), see docs/overlay.schema.json";
+
     public static void MapOverlayEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/services/overlays", (HttpContext http, string? tenant, int? offset, int? limit) =>
@@ -30,5 +34,36 @@ internal static class OverlayEndpoints
             })
             .WithName("ListServiceOverlays").RequirePermission(Permission.ServiceRead)
             .WithSummary("Per tenant: which version of which shared model runs with which overlay, or why the overlay was refused");
+
+        // A tenant's overlay deployed through the API (X-Tenant names the tenant): merged with the shared model and deployed,
+        // then kept as tenants/<tenant>/<service>.overlay.yaml; refused with the positions when it does not fit (nothing changes).
+        api.MapPut("/services/overlays/{service}", async (HttpContext http, string service) =>
+            {
+                var tenant = http.Tenant();
+                if (service.Length is 0 or > 100 || !System.Text.RegularExpressions.Regex.IsMatch(service, "^[A-Za-z0-9][A-Za-z0-9._-]*$"))
+                    throw ApiProblemException.BadRequest($"'{service}' is not a service folder name (letters, digits, '.', '-', '_')");
+                using var reader = new StreamReader(http.Request.Body, System.Text.Encoding.UTF8);
+                var buffer = new char[MaxOverlayChars + 1];
+                var read = await reader.ReadBlockAsync(buffer, http.RequestAborted);
+                if (read > MaxOverlayChars) throw ApiProblemException.BadRequest($"an overlay is at most {MaxOverlayChars / 1024} KB", OverlayBody);
+                if (read == 0) throw ApiProblemException.BadRequest("no overlay in the request", OverlayBody);
+                var overlays = http.RequestServices.GetService<TenantOverlays>()
+                    ?? throw ApiProblemException.BadRequest("this server deploys no overlays");
+                var row = overlays.DeployOverlay(http.RequestServices.GetRequiredService<TenantEngines>(), tenant.TenantId, service,
+                    new string(buffer, 0, read), http.Caller().Id);
+                var dto = new
+                {
+                    tenant = row.Tenant, service = row.Service, overlay = row.OverlayFile, overlayHash = row.OverlayHash, processId = row.ProcessId,
+                    sharedHash = row.SharedHash, sharedVersion = row.SharedVersion, version = row.Version, state = row.State, problems = row.Problems,
+                };
+                if (row.State != "deployed")
+                    throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "Overlay does not fit",
+                        $"the overlay was not deployed: {string.Join("; ", row.Problems.Take(5))}", new Dictionary<string, object?> { ["problems"] = row.Problems });
+                return Results.Ok(dto);
+            })
+            .WithName("DeployServiceOverlay").RequirePermission(Permission.Deploy)
+            .WithSummary("Deploys the tenant's (X-Tenant) overlay of a shared service: merged, deployed as the tenant's version and kept under tenants/; 422 with positions when it does not fit")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithMetadata(new ExpectedBody(OverlayBody));
     }
 }

@@ -23,8 +23,16 @@ public sealed record OverlayDeployment(
 /// </summary>
 public sealed class TenantOverlays
 {
+    private readonly Lock _lock = new();
+    private string? _processes;
+    private string? _tenants;
+    /// <summary>Per service folder: the shared model every tenant's overlay is merged with (the latest deployed), read once.</summary>
+    private readonly Dictionary<string, Shared> _shared = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Tenant, string Service), (OverlayDeployment Row, ServiceDescription? Description)> _rows = [];
     private volatile IReadOnlyList<OverlayDeployment> _all = [];
     private volatile IReadOnlyDictionary<string, IReadOnlyList<ServiceDescription>> _services = new Dictionary<string, IReadOnlyList<ServiceDescription>>();
+
+    private sealed record Shared(SharedService? Model, string Hash, ServiceReadResult? Service);
 
     /// <summary>Every overlay of the last deploy, deployed or refused.</summary>
     public IReadOnlyList<OverlayDeployment> All => _all;
@@ -39,104 +47,174 @@ public sealed class TenantOverlays
     public IReadOnlyList<OverlayDeployment> DeployAll(TenantEngines engines, string processesDirectory, string tenantsDirectory)
     {
         ArgumentNullException.ThrowIfNull(engines);
-        var rows = new List<OverlayDeployment>();
-        var services = new Dictionary<string, List<ServiceDescription>>(StringComparer.Ordinal);
-        var shared = new Dictionary<string, (IReadOnlyList<ServiceFile> Files, string Hash, ServiceReadResult? Service)>(StringComparer.Ordinal);
-        var defaultTenant = engines.Get(engines.DefaultTenantId);
-        foreach (var file in OverlayReader.Find(tenantsDirectory))
+        lock (_lock)
         {
-            var read = OverlayReader.ReadFile(file);
-            var tenantId = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))) ?? "";
-            var service = Path.GetFileName(file)[..^OverlayReader.Suffix.Length];
-            OverlayDeployment Refused(IEnumerable<string> problems, string sharedHash = "", string? processId = null, int? sharedVersion = null) =>
-                new(tenantId, service, file, read.Overlay?.Hash ?? "", processId, sharedHash, sharedVersion, null, "refused", problems.ToList());
-            if (!TenantEngines.IsValidId(tenantId) || tenantId == engines.DefaultTenantId)
-            {
-                rows.Add(Refused([$"{file}:1:1: error: '{tenantId}' is not a tenant id for overlays (letters, digits, '-', '_'; not the default tenant, which runs processes/ as it is)"]));
-                continue;
-            }
-            if (read.Overlay is not { } overlay)
-            {
-                rows.Add(Refused(read.Diagnostics.Select(d => d.ToString())));
-                continue;
-            }
-            if (!shared.TryGetValue(service, out var model))
-            {
-                var folder = Path.Combine(processesDirectory, service);
-                model = Directory.Exists(folder) ? ReadShared(folder) : ([], "", null);
-                shared[service] = model;
-            }
-            if (model.Files.Count == 0)
-            {
-                rows.Add(Refused([$"{file}:1:1: error: there is no shared service '{service}' ({Path.Combine(processesDirectory, service)}/ with a BPMN model)"]));
-                continue;
-            }
-            var processId = model.Service?.Service?.ProcessId;
-            var sharedVersion = processId is null ? null : defaultTenant.Catalog.Latest(processId)?.Version;
-            var merge = OverlayMerger.Merge(overlay, model.Files);
-            if (!merge.Fits)
-            {
-                rows.Add(Refused(merge.Problems.Select(d => d.ToString()), model.Hash, processId, sharedVersion));
-                continue;
-            }
-            var tenant = engines.Get(tenantId);
-            try
-            {
-                var forms = FormsNamed(merge.Files);
-                var deployed = ModelDeployer.DeployBytes(tenant, merge.Files
-                    .Where(f => !f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase) || forms.Contains(Path.GetFileName(f.Path)))
-                    .Select(f => (f.Path, f.Bytes)));
-                var version = deployed.FirstOrDefault(d => d.ProcessId == processId)?.Version ?? deployed.FirstOrDefault()?.Version;
-                rows.Add(new OverlayDeployment(tenantId, service, file, overlay.Hash, processId ?? deployed.FirstOrDefault()?.ProcessId, model.Hash, sharedVersion, version, "deployed", []));
-                if (model.Service?.Service is { } description)
-                {
-                    if (!services.TryGetValue(tenantId, out var list)) services[tenantId] = list = [];
-                    list.Add(overlay.Apply(description));
-                }
-            }
-            catch (Runtime.DeploymentException e)
-            {
-                rows.Add(Refused(e.Messages.Select(m => $"{file}: the merged model does not deploy: {m}"), model.Hash, processId, sharedVersion));
-            }
-            catch (Api.ApiProblemException e)
-            {
-                rows.Add(Refused([$"{file}: the merged model does not deploy: {e.Message}"], model.Hash, processId, sharedVersion));
-            }
+            _processes = processesDirectory;
+            _tenants = tenantsDirectory;
+            _shared.Clear();
+            _rows.Clear();
+            foreach (var file in OverlayReader.Find(tenantsDirectory))
+                Record(DeployOne(engines, file, null, null));
+            return Publish(engines);
         }
-        foreach (var (tenantId, list) in services)
-            engines.Get(tenantId).Services.Replace(list);
-        _services = services.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<ServiceDescription>)kv.Value, StringComparer.Ordinal);
-        _all = rows;
-        return rows;
     }
 
-    /// <summary>The shared service's files (models, decisions, forms), a hash of them, and its service.yaml.</summary>
-    private static (IReadOnlyList<ServiceFile> Files, string Hash, ServiceReadResult? Service) ReadShared(string folder)
+    /// <summary>
+    /// A shared model was deployed through the API (to the default tenant, whose processes are the shared models): every
+    /// overlay of the service folder whose process it is, is merged again with the new model and deployed to its tenant —
+    /// a new version where the merge changed — or refused with its positions when it no longer fits. The new files replace
+    /// the shared folder's files of the same name (models, forms, decisions); the others are kept. Durable stores keep the
+    /// tenants' versions, so every node starts new cases on them (nodes read new versions before a start). Returns the rows
+    /// of the overlays merged again (none when the deployment is not a shared model's).
+    /// </summary>
+    public IReadOnlyList<OverlayDeployment> SharedDeployed(TenantEngines engines, TenantEngine tenant, IReadOnlyList<(string Name, byte[] Bytes)> files,
+        IReadOnlyList<DeployedDefinition> deployed, string? deployedBy)
+    {
+        ArgumentNullException.ThrowIfNull(engines);
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(deployed);
+        if (tenant.TenantId != engines.DefaultTenantId || deployed.Count == 0) return [];
+        lock (_lock)
+        {
+            if (_tenants is null || _processes is null) return [];
+            var ids = deployed.Select(d => d.ProcessId).ToHashSet(StringComparer.Ordinal);
+            var overlayFiles = OverlayReader.Find(_tenants);
+            var services = overlayFiles.Select(ServiceOf).Distinct(StringComparer.Ordinal)
+                .Where(s => SharedOf(s).Model?.ProcessIds.Overlaps(ids) == true).ToList();
+            var redone = new List<OverlayDeployment>();
+            foreach (var service in services)
+            {
+                var old = SharedOf(service);
+                var byName = files.GroupBy(f => Path.GetFileName(f.Name), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Bytes, StringComparer.Ordinal);
+                var kept = old.Model!.Files.Where(f => !byName.ContainsKey(Path.GetFileName(f.Path))
+                    && !(IsBpmn(f.Path) && files.Any(n => IsBpmn(n.Name)))).ToList(); // a new BPMN model replaces the folder's models
+                var folder = Path.Combine(_processes, service);
+                var merged = kept.Concat(files.Select(f => new ServiceFile(Path.Combine(folder, Path.GetFileName(f.Name)), f.Bytes)))
+                    .OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+                _shared[service] = new Shared(SharedService.Read(merged), Hash(merged), old.Service);
+                foreach (var file in overlayFiles.Where(f => ServiceOf(f) == service))
+                {
+                    var one = DeployOne(engines, file, null, deployedBy);
+                    Record(one);
+                    redone.Add(one.Row);
+                }
+            }
+            if (redone.Count > 0) Publish(engines);
+            return redone;
+        }
+    }
+
+    /// <summary>
+    /// A tenant's overlay deployed through the API: read (schema, positions), merged with the shared model (every element,
+    /// group, path, input and form field it names must exist) and deployed to the tenant; only then written to
+    /// <c>tenants/&lt;tenant&gt;/&lt;service&gt;.overlay.yaml</c>, so the next start deploys it again. A refused overlay
+    /// changes nothing: the row with its problems is returned (and not kept).
+    /// </summary>
+    public OverlayDeployment DeployOverlay(TenantEngines engines, string tenantId, string service, string yaml, string? deployedBy)
+    {
+        ArgumentNullException.ThrowIfNull(engines);
+        ArgumentNullException.ThrowIfNull(yaml);
+        lock (_lock)
+        {
+            if (_tenants is null || _processes is null)
+                throw Api.ApiProblemException.BadRequest("this server has no processes folder, so there is no shared model to put an overlay on");
+            var file = Path.Combine(_tenants, tenantId, service + OverlayReader.Suffix);
+            var one = DeployOne(engines, file, yaml, deployedBy);
+            if (one.Row.State != "deployed") return one.Row;
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            var temp = file + ".tmp";
+            File.WriteAllText(temp, yaml, new System.Text.UTF8Encoding(false));
+            File.Move(temp, file, overwrite: true);
+            Record(one);
+            Publish(engines);
+            return one.Row;
+        }
+    }
+
+    private static bool IsBpmn(string name) => name.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".bpmn20.xml", StringComparison.OrdinalIgnoreCase);
+
+    private static string ServiceOf(string overlayFile) => Path.GetFileName(overlayFile)[..^OverlayReader.Suffix.Length];
+
+    private Shared SharedOf(string service)
+    {
+        if (_shared.TryGetValue(service, out var model)) return model;
+        var folder = Path.Combine(_processes!, service);
+        model = Directory.Exists(folder) ? ReadShared(folder) : new Shared(null, "", null);
+        _shared[service] = model;
+        return model;
+    }
+
+    private void Record((OverlayDeployment Row, ServiceDescription? Description) one) => _rows[(one.Row.Tenant, one.Row.Service)] = one;
+
+    private IReadOnlyList<OverlayDeployment> Publish(TenantEngines engines)
+    {
+        var rows = _rows.OrderBy(kv => kv.Key.Tenant, StringComparer.Ordinal).ThenBy(kv => kv.Key.Service, StringComparer.Ordinal).Select(kv => kv.Value).ToList();
+        var services = rows.Where(r => r.Description is not null).GroupBy(r => r.Row.Tenant, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<ServiceDescription>)g.Select(r => r.Description!).ToList(), StringComparer.Ordinal);
+        foreach (var (tenantId, list) in services)
+            engines.Get(tenantId).Services.Replace(list);
+        _services = services;
+        _all = rows.Select(r => r.Row).ToList();
+        return _all;
+    }
+
+    /// <summary>Reads, merges and deploys one overlay (from its file, or <paramref name="text"/>): a deployed or refused row.</summary>
+    private (OverlayDeployment Row, ServiceDescription? Description) DeployOne(TenantEngines engines, string file, string? text, string? deployedBy)
+    {
+        var tenantId = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))) ?? "";
+        var service = ServiceOf(file);
+        var read = text is null ? OverlayReader.ReadFile(file) : OverlayReader.Read(text, file, tenantId, service);
+        (OverlayDeployment, ServiceDescription?) Refused(IEnumerable<string> problems, string sharedHash = "", string? processId = null, int? sharedVersion = null) =>
+            (new(tenantId, service, file, read.Overlay?.Hash ?? "", processId, sharedHash, sharedVersion, null, "refused", problems.ToList()), null);
+        if (!TenantEngines.IsValidId(tenantId) || tenantId == engines.DefaultTenantId)
+            return Refused([$"{file}:1:1: error: '{tenantId}' is not a tenant id for overlays (letters, digits, '-', '_'; not the default tenant, which runs processes/ as it is)"]);
+        if (read.Overlay is not { } overlay) return Refused(read.Diagnostics.Select(d => d.ToString()));
+        var model = SharedOf(service);
+        if (model.Model is null)
+            return Refused([$"{file}:1:1: error: there is no shared service '{service}' ({Path.Combine(_processes!, service)}/ with a BPMN model)"]);
+        var processId = model.Service?.Service?.ProcessId ?? model.Model.ProcessIds.Order(StringComparer.Ordinal).FirstOrDefault();
+        var sharedVersion = processId is null ? null : engines.Get(engines.DefaultTenantId).Catalog.Latest(processId)?.Version;
+        var merge = OverlayMerger.Merge(overlay, model.Model);
+        if (!merge.Fits) return Refused(merge.Problems.Select(d => d.ToString()), model.Hash, processId, sharedVersion);
+        var tenant = engines.Get(tenantId);
+        try
+        {
+            var forms = model.Model.FormsNamed; // user tasks and start events: an overlay changes no form key
+            var (deployed, _) = ModelDeployer.DeployAll(tenant, merge.Files
+                .Where(f => !f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase) || forms.Contains(Path.GetFileName(f.Path)))
+                .Select(f => (f.Path, f.Bytes)), deployedBy);
+            var version = deployed.FirstOrDefault(d => d.ProcessId == processId)?.Version ?? deployed.FirstOrDefault()?.Version;
+            return (new OverlayDeployment(tenantId, service, file, overlay.Hash, processId ?? deployed.FirstOrDefault()?.ProcessId, model.Hash, sharedVersion, version, "deployed", []),
+                model.Service?.Service is { } description ? overlay.Apply(description) : null);
+        }
+        catch (Runtime.DeploymentException e)
+        {
+            return Refused(e.Messages.Select(m => $"{file}: the merged model does not deploy: {m}"), model.Hash, processId, sharedVersion);
+        }
+        catch (Api.ApiProblemException e)
+        {
+            return Refused([$"{file}: the merged model does not deploy: {e.Message}"], model.Hash, processId, sharedVersion);
+        }
+    }
+
+    /// <summary>The shared service's files (models, decisions, forms) read once for every tenant, a hash of them, and its service.yaml.</summary>
+    private static Shared ReadShared(string folder)
     {
         var paths = ModelDeployer.FindModels(folder)
             .Concat(Directory.EnumerateFiles(folder, "*.form", SearchOption.AllDirectories))
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Contains("node_modules"))
             .Order(StringComparer.Ordinal).ToList();
         var files = paths.Select(p => new ServiceFile(p, File.ReadAllBytes(p))).ToList();
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var f in files) sha.AppendData(f.Bytes);
         var yaml = Path.Combine(folder, ServiceYamlReader.FileName);
         var service = File.Exists(yaml) ? ServiceYamlReader.ReadFile(yaml) : null;
-        return (files.Any(f => !f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase)) ? files : [], Convert.ToHexStringLower(sha.GetHashAndReset())[..12], service);
+        return new Shared(files.Any(f => !f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase)) ? SharedService.Read(files) : null, Hash(files), service);
     }
 
-    /// <summary>The form files the user tasks of the merged models name (camunda:formKey): only those are deployed with them.</summary>
-    private static HashSet<string> FormsNamed(IReadOnlyList<ServiceFile> files)
+    private static string Hash(IEnumerable<ServiceFile> files)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var f in files.Where(f => f.Path.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase)))
-        {
-            var read = new Bpmn.Reading.BpmnReader().ReadBytes(f.Bytes, f.Path);
-            if (read.Definitions is null) continue;
-            foreach (var key in read.Definitions.Processes.SelectMany(p => p.Descendants()).Where(e => e.Name.LocalName == "userTask")
-                         .Select(e => e.CamundaAttribute("formKey")).OfType<string>())
-                if (Forms.FormCatalog.FileName(key) is { } name) names.Add(name);
-        }
-        return names;
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var f in files) sha.AppendData(f.Bytes);
+        return Convert.ToHexStringLower(sha.GetHashAndReset())[..12];
     }
 }

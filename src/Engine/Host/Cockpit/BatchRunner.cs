@@ -119,7 +119,7 @@ public sealed class BatchRunner(CockpitServices cockpit, TenantEngines engines, 
                     var one = plan with { InstanceIds = [rootId] };
                     var validation = MigrationValidator.Validate(t, one);
                     if (!validation.Valid) return (BatchStates.Failed, string.Join("; ", validation.Errors));
-                    var result = InstanceMigrator.Run(t, one, validation);
+                    var result = InstanceMigrator.Run(t, one, validation, batch.CreatedBy);
                     if (result.Failed.Count > 0) return (BatchStates.Failed, string.Join("; ", result.Failed.Select(f => f.Reason)));
                     cockpit.Record(t.TenantId, rootId, BatchKinds.Migrate, batch.Reason, $"{plan.ProcessId} Version {plan.FromVersion} → {plan.ToVersion}", batch.CreatedBy, batch.Id);
                     return (BatchStates.Succeeded, $"auf Version {plan.ToVersion} migriert");

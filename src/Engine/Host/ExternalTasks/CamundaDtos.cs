@@ -16,7 +16,14 @@ public sealed record LockedExternalTaskDto(
     string ActivityId, string ActivityInstanceId, string? ErrorMessage, string? ErrorDetails, string ExecutionId, string Id,
     string? LockExpirationTime, string? CreateTime, string ProcessDefinitionId, string ProcessDefinitionKey, string? ProcessDefinitionVersionTag,
     string ProcessInstanceId, int? Retries, bool Suspended, string? WorkerId, string? TopicName, string? TenantId,
-    JsonObject Variables, long Priority, string? BusinessKey, JsonObject ExtensionProperties);
+    JsonObject Variables, long Priority, string? BusinessKey, JsonObject ExtensionProperties)
+{
+    /// <summary>
+    /// Not Camunda's: the W3C trace context of the command that created the task (null when it was not traced), so a worker
+    /// continues the engine's trace — e.g. as the parent of its own span and the <c>traceparent</c> of its calls.
+    /// </summary>
+    public string? Traceparent { get; init; }
+}
 
 /// <summary>An external task as GET /external-task answers (ExternalTaskDto).</summary>
 public sealed record ExternalTaskDto(

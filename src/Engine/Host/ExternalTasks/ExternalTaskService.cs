@@ -84,7 +84,7 @@ public sealed class ExternalTaskService
         return new LockedExternalTaskDto(
             task.ElementId, task.TokenId, task.ErrorMessage, details, task.TokenId, task.Id, Format(task.LockExpiresAt), Format(task.CreatedAt),
             DefinitionId(s), s.ProcessId, null, s.Id, task.Retries, false, task.LockOwner, task.Topic, tenant.TenantId,
-            CamundaVariables.ToTyped(vars, only), task.Priority, s.BusinessKey, []);
+            CamundaVariables.ToTyped(vars, only), task.Priority, s.BusinessKey, []) { Traceparent = task.TraceParent };
     }
 
     public ExternalTaskDto ToDto(TenantEngine tenant, ProcessInstanceState s, ExternalTaskState task) => new(

@@ -15,7 +15,8 @@ public static class InstanceMigrator
 {
     public const int DefaultBatchSize = 100;
 
-    public static MigrationResult Run(TenantEngine tenant, MigrationPlan plan, MigrationValidation validation, CancellationToken cancel = default)
+    /// <param name="userId">Who migrates (the caller, for the history); null: not known.</param>
+    public static MigrationResult Run(TenantEngine tenant, MigrationPlan plan, MigrationValidation validation, string? userId = null, CancellationToken cancel = default)
     {
         if (!validation.Valid) throw new InvalidOperationException("the plan is not valid");
         var from = plan.FromVersion!.Value;
@@ -40,6 +41,7 @@ public static class InstanceMigrator
                 {
                     var changes = new RuntimeChangeSet { TenantId = tenant.TenantId };
                     changes.Instances.Add(s);
+                    changes.History.Add(Migrated(s, from, to, userId, tenant.Engine.Now)); // in the same commit: migrated, and recorded
                     tenant.Engine.Store.Commit(changes);
                     migrated++;
                 }
@@ -51,6 +53,21 @@ public static class InstanceMigrator
         }
         return new MigrationResult(plan.ProcessId!, from, to, migrated, batches, failed);
     }
+
+    /// <summary>
+    /// The history row of a migration: who moved the instance from which version to which, and when — an entry of the
+    /// instance's element history of type <c>migration</c> at the process, beside the elements it ran.
+    /// </summary>
+    public static ElementInstanceRecord Migrated(ProcessInstanceState s, int from, int to, string? userId, NodaTime.Instant now) => new()
+    {
+        Id = $"{s.Id}.h{++s.Sequence}", TenantId = s.TenantId, InstanceId = s.Id, RootInstanceId = s.RootInstanceId, ProcessId = s.ProcessId,
+        ElementId = s.ProcessId, ElementType = MigrationElementType,
+        ElementName = $"Migration von Version {from} auf Version {to}" + (userId is null ? "" : $" durch {userId}"),
+        StartedAt = now, EndedAt = now, Completed = true, Sequence = s.Sequence,
+    };
+
+    /// <summary>The element type of a migration's history row.</summary>
+    public const string MigrationElementType = "migration";
 
     /// <summary>Rewrites every element id of the document by the mapping (ids not in it stay) and sets the version.</summary>
     public static void Rewrite(ProcessInstanceState s, IReadOnlyDictionary<string, string> map, int toVersion)

@@ -48,6 +48,8 @@ public enum Permission
     ServiceRead,
     /// <summary>Evaluate a deployed decision directly with given variables (analysts testing rules, other systems asking a rule).</summary>
     DecisionEvaluate,
+    /// <summary>Scrape the metrics (<c>/metrics</c>, Prometheus format): a monitoring client, operators.</summary>
+    MetricsRead,
     /// <summary>A citizen signed in with BundID: their own identity, services to apply for, their own cases (the citizen role only).</summary>
     CitizenSelf,
     /// <summary>

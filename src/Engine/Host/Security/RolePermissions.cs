@@ -16,11 +16,13 @@ public static class RolePermissions
         [Caller.Analyst] = new HashSet<Permission> { Deploy, ProcessRead, ModelRead, Analytics, InstanceRead, HistoryRead, DecisionRead, DecisionEvaluate, ServiceRead },
         [Caller.Clerk] = new HashSet<Permission> { TaskWork, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead },
         [Caller.TeamLead] = new HashSet<Permission> { TaskWork, TaskAssign, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead },
-        [Caller.Operator] = new HashSet<Permission> { IncidentOperate, Migrate, InstanceRead, InstanceOperate, HistoryRead, Correlate, ProcessRead, ModelRead, DecisionRead, ServiceRead },
+        [Caller.Operator] = new HashSet<Permission> { IncidentOperate, Migrate, InstanceRead, InstanceOperate, HistoryRead, Correlate, ProcessRead, ModelRead, DecisionRead, ServiceRead, MetricsRead },
         [Caller.Auditor] = new HashSet<Permission> { HistoryRead, InstanceRead, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead },
         // The Büro der Stadtverordnetenversammlung (Sitzungsdienst): keeps the Sitzungskalender and the minutes, works its tasks.
         [Caller.Sitzungsdienst] = new HashSet<Permission> { CouncilManage, CouncilRead, TaskWork, ProcessStart, ProcessRead, ModelRead, ServiceRead },
         [Caller.Worker] = new HashSet<Permission> { ExternalTaskWork },
+        // Prometheus' scrape client (client credentials, oauth2 in the scrape config): the metrics and nothing else.
+        [Caller.Monitoring] = new HashSet<Permission> { MetricsRead },
     };
 
     /// <summary>Every role name the table knows (the CLI refuses others).</summary>

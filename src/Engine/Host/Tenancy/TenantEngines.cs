@@ -81,6 +81,9 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     /// <summary>A tenant's service descriptions set at start (the shared services with its overlays); kept for an engine rebuilt after release.</summary>
     public Func<string, IReadOnlyList<EGov.Workflows.Catalogue.Services.ServiceDescription>?>? ServicesOf { get; set; }
 
+    /// <summary>Wakes the node's job loop (set by the server once its job executor exists); null: nothing to wake.</summary>
+    public Action<string>? WakeJobs { get; set; }
+
     private TenantEngine Create(string id)
     {
         TenantEngine? created = null;
@@ -92,6 +95,8 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
             Bearbeitungsfrist = processId => created?.Services.Bearbeitungsfrist(processId),
             // Before new instances pick a version: what another node deployed meanwhile (durable stores only).
             CatchUpDeployments = Deployments is { } backend ? _ => { if (created is { } t) backend.CatchUp(t); } : null,
+            // A commit that left work due now wakes this node's job executor (no wait for its next poll).
+            DueWorkCreated = tenantId => WakeJobs?.Invoke(tenantId),
         }), Deployments);
         if (Leistungen is { } read) tenant.Services.Imported = () => read(id);
         if (ServicesOf?.Invoke(id) is { } services) tenant.Services.Replace(services);

@@ -202,6 +202,18 @@ public sealed class JobExecutor : BackgroundService
     /// <summary>Runs the job; answers whether it committed, when it may run again if not (null: at once), and how its lease ends.</summary>
     private (bool Ran, Instant? RetryAt, LeaseEnd End) Execute(LeasedJob job, CancellationToken stop)
     {
+        // The job's span (its command's span is the child) and a log scope, so each line logged for it names instance and tenant.
+        using var span = JobTelemetry.Start(job, _clock.GetCurrentInstant());
+        using var scope = _log.BeginScope(new Dictionary<string, object?> { ["TenantId"] = job.TenantId, ["InstanceId"] = job.Work.InstanceId, ["JobId"] = job.Work.Id });
+        var result = ExecuteInScope(job, stop);
+        var outcome = result.Ran ? "ok" : result.End == LeaseEnd.Failed ? "failed" : "retry";
+        JobTelemetry.Record(job, outcome);
+        if (_log.IsEnabled(LogLevel.Debug)) _log.LogDebug("job {Job} ({Kind}) ran: {Outcome}", job.Work.Id, job.Work.Kind, outcome);
+        return result;
+    }
+
+    private (bool Ran, Instant? RetryAt, LeaseEnd End) ExecuteInScope(LeasedJob job, CancellationToken stop)
+    {
         var synced = false;
         for (var attempt = 0; ; attempt++)
         {

@@ -121,6 +121,7 @@ public sealed partial class WorkflowEngine
     {
         var i = InstanceOf(r, taskId, 'u', "task");
         var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw Gone(i, taskId, 'u', "task");
+        r.TargetElementId = task.ElementId;
         return (i, task);
     }
 

@@ -37,9 +37,12 @@ public sealed partial class WorkflowEngine
                 Feel = Runtime.Decisions.FeelExpressions.Evaluator(options.Clock, options.Zone, new FristFunctions(options.Fristen, options.Zone)),
                 Functions = Runtime.Decisions.FristExpressionFunctions.ForJavaScript(new FristFunctions(options.Fristen, options.Zone)),
             },
-            Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId),
+            Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId)
+            {
+                Fristen = new FristFunctions(options.Fristen, options.Zone), // the decision tables' FEEL counts Fristen with the tenant's Land
+            },
             Activities = options.Activities, TenantId = options.TenantId,
-            Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist, StandIns = options.StandIns,
+            Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist, DueWorkCreated = options.DueWorkCreated, StandIns = options.StandIns,
             DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
             ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError, HistoryLevel = options.HistoryLevel,
         };
@@ -165,13 +168,35 @@ public sealed partial class WorkflowEngine
 
     private T Run<T>(Func<Runner, T> command, [CallerMemberName] string name = "", string? userId = null, string? onBehalfOf = null)
     {
+        // One span and one count per command (EngineTelemetry): ids as attributes, never values; no listener, no cost but a check.
+        using var span = EngineTelemetry.Source.StartActivity(name);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Exception? failed = null;
         using var runner = new Runner(_core);
-        runner.History.Command = name;
-        runner.History.UserId = userId;
-        runner.History.OnBehalfOf = onBehalfOf;
-        var result = command(runner);
-        runner.RunAndCommit();
-        return result;
+        try
+        {
+            runner.History.Command = name;
+            runner.History.UserId = userId;
+            runner.History.OnBehalfOf = onBehalfOf;
+            var result = command(runner);
+            runner.RunAndCommit();
+            return result;
+        }
+        catch (Exception e)
+        {
+            failed = e;
+            throw;
+        }
+        finally
+        {
+            var outcome = EngineTelemetry.Outcome(failed);
+            var commandTag = new KeyValuePair<string, object?>(EngineTelemetry.CommandTag, name);
+            var outcomeTag = new KeyValuePair<string, object?>(EngineTelemetry.OutcomeTag, outcome);
+            EngineTelemetry.Commands.Add(1, commandTag, outcomeTag);
+            if (EngineTelemetry.CommandDuration.Enabled)
+                EngineTelemetry.CommandDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, commandTag, outcomeTag);
+            if (span is not null) runner.Describe(span, name, outcome, failed);
+        }
     }
 
     private void Run(Action<Runner> command, [CallerMemberName] string name = "", string? userId = null, string? onBehalfOf = null) =>
@@ -310,6 +335,7 @@ public sealed partial class WorkflowEngine
         CheckInput(variables);
         var i = InstanceOf(r, taskId, 'u', "task");
         var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw Gone(i, taskId, 'u', "task");
+        r.TargetElementId = task.ElementId;
         if (task.DelegationState == DelegationState.Pending)
             throw new WorkflowCommandException($"task '{taskId}' is delegated to '{task.Assignee}' and not yet resolved: the delegate resolves it, then its owner '{task.Owner}' completes it");
         if (userId is not null) CheckFourEyes(i, task, userId);
@@ -592,6 +618,7 @@ public sealed partial class WorkflowEngine
     {
         var i = InstanceOf(r, id, 'x', "external task");
         var task = i.S.ExternalTasks.Find(x => x.Id == id) ?? throw Gone(i, id, 'x', "external task");
+        r.TargetElementId = task.ElementId;
         return (i, task);
     }
 

@@ -62,6 +62,12 @@ public sealed record WorkflowEngineOptions
     public Action<WorkflowEngine>? CatchUpDeployments { get; init; }
 
     /// <summary>
+    /// Called after a commit that left work due now (an asynchronous continuation, a timer or retry already due), with the
+    /// tenant: the host wakes its job executor, so the work runs within milliseconds instead of at its next poll.
+    /// </summary>
+    public Action<string>? DueWorkCreated { get; init; }
+
+    /// <summary>
     /// Counts the Fristen of egov:frist (BGB §§187–193) with the public holidays of the tenant's Land and the municipality's
     /// own (default: Hessen).
     /// </summary>

@@ -72,6 +72,7 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
             AvailableAt = ctx.Now, CreatedAt = ctx.Now, Order = Interlocked.Increment(ref s_order),
             Priority = int.TryParse(ctx.Runner.EvaluateString(e.CamundaAttribute("taskPriority"), ctx.Variables), out var p) ? p : 0,
             Retries = null,
+            TraceParent = System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } span ? span.Id : null,
         });
         ctx.Wait();
     }
@@ -94,7 +95,7 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
     {
         if (variables is null) return;
         if (ctx.Node.Ext.Outputs.Count > 0)
-            foreach (var kv in variables) (ctx.Token.Locals ??= [])[kv.Key] = kv.Value?.DeepClone();
+            foreach (var kv in variables) ctx.Inst.SetTokenLocal(ctx.Token, kv.Key, kv.Value?.DeepClone());
         else ctx.SetVariables(variables);
     }
 

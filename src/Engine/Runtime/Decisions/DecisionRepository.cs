@@ -24,6 +24,13 @@ public sealed class DecisionRepository(IClock clock, DateTimeZone zone, IRuntime
 {
     private sealed record Version(DeployedDecision Info, DmnDefinitions Definitions, DecisionModel Model, string Hash);
 
+    /// <summary>
+    /// The Frist functions (<c>frist</c>, <c>bekanntgabe</c>, <c>genehmigungsfiktion</c>, <c>naechsterWerktag</c>,
+    /// <c>istWerktag</c>) the decision tables' FEEL can call, counting with the tenant's Land; null: none. A variable, input
+    /// data or decision of the same name wins.
+    /// </summary>
+    public Time.FristFunctions? Fristen { get; init; }
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<Version>> _versions = new(StringComparer.Ordinal);
     private readonly IDecisionVersionStore? _durable = store as IDecisionVersionStore;
@@ -214,7 +221,7 @@ public sealed class DecisionRepository(IClock clock, DateTimeZone zone, IRuntime
         else
         {
             var evaluation = new FeelEvaluation(clock, zone);
-            var result = found.Model.Evaluate(found.Info.Key, FeelJson.FromJson(variables), evaluation);
+            var result = found.Model.Evaluate(found.Info.Key, WithFristen(FeelJson.FromJson(variables), found.Model), evaluation);
             var decisions = new JsonArray(result.Decisions.Select(a => (JsonNode?)new JsonObject
             {
                 ["decisionId"] = a.DecisionId,
@@ -228,6 +235,21 @@ public sealed class DecisionRepository(IClock clock, DateTimeZone zone, IRuntime
                 result.MatchedRules, FeelJson.ToJson(result.Value), decisions, result.Warnings, result.Errors, rootInstanceId);
         }
         return record;
+    }
+
+    /// <summary>The inputs with the Frist functions added under their names, where no input, input data or decision has the name.</summary>
+    private IReadOnlyDictionary<string, object?> WithFristen(IReadOnlyDictionary<string, object?> inputs, DecisionModel model)
+    {
+        if (Fristen is not { } fristen) return inputs;
+        Dictionary<string, object?>? with = null;
+        foreach (var name in Time.FristFunctions.Names)
+        {
+            if (inputs.ContainsKey(name) || model.FindDecisionInfo(name) is not null || model.Definitions.InputData.Any(i => i.Name == name)) continue;
+            if (FristExpressionFunctions.ForFeel(fristen, name) is not { } function) continue;
+            with ??= new Dictionary<string, object?>(inputs, StringComparer.Ordinal);
+            with[name] = function;
+        }
+        return with ?? inputs;
     }
 
     /// <summary>Evaluates (see <see cref="Evaluate"/>) and keeps the record in the engine's store, as its own transaction.</summary>

@@ -29,6 +29,8 @@ internal sealed class EngineCore
     public Func<string, Period?>? Bearbeitungsfrist { get; init; }
     /// <summary>Tasks (by element id) a test stands in for: external tasks whatever binds them (see WorkflowEngineOptions.StandIns).</summary>
     public IReadOnlySet<string> StandIns { get; init; } = new HashSet<string>();
+    /// <summary>Told after a commit that left work due now (<see cref="WorkflowEngineOptions.DueWorkCreated"/>).</summary>
+    public Action<string>? DueWorkCreated { get; init; }
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<ProcessGraph>> _graphs = new(StringComparer.Ordinal);

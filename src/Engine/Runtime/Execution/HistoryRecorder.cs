@@ -53,6 +53,19 @@ internal sealed class HistoryRecorder(bool enabled)
     public void TaskOutcome(string taskId, TaskEvent outcome, string? userId = null, string? detail = null) =>
         (_taskOutcomes ??= new(StringComparer.Ordinal))[taskId] = (outcome, userId ?? UserId, detail);
 
+    /// <summary>Local variables written this command (token locals), recorded as they were written: they may be gone at commit.</summary>
+    private List<(Inst Inst, string TokenId, string ElementId, string Name, VariableChange Change, string? Old, string? New)>? _locals;
+
+    /// <summary>
+    /// A token's local variable was set (input mapping, loop counter, <c>setVariableLocal</c>, an activity's result): recorded
+    /// with the token as its scope and the activity as the scope's element.
+    /// </summary>
+    public void LocalChanged(Inst i, TokenState t, string name, bool existed, JsonNode? was, JsonNode? value)
+    {
+        if (!enabled) return;
+        (_locals ??= []).Add((i, t.Id, t.ElementId, name, existed ? VariableChange.Updated : VariableChange.Created, existed ? Json(was) : null, Json(value)));
+    }
+
     /// <summary>The command resolves this incident (a retry).</summary>
     public void IncidentResolved(string incidentId) => (_resolvedIncidents ??= new(StringComparer.Ordinal)).Add(incidentId);
 
@@ -63,6 +76,14 @@ internal sealed class HistoryRecorder(bool enabled)
     public void Emit(IEnumerable<Inst> instances, Instant now, RuntimeChangeSet changes)
     {
         if (!enabled) return;
+        if (_locals is not null)
+            foreach (var l in _locals)
+                changes.VariableHistory.Add(new VariableChangeRecord
+                {
+                    Id = l.Inst.NextId("hv"), TenantId = l.Inst.S.TenantId, InstanceId = l.Inst.Id, RootInstanceId = l.Inst.S.RootInstanceId,
+                    ProcessId = l.Inst.S.ProcessId, ScopeId = l.TokenId, ScopeElementId = l.ElementId, Name = l.Name, Change = l.Change,
+                    OldValue = l.Old, NewValue = l.New, At = now, Command = Command, UserId = UserId,
+                });
         foreach (var i in instances)
         {
             if (!_baselines.TryGetValue(i.Id, out var before)) continue;

@@ -13,6 +13,21 @@ internal sealed class Inst(ProcessInstanceState state, ProcessGraph graph)
     /// <summary>How large variables written into this instance may be (the engine's limits).</summary>
     public VariableLimits VariableLimits { get; init; } = VariableLimits.Default;
 
+    /// <summary>The command's history (null outside a command): local variables are recorded as they are written.</summary>
+    public HistoryRecorder? History { get; init; }
+
+    /// <summary>
+    /// Sets a token's local variable (an input mapping, a loop counter, <c>setVariableLocal</c>) and records the change in the
+    /// variable history — as it happens, since a token's locals are gone when it moves on, often within the same command.
+    /// </summary>
+    public void SetTokenLocal(TokenState t, string name, System.Text.Json.Nodes.JsonNode? value)
+    {
+        var locals = t.Locals ??= [];
+        var existed = locals.TryGetPropertyValue(name, out var was);
+        if (!existed || !System.Text.Json.Nodes.JsonNode.DeepEquals(was, value)) History?.LocalChanged(this, t, name, existed, was, value);
+        locals[name] = value;
+    }
+
     public TokenState? Token(string? id) => id is null ? null : S.Tokens.Find(t => t.Id == id);
     public ScopeState? Scope(string? id) => id is null ? null : S.Scopes.Find(s => s.Id == id);
     public ScopeState RootScope => S.Scopes.Find(s => s.Kind == ScopeKind.Process) ?? throw new InvalidOperationException($"instance {S.Id} has no process scope");

@@ -74,8 +74,8 @@ internal sealed partial class Runner
         UpdateCounters(body);
         var u = NewToken(i, body.Id, n.Id);
         u.IsMultiInstanceInner = true;
-        u.Locals = new JsonObject { ["loopCounter"] = index };
-        if (m.ElementVariable is { } ev && m.Items is { } items && index < items.Count) u.Locals[ev] = items[index]?.DeepClone();
+        i.SetTokenLocal(u, "loopCounter", index);
+        if (m.ElementVariable is { } ev && m.Items is { } items && index < items.Count) i.SetTokenLocal(u, ev, items[index]?.DeepClone());
         ScheduleExecute(i, u);
     }
 

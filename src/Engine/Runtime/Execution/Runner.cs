@@ -48,7 +48,7 @@ internal sealed partial class Runner : IDisposable
         if (s is null) return null;
         var g = Core.Version(s.ProcessId, s.DefinitionVersion)
             ?? throw new InvalidOperationException($"process '{s.ProcessId}' version {s.DefinitionVersion} is not deployed");
-        i = new Inst(s, g) { VariableLimits = Core.VariableLimits };
+        i = new Inst(s, g) { VariableLimits = Core.VariableLimits, History = History };
         _loaded[instanceId] = i;
         History.Observe(s, isNew: false);
         _assignments.Observe(s);
@@ -79,8 +79,51 @@ internal sealed partial class Runner : IDisposable
         _assignments.Emit(_loaded.Values, History.UserId, Now, _changes);
         foreach (var i in _loaded.Values) _changes.Instances.Add(i.S);
         _changes.HandsOverDocuments = true; // the runner ends here: nothing reads or changes its documents after the commit
-        Core.Store.Commit(_changes);
+        using (var commit = EngineTelemetry.Source.StartActivity("commit"))
+        {
+            commit?.SetTag(EngineTelemetry.TenantTag, Core.TenantId);
+            commit?.SetTag("egov.commit.instances", _changes.Instances.Count);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            Core.Store.Commit(_changes);
+            if (EngineTelemetry.CommitDuration.Enabled)
+                EngineTelemetry.CommitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+        if (Core.DueWorkCreated is { } wake && LeftDueWork()) wake(Core.TenantId);
         RunCancelHooks();
+    }
+
+    /// <summary>A committed instance holds a job due now (not held by an incident): the job executor should not sleep on it.</summary>
+    private bool LeftDueWork()
+    {
+        foreach (var s in _changes.Instances)
+            if (!s.IsEnded)
+                foreach (var j in s.Jobs)
+                    if (!j.Suspended && j.DueAt <= Now) return true;
+        return false;
+    }
+
+    /// <summary>The element the command acts on (a task's, a start event's); else the first element it stepped through.</summary>
+    public string? TargetElementId { get; set; }
+    private string? _firstElementId;
+
+    /// <summary>
+    /// Tags a command's span with what it touched: tenant, the first instance it loaded or created (and how many), the process,
+    /// the element. Ids only — the status of a failed command names the exception's type, not its message (which may quote a value).
+    /// </summary>
+    public void Describe(System.Diagnostics.Activity span, string command, string outcome, Exception? failed)
+    {
+        span.SetTag(EngineTelemetry.CommandTag, command);
+        span.SetTag(EngineTelemetry.TenantTag, Core.TenantId);
+        span.SetTag(EngineTelemetry.OutcomeTag, outcome);
+        if (_loaded.Count > 0)
+        {
+            var first = _loaded.Values.First();
+            span.SetTag(EngineTelemetry.InstanceTag, first.Id);
+            span.SetTag(EngineTelemetry.ProcessTag, first.S.ProcessId);
+            if (_loaded.Count > 1) span.SetTag("egov.instance.count", _loaded.Count);
+        }
+        if ((TargetElementId ?? _firstElementId) is { } element) span.SetTag(EngineTelemetry.ElementTag, element);
+        if (failed is not null) span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failed.GetType().Name);
     }
 
     /// <summary>Custom activities interrupted while they waited, with what they saw then; told after the commit.</summary>
@@ -129,6 +172,7 @@ internal sealed partial class Runner : IDisposable
     /// </summary>
     private void Step(string? elementId, Inst? inst)
     {
+        _firstElementId ??= elementId;
         var limits = Core.CommandLimits;
         if (++_steps > limits.MaxSteps)
             throw Budget($"took more than {limits.MaxSteps} steps without coming to rest (a loop without a wait state?)", elementId, inst);
@@ -179,7 +223,7 @@ internal sealed partial class Runner : IDisposable
             RootInstanceId = parent?.S.RootInstanceId ?? id, ParentInstanceId = parent?.S.Id, ParentTokenId = callerToken?.Id,
             Status = InstanceStatus.Running, StartedAt = Now,
         };
-        var inst = new Inst(s, g) { VariableLimits = Core.VariableLimits };
+        var inst = new Inst(s, g) { VariableLimits = Core.VariableLimits, History = History };
         _loaded[id] = inst;
         History.Observe(s, isNew: true);
         s.Scopes.Add(new ScopeState { Id = inst.NextId("s"), ElementId = g.ProcessId, Kind = ScopeKind.Process, StartedAt = Now });
@@ -388,7 +432,7 @@ internal sealed partial class Runner : IDisposable
             {
                 t.StartedAt = Now;
                 t.Status = TokenStatus.Active;
-                (t.Locals ??= [])["loopCounter"] = t.LoopPass;
+                i.SetTokenLocal(t, "loopCounter", t.LoopPass);
                 ScheduleExecute(i, t);
                 return;
             }

@@ -42,6 +42,19 @@ internal sealed class VariableScope : IScriptExecution
         return this;
     }
 
+    /// <summary>
+    /// <c>setVariableLocal</c> writes to the enclosing scope (the subprocess, or the process), not to the token: what Camunda 7
+    /// does for an activity that is no scope of its own (no input/output mapping, no boundary event, not a multi-instance
+    /// inner activity), whose execution is its enclosing scope's.
+    /// </summary>
+    public VariableScope LocalsOnScope()
+    {
+        _localsOnScope = true;
+        return this;
+    }
+
+    private bool _localsOnScope;
+
     public string ProcessInstanceId => _inst.S.Id;
     public string? BusinessKey => _inst.S.BusinessKey;
     public string ActivityId => _elementId;
@@ -160,7 +173,7 @@ internal sealed class VariableScope : IScriptExecution
     {
         Check(name, value);
         value = value?.Parent is null ? value : value.DeepClone();
-        if (_token is not null) (_token.Locals ??= [])[name] = value;
+        if (_token is not null && !_localsOnScope) _inst.SetTokenLocal(_token, name, value);
         else (_inst.Scope(_scopeId) ?? _inst.RootScope).Variables[name] = value;
     }
 

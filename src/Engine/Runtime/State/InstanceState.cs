@@ -252,6 +252,11 @@ public sealed class ExternalTaskState
     public Instant? LockExpiresAt { get; set; }
     /// <summary>True while an incident stops it (retries exhausted).</summary>
     public bool Suspended { get; set; }
+    /// <summary>
+    /// The W3C trace context (<c>traceparent</c>) of the command that created the task, when one was traced: a worker that
+    /// fetches it continues that trace. Ids only, no values.
+    /// </summary>
+    public string? TraceParent { get; set; }
 }
 
 public enum IncidentKind { FailedScript, FailedExpression, FailedJob, FailedExternalTask, FailedActivity }

@@ -226,6 +226,7 @@ public static class StateCopy
         LockOwner = t.LockOwner,
         LockExpiresAt = t.LockExpiresAt,
         Suspended = t.Suspended,
+        TraceParent = t.TraceParent,
     };
 
     public static IncidentState Copy(IncidentState i) => new()

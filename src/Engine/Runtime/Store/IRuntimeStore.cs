@@ -49,6 +49,13 @@ public interface IRuntimeStore
     /// </summary>
     IReadOnlyList<InstanceCount> InstanceCounts(string tenantId) => [];
 
+    /// <summary>
+    /// What operators watch (the metrics of <c>/metrics</c>): per tenant the open user tasks and open incidents, and over all
+    /// tenants the due jobs and start timers nobody holds (the job executor's backlog) with the oldest due time. A few grouped
+    /// counts on a durable store; the host asks at most every few seconds. Stores that cannot count answer none.
+    /// </summary>
+    OperationalFigures Figures(Instant now) => OperationalFigures.None;
+
     /// <summary>Whether any instance (running or ended, root or called) was started on the version of the process.</summary>
     bool HasInstancesOf(string tenantId, string processId, int version) => RunningInstances(tenantId, processId, version).Count > 0;
 
@@ -155,6 +162,15 @@ public sealed record UserTaskRow(string TenantId, string InstanceId, string Root
 public sealed record ExternalTaskRow(string TenantId, string InstanceId, string RootInstanceId, string ProcessId, string? BusinessKey, ExternalTaskState Task);
 
 /// <summary>Running and ended instances of one process definition version.</summary>
+/// <summary>The operational counts of a store (<see cref="IRuntimeStore.Figures"/>).</summary>
+public sealed record OperationalFigures(IReadOnlyList<TenantFigures> Tenants, long DueJobs, Instant? OldestDue)
+{
+    public static OperationalFigures None { get; } = new([], 0, null);
+}
+
+/// <summary>One tenant's open user tasks and open incidents.</summary>
+public sealed record TenantFigures(string TenantId, long OpenUserTasks, long OpenIncidents);
+
 public sealed record InstanceCount(string ProcessId, int Version, long Running, long Ended);
 
 public sealed record IncidentRow(string TenantId, string InstanceId, string RootInstanceId, string ProcessId, IncidentState Incident);

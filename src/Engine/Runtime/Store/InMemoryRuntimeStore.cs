@@ -180,6 +180,20 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
         }
     }
 
+    public OperationalFigures Figures(Instant now)
+    {
+        lock (_lock) // a scan: the host asks at most every few seconds
+        {
+            var running = _instances.Values.Select(e => e.State).Where(st => !st.IsEnded).ToList();
+            var tenants = running.GroupBy(st => st.TenantId, StringComparer.Ordinal)
+                .Select(g => new TenantFigures(g.Key, g.Sum(st => (long)st.UserTasks.Count), g.Sum(st => (long)st.Incidents.Count)))
+                .Where(f => f.OpenUserTasks > 0 || f.OpenIncidents > 0).ToList();
+            var due = running.SelectMany(st => st.Jobs).Where(j => j.DueAt <= now).Select(j => j.DueAt)
+                .Concat(_startTimers.Values.Where(t => t.DueAt <= now).Select(t => t.DueAt)).ToList();
+            return new OperationalFigures(tenants, due.Count, due.Count == 0 ? null : due.Min());
+        }
+    }
+
     public long CountOpenCases(string tenantId)
     {
         lock (_lock) // a scan: the host counts at most every few seconds
