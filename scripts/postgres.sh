@@ -4,6 +4,12 @@
 #   eval "$(scripts/postgres.sh start)"   # starts (or finds the running one), prints: export EGOV_TEST_POSTGRES='...'
 #   scripts/postgres.sh stop              # stops it and removes the temp directory
 #   scripts/postgres.sh status            # exit 0 when it runs
+#   scripts/postgres.sh halt              # fault tests: pg_ctl stop -m fast, the data kept (resume starts it again)
+#   scripts/postgres.sh crash             # fault tests: kill -9 of the postmaster, the data kept
+#   scripts/postgres.sh resume            # fault tests: starts the halted or crashed cluster again, same port and data
+#
+# The fault tests (tests/EGov.Workflows.Reliability.Tests) set EGOV_PG_STATE and EGOV_PG_ENV to files of their own, so
+# halt and crash only ever reach the cluster that test started.
 #
 # start also writes the export line to $EGOV_PG_ENV (default /tmp/egov-pg.env) for callers that prefer `source`.
 # Idempotent: a second start reuses the running cluster; stop without one does nothing. Quiet: tool output goes to
@@ -111,9 +117,53 @@ stop_quietly() {
   rm -f "$state" "$envfile"
 }
 
+# The cluster of $state (a fault test's own), or die.
+own_cluster() {
+  [ -f "$state" ] || die "no cluster in $state"
+  # shellcheck disable=SC1090
+  . "$state"
+  case "${PGDIR:-}" in /tmp/egov-pg.*) ;; *) die "$state does not name a cluster this script started" ;; esac
+  [ -d "$PGDIR/data" ] || die "no data directory in $PGDIR"
+}
+
+halt() {
+  own_cluster
+  as_owner "$bin/pg_ctl" -D "$PGDIR/data" -m fast -w -t 60 stop >/dev/null 2>&1 || die "pg_ctl stop -m fast failed"
+}
+
+crash() {
+  own_cluster
+  local pid
+  pid=$(head -1 "$PGDIR/data/postmaster.pid" 2>/dev/null) || die "no postmaster.pid: the cluster does not run"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || die "postmaster $pid does not run"
+  kill -9 "$pid"
+  # Its backends notice the postmaster's death and exit by themselves; resume retries while they still hold shared memory.
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+}
+
+resume() {
+  own_cluster
+  local i
+  for i in $(seq 1 30); do
+    if as_owner "$bin/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgres.log" -w -t 60 \
+         -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDIR -c fsync=on -c max_connections=200" start >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 1 # after a crash: the old backends may still hold the shared memory for a moment
+  done
+  tail -20 "$PGDIR/postgres.log" >&2 2>/dev/null || true
+  die "PostgreSQL did not start again"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop_quietly ;;
   status) running ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  halt) halt ;;
+  crash) crash ;;
+  resume) resume ;;
+  *) echo "usage: $0 start|stop|status|halt|crash|resume" >&2; exit 2 ;;
 esac

@@ -6,7 +6,11 @@
 #   scripts/reliability.sh --full     # full size: 1,000 instances / 5 kills on SQLite, 2,000 on three PostgreSQL nodes, faults at full size
 #   scripts/reliability.sh --faults [--full]   # only the fault tests (FaultTests, ColdStartTests) and their table: per fault
 #                                     # acknowledged, lost (0), duplicated (0), stuck after recovery (0), how it was reported,
-#                                     # time to recover; and the cold start under load (first answers of a node restarted under load)
+#                                     # time to recover; and the cold start under load (first answers of a node restarted under load).
+#                                     # Faults: kill -9 of a SQLite server; its database files moved away; PostgreSQL stopped
+#                                     # (pg_ctl stop -m fast) and crashed (kill -9 of the postmaster) under load; a node killed while
+#                                     # holding job leases. The PostgreSQL faults run on a cluster each test starts for itself
+#                                     # (scripts/postgres.sh with its own state file, non-root user, free loopback port).
 #
 # EGOV_RELIABILITY_SEED=N replays the kill moments of a run (every run prints its seed); EGOV_RELIABILITY_INSTANCES and
 # EGOV_RELIABILITY_KILLS override the sizes. Starts a throwaway PostgreSQL (scripts/postgres.sh) unless EGOV_TEST_POSTGRES
@@ -52,5 +56,7 @@ echo
 echo "Faults (issue 21): fault | acknowledged | lost | duplicated | stuck after recovery | how it was reported | time to recover"
 grep -E "^\s*fault \|" "$log" | sed -E 's/^\s*fault \| /  /' || echo "  (no fault line: see the test output above)"
 grep -E "cold start under load" "$log" | sed -E 's/^\s*/  /' || true
-echo "  (full disk and a read-only database are injected in-process by tests/EGov.Workflows.Persistence.Tests/StorageFaultTests.cs)"
+echo "  (full disk and a read-only database are injected in-process by tests/EGov.Workflows.Persistence.Tests/StorageFaultTests.cs:"
+echo "   from outside they need root — a small tmpfs or loop mount to fill, a read-only remount — and a non-root chmod is no"
+echo "   read-only file for root; ulimit -f ends the server with SIGXFSZ instead of a full disk)"
 exit $status

@@ -108,4 +108,68 @@ public sealed class QuotaTests
         (await s.GetJsonAsync($"api/process-instances/{id}", "gemeinde-a"))["state"]!.GetValue<string>().ShouldBe("running");
         (await s.DeployAsync("warten-v2.bpmn", "gemeinde-a"))[0]!["version"]!.GetValue<int>().ShouldBe(2, "the deleted version's number is free again");
     }
+    private static async Task<long> RunningAsync(TestServer s, string processId, string tenant) =>
+        (await s.GetJsonAsync($"api/process-instances?processId={processId}&state=running", tenant))["total"]!.GetValue<long>();
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite:{dir}/egov.db")]
+    public async Task AMessageStartBeyondTheOpenInstanceQuota_Is409QuotaExceeded_AndStartsNothing(string store)
+    {
+        await using var s = await TestServer.StartAsync(store: store, configure: o => o with { MaxOpenInstancesPerTenant = 2 });
+        await s.DeployAsync("quota-nachricht.bpmn", "gemeinde-a");
+        await s.DeployAsync("quota-nachricht.bpmn", "gemeinde-b");
+        for (var n = 0; n < 2; n++)
+            using (var ok = await s.SendAsync(HttpMethod.Post, "api/messages", new { name = "Antrag_eingegangen" }, "gemeinde-a"))
+                ((int)ok.StatusCode).ShouldBe(200, await ok.Content.ReadAsStringAsync());
+
+        using var third = await s.SendAsync(HttpMethod.Post, "api/messages", new { name = "Antrag_eingegangen" }, "gemeinde-a");
+
+        var problem = await TestServer.ShouldBeProblemAsync(third, 409);
+        problem["title"]!.GetValue<string>().ShouldBe("Quota exceeded");
+        problem["quota"]!.GetValue<string>().ShouldBe("openInstances");
+        (await RunningAsync(s, "QuotaNachricht", "gemeinde-a")).ShouldBe(2);
+        using (var other = await s.SendAsync(HttpMethod.Post, "api/messages", new { name = "Antrag_eingegangen" }, "gemeinde-b"))
+            ((int)other.StatusCode).ShouldBe(200, "another tenant still starts by message");
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite:{dir}/egov.db")]
+    public async Task ACallActivitysChildCountsAgainstTheOpenInstanceQuota_AStartThatWouldPassItIs409_NothingStarted(string store)
+    {
+        await using var s = await TestServer.StartAsync(store: store, configure: o => o with { MaxOpenInstancesPerTenant = 3 });
+        await s.DeployAsync("warten.bpmn", "gemeinde-a");
+        await s.DeployAsync("quota-aufruf.bpmn", "gemeinde-a");
+        await s.StartProcessAsync("QuotaAufruf", tenant: "gemeinde-a"); // two open: the caller and its child
+        await s.StartProcessAsync("Warten", tenant: "gemeinde-a");      // three: the quota is full, the child counted
+
+        using var refused = await s.SendAsync(HttpMethod.Post, "api/process-definitions/Warten/start", new { }, "gemeinde-a");
+        await TestServer.ShouldBeProblemAsync(refused, 409);
+
+        await using var roomy = await TestServer.StartAsync(store: store, configure: o => o with { MaxOpenInstancesPerTenant = 2 });
+        await roomy.DeployAsync("warten.bpmn", "gemeinde-a");
+        await roomy.DeployAsync("quota-aufruf.bpmn", "gemeinde-a");
+        await roomy.StartProcessAsync("Warten", tenant: "gemeinde-a");
+        using var caller = await roomy.SendAsync(HttpMethod.Post, "api/process-definitions/QuotaAufruf/start", new { }, "gemeinde-a");
+        var problem = await TestServer.ShouldBeProblemAsync(caller, 409);
+        problem["elementId"]!.GetValue<string>().ShouldBe("Unterfall", "the call activity's child would pass the quota");
+        (await RunningAsync(roomy, "QuotaAufruf", "gemeinde-a")).ShouldBe(0, "the caller was rolled back with its child");
+        (await RunningAsync(roomy, "Warten", "gemeinde-a")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task AStartTimerAtTheOpenInstanceQuota_SkipsItsFirings_AndStartsNoMore()
+    {
+        await using var s = await TestServer.StartAsync(store: "sqlite:{dir}/egov.db", configure: o => o with { MaxOpenInstancesPerTenant = 1 });
+        await s.DeployAsync("quota-zeitstart.bpmn", "gemeinde-a");
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (await RunningAsync(s, "QuotaZeitstart", "gemeinde-a") == 0 && DateTime.UtcNow < until) await Task.Delay(100);
+        (await RunningAsync(s, "QuotaZeitstart", "gemeinde-a")).ShouldBe(1, "the first firing started a case");
+
+        await Task.Delay(TimeSpan.FromSeconds(3.5)); // three more firings of the one-second cycle, each at the quota
+
+        (await RunningAsync(s, "QuotaZeitstart", "gemeinde-a")).ShouldBe(1, "the firings at the quota were skipped");
+        (await s.GetJsonAsync("api/incidents", "gemeinde-a")).AsArray().ShouldBeEmpty("a skipped firing is no incident");
+    }
 }

@@ -110,4 +110,21 @@ public sealed class DeploymentVersioningTests
     [InlineData("bald", null)]
     public void HistoryTimeToLive_ReadsDaysOrIsoPeriods_NeverShorterThanStated(string text, int? days) =>
         HistoryTimeToLive.Days(text).ShouldBe(days);
+
+    [Theory, MemberData(nameof(Providers))]
+    public void TheStoredModelSize_CountsBytes_NotCharacters_ForMultibyteText(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var store = db.OpenStore();
+        var engine = Models.Engine(store, Models.Clock());
+        var deployments = new DurableDeployments(store);
+        var xml = Models.Antrag(string.Concat(Enumerable.Repeat("Prüfung äöü ß € 東京 ", 200)));
+
+        deployments.Deploy(engine, "antrag.bpmn", Models.Read(xml));
+
+        var stored = store.DeploymentXml("default", "Antrag", 1)!; // the model as written (the writer's serialization)
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(stored);
+        bytes.ShouldBeGreaterThan(stored.Length + 2000, "the model is mostly multibyte text");
+        deployments.StoredSize("default").ShouldBe(bytes);
+    }
 }

@@ -59,7 +59,8 @@ public sealed partial class EgovServe : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts a server and waits (bounded) until it prints where it listens.</summary>
-    public static async Task<EgovServe> StartAsync(string store, string processes, string? nodeId, string workDir, string urls = "http://127.0.0.1:0")
+    public static async Task<EgovServe> StartAsync(string store, string processes, string? nodeId, string workDir, string urls = "http://127.0.0.1:0",
+        IReadOnlyList<string>? extraArguments = null)
     {
         var credentials = await ClientFor(store, workDir);
         var info = new ProcessStartInfo("dotnet")
@@ -69,6 +70,7 @@ public sealed partial class EgovServe : IAsyncDisposable
         foreach (var a in new[] { CliDll, "serve", "--urls", urls, "--store", store, "--processes", processes })
             info.ArgumentList.Add(a);
         if (nodeId is not null) { info.ArgumentList.Add("--node-id"); info.ArgumentList.Add(nodeId); }
+        foreach (var a in extraArguments ?? []) info.ArgumentList.Add(a);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");

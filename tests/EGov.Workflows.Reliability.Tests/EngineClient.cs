@@ -46,7 +46,7 @@ public sealed class EngineClient(Uri baseAddress, string clientId, string secret
     {
         using var response = await _http.PostAsJsonAsync($"api/process-definitions/{processId}/start", new { variables, businessKey });
         var body = await response.Content.ReadAsStringAsync();
-        if ((int)response.StatusCode != 201) throw new UnexpectedAnswerException($"start {processId} ({businessKey}): {(int)response.StatusCode} {body}");
+        if ((int)response.StatusCode != 201) throw new UnexpectedAnswerException($"start {processId} ({businessKey}): {(int)response.StatusCode} {body}") { Status = (int)response.StatusCode };
         return JsonNode.Parse(body)!["id"]!.GetValue<string>();
     }
 
@@ -75,4 +75,8 @@ public sealed class EngineClient(Uri baseAddress, string clientId, string secret
 }
 
 /// <summary>The server answered, but not as it should (unlike a connection error when a server was killed).</summary>
-public sealed class UnexpectedAnswerException(string message) : Exception(message);
+public sealed class UnexpectedAnswerException(string message) : Exception(message)
+{
+    /// <summary>The HTTP status the server answered (0 when not known).</summary>
+    public int Status { get; init; }
+}

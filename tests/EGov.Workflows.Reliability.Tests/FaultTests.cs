@@ -7,9 +7,10 @@ namespace EGov.Workflows.Reliability.Tests;
 /// <summary>
 /// (Issue 21) Faults injected into real <c>egov serve</c> processes under load, each ending with one line of the faults
 /// table that <c>scripts/reliability.sh --faults</c> prints: how many starts were acknowledged, lost (must be 0),
-/// duplicated (0), stuck after recovery (0), how the fault was reported, and how long recovery took. In-process faults that
-/// an outside test cannot cause on this machine (a full disk, a read-only database) are covered by the persistence tests
-/// (StorageFaultTests) on real SQLite files and PostgreSQL.
+/// duplicated (0), stuck after recovery (0), how the fault was reported, and how long recovery took. PostgreSQL is stopped
+/// and crashed on a cluster each test starts for itself (<see cref="OwnPostgres"/>). In-process faults that an outside test
+/// cannot cause without root (a full disk, a read-only database) are covered by the persistence tests (StorageFaultTests)
+/// on real SQLite files and PostgreSQL.
 /// </summary>
 public sealed class FaultTests(ITestOutputHelper output)
 {
@@ -98,6 +99,124 @@ public sealed class FaultTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// PostgreSQL stopped (<c>pg_ctl stop -m fast</c>) or crashed (kill -9 of the postmaster) under load, then started again
+    /// on the same data: starts during the outage answer 503 and readiness says why; afterwards every start is there once,
+    /// every case completes (the jobs that failed during the outage are run again), and the node recovers on its own.
+    /// </summary>
+    [OwnPostgresTheory]
+    [InlineData("halt")]
+    [InlineData("crash")]
+    public async Task PostgresStoppedOrCrashedUnderLoad_StartsAre503_AndAfterTheRestartNothingIsLostDuplicatedOrStuck(string how)
+    {
+        var settings = ReliabilitySettings.For(ciInstances: 40, fullInstances: 400, ciKills: 1, fullKills: 1);
+        await using var pg = await OwnPostgres.StartAsync();
+        using var folder = new TempFolder();
+        var processes = folder.Processes(ReliabilityModel.File);
+        var store = $"postgres:{pg.Connection}";
+        var probe = StoreProbe.Postgres(pg.Connection);
+        var load = new InstanceLoad(settings.Instances);
+        string reported;
+        TimeSpan recovered;
+
+        var server = await EgovServe.StartAsync(store, processes, "node-1", folder.Path);
+        await using (server)
+        {
+            using var stop = new CancellationTokenSource();
+            var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var starting = load.StartAsync([server.Client], settings.Instances / 2, parallel: 4, stop.Token, first);
+            await Task.WhenAny(first.Task, starting);
+            await Task.Delay(TimeSpan.FromMilliseconds(new Random(settings.Seed).Next(300, 1500)));
+            if (how == "halt") await pg.HaltAsync(); else await pg.CrashAsync();
+            var downAt = Stopwatch.StartNew();
+
+            // While it is away: a start answers 503 with a title that says so, readiness 503 with the reason.
+            var answer = await server.Client.PostAsync($"api/process-definitions/{ReliabilityModel.ProcessId}/start",
+                new { variables = ReliabilityModel.StartVariables(-1), businessKey = "waehrend-des-ausfalls" });
+            answer.Status.ShouldBe(503, answer.Body);
+            var title = JsonNode.Parse(answer.Body)!["title"]!.GetValue<string>();
+            using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            using (var ready = await http.GetAsync("health/ready"))
+            {
+                ((int)ready.StatusCode).ShouldBe(503);
+                var reason = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["reason"]?.GetValue<string>();
+                reported = $"503 \"{title}\" on writes; /health/ready 503 \"{reason}\"";
+            }
+            var outage = TimeSpan.FromSeconds(3) - downAt.Elapsed;
+            if (outage > TimeSpan.Zero) await Task.Delay(outage);
+            await stop.CancelAsync();
+            await starting;
+            reported += load.Unavailable > 0 ? $"; {load.Unavailable} starts of the load answered 503" : "";
+
+            await pg.ResumeAsync();
+            var backAt = Stopwatch.StartNew();
+            await WaitReadyAsync(server.BaseAddress);
+            recovered = backAt.Elapsed;
+            (await probe.CountAsync("instances", "business_key = 'waehrend-des-ausfalls'")).ShouldBe(0, "the refused start left nothing");
+            await load.SettleAsync(probe);
+            await load.StartAsync([server.Client], settings.Instances, parallel: 4, CancellationToken.None);
+            await Report(how == "halt" ? "PostgreSQL stopped (pg_ctl stop -m fast) under load" : "PostgreSQL crashed (kill -9 of the postmaster) under load",
+                load, probe, [server.Client], reported, recovered, settings.Replay, "from PostgreSQL's restart to /health/ready 200");
+        }
+    }
+
+    /// <summary>
+    /// Two nodes on one PostgreSQL; the second is killed (SIGKILL) while it holds job leases. Its jobs are taken over by the
+    /// first once their lease (10 s here, <c>--job-lease</c>) ends, without a restart of the killed node; every case completes
+    /// exactly once.
+    /// </summary>
+    [OwnPostgresFact]
+    public async Task ANodeKilledHoldingJobLeases_ItsJobsAreTakenOverAfterTheLease_NothingLostDuplicatedOrStuck()
+    {
+        const int leaseSeconds = 10;
+        var settings = ReliabilitySettings.For(ciInstances: 40, fullInstances: 400, ciKills: 1, fullKills: 1);
+        await using var pg = await OwnPostgres.StartAsync();
+        using var folder = new TempFolder();
+        var processes = folder.Processes(ReliabilityModel.File);
+        var store = $"postgres:{pg.Connection}";
+        var probe = StoreProbe.Postgres(pg.Connection);
+        var load = new InstanceLoad(settings.Instances);
+        string[] lease = ["--job-lease", leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+
+        var survivor = await EgovServe.StartAsync(store, processes, "node-1", folder.Path, extraArguments: lease);
+        await using (survivor)
+        {
+            var victim = await EgovServe.StartAsync(store, processes, "node-2", folder.Path, extraArguments: lease);
+            int held;
+            await using (victim)
+            {
+                using var stop = new CancellationTokenSource();
+                var starting = load.StartAsync([survivor.Client, victim.Client], settings.Instances, parallel: 4, stop.Token);
+                // Kill node-2 at a moment it holds leases (bounded wait; the load keeps both nodes busy).
+                var until = DateTime.UtcNow.AddMinutes(3);
+                do held = (await probe.LeaseOwnersAsync()).GetValueOrDefault("node-2");
+                while (held == 0 && !starting.IsCompleted && DateTime.UtcNow < until && await Delay(20));
+                await victim.KillAsync();
+                await stop.CancelAsync();
+                await starting;
+            }
+            var killedAt = Stopwatch.StartNew();
+            held = Math.Max(held, (await probe.LeaseOwnersAsync()).GetValueOrDefault("node-2"));
+            // The survivor takes the dead node's jobs once their lease ends: wait until node-2 holds none (bounded by a stall).
+            var stalled = DateTime.UtcNow.AddMinutes(3);
+            while ((await probe.LeaseOwnersAsync()).GetValueOrDefault("node-2") > 0 && DateTime.UtcNow < stalled) await Task.Delay(100);
+            var recovered = killedAt.Elapsed;
+            (await probe.LeaseOwnersAsync()).GetValueOrDefault("node-2").ShouldBe(0, "the killed node's leases were taken over");
+
+            await load.SettleAsync(probe);
+            await load.StartAsync([survivor.Client], settings.Instances, parallel: 4, CancellationToken.None);
+            var reported = $"node-2 killed holding {held} job leases; node-1 took them over (lease {leaseSeconds} s); {load.Unavailable} starts answered 503";
+            await Report("a node killed while holding job leases (PostgreSQL, two nodes)", load, probe, [survivor.Client], reported, recovered,
+                settings.Replay, "from the kill until no lease of the dead node remained");
+        }
+    }
+
+    private static async Task<bool> Delay(int ms)
+    {
+        await Task.Delay(ms);
+        return true;
+    }
+
     /// <summary>Polls /health/ready until it answers 200 (bounded by a generous stall, not a timing assertion).</summary>
     private static async Task WaitReadyAsync(Uri baseAddress)
     {
@@ -117,7 +236,8 @@ public sealed class FaultTests(ITestOutputHelper output)
     }
 
     /// <summary>Waits for completion, counts lost, duplicated and stuck cases, prints the faults-table line and asserts all three are 0.</summary>
-    private async Task Report(string fault, InstanceLoad load, StoreProbe probe, IReadOnlyList<EngineClient> clients, string reported, TimeSpan recovered, string replay)
+    private async Task Report(string fault, InstanceLoad load, StoreProbe probe, IReadOnlyList<EngineClient> clients, string reported, TimeSpan recovered, string replay,
+        string? recoveredMeans = null)
     {
         load.AllStarted.ShouldBeTrue($"every start answered after recovery; refused: {string.Join("; ", load.Refused.Take(3))} ({replay})");
         await EndState.WaitUntilCompletedAsync(probe, load.Count, stall: TimeSpan.FromMinutes(3), replay);
@@ -125,7 +245,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         var lost = load.Instances.Keys.Count(n => byKey.GetValueOrDefault(InstanceLoad.BusinessKey(n)) is not { Count: > 0 });
         var duplicated = byKey.Values.Count(v => v.Count > 1);
         var stuck = byKey.Values.SelectMany(v => v).Count(i => i.Status != "Completed");
-        output.WriteLine($"fault | {fault} | acknowledged {load.Acknowledged} | lost {lost} | duplicated {duplicated} | stuck {stuck} | reported: {reported} | recovered in {recovered.TotalSeconds:0.0} s");
+        output.WriteLine($"fault | {fault} | acknowledged {load.Acknowledged} | lost {lost} | duplicated {duplicated} | stuck {stuck} | reported: {reported} | recovered in {recovered.TotalSeconds:0.0} s{(recoveredMeans is null ? "" : $" ({recoveredMeans})")}");
         var problems = await EndState.ProblemsAsync(load, clients, probe);
         problems.ShouldBeEmpty(EndState.Describe(problems, replay));
         (lost, duplicated, stuck).ShouldBe((0, 0, 0));

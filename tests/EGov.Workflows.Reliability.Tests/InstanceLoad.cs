@@ -23,6 +23,9 @@ public sealed class InstanceLoad
     public int Count { get; }
     public int Acknowledged => _acknowledged.Count;
     public int Uncertain => _uncertain.Count;
+    /// <summary>Starts answered 503 (the store unavailable): how a store outage was reported to the clients.</summary>
+    public int Unavailable => Volatile.Read(ref _unavailable);
+    private int _unavailable;
 
     /// <summary>Answers the server gave that are not 201 (a start that fails without a crash is a bug, not bad luck).</summary>
     public IReadOnlyCollection<string> Refused => _refused;
@@ -49,6 +52,13 @@ public sealed class InstanceLoad
                 {
                     _acknowledged[n] = await client.StartAsync(ReliabilityModel.ProcessId, ReliabilityModel.StartVariables(n), BusinessKey(n));
                     firstAcknowledged?.TrySetResult();
+                }
+                catch (UnexpectedAnswerException e) when (e.Status == 503)
+                {
+                    // The store is away (503 with Retry-After): treated like a connection lost mid-request — a commit whose
+                    // answer the database dropped may still have happened — and settled from the database afterwards.
+                    Interlocked.Increment(ref _unavailable);
+                    _uncertain[n] = 0;
                 }
                 catch (UnexpectedAnswerException e)
                 {

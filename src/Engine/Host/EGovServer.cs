@@ -57,6 +57,7 @@ public static class EGovServer
         {
             Leistungen = store.Store is Persistence.EfRuntimeStore efl ? new Persistence.Catalogue.SqlLeistungenStore(efl.Options).List : null,
             Fristen = id => TenantFristen.For(options.Configuration, id),
+            MaxOpenInstances = options.MaxOpenInstancesPerTenant,
         };
         IReadOnlyList<DeployedDefinition> deployed;
         try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
@@ -219,6 +220,8 @@ public static class EGovServer
         Citizens.CitizenSignIn.MapCitizens(app);
         if (options.Out is { } o)
             app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, packs, site, address, adminPassword, o));
+        // The hot queries translated and the store and identity models built before the node listens (issue 21, item 6).
+        Health.ColdStartWarmup.Run(app.Services, engines, options.Tenant);
         return app;
     }
 

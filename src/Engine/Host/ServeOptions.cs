@@ -72,8 +72,10 @@ public sealed record ServeOptions
     public long MaxDeploymentBytesPerTenant { get; init; } = 100L * 1024 * 1024;
 
     /// <summary>
-    /// Cases (running root instances) one tenant may hold open; a start through the API beyond it is refused (409 Quota exceeded)
-    /// until cases end. Counted at most every few seconds, so a burst may pass it by the starts of those seconds.
+    /// Process instances (root and called) one tenant may hold open; every instance a command would create beyond it — a start
+    /// through the API or by message, a start timer's firing, a call activity's child — is refused (409 Quota exceeded; a start
+    /// timer skips that firing; a job opens an incident) until instances end. Counted in the store at most every 2 s and in
+    /// between by the instances started since, so a burst on several nodes may pass it by their starts of those seconds.
     /// </summary>
     public long MaxOpenInstancesPerTenant { get; init; } = 1_000_000;
 

@@ -29,18 +29,24 @@ public sealed partial class EfRuntimeStore
         return db.Deployments.Where(d => d.TenantId == tenantId && d.ProcessId == processId && d.Version == version).Select(d => d.BpmnXml).FirstOrDefault();
     }
 
-    /// <summary>How many characters of models the tenant's stored versions hold (summed in SQL; the models stay in the database).</summary>
+    /// <summary>
+    /// How many bytes (UTF-8) of models the tenant's stored versions hold, summed in SQL (the models stay in the database):
+    /// bytes, not characters, so a model of umlauts or other multibyte text counts what it costs to store.
+    /// </summary>
     internal long DeploymentSize(string tenantId)
     {
         using var db = _db.Create();
-        return db.Deployments.Where(d => d.TenantId == tenantId).Sum(d => (long?)d.BpmnXml.Length) ?? 0;
+        var bytes = Options.Provider == StoreProvider.Postgres
+            ? db.Database.SqlQuery<long>($"SELECT COALESCE(SUM(octet_length(bpmn_xml)), 0)::bigint AS \"Value\" FROM deployments WHERE tenant_id = {tenantId}")
+            : db.Database.SqlQuery<long>($"SELECT COALESCE(SUM(length(CAST(bpmn_xml AS BLOB))), 0) AS \"Value\" FROM deployments WHERE tenant_id = {tenantId}");
+        return bytes.AsEnumerable().Single();
     }
 
-    /// <summary>How many root instances of the tenant are running (running ones have no end: the index on tenant and end).</summary>
+    /// <summary>How many instances of the tenant (root and called) are running (running ones have no end: the index on tenant and end).</summary>
     public long CountOpenCases(string tenantId)
     {
         using var db = _db.Create();
-        return db.Instances.LongCount(i => i.TenantId == tenantId && i.EndedAt == null && i.Id == i.RootInstanceId);
+        return db.Instances.LongCount(i => i.TenantId == tenantId && i.EndedAt == null);
     }
 
     /// <summary>Whether any instance (running or ended, root or called) was started on the version.</summary>

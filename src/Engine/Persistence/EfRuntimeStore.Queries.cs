@@ -147,6 +147,44 @@ public sealed partial class EfRuntimeStore
             RuntimeJson.Deserialize<ExternalTaskState>(r.Payload))).ToList(), total);
     }
 
+    public RowPage<ExternalTaskRow> OpenExternalTasksPage(string tenantId, string? topic, string? instanceId, string? workerId, bool? locked, Instant now, int offset, int limit)
+    {
+        using var db = _db.Create();
+        var at = Ticks.Of(now);
+        var rows = from t in db.ExternalTasks
+                   join i in db.Instances on new { t.TenantId, Id = t.InstanceId } equals new { i.TenantId, i.Id }
+                   where t.TenantId == tenantId && (topic == null || t.Topic == topic) && (instanceId == null || t.InstanceId == instanceId)
+                       && (workerId == null || t.LockOwner == workerId)
+                   select new { t, i.Seq };
+        if (locked == true) rows = rows.Where(x => x.t.LockExpiresAt != null && x.t.LockExpiresAt > at);
+        else if (locked == false) rows = rows.Where(x => x.t.LockExpiresAt == null || x.t.LockExpiresAt <= at);
+        var total = rows.LongCount();
+        if (total <= offset) return new([], total);
+        var page = rows.OrderBy(x => x.t.CreatedAt).ThenBy(x => x.t.TaskOrder).ThenBy(x => x.Seq).ThenBy(x => x.t.Ordinal)
+            .Skip(offset).Take(limit).Select(x => new { x.t.InstanceId, x.t.RootInstanceId, x.t.ProcessId, x.t.BusinessKey, x.t.Payload }).ToList();
+        return new(page.Select(r => new ExternalTaskRow(tenantId, r.InstanceId, r.RootInstanceId, r.ProcessId, r.BusinessKey,
+            RuntimeJson.Deserialize<ExternalTaskState>(r.Payload))).ToList(), total);
+    }
+
+    public RowPage<ElementInstanceRecord> HistoryPage(string tenantId, string rootInstanceId, int offset, int limit)
+    {
+        using var db = _db.Create();
+        var tree = db.History.Where(h => h.TenantId == tenantId && h.RootInstanceId == rootInstanceId);
+        var total = tree.LongCount();
+        if (total <= offset) return new([], total);
+        var page = tree.OrderBy(h => h.Seq).Skip(offset).Take(limit).ToList();
+        var ids = page.Select(h => h.Id).ToList();
+        var packs = db.HistoryActivityPacks.Where(p => p.TenantId == tenantId && p.RootInstanceId == rootInstanceId && ids.Contains(p.Id))
+            .Select(p => new { p.Id, p.ActivityPack }).ToList().ToDictionary(p => p.Id, p => p.ActivityPack, StringComparer.Ordinal);
+        return new(page.Select(h => new ElementInstanceRecord
+        {
+            Id = h.Id, TenantId = h.TenantId, InstanceId = h.InstanceId, RootInstanceId = h.RootInstanceId, ProcessId = h.ProcessId,
+            ElementId = h.ElementId, ElementType = h.ElementType, ElementName = h.ElementName, StartedAt = Ticks.At(h.StartedAt),
+            EndedAt = Ticks.At(h.EndedAt), Completed = h.Completed, Sequence = h.Sequence, ArrivedBy = h.ArrivedBy,
+            ActivityPack = packs.GetValueOrDefault(h.Id),
+        }).ToList(), total);
+    }
+
     public IReadOnlyList<string> RunningInstances(string tenantId, string processId, int version)
     {
         using var db = _db.Create();

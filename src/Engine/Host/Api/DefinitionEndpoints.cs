@@ -26,6 +26,7 @@ internal static class DefinitionEndpoints
         api.MapGet("/process-definitions", (HttpContext http, int? offset, int? limit) =>
             {
                 var t = http.Tenant();
+                t.CatchUp(); // what another node deployed or deleted since this node looked (one stamp read when nothing changed)
                 var all = t.Catalog.All();
                 return Results.Ok(BoundedList.Of(http, all.Select(d => ProcessDefinitionDto.From(d, t.Catalog.Latest(d.ProcessId)?.Version == d.Version)), offset, limit));
             })
@@ -75,7 +76,6 @@ internal static class DefinitionEndpoints
                     return StartIdempotent(http, t, processId, body, key);
                 CheckOpenCases(http, t);
                 var id = t.Engine.StartProcessAs(null, processId, body?.Variables, body?.BusinessKey, http.Caller().Id, ApplicationDate(body));
-                t.CaseStarted();
                 var view = t.Engine.GetInstance(id);
                 return Results.Created($"/api/process-instances/{id}", ProcessInstanceDto.From(view, view.ProcessId));
             })
@@ -104,7 +104,6 @@ internal static class DefinitionEndpoints
         try
         {
             id = t.Engine.StartProcessAs(IdempotentRequests.InstanceId(t.TenantId, key), processId, body?.Variables, body?.BusinessKey, http.Caller().Id, ApplicationDate(body));
-            t.CaseStarted();
         }
         catch (Runtime.InstanceExistsException e) when (e.BusinessKey is null && e.InstanceId is { } existing)
         {

@@ -26,8 +26,7 @@ internal static class InstanceEndpoints
             {
                 var t = http.Tenant();
                 var tree = RequireInstance(t, id);
-                var ended = t.Engine.History(id).Select(h => new ElementInstanceDto(
-                    h.ElementId, h.ElementType, h.ElementName, h.InstanceId, h.StartedAt.ToDateTimeOffset(), h.EndedAt.ToDateTimeOffset(), h.Completed, h.ActivityPack));
+                var page = PageRequest.From(offset, limit, PageRequest.MaxLimit);
                 var active = new List<ElementInstanceDto>();
                 foreach (var instanceId in tree)
                 {
@@ -41,7 +40,16 @@ internal static class InstanceEndpoints
                         active.Add(new ElementInstanceDto(tok.ElementId, type, element?.Attribute("name"), s.Id, tok.StartedAt.ToDateTimeOffset(), null, null));
                     }
                 }
-                return Results.Ok(BoundedList.Of(http, ended.Concat(active.OrderBy(a => a.StartedAt)), offset, limit));
+                // The ended element instances are paged in the store (a long case's history is never read whole); the active
+                // ones (bounded by the tree's tokens) follow them.
+                active = [.. active.OrderBy(a => a.StartedAt)];
+                var ended = t.Engine.Store.HistoryPage(t.TenantId, id, page.Offset, page.Limit);
+                var items = ended.Items.Select(h => new ElementInstanceDto(
+                    h.ElementId, h.ElementType, h.ElementName, h.InstanceId, h.StartedAt.ToDateTimeOffset(), h.EndedAt.ToDateTimeOffset(), h.Completed, h.ActivityPack)).ToList();
+                var activeFrom = (int)Math.Max(0, page.Offset - ended.Total);
+                items.AddRange(active.Skip(activeFrom).Take(page.Limit - items.Count));
+                http.Response.Headers[BoundedList.TotalHeader] = (ended.Total + active.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Results.Ok(items);
             })
             .WithName("GetProcessInstanceHistory").RequirePermission(Permission.HistoryRead).WithSummary("Element instances of a root instance tree: ended ones in order, then the active ones (endedAt null)")
             .Produces<List<ElementInstanceDto>>().ProducesProblem(StatusCodes.Status404NotFound);

@@ -62,4 +62,15 @@ public static class BoundedList
         http.Response.Headers[TotalHeader] = rows.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return rows.Items.Select(map).ToList();
     }
+
+    /// <summary>The page the query asks for, read (and counted) by <paramref name="read"/> in the store; sets <see cref="TotalHeader"/>.</summary>
+    public static async Task<IReadOnlyList<T>> ReadAsync<T>(HttpContext http, int? offset, int? limit, Func<PageRequest, Task<(IReadOnlyList<T> Items, long Total)>> read)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(read);
+        var page = PageRequest.From(offset, limit, PageRequest.MaxLimit);
+        var (items, total) = await read(page);
+        http.Response.Headers[TotalHeader] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return items;
+    }
 }

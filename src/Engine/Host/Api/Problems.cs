@@ -112,6 +112,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             InstanceExistsException e => Make(409, e.BusinessKey is null ? "Instance exists" : "Business key taken", e.Message,
                 e.InstanceId is null ? null : new Dictionary<string, object?> { ["instanceId"] = e.InstanceId }),
             AmbiguousCorrelationException e => Make(409, "Ambiguous message", e.Message),
+            InstanceQuotaException e => Make(409, "Quota exceeded", e.Message,
+                new Dictionary<string, object?> { ["quota"] = "openInstances", ["limit"] = e.Limit, ["used"] = e.Used, ["elementId"] = e.ElementId }),
             CommandBudgetException e => Make(422, "Command over its budget", e.Message,
                 e.ElementId is null ? null : new Dictionary<string, object?> { ["elementId"] = e.ElementId }),
             VariableLimitException e => Make(400, "Variables over the limits", e.Message),

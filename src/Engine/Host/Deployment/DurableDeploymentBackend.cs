@@ -35,6 +35,12 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
     public void Restore(TenantEngine tenant)
     {
         var stamp = deployments.Stamp(tenant.TenantId); // before reading: what is stored meanwhile is found by the next catch-up
+        // Versions another node deleted: this node forgets them too (their start timers went with the stored rows; the node
+        // that deleted scheduled the earlier version's timer starts again). Local deploys hold the same lock, so a version
+        // this node just stored is never taken for deleted.
+        var stored = deployments.List(tenant.TenantId).Select(d => (d.ProcessId, d.Version)).ToHashSet();
+        foreach (var gone in tenant.Catalog.All().Where(d => !stored.Contains((d.ProcessId, d.Version))).ToList())
+            tenant.ForgetVersion(gone.ProcessId, gone.Version);
         deployments.Restore(tenant.Engine);
         foreach (var (d, model) in deployments.ListWithModels(tenant.TenantId, (p, v) => tenant.Catalog.Find(p, v)?.Definitions is null))
         {

@@ -93,7 +93,6 @@ public sealed class Rechnungseingang(IRechnungseingangStore store, IConfiguratio
         try
         {
             tenant.Engine.StartProcessAs(instanceId, ProcessId, variables, id, userId);
-            tenant.CaseStarted();
         }
         catch (Runtime.InstanceExistsException) { } // started before a crash took the rest: the case is there
         store.SetInstance(tenant.TenantId, id, instanceId);

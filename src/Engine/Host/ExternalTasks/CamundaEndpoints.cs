@@ -35,22 +35,11 @@ public static class CamundaEndpoints
                     throw CamundaRestException.Invalid($"firstResult must be ≥ 0 and maxResults between 0 and {Api.PageRequest.MaxLimit}");
                 var skip = firstResult ?? 0;
                 var take = maxResults ?? Api.PageRequest.MaxLimit;
-                IReadOnlyList<Runtime.Store.ExternalTaskRow> rows;
-                long total;
-                if (workerId is null && locked is null)
-                {
-                    // Topic and instance are columns: the store reads only the page.
-                    var page = tenant.Engine.Store.OpenExternalTasksPage(tenant.TenantId, topicName, processInstanceId, skip, take);
-                    (rows, total) = (page.Items, page.Total);
-                }
-                else
-                {
-                    var list = tenant.Engine.Store.OpenExternalTasksPage(tenant.TenantId, topicName, processInstanceId, 0, int.MaxValue).Items
-                        .Where(r => workerId is null || r.Task.LockOwner == workerId)
-                        .Where(r => locked is null || locked == (r.Task.LockExpiresAt is { } u && u > now))
-                        .ToList();
-                    (rows, total) = (list.Skip(skip).Take(take).ToList(), list.Count);
-                }
+                // Topic, instance, lock holder and lock expiry are columns: the store filters and reads only the page.
+                var page = workerId is null && locked is null
+                    ? tenant.Engine.Store.OpenExternalTasksPage(tenant.TenantId, topicName, processInstanceId, skip, take)
+                    : tenant.Engine.Store.OpenExternalTasksPage(tenant.TenantId, topicName, processInstanceId, workerId, locked, now, skip, take);
+                var (rows, total) = (page.Items, page.Total);
                 http.Response.Headers[Api.BoundedList.TotalHeader] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Json(rows.Select(r => svc.ToDto(tenant, tenant.Engine.Store.Load(tenant.TenantId, r.InstanceId)!, r.Task)).ToList());
             }).WithName("CamundaListExternalTasks");

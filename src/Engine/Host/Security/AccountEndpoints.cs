@@ -46,7 +46,8 @@ internal static class AccountEndpoints
             .WithName("SaveMySettings").RequirePermission(Permission.SignedIn).WithSummary("My settings: e-mail on assignment");
 
         var admin = api.MapGroup("/admin").RequirePermission(Permission.AccountAdmin);
-        admin.MapGet("/users", async (AccountStore accounts, HttpContext http, int? offset, int? limit) => Results.Ok(Api.BoundedList.Of(http, await accounts.ListAsync(http.RequestAborted), offset, limit)))
+        admin.MapGet("/users", async (AccountStore accounts, HttpContext http, int? offset, int? limit) =>
+            Results.Ok(await Api.BoundedList.ReadAsync(http, offset, limit, page => accounts.PageAsync(page.Offset, page.Limit, http.RequestAborted))))
             .WithName("ListUsers").WithSummary("Local accounts (never their passwords)");
         admin.MapPost("/users", async (HttpContext http, AccountStore accounts, NewUserRequest? body) =>
             {
@@ -66,7 +67,8 @@ internal static class AccountEndpoints
             .WithName("DisableUser").WithSummary("Disable an account: it can no longer sign in");
         admin.MapPost("/users/{name}/enable", (HttpContext http, AccountStore accounts, string name) => SetDisabled(http, accounts, name, false))
             .WithName("EnableUser").WithSummary("Enable a disabled account");
-        admin.MapGet("/clients", async (ClientStore clients, HttpContext http, int? offset, int? limit) => Results.Ok(Api.BoundedList.Of(http, await clients.ListAsync(http.RequestAborted), offset, limit)))
+        admin.MapGet("/clients", async (ClientStore clients, HttpContext http, int? offset, int? limit) =>
+            Results.Ok(await Api.BoundedList.ReadAsync(http, offset, limit, page => clients.PageAsync(page.Offset, page.Limit, http.RequestAborted))))
             .WithName("ListClients").WithSummary("Machine clients (never their secrets)");
         admin.MapPost("/clients", async (HttpContext http, ClientStore clients, NewClientRequest? body) =>
             {

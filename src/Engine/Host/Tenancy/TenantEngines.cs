@@ -72,6 +72,9 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     /// <summary>How many tenants have an engine now.</summary>
     public int Count => _engines.Count;
 
+    /// <summary>Open process instances (root and called) one tenant may hold (<see cref="ServeOptions.MaxOpenInstancesPerTenant"/>).</summary>
+    public long MaxOpenInstances { get; init; } = long.MaxValue;
+
     /// <summary>Where a tenant's imported Leistungen are read (durable stores: <c>egov catalogue import</c>); none otherwise.</summary>
     public Func<string, IReadOnlyList<EGov.Workflows.Catalogue.Leistungen.Leistung>>? Leistungen { get; init; }
 
@@ -95,6 +98,9 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
             Bearbeitungsfrist = processId => created?.Services.Bearbeitungsfrist(processId),
             // Before new instances pick a version: what another node deployed meanwhile (durable stores only).
             CatchUpDeployments = Deployments is { } backend ? _ => { if (created is { } t) backend.CatchUp(t); } : null,
+            // Every instance a command creates counts (starts by id or message, start timers, call activities, signals).
+            InstanceQuota = MaxOpenInstances < long.MaxValue
+                ? new InstanceQuota(MaxOpenInstances, () => created?.OpenCases() ?? 0, n => created?.CaseStarted(n)) : null,
             // A commit that left work due now wakes this node's job executor (no wait for its next poll).
             DueWorkCreated = tenantId => WakeJobs?.Invoke(tenantId),
         }), Deployments);
@@ -164,8 +170,9 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     /// <summary>
     /// Deletes a version no instance was ever started on (issue 20, item 6): from the store (with its forms and start timers),
     /// the engine and the catalogues. Answers false when the version is not deployed; throws
-    /// <see cref="VersionInUseException"/> when an instance ran on it. The version before it becomes the latest again; its
-    /// timer start events, replaced when the deleted one was deployed, are scheduled again only by deploying it again.
+    /// <see cref="VersionInUseException"/> when an instance ran on it. The version before it becomes the latest again and its
+    /// timer start events (replaced when the deleted one was deployed) are scheduled again; other nodes on the same store
+    /// forget the deleted version at their next catch-up (before a start, a definitions list).
     /// </summary>
     public bool DeleteVersion(string processId, int version)
     {
@@ -182,10 +189,22 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
         }
     }
 
+    /// <summary>
+    /// Forgets a version another node deleted from the shared store (called by the catch-up, which found it no longer
+    /// stored): out of the engine and the catalogues, without touching the store.
+    /// </summary>
+    internal void ForgetVersion(string processId, int version)
+    {
+        Engine.RemoveVersion(processId, version, rescheduleLatest: false);
+        Catalog.Remove(processId, version);
+        Forms.RemoveVersion(processId, version);
+        if (_bytesByVersion.TryRemove((processId, version), out var size)) Interlocked.Add(ref _deployedBytes, -size);
+    }
+
     private long _deployedBytes;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, int), long> _bytesByVersion = new();
 
-    /// <summary>How large the tenant's deployed models are together (characters of XML): the store's count, or this engine's.</summary>
+    /// <summary>How large the tenant's deployed models are together (bytes, UTF-8): the store's count, or this engine's.</summary>
     public long DeployedSize => deployments?.StoredSize(TenantId) ?? Interlocked.Read(ref _deployedBytes);
 
     /// <summary>Counts new versions' model size where no store keeps them (the memory store).</summary>
@@ -200,7 +219,7 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     private long _openCasesCountedAt;
 
     /// <summary>
-    /// Running cases of the tenant as the open-instance quota sees them: counted in the store at most every 2 s, in between
+    /// Running instances of the tenant (root and called) as the open-instance quota sees them: counted in the store at most every 2 s, in between
     /// the count plus the starts since (a quota, not an exact figure: the count stays cheap under load).
     /// </summary>
     public long OpenCases()
@@ -214,8 +233,8 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
         return Interlocked.Read(ref _openCases);
     }
 
-    /// <summary>A case was started (counted until the next count in the store).</summary>
-    public void CaseStarted() => Interlocked.Increment(ref _openCases);
+    /// <summary>Instances were started (counted until the next count in the store).</summary>
+    public void CaseStarted(int count = 1) => Interlocked.Add(ref _openCases, count);
 
     /// <summary>
     /// A deployed version with its model. A version this node does not know — another node deployed it after this one

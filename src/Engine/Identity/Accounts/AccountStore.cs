@@ -72,6 +72,16 @@ public sealed class AccountStore(IdentityDatabase database, TimeProvider? time =
         return rows.Select(Info).ToList();
     }
 
+    /// <summary>One page of the accounts (by name) and how many there are: read and counted in SQL, never the whole list.</summary>
+    public async Task<(IReadOnlyList<AccountInfo> Items, long Total)> PageAsync(int offset, int limit, CancellationToken cancel = default)
+    {
+        await using var db = database.CreateContext();
+        var total = await db.Accounts.LongCountAsync(cancel);
+        if (total <= offset) return ([], total);
+        var rows = await db.Accounts.AsNoTracking().OrderBy(a => a.NormalizedName).Skip(offset).Take(limit).ToListAsync(cancel);
+        return (rows.Select(Info).ToList(), total);
+    }
+
     public async Task<AccountInfo?> FindAsync(string name, CancellationToken cancel = default)
     {
         await using var db = database.CreateContext();

@@ -53,6 +53,19 @@ public sealed class ClientStore(IOpenIddictApplicationManager applications)
         return list.OrderBy(c => c.ClientId, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>One page of the machine clients (by id, the web client left out) and how many there are: read and counted in SQL.</summary>
+    public async Task<(IReadOnlyList<ClientInfo> Items, long Total)> PageAsync(int offset, int limit, CancellationToken cancel = default)
+    {
+        static IQueryable<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication> Clients(IQueryable<object> q) =>
+            q.Cast<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>().Where(a => a.ClientId != WebClientId);
+        var total = await applications.CountAsync(Clients, cancel);
+        var list = new List<ClientInfo>();
+        if (total <= offset) return (list, total);
+        await foreach (var app in applications.ListAsync(q => Clients(q).OrderBy(a => a.ClientId).Skip(offset).Take(limit), cancel))
+            list.Add(await InfoAsync(app, cancel));
+        return (list, total);
+    }
+
     public async Task<ClientInfo?> FindAsync(string clientId, CancellationToken cancel = default) =>
         await applications.FindByClientIdAsync(clientId, cancel) is { } app ? await InfoAsync(app, cancel) : null;
 

@@ -42,7 +42,7 @@ internal static class IndexWriter
         {
             sink.Begin(CommitSql.InsertExternalTask).Text(t).Text(id).Text(r.Task.Id).Int(n++).Text(r.RootInstanceId).Text(r.ProcessId)
                 .Text(r.BusinessKey).Text(r.Task.Topic).Long(Ticks.Of(r.Task.AvailableAt)).Bool(r.Task.Suspended).Long(Ticks.Of(r.Task.CreatedAt))
-                .Long(r.Task.Order).Text(RuntimeJson.Serialize(r.Task));
+                .Long(r.Task.Order).Text(RuntimeJson.Serialize(r.Task)).Text(r.Task.LockOwner).Long(Ticks.Of(r.Task.LockExpiresAt));
             sink.End();
         }
         n = 0;

@@ -79,6 +79,10 @@ internal sealed class ExternalTaskIndexRow
     public long CreatedAt { get; set; }
     public long TaskOrder { get; set; }
     public string Payload { get; set; } = "";
+    /// <summary>The worker holding the lock (migration 0027), or null.</summary>
+    public string? LockOwner { get; set; }
+    /// <summary>When the lock ends (ticks), or null.</summary>
+    public long? LockExpiresAt { get; set; }
 }
 
 internal sealed class IncidentIndexRow

@@ -42,7 +42,7 @@ public sealed partial class WorkflowEngine
                 Fristen = new FristFunctions(options.Fristen, options.Zone), // the decision tables' FEEL counts Fristen with the tenant's Land
             },
             Activities = options.Activities, TenantId = options.TenantId,
-            Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist, DueWorkCreated = options.DueWorkCreated, StandIns = options.StandIns,
+            Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist, InstanceQuota = options.InstanceQuota, DueWorkCreated = options.DueWorkCreated, StandIns = options.StandIns,
             DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
             ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError, HistoryLevel = options.HistoryLevel,
         };
@@ -180,6 +180,7 @@ public sealed partial class WorkflowEngine
             runner.History.OnBehalfOf = onBehalfOf;
             var result = command(runner);
             runner.RunAndCommit();
+            if (runner.InstancesCreated > 0) _core.InstanceQuota?.Started(runner.InstancesCreated);
             return result;
         }
         catch (Exception e)
@@ -495,8 +496,10 @@ public sealed partial class WorkflowEngine
     {
         if (work.Kind == DueWorkKind.StartTimer)
         {
+            // The timer belongs to the latest version as the shared store has it: another node may have deployed or deleted one.
+            Options.CatchUpDeployments?.Invoke(this);
             try { FireStartTimer(work, start: true); }
-            catch (CommandBudgetException)
+            catch (Exception e) when (e is CommandBudgetException or InstanceQuotaException)
             {
                 // The new instance's first command ran past its budget and was rolled back: this firing is skipped, the
                 // timer moves on to its next occurrence instead of failing again on every pass of the job executor.
@@ -547,7 +550,7 @@ public sealed partial class WorkflowEngine
                 r.RunJob(i, job);
             });
         }
-        catch (Exception e) when (e is ScriptException or TimerFormatException or IncidentException or CommandBudgetException)
+        catch (Exception e) when (e is ScriptException or TimerFormatException or IncidentException or CommandBudgetException or InstanceQuotaException)
         {
             OpenJobIncident(work, e.Message, null);
         }

@@ -78,6 +78,9 @@ public sealed record WorkflowEngineOptions
     /// (service.yaml). Null: none. Asked when an instance starts.
     /// </summary>
     public Func<string, Period?>? Bearbeitungsfrist { get; init; }
+
+    /// <summary>The tenant's quota of open instances, checked at every instance a command creates; null: none.</summary>
+    public InstanceQuota? InstanceQuota { get; init; }
 }
 
 /// <summary>How much history the engine writes (Camunda's history levels, reduced to the two that differ here).</summary>

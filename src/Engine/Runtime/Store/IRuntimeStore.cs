@@ -94,6 +94,19 @@ public interface IRuntimeStore
     RowPage<ExternalTaskRow> OpenExternalTasksPage(string tenantId, string? topic, string? instanceId, int offset, int limit) =>
         RowPage<ExternalTaskRow>.Of(OpenExternalTasks(tenantId).Where(r => (topic is null || r.Task.Topic == topic) && (instanceId is null || r.InstanceId == instanceId)).ToList(), offset, limit);
 
+    /// <summary>
+    /// One page of the open external tasks (oldest first) held by <paramref name="workerId"/> (null: any) and locked or not at
+    /// <paramref name="now"/> (null: either), optionally of one topic and one instance, with the total (Camunda's list by
+    /// worker and lock). A durable store filters and pages in SQL.
+    /// </summary>
+    RowPage<ExternalTaskRow> OpenExternalTasksPage(string tenantId, string? topic, string? instanceId, string? workerId, bool? locked, NodaTime.Instant now, int offset, int limit) =>
+        RowPage<ExternalTaskRow>.Of(OpenExternalTasks(tenantId).Where(r => (topic is null || r.Task.Topic == topic) && (instanceId is null || r.InstanceId == instanceId)
+            && (workerId is null || r.Task.LockOwner == workerId) && (locked is null || locked == (r.Task.LockExpiresAt is { } u && u > now))).ToList(), offset, limit);
+
+    /// <summary>One page of a tree's element instances (history), in recording order, with the total.</summary>
+    RowPage<ElementInstanceRecord> HistoryPage(string tenantId, string rootInstanceId, int offset, int limit) =>
+        RowPage<ElementInstanceRecord>.Of(History(tenantId, rootInstanceId), offset, limit);
+
     /// <summary>One page of a tree's variable changes, in recording order, with the total.</summary>
     RowPage<VariableChangeRecord> VariableHistoryPage(string tenantId, string rootInstanceId, int offset, int limit) =>
         RowPage<VariableChangeRecord>.Of(VariableHistory(tenantId, rootInstanceId), offset, limit);

@@ -197,7 +197,7 @@ public sealed partial class InMemoryRuntimeStore : IRuntimeStore
     public long CountOpenCases(string tenantId)
     {
         lock (_lock) // a scan: the host counts at most every few seconds
-            return _instances.Values.LongCount(e => e.State.TenantId == tenantId && !e.State.IsEnded && e.State.Id == e.State.RootInstanceId);
+            return _instances.Values.LongCount(e => e.State.TenantId == tenantId && !e.State.IsEnded);
     }
 
     public bool HasInstancesOf(string tenantId, string processId, int version)

@@ -74,9 +74,11 @@ public sealed partial class WorkflowEngine
     /// <summary>
     /// Removes a deployed version that no instance was ever started on (deleting an unused version): its graph goes and its
     /// start timers are removed from the store. Refused (false) when the store holds an instance of it; the caller checks the
-    /// durable store's own rows for instances that ended and were archived.
+    /// durable store's own rows for instances that ended and were archived. With <paramref name="rescheduleLatest"/>, the
+    /// version that is the latest afterwards gets its timer start events scheduled again (they were replaced when the removed
+    /// version was deployed) — the node that deletes does this once; a node that only learns of the deletion does not.
     /// </summary>
-    public bool RemoveVersion(string processId, int version)
+    public bool RemoveVersion(string processId, int version, bool rescheduleLatest = true)
     {
         lock (_deployLock)
         {
@@ -88,8 +90,23 @@ public sealed partial class WorkflowEngine
                 changes.RemovedStartTimerIds.AddRange(timers.Select(t => t.Id));
                 _core.Store.Commit(changes);
             }
-            return _core.Remove(processId, version);
+            if (!_core.Remove(processId, version)) return false;
+            if (rescheduleLatest) RescheduleStartTimers(processId);
+            return true;
         }
+    }
+
+    /// <summary>
+    /// Schedules the timer start events of the process's latest version when none of them is in the store (after the version
+    /// above it was deleted). A timer that can no longer be scheduled (limits tightened since) stays off, as on a restart.
+    /// </summary>
+    private void RescheduleStartTimers(string processId)
+    {
+        if (_core.Latest(processId) is not { } latest) return;
+        var prefix = $"{processId}:{latest.Version}:";
+        if (_core.Store.StartTimers(_core.TenantId).Any(t => t.Id.StartsWith(prefix, StringComparison.Ordinal))) return;
+        try { ScheduleStartTimers([latest]); }
+        catch (DeploymentException) { }
     }
 
     /// <summary>True when this engine has the process at this version (deployed here or restored).</summary>

@@ -44,8 +44,8 @@ internal static class CommitSql
 
     public static readonly SqlText InsertExternalTask = new("""
         INSERT INTO external_tasks (tenant_id, instance_id, task_id, ordinal, root_instance_id, process_id, business_key, topic,
-            available_at, suspended, created_at, task_order, payload)
-        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)
+            available_at, suspended, created_at, task_order, payload, lock_owner, lock_expires_at)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14)
         """);
 
     public static readonly SqlText InsertIncident = new("""
