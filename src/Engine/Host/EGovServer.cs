@@ -57,6 +57,7 @@ public static class EGovServer
         {
             Leistungen = store.Store is Persistence.EfRuntimeStore efl ? new Persistence.Catalogue.SqlLeistungenStore(efl.Options).List : null,
             Fristen = id => TenantFristen.For(options.Configuration, id),
+            VariableLimits = options.VariableLimits,
             MaxOpenInstances = options.MaxOpenInstancesPerTenant,
         };
         IReadOnlyList<DeployedDefinition> deployed;
@@ -88,6 +89,8 @@ public static class EGovServer
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Logging.AddFilter("OpenIddict", LogLevel.Error);
         builder.WebHost.UseUrls(options.Urls);
+        // Bad input is refused before it costs anything: bodies past the limit are 413 (by Content-Length, before reading).
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
@@ -176,6 +179,7 @@ public static class EGovServer
         {
             // Request bodies: a property named twice is an error (not "last one wins"), and free-form values are read strictly.
             o.SerializerOptions.AllowDuplicateProperties = false;
+            o.SerializerOptions.MaxDepth = options.MaxJsonDepth;
             o.SerializerOptions.Converters.Add(new Api.StrictJsonNodeConverter<System.Text.Json.Nodes.JsonObject>());
             o.SerializerOptions.Converters.Add(new Api.StrictJsonNodeConverter<System.Text.Json.Nodes.JsonNode>());
             o.SerializerOptions.Converters.Add(new Api.StrictJsonNodeConverter<System.Text.Json.Nodes.JsonArray>());

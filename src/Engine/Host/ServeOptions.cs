@@ -116,6 +116,24 @@ public sealed record ServeOptions
     /// <summary>Sign-in form posts allowed per minute and client address (brute force brake besides the account lockout).</summary>
     public int SignInAttemptsPerMinute { get; init; } = 10;
 
+    /// <summary>
+    /// The largest request body, in bytes (<c>--max-request-mb</c>, <c>Limits:MaxRequestBodyMb</c>): a larger one is refused
+    /// with 413 before it is read (attachment uploads have their own limit, <see cref="AttachmentMaxBytes"/>).
+    /// </summary>
+    public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>30 MiB, Kestrel's own default.</summary>
+    public const long DefaultMaxRequestBodyBytes = 30L * 1024 * 1024;
+
+    /// <summary>How deep a request's JSON may nest (<c>Limits:MaxJsonDepth</c>); deeper is 400 before anything is built from it.</summary>
+    public int MaxJsonDepth { get; init; } = 64;
+
+    /// <summary>
+    /// How large variables may be: name, one value, variables per command (<c>--max-variable-kb</c>, <c>Limits:MaxVariableChars</c>,
+    /// <c>Limits:MaxVariablesPerCommand</c>); past them a request is 400 and nothing changes.
+    /// </summary>
+    public Runtime.VariableLimits VariableLimits { get; init; } = Runtime.VariableLimits.Default;
+
     /// <summary>The largest attachment a case file accepts, in bytes (413 above).</summary>
     public long AttachmentMaxBytes { get; init; } = Postkorb.AttachmentOptions.DefaultMaxBytes;
 

@@ -12,7 +12,7 @@ public sealed class ServeCommand : ICliCommand
     public string Name => "serve";
     public string Summary => "run the engine as a server: REST API under /api, OpenAPI, Camunda external tasks, timers and jobs";
     public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--tenants A,B] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N]\n" +
-        "             [--log-format text|json] [--log-level LEVEL] [--otlp-endpoint URL] [--otlp-protocol grpc|http/protobuf]\n" +
+        "             [--log-format text|json] [--log-level LEVEL] [--otlp-endpoint URL] [--otlp-protocol grpc|http/protobuf] [--max-request-mb N] [--max-variable-kb N]\n" +
         "             [--activities PACK.dll|DIR]... [--config FILE]   (also Packs:Paths in the configuration: --config JSON and EGOV_ environment variables)\n" +
         "             [--public-url URL] [--oidc-authority URL --oidc-client-id ID [--oidc-client-secret-file FILE] [--oidc-audience AUD]\n" +
         "              [--oidc-claim-roles PATH] [--oidc-claim-groups PATH] [--oidc-claim-tenant PATH]]   (secret also from EGOV_OIDC_CLIENT_SECRET)";
@@ -47,6 +47,8 @@ public sealed class ServeCommand : ICliCommand
                     var f => throw new UsageException($"--log-format {f}: expected text or json"),
                 } },
                 "--log-level" => options with { LogLevel = Level(Value()) },
+                "--max-request-mb" => options with { MaxRequestBodyBytes = Megabytes(Value(), "--max-request-mb") },
+                "--max-variable-kb" => options with { VariableLimits = options.VariableLimits with { MaxValueLength = Kilo(Value(), "--max-variable-kb") } },
                 "--otlp-endpoint" => options with { OtlpEndpoint = Url(Value(), "--otlp-endpoint") },
                 "--otlp-protocol" => options with { OtlpProtocol = Value() is "grpc" or "http/protobuf" ? args[i] : throw new UsageException($"--otlp-protocol {args[i]}: expected grpc or http/protobuf") },
                 "--public-url" => options with { PublicUrl = Url(Value(), "--public-url") },
@@ -69,6 +71,15 @@ public sealed class ServeCommand : ICliCommand
         // Observability from the configuration when the command line did not say (docs/operations/observability.md).
         if (!args.Contains("--log-format") && options.Configuration["Logging:Format"] is { } format)
             options = options with { LogFormat = format.Equals("json", StringComparison.OrdinalIgnoreCase) ? Host.Observability.LogFormat.Json : Host.Observability.LogFormat.Text };
+        // Limits of bad input (README, Limits) from the configuration when the command line did not set them.
+        if (!args.Contains("--max-request-mb") && options.Configuration["Limits:MaxRequestBodyMb"] is { } mb)
+            options = options with { MaxRequestBodyBytes = Megabytes(mb, "Limits:MaxRequestBodyMb") };
+        if (int.TryParse(options.Configuration["Limits:MaxJsonDepth"], out var depth) && depth is >= 8 and <= 1000)
+            options = options with { MaxJsonDepth = depth };
+        if (!args.Contains("--max-variable-kb") && int.TryParse(options.Configuration["Limits:MaxVariableChars"], out var chars) && chars > 0)
+            options = options with { VariableLimits = options.VariableLimits with { MaxValueLength = chars } };
+        if (int.TryParse(options.Configuration["Limits:MaxVariablesPerCommand"], out var perCommand) && perCommand > 0)
+            options = options with { VariableLimits = options.VariableLimits with { MaxVariablesPerCommand = perCommand } };
         if (options.OtlpEndpoint is null && options.Configuration["Observability:Otlp:Endpoint"] is { Length: > 0 } otlp)
             options = options with { OtlpEndpoint = Url(otlp, "Observability:Otlp:Endpoint") };
         if (!args.Contains("--otlp-protocol") && options.Configuration["Observability:Otlp:Protocol"] is "grpc" or "http/protobuf")
@@ -85,6 +96,10 @@ public sealed class ServeCommand : ICliCommand
         return code;
     }
 
+    private static int Kilo(string text, string option) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var kb) && kb is >= 1 and <= 1024 * 1024
+            ? kb * 1024 : throw new UsageException($"{option} {text}: expected whole kilobytes, 1 to 1048576");
+
     private static Microsoft.Extensions.Logging.LogLevel Level(string text) =>
         !int.TryParse(text, out _) && Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(text, ignoreCase: true, out var level) && level != Microsoft.Extensions.Logging.LogLevel.None
             ? level : throw new UsageException($"--log-level {text}: expected Trace, Debug, Information, Warning, Error or Critical");
@@ -98,9 +113,9 @@ public sealed class ServeCommand : ICliCommand
             ? value.TrimEnd('/') : throw new UsageException($"{option} '{value}': an absolute http(s) URL is needed");
 
     /// <summary>The secret from a file (its first line), so it appears in no command line or process list.</summary>
-    private static long Megabytes(string value) =>
+    private static long Megabytes(string value, string option = "--attachment-limit-mb") =>
         long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mb) && mb is > 0 and <= 1024
-            ? mb * 1024 * 1024 : throw new UsageException($"--attachment-limit-mb '{value}': a whole number of megabytes from 1 to 1024");
+            ? mb * 1024 * 1024 : throw new UsageException($"{option} '{value}': a whole number of megabytes from 1 to 1024");
 
     private static string ReadSecret(string file)
     {

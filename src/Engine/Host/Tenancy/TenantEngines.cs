@@ -84,6 +84,9 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     /// <summary>A tenant's service descriptions set at start (the shared services with its overlays); kept for an engine rebuilt after release.</summary>
     public Func<string, IReadOnlyList<EGov.Workflows.Catalogue.Services.ServiceDescription>?>? ServicesOf { get; set; }
 
+    /// <summary>How large variables may be in every tenant's engine (<see cref="ServeOptions.VariableLimits"/>).</summary>
+    public VariableLimits VariableLimits { get; init; } = VariableLimits.Default;
+
     /// <summary>Wakes the node's job loop (set by the server once its job executor exists); null: nothing to wake.</summary>
     public Action<string>? WakeJobs { get; set; }
 
@@ -92,7 +95,7 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
         TenantEngine? created = null;
         var tenant = created = new TenantEngine(id, new WorkflowEngine(new WorkflowEngineOptions
         {
-            Store = Store, TenantId = id, Activities = Activities,
+            Store = Store, TenantId = id, Activities = Activities, VariableLimits = VariableLimits,
             Fristen = Fristen?.Invoke(id) ?? Time.FristCalculator.Hessen,
             // The case's Frist of a process whose model has none: its service's Bearbeitungsfrist (service.yaml).
             Bearbeitungsfrist = processId => created?.Services.Bearbeitungsfrist(processId),
