@@ -2,6 +2,7 @@ using EGov.Workflows.Host.Api;
 using EGov.Workflows.Host.Deployment;
 using EGov.Workflows.Host.ExternalTasks;
 using EGov.Workflows.Host.Jobs;
+using EGov.Workflows.Host.Lifecycle;
 using EGov.Workflows.Host.Observability;
 using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Tenancy;
@@ -91,7 +92,7 @@ public static class EGovServer
         builder.WebHost.UseUrls(options.Urls);
         // Bad input is refused before it costs anything: bodies past the limit are 413 (by Content-Length, before reading).
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddGracefulShutdown(options.ShutdownTimeout); // SIGTERM: new requests 503, in-flight ones answered, jobs finish or are released
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(engines);
@@ -202,6 +203,7 @@ public static class EGovServer
         app.Lifetime.ApplicationStopped.Register(identity.Dispose);
         app.Lifetime.ApplicationStopped.Register(site.Dispose);
         app.Lifetime.ApplicationStopped.Register(packLogging.Dispose);
+        app.UseGracefulShutdown();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
