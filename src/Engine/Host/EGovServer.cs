@@ -39,7 +39,8 @@ public static class EGovServer
         if (options.Tenants.FirstOrDefault(t => !TenantEngines.IsValidId(t)) is { } badTenant)
             throw new ServerStartException([$"--tenants '{badTenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
         RaiseThreadPoolFloor(options.MinWorkerThreads);
-        var (packs, packLogging) = LoadPacks(options); // before the store is touched: a broken pack stops the start at once
+        var ratsinfo = new Ratsinfo.RatsinfoRegister(); // its store is set once the store is open (the activity and the API share it)
+        var (packs, packLogging) = LoadPacks(options, ratsinfo); // before the store is touched: a broken pack stops the start at once
         StoreChoice store;
         try { store = HostStores.Open(options.Store, options.Create); }
         catch (ArgumentException e) { packLogging.Dispose(); throw new ServerStartException([e.Message], usage: true); }
@@ -150,6 +151,10 @@ public static class EGovServer
             store.Store is Persistence.EfRuntimeStore invoiceDb ? new Persistence.Rechnungseingang.SqlRechnungseingangStore(invoiceDb.Options) : new Persistence.Rechnungseingang.InMemoryRechnungseingangStore(),
             options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), SystemClock.Instance));
         builder.Services.AddHostedService<ERechnung.RechnungspostfachPoller>();
+        // The Ratsinformationssystem (issue 17): Körperschaft, Gremien, Sitzungskalender and papers in tables (migration 0025).
+        ratsinfo.Store = store.Store is Persistence.EfRuntimeStore ratsinfoDb
+            ? new Persistence.Ratsinfo.SqlRatsinfoStore(ratsinfoDb.Options) : new Persistence.Ratsinfo.InMemoryRatsinfoStore();
+        builder.Services.AddSingleton(ratsinfo);
         builder.Services.AddSingleton<Cockpit.BatchRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Cockpit.BatchRunner>());
         builder.Services.AddEGovTelemetry(options, options.NodeId ?? DefaultNodeId(store));
@@ -299,7 +304,7 @@ public static class EGovServer
     /// by ';'), each with its options from <c>Packs:&lt;PackName&gt;</c> and a console logger. A pack that cannot be loaded
     /// stops the start with its file and the reason.
     /// </summary>
-    private static (Packs.PackCatalog Packs, ILoggerFactory Logging) LoadPacks(ServeOptions options)
+    private static (Packs.PackCatalog Packs, ILoggerFactory Logging) LoadPacks(ServeOptions options, Ratsinfo.RatsinfoRegister ratsinfo)
     {
         var configuration = options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
         var paths = options.Packs.Concat(PackPaths(configuration)).ToList();
@@ -315,7 +320,7 @@ public static class EGovServer
         try
         {
             var loaded = paths.Count == 0 ? Packs.PackCatalog.Empty : Packs.PackLoader.Load(paths, new Packs.PackHostServices(configuration, logging));
-            return (loaded.With(BuiltInPacks.Load(configuration, logging)), logging);
+            return (loaded.With(BuiltInPacks.Load(configuration, logging, ratsinfo)), logging);
         }
         catch (Packs.PackException e)
         {
