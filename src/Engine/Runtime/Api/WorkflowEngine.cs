@@ -42,7 +42,7 @@ public sealed partial class WorkflowEngine
                 Fristen = new FristFunctions(options.Fristen, options.Zone), // the decision tables' FEEL counts Fristen with the tenant's Land
             },
             Activities = options.Activities, TenantId = options.TenantId,
-            Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist, InstanceQuota = options.InstanceQuota, DueWorkCreated = options.DueWorkCreated,
+            Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist, InstanceQuota = options.InstanceQuota, DueWorkCreated = options.DueWorkCreated, StandIns = options.StandIns,
             DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
             ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError, HistoryLevel = options.HistoryLevel,
         };

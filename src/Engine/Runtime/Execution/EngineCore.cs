@@ -27,6 +27,8 @@ internal sealed class EngineCore
     public Time.FristCalculator Fristen { get; init; } = Time.FristCalculator.Hessen;
     /// <summary>The case's Frist of a process without egov:frist (the service's Bearbeitungsfrist), or null.</summary>
     public Func<string, Period?>? Bearbeitungsfrist { get; init; }
+    /// <summary>Tasks (by element id) a test stands in for: external tasks whatever binds them (see WorkflowEngineOptions.StandIns).</summary>
+    public IReadOnlySet<string> StandIns { get; init; } = new HashSet<string>();
     /// <summary>The tenant's quota of open instances, or null.</summary>
     public InstanceQuota? InstanceQuota { get; init; }
     /// <summary>Told after a commit that left work due now (<see cref="WorkflowEngineOptions.DueWorkCreated"/>).</summary>
