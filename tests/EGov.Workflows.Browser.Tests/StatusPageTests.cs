@@ -34,23 +34,52 @@ public sealed class StatusPageTests
 
     private Host.Tenancy.TenantEngine Tenant => fixture.Server.Engines.Get("default");
 
-    /// <summary>Deploys the model (once per server) and records a citizen case as the start does, with its access code.</summary>
-    private async Task<(string Id, string Aktenzeichen, string Code)> CitizenCaseAsync()
+    /// <summary>
+    /// Deploys the model (once per server; <paramref name="processId"/> other than the model's own: a copy under that id, so
+    /// a test's finished cases do not change another test's estimate) and records a citizen case as the start does, with its access code.
+    /// </summary>
+    private async Task<(string Id, string Aktenzeichen, string Code)> CitizenCaseAsync(string processId = ProcessId)
     {
-        if (Tenant.Catalog.Latest(ProcessId) is null)
+        if (Tenant.Catalog.Latest(processId) is null)
         {
             using var http = await MachineClients.SignedInAsync(fixture.Server.App.Services, fixture.BaseAddress, "status", ["analyst"], ["*"]);
-            using var content = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "StatusPageTests.bpmn")));
+            var xml = (await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "StatusPageTests.bpmn"))).Replace(ProcessId, processId, StringComparison.Ordinal);
+            using var content = new StringContent(xml, System.Text.Encoding.UTF8);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
-            using var deployed = await http.PostAsync("api/deployments?name=StatusPageTests.bpmn", content);
+            using var deployed = await http.PostAsync($"api/deployments?name={processId}.bpmn", content);
             ((int)deployed.StatusCode).ShouldBe(201, await deployed.Content.ReadAsStringAsync());
         }
         const string owner = "buerger:browser-status-test";
         var id = Guid.NewGuid().ToString("N");
         var az = $"B-2026-{Guid.NewGuid():N}"[..11].ToUpperInvariant() + "-" + Guid.NewGuid().ToString("N")[..4].ToUpperInvariant();
-        await Service<CitizenCaseStore>().AddAsync("default", owner, id, ProcessId, az);
-        Tenant.Engine.StartProcessAs(id, ProcessId, new JsonObject { ["buerger"] = new JsonObject { ["id"] = owner } }, az, owner);
+        await Service<CitizenCaseStore>().AddAsync("default", owner, id, processId, az);
+        Tenant.Engine.StartProcessAs(id, processId, new JsonObject { ["buerger"] = new JsonObject { ["id"] = owner } }, az, owner);
         return (id, az, await Service<CitizenAccessCodes>().IssueAsync("default", id, az));
+    }
+
+    [BrowserFact]
+    public async Task StatusPage_ShowsTheExpectedDate_OnceEnoughCasesOfTheVersionFinished()
+    {
+        const string process = "Process_Browser_Schaetzung";
+        var (_, az, code) = await CitizenCaseAsync(process);
+        var page = await fixture.NewPageAsync();
+        await OpenWithCodeAsync(page, az, code);
+        await Expect(page.Locator("#voraussichtlich")).ToHaveTextAsync("noch keine Schätzung");
+
+        // Five cases of the version run to their end (within moments: the median remaining time is about zero).
+        for (var i = 0; i < CompletionEstimates.MinimumCases; i++)
+        {
+            var (done, _, _) = await CitizenCaseAsync(process);
+            Tenant.Engine.CompleteUserTask(Tenant.Engine.OpenUserTasks(done).Single(t => t.ElementId == "Pruefen").Id, null, "clerk");
+            Tenant.Engine.TriggerWaiting(done, "Nachreichen");
+            Tenant.Engine.CompleteUserTask(Tenant.Engine.OpenUserTasks(done).Single(t => t.ElementId == "Bestaetigen").Id, null, "buerger:browser-status-test");
+            Tenant.Engine.CompleteUserTask(Tenant.Engine.OpenUserTasks(done).Single(t => t.ElementId == "Entscheiden").Id, null, "clerk");
+        }
+        await page.ReloadAsync();
+        var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        await Expect(page.Locator("#voraussichtlich")).ToHaveTextAsync(new Regex(
+            $"^voraussichtlich am ({today:dd.MM.yyyy}|{today.AddDays(1):dd.MM.yyyy})$")); // around midnight the next day
+        await page.ShouldHaveNoSeriousViolationsAsync("/status (expected date)");
     }
 
     private async Task OpenWithCodeAsync(IPage page, string az, string code)

@@ -23,6 +23,7 @@ public sealed class ListBoundsTests
         ["engine-rest/engine"] = "Camunda's list of process engines: always the one engine",
         ["api/designer/element-templates"] = "one template per activity registered on this node (the packs' declarations), not data that grows with use",
         ["api/designer/{processId}/versions/{version}/forms"] = "the forms of one deployed version, bounded by the tenant's model-size quota",
+        ["api/designer/{processId}/versions/{version}/scenarios"] = "the scenarios deployed with one version: at most DraftFiles.MaxFiles (50), each at most 1 MiB",
     };
 
     [Fact]

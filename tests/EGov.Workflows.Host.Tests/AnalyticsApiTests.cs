@@ -10,7 +10,10 @@ namespace EGov.Workflows.Host.Tests;
 /// </summary>
 public sealed class AnalyticsApiTests
 {
-    private static string Today => DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    // The engine counts days in Europe/Berlin (the law's time zone), so "today" is the Berlin date: between 22:00/23:00 UTC
+    // and midnight the UTC date is still yesterday there.
+    private static string Today => NodaTime.SystemClock.Instance.GetCurrentInstant()
+        .InZone(NodaTime.DateTimeZoneProviders.Tzdb["Europe/Berlin"]).Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Analytics_CountWhatRan_PerElementAndFlow_AndExportAsCsv()

@@ -107,6 +107,22 @@ public sealed class CockpitApiTests
     }
 
     [Fact]
+    public async Task Activity_NamesTheSequenceFlowsTheHistoryRecorded_NotFlowsInferredFromTheElements()
+    {
+        await using var s = await TestServer.StartAsync(store: "sqlite:{dir}/egov.db", configure: o => o with { Create = true });
+        await s.DeployAsync("antrag.bpmn");
+        var id = await s.StartProcessAsync("Antrag");
+        var waiting = await s.GetJsonAsync($"api/process-instances/{id}/activity");
+        waiting["flows"]!.AsArray().Select(f => f!["elementId"]!.GetValue<string>()).ShouldBe(["f1"]); // the waiting token arrived by f1
+        var erika = await s.PersonAsync();
+        var task = (await s.GroupTasksAsync(query: $"processInstanceId={id}"))[0]!["id"]!.GetValue<string>();
+        (await TestServer.SendAsAsync(erika, HttpMethod.Post, $"api/tasks/{task}/claim", new { })).EnsureSuccessStatusCode();
+        (await TestServer.SendAsAsync(erika, HttpMethod.Post, $"api/tasks/{task}/complete", new { variables = new { } })).EnsureSuccessStatusCode();
+        var ended = await s.GetJsonAsync($"api/process-instances/{id}/activity");
+        ended["flows"]!.AsArray().Select(f => f!["elementId"]!.GetValue<string>()).ShouldBe(["f1", "f2"]);
+    }
+
+    [Fact]
     public async Task Cancel_NeedsAReason_AndAnEndedCaseIs409()
     {
         await using var s = await TestServer.StartAsync();

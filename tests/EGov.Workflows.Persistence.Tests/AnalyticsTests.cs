@@ -112,6 +112,47 @@ public sealed class AnalyticsTests
         empty.Weeks.Select(w => w.WeekStart).ShouldBe([new LocalDate(2026, 1, 5), new LocalDate(2026, 1, 12)]);
     }
 
+    /// <summary>Prüfen has its own Frist of three days (egov:frist), the case goes on when it is done.</summary>
+    private static readonly string MitFrist = Models.Head + """
+          <process id="MitFrist" isExecutable="true" xmlns:egov="https://egov-workflows.de/schema/bpmn/1.0">
+            <startEvent id="Start" />
+            <userTask id="Pruefen" name="Prüfen" camunda:candidateGroups="team" egov:frist="P3D" />
+            <endEvent id="Ende" />
+            <sequenceFlow id="f1" sourceRef="Start" targetRef="Pruefen" />
+            <sequenceFlow id="f2" sourceRef="Pruefen" targetRef="Ende" />
+          </process>
+        </definitions>
+        """;
+
+    [Theory, MemberData(nameof(Providers))]
+    public void MissedFristen_CountEveryElementCompletedAfterItsFrist_AndEveryTaskStillOpenAfterIt_NotOnlyFristTimers(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var store = db.OpenStore();
+        var clock = Models.Clock();
+        var engine = Models.Deployed(store, clock, MitFrist);
+        var t0 = clock.GetCurrentInstant();
+        string Task(string instance) => engine.OpenUserTasks(instance).Single().Id;
+
+        var inTime = engine.StartProcess("MitFrist");
+        var late = engine.StartProcess("MitFrist");
+        engine.StartProcess("MitFrist");                                   // still open when the Frist has passed
+        clock.Reset(t0 + Duration.FromDays(1));
+        engine.CompleteUserTask(Task(inTime), null, "anna");                // within its Frist
+        clock.Reset(t0 + Duration.FromDays(10));
+        engine.CompleteUserTask(Task(late), null, "anna");                  // after its Frist (three days, from a Monday)
+        var notYet = engine.StartProcess("MitFrist");                       // open, its Frist still running
+
+        var analytics = new SqlProcessAnalytics(db.Options, DateTimeZoneProviders.Tzdb["Europe/Berlin"], clock);
+        var f = analytics.Figures(new AnalyticsQuery("default", "MitFrist", null, new LocalDate(2026, 3, 1), new LocalDate(2026, 3, 31)));
+        var pruefen = f.Elements.Single(x => x.ElementId == "Pruefen");
+        pruefen.Count.ShouldBe(2);
+        pruefen.FristenMissed.ShouldBe(1);
+        pruefen.FristenOpenPast.ShouldBe(1);
+        engine.OpenUserTasks(notYet).ShouldHaveSingleItem();
+        f.Elements.Single(x => x.ElementId == "Ende").FristenMissed.ShouldBe(0);
+    }
+
     [Theory, MemberData(nameof(Providers))]
     public void CatchUp_FoldsEachHistoryRowOnce_AcrossCallsAndInstancesOfTheAggregator(string provider)
     {

@@ -41,6 +41,7 @@ public sealed class CaseDeletionTests
         Exec(db, $"INSERT INTO citizen_cases (tenant_id, owner, instance_id, process_id, aktenzeichen, created_at) VALUES ('default', 'owner-hash', '{root}', 'Bescheid', 'BP-2026-0042', 1)");
         Exec(db, $"INSERT INTO citizen_access_codes (tenant_id, aktenzeichen, instance_id, code_hash, created_at) VALUES ('default', 'BP-2026-0042-{root}', '{root}', 'h', 1)");
         Exec(db, $"INSERT INTO citizen_inquiries (tenant_id, id, instance_id, task_id, question, asked_by, asked_at) VALUES ('default', 'q-{root}', '{root}', 't', 'Bitte Meldebescheinigung nachreichen', 'erika', 1)");
+        Exec(db, $"INSERT INTO citizen_mail_outbox (tenant_id, id, instance_id, kind, created_at, next_attempt_at) VALUES ('default', 'm-{root}', '{root}', 'rueckfrage', 1, 1)");
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -81,7 +82,7 @@ public sealed class CaseDeletionTests
         store.Load("default", id).ShouldBeNull();
         engine.History(id).ShouldBeEmpty();
         engine.VariableHistory(id).ShouldBeEmpty();
-        foreach (var table in new[] { "instances", "history_variables", "history_element_instances", "case_comments", "case_attachments", "attachment_blobs", "citizen_cases", "citizen_access_codes", "citizen_inquiries" })
+        foreach (var table in new[] { "instances", "history_variables", "history_element_instances", "case_comments", "case_attachments", "attachment_blobs", "citizen_cases", "citizen_access_codes", "citizen_inquiries", "citizen_mail_outbox" })
             CommitTests.CountRows(db, table).ShouldBe(0, table);
         var stored = store.Tombstone("default", id)!;
         stored.ShouldBe(t with { Deleted = stored.Deleted }); // as written, read back

@@ -44,8 +44,7 @@ public sealed class SchemaMigrationTests
         using (var c = SchemaMigrator.Open(db.Options))
         using (var cmd = c.CreateCommand())
         {
-            cmd.CommandText = "DROP TABLE store_probes; DROP TABLE idempotency_keys; DROP TABLE unique_business_keys; DELETE FROM schema_version WHERE version = 4; " +
-                "INSERT INTO schema_version (version, name, applied_at) VALUES (99, 'later', 'now');";
+            cmd.CommandText = "DROP TABLE store_probes; DROP TABLE idempotency_keys; DROP TABLE unique_business_keys; DELETE FROM schema_version WHERE version = 4;";
             cmd.ExecuteNonQuery();
         }
 

@@ -99,10 +99,38 @@ public sealed partial class EgovServe : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: no shutdown code runs, leases stay held, whatever was not committed is gone.</summary>
+    /// <summary>Runs an <c>egov</c> command (backup, restore, …) to its end: exit code and what it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCliAsync(string workDir, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(CliDll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     public async Task KillAsync()
     {
         if (!_process.HasExited) _process.Kill();
         await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as systemd, Kubernetes or <c>kill</c> stop a service; answers the exit code and how long the stop took.</summary>
+    public async Task<(int ExitCode, TimeSpan Took)> TerminateAsync(TimeSpan wait)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+            if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed ({kill.ExitCode})");
+        }
+        using var timeout = new CancellationTokenSource(wait);
+        try { await _process.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException) { throw new TimeoutException($"egov serve did not exit within {wait.TotalSeconds:0} s of SIGTERM\n{Output}"); }
+        return (_process.ExitCode, clock.Elapsed);
     }
 
     /// <summary>Everything the server printed (for failure messages).</summary>

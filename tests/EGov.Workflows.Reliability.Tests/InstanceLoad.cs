@@ -27,6 +27,22 @@ public sealed class InstanceLoad
     public int Unavailable => Volatile.Read(ref _unavailable);
     private int _unavailable;
 
+    /// <summary>
+    /// A careful client of a server that stops gracefully: a 503 (nothing was done) puts the start back as pending and this
+    /// worker waits the answer's Retry-After; a refused connection (no server listening: nothing was sent) does the same.
+    /// Off by default: for the fault tests a 503 is a refusal to report.
+    /// </summary>
+    public bool RetryWhenUnavailable { get; init; }
+
+    /// <summary>Starts whose connection broke after the request was sent (no answer at all): a graceful stop has none.</summary>
+    public int Broken => _broken;
+
+    /// <summary>Why the broken ones broke (for failure messages).</summary>
+    public IReadOnlyCollection<string> BrokenBy => _brokenBy;
+
+    private readonly ConcurrentBag<string> _brokenBy = [];
+    private int _broken;
+
     /// <summary>Answers the server gave that are not 201 (a start that fails without a crash is a bug, not bad luck).</summary>
     public IReadOnlyCollection<string> Refused => _refused;
 
@@ -53,6 +69,12 @@ public sealed class InstanceLoad
                     _acknowledged[n] = await client.StartAsync(ReliabilityModel.ProcessId, ReliabilityModel.StartVariables(n), BusinessKey(n));
                     firstAcknowledged?.TrySetResult();
                 }
+                catch (UnexpectedAnswerException e) when (RetryWhenUnavailable && e.Status == 503)
+                {
+                    Interlocked.Increment(ref _unavailable);
+                    _pending.Enqueue(n);
+                    await Delay(TimeSpan.FromSeconds(5), stop);
+                }
                 catch (UnexpectedAnswerException e) when (e.Status == 503)
                 {
                     // The store is away (503 with Retry-After): treated like a connection lost mid-request — a commit whose
@@ -64,13 +86,26 @@ public sealed class InstanceLoad
                 {
                     _refused.Add(e.Message);
                 }
+                catch (HttpRequestException e) when (RetryWhenUnavailable && e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+                {
+                    _pending.Enqueue(n); // nobody listens: the request was never sent
+                    await Delay(TimeSpan.FromMilliseconds(500), stop);
+                }
                 catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
                 {
+                    Interlocked.Increment(ref _broken);
+                    _brokenBy.Add($"{e.GetType().Name}: {e.Message} ({e.InnerException?.Message})");
                     _uncertain[n] = 0; // the server went away mid-request: it may or may not have committed the start
                 }
             }
         });
         await Task.WhenAll(workers);
+    }
+
+    private static async Task Delay(TimeSpan wait, CancellationToken stop)
+    {
+        try { await Task.Delay(wait, stop); }
+        catch (OperationCanceledException) { }
     }
 
     /// <summary>Settles the uncertain starts from the database: a key that has an instance is acknowledged, the others pending again.</summary>

@@ -21,6 +21,8 @@ public static class CommandLine
         new PaymentsCommand(),
         new ImportCommand(),
         new XRechnungCommand(),
+        new BackupCommand(),
+        new RestoreCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

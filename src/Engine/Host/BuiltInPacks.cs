@@ -24,10 +24,15 @@ public static class BuiltInPacks
     /// <summary>The name of the built-in pack of the citizen side (<c>eid-check</c>).</summary>
     public const string CitizenPack = "Buerger";
 
+    /// <summary>The name of the built-in pack of the Ratsinformationssystem (<c>ratsinfo-vorlage</c>).</summary>
+    public const string RatsinfoPack = "Ratsinfo";
+
     /// <summary>The built-in packs, each with its activities created from its own container.</summary>
-    public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null)
+    /// <param name="ratsinfo">Where the Ratsinfo tables are (the server's store); without it, a register in memory.</param>
+    public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null, Ratsinfo.RatsinfoRegister? ratsinfo = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var register = ratsinfo ?? new Ratsinfo.RatsinfoRegister();
         return
         [
             Pack(NotificationOptions.Section, configuration, logging, (s, c) => s.AddEgovNotifications(c)),
@@ -37,6 +42,8 @@ public static class BuiltInPacks
             Pack(ERechnungOptions.Section, configuration, logging, (s, c) => s.AddEgovERechnung(c)),
             // The citizen side's own activity (eid-check: a trust level later in the case, step-up by the citizen's sign-in).
             Pack(CitizenPack, configuration, logging, (s, _) => s.AddEgovActivity<Citizens.EidCheckActivity>()),
+            // The Ratsinformationssystem's register of papers (issue 17): the case keeps its table row in step.
+            Pack(RatsinfoPack, configuration, logging, (s, _) => s.AddSingleton(register).AddEgovActivity<Ratsinfo.VorlageActivity>()),
         ];
     }
 

@@ -2,6 +2,7 @@ using EGov.Workflows.Host.Api;
 using EGov.Workflows.Host.Deployment;
 using EGov.Workflows.Host.ExternalTasks;
 using EGov.Workflows.Host.Jobs;
+using EGov.Workflows.Host.Lifecycle;
 using EGov.Workflows.Host.Observability;
 using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Tenancy;
@@ -38,7 +39,8 @@ public static class EGovServer
         if (options.Tenants.FirstOrDefault(t => !TenantEngines.IsValidId(t)) is { } badTenant)
             throw new ServerStartException([$"--tenants '{badTenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
         RaiseThreadPoolFloor(options.MinWorkerThreads);
-        var (packs, packLogging) = LoadPacks(options); // before the store is touched: a broken pack stops the start at once
+        var ratsinfo = new Ratsinfo.RatsinfoRegister(); // its store is set once the store is open (the activity and the API share it)
+        var (packs, packLogging) = LoadPacks(options, ratsinfo); // before the store is touched: a broken pack stops the start at once
         StoreChoice store;
         try { store = HostStores.Open(options.Store, options.Create); }
         catch (ArgumentException e) { packLogging.Dispose(); throw new ServerStartException([e.Message], usage: true); }
@@ -90,7 +92,7 @@ public static class EGovServer
         builder.WebHost.UseUrls(options.Urls);
         // Bad input is refused before it costs anything: bodies past the limit are 413 (by Content-Length, before reading).
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddGracefulShutdown(options.ShutdownTimeout); // SIGTERM: new requests 503, in-flight ones answered, jobs finish or are released
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(engines);
@@ -141,6 +143,8 @@ public static class EGovServer
         }
         builder.Services.AddSingleton<Persistence.Designer.IDesignerDraftStore>(store.Store is Persistence.EfRuntimeStore drafts
             ? new Persistence.Designer.SqlDesignerDraftStore(drafts.Options) : new Persistence.Designer.InMemoryDesignerDraftStore());
+        builder.Services.AddSingleton<Persistence.Designer.IDeployedScenarioStore>(store.Store is Persistence.EfRuntimeStore scenarioDb
+            ? new Persistence.Designer.SqlDeployedScenarioStore(scenarioDb.Options) : new Persistence.Designer.InMemoryDeployedScenarioStore());
         // The operators' cockpit (issue 11): its journal and batch operations, run in the background by every node.
         builder.Services.AddSingleton(sp => new Cockpit.CockpitServices(
             store.Store is Persistence.EfRuntimeStore cockpitDb ? new Persistence.Cockpit.SqlCockpitStore(cockpitDb.Options) : new Persistence.Cockpit.InMemoryCockpitStore(),
@@ -150,6 +154,10 @@ public static class EGovServer
             store.Store is Persistence.EfRuntimeStore invoiceDb ? new Persistence.Rechnungseingang.SqlRechnungseingangStore(invoiceDb.Options) : new Persistence.Rechnungseingang.InMemoryRechnungseingangStore(),
             options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), SystemClock.Instance));
         builder.Services.AddHostedService<ERechnung.RechnungspostfachPoller>();
+        // The Ratsinformationssystem (issue 17): Körperschaft, Gremien, Sitzungskalender and papers in tables (migration 0025).
+        ratsinfo.Store = store.Store is Persistence.EfRuntimeStore ratsinfoDb
+            ? new Persistence.Ratsinfo.SqlRatsinfoStore(ratsinfoDb.Options) : new Persistence.Ratsinfo.InMemoryRatsinfoStore();
+        builder.Services.AddSingleton(ratsinfo);
         builder.Services.AddSingleton<Cockpit.BatchRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Cockpit.BatchRunner>());
         builder.Services.AddEGovTelemetry(options, options.NodeId ?? DefaultNodeId(store));
@@ -200,6 +208,7 @@ public static class EGovServer
         app.Lifetime.ApplicationStopped.Register(identity.Dispose);
         app.Lifetime.ApplicationStopped.Register(site.Dispose);
         app.Lifetime.ApplicationStopped.Register(packLogging.Dispose);
+        app.UseGracefulShutdown();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
@@ -298,7 +307,7 @@ public static class EGovServer
     /// by ';'), each with its options from <c>Packs:&lt;PackName&gt;</c> and a console logger. A pack that cannot be loaded
     /// stops the start with its file and the reason.
     /// </summary>
-    private static (Packs.PackCatalog Packs, ILoggerFactory Logging) LoadPacks(ServeOptions options)
+    private static (Packs.PackCatalog Packs, ILoggerFactory Logging) LoadPacks(ServeOptions options, Ratsinfo.RatsinfoRegister ratsinfo)
     {
         var configuration = options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
         var paths = options.Packs.Concat(PackPaths(configuration)).ToList();
@@ -314,7 +323,7 @@ public static class EGovServer
         try
         {
             var loaded = paths.Count == 0 ? Packs.PackCatalog.Empty : Packs.PackLoader.Load(paths, new Packs.PackHostServices(configuration, logging));
-            return (loaded.With(BuiltInPacks.Load(configuration, logging)), logging);
+            return (loaded.With(BuiltInPacks.Load(configuration, logging, ratsinfo)), logging);
         }
         catch (Packs.PackException e)
         {

@@ -50,6 +50,12 @@ public sealed record ServeOptions
     /// </summary>
     public TimeSpan JobLease { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a stop (SIGTERM, Ctrl+C) may take (<c>--shutdown-timeout SECONDS</c>): new requests are refused with 503 at
+    /// once, requests in flight and the running job have this long to finish, then the process exits.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How often the job loop looks for due timers and jobs when nothing is due sooner.</summary>
     public TimeSpan JobPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 

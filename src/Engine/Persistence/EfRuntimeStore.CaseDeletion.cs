@@ -78,6 +78,7 @@ public sealed partial class EfRuntimeStore
             Count("citizen_cases", Exec(conn, dbTx, "DELETE FROM citizen_cases WHERE tenant_id = @t AND instance_id = @r", ("t", tenantId), ("r", id)));
             Count("citizen_access_codes", Exec(conn, dbTx, "DELETE FROM citizen_access_codes WHERE tenant_id = @t AND instance_id = @r", ("t", tenantId), ("r", id)));
             Count("citizen_inquiries", Exec(conn, dbTx, "DELETE FROM citizen_inquiries WHERE tenant_id = @t AND instance_id = @r", ("t", tenantId), ("r", id)));
+            Count("citizen_mail_outbox", Exec(conn, dbTx, "DELETE FROM citizen_mail_outbox WHERE tenant_id = @t AND instance_id = @r", ("t", tenantId), ("r", id)));
             Count("assignment_outbox", Exec(conn, dbTx, "DELETE FROM assignment_outbox WHERE tenant_id = @t AND instance_id = @r", ("t", tenantId), ("r", id)));
             Count("task_inbox", Exec(conn, dbTx, "DELETE FROM task_inbox WHERE tenant_id = @t AND instance_id = @r", ("t", tenantId), ("r", id)));
         }

@@ -42,6 +42,8 @@ public sealed partial class EfRuntimeStore
                 using var r = q.ExecuteReader();
                 while (r.Read()) applied.Add(Convert.ToInt32(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
             }
+            if (SchemaTooNewException.Check(applied, Options.Provider) is not null)
+                return new StoreHealth(false, "schema newer than this node (upgraded by a newer build)");
             var missing = SchemaMigrator.Scripts(Options.Provider).Select(s => s.Version).Where(v => !applied.Contains(v)).ToList();
             if (missing.Count > 0) return new StoreHealth(false, $"schema not migrated (missing version {string.Join(", ", missing)})");
             using (var w = conn.CreateCommand())

@@ -22,7 +22,7 @@ public sealed partial class CitizenApplyTests(BundIdEnvironment env) : IClassFix
 {
     private const string Process = "Process_Buerger_Antrag";
 
-    private const string Form = """
+    internal const string Form = """
         {
           "type": "default", "id": "Form_Buerger_Antrag", "schemaVersion": 16,
           "components": [
@@ -228,6 +228,16 @@ public sealed partial class CitizenApplyTests(BundIdEnvironment env) : IClassFix
         var waiting = await EventuallyWaitingAsync(http, id, "Eid");
         waiting["variables"]!["eidCheck"]!["status"]!.GetValue<string>().ShouldBe("offen");
 
+        // The waiting check is among "what you must do" — as JSON and on the case's page, with the link to sign in again.
+        var status = JsonNode.Parse(await client.GetStringAsync($"/api/citizen/cases/{id}/status"))!;
+        status["status"]!.GetValue<string>().ShouldBe("Rückfrage");
+        var must = status["actions"]!.AsArray().Single(a => a!["kind"]!.GetValue<string>() == "identifizierung")!;
+        must["text"]!.GetValue<string>().ShouldContain("hoch");
+        must["href"]!.GetValue<string>().ShouldBe($"/buerger/vorgaenge/{id}/identifizierung");
+        var casePage = WebUtility.HtmlDecode(await client.GetStringAsync($"/buerger/vorgaenge/{id}"));
+        casePage.ShouldContain("Was Sie tun müssen");
+        casePage.ShouldContain($"href=\"/buerger/vorgaenge/{id}/identifizierung\"");
+
         var page = await client.GetStringAsync($"/buerger/vorgaenge/{id}/identifizierung");
         page.ShouldContain("Erneut anmelden");
         using var tooLow = await client.PostAsync($"/api/citizen/cases/{id}/eid-check", null);
@@ -257,6 +267,8 @@ public sealed partial class CitizenApplyTests(BundIdEnvironment env) : IClassFix
         DateTimeOffset.Parse(buerger["angemeldetAm"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
             .ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
         moved["variables"]!["eidLevel"]!.GetValue<string>().ShouldBe("hoch");
+        JsonNode.Parse(await client.GetStringAsync($"/api/citizen/cases/{id}/status"))!["actions"]!.AsArray()
+            .ShouldNotContain(a => a!["kind"]!.GetValue<string>() == "identifizierung", "the check passed: nothing to do any more");
         using var again = await client.PostAsync($"/api/citizen/cases/{id}/eid-check", null);
         again.StatusCode.ShouldBe(HttpStatusCode.Conflict, "nothing waits any more");
     }

@@ -225,4 +225,46 @@ public sealed class DesignerFilesTests
         (await TestServer.SendAsAsync(anna, HttpMethod.Post, "api/designer/Antrag/deploy", new { changeNote = "Umbenannt" })).EnsureSuccessStatusCode();
         (await s.GetJsonAsync("api/designer/Antrag/versions/3/forms"))["forms"]!["pruefung.form"].ShouldNotBeNull();
     }
+
+    [Fact]
+    public async Task Deploy_KeepsTheDraftsScenarios_WithTheVersion_TheProcessListsThem_TheyRunAgain_AndTheServiceFolderDownloads()
+    {
+        await using var s = await TestServer.StartAsync(store: "sqlite:{dir}/egov.db", configure: o => o with { Create = true });
+        await s.DeployAsync("antrag.bpmn");
+        var anna = await s.Identities.PersonAsync("anna", ["analyst"], tenant: "*");
+        (await TestServer.SendAsAsync(anna, HttpMethod.Put, "api/designer/Antrag/draft",
+            new { xml = WithForm, basedOnVersion = 1, forms = new Dictionary<string, object> { ["pruefung.form"] = PruefungForm }, scenarios = new Dictionary<string, string> { ["neu.scenario.yaml"] = Passing } })).EnsureSuccessStatusCode();
+        using (var deployed = await TestServer.SendAsAsync(anna, HttpMethod.Post, "api/designer/Antrag/deploy", new { changeNote = "Formular und Szenario" }))
+            ((int)deployed.StatusCode).ShouldBe(201, await deployed.Content.ReadAsStringAsync());
+
+        // GET on the process names the scenarios of each version.
+        var process = await s.GetJsonAsync("api/processes/Antrag");
+        var versions = process["versions"]!.AsArray();
+        versions.Single(v => v!["version"]!.GetValue<int>() == 2)!["scenarios"]!.AsArray().Select(x => x!.GetValue<string>()).ShouldBe(["neu.scenario.yaml"]);
+        versions.Single(v => v!["version"]!.GetValue<int>() == 1)!["scenarios"]!.AsArray().Count.ShouldBe(0);
+        (await s.GetJsonAsync("api/designer/Antrag/versions/2/scenarios"))["scenarios"]!["neu.scenario.yaml"]!.GetValue<string>().ShouldBe(Passing);
+        (await s.GetJsonAsync("api/designer/Antrag/versions/1/scenarios"))["scenarios"]!.AsObject().Count.ShouldBe(0);
+        await TestServer.ShouldBeProblemAsync(await s.Http.GetAsync(new Uri("api/designer/Antrag/versions/9/scenarios", UriKind.Relative)), 404);
+
+        // They run again for that version, against its deployed model.
+        var again = JsonNode.Parse(await (await s.SendAsync(HttpMethod.Post, "api/designer/Antrag/scenarios", new { version = 2 })).Content.ReadAsStringAsync())!;
+        again["passed"]!.GetValue<int>().ShouldBe(1, again.ToJsonString());
+        again["results"]![0]!["file"]!.GetValue<string>().ShouldBe("neu.scenario.yaml");
+        await TestServer.ShouldBeProblemAsync(await s.SendAsync(HttpMethod.Post, "api/designer/Antrag/scenarios", new { version = 9 }), 404);
+
+        // The service folder to commit under processes/: model, form and scenario, laid out as ./egov test reads them.
+        using var zipResponse = await s.Http.GetAsync(new Uri("api/designer/Antrag/versions/2/files", UriKind.Relative));
+        ((int)zipResponse.StatusCode).ShouldBe(200);
+        zipResponse.Content.Headers.ContentType!.MediaType.ShouldBe("application/zip");
+        using var zip = new System.IO.Compression.ZipArchive(await zipResponse.Content.ReadAsStreamAsync());
+        zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal).ShouldBe(["antrag/antrag.bpmn", "antrag/forms/pruefung.form", "antrag/scenarios/neu.scenario.yaml"]);
+        using (var reader = new StreamReader(zip.GetEntry("antrag/scenarios/neu.scenario.yaml")!.Open())) (await reader.ReadToEndAsync()).ShouldBe(Passing);
+        using (var reader = new StreamReader(zip.GetEntry("antrag/antrag.bpmn")!.Open())) (await reader.ReadToEndAsync()).ShouldContain("egov:forms/pruefung");
+
+        // A bad scenario sent with the deployment is refused before anything is deployed.
+        var refused = await TestServer.ShouldBeProblemAsync(await TestServer.SendAsAsync(anna, HttpMethod.Post, "api/designer/Antrag/deploy",
+            new { xml = Antrag, changeNote = "kaputt", scenarios = new Dictionary<string, string> { ["x.scenario.yaml"] = "steps: 5" } }), 422);
+        refused["detail"]!.GetValue<string>().ShouldContain("x.scenario.yaml");
+        (await s.GetJsonAsync("api/processes/Antrag"))["latestVersion"]!.GetValue<int>().ShouldBe(2);
+    }
 }

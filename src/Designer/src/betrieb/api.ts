@@ -73,6 +73,8 @@ export interface Activity {
   state: CaseState;
   tokens: ActiveElement[];
   taken: { elementId: string; count: number }[];
+  /** The sequence flows taken, as the history recorded them (empty on a store that records none). */
+  flows?: { elementId: string; count: number }[];
   retrying: Retrying[];
   calledInstances: { id: string; processId: string; version: number; state: string }[];
 }

@@ -14,6 +14,8 @@ export interface ProcessVersion {
   running: number;
   ended: number;
   openIncidents: number;
+  /** The scenarios written or recorded in the designer that were deployed with this version (file names). */
+  scenarios?: string[];
 }
 
 export interface ProcessSummary {
@@ -119,10 +121,15 @@ export const designer = {
     api.put<Draft>(designerPath(processId, 'draft'), { xml, basedOnVersion, ...files }),
   discardDraft: (processId: string) => api.delete<void>(designerPath(processId, 'draft')),
   validate: (processId: string, xml: string) => api.post<Validation>(designerPath(processId, 'validate'), { xml }),
-  deploy: (processId: string, xml: string, changeNote: string, forms?: Record<string, FormSchema>) =>
-    api.post<DeployedVersion>(designerPath(processId, 'deploy'), { xml, changeNote, forms }),
+  deploy: (processId: string, xml: string, changeNote: string, forms?: Record<string, FormSchema>, scenarios?: Record<string, string>) =>
+    api.post<DeployedVersion>(designerPath(processId, 'deploy'), { xml, changeNote, forms, scenarios }),
   scenarios: (processId: string, xml: string, scenarios?: Record<string, string>, only?: string) =>
     api.post<ScenarioRun>(designerPath(processId, 'scenarios'), { xml, scenarios, only }),
+  /** The scenarios deployed with a version, by file name. */
+  versionScenarios: (processId: string, version: number) =>
+    api.get<{ scenarios: Record<string, string> }>(designerPath(processId, `versions/${version}/scenarios`)),
+  /** Where the service folder of a version downloads (zip: model, forms/, scenarios/), to commit under processes/<service>/. */
+  filesUrl: (processId: string, version: number) => designerPath(processId, `versions/${version}/files`),
   versionForms: (processId: string, version: number) =>
     api.get<{ forms: Record<string, FormSchema> }>(designerPath(processId, `versions/${version}/forms`)),
   elementTemplates: () => api.get<ElementTemplate[]>('/api/designer/element-templates'),

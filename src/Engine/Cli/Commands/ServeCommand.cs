@@ -3,7 +3,7 @@ using EGov.Workflows.Host;
 namespace EGov.Workflows.Cli.Commands;
 
 /// <summary>
-/// <c>egov serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--tenants A,B] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N] [--activities PATH]... [--config FILE]</c>:
+/// <c>egov serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--tenants A,B] [--node-id ID] [--job-lease SECONDS] [--shutdown-timeout SECONDS] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N] [--activities PATH]... [--config FILE]</c>:
 /// runs the server (REST API, OpenAPI, Camunda-compatible external tasks, job loop) until SIGTERM or Ctrl+C.
 /// Deploys every model under the processes folder first and does not start when one is broken.
 /// </summary>
@@ -11,7 +11,7 @@ public sealed class ServeCommand : ICliCommand
 {
     public string Name => "serve";
     public string Summary => "run the engine as a server: REST API under /api, OpenAPI, Camunda external tasks, timers and jobs";
-    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--tenants A,B] [--node-id ID] [--job-lease SECONDS] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N]\n" +
+    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--tenants A,B] [--node-id ID] [--job-lease SECONDS] [--shutdown-timeout SECONDS] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N]\n" +
         "             [--log-format text|json] [--log-level LEVEL] [--otlp-endpoint URL] [--otlp-protocol grpc|http/protobuf] [--max-request-mb N] [--max-variable-kb N]\n" +
         "             [--activities PACK.dll|DIR]... [--config FILE]   (also Packs:Paths in the configuration: --config JSON and EGOV_ environment variables)\n" +
         "             [--public-url URL] [--oidc-authority URL --oidc-client-id ID [--oidc-client-secret-file FILE] [--oidc-audience AUD]\n" +
@@ -41,6 +41,7 @@ public sealed class ServeCommand : ICliCommand
                 "--activities" => Add(packs, Value(), options),
                 "--config" => Set(ref config, Value(), options),
                 "--job-lease" => options with { JobLease = Seconds(Value(), "--job-lease", min: 5) },
+                "--shutdown-timeout" => options with { ShutdownTimeout = Seconds(Value(), "--shutdown-timeout", min: 1) },
                 "--log-format" => options with { LogFormat = Value() switch
                 {
                     "json" => Host.Observability.LogFormat.Json, "text" => Host.Observability.LogFormat.Text,

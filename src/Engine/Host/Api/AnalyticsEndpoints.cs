@@ -31,7 +31,7 @@ internal static class AnalyticsEndpoints
         api.MapGet("/analytics/{processId}", (HttpContext http, string processId, string? from, string? to, int? version) =>
                 Results.Ok(Compute(http, processId, from, to, version)))
             .WithName("GetProcessAnalytics").RequirePermission(Permission.Analytics)
-            .WithSummary("KVP figures of a process over a period (?from=&to= ISO dates, both inclusive, in the engine's zone; default the last 90 days) and version (?version=; default every version): instances started/completed/cancelled, lead time median and p90 (exact) overall and per ISO week, per element count, cancelled, median and p90 time spent, claim wait of user tasks, incidents and missed Fristen (Frist timers that fired), per gateway how often each outgoing flow was taken. Durations in milliseconds; element percentiles from 4 % histogram buckets (exact when a bucket's values are equal). 404 for an unknown process or version, 400 for a bad period, 501 on the in-memory store")
+            .WithSummary("KVP figures of a process over a period (?from=&to= ISO dates, both inclusive, in the engine's zone; default the last 90 days) and version (?version=; default every version): instances started/completed/cancelled, lead time median and p90 (exact) overall and per ISO week, per element count, cancelled, median and p90 time spent, claim wait of user tasks, incidents and missed Fristen (Frist timers that fired, elements completed after their own egov:frist passed, open user tasks past it), per gateway how often each outgoing flow was taken. Durations in milliseconds; element percentiles from 4 % histogram buckets (exact when a bucket's values are equal). 404 for an unknown process or version, 400 for a bad period, 501 on the in-memory store")
             .Produces<AnalyticsDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status501NotImplemented);
 
@@ -109,7 +109,7 @@ internal static class AnalyticsEndpoints
 internal sealed record ModelFacts(
     IReadOnlyDictionary<string, (string? Name, string Type)> Elements,
     IReadOnlyList<(string Id, string? Name, IReadOnlyList<(string Id, string? Name, string? Target)> Flows)> Gateways,
-    IReadOnlySet<string> FristTimers)
+    IReadOnlySet<string> FristTimers, IReadOnlySet<string>? FristElements = null)
 {
     /// <summary>The facts of the versions, the newest first (an element keeps the newest version's name).</summary>
     public static ModelFacts Of(string processId, IReadOnlyList<DeployedDefinition> versions)
@@ -117,6 +117,7 @@ internal sealed record ModelFacts(
         var elements = new Dictionary<string, (string?, string)>(StringComparer.Ordinal);
         var gateways = new Dictionary<string, (string Id, string? Name, IReadOnlyList<(string, string?, string?)> Flows)>(StringComparer.Ordinal);
         var timers = new HashSet<string>(StringComparer.Ordinal);
+        var fristen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var d in versions)
         {
             var process = d.Definitions?.Processes.FirstOrDefault(p => p.Id == processId);
@@ -129,9 +130,11 @@ internal sealed record ModelFacts(
                     gateways[id] = (id, e.ElementName, e.Outgoing.Where(f => f.Id is not null).Select(f => (f.Id!, f.ElementName, f.TargetRef)).ToList());
                 if (e is BoundaryEvent or IntermediateCatchEvent && !string.IsNullOrWhiteSpace(e.Attribute(EgovAttributes.Frist)))
                     timers.Add(id);
+                else if (e.Name.LocalName is "userTask" or "receiveTask" && !string.IsNullOrWhiteSpace(e.Attribute(EgovAttributes.Frist)))
+                    fristen.Add(id);
             }
         }
-        return new ModelFacts(elements, gateways.Values.Select(g => (g.Id, g.Name, g.Flows)).ToList(), timers);
+        return new ModelFacts(elements, gateways.Values.Select(g => (g.Id, g.Name, g.Flows)).ToList(), timers, fristen);
     }
 }
 
@@ -146,7 +149,8 @@ public sealed record InstanceFiguresDto(long Started, long Completed, long Cance
 
 /// <summary>
 /// One element (of the model, or met in the history): ended element instances (of them cancelled), time spent, the wait
-/// before a user task was claimed, incidents created at it, and for a Frist timer how often it fired (a Frist passed).
+/// before a user task was claimed, incidents created at it, and how many Fristen were missed there: a Frist timer that
+/// fired, an element instance that completed after its own egov:frist had passed, an open user task still open after it.
 /// </summary>
 public sealed record ElementAnalyticsDto(string ElementId, string? Name, string? Type, long Count, long Cancelled, DurationDto Duration, DurationDto ClaimWait,
     long Incidents, long FristenMissed);
@@ -178,7 +182,11 @@ public sealed record AnalyticsDto(string ProcessId, int? Version, string From, s
             var count = e?.Count ?? 0;
             var cancelled = e?.Cancelled ?? 0;
             return new ElementAnalyticsDto(id, name, type, count, cancelled, DurationDto.From(e?.Duration ?? DurationStats.None),
-                DurationDto.From(e?.ClaimWait ?? DurationStats.None), e?.Incidents ?? 0, model.FristTimers.Contains(id) ? count - cancelled : 0);
+                DurationDto.From(e?.ClaimWait ?? DurationStats.None), e?.Incidents ?? 0,
+                // Every Frist passed: a Frist timer that fired, an element that completed after its own Frist, and an open
+                // user task still open after its own Frist.
+                (model.FristTimers.Contains(id) ? count - cancelled : 0) + (e?.FristenMissed ?? 0)
+                + (model.FristElements?.Contains(id) == true ? e?.FristenOpenPast ?? 0 : 0));
         }).ToList();
         var gateways = model.Gateways.Select(g => new GatewayAnalyticsDto(g.Id, g.Name,
             g.Flows.Select(x => new FlowAnalyticsDto(x.Id, x.Name, x.Target, f.FlowsTaken.GetValueOrDefault(x.Id))).ToList())).ToList();

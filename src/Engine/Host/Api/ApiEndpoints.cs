@@ -49,6 +49,8 @@ public static class ApiEndpoints
         api.MapOverlayEndpoints();
         api.MapCockpitEndpoints();
         ERechnung.ERechnungEndpoints.MapERechnungEndpoints(api);
+        Ratsinfo.RatsinfoEndpoints.MapRatsinfoEndpoints(api);
+        Ratsinfo.OParlEndpoints.MapOParl(app); // public, read-only, outside /api: /oparl/v1
         return app;
     }
 }

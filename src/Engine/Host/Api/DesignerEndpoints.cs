@@ -26,9 +26,10 @@ internal static class DesignerEndpoints
     private const string DraftBody = "{\"xml\": string (BPMN 2.0 XML), \"basedOnVersion\": int (optional: the deployed version it was opened from), " +
                                      "\"forms\": {\"NAME.form\": form-js JSON object} (optional: default the draft's), \"scenarios\": {\"NAME.scenario.yaml\": string} (optional: default the draft's)}";
     private const string CheckBody = "{\"xml\": string (BPMN 2.0 XML; optional: the caller's draft)}";
-    private const string ScenarioBody = "{\"xml\": string (BPMN 2.0 XML; optional: the caller's draft), \"scenarios\": {\"NAME.scenario.yaml\": string} (optional: default the draft's), \"only\": string (optional: run this one file only)}";
+    private const string ScenarioBody = "{\"xml\": string (BPMN 2.0 XML; optional: the caller's draft), \"scenarios\": {\"NAME.scenario.yaml\": string} (optional: default the draft's), \"only\": string (optional: run this one file only), " +
+                                        "\"version\": int (optional, without xml and scenarios: run a deployed version's model with the scenarios deployed with it)}";
     private const string DeployBody = "{\"changeNote\": string (1–2000 characters: what changed), \"xml\": string (optional: default the caller's draft), " +
-                                      "\"forms\": {\"NAME.form\": form-js JSON object} (optional: default the draft's)}";
+                                      "\"forms\": {\"NAME.form\": form-js JSON object} (optional: default the draft's), \"scenarios\": {\"NAME.scenario.yaml\": string} (optional: default the draft's)}";
 
     public static void MapDesignerEndpoints(this RouteGroupBuilder api)
     {
@@ -102,8 +103,12 @@ internal static class DesignerEndpoints
                 if (latest?.Definitions is { } current && Unchanged(current, check.Definitions!))
                     throw ApiProblemException.Conflict($"the model is unchanged from version {before}: nothing was deployed");
                 var files = new List<(string, byte[])> { (file, Encoding.UTF8.GetBytes(xml)) };
-                var edited = body.Forms is not null ? DraftFiles.Forms(body.Forms)
-                    : body.Xml is null ? Drafts(http).Find(t.TenantId, processId, http.Caller().Id)?.Forms : null;
+                var ownDraft = body.Xml is null ? Drafts(http).Find(t.TenantId, processId, http.Caller().Id) : null;
+                var edited = body.Forms is not null ? DraftFiles.Forms(body.Forms) : ownDraft?.Forms;
+                // The scenarios written or recorded with the draft stay with the version (checked before anything is deployed).
+                var scenarios = body.Scenarios is not null
+                    ? DraftFiles.Scenarios(body.Scenarios, DraftScenarios.Folder(Processes(http), processId, file))
+                    : ownDraft?.Scenarios ?? new Dictionary<string, string>();
                 files.AddRange(FormsOf(t, processId, before, check.Definitions!, edited));
                 DefinitionEndpoints.CheckQuotas(http, t, files);
                 var (deployed, _) = ModelDeployer.DeployAll(t, files, http.Caller().Id, note);
@@ -113,11 +118,12 @@ internal static class DesignerEndpoints
                     ?? throw new ApiProblemException(422, "Model cannot be deployed", $"the model holds no executable process '{processId}'");
                 if (version.Version <= before)
                     throw ApiProblemException.Conflict($"the model is unchanged from version {version.Version}: nothing was deployed");
+                DeployedScenarios(http).Save(t.TenantId, processId, version.Version, scenarios);
                 Drafts(http).Delete(t.TenantId, processId, http.Caller().Id); // the deployed version supersedes the draft
                 return Results.Created($"/api/processes/{Uri.EscapeDataString(processId)}", ProcessDefinitionDto.From(version, true));
             })
             .WithName("DeployDesignerModel").RequirePermission(Permission.Deploy)
-            .WithSummary("Bereitstellen: deploys the caller's draft (or the given model) as version n+1 with the change note and the caller as author, and discards the caller's draft; 422 with the validation's positioned problems when it does not validate, 409 when it is unchanged")
+            .WithSummary("Bereitstellen: deploys the caller's draft (or the given model) as version n+1 with the change note and the caller as author, keeps the draft's forms and scenarios with it, and discards the caller's draft; 422 with the validation's positioned problems when it does not validate, 409 when it is unchanged")
             .Produces<ProcessDefinitionDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithMetadata(new ExpectedBody(DeployBody));
@@ -137,6 +143,16 @@ internal static class DesignerEndpoints
         api.MapPost("/designer/{processId}/scenarios", (HttpContext http, string processId, ScenarioRequest? body) =>
             {
                 var t = http.Tenant();
+                if (body?.Version is { } deployed && body.Xml is null && body.Scenarios is null)
+                {
+                    // A deployed version again: its model with the scenarios deployed with it (and those under processes/).
+                    var definition = t.Definition(processId, deployed)?.Definitions
+                        ?? throw ApiProblemException.NotFound($"process definition '{processId}' version {deployed} is not deployed for tenant '{t.TenantId}'");
+                    var ran = DraftScenarios.Run(Processes(http), processId, Bpmn.Writing.BpmnWriter.WriteString(definition),
+                        DeployedScenarios(http).Find(t.TenantId, processId, deployed), body.Only, FileName(t, processId));
+                    if (body.Only is { } one && ran.Count == 0) throw ApiProblemException.NotFound($"there is no scenario '{one}' of process '{processId}'");
+                    return Results.Ok(new ScenarioRunDto(ran, ran.Count(r => r.Passed), ran.Count(r => !r.Passed)));
+                }
                 var draft = body?.Xml is null || body.Scenarios is null ? Drafts(http).Find(t.TenantId, processId, http.Caller().Id) : null;
                 var xml = body?.Xml ?? draft?.BpmnXml
                     ?? throw ApiProblemException.NotFound($"'{http.Caller().Id}' has no draft of process '{processId}': send the model as xml");
@@ -155,6 +171,8 @@ internal static class DesignerEndpoints
             .WithMetadata(new ExpectedBody(ScenarioBody));
 
     internal static IDesignerDraftStore Drafts(HttpContext http) => http.RequestServices.GetRequiredService<IDesignerDraftStore>();
+
+    internal static IDeployedScenarioStore DeployedScenarios(HttpContext http) => http.RequestServices.GetRequiredService<IDeployedScenarioStore>();
 
     internal static string RequireXml(string? xml, string shape)
     {
@@ -216,8 +234,9 @@ public sealed record DraftDto(string ProcessId, string Owner, string Xml, int? B
 
 public sealed record DraftRequest(string? Xml, int? BasedOnVersion, Dictionary<string, System.Text.Json.Nodes.JsonNode?>? Forms = null, Dictionary<string, string?>? Scenarios = null);
 public sealed record CheckRequest(string? Xml);
-public sealed record ScenarioRequest(string? Xml, Dictionary<string, string?>? Scenarios = null, string? Only = null);
-public sealed record DeployRequest(string? ChangeNote, string? Xml, Dictionary<string, System.Text.Json.Nodes.JsonNode?>? Forms = null);
+public sealed record ScenarioRequest(string? Xml, Dictionary<string, string?>? Scenarios = null, string? Only = null, int? Version = null);
+public sealed record DeployRequest(string? ChangeNote, string? Xml, Dictionary<string, System.Text.Json.Nodes.JsonNode?>? Forms = null,
+    Dictionary<string, string?>? Scenarios = null);
 
 /// <summary>The scenarios of a process run against a draft.</summary>
 public sealed record ScenarioRunDto(IReadOnlyList<DraftScenarioResult> Results, int Passed, int Failed);

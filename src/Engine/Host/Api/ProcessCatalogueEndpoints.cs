@@ -17,7 +17,7 @@ internal static class ProcessCatalogueEndpoints
         api.MapGet("/processes", (HttpContext http, string? q, int? offset, int? limit) =>
             {
                 var page = PageRequest.From(offset, limit);
-                var all = Summaries(http.Tenant());
+                var all = Summaries(http.Tenant(), scenarioStore: ScenarioStore(http));
                 var text = q?.Trim();
                 var found = string.IsNullOrEmpty(text) ? all : all.Where(p =>
                     p.ProcessId.Contains(text, StringComparison.OrdinalIgnoreCase) || (p.Name?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false)).ToList();
@@ -30,7 +30,7 @@ internal static class ProcessCatalogueEndpoints
         api.MapGet("/processes/{processId}", (HttpContext http, string processId) =>
             {
                 var t = http.Tenant();
-                return Results.Ok(Summaries(t, processId).FirstOrDefault()
+                return Results.Ok(Summaries(t, processId, ScenarioStore(http)).FirstOrDefault()
                     ?? throw ApiProblemException.NotFound($"process '{processId}' is not deployed for tenant '{t.TenantId}'"));
             })
             .WithName("GetProcess").RequirePermission(Permission.ProcessRead)
@@ -38,12 +38,16 @@ internal static class ProcessCatalogueEndpoints
             .Produces<ProcessSummaryDto>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
+    private static Persistence.Designer.IDeployedScenarioStore? ScenarioStore(HttpContext http) =>
+        http.RequestServices.GetService(typeof(Persistence.Designer.IDeployedScenarioStore)) as Persistence.Designer.IDeployedScenarioStore;
+
     /// <summary>The catalogue's lines, by process id; <paramref name="only"/> restricts it to one process.</summary>
-    internal static List<ProcessSummaryDto> Summaries(TenantEngine t, string? only = null)
+    internal static List<ProcessSummaryDto> Summaries(TenantEngine t, string? only = null, Persistence.Designer.IDeployedScenarioStore? scenarioStore = null)
     {
         var definitions = t.Catalog.All().Where(d => only is null || d.ProcessId == only).ToList();
         if (definitions.Count == 0) return [];
         var counts = t.Engine.Store.InstanceCounts(t.TenantId).ToDictionary(c => (c.ProcessId, c.Version));
+        var scenarios = (scenarioStore?.Files(t.TenantId, only) ?? []).ToLookup(f => (f.ProcessId, f.Version), f => f.File);
         var incidents = new Dictionary<(string, int), int>();
         foreach (var i in t.Engine.Store.OpenIncidents(t.TenantId).Where(i => only is null || i.ProcessId == only))
         {
@@ -57,7 +61,7 @@ internal static class ProcessCatalogueEndpoints
             {
                 var c = counts.GetValueOrDefault((d.ProcessId, d.Version));
                 return new ProcessVersionDto(d.Version, d.Name, d.File, d.DeployedAt, d.DeployedBy, d.ChangeNote, d.Version == latest.Version,
-                    c?.Running ?? 0, c?.Ended ?? 0, incidents.GetValueOrDefault((d.ProcessId, d.Version)));
+                    c?.Running ?? 0, c?.Ended ?? 0, incidents.GetValueOrDefault((d.ProcessId, d.Version)), scenarios[(d.ProcessId, d.Version)].ToList());
             }).ToList();
             return new ProcessSummaryDto(g.Key, latest.Name, latest.Version, versions.Sum(v => v.Running), versions.Sum(v => v.Ended),
                 incidents.Where(kv => kv.Key.Item1 == g.Key).Sum(kv => kv.Value), versions);
@@ -68,6 +72,9 @@ internal static class ProcessCatalogueEndpoints
 /// <summary>A process of the catalogue: its latest version's name, figures over all versions, and each version.</summary>
 public sealed record ProcessSummaryDto(string ProcessId, string? Name, int LatestVersion, long Running, long Ended, int OpenIncidents, IReadOnlyList<ProcessVersionDto> Versions);
 
-/// <summary>One deployed version: when, by whom (null: the processes folder), the change note, and its instances.</summary>
+/// <summary>
+/// One deployed version: when, by whom (null: the processes folder), the change note, its instances, and the scenarios
+/// written or recorded in the designer that were deployed with it (file names; their text: GET /api/designer/{id}/versions/{v}/scenarios).
+/// </summary>
 public sealed record ProcessVersionDto(int Version, string? Name, string File, DateTimeOffset DeployedAt, string? DeployedBy, string? ChangeNote, bool Latest,
-    long Running, long Ended, int OpenIncidents);
+    long Running, long Ended, int OpenIncidents, IReadOnlyList<string>? Scenarios = null);

@@ -47,7 +47,7 @@ public static class CitizenServices
 
         app.MapPost("/api/citizen/services/{processId}/start", async (HttpContext http, string processId, CitizenStartRequest? body,
                 Identity.Citizens.CitizenCaseStore cases, Identity.Citizens.CitizenDraftStore drafts, Postkorb.PostkorbServices postkorb,
-                CitizenConfirmationMail mail, ServerAddress address) =>
+                CitizenMails mails, CitizenMailSender sender, ServerAddress address) =>
             {
                 var (t, definition, citizen) = CitizenApplication.Offered(http, processId);
                 var form = CitizenStartForm.For(t, definition, citizen);
@@ -66,7 +66,11 @@ public static class CitizenServices
                 // After paying, the provider sends the citizen back to their cases (payment-request reads rueckkehrUrl).
                 variables["rueckkehrUrl"] = new Uri(address.Public, "buerger/vorgaenge").AbsoluteUri;
                 var files = await drafts.FilesWithContentAsync(t.TenantId, citizen.Owner, processId, http.RequestAborted);
-                await cases.AddAsync(t.TenantId, citizen.Owner, id, processId, aktenzeichen, http.RequestAborted);
+                // The confirmation e-mail goes into the outbox with the case's row (one transaction): sent right after the
+                // start, or later by the background sender when this node stops before — never lost, never for a failed start.
+                var email = citizen.Email is { Length: > 0 } proved ? proved : variables["email"] is JsonValue typed && typed.TryGetValue<string>(out var e) ? e : null;
+                var mailId = email is not null && mails.Configured(t.TenantId) ? Guid.NewGuid().ToString("N") : null;
+                await cases.AddAsync(t.TenantId, citizen.Owner, id, processId, aktenzeichen, mailId is null ? null : email, mailId, http.RequestAborted);
                 try { t.Engine.StartProcessAs(id, processId, variables, aktenzeichen, citizen.Owner); }
                 catch
                 {
@@ -79,13 +83,11 @@ public static class CitizenServices
                 await drafts.DeleteAsync(t.TenantId, citizen.Owner, processId, CancellationToken.None);
                 var accessCode = http.RequestServices.GetService(typeof(ICitizenAccessCodeIssuer)) is ICitizenAccessCodeIssuer issuer
                     ? await issuer.IssueAsync(t.TenantId, id, aktenzeichen, CancellationToken.None) : null;
-                var email = citizen.Email is { Length: > 0 } proved ? proved : variables["email"] is JsonValue typed && typed.TryGetValue<string>(out var e) ? e : null;
-                var mailed = email is not null && mail.Configured(t.TenantId)
-                    && await mail.SendAsync(t.TenantId, email, citizen.DisplayName, definition.Name ?? processId, aktenzeichen, id, DateTimeOffset.UtcNow, CancellationToken.None);
+                var mailed = mailId is not null && await sender.SendNowAsync(t.TenantId, mailId, CancellationToken.None);
                 return Results.Created($"/api/citizen/cases/{id}", new
                 {
                     id, aktenzeichen, trustLevel = citizen.Level.Eidas(), service = definition.Name ?? processId,
-                    accessCode, emailSent = mailed, files = files.Count,
+                    accessCode, emailSent = mailed, emailQueued = mailId is not null, files = files.Count,
                     payment = CitizenApplication.HasPayment(definition) ? $"/buerger/vorgaenge/{id}/bezahlen" : null,
                     status = "/buerger/vorgaenge",
                 });

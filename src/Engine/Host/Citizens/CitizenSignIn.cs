@@ -37,9 +37,19 @@ public static class CitizenSignIn
         services.AddSingleton(new SamlResponseVerifier(options));
         services.AddSingleton(new SamlStateStore(identity));
         services.AddSingleton(new CitizenCaseStore(identity));
-        Status.StatusEndpoints.AddEGovCitizenStatus(services, identity);
-        services.AddSingleton(sp => new CitizenConfirmationMail(serve.Configuration ?? new ConfigurationBuilder().Build(),
-            new Activities.Notifications.MailKitTransport(), serve.PublicUrl, sp.GetRequiredService<ILogger<CitizenConfirmationMail>>()));
+        Status.StatusEndpoints.AddEGovCitizenStatus(services, identity, serve.Configuration);
+        // The citizens' e-mails (confirmation, Rückfrage) through the outbox of migration 0028, sent by every node.
+        services.AddSingleton(sp => new CitizenMails(serve.Configuration ?? new ConfigurationBuilder().Build(),
+            new Activities.Notifications.MailKitTransport(), sp.GetRequiredService<ServerAddress>()));
+        services.AddSingleton(new CitizenMailOutbox(identity));
+        services.AddSingleton(sp => new CitizenMailSender(sp.GetRequiredService<CitizenMailOutbox>(), sp.GetRequiredService<CitizenMails>(),
+            sp.GetRequiredService<Tenancy.TenantEngines>(),
+            new CitizenMailSchedule(serve.NodeId ?? $"{Environment.MachineName}:{Environment.ProcessId}", serve.JobPollInterval)
+            {
+                Retry = serve.AssignmentMailRetry, Attempts = Math.Max(1, serve.AssignmentMailAttempts), // the same retry settings as e-mail on assignment
+            },
+            TimeProvider.System, sp.GetRequiredService<ILogger<CitizenMailSender>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<CitizenMailSender>());
         services.AddSingleton(new CitizenDraftStore(identity, TimeSpan.FromDays(Math.Max(1, serve.Configuration?.GetValue("Citizens:DraftDays", 30) ?? 30))));
         services.AddSingleton(_ => SpCredentials.LoadOrCreateAsync(identity).GetAwaiter().GetResult());
         services.AddAuthentication().AddCookie(Scheme, o =>

@@ -28,7 +28,14 @@ public sealed record InstanceFilterDto(
 public sealed record InstanceActivityDto(
     string Id, string ProcessId, int Version, string State,
     IReadOnlyList<ActiveElementDto> Tokens, IReadOnlyList<TakenElementDto> Taken, IReadOnlyList<RetryingDto> Retrying,
-    IReadOnlyList<CalledInstanceDto> CalledInstances);
+    IReadOnlyList<CalledInstanceDto> CalledInstances)
+{
+    /// <summary>
+    /// The sequence flows the root instance took (element id = the flow's id) and how often, from the recorded arrived_by of
+    /// its history and of its waiting tokens; empty where the store does not record them (the in-memory store's history).
+    /// </summary>
+    public IReadOnlyList<TakenElementDto> Flows { get; init; } = [];
+}
 
 /// <summary>An element of the root instance where tokens stand: how many, how many stopped by an incident, and for a multi-instance activity its figures.</summary>
 public sealed record ActiveElementDto(string ElementId, int Count, int Incidents, MultiInstanceDto? MultiInstance);

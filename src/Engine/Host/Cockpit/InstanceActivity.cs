@@ -39,6 +39,14 @@ public static class InstanceActivity
             .GroupBy(h => h.ElementId, StringComparer.Ordinal).Select(g => new TakenElementDto(g.Key, g.Count()))
             .OrderBy(x => x.ElementId, StringComparer.Ordinal).ToList();
 
+        // The sequence flows the root instance took, as the history recorded them (arrived_by, durable stores), and those its
+        // waiting tokens arrived by: the path as it was, not inferred from the elements visited.
+        var flows = t.Engine.History(rootId).Where(h => h.InstanceId == rootId).Select(h => h.ArrivedBy)
+            .Concat(root.IsEnded ? [] : root.Tokens.Select(x => x.ArrivedBy))
+            .OfType<string>().Where(f => !f.StartsWith('#'))
+            .GroupBy(f => f, StringComparer.Ordinal).Select(g => new TakenElementDto(g.Key, g.Count()))
+            .OrderBy(x => x.ElementId, StringComparer.Ordinal).ToList();
+
         var retrying = new List<RetryingDto>();
         foreach (var s in states.Where(s => !s.IsEnded))
         {
@@ -55,6 +63,6 @@ public static class InstanceActivity
         var called = states.Where(s => s.Id != rootId)
             .Select(s => new CalledInstanceDto(s.Id, s.ProcessId, s.DefinitionVersion, InstanceFilter.StateName(s.Status))).ToList();
         var state = root.IsEnded ? InstanceFilter.StateName(root.Status) : states.Exists(s => !s.IsEnded && s.Incidents.Count > 0) ? "incident" : "running";
-        return new InstanceActivityDto(rootId, root.ProcessId, root.DefinitionVersion, state, tokens, taken, retrying, called);
+        return new InstanceActivityDto(rootId, root.ProcessId, root.DefinitionVersion, state, tokens, taken, retrying, called) { Flows = flows };
     }
 }

@@ -52,6 +52,13 @@ public enum Permission
     MetricsRead,
     /// <summary>A citizen signed in with BundID: their own identity, services to apply for, their own cases (the citizen role only).</summary>
     CitizenSelf,
+    /// <summary>
+    /// Read the Ratsinformationssystem: Gremien, Sitzungskalender, papers and their minutes — a non-public paper and its minutes
+    /// only for the members of its Gremium's group, the Büro der Stadtverordnetenversammlung and the drafting Fachbereich (members of staff).
+    /// </summary>
+    CouncilRead,
+    /// <summary>Keep the Sitzungskalender: the Körperschaft, Gremien, sessions with their Einreichungsfristen, the minutes (Büro der Stadtverordnetenversammlung).</summary>
+    CouncilManage,
 }
 
 /// <summary>Endpoint metadata: the one permission an endpoint needs.</summary>

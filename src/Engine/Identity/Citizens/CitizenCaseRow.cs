@@ -14,6 +14,8 @@ internal sealed class CitizenCaseRow
     public string ProcessId { get; set; } = "";
     public string Aktenzeichen { get; set; } = "";
     public long CreatedAt { get; set; }
+    /// <summary>Where the case's e-mails go (migration 0028): the address BundID proved or the application gave; null: none.</summary>
+    public string? ContactEmail { get; set; }
 
     public static void Map(ModelBuilder modelBuilder) => modelBuilder.Entity<CitizenCaseRow>(e =>
     {
@@ -25,5 +27,6 @@ internal sealed class CitizenCaseRow
         e.Property(x => x.ProcessId).HasColumnName("process_id");
         e.Property(x => x.Aktenzeichen).HasColumnName("aktenzeichen");
         e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        e.Property(x => x.ContactEmail).HasColumnName("contact_email");
     });
 }

@@ -13,21 +13,34 @@ public sealed class CitizenCaseStore(IdentityDatabase database, TimeProvider? ti
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    public async Task AddAsync(string tenant, string owner, string instanceId, string processId, string aktenzeichen, CancellationToken cancel = default)
+    public Task AddAsync(string tenant, string owner, string instanceId, string processId, string aktenzeichen, CancellationToken cancel = default) =>
+        AddAsync(tenant, owner, instanceId, processId, aktenzeichen, null, null, cancel);
+
+    /// <summary>
+    /// Records the case; with <paramref name="contactEmail"/> and <paramref name="confirmationId"/> also the confirmation
+    /// e-mail in the outbox (<see cref="CitizenMailOutbox"/>) — in the same transaction, so the two exist only together.
+    /// </summary>
+    public async Task AddAsync(string tenant, string owner, string instanceId, string processId, string aktenzeichen, string? contactEmail, string? confirmationId,
+        CancellationToken cancel = default)
     {
         await using var db = Context();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         db.Cases.Add(new CitizenCaseRow
         {
             TenantId = tenant, Owner = owner, InstanceId = instanceId, ProcessId = processId, Aktenzeichen = aktenzeichen,
-            CreatedAt = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            CreatedAt = now, ContactEmail = string.IsNullOrWhiteSpace(contactEmail) ? null : contactEmail.Trim(),
         });
+        if (confirmationId is not null && !string.IsNullOrWhiteSpace(contactEmail))
+            db.Mails.Add(CitizenMailRow.New(tenant, confirmationId, instanceId, CitizenMailKinds.Confirmation, now));
         await db.SaveChangesAsync(cancel);
     }
 
+    /// <summary>Takes back a case whose start failed, with its e-mails not yet sent.</summary>
     public async Task RemoveAsync(string tenant, string owner, string instanceId, CancellationToken cancel = default)
     {
         await using var db = Context();
         await db.Cases.Where(c => c.TenantId == tenant && c.Owner == owner && c.InstanceId == instanceId).ExecuteDeleteAsync(cancel);
+        await db.Mails.Where(m => m.TenantId == tenant && m.InstanceId == instanceId).ExecuteDeleteAsync(cancel);
     }
 
     /// <summary>The owner's cases, newest first (at most <paramref name="limit"/>).</summary>
@@ -60,7 +73,12 @@ public sealed class CitizenCaseStore(IdentityDatabase database, TimeProvider? ti
     private sealed class CaseDb(DbContextOptions<CaseDb> options) : DbContext(options)
     {
         public DbSet<CitizenCaseRow> Cases => Set<CitizenCaseRow>();
+        public DbSet<CitizenMailRow> Mails => Set<CitizenMailRow>();
 
-        protected override void OnModelCreating(ModelBuilder modelBuilder) => CitizenCaseRow.Map(modelBuilder);
+        protected override void OnModelCreating(ModelBuilder modelBuilder)
+        {
+            CitizenCaseRow.Map(modelBuilder);
+            CitizenMailRow.Map(modelBuilder);
+        }
     }
 }

@@ -14,7 +14,7 @@ public sealed record InquiryRecord(
 /// The durable side of the citizens' status pages (migration 0020, every node sees the same): access codes by Aktenzeichen
 /// (<c>citizen_access_codes</c>, hashes only), failed attempts per client address for the guessing limit
 /// (<c>citizen_status_attempts</c>) and Rückfragen (<c>citizen_inquiries</c>); it also reads the citizen cases of 0019
-/// by instance and by process (for the expected completion date).
+/// by instance.
 /// </summary>
 public sealed class CitizenStatusStore(IdentityDatabase database, TimeProvider? time = null)
 {
@@ -68,7 +68,7 @@ public sealed class CitizenStatusStore(IdentityDatabase database, TimeProvider? 
         await db.Database.ExecuteSqlInterpolatedAsync($"INSERT INTO citizen_status_attempts (address, attempted_at) VALUES ({address}, {now})", cancel);
     }
 
-    // ---------- citizen cases (0019), read by instance and by process ----------
+    // ---------- citizen cases (0019), read by instance ----------
 
     /// <summary>The citizen case of this instance, with its owner (null: not started by a citizen).</summary>
     public async Task<(string Owner, CitizenCase Case)?> FindCaseAsync(string tenant, string instanceId, CancellationToken cancel = default)
@@ -78,17 +78,13 @@ public sealed class CitizenStatusStore(IdentityDatabase database, TimeProvider? 
         return r is null ? null : (r.Owner, new CitizenCase(r.InstanceId, r.ProcessId, r.Aktenzeichen, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt)));
     }
 
-    /// <summary>The newest citizen cases of a process (any owner), at most <paramref name="limit"/>: the sample of the completion estimate.</summary>
-    public async Task<IReadOnlyList<string>> CaseInstancesOfProcessAsync(string tenant, string processId, int limit, CancellationToken cancel = default)
-    {
-        await using var db = Context();
-        return await db.Cases.AsNoTracking().Where(c => c.TenantId == tenant && c.ProcessId == processId)
-            .OrderByDescending(c => c.CreatedAt).Take(limit).Select(c => c.InstanceId).ToListAsync(cancel);
-    }
-
     // ---------- Rückfragen ----------
 
-    public async Task AddInquiryAsync(string tenant, InquiryRecord inquiry, CancellationToken cancel = default)
+    /// <summary>
+    /// Records a Rückfrage; with <paramref name="noticeId"/> also the e-mail telling the citizen about it in the outbox
+    /// (<see cref="CitizenMailOutbox"/>), in the same transaction — only when the case has an address to write to.
+    /// </summary>
+    public async Task AddInquiryAsync(string tenant, InquiryRecord inquiry, string? noticeId = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(inquiry);
         await using var db = Context();
@@ -97,6 +93,8 @@ public sealed class CitizenStatusStore(IdentityDatabase database, TimeProvider? 
             TenantId = tenant, Id = inquiry.Id, InstanceId = inquiry.InstanceId, TaskId = inquiry.TaskId, Question = inquiry.Question,
             AskedBy = inquiry.AskedBy, AskedAt = inquiry.AskedAt.ToUnixTimeMilliseconds(),
         });
+        if (noticeId is not null && await db.Cases.AnyAsync(c => c.TenantId == tenant && c.InstanceId == inquiry.InstanceId && c.ContactEmail != null, cancel))
+            db.Mails.Add(CitizenMailRow.New(tenant, noticeId, inquiry.InstanceId, CitizenMailKinds.Inquiry, _time.GetUtcNow().ToUnixTimeMilliseconds()));
         await db.SaveChangesAsync(cancel);
     }
 
@@ -134,6 +132,7 @@ public sealed class CitizenStatusStore(IdentityDatabase database, TimeProvider? 
         public DbSet<AttemptRow> Attempts => Set<AttemptRow>();
         public DbSet<InquiryRow> Inquiries => Set<InquiryRow>();
         public DbSet<CitizenCaseRow> Cases => Set<CitizenCaseRow>();
+        public DbSet<CitizenMailRow> Mails => Set<CitizenMailRow>();
 
         protected override void OnModelCreating(ModelBuilder modelBuilder)
         {
@@ -171,6 +170,7 @@ public sealed class CitizenStatusStore(IdentityDatabase database, TimeProvider? 
                 e.Property(x => x.AnsweredAt).HasColumnName("answered_at");
             });
             CitizenCaseRow.Map(modelBuilder);
+            CitizenMailRow.Map(modelBuilder);
         }
     }
 

@@ -20,7 +20,14 @@ public sealed record DurationStats(long Count, long? MedianMs, long? P90Ms)
 /// first assignment (claim), and the incidents created at it. A multi-instance element appears twice: its inner instances
 /// under its id, the whole body under <c>Id#multiInstanceBody</c>.
 /// </summary>
-public sealed record ElementFigures(string ElementId, long Count, long Cancelled, DurationStats Duration, DurationStats ClaimWait, long Incidents);
+public sealed record ElementFigures(string ElementId, long Count, long Cancelled, DurationStats Duration, DurationStats ClaimWait, long Incidents)
+{
+    /// <summary>Element instances that completed after their own Frist (egov:frist on a user or receive task) had passed.</summary>
+    public long FristenMissed { get; init; }
+
+    /// <summary>Open user tasks whose Frist passed in the period and is past now (still open after it).</summary>
+    public long FristenOpenPast { get; init; }
+}
 
 /// <summary>The lead time of the instances that completed in one ISO week (Monday to Sunday).</summary>
 public sealed record WeekFigures(LocalDate WeekStart, DurationStats LeadTime);

@@ -16,8 +16,10 @@ namespace EGov.Workflows.Persistence.Analytics;
 /// for the exact lead times. On PostgreSQL rows become visible in commit order, not seq order: the catch-up folds only up
 /// to the highest seq written before it briefly took a SHARE lock on the table (no insert was in flight then).
 /// </summary>
-public sealed class SqlProcessAnalytics(DurableStoreOptions options, DateTimeZone zone) : IProcessAnalytics
+public sealed class SqlProcessAnalytics(DurableStoreOptions options, DateTimeZone zone, IClock? clock = null) : IProcessAnalytics
 {
+    private readonly IClock _clock = clock ?? SystemClock.Instance;
+
     private static readonly int EpochDayNumber = new DateOnly(1970, 1, 1).DayNumber;
     private readonly Lock _catchUp = new();
     private readonly bool _pg = options.Provider == StoreProvider.Postgres;
@@ -88,7 +90,7 @@ public sealed class SqlProcessAnalytics(DurableStoreOptions options, DateTimeZon
         var rows = 0;
         long last = from;
         using (var q = Command(c, tx, """
-            SELECT h.seq, h.tenant_id, h.process_id, i.definition_version, h.element_id, h.started_at, h.ended_at, h.completed, h.arrived_by
+            SELECT h.seq, h.tenant_id, h.process_id, i.definition_version, h.element_id, h.started_at, h.ended_at, h.completed, h.arrived_by, h.frist_due
             FROM history_element_instances h JOIN instances i ON i.tenant_id = h.tenant_id AND i.id = h.instance_id
             WHERE h.seq > @p0 AND h.seq <= @p1 ORDER BY h.seq LIMIT @p2
             """, from, to, limit))
@@ -105,6 +107,9 @@ public sealed class SqlProcessAnalytics(DurableStoreOptions options, DateTimeZon
                 Add(durations, new DurationKey(tenant, process, version, day, "element", element, DurationHistogram.Bucket(ms)), ms);
                 if (!Convert.ToBoolean(r.GetValue(7), CultureInfo.InvariantCulture)) Count(counts, new CountKey(tenant, process, version, day, "cancelled", element));
                 if (!r.IsDBNull(8)) Count(counts, new CountKey(tenant, process, version, day, "flow", r.GetString(8)));
+                // A Frist missed: the element's own Frist had passed when it completed.
+                if (!r.IsDBNull(9) && ended >= r.GetInt64(9) && Convert.ToBoolean(r.GetValue(7), CultureInfo.InvariantCulture))
+                    Count(counts, new CountKey(tenant, process, version, day, "frist", element));
             }
         WriteDurations(c, tx, durations);
         WriteCounts(c, tx, counts);
@@ -305,17 +310,46 @@ public sealed class SqlProcessAnalytics(DurableStoreOptions options, DateTimeZon
         using (var r = q.ExecuteReader())
             while (r.Read()) counts[(r.GetString(0), r.GetString(1))] = Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture);
 
+        var open = OpenPastFrist(c, query, fromTicks, toTicks);
         var elementIds = histograms.Keys.Select(k => k.Element)
-            .Concat(counts.Keys.Where(k => k.Kind is "cancelled" or "incident").Select(k => k.Item))
+            .Concat(counts.Keys.Where(k => k.Kind is "cancelled" or "incident" or "frist").Select(k => k.Item)).Concat(open.Keys)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         var elements = elementIds.Select(id =>
         {
             var duration = histograms.TryGetValue(("element", id), out var d) ? DurationHistogram.Of(d) : DurationStats.None;
             var claim = histograms.TryGetValue(("claim", id), out var w) ? DurationHistogram.Of(w) : DurationStats.None;
-            return new ElementFigures(id, duration.Count, counts.GetValueOrDefault(("cancelled", id)), duration, claim, counts.GetValueOrDefault(("incident", id)));
+            return new ElementFigures(id, duration.Count, counts.GetValueOrDefault(("cancelled", id)), duration, claim, counts.GetValueOrDefault(("incident", id)))
+            {
+                FristenMissed = counts.GetValueOrDefault(("frist", id)),
+                FristenOpenPast = open.GetValueOrDefault(id),
+            };
         }).ToList();
         var flows = counts.Where(kv => kv.Key.Kind == "flow").ToDictionary(kv => kv.Key.Item, kv => kv.Value, StringComparer.Ordinal);
         return new ProcessFigures(started, leadTimes.Count, cancelled, DurationHistogram.Exact(leadTimes), weeks, elements, flows);
+    }
+
+    /// <summary>
+    /// Open user tasks whose Frist (their due date from a Frist) passed within the period and before now, per element: read
+    /// from the open tasks themselves (few, unlike the history), each task's document naming its due date and Frist.
+    /// </summary>
+    private Dictionary<string, long> OpenPastFrist(DbConnection c, AnalyticsQuery query, long fromTicks, long toTicks)
+    {
+        var now = _clock.GetCurrentInstant();
+        var sql = "SELECT u.payload FROM user_tasks u JOIN instances i ON i.tenant_id = u.tenant_id AND i.id = u.instance_id WHERE u.tenant_id = @p0 AND u.process_id = @p1"
+                  + (query.Version is not null ? " AND i.definition_version = @p2" : "");
+        using var q = query.Version is { } v ? Command(c, null, sql, query.TenantId, query.ProcessId, v) : Command(c, null, sql, query.TenantId, query.ProcessId);
+        using var r = q.ExecuteReader();
+        var open = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            var task = System.Text.Json.Nodes.JsonNode.Parse(r.GetString(0));
+            if (task?["fristId"] is null || task["dueDate"]?.GetValue<string>() is not { } text || task["elementId"]?.GetValue<string>() is not { } element) continue;
+            if (NodaTime.Text.InstantPattern.ExtendedIso.Parse(text) is not { Success: true } parsed) continue;
+            var passed = parsed.Value + Duration.FromSeconds(1); // the due date is the Frist's last second; it has passed one second later
+            var at = Ticks.Of(passed);
+            if (passed <= now && at >= fromTicks && at < toTicks) open[element] = open.GetValueOrDefault(element) + 1;
+        }
+        return open;
     }
 
     /// <summary>The Monday of the ISO week of a day.</summary>

@@ -46,7 +46,11 @@ internal static class ChangeSetWriter
     {
         var tenant = changes.TenantId;
         foreach (var s in changes.Instances) WriteInstance(sink, s, checks);
-        if (changes.History.Exists(h => h.ArrivedBy is not null))
+        if (changes.History.Exists(h => h.FristDue is not null))
+            CommitSql.InsertHistoryWithFrist.Write(sink, changes.History, (p, h) => p.Text(tenant).Text(h.Id).Text(h.InstanceId).Text(h.RootInstanceId)
+                .Text(h.ProcessId).Text(h.ElementId).Text(h.ElementType).Text(h.ElementName).Long(Ticks.Of(h.StartedAt)).Long(Ticks.Of(h.EndedAt))
+                .Bool(h.Completed).Long(h.Sequence).Text(h.ArrivedBy).Long(h.FristDue is { } due ? Ticks.Of(due) : null));
+        else if (changes.History.Exists(h => h.ArrivedBy is not null))
             CommitSql.InsertHistoryWithFlow.Write(sink, changes.History, (p, h) => p.Text(tenant).Text(h.Id).Text(h.InstanceId).Text(h.RootInstanceId)
                 .Text(h.ProcessId).Text(h.ElementId).Text(h.ElementType).Text(h.ElementName).Long(Ticks.Of(h.StartedAt)).Long(Ticks.Of(h.EndedAt))
                 .Bool(h.Completed).Long(h.Sequence).Text(h.ArrivedBy));

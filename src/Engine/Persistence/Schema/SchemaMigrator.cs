@@ -84,6 +84,8 @@ public static class SchemaMigrator
         var present = new HashSet<int>();
         using (var r = q.ExecuteReader())
             while (r.Read()) present.Add(Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture));
+        // A database a newer build has upgraded: this build would misread or damage what it does not know. Refused before anything is written.
+        if (SchemaTooNewException.Check(present, provider) is { } tooNew) throw tooNew;
         var applied = new List<int>();
         foreach (var (version, name, sql) in Scripts(provider).Where(s => !present.Contains(s.Version) && s.Version <= upTo))
         {
@@ -119,6 +121,13 @@ public static class SchemaMigrator
         return Scripts(options.Provider).Select(s => s.Version).Where(v => !applied.Contains(v)).ToList();
     }
 
+    /// <summary>The versions recorded in the database that this build has no script for (a newer build migrated it); empty normally.</summary>
+    public static IReadOnlyList<int> UnknownVersions(DurableStoreOptions options)
+    {
+        var known = Scripts(options.Provider).Select(s => s.Version).ToHashSet();
+        return AppliedVersions(options).Where(v => !known.Contains(v)).ToList();
+    }
+
     /// <summary>Drops a PostgreSQL schema with everything in it (test schemas).</summary>
     public static void DropSchema(string connectionString, string schema)
     {
@@ -152,4 +161,33 @@ public static class SchemaMigrator
         p.Value = value;
         cmd.Parameters.Add(p);
     }
+}
+
+/// <summary>
+/// The database carries schema versions this build does not know: a newer build has upgraded it. Nodes of the older build
+/// refuse to run on it (at start, and their readiness fails) instead of misreading tables they do not know; the message says
+/// what to do. An <see cref="InvalidOperationException"/>, so every caller that reports a store that cannot be opened reports it.
+/// </summary>
+public sealed class SchemaTooNewException(IReadOnlyList<int> unknown, int latest)
+    : InvalidOperationException(Describe(unknown, latest))
+{
+    /// <summary>The versions in the database that this build has no script for.</summary>
+    public IReadOnlyList<int> Unknown { get; } = unknown;
+
+    /// <summary>The newest version this build knows.</summary>
+    public int Latest { get; } = latest;
+
+    /// <summary>The exception for the versions of <paramref name="present"/> this build does not know; null when it knows them all.</summary>
+    public static SchemaTooNewException? Check(IEnumerable<int> present, StoreProvider provider)
+    {
+        var scripts = SchemaMigrator.Scripts(provider);
+        var known = scripts.Select(s => s.Version).ToHashSet();
+        var unknown = present.Where(v => !known.Contains(v)).Order().ToList();
+        return unknown.Count == 0 ? null : new SchemaTooNewException(unknown, known.DefaultIfEmpty(0).Max());
+    }
+
+    private static string Describe(IReadOnlyList<int> unknown, int latest) =>
+        $"the database has schema version {string.Join(", ", unknown)}, which this build does not know (it knows up to {latest}): " +
+        "a newer egov has upgraded it. Run the newer build on it, or restore a backup taken before the upgrade (./egov restore); " +
+        "an older build never runs on a newer schema.";
 }

@@ -43,7 +43,7 @@ public sealed partial class WorkflowEngine
             },
             Activities = options.Activities, TenantId = options.TenantId,
             Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist, ServiceFacts = options.ServiceFacts, CaseDocuments = options.CaseDocuments,
-            InstanceQuota = options.InstanceQuota, DueWorkCreated = options.DueWorkCreated,
+            InstanceQuota = options.InstanceQuota, DueWorkCreated = options.DueWorkCreated, StandIns = options.StandIns,
             DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
             ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError, HistoryLevel = options.HistoryLevel,
         };

@@ -20,6 +20,13 @@ public sealed record WorkflowEngineOptions
     /// <summary>Custom activities (bound by egov:activity, camunda:topic or camunda:class).</summary>
     public ActivityRegistry Activities { get; init; } = new();
 
+    /// <summary>
+    /// Service, send and business-rule tasks (by element id) whose implementation a test stands in for: whatever binds them
+    /// (a registered activity, a topic, an expression), they become external tasks the test completes — a scenario's
+    /// <c>services:</c> entry keyed by element id. Empty in production.
+    /// </summary>
+    public IReadOnlySet<string> StandIns { get; init; } = new HashSet<string>();
+
     /// <summary>Limits for every expression and script.</summary>
     public SandboxLimits Limits { get; init; } = SandboxLimits.Default;
 

@@ -19,6 +19,9 @@ internal sealed partial class Runner
 
     private LocalDate Today => Now.InZone(Core.Zone).Date;
 
+    /// <summary>The instant each ending token's own Frist passed, taken as its Fristen go and written on its history row.</summary>
+    private Dictionary<string, Instant>? _fristDue;
+
     /// <summary>The case's Frist (egov:frist on the process, else the service's Bearbeitungsfrist), when the instance starts.</summary>
     public void StartCaseFrist(Inst i)
     {
@@ -147,6 +150,9 @@ internal sealed partial class Runner
             Resume(i, f => f == t.Id, t.Id);
             if (t.CalledInstanceId is { } called)
                 Resume(i, f => f.StartsWith(called + "/", StringComparison.Ordinal), t.Id);
+            // The element's own Frist, for its history row (a missed Frist is one that passed before the element ended).
+            if (i.S.Fristen.Find(f => f.TokenId == t.Id && f.ElementId == t.ElementId && f.Ende.Length > 0 && f.GehemmtSeit is null) is { } own)
+                (_fristDue ??= new(StringComparer.Ordinal))[t.Id] = FristCalculator.Ablauf(Date(own.Ende), Core.Zone);
             i.S.Fristen.RemoveAll(f => f.TokenId == t.Id);
         }
         if (i.S.ParentInstanceId is null || !i.G.Nodes.TryGetValue(t.ElementId, out var node) || !node.Hemmung) return;

@@ -632,6 +632,7 @@ internal sealed partial class Runner : IDisposable
             StartedAt = t.StartedAt, EndedAt = Now, Completed = completed, Sequence = ++_historySeq,
             ActivityPack = Behaviours.ServiceTaskBehaviour.PackOf(n, Core.Activities),
             ArrivedBy = t.IsMultiInstanceInner ? null : t.ArrivedBy,
+            FristDue = _fristDue is not null && _fristDue.Remove(t.Id, out var due) ? due : null,
         });
     }
 

@@ -352,6 +352,12 @@ public sealed record ElementInstanceRecord
     /// durable stores (migration 0021); the in-memory store does not keep it, and it is not part of equality.
     /// </summary>
     public string? ArrivedBy { get; init; }
+    /// <summary>
+    /// When the element's own Frist (egov:frist on a user or receive task) passed — the end of its last day, after Hemmung —
+    /// for an element instance that had one when it ended; null otherwise. Kept by the durable stores (migration 0029) for
+    /// the analytics' missed Fristen; not part of equality.
+    /// </summary>
+    public Instant? FristDue { get; init; }
 }
 
 public static class RuntimeDefaults

@@ -50,6 +50,36 @@ public interface IRuntimeStore
     IReadOnlyList<InstanceCount> InstanceCounts(string tenantId) => [];
 
     /// <summary>
+    /// How long finished cases of one process version still took from a point to their end: for each completed root
+    /// instance of the version (the most recently ended first, at most <paramref name="max"/>) that passed one of
+    /// <paramref name="elementIds"/> (anywhere in its tree), the time from the first such element's start to the case's
+    /// end. The citizens' expected completion date (median from the current milestone) reads it. A durable store answers
+    /// it with one query; this default pages the cockpit's list and reads each case's history.
+    /// </summary>
+    IReadOnlyList<Duration> RemainingDurations(string tenantId, string processId, int version, IReadOnlyCollection<string> elementIds, int max)
+    {
+        ArgumentNullException.ThrowIfNull(elementIds);
+        var result = new List<Duration>();
+        if (elementIds.Count == 0 || max <= 0) return result;
+        var query = new InstanceQuery(processId, version, InstanceStatus.Completed);
+        for (var offset = 0; result.Count < max; offset += 100)
+        {
+            var page = InstancesPage(tenantId, query, offset, 100);
+            foreach (var row in page.Items)
+            {
+                if (row.EndedAt is not { } ended) continue;
+                Instant? reached = null;
+                foreach (var h in History(tenantId, row.Id))
+                    if (elementIds.Contains(h.ElementId) && (reached is null || h.StartedAt < reached)) reached = h.StartedAt;
+                if (reached is { } from) result.Add(ended - from);
+                if (result.Count >= max) break;
+            }
+            if (page.Items.Count < 100) break;
+        }
+        return result;
+    }
+
+    /// <summary>
     /// What operators watch (the metrics of <c>/metrics</c>): per tenant the open user tasks and open incidents, and over all
     /// tenants the due jobs and start timers nobody holds (the job executor's backlog) with the oldest due time. A few grouped
     /// counts on a durable store; the host asks at most every few seconds. Stores that cannot count answer none.

@@ -76,6 +76,7 @@ public sealed partial class InMemoryRuntimeStore
             if (members.Exists(m => !m.IsEnded)) continue;
             _history.TryGetValue(s.RootInstanceId, out var history);
             _archive.Add(s.TenantId, s.RootInstanceId, members, history);
+            RememberEnded(root.State);
             CountArchived(members, +1);
             foreach (var m in members) _instances.Remove((m.TenantId, m.Id)); // ended: no index rows besides the tree
             _indexes.ForgetTree(s.TenantId, s.RootInstanceId);

@@ -75,6 +75,8 @@ public sealed record ScenarioEngineOptions(IClock Clock, DateTimeZone Zone)
     public IReadOnlyDictionary<string, Period> Bearbeitungsfristen { get; init; } = new Dictionary<string, Period>();
     /// <summary>What the service.yaml beside a deployed model says for activities (Aktenplan, Aufbewahrungsfrist), by process id.</summary>
     public IReadOnlyDictionary<string, Sdk.ServiceFacts> ServiceFacts { get; init; } = new Dictionary<string, Sdk.ServiceFacts>();
+    /// <summary>The element ids the scenario's <c>services:</c> names: the scenario stands in for them, even for a registered activity.</summary>
+    public IReadOnlySet<string> StandIns { get; init; } = new HashSet<string>();
 }
 
 /// <summary>A model read from its file, ready to deploy.</summary>

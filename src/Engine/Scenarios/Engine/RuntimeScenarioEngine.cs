@@ -22,6 +22,7 @@ public sealed class RuntimeScenarioEngineFactory(Func<IRuntimeStore>? store = nu
             Bearbeitungsfrist = options.Bearbeitungsfristen.Count == 0 ? null : pid => options.Bearbeitungsfristen.TryGetValue(pid, out var p) ? p : null,
             ServiceFacts = options.ServiceFacts.Count == 0 ? null : pid => options.ServiceFacts.TryGetValue(pid, out var f) ? f : null,
             Activities = log.Recording(Registry(packs ?? PackCatalog.Empty)),
+            StandIns = options.StandIns,
         }), log, options.Zone);
     }
 

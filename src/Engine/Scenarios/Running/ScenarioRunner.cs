@@ -62,7 +62,10 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
             {
                 var files = ReadModels();
                 CheckServices(files);
-                _created = runner._engines.Create(new ScenarioEngineOptions(_clock, scenario.Zone) { Land = scenario.Land, Bearbeitungsfristen = Bearbeitungsfristen(files), ServiceFacts = ServiceFacts(files) });
+                _created = runner._engines.Create(new ScenarioEngineOptions(_clock, scenario.Zone) {
+                    Land = scenario.Land, Bearbeitungsfristen = Bearbeitungsfristen(files), ServiceFacts = ServiceFacts(files),
+                    StandIns = scenario.Services.Where(s => !s.IsTopic).Select(s => s.Key).ToHashSet(StringComparer.Ordinal),
+                });
                 try
                 {
                     if (_decisions.Count > 0) _engine.DeployDecisions(_decisions);

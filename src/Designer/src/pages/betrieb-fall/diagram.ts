@@ -1,6 +1,6 @@
 // The case's diagram (bpmn-js NavigatedViewer): where tokens stand, with their number (and the multi-instance figures) as
 // overlays, elements with an incident in red, and the path actually taken — the elements the case passed through and
-// the sequence flows between them — in blue. The canvas is a picture for screen readers; the caption and the table
+// the sequence flows it took as the history recorded them (arrived_by) — in blue. The canvas is a picture for screen readers; the caption and the table
 // "Stand" say the same as text. The bpmn.io watermark stays, as the bpmn.io licence requires.
 
 import { h, fill, replace } from '../../shared/dom';
@@ -37,9 +37,13 @@ export async function renderDiagram(container: HTMLElement, activity: Activity):
     const taken = new Set(activity.taken.map((x) => x.elementId));
     const active = new Set(activity.tokens.map((x) => x.elementId));
     for (const id of taken) if (registry.get(id)) c.addMarker(id, 'betrieb-durchlaufen');
-    for (const flow of registry.filter((e) => e.type === 'bpmn:SequenceFlow'))
-      if (flow.source && flow.target && taken.has(flow.source.id) && (taken.has(flow.target.id) || active.has(flow.target.id)))
-        c.addMarker(flow.id, 'betrieb-durchlaufen');
+    // The flows the history recorded (arrived_by); only where the store records none, inferred from the elements passed.
+    const recorded = (activity.flows ?? []).filter((x) => registry.get(x.elementId));
+    if (recorded.length > 0) for (const x of recorded) c.addMarker(x.elementId, 'betrieb-durchlaufen');
+    else
+      for (const flow of registry.filter((e) => e.type === 'bpmn:SequenceFlow'))
+        if (flow.source && flow.target && taken.has(flow.source.id) && (taken.has(flow.target.id) || active.has(flow.target.id)))
+          c.addMarker(flow.id, 'betrieb-durchlaufen');
     for (const x of activity.tokens) {
       if (!registry.get(x.elementId)) continue;
       c.addMarker(x.elementId, x.incidents > 0 ? 'betrieb-stoerung' : 'betrieb-aktiv');

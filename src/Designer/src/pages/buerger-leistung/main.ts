@@ -144,7 +144,30 @@ async function showForm(message: string): Promise<void> {
   status.textContent = message;
   renderFiles(fileList);
   const form: TaskForm = await renderForm(formHost, { kind: 'form-js', schema: dto.schema, data }, true);
+  current = form;
 }
+
+// The draft is also kept without the button: when the citizen goes on to the summary (the step is left) and when the page
+// is left or hidden (another tab, the browser closed). Quietly — only a change is saved, and nothing is announced that the
+// citizen did not ask for; the summary says that the answers are kept.
+let current: TaskForm | null = null;
+let lastSaved = '';
+
+async function autoSave(values: Record<string, unknown>): Promise<boolean> {
+  const json = JSON.stringify(values);
+  if (json === lastSaved) return true;
+  try {
+    await api.put(drafts, { data: values });
+    lastSaved = json;
+    return true;
+  } catch {
+    return false; // the button still saves, with a message
+  }
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden' && current) void autoSave(current.raw());
+});
 
 function renderFiles(list: HTMLElement): void {
   if (files.length === 0) {
@@ -199,6 +222,7 @@ async function saveDraft(form: TaskForm): Promise<void> {
   data = form.raw(); // unchecked: a draft may be incomplete
   try {
     const saved = await api.put<{ expiresAt: string }>(drafts, { data });
+    lastSaved = JSON.stringify(data);
     status.textContent = fill(texts.draftSaved, { date: germanDate(saved.expiresAt) });
   } catch (e) {
     status.textContent = messageOf(e);
@@ -208,6 +232,7 @@ async function saveDraft(form: TaskForm): Promise<void> {
 async function discard(): Promise<void> {
   try {
     await api.delete(drafts);
+    lastSaved = '';
     files = [];
     data = {};
     dto = await api.get<StartFormDto>(`${base}/form`);
@@ -224,7 +249,9 @@ async function next(form: TaskForm): Promise<void> {
   data = values;
   try {
     const answer = await api.post<{ summary: SummaryLine[] }>(`${base}/check`, { data });
-    showSummary(answer.summary);
+    const kept = await autoSave(data);
+    current = null;
+    showSummary(answer.summary, kept);
   } catch (e) {
     if (e instanceof ApiError && e.status === 400) {
       const errors: FieldError[] = e.fieldErrors;
@@ -237,8 +264,8 @@ async function next(form: TaskForm): Promise<void> {
   }
 }
 
-function showSummary(lines: SummaryLine[]): void {
-  const sending = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+function showSummary(lines: SummaryLine[], kept: boolean): void {
+  const sending = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, kept ? texts.draftAutoSaved : '');
   const send = h('button', { type: 'button' }, texts.send);
   send.addEventListener('click', () => void start(send, sending));
   view(
@@ -260,6 +287,8 @@ async function start(button: HTMLButtonElement, sending: HTMLElement): Promise<v
   sending.textContent = texts.sending;
   try {
     const started = await api.post<Started>(`${base}/start`, { data });
+    current = null;
+    lastSaved = '';
     showDone(started);
   } catch (e) {
     button.disabled = false;

@@ -19,6 +19,7 @@ export const texts = {
   draftSaved: 'Ihr Entwurf ist gespeichert. Wir bewahren ihn bis {date} auf.',
   discardDraft: 'Entwurf löschen',
   draftDiscarded: 'Ihr Entwurf ist gelöscht.',
+  draftAutoSaved: 'Ihre Angaben sind als Entwurf gespeichert. Sie können den Antrag auch später absenden.',
   filesHeading: 'Unterlagen (freiwillig)',
   filesHint: 'Sie können bis zu {max} Dateien anhängen, zum Beispiel den Fahrzeugschein. Erlaubt sind PDF, PNG, JPEG, GIF, XML, CSV und Text, jede Datei bis {size} MB.',
   fileLabel: 'Datei auswählen',

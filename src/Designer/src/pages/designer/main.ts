@@ -29,6 +29,7 @@ import { linterConfig, setKnownActivities, setServerProblems } from './lint';
 import { templateChooserModule } from './templates';
 import { FormsSection, formFile } from './forms';
 import { ScenarioEditor } from './scenario-editor';
+import type { TracedObject } from './recording';
 import { renderTextView, type DiagramElement } from './text-view';
 import { texts } from './texts';
 import 'bpmn-js/dist/assets/diagram-js.css';
@@ -68,6 +69,7 @@ const problemsEl = h('section', { class: 'designer-problems', 'aria-labelledby':
 const scenariosEl = h('section', { class: 'designer-scenarios', 'aria-labelledby': 'szenarien', hidden: true });
 const textViewEl = h('section', { class: 'designer-text', 'aria-labelledby': 'textansicht' });
 const formsEl = h('section', { class: 'designer-forms', 'aria-labelledby': 'formulare' });
+const folderLink = h('span', { class: 'designer-folder-link' });
 const scenarioEditorEl = h('section', { class: 'designer-scenario-editor', 'aria-labelledby': 'szenario-editor' });
 
 append(shell.main, [
@@ -98,6 +100,27 @@ const modeler = new Modeler({
   linting: { bpmnlint: linterConfig, active: true },
 }) as unknown as Services;
 
+// The token simulation writes its buttons' English titles into the canvas (no translate service): German, and the same
+// text as the accessible name of these icon-only buttons.
+const simulationTitles: Record<string, string> = {
+  'Trigger Event': 'Ereignis auslösen',
+  'Set Sequence Flow': 'Ausgehenden Fluss wählen',
+  'Add pause point': 'Haltepunkt setzen',
+  'Remove pause point': 'Haltepunkt entfernen',
+  'Toggle Simulation Log': 'Simulationsprotokoll ein- oder ausblenden',
+  'Reset Simulation': 'Simulation zurücksetzen',
+  'Play/Pause Simulation': 'Simulation fortsetzen oder anhalten',
+};
+new MutationObserver(() => {
+  for (const el of canvasEl.querySelectorAll<HTMLElement>('.bts-context-pad[title], .bts-entry[title]')) {
+    const german = simulationTitles[el.getAttribute('title') ?? ''];
+    if (german) {
+      el.setAttribute('title', german);
+      el.setAttribute('aria-label', german);
+    }
+  }
+}).observe(canvasEl, { subtree: true, childList: true, attributes: true, attributeFilter: ['title'] });
+
 let summary: ProcessSummary | null = null;
 let draft: Draft | null = null;
 let basedOn: number | null = null;
@@ -121,6 +144,7 @@ replace(toolbar,
   h('label', { for: 'designer-datei', class: 'button' }, texts.actions.upload),
   fileInput,
   button(texts.actions.download, () => void download()),
+  folderLink,
   button(texts.actions.validate, () => void validate()),
   button(texts.actions.scenarios, () => void runScenarios()),
   button(texts.actions.deploy, () => void deploy(), true));
@@ -215,6 +239,22 @@ async function openChosen(): Promise<void> {
 async function openVersion(version: number): Promise<void> {
   const xml = await versionXml(processId, version);
   await show(xml, version, true);
+  // Without a draft, the scenarios deployed with the version are the ones to open, run and carry into the next version.
+  if (!draft) {
+    try {
+      draftScenarios = (await designer.versionScenarios(processId, version)).scenarios;
+    } catch (e) {
+      showError(e);
+    }
+    scenarioEditor?.renderList();
+  }
+  renderDownload();
+}
+
+/** The link that downloads the opened version's service folder (model, forms, scenarios) to commit under processes/. */
+function renderDownload(): void {
+  const v = basedOn ?? summary?.latestVersion;
+  replace(folderLink, v ? h('a', { href: designer.filesUrl(processId, v), download: '', class: 'button' }, fill(texts.actions.downloadFolder, { version: v })) : null);
 }
 
 async function show(xml: string, version: number | null, fromVersion = false): Promise<void> {
@@ -279,13 +319,18 @@ function startScenarioEditor(): void {
     save: (scenarios) => saveDraft(true, { scenarios }),
     show: showScenarioRun,
     record: (onEnter) => {
-      const eventBus = modeler.get<{ on(e: string, cb: (ev: { action: string; element?: { id: string; type: string } }) => void): void; off(e: string, cb: unknown): void }>('eventBus');
+      type TraceEvent = { action: string; element?: { id: string; type: string; businessObject?: TracedObject } };
+      const eventBus = modeler.get<{ on(e: string, cb: (ev: TraceEvent) => void): void; off(e: string, cb: unknown): void }>('eventBus');
       const toggle = modeler.get<{ toggleMode(active?: boolean): void }>('toggleMode');
-      const listener = (ev: { action: string; element?: { id: string; type: string } }) => {
-        if (ev.action === 'enter' && ev.element) onEnter(ev.element.id, ev.element.type);
+      const listener = (ev: TraceEvent) => {
+        // A start or boundary event a token does not enter is triggered ("signal").
+        if ((ev.action === 'enter' || ev.action === 'signal') && ev.element)
+          onEnter({ id: ev.element.id, type: ev.element.type, bo: ev.element.businessObject, action: ev.action });
       };
       eventBus.on('tokenSimulation.simulator.trace', listener);
       toggle.toggleMode(true);
+      // Tokens move quickly while recording: the path matters, not the animation.
+      modeler.get<{ setAnimationSpeed(speed: number): void }>('animation').setAnimationSpeed(3);
       return () => {
         eventBus.off('tokenSimulation.simulator.trace', listener);
         toggle.toggleMode(false);
@@ -462,7 +507,7 @@ async function deploy(): Promise<void> {
   const values = await formDialog(d.title, field(d.note, note, d.noteHint), d.confirm, d.description);
   if (!values) return;
   try {
-    const deployed = await designer.deploy(processId, await currentXml(), String(values.get('changeNote') ?? '').trim(), draftForms);
+    const deployed = await designer.deploy(processId, await currentXml(), String(values.get('changeNote') ?? '').trim(), draftForms, draftScenarios);
     draft = null;
     takeFiles(null);
     summary = await processes.get(processId);

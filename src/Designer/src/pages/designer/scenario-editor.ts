@@ -1,12 +1,14 @@
 // Writing a scenario next to the model: a file name and the YAML (spec/scenarios.md) in a labelled text field, run alone
 // against the draft on the server, kept with the draft, listed with the draft's other scenarios. A scenario can also be
-// recorded from a token-simulation run (bpmn-js-token-simulation): the elements the tokens reach become its steps —
-// a user or receive task a "complete", the end an "expect" of everything completed — ready to be refined by hand.
+// recorded from a token-simulation run (bpmn-js-token-simulation): the path the tokens take becomes a runnable scenario
+// (recording.ts: the user tasks completed, messages, signals and timers, the variables the gateway choices need, the
+// expectation of what was passed and what was not taken), ready to be refined by hand.
 
 import { h, fill, replace } from '../../shared/dom';
 import { showError, showStatus } from '../../shared/messages';
 import type { ScenarioRun } from '../../designer/api';
 import { texts } from './texts';
+import { recordScenario, type Traced } from './recording';
 
 export interface ScenarioParts {
   processId: string;
@@ -18,8 +20,8 @@ export interface ScenarioParts {
   save(scenarios: Record<string, string>): Promise<boolean>;
   /** Shows a run's results (the table of "Szenarien ausführen"). */
   show(run: ScenarioRun): void;
-  /** Starts the token simulation and calls back with each element a token enters; returns a stop function. */
-  record?(onEnter: (id: string, type: string) => void): () => void;
+  /** Starts the token simulation and calls back with each element (and sequence flow) a token enters; returns a stop function. */
+  record?(onEnter: (entered: Traced) => void): () => void;
 }
 
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.scenario\.yaml$/;
@@ -29,8 +31,9 @@ export class ScenarioEditor {
   private readonly text = h('textarea', { id: 'szenario-text', rows: 14, spellcheck: 'false', class: 'code' });
   private readonly list = h('div', { class: 'scenario-list' });
   private readonly recordButton: HTMLButtonElement;
+  private readonly progress = h('p', { class: 'hint', id: 'aufzeichnung-stand', role: 'status', hidden: true });
   private stopRecording: (() => void) | null = null;
-  private recorded: { id: string; type: string }[] = [];
+  private recorded: Traced[] = [];
 
   constructor(private readonly container: HTMLElement, private readonly parts: ScenarioParts) {
     const s = texts.scenarioEditor;
@@ -46,21 +49,23 @@ export class ScenarioEditor {
         h('button', { type: 'button', class: 'button', onclick: () => void this.remove() }, s.remove),
         parts.record ? this.recordButton : null),
       h('p', { class: 'hint', id: 'aufzeichnung-hinweis', hidden: true }, s.recordHint),
+      this.progress,
       this.list);
-    this.text.value = this.template([]);
+    this.text.value = this.template(['  - expect: { state: running }']);
     this.renderList();
   }
 
-  /** A new scenario for the process: deploys the model, starts the process, and the steps given. */
-  private template(steps: string[]): string {
+  /** A new scenario for the process: deploys the model, starts the process with the variables given, and the steps given. */
+  private template(steps: string[], services: string[] = [], variables: Record<string, unknown> = {}, name: string = texts.scenarioEditor.newName): string {
     return [
-      'name: "Neues Szenario"',
+      `name: ${JSON.stringify(name)}`,
       `deploy: [../${this.parts.modelFile()}]`,
       `process: ${this.parts.processId}`,
       'start:',
-      '  variables: {}',
+      `  variables: ${JSON.stringify(variables)}`,
+      ...(services.length > 0 ? ['services:', ...services] : []),
       'steps:',
-      ...(steps.length > 0 ? steps : ['  - expect: { state: running }']),
+      ...steps,
       '',
     ].join('\n');
   }
@@ -124,7 +129,14 @@ export class ScenarioEditor {
     const hint = this.container.querySelector<HTMLElement>('#aufzeichnung-hinweis');
     if (!this.stopRecording) {
       this.recorded = [];
-      this.stopRecording = this.parts.record!((id, type) => this.recorded.push({ id, type }));
+      this.progress.hidden = false;
+      this.progress.textContent = s.recordNothing;
+      this.stopRecording = this.parts.record!((entered) => {
+        this.recorded.push(entered);
+        // The canvas says nothing to a screen reader: the path so far is told here.
+        if (entered.type !== 'bpmn:SequenceFlow')
+          this.progress.textContent = fill(s.recordProgress, { count: this.recorded.filter((e) => e.type !== 'bpmn:SequenceFlow').length, element: entered.bo?.name ? `${entered.bo.name} (${entered.id})` : entered.id });
+      });
       this.recordButton.textContent = s.recordStop;
       this.recordButton.setAttribute('aria-pressed', 'true');
       if (hint) hint.hidden = false;
@@ -135,26 +147,11 @@ export class ScenarioEditor {
     this.recordButton.textContent = s.record;
     this.recordButton.setAttribute('aria-pressed', 'false');
     if (hint) hint.hidden = true;
-    const steps = recordedSteps(this.recorded);
-    this.text.value = this.template(steps);
-    showStatus(fill(s.recorded, { steps: steps.length }));
+    this.progress.hidden = true;
+    const recorded = recordScenario(this.recorded);
+    this.text.value = this.template(recorded.steps, recorded.services, recorded.startVariables, s.recordedName);
+    if (this.file.value.trim() === 'neu.scenario.yaml') this.file.value = 'aufzeichnung.scenario.yaml';
+    showStatus(fill(s.recorded, { steps: recorded.actions }));
     this.text.focus();
   }
-}
-
-/** The steps of a recorded run: each user or receive task reached is completed; at the end everything reached is expected. */
-export function recordedSteps(entered: { id: string; type: string }[]): string[] {
-  const steps: string[] = [];
-  const seen: string[] = [];
-  for (const e of entered) {
-    if (e.type === 'bpmn:SequenceFlow' || e.type === 'bpmn:Process') continue;
-    if (!seen.includes(e.id)) seen.push(e.id);
-    if (e.type === 'bpmn:UserTask' || e.type === 'bpmn:ReceiveTask') {
-      steps.push(`  - expect: { waiting: [${e.id}] }`);
-      steps.push(`  - complete: ${e.id}`);
-    }
-  }
-  const ended = entered.some((e) => e.type === 'bpmn:EndEvent');
-  steps.push(`  - expect:${ended ? '\n      state: completed' : ''}\n      completed: [${seen.join(', ')}]`);
-  return steps;
 }

@@ -10,10 +10,12 @@ namespace EGov.Workflows.Host.Citizens.Status;
 
 /// <summary>
 /// Something the citizen must do now: <c>nachreichen</c> (a user task assigned to the citizen, or a receive task or message
-/// catch event marked <c>egov:citizenAction</c> that waits) or <c>rueckfrage</c> (a clerk's open question). The id is
-/// opaque (never an element or task id); the text comes from the model's <c>egov:citizenAction</c> or is the default.
+/// catch event marked <c>egov:citizenAction</c> that waits), <c>rueckfrage</c> (a clerk's open question) or
+/// <c>identifizierung</c> (an <c>eid-check</c> waits for a sign-in at a higher trust level: <see cref="Href"/> is the page
+/// that asks for it, <c>/buerger/vorgaenge/{id}/identifizierung</c>). The id is opaque (never an element or task id); the
+/// text comes from the model's <c>egov:citizenAction</c> or is the default.
 /// </summary>
-public sealed record CitizenActionDto(string Id, string Kind, string Text, DateTimeOffset? Since, string? Question = null);
+public sealed record CitizenActionDto(string Id, string Kind, string Text, DateTimeOffset? Since, string? Question = null, string? Href = null);
 
 /// <summary>A Rückfrage as the citizen sees it: the question, when, and their answer (never who asked).</summary>
 public sealed record CitizenInquiryDto(string Id, string Question, DateTimeOffset AskedAt, string? Answer, DateTimeOffset? AnsweredAt);
@@ -63,6 +65,10 @@ public sealed class CaseStatusBuilder(CitizenStatusStore store, CompletionEstima
         if (running)
             actions.AddRange(inquiries.Where(i => i.AnsweredAt is null)
                 .Select(i => new CitizenActionDto("r-" + i.Id, "rueckfrage", "Rückfrage beantworten", i.AskedAt, i.Question)));
+        if (running && CitizenEidCheck.Open(t, c.InstanceId) is { } level)
+            actions.Add(new CitizenActionDto(ActionId(c.InstanceId, "eid-check"), "identifizierung",
+                $"Erneut mit der BundID anmelden (Vertrauensniveau „{level.German()}“)", EidCheckRequestedAt(view!),
+                Href: $"/buerger/vorgaenge/{Uri.EscapeDataString(c.InstanceId)}/identifizierung"));
         var reached = basic.Milestones.Where(m => m.ReachedAt is not null).ToList();
         var current = reached.LastOrDefault();
         ExpectedCompletionDto expected;
@@ -123,6 +129,11 @@ public sealed class CaseStatusBuilder(CitizenStatusStore store, CompletionEstima
 
     private static string ActionId(string instanceId, string key) =>
         "n-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(instanceId + "\n" + key)))[..16];
+
+    /// <summary>When the waiting eid-check asked for the sign-in (<c>eidCheck.angefordertAm</c>), when readable.</summary>
+    private static DateTimeOffset? EidCheckRequestedAt(ProcessInstanceView view) =>
+        view.Variables["eidCheck"]?["angefordertAm"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s)
+        && DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 

@@ -48,7 +48,8 @@ internal static class InquiryEndpoints
             .WithSummary("The Rückfragen of the task's case (questions to the citizen and their answers); online: whether the case was applied for online")
             .Produces<InquiriesDto>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        app.MapPost("/api/tasks/{taskId}/rueckfragen", async (HttpContext http, string taskId, InquiryRequest? body, PostkorbServices postkorb, CitizenStatusStore store) =>
+        app.MapPost("/api/tasks/{taskId}/rueckfragen", async (HttpContext http, string taskId, InquiryRequest? body, PostkorbServices postkorb, CitizenStatusStore store,
+                CitizenMails mails, CitizenMailSender sender) =>
             {
                 var caller = http.Caller();
                 var (_, row) = postkorb.Tasks(http).Visible(caller, taskId);
@@ -60,8 +61,11 @@ internal static class InquiryEndpoints
                     throw ApiProblemException.Conflict("Dieser Vorgang wurde nicht online beantragt: eine Rückfrage über die Statusseite ist nicht möglich.");
                 var now = SystemClock.Instance.GetCurrentInstant();
                 var inquiry = new InquiryRecord(Guid.NewGuid().ToString("N"), row.RootInstanceId, taskId, question, caller.Id, now.ToDateTimeOffset(), null, null, null);
-                await store.AddInquiryAsync(t.TenantId, inquiry, http.RequestAborted);
+                // The citizen is told by e-mail (a link to the case, not the question): the outbox row is written with the Rückfrage.
+                var noticeId = mails.Configured(t.TenantId) ? Guid.NewGuid().ToString("N") : null;
+                await store.AddInquiryAsync(t.TenantId, inquiry, noticeId, http.RequestAborted);
                 postkorb.Data.AddComment(t.TenantId, new CaseComment(Guid.NewGuid().ToString("N"), row.RootInstanceId, caller.Id, null, "Rückfrage an die Antragstellerin oder den Antragsteller: " + question, now));
+                if (noticeId is not null) await sender.SendNowAsync(t.TenantId, noticeId, CancellationToken.None);
                 return Results.Created($"/api/tasks/{Uri.EscapeDataString(taskId)}/rueckfragen", Dto(inquiry));
             })
             .WithName("AskInquiry").RequirePermission(Permission.TaskWork)

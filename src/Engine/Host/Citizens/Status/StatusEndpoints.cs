@@ -34,20 +34,23 @@ public static partial class StatusEndpoints
     public const string GrantCookie = "egov.status";
     private static readonly TimeSpan GrantLifetime = TimeSpan.FromMinutes(30);
 
-    internal static void AddEGovCitizenStatus(this IServiceCollection services, Identity.IdentityDatabase identity)
+    internal static void AddEGovCitizenStatus(this IServiceCollection services, Identity.IdentityDatabase identity, Microsoft.Extensions.Configuration.IConfiguration? configuration)
     {
+        services.AddSingleton(StatusCors.From(configuration));
         services.AddSingleton(new CitizenStatusStore(identity));
         services.AddSingleton(sp => new CitizenAccessCodes(sp.GetRequiredService<CitizenStatusStore>(), sp.GetRequiredService<TenantEngines>()));
         services.AddSingleton<ICitizenAccessCodeIssuer>(sp => sp.GetRequiredService<CitizenAccessCodes>()); // the apply side's seam
-        services.AddSingleton(sp => new CompletionEstimates(sp.GetRequiredService<CitizenStatusStore>()));
+        services.AddSingleton(sp => new CompletionEstimates(sp.GetRequiredService<TenantEngines>().Store));
         services.AddSingleton(sp => new CaseStatusBuilder(sp.GetRequiredService<CitizenStatusStore>(), sp.GetRequiredService<CompletionEstimates>()));
         services.AddSingleton(sp => new CitizenAnswers(sp.GetRequiredService<CitizenStatusStore>(), sp.GetRequiredService<Postkorb.PostkorbServices>(), NodaTime.SystemClock.Instance));
     }
 
     internal static IEndpointRouteBuilder MapCitizenStatus(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/status/egov-status.js", (HttpContext http) =>
+        app.MapStatusPreflight();
+        app.MapGet("/status/egov-status.js", (HttpContext http, StatusCors cors) =>
             {
+                cors.Grant(http); // a module script from another origin is loaded with CORS
                 http.Response.Headers.CacheControl = "public, max-age=3600";
                 http.Response.Headers.XContentTypeOptions = "nosniff";
                 return Results.Text(StatusComponent.Script, "text/javascript", System.Text.Encoding.UTF8);
@@ -130,6 +133,7 @@ public static partial class StatusEndpoints
 
         app.MapPost("/api/status/{aktenzeichen}", async (HttpContext http, string aktenzeichen, StatusCodeRequest? body, IServiceProvider sp) =>
             {
+                sp.GetRequiredService<StatusCors>().Grant(http); // the portal's origin, when configured (StatusCors)
                 var t = http.Tenant();
                 var az = Normalize(aktenzeichen) ?? "";
                 var result = await sp.GetRequiredService<CitizenAccessCodes>().VerifyAsync(t.TenantId, az, body?.Code, http.Connection.RemoteIpAddress, http.RequestAborted);

@@ -62,6 +62,13 @@ internal static class StatusPages
                 if (a.Question is not null)
                     sb.Append("<p>Die Behörde fragt:</p><blockquote class=\"frage\">").Append(E(a.Question)).Append("</blockquote>");
                 if (a.Since is { } since) sb.Append("<p class=\"hint\">Seit ").Append(E(Day(since))).Append("</p>");
+                if (a.Href is { } href)
+                {
+                    // A waiting eid-check: the citizen signs in again at BundID on its own page (no form here).
+                    sb.Append("<p>Für den nächsten Schritt müssen Sie sich noch einmal anmelden, zum Beispiel mit der Online-Ausweisfunktion.</p>")
+                        .Append("<p><a class=\"button\" href=\"").Append(E(href)).Append("\">Erneut anmelden</a></p></section>");
+                    continue;
+                }
                 sb.Append("<form method=\"post\" enctype=\"multipart/form-data\" action=\"").Append(E(answerAction)).Append("\">").Append(Csrf(csrf));
                 sb.Append("<input type=\"hidden\" name=\"aktion\" value=\"").Append(E(a.Id)).Append("\">");
                 var textLabel = a.Kind == "rueckfrage" ? "Ihre Antwort" : "Nachricht an die Behörde (freiwillig)";

@@ -133,7 +133,9 @@
         const todo = el('div', { class: 'todo' });
         todo.append(el('strong', {}, `Bitte tun Sie: ${a.text}`));
         if (a.question) todo.append(el('p', {}, a.question));
-        const link = el('a', { href: `${this._base}/status/${encodeURIComponent(s.aktenzeichen)}` }, 'Zur Antwort auf der Statusseite');
+        const link = a.href && a.href.startsWith('/buerger/')
+          ? el('a', { href: `${this._base}${a.href}` }, 'Erneut anmelden')
+          : el('a', { href: `${this._base}/status/${encodeURIComponent(s.aktenzeichen)}` }, 'Zur Antwort auf der Statusseite');
         todo.append(el('p')).lastChild.append(link);
         box.append(todo);
       }

@@ -78,6 +78,10 @@ internal static class CommitSql
     public static readonly RowsInsert InsertHistoryWithFlow = new("history_element_instances", "tenant_id", "id", "instance_id",
         "root_instance_id", "process_id", "element_id", "element_type", "element_name", "started_at", "ended_at", "completed", "sequence", "arrived_by");
 
+    /// <summary>The same with the instant the element's own Frist passed (migration 0029), used when a row has one.</summary>
+    public static readonly RowsInsert InsertHistoryWithFrist = new("history_element_instances", "tenant_id", "id", "instance_id",
+        "root_instance_id", "process_id", "element_id", "element_type", "element_name", "started_at", "ended_at", "completed", "sequence", "arrived_by", "frist_due");
+
     /// <summary>The pack and version that ran an element (only rows with one; migration 0008).</summary>
     public static readonly RowsInsert InsertActivityPackHistory = new("history_activity_packs", "tenant_id", "id", "instance_id",
         "root_instance_id", "process_id", "activity_pack");
