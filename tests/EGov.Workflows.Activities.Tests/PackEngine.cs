@@ -12,13 +12,18 @@ namespace EGov.Workflows.Activities.Tests;
 public static class PackEngine
 {
     public static WorkflowEngine Create(Action<IServiceCollection, IConfiguration> addPack, IDictionary<string, string?> settings,
-        FakeClock clock, string tenant = "default", params string[] models)
+        FakeClock clock, string tenant = "default", params string[] models) =>
+        Create(addPack, settings, clock, tenant, o => o, models);
+
+    /// <summary>The same, with the engine's options shaped by <paramref name="options"/> (service facts, case documents).</summary>
+    public static WorkflowEngine Create(Action<IServiceCollection, IConfiguration> addPack, IDictionary<string, string?> settings,
+        FakeClock clock, string tenant, Func<WorkflowEngineOptions, WorkflowEngineOptions> options, params string[] models)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         addPack(services, configuration);
         var registry = new ActivityRegistry().AddFrom(services.BuildServiceProvider());
-        var engine = new WorkflowEngine(new WorkflowEngineOptions { Clock = clock, Activities = registry, TenantId = tenant });
+        var engine = new WorkflowEngine(options(new WorkflowEngineOptions { Clock = clock, Activities = registry, TenantId = tenant }));
         foreach (var model in models)
         {
             var path = Path.Combine(AppContext.BaseDirectory, model);

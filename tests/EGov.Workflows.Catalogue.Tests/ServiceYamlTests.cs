@@ -43,8 +43,19 @@ public sealed class ServiceYamlTests
     }
 
     [Fact]
+    public void Aktenplan_IsReadWithItsKennzeichen_AndABadOneIsAnErrorAtTheValue()
+    {
+        var r = Read(Valid + "\naktenplan:\n  kennzeichen: \"32.10.05\"\n  betreff: Bewohnerparken – Parkausweise\n");
+        r.Diagnostics.ShouldBeEmpty();
+        r.Service!.Aktenplan.ShouldBe(new Aktenplan("32.10.05", "Bewohnerparken – Parkausweise"));
+        Read(Valid).Service!.Aktenplan.ShouldBeNull();
+        Only(Read(Valid + "\naktenplan:\n  kennzeichen: \"32 10 05\"\n")).ShouldContain("aktenplan.kennzeichen");
+        Only(Read(Valid + "\naktenplan:\n  betreff: ohne Kennzeichen\n")).ShouldContain("kennzeichen");
+    }
+
+    [Fact]
     public void UnknownField_IsAnErrorAtItsKey() =>
-        Only(Read(Valid + "\nfarbe: blau")).ShouldBe("service.yaml:12:1: error: unknown field 'farbe' (known fields: leika, internal, ozg, name, process, legalBases, responsible, trustLevel, bearbeitungsfrist, aufbewahrungsfrist, fees, reifegrad, contact, validFrom, validTo)");
+        Only(Read(Valid + "\nfarbe: blau")).ShouldBe("service.yaml:12:1: error: unknown field 'farbe' (known fields: leika, internal, ozg, name, process, legalBases, responsible, trustLevel, bearbeitungsfrist, aufbewahrungsfrist, aktenplan, fees, reifegrad, contact, validFrom, validTo)");
 
     [Fact]
     public void UnknownNestedField_IsAnErrorAtItsKey() =>

@@ -30,11 +30,12 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
     public override IReadOnlyList<ActivityParameter> Inputs =>
     [
         new("betreff", ActivityValueType.String, Required: true, "Betreff des Vorgangs"),
-        new("aktenplaneinheit", ActivityValueType.String, Required: true, "Kennzeichen im Aktenplan, z. B. 32.10.05"),
+        new("aktenplaneinheit", ActivityValueType.String, Description: "Kennzeichen im Aktenplan, z. B. 32.10.05 (Standard: aktenplan.kennzeichen der service.yaml)"),
         new("aktenplanbetreff", ActivityValueType.String, Description: "Inhaltsangabe der Aktenplaneinheit"),
         new("aktenzeichen", ActivityValueType.String, Description: "Aktenzeichen des Vorgangs (Standard: Aktenplaneinheit-Geschäftsschlüssel)"),
         new("vorgangId", ActivityValueType.String, Description: "ID des abgelegten Vorgangs (eakte.vorgangId), damit Archiv und eAkte denselben meinen"),
-        new("aufbewahrungsfrist", ActivityValueType.String, Description: "Aufbewahrungsfrist als ISO-8601-Zeitraum (P6Y) aus der service.yaml"),
+        new("aufbewahrungsfrist", ActivityValueType.String, Description: "Aufbewahrungsfrist als ISO-8601-Zeitraum, z. B. P6Y (Standard: aufbewahrungsfrist der service.yaml)"),
+        new("fallakte", ActivityValueType.Boolean, Description: "Die Dokumente der Fallakte bei der Abgabe mitgeben (Standard: ja)"),
         new("aufbewahrungsende", ActivityValueType.Date, Description: "Tag, an dem die Aufbewahrungsfrist endete (Standard: heute)"),
         new("beginn", ActivityValueType.Date, Description: "Beginn der Laufzeit des Vorgangs"),
         new("ende", ActivityValueType.Date, Description: "Ende der Laufzeit des Vorgangs (Standard: heute)"),
@@ -254,7 +255,7 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
         var vorgang = EakteFile.Vorgang(context, key, (az, n) => $"Vorgang {az} zur Aussonderung an das Archiv übergeben ({n} Dokument(e))", id);
         if (context.GetDate("ende") is { } e) vorgang = vorgang with { Ende = new DateOnly(e.Year, e.Month, e.Day) };
         int? jahre = null;
-        if (context.GetString("aufbewahrungsfrist") is { Length: > 0 } frist)
+        if ((context.GetString("aufbewahrungsfrist") is { Length: > 0 } ownFrist ? ownFrist : context.Service?.Aufbewahrungsfrist) is { Length: > 0 } frist)
         {
             var p = PeriodPattern.NormalizingIso.Parse(frist.Trim());
             if (!p.Success || p.Value.HasTimeComponent) throw new EakteFile.InputException($"the input 'aufbewahrungsfrist' ('{frist}') is no ISO 8601 period in years, months or days (P6Y)");

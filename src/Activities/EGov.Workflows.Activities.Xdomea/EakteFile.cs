@@ -24,11 +24,12 @@ public sealed class EakteFile(IOptionsMonitor<XdomeaOptions> options, IDmsTransp
     public override IReadOnlyList<ActivityParameter> Inputs =>
     [
         new("betreff", ActivityValueType.String, Required: true, "Betreff des Vorgangs"),
-        new("aktenplaneinheit", ActivityValueType.String, Required: true, "Kennzeichen im Aktenplan, z. B. 32.10.05"),
+        new("aktenplaneinheit", ActivityValueType.String, Description: "Kennzeichen im Aktenplan, z. B. 32.10.05 (Standard: aktenplan.kennzeichen der service.yaml)"),
         new("aktenplanbetreff", ActivityValueType.String, Description: "Inhaltsangabe der Aktenplaneinheit"),
         new("aktenzeichen", ActivityValueType.String, Description: "Aktenzeichen (Standard: Aktenplaneinheit-Geschäftsschlüssel)"),
         new("formulardaten", ActivityValueType.Object, Description: "Antragsdaten, als Dokument Antragsdaten.xml abgelegt"),
         new("dokumente", ActivityValueType.Array, Description: "[{ name, contentType, inhalt (Base64) oder text, betreff }]"),
+        new("fallakte", ActivityValueType.Boolean, Description: "Die Dokumente der Fallakte (Uploads von Bürgerin, Sachbearbeitung, FIT-Connect) mit ablegen (Standard: ja)"),
         new("verlauf", ActivityValueType.Array, Description: "[{ zeit, akteur, aktion }] – die Zusammenfassung der Historie"),
         new("vertraulichkeitsstufe", ActivityValueType.String, Description: "Code der xdomea-Liste Vertraulichkeitsstufe (Standard 003: offen)"),
         new("beginn", ActivityValueType.Date, Description: "Beginn der Laufzeit (Standard: heute)"),
@@ -125,8 +126,10 @@ public sealed class EakteFile(IOptionsMonitor<XdomeaOptions> options, IDmsTransp
     {
         var betreff = context.GetString("betreff")?.Trim();
         if (string.IsNullOrEmpty(betreff)) throw new InputException("the input 'betreff' is empty");
-        var plan = context.GetString("aktenplaneinheit")?.Trim();
-        if (string.IsNullOrEmpty(plan)) throw new InputException("the input 'aktenplaneinheit' is empty (the service's Aktenplan entry)");
+        var plan = context.GetString("aktenplaneinheit")?.Trim() is { Length: > 0 } given ? given : context.Service?.AktenplanKennzeichen?.Trim();
+        if (string.IsNullOrEmpty(plan))
+            throw new InputException("the input 'aktenplaneinheit' is empty and the service.yaml names no aktenplan (kennzeichen) for the process");
+        var planBetreff = context.GetString("aktenplanbetreff") is { Length: > 0 } pb ? pb : context.Service?.AktenplanBetreff;
         var fall = string.IsNullOrWhiteSpace(context.BusinessKey) ? context.ProcessInstanceId[..Math.Min(8, context.ProcessInstanceId.Length)] : context.BusinessKey.Trim();
         var aktenzeichen = context.GetString("aktenzeichen") is { Length: > 0 } az ? az.Trim() : $"{plan}-{fall}";
         var heute = DateOnly.FromDateTime(context.Now.UtcDateTime);
@@ -140,6 +143,11 @@ public sealed class EakteFile(IOptionsMonitor<XdomeaOptions> options, IDmsTransp
                 dokumente.Add(Dokument(d, i, key, context.Now));
         else if (context.Input("dokumente") is { } other && other.GetValueKind() != System.Text.Json.JsonValueKind.Null)
             throw new InputException("the input 'dokumente' is not a list");
+        if (context.GetBoolean("fallakte") ?? !string.Equals(context.GetString("fallakte")?.Trim(), "false", StringComparison.OrdinalIgnoreCase))
+            foreach (var d in context.CaseDocuments().OrderBy(d => d.AddedAt).ThenBy(d => d.Hash, StringComparer.Ordinal))
+                if (!dokumente.Any(x => x.DateinameOriginal == d.Name && x.Inhalt.AsSpan().SequenceEqual(d.Content.Span)))
+                    dokumente.Add(new AktenDokument(Abgabe.StableId($"{key}#fallakte#{d.Hash}#{d.Name}"), Path.GetFileNameWithoutExtension(d.Name), d.Name, d.ContentType,
+                        d.Content.ToArray(), d.AddedAt));
 
         var historie = new List<Protokolleintrag>();
         if (context.Input("verlauf") is JsonArray verlauf)
@@ -149,7 +157,7 @@ public sealed class EakteFile(IOptionsMonitor<XdomeaOptions> options, IDmsTransp
                 historie.Add(new Protokolleintrag(zeit, Text(e["akteur"]) ?? "EGov.Workflows", Text(e["aktion"]) ?? "—"));
             }
         historie.Add(new Protokolleintrag(context.Now, "EGov.Workflows", letzteAktion?.Invoke(aktenzeichen, dokumente.Count) ?? $"Vorgang {aktenzeichen} zur Ablage an die eAkte übergeben ({dokumente.Count} Dokument(e))"));
-        return new AktenVorgang(vorgangId ?? Abgabe.StableId($"{key}#vorgang"), betreff, aktenzeichen, plan, context.GetString("aktenplanbetreff"), beginn < heute ? beginn : heute, heute, historie, dokumente,
+        return new AktenVorgang(vorgangId ?? Abgabe.StableId($"{key}#vorgang"), betreff, aktenzeichen, plan, planBetreff, beginn < heute ? beginn : heute, heute, historie, dokumente,
             context.GetString("vertraulichkeitsstufe")?.Trim() is { Length: > 0 } vs ? vs : "003");
     }
 

@@ -101,10 +101,13 @@ public static class EGovServer
         var site = new WebSite(options.WebDirectory ?? WebSite.DefaultDirectory);
         builder.Services.AddSingleton(site);
         builder.Services.AddSingleton<ExternalTaskService>();
-        builder.Services.AddSingleton(new Postkorb.PostkorbServices(
+        var postkorb = new Postkorb.PostkorbServices(
             store.Store is Persistence.EfRuntimeStore durable ? new Persistence.Postkorb.SqlPostkorbStore(durable.Options) : new Persistence.Postkorb.InMemoryPostkorbStore(),
             SystemClock.Instance,
-            new Postkorb.AttachmentOptions { MaxBytes = options.AttachmentMaxBytes, Directory = options.AttachmentDirectory }));
+            new Postkorb.AttachmentOptions { MaxBytes = options.AttachmentMaxBytes, Directory = options.AttachmentDirectory });
+        builder.Services.AddSingleton(postkorb);
+        // The case file's documents for activities (eakte-file passes the uploads to the eAkte through the SDK).
+        engines.CaseDocuments = (tenant, root) => Postkorb.CaseFileDocuments.Read(postkorb.Data, postkorb.AttachmentOptions, tenant, root);
         builder.Services.AddSingleton(sp => new Postkorb.AssignmentMail(sp.GetRequiredService<Identity.Accounts.AccountStore>(), engines,
             options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
             new EGov.Workflows.Activities.Notifications.MailKitTransport(), options.PublicUrl, sp.GetRequiredService<ILogger<Postkorb.AssignmentMail>>()));

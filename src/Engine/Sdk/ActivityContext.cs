@@ -77,4 +77,13 @@ public sealed class ActivityContext
 
     /// <summary>Any variable visible at the task (for activities that need more than their declared inputs).</summary>
     public JsonNode? Variable(string name) => _variable(name);
+
+    /// <summary>What the service catalogue says about the case's service (Aktenplan, Aufbewahrungsfrist); null when the process has no service.yaml.</summary>
+    public ServiceFacts? Service { get; init; }
+
+    /// <summary>Reads the documents of the case file; set by the engine where a case file exists (the server).</summary>
+    public Func<IReadOnlyList<CaseDocument>>? CaseFile { get; init; }
+
+    /// <summary>The documents of the running case's file (uploads of citizen and clerks, FIT-Connect attachments); empty when there is none.</summary>
+    public IReadOnlyList<CaseDocument> CaseDocuments() => CaseFile?.Invoke() ?? [];
 }

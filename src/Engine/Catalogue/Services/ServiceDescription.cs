@@ -38,6 +38,9 @@ public sealed record ServiceDescription
     /// <summary>How long the case file is kept after the case ended.</summary>
     public Period? Aufbewahrungsfrist { get; init; }
 
+    /// <summary>Where the service's case files are filed in the Aktenplan (eakte-file, eakte-aussondern use it when the model names none).</summary>
+    public Aktenplan? Aktenplan { get; init; }
+
     public Fee? Fees { get; init; }
 
     /// <summary>OZG maturity 0–4.</summary>
@@ -72,6 +75,9 @@ public sealed record Responsibility(string OrgUnit, IReadOnlyList<string> Groups
 
 /// <summary>A fixed fee in euros (<see cref="Amount"/>) or a DMN decision that computes it (<see cref="Decision"/>).</summary>
 public sealed record Fee(decimal? Amount, string? Per, string? Decision, string? LegalBasis);
+
+/// <summary>An Aktenplan entry: its Kennzeichen (e.g. 32.10.05) and Inhaltsangabe.</summary>
+public sealed record Aktenplan(string Kennzeichen, string? Betreff);
 
 /// <summary>Whom to ask about the service.</summary>
 public sealed record Contact(string? Name, string? Email, string? Phone, string? Url);

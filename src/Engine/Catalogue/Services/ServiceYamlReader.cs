@@ -89,6 +89,7 @@ public static class ServiceYamlReader
         TrustLevel = Str(o, "trustLevel"),
         Bearbeitungsfrist = Period(o, "bearbeitungsfrist"),
         Aufbewahrungsfrist = Period(o, "aufbewahrungsfrist"),
+        Aktenplan = o["aktenplan"] is JsonObject ap ? new Aktenplan(Str(ap, "kennzeichen")!, Str(ap, "betreff")) : null,
         Fees = o["fees"] is JsonObject f
             ? new Fee(f["amount"] is { } a ? decimal.Parse(a.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture) : null, Str(f, "per"), Str(f, "decision"), Str(f, "legalBasis"))
             : null,

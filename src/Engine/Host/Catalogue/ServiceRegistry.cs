@@ -15,6 +15,12 @@ public sealed class ServiceRegistry
 
     public void Replace(IReadOnlyList<ServiceDescription> services) => _services = services.ToList();
 
+    /// <summary>What activities learn of a process's service (Aktenplan, Aufbewahrungsfrist); null when none describes the process.</summary>
+    public EGov.Workflows.Sdk.ServiceFacts? Facts(string processId) =>
+        _services.Where(s => s.ProcessId == processId).MaxBy(s => s.ValidFrom ?? NodaTime.LocalDate.MinIsoValue) is { } s
+            ? new EGov.Workflows.Sdk.ServiceFacts(processId) { AktenplanKennzeichen = s.Aktenplan?.Kennzeichen, AktenplanBetreff = s.Aktenplan?.Betreff, Aufbewahrungsfrist = s.Aufbewahrungsfrist?.ToString() }
+            : null;
+
     /// <summary>The Bearbeitungsfrist of the service a process implements (of its latest description), or null.</summary>
     public NodaTime.Period? Bearbeitungsfrist(string processId) =>
         _services.Where(s => s.ProcessId == processId && s.Bearbeitungsfrist is not null)

@@ -81,6 +81,9 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     /// <summary>The Fristen calculator of a tenant (its Land and local holidays, <see cref="TenantFristen"/>); null: Hessen.</summary>
     public Func<string, Time.FristCalculator>? Fristen { get; init; }
 
+    /// <summary>The documents of a case file (the Postkorb's attachments), by tenant and root instance id; set once the case files exist.</summary>
+    public Func<string, string, IReadOnlyList<EGov.Workflows.Sdk.CaseDocument>>? CaseDocuments { get; set; }
+
     /// <summary>A tenant's service descriptions set at start (the shared services with its overlays); kept for an engine rebuilt after release.</summary>
     public Func<string, IReadOnlyList<EGov.Workflows.Catalogue.Services.ServiceDescription>?>? ServicesOf { get; set; }
 
@@ -99,6 +102,9 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
             Fristen = Fristen?.Invoke(id) ?? Time.FristCalculator.Hessen,
             // The case's Frist of a process whose model has none: its service's Bearbeitungsfrist (service.yaml).
             Bearbeitungsfrist = processId => created?.Services.Bearbeitungsfrist(processId),
+            // What the eAkte activities read of the service (Aktenplan, Aufbewahrungsfrist) and of the case file (uploads).
+            ServiceFacts = processId => created?.Services.Facts(processId),
+            CaseDocuments = (tenant, root) => CaseDocuments?.Invoke(tenant, root) ?? [],
             // Before new instances pick a version: what another node deployed meanwhile (durable stores only).
             CatchUpDeployments = Deployments is { } backend ? _ => { if (created is { } t) backend.CatchUp(t); } : null,
             // Every instance a command creates counts (starts by id or message, start timers, call activities, signals).

@@ -79,6 +79,12 @@ public sealed record WorkflowEngineOptions
     /// </summary>
     public Func<string, Period?>? Bearbeitungsfrist { get; init; }
 
+    /// <summary>What the service catalogue says about a process's service (Aktenplan, Aufbewahrungsfrist), by process id; handed to activities.</summary>
+    public Func<string, Sdk.ServiceFacts?>? ServiceFacts { get; init; }
+
+    /// <summary>The documents of a case file, by tenant and root instance id; handed to activities (the server's case files). Null: none.</summary>
+    public Func<string, string, IReadOnlyList<Sdk.CaseDocument>>? CaseDocuments { get; init; }
+
     /// <summary>The tenant's quota of open instances, checked at every instance a command creates; null: none.</summary>
     public InstanceQuota? InstanceQuota { get; init; }
 }

@@ -99,6 +99,14 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
         else ctx.SetVariables(variables);
     }
 
+    /// <summary>Reads the case file of the instance's root, when the engine has case files.</summary>
+    private static Func<IReadOnlyList<CaseDocument>>? CaseFile(ActivityExecution ctx)
+    {
+        if (ctx.Runner.Core.CaseDocuments is not { } read) return null;
+        var (tenant, root) = (ctx.Inst.S.TenantId, string.IsNullOrEmpty(ctx.Inst.S.RootInstanceId) ? ctx.Inst.S.Id : ctx.Inst.S.RootInstanceId);
+        return () => read(tenant, root);
+    }
+
     private static void RunActivity(ActivityExecution ctx, ActivityRegistration reg, bool resume, JsonObject? resumePayload)
     {
         var i = ctx.Inst;
@@ -112,7 +120,8 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
             return;
         }
         var context = new ActivityContext(i.S.TenantId, i.S.Id, i.S.BusinessKey, ctx.Node.Id, reg.Name,
-            ctx.Now.ToDateTimeOffset(), Inputs(ctx, reg, activity.Inputs), ctx.VariableOrNull, ctx.Runner.Deadline);
+            ctx.Now.ToDateTimeOffset(), Inputs(ctx, reg, activity.Inputs), ctx.VariableOrNull, ctx.Runner.Deadline)
+        { Service = ctx.Runner.Core.ServiceFacts?.Invoke(i.G.ProcessId), CaseFile = CaseFile(ctx) };
         ActivityResult result;
         try
         {
@@ -171,7 +180,8 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
         foreach (var o in activity.Outputs) variables[o.Name] = ctx.VariableOrNull(o.Name)?.DeepClone();
         var i = ctx.Inst;
         var context = new ActivityContext(i.S.TenantId, i.S.Id, i.S.BusinessKey, ctx.Node.Id, reg.Name, ctx.Now.ToDateTimeOffset(), seen,
-            name => variables.TryGetValue(name, out var v) ? v : null);
+            name => variables.TryGetValue(name, out var v) ? v : null)
+        { Service = ctx.Runner.Core.ServiceFacts?.Invoke(i.G.ProcessId) };
         return (activity, context);
     }
 

@@ -27,6 +27,10 @@ internal sealed class EngineCore
     public Time.FristCalculator Fristen { get; init; } = Time.FristCalculator.Hessen;
     /// <summary>The case's Frist of a process without egov:frist (the service's Bearbeitungsfrist), or null.</summary>
     public Func<string, Period?>? Bearbeitungsfrist { get; init; }
+    /// <summary>The service's facts for activities, by process id.</summary>
+    public Func<string, Sdk.ServiceFacts?>? ServiceFacts { get; init; }
+    /// <summary>A case file's documents for activities, by tenant and root instance id.</summary>
+    public Func<string, string, IReadOnlyList<Sdk.CaseDocument>>? CaseDocuments { get; init; }
     /// <summary>Tasks (by element id) a test stands in for: external tasks whatever binds them (see WorkflowEngineOptions.StandIns).</summary>
     public IReadOnlySet<string> StandIns { get; init; } = new HashSet<string>();
     /// <summary>The tenant's quota of open instances, or null.</summary>

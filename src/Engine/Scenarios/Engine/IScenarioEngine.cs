@@ -73,6 +73,8 @@ public sealed record ScenarioEngineOptions(IClock Clock, DateTimeZone Zone)
     public Time.Bundesland Land { get; init; } = Time.Bundesland.HE;
     /// <summary>The Bearbeitungsfrist of the service.yaml beside a deployed model, by process id: the case's Frist when the model has none.</summary>
     public IReadOnlyDictionary<string, Period> Bearbeitungsfristen { get; init; } = new Dictionary<string, Period>();
+    /// <summary>What the service.yaml beside a deployed model says for activities (Aktenplan, Aufbewahrungsfrist), by process id.</summary>
+    public IReadOnlyDictionary<string, Sdk.ServiceFacts> ServiceFacts { get; init; } = new Dictionary<string, Sdk.ServiceFacts>();
     /// <summary>The element ids the scenario's <c>services:</c> names: the scenario stands in for them, even for a registered activity.</summary>
     public IReadOnlySet<string> StandIns { get; init; } = new HashSet<string>();
 }

@@ -20,6 +20,7 @@ public sealed class RuntimeScenarioEngineFactory(Func<IRuntimeStore>? store = nu
         {
             Clock = options.Clock, Zone = options.Zone, Store = store?.Invoke(), Fristen = Time.FristCalculator.For(options.Land),
             Bearbeitungsfrist = options.Bearbeitungsfristen.Count == 0 ? null : pid => options.Bearbeitungsfristen.TryGetValue(pid, out var p) ? p : null,
+            ServiceFacts = options.ServiceFacts.Count == 0 ? null : pid => options.ServiceFacts.TryGetValue(pid, out var f) ? f : null,
             Activities = log.Recording(Registry(packs ?? PackCatalog.Empty)),
             StandIns = options.StandIns,
         }), log, options.Zone);

@@ -63,7 +63,7 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
                 var files = ReadModels();
                 CheckServices(files);
                 _created = runner._engines.Create(new ScenarioEngineOptions(_clock, scenario.Zone) {
-                    Land = scenario.Land, Bearbeitungsfristen = Bearbeitungsfristen(files),
+                    Land = scenario.Land, Bearbeitungsfristen = Bearbeitungsfristen(files), ServiceFacts = ServiceFacts(files),
                     StandIns = scenario.Services.Where(s => !s.IsTopic).Select(s => s.Key).ToHashSet(StringComparer.Ordinal),
                 });
                 try
@@ -136,6 +136,18 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
         /// Frist, as the server uses it. Only <c>process</c> and <c>bearbeitungsfrist</c> are read here; <c>./egov validate</c>
         /// checks the whole file against docs/service.schema.json.
         /// </summary>
+        /// <summary>What each service.yaml beside a deployed model says for activities (Aktenplan, Aufbewahrungsfrist), by process id.</summary>
+        private static Dictionary<string, Sdk.ServiceFacts> ServiceFacts(List<ModelFile> files)
+        {
+            var result = new Dictionary<string, Sdk.ServiceFacts>(StringComparer.Ordinal);
+            foreach (var folder in files.Select(f => Path.GetDirectoryName(Path.GetFullPath(f.File)) ?? ".").Distinct(StringComparer.Ordinal))
+            {
+                var yaml = Path.Combine(folder, "service.yaml");
+                if (File.Exists(yaml) && Loading.ServiceYamlFrist.Facts(yaml) is { } facts) result[facts.ProcessId] = facts;
+            }
+            return result;
+        }
+
         private static Dictionary<string, Period> Bearbeitungsfristen(List<ModelFile> files)
         {
             var result = new Dictionary<string, Period>(StringComparer.Ordinal);
