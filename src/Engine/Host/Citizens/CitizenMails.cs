@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using EGov.Workflows.Activities.Notifications;
 using EGov.Workflows.Host.Security;
+using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Identity.Citizens;
 using Microsoft.Extensions.Configuration;
 using MimeKit;
@@ -90,17 +91,7 @@ public sealed class CitizenMails(IConfiguration configuration, IMailTransport tr
         }
     }
 
-    private NotificationOptions Options(string tenantId)
-    {
-        var options = new NotificationOptions();
-        configuration.GetSection($"Packs:{NotificationOptions.Section}").Bind(options);
-        configuration.GetSection($"Tenants:{tenantId}:{NotificationOptions.Section}").Bind(options);
-        return options;
-    }
+    private NotificationOptions Options(string tenantId) => TenantMailSettings.For(configuration, tenantId);
 
-    private static string? Missing(NotificationOptions o) =>
-        string.IsNullOrWhiteSpace(o.From) ? "Packs:Notifications:From"
-        : o.Delivery == MailDeliveryKind.Smtp && string.IsNullOrWhiteSpace(o.Smtp.Host) ? "Packs:Notifications:Smtp:Host"
-        : o.Delivery == MailDeliveryKind.Directory && string.IsNullOrWhiteSpace(o.Directory) ? "Packs:Notifications:Directory"
-        : null;
+    private static string? Missing(NotificationOptions o) => TenantMailSettings.Missing(o);
 }

@@ -66,19 +66,9 @@ public sealed class AssignmentMail(AccountStore accounts, TenantEngines engines,
         };
     }
 
-    private NotificationOptions Options(string tenantId)
-    {
-        var options = new NotificationOptions();
-        configuration.GetSection($"Packs:{NotificationOptions.Section}").Bind(options);
-        configuration.GetSection($"Tenants:{tenantId}:{NotificationOptions.Section}").Bind(options);
-        return options;
-    }
+    private NotificationOptions Options(string tenantId) => TenantMailSettings.For(configuration, tenantId);
 
-    private static string? Missing(NotificationOptions o) =>
-        string.IsNullOrWhiteSpace(o.From) ? "Packs:Notifications:From"
-        : o.Delivery == MailDeliveryKind.Smtp && string.IsNullOrWhiteSpace(o.Smtp.Host) ? "Packs:Notifications:Smtp:Host"
-        : o.Delivery == MailDeliveryKind.Directory && string.IsNullOrWhiteSpace(o.Directory) ? "Packs:Notifications:Directory"
-        : null;
+    private static string? Missing(NotificationOptions o) => TenantMailSettings.Missing(o);
 
     private MimeMessage Message(TaskAssignment a, TaskDto task, string name, MailboxAddress to, NotificationOptions o)
     {
