@@ -152,6 +152,16 @@ public class LoaderTests
     }
 
     [Fact]
+    public void BadYaml_ATagThatIsNoUri_IsAPositionedError_NotAnException()
+    {
+        // Found by the scenario loader's fuzzer (seed fpFgBqjzsfT2): YamlDotNet throws ArgumentException for such a tag.
+        var result = Load("name: n\ndeploy: [m.bpmn]\nstart: {!" + new string('!', 40) + "[[[[ variables: { a: 0 } }\n");
+        result.Ok.ShouldBeFalse();
+        result.Error.ShouldStartWith("invalid YAML: ");
+        result.Error.ShouldNotContain("Parameter");
+    }
+
+    [Fact]
     public void BadYaml_BadIndentation_IsPositioned()
     {
         var result = Load("name: n\ndeploy: [m.bpmn]\nsteps:\n  - expect: { state: running }\n   - complete: A\n");

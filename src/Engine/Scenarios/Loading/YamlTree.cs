@@ -73,6 +73,13 @@ internal static class YamlTree
             var at = parser.Current is { } last ? TextPosition.From(last.End) : new TextPosition(1, 1);
             throw new ScenarioFormatException(at, "invalid YAML: cannot read on from here (an unclosed bracket, brace or quote?)");
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet checks some tokens only when it builds them and throws ArgumentException then: a tag that is not a
+            // valid URI (`!…![`, found by the scenario loader's fuzzer, seed fpFgBqjzsfT2). Same answer as a syntax error.
+            var at = parser.Current is { } last ? TextPosition.From(last.End) : new TextPosition(1, 1);
+            throw new ScenarioFormatException(at, $"invalid YAML: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
     }
 
     private static YNode ReadNode(IParser parser, Dictionary<string, YNode> anchors, int depth)
