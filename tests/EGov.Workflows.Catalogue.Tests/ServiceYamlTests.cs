@@ -119,6 +119,8 @@ public sealed class ServiceYamlTests
         Only(Read(Valid + "\nreifegrad: 2")).ShouldBe("service.yaml:12:1: error: duplicate key 'reifegrad'");
         Only(Read("name: [de")).ShouldStartWith("service.yaml:2:1: error: invalid YAML: while parsing a flow sequence");
         Only(Read("")).ShouldContain("the file is empty");
+        // YamlDotNet throws ArgumentException (not YamlException) for a tag that is no URI: still a positioned error.
+        Only(Read("name: {!" + new string('!', 40) + "[[[[ de: x }")).ShouldStartWith("service.yaml:1:");
     }
 
     [Fact]

@@ -81,6 +81,13 @@ public static class PositionedYamlReader
             var at = parser.Current is { } last ? At(last.End) : new SourcePosition(1, 1);
             throw new YamlSyntaxException(at, "invalid YAML: cannot read on from here (an unclosed bracket, brace or quote?)");
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet checks some tokens only when it builds them and throws ArgumentException then, e.g. a tag that is
+            // not a valid URI (`!!![`). service.yaml and overlays arrive through the API too: a 400 with the position, never a 500.
+            var at = parser.Current is { } last ? At(last.End) : new SourcePosition(1, 1);
+            throw new YamlSyntaxException(at, $"invalid YAML: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
     }
 
     private static JsonNode? ReadNode(IParser parser, string pointer, Dictionary<string, SourcePosition> values, Dictionary<string, SourcePosition> keys, int depth)
