@@ -40,7 +40,7 @@ internal static class ColdStartWarmup
             if (scope.ServiceProvider.GetService<Identity.Clients.ClientStore>() is { } clients)
                 Try(() => clients.FindAsync("warm-up").GetAwaiter().GetResult());
         if (services.GetService<ReadinessProbe>() is { } ready)
-            Try(() => ready.CheckAsync(CancellationToken.None).GetAwaiter().GetResult());
+            Try(ready.Warm);
     }
 
     private static void Try(Action read)

@@ -41,6 +41,12 @@ public sealed class ReadinessProbe(StoreChoice store, string nodeId, Func<JobExe
         finally { _one.Release(); }
     }
 
+    /// <summary>
+    /// Runs the probe once and keeps no answer: the warm-up before the node listens. The job executor has not started then,
+    /// so a kept answer would be "not ready" for the first <see cref="CacheFor"/> of a healthy node.
+    /// </summary>
+    public void Warm() => Probe();
+
     public void Dispose() => _one.Dispose();
 
     private Readiness? Fresh() =>
