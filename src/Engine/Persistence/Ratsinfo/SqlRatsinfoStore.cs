@@ -36,7 +36,8 @@ public sealed class SqlRatsinfoStore(DurableStoreOptions options) : IRatsinfoSto
         var p = cmd.CreateParameter();
         p.ParameterName = name;
         p.Value = value ?? DBNull.Value;
-        if (value is null) p.DbType = System.Data.DbType.String;
+        // A null goes without a type: PostgreSQL takes the column's (a text-typed null refused the bigint columns ende,
+        // einreichungsfrist, eingereicht_am); the optional filters CAST their parameter, so they need none either.
         cmd.Parameters.Add(p);
     }
 
