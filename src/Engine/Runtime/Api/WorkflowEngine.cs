@@ -26,6 +26,7 @@ public sealed partial class WorkflowEngine
         options ??= new WorkflowEngineOptions();
         Options = options;
         var store = options.Store ?? new InMemoryRuntimeStore();
+        var fristen = new FristFunctions(options.Fristen, options.Zone); // FEEL, JavaScript and decision tables count with the tenant's Land
         _core = new EngineCore
         {
             TimerLimits = options.TimerLimits,
@@ -34,13 +35,10 @@ public sealed partial class WorkflowEngine
             Clock = options.Clock, Zone = options.Zone, Store = store,
             Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset())
             {
-                Feel = Runtime.Decisions.FeelExpressions.Evaluator(options.Clock, options.Zone, new FristFunctions(options.Fristen, options.Zone)),
-                Functions = Runtime.Decisions.FristExpressionFunctions.ForJavaScript(new FristFunctions(options.Fristen, options.Zone)),
+                Feel = Runtime.Decisions.FeelExpressions.Evaluator(options.Clock, options.Zone, fristen),
+                Functions = Runtime.Decisions.FristExpressionFunctions.ForJavaScript(fristen),
             },
-            Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId)
-            {
-                Fristen = new FristFunctions(options.Fristen, options.Zone), // the decision tables' FEEL counts Fristen with the tenant's Land
-            },
+            Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId) { Fristen = fristen },
             Activities = options.Activities, TenantId = options.TenantId,
             Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist, ServiceFacts = options.ServiceFacts, CaseDocuments = options.CaseDocuments,
             InstanceQuota = options.InstanceQuota, DueWorkCreated = options.DueWorkCreated, StandIns = options.StandIns,
