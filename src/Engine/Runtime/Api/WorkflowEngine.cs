@@ -333,9 +333,7 @@ public sealed partial class WorkflowEngine
     public void CompleteUserTask(string taskId, JsonObject? variables, string? userId, string? onBehalfOf) => Run(r =>
     {
         CheckInput(variables);
-        var i = InstanceOf(r, taskId, 'u', "task");
-        var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw Gone(i, taskId, 'u', "task");
-        r.TargetElementId = task.ElementId;
+        var (i, task) = UserTask(r, taskId);
         if (task.DelegationState == DelegationState.Pending)
             throw new WorkflowCommandException($"task '{taskId}' is delegated to '{task.Assignee}' and not yet resolved: the delegate resolves it, then its owner '{task.Owner}' completes it");
         if (userId is not null) CheckFourEyes(i, task, userId);
