@@ -204,20 +204,15 @@ public sealed partial class ValidateCommandTests
     public void Validate_Overlays_SchemaAndEveryNamedElementGroupAndFormField_WithPositions()
     {
         using var dir = new TempFolder();
-        string Put(string name, string content)
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.Combine(dir.Path, name))!);
-            return dir.Write(name, content);
-        }
-        Put("processes/hund/hund.bpmn", Models.Process("""
+        dir.Write("processes/hund/hund.bpmn", Models.Process("""
             <startEvent id="S"/><userTask id="T1" name="Prüfen" camunda:candidateGroups="amt" camunda:formKey="egov:forms/f"/><endEvent id="E"/>
             <sequenceFlow id="F1" sourceRef="S" targetRef="T1"/><sequenceFlow id="F2" sourceRef="T1" targetRef="E"/>
             """));
-        Put("processes/hund/forms/f.form", """{ "type": "default", "components": [ { "type": "textfield", "key": "x", "label": "X" } ] }""");
-        var fits = Put("tenants/a/hund.overlay.yaml", "groups: { amt: amt-a }\ntexts:\n  T1: \"Prüfen (A)\"\nforms:\n  f: { x: \"Feld X\" }\n");
-        var gone = Put("tenants/b/hund.overlay.yaml", "texts:\n  T9: \"y\"\nforms:\n  f: { nope: \"Z\" }\ngroups: { keine: k }\n");
-        var hours = Put("tenants/c/hund.overlay.yaml", "fristen:\n  T1: PT5H\n");
-        var noService = Put("tenants/d/katze.overlay.yaml", "texts: { T1: x }\n");
+        dir.Write("processes/hund/forms/f.form", """{ "type": "default", "components": [ { "type": "textfield", "key": "x", "label": "X" } ] }""");
+        var fits = dir.Write("tenants/a/hund.overlay.yaml", "groups: { amt: amt-a }\ntexts:\n  T1: \"Prüfen (A)\"\nforms:\n  f: { x: \"Feld X\" }\n");
+        var gone = dir.Write("tenants/b/hund.overlay.yaml", "texts:\n  T9: \"y\"\nforms:\n  f: { nope: \"Z\" }\ngroups: { keine: k }\n");
+        var hours = dir.Write("tenants/c/hund.overlay.yaml", "fristen:\n  T1: PT5H\n");
+        var noService = dir.Write("tenants/d/katze.overlay.yaml", "texts: { T1: x }\n");
 
         var ok = CliRun.Of("validate", fits);
         ok.ExitCode.ShouldBe(0, ok.Stderr + ok.Stdout);
