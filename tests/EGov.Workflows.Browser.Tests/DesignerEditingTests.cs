@@ -30,7 +30,7 @@ public sealed class DesignerEditingTests
 
     private async Task<HttpClient> ClientAsync(params string[] roles)
     {
-        return await MachineClients.SignedInAsync(fixture.Server.App.Services, fixture.BaseAddress, "designer", roles, []);
+        return await MachineClients.SignedInAsync(fixture.Server, "designer", roles, []);
     }
 
     private static async Task OpenGroupAsync(IPage page, string groupId)

@@ -27,7 +27,7 @@ public sealed class DesignerRecordingTests
     [BrowserFact]
     public async Task TheTokenSimulationsPath_BecomesARunnableScenario_DeployedWithTheVersion_AndDownloadedWithItsFolder()
     {
-        using var api = await MachineClients.SignedInAsync(fixture.Server.App.Services, fixture.BaseAddress, "aufzeichnung", ["analyst"], ["*"]);
+        using var api = await MachineClients.SignedInAsync(fixture.Server, "aufzeichnung", ["analyst"], ["*"]);
         int before;
         using (var content = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "DesignerRecordingTests.bpmn"))))
         {
