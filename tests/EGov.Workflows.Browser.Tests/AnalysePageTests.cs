@@ -94,7 +94,7 @@ public sealed class AnalysePageTests
 
     private static async Task<HttpClient> ClientAsync(RunningServer server)
     {
-        return await MachineClients.SignedInAsync(server.App.Services, server.BaseAddress, "analyse", ["clerk", "analyst"], []);
+        return await MachineClients.SignedInAsync(server, "analyse", ["clerk", "analyst"], []);
     }
 
     private static void CopyDirectory(string from, string to)

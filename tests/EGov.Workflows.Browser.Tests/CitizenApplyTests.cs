@@ -265,7 +265,7 @@ public sealed class CitizenApplyFixture : IAsyncLifetime
     /// <summary>Deploys a model through the API as an analyst's machine client would.</summary>
     public async Task DeployAsync(string name, string xml)
     {
-        using var http = await MachineClients.SignedInAsync(server!.App.Services, server.BaseAddress, "deploy", ["analyst"], ["*"]);
+        using var http = await MachineClients.SignedInAsync(server!, "deploy", ["analyst"], ["*"]);
         using var content = new StringContent(xml, Encoding.UTF8, "application/xml");
         using var deployed = await http.PostAsync($"api/deployments?name={Uri.EscapeDataString(name)}", content);
         new[] { 200, 201 }.ShouldContain((int)deployed.StatusCode, await deployed.Content.ReadAsStringAsync());

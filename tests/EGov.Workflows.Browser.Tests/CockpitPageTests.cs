@@ -60,7 +60,7 @@ public sealed class CockpitPageTests
 
     private async Task<HttpClient> MachineAsync(string[] roles)
     {
-        return await MachineClients.SignedInAsync(fixture.Server.App.Services, fixture.BaseAddress, "cockpit", roles, ["*"]);
+        return await MachineClients.SignedInAsync(fixture.Server, "cockpit", roles, ["*"]);
     }
 
     private static async Task<JsonNode> JsonAsync(HttpResponseMessage response, int status)

@@ -1,11 +1,7 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using EGov.Workflows.Identity.Accounts;
-using EGov.Workflows.Identity.Clients;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -22,7 +18,6 @@ namespace EGov.Workflows.Browser.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class DesignerEditingTests
 {
-    private const string Password = "ein-langes-Passwort-1";
     private const string ProcessId = "Process_Urlaubsantrag";
     private const string TaskId = "Task_Vorgesetzte_Genehmigen";
     private readonly BrowserFixture fixture;
@@ -33,26 +28,9 @@ public sealed class DesignerEditingTests
         SetDefaultExpectTimeout(30_000);
     }
 
-    private T Service<T>() where T : notnull => fixture.Server.App.Services.GetRequiredService<T>();
-
     private async Task<HttpClient> ClientAsync(params string[] roles)
     {
-        return await MachineClients.SignedInAsync(fixture.Server.App.Services, fixture.BaseAddress, "designer", roles, []);
-    }
-
-    private async Task<IPage> SignedInAnalystAsync(string path)
-    {
-        var analyst = $"ana{Guid.NewGuid():N}"[..12];
-        await Service<AccountStore>().CreateAsync(new NewAccount(analyst, "Analyse " + analyst, ["analyst"], [], []), Password);
-        var page = await fixture.NewPageAsync();
-        page.Context.SetDefaultTimeout(30_000);
-        page.Context.SetDefaultNavigationTimeout(60_000);
-        await page.GotoAsync(path);
-        await page.GetByLabel("Benutzername", new() { Exact = true }).FillAsync(analyst);
-        await page.GetByLabel("Passwort", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden", Exact = true }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
-        return page;
+        return await MachineClients.SignedInAsync(fixture.Server, "designer", roles, []);
     }
 
     private static async Task OpenGroupAsync(IPage page, string groupId)
@@ -68,7 +46,7 @@ public sealed class DesignerEditingTests
     {
         var api = await ClientAsync("analyst");
         var before = JsonNode.Parse(await api.GetStringAsync($"api/processes/{ProcessId}"))!["latestVersion"]!.GetValue<int>();
-        var page = await SignedInAnalystAsync($"/designer/{ProcessId}");
+        var page = await Analysts.SignedInAsync(fixture, $"/designer/{ProcessId}");
 
         // The Frist in the egov properties panel; a period in hours is flagged at once by our lint plug-in, then by the server.
         var shape = page.Locator($".designer-canvas [data-element-id={TaskId}]").First;
@@ -179,7 +157,7 @@ public sealed class DesignerEditingTests
         using (var deployed = await api.PostAsync("api/deployments?name=miwg-a2.bpmn", content))
             ((int)deployed.StatusCode).ShouldBe(201, await deployed.Content.ReadAsStringAsync());
 
-        var page = await SignedInAnalystAsync($"/designer/{processId}");
+        var page = await Analysts.SignedInAsync(fixture, $"/designer/{processId}");
         await Expect(page.Locator(".designer-source")).ToContainTextAsync("Version 1");
         await page.Locator("#designer-datei").SetInputFilesAsync(corpus);
         await Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("A.2.0-export.bpmn wurde geöffnet");

@@ -33,7 +33,7 @@ public sealed class DesignerPageTests
 
     private async Task<HttpClient> AuditorAsync()
     {
-        return await MachineClients.SignedInAsync(fixture.Server.App.Services, fixture.BaseAddress, "designer", ["auditor"], []);
+        return await MachineClients.SignedInAsync(fixture.Server, "designer", ["auditor"], []);
     }
 
     [BrowserFact]

@@ -1,8 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using EGov.Workflows.Identity.Accounts;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -18,7 +15,6 @@ namespace EGov.Workflows.Browser.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class DesignerRecordingTests
 {
-    private const string Password = "ein-langes-Passwort-1";
     private const string ProcessId = "Process_Aufzeichnung";
     private readonly BrowserFixture fixture;
 
@@ -28,25 +24,10 @@ public sealed class DesignerRecordingTests
         SetDefaultExpectTimeout(30_000);
     }
 
-    private async Task<IPage> SignedInAnalystAsync(string path)
-    {
-        var analyst = $"rec{Guid.NewGuid():N}"[..12];
-        await fixture.Server.App.Services.GetRequiredService<AccountStore>().CreateAsync(new NewAccount(analyst, "Analyse " + analyst, ["analyst"], [], []), Password);
-        var page = await fixture.NewPageAsync();
-        page.Context.SetDefaultTimeout(30_000);
-        page.Context.SetDefaultNavigationTimeout(60_000);
-        await page.GotoAsync(path);
-        await page.GetByLabel("Benutzername", new() { Exact = true }).FillAsync(analyst);
-        await page.GetByLabel("Passwort", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden", Exact = true }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path) + "$"));
-        return page;
-    }
-
     [BrowserFact]
     public async Task TheTokenSimulationsPath_BecomesARunnableScenario_DeployedWithTheVersion_AndDownloadedWithItsFolder()
     {
-        using var api = await MachineClients.SignedInAsync(fixture.Server.App.Services, fixture.BaseAddress, "aufzeichnung", ["analyst"], ["*"]);
+        using var api = await MachineClients.SignedInAsync(fixture.Server, "aufzeichnung", ["analyst"], ["*"]);
         int before;
         using (var content = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "DesignerRecordingTests.bpmn"))))
         {
@@ -55,7 +36,7 @@ public sealed class DesignerRecordingTests
             ((int)deployed.StatusCode).ShouldBe(201, await deployed.Content.ReadAsStringAsync());
             before = JsonNode.Parse(await api.GetStringAsync($"api/processes/{ProcessId}"))!["latestVersion"]!.GetValue<int>();
         }
-        var page = await SignedInAnalystAsync($"/designer/{ProcessId}");
+        var page = await Analysts.SignedInAsync(fixture, $"/designer/{ProcessId}");
         await Expect(page.Locator(".designer-canvas [data-element-id=Start]").First).ToBeVisibleAsync();
 
         // Record: the simulation starts at the start event's play button; the gateway's first branch ("ja") is preselected.

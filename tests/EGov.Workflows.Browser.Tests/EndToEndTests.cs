@@ -36,7 +36,7 @@ public sealed class EndToEndTests
     /// <summary>A machine client of the default tenant with a bearer token from the server's token endpoint.</summary>
     private async Task<HttpClient> MachineAsync(string[] roles)
     {
-        return await MachineClients.SignedInAsync(fixture.Server.App.Services, fixture.BaseAddress, "e2e", roles, ["*"]);
+        return await MachineClients.SignedInAsync(fixture.Server, "e2e", roles, ["*"]);
     }
 
     private static async Task<JsonNode> JsonAsync(HttpResponseMessage response, int status)

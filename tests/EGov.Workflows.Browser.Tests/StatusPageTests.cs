@@ -42,7 +42,7 @@ public sealed class StatusPageTests
     {
         if (Tenant.Catalog.Latest(processId) is null)
         {
-            using var http = await MachineClients.SignedInAsync(fixture.Server.App.Services, fixture.BaseAddress, "status", ["analyst"], ["*"]);
+            using var http = await MachineClients.SignedInAsync(fixture.Server, "status", ["analyst"], ["*"]);
             var xml = (await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "StatusPageTests.bpmn"))).Replace(ProcessId, processId, StringComparison.Ordinal);
             using var content = new StringContent(xml, System.Text.Encoding.UTF8);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");

@@ -4,8 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsCheck;
 using EGov.Workflows.Host;
-using EGov.Workflows.Identity.Clients;
-using Microsoft.Extensions.DependencyInjection;
+using EGov.Workflows.Host.Tests;
 using Xunit.Abstractions;
 
 namespace EGov.Workflows.Fuzz.Tests;
@@ -53,7 +52,9 @@ public sealed class ApiBodyFuzzTests(ITestOutputHelper output)
         await using (server)
         {
             using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await SuperuserTokenAsync(server));
+            using var identities = new Identities(server);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+                await identities.ClientTokenAsync($"fuzz-{Guid.NewGuid():N}"[..20], Identities.AllRoles, ["*"], ["*"]));
             var ids = await SeedAsync(http);
             var document = JsonNode.Parse(await http.GetStringAsync("openapi/v1.json"))!;
             var operations = Operations(document);
@@ -92,22 +93,6 @@ public sealed class ApiBodyFuzzTests(ITestOutputHelper output)
     }
 
     private static string Cut(string text) => text.Length <= 1500 ? text : text[..1500] + $"… ({text.Length} characters)";
-
-    private static async Task<string> SuperuserTokenAsync(RunningServer server)
-    {
-        var name = $"fuzz-{Guid.NewGuid():N}"[..20];
-        string secret;
-        using (var scope = server.App.Services.CreateScope())
-            secret = await scope.ServiceProvider.GetRequiredService<ClientStore>().CreateAsync(name, [.. Host.Security.RolePermissions.Roles], ["*"], ["*"]);
-        using var http = new HttpClient { BaseAddress = server.BaseAddress };
-        using var response = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = name, ["client_secret"] = secret,
-        }));
-        var body = await response.Content.ReadAsStringAsync();
-        ((int)response.StatusCode).ShouldBe(200, body);
-        return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
-    }
 
     /// <summary>A deployed model and a running instance, so path parameters can name things that exist.</summary>
     private static async Task<List<string>> SeedAsync(HttpClient http)

@@ -35,6 +35,22 @@ public static class Fuzz
             .Where(p => !p.Contains("/bin/", StringComparison.Ordinal) && !p.Contains("/obj/", StringComparison.Ordinal) && !p.Contains("node_modules", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).Select(File.ReadAllText).Where(t => t.Length < 400_000).ToList();
 
+    /// <summary>
+    /// Runs one target: <paramref name="check"/> on samples of <paramref name="gen"/> for <see cref="Seconds"/>(<paramref name="ciSeconds"/>),
+    /// from <see cref="Seed"/> when set, then <see cref="Report"/>s the executions. CsCheck shrinks and prints a failing sample.
+    /// </summary>
+    public static void Run<T>(Action<string> output, string target, int ciSeconds, Gen<T> gen, Action<T> check, Func<T, string>? print = null, int threads = -1)
+    {
+        var seconds = Seconds(ciSeconds);
+        long runs = 0;
+        gen.Sample(sample =>
+        {
+            Interlocked.Increment(ref runs);
+            check(sample);
+        }, seed: Seed, iter: long.MaxValue, time: seconds, threads: threads, print: print);
+        Report(output, target, runs, seconds);
+    }
+
     /// <summary>Writes the number of executions of a target to the test output and to <c>EGOV_FUZZ_REPORT</c> (a file scripts/fuzz.sh tabulates).</summary>
     public static void Report(Action<string> output, string target, long executions, int seconds)
     {

@@ -1,4 +1,3 @@
-using CsCheck;
 using EGov.Workflows.Bpmn.Reading;
 using EGov.Workflows.Dmn.Reading;
 using EGov.Workflows.Runtime;
@@ -19,17 +18,13 @@ public sealed class ModelReaderFuzzTests(ITestOutputHelper output)
     {
         var corpus = Fuzz.Corpus(".bpmn", "processes", "tests", "samples", "src/Activities");
         corpus.Count.ShouldBeGreaterThan(10);
-        var seconds = Fuzz.Seconds(12);
-        long runs = 0;
-        Fuzz.Mutated(corpus, Fuzz.XmlSnippets).Sample(xml =>
+        Fuzz.Run(output.WriteLine, "bpmn-reader+deploy", 12, Fuzz.Mutated(corpus, Fuzz.XmlSnippets), xml =>
         {
-            Interlocked.Increment(ref runs);
             var result = new BpmnReader().ReadString(xml, "fuzz.bpmn");
             if (result.HasErrors || result.Definitions is null) return;
             try { new WorkflowEngine(new WorkflowEngineOptions()).Deploy("fuzz.bpmn", result.Definitions); }
             catch (DeploymentException) { } // refused with the reasons: fine
-        }, seed: Fuzz.Seed, iter: long.MaxValue, time: seconds, print: Print);
-        Fuzz.Report(output.WriteLine, "bpmn-reader+deploy", runs, seconds);
+        }, Print);
     }
 
     [Fact]
@@ -37,14 +32,7 @@ public sealed class ModelReaderFuzzTests(ITestOutputHelper output)
     {
         var corpus = Fuzz.Corpus(".dmn", "processes", "tests", "samples", "src/Activities");
         corpus.Count.ShouldBeGreaterThan(3);
-        var seconds = Fuzz.Seconds(8);
-        long runs = 0;
-        Fuzz.Mutated(corpus, Fuzz.XmlSnippets).Sample(xml =>
-        {
-            Interlocked.Increment(ref runs);
-            new DmnReader().ReadString(xml, "fuzz.dmn");
-        }, seed: Fuzz.Seed, iter: long.MaxValue, time: seconds, print: Print);
-        Fuzz.Report(output.WriteLine, "dmn-reader", runs, seconds);
+        Fuzz.Run(output.WriteLine, "dmn-reader", 8, Fuzz.Mutated(corpus, Fuzz.XmlSnippets), xml => new DmnReader().ReadString(xml, "fuzz.dmn"), Print);
     }
 
     [Fact]
@@ -52,16 +40,12 @@ public sealed class ModelReaderFuzzTests(ITestOutputHelper output)
     {
         var corpus = Fuzz.Corpus(".scenario.yaml", "processes", "tests/scenarios", "samples", "src/Activities");
         corpus.Count.ShouldBeGreaterThan(10);
-        var seconds = Fuzz.Seconds(8);
-        long runs = 0;
         var anchor = Path.Combine(Fuzz.Root, "processes", "fuzz.scenario.yaml");
-        Fuzz.Mutated(corpus, Fuzz.YamlSnippets).Sample(yaml =>
+        Fuzz.Run(output.WriteLine, "scenario-loader", 8, Fuzz.Mutated(corpus, Fuzz.YamlSnippets), yaml =>
         {
-            Interlocked.Increment(ref runs);
             var result = ScenarioLoader.Load(yaml, "fuzz.scenario.yaml", anchor);
             (result.Scenario is not null || result.Error is not null).ShouldBeTrue("a scenario or an error");
-        }, seed: Fuzz.Seed, iter: long.MaxValue, time: seconds, print: Print);
-        Fuzz.Report(output.WriteLine, "scenario-loader", runs, seconds);
+        }, Print);
     }
 
     private static string Print(string text) => text.Length <= 4000 ? text : text[..4000] + $"… ({text.Length} characters)";

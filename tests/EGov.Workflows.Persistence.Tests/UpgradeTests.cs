@@ -85,7 +85,8 @@ public sealed class UpgradeTests
     public void ADatabaseOfANewerBuild_IsRefused_WithWhatToDo_AndNothingIsWritten(string provider)
     {
         using var db = TestDatabases.Create(provider);
-        SchemaMigrator.Migrate(db.Options);
+        // One script short of this build's schema: a store that did not refuse would apply it, so "nothing is written" can fail.
+        SchemaMigrator.MigrateTo(db.Options, SchemaMigrator.LatestVersion(db.Options.Provider) - 1);
         var newer = SchemaMigrator.LatestVersion(db.Options.Provider) + 5;
         using (var c = SchemaMigrator.Open(db.Options))
         using (var cmd = c.CreateCommand())

@@ -136,21 +136,29 @@ public sealed partial class EgovServe : IAsyncDisposable
     /// <summary>Everything the server printed (for failure messages).</summary>
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>The repository's root (the folder with EGov.Workflows.sln above this test's build).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EGov.Workflows.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException($"no EGov.Workflows.sln above {AppContext.BaseDirectory}");
+        }
+    }
+
     /// <summary>The egov.dll of the build this test project was built with (its project reference builds it first).</summary>
     public static string CliDll
     {
         get
         {
             if (Environment.GetEnvironmentVariable("EGOV_RELIABILITY_CLI") is { Length: > 0 } explicitPath) return explicitPath;
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EGov.Workflows.sln"))) dir = dir.Parent;
-            if (dir is null) throw new InvalidOperationException($"no EGov.Workflows.sln above {AppContext.BaseDirectory}");
 #if DEBUG
             const string configuration = "Debug";
 #else
             const string configuration = "Release";
 #endif
-            var dll = Path.Combine(dir.FullName, "src", "Engine", "Cli", "bin", configuration, "net10.0", "egov.dll");
+            var dll = Path.Combine(RepositoryRoot, "src", "Engine", "Cli", "bin", configuration, "net10.0", "egov.dll");
             return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build the test project (it builds the CLI first)");
         }
     }

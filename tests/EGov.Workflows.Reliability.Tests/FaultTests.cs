@@ -189,8 +189,8 @@ public sealed class FaultTests(ITestOutputHelper output)
                 var starting = load.StartAsync([survivor.Client, victim.Client], settings.Instances, parallel: 4, stop.Token);
                 // Kill node-2 at a moment it holds leases (bounded wait; the load keeps both nodes busy).
                 var until = DateTime.UtcNow.AddMinutes(3);
-                do held = (await probe.LeaseOwnersAsync()).GetValueOrDefault("node-2");
-                while (held == 0 && !starting.IsCompleted && DateTime.UtcNow < until && await Delay(20));
+                while ((held = (await probe.LeaseOwnersAsync()).GetValueOrDefault("node-2")) == 0 && !starting.IsCompleted && DateTime.UtcNow < until)
+                    await Task.Delay(20);
                 await victim.KillAsync();
                 await stop.CancelAsync();
                 await starting;
@@ -209,12 +209,6 @@ public sealed class FaultTests(ITestOutputHelper output)
             await Report("a node killed while holding job leases (PostgreSQL, two nodes)", load, probe, [survivor.Client], reported, recovered,
                 settings.Replay, "from the kill until no lease of the dead node remained");
         }
-    }
-
-    private static async Task<bool> Delay(int ms)
-    {
-        await Task.Delay(ms);
-        return true;
     }
 
     /// <summary>Polls /health/ready until it answers 200 (bounded by a generous stall, not a timing assertion).</summary>

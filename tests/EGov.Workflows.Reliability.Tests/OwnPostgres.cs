@@ -10,8 +10,8 @@ namespace EGov.Workflows.Reliability.Tests;
 /// </summary>
 public sealed partial class OwnPostgres : IAsyncDisposable
 {
-    private readonly string _dir;
-    private OwnPostgres(string dir, string connection) { _dir = dir; Connection = connection; }
+    private readonly TempFolder _folder;
+    private OwnPostgres(TempFolder folder, string connection) { _folder = folder; Connection = connection; }
 
     /// <summary>The connection string of the cluster's test database.</summary>
     public string Connection { get; }
@@ -23,30 +23,30 @@ public sealed partial class OwnPostgres : IAsyncDisposable
 
     public static async Task<OwnPostgres> StartAsync()
     {
-        var dir = Directory.CreateTempSubdirectory("egov-own-pg-").FullName;
-        var pg = new OwnPostgres(dir, "");
-        var output = await pg.RunAsync("start");
+        var folder = new TempFolder();
+        var output = await RunAsync(folder, "start");
         var m = ExportLine().Match(output);
         if (!m.Success) throw new InvalidOperationException($"scripts/postgres.sh start printed no connection: {output}");
-        return new OwnPostgres(dir, m.Groups[1].Value);
+        return new OwnPostgres(folder, m.Groups[1].Value);
     }
 
     /// <summary><c>pg_ctl stop -m fast</c>: the server ends its connections and shuts down cleanly.</summary>
-    public Task HaltAsync() => RunAsync("halt");
+    public Task HaltAsync() => RunAsync(_folder, "halt");
 
     /// <summary><c>kill -9</c> of the postmaster: a crash; the next start recovers from the WAL.</summary>
-    public Task CrashAsync() => RunAsync("crash");
+    public Task CrashAsync() => RunAsync(_folder, "crash");
 
     /// <summary>Starts the halted or crashed cluster again on the same port with the same data.</summary>
-    public Task ResumeAsync() => RunAsync("resume");
+    public Task ResumeAsync() => RunAsync(_folder, "resume");
 
-    private async Task<string> RunAsync(string command)
+    /// <summary>Runs <c>scripts/postgres.sh</c> on the cluster whose state and env files lie in <paramref name="folder"/>.</summary>
+    private static async Task<string> RunAsync(TempFolder folder, string command)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(RepositoryRoot, "scripts", "postgres.sh"));
+        info.ArgumentList.Add(Path.Combine(EgovServe.RepositoryRoot, "scripts", "postgres.sh"));
         info.ArgumentList.Add(command);
-        info.Environment["EGOV_PG_STATE"] = Path.Combine(_dir, "postgres.state");
-        info.Environment["EGOV_PG_ENV"] = Path.Combine(_dir, "postgres.env");
+        info.Environment["EGOV_PG_STATE"] = Path.Combine(folder.Path, "postgres.state");
+        info.Environment["EGOV_PG_ENV"] = Path.Combine(folder.Path, "postgres.env");
         using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -55,21 +55,11 @@ public sealed partial class OwnPostgres : IAsyncDisposable
         return await stdout;
     }
 
-    private static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EGov.Workflows.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException($"no EGov.Workflows.sln above {AppContext.BaseDirectory}");
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         Npgsql.NpgsqlConnection.ClearAllPools();
-        try { await RunAsync("stop"); }
-        finally { try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } }
+        try { await RunAsync(_folder, "stop"); }
+        finally { _folder.Dispose(); }
     }
 
     [GeneratedRegex("EGOV_TEST_POSTGRES='([^']+)'")]

@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
-using System.IO.Compression;
 using System.Xml;
 using System.Xml.Linq;
 using System.Xml.Schema;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace EGov.Workflows.Simulators;
 
@@ -65,13 +62,8 @@ public sealed class ArchivSimulator : IAsyncDisposable
     public static ArchivSimulator Start(string schemaFolder, int port = 0)
     {
         port = port == 0 ? SmtpSimulator.FreePort() : port;
-        var schema = new XmlSchemaSet { XmlResolver = new XmlUrlResolver() };
-        schema.Add(null, Path.Combine(schemaFolder, "xdomea.xsd"));
-        schema.Compile();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var schema = XdomeaEndpoint.Schema(schemaFolder);
+        var app = XdomeaEndpoint.App(port);
         var sim = new ArchivSimulator(app, schema, port);
         app.MapPost("/xdomea/aussonderung", sim.ReceiveAsync);
         app.MapGet("/xdomea/aussonderung/{prozessId}/{nachricht}", (HttpRequest r, string prozessId, string nachricht) => sim.Outbox(r, prozessId, nachricht));
@@ -102,30 +94,14 @@ public sealed class ArchivSimulator : IAsyncDisposable
         Interlocked.Increment(ref _requests);
         if (Unavailable) return Results.StatusCode(503);
         if (RequiredToken is { } t && request.Headers.Authorization.ToString() != $"Bearer {t}") return Results.StatusCode(401);
-        if (!string.Equals(request.ContentType, "application/zip", StringComparison.OrdinalIgnoreCase))
-            return Results.Text("expected application/zip (an xdomea container)", statusCode: 415);
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body).ConfigureAwait(false);
-        Dictionary<string, byte[]> files;
-        try
-        {
-            body.Position = 0;
-            using var zip = new ZipArchive(body, ZipArchiveMode.Read);
-            files = zip.Entries.ToDictionary(e => e.FullName, e => { using var s = e.Open(); using var m = new MemoryStream(); s.CopyTo(m); return m.ToArray(); });
-        }
-        catch (InvalidDataException) { return Results.Text("the body is no ZIP container", statusCode: 400); }
+        var (files, refusal) = await XdomeaEndpoint.ContainerAsync(request).ConfigureAwait(false);
+        if (files is null) return refusal!;
         var messageName = files.Keys.FirstOrDefault(k => k.Contains("_Aussonderung.", StringComparison.Ordinal) && k.EndsWith(".xml", StringComparison.Ordinal));
         if (messageName is null) return Results.Text("the container holds no <ProzessID>_Aussonderung.*.xml", statusCode: 400);
 
         var errors = new List<string>();
         XDocument doc;
-        try
-        {
-            var settings = new XmlReaderSettings { ValidationType = ValidationType.Schema, Schemas = _schema, DtdProcessing = DtdProcessing.Prohibit };
-            settings.ValidationEventHandler += (_, e) => errors.Add(e.Message);
-            using var reader = XmlReader.Create(new MemoryStream(files[messageName]), settings);
-            doc = XDocument.Load(reader);
-        }
+        try { doc = XdomeaEndpoint.Load(files[messageName], _schema, errors); }
         catch (XmlException e) { return Results.Text($"the message is not well-formed XML: {e.Message}", statusCode: 400); }
         if (errors.Count > 0) return Results.Text($"the message fails the xdomea schema: {errors[0]}", statusCode: 400);
         var x = doc.Root!.Name.Namespace;
@@ -225,7 +201,7 @@ public sealed class ArchivSimulator : IAsyncDisposable
         return text;
     }
 
-    private static IResult Xml(string xml, int status) => Results.Text(xml, "application/xml; charset=utf-8", System.Text.Encoding.UTF8, status);
+    private static IResult Xml(string xml, int status) => XdomeaEndpoint.Xml(xml, status);
 
     public async ValueTask DisposeAsync()
     {

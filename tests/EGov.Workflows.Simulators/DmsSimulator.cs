@@ -1,13 +1,10 @@
 using System.Collections.Concurrent;
-using System.IO.Compression;
 using System.Net;
 using System.Xml;
 using System.Xml.Linq;
 using System.Xml.Schema;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace EGov.Workflows.Simulators;
 
@@ -62,13 +59,8 @@ public sealed class DmsSimulator : IAsyncDisposable
     public static DmsSimulator Start(string schemaFolder, int port = 0)
     {
         port = port == 0 ? SmtpSimulator.FreePort() : port;
-        var schema = new XmlSchemaSet { XmlResolver = new XmlUrlResolver() };
-        schema.Add(null, Path.Combine(schemaFolder, "xdomea.xsd"));
-        schema.Compile();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var schema = XdomeaEndpoint.Schema(schemaFolder);
+        var app = XdomeaEndpoint.App(port);
         var sim = new DmsSimulator(app, schema, port);
         app.MapPost("/xdomea/import", sim.ImportAsync);
         app.StartAsync().GetAwaiter().GetResult();
@@ -92,30 +84,14 @@ public sealed class DmsSimulator : IAsyncDisposable
         Interlocked.Increment(ref _requests);
         if (Unavailable || Interlocked.Decrement(ref _unavailableFor) >= 0) return Results.StatusCode(503);
         if (RequiredToken is { } t && request.Headers.Authorization.ToString() != $"Bearer {t}") return Results.StatusCode(401);
-        if (!string.Equals(request.ContentType, "application/zip", StringComparison.OrdinalIgnoreCase))
-            return Results.Text("expected application/zip (an xdomea container)", statusCode: 415);
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body).ConfigureAwait(false);
-        Dictionary<string, byte[]> files;
-        try
-        {
-            body.Position = 0;
-            using var zip = new ZipArchive(body, ZipArchiveMode.Read);
-            files = zip.Entries.ToDictionary(e => e.FullName, e => { using var s = e.Open(); using var m = new MemoryStream(); s.CopyTo(m); return m.ToArray(); });
-        }
-        catch (InvalidDataException) { return Results.Text("the body is no ZIP container", statusCode: 400); }
+        var (files, refusal) = await XdomeaEndpoint.ContainerAsync(request).ConfigureAwait(false);
+        if (files is null) return refusal!;
         var messageName = files.Keys.FirstOrDefault(k => k.EndsWith("_Abgabe.Abgabe.0401.xml", StringComparison.Ordinal));
         if (messageName is null) return Results.Text("the container holds no <ProzessID>_Abgabe.Abgabe.0401.xml", statusCode: 400);
 
         var errors = new List<string>();
         XDocument doc;
-        try
-        {
-            var settings = new XmlReaderSettings { ValidationType = ValidationType.Schema, Schemas = _schema, DtdProcessing = DtdProcessing.Prohibit };
-            settings.ValidationEventHandler += (_, e) => errors.Add(e.Message);
-            using var reader = XmlReader.Create(new MemoryStream(files[messageName]), settings);
-            doc = XDocument.Load(reader);
-        }
+        try { doc = XdomeaEndpoint.Load(files[messageName], _schema, errors); }
         catch (XmlException e) { return Results.Text($"the message is not well-formed XML: {e.Message}", statusCode: 400); }
         var x = doc.Root!.Name.Namespace;
         var prozessId = (string?)doc.Root.Element(x + "Kopf")?.Element(x + "ProzessID") ?? "";
@@ -146,7 +122,7 @@ public sealed class DmsSimulator : IAsyncDisposable
         return Xml(answer, 200);
     }
 
-    private static IResult Xml(string xml, int status) => Results.Text(xml, "application/xml; charset=utf-8", System.Text.Encoding.UTF8, status);
+    private static IResult Xml(string xml, int status) => XdomeaEndpoint.Xml(xml, status);
 
     /// <summary>The 0402 for the message, in its namespace, sender and receiver swapped.</summary>
     private string Answer(XDocument request, string prozessId, string idSgo, bool ok, IReadOnlyList<string> errors, string? dmsAz)

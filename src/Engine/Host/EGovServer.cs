@@ -214,7 +214,7 @@ public static class EGovServer
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<PermissionEnforcement>();
-        app.UseEGovLogScope();
+        if (options.LogFormat == LogFormat.Json) app.UseEGovLogScope(); // only JSON lines write scopes: no per-request cost otherwise
         app.UseRateLimiter();
         app.MapOpenApi().RequirePermission(Permission.Public);
         app.MapGet("/", () => Results.Ok(new

@@ -21,9 +21,11 @@ internal sealed class TempFolder : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("egov-cli-").FullName;
 
+    /// <summary>Writes the file (<paramref name="name"/> may name subfolders: they are created) and answers its path.</summary>
     public string Write(string name, string content)
     {
         var file = System.IO.Path.Combine(Path, name);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
         File.WriteAllText(file, content);
         return file;
     }

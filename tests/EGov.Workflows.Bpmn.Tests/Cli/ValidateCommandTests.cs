@@ -12,6 +12,18 @@ public sealed partial class ValidateCommandTests
         <sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/>
         """;
 
+    /// <summary>A Frist in hours (egov:frist="PT5H"): only the deployment refuses it.</summary>
+    private const string FristInHours = """
+        <startEvent id="S"/><userTask id="Pruefen" egov:frist="PT5H"/><endEvent id="E"/>
+        <sequenceFlow id="F1" sourceRef="S" targetRef="Pruefen"/><sequenceFlow id="F2" sourceRef="Pruefen" targetRef="E"/>
+        """;
+
+    /// <summary>An egov:activity that none of the built-in packs has.</summary>
+    private const string UnknownActivity = """
+        <startEvent id="S"/><serviceTask id="T" egov:activity="gibt-es-nicht"/><endEvent id="E"/>
+        <sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/>
+        """;
+
     [GeneratedRegex(@"^.+:\d+:\d+: (error|warning): .+$")]
     private static partial Regex DiagnosticLine();
 
@@ -138,10 +150,7 @@ public sealed partial class ValidateCommandTests
     {
         // A Frist in hours passes the reader and the executable rules; only building the process for deployment refuses it.
         using var dir = new TempFolder();
-        var file = dir.Write("frist.bpmn", Models.Process("""
-            <startEvent id="S"/><userTask id="Pruefen" egov:frist="PT5H"/><endEvent id="E"/>
-            <sequenceFlow id="F1" sourceRef="S" targetRef="Pruefen"/><sequenceFlow id="F2" sourceRef="Pruefen" targetRef="E"/>
-            """));
+        var file = dir.Write("frist.bpmn", Models.Process(FristInHours));
         CliRun.Of("validate", file).ExitCode.ShouldBe(0);
         var run = CliRun.Of("validate", "--executable", file);
         run.ExitCode.ShouldBe(1);
@@ -155,10 +164,7 @@ public sealed partial class ValidateCommandTests
     {
         // The built-in packs are always known, as on the server: an egov:activity that none of them has cannot deploy.
         using var dir = new TempFolder();
-        var file = dir.Write("activity.bpmn", Models.Process("""
-            <startEvent id="S"/><serviceTask id="T" egov:activity="gibt-es-nicht"/><endEvent id="E"/>
-            <sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/>
-            """));
+        var file = dir.Write("activity.bpmn", Models.Process(UnknownActivity));
         var run = CliRun.Of("validate", "--executable", file);
         run.ExitCode.ShouldBe(1);
         run.Stderr.ShouldContain("gibt-es-nicht");
@@ -166,8 +172,8 @@ public sealed partial class ValidateCommandTests
     }
 
     [Theory]
-    [InlineData("""<startEvent id="S"/><userTask id="Pruefen" egov:frist="PT5H"/><endEvent id="E"/><sequenceFlow id="F1" sourceRef="S" targetRef="Pruefen"/><sequenceFlow id="F2" sourceRef="Pruefen" targetRef="E"/>""")]
-    [InlineData("""<startEvent id="S"/><serviceTask id="T" egov:activity="gibt-es-nicht"/><endEvent id="E"/><sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/>""")]
+    [InlineData(FristInHours)]
+    [InlineData(UnknownActivity)]
     [InlineData("""<startEvent id="S"/><intermediateCatchEvent id="W"><timerEventDefinition><timeCycle>R/PT0.001S</timeCycle></timerEventDefinition></intermediateCatchEvent><endEvent id="E"/><sequenceFlow id="F1" sourceRef="S" targetRef="W"/><sequenceFlow id="F2" sourceRef="W" targetRef="E"/>""")]
     [InlineData("""<startEvent id="S"/><serviceTask id="T" camunda:class="de.example.Send"/><endEvent id="E"/><sequenceFlow id="F1" sourceRef="S" targetRef="T"/><sequenceFlow id="F2" sourceRef="T" targetRef="E"/>""")]
     public void ValidateExecutable_SaysWhatTheDesignersCheckSays(string body)
@@ -198,20 +204,15 @@ public sealed partial class ValidateCommandTests
     public void Validate_Overlays_SchemaAndEveryNamedElementGroupAndFormField_WithPositions()
     {
         using var dir = new TempFolder();
-        string Put(string name, string content)
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.Combine(dir.Path, name))!);
-            return dir.Write(name, content);
-        }
-        Put("processes/hund/hund.bpmn", Models.Process("""
+        dir.Write("processes/hund/hund.bpmn", Models.Process("""
             <startEvent id="S"/><userTask id="T1" name="Prüfen" camunda:candidateGroups="amt" camunda:formKey="egov:forms/f"/><endEvent id="E"/>
             <sequenceFlow id="F1" sourceRef="S" targetRef="T1"/><sequenceFlow id="F2" sourceRef="T1" targetRef="E"/>
             """));
-        Put("processes/hund/forms/f.form", """{ "type": "default", "components": [ { "type": "textfield", "key": "x", "label": "X" } ] }""");
-        var fits = Put("tenants/a/hund.overlay.yaml", "groups: { amt: amt-a }\ntexts:\n  T1: \"Prüfen (A)\"\nforms:\n  f: { x: \"Feld X\" }\n");
-        var gone = Put("tenants/b/hund.overlay.yaml", "texts:\n  T9: \"y\"\nforms:\n  f: { nope: \"Z\" }\ngroups: { keine: k }\n");
-        var hours = Put("tenants/c/hund.overlay.yaml", "fristen:\n  T1: PT5H\n");
-        var noService = Put("tenants/d/katze.overlay.yaml", "texts: { T1: x }\n");
+        dir.Write("processes/hund/forms/f.form", """{ "type": "default", "components": [ { "type": "textfield", "key": "x", "label": "X" } ] }""");
+        var fits = dir.Write("tenants/a/hund.overlay.yaml", "groups: { amt: amt-a }\ntexts:\n  T1: \"Prüfen (A)\"\nforms:\n  f: { x: \"Feld X\" }\n");
+        var gone = dir.Write("tenants/b/hund.overlay.yaml", "texts:\n  T9: \"y\"\nforms:\n  f: { nope: \"Z\" }\ngroups: { keine: k }\n");
+        var hours = dir.Write("tenants/c/hund.overlay.yaml", "fristen:\n  T1: PT5H\n");
+        var noService = dir.Write("tenants/d/katze.overlay.yaml", "texts: { T1: x }\n");
 
         var ok = CliRun.Of("validate", fits);
         ok.ExitCode.ShouldBe(0, ok.Stderr + ok.Stdout);

@@ -117,8 +117,7 @@ public static class OverlayMerger
             }
         }
 
-        var changedForms = new HashSet<string>(StringComparer.Ordinal);
-        var changed = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var relabelled = new Dictionary<string, JsonObject>(StringComparer.Ordinal); // copies: the shared forms stay as read
         foreach (var (formName, labels) in overlay.Section("forms"))
         {
             if (!forms.TryGetValue(formName, out var form))
@@ -126,8 +125,8 @@ public static class OverlayMerger
                 bag.Error(overlay.KeyAt($"/forms/{Escape(formName)}"), $"forms: the shared service has no form '{formName}.form'{(forms.Count == 0 ? "" : $" (it has {string.Join(", ", forms.Keys.Order(StringComparer.Ordinal))})")}");
                 continue;
             }
-            if (!changedForms.Contains(formName)) changed[formName] = form.Form.DeepClone().AsObject();
-            var fields = JsonObjects(changed.GetValueOrDefault(formName) ?? form.Form).Where(o => o["key"] is JsonValue).ToList();
+            var copy = form.Form.DeepClone().AsObject();
+            var fields = JsonObjects(copy).Where(o => o["key"] is JsonValue).ToList();
             foreach (var (key, label) in labels!.AsObject())
             {
                 var field = fields.Find(o => o["key"] is JsonValue k && k.TryGetValue<string>(out var ks) && ks == key);
@@ -137,15 +136,15 @@ public static class OverlayMerger
                     continue;
                 }
                 field["label"] = label!.GetValue<string>();
-                changedForms.Add(formName);
+                relabelled[formName] = copy;
             }
         }
 
         if (bag.HasErrors) return new OverlayMerge([], bag.Items);
         var result = new List<ServiceFile>();
         foreach (var (file, doc) in models) result.Add(new ServiceFile(file.Path, Serialize(doc)));
-        foreach (var (name, (file, form)) in forms.OrderBy(f => f.Key, StringComparer.Ordinal))
-            result.Add(changedForms.Contains(name) ? new ServiceFile(file.Path, Encoding.UTF8.GetBytes(changed[name].ToJsonString())) : file);
+        foreach (var (name, (file, _)) in forms.OrderBy(f => f.Key, StringComparer.Ordinal))
+            result.Add(relabelled.TryGetValue(name, out var copy) ? new ServiceFile(file.Path, Encoding.UTF8.GetBytes(copy.ToJsonString())) : file);
         result.AddRange(others);
         return new OverlayMerge(result, bag.Items);
     }

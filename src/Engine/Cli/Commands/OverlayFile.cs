@@ -22,10 +22,8 @@ internal static class OverlayFile
         if (!Directory.Exists(folder))
             return [.. read.Diagnostics, new Diagnostic(path, new SourcePosition(1, 1), Severity.Error,
                 $"there is no shared service '{overlay.Service}': {folder}/ does not exist (the overlay's file name names the service folder under processes/; --processes DIR names another processes folder)")];
-        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => !f.Split(Path.DirectorySeparatorChar).Contains("node_modules"))
-            .Where(f => ModelFiles.IsBpmnFile(f) || ModelFiles.IsDmnFile(f) || f.EndsWith(".form", StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal).Select(f => new Catalogue.Overlays.ServiceFile(f, File.ReadAllBytes(f))).ToList();
+        // The same files the server merges the overlay with (Host.Catalogue.TenantOverlays), so validate says what deploy will.
+        var files = Host.Catalogue.TenantOverlays.SharedFiles(folder);
         return [.. read.Diagnostics, .. OverlayMerger.Merge(overlay, files).Problems];
     }
 }

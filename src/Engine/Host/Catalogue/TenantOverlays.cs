@@ -201,15 +201,22 @@ public sealed class TenantOverlays
     /// <summary>The shared service's files (models, decisions, forms) read once for every tenant, a hash of them, and its service.yaml.</summary>
     private static Shared ReadShared(string folder)
     {
-        var paths = ModelDeployer.FindModels(folder)
-            .Concat(Directory.EnumerateFiles(folder, "*.form", SearchOption.AllDirectories))
-            .Where(f => !f.Split(Path.DirectorySeparatorChar).Contains("node_modules"))
-            .Order(StringComparer.Ordinal).ToList();
-        var files = paths.Select(p => new ServiceFile(p, File.ReadAllBytes(p))).ToList();
+        var files = SharedFiles(folder);
         var yaml = Path.Combine(folder, ServiceYamlReader.FileName);
         var service = File.Exists(yaml) ? ServiceYamlReader.ReadFile(yaml) : null;
         return new Shared(files.Any(f => !f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase)) ? SharedService.Read(files) : null, Hash(files), service);
     }
+
+    /// <summary>
+    /// The files of a shared service folder an overlay is merged with (models, decisions, forms; node_modules left out), in
+    /// path order — what the server deploys and what <c>egov validate</c> checks an overlay against.
+    /// </summary>
+    public static IReadOnlyList<ServiceFile> SharedFiles(string folder) =>
+        ModelDeployer.FindModels(folder)
+            .Concat(Directory.EnumerateFiles(folder, "*.form", SearchOption.AllDirectories))
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Contains("node_modules"))
+            .Order(StringComparer.Ordinal)
+            .Select(p => new ServiceFile(p, File.ReadAllBytes(p))).ToList();
 
     private static string Hash(IEnumerable<ServiceFile> files)
     {

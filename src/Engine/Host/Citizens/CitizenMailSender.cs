@@ -1,7 +1,6 @@
 using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Identity.Citizens;
 using EGov.Workflows.Runtime;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace EGov.Workflows.Host.Citizens;
@@ -21,8 +20,7 @@ public sealed record CitizenMailSchedule(string Owner, TimeSpan Poll)
     /// <summary>A case that still does not exist this long after its e-mail was recorded was never started: its e-mail is dropped.</summary>
     public TimeSpan NeverStarted { get; init; } = TimeSpan.FromMinutes(10);
 
-    public TimeSpan BackOff(int attempts) =>
-        TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(1).Ticks, Retry.Ticks * (1L << Math.Clamp(attempts - 1, 0, 20))));
+    public TimeSpan BackOff(int attempts) => Jobs.OutboxPoller.BackOff(Retry, attempts);
 }
 
 /// <summary>
@@ -33,26 +31,8 @@ public sealed record CitizenMailSchedule(string Owner, TimeSpan Poll)
 /// is dropped after <see cref="CitizenMailSchedule.NeverStarted"/>). Logs name the case and the reason, never the address.
 /// </summary>
 public sealed class CitizenMailSender(CitizenMailOutbox outbox, CitizenMails mails, TenantEngines engines, CitizenMailSchedule schedule, TimeProvider time,
-    ILogger<CitizenMailSender> log) : BackgroundService
+    ILogger<CitizenMailSender> log) : Jobs.OutboxPoller(schedule.Poll, "citizen e-mails", log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            int handled;
-            try { handled = await RunOnceAsync(stoppingToken).ConfigureAwait(false); }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                log.LogWarning("citizen e-mails: the outbox cannot be read now: {Error}", e.Message);
-                handled = 0;
-            }
-            if (handled > 0) continue;
-            try { await Task.Delay(schedule.Poll, stoppingToken).ConfigureAwait(false); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
-
     /// <summary>Tries the one e-mail just recorded; true when it was sent now (else the background sender goes on trying).</summary>
     public async Task<bool> SendNowAsync(string tenantId, string mailId, CancellationToken cancel = default)
     {
@@ -69,7 +49,7 @@ public sealed class CitizenMailSender(CitizenMailOutbox outbox, CitizenMails mai
     }
 
     /// <summary>Leases and handles one batch of due e-mails; returns how many it handled.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancel)
+    public override async Task<int> RunOnceAsync(CancellationToken cancel)
     {
         var batch = await outbox.LeaseAsync(schedule.Owner, schedule.Lease, 20, cancel: cancel).ConfigureAwait(false);
         foreach (var mail in batch) await HandleAsync(mail, cancel).ConfigureAwait(false);

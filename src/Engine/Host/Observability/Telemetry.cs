@@ -102,19 +102,21 @@ public static partial class Telemetry
 
     /// <summary>
     /// A log scope for every request: the tenant it acts for and, on routes of an instance or task, the instance id — so each
-    /// line logged while it is served names them (JSON logs show scopes). Ids only.
+    /// line logged while it is served names them (JSON logs show scopes; the server adds it for <c>--log-format json</c> only). Ids only.
     /// </summary>
     public static void UseEGovLogScope(this WebApplication app)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EGov.Workflows.Host.Requests");
         app.Use(async (http, next) =>
         {
-            var scope = new Dictionary<string, object?>(2);
             var tenant = http.Request.Headers[Tenancy.TenantEngines.Header].ToString();
             if (tenant.Length == 0 && http.FindCaller() is { } caller) tenant = caller.Tenants.FirstOrDefault(t => t != "*") ?? "";
-            if (tenant.Length > 0 && Tenancy.TenantEngines.IsValidId(tenant)) scope["TenantId"] = tenant;
-            if (InstanceOf(http.Request.RouteValues) is { } instance) scope["InstanceId"] = instance;
-            if (scope.Count == 0) { await next(http); return; }
+            var instance = InstanceOf(http.Request.RouteValues);
+            var hasTenant = tenant.Length > 0 && Tenancy.TenantEngines.IsValidId(tenant);
+            if (!hasTenant && instance is null) { await next(http); return; }
+            var scope = new Dictionary<string, object?>(2);
+            if (hasTenant) scope["TenantId"] = tenant;
+            if (instance is not null) scope["InstanceId"] = instance;
             using (log.BeginScope(scope)) await next(http);
         });
     }

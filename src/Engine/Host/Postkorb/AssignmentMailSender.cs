@@ -1,5 +1,4 @@
 using EGov.Workflows.Runtime.Store;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 
@@ -12,8 +11,7 @@ public sealed record AssignmentMailSchedule(string Owner, TimeSpan Poll, TimeSpa
     public Duration Lease { get; init; } = Duration.FromMinutes(2);
 
     /// <summary>The wait after the <paramref name="attempts"/>-th failed try: <see cref="Retry"/> doubled each time, at most an hour.</summary>
-    public TimeSpan BackOff(int attempts) =>
-        TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(1).Ticks, Retry.Ticks * (1L << Math.Clamp(attempts - 1, 0, 20))));
+    public TimeSpan BackOff(int attempts) => Jobs.OutboxPoller.BackOff(Retry, attempts);
 }
 
 /// <summary>
@@ -24,28 +22,10 @@ public sealed record AssignmentMailSchedule(string Owner, TimeSpan Poll, TimeSpa
 /// command and loses no mail.
 /// </summary>
 public sealed class AssignmentMailSender(IAssignmentOutbox outbox, AssignmentMail mail, AssignmentMailSchedule schedule, IClock clock, ILogger<AssignmentMailSender> log)
-    : BackgroundService
+    : Jobs.OutboxPoller(schedule.Poll, "E-Mail bei Zuweisung", log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            int handled;
-            try { handled = await RunOnceAsync(stoppingToken).ConfigureAwait(false); }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                log.LogWarning("E-Mail bei Zuweisung: the outbox cannot be read now: {Error}", e.Message);
-                handled = 0;
-            }
-            if (handled > 0) continue;
-            try { await Task.Delay(schedule.Poll, stoppingToken).ConfigureAwait(false); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
-
     /// <summary>Leases and handles one batch; returns how many entries it handled.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancel)
+    public override async Task<int> RunOnceAsync(CancellationToken cancel)
     {
         var batch = outbox.LeaseAssignments(schedule.Owner, clock.GetCurrentInstant(), schedule.Lease, 20);
         foreach (var entry in batch)

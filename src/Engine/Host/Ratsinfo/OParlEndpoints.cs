@@ -38,7 +38,7 @@ public static class OParlEndpoints
                 var store = RatsinfoEndpoints.Store(http);
                 var tenants = store.PublishingTenants();
                 var (p, size) = Paging(page, limit);
-                var items = tenants.Skip((p - 1) * size).Take(size).Select(t => (JsonNode)BodyObject(http, t, store.GetKoerperschaft(t)!)).ToList();
+                var items = tenants.Skip(Offset(p, size)).Take(size).Select(t => (JsonNode)BodyObject(http, t, store.GetKoerperschaft(t)!)).ToList();
                 return Json(http, List(http, items, tenants.Count, p, size, Url(http, "bodies")));
             })
             .WithName("OParlBodies").RequirePermission(Permission.Public).WithTags("OParl")
@@ -51,7 +51,7 @@ public static class OParlEndpoints
             {
                 Koerperschaft(http, body);
                 var (p, size) = Paging(page, limit);
-                var (items, total) = RatsinfoEndpoints.Store(http).ListGremien(body, (p - 1) * size, size);
+                var (items, total) = RatsinfoEndpoints.Store(http).ListGremien(body, Offset(p, size), size);
                 return Json(http, List(http, items.Select(g => (JsonNode)OrganizationObject(http, body, g)).ToList(), total, p, size, Url(http, $"bodies/{body}/organizations")));
             })
             .WithName("OParlOrganizations").RequirePermission(Permission.Public).WithTags("OParl").WithSummary("OParl Organization list: the council and its committees (?page=&limit=)");
@@ -68,7 +68,7 @@ public static class OParlEndpoints
             {
                 Koerperschaft(http, body);
                 var (p, size) = Paging(page, limit);
-                var (items, total) = RatsinfoEndpoints.Store(http).ListSitzungen(body, null, null, (p - 1) * size, size);
+                var (items, total) = RatsinfoEndpoints.Store(http).ListSitzungen(body, null, null, Offset(p, size), size);
                 return Json(http, List(http, items.Select(s => (JsonNode)MeetingObject(http, body, s)).ToList(), total, p, size, Url(http, $"bodies/{body}/meetings")));
             })
             .WithName("OParlMeetings").RequirePermission(Permission.Public).WithTags("OParl").WithSummary("OParl Meeting list: the Sitzungskalender (?page=&limit=)");
@@ -85,7 +85,7 @@ public static class OParlEndpoints
             {
                 Koerperschaft(http, body);
                 var (p, size) = Paging(page, limit);
-                var (items, total) = RatsinfoEndpoints.Store(http).ListVeroeffentlicht(body, null, (p - 1) * size, size);
+                var (items, total) = RatsinfoEndpoints.Store(http).ListVeroeffentlicht(body, null, Offset(p, size), size);
                 return Json(http, List(http, items.Where(Published).Select(v => (JsonNode)PaperObject(http, body, v)).ToList(), total, p, size, Url(http, $"bodies/{body}/papers")));
             })
             .WithName("OParlPapers").RequirePermission(Permission.Public).WithTags("OParl").WithSummary("OParl Paper list: published public papers only (?page=&limit=)");
@@ -118,6 +118,9 @@ public static class OParlEndpoints
         if (limit is < 1 or > MaxLimit) throw ApiProblemException.BadRequest($"limit {limit} is out of range", $"1 ≤ limit ≤ {MaxLimit}");
         return (page ?? 1, limit ?? DefaultLimit);
     }
+
+    /// <summary>Where page <paramref name="page"/> starts; a page past what an offset can name starts past every row (an empty page, never an overflow).</summary>
+    private static int Offset(int page, int size) => (int)Math.Min(int.MaxValue, ((long)page - 1) * size);
 
     private static Koerperschaft Koerperschaft(HttpContext http, string body) =>
         (TenantEngines.IsValidId(body) ? RatsinfoEndpoints.Store(http).GetKoerperschaft(body) : null) ?? throw ApiProblemException.NotFound($"no Body '{body}'");

@@ -202,9 +202,12 @@ public sealed class JobExecutor : BackgroundService
     /// <summary>Runs the job; answers whether it committed, when it may run again if not (null: at once), and how its lease ends.</summary>
     private (bool Ran, Instant? RetryAt, LeaseEnd End) Execute(LeasedJob job, CancellationToken stop)
     {
-        // The job's span (its command's span is the child) and a log scope, so each line logged for it names instance and tenant.
+        // The job's span (its command's span is the child) and a log scope, so each line logged for it names instance and tenant;
+        // with the executor's logging off (no logger) no scope is built: this runs for every job.
         using var span = JobTelemetry.Start(job, _clock.GetCurrentInstant());
-        using var scope = _log.BeginScope(new Dictionary<string, object?> { ["TenantId"] = job.TenantId, ["InstanceId"] = job.Work.InstanceId, ["JobId"] = job.Work.Id });
+        using var scope = _log.IsEnabled(LogLevel.Critical)
+            ? _log.BeginScope(new Dictionary<string, object?> { ["TenantId"] = job.TenantId, ["InstanceId"] = job.Work.InstanceId, ["JobId"] = job.Work.Id })
+            : null;
         var result = ExecuteInScope(job, stop);
         var outcome = result.Ran ? "ok" : result.End == LeaseEnd.Failed ? "failed" : "retry";
         JobTelemetry.Record(job, outcome);

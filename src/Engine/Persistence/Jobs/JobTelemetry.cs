@@ -22,14 +22,16 @@ public static class JobTelemetry
 
     internal static void Record(LeasedJob job, string outcome)
     {
-        Executed.Add(1, new KeyValuePair<string, object?>("egov.job.kind", job.Work.Kind.ToString()),
-            new KeyValuePair<string, object?>(EngineTelemetry.OutcomeTag, outcome));
+        if (Executed.Enabled)
+            Executed.Add(1, new KeyValuePair<string, object?>("egov.job.kind", job.Work.Kind.ToString()),
+                new KeyValuePair<string, object?>(EngineTelemetry.OutcomeTag, outcome));
     }
 
     internal static Activity? Start(LeasedJob job, NodaTime.Instant now)
     {
         var lag = Math.Max(0, (now - job.Work.DueAt).TotalSeconds);
         if (Lag.Enabled) Lag.Record(lag, new KeyValuePair<string, object?>("egov.job.kind", job.Work.Kind.ToString()));
+        if (!EngineTelemetry.Source.HasListeners()) return null; // the span's name is built for a listener only
         var span = EngineTelemetry.Source.StartActivity("job " + job.Work.Kind, ActivityKind.Consumer);
         if (span is null) return null;
         span.SetTag(EngineTelemetry.TenantTag, job.TenantId);

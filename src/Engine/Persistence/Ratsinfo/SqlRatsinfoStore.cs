@@ -31,24 +31,16 @@ public sealed class SqlRatsinfoStore(DurableStoreOptions options) : IRatsinfoSto
         return c;
     }
 
-    private static void Add(DbCommand cmd, string name, object? value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value ?? DBNull.Value;
-        // A null goes without a type: PostgreSQL takes the column's (a text-typed null refused the bigint columns ende,
-        // einreichungsfrist, eingereicht_am); the optional filters CAST their parameter, so they need none either.
-        cmd.Parameters.Add(p);
-    }
+    // A null goes without a type: PostgreSQL takes the column's (a text-typed null refused the bigint columns ende,
+    // einreichungsfrist, eingereicht_am); the optional filters CAST their parameter, so they need none either.
+    private static DbCommand Command(DbConnection c, string sql, object?[] values) => PositionalCommand.Create(c, sql, null, values);
 
     private static long Flag(bool b) => b ? 1L : 0L;
 
-    private void Execute(string sql, params (string Name, object? Value)[] parameters)
+    private void Execute(string sql, params object?[] values)
     {
         using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (n, v) in parameters) Add(cmd, n, v);
+        using var cmd = Command(c, sql, values);
         try { cmd.ExecuteNonQuery(); }
         catch (DbException e) when (Violation(e) is { } why) { throw new RatsinfoConstraintException(why, e); }
     }
@@ -64,38 +56,36 @@ public sealed class SqlRatsinfoStore(DurableStoreOptions options) : IRatsinfoSto
         _ => null,
     };
 
-    private List<T> Query<T>(string sql, Func<DbDataReader, T> read, params (string Name, object? Value)[] parameters)
+    private List<T> Query<T>(string sql, Func<DbDataReader, T> read, params object?[] values)
     {
         using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (n, v) in parameters) Add(cmd, n, v);
+        using var cmd = Command(c, sql, values);
         using var r = cmd.ExecuteReader();
         var items = new List<T>();
         while (r.Read()) items.Add(read(r));
         return items;
     }
 
-    private int Count(string sql, params (string Name, object? Value)[] parameters) =>
-        Query(sql, r => Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), parameters)[0];
+    private int Count(string sql, params object?[] values) =>
+        Query(sql, r => Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), values)[0];
 
     private static string? S(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     private static long L(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture);
     private static Instant? T(DbDataReader r, int i) => r.IsDBNull(i) ? null : Ticks.At(L(r, i));
 
     public Koerperschaft? GetKoerperschaft(string tenantId) =>
-        Query("SELECT name, kurzname, ags, website, kontakt_email, geaendert_am FROM ratsinfo_koerperschaft WHERE tenant_id = @t",
-            r => new Koerperschaft(r.GetString(0), S(r, 1), S(r, 2), S(r, 3), S(r, 4), Ticks.At(L(r, 5))), ("@t", tenantId)).FirstOrDefault();
+        Query("SELECT name, kurzname, ags, website, kontakt_email, geaendert_am FROM ratsinfo_koerperschaft WHERE tenant_id = @p0",
+            r => new Koerperschaft(r.GetString(0), S(r, 1), S(r, 2), S(r, 3), S(r, 4), Ticks.At(L(r, 5))), tenantId).FirstOrDefault();
 
     public void PutKoerperschaft(string tenantId, Koerperschaft koerperschaft)
     {
         ArgumentNullException.ThrowIfNull(koerperschaft);
         Execute("""
-            INSERT INTO ratsinfo_koerperschaft (tenant_id, name, kurzname, ags, website, kontakt_email, geaendert_am) VALUES (@t, @n, @k, @a, @w, @e, @g)
+            INSERT INTO ratsinfo_koerperschaft (tenant_id, name, kurzname, ags, website, kontakt_email, geaendert_am) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6)
             ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name, kurzname = excluded.kurzname, ags = excluded.ags, website = excluded.website,
                 kontakt_email = excluded.kontakt_email, geaendert_am = excluded.geaendert_am
-            """, ("@t", tenantId), ("@n", koerperschaft.Name), ("@k", koerperschaft.Kurzname), ("@a", koerperschaft.Ags), ("@w", koerperschaft.Website),
-            ("@e", koerperschaft.KontaktEmail), ("@g", Ticks.Of(koerperschaft.GeaendertAm)));
+            """, tenantId, koerperschaft.Name, koerperschaft.Kurzname, koerperschaft.Ags, koerperschaft.Website,
+            koerperschaft.KontaktEmail, Ticks.Of(koerperschaft.GeaendertAm));
     }
 
     public IReadOnlyList<string> PublishingTenants() =>
@@ -104,83 +94,83 @@ public sealed class SqlRatsinfoStore(DurableStoreOptions options) : IRatsinfoSto
     private static Gremium ReadGremium(DbDataReader r) => new(r.GetString(0), r.GetString(1), S(r, 2), r.GetString(3), r.GetString(4), r.GetString(5), Ticks.At(L(r, 6)));
 
     public Gremium? GetGremium(string tenantId, string id) =>
-        Query($"SELECT {GremiumColumns} FROM ratsinfo_gremium WHERE tenant_id = @t AND id = @id", ReadGremium, ("@t", tenantId), ("@id", id)).FirstOrDefault();
+        Query($"SELECT {GremiumColumns} FROM ratsinfo_gremium WHERE tenant_id = @p0 AND id = @p1", ReadGremium, tenantId, id).FirstOrDefault();
 
     public void PutGremium(string tenantId, Gremium gremium)
     {
         ArgumentNullException.ThrowIfNull(gremium);
         Execute($"""
-            INSERT INTO ratsinfo_gremium (tenant_id, {GremiumColumns}) VALUES (@t, @id, @n, @k, @a, @l, @v, @g)
+            INSERT INTO ratsinfo_gremium (tenant_id, {GremiumColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7)
             ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name, kurzname = excluded.kurzname, art = excluded.art,
                 lesegruppe = excluded.lesegruppe, vorsitz_gruppe = excluded.vorsitz_gruppe, geaendert_am = excluded.geaendert_am
-            """, ("@t", tenantId), ("@id", gremium.Id), ("@n", gremium.Name), ("@k", gremium.Kurzname), ("@a", gremium.Art), ("@l", gremium.Lesegruppe),
-            ("@v", gremium.VorsitzGruppe), ("@g", Ticks.Of(gremium.GeaendertAm)));
+            """, tenantId, gremium.Id, gremium.Name, gremium.Kurzname, gremium.Art, gremium.Lesegruppe,
+            gremium.VorsitzGruppe, Ticks.Of(gremium.GeaendertAm));
     }
 
     public (IReadOnlyList<Gremium> Items, int Total) ListGremien(string tenantId, int offset, int limit) =>
-        (Query($"SELECT {GremiumColumns} FROM ratsinfo_gremium WHERE tenant_id = @t ORDER BY id LIMIT @l OFFSET @o", ReadGremium,
-            ("@t", tenantId), ("@l", (long)limit), ("@o", (long)offset)),
-         Count("SELECT COUNT(*) FROM ratsinfo_gremium WHERE tenant_id = @t", ("@t", tenantId)));
+        (Query($"SELECT {GremiumColumns} FROM ratsinfo_gremium WHERE tenant_id = @p0 ORDER BY id LIMIT @p1 OFFSET @p2", ReadGremium,
+            tenantId, (long)limit, (long)offset),
+         Count("SELECT COUNT(*) FROM ratsinfo_gremium WHERE tenant_id = @p0", tenantId));
 
     private static Sitzung ReadSitzung(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), Ticks.At(L(r, 3)), T(r, 4), S(r, 5), Ticks.At(L(r, 6)), L(r, 7) != 0, Ticks.At(L(r, 8)));
 
     public Sitzung? GetSitzung(string tenantId, string id) =>
-        Query($"SELECT {SitzungColumns} FROM ratsinfo_sitzung WHERE tenant_id = @t AND id = @id", ReadSitzung, ("@t", tenantId), ("@id", id)).FirstOrDefault();
+        Query($"SELECT {SitzungColumns} FROM ratsinfo_sitzung WHERE tenant_id = @p0 AND id = @p1", ReadSitzung, tenantId, id).FirstOrDefault();
 
     public void PutSitzung(string tenantId, Sitzung sitzung)
     {
         ArgumentNullException.ThrowIfNull(sitzung);
         Execute($"""
-            INSERT INTO ratsinfo_sitzung (tenant_id, {SitzungColumns}) VALUES (@t, @id, @gr, @n, @b, @e, @o, @f, @a, @g)
+            INSERT INTO ratsinfo_sitzung (tenant_id, {SitzungColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9)
             ON CONFLICT (tenant_id, id) DO UPDATE SET gremium_id = excluded.gremium_id, name = excluded.name, beginn = excluded.beginn, ende = excluded.ende,
                 ort = excluded.ort, einreichungsfrist = excluded.einreichungsfrist, abgesagt = excluded.abgesagt, geaendert_am = excluded.geaendert_am
-            """, ("@t", tenantId), ("@id", sitzung.Id), ("@gr", sitzung.GremiumId), ("@n", sitzung.Name), ("@b", Ticks.Of(sitzung.Beginn)), ("@e", Ticks.Of(sitzung.Ende)),
-            ("@o", sitzung.Ort), ("@f", Ticks.Of(sitzung.Einreichungsfrist)), ("@a", Flag(sitzung.Abgesagt)), ("@g", Ticks.Of(sitzung.GeaendertAm)));
+            """, tenantId, sitzung.Id, sitzung.GremiumId, sitzung.Name, Ticks.Of(sitzung.Beginn), Ticks.Of(sitzung.Ende),
+            sitzung.Ort, Ticks.Of(sitzung.Einreichungsfrist), Flag(sitzung.Abgesagt), Ticks.Of(sitzung.GeaendertAm));
     }
 
     public (IReadOnlyList<Sitzung> Items, int Total) ListSitzungen(string tenantId, string? gremiumId, Instant? ab, int offset, int limit)
     {
-        const string Where = "tenant_id = @t AND (CAST(@gr AS TEXT) IS NULL OR gremium_id = @gr) AND (CAST(@ab AS BIGINT) IS NULL OR beginn >= @ab)";
-        (string, object?)[] p = [("@t", tenantId), ("@gr", gremiumId), ("@ab", Ticks.Of(ab))];
-        return (Query($"SELECT {SitzungColumns} FROM ratsinfo_sitzung WHERE {Where} ORDER BY beginn, id LIMIT @l OFFSET @o", ReadSitzung,
-                [.. p, ("@l", (long)limit), ("@o", (long)offset)]),
-            Count($"SELECT COUNT(*) FROM ratsinfo_sitzung WHERE {Where}", p));
+        const string Where = "tenant_id = @p0 AND (CAST(@p1 AS TEXT) IS NULL OR gremium_id = @p1) AND (CAST(@p2 AS BIGINT) IS NULL OR beginn >= @p2)";
+        return (Query($"SELECT {SitzungColumns} FROM ratsinfo_sitzung WHERE {Where} ORDER BY beginn, id LIMIT @p3 OFFSET @p4", ReadSitzung,
+                tenantId, gremiumId, Ticks.Of(ab), (long)limit, (long)offset),
+            Count($"SELECT COUNT(*) FROM ratsinfo_sitzung WHERE {Where}", tenantId, gremiumId, Ticks.Of(ab)));
     }
 
     private static Vorlage ReadVorlage(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), L(r, 4) != 0, r.GetString(5),
         S(r, 6), S(r, 7), L(r, 8) != 0, S(r, 9), S(r, 10), S(r, 11), S(r, 12), T(r, 13), T(r, 14), Ticks.At(L(r, 15)));
 
     public Vorlage? GetVorlage(string tenantId, string id) =>
-        Query($"SELECT {VorlageColumns} FROM ratsinfo_vorlage WHERE tenant_id = @t AND id = @id", ReadVorlage, ("@t", tenantId), ("@id", id)).FirstOrDefault();
+        Query($"SELECT {VorlageColumns} FROM ratsinfo_vorlage WHERE tenant_id = @p0 AND id = @p1", ReadVorlage, tenantId, id).FirstOrDefault();
 
     public void PutVorlage(string tenantId, Vorlage vorlage)
     {
         ArgumentNullException.ThrowIfNull(vorlage);
         Execute($"""
-            INSERT INTO ratsinfo_vorlage (tenant_id, {VorlageColumns}) VALUES (@t, @id, @b, @a, @f, @oe, @s, @gr, @si, @n, @sv, @bv, @ns, @i, @ea, @va, @g)
+            INSERT INTO ratsinfo_vorlage (tenant_id, {VorlageColumns})
+            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16)
             ON CONFLICT (tenant_id, id) DO UPDATE SET betreff = excluded.betreff, art = excluded.art, federfuehrend = excluded.federfuehrend,
                 oeffentlich = excluded.oeffentlich, status = excluded.status, gremium_id = excluded.gremium_id, sitzung_id = excluded.sitzung_id,
                 nachtrag = excluded.nachtrag, sachverhalt = excluded.sachverhalt, beschlussvorschlag = excluded.beschlussvorschlag,
                 niederschrift = excluded.niederschrift, instance_id = excluded.instance_id, eingereicht_am = excluded.eingereicht_am,
                 veroeffentlicht_am = excluded.veroeffentlicht_am, geaendert_am = excluded.geaendert_am
-            """, ("@t", tenantId), ("@id", vorlage.Id), ("@b", vorlage.Betreff), ("@a", vorlage.Art), ("@f", vorlage.Federfuehrend), ("@oe", Flag(vorlage.Oeffentlich)),
-            ("@s", vorlage.Status), ("@gr", vorlage.GremiumId), ("@si", vorlage.SitzungId), ("@n", Flag(vorlage.Nachtrag)), ("@sv", vorlage.Sachverhalt),
-            ("@bv", vorlage.Beschlussvorschlag), ("@ns", vorlage.Niederschrift), ("@i", vorlage.InstanceId), ("@ea", Ticks.Of(vorlage.EingereichtAm)),
-            ("@va", Ticks.Of(vorlage.VeroeffentlichtAm)), ("@g", Ticks.Of(vorlage.GeaendertAm)));
+            """, tenantId, vorlage.Id, vorlage.Betreff, vorlage.Art, vorlage.Federfuehrend, Flag(vorlage.Oeffentlich),
+            vorlage.Status, vorlage.GremiumId, vorlage.SitzungId, Flag(vorlage.Nachtrag), vorlage.Sachverhalt,
+            vorlage.Beschlussvorschlag, vorlage.Niederschrift, vorlage.InstanceId, Ticks.Of(vorlage.EingereichtAm),
+            Ticks.Of(vorlage.VeroeffentlichtAm), Ticks.Of(vorlage.GeaendertAm));
     }
 
     public (IReadOnlyList<Vorlage> Items, int Total) ListVorlagen(string tenantId, int offset, int limit) =>
-        (Query($"SELECT {VorlageColumns} FROM ratsinfo_vorlage WHERE tenant_id = @t ORDER BY id LIMIT @l OFFSET @o", ReadVorlage,
-            ("@t", tenantId), ("@l", (long)limit), ("@o", (long)offset)),
-         Count("SELECT COUNT(*) FROM ratsinfo_vorlage WHERE tenant_id = @t", ("@t", tenantId)));
+        (Query($"SELECT {VorlageColumns} FROM ratsinfo_vorlage WHERE tenant_id = @p0 ORDER BY id LIMIT @p1 OFFSET @p2", ReadVorlage,
+            tenantId, (long)limit, (long)offset),
+         Count("SELECT COUNT(*) FROM ratsinfo_vorlage WHERE tenant_id = @p0", tenantId));
 
     public (IReadOnlyList<Vorlage> Items, int Total) ListVeroeffentlicht(string tenantId, string? sitzungId, int offset, int limit)
     {
         // Published means all three, checked here again although the table's constraint already allows no other publication.
-        const string Where = "tenant_id = @t AND veroeffentlicht_am IS NOT NULL AND oeffentlich = 1 AND status = 'eingereicht' AND (CAST(@si AS TEXT) IS NULL OR sitzung_id = @si)";
-        return (Query($"SELECT {VorlageColumns} FROM ratsinfo_vorlage WHERE {Where} ORDER BY veroeffentlicht_am, id LIMIT @l OFFSET @o", ReadVorlage,
-                ("@t", tenantId), ("@si", sitzungId), ("@l", (long)limit), ("@o", (long)offset)),
-            Count($"SELECT COUNT(*) FROM ratsinfo_vorlage WHERE {Where}", ("@t", tenantId), ("@si", sitzungId)));
+        const string Where = "tenant_id = @p0 AND veroeffentlicht_am IS NOT NULL AND oeffentlich = 1 AND status = 'eingereicht' AND (CAST(@p1 AS TEXT) IS NULL OR sitzung_id = @p1)";
+        return (Query($"SELECT {VorlageColumns} FROM ratsinfo_vorlage WHERE {Where} ORDER BY veroeffentlicht_am, id LIMIT @p2 OFFSET @p3", ReadVorlage,
+                tenantId, sitzungId, (long)limit, (long)offset),
+            Count($"SELECT COUNT(*) FROM ratsinfo_vorlage WHERE {Where}", tenantId, sitzungId));
     }
 }

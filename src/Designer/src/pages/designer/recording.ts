@@ -67,13 +67,12 @@ export function recordScenario(trace: Traced[]): RecordedScenario {
   /** Comments of gateway choices made before the first step (the start's variables decide them). */
   const stepsPrefix: string[] = [];
 
-  const signalled = new Set<string>();
+  // A triggered element counts once: a catch event entered before (waiting), or triggered before, is not entered again.
+  const seen = new Set<string>();
   trace = trace.filter((e) => {
-    if (e.action !== 'signal') return true;
-    // A triggered element counts once: a catch event entered before (waiting) is not entered again.
-    const before = trace.slice(0, trace.indexOf(e)).some((x) => x.id === e.id && x.action !== 'signal') || signalled.has(e.id);
-    signalled.add(e.id);
-    return !before;
+    const first = e.action !== 'signal' || !seen.has(e.id);
+    seen.add(e.id);
+    return first;
   });
   for (const e of trace) {
     const bo = e.bo;
