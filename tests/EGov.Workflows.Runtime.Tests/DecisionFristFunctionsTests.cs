@@ -57,17 +57,20 @@ public sealed class DecisionFristFunctionsTests
         hessen["werktag"]!.GetValue<bool>().ShouldBeTrue();
         bayern["werktag"]!.GetValue<bool>().ShouldBeFalse();
         bayern["naechster"]!.GetValue<string>().ShouldBe("2026-01-07");
-        // A month from 5 December 2025 ends on Monday 5 January 2026 in both Länder; posted on 2 January, delivered on the 6th
-        // (fourth day, §41 (2) VwVfG) — a holiday in Bavaria moves nothing here, the Bekanntgabe is no Frist end.
+        // A month from 5 December 2025 ends on Monday 5 January 2026 in both Länder. Posted on 2 January, a Bescheid counts as
+        // made known on the 6th (fourth day, §41 (2) VwVfG) — in Bavaria, where the 6th is a holiday, on the next working day
+        // (FristCalculator.Bekanntgabetag).
         hessen["ende"]!.GetValue<string>().ShouldBe("2026-01-05");
         bayern["ende"]!.GetValue<string>().ShouldBe("2026-01-05");
-        hessen["zugang"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
+        hessen["zugang"]!.GetValue<string>().ShouldBe("2026-01-06");
+        bayern["zugang"]!.GetValue<string>().ShouldBe("2026-01-07");
     }
 
     [Fact]
     public void AnInputOfTheSameName_WinsOverTheFunction()
     {
         var record = Record(FristCalculator.Hessen, new JsonObject { ["tag"] = "2026-01-06", ["istWerktag"] = "kein Aufruf" });
-        record.Result?["werktag"].ShouldBeNull(); // "kein Aufruf" is no function: null, not Hessen's answer
+        record.Result.ShouldNotBeNull();
+        record.Result["werktag"].ShouldBeNull(); // "kein Aufruf" is no function: null, not Hessen's answer
     }
 }

@@ -16,7 +16,7 @@ namespace EGov.Workflows.Runtime;
 public static class EngineTelemetry
 {
     /// <summary>The name of the engine's meter and activity source (every layer of the engine uses it).</summary>
-    public const string Name = "EGov.Workflows";
+    public const string Name = Expressions.ScriptTelemetry.MeterName;
 
     /// <summary>Attribute names on spans and metrics.</summary>
     public const string CommandTag = "egov.command", OutcomeTag = "egov.outcome", TenantTag = "egov.tenant",

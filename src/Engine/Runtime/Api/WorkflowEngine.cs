@@ -26,6 +26,7 @@ public sealed partial class WorkflowEngine
         options ??= new WorkflowEngineOptions();
         Options = options;
         var store = options.Store ?? new InMemoryRuntimeStore();
+        var fristen = new FristFunctions(options.Fristen, options.Zone); // FEEL, JavaScript and decision tables count with the tenant's Land
         _core = new EngineCore
         {
             TimerLimits = options.TimerLimits,
@@ -34,13 +35,10 @@ public sealed partial class WorkflowEngine
             Clock = options.Clock, Zone = options.Zone, Store = store,
             Evaluator = new ExpressionEvaluator(options.Limits, ExpressionEvaluator.DefaultCacheCapacity, null, () => options.Clock.GetCurrentInstant().ToDateTimeOffset())
             {
-                Feel = Runtime.Decisions.FeelExpressions.Evaluator(options.Clock, options.Zone, new FristFunctions(options.Fristen, options.Zone)),
-                Functions = Runtime.Decisions.FristExpressionFunctions.ForJavaScript(new FristFunctions(options.Fristen, options.Zone)),
+                Feel = Runtime.Decisions.FeelExpressions.Evaluator(options.Clock, options.Zone, fristen),
+                Functions = Runtime.Decisions.FristExpressionFunctions.ForJavaScript(fristen),
             },
-            Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId)
-            {
-                Fristen = new FristFunctions(options.Fristen, options.Zone), // the decision tables' FEEL counts Fristen with the tenant's Land
-            },
+            Decisions = new Runtime.Decisions.DecisionRepository(options.Clock, options.Zone, store, options.TenantId) { Fristen = fristen },
             Activities = options.Activities, TenantId = options.TenantId,
             Fristen = options.Fristen, Bearbeitungsfrist = options.Bearbeitungsfrist, ServiceFacts = options.ServiceFacts, CaseDocuments = options.CaseDocuments,
             InstanceQuota = options.InstanceQuota, DueWorkCreated = options.DueWorkCreated, StandIns = options.StandIns,
@@ -335,9 +333,7 @@ public sealed partial class WorkflowEngine
     public void CompleteUserTask(string taskId, JsonObject? variables, string? userId, string? onBehalfOf) => Run(r =>
     {
         CheckInput(variables);
-        var i = InstanceOf(r, taskId, 'u', "task");
-        var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw Gone(i, taskId, 'u', "task");
-        r.TargetElementId = task.ElementId;
+        var (i, task) = UserTask(r, taskId);
         if (task.DelegationState == DelegationState.Pending)
             throw new WorkflowCommandException($"task '{taskId}' is delegated to '{task.Assignee}' and not yet resolved: the delegate resolves it, then its owner '{task.Owner}' completes it");
         if (userId is not null) CheckFourEyes(i, task, userId);

@@ -18,6 +18,9 @@ internal sealed class HistoryRecorder(bool enabled)
     private Dictionary<string, (TaskEvent Event, string? UserId, string? Detail)>? _taskOutcomes;
     private HashSet<string>? _resolvedIncidents;
 
+    /// <summary>False at <see cref="HistoryLevel.Activity"/>: nothing is recorded, so callers need not prepare anything for it.</summary>
+    public bool Enabled => enabled;
+
     /// <summary>The engine command being recorded (its method name).</summary>
     public string Command { get; set; } = "";
 

@@ -24,7 +24,8 @@ internal sealed class Inst(ProcessInstanceState state, ProcessGraph graph)
     {
         var locals = t.Locals ??= [];
         var existed = locals.TryGetPropertyValue(name, out var was);
-        if (!existed || !System.Text.Json.Nodes.JsonNode.DeepEquals(was, value)) History?.LocalChanged(this, t, name, existed, was, value);
+        if (History is { Enabled: true } history && (!existed || !System.Text.Json.Nodes.JsonNode.DeepEquals(was, value)))
+            history.LocalChanged(this, t, name, existed, was, value);
         locals[name] = value;
     }
 

@@ -25,6 +25,8 @@ internal sealed partial class Runner : IDisposable
     private int _instancesCreated;
     /// <summary>How many process instances this command created (the open-instance quota counts them after the commit).</summary>
     public int InstancesCreated => _instancesCreated;
+    /// <summary>The tenant's open instances when this command created its first one: asked once, the command's own are counted above.</summary>
+    private long? _openAtStart;
 
     public Runner(EngineCore core)
     {
@@ -218,7 +220,7 @@ internal sealed partial class Runner : IDisposable
     {
         if (++_instancesCreated > Core.CommandLimits.MaxInstancesPerCommand)
             throw Budget($"would create more than {Core.CommandLimits.MaxInstancesPerCommand} process instances", callerToken?.ElementId, parent);
-        if (Core.InstanceQuota is { } quota && quota.Open() is var open && open + _instancesCreated > quota.Limit)
+        if (Core.InstanceQuota is { } quota && (_openAtStart ??= quota.Open()) is var open && open + _instancesCreated > quota.Limit)
             throw new InstanceQuotaException($"tenant '{Core.TenantId}' has {open:N0} open process instances, its quota is {quota.Limit:N0}; nothing was started{(callerToken is null ? "" : $" (the call activity '{callerToken.ElementId}' would start one)")} — instances must end first, or the quota be raised")
             { Limit = quota.Limit, Used = open, ElementId = callerToken?.ElementId };
         var id = instanceId ?? (parent is null ? InstanceIds.New() : $"{parent.S.RootInstanceId}-{InstanceIds.New()[..12]}");

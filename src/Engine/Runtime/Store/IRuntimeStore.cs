@@ -68,15 +68,24 @@ public interface IRuntimeStore
             foreach (var row in page.Items)
             {
                 if (row.EndedAt is not { } ended) continue;
-                Instant? reached = null;
-                foreach (var h in History(tenantId, row.Id))
-                    if (elementIds.Contains(h.ElementId) && (reached is null || h.StartedAt < reached)) reached = h.StartedAt;
-                if (reached is { } from) result.Add(ended - from);
+                if (RemainingAfter(History(tenantId, row.Id), elementIds, ended) is { } remaining) result.Add(remaining);
                 if (result.Count >= max) break;
             }
             if (page.Items.Count < 100) break;
         }
         return result;
+    }
+
+    /// <summary>
+    /// For <see cref="RemainingDurations"/>: the time from the earliest start of one of <paramref name="elementIds"/> in a case's
+    /// history to the case's end, or null when the case passed none of them.
+    /// </summary>
+    internal static Duration? RemainingAfter(IEnumerable<ElementInstanceRecord> history, IReadOnlyCollection<string> elementIds, Instant ended)
+    {
+        Instant? reached = null;
+        foreach (var h in history)
+            if (elementIds.Contains(h.ElementId) && (reached is null || h.StartedAt < reached)) reached = h.StartedAt;
+        return ended - reached;
     }
 
     /// <summary>
@@ -204,7 +213,6 @@ public sealed record UserTaskRow(string TenantId, string InstanceId, string Root
 
 public sealed record ExternalTaskRow(string TenantId, string InstanceId, string RootInstanceId, string ProcessId, string? BusinessKey, ExternalTaskState Task);
 
-/// <summary>Running and ended instances of one process definition version.</summary>
 /// <summary>The operational counts of a store (<see cref="IRuntimeStore.Figures"/>).</summary>
 public sealed record OperationalFigures(IReadOnlyList<TenantFigures> Tenants, long DueJobs, Instant? OldestDue)
 {
@@ -214,6 +222,7 @@ public sealed record OperationalFigures(IReadOnlyList<TenantFigures> Tenants, lo
 /// <summary>One tenant's open user tasks and open incidents.</summary>
 public sealed record TenantFigures(string TenantId, long OpenUserTasks, long OpenIncidents);
 
+/// <summary>Running and ended instances of one process definition version.</summary>
 public sealed record InstanceCount(string ProcessId, int Version, long Running, long Ended);
 
 public sealed record IncidentRow(string TenantId, string InstanceId, string RootInstanceId, string ProcessId, IncidentState Incident);

@@ -31,10 +31,7 @@ public sealed partial class InMemoryRuntimeStore
         foreach (var id in ids)
         {
             if (Load(tenantId, id) is not { Status: InstanceStatus.Completed, EndedAt: { } ended }) continue;
-            Instant? reached = null;
-            foreach (var h in History(tenantId, id))
-                if (elementIds.Contains(h.ElementId) && (reached is null || h.StartedAt < reached)) reached = h.StartedAt;
-            if (reached is { } from) result.Add((ended, ended - from));
+            if (IRuntimeStore.RemainingAfter(History(tenantId, id), elementIds, ended) is { } remaining) result.Add((ended, remaining));
         }
         return result.OrderByDescending(r => r.Ended).Take(max).Select(r => r.Remaining).ToList();
     }

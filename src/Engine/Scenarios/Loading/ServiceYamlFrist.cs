@@ -4,49 +4,39 @@ using YamlDotNet.RepresentationModel;
 
 namespace EGov.Workflows.Scenarios.Loading;
 
-/// <summary>The process and Bearbeitungsfrist of a service.yaml (docs/service-catalogue.md), for the case's Frist in scenarios.</summary>
+/// <summary>
+/// The process, Bearbeitungsfrist and service facts of a service.yaml (docs/service-catalogue.md), for the case's Frist and
+/// the activities in scenarios.
+/// </summary>
 internal static class ServiceYamlFrist
 {
-    /// <summary>What activities learn of the service (Aktenplan, Aufbewahrungsfrist), or null when the file names no process.</summary>
-    public static Sdk.ServiceFacts? Facts(string path)
+    /// <summary>
+    /// The process, its Bearbeitungsfrist and what activities learn of the service (Aktenplan, Aufbewahrungsfrist), from one
+    /// reading of the file; nulls where the file does not say (facts: when it names no process), all null when it is no
+    /// mapping (<c>./egov validate</c> reports that).
+    /// </summary>
+    public static (string? Process, Period? Frist, Sdk.ServiceFacts? Facts) Read(string path)
     {
         try
         {
             var stream = new YamlStream();
             using (var reader = new StreamReader(path)) stream.Load(reader);
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map) return null;
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map) return (null, null, null);
             static string? Scalar(YamlMappingNode m, string key) => m.Children.TryGetValue(new YamlScalarNode(key), out var v) && v is YamlScalarNode s ? s.Value : null;
-            if (Scalar(map, "process") is not { } process) return null;
+            var frist = Scalar(map, "bearbeitungsfrist") is { } text && PeriodPattern.NormalizingIso.Parse(text.Trim()) is { Success: true } p
+                && !p.Value.HasTimeComponent && !p.Value.Equals(Period.Zero) ? p.Value : null;
+            if (Scalar(map, "process") is not { } process) return (null, frist, null);
             var aktenplan = map.Children.TryGetValue(new YamlScalarNode("aktenplan"), out var a) && a is YamlMappingNode ap ? ap : null;
-            return new Sdk.ServiceFacts(process)
+            return (process, frist, new Sdk.ServiceFacts(process)
             {
                 AktenplanKennzeichen = aktenplan is null ? null : Scalar(aktenplan, "kennzeichen"),
                 AktenplanBetreff = aktenplan is null ? null : Scalar(aktenplan, "betreff"),
                 Aufbewahrungsfrist = Scalar(map, "aufbewahrungsfrist"),
-            };
+            });
         }
         catch (YamlDotNet.Core.YamlException)
         {
-            return null;
-        }
-    }
-
-    /// <summary>Both, or nulls when the file does not say (or is not a mapping; <c>./egov validate</c> reports that).</summary>
-    public static (string? Process, Period? Frist) Read(string path)
-    {
-        try
-        {
-            var stream = new YamlStream();
-            using (var reader = new StreamReader(path)) stream.Load(reader);
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map) return (null, null);
-            string? Scalar(string key) => map.Children.TryGetValue(new YamlScalarNode(key), out var v) && v is YamlScalarNode s ? s.Value : null;
-            var frist = Scalar("bearbeitungsfrist") is { } text && PeriodPattern.NormalizingIso.Parse(text.Trim()) is { Success: true } p
-                && !p.Value.HasTimeComponent && !p.Value.Equals(Period.Zero) ? p.Value : null;
-            return (Scalar("process"), frist);
-        }
-        catch (YamlDotNet.Core.YamlException)
-        {
-            return (null, null);
+            return (null, null, null);
         }
     }
 }

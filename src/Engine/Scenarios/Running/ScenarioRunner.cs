@@ -62,8 +62,9 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
             {
                 var files = ReadModels();
                 CheckServices(files);
+                var (fristen, facts) = ServiceYamls(files);
                 _created = runner._engines.Create(new ScenarioEngineOptions(_clock, scenario.Zone) {
-                    Land = scenario.Land, Bearbeitungsfristen = Bearbeitungsfristen(files), ServiceFacts = ServiceFacts(files),
+                    Land = scenario.Land, Bearbeitungsfristen = fristen, ServiceFacts = facts,
                     StandIns = scenario.Services.Where(s => !s.IsTopic).Select(s => s.Key).ToHashSet(StringComparer.Ordinal),
                 });
                 try
@@ -132,33 +133,25 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
         }
 
         /// <summary>
-        /// The Bearbeitungsfrist of each process whose model sits beside a service.yaml (processes/&lt;service&gt;/): the case's
-        /// Frist, as the server uses it. Only <c>process</c> and <c>bearbeitungsfrist</c> are read here; <c>./egov validate</c>
-        /// checks the whole file against docs/service.schema.json.
+        /// The Bearbeitungsfrist (the case's Frist, as the server uses it) and the service facts for activities (Aktenplan,
+        /// Aufbewahrungsfrist) of each process whose model sits beside a service.yaml (processes/&lt;service&gt;/), by process id;
+        /// each file is read once. Only these fields are read here; <c>./egov validate</c> checks the whole file against
+        /// docs/service.schema.json.
         /// </summary>
-        /// <summary>What each service.yaml beside a deployed model says for activities (Aktenplan, Aufbewahrungsfrist), by process id.</summary>
-        private static Dictionary<string, Sdk.ServiceFacts> ServiceFacts(List<ModelFile> files)
+        private static (Dictionary<string, Period> Fristen, Dictionary<string, Sdk.ServiceFacts> Facts) ServiceYamls(List<ModelFile> files)
         {
-            var result = new Dictionary<string, Sdk.ServiceFacts>(StringComparer.Ordinal);
-            foreach (var folder in files.Select(f => Path.GetDirectoryName(Path.GetFullPath(f.File)) ?? ".").Distinct(StringComparer.Ordinal))
-            {
-                var yaml = Path.Combine(folder, "service.yaml");
-                if (File.Exists(yaml) && Loading.ServiceYamlFrist.Facts(yaml) is { } facts) result[facts.ProcessId] = facts;
-            }
-            return result;
-        }
-
-        private static Dictionary<string, Period> Bearbeitungsfristen(List<ModelFile> files)
-        {
-            var result = new Dictionary<string, Period>(StringComparer.Ordinal);
+            var fristen = new Dictionary<string, Period>(StringComparer.Ordinal);
+            var facts = new Dictionary<string, Sdk.ServiceFacts>(StringComparer.Ordinal);
             foreach (var folder in files.Select(f => Path.GetDirectoryName(Path.GetFullPath(f.File)) ?? ".").Distinct(StringComparer.Ordinal))
             {
                 var yaml = Path.Combine(folder, "service.yaml");
                 if (!File.Exists(yaml)) continue;
-                var (process, frist) = Loading.ServiceYamlFrist.Read(yaml);
-                if (process is not null && frist is not null) result[process] = frist;
+                var (process, frist, service) = Loading.ServiceYamlFrist.Read(yaml);
+                if (process is null) continue;
+                if (frist is not null) fristen[process] = frist;
+                if (service is not null) facts[process] = service;
             }
-            return result;
+            return (fristen, facts);
         }
 
         /// <summary>A <c>services:</c> key that names nothing in the models is a typo, not a service that is never called.</summary>
