@@ -101,4 +101,17 @@ public sealed class FeelLimitTests
         Eval(text, ev).ShouldBeNull();
         ev.Warnings.ShouldContain(w => w.Contains("is outside the list", StringComparison.Ordinal));
     }
+
+    /// <summary>The fuzzer's third finding: a name starting with a letter number ('Ⅾ', U+216E) made the lexer add empty names until memory ran out.</summary>
+    [Theory]
+    [InlineData("Ⅾthen")]
+    [InlineData("if true Ⅾthen 1 else 2")]
+    [InlineData("Ⅻ + 1")]
+    public void FuzzFinding_ALetterNumber_StartsANameOfItsOwn(string text)
+    {
+        var ev = new FeelEvaluation();
+        try { new FeelEngine().CompileExpression(text).Evaluate(new Dictionary<string, object?>(), ev); }
+        catch (FeelSyntaxException) { }
+        new FeelEngine().CompileExpression("Ⅾ").Evaluate(new Dictionary<string, object?> { ["Ⅾ"] = 500m }).ShouldBe(500m);
+    }
 }
