@@ -27,12 +27,18 @@ public static class BuiltInPacks
     /// <summary>The name of the built-in pack of the Ratsinformationssystem (<c>ratsinfo-vorlage</c>).</summary>
     public const string RatsinfoPack = "Ratsinfo";
 
+    /// <summary>The name of the built-in pack of Zeitmanagement (<c>urlaubskonto</c>, <c>fortbildungsbudget</c>).</summary>
+    public const string ZeitPack = "Zeitmanagement";
+
     /// <summary>The built-in packs, each with its activities created from its own container.</summary>
     /// <param name="ratsinfo">Where the Ratsinfo tables are (the server's store); without it, a register in memory.</param>
-    public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null, Ratsinfo.RatsinfoRegister? ratsinfo = null)
+    /// <param name="zeit">Where the Zeitmanagement tables are (the server's store); without it, a register in memory.</param>
+    public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null, Ratsinfo.RatsinfoRegister? ratsinfo = null,
+        Zeit.ZeitRegister? zeit = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var register = ratsinfo ?? new Ratsinfo.RatsinfoRegister();
+        var zeitRegister = zeit ?? new Zeit.ZeitRegister();
         return
         [
             Pack(NotificationOptions.Section, configuration, logging, (s, c) => s.AddEgovNotifications(c)),
@@ -44,6 +50,8 @@ public static class BuiltInPacks
             Pack(CitizenPack, configuration, logging, (s, _) => s.AddEgovActivity<Citizens.EidCheckActivity>()),
             // The Ratsinformationssystem's register of papers (issue 17): the case keeps its table row in step.
             Pack(RatsinfoPack, configuration, logging, (s, _) => s.AddSingleton(register).AddEgovActivity<Ratsinfo.VorlageActivity>()),
+            // Zeitmanagement (issue 17): leave accounts and training budgets in tables; the cases book on them.
+            Pack(ZeitPack, configuration, logging, (s, _) => s.AddSingleton(zeitRegister).AddEgovActivity<Zeit.UrlaubskontoActivity>().AddEgovActivity<Zeit.FortbildungsbudgetActivity>()),
         ];
     }
 

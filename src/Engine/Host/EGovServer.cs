@@ -40,7 +40,8 @@ public static class EGovServer
             throw new ServerStartException([$"--tenants '{badTenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
         RaiseThreadPoolFloor(options.MinWorkerThreads);
         var ratsinfo = new Ratsinfo.RatsinfoRegister(); // its store is set once the store is open (the activity and the API share it)
-        var (packs, packLogging) = LoadPacks(options, ratsinfo); // before the store is touched: a broken pack stops the start at once
+        var zeit = new Zeit.ZeitRegister(); // likewise for the Zeitmanagement tables (leave accounts, training budgets)
+        var (packs, packLogging) = LoadPacks(options, ratsinfo, zeit); // before the store is touched: a broken pack stops the start at once
         StoreChoice store;
         try { store = HostStores.Open(options.Store, options.Create); }
         catch (ArgumentException e) { packLogging.Dispose(); throw new ServerStartException([e.Message], usage: true); }
@@ -158,6 +159,9 @@ public static class EGovServer
         ratsinfo.Store = store.Store is Persistence.EfRuntimeStore ratsinfoDb
             ? new Persistence.Ratsinfo.SqlRatsinfoStore(ratsinfoDb.Options) : new Persistence.Ratsinfo.InMemoryRatsinfoStore();
         builder.Services.AddSingleton(ratsinfo);
+        // Zeitmanagement (issue 17): leave accounts and training budgets in tables (migration 0026).
+        zeit.Store = store.Store is Persistence.EfRuntimeStore zeitDb ? new Persistence.Zeit.SqlZeitStore(zeitDb.Options) : new Persistence.Zeit.InMemoryZeitStore();
+        builder.Services.AddSingleton(zeit);
         builder.Services.AddSingleton<Cockpit.BatchRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Cockpit.BatchRunner>());
         builder.Services.AddEGovTelemetry(options, options.NodeId ?? DefaultNodeId(store));
@@ -307,7 +311,7 @@ public static class EGovServer
     /// by ';'), each with its options from <c>Packs:&lt;PackName&gt;</c> and a console logger. A pack that cannot be loaded
     /// stops the start with its file and the reason.
     /// </summary>
-    private static (Packs.PackCatalog Packs, ILoggerFactory Logging) LoadPacks(ServeOptions options, Ratsinfo.RatsinfoRegister ratsinfo)
+    private static (Packs.PackCatalog Packs, ILoggerFactory Logging) LoadPacks(ServeOptions options, Ratsinfo.RatsinfoRegister ratsinfo, Zeit.ZeitRegister zeit)
     {
         var configuration = options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
         var paths = options.Packs.Concat(PackPaths(configuration)).ToList();
@@ -323,7 +327,7 @@ public static class EGovServer
         try
         {
             var loaded = paths.Count == 0 ? Packs.PackCatalog.Empty : Packs.PackLoader.Load(paths, new Packs.PackHostServices(configuration, logging));
-            return (loaded.With(BuiltInPacks.Load(configuration, logging, ratsinfo)), logging);
+            return (loaded.With(BuiltInPacks.Load(configuration, logging, ratsinfo, zeit)), logging);
         }
         catch (Packs.PackException e)
         {

@@ -50,6 +50,7 @@ public static class ApiEndpoints
         api.MapCockpitEndpoints();
         ERechnung.ERechnungEndpoints.MapERechnungEndpoints(api);
         Ratsinfo.RatsinfoEndpoints.MapRatsinfoEndpoints(api);
+        Zeit.ZeitEndpoints.MapZeitEndpoints(api);
         Ratsinfo.OParlEndpoints.MapOParl(app); // public, read-only, outside /api: /oparl/v1
         return app;
     }

@@ -59,6 +59,13 @@ public enum Permission
     CouncilRead,
     /// <summary>Keep the Sitzungskalender: the Körperschaft, Gremien, sessions with their Einreichungsfristen, the minutes (Büro der Stadtverordnetenversammlung).</summary>
     CouncilManage,
+    /// <summary>
+    /// Zeitmanagement: read one's OWN leave account and its bookings, and the cost centres' training budgets (members of staff);
+    /// other people's accounts only with <see cref="StaffTimeManage"/>.
+    /// </summary>
+    StaffTimeRead,
+    /// <summary>Keep every leave account (entitlement, carry-over) and training budget, read the reservations (the Personalstelle).</summary>
+    StaffTimeManage,
 }
 
 /// <summary>Endpoint metadata: the one permission an endpoint needs.</summary>
