@@ -32,7 +32,7 @@ public sealed class ScaleWorkloadTests : IDisposable
         seeded.DatabaseMb.ShouldNotBeNull().ShouldBeGreaterThan(0);
         seeded.BaselinePerSecond.ShouldNotBeNull().ShouldBeGreaterThan(0);
 
-        var served = OpenCasesRun.Serve(spec with { Mode = "serve", Seeded = seeded });
+        var served = OpenCasesRun.Serve(spec with { Mode = "serve" }, seeded);
         served.Select(r => r.Mode).ShouldBe(["w3-open", "case-page"]);
         var w3 = served[0];
         w3.InstancesPerSecond.ShouldNotBeNull().ShouldBeGreaterThan(0);
