@@ -59,6 +59,11 @@ public enum Permission
     CouncilRead,
     /// <summary>Keep the Sitzungskalender: the Körperschaft, Gremien, sessions with their Einreichungsfristen, the minutes (Büro der Stadtverordnetenversammlung).</summary>
     CouncilManage,
+    /// <summary>
+    /// Delete an ended case's personal data on request (Art. 17 DSGVO), leaving a tombstone: irreversible, so held by the
+    /// administrators only (the scheduled deletion after the Aufbewahrungsfrist needs nobody).
+    /// </summary>
+    CaseDelete,
 }
 
 /// <summary>Endpoint metadata: the one permission an endpoint needs.</summary>
