@@ -68,9 +68,9 @@ public sealed class PaymentsReportStoreTests
             var code = CommandLine.Run(["payments", "report", "--from", today, "--to", today, "--store", spec, "--config", config.Path], stdout, stderr);
             var output = stdout.ToString();
             code.ShouldBe(1, output + stderr);
-            output.ShouldContain("Buchungsstelle 1.1220.431000: 3 Zahlung(en), bezahlt 30,70 EUR");
+            output.ShouldContain("Buchungsstelle 1.1220.431000: 3 Zahlung(en), bezahlt 30.70 EUR");
             Line(output, "VG-2026-0101").ShouldStartWith("  ok");
-            Line(output, "VG-2026-0101").ShouldContain("30,70");
+            Line(output, "VG-2026-0101").ShouldContain("30.70 EUR  Vorgang PAYED     Anbieter PAYED");
             Line(output, "VG-2026-0102").ShouldStartWith("  ABWEICHUNG");
             output.ShouldContain("beim Anbieter bezahlt, der Vorgang wartet noch");
             Line(output, "VG-2026-0103").ShouldStartWith("  ok");
