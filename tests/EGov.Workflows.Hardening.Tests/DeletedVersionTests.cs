@@ -51,7 +51,8 @@ public sealed class DeletedVersionTests
     {
         using var store = SharedStore.For(kind);
         await using var a = await TestServer.StartAsync(store: store.Store, nodeId: "node-a");
-        await using var b = await TestServer.StartAsync(store: store.Store, nodeId: "node-b");
+        // B looks only when asked (a start, a list): nothing it does by itself may catch the moment between delete and deploy.
+        await using var b = await TestServer.StartAsync(store: store.Store, nodeId: "node-b", configure: o => o with { DeploymentCatchUpInterval = TimeSpan.FromHours(1) });
         await a.DeployAsync("neuauflage-v1.bpmn");
         await a.DeployAsync("neuauflage-v2.bpmn");
         (await b.GetJsonAsync("api/process-definitions")).AsArray().Count(d => d!["processId"]!.GetValue<string>() == "Neuauflage")

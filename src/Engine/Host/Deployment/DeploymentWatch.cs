@@ -5,19 +5,17 @@ using Microsoft.Extensions.Logging;
 namespace EGov.Workflows.Host.Deployment;
 
 /// <summary>
-/// Several nodes over one store: every <see cref="Every"/> each tenant engine of this node compares the stored deployments'
+/// Several nodes over one store: every <see cref="ServeOptions.DeploymentCatchUpInterval"/> (2 s) each tenant engine of this node compares the stored deployments'
 /// stamp with what it last read (one indexed read per tenant) and catches up when another node deployed, deleted or
 /// replaced a version. Starts and definition lists catch up before they answer anyway; this bounds how long a command on
 /// an existing case — a task completed here for a case another node started on a version deployed there — can meet a
 /// model this node has not read yet.
 /// </summary>
-internal sealed class DeploymentWatch(TenantEngines engines, ILogger<DeploymentWatch> log) : BackgroundService
+internal sealed class DeploymentWatch(TenantEngines engines, ServeOptions options, ILogger<DeploymentWatch> log) : BackgroundService
 {
-    public static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Every);
+        using var timer = new PeriodicTimer(options.DeploymentCatchUpInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
