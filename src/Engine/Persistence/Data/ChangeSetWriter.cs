@@ -67,9 +67,10 @@ internal static class ChangeSetWriter
     {
         var tenant = changes.TenantId;
         // The count of open instances (triggers, migration 0032): its row first, before the instance rows, when this change
-        // set starts or may end instances; after them, the quota across nodes when it starts some.
+        // set starts instances under a quota or may end instances (so commits that change the count take its row lock before
+        // any instance row, never in the opposite order); after them, the quota across nodes when it starts some.
         var starts = changes.Instances.Exists(StartsOpen);
-        if (starts || changes.Instances.Exists(s => s.EndedAt is not null))
+        if ((starts && changes.OpenInstanceLimit is not null) || changes.Instances.Exists(s => s.EndedAt is not null))
         {
             sink.Begin(CommitSql.LockOpenInstances).Text(tenant);
             sink.End();
