@@ -59,6 +59,17 @@ public enum Permission
     CouncilRead,
     /// <summary>Keep the Sitzungskalender: the Körperschaft, Gremien, sessions with their Einreichungsfristen, the minutes (Büro der Stadtverordnetenversammlung).</summary>
     CouncilManage,
+    /// <summary>
+    /// See the rooms and official cars with their calendars, book one, see and cancel one's own bookings (every member of staff).
+    /// A booking that needs approval waits for it; who approves is the resource's approving group, in the Postkorb.
+    /// </summary>
+    ReservationBook,
+    /// <summary>Keep the rooms and cars (add, change, take out of service) and cancel any booking (Hausverwaltung, Fahrbereitschaft: administrators).</summary>
+    ResourceManage,
+    /// <summary>Read the staff directory (Adressbuch): people, org units, phone, room, deputies (every member of staff).</summary>
+    DirectoryRead,
+    /// <summary>Keep the staff directory: people, org units with their Postkorb group and lead, standing deputies (administrators, Personalstelle).</summary>
+    DirectoryManage,
 }
 
 /// <summary>Endpoint metadata: the one permission an endpoint needs.</summary>
