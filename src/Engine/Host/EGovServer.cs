@@ -67,7 +67,8 @@ public static class EGovServer
         try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
         catch { (store.Store as IDisposable)?.Dispose(); packLogging.Dispose(); throw; }
         // Shared models with local overlays: each tenant's merged versions (a tenant whose overlay no longer fits is refused and reported).
-        var overlays = new Catalogue.TenantOverlays();
+        // Overlays deployed through the API are kept in a durable store too, so every node over it shows and runs them.
+        var overlays = new Catalogue.TenantOverlays(store.Store is Persistence.EfRuntimeStore efo ? new Persistence.Catalogue.SqlOverlayStore(efo.Options) : null);
         engines.ServicesOf = overlays.ServicesOf;
         if (options.ProcessesDirectory is { } processesDir && Directory.Exists(processesDir))
             overlays.DeployAll(engines, processesDir, TenantsDirectory(options)!);
