@@ -19,7 +19,8 @@ public sealed record Caller(
     IReadOnlySet<string> Roles, IReadOnlySet<string> Groups, IReadOnlyList<string> Tenants)
 {
     public const string Admin = "admin", Analyst = "analyst", Clerk = "clerk", Operator = "operator", Auditor = "auditor",
-        Worker = "worker", TeamLead = "teamlead", Citizen = "citizen", Monitoring = "monitoring", Sitzungsdienst = "sitzungsdienst";
+        Worker = "worker", TeamLead = "teamlead", Citizen = "citizen", Monitoring = "monitoring", Sitzungsdienst = "sitzungsdienst",
+        Personalstelle = "personalstelle";
 
     public bool HasRole(string role) => Roles.Contains(role);
     public bool InGroup(string group) => Groups.Contains(group);

@@ -60,6 +60,13 @@ public enum Permission
     /// <summary>Keep the Sitzungskalender: the Körperschaft, Gremien, sessions with their Einreichungsfristen, the minutes (Büro der Stadtverordnetenversammlung).</summary>
     CouncilManage,
     /// <summary>
+    /// Zeitmanagement: read one's OWN leave account and its bookings, and the cost centres' training budgets (members of staff);
+    /// other people's accounts only with <see cref="StaffTimeManage"/>.
+    /// </summary>
+    StaffTimeRead,
+    /// <summary>Keep every leave account (entitlement, carry-over) and training budget, read the reservations (the Personalstelle).</summary>
+    StaffTimeManage,
+    /// <summary>
     /// See the rooms and official cars with their calendars, book one, see and cancel one's own bookings (every member of staff).
     /// A booking that needs approval waits for it; who approves is the resource's approving group, in the Postkorb.
     /// </summary>
