@@ -62,7 +62,7 @@ public class ProcessLayoutTests
                 <bpmndi:BPMNShape bpmnElement="E"><dc:Bounds x="40" y="62" width="36" height="36" /></bpmndi:BPMNShape>
                 <bpmndi:BPMNShape bpmnElement="S"><dc:Bounds x="300" y="0" width="300" height="200" /></bpmndi:BPMNShape>
                 <bpmndi:BPMNShape bpmnElement="S1"><dc:Bounds x="320" y="20" width="36" height="36" /></bpmndi:BPMNShape>
-                <bpmndi:BPMNShape bpmnElement="C"><dc:Bounds x="190" y="0" width="100" height="80" /></bpmndi:BPMNShape>
+                <bpmndi:BPMNShape bpmnElement="C"><dc:Bounds x="180" y="0" width="100" height="80" /></bpmndi:BPMNShape>
               </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
             </bpmn:definitions>
             """;
