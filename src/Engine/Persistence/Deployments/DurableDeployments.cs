@@ -33,7 +33,9 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
 
     /// <summary>
     /// Deploys every stored version of the engine's tenant that the engine does not have yet (start timers stay as
-    /// stored). Call at start, and on a node that meets an instance of a version another node deployed. Returns how many it added.
+    /// stored), and replaces a version the engine has from another model than the stored one (its content hash differs:
+    /// another node deleted it and deployed a new model under the same number). Call at start, and on a node that meets an
+    /// instance of a version another node deployed. Returns how many it added or replaced.
     /// </summary>
     public int Restore(WorkflowEngine engine) => Restore(engine, null);
 
@@ -45,7 +47,10 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     {
         ArgumentNullException.ThrowIfNull(engine);
         // The heads only (no model text); the model of a version the engine lacks is read alone, once per content.
-        var rows = store.DeploymentHeads(engine.Options.TenantId).Where(r => !engine.HasVersion(r.ProcessId, r.Version)).ToList();
+        var heads = store.DeploymentHeads(engine.Options.TenantId);
+        foreach (var r in heads.Where(r => IsReplaced(engine, r.ProcessId, r.Version, r.ContentHash)))
+            engine.ForgetVersion(r.ProcessId, r.Version);
+        var rows = heads.Where(r => !engine.HasVersion(r.ProcessId, r.Version)).ToList();
         if (rows.Count == 0) return 0;
         parsed ??= new Dictionary<string, Definitions?>(StringComparer.Ordinal);
         var items = new List<(string, Definitions, string, int)>();
@@ -60,7 +65,18 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
             }
             items.Add((r.File, defs, r.ProcessId, r.Version));
         }
-        return engine.DeployVersions(items, scheduleStartTimers: false).Count;
+        return engine.DeployVersions(items, scheduleStartTimers: false, rows.ToDictionary(r => (r.ProcessId, r.Version), r => r.ContentHash)).Count;
+    }
+
+    /// <summary>
+    /// Whether the engine runs this version from another model than the stored one (<paramref name="storedHash"/>): deleted
+    /// and deployed again under the same number by another node. A version the engine got without a content hash (not
+    /// through these deployments) is left alone.
+    /// </summary>
+    public static bool IsReplaced(WorkflowEngine engine, string processId, int version, string storedHash)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return engine.VersionSource(processId, version) is { } known && !string.Equals(known, storedHash, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -132,7 +148,8 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         }).ToList();
         if (toDeploy.Count > 0)
         {
-            engine.DeployVersions(toDeploy, scheduleStartTimers: true); // refused models throw before anything is stored
+            // refused models throw before anything is stored
+            engine.DeployVersions(toDeploy, scheduleStartTimers: true, rows.ToDictionary(r => (r.ProcessId, r.Version), r => r.ContentHash));
             store.AddDeployments(rows, formRows);
         }
         else if (formRows.Count > 0) store.SaveDeploymentForms(formRows);

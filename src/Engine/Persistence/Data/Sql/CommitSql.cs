@@ -15,6 +15,18 @@ internal static class CommitSql
         WHERE tenant_id = @p6 AND id = @p7 AND revision = @p8
         """);
 
+    /// <summary>
+    /// The tenant's count of open instances (kept by triggers on <c>instances</c>, migration 0032), locked first by a change
+    /// set that may change it: every such commit takes the count's row before any instance row, so two commits never wait
+    /// for each other in opposite order.
+    /// </summary>
+    public static readonly SqlText LockOpenInstances = new("UPDATE tenant_open_instances SET open_count = open_count WHERE tenant_id = @p0");
+
+    /// <summary>The quota across nodes: changes the count's row (one row affected) only while the count is within the quota.</summary>
+    public static readonly SqlText CheckOpenInstances = new("UPDATE tenant_open_instances SET open_count = open_count WHERE tenant_id = @p0 AND open_count <= @p1");
+
+    public static readonly SqlText OpenInstances = new("SELECT open_count FROM tenant_open_instances WHERE tenant_id = @p0");
+
     public static readonly SqlText CurrentRevision = new("SELECT revision FROM instances WHERE tenant_id = @p0 AND id = @p1");
 
     // Index rows of an instance: deleted and written again from its document.
