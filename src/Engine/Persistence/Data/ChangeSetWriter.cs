@@ -46,6 +46,11 @@ internal static class ChangeSetWriter
     {
         var tenant = changes.TenantId;
         foreach (var s in changes.Instances) WriteInstance(sink, s, checks);
+        foreach (var f in changes.CaseFristen)
+        {
+            sink.Begin(CommitSql.SetCaseFristDue).Long(Ticks.Of(f.Due)).Text(tenant).Text(f.InstanceId);
+            sink.End();
+        }
         if (changes.History.Exists(h => h.FristDue is not null))
             CommitSql.InsertHistoryWithFrist.Write(sink, changes.History, (p, h) => p.Text(tenant).Text(h.Id).Text(h.InstanceId).Text(h.RootInstanceId)
                 .Text(h.ProcessId).Text(h.ElementId).Text(h.ElementType).Text(h.ElementName).Long(Ticks.Of(h.StartedAt)).Long(Ticks.Of(h.EndedAt))

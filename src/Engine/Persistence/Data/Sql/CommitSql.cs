@@ -15,6 +15,9 @@ internal static class CommitSql
         WHERE tenant_id = @p6 AND id = @p7 AND revision = @p8
         """);
 
+    /// <summary>The instant the case's own Frist passed, kept with an instance that ended while it ran (migration 0034).</summary>
+    public static readonly SqlText SetCaseFristDue = new("UPDATE instances SET case_frist_due = @p0 WHERE tenant_id = @p1 AND id = @p2");
+
     public static readonly SqlText CurrentRevision = new("SELECT revision FROM instances WHERE tenant_id = @p0 AND id = @p1");
 
     // Index rows of an instance: deleted and written again from its document.
