@@ -81,6 +81,20 @@ public sealed class OversizedInputTests
         await NodeServesOnAsync(s);
     }
 
+    [Fact]
+    public async Task TheJsonDepthLimit_IsAnOptionOfServe_NotOnlyTheSerializersDefault()
+    {
+        // 20 levels pass the serializer's default of 64, so a refusal here can only come from Limits:MaxJsonDepth.
+        static string Nested(int depth) => "{\"variables\":{\"betrag\":1,\"a\":" + new string('[', depth) + new string(']', depth) + "}}";
+        await using var s = await TestServer.StartAsync(configure: o => o with { MaxJsonDepth = 10 });
+        await s.DeployAsync("antrag.bpmn");
+        using (var deep = await s.PostRawAsync(Start, Nested(20)))
+            ((int)deep.StatusCode).ShouldBe(400, await deep.Content.ReadAsStringAsync());
+        (await s.GroupTasksAsync()).ShouldBeEmpty("nothing was started");
+        using (var shallow = await s.PostRawAsync(Start, Nested(5)))
+            ((int)shallow.StatusCode).ShouldBeLessThan(300, await shallow.Content.ReadAsStringAsync());
+    }
+
     /// <summary>After the refusal the node is ready and starts a case as before.</summary>
     private static async Task NodeServesOnAsync(TestServer s)
     {
