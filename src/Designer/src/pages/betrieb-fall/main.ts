@@ -221,7 +221,7 @@ async function renderHistory(): Promise<void> {
       id: 'schritte', caption: t.elements, heads: [t.element, t.type, t.started, t.ended], none: t.none,
       read: (offset, limit) => cockpit.history(instanceId, offset, limit),
       row: (s) => h('tr', {},
-        h('th', { scope: 'row' }, s.elementName ? `${s.elementName} (${s.elementId})` : s.elementId), h('td', {}, s.elementType),
+        h('th', { scope: 'row' }, s.elementName ? `${s.elementName} (${s.elementId})` : s.elementId), h('td', {}, t.types[s.elementType] ?? s.elementType),
         h('td', {}, formatDateTime(s.startedAt)), h('td', {}, s.endedAt ? formatDateTime(s.endedAt) : t.active)),
     });
     const changes = pagedTable<VariableChange>({

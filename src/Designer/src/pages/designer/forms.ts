@@ -1,12 +1,14 @@
 // The forms of the user tasks, next to the model: a table of the forms the model's user tasks name (camunda:formKey →
 // NAME.form), each opened in the form-js editor. The form comes from the draft when it was edited there, else from the
 // version the draft follows, else it starts empty. "Formular übernehmen" keeps it with the draft (saved on the server,
-// deployed with it). The editor is a mouse tool; the JSON field below edits the same form with the keyboard.
+// deployed with it). The editor is a mouse tool; the field list (field-list.ts) and the JSON field below edit the same
+// form with the keyboard.
 
 import { h, fill, replace } from '../../shared/dom';
 import { showError, showStatus } from '../../shared/messages';
 import type { FormSchema } from '../../designer/api';
 import { texts } from './texts';
+import { FieldListEditor } from './field-list';
 
 export interface FormsParts {
   /** The form files the model's user tasks name, with the ids of the tasks naming each. */
@@ -72,10 +74,12 @@ export class FormsSection {
     const canvas = h('div', { class: 'form-editor-canvas' });
     const json = h('textarea', { id: 'formular-json', rows: 10, spellcheck: 'false', class: 'code' });
     const headingId = 'formular-editor-ueberschrift';
+    const fieldsArea = h('div', { class: 'field-list-editor' });
     replace(this.editorArea,
       h('h3', { id: headingId, tabindex: '-1' }, fill(f.editorHeading, { file })),
       h('p', { class: 'hint' }, f.editorHint),
       canvas,
+      fieldsArea,
       h('div', { class: 'field' }, h('label', { for: 'formular-json' }, f.json), json),
       h('div', { class: 'toolbar' },
         h('button', { type: 'button', class: 'button button-primary', onclick: () => void this.apply(file, json) }, f.apply),
@@ -87,8 +91,21 @@ export class FormsSection {
       this.editor = editor;
       await editor.importSchema(form);
       json.value = JSON.stringify(editor.saveSchema(), null, 2);
+      // The keyboard's way to the same form: the field list edits the schema, which goes into the editor and the JSON.
+      // The form-js editor takes the focus when it imports a form: it goes back to where the analyst is in the field list.
+      let lastInList: HTMLElement | null = null;
+      fieldsArea.addEventListener('focusin', (e) => { lastInList = e.target instanceof HTMLElement ? e.target : null; });
+      const fields = new FieldListEditor(fieldsArea, (schema) => {
+        void editor.importSchema(schema).then(() => {
+          json.value = JSON.stringify(editor.saveSchema(), null, 2);
+          const back = lastInList;
+          if (back?.isConnected && document.activeElement !== back && !fieldsArea.contains(document.activeElement) && document.activeElement !== json) back.focus();
+        }).catch(showError);
+      });
+      fields.show(editor.saveSchema(), true);
       editor.on('changed', () => {
         if (document.activeElement !== json) json.value = JSON.stringify(editor.saveSchema(), null, 2);
+        fields.show(editor.saveSchema());
       });
       json.addEventListener('change', () => void this.fromJson(json));
     } catch (e) {
