@@ -29,8 +29,11 @@ export class FieldListEditor {
   private readonly live = h('p', { class: 'visually-hidden field-list-live', 'aria-live': 'polite' });
   private readonly body = h('div', {});
 
-  /** <paramref name="changed"/> receives the edited form (it imports it into the form-js editor and the JSON field). */
-  constructor(private readonly container: HTMLElement, private readonly changed: (schema: FormSchema) => void) {
+  /**
+   * <paramref name="changed"/> receives the edited form (for the form-js editor and the JSON field); <c>structural</c> is
+   * true when fields were added, removed, moved or changed their kind, false for a label, key or Pflichtfeld.
+   */
+  constructor(private readonly container: HTMLElement, private readonly changed: (schema: FormSchema, structural: boolean) => void) {
     const f = texts.fieldList;
     replace(container,
       h('h4', { id: 'felder-titel' }, f.heading),
@@ -83,13 +86,13 @@ export class FieldListEditor {
   /** A change of order or kind: the list is drawn again and the focus put where the change happened. */
   private commit(message: string, focusId?: string): void {
     this.render(focusId);
-    this.announce(message);
+    this.announce(message, true);
   }
 
   /** A change inside a row (label, key, Pflichtfeld): the row stays as it is, so Tab goes on to the next control. */
-  private announce(message: string): void {
+  private announce(message: string, structural = false): void {
     this.live.textContent = message;
-    this.changed(structuredClone(this.schema));
+    this.changed(structuredClone(this.schema), structural);
   }
 
   private set(n: number, property: 'label', value: string): void {

@@ -40,6 +40,8 @@ export function formFile(formKey: string): string | null {
 
 export class FormsSection {
   private editor: Editor | null = null;
+  /** Takes the field list's last changes into the form-js editor (before the form is kept). */
+  private pendingImport: (() => Promise<void>) | null = null;
   private readonly editorArea = h('div', { class: 'form-editor-area', hidden: true });
 
   constructor(private readonly container: HTMLElement, private readonly parts: FormsParts) {}
@@ -92,15 +94,30 @@ export class FormsSection {
       await editor.importSchema(form);
       json.value = JSON.stringify(editor.saveSchema(), null, 2);
       // The keyboard's way to the same form: the field list edits the schema, which goes into the editor and the JSON.
-      // The form-js editor takes the focus when it imports a form: it goes back to where the analyst is in the field list.
+      // The field list's changes go into the JSON field at once and into the form-js editor when the focus leaves the
+      // list (or at once for a new, removed or moved field). The editor takes the focus when it imports a form: when it
+      // did, the focus goes back to where the analyst was in the list.
       let lastInList: HTMLElement | null = null;
+      let pending: FormSchema | null = null;
       fieldsArea.addEventListener('focusin', (e) => { lastInList = e.target instanceof HTMLElement ? e.target : null; });
-      const fields = new FieldListEditor(fieldsArea, (schema) => {
-        void editor.importSchema(schema).then(() => {
-          json.value = JSON.stringify(editor.saveSchema(), null, 2);
-          const back = lastInList;
-          if (back?.isConnected && document.activeElement !== back && !fieldsArea.contains(document.activeElement) && document.activeElement !== json) back.focus();
-        }).catch(showError);
+      const importNow = async (): Promise<void> => {
+        if (!pending) return;
+        const schema = pending;
+        pending = null;
+        await editor.importSchema(schema);
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const back = lastInList;
+        const now = document.activeElement;
+        if (back?.isConnected && (now === null || now === document.body || canvas.contains(now))) back.focus();
+      };
+      this.pendingImport = importNow;
+      fieldsArea.addEventListener('focusout', (e) => {
+        if (!(e.relatedTarget instanceof Node && fieldsArea.contains(e.relatedTarget))) void importNow().catch(showError);
+      });
+      const fields = new FieldListEditor(fieldsArea, (schema, structural) => {
+        json.value = JSON.stringify(schema, null, 2);
+        pending = schema;
+        if (structural) void importNow().catch(showError);
       });
       fields.show(editor.saveSchema(), true);
       editor.on('changed', () => {
@@ -128,6 +145,7 @@ export class FormsSection {
 
   private async apply(file: string, json: HTMLTextAreaElement): Promise<void> {
     if (!this.editor) return;
+    await this.pendingImport?.();
     // What the JSON field says wins when it was edited last (it is imported into the editor first).
     if (document.activeElement === json && !(await this.fromJson(json))) return;
     if (await this.parts.save(file, this.editor.saveSchema())) {
@@ -137,6 +155,7 @@ export class FormsSection {
   }
 
   private close(): void {
+    this.pendingImport = null;
     this.editor?.destroy();
     this.editor = null;
     this.editorArea.hidden = true;

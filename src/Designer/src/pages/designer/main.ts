@@ -127,7 +127,15 @@ const simulationLogTexts: Record<string, string> = {
   'SubProcess finished': 'Teilprozess beendet',
   'SubProcess canceled': 'Teilprozess abgebrochen',
 };
-const panelTitles: Record<string, string> = { 'Toggle section': 'Abschnitt auf- oder zuklappen', 'Select a template': 'Vorlage wählen' };
+const panelTitles: Record<string, string> = {
+  'Toggle section': 'Abschnitt auf- oder zuklappen',
+  'Select a template': 'Vorlage wählen',
+  // list entries of the panel that are drawn without the translate service
+  'Create new list item': 'Neuen Eintrag anlegen',
+  'Toggle list item': 'Eintrag auf- oder zuklappen',
+  'Open pop-up editor': 'Im größeren Editor öffnen',
+  'Delete item': 'Eintrag löschen',
+};
 function germanTexts(): void {
   for (const el of canvasEl.querySelectorAll<HTMLElement>('.bts-context-pad[title], .bts-entry[title]')) {
     const german = simulationTitles[el.getAttribute('title') ?? ''];
@@ -148,14 +156,16 @@ function germanTexts(): void {
       if (german) el.setAttribute('title', german);
     }
   }
-  for (const el of panelEl.querySelectorAll<HTMLElement>('[title]')) {
-    const german = panelTitles[el.getAttribute('title') ?? ''];
-    if (german) el.setAttribute('title', german);
+  for (const el of panelEl.querySelectorAll<HTMLElement>('[title], [aria-label]')) {
+    for (const attribute of ['title', 'aria-label']) {
+      const german = panelTitles[el.getAttribute(attribute) ?? ''];
+      if (german) el.setAttribute(attribute, german);
+    }
   }
 }
 const germanObserver = new MutationObserver(germanTexts);
 germanObserver.observe(canvasEl, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['title', 'aria-label'] });
-germanObserver.observe(panelEl, { subtree: true, childList: true, attributes: true, attributeFilter: ['title'] });
+germanObserver.observe(panelEl, { subtree: true, childList: true, attributes: true, attributeFilter: ['title', 'aria-label'] });
 
 let summary: ProcessSummary | null = null;
 let draft: Draft | null = null;
