@@ -50,6 +50,17 @@ export class FieldListEditor {
     this.render();
   }
 
+  /**
+   * Takes the form back as the form-js editor keeps it after an import (with the rows it gave new fields), without drawing
+   * the list again unless the editor changed the order.
+   */
+  adopt(schema: FormSchema): void {
+    const ids = (list: unknown[]) => (list as Component[]).map((c) => c.id).join('|');
+    const reordered = ids(schema.components) !== ids(this.schema.components);
+    this.schema = structuredClone(schema);
+    if (reordered) this.render(document.activeElement instanceof HTMLElement && this.container.contains(document.activeElement) ? document.activeElement.id : undefined);
+  }
+
   private get components(): Component[] {
     return this.schema.components as Component[];
   }
@@ -135,6 +146,8 @@ export class FieldListEditor {
     const list = this.components;
     const to = n + by;
     if (to < 0 || to >= list.length) return;
+    // form-js orders the fields by their rows (layout.row): the two fields change rows as well as places.
+    [list[n].layout, list[to].layout] = [list[to].layout, list[n].layout];
     [list[n], list[to]] = [list[to], list[n]];
     const edge = to === 0 || to === list.length - 1;
     // The focus follows the field to its new place (on the other button when this one went out of use).

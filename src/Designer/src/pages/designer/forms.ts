@@ -105,6 +105,7 @@ export class FormsSection {
         const schema = pending;
         pending = null;
         await editor.importSchema(schema);
+        fields.adopt(editor.saveSchema());
         await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
         const back = lastInList;
         const now = document.activeElement;
