@@ -45,8 +45,9 @@ export class FieldListEditor {
 
   /** Shows a form (after the form-js editor or the JSON field changed it); not while a field of the list has the focus. */
   show(schema: FormSchema, force = false): void {
-    this.schema = structuredClone(schema);
+    // While the analyst works in the list, the list's own form is the newer one (its changes may not be imported yet).
     if (!force && this.container.contains(document.activeElement) && document.activeElement !== this.container) return;
+    this.schema = structuredClone(schema);
     this.render();
   }
 

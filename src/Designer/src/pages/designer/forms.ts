@@ -105,7 +105,7 @@ export class FormsSection {
         const schema = pending;
         pending = null;
         await editor.importSchema(schema);
-        fields.adopt(editor.saveSchema());
+        if (!pending) fields.adopt(editor.saveSchema()); // not over changes made meanwhile
         await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
         const back = lastInList;
         const now = document.activeElement;
