@@ -124,17 +124,18 @@ public sealed class DesignerKeyboardTests
         await page.Keyboard.PressAsync("Space");
         await Expect(fields.Locator(".field-list-live")).ToHaveTextAsync("Feld Telefonnummer für Rückfragen ist jetzt ein Pflichtfeld.");
 
-        // Move it up one place with "Nach oben": the focus follows the field.
+        // Move it up one place with "Nach oben": the list shows the new order and says so, the focus follows the field.
         await TabToAsync(page, fields.Locator($"#feld-{before}-hoch"));
         await page.Keyboard.PressAsync("Enter");
         await Expect(fields.Locator(".field-list-live")).ToContainTextAsync($"steht jetzt an Stelle {before} von {before + 1}");
+        await Expect(fields.Locator("legend").Nth(before - 1)).ToHaveTextAsync($"Feld {before}: Telefonnummer für Rückfragen");
+        await Expect(fields.Locator($"#feld-{before - 1}-hoch")).ToBeFocusedAsync();
 
         // The same form JSON, in the JSON field and in the form-js editor.
         await Expect(json).ToHaveValueAsync(new Regex("telefon"));
         var components = JsonNode.Parse(await json.InputValueAsync())!["components"]!.AsArray();
         components.Count.ShouldBe(before + 1);
-        var added = components[before - 1]!;
-        added["key"]!.GetValue<string>().ShouldBe("telefon");
+        var added = components.Single(c => c!["key"]?.GetValue<string>() == "telefon")!;
         added["label"]!.GetValue<string>().ShouldBe("Telefonnummer für Rückfragen");
         added["type"]!.GetValue<string>().ShouldBe("textfield");
         added["validate"]!["required"]!.GetValue<bool>().ShouldBeTrue();
