@@ -96,6 +96,52 @@ public sealed class OverlayRedeployTests
         }
     }
 
+    public static TheoryData<string> DurableStores()
+    {
+        var data = new TheoryData<string> { "sqlite" };
+        if (PostgresConnection is not null) data.Add("postgres");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(DurableStores))]
+    public async Task AnOverlayDeployedThroughOneNode_IsShownAndRunByAnotherNode_WithoutARestart(string store)
+    {
+        using var copyA = new OverlayCopy();
+        using var copyB = new OverlayCopy(); // node B has its own tenants/ folder: it learns the overlay from the store only
+        using var db = StoreFor(store);
+        await using var a = await TestServer.StartAsync(processes: copyA.Processes, store: db.Store, nodeId: "node-a");
+        await using var b = await TestServer.StartAsync(processes: copyA.Processes, store: db.Store, nodeId: "node-b",
+            configure: o => o with { TenantsDirectory = copyB.Tenants });
+        (await b.GetJsonAsync("api/services/overlays")).AsArray().ShouldNotContain(r => r!["tenant"]!.GetValue<string>() == "06412000");
+
+        using (var put = await PutOverlayAsync(a, "06412000", "hundesteuer", "fees: { amount: 52.00 }\ngroups: { steueramt: steuern-m }\n"))
+            ((int)put.StatusCode).ShouldBe(200, await put.Content.ReadAsStringAsync());
+        File.Exists(Path.Combine(copyB.Tenants, "06412000", "hundesteuer.overlay.yaml")).ShouldBeFalse();
+
+        // Node B: the overview row, the tenant's fee and group in the catalogue, and a new case's task for the tenant's group.
+        var row = (await b.GetJsonAsync("api/services/overlays")).AsArray().Single(r => r!["tenant"]!.GetValue<string>() == "06412000")!;
+        row["state"]!.GetValue<string>().ShouldBe("deployed");
+        row["version"]!.GetValue<int>().ShouldBe(1);
+        var service = (await b.GetJsonAsync("api/services/99092001000000", "06412000")).ToJsonString();
+        service.ShouldContain("52");
+        service.ShouldContain("steuern-m");
+        var engines = b.Server.App.Services.GetRequiredService<TenantEngines>();
+        var id = await b.StartProcessAsync("Process_Hundesteuer", new { variables = new { gefaehrlich = true } }, tenant: "06412000");
+        engines.Get("06412000").Engine.OpenUserTasks(id).Single().CandidateGroups.ShouldBe(["steuern-m"]);
+
+        // Written again through node A (a new fee): node B shows the new one, on a new version of the tenant's model.
+        using (var put = await PutOverlayAsync(a, "06412000", "hundesteuer", "fees: { amount: 61.50 }\ngroups: { steueramt: steuern-n }\n"))
+            ((int)put.StatusCode).ShouldBe(200, await put.Content.ReadAsStringAsync());
+        service = (await b.GetJsonAsync("api/services/99092001000000", "06412000")).ToJsonString();
+        service.ShouldContain("61.5");
+        service.ShouldContain("steuern-n");
+        service.ShouldNotContain("steuern-m");
+        var again = (await b.GetJsonAsync("api/services/overlays")).AsArray().Single(r => r!["tenant"]!.GetValue<string>() == "06412000")!;
+        again["version"]!.GetValue<int>().ShouldBe(2);
+        again["overlayHash"]!.GetValue<string>().ShouldNotBe(row["overlayHash"]!.GetValue<string>());
+    }
+
     private static async Task DeployXmlAsync(TestServer s, string xml, string name)
     {
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(xml));

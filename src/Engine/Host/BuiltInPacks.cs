@@ -27,12 +27,23 @@ public static class BuiltInPacks
     /// <summary>The name of the built-in pack of the Ratsinformationssystem (<c>ratsinfo-vorlage</c>).</summary>
     public const string RatsinfoPack = "Ratsinfo";
 
+    /// <summary>The name of the built-in pack of the reservations and the staff directory (<c>ressource-buchung</c>, <c>adressbuch-auskunft</c>).</summary>
+    public const string ReservierungenPack = "Reservierungen";
+
+    /// <summary>The name of the built-in pack of Zeitmanagement (<c>urlaubskonto</c>, <c>fortbildungsbudget</c>).</summary>
+    public const string ZeitPack = "Zeitmanagement";
+
     /// <summary>The built-in packs, each with its activities created from its own container.</summary>
     /// <param name="ratsinfo">Where the Ratsinfo tables are (the server's store); without it, a register in memory.</param>
-    public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null, Ratsinfo.RatsinfoRegister? ratsinfo = null)
+    /// <param name="reservierungen">Where the reservation and directory tables are (the server's store); without it, in memory.</param>
+    /// <param name="zeit">Where the Zeitmanagement tables are (the server's store); without it, a register in memory.</param>
+    public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null, Ratsinfo.RatsinfoRegister? ratsinfo = null,
+        Reservierungen.ReservierungRegister? reservierungen = null, Zeit.ZeitRegister? zeit = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var register = ratsinfo ?? new Ratsinfo.RatsinfoRegister();
+        var resources = reservierungen ?? new Reservierungen.ReservierungRegister();
+        var zeitRegister = zeit ?? new Zeit.ZeitRegister();
         return
         [
             Pack(NotificationOptions.Section, configuration, logging, (s, c) => s.AddEgovNotifications(c)),
@@ -44,6 +55,11 @@ public static class BuiltInPacks
             Pack(CitizenPack, configuration, logging, (s, _) => s.AddEgovActivity<Citizens.EidCheckActivity>()),
             // The Ratsinformationssystem's register of papers (issue 17): the case keeps its table row in step.
             Pack(RatsinfoPack, configuration, logging, (s, _) => s.AddSingleton(register).AddEgovActivity<Ratsinfo.VorlageActivity>()),
+            // Reservierungen und Adressbuch (issue 17): bookings of rooms and cars, the staff directory's answers for a case.
+            Pack(ReservierungenPack, configuration, logging, (s, _) => s.AddSingleton(resources)
+                .AddEgovActivity<Reservierungen.BuchungActivity>().AddEgovActivity<Adressbuch.AuskunftActivity>()),
+            // Zeitmanagement (issue 17): leave accounts and training budgets in tables; the cases book on them.
+            Pack(ZeitPack, configuration, logging, (s, _) => s.AddSingleton(zeitRegister).AddEgovActivity<Zeit.UrlaubskontoActivity>().AddEgovActivity<Zeit.FortbildungsbudgetActivity>()),
         ];
     }
 

@@ -40,7 +40,9 @@ public static class EGovServer
             throw new ServerStartException([$"--tenants '{badTenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
         RaiseThreadPoolFloor(options.MinWorkerThreads);
         var ratsinfo = new Ratsinfo.RatsinfoRegister(); // its store is set once the store is open (the activity and the API share it)
-        var (packs, packLogging) = LoadPacks(options, ratsinfo); // before the store is touched: a broken pack stops the start at once
+        var reservierungen = new Reservierungen.ReservierungRegister(); // rooms, cars and the staff directory: set once the store is open
+        var zeit = new Zeit.ZeitRegister(); // likewise for the Zeitmanagement tables (leave accounts, training budgets)
+        var (packs, packLogging) = LoadPacks(options, ratsinfo, reservierungen, zeit); // before the store is touched: a broken pack stops the start at once
         StoreChoice store;
         try { store = HostStores.Open(options.Store, options.Create); }
         catch (ArgumentException e) { packLogging.Dispose(); throw new ServerStartException([e.Message], usage: true); }
@@ -65,7 +67,8 @@ public static class EGovServer
         try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
         catch { (store.Store as IDisposable)?.Dispose(); packLogging.Dispose(); throw; }
         // Shared models with local overlays: each tenant's merged versions (a tenant whose overlay no longer fits is refused and reported).
-        var overlays = new Catalogue.TenantOverlays();
+        // Overlays deployed through the API are kept in a durable store too, so every node over it shows and runs them.
+        var overlays = new Catalogue.TenantOverlays(store.Store is Persistence.EfRuntimeStore efo ? new Persistence.Catalogue.SqlOverlayStore(efo.Options) : null);
         engines.ServicesOf = overlays.ServicesOf;
         if (options.ProcessesDirectory is { } processesDir && Directory.Exists(processesDir))
             overlays.DeployAll(engines, processesDir, TenantsDirectory(options)!);
@@ -104,7 +107,10 @@ public static class EGovServer
         var postkorb = new Postkorb.PostkorbServices(
             store.Store is Persistence.EfRuntimeStore durable ? new Persistence.Postkorb.SqlPostkorbStore(durable.Options) : new Persistence.Postkorb.InMemoryPostkorbStore(),
             SystemClock.Instance,
-            new Postkorb.AttachmentOptions { MaxBytes = options.AttachmentMaxBytes, Directory = options.AttachmentDirectory });
+            new Postkorb.AttachmentOptions { MaxBytes = options.AttachmentMaxBytes, Directory = options.AttachmentDirectory })
+        {
+            StandingDeputies = reservierungen.Verzeichnis.Vertreter, // Vertretung from the Adressbuch when an absence names no deputy
+        };
         builder.Services.AddSingleton(postkorb);
         // The case file's documents for activities (eakte-file passes the uploads to the eAkte through the SDK).
         engines.CaseDocuments = (tenant, root) => Postkorb.CaseFileDocuments.Read(postkorb.Data, postkorb.AttachmentOptions, tenant, root);
@@ -158,6 +164,16 @@ public static class EGovServer
         ratsinfo.Store = store.Store is Persistence.EfRuntimeStore ratsinfoDb
             ? new Persistence.Ratsinfo.SqlRatsinfoStore(ratsinfoDb.Options) : new Persistence.Ratsinfo.InMemoryRatsinfoStore();
         builder.Services.AddSingleton(ratsinfo);
+        // Reservierungen und Adressbuch (issue 17): rooms and cars with their bookings, the staff directory (migration 0030).
+        if (store.Store is Persistence.EfRuntimeStore reservierungDb)
+        {
+            reservierungen.Store = new Persistence.Reservierungen.SqlReservierungStore(reservierungDb.Options);
+            reservierungen.Adressbuch = new Persistence.Adressbuch.SqlAdressbuchStore(reservierungDb.Options);
+        }
+        builder.Services.AddSingleton(reservierungen);
+        // Zeitmanagement (issue 17): leave accounts and training budgets in tables (migration 0026).
+        zeit.Store = store.Store is Persistence.EfRuntimeStore zeitDb ? new Persistence.Zeit.SqlZeitStore(zeitDb.Options) : new Persistence.Zeit.InMemoryZeitStore();
+        builder.Services.AddSingleton(zeit);
         builder.Services.AddSingleton<Cockpit.BatchRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Cockpit.BatchRunner>());
         builder.Services.AddEGovTelemetry(options, options.NodeId ?? DefaultNodeId(store));
@@ -307,7 +323,8 @@ public static class EGovServer
     /// by ';'), each with its options from <c>Packs:&lt;PackName&gt;</c> and a console logger. A pack that cannot be loaded
     /// stops the start with its file and the reason.
     /// </summary>
-    private static (Packs.PackCatalog Packs, ILoggerFactory Logging) LoadPacks(ServeOptions options, Ratsinfo.RatsinfoRegister ratsinfo)
+    private static (Packs.PackCatalog Packs, ILoggerFactory Logging) LoadPacks(ServeOptions options, Ratsinfo.RatsinfoRegister ratsinfo, Reservierungen.ReservierungRegister reservierungen,
+        Zeit.ZeitRegister zeit)
     {
         var configuration = options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
         var paths = options.Packs.Concat(PackPaths(configuration)).ToList();
@@ -323,7 +340,7 @@ public static class EGovServer
         try
         {
             var loaded = paths.Count == 0 ? Packs.PackCatalog.Empty : Packs.PackLoader.Load(paths, new Packs.PackHostServices(configuration, logging));
-            return (loaded.With(BuiltInPacks.Load(configuration, logging, ratsinfo)), logging);
+            return (loaded.With(BuiltInPacks.Load(configuration, logging, ratsinfo, reservierungen, zeit)), logging);
         }
         catch (Packs.PackException e)
         {

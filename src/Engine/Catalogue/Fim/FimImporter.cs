@@ -93,16 +93,34 @@ public static class FimImporter
         {
             var components = new JsonArray();
             var keys = new HashSet<string>(StringComparer.Ordinal);
+            var ids = new Dictionary<string, FimComponent>(StringComparer.Ordinal);
+            var elements = new Dictionary<XElement, FimComponent>();
+            var rules = new JsonArray();
             foreach (var (file, root) in schemas)
             {
                 var schema = Schema(root);
                 components.Add(new JsonObject { ["type"] = "text", ["text"] = $"## {Text(schema, "bezeichnungEingabe") ?? Text(schema, "name") ?? "Antrag"}" });
-                foreach (var c in Structure(schema, file, codeLists, keys, report, 0)) components.Add(c);
-                foreach (var rule in schema.Descendants().Where(e => e.Name.LocalName == "regel"))
-                    report.Add($"{file}:{Pos(rule)}: rule {Text(rule, "name") ?? "?"} ({rule.Descendants().FirstOrDefault(e => e.Name.LocalName == "id")?.Value}) not mapped: check it in the task (\"{Trunc(Text(rule, "definition"), 160)}\")");
+                foreach (var c in Structure(schema, file, codeLists, keys, ids, elements, false, report, 0)) components.Add(c);
             }
+            // Regeln: mapped where their wording is one FIM uses for presence rules (a condition shown/hidden, a field
+            // required under a condition, at least one of several fields); the others are listed.
+            var seen = new HashSet<(string, XElement?)>();
+            foreach (var (file, root) in schemas)
+                foreach (var rule in Schema(root).Descendants().Where(e => e.Name.LocalName == "regel"))
+                {
+                    var ruleId = rule.Descendants().FirstOrDefault(e => e.Name.LocalName == "id")?.Value.Trim() ?? "?";
+                    var definition = Text(rule, "definition") ?? Text(rule, "freitextRegel");
+                    if (!seen.Add((ruleId + "\n" + definition, rule.Ancestors().FirstOrDefault(a => a.Name.LocalName is "datenfeldgruppe" or "stammdatenschema")))) continue; // the same rule twice in one group
+                    var mapped = FimRules.Map(ruleId, Text(rule, "name"), definition, Scoped(rule, ids, elements));
+                    if (mapped.Check is { } check) rules.Add(check);
+                    report.Add(mapped.Note is null
+                        ? $"{file}:{Pos(rule)}: rule {Text(rule, "name") ?? "?"} ({ruleId}) not mapped: check it in the task (\"{Trunc(definition, 160)}\")"
+                        : $"{file}:{Pos(rule)}: rule {Text(rule, "name") ?? "?"} ({ruleId}) mapped: {mapped.Note}");
+                }
             startForm = "antrag";
-            written.Add(WriteJson(outDir, "forms/antrag.form", Form("Form_Antrag", components)));
+            var form = Form("Form_Antrag", components);
+            if (rules.Count > 0) form["egov:rules"] = rules; // checked by the server (FormValidator); form-js ignores it
+            written.Add(WriteJson(outDir, "forms/antrag.form", form));
         }
         written.Add(WriteJson(outDir, "forms/bearbeitung.form", Form("Form_Bearbeitung", new JsonArray
         {
@@ -159,6 +177,7 @@ public static class FimImporter
 
         var nodes = new Dictionary<string, XElement>(StringComparer.Ordinal);
         var starts = new List<string>();
+        var boundaries = new List<XElement>();
         foreach (var e in src.Elements())
         {
             var id = (string?)e.Attribute("id");
@@ -204,11 +223,12 @@ public static class FimImporter
                 }
             }
             else if (kind is "intermediateThrowEvent") n = Named(new XElement(Bpmn + "intermediateThrowEvent", new XAttribute("id", id)), label);
-            else if (kind is "boundaryEvent") report.Add($"{from}: boundary event '{label ?? id}' ({id}) on '{e.Attribute("attachedToRef")?.Value}' left out (and the path after it)");
+            else if (kind is "boundaryEvent") boundaries.Add(e);
             else if (kind is not ("sequenceFlow" or "laneSet" or "extensionElements" or "documentation" or "dataObject" or "dataObjectReference" or "dataStoreReference" or "textAnnotation" or "association"))
                 report.Add($"{from}: {kind} '{label ?? id}' ({id}) left out");
             if (n is not null) nodes[id] = n;
         }
+        foreach (var e in boundaries) Boundary(e, from, nodes, process, report);
         var flows = src.Elements(Bpmn + "sequenceFlow")
             .Select(f => (Id: (string)f.Attribute("id")!, Source: (string?)f.Attribute("sourceRef") ?? "", Target: (string?)f.Attribute("targetRef") ?? "", Name: (string?)f.Attribute("name")))
             .Where(f => f.Id is not null && nodes.ContainsKey(f.Source) && nodes.ContainsKey(f.Target)).ToList();
@@ -224,7 +244,9 @@ public static class FimImporter
         for (var changed = true; changed;)
         {
             changed = false;
-            foreach (var id in nodes.Keys.Where(id => !starts.Contains(id) && flows.All(f => f.Target != id)).ToList())
+            // A boundary event is reached through the task it is attached to (while that task is kept).
+            foreach (var id in nodes.Keys.Where(id => !starts.Contains(id) && flows.All(f => f.Target != id)
+                         && !(nodes[id].Name == Bpmn + "boundaryEvent" && nodes.ContainsKey((string?)nodes[id].Attribute("attachedToRef") ?? ""))).ToList())
             {
                 report.Add($"{from}: '{nodes[id].Attribute("name")?.Value ?? id}' ({id}) is not reached from the start (after what was left out): left out");
                 nodes.Remove(id);
@@ -261,6 +283,40 @@ public static class FimImporter
         return new XDocument(new XDeclaration("1.0", "UTF-8", null), defs);
     }
 
+    /// <summary>
+    /// A boundary event of the FIM model, kept on the user task it is attached to with the path after it: a timer waits
+    /// <c>P14D</c> (a placeholder, reported), every other kind catches a message of its own (correlated through the API) —
+    /// a Frist missed, a document not sent, an objection. Compensation and events on left-out elements are left out.
+    /// </summary>
+    private static void Boundary(XElement e, string? from, Dictionary<string, XElement> nodes, XElement process, List<string> report)
+    {
+        var id = (string?)e.Attribute("id") ?? "";
+        var label = (string?)e.Attribute("name");
+        var on = (string?)e.Attribute("attachedToRef") ?? "";
+        var definition = e.Elements().FirstOrDefault(x => x.Name.Namespace == Bpmn && x.Name.LocalName.EndsWith("EventDefinition", StringComparison.Ordinal))?.Name.LocalName;
+        if (!nodes.TryGetValue(on, out var task) || task.Name != Bpmn + "userTask" || definition == "compensateEventDefinition")
+        {
+            report.Add($"{from}: boundary event '{label ?? id}' ({id}) on '{on}' left out (and the path after it): {(definition == "compensateEventDefinition" ? "compensation is not modelled in the skeleton" : "the element it is attached to was left out")}");
+            return;
+        }
+        var b = Named(new XElement(Bpmn + "boundaryEvent", new XAttribute("id", id), new XAttribute("attachedToRef", on)), label);
+        if ((string?)e.Attribute("cancelActivity") == "false") b.SetAttributeValue("cancelActivity", "false");
+        if (definition == "timerEventDefinition")
+        {
+            b.Add(new XElement(Bpmn + "timerEventDefinition", new XElement(Bpmn + "timeDuration", "P14D")));
+            report.Add($"{from}: boundary timer '{label ?? id}' ({id}) on '{task.Attribute("name")?.Value}' fires after P14D (a placeholder: set its duration or an egov:frist)");
+        }
+        else
+        {
+            var messageId = "Message_" + Slug(id, '_', 60);
+            var name = "fim-" + Slug(label ?? id, '-', 50);
+            process.AddBeforeSelf(new XElement(Bpmn + "message", new XAttribute("id", messageId), new XAttribute("name", name)));
+            b.Add(new XElement(Bpmn + "messageEventDefinition", new XAttribute("messageRef", messageId)));
+            report.Add($"{from}: boundary event '{label ?? id}' ({id}{(definition is null ? "" : ", " + definition)}) on '{task.Attribute("name")?.Value}' catches the message '{name}' (correlated through the API)");
+        }
+        nodes[id] = b;
+    }
+
     private static XElement StartEvent(string id, string? name, string? form)
     {
         var e = Named(new XElement(Bpmn + "startEvent", new XAttribute("id", id)), name);
@@ -286,26 +342,86 @@ public static class FimImporter
     private static XElement Schema(XElement root) =>
         root.Elements().FirstOrDefault(e => e.Name.LocalName is "stammdatenschema" or "datenfeldgruppe" or "datenfeld") ?? root;
 
-    private static IEnumerable<JsonObject> Structure(XElement node, string file, Dictionary<string, List<(string, string)>> codeLists, HashSet<string> keys, List<string> report, int depth)
+    /// <summary>The form component made of a FIM Datenfeld or Datenfeldgruppe (by its FIM id), for the rules that name it.</summary>
+    /// <remarks>Ambiguous: the Datenschema holds the id more than once (a Baustein used twice), so a rule naming it names no one component.</remarks>
+    internal sealed record FimComponent(JsonObject Component, bool IsGroup, bool InList, bool Ambiguous = false);
+
+    /// <summary>
+    /// The components a rule's ids name: those inside the group (or schema) the rule belongs to first — a Baustein used twice
+    /// (Telefon in two Kommunikation groups) is one component in each — then the whole Datenschema's.
+    /// </summary>
+    private static Dictionary<string, FimComponent> Scoped(XElement rule, Dictionary<string, FimComponent> ids, Dictionary<XElement, FimComponent> elements)
+    {
+        var scoped = new Dictionary<string, FimComponent>(ids, StringComparer.Ordinal);
+        var inScope = new Dictionary<string, FimComponent>(StringComparer.Ordinal);
+        if ((rule.Ancestors().FirstOrDefault(a => a.Name.LocalName is "datenfeldgruppe" or "stammdatenschema") ?? rule.Parent) is { } scope)
+            foreach (var e in scope.DescendantsAndSelf())
+                if (elements.TryGetValue(e, out var c) && e.Elements().FirstOrDefault(x => x.Name.LocalName == "identifikation")?.Elements().FirstOrDefault(x => x.Name.LocalName == "id")?.Value.Trim() is { } id)
+                    Remember(inScope, id, c);
+        foreach (var (id, c) in inScope) scoped[id] = c;
+        return scoped;
+    }
+
+    private static void Remember(Dictionary<string, FimComponent> ids, string? fimId, FimComponent c)
+    {
+        if (fimId is null) return;
+        if (!ids.TryAdd(fimId, c)) ids[fimId] = ids[fimId] with { Ambiguous = true };
+    }
+
+    private static IEnumerable<JsonObject> Structure(XElement node, string file, Dictionary<string, List<(string, string)>> codeLists, HashSet<string> keys,
+        Dictionary<string, FimComponent> ids, Dictionary<XElement, FimComponent> elements, bool inList, List<string> report, int depth)
     {
         if (depth > 16) { report.Add($"{file}:{Pos(node)}: groups nested deeper than 16 left out"); yield break; }
         foreach (var s in node.Elements().Where(e => e.Name.LocalName == "struktur"))
         {
-            var required = (Text(s, "anzahl") ?? "0:1").Split(':')[0].Trim() is var min && min != "0" && min.Length > 0;
-            var repeated = (Text(s, "anzahl") ?? "").Split(':') is [_, var max] && max.Trim() is not ("1" or "");
+            var anzahl = (Text(s, "anzahl") ?? "0:1").Split(':');
+            var min = Int(anzahl[0].Trim()) ?? 0;
+            var max = anzahl.Length > 1 ? anzahl[1].Trim() : "1";
+            var repeated = max is not ("1" or "");
             foreach (var child in s.Elements().Where(e => e.Name.LocalName == "enthaelt").SelectMany(e => e.Elements()))
             {
                 var label = Text(child, "bezeichnungEingabe") ?? Text(child, "name") ?? "Feld";
-                if (repeated) report.Add($"{file}:{Pos(child)}: '{label}' may repeat ({Text(s, "anzahl")}); the form asks for one");
+                var fimId = child.Elements().FirstOrDefault(e => e.Name.LocalName == "identifikation")?.Elements().FirstOrDefault(e => e.Name.LocalName == "id")?.Value.Trim();
+                JsonObject? made;
                 if (child.Name.LocalName == "datenfeldgruppe")
                 {
                     var inner = new JsonArray();
-                    foreach (var c in Structure(child, file, codeLists, keys, report, depth + 1)) inner.Add(c);
-                    yield return new JsonObject { ["type"] = "group", ["label"] = label, ["components"] = inner };
+                    foreach (var c in Structure(child, file, codeLists, keys, ids, elements, inList || repeated, report, depth + 1)) inner.Add(c);
+                    made = repeated ? List(Key(Text(child, "name") ?? label, keys), label, inner, min, max)
+                        : new JsonObject { ["type"] = "group", ["label"] = label, ["components"] = inner };
+                    Remember(ids, fimId, elements[child] = new FimComponent(made, true, inList));
                 }
-                else if (child.Name.LocalName == "datenfeld" && Field(child, label, required, file, codeLists, keys, report) is { } f) yield return f;
+                else if (child.Name.LocalName == "datenfeld" && Field(child, label, min > 0, file, codeLists, keys, report) is { } f)
+                {
+                    // A repeated field: a list whose entries hold the one field (each entry filled).
+                    made = repeated && f["key"] is not null ? List(Key((string)f["key"]! + " liste", keys), label, [f], min, max) : f;
+                    if (made != f && f["validate"] is not JsonObject) f["validate"] = new JsonObject { ["required"] = true };
+                    else if (made != f) f["validate"]!["required"] = true;
+                    Remember(ids, fimId, elements[child] = new FimComponent(f, false, inList || made != f));
+                }
+                else continue;
+                yield return made;
             }
         }
+    }
+
+    /// <summary>
+    /// A repeatable Datenfeld or Datenfeldgruppe (Anzahl <c>0:n</c>, <c>1:5</c>): a form-js dynamic list (entries added and
+    /// removed by the person filling it) whose value is a list of entries; the server checks each entry and the Anzahl
+    /// (<c>validate.minItems</c>/<c>maxItems</c>, read by FormValidator; form-js ignores them).
+    /// </summary>
+    private static JsonObject List(string path, string label, JsonArray components, int min, string max)
+    {
+        var validate = new JsonObject();
+        if (min > 0) validate["minItems"] = min;
+        if (Int(max) is { } m) validate["maxItems"] = m;
+        var list = new JsonObject
+        {
+            ["type"] = "dynamiclist", ["label"] = label, ["path"] = path, ["isRepeating"] = true, ["allowAddRemove"] = true,
+            ["defaultRepetitions"] = Math.Max(1, min), ["components"] = components,
+        };
+        if (validate.Count > 0) list["validate"] = validate;
+        return list;
     }
 
     private static JsonObject? Field(XElement f, string label, bool required, string file, Dictionary<string, List<(string, string)>> codeLists, HashSet<string> keys, List<string> report)
@@ -345,7 +461,11 @@ public static class FimImporter
                     if (datentyp == "num_int") c["decimalDigits"] = 0;
                     if (datentyp == "num_currency") c["decimalDigits"] = 2;
                     break;
-                case "file": c["type"] = "textfield"; report.Add($"{file}:{Pos(f)}: '{label}' is a file upload: attach it to the case (a text field holds its name)"); break;
+                case "file":
+                    c["type"] = "filepicker";
+                    c["multiple"] = false;
+                    report.Add($"{file}:{Pos(f)}: '{label}' is a file upload: a form-js filepicker (the server takes its value as the browser sends it; the document itself goes to the case file)");
+                    break;
                 case "obj": report.Add($"{file}:{Pos(f)}: '{label}' (a binary object) left out of the form"); keys.Remove(key); return null;
                 default: c["type"] = "textfield"; break;
             }
@@ -361,6 +481,8 @@ public static class FimImporter
             if (minValue is { } mv) validate["min"] = mv;
             if (maxValue is { } xv) validate["max"] = xv;
         }
+        // A required yes/no (bool, Anzahl 1:1) is answered by a checkbox either way; form-js's required would force a tick.
+        if ((string?)c["type"] is "checkbox") validate.Remove("required");
         if (validate.Count > 0) c["validate"] = validate;
         return c;
     }
@@ -441,9 +563,28 @@ public static class FimImporter
         }
         catch (XmlException e)
         {
-            var what = e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase) ? "a DTD is not allowed (no external entities, no entity expansion)" : e.Message;
-            throw new FimFormatException($"{file}:{Math.Max(1, e.LineNumber)}:{Math.Max(1, e.LinePosition)}: error: {what}");
+            if (e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase))
+            {
+                // The reader stops inside the declaration; the person fixing the file looks for its <!DOCTYPE.
+                var (line, column) = DoctypeAt(bytes) ?? (e.LineNumber, e.LinePosition);
+                throw new FimFormatException($"{file}:{Math.Max(1, line)}:{Math.Max(1, column)}: error: a DTD (<!DOCTYPE) is not allowed (no external entities, no entity expansion)");
+            }
+            throw new FimFormatException($"{file}:{Math.Max(1, e.LineNumber)}:{Math.Max(1, e.LinePosition)}: error: {e.Message}");
         }
+    }
+
+    /// <summary>Line and column (1-based) of the document's <c>&lt;!DOCTYPE</c>, read in the file's encoding (its BOM, else UTF-8); null when not found.</summary>
+    private static (int Line, int Column)? DoctypeAt(byte[] bytes)
+    {
+        string text;
+        using (var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true)) text = reader.ReadToEnd();
+        var at = text.IndexOf("<!DOCTYPE", StringComparison.Ordinal);
+        if (at < 0) return null;
+        var line = 1;
+        var lineStart = 0;
+        for (var i = 0; i < at; i++)
+            if (text[i] == '\n') { line++; lineStart = i + 1; }
+        return (line, at - lineStart + 1);
     }
 
     private static int Depth(XElement e, int d)

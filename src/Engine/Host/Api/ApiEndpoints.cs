@@ -50,7 +50,10 @@ public static class ApiEndpoints
         api.MapCockpitEndpoints();
         ERechnung.ERechnungEndpoints.MapERechnungEndpoints(api);
         Ratsinfo.RatsinfoEndpoints.MapRatsinfoEndpoints(api);
+        Zeit.ZeitEndpoints.MapZeitEndpoints(api);
         Ratsinfo.OParlEndpoints.MapOParl(app); // public, read-only, outside /api: /oparl/v1
+        Reservierungen.ReservierungEndpoints.MapReservierungEndpoints(api); // rooms and cars with their calendars (issue 17)
+        Adressbuch.AdressbuchEndpoints.MapAdressbuchEndpoints(api); // the staff directory, the Postkorb's source of groups and deputies
         return app;
     }
 }

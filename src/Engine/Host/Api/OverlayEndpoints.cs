@@ -22,7 +22,9 @@ internal static class OverlayEndpoints
         api.MapGet("/services/overlays", (HttpContext http, string? tenant, int? offset, int? limit) =>
             {
                 var caller = http.Caller();
-                var rows = http.RequestServices.GetService<TenantOverlays>()?.All ?? [];
+                var overlays = http.RequestServices.GetService<TenantOverlays>();
+                overlays?.CatchUp(); // what another node over the store deployed meanwhile
+                var rows = overlays?.All ?? [];
                 var mine = rows.Where(r => caller.BelongsTo(r.Tenant) && (tenant is null || r.Tenant == tenant));
                 // A provider runs 580 services for hundreds of tenants: the list is paged like every other (X-Total-Count).
                 return Results.Ok(BoundedList.Of(http, mine, offset, limit)

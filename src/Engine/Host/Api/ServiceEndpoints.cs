@@ -24,6 +24,7 @@ internal static class ServiceEndpoints
                 if (!string.IsNullOrWhiteSpace(state))
                     wanted = Names.Parse(state) ?? throw ApiProblemException.BadRequest($"state '{state}' is unknown", "state=digital or state=nicht-digital");
                 var t = http.Tenant();
+                CatchUpOverlays(http);
                 var items = t.Services.Overview(t.Catalog)
                     .Where(e => wanted is null || e.State == wanted)
                     .Where(e => string.IsNullOrWhiteSpace(themenfeld) || string.Equals(e.Themenfeld?.Trim(), themenfeld.Trim(), StringComparison.OrdinalIgnoreCase))
@@ -38,6 +39,7 @@ internal static class ServiceEndpoints
         api.MapGet("/services/{key}", (HttpContext http, string key) =>
             {
                 var t = http.Tenant();
+                CatchUpOverlays(http);
                 var entry = t.Services.Overview(t.Catalog).FirstOrDefault(e => e.Key == key)
                     ?? throw ApiProblemException.NotFound($"service '{key}' is not in the catalogue of tenant '{t.TenantId}' (a LeiKa key, or the folder name of an internal service)");
                 return Results.Ok(ServiceDto.From(entry));
@@ -46,6 +48,10 @@ internal static class ServiceEndpoints
             .WithSummary("One service by LeiKa key (or an internal service by its folder name): its service.yaml as JSON, state, Reifegrad and deployed version")
             .Produces<ServiceDto>().ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    /// <summary>The tenants' overlays another node over the store deployed meanwhile: their fees and groups are shown here too.</summary>
+    private static void CatchUpOverlays(HttpContext http) =>
+        (http.RequestServices.GetService(typeof(Catalogue.TenantOverlays)) as Catalogue.TenantOverlays)?.CatchUp();
 }
 
 /// <summary>A line of the catalogue.</summary>

@@ -3,6 +3,7 @@ using EGov.Workflows.Catalogue.Overlays;
 using EGov.Workflows.Catalogue.Services;
 using EGov.Workflows.Host.Deployment;
 using EGov.Workflows.Host.Tenancy;
+using EGov.Workflows.Persistence.Catalogue;
 
 namespace EGov.Workflows.Host.Catalogue;
 
@@ -21,9 +22,17 @@ public sealed record OverlayDeployment(
 /// merged version (an unchanged merge keeps its version). A tenant whose overlay no longer fits is refused with the
 /// overlay's positions; the other tenants and services are deployed. The tenant's catalogue shows the overlay's fees and groups.
 /// </summary>
-public sealed class TenantOverlays
+/// <remarks>
+/// With a durable store, an overlay deployed through the API is also kept in the store (<see cref="SqlOverlayStore"/>): every
+/// node over it merges and shows it without a restart (<see cref="CatchUp"/>, called before the catalogue is read), and a
+/// node's start deploys the kept overlays after the files under tenants/ (a kept overlay wins over its file).
+/// </remarks>
+public sealed class TenantOverlays(SqlOverlayStore? store = null)
 {
     private readonly Lock _lock = new();
+    private TenantEngines? _engines;
+    /// <summary>The store's stamp when this node last read the kept overlays (null: never, or no store).</summary>
+    private volatile object? _known;
     private string? _processes;
     private string? _tenants;
     /// <summary>Per service folder: the shared model every tenant's overlay is merged with (the latest deployed), read once.</summary>
@@ -49,14 +58,53 @@ public sealed class TenantOverlays
         ArgumentNullException.ThrowIfNull(engines);
         lock (_lock)
         {
+            _engines = engines;
             _processes = processesDirectory;
             _tenants = tenantsDirectory;
             _shared.Clear();
             _rows.Clear();
             foreach (var file in OverlayReader.Find(tenantsDirectory))
                 Record(DeployOne(engines, file, null, null));
+            if (store is not null)
+            {
+                _known = store.Stamp();
+                foreach (var kept in store.List()) DeployKept(engines, kept);
+            }
             return Publish(engines);
         }
+    }
+
+    /// <summary>
+    /// Several nodes over one store: one cheap read tells whether another node kept an overlay since this node last looked;
+    /// only then are the kept overlays read, and those this node does not run yet (another content hash) merged and deployed
+    /// (their versions are in the store already: an unchanged merge keeps its version). Without a store, nothing.
+    /// </summary>
+    public void CatchUp()
+    {
+        if (store is null || _engines is null) return;
+        var stamp = store.Stamp();
+        if (Equals(_known, stamp)) return;
+        lock (_lock)
+        {
+            if (_tenants is null || _processes is null) return;
+            stamp = store.Stamp();
+            var changed = false;
+            foreach (var kept in store.List())
+                if (!(_rows.TryGetValue((kept.TenantId, kept.Service), out var row) && row.Row.OverlayHash == kept.Hash && row.Row.State == "deployed"))
+                    changed |= DeployKept(_engines, kept);
+            _known = stamp;
+            if (changed) Publish(_engines);
+        }
+    }
+
+    /// <summary>Merges and deploys an overlay kept in the store; a refused one keeps the row this node had (its own file's, if any).</summary>
+    private bool DeployKept(TenantEngines engines, StoredOverlay kept)
+    {
+        var file = Path.Combine(_tenants!, kept.TenantId, kept.Service + OverlayReader.Suffix);
+        var one = DeployOne(engines, file, kept.Yaml, kept.DeployedBy);
+        if (one.Row.State != "deployed" && _rows.ContainsKey((kept.TenantId, kept.Service))) return false;
+        Record(one);
+        return true;
     }
 
     /// <summary>
@@ -79,7 +127,8 @@ public sealed class TenantOverlays
         {
             if (_tenants is null || _processes is null) return [];
             var ids = deployed.Select(d => d.ProcessId).ToHashSet(StringComparer.Ordinal);
-            var overlayFiles = OverlayReader.Find(_tenants);
+            var stored = store?.List().ToDictionary(k => Path.Combine(_tenants, k.TenantId, k.Service + OverlayReader.Suffix), k => k, StringComparer.Ordinal) ?? [];
+            var overlayFiles = OverlayReader.Find(_tenants).Union(stored.Keys, StringComparer.Ordinal).ToList();
             var services = overlayFiles.Select(ServiceOf).Distinct(StringComparer.Ordinal)
                 .Where(s => SharedOf(s).Model?.ProcessIds.Overlaps(ids) == true).ToList();
             var redone = new List<OverlayDeployment>();
@@ -95,7 +144,7 @@ public sealed class TenantOverlays
                 _shared[service] = new Shared(SharedService.Read(merged), Hash(merged), old.Service);
                 foreach (var file in overlayFiles.Where(f => ServiceOf(f) == service))
                 {
-                    var one = DeployOne(engines, file, null, deployedBy);
+                    var one = DeployOne(engines, file, stored.TryGetValue(file, out var k) ? k.Yaml : null, deployedBy);
                     Record(one);
                     redone.Add(one.Row);
                 }
@@ -122,6 +171,8 @@ public sealed class TenantOverlays
             var file = Path.Combine(_tenants, tenantId, service + OverlayReader.Suffix);
             var one = DeployOne(engines, file, yaml, deployedBy);
             if (one.Row.State != "deployed") return one.Row;
+            // Kept in the store first: the other nodes merge it from there (and a restart finds it even without the file).
+            store?.Save(tenantId, service, yaml, one.Row.OverlayHash, deployedBy, NodaTime.SystemClock.Instance.GetCurrentInstant());
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
             var temp = file + ".tmp";
             File.WriteAllText(temp, yaml, new System.Text.UTF8Encoding(false));

@@ -20,14 +20,23 @@ public static class FormValidator
 {
     private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The input components of a schema (inside groups and columns too), by key.</summary>
+    /// <summary>
+    /// The input components of a schema (inside groups and columns too), by key. A dynamic list (<c>dynamiclist</c>) is one
+    /// field named by its <c>path</c> (a list of entries); the keys inside it are its entries' and not listed here.
+    /// </summary>
     public static IReadOnlyList<JsonObject> Fields(JsonObject schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
         var list = new List<(JsonObject, IReadOnlyList<string>)>();
         Collect(schema["components"] as JsonArray, [], list);
-        return list.Select(f => f.Item1).ToList();
+        return list.Select(f => IsList(f.Item1) ? new JsonObject { ["key"] = Str(f.Item1, "path"), ["type"] = "dynamiclist" } : f.Item1).ToList();
     }
+
+    /// <summary>A form-js dynamic list with a path: its value is a list of entries, each checked against the list's components.</summary>
+    private static bool IsList(JsonObject c) => Str(c, "type") == "dynamiclist" && Str(c, "path") is { Length: > 0 };
+
+    /// <summary>The key a field's value is submitted under: its key, or a dynamic list's path.</summary>
+    private static string KeyOf(JsonObject c) => IsList(c) ? Str(c, "path")! : Str(c, "key")!;
 
     /// <summary>The input components with the <c>conditional.hide</c> expressions of themselves and the groups around them.</summary>
     private static void Collect(JsonArray? components, IReadOnlyList<string> outer, List<(JsonObject Field, IReadOnlyList<string> Hide)> into)
@@ -36,6 +45,7 @@ public static class FormValidator
         foreach (var c in components.OfType<JsonObject>())
         {
             var hide = Str(c["conditional"] as JsonObject, "hide") is { Length: > 0 } h ? [.. outer, h] : outer;
+            if (IsList(c)) { into.Add((c, hide)); continue; } // its components are its entries' fields
             if (Str(c, "key") is { Length: > 0 } && IsInput(Str(c, "type"))) into.Add((c, hide));
             Collect(c["components"] as JsonArray, hide, into);
         }
@@ -69,7 +79,7 @@ public static class FormValidator
         var data = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var f in fields)
         {
-            var key = Str(f, "key")!;
+            var key = KeyOf(f);
             var editable = !(Bool(f, "readonly") || Bool(f, "disabled") || Str(f, "type") == "expression");
             if (editable && submitted.TryGetPropertyValue(key, out var given)) data[key] = Feel.Values.FeelJson.FromJson(given);
             else if (variables is not null && variables.TryGetPropertyValue(key, out var known)) data[key] = Feel.Values.FeelJson.FromJson(known);
@@ -90,9 +100,14 @@ public static class FormValidator
     public static (JsonObject Values, IReadOnlyList<FieldError> Errors) Validate(JsonObject schema, JsonObject? submitted, JsonObject? variables = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
+        return Validate(schema["components"] as JsonArray, submitted, variables, schema["egov:rules"] as JsonArray);
+    }
+
+    private static (JsonObject Values, IReadOnlyList<FieldError> Errors) Validate(JsonArray? components, JsonObject? submitted, JsonObject? variables, JsonArray? rules)
+    {
         var all = new List<(JsonObject Field, IReadOnlyList<string> Hide)>();
-        Collect(schema["components"] as JsonArray, [], all);
-        var fields = all.GroupBy(f => Str(f.Field, "key")!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        Collect(components, [], all);
+        var fields = all.GroupBy(f => KeyOf(f.Field), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var errors = new List<FieldError>();
         var values = new JsonObject();
         submitted ??= [];
@@ -106,6 +121,13 @@ public static class FormValidator
             var hidden = hide.Count == 0 ? false : Hidden(hide, data);
             if (hidden is true) continue; // form-js neither shows nor submits it
             submitted.TryGetPropertyValue(key, out var value);
+            if (IsList(f))
+            {
+                var (list, listErrors) = Entries(f, label, key, value, hidden is false);
+                errors.AddRange(listErrors);
+                if (list is not null && listErrors.Count == 0) values[key] = list;
+                continue;
+            }
             var v = f["validate"] as JsonObject;
             var required = v is not null && Bool(v, "required") && hidden is false;
             if (IsEmpty(value, Str(f, "type")))
@@ -118,7 +140,65 @@ public static class FormValidator
             if (error is not null) errors.Add(new FieldError(key, error));
             else values[key] = value!.DeepClone();
         }
+        if (rules is not null) errors.AddRange(Rules(rules, data));
         return (values, errors);
+    }
+
+    /// <summary>
+    /// A dynamic list's entries: a list of objects, as many as <c>validate.minItems</c>/<c>maxItems</c> allow (the list is
+    /// required when minItems ≥ 1 and it is shown), each checked against the list's components; errors are named
+    /// <c>path[index].key</c> (index from 0). Null values: nothing submitted.
+    /// </summary>
+    private static (JsonArray? Values, List<FieldError> Errors) Entries(JsonObject f, string label, string key, JsonNode? value, bool shown)
+    {
+        var errors = new List<FieldError>();
+        var v = f["validate"] as JsonObject;
+        var min = Num(v, "minItems") ?? 0;
+        if (value is null || value is JsonArray { Count: 0 })
+        {
+            if (min > 0 && shown) errors.Add(new FieldError(key, $"„{label}“: bitte mindestens {min} Eintrag/Einträge angeben."));
+            return (value is null ? null : [], errors);
+        }
+        if (value is not JsonArray items)
+        {
+            errors.Add(new FieldError(key, $"„{label}“ muss eine Liste von Einträgen sein."));
+            return (null, errors);
+        }
+        if (items.Count < min) errors.Add(new FieldError(key, $"„{label}“: bitte mindestens {min} Eintrag/Einträge angeben."));
+        if (Num(v, "maxItems") is { } max && items.Count > max) errors.Add(new FieldError(key, $"„{label}“: höchstens {max} Einträge."));
+        var list = new JsonArray();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not JsonObject entry)
+            {
+                errors.Add(new FieldError($"{key}[{i}]", $"„{label}“: Eintrag {i + 1} muss ein Objekt mit den Feldern der Liste sein."));
+                continue;
+            }
+            var (entryValues, entryErrors) = Validate(f["components"] as JsonArray, entry, null, null);
+            errors.AddRange(entryErrors.Select(e => new FieldError($"{key}[{i}].{e.Field}", $"Eintrag {i + 1}: {e.Message}")));
+            list.Add(entryValues);
+        }
+        return (list, errors);
+    }
+
+    /// <summary>
+    /// Rules across fields (<c>egov:rules</c> of the schema, e.g. imported from FIM Regeln): each <c>check</c> is a FEEL
+    /// expression over the form's data that must be true; otherwise the rule's German message is an error on its first field.
+    /// A check that cannot be evaluated counts as not met (deny by default).
+    /// </summary>
+    private static IEnumerable<FieldError> Rules(JsonArray rules, IReadOnlyDictionary<string, object?> data)
+    {
+        foreach (var rule in rules.OfType<JsonObject>())
+        {
+            var check = Str(rule, "check")?.TrimStart() ?? "";
+            if (check.StartsWith('=')) check = check[1..];
+            object? result;
+            try { result = check.Length == 0 ? null : Feel.FeelEngine.Default.CompileExpression(check).Evaluate(data); }
+            catch (Exception e) when (e is not (OutOfMemoryException or StackOverflowException or InsufficientExecutionStackException)) { result = null; }
+            if (result is true) continue;
+            var field = (rule["fields"] as JsonArray)?.FirstOrDefault() is JsonValue fv && fv.TryGetValue<string>(out var name) ? name : Str(rule, "id") ?? "form";
+            yield return new FieldError(field, Str(rule, "message") ?? $"Die Regel {Str(rule, "id")} ist nicht erfüllt.");
+        }
     }
 
     private static bool IsEmpty(JsonNode? value, string? type) => value switch

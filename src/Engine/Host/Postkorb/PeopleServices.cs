@@ -23,11 +23,12 @@ public sealed record SavedFilterDto(string Id, string Name, string Owner, JsonOb
 public sealed record SavedFilterRequest(string? Name, JsonObject? Query, IReadOnlyList<string>? Columns, string? SharedWithGroup);
 
 /// <summary>
-/// Absences (Vertretung): a person records their own absence and deputy; an administrator or a team lead records one
+/// Absences (Vertretung): a person records their own absence and deputy (not named: their first standing deputy in the
+/// Adressbuch); an administrator or a team lead records one
 /// for somebody else. Who may see an absence: the absent person, the deputy, whoever recorded it, administrators and
 /// team leads. The deputy then sees and works the absent person's assigned tasks from <c>from</c> until <c>to</c>.
 /// </summary>
-public sealed class AbsenceService(string tenantId, IPostkorbStore data, IClock clock)
+public sealed class AbsenceService(string tenantId, IPostkorbStore data, IClock clock, Func<string, string, IReadOnlyList<string>>? standingDeputies = null)
 {
     private static bool Manages(Caller c) => c.HasRole(Caller.Admin) || c.HasRole(Caller.TeamLead);
 
@@ -38,7 +39,9 @@ public sealed class AbsenceService(string tenantId, IPostkorbStore data, IClock 
         if (!TaskAccess.IsMember(caller, tenantId)) throw new ApiProblemException(403, "Forbidden", "this identity does not belong to the tenant");
         var user = string.IsNullOrWhiteSpace(body?.UserId) ? caller.Id : body.UserId.Trim();
         var deputy = body?.Deputy?.Trim();
-        if (string.IsNullOrEmpty(deputy)) throw ApiProblemException.BadRequest("deputy is missing: who stands in?", shape);
+        // Not named: the first standing deputy the staff directory (Adressbuch) has for the person.
+        if (string.IsNullOrEmpty(deputy)) deputy = standingDeputies?.Invoke(tenantId, user).FirstOrDefault();
+        if (string.IsNullOrEmpty(deputy)) throw ApiProblemException.BadRequest($"deputy is missing: who stands in? (the Adressbuch names no deputy for '{user}')", shape);
         if (deputy == user) throw ApiProblemException.BadRequest($"'{user}' cannot stand in for themself", shape);
         if (body?.From is not { } from || body.To is not { } to) throw ApiProblemException.BadRequest("from and to are needed", shape);
         if (to <= from) throw ApiProblemException.BadRequest($"the absence ends ({to:O}) before it begins ({from:O})", shape);

@@ -14,6 +14,9 @@ public sealed class PostkorbServices(IPostkorbStore data, IClock clock, Attachme
     public TaskService Tasks(HttpContext http) => Tasks(http.Tenant());
     public TaskService Tasks(TenantEngine tenant) => new(tenant, Data, clock);
     public CaseFileService CaseFile(HttpContext http) => new(Tasks(http), Data, clock, AttachmentOptions);
-    public AbsenceService Absences(HttpContext http) => new(http.Tenant().TenantId, Data, clock);
+    /// <summary>A person's standing deputies (tenant, user → deputies, first first): the staff directory's, when the server has one.</summary>
+    public Func<string, string, IReadOnlyList<string>>? StandingDeputies { get; init; }
+
+    public AbsenceService Absences(HttpContext http) => new(http.Tenant().TenantId, Data, clock, StandingDeputies);
     public FilterService Filters(HttpContext http) => new(http.Tenant().TenantId, Data, clock);
 }

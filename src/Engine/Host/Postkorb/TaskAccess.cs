@@ -7,8 +7,8 @@ namespace EGov.Workflows.Host.Postkorb;
 /// <summary>
 /// Who may see and work which user task, deny by default. A clerk sees a task that is assigned to them, offered to
 /// them or one of their groups, delegated by them (they own it), or assigned to someone they deputise for today
-/// (Vertretung). A team lead (role <c>teamlead</c>) leads every group they belong to: they see those groups' tasks with
-/// their holders and may reassign them. Anything else does not exist for the caller (404, never 403: no hint).
+/// (Vertretung). A team lead leads the groups the staff directory names (role <c>teamlead</c> without a directory entry: every
+/// group they belong to): they see those groups' tasks with their holders and may reassign them. Anything else does not exist for the caller (404, never 403: no hint).
 /// </summary>
 public sealed class TaskAccess
 {
@@ -35,10 +35,15 @@ public sealed class TaskAccess
         return caller.Tenants.Count == 0 || caller.BelongsTo(tenantId);
     }
 
-    public bool IsTeamLead => Caller.HasRole(Security.Caller.TeamLead);
+    public bool IsTeamLead => LedGroups.Count > 0;
 
-    /// <summary>The groups the caller leads (a team lead leads the groups they belong to).</summary>
-    public IReadOnlyList<string> LedGroups => IsTeamLead ? Caller.Groups.Order(StringComparer.Ordinal).ToList() : [];
+    /// <summary>
+    /// The groups the caller leads: those the staff directory names (a person it knows), else — role <c>teamlead</c> — every
+    /// group they belong to.
+    /// </summary>
+    public IReadOnlyList<string> LedGroups => _led ??= Caller.InDirectory ? Caller.LedGroups.Order(StringComparer.Ordinal).ToList()
+        : Caller.HasRole(Security.Caller.TeamLead) ? Caller.Groups.Order(StringComparer.Ordinal).ToList() : [];
+    private IReadOnlyList<string>? _led;
 
     public bool MayDeputise(string? assignee) => assignee is not null && DeputisedFor.Contains(assignee, StringComparer.Ordinal);
 
@@ -51,7 +56,7 @@ public sealed class TaskAccess
     public bool Holds(UserTaskState t) => t.Assignee == Me || MayDeputise(t.Assignee);
 
     /// <summary>A team lead of one of the task's candidate groups.</summary>
-    public bool LeadsGroupOf(UserTaskState t) => IsTeamLead && t.CandidateGroups.Any(Caller.InGroup);
+    public bool LeadsGroupOf(UserTaskState t) => t.CandidateGroups.Any(g => LedGroups.Contains(g, StringComparer.Ordinal));
 
     /// <summary>The absent user the caller acts for on this task (its assignee), or null when they act for themself.</summary>
     public string? OnBehalfOf(UserTaskState t) => t.Assignee != Me && MayDeputise(t.Assignee) ? t.Assignee : null;

@@ -19,7 +19,8 @@ public sealed record Caller(
     IReadOnlySet<string> Roles, IReadOnlySet<string> Groups, IReadOnlyList<string> Tenants)
 {
     public const string Admin = "admin", Analyst = "analyst", Clerk = "clerk", Operator = "operator", Auditor = "auditor",
-        Worker = "worker", TeamLead = "teamlead", Citizen = "citizen", Monitoring = "monitoring", Sitzungsdienst = "sitzungsdienst";
+        Worker = "worker", TeamLead = "teamlead", Citizen = "citizen", Monitoring = "monitoring", Sitzungsdienst = "sitzungsdienst",
+        Personalstelle = "personalstelle";
 
     public bool HasRole(string role) => Roles.Contains(role);
     public bool InGroup(string group) => Groups.Contains(group);
@@ -30,6 +31,15 @@ public sealed record Caller(
     /// <summary>Workers: the external-task topics this client may fetch and work ("*": every topic; empty: none).</summary>
     public IReadOnlySet<string> Topics { get; init; } = new HashSet<string>();
     public bool MayWorkTopic(string topic) => Topics.Contains("*") || Topics.Contains(topic);
+
+    /// <summary>
+    /// Whether the staff directory (Adressbuch) knows this person: then it, not the role alone, says which groups they lead
+    /// (<see cref="LedGroups"/>); the role <c>teamlead</c> of a person it does not know leads every group they belong to.
+    /// </summary>
+    public bool InDirectory { get; init; }
+
+    /// <summary>The groups the directory names this person lead of: their units' groups and those of every unit below.</summary>
+    public IReadOnlySet<string> LedGroups { get; init; } = new HashSet<string>();
 }
 
 /// <summary>The caller of a request, as the authentication middleware established it.</summary>

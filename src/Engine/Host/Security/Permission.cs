@@ -59,6 +59,24 @@ public enum Permission
     CouncilRead,
     /// <summary>Keep the Sitzungskalender: the Körperschaft, Gremien, sessions with their Einreichungsfristen, the minutes (Büro der Stadtverordnetenversammlung).</summary>
     CouncilManage,
+    /// <summary>
+    /// Zeitmanagement: read one's OWN leave account and its bookings, and the cost centres' training budgets (members of staff);
+    /// other people's accounts only with <see cref="StaffTimeManage"/>.
+    /// </summary>
+    StaffTimeRead,
+    /// <summary>Keep every leave account (entitlement, carry-over) and training budget, read the reservations (the Personalstelle).</summary>
+    StaffTimeManage,
+    /// <summary>
+    /// See the rooms and official cars with their calendars, book one, see and cancel one's own bookings (every member of staff).
+    /// A booking that needs approval waits for it; who approves is the resource's approving group, in the Postkorb.
+    /// </summary>
+    ReservationBook,
+    /// <summary>Keep the rooms and cars (add, change, take out of service) and cancel any booking (Hausverwaltung, Fahrbereitschaft: administrators).</summary>
+    ResourceManage,
+    /// <summary>Read the staff directory (Adressbuch): people, org units, phone, room, deputies (every member of staff).</summary>
+    DirectoryRead,
+    /// <summary>Keep the staff directory: people, org units with their Postkorb group and lead, standing deputies (administrators, Personalstelle).</summary>
+    DirectoryManage,
 }
 
 /// <summary>Endpoint metadata: the one permission an endpoint needs.</summary>

@@ -20,7 +20,13 @@ internal sealed class PermissionEnforcement(RequestDelegate next, ServerAddress 
 {
     public async Task InvokeAsync(HttpContext http)
     {
-        if (CallerClaims.From(http.User, engines.DefaultTenantId) is { } caller) http.SetCaller(caller);
+        if (CallerClaims.From(http.User, engines.DefaultTenantId) is { } caller)
+        {
+            // The staff directory completes a person it knows: their unit's group, the groups they lead (Adressbuch, issue 17).
+            if (http.RequestServices.GetService<Reservierungen.ReservierungRegister>() is { } register)
+                caller = register.Verzeichnis.Ergaenzen(caller, DirectoryTenant(http, caller));
+            http.SetCaller(caller);
+        }
         var endpoint = http.GetEndpoint();
         if (endpoint is null || endpoint.DisplayName?.StartsWith("405 ", StringComparison.Ordinal) == true)
         {
@@ -71,6 +77,18 @@ internal sealed class PermissionEnforcement(RequestDelegate next, ServerAddress 
             return;
         }
         await next(http);
+    }
+
+    /// <summary>
+    /// The tenant whose directory completes the caller: the one <c>X-Tenant</c> names when the caller belongs to it, else the
+    /// caller's first (as <see cref="TenantContext"/> decides; a header it refuses is refused there, with nobody completed).
+    /// </summary>
+    private string DirectoryTenant(HttpContext http, Caller caller)
+    {
+        var header = http.Request.Headers[TenantEngines.Header].ToString().Trim();
+        if (header.Length > 0 && TenantEngines.IsValidId(header) && caller.BelongsTo(header)) return header;
+        var first = caller.Tenants.FirstOrDefault(t => t != "*");
+        return caller.AllTenants || first is null ? engines.DefaultTenantId : first;
     }
 
     private async Task RefuseAsync(HttpContext http, int status, string title, string why, Caller? who)

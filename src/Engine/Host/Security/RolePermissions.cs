@@ -12,14 +12,16 @@ public static class RolePermissions
 {
     public static IReadOnlyDictionary<string, IReadOnlySet<Permission>> Table { get; } = new Dictionary<string, IReadOnlySet<Permission>>(StringComparer.Ordinal)
     {
-        [Caller.Admin] = new HashSet<Permission> { AccountAdmin, ProcessRead, ServiceRead },
-        [Caller.Analyst] = new HashSet<Permission> { Deploy, ProcessRead, ModelRead, Analytics, InstanceRead, HistoryRead, DecisionRead, DecisionEvaluate, ServiceRead },
-        [Caller.Clerk] = new HashSet<Permission> { TaskWork, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead },
-        [Caller.TeamLead] = new HashSet<Permission> { TaskWork, TaskAssign, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead },
-        [Caller.Operator] = new HashSet<Permission> { IncidentOperate, Migrate, InstanceRead, InstanceOperate, HistoryRead, Correlate, ProcessRead, ModelRead, DecisionRead, ServiceRead, MetricsRead },
-        [Caller.Auditor] = new HashSet<Permission> { HistoryRead, InstanceRead, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead },
+        [Caller.Admin] = new HashSet<Permission> { AccountAdmin, ProcessRead, ServiceRead, ReservationBook, ResourceManage, DirectoryRead, DirectoryManage },
+        [Caller.Analyst] = new HashSet<Permission> { Deploy, ProcessRead, ModelRead, Analytics, InstanceRead, HistoryRead, DecisionRead, DecisionEvaluate, ServiceRead, ReservationBook, DirectoryRead },
+        [Caller.Clerk] = new HashSet<Permission> { TaskWork, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead, ReservationBook, DirectoryRead, StaffTimeRead },
+        [Caller.TeamLead] = new HashSet<Permission> { TaskWork, TaskAssign, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead, ReservationBook, DirectoryRead, StaffTimeRead },
+        [Caller.Operator] = new HashSet<Permission> { IncidentOperate, Migrate, InstanceRead, InstanceOperate, HistoryRead, Correlate, ProcessRead, ModelRead, DecisionRead, ServiceRead, MetricsRead, ReservationBook, DirectoryRead },
+        [Caller.Auditor] = new HashSet<Permission> { HistoryRead, InstanceRead, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead, ReservationBook, DirectoryRead },
         // The Büro der Stadtverordnetenversammlung (Sitzungsdienst): keeps the Sitzungskalender and the minutes, works its tasks.
-        [Caller.Sitzungsdienst] = new HashSet<Permission> { CouncilManage, CouncilRead, TaskWork, ProcessStart, ProcessRead, ModelRead, ServiceRead },
+        [Caller.Sitzungsdienst] = new HashSet<Permission> { CouncilManage, CouncilRead, TaskWork, ProcessStart, ProcessRead, ModelRead, ServiceRead, ReservationBook, DirectoryRead, StaffTimeRead },
+        // The Personalstelle (HR office): keeps the leave accounts and training budgets (Zeitmanagement) and the staff directory, works its tasks.
+        [Caller.Personalstelle] = new HashSet<Permission> { StaffTimeManage, StaffTimeRead, TaskWork, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, ReservationBook, DirectoryRead, DirectoryManage },
         [Caller.Worker] = new HashSet<Permission> { ExternalTaskWork },
         // Prometheus' scrape client (client credentials, oauth2 in the scrape config): the metrics and nothing else.
         [Caller.Monitoring] = new HashSet<Permission> { MetricsRead },
