@@ -112,7 +112,7 @@ public static class AnalyticsRun
         return rows;
     }
 
-    private static DbConnection Open(DurableStoreOptions options)
+    internal static DbConnection Open(DurableStoreOptions options)
     {
         DbConnection c = options.Provider == StoreProvider.Sqlite
             ? new Microsoft.Data.Sqlite.SqliteConnection(options.ConnectionString)
@@ -129,7 +129,7 @@ public static class AnalyticsRun
 
     private static double Normal(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
 
-    private static DbCommand Insert(DbConnection c, DbTransaction tx, string sql, int parameters)
+    internal static DbCommand Insert(DbConnection c, DbTransaction tx, string sql, int parameters)
     {
         var cmd = c.CreateCommand();
         cmd.Transaction = tx;
@@ -143,7 +143,7 @@ public static class AnalyticsRun
         return cmd;
     }
 
-    private static void Exec(DbCommand cmd, params object?[] values)
+    internal static void Exec(DbCommand cmd, params object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
         {

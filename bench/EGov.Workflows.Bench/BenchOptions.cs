@@ -10,19 +10,22 @@ public sealed record BenchOptions
 {
     public const string Usage = """
         usage: ./egov bench [--quick] [--workload W1,W3] [--store memory,sqlite,postgres] [--mode sequential,concurrent]
-                            [--peers bpmn-engine,workflowcore,bound|none] [--n N] [--json FILE] [--png FILE]
+                            [--peers bpmn-engine,workflowcore,bound|none] [--n N] [--runs N] [--json FILE] [--png FILE]
 
           --quick      small counts (a smoke test: it must finish, not reach numbers)
-          --workload   W1 straight-through, W2 parallel, W3 human, W4 timers, W5 catalogue, W6 Postkorb, W7 KVP analytics (default: all)
+          --workload   W1 straight-through, W2 parallel, W3 human, W4 timers, W5 catalogue, W6 Postkorb, W7 KVP analytics,
+                       W8 a million open cases, W9 history at scale (default: all)
           --store      stores for W1-W4 and W6 (W6: sqlite, postgres) (default: all; postgres is skipped with the reason when it cannot start)
           --mode       sequential (one instance after the other) and/or concurrent (1,000 in flight) (default: both)
           --peers      peer engines in the same run (default: all; none = only our engine)
           --n          instances per run for every W1-W4 run and peer (overrides the defaults)
+          --serve-start  egov serve's start to ready with 580 definitions (alone, or with --workload)
+          --runs       durable W1-W3 runs are made N times; the report gives the median run and the spread (default: 3, --quick 1)
           --json FILE  writes {"results": [...]} with every figure
           --png FILE   writes a chart of throughput per workload and store next to the peers
         """;
 
-    public static readonly string[] AllWorkloads = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"];
+    public static readonly string[] AllWorkloads = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9"];
     public static readonly string[] AllStores = ["memory", "sqlite", "postgres"];
     public static readonly string[] AllModes = ["sequential", "concurrent"];
     public static readonly string[] AllPeers = ["bpmn-engine", "workflowcore", "bound"];
@@ -34,6 +37,9 @@ public sealed record BenchOptions
     public IReadOnlyList<string> Modes { get; init; } = AllModes;
     public IReadOnlyList<string> Peers { get; init; } = AllPeers;
     public int? N { get; init; }
+    public int? Runs { get; init; }
+    /// <summary>Measure <c>egov serve</c>'s start to ready with 580 definitions (also part of a run without --workload).</summary>
+    public bool ServeStart { get; init; } = true;
     public string? JsonFile { get; init; }
     public string? PngFile { get; init; }
     public string? Root { get; init; }
@@ -48,7 +54,12 @@ public sealed record BenchOptions
             {
                 case "--quick": o = o with { Quick = true }; break;
                 case "--help" or "-h": o = o with { Help = true }; break;
-                case "--workload" or "--workloads": o = o with { Workloads = List(Value(), AllWorkloads, "workload", upper: true) }; break;
+                case "--workload" or "--workloads":
+                    o = o with { Workloads = List(Value(), AllWorkloads, "workload", upper: true), ServeStart = args.Contains("--serve-start") };
+                    break;
+                case "--serve-start":
+                    o = o with { ServeStart = true, Workloads = args.Any(a => a is "--workload" or "--workloads") ? o.Workloads : [] };
+                    break;
                 case "--store" or "--stores": o = o with { Stores = List(Value(), AllStores, "store") }; break;
                 case "--mode" or "--modes": o = o with { Modes = List(Value(), AllModes, "mode") }; break;
                 case "--peers" or "--peer":
@@ -58,6 +69,10 @@ public sealed record BenchOptions
                 case "--n":
                     var n = Value();
                     o = o with { N = int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k > 0 ? k : throw new BenchUsageException($"--n needs a positive number, not '{n}'") };
+                    break;
+                case "--runs":
+                    var runs = Value();
+                    o = o with { Runs = int.TryParse(runs, NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r is > 0 and <= 99 ? r : throw new BenchUsageException($"--runs needs a number from 1 to 99, not '{runs}'") };
                     break;
                 case "--json": o = o with { JsonFile = Value() }; break;
                 case "--png": o = o with { PngFile = Value() }; break;
@@ -90,6 +105,9 @@ public sealed record Sizes
     public required int WorkflowCoreN { get; init; }
     public required int BpmnEngineN { get; init; }
     public required TimeSpan RunLimit { get; init; }
+    /// <summary>Durable W1-W3 runs: how often each is made (the median is reported with the spread) and the least time each measures.</summary>
+    public int DurableRuns { get; init; } = 3;
+    public double DurableMinSeconds { get; init; } = 10;
 
     public static Sizes For(BenchOptions o)
     {
@@ -103,10 +121,13 @@ public sealed record Sizes
                     ("memory", _) => 3_000,
                     (_, "W6") => 2_500,
                     (_, "W7") => 5_000,
+                    (_, "W8") => 20_000,
+                    (_, "W9") => 500_000,
                     _ => 100,
                 },
                 Variants = 100, OverlayModels = 60, OverlayTenants = fixedN ?? 10, BoundN = fixedN ?? 50_000, WorkflowCoreN = fixedN ?? 300, BpmnEngineN = fixedN ?? 50,
-                RunLimit = TimeSpan.FromMinutes(2), WarmupSeconds = 0.2,
+                RunLimit = TimeSpan.FromMinutes(2), WarmupSeconds = 0.2, MeasureSeconds = 5, CasePages = 300,
+                DurableRuns = o.Runs ?? 1, DurableMinSeconds = 0,
             };
         return new Sizes
         {
@@ -116,15 +137,26 @@ public sealed record Sizes
                 ("memory", "W3") => 20_000,
                 (_, "W6") => 100_000,
                 (_, "W7") => 100_000,
+                (_, "W8") => 1_000_000,
+                (_, "W9") => 10_000_000,
                 ("memory", _) => 50_000,
                 (_, "W4") => 3_000,
                 (_, "W3") => 2_000,
                 _ => 3_000,
             },
             Variants = 500, OverlayTenants = fixedN ?? 100, BoundN = fixedN ?? 1_000_000, WorkflowCoreN = fixedN ?? 5_000, BpmnEngineN = fixedN ?? 1_000,
-            RunLimit = TimeSpan.FromMinutes(10),
+            RunLimit = TimeSpan.FromMinutes(10), DurableRuns = o.Runs ?? 3,
         };
     }
+
+    /// <summary>Time-bound parts (W8/W9's W3 runs, durable runs repeated with --runs) measure at least this long.</summary>
+    public double MeasureSeconds { get; init; } = 15;
+
+    /// <summary>W8: case pages opened (after a tenth as warm-up).</summary>
+    public int CasePages { get; init; } = 1_000;
+
+    /// <summary>serve-start: definitions in the processes folder (issue 15: 580, the catalogue's size).</summary>
+    public int ServeDefinitions { get; init; } = 580;
 
     public static int Warmup(int n) => Math.Clamp(n / 10, 10, 2_000);
 

@@ -43,7 +43,15 @@ public sealed record RunSpec
     public string? Postgres { get; init; }
     public string? ProcessesDir { get; init; }
     public int Variants { get; init; } = 500;
-    public string RunId => $"{Workload}_{Store}_{Mode}_{Environment.ProcessId}";
+    /// <summary>W1-W3: the run repeats its N instances until at least this much time was measured (0: once).</summary>
+    public double MinSeconds { get; init; }
+    /// <summary>Time-bound parts (W8's and W9's W3 runs) measure this long.</summary>
+    public double MeasureSeconds { get; init; } = 10;
+    /// <summary>Set when several child processes share one store (W8: seed, then serve): the name of its file or schema.</summary>
+    public string? SharedRunId { get; init; }
+    /// <summary>W8's serving child: what the seeding child reported.</summary>
+    public BenchResult? Seeded { get; init; }
+    public string RunId => SharedRunId ?? $"{Workload}_{Store}_{Mode}_{Environment.ProcessId}";
 }
 
 /// <summary>Our engine on the workloads W1-W5 (one run per child process).</summary>
@@ -107,20 +115,31 @@ public static class EgovRuns
         var sample = new List<string>();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var gc = GcFigures.Start();
-        var (seconds, lat) = Drive(spec, spec.N, InstanceOf(spec.Workload, engine, sample));
+        // At least MinSeconds of measurement (durable stores in a full run): N instances again until that much time has passed.
+        var run = InstanceOf(spec.Workload, engine, sample);
+        var (seconds, lat) = Drive(spec, spec.N, run);
+        var n = spec.N;
+        while (seconds < spec.MinSeconds)
+        {
+            var from = n;
+            var (more, moreLat) = Drive(spec, spec.N, i => run(from + i));
+            seconds += more;
+            lat = lat.With(moreLat);
+            n += spec.N;
+        }
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        var gcDone = gc.Stop(seconds, spec.N);
+        var gcDone = gc.Stop(seconds, n);
         var after = store.Figures();
         Check(engine, sample);
         var (p50, p99) = lat.Percentiles();
         return Durable(new BenchResult
         {
-            Workload = spec.Workload, Store = spec.Store, Engine = "egov", Mode = spec.Mode, Instances = spec.N,
+            Workload = spec.Workload, Store = spec.Store, Engine = "egov", Mode = spec.Mode, Instances = n,
             InFlight = spec.Mode == "concurrent" ? spec.InFlight : 1,
-            InstancesPerSecond = spec.N / seconds, P50Ms = p50, P99Ms = p99, ElapsedSeconds = seconds, PeakRssMb = Proc.PeakRssMb(),
-            CpuMsPerInstance = cpu.TotalMilliseconds / spec.N,
+            InstancesPerSecond = n / seconds, P50Ms = p50, P99Ms = p99, ElapsedSeconds = seconds, PeakRssMb = Proc.PeakRssMb(),
+            CpuMsPerInstance = cpu.TotalMilliseconds / n,
             AllocatedBytesPerInstance = gcDone.AllocatedPerInstance, GcPausePercent = gcDone.PausePercent, Gen2Collections = gcDone.Gen2,
-        }, before, after, spec.N);
+        }, before, after, n);
     }
 
     private static BenchResult Durable(BenchResult r, StoreFigures? before, StoreFigures? after, int n)

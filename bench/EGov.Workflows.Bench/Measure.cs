@@ -48,6 +48,24 @@ public sealed record BenchResult
     /// <summary>W5 with overlays: the tenants and the shared models each of them has an overlay for.</summary>
     public int? Tenants { get; init; }
     public int? SharedModels { get; init; }
+    /// <summary>W8/W9: the database's size (SQLite pages; PostgreSQL tables and indexes of the run's schema).</summary>
+    public double? DatabaseMb { get; init; }
+    /// <summary>W8: the largest current RSS of the node while it served (VmRSS sampled), and its managed heap after a full collection.</summary>
+    public double? RssMb { get; init; }
+    public double? HeapMb { get; init; }
+    /// <summary>Start to ready of a server (W8's node; serve-start: with the catalogue deployed).</summary>
+    public double? StartupSeconds { get; init; }
+    /// <summary>W8/W9: the W3 rate of the comparison run (empty tables; W9: without the retention job).</summary>
+    public double? BaselinePerSecond { get; init; }
+    /// <summary>W9: the longest single statement of the retention job, and how many cases it deleted per second.</summary>
+    public double? LongestStatementMs { get; init; }
+    public double? DeletedPerSecond { get; init; }
+    /// <summary>W9: the ended cases seeded (their history rows are <see cref="HistoryRun.RowsPerCase"/> each).</summary>
+    public int? Cases { get; init; }
+    /// <summary>Repeated runs (<c>--runs</c>): how many, and the lowest and highest rate; the rate and latencies are the median run's.</summary>
+    public int? Runs { get; init; }
+    public double? MinPerSecond { get; init; }
+    public double? MaxPerSecond { get; init; }
     public string? Note { get; init; }
     /// <summary>Set when the run could not be made (peer unavailable, store not reachable, …): the reason.</summary>
     public string? Skipped { get; init; }
@@ -71,6 +89,19 @@ public sealed class Latencies(int capacity)
     {
         var i = Interlocked.Increment(ref _count) - 1;
         if (i < _ms.Length) _ms[i] = ms;
+    }
+
+    /// <summary>These latencies and <paramref name="more"/> in one (a run measured in several rounds).</summary>
+    public Latencies With(Latencies more)
+    {
+        ArgumentNullException.ThrowIfNull(more);
+        var a = Math.Min(_count, _ms.Length);
+        var b = Math.Min(more._count, more._ms.Length);
+        var all = new Latencies(a + b);
+        Array.Copy(_ms, all._ms, a);
+        Array.Copy(more._ms, 0, all._ms, a, b);
+        all._count = a + b;
+        return all;
     }
 
     public (double P50, double P99) Percentiles()
@@ -144,6 +175,42 @@ public static class Driver
         var sw = Stopwatch.StartNew();
         do drive(count);
         while (sw.Elapsed.TotalSeconds < seconds);
+    }
+
+    /// <summary>
+    /// Runs instances on <paramref name="workers"/> threads, each one after the other, until <paramref name="seconds"/> have
+    /// passed (a durable run measured by time, not count: long enough to say something on a shared machine).
+    /// </summary>
+    /// <param name="until">Also stops when this says so (W9: the job it runs beside is done).</param>
+    public static (int Count, double Seconds, Latencies Latencies) ForSeconds(double seconds, int workers, Action<int> instance, Func<bool>? until = null)
+    {
+        var lists = new List<double>[workers];
+        var next = -1;
+        Exception? failure = null;
+        var sw = Stopwatch.StartNew();
+        var deadline = TimeSpan.FromSeconds(seconds);
+        var threads = Enumerable.Range(0, workers).Select(w => new Thread(() =>
+        {
+            var mine = lists[w] = new List<double>(1024);
+            try
+            {
+                while (sw.Elapsed < deadline && failure is null && until?.Invoke() != true)
+                {
+                    var t0 = Stopwatch.GetTimestamp();
+                    instance(Interlocked.Increment(ref next));
+                    mine.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                }
+            }
+            catch (Exception e) { Interlocked.CompareExchange(ref failure, e, null); }
+        }) { IsBackground = true }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        var elapsed = sw.Elapsed.TotalSeconds;
+        if (failure is not null) throw new InvalidOperationException($"an instance failed: {failure.Message}", failure);
+        var all = lists.SelectMany(l => l).ToList();
+        var lat = new Latencies(all.Count);
+        foreach (var ms in all) lat.Add(ms);
+        return (all.Count, elapsed, lat);
     }
 
     public static (double Seconds, Latencies Latencies) Sequential(int n, Action<int> instance)

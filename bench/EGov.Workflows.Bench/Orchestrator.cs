@@ -33,7 +33,7 @@ public static class Orchestrator
 
         Postgres? pg = null;
         string? pgReason = null;
-        if (o.Stores.Contains("postgres") && o.Workloads.Any(w => EngineWorkloads.Contains(w) || w is "W6" or "W7"))
+        if (o.Stores.Contains("postgres") && o.Workloads.Any(w => EngineWorkloads.Contains(w) || w is "W6" or "W7" or "W8" or "W9"))
         {
             (pg, pgReason) = Postgres.Start(root, Log);
             if (pg is null) Log($"postgres skipped: {pgReason}");
@@ -51,11 +51,20 @@ public static class Orchestrator
                             continue;
                         }
                         var n = sizes.Instances(w, store);
-                        Add(RunChild(new RunSpec
+                        var durable = store != "memory" && w != "W4";
+                        var spec = new RunSpec
                         {
                             Workload = w, Store = store, Engine = "egov", Mode = mode, N = n, Warmup = Sizes.Warmup(n), WarmupSeconds = sizes.WarmupSeconds,
-                            ModelsDir = models, WorkDir = work, Postgres = pg?.Connection,
-                        }, sizes.RunLimit));
+                            ModelsDir = models, WorkDir = work, Postgres = pg?.Connection, MinSeconds = durable ? sizes.DurableMinSeconds : 0,
+                        };
+                        Add(durable && sizes.DurableRuns > 1
+                            ? Median(Enumerable.Range(0, sizes.DurableRuns).Select(k =>
+                            {
+                                var r = RunChild(spec, sizes.RunLimit);
+                                Log($"  run {k + 1}/{sizes.DurableRuns}: {Report.ProgressLine(r)}");
+                                return r;
+                            }).ToList())
+                            : RunChild(spec, sizes.RunLimit));
                     }
             if (o.Peers.Contains("bound") && o.Workloads.Any(w => w is "W1" or "W3"))
                 foreach (var store in o.Stores.Where(s => s is "sqlite" || (s == "postgres" && pg is not null)))
@@ -98,6 +107,33 @@ public static class Orchestrator
                         ModelsDir = models, WorkDir = work, Postgres = pg?.Connection,
                     }, sizes.RunLimit * 3));
                 }
+            if (o.Workloads.Contains("W8"))
+                foreach (var store in o.Stores.Where(s => s is "sqlite" or "postgres"))
+                {
+                    if (store == "postgres" && pg is null)
+                    {
+                        Add(new BenchResult { Workload = "W8", Store = store, Engine = "egov", Mode = "start", Skipped = $"postgres unavailable: {pgReason}" });
+                        continue;
+                    }
+                    foreach (var r in OpenCases(store, sizes, models, work, pg?.Connection)) Add(r);
+                }
+            if (o.Workloads.Contains("W9"))
+                foreach (var store in o.Stores.Where(s => s is "sqlite" or "postgres"))
+                {
+                    if (store == "postgres" && pg is null)
+                    {
+                        Add(new BenchResult { Workload = "W9", Store = store, Engine = "egov", Mode = "retention", Skipped = $"postgres unavailable: {pgReason}" });
+                        continue;
+                    }
+                    var n = sizes.Instances("W9", store);
+                    Add(RunChild(new RunSpec
+                    {
+                        Workload = "W9", Store = store, Engine = "egov", Mode = "retention", N = n, MeasureSeconds = sizes.MeasureSeconds,
+                        ModelsDir = models, WorkDir = work, Postgres = pg?.Connection,
+                    }, TimeSpan.FromSeconds(Math.Max(sizes.RunLimit.TotalSeconds * 3, n / 5_000.0))));
+                }
+            if (o.ServeStart)
+                Add(ServeStart(sizes, models, work, Path.Combine(root, "processes"), Log));
             if (o.Workloads.Contains("W5"))
                 Add(RunChild(new RunSpec
                 {
@@ -165,6 +201,30 @@ public static class Orchestrator
         return 0;
     }
 
+    /// <summary>W8: the seeding child (keeps the tables), then the serving child on them; the tables are dropped afterwards.</summary>
+    private static IReadOnlyList<BenchResult> OpenCases(string store, Sizes sizes, string models, string work, string? pg)
+    {
+        var spec = new RunSpec
+        {
+            Workload = "W8", Store = store, Engine = "egov", Mode = "seed", N = sizes.Instances("W8", store), InFlight = 1000,
+            Warmup = sizes.CasePages, MeasureSeconds = sizes.MeasureSeconds, ModelsDir = models, WorkDir = work, Postgres = pg,
+            SharedRunId = $"w8_{store}_{Environment.ProcessId}",
+        };
+        // 1,000,000 starts at a few hundred per second on a shared machine: hours, not the usual limit.
+        var limit = TimeSpan.FromSeconds(Math.Max(sizes.RunLimit.TotalSeconds * 3, spec.N / 50.0));
+        try
+        {
+            var seeded = RunChild(spec, limit);
+            if (seeded.Skipped is not null) return [seeded];
+            return [seeded, .. RunChildren(spec with { Mode = "serve", Seeded = seeded }, sizes.RunLimit * 3)];
+        }
+        finally
+        {
+            try { BenchStore.Drop(store, work, spec.RunId, pg); } catch (Exception e) when (e is IOException or Npgsql.NpgsqlException) { }
+            try { File.Delete(Path.Combine(work, spec.RunId + ".ids")); } catch (IOException) { }
+        }
+    }
+
     private static void WriteFile(string path, string text)
     {
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
@@ -182,12 +242,65 @@ public static class Orchestrator
         args.Add("--child");
         args.Add(JsonSerializer.Serialize(spec, BenchResult.Json));
         var o = ChildProcess.Run(host, args, limit);
+        KeepLog(spec, o);
         var r = o.ExitCode == 0 ? ChildProcess.LastJson<BenchResult>(o.Stdout) : null;
         return r ?? new BenchResult
         {
             Workload = spec.Workload, Store = spec.Store, Engine = spec.Engine, Mode = spec.Mode, Instances = spec.N,
             Skipped = ChildProcess.Reason(o, "run failed"),
         };
+    }
+
+    /// <summary>serve-start: the first start (deploys everything), then restarts in fresh processes; the median restart with its spread.</summary>
+    private static BenchResult ServeStart(Sizes sizes, string models, string work, string processes, Action<string> log)
+    {
+        var dir = ServeStartRun.WriteProcesses(work, processes, sizes.ServeDefinitions);
+        var spec = new RunSpec { Workload = "serve-start", Store = "sqlite", Engine = "egov-http", Mode = "first", ModelsDir = models, WorkDir = work, ProcessesDir = dir };
+        var first = RunChild(spec, sizes.RunLimit);
+        log($"  first start: {first.Skipped ?? $"{first.StartupSeconds:0.00} s, {first.Definitions} definitions"}");
+        if (first.Skipped is not null) return first;
+        var restarts = Enumerable.Range(0, Math.Max(3, sizes.DurableRuns)).Select(_ => RunChild(spec with { Mode = "restart" }, sizes.RunLimit))
+            .Select(r => r.StartupSeconds is { } s ? r with { InstancesPerSecond = 1 / s } : r).ToList();
+        var median = Median(restarts);
+        var ok = restarts.Where(r => r.StartupSeconds is not null).Select(r => r.StartupSeconds!.Value).Order().ToList();
+        return median with
+        {
+            InstancesPerSecond = null, MinPerSecond = null, MaxPerSecond = null,
+            Note = median.Note + (ok.Count > 0 ? $"; {ok.Count} restarts {ok[0]:0.00}–{ok[^1]:0.00} s; first start (deploying) {first.StartupSeconds:0.00} s, heap {first.HeapMb:N0} MB" : ""),
+        };
+    }
+
+    /// <summary>
+    /// Several runs of one spec as one row: the median run by rate (its latencies and figures), with the number of runs
+    /// and the lowest and highest rate; runs that failed are left out (all failed: the first failure).
+    /// </summary>
+    public static BenchResult Median(IReadOnlyList<BenchResult> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var ok = runs.Where(r => r.Skipped is null && r.InstancesPerSecond is > 0).OrderBy(r => r.InstancesPerSecond).ToList();
+        if (ok.Count == 0) return runs[0];
+        var median = ok[(ok.Count - 1) / 2];
+        if (ok.Count % 2 == 0) median = median with { InstancesPerSecond = (ok[ok.Count / 2 - 1].InstancesPerSecond + ok[ok.Count / 2].InstancesPerSecond) / 2 };
+        return median with
+        {
+            Runs = ok.Count, MinPerSecond = ok[0].InstancesPerSecond, MaxPerSecond = ok[^1].InstancesPerSecond,
+            Note = (median.Note is null ? "" : median.Note + "; ") + $"median of {ok.Count} runs"
+                   + (ok.Count < runs.Count ? $" ({runs.Count - ok.Count} failed)" : ""),
+        };
+    }
+
+    /// <summary>A failed child's whole output (a server's log included) in .egov/bench/failed-…log, kept after the work dir goes.</summary>
+    private static void KeepLog(RunSpec spec, ChildProcess.Outcome o)
+    {
+        if (o.ExitCode == 0) return;
+        try
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(spec.WorkDir))!;
+            var file = Path.Combine(dir, $"failed-{spec.Workload}-{spec.Store}-{spec.Mode}-{Environment.ProcessId}.log");
+            File.WriteAllText(file, $"exit code {o.ExitCode}{(o.TimedOut ? " (timed out)" : "")}\n--- stdout\n{o.Stdout}\n--- stderr\n{o.Stderr}");
+            Console.Error.WriteLine($"bench: the failed run's output is in {file}");
+        }
+        catch (IOException) { }
     }
 
     /// <summary>A child run with several results (W6: the page and the counts).</summary>
@@ -200,6 +313,7 @@ public static class Orchestrator
         args.Add("--child");
         args.Add(JsonSerializer.Serialize(spec, BenchResult.Json));
         var o = ChildProcess.Run(host, args, limit);
+        KeepLog(spec, o);
         var list = o.ExitCode == 0 ? ChildProcess.AllJson<BenchResult>(o.Stdout) : [];
         return list.Count > 0 ? list : [new BenchResult
         {

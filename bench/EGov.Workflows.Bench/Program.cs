@@ -35,6 +35,22 @@ internal static class Child
                 foreach (var r in PostkorbRun.Run(spec, spec.Warmup)) Console.Out.WriteLine(JsonSerializer.Serialize(r, BenchResult.Json));
                 return 0;
             }
+            if (spec.Workload == "W8")
+            {
+                var results = spec.Mode == "seed" ? [OpenCasesRun.Seed(spec)] : OpenCasesRun.Serve(spec, spec.Seeded ?? throw new BenchUsageException("W8 serve without the seeding run's figures"));
+                foreach (var r in results) Console.Out.WriteLine(JsonSerializer.Serialize(r, BenchResult.Json));
+                return 0;
+            }
+            if (spec.Workload == "serve-start")
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(ServeStartRun.Run(spec), BenchResult.Json));
+                return 0;
+            }
+            if (spec.Workload == "W9")
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(HistoryRun.Run(spec), BenchResult.Json));
+                return 0;
+            }
             if (spec.Workload == "W7")
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(AnalyticsRun.Run(spec, spec.Warmup), BenchResult.Json));

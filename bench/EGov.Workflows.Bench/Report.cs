@@ -156,8 +156,44 @@ public sealed class Report(IReadOnlyList<BenchResult> results, BenchOptions opti
             if (r is null) { t.Add(new TargetCheck(name, "not measured", "-", null)); continue; }
             AtMost(r.Instances >= 100_000 ? name : name + $" (measured at {r.Instances:N0})", r.P99Ms, 1000, " ms", $"p50 {Ms(r.P50Ms)} ms");
         }
+        foreach (var store in new[] { "sqlite", "postgres" })
+        {
+            var name = store == "sqlite" ? "SQLite" : "PostgreSQL";
+            var page = Ok.FirstOrDefault(x => x.Workload == "W8" && x.Store == store && x.Mode == "case-page");
+            var at = page is null || page.Instances >= 1_000_000 ? "" : $" (measured at {page.Instances:N0})";
+            var rssName = $"W8 on {name}: the node's RSS while serving ≤ 400 MB with 1,000,000 open cases";
+            if (page?.RssMb is null) t.Add(new TargetCheck(rssName, "not measured", "-", null));
+            else AtMost(rssName + at, page.RssMb, 400, " MB", $"heap {F0(page.HeapMb)} MB");
+            if (store == "postgres")
+            {
+                var pageName = "W8 on PostgreSQL: a case page's data (instance, history, variables) p99 ≤ 20 ms with 1,000,000 open cases";
+                if (page is null) t.Add(new TargetCheck(pageName, "not measured", "-", null));
+                else AtMost(pageName + at, page.P99Ms, 20, " ms", $"p50 {Ms(page.P50Ms)} ms, three requests over HTTP");
+            }
+            var w9 = Ok.FirstOrDefault(x => x.Workload == "W9" && x.Store == store);
+            var w9at = w9 is null || w9.Cases >= 500_000 ? "" : $" (measured at {w9.Cases * HistoryRun.RowsPerCase:N0} history rows)";
+            var lossName = $"W9 on {name}: W3 loses ≤ 20 % of its rate while the retention job deletes expired cases";
+            if (w9?.BaselinePerSecond is not { } alone || w9.InstancesPerSecond is not { } beside) t.Add(new TargetCheck(lossName, "not measured", "-", null));
+            else AtMost(lossName + w9at, (1 - beside / alone) * 100, 20, " %", $"{Rate(alone)}/s alone, {Rate(beside)}/s beside the job");
+            var paceName = $"W9 on {name}: one day's expiries deleted within the job's hourly interval";
+            if (w9?.DeletedPerSecond is not { } del) t.Add(new TargetCheck(paceName, "not measured", "-", null));
+            else
+            {
+                var perDay = DayOfExpiries(w9);
+                AtMost(paceName + w9at, perDay / del, 3600, " s", $"{del:N0} cases/s, a day's expiries are {perDay:N0} cases");
+            }
+            var stmtName = $"W9 on {name}: no long locks — the job's longest statement ≤ 100 ms";
+            if (w9?.LongestStatementMs is not { } longest) t.Add(new TargetCheck(stmtName, "not measured", "-", null));
+            else AtMost(stmtName + w9at, longest, 100, " ms");
+        }
+        var start = results.FirstOrDefault(x => x.Workload == "serve-start" && x.Skipped is null && x.StartupSeconds is not null);
+        if (start is null) t.Add(new TargetCheck("serve: start to ready with 580 definitions ≤ 3 s", "not measured", "-", null));
+        else AtMost($"serve: start to ready with {start.Definitions} definitions ≤ 3 s", start.StartupSeconds, 3, " s", $"median of {start.Runs ?? 1} starts, heap {F0(start.HeapMb)} MB");
         return t;
     }
+
+    /// <summary>W9: the cases that expire in one day (the seeded cases ended evenly over retention + backlog days).</summary>
+    private static double DayOfExpiries(BenchResult w9) => (w9.Cases ?? 0) / (double)(HistoryRun.RetentionDays + HistoryRun.BacklogDays);
 
     private static string Suffix(string? extra) => extra is null ? "" : $"; {extra}";
 
@@ -190,7 +226,7 @@ public sealed class Report(IReadOnlyList<BenchResult> results, BenchOptions opti
         }
 
         o.WriteLine();
-        o.WriteLine("targets (issue 5):");
+        o.WriteLine("targets (issues 5, 10, 11, 15, 16):");
         foreach (var t in Targets())
             o.WriteLine($"  [{t.Status,-12}] {t.Target}: {t.Measured}{(t.Gap is null ? "" : " — " + t.Gap)}");
         if (options.Quick) o.WriteLine("  (quick run: counts are small and warm-up short; read the targets from a full run)");
@@ -210,7 +246,9 @@ public sealed class Report(IReadOnlyList<BenchResult> results, BenchOptions opti
         if (r.WalPeakMb is { } wal) parts.Add($"WAL peak {wal:0.#} MB");
         if (r.CpuMsPerInstance is { } cpu) parts.Add($"{cpu:0.###} CPU ms/inst");
         if (r.AllocatedBytesPerInstance is { } ab) parts.Add($"{ab:N0} B allocated/inst, GC paused {r.GcPausePercent:0.#}% ({r.Gen2Collections} gen2)");
-        if (r.Definitions is { } d) parts.Add($"{d} definitions in {r.DeploySeconds:0.00} s");
+        if (r.Definitions is { } d && r.DeploySeconds is not null) parts.Add($"{d} definitions in {r.DeploySeconds:0.00} s");
+        if (r.Runs is { } runs && r.MinPerSecond is { } lo && r.MaxPerSecond is { } hi)
+            parts.Add($"{runs} runs: {Rate(lo)}–{Rate(hi)}/s (spread {(hi - lo) / r.InstancesPerSecond * 100:0}% of the median)");
         if (r.Note is { } n) parts.Add(n);
         return string.Join("; ", parts);
     }

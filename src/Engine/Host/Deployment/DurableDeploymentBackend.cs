@@ -47,8 +47,10 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
         var stored = deployments.List(tenant.TenantId).Select(d => (d.ProcessId, d.Version)).ToHashSet();
         foreach (var gone in tenant.Catalog.All().Where(d => !stored.Contains((d.ProcessId, d.Version))).ToList())
             tenant.ForgetVersion(gone.ProcessId, gone.Version);
-        deployments.Restore(tenant.Engine);
-        foreach (var (d, model) in deployments.ListWithModels(tenant.TenantId, (p, v) => tenant.Catalog.Find(p, v)?.Definitions is null))
+        // The models the engine's restore reads are the ones the catalogue lists next: each stored model is read once, not twice.
+        var parsed = new Dictionary<string, Definitions?>(StringComparer.Ordinal);
+        deployments.Restore(tenant.Engine, parsed);
+        foreach (var (d, model) in deployments.ListWithModels(tenant.TenantId, (p, v) => tenant.Catalog.Find(p, v)?.Definitions is null, parsed))
         {
             var name = model?.Processes.FirstOrDefault(p => p.Id == d.ProcessId)?.Attribute("name");
             tenant.Catalog.Add(new DeployedDefinition(d.ProcessId, name, d.Version, d.File, model, d.DeployedAt.ToDateTimeOffset(), d.DeployedBy, d.ChangeNote));

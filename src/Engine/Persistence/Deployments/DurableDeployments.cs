@@ -38,17 +38,23 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// Deploys every stored version of the engine's tenant that the engine does not have yet (start timers stay as
     /// stored). Call at start, and on a node that meets an instance of a version another node deployed. Returns how many it added.
     /// </summary>
-    public int Restore(WorkflowEngine engine)
+    public int Restore(WorkflowEngine engine) => Restore(engine, null);
+
+    /// <param name="parsed">
+    /// Models read so far by content hash: the ones this reads are added, so a caller that lists the versions with their
+    /// models next (<see cref="ListWithModels"/>, the host's catalogue) reads none of them a second time.
+    /// </param>
+    public int Restore(WorkflowEngine engine, IDictionary<string, Definitions?>? parsed)
     {
         ArgumentNullException.ThrowIfNull(engine);
         // The heads only (no model text); the model of a version the engine lacks is read alone, once per content.
         var rows = store.DeploymentHeads(engine.Options.TenantId).Where(r => !engine.HasVersion(r.ProcessId, r.Version)).ToList();
         if (rows.Count == 0) return 0;
-        var parsed = new Dictionary<string, Definitions>(StringComparer.Ordinal);
+        parsed ??= new Dictionary<string, Definitions?>(StringComparer.Ordinal);
         var items = new List<(string, Definitions, string, int)>();
         foreach (var r in rows)
         {
-            if (!parsed.TryGetValue(r.ContentHash, out var defs))
+            if (!parsed.TryGetValue(r.ContentHash, out var defs) || defs is null)
             {
                 var xml = store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "";
                 var read = new BpmnReader().ReadString(xml, r.File);
@@ -177,9 +183,10 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// restarted node knows the models deployed through the API before: their diagrams, candidate starters, element kinds.
     /// </summary>
     /// <param name="needed">Which versions to answer (null: all); the others are neither answered nor read.</param>
-    public IReadOnlyList<(StoredDeployment Deployment, Definitions? Definitions)> ListWithModels(string tenantId, Func<string, int, bool>? needed = null)
+    public IReadOnlyList<(StoredDeployment Deployment, Definitions? Definitions)> ListWithModels(string tenantId, Func<string, int, bool>? needed = null,
+        IDictionary<string, Definitions?>? parsed = null)
     {
-        var parsed = new Dictionary<string, Definitions?>(StringComparer.Ordinal);
+        parsed ??= new Dictionary<string, Definitions?>(StringComparer.Ordinal);
         var list = new List<(StoredDeployment, Definitions?)>();
         foreach (var r in store.DeploymentHeads(tenantId))
         {
