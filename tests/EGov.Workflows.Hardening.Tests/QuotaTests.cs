@@ -172,4 +172,36 @@ public sealed class QuotaTests
         (await RunningAsync(s, "QuotaZeitstart", "gemeinde-a")).ShouldBe(1, "the firings at the quota were skipped");
         (await s.GetJsonAsync("api/incidents", "gemeinde-a")).AsArray().ShouldBeEmpty("a skipped firing is no incident");
     }
+
+    /// <summary>
+    /// Two nodes over one store race starts at the quota: each node's own count would let it start the quota's worth alone,
+    /// but the count in the store is checked in the start's transaction, so together they start exactly the quota; every
+    /// other start is 409 "Quota exceeded", none a server error.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SharedStore.Kinds), MemberType = typeof(SharedStore))]
+    public async Task TwoNodesRacingStarts_TogetherStartExactlyTheOpenInstanceQuota_TheRestIs409(string kind)
+    {
+        const int quota = 10, startsPerNode = 16;
+        using var store = SharedStore.For(kind);
+        await using var a = await TestServer.StartAsync(store: store.Store, nodeId: "node-a", configure: o => o with { MaxOpenInstancesPerTenant = quota });
+        await using var b = await TestServer.StartAsync(store: store.Store, nodeId: "node-b", configure: o => o with { MaxOpenInstancesPerTenant = quota });
+        await a.DeployAsync("warten.bpmn", "gemeinde-a");
+        (await RunningAsync(b, "Warten", "gemeinde-a")).ShouldBe(0); // both nodes counted: no case open
+
+        async Task<int> StartAsync(TestServer node)
+        {
+            using var r = await node.SendAsync(HttpMethod.Post, "api/process-definitions/Warten/start", new { }, "gemeinde-a");
+            if ((int)r.StatusCode == 409)
+                (await TestServer.ShouldBeProblemAsync(r, 409))["title"]!.GetValue<string>().ShouldBe("Quota exceeded");
+            return (int)r.StatusCode;
+        }
+        var answers = await Task.WhenAll(Enumerable.Range(0, startsPerNode).SelectMany(_ => new[] { StartAsync(a), StartAsync(b) }));
+
+        answers.Where(c => c is not (201 or 409)).ShouldBeEmpty("every start is admitted or refused, none fails");
+        answers.Count(c => c == 201).ShouldBe(quota, "the two nodes together admitted exactly the quota");
+        (await RunningAsync(a, "Warten", "gemeinde-a")).ShouldBe(quota);
+        using var another = await b.SendAsync(HttpMethod.Post, "api/process-definitions/Warten/start", new { }, "gemeinde-a");
+        await TestServer.ShouldBeProblemAsync(another, 409);
+    }
 }

@@ -59,6 +59,7 @@ public sealed class UpgradeTests
 
         var store = db.OpenStore(); // the current build opens it: migrates every missing version
         SchemaMigrator.MissingVersions(db.Options).ShouldBeEmpty();
+        store.CountOpenCases("default").ShouldBe(3, "the open-instance count (0032) starts from the cases already open");
         var clock = new NodaTime.Testing.FakeClock(NodaTime.Instant.FromUtc(2026, 12, 4, 12, 0)); // the next day: the old timer is due
         var engine = Models.Engine(store, clock);
         var deployments = new Deployments.DurableDeployments(store, clock);
@@ -78,6 +79,7 @@ public sealed class UpgradeTests
 
         foreach (var (key, id) in byKey)
             engine.GetInstance(id).State.ShouldBe(InstanceState.Completed, $"case {key} of the older build");
+        store.CountOpenCases("default").ShouldBe(0);
         engine.History(byKey["A-2"]).Select(h => h.ElementId).ShouldBe(["Start", "Pruefen", "Vollstaendig", "Nachreichung", "Wartefrist", "Ende"], ignoreOrder: true);
     }
 

@@ -193,7 +193,11 @@ public static class EGovServer
             builder.Services.AddHostedService(sp => sp.GetRequiredService<JobExecutor>());
         }
         else builder.Services.AddHostedService<DueWorkLoop>();
-        if (engines.Deployments is not null) builder.Services.AddHostedService<IdleEngineSweeper>();
+        if (engines.Deployments is not null)
+        {
+            builder.Services.AddHostedService<IdleEngineSweeper>();
+            builder.Services.AddHostedService<DeploymentWatch>();
+        }
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.FillIn);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

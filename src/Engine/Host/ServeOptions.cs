@@ -92,6 +92,13 @@ public sealed record ServeOptions
     /// </summary>
     public int MinWorkerThreads { get; init; } = 64;
 
+    /// <summary>
+    /// How often each tenant engine compares the stored deployments with what it last read (several nodes over one store;
+    /// <see cref="Deployment.DeploymentWatch"/>): the longest a command on an existing case can meet a version another node
+    /// deployed, deleted or replaced and this node has not read yet. Starts and definition lists catch up at once anyway.
+    /// </summary>
+    public TimeSpan DeploymentCatchUpInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>A tenant's engine unused this long is released (durable stores; rebuilt from the stored deployments on its next use).</summary>
     public TimeSpan EngineIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 

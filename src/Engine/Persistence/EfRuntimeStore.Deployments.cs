@@ -42,12 +42,12 @@ public sealed partial class EfRuntimeStore
         return bytes.AsEnumerable().Single();
     }
 
-    /// <summary>How many instances of the tenant (root and called) are running (running ones have no end: the index on tenant and end).</summary>
-    public long CountOpenCases(string tenantId)
-    {
-        using var db = _db.Create();
-        return db.Instances.LongCount(i => i.TenantId == tenantId && i.EndedAt == null);
-    }
+    /// <summary>
+    /// How many instances of the tenant (root and called) are running: the count the triggers on <c>instances</c> keep in
+    /// the same transaction as every start, end and deletion (migration 0032) — one row read, whatever the number.
+    /// </summary>
+    public long CountOpenCases(string tenantId) =>
+        _reader.Query(Data.Sql.CommitSql.OpenInstances, p => p.Text(tenantId), r => r.GetInt64(0)).FirstOrDefault();
 
     /// <summary>Whether any instance (running or ended, root or called) was started on the version.</summary>
     public bool HasInstancesOf(string tenantId, string processId, int version)

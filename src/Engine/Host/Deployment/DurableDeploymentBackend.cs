@@ -43,9 +43,11 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
         var stamp = deployments.Stamp(tenant.TenantId); // before reading: what is stored meanwhile is found by the next catch-up
         // Versions another node deleted: this node forgets them too (their start timers went with the stored rows; the node
         // that deleted scheduled the earlier version's timer starts again). Local deploys hold the same lock, so a version
-        // this node just stored is never taken for deleted.
-        var stored = deployments.List(tenant.TenantId).Select(d => (d.ProcessId, d.Version)).ToHashSet();
-        foreach (var gone in tenant.Catalog.All().Where(d => !stored.Contains((d.ProcessId, d.Version))).ToList())
+        // this node just stored is never taken for deleted. A version stored with another content hash than the model this
+        // node runs was deleted and deployed again under the same number: forgotten too, and read again below.
+        var stored = deployments.List(tenant.TenantId).ToDictionary(d => (d.ProcessId, d.Version), d => d.ContentHash);
+        foreach (var gone in tenant.Catalog.All().Where(d => !stored.TryGetValue((d.ProcessId, d.Version), out var hash)
+                     || DurableDeployments.IsReplaced(tenant.Engine, d.ProcessId, d.Version, hash)).ToList())
             tenant.ForgetVersion(gone.ProcessId, gone.Version);
         // The models the engine's restore reads are the ones the catalogue lists next: each stored model is read once, not twice.
         var parsed = new Dictionary<string, Definitions?>(StringComparer.Ordinal);

@@ -207,12 +207,13 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     }
 
     /// <summary>
-    /// Forgets a version another node deleted from the shared store (called by the catch-up, which found it no longer
-    /// stored): out of the engine and the catalogues, without touching the store.
+    /// Forgets a version another node deleted from the shared store, or replaced there by another model under the same
+    /// number (called by the catch-up, which found it no longer stored, or stored with another content hash): out of the
+    /// engine and the catalogues, without touching the store — its rows and start timers are the other node's.
     /// </summary>
     internal void ForgetVersion(string processId, int version)
     {
-        Engine.RemoveVersion(processId, version, rescheduleLatest: false);
+        Engine.ForgetVersion(processId, version);
         Catalog.Remove(processId, version);
         Forms.RemoveVersion(processId, version);
         if (_bytesByVersion.TryRemove((processId, version), out var size)) Interlocked.Add(ref _deployedBytes, -size);

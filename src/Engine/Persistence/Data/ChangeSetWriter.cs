@@ -1,4 +1,5 @@
 using EGov.Workflows.Persistence.Data.Sql;
+using EGov.Workflows.Runtime;
 using EGov.Workflows.Runtime.State;
 using EGov.Workflows.Runtime.Store;
 
@@ -11,8 +12,11 @@ namespace EGov.Workflows.Persistence.Data;
 /// </summary>
 internal static class ChangeSetWriter
 {
-    /// <summary>An update that must have changed one row, else the document was changed since it was read.</summary>
-    public readonly record struct RevisionCheck(int Handle, string InstanceId, long ReadAt);
+    /// <summary>
+    /// An update that must have changed one row, else the document was changed since it was read — or, with
+    /// <paramref name="OpenInstanceLimit"/> set, the open-instance quota's conditional update (no row: the quota is passed).
+    /// </summary>
+    public readonly record struct RevisionCheck(int Handle, string InstanceId, long ReadAt, long? OpenInstanceLimit = null);
 
     /// <summary>
     /// Writes the change set, runs it, verifies every revision and runs the test seam: what is left for the caller is the
@@ -35,21 +39,52 @@ internal static class ChangeSetWriter
             if (sink.RowsAffected(c.Handle) == 0)
             {
                 var tenant = changes.TenantId;
+                if (c.OpenInstanceLimit is { } limit) throw QuotaPassed(sink, changes, limit);
                 var current = sink.Query(CommitSql.CurrentRevision, p => p.Text(tenant).Text(c.InstanceId), r => (long?)r.GetInt64(0));
                 throw Conflicts.StaleRevision(c.InstanceId, c.ReadAt, current.Count > 0 ? current[0] : null);
             }
         beforeCommit?.Invoke(changes);
     }
 
+    /// <summary>
+    /// The change set would pass the tenant's open-instance quota with what every node committed (issue 20): refused,
+    /// rolled back by the caller like a conflict. <see cref="InstanceQuotaException.Used"/> is the count before it.
+    /// </summary>
+    private static InstanceQuotaException QuotaPassed(IStatementSink sink, RuntimeChangeSet changes, long limit)
+    {
+        var tenant = changes.TenantId;
+        var open = sink.Query(CommitSql.OpenInstances, p => p.Text(tenant), r => r.GetInt64(0)).FirstOrDefault();
+        var used = open - changes.Instances.Count(StartsOpen);
+        return new InstanceQuotaException($"tenant '{tenant}' has {used:N0} open process instances (counted over every node), its quota is {limit:N0}; " +
+            "nothing was started — instances must end first, or the quota be raised") { Limit = limit, Used = used };
+    }
+
+    /// <summary>A new document of an instance still running: the count of open instances grows by it.</summary>
+    private static bool StartsOpen(ProcessInstanceState s) => s.Revision == 0 && s.EndedAt is null;
+
     /// <summary>Queues or runs every statement of <paramref name="changes"/>; the checks are verified after the sink flushed.</summary>
     public static void Write(IStatementSink sink, RuntimeChangeSet changes, List<RevisionCheck> checks)
     {
         var tenant = changes.TenantId;
+        // The count of open instances (triggers, migration 0032): its row first, before the instance rows, when this change
+        // set starts instances under a quota or may end instances (so commits that change the count take its row lock before
+        // any instance row, never in the opposite order); after them, the quota across nodes when it starts some.
+        var starts = changes.Instances.Exists(StartsOpen);
+        if ((starts && changes.OpenInstanceLimit is not null) || changes.Instances.Exists(s => s.EndedAt is not null))
+        {
+            sink.Begin(CommitSql.LockOpenInstances).Text(tenant);
+            sink.End();
+        }
         foreach (var s in changes.Instances) WriteInstance(sink, s, checks);
         foreach (var f in changes.CaseFristen)
         {
             sink.Begin(CommitSql.SetCaseFristDue).Long(Ticks.Of(f.Due)).Text(tenant).Text(f.InstanceId);
             sink.End();
+        }
+        if (starts && changes.OpenInstanceLimit is { } limit)
+        {
+            sink.Begin(CommitSql.CheckOpenInstances).Text(tenant).Long(limit);
+            checks.Add(new RevisionCheck(sink.End(), "", 0, limit));
         }
         if (changes.History.Exists(h => h.FristDue is not null))
             CommitSql.InsertHistoryWithFrist.Write(sink, changes.History, (p, h) => p.Text(tenant).Text(h.Id).Text(h.InstanceId).Text(h.RootInstanceId)

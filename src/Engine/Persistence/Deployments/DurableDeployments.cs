@@ -36,7 +36,9 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
 
     /// <summary>
     /// Deploys every stored version of the engine's tenant that the engine does not have yet (start timers stay as
-    /// stored). Call at start, and on a node that meets an instance of a version another node deployed. Returns how many it added.
+    /// stored), and replaces a version the engine has from another model than the stored one (its content hash differs:
+    /// another node deleted it and deployed a new model under the same number). Call at start, and on a node that meets an
+    /// instance of a version another node deployed. Returns how many it added or replaced.
     /// </summary>
     public int Restore(WorkflowEngine engine) => Restore(engine, null);
 
@@ -48,7 +50,10 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     {
         ArgumentNullException.ThrowIfNull(engine);
         // The heads only (no model text); the model of a version the engine lacks is read alone, once per content.
-        var rows = store.DeploymentHeads(engine.Options.TenantId).Where(r => !engine.HasVersion(r.ProcessId, r.Version)).ToList();
+        var heads = store.DeploymentHeads(engine.Options.TenantId);
+        foreach (var r in heads.Where(r => IsReplaced(engine, r.ProcessId, r.Version, r.ContentHash)))
+            engine.ForgetVersion(r.ProcessId, r.Version);
+        var rows = heads.Where(r => !engine.HasVersion(r.ProcessId, r.Version)).ToList();
         if (rows.Count == 0) return 0;
         parsed ??= new Dictionary<string, Definitions?>(StringComparer.Ordinal);
         var items = new List<(string, Definitions, string, int)>();
@@ -63,7 +68,18 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
             }
             items.Add((r.File, defs, r.ProcessId, r.Version));
         }
-        return engine.DeployVersions(items, scheduleStartTimers: false).Count;
+        return engine.DeployVersions(items, scheduleStartTimers: false, rows.ToDictionary(r => (r.ProcessId, r.Version), r => r.ContentHash)).Count;
+    }
+
+    /// <summary>
+    /// Whether the engine runs this version from another model than the stored one (<paramref name="storedHash"/>): deleted
+    /// and deployed again under the same number by another node. A version the engine got without a content hash (not
+    /// through these deployments) is left alone.
+    /// </summary>
+    public static bool IsReplaced(WorkflowEngine engine, string processId, int version, string storedHash)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return engine.VersionSource(processId, version) is { } known && !string.Equals(known, storedHash, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -140,7 +156,8 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         var scenarioRows = (scenarios?.Invoke(versions) ?? []).Where(x => toDeploy.Exists(d => d.ProcessId == x.ProcessId && d.Version == x.Version)).ToList();
         if (toDeploy.Count > 0)
         {
-            engine.DeployVersions(toDeploy, scheduleStartTimers: true); // refused models throw before anything is stored
+            // refused models throw before anything is stored
+            engine.DeployVersions(toDeploy, scheduleStartTimers: true, rows.ToDictionary(r => (r.ProcessId, r.Version), r => r.ContentHash));
             try { store.AddDeployments(rows, formRows, scenarioRows); }
             catch
             {

@@ -83,6 +83,7 @@ internal sealed partial class Runner : IDisposable
         _assignments.Emit(_loaded.Values, History.UserId, Now, _changes);
         foreach (var i in _loaded.Values) _changes.Instances.Add(i.S);
         _changes.HandsOverDocuments = true; // the runner ends here: nothing reads or changes its documents after the commit
+        if (_instancesCreated > 0 && Core.InstanceQuota is { } quota) _changes.OpenInstanceLimit = quota.Limit; // a shared store checks it again
         using (var commit = EngineTelemetry.Source.StartActivity("commit"))
         {
             commit?.SetTag(EngineTelemetry.TenantTag, Core.TenantId);

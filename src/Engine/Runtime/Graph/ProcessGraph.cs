@@ -31,6 +31,12 @@ internal sealed class ProcessGraph
     public string? LegalBasis { get; init; }
     /// <summary><c>egov:frist</c> on the process: the case's Frist (null: none in the model; the service's Bearbeitungsfrist may apply).</summary>
     public FristDef? Frist { get; set; }
+    /// <summary>
+    /// Which model text the version was built from, as the one who deployed it names it (a durable store's content hash);
+    /// null when not named. Several nodes over one store compare it: a version deleted and deployed again under the same
+    /// number is another model.
+    /// </summary>
+    public string? Source { get; set; }
 
     public Node Node(string id) => Nodes.TryGetValue(id, out var n) ? n : throw new InvalidOperationException($"element '{id}' is not part of process '{ProcessId}'");
 }

@@ -200,6 +200,13 @@ public sealed class RuntimeChangeSet
     /// objects (the in-memory one) may then keep them instead of copies. Whoever sets it gives the objects away.
     /// </summary>
     internal bool HandsOverDocuments { get; set; }
+    /// <summary>
+    /// The tenant's quota of open instances when this change set starts instances (<see cref="InstanceQuota"/>), else null.
+    /// The engine checks the quota against its own count before; a store shared by several nodes checks it again inside
+    /// the commit's transaction against what every node committed, and refuses the change set with
+    /// <see cref="InstanceQuotaException"/> when it would pass the quota (nothing of it is written).
+    /// </summary>
+    public long? OpenInstanceLimit { get; set; }
     public bool IsEmpty => Instances.Count == 0 && History.Count == 0 && VariableHistory.Count == 0 && TaskHistory.Count == 0
         && IncidentHistory.Count == 0 && DecisionHistory.Count == 0 && StartTimers.Count == 0 && RemovedStartTimerIds.Count == 0
         && Assignments.Count == 0 && CaseFristen.Count == 0;

@@ -46,9 +46,12 @@ public sealed partial class WorkflowEngine
     /// Deploys processes at the versions given (a durable deployment table numbers them, not this engine). A version
     /// the engine already has is skipped. <paramref name="scheduleStartTimers"/> = false when restoring after a restart
     /// (the start timers are already in the store). All or nothing: refused models throw <see cref="DeploymentException"/>.
+    /// <paramref name="sources"/> names the model text of each version (a durable store's content hash; see
+    /// <see cref="VersionSource"/>); versions it leaves out have none.
     /// </summary>
     public IReadOnlyList<DeployedProcess> DeployVersions(
-        IEnumerable<(string File, Definitions Definitions, string ProcessId, int Version)> processes, bool scheduleStartTimers)
+        IEnumerable<(string File, Definitions Definitions, string ProcessId, int Version)> processes, bool scheduleStartTimers,
+        IReadOnlyDictionary<(string ProcessId, int Version), string>? sources = null)
     {
         ArgumentNullException.ThrowIfNull(processes);
         lock (_deployLock)
@@ -61,7 +64,9 @@ public sealed partial class WorkflowEngine
                 var p = defs.Processes.FirstOrDefault(x => x.Id == processId)
                     ?? throw new DeploymentException($"{file}: no process '{processId}'");
                 // Stored versions load as they were accepted; new ones (scheduleStartTimers) must name registered activities.
-                graphs.Add(new GraphBuilder(file, defs, problems, timerLimits: null, scheduleStartTimers ? _core.Activities : null).Build(p, version));
+                var graph = new GraphBuilder(file, defs, problems, timerLimits: null, scheduleStartTimers ? _core.Activities : null).Build(p, version);
+                graph.Source = sources?.GetValueOrDefault((processId, version));
+                graphs.Add(graph);
             }
             if (scheduleStartTimers) problems.AddRange(CheckValidity(graphs)); // stored versions were checked when they were deployed
             if (problems.Count > 0) throw new DeploymentException(problems);
@@ -108,6 +113,22 @@ public sealed partial class WorkflowEngine
         try { ScheduleStartTimers([latest]); }
         catch (DeploymentException) { }
     }
+
+    /// <summary>
+    /// Forgets the graph of a version without touching the store — for a node that learns from a store shared with other
+    /// nodes that the version was deleted there (the deleting node removed its rows and start timers) or replaced by another
+    /// model under the same number (deleted and deployed again). False when the engine does not have it.
+    /// </summary>
+    public bool ForgetVersion(string processId, int version)
+    {
+        lock (_deployLock) return _core.Remove(processId, version);
+    }
+
+    /// <summary>
+    /// Which model text the engine's graph of this version was built from (a durable store's content hash, given to
+    /// <see cref="DeployVersions"/>), or null: not deployed, or deployed without a name for its model.
+    /// </summary>
+    public string? VersionSource(string processId, int version) => _core.Version(processId, version)?.Source;
 
     /// <summary>True when this engine has the process at this version (deployed here or restored).</summary>
     public bool HasVersion(string processId, int version) => _core.Version(processId, version) is not null;

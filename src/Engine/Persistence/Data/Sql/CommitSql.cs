@@ -18,6 +18,18 @@ internal static class CommitSql
     /// <summary>The instant the case's own Frist passed, kept with an instance that ended while it ran (migration 0034).</summary>
     public static readonly SqlText SetCaseFristDue = new("UPDATE instances SET case_frist_due = @p0 WHERE tenant_id = @p1 AND id = @p2");
 
+    /// <summary>
+    /// The tenant's count of open instances (kept by triggers on <c>instances</c>, migration 0032), locked first by a change
+    /// set that may change it: every such commit takes the count's row before any instance row, so two commits never wait
+    /// for each other in opposite order.
+    /// </summary>
+    public static readonly SqlText LockOpenInstances = new("UPDATE tenant_open_instances SET open_count = open_count WHERE tenant_id = @p0");
+
+    /// <summary>The quota across nodes: changes the count's row (one row affected) only while the count is within the quota.</summary>
+    public static readonly SqlText CheckOpenInstances = new("UPDATE tenant_open_instances SET open_count = open_count WHERE tenant_id = @p0 AND open_count <= @p1");
+
+    public static readonly SqlText OpenInstances = new("SELECT open_count FROM tenant_open_instances WHERE tenant_id = @p0");
+
     public static readonly SqlText CurrentRevision = new("SELECT revision FROM instances WHERE tenant_id = @p0 AND id = @p1");
 
     // Index rows of an instance: deleted and written again from its document.

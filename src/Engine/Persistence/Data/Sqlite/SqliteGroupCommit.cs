@@ -139,7 +139,7 @@ internal sealed class SqliteGroupCommit : IChangeSetCommitter
         catch (Exception e)
         {
             foreach (var p in group) p.Error ??= e;
-            if (e is not Runtime.Store.ConcurrencyConflictException) DropSession(); // a broken connection is not reused
+            if (e is not (Runtime.Store.ConcurrencyConflictException or Runtime.InstanceQuotaException)) DropSession(); // a broken connection is not reused
         }
     }
 
