@@ -154,7 +154,9 @@ public sealed class CockpitApiTests
         set["total"]!.GetValue<int>().ShouldBe(3);
         (await WaitForBatchAsync(s, set["id"]!.GetValue<string>()))["succeeded"]!.GetValue<int>().ShouldBe(3);
 
-        var retry = await AcceptedAsync(await s.SendAsync(HttpMethod.Post, "api/batches/retry", new { filter = new { withIncident = true } }));
+        using (var noReason = await s.SendAsync(HttpMethod.Post, "api/batches/retry", new { filter = new { withIncident = true } }))
+            (await TestServer.ShouldBeProblemAsync(noReason, 400))["detail"]!.GetValue<string>().ShouldContain("Begründung ist erforderlich");
+        var retry = await AcceptedAsync(await s.SendAsync(HttpMethod.Post, "api/batches/retry", new { filter = new { withIncident = true }, reason = "Betrag nachgetragen" }));
         var done = await WaitForBatchAsync(s, retry["id"]!.GetValue<string>());
         done["status"]!.GetValue<string>().ShouldBe("completed");
         done["succeeded"]!.GetValue<int>().ShouldBe(3);
@@ -168,10 +170,48 @@ public sealed class CockpitApiTests
         (await s.GetJsonAsync("api/batches"))["total"]!.GetValue<long>().ShouldBe(2);
 
         // A second retry of the same cases finds nothing to do and says so.
-        var again = await AcceptedAsync(await s.SendAsync(HttpMethod.Post, "api/batches/retry", new { instanceIds = broken }));
+        var again = await AcceptedAsync(await s.SendAsync(HttpMethod.Post, "api/batches/retry", new { instanceIds = broken, reason = "Nochmal" }));
         (await WaitForBatchAsync(s, again["id"]!.GetValue<string>()))["skipped"]!.GetValue<int>().ShouldBe(3);
-        (await s.GetJsonAsync($"api/process-instances/{broken[0]}/operator-actions"))["items"]!.AsArray()
-            .Select(a => a!["action"]!.GetValue<string>()).ShouldBe(["setVariables", "retry"]);
+        var journal = (await s.GetJsonAsync($"api/process-instances/{broken[0]}/operator-actions"))["items"]!.AsArray();
+        journal.Select(a => a!["action"]!.GetValue<string>()).ShouldBe(["setVariables", "retry"]);
+        journal[1]!["reason"]!.GetValue<string>().ShouldBe("Betrag nachgetragen");
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task BatchCancel_ACaseWithItsOwnReason_HasItInItsJournal_TheOthersTheBatchs(string store)
+    {
+        await using var s = await TestServer.StartAsync(store: store);
+        await s.DeployAsync("antrag.bpmn");
+        var ids = new List<string>();
+        for (var n = 0; n < 3; n++) ids.Add(await s.StartProcessAsync("Antrag", new { businessKey = $"R-{n}" }));
+        var reasons = new Dictionary<string, string> { [ids[0]] = "Antrag zurückgenommen (Schreiben vom 1.12.)", [ids[1]] = "Doppelt eingegangen" };
+
+        // Without the batch's reason every case needs its own; a reason for a case outside the selection, or an empty one, is refused.
+        using (var missing = await s.SendAsync(HttpMethod.Post, "api/batches/cancel", new { instanceIds = ids, reasons }))
+            (await TestServer.ShouldBeProblemAsync(missing, 400))["detail"]!.GetValue<string>().ShouldContain(ids[2]);
+        using (var stranger = await s.SendAsync(HttpMethod.Post, "api/batches/cancel", new { instanceIds = ids.Take(1), reason = "x", reasons }))
+            (await TestServer.ShouldBeProblemAsync(stranger, 400))["detail"]!.GetValue<string>().ShouldContain("nicht zur Auswahl");
+        using (var empty = await s.SendAsync(HttpMethod.Post, "api/batches/cancel", new { instanceIds = ids, reason = "x", reasons = new Dictionary<string, string> { [ids[0]] = " " } }))
+            (await TestServer.ShouldBeProblemAsync(empty, 400))["detail"]!.GetValue<string>().ShouldContain("ist leer");
+        using (var byFilter = await s.SendAsync(HttpMethod.Post, "api/batches/cancel", new { filter = new { processId = "Antrag" }, reasons }))
+            await TestServer.ShouldBeProblemAsync(byFilter, 400);
+        (await s.GetJsonAsync("api/batches"))["total"]!.GetValue<long>().ShouldBe(0);
+
+        var batch = await AcceptedAsync(await s.SendAsync(HttpMethod.Post, "api/batches/cancel", new { instanceIds = ids, reason = "Bereinigung", reasons }));
+        (await WaitForBatchAsync(s, batch["id"]!.GetValue<string>()))["succeeded"]!.GetValue<int>().ShouldBe(3);
+        async Task<string> ReasonOf(string id) =>
+            (await s.GetJsonAsync($"api/process-instances/{id}/operator-actions"))["items"]![0]!["reason"]!.GetValue<string>();
+        (await ReasonOf(ids[0])).ShouldBe("Antrag zurückgenommen (Schreiben vom 1.12.)");
+        (await ReasonOf(ids[1])).ShouldBe("Doppelt eingegangen");
+        (await ReasonOf(ids[2])).ShouldBe("Bereinigung");
+        var report = (await s.GetJsonAsync($"api/batches/{batch["id"]}/items"))["items"]!.AsArray();
+        report.Select(i => i!["reason"]?.GetValue<string>()).ShouldBe(["Antrag zurückgenommen (Schreiben vom 1.12.)", "Doppelt eingegangen", null]);
+
+        // Every case with its own reason: the batch's may be left out.
+        var more = new List<string> { await s.StartProcessAsync("Antrag", new { businessKey = "R-9" }) };
+        await AcceptedAsync(await s.SendAsync(HttpMethod.Post, "api/batches/cancel",
+            new { instanceIds = more, reasons = new Dictionary<string, string> { [more[0]] = "Verzicht" } }));
     }
 
     [Fact]
@@ -188,6 +228,40 @@ public sealed class CockpitApiTests
         (await WaitForBatchAsync(s, batch["id"]!.GetValue<string>()))["succeeded"]!.GetValue<int>().ShouldBe(2);
         (await s.InstanceAsync(ids[0]))["state"]!.GetValue<string>().ShouldBe("terminated");
         (await s.InstanceAsync(ids[2]))["state"]!.GetValue<string>().ShouldBe("running");
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task CaseHistory_OfMoreThan500Rows_IsPagedOnTheServer_EveryRowOnce_WithTheTotal(string store)
+    {
+        await using var s = await TestServer.StartAsync(store: store);
+        await s.DeployAsync("lange-historie.bpmn");
+        var id = await s.StartProcessAsync("LangeHistorie");
+
+        // Start, 600 inner instances and the body ended; Bereit active (listed last).
+        const int total = 1 + 600 + 1 + 1;
+        var seen = new List<JsonNode>();
+        for (var offset = 0; ; offset += 200)
+        {
+            using var response = await s.SendAsync(HttpMethod.Get, $"api/process-instances/{id}/history?offset={offset}&limit=200");
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            response.Headers.GetValues("X-Total-Count").ShouldHaveSingleItem().ShouldBe(total.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var page = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+            if (page.Count == 0) break;
+            page.Count.ShouldBeLessThanOrEqualTo(200);
+            seen.AddRange(page.Select(x => x!));
+        }
+        seen.Count.ShouldBe(total);
+        seen.Count(x => x!["elementId"]!.GetValue<string>() == "Vermerken").ShouldBe(600);
+        seen[^1]!["elementId"]!.GetValue<string>().ShouldBe("Bereit");
+        seen[^1]!["endedAt"].ShouldBeNull();
+        seen.Take(total - 1).ShouldAllBe(x => x!["endedAt"] != null);
+
+        // One page past the end is empty (not an error); a limit above 500 is refused.
+        using (var past = await s.SendAsync(HttpMethod.Get, $"api/process-instances/{id}/history?offset={total}&limit=50"))
+            JsonNode.Parse(await past.Content.ReadAsStringAsync())!.AsArray().ShouldBeEmpty();
+        using (var tooMany = await s.SendAsync(HttpMethod.Get, $"api/process-instances/{id}/history?limit=501"))
+            await TestServer.ShouldBeProblemAsync(tooMany, 400);
     }
 
     [Theory]

@@ -153,6 +153,61 @@ public sealed class AnalyticsTests
         f.Elements.Single(x => x.ElementId == "Ende").FristenMissed.ShouldBe(0);
     }
 
+    /// <summary>
+    /// The case has its own Frist of five days (egov:frist on the process); it waits at a receive task with a Frist of three
+    /// days for the Unterlagen. Started on Monday 2 March: the receive task's Frist ends Thursday 5 March, the case's
+    /// Saturday 7 March, moved to Monday 9 March (§193 BGB).
+    /// </summary>
+    private static readonly string MitVorgangsfrist = Models.Head + """
+          <message id="M" name="Unterlagen" />
+          <process id="MitVorgangsfrist" isExecutable="true" xmlns:egov="https://egov-workflows.de/schema/bpmn/1.0" egov:frist="P5D">
+            <startEvent id="Start" />
+            <receiveTask id="Warten" name="Auf Unterlagen warten" messageRef="M" egov:frist="P3D" />
+            <endEvent id="Ende" />
+            <sequenceFlow id="f1" sourceRef="Start" targetRef="Warten" />
+            <sequenceFlow id="f2" sourceRef="Warten" targetRef="Ende" />
+          </process>
+        </definitions>
+        """;
+
+    [Theory, MemberData(nameof(Providers))]
+    public void MissedFristen_CountTheCasesOwnFrist_AndReceiveTasksStillOpenAfterTheirs(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var store = db.OpenStore();
+        var clock = Models.Clock();
+        var engine = Models.Deployed(store, clock, MitVorgangsfrist);
+        var t0 = clock.GetCurrentInstant();
+
+        engine.StartProcess("MitVorgangsfrist", businessKey: "in-time");
+        engine.StartProcess("MitVorgangsfrist", businessKey: "late");
+        engine.StartProcess("MitVorgangsfrist", businessKey: "waiting");      // still waiting when both Fristen have passed
+        clock.Reset(t0 + Duration.FromDays(1));
+        engine.CorrelateMessage("Unterlagen", "in-time").ShouldBe(1);         // within both Fristen
+        clock.Reset(t0 + Duration.FromDays(5));
+        engine.CorrelateMessage("Unterlagen", "late").ShouldBe(1);            // the receive task's Frist passed, the case's not yet
+        clock.Reset(t0 + Duration.FromDays(10));
+        var lateCase = engine.StartProcess("MitVorgangsfrist", businessKey: "later");
+        clock.Reset(t0 + Duration.FromDays(16));
+        engine.CorrelateMessage("Unterlagen", "later").ShouldBe(1);           // both passed (started 12 March: case Frist to 17 March)
+        engine.StartProcess("MitVorgangsfrist", businessKey: "new");          // its Fristen still run
+
+        var analytics = new SqlProcessAnalytics(db.Options, DateTimeZoneProviders.Tzdb["Europe/Berlin"], clock);
+        var f = analytics.Figures(new AnalyticsQuery("default", "MitVorgangsfrist", null, new LocalDate(2026, 3, 1), new LocalDate(2026, 3, 31)));
+        f.Completed.ShouldBe(3);
+        f.CaseFristenMissed.ShouldBe(1);      // "later" (ended 18 March, its Frist passed at the end of 17 March)
+        f.CaseFristenOpenPast.ShouldBe(1);    // "waiting"
+        var warten = f.Elements.Single(x => x.ElementId == "Warten");
+        warten.FristenMissed.ShouldBe(2);     // "late" and "later" received their Unterlagen after the receive task's Frist
+        warten.FristenOpenPast.ShouldBe(1);   // "waiting"
+        engine.GetInstance(lateCase).State.ToString().ShouldBe("Completed");
+
+        // A period that ends before the open Fristen passed counts none of them.
+        var early = analytics.Figures(new AnalyticsQuery("default", "MitVorgangsfrist", null, new LocalDate(2026, 3, 1), new LocalDate(2026, 3, 4)));
+        early.CaseFristenOpenPast.ShouldBe(0);
+        early.Elements.SingleOrDefault(x => x.ElementId == "Warten")?.FristenOpenPast.ShouldBe(0);
+    }
+
     [Theory, MemberData(nameof(Providers))]
     public void CatchUp_FoldsEachHistoryRowOnce_AcrossCallsAndInstancesOfTheAggregator(string provider)
     {

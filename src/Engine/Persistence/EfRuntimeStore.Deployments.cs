@@ -85,10 +85,11 @@ public sealed partial class EfRuntimeStore
     }
 
     /// <summary>
-    /// Stores new versions and the forms deployed with them in one transaction: both are written, or neither. A version
-    /// another node stored meanwhile is a conflict; a form already kept for a version and key is replaced.
+    /// Stores new versions with the forms and scenarios deployed with them in one transaction: all are written, or none. A
+    /// version another node stored meanwhile is a conflict; a form already kept for a version and key is replaced.
     /// </summary>
-    internal void AddDeployments(IReadOnlyList<DeploymentRow> rows, IReadOnlyList<DeploymentFormRow>? forms = null)
+    internal void AddDeployments(IReadOnlyList<DeploymentRow> rows, IReadOnlyList<DeploymentFormRow>? forms = null,
+        IReadOnlyList<Deployments.StoredScenario>? scenarios = null)
     {
         CheckFile();
         using var db = _db.Create();
@@ -99,6 +100,10 @@ public sealed partial class EfRuntimeStore
             db.SaveChanges();
             if (forms is { Count: > 0 }) StageForms(db, forms);
             db.SaveChanges();
+            // The scenarios of the new versions (Schema/*/0029): a version has none before it is stored, so they are only inserted.
+            var tenant = rows.Count > 0 ? rows[0].TenantId : "";
+            foreach (var x in scenarios ?? [])
+                db.Database.ExecuteSql($"INSERT INTO deployment_scenarios (tenant_id, process_id, version, file, yaml) VALUES ({tenant}, {x.ProcessId}, {x.Version}, {x.File}, {x.Yaml})");
         }
         catch (DbUpdateException e) when (Data.Sql.Conflicts.IsUniqueViolation(e))
         {

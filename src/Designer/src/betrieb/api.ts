@@ -1,7 +1,7 @@
 // The operators' cockpit API (issue 11 items 7–8), as the pages /betrieb and /betrieb/{id} use it. Every call is a
 // documented endpoint of /openapi/v1.json with the permission the same action needs anywhere else; nothing else.
 
-import { api, query, type Page } from '../shared/api';
+import { api, getCounted, query, type Page } from '../shared/api';
 
 export type CaseState = 'running' | 'completed' | 'terminated' | 'incident';
 
@@ -147,12 +147,16 @@ export interface BatchItem {
   status: 'pending' | 'succeeded' | 'failed' | 'skipped';
   message: string | null;
   finishedAt: string | null;
+  /** The case's own reason, null when it took the batch's. */
+  reason: string | null;
 }
 
 export interface BatchRequest {
   filter?: InstanceFilter;
   instanceIds?: string[];
   reason?: string;
+  /** A case's own reason for its journal, by instance id (the others take `reason`). */
+  reasons?: Record<string, string>;
   variables?: Record<string, unknown>;
   plan?: MigrationPlan;
 }
@@ -177,9 +181,13 @@ export const cockpit = {
     api.get<Page<InstanceSummary>>(`/api/process-instances${query({ ...filterQuery(f), offset, limit })}`, signal),
   instance: (instanceId: string) => api.get<Instance>(`/api/process-instances/${id(instanceId)}`),
   activity: (instanceId: string) => api.get<Activity>(`/api/process-instances/${id(instanceId)}/activity`),
-  history: (instanceId: string) => api.get<ElementInstance[]>(`/api/process-instances/${id(instanceId)}/history?limit=500`),
-  variableHistory: (instanceId: string) => api.get<VariableChange[]>(`/api/process-instances/${id(instanceId)}/history/variables?limit=500`),
-  journal: (instanceId: string) => api.get<Page<OperatorAction>>(`/api/process-instances/${id(instanceId)}/operator-actions?limit=500`),
+  /** A page of the case's steps (ended ones in order, then the active ones) with the total the server counted. */
+  history: (instanceId: string, offset: number, limit: number) =>
+    getCounted<ElementInstance>(`/api/process-instances/${id(instanceId)}/history${query({ offset, limit })}`),
+  variableHistory: (instanceId: string, offset: number, limit: number) =>
+    getCounted<VariableChange>(`/api/process-instances/${id(instanceId)}/history/variables${query({ offset, limit })}`),
+  journal: (instanceId: string, offset: number, limit: number) =>
+    api.get<Page<OperatorAction>>(`/api/process-instances/${id(instanceId)}/operator-actions${query({ offset, limit })}`),
   setVariables: (instanceId: string, variables: Record<string, unknown>, reason: string) =>
     api.put<Instance>(`/api/process-instances/${id(instanceId)}/variables`, { variables, reason }),
   cancel: (instanceId: string, reason: string) => api.post<Instance>(`/api/process-instances/${id(instanceId)}/cancel`, { reason }),

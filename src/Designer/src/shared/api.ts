@@ -60,7 +60,7 @@ export function csrfToken(): string {
 
 type Body = object | FormData | undefined;
 
-export async function request<T>(method: string, path: string, body?: Body, signal?: AbortSignal): Promise<T> {
+export async function request<T>(method: string, path: string, body?: Body, signal?: AbortSignal, onResponse?: (r: Response) => void): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
   if (method !== 'GET' && method !== 'HEAD') headers[xsrfHeader] = csrfToken();
   let payload: BodyInit | undefined;
@@ -76,6 +76,7 @@ export async function request<T>(method: string, path: string, body?: Body, sign
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(0, {}, sharedTexts.problems.network);
   }
+  onResponse?.(response);
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   let json: unknown = undefined;
@@ -99,6 +100,20 @@ export const api = {
   put: <T>(path: string, body?: Body) => request<T>('PUT', path, body ?? {}),
   delete: <T>(path: string) => request<T>('DELETE', path),
 };
+
+/**
+ * A page of an older list endpoint that answers a plain array (an instance's history): the items and the total the
+ * server counted (header X-Total-Count; the items' count when it is missing).
+ */
+export async function getCounted<T>(path: string, signal?: AbortSignal): Promise<{ items: T[]; total: number }> {
+  let total: number | null = null;
+  const items = await request<T[]>('GET', path, undefined, signal, (r) => {
+    const header = r.headers.get('X-Total-Count');
+    total = header === null || header === '' || Number.isNaN(Number(header)) ? null : Number(header);
+  });
+  const list = items ?? [];
+  return { items: list, total: total ?? list.length };
+}
 
 /** A query string from the set values only. */
 export function query(params: Record<string, string | number | null | undefined | string[]>): string {

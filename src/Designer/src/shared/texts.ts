@@ -22,6 +22,7 @@ export const sharedTexts = {
   },
   paging: {
     label: 'Seiten',
+    labelOf: 'Seiten: {name}',
     previous: 'Vorherige Seite',
     next: 'Nächste Seite',
     range: '{from}–{to} von {total}',

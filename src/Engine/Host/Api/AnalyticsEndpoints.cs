@@ -84,10 +84,10 @@ internal static class AnalyticsEndpoints
         var sb = new StringBuilder();
         sb.Append("Prozess;Version;Von;Bis\r\n").Append(Q(d.ProcessId)).Append(';').Append(d.Version?.ToString(CultureInfo.InvariantCulture) ?? "alle")
             .Append(';').Append(d.From).Append(';').Append(d.To).Append("\r\n\r\n");
-        sb.Append("Gestartet;Abgeschlossen;Abgebrochen;Durchlaufzeit Anzahl;Durchlaufzeit Median (s);Durchlaufzeit p90 (s);Vorfälle;Fristen versäumt\r\n")
+        sb.Append("Gestartet;Abgeschlossen;Abgebrochen;Durchlaufzeit Anzahl;Durchlaufzeit Median (s);Durchlaufzeit p90 (s);Vorfälle;Fristen versäumt;davon Vorgangsfrist abgeschlossen;davon Vorgangsfrist offen\r\n")
             .Append(d.Instances.Started).Append(';').Append(d.Instances.Completed).Append(';').Append(d.Instances.Cancelled).Append(';')
             .Append(d.LeadTime.Count).Append(';').Append(S(d.LeadTime.MedianMs)).Append(';').Append(S(d.LeadTime.P90Ms)).Append(';')
-            .Append(d.Incidents).Append(';').Append(d.FristenMissed).Append("\r\n\r\n");
+            .Append(d.Incidents).Append(';').Append(d.FristenMissed).Append(';').Append(d.CaseFristenMissed).Append(';').Append(d.CaseFristenOpenPast).Append("\r\n\r\n");
         sb.Append("Element;Name;Typ;Anzahl;Abgebrochen;Dauer Median (s);Dauer p90 (s);Übernahmen;Wartezeit bis Übernahme Median (s);Wartezeit bis Übernahme p90 (s);Vorfälle;Fristen versäumt\r\n");
         foreach (var e in d.Elements)
             sb.Append(Q(e.ElementId)).Append(';').Append(Q(e.Name)).Append(';').Append(Q(e.Type)).Append(';').Append(e.Count).Append(';').Append(e.Cancelled).Append(';')
@@ -164,11 +164,18 @@ public sealed record GatewayAnalyticsDto(string GatewayId, string? Name, IReadOn
 /// <summary>The lead time of the instances that completed in one ISO week (Monday).</summary>
 public sealed record WeekAnalyticsDto(string WeekStart, long Count, long? MedianMs, long? P90Ms);
 
-/// <summary>The KVP figures of a process over a period and version (null: every version).</summary>
+/// <summary>
+/// The KVP figures of a process over a period and version (null: every version). <c>fristenMissed</c> counts every Frist
+/// passed: the elements' and the cases' own; <c>caseFristenMissed</c> the cases that completed after their own Frist
+/// (egov:frist on the process, or the service's Bearbeitungsfrist), <c>caseFristenOpenPast</c> the running cases past it.
+/// </summary>
 public sealed record AnalyticsDto(string ProcessId, int? Version, string From, string To, InstanceFiguresDto Instances, DurationDto LeadTime,
     IReadOnlyList<WeekAnalyticsDto> Weeks, IReadOnlyList<ElementAnalyticsDto> Elements, IReadOnlyList<GatewayAnalyticsDto> Gateways,
     IReadOnlyDictionary<string, long> FlowsTaken, long Incidents, long FristenMissed)
 {
+    public long CaseFristenMissed { get; init; }
+    public long CaseFristenOpenPast { get; init; }
+
     internal static AnalyticsDto Of(string processId, int? version, LocalDate from, LocalDate to, ProcessFigures f, ModelFacts model)
     {
         var measured = f.Elements.ToDictionary(e => e.ElementId, StringComparer.Ordinal);
@@ -193,6 +200,10 @@ public sealed record AnalyticsDto(string ProcessId, int? Version, string From, s
         var weeks = f.Weeks.Select(w => new WeekAnalyticsDto(AnalyticsEndpoints.Iso(w.WeekStart), w.LeadTime.Count, w.LeadTime.MedianMs, w.LeadTime.P90Ms)).ToList();
         return new AnalyticsDto(processId, version, AnalyticsEndpoints.Iso(from), AnalyticsEndpoints.Iso(to),
             new InstanceFiguresDto(f.Started, f.Completed, f.Cancelled), DurationDto.From(f.LeadTime), weeks, elements, gateways,
-            f.FlowsTaken, elements.Sum(e => e.Incidents), elements.Sum(e => e.FristenMissed));
+            f.FlowsTaken, elements.Sum(e => e.Incidents), elements.Sum(e => e.FristenMissed) + f.CaseFristenMissed + f.CaseFristenOpenPast)
+        {
+            CaseFristenMissed = f.CaseFristenMissed,
+            CaseFristenOpenPast = f.CaseFristenOpenPast,
+        };
     }
 }

@@ -106,15 +106,15 @@ internal static class CockpitEndpoints
     {
         api.MapPost("/batches/retry", (HttpContext http, BatchRequest? body) => Create(http, BatchKinds.Retry, body))
             .WithName("BatchRetry").RequirePermission(Permission.IncidentOperate)
-            .WithSummary("Retry every open incident of the selected cases, in the background; 202 with the batch (progress at GET /api/batches/{id})")
+            .WithSummary("Retry every open incident of the selected cases with a reason (required: reason, or each case's own in reasons), in the background; 202 with the batch (progress at GET /api/batches/{id})")
             .Produces<BatchDto>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).WithMetadata(new ExpectedBody(BatchShape));
         api.MapPost("/batches/cancel", (HttpContext http, BatchRequest? body) => Create(http, BatchKinds.Cancel, body))
             .WithName("BatchCancel").RequirePermission(Permission.InstanceOperate)
-            .WithSummary("Cancel the selected cases with a reason (required), in the background; 202 with the batch")
+            .WithSummary("Cancel the selected cases with a reason (required: reason, or each case's own in reasons), in the background; 202 with the batch")
             .Produces<BatchDto>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).WithMetadata(new ExpectedBody(BatchShape));
         api.MapPost("/batches/set-variables", (HttpContext http, BatchRequest? body) => Create(http, BatchKinds.SetVariables, body))
             .WithName("BatchSetVariables").RequirePermission(Permission.InstanceOperate)
-            .WithSummary("Set variables on the selected running cases with a reason (required), in the background; 202 with the batch")
+            .WithSummary("Set variables on the selected running cases with a reason (required: reason, or each case's own in reasons), in the background; 202 with the batch")
             .Produces<BatchDto>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).WithMetadata(new ExpectedBody(BatchShape));
         api.MapPost("/batches/migrate", (HttpContext http, BatchRequest? body) => Create(http, BatchKinds.Migrate, body))
             .WithName("BatchMigrate").RequirePermission(Permission.Migrate)
@@ -168,7 +168,8 @@ internal static class CockpitEndpoints
     private const string SetVariablesShape = "{\"variables\": {name: value, …}, \"reason\": string (1–500 characters)}";
     private const string CancelShape = "{\"reason\": string (1–500 characters)}";
     private const string BatchShape = "{\"instanceIds\": [string] or \"filter\": {processId, version, state, businessKey, startedFrom, startedTo, withIncident}, " +
-                                      "\"reason\": string (required for cancel and set-variables), \"variables\": {…} (set-variables), \"plan\": {processId, fromVersion, toVersion, mapping} (migrate)}";
+                                      "\"reason\": string (1–500 characters; required for retry, cancel and set-variables unless every case of instanceIds has its own), " +
+                                      "\"reasons\": {instanceId: string} (a case's own reason for its journal), \"variables\": {…} (set-variables), \"plan\": {processId, fromVersion, toVersion, mapping} (migrate)}";
 
     private static string Reason(string? reason, string what)
     {
@@ -177,11 +178,31 @@ internal static class CockpitEndpoints
         return reason.Trim();
     }
 
+    /// <summary>The cases' own reasons (by instance id), trimmed; 400 in German for an empty or too long one.</summary>
+    private static Dictionary<string, string> CaseReasons(Dictionary<string, string?>? reasons)
+    {
+        var own = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (reasons is null) return own;
+        if (reasons.Count > MaxBatch) throw ApiProblemException.BadRequest($"„reasons“ nennt {reasons.Count} Vorgänge; eine Sammelaktion nimmt höchstens {MaxBatch}", BatchShape);
+        foreach (var (id, text) in reasons)
+        {
+            if (string.IsNullOrWhiteSpace(text)) throw ApiProblemException.BadRequest($"Die Begründung für den Vorgang '{id}' ist leer.", BatchShape);
+            if (text.Length > MaxReason) throw ApiProblemException.BadRequest($"Die Begründung für den Vorgang '{id}' ist länger als {MaxReason} Zeichen.", BatchShape);
+            own[id] = text.Trim();
+        }
+        return own;
+    }
+
     private static IResult Create(HttpContext http, string kind, BatchRequest? body)
     {
         if (body is null) throw ApiProblemException.BadRequest("no batch in the body", BatchShape);
-        string? reason = kind is BatchKinds.Cancel or BatchKinds.SetVariables ? Reason(body.Reason, "this batch operation")
-            : string.IsNullOrWhiteSpace(body.Reason) ? null : body.Reason.Length > MaxReason ? Reason(body.Reason, "") : body.Reason.Trim();
+        var own = CaseReasons(body.Reasons);
+        // Retry, cancel and set-variables need a reason for every case: the batch's, or the case's own (reasons).
+        string? reason = string.IsNullOrWhiteSpace(body.Reason) ? null : body.Reason.Length > MaxReason ? Reason(body.Reason, "") : body.Reason.Trim();
+        if (reason is null && kind is not BatchKinds.Migrate && (own.Count == 0 || body.InstanceIds is null))
+            throw ApiProblemException.BadRequest(
+                $"Eine Begründung ist erforderlich: „reason“ (1–{MaxReason} Zeichen) wird im Verlauf jedes Vorgangs festgehalten, oder jeder gewählte Vorgang bekommt unter „reasons“ seine eigene.",
+                BatchShape);
         var t = http.Tenant();
         var filter = body.Filter ?? new InstanceFilterDto();
         string payload = "{}";
@@ -208,6 +229,10 @@ internal static class CockpitEndpoints
         }
         else ids = InstanceFilter.AllIds(t.Engine.Store, t.TenantId, InstanceFilter.ToQuery(filter), MaxBatch);
         if (ids.Count == 0) throw ApiProblemException.BadRequest("the selection matches no case", "a filter or instanceIds that match cases");
+        if (own.Keys.FirstOrDefault(k => !ids.Contains(k, StringComparer.Ordinal)) is { } stranger)
+            throw ApiProblemException.BadRequest($"„reasons“ nennt den Vorgang '{stranger}', der nicht zur Auswahl gehört.", BatchShape);
+        if (reason is null && kind is not BatchKinds.Migrate && ids.FirstOrDefault(id => !own.ContainsKey(id)) is { } without)
+            throw ApiProblemException.BadRequest($"Eine Begründung ist erforderlich: der Vorgang '{without}' hat keine eigene unter „reasons“, und „reason“ fehlt.", BatchShape);
 
         if (kind == BatchKinds.Migrate)
         {
@@ -223,7 +248,7 @@ internal static class CockpitEndpoints
         var c = Cockpit(http);
         var batch = new BatchOperation(Guid.NewGuid().ToString("N"), kind, reason, payload, JsonSerializer.Serialize(body.InstanceIds is null ? (object)filter : new { instanceIds = ids.Count }, BatchRunner.Json),
             http.Caller().Id, c.Clock.GetCurrentInstant(), BatchStates.Running, ids.Count, 0, 0, 0, null);
-        c.Store.CreateBatch(t.TenantId, batch, ids);
+        c.Store.CreateBatch(t.TenantId, batch, ids, own);
         return Results.Accepted($"/api/batches/{batch.Id}", BatchDto.From(c.Store.FindBatch(t.TenantId, batch.Id)!));
     }
 }

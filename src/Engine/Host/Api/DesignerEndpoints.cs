@@ -111,14 +111,15 @@ internal static class DesignerEndpoints
                     : ownDraft?.Scenarios ?? new Dictionary<string, string>();
                 files.AddRange(FormsOf(t, processId, before, check.Definitions!, edited));
                 DefinitionEndpoints.CheckQuotas(http, t, files);
-                var (deployed, _) = ModelDeployer.DeployAll(t, files, http.Caller().Id, note);
+                // A durable store keeps the scenarios in the version's own transaction (a failure leaves no version).
+                var (deployed, _) = ModelDeployer.DeployWithScenarios(t, files, http.Caller().Id, note, processId, scenarios);
                 DefinitionEndpoints.Counted(t, files, deployed);
                 DefinitionEndpoints.RedeployOverlays(http, t, files, deployed);
                 var version = deployed.FirstOrDefault(d => d.ProcessId == processId)
                     ?? throw new ApiProblemException(422, "Model cannot be deployed", $"the model holds no executable process '{processId}'");
                 if (version.Version <= before)
                     throw ApiProblemException.Conflict($"the model is unchanged from version {version.Version}: nothing was deployed");
-                DeployedScenarios(http).Save(t.TenantId, processId, version.Version, scenarios);
+                if (!t.KeepsScenarios) DeployedScenarios(http).Save(t.TenantId, processId, version.Version, scenarios); // in memory: nothing to share a transaction with
                 Drafts(http).Delete(t.TenantId, processId, http.Caller().Id); // the deployed version supersedes the draft
                 return Results.Created($"/api/processes/{Uri.EscapeDataString(processId)}", ProcessDefinitionDto.From(version, true));
             })

@@ -72,18 +72,22 @@ public sealed class BatchRunner(CockpitServices cockpit, TenantEngines engines, 
             cancel.ThrowIfCancellationRequested();
             // Stopped meanwhile (an operator cancelled it): leave the rest pending.
             if (cockpit.Store.FindBatch(leased.TenantId, batch.Id)?.Status != BatchStates.Running) return true;
-            var (status, message) = Do(tenant, batch, item.InstanceId);
+            var (status, message) = Do(tenant, batch, item.InstanceId, item.Reason);
             var at = cockpit.Clock.GetCurrentInstant();
             cockpit.Store.Finish(batch.Id, item.Position, status, message, at, cockpit.Node, at + cockpit.Lease);
         }
         return true;
     }
 
-    /// <summary>Does the batch's operation to one case: its outcome and a message for the report (German, for the operator).</summary>
-    public (string Status, string? Message) Do(TenantEngine t, BatchOperation batch, string rootId)
+    /// <summary>
+    /// Does the batch's operation to one case: its outcome and a message for the report (German, for the operator). The case's
+    /// journal entry carries <paramref name="ownReason"/> when the batch gave the case one, else the batch's reason.
+    /// </summary>
+    public (string Status, string? Message) Do(TenantEngine t, BatchOperation batch, string rootId, string? ownReason = null)
     {
         ArgumentNullException.ThrowIfNull(t);
         ArgumentNullException.ThrowIfNull(batch);
+        var reason = ownReason ?? batch.Reason;
         try
         {
             var s = t.Engine.Store.Load(t.TenantId, rootId);
@@ -95,20 +99,20 @@ public sealed class BatchRunner(CockpitServices cockpit, TenantEngines engines, 
                     var incidents = t.Engine.Store.OpenIncidents(t.TenantId, rootId);
                     if (incidents.Count == 0) return (BatchStates.Skipped, "keine offene Störung");
                     foreach (var i in incidents) t.Engine.RetryIncident(i.Incident.Id, batch.CreatedBy);
-                    cockpit.Record(t.TenantId, rootId, BatchKinds.Retry, batch.Reason, string.Join(", ", incidents.Select(i => i.Incident.ElementId)), batch.CreatedBy, batch.Id);
+                    cockpit.Record(t.TenantId, rootId, BatchKinds.Retry, reason, string.Join(", ", incidents.Select(i => i.Incident.ElementId)), batch.CreatedBy, batch.Id);
                     return (BatchStates.Succeeded, $"{incidents.Count} Störung(en) erneut versucht");
                 }
                 case BatchKinds.Cancel:
                     if (s.IsEnded) return (BatchStates.Skipped, "bereits beendet");
                     t.Engine.CancelInstance(rootId, batch.CreatedBy);
-                    cockpit.Record(t.TenantId, rootId, BatchKinds.Cancel, batch.Reason, null, batch.CreatedBy, batch.Id);
+                    cockpit.Record(t.TenantId, rootId, BatchKinds.Cancel, reason, null, batch.CreatedBy, batch.Id);
                     return (BatchStates.Succeeded, "abgebrochen");
                 case BatchKinds.SetVariables:
                 {
                     if (s.IsEnded) return (BatchStates.Skipped, "bereits beendet");
                     var variables = JsonNode.Parse(batch.Payload)!.AsObject();
-                    t.Engine.SetVariables(rootId, variables, batch.CreatedBy, batch.Reason);
-                    cockpit.Record(t.TenantId, rootId, BatchKinds.SetVariables, batch.Reason, string.Join(", ", variables.Select(v => v.Key)), batch.CreatedBy, batch.Id);
+                    t.Engine.SetVariables(rootId, variables, batch.CreatedBy, reason);
+                    cockpit.Record(t.TenantId, rootId, BatchKinds.SetVariables, reason, string.Join(", ", variables.Select(v => v.Key)), batch.CreatedBy, batch.Id);
                     return (BatchStates.Succeeded, "Variablen gesetzt");
                 }
                 case BatchKinds.Migrate:
@@ -121,7 +125,7 @@ public sealed class BatchRunner(CockpitServices cockpit, TenantEngines engines, 
                     if (!validation.Valid) return (BatchStates.Failed, string.Join("; ", validation.Errors));
                     var result = InstanceMigrator.Run(t, one, validation, batch.CreatedBy);
                     if (result.Failed.Count > 0) return (BatchStates.Failed, string.Join("; ", result.Failed.Select(f => f.Reason)));
-                    cockpit.Record(t.TenantId, rootId, BatchKinds.Migrate, batch.Reason, $"{plan.ProcessId} Version {plan.FromVersion} → {plan.ToVersion}", batch.CreatedBy, batch.Id);
+                    cockpit.Record(t.TenantId, rootId, BatchKinds.Migrate, reason, $"{plan.ProcessId} Version {plan.FromVersion} → {plan.ToVersion}", batch.CreatedBy, batch.Id);
                     return (BatchStates.Succeeded, $"auf Version {plan.ToVersion} migriert");
                 }
                 default:

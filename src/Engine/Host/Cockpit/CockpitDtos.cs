@@ -67,10 +67,12 @@ public sealed record OperatorActionDto(string Id, string Action, string? Reason,
 
 /// <summary>
 /// Body of the batch endpoints: the cases (<c>instanceIds</c>, or the <c>filter</c> of the list), the reason (required for
-/// cancel and set-variables), the variables (set-variables), the migration plan (migrate; its processId and fromVersion
-/// select the cases together with the filter).
+/// retry, cancel and set-variables unless every chosen case has its own), <c>reasons</c> a case's own reason by instance id
+/// (written into that case's journal instead of the batch's), the variables (set-variables), the migration plan (migrate;
+/// its processId and fromVersion select the cases together with the filter).
 /// </summary>
-public sealed record BatchRequest(InstanceFilterDto? Filter, List<string>? InstanceIds, string? Reason, JsonObject? Variables, MigrationPlan? Plan);
+public sealed record BatchRequest(InstanceFilterDto? Filter, List<string>? InstanceIds, string? Reason, JsonObject? Variables, MigrationPlan? Plan,
+    Dictionary<string, string?>? Reasons = null);
 
 /// <summary>A batch operation and how far it got: pending = total − succeeded − failed − skipped.</summary>
 public sealed record BatchDto(
@@ -81,7 +83,8 @@ public sealed record BatchDto(
         b.CreatedBy, b.CreatedAt.ToDateTimeOffset(), b.FinishedAt?.ToDateTimeOffset(), JsonNode.Parse(b.Filter));
 }
 
-public sealed record BatchItemDto(int Position, string InstanceId, string Status, string? Message, DateTimeOffset? FinishedAt)
+/// <summary>A case of a batch with its outcome; <c>reason</c> is the case's own reason, null when it takes the batch's.</summary>
+public sealed record BatchItemDto(int Position, string InstanceId, string Status, string? Message, DateTimeOffset? FinishedAt, string? Reason)
 {
-    public static BatchItemDto From(BatchItem i) => new(i.Position, i.InstanceId, i.Status, i.Message, i.FinishedAt?.ToDateTimeOffset());
+    public static BatchItemDto From(BatchItem i) => new(i.Position, i.InstanceId, i.Status, i.Message, i.FinishedAt?.ToDateTimeOffset(), i.Reason);
 }

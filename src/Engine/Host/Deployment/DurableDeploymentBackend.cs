@@ -15,17 +15,23 @@ namespace EGov.Workflows.Host.Deployment;
 internal sealed class DurableDeploymentBackend(DurableDeployments deployments) : IDeploymentBackend
 {
     public IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
-        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<DeployedForm>>? forms = null)
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<DeployedForm>>? forms = null,
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<StoredScenario>>? scenarios = null)
     {
         IReadOnlyList<DeployedForm> kept = [];
         var deployed = deployments.Deploy(tenant.Engine, files, deployedBy, changeNote, forms is null ? null : versions =>
         {
-            var at = DateTimeOffset.UtcNow;
-            kept = forms(versions.Select(v => new DeployedDefinition(v.ProcessId, null, v.Version, v.File, v.Definitions, at)).ToList());
+            kept = forms(Definitions(versions));
             return kept.Select(f => new StoredForm(f.ProcessId, f.Version, f.FormKey, f.File, f.Form.ToJsonString())).ToList();
-        });
+        }, scenarios is null ? null : versions => scenarios(Definitions(versions)));
         foreach (var f in kept) tenant.Forms.Add(f); // stored with the versions: now this node shows them too
         return deployed;
+    }
+
+    private static List<DeployedDefinition> Definitions(IReadOnlyList<VersionOfFile> versions)
+    {
+        var at = DateTimeOffset.UtcNow;
+        return versions.Select(v => new DeployedDefinition(v.ProcessId, null, v.Version, v.File, v.Definitions, at)).ToList();
     }
 
     /// <remarks>

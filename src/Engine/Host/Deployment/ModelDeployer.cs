@@ -58,8 +58,24 @@ public static class ModelDeployer
     public static (IReadOnlyList<DeployedDefinition> Processes, IReadOnlyList<DeployedDecision> Decisions) DeployAll(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files, string? deployedBy = null, string? changeNote = null) =>
         DeployAll(tenant, files, deployedBy, changeNote, null);
 
+    /// <summary>
+    /// Deploys as <see cref="DeployAll(TenantEngine, IEnumerable{ValueTuple{string, byte[]}}, string?, string?)"/> and keeps
+    /// <paramref name="scenarios"/> (file name → YAML) with the new version of <paramref name="processId"/>: in a durable store
+    /// in the same transaction as the version, so a failure saving them leaves no version (see <see cref="TenantEngine.KeepsScenarios"/>).
+    /// </summary>
+    public static (IReadOnlyList<DeployedDefinition> Processes, IReadOnlyList<DeployedDecision> Decisions) DeployWithScenarios(TenantEngine tenant,
+        IEnumerable<(string Name, byte[] Bytes)> files, string? deployedBy, string? changeNote, string processId, IReadOnlyDictionary<string, string> scenarios)
+    {
+        ArgumentNullException.ThrowIfNull(scenarios);
+        return DeployAll(tenant, files, deployedBy, changeNote, null, scenarios.Count == 0 ? null : versions =>
+            versions.Where(v => v.ProcessId == processId)
+                .SelectMany(v => scenarios.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => new Persistence.Deployments.StoredScenario(v.ProcessId, v.Version, x.Key, x.Value)))
+                .ToList());
+    }
+
     private static (IReadOnlyList<DeployedDefinition> Processes, IReadOnlyList<DeployedDecision> Decisions) DeployAll(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files,
-        string? deployedBy, string? changeNote, Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? formsBeside)
+        string? deployedBy, string? changeNote, Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? formsBeside,
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios = null)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var all = files.ToList();
@@ -97,7 +113,7 @@ public static class ModelDeployer
             if (bpmnResults.Count > 0) CheckReadable(bpmnResults);
             var dmnFiles = dmnResults.Select(r => (r.File, r.Definitions!)).ToList();
             if (dmnFiles.Count > 0 && bpmnResults.Count > 0) tenant.Engine.Decisions.Check(dmnFiles);
-            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy, changeNote, formsOf);
+            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy, changeNote, formsOf, scenarios);
             var decisions = dmnFiles.Count == 0 ? [] : tenant.Engine.DeployDecisions(dmnFiles);
             return (processes, decisions);
         }
@@ -132,7 +148,8 @@ public static class ModelDeployer
     }
 
     private static List<DeployedDefinition> Deploy(TenantEngine tenant, List<BpmnReadResult> results, string? deployedBy, string? changeNote,
-        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? formsOf)
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? formsOf,
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios)
     {
         var problems = results.SelectMany(r => r.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())).ToList();
         problems.AddRange(results.Where(r => r.Definitions is null && !r.Diagnostics.Any(d => d.Severity == Severity.Error))
@@ -144,7 +161,7 @@ public static class ModelDeployer
         lock (tenant.Catalog)
         {
             var before = files.SelectMany(f => f.Item2.Processes).Select(p => p.Id ?? "").Distinct().ToDictionary(id => id, id => tenant.Catalog.Latest(id)?.Version ?? 0);
-            var deployed = tenant.Deploy(files, deployedBy, changeNote, formsOf);
+            var deployed = tenant.Deploy(files, deployedBy, changeNote, formsOf, scenarios);
             var at = DateTimeOffset.UtcNow;
             var byFile = files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.Ordinal);
             var list = deployed.Select(p => DeployedDefinition.From(p, byFile.TryGetValue(p.File, out var d) ? d : files.Find(f => f.Item2.Processes.Any(x => x.Id == p.ProcessId)).Item2, at, deployedBy, changeNote)).ToList();

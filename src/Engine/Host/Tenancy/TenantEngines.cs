@@ -152,10 +152,15 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     /// </summary>
     /// <param name="deployedBy">The caller who deploys (stored as the versions' deployed_by); null for the processes folder.</param>
     /// <param name="changeNote">What changed, in the deployer's words (kept with every new version); null for none.</param>
+    /// <param name="scenarios">
+    /// The scenarios to keep with the new versions (durable store: in the same transaction, so a failure saving them leaves
+    /// no version). Without durable deployments they are not kept here (<see cref="KeepsScenarios"/>).
+    /// </param>
     public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
-        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? forms = null)
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? forms = null,
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios = null)
     {
-        if (deployments is not null) return deployments.Deploy(this, files, deployedBy, changeNote, forms);
+        if (deployments is not null) return deployments.Deploy(this, files, deployedBy, changeNote, forms, scenarios);
         var deployed = Engine.Deploy(files);
         if (forms is not null)
         {
@@ -166,6 +171,9 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
         }
         return deployed;
     }
+
+    /// <summary>Whether <see cref="Deploy"/> keeps the scenarios it is given with the new versions (durable deployments only).</summary>
+    public bool KeepsScenarios => deployments is not null;
 
     /// <summary>What this node last read of the durable deployments (see <see cref="IDeploymentBackend.CatchUp"/>); null before.</summary>
     internal object? KnownDeployments { get => Volatile.Read(ref _knownDeployments); set => Volatile.Write(ref _knownDeployments, value); }
@@ -283,8 +291,10 @@ public sealed class VersionInUseException(string processId, int version)
 public interface IDeploymentBackend
 {
     /// <param name="forms">The forms of the deployed versions, kept in the same transaction as the new versions.</param>
+    /// <param name="scenarios">The scenarios of the new versions, kept in the same transaction as the new versions.</param>
     IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
-        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? forms = null);
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? forms = null,
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios = null);
 
     /// <summary>Deploys every stored version into a new tenant engine and lists them in its catalog, with their forms.</summary>
     void Restore(TenantEngine tenant);

@@ -25,7 +25,7 @@ public sealed record ElementFigures(string ElementId, long Count, long Cancelled
     /// <summary>Element instances that completed after their own Frist (egov:frist on a user or receive task) had passed.</summary>
     public long FristenMissed { get; init; }
 
-    /// <summary>Open user tasks whose Frist passed in the period and is past now (still open after it).</summary>
+    /// <summary>Open user tasks and receive tasks whose Frist passed in the period and is past now (still open after it).</summary>
     public long FristenOpenPast { get; init; }
 }
 
@@ -38,7 +38,14 @@ public sealed record WeekFigures(LocalDate WeekStart, DurationStats LeadTime);
 /// </summary>
 public sealed record ProcessFigures(
     long Started, long Completed, long Cancelled, DurationStats LeadTime, IReadOnlyList<WeekFigures> Weeks,
-    IReadOnlyList<ElementFigures> Elements, IReadOnlyDictionary<string, long> FlowsTaken);
+    IReadOnlyList<ElementFigures> Elements, IReadOnlyDictionary<string, long> FlowsTaken)
+{
+    /// <summary>Cases that completed in the period after their own Frist (egov:frist on the process, or the service's Bearbeitungsfrist) had passed.</summary>
+    public long CaseFristenMissed { get; init; }
+
+    /// <summary>Running cases whose own Frist passed in the period and is past now.</summary>
+    public long CaseFristenOpenPast { get; init; }
+}
 
 /// <summary>The KVP analytics of the processes of a durable store (<see cref="SqlProcessAnalytics"/>).</summary>
 public interface IProcessAnalytics

@@ -267,15 +267,17 @@ public sealed class SqlProcessAnalytics(DurableStoreOptions options, DateTimeZon
         args[2] = fromTicks; args[3] = toTicks;
         var started = Scalar(c, null, $"SELECT COUNT(*) FROM instances WHERE tenant_id = @p0 AND process_id = @p1 AND started_at >= @p2 AND started_at < @p3{version}", args);
 
-        long cancelled = 0;
+        long cancelled = 0, caseMissed = 0;
         var leadTimes = new List<long>();
         var byWeek = new Dictionary<LocalDate, List<long>>();
-        using (var q = Command(c, null, $"SELECT status, started_at, ended_at FROM instances WHERE tenant_id = @p0 AND process_id = @p1 AND ended_at >= @p2 AND ended_at < @p3{version}", args))
+        using (var q = Command(c, null, $"SELECT status, started_at, ended_at, case_frist_due FROM instances WHERE tenant_id = @p0 AND process_id = @p1 AND ended_at >= @p2 AND ended_at < @p3{version}", args))
         using (var r = q.ExecuteReader())
             while (r.Read())
             {
                 if (r.GetString(0) != "Completed") { cancelled++; continue; }
                 var ended = r.GetInt64(2);
+                // The case's own Frist had passed when it completed (migration 0034: kept with the instance at its end).
+                if (!r.IsDBNull(3) && ended >= Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture)) caseMissed++;
                 var ms = Math.Max(0, (ended - r.GetInt64(1)) / TimeSpan.TicksPerMillisecond);
                 leadTimes.Add(ms);
                 var week = WeekStart(Ticks.At(ended).InZone(zone).Date);
@@ -311,6 +313,8 @@ public sealed class SqlProcessAnalytics(DurableStoreOptions options, DateTimeZon
             while (r.Read()) counts[(r.GetString(0), r.GetString(1))] = Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture);
 
         var open = OpenPastFrist(c, query, fromTicks, toTicks);
+        var (openReceive, caseOpenPast) = OpenCasesPastFrist(c, query, fromTicks, toTicks);
+        foreach (var (element, n) in openReceive) open[element] = open.GetValueOrDefault(element) + n;
         var elementIds = histograms.Keys.Select(k => k.Element)
             .Concat(counts.Keys.Where(k => k.Kind is "cancelled" or "incident" or "frist").Select(k => k.Item)).Concat(open.Keys)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
@@ -325,7 +329,47 @@ public sealed class SqlProcessAnalytics(DurableStoreOptions options, DateTimeZon
             };
         }).ToList();
         var flows = counts.Where(kv => kv.Key.Kind == "flow").ToDictionary(kv => kv.Key.Item, kv => kv.Value, StringComparer.Ordinal);
-        return new ProcessFigures(started, leadTimes.Count, cancelled, DurationHistogram.Exact(leadTimes), weeks, elements, flows);
+        return new ProcessFigures(started, leadTimes.Count, cancelled, DurationHistogram.Exact(leadTimes), weeks, elements, flows)
+        {
+            CaseFristenMissed = caseMissed,
+            CaseFristenOpenPast = caseOpenPast,
+        };
+    }
+
+    /// <summary>
+    /// From the running instances' documents (few, unlike the ended ones): the case's own Frist (egov:frist on the process,
+    /// or the service's Bearbeitungsfrist) that passed within the period and before now, and per element the Fristen of
+    /// waiting tokens that are not a user task's (counted from the tasks) nor a Frist timer's (those fire): the receive tasks'.
+    /// A suspended Frist (Hemmung) has not passed.
+    /// </summary>
+    private (Dictionary<string, long> Elements, long Cases) OpenCasesPastFrist(DbConnection c, AnalyticsQuery query, long fromTicks, long toTicks)
+    {
+        var now = _clock.GetCurrentInstant();
+        var sql = "SELECT document FROM instances WHERE tenant_id = @p0 AND process_id = @p1 AND ended_at IS NULL"
+                  + (query.Version is not null ? " AND definition_version = @p2" : "");
+        using var q = query.Version is { } v ? Command(c, null, sql, query.TenantId, query.ProcessId, v) : Command(c, null, sql, query.TenantId, query.ProcessId);
+        using var r = q.ExecuteReader();
+        var elements = new Dictionary<string, long>(StringComparer.Ordinal);
+        long cases = 0;
+        while (r.Read())
+        {
+            var text = r.GetString(0);
+            if (!text.Contains("\"fristen\":[{", StringComparison.Ordinal)) continue; // no Frist runs: not parsed
+            if (System.Text.Json.Nodes.JsonNode.Parse(text) is not System.Text.Json.Nodes.JsonObject doc || doc["fristen"] is not System.Text.Json.Nodes.JsonArray fristen) continue;
+            var ofTasks = (doc["userTasks"] as System.Text.Json.Nodes.JsonArray ?? new System.Text.Json.Nodes.JsonArray()).Select(t => (string?)t?["fristId"]).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            foreach (var f in fristen)
+            {
+                if (f is null || (string?)f["gehemmtSeit"] is not null || (string?)f["ende"] is not { Length: > 0 } ende || (string?)f["elementId"] is not { } element) continue;
+                if (NodaTime.Text.LocalDatePattern.Iso.Parse(ende) is not { Success: true } day) continue;
+                var passed = Time.FristCalculator.Ablauf(day.Value, zone);
+                var at = Ticks.Of(passed);
+                if (passed > now || at < fromTicks || at >= toTicks) continue;
+                var token = (string?)f["tokenId"];
+                if (token is null && element == query.ProcessId) cases++;
+                else if (token is not null && (string?)f["jobId"] is null && !ofTasks.Contains((string?)f["id"] ?? "")) elements[element] = elements.GetValueOrDefault(element) + 1;
+            }
+        }
+        return (elements, cases);
     }
 
     /// <summary>

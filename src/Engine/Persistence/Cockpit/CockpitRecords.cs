@@ -44,8 +44,11 @@ public sealed record BatchOperation(
     public int Done => Succeeded + Failed + Skipped;
 }
 
-/// <summary>One case of a batch: pending until the runner did it, then succeeded, failed (with why) or skipped (with why).</summary>
-public sealed record BatchItem(int Position, string InstanceId, string Status, string? Message, Instant? FinishedAt);
+/// <summary>
+/// One case of a batch: pending until the runner did it, then succeeded, failed (with why) or skipped (with why).
+/// <see cref="Reason"/> is the case's own reason (migration 0034), null when it takes the batch's.
+/// </summary>
+public sealed record BatchItem(int Position, string InstanceId, string Status, string? Message, Instant? FinishedAt, string? Reason = null);
 
 /// <summary>A batch a node has leased to run: its tenant and id.</summary>
 public sealed record LeasedBatch(string TenantId, string BatchId);
@@ -62,8 +65,11 @@ public interface ICockpitStore
     /// <summary>A case's journal, oldest first.</summary>
     RowPage<OperatorAction> Actions(string tenantId, string rootInstanceId, int offset, int limit);
 
-    /// <summary>Creates the batch and its items (all pending) in one transaction.</summary>
-    void CreateBatch(string tenantId, BatchOperation batch, IReadOnlyList<string> instanceIds);
+    /// <summary>
+    /// Creates the batch and its items (all pending) in one transaction; <paramref name="reasons"/> gives cases their own
+    /// reason (by instance id), the others take the batch's.
+    /// </summary>
+    void CreateBatch(string tenantId, BatchOperation batch, IReadOnlyList<string> instanceIds, IReadOnlyDictionary<string, string>? reasons = null);
 
     BatchOperation? FindBatch(string tenantId, string id);
 

@@ -31,12 +31,12 @@ public sealed class InMemoryCockpitStore : ICockpitStore
                 .Select(a => a.Action).OrderBy(a => a.At).ToList(), offset, limit);
     }
 
-    public void CreateBatch(string tenantId, BatchOperation batch, IReadOnlyList<string> instanceIds)
+    public void CreateBatch(string tenantId, BatchOperation batch, IReadOnlyList<string> instanceIds, IReadOnlyDictionary<string, string>? reasons = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         lock (_lock)
             _batches[batch.Id] = new Entry(tenantId, batch with { Total = instanceIds.Count },
-                instanceIds.Select((id, n) => new BatchItem(n, id, BatchStates.Pending, null, null)).ToList());
+                instanceIds.Select((id, n) => new BatchItem(n, id, BatchStates.Pending, null, null, reasons?.GetValueOrDefault(id))).ToList());
     }
 
     public BatchOperation? FindBatch(string tenantId, string id)

@@ -42,7 +42,7 @@ public sealed class SqlCockpitStore(DurableStoreOptions options) : ICockpitStore
         return new(list, total);
     }
 
-    public void CreateBatch(string tenantId, BatchOperation batch, IReadOnlyList<string> instanceIds)
+    public void CreateBatch(string tenantId, BatchOperation batch, IReadOnlyList<string> instanceIds, IReadOnlyDictionary<string, string>? reasons = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(instanceIds);
@@ -57,14 +57,15 @@ public sealed class SqlCockpitStore(DurableStoreOptions options) : ICockpitStore
         for (var start = 0; start < instanceIds.Count; start += rows)
         {
             var n = Math.Min(rows, instanceIds.Count - start);
-            var sql = new StringBuilder("INSERT INTO batch_items (batch_id, position, instance_id, status) VALUES ");
+            var sql = new StringBuilder("INSERT INTO batch_items (batch_id, position, instance_id, status, reason) VALUES ");
             var values = new List<object?> { batch.Id, BatchStates.Pending };
             for (var k = 0; k < n; k++)
             {
                 if (k > 0) sql.Append(", ");
-                sql.Append(CultureInfo.InvariantCulture, $"(@p0, @p{values.Count}, @p{values.Count + 1}, @p1)");
+                sql.Append(CultureInfo.InvariantCulture, $"(@p0, @p{values.Count}, @p{values.Count + 1}, @p1, @p{values.Count + 2})");
                 values.Add(start + k);
                 values.Add(instanceIds[start + k]);
+                values.Add(Text(reasons?.GetValueOrDefault(instanceIds[start + k])));
             }
             using var cmd = Command(c, tx, sql.ToString(), [.. values]);
             cmd.ExecuteNonQuery();
@@ -102,7 +103,7 @@ public sealed class SqlCockpitStore(DurableStoreOptions options) : ICockpitStore
         if (total <= offset) return new([], total);
         where = status is null ? "batch_id = @p0" : "batch_id = @p0 AND status = @p3";
         var args = status is null ? new object?[] { batchId, limit, offset } : [batchId, limit, offset, status];
-        using var cmd = Command(c, null, $"SELECT position, instance_id, status, message, finished_at FROM batch_items WHERE {where} ORDER BY position LIMIT @p1 OFFSET @p2", args);
+        using var cmd = Command(c, null, $"SELECT position, instance_id, status, message, finished_at, reason FROM batch_items WHERE {where} ORDER BY position LIMIT @p1 OFFSET @p2", args);
         using var r = cmd.ExecuteReader();
         var list = new List<BatchItem>();
         while (r.Read()) list.Add(ReadItem(r));
@@ -124,7 +125,7 @@ public sealed class SqlCockpitStore(DurableStoreOptions options) : ICockpitStore
     {
         using var c = SqlitePragmas.Open(options);
         using var cmd = Command(c, null,
-            "SELECT position, instance_id, status, message, finished_at FROM batch_items WHERE batch_id = @p0 AND status = 'pending' ORDER BY position LIMIT @p1", batchId, max);
+            "SELECT position, instance_id, status, message, finished_at, reason FROM batch_items WHERE batch_id = @p0 AND status = 'pending' ORDER BY position LIMIT @p1", batchId, max);
         using var r = cmd.ExecuteReader();
         var list = new List<BatchItem>();
         while (r.Read()) list.Add(ReadItem(r));
@@ -180,7 +181,7 @@ public sealed class SqlCockpitStore(DurableStoreOptions options) : ICockpitStore
         (int)Long(r, 8), (int)Long(r, 9), (int)Long(r, 10), (int)Long(r, 11), r.IsDBNull(12) ? null : Ticks.At(Long(r, 12)));
 
     private static BatchItem ReadItem(DbDataReader r) =>
-        new((int)Long(r, 0), r.GetString(1), r.GetString(2), Str(r, 3), r.IsDBNull(4) ? null : Ticks.At(Long(r, 4)));
+        new((int)Long(r, 0), r.GetString(1), r.GetString(2), Str(r, 3), r.IsDBNull(4) ? null : Ticks.At(Long(r, 4)), Str(r, 5));
 
     private static string? Str(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     private static long Long(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture);

@@ -83,6 +83,11 @@ internal static class ChangeSetWriter
             sink.End();
         }
         foreach (var s in changes.Instances) WriteInstance(sink, s, checks);
+        foreach (var f in changes.CaseFristen)
+        {
+            sink.Begin(CommitSql.SetCaseFristDue).Long(Ticks.Of(f.Due)).Text(tenant).Text(f.InstanceId);
+            sink.End();
+        }
         if (starts && changes.OpenInstanceLimit is { } limit)
         {
             sink.Begin(CommitSql.CheckOpenInstances).Text(tenant).Long(limit);

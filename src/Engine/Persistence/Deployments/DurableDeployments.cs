@@ -21,6 +21,9 @@ public sealed record VersionOfFile(string ProcessId, int Version, string File, D
 /// <summary>A form-js form deployed with a process version, named by the form key its user tasks use.</summary>
 public sealed record StoredForm(string ProcessId, int Version, string FormKey, string File, string Json);
 
+/// <summary>A scenario (<c>NAME.scenario.yaml</c>) deployed with a process version (Schema/*/0029_designer_scenarios.sql).</summary>
+public sealed record StoredScenario(string ProcessId, int Version, string File, string Yaml);
+
 /// <summary>
 /// Deployments that survive restarts. The deployments table numbers versions per tenant and process: a file whose
 /// normalised XML is unchanged keeps the versions its processes have; a changed file makes each of its processes n+1
@@ -89,8 +92,12 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// The forms to keep with the deployed versions, given every process of the files with the version it runs as (new or
     /// kept): written in the same transaction as the new versions, so a failure leaves neither. Null: none.
     /// </param>
+    /// <param name="scenarios">
+    /// The scenarios to keep with the NEW versions (those of kept versions are ignored), given every process of the files
+    /// with its version: written in the same transaction as the new versions, so a failure saving them leaves no version.
+    /// </param>
     public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, IEnumerable<(string File, Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
-        Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredForm>>? forms = null)
+        Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredForm>>? forms = null, Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredScenario>>? scenarios = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(files);
@@ -99,13 +106,13 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         // the winner's rows on the next try, and an unchanged model then keeps the version the winner gave it.
         for (var attempt = 1; ; attempt++)
         {
-            try { return DeployOnce(engine, list, deployedBy, changeNote, forms); }
+            try { return DeployOnce(engine, list, deployedBy, changeNote, forms, scenarios); }
             catch (ConcurrencyConflictException) when (attempt < 3) { }
         }
     }
 
     private IReadOnlyList<DeployedProcess> DeployOnce(WorkflowEngine engine, List<(string File, Definitions Definitions)> files, string? deployedBy, string? changeNote,
-        Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredForm>>? forms)
+        Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredForm>>? forms, Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredScenario>>? scenarios)
     {
         var tenant = engine.Options.TenantId;
         Restore(engine);
@@ -146,11 +153,18 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         {
             TenantId = tenant, ProcessId = f.ProcessId, Version = f.Version, FormKey = f.FormKey, File = f.File, SchemaJson = f.Json,
         }).ToList();
+        var scenarioRows = (scenarios?.Invoke(versions) ?? []).Where(x => toDeploy.Exists(d => d.ProcessId == x.ProcessId && d.Version == x.Version)).ToList();
         if (toDeploy.Count > 0)
         {
             // refused models throw before anything is stored
             engine.DeployVersions(toDeploy, scheduleStartTimers: true, rows.ToDictionary(r => (r.ProcessId, r.Version), r => r.ContentHash));
-            store.AddDeployments(rows, formRows);
+            try { store.AddDeployments(rows, formRows, scenarioRows); }
+            catch
+            {
+                // Nothing was stored: the engine forgets the versions it was given for it, so no case starts on one.
+                foreach (var d in toDeploy) engine.RemoveVersion(d.ProcessId, d.Version);
+                throw;
+            }
         }
         else if (formRows.Count > 0) store.SaveDeploymentForms(formRows);
         var deployed = engine.Deployed().ToDictionary(d => (d.ProcessId, d.Version));

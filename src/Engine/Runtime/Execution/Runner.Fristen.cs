@@ -193,10 +193,16 @@ internal sealed partial class Runner
         }
     }
 
-    /// <summary>The instance ended: no Frist runs any more.</summary>
-    private static void ClearFristen(Inst i)
+    /// <summary>
+    /// The instance ended: no Frist runs any more. The case's own Frist, when it ran (not suspended), is handed to the store
+    /// with the instant it passed, so the analytics can count a case that ended after it (a missed Frist).
+    /// </summary>
+    private void ClearFristen(Inst i)
     {
-        if (i.S.HasFristen) i.S.Fristen.Clear();
+        if (!i.S.HasFristen) return;
+        if (i.S.Fristen.Find(f => f.TokenId is null && f.ElementId == i.G.ProcessId && f.Ende.Length > 0 && f.GehemmtSeit is null) is { } own)
+            _changes.CaseFristen.Add(new Store.CaseFristAtEnd(i.S.Id, FristCalculator.Ablauf(Date(own.Ende), Core.Zone)));
+        i.S.Fristen.Clear();
     }
 
     private void Begin(Inst i, FristState f, LocalDate day)

@@ -190,6 +190,12 @@ public sealed class RuntimeChangeSet
     /// <summary>User tasks that got an assignee in this command (e-mail on assignment): a durable store keeps them in its outbox.</summary>
     public List<TaskAssignment> Assignments { get; } = [];
     /// <summary>
+    /// Instances that ended in this command while their case's own Frist ran (egov:frist on the process, or the service's
+    /// Bearbeitungsfrist), with the instant it passed: a durable store keeps it with the instance for the analytics' missed
+    /// Fristen (migration 0034). Not part of the document.
+    /// </summary>
+    public List<CaseFristAtEnd> CaseFristen { get; } = [];
+    /// <summary>
     /// Set by the engine's runner when it will never touch these documents again after the commit: a store that keeps
     /// objects (the in-memory one) may then keep them instead of copies. Whoever sets it gives the objects away.
     /// </summary>
@@ -203,8 +209,11 @@ public sealed class RuntimeChangeSet
     public long? OpenInstanceLimit { get; set; }
     public bool IsEmpty => Instances.Count == 0 && History.Count == 0 && VariableHistory.Count == 0 && TaskHistory.Count == 0
         && IncidentHistory.Count == 0 && DecisionHistory.Count == 0 && StartTimers.Count == 0 && RemovedStartTimerIds.Count == 0
-        && Assignments.Count == 0;
+        && Assignments.Count == 0 && CaseFristen.Count == 0;
 }
+
+/// <summary>An instance that ended while its case's Frist ran, and the instant that Frist passed (the end of its last day).</summary>
+public sealed record CaseFristAtEnd(string InstanceId, Instant Due);
 
 /// <summary>Thrown when a command commits a document another command changed in the meantime.</summary>
 public sealed class ConcurrencyConflictException : Exception

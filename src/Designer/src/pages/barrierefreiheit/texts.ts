@@ -7,7 +7,8 @@ export const texts = {
     'Die Verwaltung, die diese Anwendung betreibt, ist bemüht, sie im Einklang mit den Vorschriften des ' +
     'Behindertengleichstellungsrechts barrierefrei zugänglich zu machen (Barrierefreie-Informationstechnik-Verordnung – ' +
     'BITV 2.0, die auf die Norm EN 301 549 und die Web Content Accessibility Guidelines 2.1, Stufe AA, verweist). ' +
-    'Diese Erklärung gilt für den Postkorb, die Aufgabenseiten und die Anmeldeseite.',
+    'Diese Erklärung gilt für den Postkorb, die Aufgabenseiten, die Anmeldeseite, den Prozesskatalog, den Designer, die ' +
+      'Analyse und den Betrieb.',
   statusHeading: 'Stand der Vereinbarkeit mit den Anforderungen',
   status:
     'Diese Anwendung ist mit den Anforderungen der BITV 2.0 teilweise vereinbar. Die nachstehend aufgeführten Inhalte ' +
@@ -19,9 +20,15 @@ export const texts = {
       'Version, der aktuelle Schritt und der Verlauf des Vorgangs.',
     'Formulare eines Prozesses werden von der Fachabteilung gestaltet. Ihre Feldbeschriftungen und Hinweise sind ' +
       'so gut wie die Formularvorlage, die sie geschrieben hat.',
-    'Im Designer sind der Formular-Editor (form-js) und die Token-Simulation nur mit der Maus zu bedienen. Dasselbe ' +
-      'Formular lässt sich im Feld „Formular als JSON“ mit der Tastatur bearbeiten, Szenarien im Szenario-Editor schreiben. ' +
-      'Einzelne englische Beschriftungen der Eigenschaftenleiste sind noch nicht übersetzt.',
+    'Im Designer sind die Zeichenfläche des Diagramms, die Palette und der Formular-Editor (form-js) nur mit der Maus zu ' +
+      'bedienen. Als gleichwertiger Weg mit der Tastatur dienen die Textansicht des Modells (Elemente, Flüsse und ' +
+      'Eigenschaften als Tabelle), die Feldliste „Felder mit der Tastatur bearbeiten“ (Beschriftung, Schlüssel, Art und ' +
+      'Pflichtfeld, Reihenfolge, Hinzufügen und Entfernen) und das Feld „Formular als JSON“ für alle übrigen Angaben ' +
+      'eines Formulars, etwa die Werte einer Auswahlliste.',
+    'Die Token-Simulation im Diagramm wird mit der Maus bedient. Der Bereich „Token-Simulation mit der Tastatur“ steuert ' +
+      'dieselbe Simulation mit Schaltflächen: starten und beenden, anhalten, zurücksetzen, wartende Elemente auslösen und ' +
+      'an exklusiven Gateways den Weg wählen; was die Token tun, wird angesagt. Haltepunkte an einzelnen Aufgaben und der ' +
+      'Weg an inklusiven Gateways lassen sich nur mit der Maus setzen.',
   ],
   howHeading: 'Wie die Anwendung geprüft wird',
   how:
@@ -46,5 +53,5 @@ export const texts = {
     'Durchsetzungs- oder Schlichtungsstelle Ihres Landes wenden; für Stellen des Bundes ist dies die ' +
     'Schlichtungsstelle nach § 16 des Behindertengleichstellungsgesetzes (BGG).',
   dateHeading: 'Erstellung dieser Erklärung',
-  date: 'Diese Erklärung wurde am 2. Dezember 2026 erstellt und beruht auf einer Selbstbewertung.',
+  date: 'Diese Erklärung wurde am 2. Dezember 2026 erstellt und am 4. Dezember 2026 überarbeitet; sie beruht auf einer Selbstbewertung.',
 } as const;

@@ -10,7 +10,8 @@ import { formatDateTime, formatNumber, formatValue } from '../../shared/format';
 import { showError, showStatus } from '../../shared/messages';
 import { formDialog } from '../../shared/dialog';
 import { ApiError } from '../../shared/api';
-import { cockpit, type Activity, type Instance, type Incident } from '../../betrieb/api';
+import { cockpit, type Activity, type Instance, type Incident, type OperatorAction, type ElementInstance, type VariableChange } from '../../betrieb/api';
+import { pagedTable } from './history';
 import { mountMigration } from '../../betrieb/migration';
 import { renderDiagram } from './diagram';
 import { texts } from './texts';
@@ -200,21 +201,39 @@ async function cancel(i: Instance): Promise<void> {
   await load();
 }
 
+// The history's three tables, each paged on the server (created once; a reload of the case reads their pages again).
+let history: { refresh: () => Promise<void> }[] | null = null;
+
 async function renderHistory(): Promise<void> {
   const t = texts.history;
-  const [steps, changes, journal] = await Promise.all([cockpit.history(instanceId), cockpit.variableHistory(instanceId), cockpit.journal(instanceId)]);
-  const table = (caption: string, heads: string[], body: HTMLElement[]) => body.length === 0 ? [h('h3', {}, caption), h('p', {}, t.none)]
-    : [h('h3', {}, caption), h('div', { class: 'table-wrap' }, h('table', { class: 'data' }, h('caption', { class: 'visually-hidden' }, caption),
-      h('thead', {}, h('tr', {}, heads.map((x) => h('th', { scope: 'col' }, x)))), h('tbody', {}, body)))];
-  replace(historyArea, h('h2', { id: 'verlauf-titel' }, t.heading),
-    table(t.journal, [t.at, t.action, t.reason, t.detail, t.by], journal.items.map((a) => h('tr', {},
-      h('td', {}, formatDateTime(a.at)), h('th', { scope: 'row' }, t.actions[a.action] ?? a.action), h('td', {}, a.reason ?? '–'),
-      h('td', {}, a.detail ?? '–', a.batchId ? ` (${t.batch})` : ''), h('td', {}, a.userId)))),
-    table(t.elements, [t.element, t.type, t.started, t.ended], steps.map((s) => h('tr', {},
-      h('th', { scope: 'row' }, s.elementName ? `${s.elementName} (${s.elementId})` : s.elementId), h('td', {}, s.elementType),
-      h('td', {}, formatDateTime(s.startedAt)), h('td', {}, s.endedAt ? formatDateTime(s.endedAt) : t.active)))),
-    table(t.variables, [t.at, t.variable, t.change, t.oldValue, t.newValue, t.by, t.command], changes.map((c) => h('tr', {},
-      h('td', {}, formatDateTime(c.at)), h('th', { scope: 'row' }, h('code', {}, c.name)), h('td', {}, t.changes[c.change as keyof typeof t.changes] ?? c.change),
-      h('td', {}, h('pre', { class: 'variable-value' }, formatValue(c.oldValue))), h('td', {}, h('pre', { class: 'variable-value' }, formatValue(c.newValue))),
-      h('td', {}, c.userId ?? '–'), h('td', {}, c.command ?? '–')))));
+  if (!history) {
+    const journal = pagedTable<OperatorAction>({
+      id: 'eingriffe', caption: t.journal, heads: [t.at, t.action, t.reason, t.detail, t.by], none: t.none,
+      read: async (offset, limit) => {
+        const page = await cockpit.journal(instanceId, offset, limit);
+        return { items: page.items, total: page.total ?? page.items.length };
+      },
+      row: (a) => h('tr', {},
+        h('td', {}, formatDateTime(a.at)), h('th', { scope: 'row' }, t.actions[a.action] ?? a.action), h('td', {}, a.reason ?? '–'),
+        h('td', {}, a.detail ?? '–', a.batchId ? ` (${t.batch})` : ''), h('td', {}, a.userId)),
+    });
+    const steps = pagedTable<ElementInstance>({
+      id: 'schritte', caption: t.elements, heads: [t.element, t.type, t.started, t.ended], none: t.none,
+      read: (offset, limit) => cockpit.history(instanceId, offset, limit),
+      row: (s) => h('tr', {},
+        h('th', { scope: 'row' }, s.elementName ? `${s.elementName} (${s.elementId})` : s.elementId), h('td', {}, t.types[s.elementType] ?? s.elementType),
+        h('td', {}, formatDateTime(s.startedAt)), h('td', {}, s.endedAt ? formatDateTime(s.endedAt) : t.active)),
+    });
+    const changes = pagedTable<VariableChange>({
+      id: 'variablen-verlauf', caption: t.variables, heads: [t.at, t.variable, t.change, t.oldValue, t.newValue, t.by, t.command], none: t.none,
+      read: (offset, limit) => cockpit.variableHistory(instanceId, offset, limit),
+      row: (c) => h('tr', {},
+        h('td', {}, formatDateTime(c.at)), h('th', { scope: 'row' }, h('code', {}, c.name)), h('td', {}, t.changes[c.change as keyof typeof t.changes] ?? c.change),
+        h('td', {}, h('pre', { class: 'variable-value' }, formatValue(c.oldValue))), h('td', {}, h('pre', { class: 'variable-value' }, formatValue(c.newValue))),
+        h('td', {}, c.userId ?? '–'), h('td', {}, c.command ?? '–')),
+    });
+    replace(historyArea, h('h2', { id: 'verlauf-titel' }, t.heading), journal.element, steps.element, changes.element);
+    history = [journal, steps, changes];
+  }
+  await Promise.all(history.map((x) => x.refresh()));
 }

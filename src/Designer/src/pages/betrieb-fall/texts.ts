@@ -106,5 +106,15 @@ export const texts = {
     batch: 'Sammelaktion',
     none: 'Keine Einträge.',
     changes: { created: 'angelegt', updated: 'geändert', deleted: 'gelöscht' },
+    /** The element kinds of the history (BPMN names) in German; a kind not listed is shown as it is. */
+    types: {
+      process: 'Prozess', startEvent: 'Startereignis', endEvent: 'Endereignis', intermediateCatchEvent: 'Zwischenereignis (eintretend)',
+      intermediateThrowEvent: 'Zwischenereignis (auslösend)', boundaryEvent: 'Randereignis', userTask: 'Benutzeraufgabe',
+      serviceTask: 'Serviceaufgabe', sendTask: 'Sendeaufgabe', receiveTask: 'Empfangsaufgabe', scriptTask: 'Skriptaufgabe',
+      businessRuleTask: 'Geschäftsregelaufgabe', manualTask: 'Manuelle Aufgabe', task: 'Aufgabe', exclusiveGateway: 'Exklusives Gateway',
+      parallelGateway: 'Paralleles Gateway', inclusiveGateway: 'Inklusives Gateway', eventBasedGateway: 'Ereignisbasiertes Gateway',
+      complexGateway: 'Komplexes Gateway', subProcess: 'Teilprozess', transaction: 'Transaktion', adHocSubProcess: 'Ad-hoc-Teilprozess',
+      callActivity: 'Aufrufaktivität', multiInstanceBody: 'Mehrfachinstanz (gesamt)', sequenceFlow: 'Sequenzfluss',
+    } as Record<string, string>,
   },
 } as const;

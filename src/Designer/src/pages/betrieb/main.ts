@@ -9,7 +9,7 @@ import { formatDateTime, formatNumber } from '../../shared/format';
 import { showError, showStatus, clearMessages } from '../../shared/messages';
 import { sharedTexts } from '../../shared/texts';
 import { ApiError } from '../../shared/api';
-import { confirmDialog, formDialog } from '../../shared/dialog';
+import { formDialog } from '../../shared/dialog';
 import { processes } from '../../designer/api';
 import { cockpit, type InstanceFilter, type InstanceSummary, type CaseState } from '../../betrieb/api';
 import { mountMigration } from '../../betrieb/migration';
@@ -216,12 +216,36 @@ function target(): { instanceIds?: string[]; filter?: InstanceFilter; count: num
   return { instanceIds: [...selected], count: selected.size };
 }
 
-function reasonField(required: boolean): HTMLElement {
+/** The batch's reason: required, recorded in the journal of every case that has no reason of its own. */
+function reasonField(): HTMLElement {
   const b = texts.batch;
   return h('div', { class: 'field' },
     h('label', { for: 'sammel-grund' }, b.reason),
     h('p', { class: 'hint', id: 'sammel-grund-hinweis' }, b.reasonHint),
-    h('textarea', { id: 'sammel-grund', name: 'reason', required, maxlength: '500', rows: '2', 'aria-describedby': 'sammel-grund-hinweis' }));
+    h('textarea', { id: 'sammel-grund', name: 'reason', required: true, maxlength: '500', rows: '2', 'aria-describedby': 'sammel-grund-hinweis' }));
+}
+
+/** Optional reasons of their own for the chosen cases (only for a selection: a filter's cases are not known here). */
+function ownReasonFields(instanceIds: string[] | undefined): HTMLElement | null {
+  if (!instanceIds || instanceIds.length === 0) return null;
+  const b = texts.batch;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return h('fieldset', { class: 'own-reasons' }, h('legend', {}, b.ownReasons),
+    h('p', { class: 'hint', id: 'eigene-gruende-hinweis' }, b.ownReasonsHint),
+    instanceIds.map((id, n) => {
+      const r = byId.get(id);
+      return h('div', { class: 'field' },
+        h('label', { for: `eigener-grund-${n}` }, fill(b.ownReason, { name: r ? caseName(r) : id })),
+        h('textarea', { id: `eigener-grund-${n}`, name: `reason:${id}`, maxlength: '500', rows: '1', 'aria-describedby': 'eigene-gruende-hinweis' }));
+    }));
+}
+
+/** The filled own reasons of a dialog's answer, by instance id (undefined when none was given). */
+function ownReasons(data: FormData): Record<string, string> | undefined {
+  const own: Record<string, string> = {};
+  for (const [key, value] of data.entries())
+    if (key.startsWith('reason:') && String(value).trim()) own[key.slice('reason:'.length)] = String(value).trim();
+  return Object.keys(own).length > 0 ? own : undefined;
 }
 
 async function started(kind: Parameters<typeof cockpit.startBatch>[0], body: Parameters<typeof cockpit.startBatch>[1]): Promise<void> {
@@ -239,17 +263,18 @@ async function retry(): Promise<void> {
   const t = target();
   if (!t) return;
   const b = texts.batch;
-  if (!(await confirmDialog(fill(b.confirmRetry, { count: formatNumber(t.count) }), b.confirmRetryText, b.start))) return;
-  await started('retry', { instanceIds: t.instanceIds, filter: t.filter });
+  const data = await formDialog(fill(b.confirmRetry, { count: formatNumber(t.count) }), [reasonField(), ownReasonFields(t.instanceIds)], b.start, b.confirmRetryText);
+  if (!data) return;
+  await started('retry', { instanceIds: t.instanceIds, filter: t.filter, reason: String(data.get('reason') ?? ''), reasons: ownReasons(data) });
 }
 
 async function cancelCases(): Promise<void> {
   const t = target();
   if (!t) return;
   const b = texts.batch;
-  const data = await formDialog(fill(b.cancelTitle, { count: formatNumber(t.count) }), reasonField(true), b.cancelConfirm);
+  const data = await formDialog(fill(b.cancelTitle, { count: formatNumber(t.count) }), [reasonField(), ownReasonFields(t.instanceIds)], b.cancelConfirm);
   if (!data) return;
-  await started('cancel', { instanceIds: t.instanceIds, filter: t.filter, reason: String(data.get('reason') ?? '') });
+  await started('cancel', { instanceIds: t.instanceIds, filter: t.filter, reason: String(data.get('reason') ?? ''), reasons: ownReasons(data) });
 }
 
 async function setVariable(): Promise<void> {
@@ -259,7 +284,7 @@ async function setVariable(): Promise<void> {
   const data = await formDialog(fill(b.variableTitle, { count: formatNumber(t.count) }), [
     h('div', { class: 'field' }, h('label', { for: 'sammel-name' }, b.variableName), h('input', { type: 'text', id: 'sammel-name', name: 'name', required: true })),
     h('div', { class: 'field' }, h('label', { for: 'sammel-wert' }, b.variableValue), h('textarea', { id: 'sammel-wert', name: 'value', required: true, rows: '3' })),
-    reasonField(true)], b.start);
+    reasonField()], b.start);
   if (!data) return;
   let value: unknown;
   try {

@@ -1,12 +1,14 @@
 // The forms of the user tasks, next to the model: a table of the forms the model's user tasks name (camunda:formKey →
 // NAME.form), each opened in the form-js editor. The form comes from the draft when it was edited there, else from the
 // version the draft follows, else it starts empty. "Formular übernehmen" keeps it with the draft (saved on the server,
-// deployed with it). The editor is a mouse tool; the JSON field below edits the same form with the keyboard.
+// deployed with it). The editor is a mouse tool; the field list (field-list.ts) and the JSON field below edit the same
+// form with the keyboard.
 
 import { h, fill, replace } from '../../shared/dom';
 import { showError, showStatus } from '../../shared/messages';
 import type { FormSchema } from '../../designer/api';
 import { texts } from './texts';
+import { FieldListEditor } from './field-list';
 
 export interface FormsParts {
   /** The form files the model's user tasks name, with the ids of the tasks naming each. */
@@ -38,6 +40,8 @@ export function formFile(formKey: string): string | null {
 
 export class FormsSection {
   private editor: Editor | null = null;
+  /** Takes the field list's last changes into the form-js editor (before the form is kept). */
+  private pendingImport: (() => Promise<void>) | null = null;
   private readonly editorArea = h('div', { class: 'form-editor-area', hidden: true });
 
   constructor(private readonly container: HTMLElement, private readonly parts: FormsParts) {}
@@ -72,10 +76,12 @@ export class FormsSection {
     const canvas = h('div', { class: 'form-editor-canvas' });
     const json = h('textarea', { id: 'formular-json', rows: 10, spellcheck: 'false', class: 'code' });
     const headingId = 'formular-editor-ueberschrift';
+    const fieldsArea = h('div', { class: 'field-list-editor' });
     replace(this.editorArea,
       h('h3', { id: headingId, tabindex: '-1' }, fill(f.editorHeading, { file })),
       h('p', { class: 'hint' }, f.editorHint),
       canvas,
+      fieldsArea,
       h('div', { class: 'field' }, h('label', { for: 'formular-json' }, f.json), json),
       h('div', { class: 'toolbar' },
         h('button', { type: 'button', class: 'button button-primary', onclick: () => void this.apply(file, json) }, f.apply),
@@ -87,8 +93,37 @@ export class FormsSection {
       this.editor = editor;
       await editor.importSchema(form);
       json.value = JSON.stringify(editor.saveSchema(), null, 2);
+      // The keyboard's way to the same form: the field list edits the schema, which goes into the editor and the JSON.
+      // The field list's changes go into the JSON field at once and into the form-js editor when the focus leaves the
+      // list (or at once for a new, removed or moved field). The editor takes the focus when it imports a form: when it
+      // did, the focus goes back to where the analyst was in the list.
+      let lastInList: HTMLElement | null = null;
+      let pending: FormSchema | null = null;
+      fieldsArea.addEventListener('focusin', (e) => { lastInList = e.target instanceof HTMLElement ? e.target : null; });
+      const importNow = async (): Promise<void> => {
+        if (!pending) return;
+        const schema = pending;
+        pending = null;
+        await editor.importSchema(schema);
+        if (!pending) fields.adopt(editor.saveSchema()); // not over changes made meanwhile
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const back = lastInList;
+        const now = document.activeElement;
+        if (back?.isConnected && (now === null || now === document.body || canvas.contains(now))) back.focus();
+      };
+      this.pendingImport = importNow;
+      fieldsArea.addEventListener('focusout', (e) => {
+        if (!(e.relatedTarget instanceof Node && fieldsArea.contains(e.relatedTarget))) void importNow().catch(showError);
+      });
+      const fields = new FieldListEditor(fieldsArea, (schema, structural) => {
+        json.value = JSON.stringify(schema, null, 2);
+        pending = schema;
+        if (structural) void importNow().catch(showError);
+      });
+      fields.show(editor.saveSchema(), true);
       editor.on('changed', () => {
         if (document.activeElement !== json) json.value = JSON.stringify(editor.saveSchema(), null, 2);
+        fields.show(editor.saveSchema());
       });
       json.addEventListener('change', () => void this.fromJson(json));
     } catch (e) {
@@ -111,6 +146,7 @@ export class FormsSection {
 
   private async apply(file: string, json: HTMLTextAreaElement): Promise<void> {
     if (!this.editor) return;
+    await this.pendingImport?.();
     // What the JSON field says wins when it was edited last (it is imported into the editor first).
     if (document.activeElement === json && !(await this.fromJson(json))) return;
     if (await this.parts.save(file, this.editor.saveSchema())) {
@@ -120,6 +156,7 @@ export class FormsSection {
   }
 
   private close(): void {
+    this.pendingImport = null;
     this.editor?.destroy();
     this.editor = null;
     this.editorArea.hidden = true;

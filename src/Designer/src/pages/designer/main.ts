@@ -29,6 +29,7 @@ import { linterConfig, setKnownActivities, setServerProblems } from './lint';
 import { templateChooserModule } from './templates';
 import { FormsSection, formFile } from './forms';
 import { ScenarioEditor } from './scenario-editor';
+import { mountSimulationPanel } from './simulation-panel';
 import type { TracedObject } from './recording';
 import { renderTextView, type DiagramElement } from './text-view';
 import { texts } from './texts';
@@ -71,6 +72,7 @@ const textViewEl = h('section', { class: 'designer-text', 'aria-labelledby': 'te
 const formsEl = h('section', { class: 'designer-forms', 'aria-labelledby': 'formulare' });
 const folderLink = h('span', { class: 'designer-folder-link' });
 const scenarioEditorEl = h('section', { class: 'designer-scenario-editor', 'aria-labelledby': 'szenario-editor' });
+const simulationEl = h('section', { class: 'designer-simulation', 'aria-labelledby': 'simulation-tastatur' });
 
 append(shell.main, [
   h('p', {}, h('a', { href: '/prozesse' }, texts.back)),
@@ -86,6 +88,7 @@ append(shell.main, [
     h('div', { class: 'designer-work' }, canvasEl, panelEl)),
   problemsEl,
   scenariosEl,
+  simulationEl,
   scenarioEditorEl,
   formsEl,
   textViewEl,
@@ -99,6 +102,7 @@ const modeler = new Modeler({
   moddleExtensions: { camunda: camundaModdle, egov: egovModdle },
   linting: { bpmnlint: linterConfig, active: true },
 }) as unknown as Services;
+mountSimulationPanel(simulationEl, modeler);
 
 // The token simulation writes its buttons' English titles into the canvas (no translate service): German, and the same
 // text as the accessible name of these icon-only buttons.
@@ -111,7 +115,28 @@ const simulationTitles: Record<string, string> = {
   'Reset Simulation': 'Simulation zurücksetzen',
   'Play/Pause Simulation': 'Simulation fortsetzen oder anhalten',
 };
-new MutationObserver(() => {
+// The simulation's log writes English texts of its own (header, placeholder, "Process started"), and the element
+// templates' panel two titles without the translate service: German as well (GermanLabelsTests looks for English words).
+const simulationLogTexts: Record<string, string> = {
+  'Simulation Log': 'Simulationsprotokoll',
+  'No Entries': 'Keine Einträge',
+  'Process started': 'Prozess gestartet',
+  'Process finished': 'Prozess beendet',
+  'Process canceled': 'Prozess abgebrochen',
+  'SubProcess started': 'Teilprozess gestartet',
+  'SubProcess finished': 'Teilprozess beendet',
+  'SubProcess canceled': 'Teilprozess abgebrochen',
+};
+const panelTitles: Record<string, string> = {
+  'Toggle section': 'Abschnitt auf- oder zuklappen',
+  'Select a template': 'Vorlage wählen',
+  // list entries of the panel that are drawn without the translate service
+  'Create new list item': 'Neuen Eintrag anlegen',
+  'Toggle list item': 'Eintrag auf- oder zuklappen',
+  'Open pop-up editor': 'Im größeren Editor öffnen',
+  'Delete item': 'Eintrag löschen',
+};
+function germanTexts(): void {
   for (const el of canvasEl.querySelectorAll<HTMLElement>('.bts-context-pad[title], .bts-entry[title]')) {
     const german = simulationTitles[el.getAttribute('title') ?? ''];
     if (german) {
@@ -119,7 +144,28 @@ new MutationObserver(() => {
       el.setAttribute('aria-label', german);
     }
   }
-}).observe(canvasEl, { subtree: true, childList: true, attributes: true, attributeFilter: ['title'] });
+  for (const el of canvasEl.querySelectorAll<HTMLElement>('.bts-close[aria-label="Close"]')) el.setAttribute('aria-label', 'Schließen');
+  for (const log of canvasEl.querySelectorAll<HTMLElement>('.bts-log')) {
+    const walker = document.createTreeWalker(log, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const german = simulationLogTexts[n.textContent?.trim() ?? ''];
+      if (german) n.textContent = german;
+    }
+    for (const el of log.querySelectorAll<HTMLElement>('[title]')) {
+      const german = simulationLogTexts[el.getAttribute('title') ?? ''];
+      if (german) el.setAttribute('title', german);
+    }
+  }
+  for (const el of panelEl.querySelectorAll<HTMLElement>('[title], [aria-label]')) {
+    for (const attribute of ['title', 'aria-label']) {
+      const german = panelTitles[el.getAttribute(attribute) ?? ''];
+      if (german) el.setAttribute(attribute, german);
+    }
+  }
+}
+const germanObserver = new MutationObserver(germanTexts);
+germanObserver.observe(canvasEl, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['title', 'aria-label'] });
+germanObserver.observe(panelEl, { subtree: true, childList: true, attributes: true, attributeFilter: ['title', 'aria-label'] });
 
 let summary: ProcessSummary | null = null;
 let draft: Draft | null = null;

@@ -15,6 +15,9 @@ internal static class CommitSql
         WHERE tenant_id = @p6 AND id = @p7 AND revision = @p8
         """);
 
+    /// <summary>The instant the case's own Frist passed, kept with an instance that ended while it ran (migration 0034).</summary>
+    public static readonly SqlText SetCaseFristDue = new("UPDATE instances SET case_frist_due = @p0 WHERE tenant_id = @p1 AND id = @p2");
+
     /// <summary>
     /// The tenant's count of open instances (kept by triggers on <c>instances</c>, migration 0032), locked first by a change
     /// set that may change it: every such commit takes the count's row before any instance row, so two commits never wait
