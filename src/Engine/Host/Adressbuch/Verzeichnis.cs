@@ -83,6 +83,14 @@ public sealed class Verzeichnis(Func<IAdressbuchStore> store)
         }
     }
 
+    /// <summary>The lead of the unit whose Postkorb group this is (a unit without a lead: the next lead above), or null.</summary>
+    public string? Gruppenleitung(string tenantId, string gruppe)
+    {
+        var einheiten = Einheiten(tenantId);
+        var einheit = einheiten.FirstOrDefault(e => e.Gruppe == gruppe);
+        return einheit is null ? null : Vorgesetzt(einheit, "", einheiten.ToDictionary(e => e.Id, StringComparer.Ordinal));
+    }
+
     /// <summary>A person's standing deputies, first deputy first (empty when the directory names none).</summary>
     public IReadOnlyList<string> Vertreter(string tenantId, string personId) => store().Vertreter(tenantId, personId);
 

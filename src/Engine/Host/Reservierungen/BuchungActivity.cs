@@ -91,7 +91,7 @@ public sealed class BuchungActivity(ReservierungRegister register) : WorkflowAct
         var ressourceId = context.GetString("ressource");
         var ressource = string.IsNullOrWhiteSpace(ressourceId) ? null : store.GetRessource(context.TenantId, ressourceId);
         if (ressource is null || !ressource.Aktiv) return Ungeeignet($"Die Ressource „{ressourceId}“ gibt es nicht oder sie ist außer Betrieb.");
-        if (context.GetInstant("von") is not { } von || context.GetInstant("bis") is not { } bis) return Ungeeignet("Beginn und Ende (Datum und Uhrzeit) fehlen.");
+        if (Zeit(context, "von") is not { } von || Zeit(context, "bis") is not { } bis) return Ungeeignet("Beginn und Ende (Datum und Uhrzeit mit Zeitzone) fehlen.");
         if (bis <= von) return Ungeeignet("Das Ende liegt nicht nach dem Beginn.");
         if (von < now) return Ungeeignet("Der Beginn liegt in der Vergangenheit.");
         if (bis - von > Duration.FromDays(14)) return Ungeeignet("Eine Buchung dauert höchstens 14 Tage.");
@@ -132,6 +132,15 @@ public sealed class BuchungActivity(ReservierungRegister register) : WorkflowAct
             return ActivityResult.Fail($"ressource-buchung: booking '{id}' is {buchung.Status} and cannot become {status}");
         if (buchung.Status != status) store.SetStatus(context.TenantId, buchung.Id, status, now);
         return ActivityResult.Complete(new JsonObject { ["buchung"] = buchung.Id, ["buchungStatus"] = status });
+    }
+
+    /// <summary>An instant as ISO 8601 with a zone or offset; also as form-js writes it without seconds (<c>2026-03-02T09:00+01:00</c>).</summary>
+    private static Instant? Zeit(ActivityContext context, string name)
+    {
+        if (context.GetInstant(name) is { } i) return i;
+        var s = context.GetString(name);
+        return s is { Length: > 0 } && (s.EndsWith('Z') || s.LastIndexOfAny(['+', '-']) > 10)
+            && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? Instant.FromDateTimeOffset(d) : null;
     }
 
     private static string? Text(string? s, int max) => string.IsNullOrWhiteSpace(s) ? null : s.Trim().Length > max ? s.Trim()[..max] : s.Trim();
