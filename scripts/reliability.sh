@@ -12,6 +12,11 @@
 #                                     # holding job leases. The PostgreSQL faults run on a cluster each test starts for itself
 #                                     # (scripts/postgres.sh with its own state file, non-root user, free loopback port).
 #
+#   scripts/reliability.sh --cluster [--full]  # only the cluster load test (issue 15, item 7): 3 nodes on a PostgreSQL of its
+#                                     # own, 200 clients doing a clerk's mix (start, inbox, open case, complete), one node killed
+#                                     # and restarted, PostgreSQL stopped and started again; 20 s in CI, 600 s with --full
+#                                     # (EGOV_CLUSTER_SECONDS, EGOV_CLUSTER_CLIENTS override); prints its lines and p50/p99
+#
 # EGOV_RELIABILITY_SEED=N replays the kill moments of a run (every run prints its seed); EGOV_RELIABILITY_INSTANCES and
 # EGOV_RELIABILITY_KILLS override the sizes. Starts a throwaway PostgreSQL (scripts/postgres.sh) unless EGOV_TEST_POSTGRES
 # names one; without PostgreSQL the multi-node tests are skipped with the reason.
@@ -20,15 +25,17 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 faults=""
+cluster=""
 for arg in "$@"; do
   case "$arg" in
     --full) export EGOV_RELIABILITY_FULL=1 ;;
     --faults) faults=1 ;;
-    *) echo "usage: $0 [--faults] [--full]" >&2; exit 2 ;;
+    --cluster) cluster=1 ;;
+    *) echo "usage: $0 [--faults|--cluster] [--full]" >&2; exit 2 ;;
   esac
 done
 
-if [ -z "$faults" ] && [ -z "${EGOV_TEST_POSTGRES:-}" ] && [ -x scripts/postgres.sh ]; then
+if [ -z "$faults$cluster" ] && [ -z "${EGOV_TEST_POSTGRES:-}" ] && [ -x scripts/postgres.sh ]; then
   # Our own cluster (own state file), so a parallel ./test.sh never stops it.
   state_dir=$(mktemp -d /tmp/egov-reliability.XXXXXX)
   export EGOV_PG_STATE="$state_dir/postgres.state" EGOV_PG_ENV="$state_dir/postgres.env"
@@ -42,6 +49,17 @@ fi
 
 project=tests/EGov.Workflows.Reliability.Tests
 dotnet build "$project" -c Release --nologo -v q -clp:NoSummary
+if [ -n "$cluster" ]; then
+  log=$(mktemp /tmp/egov-cluster.XXXXXX)
+  status=0
+  dotnet test "$project" -c Release --no-build --nologo --filter "FullyQualifiedName~ClusterLoadTests" \
+    --logger "console;verbosity=detailed" | tee "$log" || status=$?
+  echo
+  echo "Cluster load test (issue 15, item 7):"
+  grep -E "^\s*(cluster|  [0-9.]+ s:)" "$log" | sed -E 's/^\s*/  /' || echo "  (no cluster line: see the test output above)"
+  rm -f "$log"
+  exit $status
+fi
 # Detailed console output: each test prints its seed, kill moments, per-node work and durations.
 if [ -z "$faults" ]; then
   dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=detailed"

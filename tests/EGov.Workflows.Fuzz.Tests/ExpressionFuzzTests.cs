@@ -64,7 +64,11 @@ public sealed class ExpressionFuzzTests(ITestOutputHelper output)
         return Fuzz.Mutate(text, damage, seed, ["(", ")", "[", "]", "{", "}", "\"", "..", ",", ":", "@", "?", "'", "`", "\\", "\u0000", "𝄞"]);
     });
 
-    [Fact(Skip = "finding under investigation: the first CI pass of this target did not finish within 200 s (a FEEL text that hangs or runs away, e.g. a for-loop over a huge range); see docs/operations/fuzzing.md. Run it with scripts/fuzz.sh --only Feel")]
+    /// <remarks>
+    /// The first CI pass did not finish within 200 s: <c>every x in 99999..9999999999999999999 satisfies null</c> walked its
+    /// range for ever, and an index past int's range threw (FeelLimitTests keeps both as regression tests).
+    /// </remarks>
+    [Fact]
     public void Feel_CompilesOrIsASyntaxError_AndEvaluationNeverThrows()
     {
         var variables = new Dictionary<string, object?>(StringComparer.Ordinal)

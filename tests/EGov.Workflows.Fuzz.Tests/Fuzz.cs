@@ -36,18 +36,49 @@ public static class Fuzz
             .Order(StringComparer.Ordinal).Select(File.ReadAllText).Where(t => t.Length < 400_000).ToList();
 
     /// <summary>
+    /// Wall time one input may take before it is a finding (a hang or a runaway): <c>EGOV_FUZZ_INPUT_SECONDS</c>, default 30 —
+    /// generous, because this machine is shared and a second of CPU can take many seconds of wall time.
+    /// </summary>
+    public static TimeSpan InputLimit =>
+        TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("EGOV_FUZZ_INPUT_SECONDS"), out var s) && s > 0 ? s : 30);
+
+    /// <summary>
     /// Runs one target: <paramref name="check"/> on samples of <paramref name="gen"/> for <see cref="Seconds"/>(<paramref name="ciSeconds"/>),
     /// from <see cref="Seed"/> when set, then <see cref="Report"/>s the executions. CsCheck shrinks and prints a failing sample.
+    /// A watchdog isolates slow inputs: one that runs past <see cref="InputLimit"/> fails the target with the input; one
+    /// that runs past four times the limit (a hang: the run would never end) is printed to stderr and ends the process.
     /// </summary>
     public static void Run<T>(Action<string> output, string target, int ciSeconds, Gen<T> gen, Action<T> check, Func<T, string>? print = null, int threads = -1)
     {
         var seconds = Seconds(ciSeconds);
         long runs = 0;
+        var running = new System.Collections.Concurrent.ConcurrentDictionary<int, (long Started, T Sample)>();
+        var slow = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var reported = new System.Collections.Concurrent.ConcurrentDictionary<(int, long), bool>();
+        var limit = InputLimit;
+        string Show(T sample) => print is null ? $"{sample}" : print(sample);
+        using var watchdog = new Timer(_ =>
+        {
+            foreach (var (thread, (started, sample)) in running)
+            {
+                var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                if (took > limit * 4)
+                {
+                    Console.Error.WriteLine($"fuzz {target}: an input has run for {took.TotalSeconds:F0} s (a hang):\n{Show(sample)}");
+                    Environment.FailFast($"fuzz {target}: hang on an input (printed to stderr)");
+                }
+                if (took > limit && reported.TryAdd((thread, started), true)) // once per input
+                    slow.Add($"ran longer than {limit.TotalSeconds:F0} s:\n{Show(sample)}");
+            }
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         gen.Sample(sample =>
         {
             Interlocked.Increment(ref runs);
-            check(sample);
+            running[Environment.CurrentManagedThreadId] = (System.Diagnostics.Stopwatch.GetTimestamp(), sample);
+            try { check(sample); }
+            finally { running.TryRemove(Environment.CurrentManagedThreadId, out _); }
         }, seed: Seed, iter: long.MaxValue, time: seconds, threads: threads, print: print);
+        if (!slow.IsEmpty) throw new TimeoutException($"fuzz {target}: {slow.Count} input(s) ran too long:\n" + string.Join("\n", slow));
         Report(output, target, runs, seconds);
     }
 

@@ -10,7 +10,7 @@ namespace EGov.Workflows.Reliability.Tests;
 /// group the test models offer their tasks to), signed in through the browser flow on one node, holding a session
 /// cookie and sending the CSRF header on changes. Tasks are worked only by persons who see them (issue 10).
 /// </summary>
-public sealed class ClerkSession : IDisposable
+public sealed class ClerkSession : ClerkMix.ISender, IDisposable
 {
     public const string Name = "reliability-clerk", Group = "sachbearbeitung";
     private const string Password = "ein-langes-Passwort-fuer-Tests-1";
@@ -95,6 +95,23 @@ public sealed class ClerkSession : IDisposable
     {
         using var response = await _http.PostAsJsonAsync(path, body);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The same signed-in clerk on another node (the session cookie is valid on every node of the store).</summary>
+    public ClerkSession On(Uri baseAddress) => new(baseAddress, _cookies);
+
+    /// <summary>GETs and answers status and body.</summary>
+    public async Task<(int Status, string Body)> GetAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Sends a prepared request (headers of its own, such as an Idempotency-Key) and answers status and body.</summary>
+    public async Task<(int Status, string Body)> SendAsync(HttpRequestMessage request, CancellationToken cancel)
+    {
+        using var response = await _http.SendAsync(request, cancel);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancel));
     }
 
     public void Dispose() => _http.Dispose();

@@ -28,6 +28,26 @@ public static class EndState
         completed.ShouldBe(expected, $"completed instances when nothing had ended for {stall.TotalSeconds:0} s; {jobs} jobs still open ({replay})");
     }
 
+    /// <summary>
+    /// Polls the database until no instance matches <paramref name="where"/> (e.g. not completed); fails only when the count
+    /// has not moved for <paramref name="stall"/> (not a timing assertion), or at the first incident.
+    /// </summary>
+    public static async Task WaitUntilNoneAsync(StoreProbe probe, string where, TimeSpan stall, string replay)
+    {
+        var lastProgress = DateTime.UtcNow;
+        var left = -1;
+        while (true)
+        {
+            var now = await probe.CountAsync("instances", where);
+            if (now == 0) return;
+            if (now != left) (left, lastProgress) = (now, DateTime.UtcNow);
+            else if (DateTime.UtcNow - lastProgress > stall) break;
+            (await probe.IncidentsAsync()).ShouldBeEmpty($"incidents instead of completion ({replay})");
+            await Task.Delay(500);
+        }
+        left.ShouldBe(0, $"instances where {where}, unchanged for {stall.TotalSeconds:0} s ({replay})");
+    }
+
     /// <summary>Every rule of the run: one instance per business key, each completed and right, no element twice, nothing left over.</summary>
     public static async Task<List<string>> ProblemsAsync(InstanceLoad load, IReadOnlyList<EngineClient> clients, StoreProbe probe)
     {

@@ -7,7 +7,7 @@ namespace EGov.Workflows.Reliability.Tests;
 /// The REST API of one server, as a client program would use it: a machine client that fetches a bearer token with its
 /// id and secret (client credentials) and fetches a new one when the server answers 401 (expired).
 /// </summary>
-public sealed class EngineClient(Uri baseAddress, string clientId, string secret) : IDisposable
+public sealed class EngineClient(Uri baseAddress, string clientId, string secret) : ClerkMix.ISender, IDisposable
 {
     private readonly HttpClient _http = new(new TokenHandler(baseAddress, clientId, secret) { InnerHandler = new HttpClientHandler() })
     {
@@ -69,6 +69,20 @@ public sealed class EngineClient(Uri baseAddress, string clientId, string secret
         var body = await response.Content.ReadAsStringAsync();
         if ((int)response.StatusCode != 200) throw new UnexpectedAnswerException($"GET {path}: {(int)response.StatusCode} {body}");
         return JsonNode.Parse(body)!;
+    }
+
+    /// <summary>GETs and answers status and body, whatever they are.</summary>
+    public async Task<(int Status, string Body)> GetRawAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Sends a prepared request (headers of its own, such as an Idempotency-Key) and answers status and body.</summary>
+    public async Task<(int Status, string Body)> SendAsync(HttpRequestMessage request, CancellationToken cancel)
+    {
+        using var response = await _http.SendAsync(request, cancel);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancel));
     }
 
     public void Dispose() => _http.Dispose();

@@ -27,6 +27,18 @@ public sealed class StoreProbe(Func<DbConnection> open)
         return result;
     }
 
+    /// <summary>The instances of one process by business key.</summary>
+    public async Task<Dictionary<string, List<(string Id, string Status)>>> InstancesOfAsync(string processId)
+    {
+        var result = new Dictionary<string, List<(string, string)>>(StringComparer.Ordinal);
+        foreach (var row in await RowsAsync($"SELECT COALESCE(business_key, ''), id, status FROM instances WHERE process_id = '{processId.Replace("'", "''", StringComparison.Ordinal)}'"))
+        {
+            if (!result.TryGetValue(row[0], out var list)) result[row[0]] = list = [];
+            list.Add((row[1], row[2]));
+        }
+        return result;
+    }
+
     /// <summary>SQL condition: instances of Models/reliability.bpmn (other tests' models may share the database).</summary>
     public const string OfTheModel = $"process_id = '{ReliabilityModel.ProcessId}'";
 

@@ -23,6 +23,21 @@ public class CommandRefusalTests
     }
 
     [Fact]
+    public void ACaseOfAVersionTheNodeDoesNotKnow_IsStillShown_WithItsWaitingElements()
+    {
+        // Another node deleted the version, or deployed it and this node has not caught up: the case page must not fail.
+        var h = Waiting();
+        var before = h.Engine.GetInstance(h.Instance!);
+        h.Engine.ForgetVersion(before.ProcessId, before.Version).ShouldBeTrue();
+
+        var view = h.Engine.GetInstance(h.Instance!);
+
+        view.Waiting.ShouldBe(["T"]);
+        view.State.ShouldBe(InstanceState.Running);
+        view.LegalBasis.ShouldBeNull();
+    }
+
+    [Fact]
     public void ATaskCompletedTwice_OrAnInstanceCancelledTwice_IsAlreadyEnded()
     {
         var h = Waiting();

@@ -18,6 +18,10 @@ namespace EGov.Workflows.Simulators;
 /// said A for each of its objects and bring every primary file; it is answered with the receipt (0507) and an import
 /// confirmation (0506) with an Archivkennung — or, with <see cref="RejectImport"/>, one that refuses it. Failure modes:
 /// <see cref="Unavailable"/> (503), a required token.
+/// Callbacks: with <see cref="CallbackUrl"/> and <see cref="CallbackSecret"/> the archive posts each 0502 and 0506 it writes
+/// to the authority (signed: header <c>X-Xdomea-Signature: t=…,v1=hex HMAC-SHA256("t.body")</c>) — at once in the
+/// background, or, while <see cref="HoldEvaluations"/>/<see cref="HoldImports"/> keep them back, when
+/// <see cref="ReleaseEvaluationsAsync"/>/<see cref="ReleaseImportsAsync"/> write them (awaited, so a test knows the answer).
 /// </summary>
 public sealed class ArchivSimulator : IAsyncDisposable
 {
@@ -26,6 +30,9 @@ public sealed class ArchivSimulator : IAsyncDisposable
     private readonly ConcurrentDictionary<(string ProzessId, string Nachricht), string> _outbox = new();
     private readonly ConcurrentDictionary<string, Offer> _offers = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<(string ProzessId, string Nachricht, XDocument Message, IReadOnlyList<string> Dateien)> _received = new();
+    private readonly ConcurrentDictionary<string, (Offer Offer, IReadOnlyList<string> Objekte)> _heldImports = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<(string ProzessId, string Nachricht, int Status, string Body)> _callbacks = new();
+    private static readonly HttpClient CallbackHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
     private int _requests;
     private int _next;
 
@@ -43,8 +50,18 @@ public sealed class ArchivSimulator : IAsyncDisposable
     public string Endpoint => $"http://127.0.0.1:{Port}/xdomea/aussonderung";
     /// <summary>The archivist's decision for every object offered: <c>A</c> (archivwürdig) or <c>V</c> (vernichten).</summary>
     public string Decision { get; set; } = "A";
+    /// <summary>A decision for single objects by their id (an Akte or Vorgang of a larger Anbieteverzeichnis), over <see cref="Decision"/>.</summary>
+    public ConcurrentDictionary<string, string> DecisionById { get; } = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Keep evaluations back until <see cref="ReleaseEvaluations"/>.</summary>
     public bool HoldEvaluations { get; set; }
+    /// <summary>Keep the import confirmations (0506) back until <see cref="ReleaseImportsAsync"/> (the receipt 0507 is answered at once).</summary>
+    public bool HoldImports { get; set; }
+    /// <summary>Where the archive posts its 0502 and 0506 (the authority's <c>/api/callbacks/{tenant}/xdomea/archiv</c>); null: no callbacks, the authority polls.</summary>
+    public string? CallbackUrl { get; set; }
+    /// <summary>The secret the callbacks are signed with (the authority's <c>Archiv:CallbackSecret</c>).</summary>
+    public string? CallbackSecret { get; set; }
+    /// <summary>Every callback sent: the message, the authority's status code and answer.</summary>
+    public IReadOnlyList<(string ProzessId, string Nachricht, int Status, string Body)> Callbacks => _callbacks.ToArray();
     /// <summary>Refuse the import of every hand-over (0506 with Erfolgreich 0).</summary>
     public bool RejectImport { get; set; }
     /// <summary>Answer every request with 503.</summary>
@@ -71,11 +88,75 @@ public sealed class ArchivSimulator : IAsyncDisposable
         return sim;
     }
 
-    /// <summary>Writes the evaluations held back (<see cref="HoldEvaluations"/>) with the current <see cref="Decision"/>.</summary>
+    /// <summary>Writes the evaluations held back (<see cref="HoldEvaluations"/>) with the current <see cref="Decision"/>; sends no callback (the authority polls, or a test calls <see cref="CallBackAsync"/>).</summary>
     public void ReleaseEvaluations()
     {
         foreach (var (pid, offer) in _offers)
-            if (!_outbox.ContainsKey((pid, "Aussonderung.Bewertungsverzeichnis.0502"))) Evaluate(pid, offer);
+            if (!_outbox.ContainsKey((pid, "Aussonderung.Bewertungsverzeichnis.0502"))) Evaluate(pid, offer, callBack: false);
+    }
+
+    /// <summary>Writes the evaluations held back and, with a <see cref="CallbackUrl"/>, posts each to the authority; answers the status codes.</summary>
+    public async Task<IReadOnlyList<int>> ReleaseEvaluationsAsync()
+    {
+        var statuses = new List<int>();
+        foreach (var (pid, offer) in _offers)
+        {
+            if (_outbox.ContainsKey((pid, "Aussonderung.Bewertungsverzeichnis.0502"))) continue;
+            Evaluate(pid, offer, callBack: false);
+            if (CallbackUrl is not null) statuses.Add(await CallBackAsync(pid, "Aussonderung.Bewertungsverzeichnis.0502").ConfigureAwait(false));
+        }
+        return statuses;
+    }
+
+    /// <summary>Writes the import confirmations held back (<see cref="HoldImports"/>) and, with a <see cref="CallbackUrl"/>, posts each; answers the status codes.</summary>
+    public async Task<IReadOnlyList<int>> ReleaseImportsAsync()
+    {
+        var statuses = new List<int>();
+        foreach (var pid in _heldImports.Keys.ToList())
+        {
+            if (!_heldImports.TryRemove(pid, out var held)) continue;
+            WriteImport(pid, held.Offer, held.Objekte);
+            if (CallbackUrl is not null) statuses.Add(await CallBackAsync(pid, "Aussonderung.AussonderungImportBestaetigen.0506").ConfigureAwait(false));
+        }
+        return statuses;
+    }
+
+    /// <summary>Posts the archive's message <paramref name="nachricht"/> of a process to <see cref="CallbackUrl"/>, signed; answers the status code (also again: a duplicate).</summary>
+    public async Task<int> CallBackAsync(string prozessId, string nachricht, string? secret = null)
+    {
+        var url = CallbackUrl ?? throw new InvalidOperationException("no CallbackUrl");
+        var key = secret ?? CallbackSecret ?? throw new InvalidOperationException("no CallbackSecret");
+        var xml = Message(prozessId, nachricht) ?? throw new InvalidOperationException($"the archive has no {nachricht} for {prozessId}");
+        var body = System.Text.Encoding.UTF8.GetBytes(xml);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/xml") { CharSet = "utf-8" };
+        request.Headers.Add("X-Xdomea-Signature", Sign(key, DateTimeOffset.UtcNow, body));
+        using var response = await CallbackHttp.SendAsync(request).ConfigureAwait(false);
+        var answer = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        _callbacks.Enqueue((prozessId, nachricht, (int)response.StatusCode, answer));
+        return (int)response.StatusCode;
+    }
+
+    /// <summary>The signature header of a callback: <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "t." + body)&gt;</c>.</summary>
+    public static string Sign(string secret, DateTimeOffset at, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var t = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var data = System.Text.Encoding.ASCII.GetBytes(t + ".").Concat(body).ToArray();
+        return $"t={t},v1={Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret), data))}";
+    }
+
+    /// <summary>Without a hold, a callback goes out in the background once the message is written (lost or early: the authority polls).</summary>
+    private void CallBackLater(string prozessId, string nachricht)
+    {
+        if (CallbackUrl is null || CallbackSecret is null) return;
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false); // after the request that caused it has been answered
+            try { await CallBackAsync(prozessId, nachricht).ConfigureAwait(false); }
+            catch (HttpRequestException) { } // the authority is away: it polls
+            catch (TaskCanceledException) { }
+        });
     }
 
     /// <summary>The archive's message of a process as it would be handed out, or null.</summary>
@@ -135,14 +216,12 @@ public sealed class ArchivSimulator : IAsyncDisposable
                 var missing = doc.Descendants(x + "Primaerdokument").Select(p => (string?)p.Element(x + "Dateiname") ?? "").Where(n => !files.ContainsKey(n)).ToList();
                 if (missing.Count > 0) return Results.Text($"primary files missing in the container: {string.Join(", ", missing)}", statusCode: 400);
                 Record(prozessId, nachricht, doc, files.Keys.Where(k => k != messageName).ToList());
-                var import = Basis(offer, prozessId, "0506", "Aussonderung.AussonderungImportBestaetigen");
-                foreach (var o in objekte)
-                    import.Add(new XElement(x + "AusgesondertesSGO",
-                        new XElement(x + "IDSGO", o),
-                        new XElement(x + "Erfolgreich", RejectImport ? "0" : "1"),
-                        RejectImport ? new XElement(x + "Fehlermeldung", "Die Primärdatei ist kein archivfähiges Format.") : null,
-                        RejectImport ? null : new XElement(x + "Archivkennung", $"StA-Best. 12 Nr. {Interlocked.Increment(ref _next)}")));
-                Write(prozessId, "Aussonderung.AussonderungImportBestaetigen.0506", import);
+                if (HoldImports) _heldImports[prozessId] = (offer, objekte);
+                else
+                {
+                    WriteImport(prozessId, offer, objekte);
+                    CallBackLater(prozessId, "Aussonderung.AussonderungImportBestaetigen.0506");
+                }
                 return Xml(Write(prozessId, "Aussonderung.AussonderungEmpfangBestaetigen.0507", Basis(offer, prozessId, "0507", "Aussonderung.AussonderungEmpfangBestaetigen")), 200);
             }
             default:
@@ -156,21 +235,36 @@ public sealed class ArchivSimulator : IAsyncDisposable
         MessageReceived?.Invoke(prozessId, nachricht);
     }
 
-    private void Evaluate(string prozessId, Offer offer)
+    private void WriteImport(string prozessId, Offer offer, IReadOnlyList<string> objekte)
+    {
+        var x = offer.Ns;
+        var import = Basis(offer, prozessId, "0506", "Aussonderung.AussonderungImportBestaetigen");
+        foreach (var o in objekte)
+            import.Add(new XElement(x + "AusgesondertesSGO",
+                new XElement(x + "IDSGO", o),
+                new XElement(x + "Erfolgreich", RejectImport ? "0" : "1"),
+                RejectImport ? new XElement(x + "Fehlermeldung", "Die Primärdatei ist kein archivfähiges Format.") : null,
+                RejectImport ? null : new XElement(x + "Archivkennung", $"StA-Best. 12 Nr. {Interlocked.Increment(ref _next)}")));
+        Write(prozessId, "Aussonderung.AussonderungImportBestaetigen.0506", import);
+    }
+
+    private void Evaluate(string prozessId, Offer offer, bool callBack = true)
     {
         var x = offer.Ns;
         var bv = Basis(offer, prozessId, "0502", "Aussonderung.Bewertungsverzeichnis");
         bv.Element(x + "Kopf")!.Add(new XElement(x + "Empfangsbestaetigung", "1"));
         foreach (var o in offer.Objekte)
         {
-            offer.Bewertung[o] = Decision;
+            var decision = DecisionById.TryGetValue(o, out var own) ? own : Decision;
+            offer.Bewertung[o] = decision;
             bv.Add(new XElement(x + "BewertetesObjekt",
                 new XElement(x + "ID", o),
                 new XElement(x + "Aussonderungsart",
                     new XElement(x + "Aussonderungsart", new XAttribute("listURI", "urn:xoev-de:xdomea:codeliste:aussonderungsart"), new XAttribute("listVersionID", "1.0"),
-                        new XElement("code", Decision)))));
+                        new XElement("code", decision)))));
         }
         Write(prozessId, "Aussonderung.Bewertungsverzeichnis.0502", bv);
+        if (callBack) CallBackLater(prozessId, "Aussonderung.Bewertungsverzeichnis.0502");
     }
 
     /// <summary>A message of the archive with its Kopf (NkBasis), sender and receiver of the offer swapped.</summary>

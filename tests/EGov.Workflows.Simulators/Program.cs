@@ -1,6 +1,6 @@
 using EGov.Workflows.Simulators;
 
-// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] [--tls [--user U --password P]] | dms [--port 8085] [--schemas DIR] | archiv [--port 8087] [--decision A|V] | fitconnect [--port 8086] | payment [--port 5301]
+// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] [--tls [--user U --password P]] | dms [--port 8085] [--schemas DIR] | archiv [--port 8087] [--decision A|V] [--callback URL] | fitconnect [--port 8086] | payment [--port 5301]
 var kind = args.FirstOrDefault();
 int Port(int fallback) => args.SkipWhile(a => a != "--port").Skip(1).FirstOrDefault() is { } p && int.TryParse(p, out var n) ? n : fallback;
 using var stop = new CancellationTokenSource();
@@ -61,6 +61,8 @@ switch (kind)
         await using var archiv = ArchivSimulator.Start(schemas, Port(8087));
         if (args.SkipWhile(a => a != "--decision").Skip(1).FirstOrDefault() is { } decision) archiv.Decision = decision.ToUpperInvariant();
         archiv.RejectImport = args.Contains("--reject-import");
+        archiv.CallbackUrl = args.SkipWhile(a => a != "--callback").Skip(1).FirstOrDefault(); // e.g. http://127.0.0.1:8080/api/callbacks/default/xdomea/archiv
+        archiv.CallbackSecret = Environment.GetEnvironmentVariable("EGOV_ARCHIV_CALLBACK_SECRET"); // the engine's Packs__Xdomea__Archiv__CallbackSecret
         archiv.MessageReceived += (pid, n) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {n} (ProzessID {pid})");
         Console.WriteLine($"Archive simulator (xdomea Aussonderung 0501–0507, schema {schemas}) on {archiv.Endpoint}; every object is evaluated {archiv.Decision}. Ctrl+C stops it.");
         Console.WriteLine($"  settings: {{\"Packs\": {{\"Xdomea\": {{\"SchemaDirectory\": \"{schemas}\", \"Behoerde\": \"Stadt Musterstadt\", \"Archiv\": {{\"Name\": \"Stadtarchiv Musterstadt\", \"Endpoint\": \"{archiv.Endpoint}\", \"PollMinutes\": 1}}}}}}}}");
@@ -79,7 +81,7 @@ switch (kind)
     }
     default:
         Console.Error.WriteLine("usage: dotnet run --project tests/EGov.Workflows.Simulators -- smtp|dms|fitconnect [--port N] [--schemas DIR]");
-        Console.Error.WriteLine("       dotnet run --project tests/EGov.Workflows.Simulators -- archiv [--port N] [--schemas DIR] [--decision A|V] [--reject-import]");
+        Console.Error.WriteLine("       dotnet run --project tests/EGov.Workflows.Simulators -- archiv [--port N] [--schemas DIR] [--decision A|V] [--reject-import] [--callback URL (secret from EGOV_ARCHIV_CALLBACK_SECRET)]");
         Console.Error.WriteLine("       dotnet run --project tests/EGov.Workflows.Simulators -- smtp --tls [--user U --password P]   (STARTTLS, AUTH required)");
         Console.Error.WriteLine("       dotnet run --project tests/EGov.Workflows.Simulators -- payment [--port N] [--notify-url URL] [--secret S] [--declined] [--duplicate-callback] [--no-callback] [--booked] [--delay-ms N]");
         return 2;

@@ -42,32 +42,65 @@ public static class Aussonderung
     /// <param name="Bewertungsvorschlag">The authority's proposal, A or V (null: none).</param>
     public sealed record ArchivMetadaten(int? AufbewahrungsdauerJahre, DateOnly? Aufbewahrungsende, string? Bewertungsvorschlag);
 
+    /// <summary>
+    /// An Akte offered beside the case's Vorgang in the same Anbieteverzeichnis (a file of several cases, e.g. one
+    /// Aktenplan entry's Akte of a year): its id, Aktenzeichen, Betreff and the Vorgänge it holds (metadata only).
+    /// </summary>
+    public sealed record AktenAkte(Guid Id, string Aktenzeichen, string Betreff, string Aktenplaneinheit, DateOnly Beginn, DateOnly Ende, IReadOnlyList<AktenVorgang> Vorgaenge);
+
     /// <summary>0501: the offer of <paramref name="vorgang"/> (metadata only), asking for a receipt (0504).</summary>
-    public static XDocument Anbieten(string ns, AbgabeKopf kopf, AktenVorgang vorgang, ArchivMetadaten meta)
+    public static XDocument Anbieten(string ns, AbgabeKopf kopf, AktenVorgang vorgang, ArchivMetadaten meta) => Anbieten(ns, kopf, vorgang, meta, []);
+
+    /// <summary>0501: the offer of <paramref name="vorgang"/> and the Akten <paramref name="akten"/> (each its own Schriftgutobjekt, metadata only), asking for a receipt (0504).</summary>
+    public static XDocument Anbieten(string ns, AbgabeKopf kopf, AktenVorgang vorgang, ArchivMetadaten meta, IReadOnlyList<AktenAkte> akten)
     {
         ArgumentNullException.ThrowIfNull(kopf);
         ArgumentNullException.ThrowIfNull(vorgang);
         ArgumentNullException.ThrowIfNull(meta);
+        ArgumentNullException.ThrowIfNull(akten);
         XNamespace x = ns;
         return Message(x, Anbieteverzeichnis,
             Abgabe.Kopf(x, kopf, "0501", "Aussonderung.Anbieteverzeichnis", new XElement(x + "Empfangsbestaetigung", "1")),
-            new XElement(x + "Schriftgutobjekt", Abgabe.VorgangElement(x, kopf, vorgang, Metadaten(x, meta, "B"), withDokumente: false)));
+            new XElement(x + "Schriftgutobjekt", Abgabe.VorgangElement(x, kopf, vorgang, Metadaten(x, meta, "B"), withDokumente: false)),
+            akten.Select(a => new XElement(x + "Schriftgutobjekt", AkteElement(x, kopf, a, Metadaten(x, meta, "B")))));
     }
 
     /// <summary>0503: the hand-over of <paramref name="vorgang"/> with its documents (primary files in the container), asking for the import confirmation (0506) with the Archivkennung and a receipt (0507).</summary>
-    public static XDocument Abgeben(string ns, AbgabeKopf kopf, AktenVorgang vorgang, ArchivMetadaten meta)
+    public static XDocument Abgeben(string ns, AbgabeKopf kopf, AktenVorgang vorgang, ArchivMetadaten meta) => Abgeben(ns, kopf, vorgang, meta, []);
+
+    /// <summary>0503: the hand-over of <paramref name="vorgang"/> (null: the archive did not want it) and of the Akten <paramref name="akten"/> the archive evaluated A.</summary>
+    public static XDocument Abgeben(string ns, AbgabeKopf kopf, AktenVorgang? vorgang, ArchivMetadaten meta, IReadOnlyList<AktenAkte> akten)
     {
         ArgumentNullException.ThrowIfNull(kopf);
-        ArgumentNullException.ThrowIfNull(vorgang);
         ArgumentNullException.ThrowIfNull(meta);
+        ArgumentNullException.ThrowIfNull(akten);
+        if (vorgang is null && akten.Count == 0) throw new ArgumentException("a hand-over needs at least one Schriftgutobjekt", nameof(akten));
         XNamespace x = ns;
+        var archiv = meta with { Bewertungsvorschlag = null };
         return Message(x, Abgabe0503,
             Abgabe.Kopf(x, kopf, "0503", "Aussonderung.Aussonderung",
                 new XElement(x + "Importbestaetigung", "1"),
                 new XElement(x + "RueckmeldungArchivkennung", "1"),
                 new XElement(x + "Empfangsbestaetigung", "1")),
-            new XElement(x + "Schriftgutobjekt", Abgabe.VorgangElement(x, kopf, vorgang, Metadaten(x, meta with { Bewertungsvorschlag = null }, "A"), withDokumente: true)));
+            vorgang is null ? null : new XElement(x + "Schriftgutobjekt", Abgabe.VorgangElement(x, kopf, vorgang, Metadaten(x, archiv, "A"), withDokumente: true)),
+            akten.Select(a => new XElement(x + "Schriftgutobjekt", AkteElement(x, kopf, a, Metadaten(x, archiv, "A")))));
     }
+
+    /// <summary>An Akte (AkteType): identification, general and archival metadata, Laufzeit, and its Vorgänge in Akteninhalt.</summary>
+    private static XElement AkteElement(XNamespace x, AbgabeKopf kopf, AktenAkte akte, XElement archivspezifisch) =>
+        new(x + "Akte",
+            new XElement(x + "Identifikation", new XElement(x + "ID", akte.Id.ToString("D"))),
+            new XElement(x + "AllgemeineMetadaten",
+                new XElement(x + "Betreff", akte.Betreff),
+                new XElement(x + "Kennzeichen", akte.Aktenzeichen),
+                string.IsNullOrWhiteSpace(kopf.Organisationseinheit) ? null : new XElement(x + "Federfuehrung", kopf.Organisationseinheit),
+                new XElement(x + "Medium", new XAttribute("listURI", "urn:xoev-de:xdomea:codeliste:medium"), new XAttribute("listVersionID", "1.0"),
+                    new XElement("code", "001"), new XElement("name", "Elektronisch: Das Schriftgutobjekt liegt ausschließlich in elektronischer Form vor.")),
+                new XElement(x + "Aktenplaneinheit", new XElement(x + "Kennzeichen", akte.Aktenplaneinheit))),
+            archivspezifisch,
+            new XElement(x + "Laufzeit", new XElement(x + "Beginn", Abgabe.Date(akte.Beginn)), new XElement(x + "Ende", Abgabe.Date(akte.Ende))),
+            akte.Vorgaenge.Count == 0 ? null
+                : new XElement(x + "Akteninhalt", akte.Vorgaenge.Select(v => Abgabe.VorgangElement(x, kopf, v, null, withDokumente: false))));
 
     /// <summary>0505: the receipt of the archive's evaluation.</summary>
     public static XDocument BewertungBestaetigen(string ns, AbgabeKopf kopf)
@@ -77,7 +110,7 @@ public static class Aussonderung
         return Message(x, BewertungEmpfangBestaetigen, Abgabe.Kopf(x, kopf, "0505", "Aussonderung.BewertungEmpfangBestaetigen"));
     }
 
-    private static XDocument Message(XNamespace x, string name, params XElement[] content) =>
+    private static XDocument Message(XNamespace x, string name, params object?[] content) =>
         new(new XDeclaration("1.0", "UTF-8", null), new XElement(x + name, new XAttribute(XNamespace.Xmlns + "xdomea", x.NamespaceName), content));
 
     private static XElement Metadaten(XNamespace x, ArchivMetadaten meta, string aussonderungsart) =>

@@ -44,12 +44,13 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
         new("dokumente", ActivityValueType.Array, Description: "[{ name, contentType, inhalt (Base64) oder text, betreff }] – bei der Abgabe als Primärdateien"),
         new("verlauf", ActivityValueType.Array, Description: "[{ zeit, akteur, aktion }] – die Zusammenfassung der Historie"),
         new("vertraulichkeitsstufe", ActivityValueType.String, Description: "Code der xdomea-Liste Vertraulichkeitsstufe (Standard 003: offen)"),
+        new("akten", ActivityValueType.Array, Description: "Weitere Akten im selben Anbieteverzeichnis: [{ id, aktenzeichen, betreff, aktenplaneinheit, beginn, ende, vorgaenge: [{ vorgangId, aktenzeichen, betreff, beginn, ende }] }]"),
         new("idempotencyKey", ActivityValueType.String, Description: "Schlüssel für ProzessID und IDs (Standard: Vorgang und Element)"),
     ];
 
     public override IReadOnlyList<ActivityParameter> Outputs =>
     [
-        new(State, ActivityValueType.Object, Description: "{ prozessId, vorgangId, phase, bewertung (A|V), entscheidung (archivieren|kassieren), archivkennung, angebotenAm, bewertetAm, abgegebenAm, abgeschlossenAm }"),
+        new(State, ActivityValueType.Object, Description: "{ prozessId, vorgangId, phase, bewertung (A|V), entscheidung (archivieren|kassieren), archivkennung, angebotenAm, bewertetAm, abgegebenAm, abgeschlossenAm, akten: [{ id, aktenzeichen, bewertung, erfolgreich, archivkennung }] }"),
         new("archiviert", ActivityValueType.Boolean, Description: "true: das Archiv hat den Vorgang übernommen"),
         new("kassiert", ActivityValueType.Boolean, Description: "true: das Archiv will den Vorgang nicht, er ist zu vernichten"),
     ];
@@ -62,11 +63,12 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
         var key = Key(context);
         AktenVorgang vorgang;
         Aussonderung.ArchivMetadaten meta;
-        try { (vorgang, meta) = Read(context, key); }
+        IReadOnlyList<Aussonderung.AktenAkte> akten;
+        try { (vorgang, meta) = Read(context, key); akten = Akten(context, key, vorgang); }
         catch (EakteFile.InputException e) { return ActivityResult.Fail($"eakte-aussondern: {e.Message}"); }
 
         var kopf = Kopf(o, key, context.Now);
-        var message = Aussonderung.Anbieten(schema.Namespace, kopf, vorgang, meta);
+        var message = Aussonderung.Anbieten(schema.Namespace, kopf, vorgang, meta, akten);
         if (Invalid(schema, message, Aussonderung.Anbieteverzeichnis) is { } schemaError) return ActivityResult.Fail(schemaError);
         var archiv = o.ForArchiv();
         var sent = await transport.DeliverAsync(Abgabe.Container(message, kopf.ProzessId, Aussonderung.Anbieteverzeichnis, []),
@@ -79,6 +81,8 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
             ["phase"] = "angeboten",
             ["angebotenAm"] = context.Now.ToString("O"),
         };
+        if (akten.Count > 0)
+            state["akten"] = new JsonArray(akten.Select(a => (JsonNode)new JsonObject { ["id"] = a.Id.ToString("D"), ["aktenzeichen"] = a.Aktenzeichen, ["vorgaenge"] = a.Vorgaenge.Count }).ToArray());
         switch (sent)
         {
             case DmsOutcome.Failed f: return ActivityResult.Fail($"eakte-aussondern: the offer {Aussonderung.Anbieteverzeichnis} could not be delivered: {f.Reason}");
@@ -113,11 +117,20 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
     private async Task<ActivityResult> EvaluatedAsync(ActivityContext context, XdomeaOptions o, XdomeaSchema schema, JsonObject state, Guid prozessId, Guid vorgangId, JsonNode? payload)
     {
         Bewertung? bewertung;
+        var akten = state["akten"] as JsonArray ?? [];
         if (Text(payload?["bewertung"]) is { } entered)
         {
-            bewertung = entered.Trim().ToUpperInvariant() switch { "A" or "ARCHIVIEREN" or "ARCHIVWÜRDIG" => Bewertung.Archivieren, "V" or "KASSIEREN" or "VERNICHTEN" => Bewertung.Kassieren, _ => null };
+            bewertung = Parse(entered);
             if (bewertung is null) return ActivityResult.Fail($"eakte-aussondern: '{entered}' is no evaluation (A: archivwürdig, V: vernichten)");
             state["bewertungQuelle"] = "von Hand";
+            // The Akten offered with it: { "akten": { "<Aktenzeichen or id>": "A" | "V" } }, else as the Vorgang.
+            foreach (var akte in akten.OfType<JsonObject>())
+            {
+                var own = payload?["akten"]?[Text(akte["aktenzeichen"]) ?? ""] ?? payload?["akten"]?[Text(akte["id"]) ?? ""];
+                var b = own is null ? bewertung : Parse(Text(own) ?? "");
+                if (b is null) return ActivityResult.Fail($"eakte-aussondern: '{Text(own)}' is no evaluation of the Akte {Text(akte["aktenzeichen"])} (A or V)");
+                akte["bewertung"] = Aussonderung.Code(b.Value);
+            }
         }
         else
         {
@@ -125,9 +138,16 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
             if (answer.Failure is { } failure) return ActivityResult.Fail(failure);
             if (answer.Xml is null) return Waiting(context, o, state, "Dem Archiv angeboten: warten auf die Bewertung (0502)");
             if (Believe(schema, answer.Xml, Aussonderung.Bewertungsverzeichnis, prozessId) is { } wrong) return ActivityResult.Fail(wrong);
-            bewertung = Aussonderung.BewertungVon(XDocument.Parse(answer.Xml), schema.Namespace, vorgangId);
+            var evaluated = XDocument.Parse(answer.Xml);
+            bewertung = Aussonderung.BewertungVon(evaluated, schema.Namespace, vorgangId);
             if (bewertung is null)
                 return ActivityResult.Fail($"eakte-aussondern: the archive's {Aussonderung.Bewertungsverzeichnis} does not decide on the Vorgang {vorgangId:D} (A or V)");
+            foreach (var akte in akten.OfType<JsonObject>())
+            {
+                if (!Guid.TryParse(Text(akte["id"]), out var akteId) || Aussonderung.BewertungVon(evaluated, schema.Namespace, akteId) is not { } b)
+                    return ActivityResult.Fail($"eakte-aussondern: the archive's {Aussonderung.Bewertungsverzeichnis} does not decide on the Akte {Text(akte["aktenzeichen"])} ({Text(akte["id"])}; A or V)");
+                akte["bewertung"] = Aussonderung.Code(b);
+            }
             state["bewertungQuelle"] = Aussonderung.Bewertungsverzeichnis;
         }
         state["bewertung"] = Aussonderung.Code(bewertung.Value);
@@ -143,7 +163,8 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
                 Abgabe.ContainerName(prozessId, Aussonderung.BewertungEmpfangBestaetigen), $"{prozessId:D}/0505", archiv, context.CancellationToken).ConfigureAwait(false) is DmsOutcome.Failed rf)
             return ActivityResult.Fail($"eakte-aussondern: the receipt {Aussonderung.BewertungEmpfangBestaetigen} could not be delivered: {rf.Reason}");
 
-        if (bewertung == Bewertung.Kassieren)
+        var aktenA = akten.OfType<JsonObject>().Where(a => Text(a["bewertung"]) == "A").Select(a => Guid.Parse(Text(a["id"])!)).ToHashSet();
+        if (bewertung == Bewertung.Kassieren && aktenA.Count == 0)
         {
             state["phase"] = "abgeschlossen";
             state["abgeschlossenAm"] = context.Now.ToString("O");
@@ -154,16 +175,23 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
         // 0503: the hand-over with the primary files.
         AktenVorgang vorgang;
         Aussonderung.ArchivMetadaten meta;
-        try { (vorgang, meta) = Read(context, Key(context), vorgangId); }
+        IReadOnlyList<Aussonderung.AktenAkte> abzugeben;
+        try
+        {
+            (vorgang, meta) = Read(context, Key(context), vorgangId);
+            abzugeben = Akten(context, Key(context), vorgang).Where(a => aktenA.Contains(a.Id)).ToList();
+        }
         catch (EakteFile.InputException e) { return ActivityResult.Fail($"eakte-aussondern: {e.Message}"); }
-        var message = Aussonderung.Abgeben(schema.Namespace, kopf, vorgang, meta);
+        if (abzugeben.Count != aktenA.Count) return ActivityResult.Fail("eakte-aussondern: the input 'akten' no longer names every Akte the archive evaluated A");
+        var vorgangAbgeben = bewertung == Bewertung.Archivieren;
+        var message = Aussonderung.Abgeben(schema.Namespace, kopf, vorgangAbgeben ? vorgang : null, meta, abzugeben);
         if (Invalid(schema, message, Aussonderung.Abgabe0503) is { } schemaError) return ActivityResult.Fail(schemaError);
-        var sent = await transport.DeliverAsync(Abgabe.Container(message, prozessId, Aussonderung.Abgabe0503, vorgang.Dokumente),
+        var sent = await transport.DeliverAsync(Abgabe.Container(message, prozessId, Aussonderung.Abgabe0503, vorgangAbgeben ? vorgang.Dokumente : []),
             Abgabe.ContainerName(prozessId, Aussonderung.Abgabe0503), $"{prozessId:D}/0503", archiv, context.CancellationToken).ConfigureAwait(false);
         if (sent is DmsOutcome.Failed f) return ActivityResult.Fail($"eakte-aussondern: the hand-over {Aussonderung.Abgabe0503} could not be delivered: {f.Reason}");
         state["phase"] = "abgegeben";
         state["abgegebenAm"] = context.Now.ToString("O");
-        state["dokumente"] = vorgang.Dokumente.Count;
+        state["dokumente"] = vorgangAbgeben ? vorgang.Dokumente.Count : 0;
         Log(context, prozessId, "handed over to the archive (0503)");
         if (sent is DmsOutcome.Answered a)
         {
@@ -182,6 +210,9 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
         if (payload?["erfolgreich"] is JsonValue ok && ok.TryGetValue<bool>(out var erfolgreich))
         {
             state["importQuelle"] = "von Hand";
+            foreach (var akte in (state["akten"] as JsonArray ?? []).OfType<JsonObject>().Where(a => Text(a["bewertung"]) == "A"))
+                akte["erfolgreich"] = erfolgreich;
+            if (Text(state["bewertung"]) == "V") return erfolgreich ? Kassiert(context, state) : Refused(context, state, Text(payload["fehler"]) ?? "ohne Angabe von Gründen");
             return erfolgreich
                 ? Done(context, state, Text(payload["archivkennung"]))
                 : Refused(context, state, Text(payload["fehler"]) ?? "ohne Angabe von Gründen");
@@ -195,13 +226,70 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
 
     private ActivityResult Imported(ActivityContext context, JsonObject state, XDocument doc, string ns, Guid vorgangId)
     {
+        state["importQuelle"] = Aussonderung.AussonderungImportBestaetigen;
+        var fehler = new List<string>();
+        foreach (var akte in (state["akten"] as JsonArray ?? []).OfType<JsonObject>().Where(a => Text(a["bewertung"]) == "A"))
+        {
+            if (Aussonderung.ImportVon(doc, ns, Guid.Parse(Text(akte["id"])!)) is not { } a)
+                return ActivityResult.Fail($"eakte-aussondern: the archive's {Aussonderung.AussonderungImportBestaetigen} does not name the Akte {Text(akte["aktenzeichen"])} ({Text(akte["id"])})");
+            akte["erfolgreich"] = a.Erfolgreich;
+            akte["archivkennung"] = a.Archivkennung;
+            if (!a.Erfolgreich) fehler.Add($"Akte {Text(akte["aktenzeichen"])}: {(a.Fehler.Count > 0 ? string.Join("; ", a.Fehler) : "ohne Angabe von Gründen")}");
+        }
+        if (Text(state["bewertung"]) == "V") // only Akten were handed over; the Vorgang itself is kassiert
+            return fehler.Count == 0 ? Kassiert(context, state) : Refused(context, state, string.Join("; ", fehler));
         if (Aussonderung.ImportVon(doc, ns, vorgangId) is not { } import)
             return ActivityResult.Fail($"eakte-aussondern: the archive's {Aussonderung.AussonderungImportBestaetigen} does not name the Vorgang {vorgangId:D}");
-        state["importQuelle"] = Aussonderung.AussonderungImportBestaetigen;
-        return import.Erfolgreich
-            ? Done(context, state, import.Archivkennung)
-            : Refused(context, state, import.Fehler.Count > 0 ? string.Join("; ", import.Fehler) : "ohne Angabe von Gründen");
+        if (!import.Erfolgreich) fehler.Insert(0, import.Fehler.Count > 0 ? string.Join("; ", import.Fehler) : "ohne Angabe von Gründen");
+        return fehler.Count == 0 ? Done(context, state, import.Archivkennung) : Refused(context, state, string.Join("; ", fehler));
     }
+
+    private ActivityResult Kassiert(ActivityContext context, JsonObject state)
+    {
+        state["phase"] = "abgeschlossen";
+        state["abgeschlossenAm"] = context.Now.ToString("O");
+        Log(context, Guid.Parse(Text(state["prozessId"])!), "evaluated V; the Akten evaluated A were imported by the archive (0506)");
+        return ActivityResult.Complete(new JsonObject { [State] = state, ["archiviert"] = false, ["kassiert"] = true });
+    }
+
+    private static Bewertung? Parse(string text) => text.Trim().ToUpperInvariant() switch
+    {
+        "A" or "ARCHIVIEREN" or "ARCHIVWÜRDIG" => Bewertung.Archivieren,
+        "V" or "KASSIEREN" or "VERNICHTEN" => Bewertung.Kassieren,
+        _ => null,
+    };
+
+    /// <summary>The further Akten of the input <c>akten</c> (none when it is absent); ids derive from the key and the Aktenzeichen unless given.</summary>
+    private static IReadOnlyList<Aussonderung.AktenAkte> Akten(ActivityContext context, string key, AktenVorgang vorgang)
+    {
+        var input = context.Input("akten");
+        if (input is null || input.GetValueKind() == System.Text.Json.JsonValueKind.Null) return [];
+        if (input is not JsonArray list) throw new EakteFile.InputException("the input 'akten' is not a list");
+        var akten = new List<Aussonderung.AktenAkte>();
+        foreach (var (node, i) in list.Select((n, i) => (n, i)))
+        {
+            if (node is not JsonObject a) throw new EakteFile.InputException($"akten[{i}] is not an object");
+            var az = Text(a["aktenzeichen"]) ?? throw new EakteFile.InputException($"akten[{i}] has no aktenzeichen");
+            var betreff = Text(a["betreff"]) ?? throw new EakteFile.InputException($"akten[{i}] ({az}) has no betreff");
+            var id = Text(a["id"]) is { } given ? (Guid.TryParse(given, out var g) ? g : throw new EakteFile.InputException($"akten[{i}].id ('{given}') is no UUID")) : Abgabe.StableId($"{key}#akte#{az}");
+            var plan = Text(a["aktenplaneinheit"]) ?? vorgang.Aktenplaneinheit;
+            var vorgaenge = new List<AktenVorgang>();
+            foreach (var (vn, j) in (a["vorgaenge"] as JsonArray ?? []).Select((n, j) => (n, j)))
+            {
+                if (vn is not JsonObject v) throw new EakteFile.InputException($"akten[{i}].vorgaenge[{j}] is not an object");
+                var vaz = Text(v["aktenzeichen"]) ?? throw new EakteFile.InputException($"akten[{i}].vorgaenge[{j}] has no aktenzeichen");
+                var vid = Text(v["vorgangId"]) is { } vg ? (Guid.TryParse(vg, out var vgid) ? vgid : throw new EakteFile.InputException($"akten[{i}].vorgaenge[{j}].vorgangId ('{vg}') is no UUID")) : Abgabe.StableId($"{key}#akte#{az}#{vaz}");
+                vorgaenge.Add(new AktenVorgang(vid, Text(v["betreff"]) ?? vaz, vaz, plan, null, Day(v["beginn"]) ?? vorgang.Beginn, Day(v["ende"]) ?? vorgang.Ende, [], []));
+            }
+            akten.Add(new Aussonderung.AktenAkte(id, az, betreff, plan,
+                Day(a["beginn"]) ?? vorgaenge.Select(v => v.Beginn).DefaultIfEmpty(vorgang.Beginn).Min(), Day(a["ende"]) ?? vorgaenge.Select(v => v.Ende).DefaultIfEmpty(vorgang.Ende).Max(), vorgaenge));
+        }
+        if (akten.Select(a => a.Id).Distinct().Count() != akten.Count) throw new EakteFile.InputException("the input 'akten' names an Akte twice");
+        return akten;
+    }
+
+    private static DateOnly? Day(JsonNode? n) =>
+        Text(n) is { } t && DateOnly.TryParseExact(t.Length >= 10 ? t[..10] : t, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? d : null;
 
     private ActivityResult Done(ActivityContext context, JsonObject state, string? archivkennung)
     {
@@ -223,7 +311,15 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
     /// <summary>The archive's message: from the payload (<c>nachricht</c>), else fetched; Xml null when it is not there yet.</summary>
     private async Task<(string? Xml, string? Failure)> AnswerAsync(ActivityContext context, XdomeaOptions o, JsonNode? payload, Guid prozessId, string nachricht)
     {
-        if (Text(payload?["nachricht"]) is { } given) return (given, null);
+        if (Text(payload?["nachricht"]) is { } given)
+        {
+            // A callback of the archive for another step of this Aussonderung (a late or repeated 0502 while the hand-over
+            // waits for its 0506) is no answer to this step: wait on. One entered by hand is checked as it is.
+            if (Text(payload?["quelle"]) == "callback" && Aussonderung.Read(given, NamespaceOf(given)) is { } read
+                && read.Nachricht != nachricht && read.Nachricht is Aussonderung.Bewertungsverzeichnis or Aussonderung.AussonderungImportBestaetigen)
+                return (null, null);
+            return (given, null);
+        }
         var archiv = o.ForArchiv();
         if (archiv.Delivery == DmsDeliveryKind.Directory && string.IsNullOrWhiteSpace(o.Archiv.ReturnDirectory)) return (null, null); // entered by hand
         return await transport.FetchAsync(prozessId.ToString("D"), nachricht, o.Archiv.ReturnDirectory, archiv, context.CancellationToken).ConfigureAwait(false) switch
@@ -239,8 +335,11 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
         DateTimeOffset? next = o.Archiv.Delivery == DmsDeliveryKind.Directory && string.IsNullOrWhiteSpace(o.Archiv.ReturnDirectory)
             ? null : context.Now.AddMinutes(Math.Clamp(o.Archiv.PollMinutes, 1, 60 * 24 * 7));
         return ActivityResult.Wait(reason, new JsonObject { [State] = state.DeepClone(), ["archiviert"] = false, ["kassiert"] = false },
-            $"xdomea-aussonderung:{Text(state["prozessId"])}", next);
+            CallbackKey(Guid.Parse(Text(state["prozessId"])!)), next);
     }
+
+    /// <summary>The key an Aussonderung waits under: the archive's callback (<see cref="ArchivCallback"/>) resumes it by its ProzessID.</summary>
+    public static string CallbackKey(Guid prozessId) => $"xdomea-aussonderung:{prozessId:D}";
 
     private static string Key(ActivityContext context) =>
         context.GetString("idempotencyKey") is { Length: > 0 } k ? k : $"{context.TenantId}/{context.ProcessInstanceId}/{context.ElementId}";
@@ -312,6 +411,12 @@ public sealed class EakteAussondern(IOptionsMonitor<XdomeaOptions> options, IDms
     {
         if (logger.IsEnabled(LogLevel.Information))
             logger.LogInformation("eakte-aussondern: process {ProzessId} for instance {Instance} at {Element} {What}", prozessId, context.ProcessInstanceId, context.ElementId, what);
+    }
+
+    private static string NamespaceOf(string xml)
+    {
+        try { return XDocument.Parse(xml).Root?.Name.NamespaceName ?? ""; }
+        catch (XmlException) { return ""; }
     }
 
     private static string? Text(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;

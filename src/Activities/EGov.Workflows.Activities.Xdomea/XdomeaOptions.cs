@@ -91,6 +91,17 @@ public sealed class XdomeaArchivOptions
 
     /// <summary>How often the archive is asked for its answer, in minutes (default 60: an archivist evaluates in days or weeks).</summary>
     public int PollMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// The secret the archive signs its callbacks with (<c>POST /api/callbacks/{tenant}/xdomea/archiv</c>, header
+    /// <c>X-Xdomea-Signature</c>, see <see cref="ArchivCallback"/>): with it, a 0502 or 0506 the archive posts resumes the
+    /// waiting Aussonderung at once; polling stays as the fallback. From the environment or a mounted secret, never a file
+    /// in a repository. Without it callbacks are refused (503) and the Aussonderung polls.
+    /// </summary>
+    public string? CallbackSecret { get; set; }
+
+    /// <summary>How old a signed callback may be, in seconds (default 300).</summary>
+    public int CallbackToleranceSeconds { get; set; } = 300;
 }
 
 public enum DmsDeliveryKind { Http, Directory }

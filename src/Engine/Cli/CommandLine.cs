@@ -19,6 +19,7 @@ public static class CommandLine
         new TckCommand(),
         new CatalogueCommand(),
         new PaymentsCommand(),
+        new CasesCommand(),
         new ImportCommand(),
         new XRechnungCommand(),
         new BackupCommand(),

@@ -26,6 +26,27 @@ public sealed class FeelEvaluation
     /// <summary>Guards runaway recursion of user functions.</summary>
     internal int Depth { get; set; }
 
+    /// <summary>The default of <see cref="IterationLimit"/>.</summary>
+    public const long DefaultIterationLimit = 1_000_000;
+
+    /// <summary>
+    /// The most items the loops (<c>for</c>, <c>some</c>, <c>every</c>) of this evaluation may walk together. A loop that
+    /// would pass it ends with null and a warning, and so does every loop around it: <c>for x in 1..999999999999 return x</c>
+    /// is an error, not a node busy for hours (or out of memory).
+    /// </summary>
+    public long IterationLimit { get; init; } = DefaultIterationLimit;
+
+    private long _iterations;
+
+    /// <summary>Counts one item of a loop; false (with a warning, once) when the evaluation has used up <see cref="IterationLimit"/>.</summary>
+    internal bool Iterate()
+    {
+        if (++_iterations <= IterationLimit) return true;
+        _iterations = IterationLimit + 1; // stays exhausted, no overflow
+        Warn($"the loops of this expression walked more than {IterationLimit:N0} items");
+        return false;
+    }
+
     public IReadOnlyList<string> Warnings => (IReadOnlyList<string>?)_warnings ?? [];
 
     public void Warn(string message)

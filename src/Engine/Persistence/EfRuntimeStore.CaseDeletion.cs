@@ -105,6 +105,17 @@ public sealed partial class EfRuntimeStore
         return ReadTombstones(conn, null, "WHERE tenant_id = @t AND root_instance_id = @r", ("t", tenantId), ("r", rootInstanceId)).FirstOrDefault();
     }
 
+    /// <summary>The tombstones whose root instance id or Aktenzeichen is <paramref name="reference"/> (a case deleted before), at most 10.</summary>
+    public IReadOnlyList<CaseTombstone> TombstonesNamed(string tenantId, string reference)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        using var db = _db.Create();
+        var conn = db.Database.GetDbConnection();
+        conn.Open();
+        return ReadTombstones(conn, null, "WHERE tenant_id = @t AND (root_instance_id = @r OR aktenzeichen = @r) ORDER BY deleted_at DESC, root_instance_id LIMIT 10", ("t", tenantId), ("r", reference));
+    }
+
     /// <summary>A tenant's tombstones, newest deletion first, one page.</summary>
     public IReadOnlyList<CaseTombstone> Tombstones(string tenantId, int offset, int limit)
     {
@@ -112,6 +123,38 @@ public sealed partial class EfRuntimeStore
         var conn = db.Database.GetDbConnection();
         conn.Open();
         return ReadTombstones(conn, null, $"WHERE tenant_id = @t ORDER BY deleted_at DESC, root_instance_id LIMIT {Math.Clamp(limit, 1, 1000)} OFFSET {Math.Max(0, offset)}", ("t", tenantId));
+    }
+
+    /// <summary>How many tombstones a tenant has (the total of <see cref="Tombstones"/>' pages).</summary>
+    public int TombstoneCount(string tenantId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        using var db = _db.Create();
+        var conn = db.Database.GetDbConnection();
+        conn.Open();
+        using var cmd = Cmd(conn, null, "SELECT COUNT(*) FROM case_tombstones WHERE tenant_id = @t", [("t", tenantId)]);
+        return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The root instances a request names, for a deletion on request: <paramref name="reference"/> is a root instance's id,
+    /// a case's business key (the Vorgangsnummer) or the Aktenzeichen the citizen was given; at most <paramref name="max"/>
+    /// ids, distinct. An id of a called instance answers its root. Nothing found: empty.
+    /// </summary>
+    public IReadOnlyList<string> CasesNamed(string tenantId, string reference, int max = 10)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        using var db = _db.Create();
+        var found = db.Instances.Where(i => i.TenantId == tenantId && (i.Id == reference || (i.BusinessKey == reference && i.Id == i.RootInstanceId)))
+            .Select(i => i.RootInstanceId).Distinct().Take(max).ToList();
+        var conn = db.Database.GetDbConnection();
+        conn.Open();
+        using var cmd = Cmd(conn, null, "SELECT instance_id FROM citizen_cases WHERE tenant_id = @t AND aktenzeichen = @az", [("t", tenantId), ("az", reference)]);
+        using (var r = cmd.ExecuteReader())
+            while (r.Read() && found.Count < max)
+                if (!found.Contains(r.GetString(0), StringComparer.Ordinal)) found.Add(r.GetString(0));
+        return found;
     }
 
     /// <summary>

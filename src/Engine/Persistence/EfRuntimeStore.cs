@@ -52,7 +52,7 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
         _db = new DbFactory(options);
         if (_db.DataSource is { } pg)
         {
-            _committer = new PostgresCommit(pg, () => BeforeTransactionCommit);
+            _committer = new PostgresGroupCommit(pg, () => BeforeTransactionCommit);
             _reader = new PostgresReader(pg);
         }
         else
@@ -79,6 +79,9 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
     /// <summary>SQLite: the writer that groups concurrent commits (tests look at its groups); null on PostgreSQL.</summary>
     internal SqliteGroupCommit? SqliteCommits => _committer as SqliteGroupCommit;
 
+    /// <summary>The writer that groups concurrent commits, on either provider (tests look at its groups).</summary>
+    internal GroupCommitter GroupCommits => (GroupCommitter)_committer;
+
     /// <summary>Test seam: runs after every row of a change set is written and before the transaction commits.</summary>
     internal Action<RuntimeChangeSet>? BeforeTransactionCommit { get; set; }
 
@@ -92,8 +95,9 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
     }
 
     /// <summary>
-    /// One transaction of hand-written, prepared statements (no change tracker): SQLite groups concurrent commits into
-    /// one transaction, each change set in its own savepoint; PostgreSQL sends the change set as one batch.
+    /// One transaction of hand-written, prepared statements (no change tracker), shared by concurrent commits: SQLite
+    /// writes a group in one transaction, each change set in its own savepoint; PostgreSQL sends a group as one batch and
+    /// one COMMIT (a failing change set makes it write that group again with a savepoint per change set).
     /// </summary>
     public void Commit(RuntimeChangeSet changes)
     {

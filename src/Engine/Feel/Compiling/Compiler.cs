@@ -345,29 +345,7 @@ internal sealed class Compiler(FeelTypes types)
         _ => Children(node).Any(UsesInput),
     };
 
-    private static IEnumerable<Node> Children(Node node) => node switch
-    {
-        NegateNode n => [n.Operand],
-        ArithmeticNode a => [a.Left, a.Right],
-        ComparisonNode c => [c.Left, c.Right],
-        AndNode a => [a.Left, a.Right],
-        OrNode o => [o.Left, o.Right],
-        BetweenNode b => [b.Value, b.Low, b.High],
-        InNode i => [i.Value, .. i.Tests],
-        InstanceOfNode i => [i.Value],
-        IfNode i => [i.Condition, i.Then, i.Else],
-        ForNode f => [.. f.Iterations.Select(x => x.Source), .. f.Iterations.Select(x => x.RangeEnd).OfType<Node>(), f.Body],
-        QuantifiedNode q => [.. q.Iterations.Select(x => x.Source), q.Condition],
-        ListNode l => l.Items,
-        ContextNode c => c.Entries.Select(e => e.Value),
-        RangeNode r => new[] { r.Start, r.End }.OfType<Node>(),
-        UnaryComparisonNode u => [u.Endpoint],
-        FilterNode f => [f.Target, f.Filter],
-        PathNode p => [p.Target],
-        InvocationNode i => [i.Target, .. i.Positional, .. (i.Named ?? []).Select(n => n.Value)],
-        FunctionNode f => [f.Body],
-        _ => [],
-    };
+    private static IEnumerable<Node> Children(Node node) => Node.ChildrenOf(node);
 
     private static object? MakeRange(object? start, bool startIncluded, object? end, bool endIncluded, FeelEvaluation ev)
     {
@@ -400,6 +378,7 @@ internal sealed class Compiler(FeelTypes types)
     {
         var iterations = f.Iterations.Select(i => (i.Name, Source: Compile(i.Source), End: i.RangeEnd is null ? null : Compile(i.RangeEnd))).ToArray();
         var body = Compile(f.Body);
+        var usesPartial = Mentions(f.Body, "partial");
         return s =>
         {
             var results = new List<object?>();
@@ -409,7 +388,8 @@ internal sealed class Compiler(FeelTypes types)
             {
                 if (level == iterations.Length)
                 {
-                    results.Add(body(scope.With("partial", results.ToArray())));
+                    // partial: the results so far, a view (the list only grows), not a copy per item.
+                    results.Add(body(usesPartial ? scope.With("partial", new Partial(results, results.Count)) : scope));
                     return true;
                 }
                 var (name, source, end) = iterations[level];
@@ -419,10 +399,31 @@ internal sealed class Compiler(FeelTypes types)
                 var items = Items(from, end?.Invoke(scope), scope.Evaluation);
                 if (items is null) return false;
                 foreach (var item in items)
-                    if (!Iterate(scope.With(name, item), level + 1)) return false;
+                    if (!scope.Evaluation.Iterate() || !Iterate(scope.With(name, item), level + 1)) return false;
                 return true;
             }
         };
+    }
+
+    /// <summary>True when <paramref name="node"/> reads the name <paramref name="name"/> (or a path from it) anywhere.</summary>
+    private static bool Mentions(Node node, string name) => node switch
+    {
+        NameNode n => n.Name == name || n.Name.StartsWith(name + ".", StringComparison.Ordinal),
+        _ => Children(node).Any(c => Mentions(c, name)),
+    };
+
+    /// <summary>The first <paramref name="count"/> items of a list that only grows: what <c>partial</c> held at that item.</summary>
+    private sealed class Partial(List<object?> items, int count) : IReadOnlyList<object?>
+    {
+        public object? this[int index] => (uint)index < (uint)count ? items[index] : throw new ArgumentOutOfRangeException(nameof(index));
+        public int Count => count;
+
+        public IEnumerator<object?> GetEnumerator()
+        {
+            for (var i = 0; i < count; i++) yield return items[i];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>What an iteration walks: a list, the integers of <c>a..b</c> (either direction), or a single value as a one-item list.</summary>
@@ -469,8 +470,9 @@ internal sealed class Compiler(FeelTypes types)
         var every = q.Every;
         return s =>
         {
-            var sawNull = false;
+            bool sawNull = false, exhausted = false;
             var decided = Walk(s, 0);
+            if (exhausted) return null; // the evaluation's loops walked too many items (a warning says so)
             if (decided) return !every;
             return sawNull ? null : every;
 
@@ -486,7 +488,10 @@ internal sealed class Compiler(FeelTypes types)
                 var (name, source, end) = iterations[level];
                 var items = Items(source(scope), end?.Invoke(scope), scope.Evaluation) ?? [];
                 foreach (var item in items)
+                {
+                    if (!scope.Evaluation.Iterate()) { exhausted = true; return true; } // ends every level of the walk
                     if (Walk(scope.With(name, item), level + 1)) return true;
+                }
                 return false;
             }
         };
@@ -529,6 +534,7 @@ internal sealed class Compiler(FeelTypes types)
     private static object? Index(IReadOnlyList<object?> list, object? index, FeelEvaluation ev)
     {
         if (index is not decimal d || d != decimal.Truncate(d)) return ev.Null("a list index must be a whole number");
+        if (Math.Abs(d) > list.Count) return ev.Null($"index {d} is outside the list of {list.Count}"); // also past int's range
         var i = (int)d;
         if (i > 0 && i <= list.Count) return list[i - 1];
         if (i < 0 && -i <= list.Count) return list[list.Count + i];
@@ -579,7 +585,9 @@ internal sealed class Compiler(FeelTypes types)
         public override object? Invoke(FeelEvaluation evaluation, IReadOnlyList<object?> arguments)
         {
             if (arguments.Count != parameters.Count) return evaluation.Null($"the function takes {parameters.Count} arguments, not {arguments.Count}");
-            if (evaluation.Depth > 500) return evaluation.Null("functions call each other too deeply");
+            // 500 calls deep, or less when the thread's stack runs short (a StackOverflowException would end the process).
+            if (evaluation.Depth > 500 || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+                return evaluation.Null("functions call each other too deeply");
             var values = new Dictionary<string, object?>(parameters.Count, StringComparer.Ordinal);
             for (var i = 0; i < parameters.Count; i++)
             {

@@ -1,7 +1,33 @@
 namespace EGov.Workflows.Feel.Syntax;
 
 /// <summary>A node of a parsed FEEL expression; <see cref="Offset"/> is where it starts in the text, for messages.</summary>
-public abstract record Node(int Offset);
+public abstract record Node(int Offset)
+{
+    /// <summary>The nodes directly below <paramref name="node"/> (the compiler's walks, the parser's depth check).</summary>
+    internal static IEnumerable<Node> ChildrenOf(Node node) => node switch
+    {
+        NegateNode n => [n.Operand],
+        ArithmeticNode a => [a.Left, a.Right],
+        ComparisonNode c => [c.Left, c.Right],
+        AndNode a => [a.Left, a.Right],
+        OrNode o => [o.Left, o.Right],
+        BetweenNode b => [b.Value, b.Low, b.High],
+        InNode i => [i.Value, .. i.Tests],
+        InstanceOfNode i => [i.Value],
+        IfNode i => [i.Condition, i.Then, i.Else],
+        ForNode f => [.. f.Iterations.Select(x => x.Source), .. f.Iterations.Select(x => x.RangeEnd).OfType<Node>(), f.Body],
+        QuantifiedNode q => [.. q.Iterations.Select(x => x.Source), q.Condition],
+        ListNode l => l.Items,
+        ContextNode c => c.Entries.Select(e => e.Value),
+        RangeNode r => new[] { r.Start, r.End }.OfType<Node>(),
+        UnaryComparisonNode u => [u.Endpoint],
+        FilterNode f => [f.Target, f.Filter],
+        PathNode p => [p.Target],
+        InvocationNode i => [i.Target, .. i.Positional, .. (i.Named ?? []).Select(n => n.Value)],
+        FunctionNode f => [f.Body],
+        _ => [],
+    };
+}
 
 public sealed record LiteralNode(object? Value, int Offset) : Node(Offset);
 public sealed record NameNode(string Name, int Offset) : Node(Offset);

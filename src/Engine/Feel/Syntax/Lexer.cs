@@ -66,6 +66,9 @@ internal sealed class Lexer
         {
             var known = MatchKnownName();
             if (known is not null) { _pos += _matchedLength; return new Token(TokenKind.Name, known, start); }
+            // The start character always belongs to the name: a letter number such as 'Ⅾ' starts a name but is no name part,
+            // and a lexer that did not move on added empty names until the process ran out of memory (a fuzzer's finding).
+            _pos++;
             while (_pos < _text.Length && IsNamePart(_text, _pos)) _pos++;
             return new Token(TokenKind.Name, _text[start.._pos], start);
         }

@@ -13,9 +13,20 @@ internal sealed class Parser
         "and", "or", "in", "instance", "between", "satisfies", "return", "then", "else", "for", "some", "every", "if", "function", "external",
     };
 
+    /// <summary>
+    /// The deepest nesting of brackets, parentheses, ifs, loops and arguments a text may have. Every level is a few frames of
+    /// this recursive parser (and of the compiler and the evaluation after it): a hostile text of thousands of '(' must be a
+    /// syntax error, not a stack overflow that ends the process.
+    /// </summary>
+    public const int MaxNesting = 200;
+
+    /// <summary>The deepest syntax tree a text may give (a chain <c>a + b + c …</c> is as deep as it is long); see <see cref="MaxNesting"/>.</summary>
+    public const int MaxDepth = 1000;
+
     private readonly string _text;
     private readonly List<Token> _tokens;
     private int _i;
+    private int _nesting;
 
     public Parser(string text, IReadOnlyList<string> knownNames)
     {
@@ -44,7 +55,20 @@ internal sealed class Parser
     {
         var node = Expression();
         if (Peek().Kind != TokenKind.End) throw Error($"unexpected {Peek()} after the end of the expression", Peek().Offset);
+        CheckDepth(node);
         return node;
+    }
+
+    /// <summary>Refuses a tree deeper than <see cref="MaxDepth"/> (walked with a stack of its own, not by recursion).</summary>
+    private void CheckDepth(Node root)
+    {
+        var pending = new Stack<(Node Node, int Depth)>();
+        pending.Push((root, 1));
+        while (pending.TryPop(out var n))
+        {
+            if (n.Depth > MaxDepth) throw Error($"the expression is nested more than {MaxDepth} levels deep", n.Node.Offset);
+            foreach (var child in Node.ChildrenOf(n.Node)) pending.Push((child, n.Depth + 1));
+        }
     }
 
     /// <summary>Unary tests: <c>-</c>, <c>not(t1, t2)</c>, or <c>t1, t2, …</c> where each test is a unary comparison, an interval or an expression.</summary>
@@ -61,13 +85,18 @@ internal sealed class Parser
                 Take(); Take();
                 var tests = TestList();
                 Expect(")");
-                if (Peek().Kind == TokenKind.End) return new UnaryTestsNode(tests, true, false, start);
+                if (Peek().Kind == TokenKind.End)
+                {
+                    tests.ForEach(CheckDepth);
+                    return new UnaryTestsNode(tests, true, false, start);
+                }
             }
             catch (FeelSyntaxException) { }
             _i = save;
         }
         var list = TestList();
         if (Peek().Kind != TokenKind.End) throw Error($"unexpected {Peek()} after the unary tests", Peek().Offset);
+        list.ForEach(CheckDepth);
         return new UnaryTestsNode(list, false, false, start);
     }
 
@@ -90,6 +119,13 @@ internal sealed class Parser
     }
 
     private Node Expression()
+    {
+        if (++_nesting > MaxNesting) throw Error($"the expression is nested more than {MaxNesting} levels deep", Peek().Offset);
+        try { return NestedExpression(); }
+        finally { _nesting--; }
+    }
+
+    private Node NestedExpression()
     {
         var t = Peek();
         if (t.Kind == TokenKind.Name)
@@ -307,7 +343,10 @@ internal sealed class Parser
         if (Peek().Is("-") && Peek().Kind == TokenKind.Symbol)
         {
             var t = Take();
-            var operand = Unary();
+            if (++_nesting > MaxNesting) throw Error($"the expression is nested more than {MaxNesting} levels deep", t.Offset);
+            Node operand;
+            try { operand = Unary(); }
+            finally { _nesting--; }
             return operand is LiteralNode { Value: decimal d } ? new LiteralNode(-d, t.Offset) : new NegateNode(operand, t.Offset);
         }
         return Postfix();

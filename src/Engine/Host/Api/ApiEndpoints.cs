@@ -49,6 +49,7 @@ public static class ApiEndpoints
         api.MapFristEndpoints();
         api.MapOverlayEndpoints();
         api.MapCockpitEndpoints();
+        api.MapCaseDeletionEndpoints();
         ERechnung.ERechnungEndpoints.MapERechnungEndpoints(api);
         Ratsinfo.RatsinfoEndpoints.MapRatsinfoEndpoints(api);
         Zeit.ZeitEndpoints.MapZeitEndpoints(api);

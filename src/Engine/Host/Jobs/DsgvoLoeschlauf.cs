@@ -41,20 +41,29 @@ public sealed class DsgvoLoeschlauf(EfRuntimeStore store, TenantEngines engines,
                 if (log.IsEnabled(LogLevel.Information))
                     log.LogInformation("DSGVO-Löschung: Vorgang {Aktenzeichen} ({Instance}, {Process}) gelöscht – {Reason}; Regel: {Rule}",
                     r.Tombstone.Aktenzeichen, r.Tombstone.RootInstanceId, r.Tombstone.ProcessId, r.Tombstone.Reason, r.Tombstone.Rule);
-                if (options.AttachmentDirectory is { } dir)
-                    foreach (var hash in r.UnusedAttachmentHashes)
-                    {
-                        var path = Path.Combine(dir, tenant.TenantId, hash);
-                        try { if (File.Exists(path)) File.Delete(path); }
-                        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                        {
-                            if (log.IsEnabled(LogLevel.Warning))
-                                log.LogWarning("DSGVO-Löschung: die Anhangsdatei {Path} von Vorgang {Instance} konnte nicht gelöscht werden: {Error}", path, r.Tombstone.RootInstanceId, e.Message);
-                        }
-                    }
+                DeleteAttachmentFiles(options, tenant.TenantId, r, log);
             }
         }
         return deleted;
+    }
+
+    /// <summary>After a deletion's commit: the files of an attachment folder that no case of the tenant refers to any more.</summary>
+    public static void DeleteAttachmentFiles(ServeOptions options, string tenantId, CaseDeletionResult r, ILogger log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(log);
+        if (options.AttachmentDirectory is not { } dir) return;
+        foreach (var hash in r.UnusedAttachmentHashes)
+        {
+            var path = Path.Combine(dir, tenantId, hash);
+            try { if (File.Exists(path)) File.Delete(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (log.IsEnabled(LogLevel.Warning))
+                    log.LogWarning("DSGVO-Löschung: die Anhangsdatei {Path} von Vorgang {Instance} konnte nicht gelöscht werden: {Error}", path, r.Tombstone.RootInstanceId, e.Message);
+            }
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

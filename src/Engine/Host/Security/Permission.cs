@@ -60,6 +60,11 @@ public enum Permission
     /// <summary>Keep the Sitzungskalender: the Körperschaft, Gremien, sessions with their Einreichungsfristen, the minutes (Büro der Stadtverordnetenversammlung).</summary>
     CouncilManage,
     /// <summary>
+    /// Delete an ended case's personal data on request (Art. 17 DSGVO), leaving a tombstone: irreversible, so held by the
+    /// administrators only (the scheduled deletion after the Aufbewahrungsfrist needs nobody).
+    /// </summary>
+    CaseDelete,
+    /// <summary>
     /// Zeitmanagement: read one's OWN leave account and its bookings, and the cost centres' training budgets (members of staff);
     /// other people's accounts only with <see cref="StaffTimeManage"/>.
     /// </summary>

@@ -12,7 +12,8 @@ public static class RolePermissions
 {
     public static IReadOnlyDictionary<string, IReadOnlySet<Permission>> Table { get; } = new Dictionary<string, IReadOnlySet<Permission>>(StringComparer.Ordinal)
     {
-        [Caller.Admin] = new HashSet<Permission> { AccountAdmin, ProcessRead, ServiceRead, ReservationBook, ResourceManage, DirectoryRead, DirectoryManage },
+        // Administrators also carry out a deletion on request (Art. 17 DSGVO): irreversible, so no other role may.
+        [Caller.Admin] = new HashSet<Permission> { AccountAdmin, ProcessRead, ServiceRead, ReservationBook, ResourceManage, DirectoryRead, DirectoryManage, CaseDelete },
         [Caller.Analyst] = new HashSet<Permission> { Deploy, ProcessRead, ModelRead, Analytics, InstanceRead, HistoryRead, DecisionRead, DecisionEvaluate, ServiceRead, ReservationBook, DirectoryRead },
         [Caller.Clerk] = new HashSet<Permission> { TaskWork, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead, ReservationBook, DirectoryRead, StaffTimeRead },
         [Caller.TeamLead] = new HashSet<Permission> { TaskWork, TaskAssign, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead, ReservationBook, DirectoryRead, StaffTimeRead },

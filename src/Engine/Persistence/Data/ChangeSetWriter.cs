@@ -35,15 +35,22 @@ internal static class ChangeSetWriter
         {
             throw Conflicts.DuplicateInstance(e);
         }
-        foreach (var c in checks)
-            if (sink.RowsAffected(c.Handle) == 0)
-            {
-                var tenant = changes.TenantId;
-                if (c.OpenInstanceLimit is { } limit) throw QuotaPassed(sink, changes, limit);
-                var current = sink.Query(CommitSql.CurrentRevision, p => p.Text(tenant).Text(c.InstanceId), r => (long?)r.GetInt64(0));
-                throw Conflicts.StaleRevision(c.InstanceId, c.ReadAt, current.Count > 0 ? current[0] : null);
-            }
+        if (FirstStale(sink, checks) is { } c)
+        {
+            var tenant = changes.TenantId;
+            if (c.OpenInstanceLimit is { } limit) throw QuotaPassed(sink, changes, limit);
+            var current = sink.Query(CommitSql.CurrentRevision, p => p.Text(tenant).Text(c.InstanceId), r => (long?)r.GetInt64(0));
+            throw Conflicts.StaleRevision(c.InstanceId, c.ReadAt, current.Count > 0 ? current[0] : null);
+        }
         beforeCommit?.Invoke(changes);
+    }
+
+    /// <summary>The first revision-checked update (or quota check) that changed no row (the sink has flushed); null when every check held.</summary>
+    public static RevisionCheck? FirstStale(IStatementSink sink, List<RevisionCheck> checks)
+    {
+        foreach (var c in checks)
+            if (sink.RowsAffected(c.Handle) == 0) return c;
+        return null;
     }
 
     /// <summary>

@@ -708,9 +708,12 @@ public sealed partial class WorkflowEngine
         foreach (var s in states)
         {
             if (s.IsEnded) continue;
-            var g = _core.Version(s.ProcessId, s.DefinitionVersion)!;
+            var g = _core.Version(s.ProcessId, s.DefinitionVersion);
             foreach (var t in s.Tokens.Where(t => t.Status == TokenStatus.Waiting && t.ChildScopeId is null && t.CalledInstanceId is null))
             {
+                // A version this node does not know (deleted, or deployed by another node not yet caught up): the case is
+                // still shown, with every waiting token's element, instead of failing the whole view.
+                if (g is null) { waiting.Add(t.ElementId); continue; }
                 var n = g.Node(t.ElementId);
                 if (n.Kind == NodeKind.EventBasedGateway)
                     waiting.AddRange(s.Subscriptions.Where(x => x.TokenId == t.Id).Select(x => x.ElementId)

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using EGov.Workflows.Persistence.Data.Sql;
 using EGov.Workflows.Runtime.Store;
 
@@ -6,12 +5,12 @@ namespace EGov.Workflows.Persistence.Data.Sqlite;
 
 /// <summary>
 /// Commits on SQLite through one writer connection (SQLite has one writer anyway), grouping the commits that arrive
-/// together: whoever gets the writer writes every change set queued by then in one transaction, each inside its own
+/// together (<see cref="GroupCommitter"/>): the leader writes every change set queued by then in one transaction, each inside its own
 /// SAVEPOINT, so a conflict or error rolls back only that change set and fails only its caller; the others share one
 /// COMMIT (one WAL append, each page written once). Every caller returns only after the COMMIT that holds its change
 /// set, or with its own error. Sequential callers get a group of one: one plain transaction.
 /// </summary>
-internal sealed class SqliteGroupCommit : IChangeSetCommitter
+internal sealed class SqliteGroupCommit : GroupCommitter
 {
     private static readonly SqlText Savepoint = new("SAVEPOINT change_set");
     private static readonly SqlText Release = new("RELEASE change_set");
@@ -20,9 +19,6 @@ internal sealed class SqliteGroupCommit : IChangeSetCommitter
     private static readonly SqlText TruncateWal = new("PRAGMA wal_checkpoint(TRUNCATE)");
     private static readonly SqlText ShortWait = new("PRAGMA busy_timeout=1000");
 
-    private readonly object _lock = new(); // guards _queue and _writing; never held while writing
-    private readonly List<Pending> _queue = [];
-    private bool _writing;
     private SqliteSession? _session;
     private readonly DurableStoreOptions _options;
     private readonly Func<Action<RuntimeChangeSet>?> _beforeCommit;
@@ -31,6 +27,7 @@ internal sealed class SqliteGroupCommit : IChangeSetCommitter
 
     /// <param name="guard">Checked before every group: a deleted or replaced database file fails the group (nothing written).</param>
     public SqliteGroupCommit(DurableStoreOptions options, string databasePath, SqliteFileGuard? guard, Func<Action<RuntimeChangeSet>?> beforeCommit)
+        : base(maxGroup: int.MaxValue)
     {
         _options = options;
         _beforeCommit = beforeCommit;
@@ -47,75 +44,8 @@ internal sealed class SqliteGroupCommit : IChangeSetCommitter
     /// <summary>The WAL's checkpoints (size, peak, truncations).</summary>
     public SqliteCheckpointer Checkpoints => _checkpointer;
 
-    /// <summary>
-    /// Commits <paramref name="changes"/> (maybe with others); throws what failed it. The first caller to find the writer
-    /// free leads: it writes its change set and everything queued meanwhile, then hands the writer to the first caller
-    /// that queued during its write (who takes everything queued by then). The others sleep until their group committed:
-    /// each caller is woken once, to return or to lead, and no lock is held while the database works.
-    /// </summary>
-    public void Commit(RuntimeChangeSet changes)
+    protected override void WriteGroup(List<Pending> group)
     {
-        var mine = new Pending(changes);
-        lock (_lock)
-        {
-            if (_writing) _queue.Add(mine.Waiting());
-            else _writing = true;
-        }
-        if (mine.Signal is { } signal)
-        {
-            signal.Wait(); // not disposed: the leader may still be inside Set(); without a wait handle there is nothing to free
-            if (mine.Done)
-            {
-                if (mine.Error is { } e) ExceptionDispatchInfo.Throw(e);
-                return;
-            }
-        }
-        Lead(mine);
-        if (mine.Error is { } error) ExceptionDispatchInfo.Throw(error);
-    }
-
-    private void Lead(Pending mine)
-    {
-        List<Pending> group = [mine];
-        lock (_lock)
-        {
-            group.AddRange(_queue);
-            _queue.Clear();
-        }
-        try
-        {
-            WriteGroup(group);
-        }
-        finally
-        {
-            foreach (var p in group)
-                if (p != mine) p.Finish();
-            Pending? next = null;
-            lock (_lock)
-            {
-                if (_queue.Count > 0)
-                {
-                    next = _queue[0];
-                    _queue.RemoveAt(0);
-                }
-                else _writing = false;
-            }
-            next?.Signal!.Set(); // not done: it leads the next group
-        }
-    }
-
-    /// <summary>The most change sets one transaction held (tests: did commits group at all).</summary>
-    public int LargestGroup { get; private set; }
-
-    /// <summary>Callers waiting for the writer now (tests: a group forms behind a slow commit).</summary>
-    public int Queued
-    {
-        get { lock (_lock) return _queue.Count; }
-    }
-
-    private void WriteGroup(List<Pending> group)
-    {
-        LargestGroup = Math.Max(LargestGroup, group.Count);
         try
         {
             _guard?.Check();
@@ -213,33 +143,9 @@ internal sealed class SqliteGroupCommit : IChangeSetCommitter
         _session = null;
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         _checkpointer.Dispose();
         DropSession();
-    }
-
-    private sealed class Pending(RuntimeChangeSet changes)
-    {
-        public RuntimeChangeSet Changes { get; } = changes;
-        public Exception? Error { get; set; }
-
-        /// <summary>Set before <see cref="Signal"/> wakes a caller whose group committed (or failed); unset: lead.</summary>
-        public bool Done { get; private set; }
-
-        /// <summary>Only for a caller that queued: woken once. Little spinning: on a few cores the writer needs them.</summary>
-        public ManualResetEventSlim? Signal { get; private set; }
-
-        public Pending Waiting()
-        {
-            Signal = new ManualResetEventSlim(false, spinCount: 1);
-            return this;
-        }
-
-        public void Finish()
-        {
-            Done = true;
-            Signal!.Set();
-        }
     }
 }
