@@ -177,7 +177,9 @@ public static class EGovServer
         builder.Services.AddSingleton<Cockpit.BatchRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Cockpit.BatchRunner>());
         builder.Services.AddEGovTelemetry(options, options.NodeId ?? DefaultNodeId(store));
-        builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance));
+        if (options.CommandThreads > 0) builder.Services.AddSingleton(_ => new CommandLane(options.CommandThreads, options.CommandQueue));
+        builder.Services.AddSingleton(sp => new Health.ReadinessProbe(store, sp.GetService<JobExecutor>()?.Options.Owner ?? options.NodeId ?? DefaultNodeId(store), sp.GetService<JobExecutor>, SystemClock.Instance,
+            sp.GetService<CommandLane>()));
         builder.Services.AddEGovAuth(options, identity, address);
         Citizens.CitizenSignIn.AddEGovCitizens(builder.Services, options, identity, address);
         if (store.Store is IJobLeaseStore leases)

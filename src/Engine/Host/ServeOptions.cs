@@ -93,6 +93,17 @@ public sealed record ServeOptions
     public int MinWorkerThreads { get; init; } = 64;
 
     /// <summary>
+    /// The dedicated threads of the command lane (<see cref="Lifecycle.CommandLane"/>) on which the API's handlers wait on
+    /// the store and run engine commands, so that no pool thread blocks on the store (issue 21, item 6). 0 (the default for
+    /// now): no lane, handlers run on the pool as before — the lane is not yet measured under the reliability load; e.g. 16
+    /// is enough for the SQLite writer to group concurrent commits.
+    /// </summary>
+    public int CommandThreads { get; init; }
+
+    /// <summary>Requests that may wait for a command thread; beyond, a request is answered 503 "Server busy" with Retry-After at once.</summary>
+    public int CommandQueue { get; init; } = 4096;
+
+    /// <summary>
     /// How often each tenant engine compares the stored deployments with what it last read (several nodes over one store;
     /// <see cref="Deployment.DeploymentWatch"/>): the longest a command on an existing case can meet a version another node
     /// deployed, deleted or replaced and this node has not read yet. Starts and definition lists catch up at once anyway.

@@ -1,3 +1,4 @@
+using EGov.Workflows.Host.Lifecycle;
 using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Persistence.Jobs;
@@ -13,7 +14,7 @@ public static class ApiEndpoints
 {
     public static IEndpointRouteBuilder MapEGovApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/api").OnCommandLane(app); // handlers wait on the store on the command lane, not on pool threads (issue 21, item 6)
         api.MapGet("/health", async (HttpContext http, StoreChoice store, ServeOptions options, Health.ReadinessProbe probe) =>
             {
                 // Not a static 200: the same checks as /health/ready (the store answers a read and a write, migrations applied,

@@ -1,3 +1,4 @@
+using EGov.Workflows.Host.Lifecycle;
 using EGov.Workflows.Host.Security;
 using System.Text.Json;
 using EGov.Workflows.Host.Tenancy;
@@ -18,7 +19,7 @@ public static class CamundaEndpoints
 {
     public static IEndpointRouteBuilder MapCamundaEngineRest(this IEndpointRouteBuilder app)
     {
-        var rest = app.MapGroup("/engine-rest");
+        var rest = app.MapGroup("/engine-rest").OnCommandLane(app); // as /api: handlers on the command lane (issue 21, item 6)
         rest.MapGet("/engine", () => Json(new[] { new { name = "default" } })).WithName("CamundaEngines").RequirePermission(Permission.ExternalTaskWork).WithTags("engine-rest");
         rest.MapGet("/version", () => Json(new { version = "7.22.0" })).WithName("CamundaVersion").RequirePermission(Permission.ExternalTaskWork).WithTags("engine-rest");
 

@@ -20,7 +20,8 @@ public sealed record Readiness(bool Ready, IReadOnlyList<HealthCheck> Checks)
 /// executor runs and is not stalled. One probe at a time, its answer kept for <see cref="CacheFor"/>, so a public
 /// endpoint polled hard costs at most one write per second.
 /// </summary>
-public sealed class ReadinessProbe(StoreChoice store, string nodeId, Func<JobExecutor?> jobs, IClock clock) : IDisposable
+/// <param name="lane">Where the probe waits on the store (the API's command lane); null: a pool thread.</param>
+public sealed class ReadinessProbe(StoreChoice store, string nodeId, Func<JobExecutor?> jobs, IClock clock, Lifecycle.CommandLane? lane = null) : IDisposable
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
 
@@ -34,7 +35,7 @@ public sealed class ReadinessProbe(StoreChoice store, string nodeId, Func<JobExe
         try
         {
             if (Fresh() is { } again) return again;
-            var answer = await Task.Run(Probe, cancel); // the probe blocks on the database: not on a request thread
+            var answer = await OffThePool(cancel); // the probe blocks on the database: not on a request thread
             _last = (Environment.TickCount64, answer);
             return answer;
         }
@@ -48,6 +49,13 @@ public sealed class ReadinessProbe(StoreChoice store, string nodeId, Func<JobExe
     public void Warm() => Probe();
 
     public void Dispose() => _one.Dispose();
+
+    private Task<Readiness> OffThePool(CancellationToken cancel)
+    {
+        if (lane is null) return Task.Run(Probe, cancel);
+        try { return lane.RunAsync(Probe); }
+        catch (Lifecycle.CommandLaneFullException) { return Task.Run(Probe, cancel); } // the probe must answer when the node is busiest
+    }
 
     private Readiness? Fresh() =>
         _last is { } l && Environment.TickCount64 - l.At < CacheFor.TotalMilliseconds ? l.Answer : null;
