@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using EGov.Workflows.Persistence.Data;
+using static EGov.Workflows.Persistence.Data.RegisterCells;
 using EGov.Workflows.Persistence.Data.Sqlite;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -13,30 +14,10 @@ namespace EGov.Workflows.Persistence.Adressbuch;
 /// </summary>
 public sealed class SqlAdressbuchStore(DurableStoreOptions options) : IAdressbuchStore
 {
+    private readonly RegisterTables _db = new(options, e => Violation(e) is { } why ? new AdressbuchConstraintException(why, e) : null);
+
     private const string EinheitColumns = "id, name, kurzname, uebergeordnet_id, gruppe, leitung_id, geaendert_am";
     private const string PersonColumns = "id, nachname, vorname, org_einheit_id, funktion, telefon, email, raum, aktiv, geaendert_am";
-
-    private DbConnection Open()
-    {
-        var c = SqlitePragmas.Open(options);
-        if (options.Provider == StoreProvider.Sqlite)
-        {
-            using var fk = c.CreateCommand();
-            fk.CommandText = "PRAGMA foreign_keys = ON";
-            fk.ExecuteNonQuery();
-        }
-        return c;
-    }
-
-    private static DbCommand Command(DbConnection c, string sql, object?[] values) => PositionalCommand.Create(c, sql, null, values);
-
-    private void Execute(string sql, params object?[] values)
-    {
-        using var c = Open();
-        using var cmd = Command(c, sql, values);
-        try { cmd.ExecuteNonQuery(); }
-        catch (DbException e) when (Violation(e) is { } why) { throw new AdressbuchConstraintException(why, e); }
-    }
 
     private static string? Violation(DbException e) => e switch
     {
@@ -48,31 +29,16 @@ public sealed class SqlAdressbuchStore(DurableStoreOptions options) : IAdressbuc
         _ => null,
     };
 
-    private List<T> Query<T>(string sql, Func<DbDataReader, T> read, params object?[] values)
-    {
-        using var c = Open();
-        using var cmd = Command(c, sql, values);
-        using var r = cmd.ExecuteReader();
-        var items = new List<T>();
-        while (r.Read()) items.Add(read(r));
-        return items;
-    }
-
-    private int Count(string sql, params object?[] values) =>
-        Query(sql, r => Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), values)[0];
-
-    private static string? S(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-    private static long L(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture);
 
     private static OrgEinheit ReadEinheit(DbDataReader r) => new(r.GetString(0), r.GetString(1), S(r, 2), S(r, 3), r.GetString(4), S(r, 5), Ticks.At(L(r, 6)));
 
     public OrgEinheit? GetOrgEinheit(string tenantId, string id) =>
-        Query($"SELECT {EinheitColumns} FROM adr_org_einheit WHERE tenant_id = @p0 AND id = @p1", ReadEinheit, tenantId, id).FirstOrDefault();
+        _db.Query($"SELECT {EinheitColumns} FROM adr_org_einheit WHERE tenant_id = @p0 AND id = @p1", ReadEinheit, tenantId, id).FirstOrDefault();
 
     public void PutOrgEinheit(string tenantId, OrgEinheit einheit)
     {
         ArgumentNullException.ThrowIfNull(einheit);
-        Execute($"""
+        _db.Execute($"""
             INSERT INTO adr_org_einheit (tenant_id, {EinheitColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7)
             ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name, kurzname = excluded.kurzname, uebergeordnet_id = excluded.uebergeordnet_id,
                 gruppe = excluded.gruppe, leitung_id = excluded.leitung_id, geaendert_am = excluded.geaendert_am
@@ -80,22 +46,22 @@ public sealed class SqlAdressbuchStore(DurableStoreOptions options) : IAdressbuc
     }
 
     public (IReadOnlyList<OrgEinheit> Items, int Total) ListOrgEinheiten(string tenantId, int offset, int limit) =>
-        (Query($"SELECT {EinheitColumns} FROM adr_org_einheit WHERE tenant_id = @p0 ORDER BY id LIMIT @p1 OFFSET @p2", ReadEinheit, tenantId, (long)limit, (long)offset),
-         Count("SELECT COUNT(*) FROM adr_org_einheit WHERE tenant_id = @p0", tenantId));
+        (_db.Query($"SELECT {EinheitColumns} FROM adr_org_einheit WHERE tenant_id = @p0 ORDER BY id LIMIT @p1 OFFSET @p2", ReadEinheit, tenantId, (long)limit, (long)offset),
+         _db.Count("SELECT COUNT(*) FROM adr_org_einheit WHERE tenant_id = @p0", tenantId));
 
     public IReadOnlyList<OrgEinheit> OrgEinheiten(string tenantId) =>
-        Query($"SELECT {EinheitColumns} FROM adr_org_einheit WHERE tenant_id = @p0 ORDER BY id", ReadEinheit, tenantId);
+        _db.Query($"SELECT {EinheitColumns} FROM adr_org_einheit WHERE tenant_id = @p0 ORDER BY id", ReadEinheit, tenantId);
 
     private static Person ReadPerson(DbDataReader r) => new(r.GetString(0), r.GetString(1), S(r, 2), r.GetString(3), S(r, 4), S(r, 5), S(r, 6), S(r, 7),
         L(r, 8) != 0, Ticks.At(L(r, 9)));
 
     public Person? GetPerson(string tenantId, string id) =>
-        Query($"SELECT {PersonColumns} FROM adr_person WHERE tenant_id = @p0 AND id = @p1", ReadPerson, tenantId, id).FirstOrDefault();
+        _db.Query($"SELECT {PersonColumns} FROM adr_person WHERE tenant_id = @p0 AND id = @p1", ReadPerson, tenantId, id).FirstOrDefault();
 
     public void PutPerson(string tenantId, Person person)
     {
         ArgumentNullException.ThrowIfNull(person);
-        Execute($"""
+        _db.Execute($"""
             INSERT INTO adr_person (tenant_id, {PersonColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)
             ON CONFLICT (tenant_id, id) DO UPDATE SET nachname = excluded.nachname, vorname = excluded.vorname, org_einheit_id = excluded.org_einheit_id,
                 funktion = excluded.funktion, telefon = excluded.telefon, email = excluded.email, raum = excluded.raum, aktiv = excluded.aktiv,
@@ -113,35 +79,35 @@ public sealed class SqlAdressbuchStore(DurableStoreOptions options) : IAdressbuc
               OR lower(nachname) LIKE @p2 ESCAPE '\' OR lower(COALESCE(vorname, '')) LIKE @p2 ESCAPE '\' OR lower(id) LIKE @p2 ESCAPE '\'
               OR lower(COALESCE(telefon, '')) LIKE @p2 ESCAPE '\' OR lower(COALESCE(raum, '')) LIKE @p2 ESCAPE '\' OR lower(COALESCE(email, '')) LIKE @p2 ESCAPE '\')
             """;
-        return (Query($"SELECT {PersonColumns} FROM adr_person WHERE {Where} ORDER BY nachname, vorname, id LIMIT @p3 OFFSET @p4", ReadPerson,
+        return (_db.Query($"SELECT {PersonColumns} FROM adr_person WHERE {Where} ORDER BY nachname, vorname, id LIMIT @p3 OFFSET @p4", ReadPerson,
                 tenantId, orgEinheitId, like, (long)limit, (long)offset),
-            Count($"SELECT COUNT(*) FROM adr_person WHERE {Where}", tenantId, orgEinheitId, like));
+            _db.Count($"SELECT COUNT(*) FROM adr_person WHERE {Where}", tenantId, orgEinheitId, like));
     }
 
     public IReadOnlyList<string> Vertreter(string tenantId, string personId) =>
-        Query("SELECT vertreter_id FROM adr_vertretung WHERE tenant_id = @p0 AND person_id = @p1 ORDER BY rang", r => r.GetString(0), tenantId, personId);
+        _db.Query("SELECT vertreter_id FROM adr_vertretung WHERE tenant_id = @p0 AND person_id = @p1 ORDER BY rang", r => r.GetString(0), tenantId, personId);
 
     public void SetVertreter(string tenantId, string personId, IReadOnlyList<string> vertreter)
     {
         ArgumentNullException.ThrowIfNull(vertreter);
         if (vertreter.Count > 9) throw new AdressbuchConstraintException("at most 9 deputies");
-        using var c = Open();
+        using var c = _db.Open();
         using var tx = c.BeginTransaction();
         try
         {
-            using (var exists = Command(c, "SELECT COUNT(*) FROM adr_person WHERE tenant_id = @p0 AND id = @p1", [tenantId, personId]))
+            using (var exists = RegisterTables.Command(c, "SELECT COUNT(*) FROM adr_person WHERE tenant_id = @p0 AND id = @p1", [tenantId, personId]))
             {
                 exists.Transaction = tx;
                 if (Convert.ToInt32(exists.ExecuteScalar(), CultureInfo.InvariantCulture) == 0) throw new AdressbuchConstraintException("an unknown person is named");
             }
-            using (var delete = Command(c, "DELETE FROM adr_vertretung WHERE tenant_id = @p0 AND person_id = @p1", [tenantId, personId]))
+            using (var delete = RegisterTables.Command(c, "DELETE FROM adr_vertretung WHERE tenant_id = @p0 AND person_id = @p1", [tenantId, personId]))
             {
                 delete.Transaction = tx;
                 delete.ExecuteNonQuery();
             }
             for (var i = 0; i < vertreter.Count; i++)
             {
-                using var insert = Command(c, "INSERT INTO adr_vertretung (tenant_id, person_id, rang, vertreter_id) VALUES (@p0, @p1, @p2, @p3)",
+                using var insert = RegisterTables.Command(c, "INSERT INTO adr_vertretung (tenant_id, person_id, rang, vertreter_id) VALUES (@p0, @p1, @p2, @p3)",
                     [tenantId, personId, (long)(i + 1), vertreter[i]]);
                 insert.Transaction = tx;
                 insert.ExecuteNonQuery();

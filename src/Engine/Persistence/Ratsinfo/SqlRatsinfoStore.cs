@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using EGov.Workflows.Persistence.Data;
+using static EGov.Workflows.Persistence.Data.RegisterCells;
 using EGov.Workflows.Persistence.Data.Sqlite;
 using Microsoft.Data.Sqlite;
 using NodaTime;
@@ -15,35 +16,11 @@ namespace EGov.Workflows.Persistence.Ratsinfo;
 /// </summary>
 public sealed class SqlRatsinfoStore(DurableStoreOptions options) : IRatsinfoStore
 {
+    private readonly RegisterTables _db = new(options, e => Violation(e) is { } why ? new RatsinfoConstraintException(why, e) : null);
+
     private const string GremiumColumns = "id, name, kurzname, art, lesegruppe, vorsitz_gruppe, geaendert_am";
     private const string SitzungColumns = "id, gremium_id, name, beginn, ende, ort, einreichungsfrist, abgesagt, geaendert_am";
     private const string VorlageColumns = "id, betreff, art, federfuehrend, oeffentlich, status, gremium_id, sitzung_id, nachtrag, sachverhalt, beschlussvorschlag, niederschrift, instance_id, eingereicht_am, veroeffentlicht_am, geaendert_am";
-
-    private DbConnection Open()
-    {
-        var c = SqlitePragmas.Open(options);
-        if (options.Provider == StoreProvider.Sqlite)
-        {
-            using var fk = c.CreateCommand();
-            fk.CommandText = "PRAGMA foreign_keys = ON";
-            fk.ExecuteNonQuery();
-        }
-        return c;
-    }
-
-    // A null goes without a type: PostgreSQL takes the column's (a text-typed null refused the bigint columns ende,
-    // einreichungsfrist, eingereicht_am); the optional filters CAST their parameter, so they need none either.
-    private static DbCommand Command(DbConnection c, string sql, object?[] values) => PositionalCommand.Create(c, sql, null, values);
-
-    private static long Flag(bool b) => b ? 1L : 0L;
-
-    private void Execute(string sql, params object?[] values)
-    {
-        using var c = Open();
-        using var cmd = Command(c, sql, values);
-        try { cmd.ExecuteNonQuery(); }
-        catch (DbException e) when (Violation(e) is { } why) { throw new RatsinfoConstraintException(why, e); }
-    }
 
     /// <summary>The reason a constraint refused a write, or null when the error is something else.</summary>
     private static string? Violation(DbException e) => e switch
@@ -56,31 +33,15 @@ public sealed class SqlRatsinfoStore(DurableStoreOptions options) : IRatsinfoSto
         _ => null,
     };
 
-    private List<T> Query<T>(string sql, Func<DbDataReader, T> read, params object?[] values)
-    {
-        using var c = Open();
-        using var cmd = Command(c, sql, values);
-        using var r = cmd.ExecuteReader();
-        var items = new List<T>();
-        while (r.Read()) items.Add(read(r));
-        return items;
-    }
-
-    private int Count(string sql, params object?[] values) =>
-        Query(sql, r => Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), values)[0];
-
-    private static string? S(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-    private static long L(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture);
-    private static Instant? T(DbDataReader r, int i) => r.IsDBNull(i) ? null : Ticks.At(L(r, i));
 
     public Koerperschaft? GetKoerperschaft(string tenantId) =>
-        Query("SELECT name, kurzname, ags, website, kontakt_email, geaendert_am FROM ratsinfo_koerperschaft WHERE tenant_id = @p0",
+        _db.Query("SELECT name, kurzname, ags, website, kontakt_email, geaendert_am FROM ratsinfo_koerperschaft WHERE tenant_id = @p0",
             r => new Koerperschaft(r.GetString(0), S(r, 1), S(r, 2), S(r, 3), S(r, 4), Ticks.At(L(r, 5))), tenantId).FirstOrDefault();
 
     public void PutKoerperschaft(string tenantId, Koerperschaft koerperschaft)
     {
         ArgumentNullException.ThrowIfNull(koerperschaft);
-        Execute("""
+        _db.Execute("""
             INSERT INTO ratsinfo_koerperschaft (tenant_id, name, kurzname, ags, website, kontakt_email, geaendert_am) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6)
             ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name, kurzname = excluded.kurzname, ags = excluded.ags, website = excluded.website,
                 kontakt_email = excluded.kontakt_email, geaendert_am = excluded.geaendert_am
@@ -89,17 +50,17 @@ public sealed class SqlRatsinfoStore(DurableStoreOptions options) : IRatsinfoSto
     }
 
     public IReadOnlyList<string> PublishingTenants() =>
-        Query("SELECT tenant_id FROM ratsinfo_koerperschaft ORDER BY tenant_id", r => r.GetString(0));
+        _db.Query("SELECT tenant_id FROM ratsinfo_koerperschaft ORDER BY tenant_id", r => r.GetString(0));
 
     private static Gremium ReadGremium(DbDataReader r) => new(r.GetString(0), r.GetString(1), S(r, 2), r.GetString(3), r.GetString(4), r.GetString(5), Ticks.At(L(r, 6)));
 
     public Gremium? GetGremium(string tenantId, string id) =>
-        Query($"SELECT {GremiumColumns} FROM ratsinfo_gremium WHERE tenant_id = @p0 AND id = @p1", ReadGremium, tenantId, id).FirstOrDefault();
+        _db.Query($"SELECT {GremiumColumns} FROM ratsinfo_gremium WHERE tenant_id = @p0 AND id = @p1", ReadGremium, tenantId, id).FirstOrDefault();
 
     public void PutGremium(string tenantId, Gremium gremium)
     {
         ArgumentNullException.ThrowIfNull(gremium);
-        Execute($"""
+        _db.Execute($"""
             INSERT INTO ratsinfo_gremium (tenant_id, {GremiumColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7)
             ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name, kurzname = excluded.kurzname, art = excluded.art,
                 lesegruppe = excluded.lesegruppe, vorsitz_gruppe = excluded.vorsitz_gruppe, geaendert_am = excluded.geaendert_am
@@ -108,20 +69,20 @@ public sealed class SqlRatsinfoStore(DurableStoreOptions options) : IRatsinfoSto
     }
 
     public (IReadOnlyList<Gremium> Items, int Total) ListGremien(string tenantId, int offset, int limit) =>
-        (Query($"SELECT {GremiumColumns} FROM ratsinfo_gremium WHERE tenant_id = @p0 ORDER BY id LIMIT @p1 OFFSET @p2", ReadGremium,
+        (_db.Query($"SELECT {GremiumColumns} FROM ratsinfo_gremium WHERE tenant_id = @p0 ORDER BY id LIMIT @p1 OFFSET @p2", ReadGremium,
             tenantId, (long)limit, (long)offset),
-         Count("SELECT COUNT(*) FROM ratsinfo_gremium WHERE tenant_id = @p0", tenantId));
+         _db.Count("SELECT COUNT(*) FROM ratsinfo_gremium WHERE tenant_id = @p0", tenantId));
 
     private static Sitzung ReadSitzung(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), Ticks.At(L(r, 3)), T(r, 4), S(r, 5), Ticks.At(L(r, 6)), L(r, 7) != 0, Ticks.At(L(r, 8)));
 
     public Sitzung? GetSitzung(string tenantId, string id) =>
-        Query($"SELECT {SitzungColumns} FROM ratsinfo_sitzung WHERE tenant_id = @p0 AND id = @p1", ReadSitzung, tenantId, id).FirstOrDefault();
+        _db.Query($"SELECT {SitzungColumns} FROM ratsinfo_sitzung WHERE tenant_id = @p0 AND id = @p1", ReadSitzung, tenantId, id).FirstOrDefault();
 
     public void PutSitzung(string tenantId, Sitzung sitzung)
     {
         ArgumentNullException.ThrowIfNull(sitzung);
-        Execute($"""
+        _db.Execute($"""
             INSERT INTO ratsinfo_sitzung (tenant_id, {SitzungColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9)
             ON CONFLICT (tenant_id, id) DO UPDATE SET gremium_id = excluded.gremium_id, name = excluded.name, beginn = excluded.beginn, ende = excluded.ende,
                 ort = excluded.ort, einreichungsfrist = excluded.einreichungsfrist, abgesagt = excluded.abgesagt, geaendert_am = excluded.geaendert_am
@@ -132,21 +93,21 @@ public sealed class SqlRatsinfoStore(DurableStoreOptions options) : IRatsinfoSto
     public (IReadOnlyList<Sitzung> Items, int Total) ListSitzungen(string tenantId, string? gremiumId, Instant? ab, int offset, int limit)
     {
         const string Where = "tenant_id = @p0 AND (CAST(@p1 AS TEXT) IS NULL OR gremium_id = @p1) AND (CAST(@p2 AS BIGINT) IS NULL OR beginn >= @p2)";
-        return (Query($"SELECT {SitzungColumns} FROM ratsinfo_sitzung WHERE {Where} ORDER BY beginn, id LIMIT @p3 OFFSET @p4", ReadSitzung,
+        return (_db.Query($"SELECT {SitzungColumns} FROM ratsinfo_sitzung WHERE {Where} ORDER BY beginn, id LIMIT @p3 OFFSET @p4", ReadSitzung,
                 tenantId, gremiumId, Ticks.Of(ab), (long)limit, (long)offset),
-            Count($"SELECT COUNT(*) FROM ratsinfo_sitzung WHERE {Where}", tenantId, gremiumId, Ticks.Of(ab)));
+            _db.Count($"SELECT COUNT(*) FROM ratsinfo_sitzung WHERE {Where}", tenantId, gremiumId, Ticks.Of(ab)));
     }
 
     private static Vorlage ReadVorlage(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), L(r, 4) != 0, r.GetString(5),
         S(r, 6), S(r, 7), L(r, 8) != 0, S(r, 9), S(r, 10), S(r, 11), S(r, 12), T(r, 13), T(r, 14), Ticks.At(L(r, 15)));
 
     public Vorlage? GetVorlage(string tenantId, string id) =>
-        Query($"SELECT {VorlageColumns} FROM ratsinfo_vorlage WHERE tenant_id = @p0 AND id = @p1", ReadVorlage, tenantId, id).FirstOrDefault();
+        _db.Query($"SELECT {VorlageColumns} FROM ratsinfo_vorlage WHERE tenant_id = @p0 AND id = @p1", ReadVorlage, tenantId, id).FirstOrDefault();
 
     public void PutVorlage(string tenantId, Vorlage vorlage)
     {
         ArgumentNullException.ThrowIfNull(vorlage);
-        Execute($"""
+        _db.Execute($"""
             INSERT INTO ratsinfo_vorlage (tenant_id, {VorlageColumns})
             VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16)
             ON CONFLICT (tenant_id, id) DO UPDATE SET betreff = excluded.betreff, art = excluded.art, federfuehrend = excluded.federfuehrend,
@@ -161,16 +122,16 @@ public sealed class SqlRatsinfoStore(DurableStoreOptions options) : IRatsinfoSto
     }
 
     public (IReadOnlyList<Vorlage> Items, int Total) ListVorlagen(string tenantId, int offset, int limit) =>
-        (Query($"SELECT {VorlageColumns} FROM ratsinfo_vorlage WHERE tenant_id = @p0 ORDER BY id LIMIT @p1 OFFSET @p2", ReadVorlage,
+        (_db.Query($"SELECT {VorlageColumns} FROM ratsinfo_vorlage WHERE tenant_id = @p0 ORDER BY id LIMIT @p1 OFFSET @p2", ReadVorlage,
             tenantId, (long)limit, (long)offset),
-         Count("SELECT COUNT(*) FROM ratsinfo_vorlage WHERE tenant_id = @p0", tenantId));
+         _db.Count("SELECT COUNT(*) FROM ratsinfo_vorlage WHERE tenant_id = @p0", tenantId));
 
     public (IReadOnlyList<Vorlage> Items, int Total) ListVeroeffentlicht(string tenantId, string? sitzungId, int offset, int limit)
     {
         // Published means all three, checked here again although the table's constraint already allows no other publication.
         const string Where = "tenant_id = @p0 AND veroeffentlicht_am IS NOT NULL AND oeffentlich = 1 AND status = 'eingereicht' AND (CAST(@p1 AS TEXT) IS NULL OR sitzung_id = @p1)";
-        return (Query($"SELECT {VorlageColumns} FROM ratsinfo_vorlage WHERE {Where} ORDER BY veroeffentlicht_am, id LIMIT @p2 OFFSET @p3", ReadVorlage,
+        return (_db.Query($"SELECT {VorlageColumns} FROM ratsinfo_vorlage WHERE {Where} ORDER BY veroeffentlicht_am, id LIMIT @p2 OFFSET @p3", ReadVorlage,
                 tenantId, sitzungId, (long)limit, (long)offset),
-            Count($"SELECT COUNT(*) FROM ratsinfo_vorlage WHERE {Where}", tenantId, sitzungId));
+            _db.Count($"SELECT COUNT(*) FROM ratsinfo_vorlage WHERE {Where}", tenantId, sitzungId));
     }
 }
