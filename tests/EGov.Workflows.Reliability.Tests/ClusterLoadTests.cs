@@ -20,7 +20,7 @@ public sealed class ClusterLoadTests(ITestOutputHelper output)
 {
     private const string Approval = "approval.bpmn";
 
-    [OwnPostgresFact(Skip = "not yet passing: under load the machine client's token request answers 503 (Database busy) and the mix does not retry it (UnexpectedAnswerException); run with scripts/reliability.sh --cluster after removing this")]
+    [OwnPostgresFact]
     public async Task ThreeNodes_TwoHundredClients_ANodeKilledAndPostgresRestarted_NothingLostOrTwice_NothingStuck()
     {
         var seconds = Number("EGOV_CLUSTER_SECONDS") ?? (ReliabilitySettings.Full ? 600 : 20);
