@@ -101,6 +101,56 @@ public sealed class CaseDeletionApiTests
     }
 
     [Fact]
+    public async Task The_command_line_deletes_an_ended_case_on_request_and_lists_and_shows_its_tombstone()
+    {
+        using var db = Db("sqlite");
+        string ended, running;
+        await using (var s = await TestServer.StartAsync(store: db.Store))
+        {
+            await s.DeployAsync("skript.bpmn");
+            await s.DeployAsync("antrag.bpmn");
+            ended = await s.StartProcessAsync("Skript", new { variables = new { betrag = 21 }, businessKey = "VG-2026-0042" });
+            running = await s.StartProcessAsync("Antrag", new { businessKey = "VG-2026-0043" });
+        }
+
+        (int Code, string Out, string Err) Egov(params string[] args)
+        {
+            var (stdout, stderr) = (new StringWriter(), new StringWriter());
+            var code = EGov.Workflows.Cli.CommandLine.Run([.. args, "--store", db.Store], stdout, stderr);
+            return (code, stdout.ToString(), stderr.ToString());
+        }
+
+        // Refused: no reason (usage), a running case, an unknown one — nothing deleted.
+        Egov("cases", "delete", "VG-2026-0042").Code.ShouldBe(2);
+        var stillRunning = Egov("cases", "delete", "VG-2026-0043", "--reason", "Antrag nach Art. 17 DSGVO");
+        stillRunning.Code.ShouldBe(1);
+        stillRunning.Err.ShouldContain("läuft noch");
+        Egov("cases", "delete", "gibt-es-nicht", "--reason", "x").Code.ShouldBe(1);
+        Egov("cases", "tombstones").Out.ShouldContain(": 0, gezeigt keiner");
+
+        var deleted = Egov("cases", "delete", "VG-2026-0042", "--reason", "Antrag nach Art. 17 DSGVO vom 01.12.2026", "--by", "datenschutz");
+        deleted.Code.ShouldBe(0, deleted.Err);
+        deleted.Out.ShouldContain("Die personenbezogenen Daten des Vorgangs sind gelöscht");
+        deleted.Out.ShouldContain(ended);
+
+        var again = Egov("cases", "delete", ended, "--reason", "noch einmal");
+        again.Code.ShouldBe(0, again.Err);
+        again.Out.ShouldContain("schon gelöscht");
+        again.Out.ShouldContain("Antrag nach Art. 17 DSGVO vom 01.12.2026");
+
+        var list = Egov("cases", "tombstones");
+        list.Code.ShouldBe(0, list.Err);
+        list.Out.ShouldContain(": 1, gezeigt 1–1");
+        list.Out.ShouldContain("von datenschutz: Antrag nach Art. 17 DSGVO vom 01.12.2026");
+        list.Out.ShouldNotContain(running);
+
+        var one = Egov("cases", "tombstone", "VG-2026-0042");
+        one.Code.ShouldBe(0, one.Err);
+        one.Out.ShouldContain("Regel         Art. 17 Abs. 1 DSGVO");
+        Egov("cases", "tombstone", running).Code.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task The_memory_store_keeps_no_tombstones_and_says_so()
     {
         await using var s = await TestServer.StartAsync();
