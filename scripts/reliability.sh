@@ -13,8 +13,8 @@
 #                                     # (scripts/postgres.sh with its own state file, non-root user, free loopback port).
 #
 #   scripts/reliability.sh --cluster [--full]  # only the cluster load test (issue 15, item 7): 3 nodes on a PostgreSQL of its
-#                                     # own, 200 clients doing a clerk's mix (start, inbox, open case, complete), one node killed
-#                                     # and restarted, PostgreSQL stopped and started again; 20 s in CI, 600 s with --full
+#                                     # own, clients doing a clerk's mix (start, inbox, open case, complete), one node killed
+#                                     # and restarted, PostgreSQL stopped and started again; 20 s with 50 clients in CI, 600 s with 200 with --full
 #                                     # (EGOV_CLUSTER_SECONDS, EGOV_CLUSTER_CLIENTS override); prints its lines and p50/p99
 #
 # EGOV_RELIABILITY_SEED=N replays the kill moments of a run (every run prints its seed); EGOV_RELIABILITY_INSTANCES and

@@ -21,7 +21,7 @@ public sealed class ClerkSession : ClerkMix.ISender, IDisposable
     private ClerkSession(Uri baseAddress, CookieContainer? cookies = null)
     {
         _cookies = cookies ?? new CookieContainer();
-        _http = new HttpClient(new CsrfHeader(_cookies, baseAddress) { InnerHandler = new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = true } })
+        _http = new HttpClient(new CsrfHeader(_cookies, baseAddress) { InnerHandler = new RetryAfterHandler { InnerHandler = new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = true } } })
         {
             BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(100),
         };

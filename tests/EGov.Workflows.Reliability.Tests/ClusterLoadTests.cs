@@ -12,19 +12,21 @@ namespace EGov.Workflows.Reliability.Tests;
 /// answer), every acknowledged completion is the one that completed its case, no task completed twice, no element ran
 /// twice, no job or incident left, and after the remaining tasks are worked every case is completed.
 /// <para>
-/// CI: 20 s of load (<c>EGOV_CLUSTER_SECONDS</c>); <c>scripts/reliability.sh --cluster</c> runs the full 600 s.
-/// <c>EGOV_CLUSTER_CLIENTS</c> sets the clients (200), <c>EGOV_RELIABILITY_SEED</c> replays the fault moments and choices.
+/// CI: 20 s of load (<c>EGOV_CLUSTER_SECONDS</c>) with 50 clients (about 60 s in all); <c>scripts/reliability.sh --cluster --full</c>
+/// runs the full 600 s with 200 clients. <c>EGOV_CLUSTER_CLIENTS</c> sets the clients, <c>EGOV_RELIABILITY_SEED</c> replays the
+/// fault moments and choices. (200 clients on a 2-core machine pass too, but the run takes about 2 minutes: requests queue
+/// for up to 90 s and far fewer cases get done than with 50 clients.)
 /// </para>
 /// </summary>
 public sealed class ClusterLoadTests(ITestOutputHelper output)
 {
     private const string Approval = "approval.bpmn";
 
-    [OwnPostgresFact(Skip = "not yet passing: under load the machine client's token request answers 503 (Database busy) and the mix does not retry it (UnexpectedAnswerException); run with scripts/reliability.sh --cluster after removing this")]
+    [OwnPostgresFact]
     public async Task ThreeNodes_TwoHundredClients_ANodeKilledAndPostgresRestarted_NothingLostOrTwice_NothingStuck()
     {
         var seconds = Number("EGOV_CLUSTER_SECONDS") ?? (ReliabilitySettings.Full ? 600 : 20);
-        var clients = Number("EGOV_CLUSTER_CLIENTS") ?? 200;
+        var clients = Number("EGOV_CLUSTER_CLIENTS") ?? (ReliabilitySettings.Full ? 200 : 50);
         var seed = Number(ReliabilitySettings.SeedVariable) ?? Random.Shared.Next(1, int.MaxValue);
         var replay = $"{ReliabilitySettings.SeedVariable}={seed} EGOV_CLUSTER_SECONDS={seconds} EGOV_CLUSTER_CLIENTS={clients}";
         var random = new Random(seed);

@@ -9,35 +9,55 @@ namespace EGov.Workflows.Reliability.Tests;
 /// </summary>
 public sealed class EngineClient(Uri baseAddress, string clientId, string secret) : ClerkMix.ISender, IDisposable
 {
-    private readonly HttpClient _http = new(new TokenHandler(baseAddress, clientId, secret) { InnerHandler = new HttpClientHandler() })
+    private readonly HttpClient _http = new(new TokenHandler(baseAddress, clientId, secret) { InnerHandler = new RetryAfterHandler { InnerHandler = new HttpClientHandler() } })
     {
         BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(100),
     };
 
     private sealed class TokenHandler(Uri baseAddress, string clientId, string secret) : DelegatingHandler
     {
+        private readonly SemaphoreSlim _fetching = new(1, 1);
         private string? _token;
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            _token ??= await FetchAsync(cancellationToken);
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _token);
+            var (token, refused) = await TokenAsync(null, cancellationToken);
+            if (refused is not null) return refused;
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             var response = await base.SendAsync(request, cancellationToken);
             if (response.StatusCode != System.Net.HttpStatusCode.Unauthorized || request.Content is not null && request.Method != HttpMethod.Get) return response;
             response.Dispose();
-            _token = await FetchAsync(cancellationToken);
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _token);
+            (token, refused) = await TokenAsync(token, cancellationToken);
+            if (refused is not null) return refused;
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             return await base.SendAsync(request, cancellationToken);
         }
 
-        private async Task<string> FetchAsync(CancellationToken cancel)
+        /// <summary>
+        /// The token, fetched once for all concurrent requests (again when <paramref name="expired"/> is the current one).
+        /// A token request the server answers 503 (busy or store away, after the retries honouring Retry-After) is answered
+        /// to the caller as that 503, like any request the server could not take now; other refusals are errors.
+        /// </summary>
+        private async Task<(string Token, HttpResponseMessage? Refused)> TokenAsync(string? expired, CancellationToken cancel)
         {
-            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret });
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, "connect/token")) { Content = form };
-            using var response = await base.SendAsync(request, cancel);
-            var body = await response.Content.ReadAsStringAsync(cancel);
-            if (!response.IsSuccessStatusCode) throw new UnexpectedAnswerException($"token for {clientId}: {(int)response.StatusCode} {body}");
-            return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
+            if (Volatile.Read(ref _token) is { } known && known != expired) return (known, null);
+            await _fetching.WaitAsync(cancel);
+            try
+            {
+                if (_token is { } current && current != expired) return (current, null);
+                using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret });
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, "connect/token")) { Content = form };
+                var response = await base.SendAsync(request, cancel);
+                if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable) return ("", response);
+                using (response)
+                {
+                    var body = await response.Content.ReadAsStringAsync(cancel);
+                    if (!response.IsSuccessStatusCode) throw new UnexpectedAnswerException($"token for {clientId}: {(int)response.StatusCode} {body}") { Status = (int)response.StatusCode };
+                    _token = JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
+                    return (_token, null);
+                }
+            }
+            finally { _fetching.Release(); }
         }
     }
 
