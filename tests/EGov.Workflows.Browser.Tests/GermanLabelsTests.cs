@@ -56,7 +56,7 @@ public sealed class GermanLabelsTests
 
     private const string CollectTexts = """
         (selectors) => {
-          const skip = 'code, pre, textarea, .djs-label, .designer-text, .fjs-container, .designer-canvas svg text, .bjs-powered-by, [data-user-text]';
+          const skip = 'code, pre, textarea, .bjsl-overlay .rule, .djs-label, .designer-text, .fjs-container, .designer-canvas svg text, .bjs-powered-by, [data-user-text]';
           const out = [];
           for (const root of selectors.flatMap(s => [...document.querySelectorAll(s)])) {
             const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);

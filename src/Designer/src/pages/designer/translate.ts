@@ -52,7 +52,7 @@ const german: Record<string, string> = {
   'Condition type': 'Art der Bedingung',
   'Condition expression': 'Bedingungsausdruck',
   Expression: 'Ausdruck',
-  'Delegate expression': 'Delegate-Ausdruck',
+  'Delegate expression': 'Delegierungsausdruck',
   'Java class': 'Java-Klasse',
   External: 'Extern',
   Topic: 'Thema (topic)',
@@ -154,9 +154,9 @@ const german: Record<string, string> = {
   'Implementation type': 'Art der Implementierung',
   'External task': 'Externe Aufgabe',
   Class: 'Klasse',
-  'Delegate Expression': 'Delegate-Ausdruck',
-  'Delegate Class': 'Delegate-Klasse',
-  'Delegate Variable Mapping': 'Variablenzuordnung durch Delegate',
+  'Delegate Expression': 'Delegierungsausdruck',
+  'Delegate Class': 'Delegierungsklasse',
+  'Delegate Variable Mapping': 'Variablenzuordnung durch die Delegierung',
   'Connector ID': 'Connector-ID',
   'Connector inputs': 'Connector-Eingaben',
   'Connector outputs': 'Connector-Ausgaben',
@@ -432,6 +432,8 @@ const german: Record<string, string> = {
   'Gateway forks and joins': 'Das Gateway verzweigt und führt zugleich zusammen',
   'Sequence flow is missing condition': 'Dem Sequenzfluss fehlt eine Bedingung',
   'Element differs from standard size': 'Das Element weicht von der Standardgröße ab',
+  'Element overlaps with other element': 'Das Element überdeckt ein anderes Element',
+  'Element is outside of parent boundary': 'Das Element liegt außerhalb des Elements, das es enthält',
 };
 
 export function translate(template: string, replacements?: Record<string, string>): string {
