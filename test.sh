@@ -110,6 +110,10 @@ for proj in $(find tests samples -name '*.Tests.csproj' -not -path '*/bin/*' -no
     add_counts "$p" "$f" "$((t - e))"
     echo "$name: $p passed, $f failed"
     [ "$f" -gt 0 ] && grep -E '^\s+Failed |Error Message' -A3 "$results/$name.log" | head -60
+    # A crashed test host leaves a results file of the tests it finished: the tests it never ran are a failure, not nothing.
+    if grep -q "Test Run Aborted" "$results/$name.log"; then
+      echo "$name: test run aborted (the test host crashed):"; grep -E "Stack overflow|Test Run Aborted|crash" "$results/$name.log" | head -5; add_counts 0 1
+    fi
   else
     echo "$name: no results (crashed?)"; tail -30 "$results/$name.log"; add_counts 0 1
   fi
