@@ -114,4 +114,24 @@ public sealed class FeelLimitTests
         catch (FeelSyntaxException) { }
         new FeelEngine().CompileExpression("Ⅾ").Evaluate(new Dictionary<string, object?> { ["Ⅾ"] = 500m }).ShouldBe(500m);
     }
+    /// <summary>
+    /// The fuzzer's fourth finding: in "a = = = … b" each "=" after the first starts a unary comparison whose endpoint was
+    /// compiled twice (once as the range it means in an expression, once as the test it means with an input value), so a
+    /// chain of n took 2^n steps: 20 took seconds, 250 never ended and the DMN reader hung. Compiled once, 500 is instant;
+    /// the generous wait only keeps a regression from hanging the test run.
+    /// </summary>
+    [Fact]
+    public async Task FuzzFinding_AChainOfEqualsSigns_CompilesInLinearTime()
+    {
+        var text = "min(1, a * b.m" + string.Concat(Enumerable.Repeat("=", 500)) + "ittag + c)";
+        var compiled = Task.Run(() =>
+        {
+            var engine = new FeelEngine();
+            engine.CompileUnaryTests(text);
+            return engine.CompileExpression(text);
+        });
+        var expression = await compiled.WaitAsync(TimeSpan.FromSeconds(60));
+        var ev = new FeelEvaluation();
+        expression.Evaluate(new Dictionary<string, object?> { ["a"] = 1m, ["b"] = null, ["c"] = 2m }, ev);
+    }
 }

@@ -123,8 +123,10 @@ internal sealed class Compiler(FeelTypes types)
             case UnaryComparisonNode u:
             {
                 // As an expression (outside a test), "< 10" is the range from nothing to 10; with a tested value it is the test.
+                // The endpoint is compiled once and shared by both readings: compiling it again for the test would double the
+                // work at every level, and a chain "= = = …" of n would take 2^n (a fuzz finding that hung a node).
                 var endpoint = Compile(u.Endpoint);
-                var test = CompileTest(u);
+                var test = Constant(u.Endpoint, out var constant) ? FastTests.Comparison(u.Operator, constant) : ComparisonTest(u.Operator, endpoint);
                 return s =>
                 {
                     if (s.HasInput) return test(s, s.InputValue);
@@ -270,18 +272,7 @@ internal sealed class Compiler(FeelTypes types)
                 // An interval of constants ([1..10], ["a".."m")) is built once; invalid ones keep the general path and its warning.
                 return FastTests.Interval(range);
             case UnaryComparisonNode u:
-            {
-                var e = Compile(u.Endpoint);
-                return u.Operator switch
-                {
-                    "=" => (s, v) => Checked.Equal(s, v, e(s)),
-                    "!=" => (s, v) => Checked.Equal(s, v, e(s)) is bool b ? !b : null,
-                    "<" => (s, v) => Checked.Compare(s, v, e(s)) is int i ? i < 0 : null,
-                    "<=" => (s, v) => Checked.Compare(s, v, e(s)) is int i ? i <= 0 : null,
-                    ">" => (s, v) => Checked.Compare(s, v, e(s)) is int i ? i > 0 : null,
-                    _ => (s, v) => Checked.Compare(s, v, e(s)) is int i ? i >= 0 : null,
-                };
-            }
+                return ComparisonTest(u.Operator, Compile(u.Endpoint));
             case LiteralNode { Value: not AtLiteral } lit:
                 // The common decision table cell: a constant, compared without a scope.
                 return FastTests.Literal(lit.Value);
@@ -301,6 +292,17 @@ internal sealed class Compiler(FeelTypes types)
     }
 
     /// <summary>A value known when compiling: a literal (not an @-literal, which may be an error) or a negated number literal.</summary>
+    /// <summary>The test "tested value &lt;operator&gt; endpoint", the endpoint already compiled.</summary>
+    private static Tester ComparisonTest(string op, Evaluator e) => op switch
+    {
+        "=" => (s, v) => Checked.Equal(s, v, e(s)),
+        "!=" => (s, v) => Checked.Equal(s, v, e(s)) is bool b ? !b : null,
+        "<" => (s, v) => Checked.Compare(s, v, e(s)) is int i ? i < 0 : null,
+        "<=" => (s, v) => Checked.Compare(s, v, e(s)) is int i ? i <= 0 : null,
+        ">" => (s, v) => Checked.Compare(s, v, e(s)) is int i ? i > 0 : null,
+        _ => (s, v) => Checked.Compare(s, v, e(s)) is int i ? i >= 0 : null,
+    };
+
     private static bool Constant(Node node, out object? value)
     {
         switch (node)
