@@ -82,6 +82,13 @@ public enum Permission
     DirectoryRead,
     /// <summary>Keep the staff directory: people, org units with their Postkorb group and lead, standing deputies (administrators, Personalstelle).</summary>
     DirectoryManage,
+    /// <summary>
+    /// Mobilfunk: read the standard catalogue of tariffs and devices and one's OWN contracts and devices (every member of staff);
+    /// other people's contracts, the overview and the costs only with <see cref="MobileManage"/>.
+    /// </summary>
+    MobileRead,
+    /// <summary>Keep the catalogue of tariffs and devices, see every contract with its costs (the overview) — the IT-Service.</summary>
+    MobileManage,
 }
 
 /// <summary>Endpoint metadata: the one permission an endpoint needs.</summary>
