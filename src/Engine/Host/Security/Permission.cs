@@ -82,6 +82,13 @@ public enum Permission
     DirectoryRead,
     /// <summary>Keep the staff directory: people, org units with their Postkorb group and lead, standing deputies (administrators, Personalstelle).</summary>
     DirectoryManage,
+    /// <summary>
+    /// Online-Terminierung at the desk: the clerks' day view of a Bürgerbüro, mark an appointment as attended, done or missed,
+    /// rebook or cancel it (clerks and team leads of the Postkorb).
+    /// </summary>
+    AppointmentWork,
+    /// <summary>Keep the Bürgerbüros' places (counters, slot grid), opening hours and the services with their durations (administrators).</summary>
+    AppointmentManage,
 }
 
 /// <summary>Endpoint metadata: the one permission an endpoint needs.</summary>
