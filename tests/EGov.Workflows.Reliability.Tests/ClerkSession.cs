@@ -28,9 +28,9 @@ public sealed class ClerkSession : ClerkMix.ISender, IDisposable
     }
 
     /// <summary>
-    /// Signs the clerk in on one of the nodes (the embedded provider registers its web client's redirect address at start,
-    /// so on nodes without a common --public-url only one node's sign-in completes) and answers a session per node that
-    /// shares the cookies: the session is valid on every node of the store (shared keys).
+    /// Signs the clerk in on the first node that completes the sign-in (every node registers its own callback address with
+    /// the embedded provider at start) and answers a session per node that shares the cookies: the session is valid on
+    /// every node of the store (shared keys).
     /// </summary>
     public static async Task<IReadOnlyList<ClerkSession>> SignInOnAllAsync(string store, string workDir, IReadOnlyList<Uri> nodes)
     {

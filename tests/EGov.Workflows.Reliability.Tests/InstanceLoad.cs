@@ -34,6 +34,12 @@ public sealed class InstanceLoad
     /// </summary>
     public bool RetryWhenUnavailable { get; init; }
 
+    /// <summary>
+    /// The least time a worker lets pass between two of its starts (none by default): a load that must still be running when
+    /// something slow ends (a backup taken under load) is paced instead of racing through its budget first.
+    /// </summary>
+    public TimeSpan Pace { get; init; }
+
     /// <summary>Starts whose connection broke after the request was sent (no answer at all): a graceful stop has none.</summary>
     public int Broken => _broken;
 
@@ -64,6 +70,7 @@ public sealed class InstanceLoad
             while (!stop.IsCancellationRequested && Interlocked.Decrement(ref budget) >= 0 && _pending.TryDequeue(out var n))
             {
                 var client = clients[Interlocked.Increment(ref next) % clients.Count];
+                if (Pace > TimeSpan.Zero) await Delay(Pace, stop);
                 try
                 {
                     _acknowledged[n] = await client.StartAsync(ReliabilityModel.ProcessId, ReliabilityModel.StartVariables(n), BusinessKey(n));

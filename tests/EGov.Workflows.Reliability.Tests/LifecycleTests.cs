@@ -21,7 +21,9 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         var db = Path.Combine(folder.Path, "data", "egov.db");
         var backup = Path.Combine(folder.Path, "backups", "egov-backup.db");
         var restored = Path.Combine(folder.Path, "restored", "egov.db");
-        var load = new InstanceLoad(settings.Instances);
+        // A paced load with room to spare (at most 40 starts a second of ten times the instances), stopped only after the backup
+        // and the refused restore: with a fixed count it could end before the backup did, and then it was not under load.
+        var load = new InstanceLoad(settings.Instances * 10) { Pace = TimeSpan.FromMilliseconds(100) };
 
         var server = await EgovServe.StartAsync($"sqlite:{db}", processes, nodeId: null, folder.Path);
         IReadOnlyDictionary<int, string> answeredBefore;
@@ -29,7 +31,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         {
             using var stop = new CancellationTokenSource();
             var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var starting = load.StartAsync([server.Client], settings.Instances, parallel: 4, stop.Token, first);
+            var starting = load.StartAsync([server.Client], load.Count, parallel: 4, stop.Token, first);
             await Task.WhenAny(first.Task, starting);
             while (load.Acknowledged < settings.Instances / 3 && !starting.IsCompleted) await Task.Delay(50);
 
@@ -45,6 +47,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
             refusedCode.ShouldBe(1, refusedText);
             refusedText.ShouldContain("in use");
 
+            await stop.CancelAsync();
             await starting;
             load.Refused.ShouldBeEmpty();
             output.WriteLine($"{answeredBefore.Count} starts answered before the backup, {answeredAfterBackup} when it ended, {load.Acknowledged} in all");

@@ -418,8 +418,7 @@ public static class EGovServer
     /// <summary>The web pages' client at the embedded provider, with this server's sign-in callback.</summary>
     private static void RegisterWebClient(IServiceProvider services, ServerAddress address)
     {
-        using var scope = services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<Identity.Clients.ClientStore>().EnsureWebClientAsync(
+        Identity.Clients.ClientStore.EnsureWebClientAsync(services.GetRequiredService<IServiceScopeFactory>(),
             [new Uri(address.Public, "signin-oidc")], [new Uri(address.Public, "anmelden?abgemeldet=1")]).GetAwaiter().GetResult();
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using EGov.Workflows.Identity.Accounts;
+using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -91,8 +92,35 @@ public sealed class ClientStore(IOpenIddictApplicationManager applications)
         return true;
     }
 
-    /// <summary>Registers the web pages' client, or adds redirect addresses to it (several nodes may each add theirs).</summary>
-    public async Task EnsureWebClientAsync(IEnumerable<Uri> redirectUris, IEnumerable<Uri> postLogoutRedirectUris, CancellationToken cancel = default)
+    /// <summary>
+    /// Registers the web pages' client, or adds redirect addresses to it: several nodes of one store each add theirs, often at
+    /// the same moment. A node whose write lost the race reads the registration again (in a fresh scope: the failed write
+    /// stays in its unit of work) and adds its addresses to the winner's; giving up instead left that node's sign-in refused
+    /// by the provider (redirect_uri not registered).
+    /// </summary>
+    public static async Task EnsureWebClientAsync(IServiceScopeFactory scopes, IEnumerable<Uri> redirectUris, IEnumerable<Uri> postLogoutRedirectUris,
+        CancellationToken cancel = default)
+    {
+        const int attempts = 10;
+        var redirects = redirectUris.ToList();
+        var postLogout = postLogoutRedirectUris.ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            try
+            {
+                await scope.ServiceProvider.GetRequiredService<ClientStore>().EnsureWebClientAsync(redirects, postLogout, cancel);
+                return;
+            }
+            catch (Exception e) when (attempt < attempts && e is OpenIddictExceptions.ConcurrencyException or Microsoft.EntityFrameworkCore.DbUpdateException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 100) * attempt), cancel);
+            }
+        }
+    }
+
+    /// <summary>One attempt of the above; a concurrent registration by another node makes it throw.</summary>
+    public async Task EnsureWebClientAsync(IReadOnlyList<Uri> redirectUris, IReadOnlyList<Uri> postLogoutRedirectUris, CancellationToken cancel = default)
     {
         var app = await applications.FindByClientIdAsync(WebClientId, cancel);
         var d = new OpenIddictApplicationDescriptor();
@@ -113,15 +141,8 @@ public sealed class ClientStore(IOpenIddictApplicationManager applications)
                  })
             d.Permissions.Add(p);
         d.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
-        try
-        {
-            if (app is null) await applications.CreateAsync(d, cancel);
-            else await applications.UpdateAsync(app, d, cancel);
-        }
-        catch (Exception e) when (e is OpenIddictExceptions.ConcurrencyException or Microsoft.EntityFrameworkCore.DbUpdateException)
-        {
-            // Another node registered it at the same moment: its registration serves as well.
-        }
+        if (app is null) await applications.CreateAsync(d, cancel);
+        else await applications.UpdateAsync(app, d, cancel);
     }
 
     private async Task<ClientInfo> InfoAsync(object app, CancellationToken cancel)
