@@ -57,6 +57,7 @@ public static class ApiEndpoints
         Ratsinfo.OParlEndpoints.MapOParl(app); // public, read-only, outside /api: /oparl/v1
         Reservierungen.ReservierungEndpoints.MapReservierungEndpoints(api); // rooms and cars with their calendars (issue 17)
         Adressbuch.AdressbuchEndpoints.MapAdressbuchEndpoints(api); // the staff directory, the Postkorb's source of groups and deputies
+        Termine.TerminEndpoints.MapTerminEndpoints(app); // Online-Terminierung: /api/termine (clerks), /api/citizen/termine and /buerger/termine (citizens)
         return app;
     }
 }
