@@ -32,7 +32,7 @@ internal sealed class FakeEngine(ScenarioEngineOptions options) : IScenarioEngin
         Deployed.AddRange(models.Select(m => m.File));
     }
 
-    public string StartProcess(string processId, JsonObject variables, string? businessKey)
+    public string StartProcess(string processId, JsonObject variables, string? businessKey, string? user = null)
     {
         Log.Add($"start {processId}");
         Merge(variables);
@@ -40,7 +40,7 @@ internal sealed class FakeEngine(ScenarioEngineOptions options) : IScenarioEngin
         return "root";
     }
 
-    public string StartProcessByMessage(string messageName, JsonObject variables, string? businessKey)
+    public string StartProcessByMessage(string messageName, JsonObject variables, string? businessKey, string? user = null)
     {
         Log.Add($"start by {messageName}");
         Merge(variables);

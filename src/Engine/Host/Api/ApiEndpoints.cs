@@ -53,9 +53,11 @@ public static class ApiEndpoints
         ERechnung.ERechnungEndpoints.MapERechnungEndpoints(api);
         Ratsinfo.RatsinfoEndpoints.MapRatsinfoEndpoints(api);
         Zeit.ZeitEndpoints.MapZeitEndpoints(api);
+        Mobilfunk.MobilfunkEndpoints.MapMobilfunkEndpoints(api); // tariffs, devices, contracts and costs (issue 17 item 4)
         Ratsinfo.OParlEndpoints.MapOParl(app); // public, read-only, outside /api: /oparl/v1
         Reservierungen.ReservierungEndpoints.MapReservierungEndpoints(api); // rooms and cars with their calendars (issue 17)
         Adressbuch.AdressbuchEndpoints.MapAdressbuchEndpoints(api); // the staff directory, the Postkorb's source of groups and deputies
+        Termine.TerminEndpoints.MapTerminEndpoints(app); // Online-Terminierung: /api/termine (clerks), /api/citizen/termine and /buerger/termine (citizens)
         return app;
     }
 }

@@ -246,12 +246,23 @@ internal sealed partial class Runner : IDisposable
         var inst = NewInstance(g, businessKey, parent, caller, instanceId);
         var root = inst.RootScope;
         if (variables is not null) foreach (var kv in variables) root.Variables[kv.Key] = kv.Value?.DeepClone();
+        // camunda:initiator: who started the case (the command's user, from the caller's token or session), set after the
+        // start variables so that a client cannot name someone else as the initiator.
+        if (Initiator(g, start) is { } initiator) root.Variables[initiator] = History.UserId is { } user ? JsonValue.Create(user) : null;
         if (g.Frist is not null || Core.Bearbeitungsfrist is not null) StartCaseFrist(inst);
         StartScope(inst, root, g.Root);
         var t = NewToken(inst, root.Id, start.Id);
         ScheduleExecute(inst, t);
         return inst;
     }
+
+    /// <summary>
+    /// The variable <c>camunda:initiator</c> names: on the start event used, or as in Camunda 7 (a property of the process
+    /// definition) on any start event of the process level; not for event subprocesses, which do not start a case.
+    /// </summary>
+    private static string? Initiator(ProcessGraph g, Node start) =>
+        start.Element.CamundaAttribute("initiator") is { Length: > 0 } own && start.Scope == g.Root ? own
+        : g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent).Select(n => n.Element.CamundaAttribute("initiator")).FirstOrDefault(a => a is { Length: > 0 });
 
     public TokenState NewToken(Inst i, string scopeId, string elementId)
     {

@@ -18,11 +18,11 @@ public interface IScenarioEngine : IDisposable
     /// <summary>What custom activities did since the last call, one line each (completed with outputs, BPMN error, failure, wait); for <c>-v</c>.</summary>
     IReadOnlyList<string> TakeActivityLog() => [];
 
-    /// <summary>Starts the process with this id; returns the instance id.</summary>
-    string StartProcess(string processId, JsonObject variables, string? businessKey);
+    /// <summary>Starts the process with this id as <paramref name="user"/> (null: no one signed in); returns the instance id.</summary>
+    string StartProcess(string processId, JsonObject variables, string? businessKey, string? user = null);
 
-    /// <summary>Starts an instance through a message start event; returns the instance id.</summary>
-    string StartProcessByMessage(string messageName, JsonObject variables, string? businessKey);
+    /// <summary>Starts an instance through a message start event as <paramref name="user"/>; returns the instance id.</summary>
+    string StartProcessByMessage(string messageName, JsonObject variables, string? businessKey, string? user = null);
 
     /// <summary>The open user tasks, receive tasks without a message and external tasks of this root instance and every instance it called.</summary>
     IReadOnlyList<OpenTask> OpenTasks(string rootInstanceId);

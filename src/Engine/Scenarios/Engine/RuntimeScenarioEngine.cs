@@ -67,11 +67,11 @@ public sealed class RuntimeScenarioEngine(WorkflowEngine engine, ActivityLog? ac
         }
     }
 
-    public string StartProcess(string processId, JsonObject variables, string? businessKey) =>
-        Refused(() => Engine.StartProcess(processId, variables, businessKey));
+    public string StartProcess(string processId, JsonObject variables, string? businessKey, string? user = null) =>
+        Refused(() => Engine.StartProcess(processId, variables, businessKey, user));
 
-    public string StartProcessByMessage(string messageName, JsonObject variables, string? businessKey) =>
-        Refused(() => Engine.StartProcessByMessage(messageName, variables, businessKey));
+    public string StartProcessByMessage(string messageName, JsonObject variables, string? businessKey, string? user = null) =>
+        Refused(() => Engine.StartProcessByMessage(messageName, variables, businessKey, user));
 
     public IReadOnlyList<OpenTask> OpenTasks(string rootInstanceId)
     {

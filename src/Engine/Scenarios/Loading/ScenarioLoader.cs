@@ -19,7 +19,7 @@ public sealed record LoadResult(string File, Scenario? Scenario, string? Name, T
 public static class ScenarioLoader
 {
     private static readonly string[] TopKeys = ["name", "deploy", "process", "clock", "timezone", "land", "start", "services", "steps"];
-    private static readonly string[] StartKeys = ["variables", "message", "businessKey"];
+    private static readonly string[] StartKeys = ["variables", "message", "businessKey", "user"];
     private static readonly string[] ServiceKeys = ["variables", "error", "fail", "times"];
     private static readonly string[] ExpectKeys = ["state", "waiting", "completed", "notCompleted", "counts", "variables", "incidents", "version", "legalBasis", "fristen", "due"];
     private static readonly string[] StepActions = ["complete", "message", "signal", "advance", "expect", "start", "case", "verlaengern"];
@@ -111,9 +111,9 @@ public static class ScenarioLoader
     private static StartSpec ReadStart(YNode node)
     {
         if (node is YScalar { IsNull: true }) return StartSpec.Empty;
-        var map = node as YMap ?? throw new ScenarioFormatException(node.At, "'start' must be a mapping with variables, message, businessKey");
+        var map = node as YMap ?? throw new ScenarioFormatException(node.At, "'start' must be a mapping with variables, message, businessKey, user");
         CheckKeys(map, StartKeys, "start");
-        return new StartSpec(Variables(map), OptionalString(map, "message"), OptionalString(map, "businessKey"));
+        return new StartSpec(Variables(map), OptionalString(map, "message"), OptionalString(map, "businessKey"), OptionalString(map, "user"));
     }
 
     private static List<ServiceSpec> ReadServices(YNode node)

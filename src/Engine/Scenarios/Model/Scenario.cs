@@ -33,8 +33,8 @@ public sealed record Scenario(
 /// <summary>A model to deploy, as written (relative to the scenario file).</summary>
 public sealed record DeployEntry(string Path, TextPosition At);
 
-/// <summary>How the instance starts: plainly or through a message start event, with variables and a business key.</summary>
-public sealed record StartSpec(JsonObject Variables, string? Message, string? BusinessKey)
+/// <summary>How the instance starts: plainly or through a message start event, with variables, a business key and who starts it.</summary>
+public sealed record StartSpec(JsonObject Variables, string? Message, string? BusinessKey, string? User = null)
 {
     public static StartSpec Empty => new([], null, null);
 }

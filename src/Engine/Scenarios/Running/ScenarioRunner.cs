@@ -177,14 +177,14 @@ public sealed class ScenarioRunner(IScenarioEngineFactory engines, ModelCache? m
             var start = scenario.Start;
             if (start.Message is { } message)
             {
-                _root = Command($"start by message {message}", () => _engine.StartProcessByMessage(message, Copy(start.Variables), start.BusinessKey));
+                _root = Command($"start by message {message}", () => _engine.StartProcessByMessage(message, Copy(start.Variables), start.BusinessKey, start.User));
                 _cases["main"] = _root;
                 Trace($"started instance {_root} by message {message}");
                 return;
             }
             var processId = scenario.Process ?? DefaultProcess(files[0]);
             _processId = processId;
-            _root = Command($"start {processId}", () => _engine.StartProcess(processId, Copy(start.Variables), start.BusinessKey));
+            _root = Command($"start {processId}", () => _engine.StartProcess(processId, Copy(start.Variables), start.BusinessKey, start.User));
             _cases["main"] = _root;
             Trace($"started {processId} as instance {_root}");
         }
