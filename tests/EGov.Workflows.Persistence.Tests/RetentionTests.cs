@@ -61,4 +61,27 @@ public sealed class RetentionTests
         store.DeleteExpiredHistory(clock.GetCurrentInstant() + Duration.FromDays(9)).ShouldBeEmpty();
         store.DeleteExpiredHistory(clock.GetCurrentInstant() + Duration.FromDays(10)).ShouldHaveSingleItem().RootInstanceId.ShouldBe(id);
     }
+    [Theory, MemberData(nameof(Providers))]
+    public void Cleanup_RestsBetweenFullBatches_AsLongAsEachTook_SoCasesBeingWorkedGetTheWriter(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var store = db.OpenStore();
+        var clock = Models.Clock();
+        var engine = Models.Engine(store, clock);
+        new DurableDeployments(store, clock).Deploy(engine, "bescheid.bpmn", Models.Read(Models.Bescheid(ttl: "P30D")));
+        for (var n = 0; n < 5; n++) engine.StartProcess("Bescheid");
+        clock.AdvanceDays(31);
+        var rests = new List<TimeSpan>();
+        var cleanup = new HistoryCleanupService(store, clock) { BatchSize = 2, Rest = (pause, _) => rests.Add(pause) };
+
+        cleanup.RunOnce().ShouldBe(5);
+
+        rests.Count.ShouldBe(2, "a rest after each of the two full batches, none after the last, partial one");
+        rests.ShouldAllBe(r => r > TimeSpan.Zero);
+        var unpaced = new List<TimeSpan>();
+        for (var n = 0; n < 3; n++) engine.StartProcess("Bescheid");
+        clock.AdvanceDays(31);
+        new HistoryCleanupService(store, clock) { BatchSize = 1, PauseFactor = 0, Rest = (pause, _) => unpaced.Add(pause) }.RunOnce().ShouldBe(3);
+        unpaced.ShouldBeEmpty();
+    }
 }

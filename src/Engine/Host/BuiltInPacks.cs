@@ -44,25 +44,18 @@ public static class BuiltInPacks
     /// <param name="ratsinfo">Where the Ratsinfo tables are (the server's store); without it, a register in memory.</param>
     /// <param name="reservierungen">Where the reservation and directory tables are (the server's store); without it, in memory.</param>
     /// <param name="zeit">Where the Zeitmanagement tables are (the server's store); without it, a register in memory.</param>
-<<<<<<< HEAD
     /// <param name="mobilfunk">Where the Mobilfunk tables are (the server's store); without it, a register in memory.</param>
-    public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null, Ratsinfo.RatsinfoRegister? ratsinfo = null,
-        Reservierungen.ReservierungRegister? reservierungen = null, Zeit.ZeitRegister? zeit = null, Mobilfunk.MobilfunkRegister? mobilfunk = null)
-=======
     /// <param name="termine">Where the appointment tables are (the server's store); without it, in memory.</param>
     public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null, Ratsinfo.RatsinfoRegister? ratsinfo = null,
-        Reservierungen.ReservierungRegister? reservierungen = null, Zeit.ZeitRegister? zeit = null, Termine.TerminRegister? termine = null)
->>>>>>> wt/termin
+        Reservierungen.ReservierungRegister? reservierungen = null, Zeit.ZeitRegister? zeit = null, Mobilfunk.MobilfunkRegister? mobilfunk = null,
+        Termine.TerminRegister? termine = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var register = ratsinfo ?? new Ratsinfo.RatsinfoRegister();
         var resources = reservierungen ?? new Reservierungen.ReservierungRegister();
         var zeitRegister = zeit ?? new Zeit.ZeitRegister();
-<<<<<<< HEAD
         var mobilfunkRegister = mobilfunk ?? new Mobilfunk.MobilfunkRegister();
-=======
         var terminRegister = termine ?? new Termine.TerminRegister();
->>>>>>> wt/termin
         return
         [
             Pack(NotificationOptions.Section, configuration, logging, (s, c) => s.AddEgovNotifications(c)),
@@ -80,13 +73,10 @@ public static class BuiltInPacks
                 .AddEgovActivity<Reservierungen.BuchungActivity>().AddEgovActivity<Adressbuch.AuskunftActivity>()),
             // Zeitmanagement (issue 17): leave accounts and training budgets in tables; the cases book on them.
             Pack(ZeitPack, configuration, logging, (s, _) => s.AddSingleton(zeitRegister).AddEgovActivity<Zeit.UrlaubskontoActivity>().AddEgovActivity<Zeit.FortbildungsbudgetActivity>()),
-<<<<<<< HEAD
             // Mobilfunkverträge (issue 17): catalogue, contracts and devices in tables; the case orders, hands over, terminates.
             Pack(MobilfunkPack, configuration, logging, (s, _) => s.AddSingleton(mobilfunkRegister).AddEgovActivity<Mobilfunk.VertragActivity>()),
-=======
             // Online-Terminierung (issue 17): the Bürgerbüro's appointments in tables; the case books and marks them.
             Pack(TerminePack, configuration, logging, (s, _) => s.AddSingleton(terminRegister).AddEgovActivity<Termine.TerminActivity>()),
->>>>>>> wt/termin
         ];
     }
 

@@ -42,13 +42,9 @@ public static class EGovServer
         var ratsinfo = new Ratsinfo.RatsinfoRegister(); // its store is set once the store is open (the activity and the API share it)
         var reservierungen = new Reservierungen.ReservierungRegister(); // rooms, cars and the staff directory: set once the store is open
         var zeit = new Zeit.ZeitRegister(); // likewise for the Zeitmanagement tables (leave accounts, training budgets)
-<<<<<<< HEAD
         var mobilfunk = new Mobilfunk.MobilfunkRegister(); // likewise for the Mobilfunk tables (catalogue, contracts, devices)
-        var (packs, packLogging) = LoadPacks(options, ratsinfo, reservierungen, zeit, mobilfunk); // before the store is touched: a broken pack stops the start at once
-=======
         var termine = new Termine.TerminRegister(); // the Bürgerbüro's appointments: set once the store is open
-        var (packs, packLogging) = LoadPacks(options, ratsinfo, reservierungen, zeit, termine); // before the store is touched: a broken pack stops the start at once
->>>>>>> wt/termin
+        var (packs, packLogging) = LoadPacks(options, ratsinfo, reservierungen, zeit, mobilfunk, termine); // before the store is touched: a broken pack stops the start at once
         StoreChoice store;
         try { store = HostStores.Open(options.Store, options.Create); }
         catch (ArgumentException e) { packLogging.Dispose(); throw new ServerStartException([e.Message], usage: true); }
@@ -180,16 +176,13 @@ public static class EGovServer
         // Zeitmanagement (issue 17): leave accounts and training budgets in tables (migration 0026).
         zeit.Store = store.Store is Persistence.EfRuntimeStore zeitDb ? new Persistence.Zeit.SqlZeitStore(zeitDb.Options) : new Persistence.Zeit.InMemoryZeitStore();
         builder.Services.AddSingleton(zeit);
-<<<<<<< HEAD
         // Mobilfunkverträge (issue 17): catalogue of tariffs and devices, contracts, devices handed out (migration 0036).
         mobilfunk.Store = store.Store is Persistence.EfRuntimeStore mobilfunkDb ? new Persistence.Mobilfunk.SqlMobilfunkStore(mobilfunkDb.Options) : new Persistence.Mobilfunk.InMemoryMobilfunkStore();
         builder.Services.AddSingleton(mobilfunk);
-=======
         // Online-Terminierung (issue 17): places, opening hours, services and appointments in tables (migration 0031).
         if (store.Store is Persistence.EfRuntimeStore terminDb) termine.Store = new Persistence.Termine.SqlTerminStore(terminDb.Options);
         termine.Fristen = id => TenantFristen.For(options.Configuration, id);
         builder.Services.AddSingleton(termine);
->>>>>>> wt/termin
         builder.Services.AddSingleton<Cockpit.BatchRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Cockpit.BatchRunner>());
         builder.Services.AddEGovTelemetry(options, options.NodeId ?? DefaultNodeId(store));
@@ -346,11 +339,7 @@ public static class EGovServer
     /// stops the start with its file and the reason.
     /// </summary>
     private static (Packs.PackCatalog Packs, ILoggerFactory Logging) LoadPacks(ServeOptions options, Ratsinfo.RatsinfoRegister ratsinfo, Reservierungen.ReservierungRegister reservierungen,
-<<<<<<< HEAD
-        Zeit.ZeitRegister zeit, Mobilfunk.MobilfunkRegister mobilfunk)
-=======
-        Zeit.ZeitRegister zeit, Termine.TerminRegister termine)
->>>>>>> wt/termin
+        Zeit.ZeitRegister zeit, Mobilfunk.MobilfunkRegister mobilfunk, Termine.TerminRegister termine)
     {
         var configuration = options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
         var paths = options.Packs.Concat(PackPaths(configuration)).ToList();
@@ -366,11 +355,7 @@ public static class EGovServer
         try
         {
             var loaded = paths.Count == 0 ? Packs.PackCatalog.Empty : Packs.PackLoader.Load(paths, new Packs.PackHostServices(configuration, logging));
-<<<<<<< HEAD
-            return (loaded.With(BuiltInPacks.Load(configuration, logging, ratsinfo, reservierungen, zeit, mobilfunk)), logging);
-=======
-            return (loaded.With(BuiltInPacks.Load(configuration, logging, ratsinfo, reservierungen, zeit, termine)), logging);
->>>>>>> wt/termin
+            return (loaded.With(BuiltInPacks.Load(configuration, logging, ratsinfo, reservierungen, zeit, mobilfunk, termine)), logging);
         }
         catch (Packs.PackException e)
         {

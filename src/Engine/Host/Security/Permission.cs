@@ -83,21 +83,19 @@ public enum Permission
     /// <summary>Keep the staff directory: people, org units with their Postkorb group and lead, standing deputies (administrators, Personalstelle).</summary>
     DirectoryManage,
     /// <summary>
-<<<<<<< HEAD
     /// Mobilfunk: read the standard catalogue of tariffs and devices and one's OWN contracts and devices (every member of staff);
     /// other people's contracts, the overview and the costs only with <see cref="MobileManage"/>.
     /// </summary>
     MobileRead,
     /// <summary>Keep the catalogue of tariffs and devices, see every contract with its costs (the overview) — the IT-Service.</summary>
     MobileManage,
-=======
+    /// <summary>
     /// Online-Terminierung at the desk: the clerks' day view of a Bürgerbüro, mark an appointment as attended, done or missed,
     /// rebook or cancel it (clerks and team leads of the Postkorb).
     /// </summary>
     AppointmentWork,
     /// <summary>Keep the Bürgerbüros' places (counters, slot grid), opening hours and the services with their durations (administrators).</summary>
     AppointmentManage,
->>>>>>> wt/termin
 }
 
 /// <summary>Endpoint metadata: the one permission an endpoint needs.</summary>

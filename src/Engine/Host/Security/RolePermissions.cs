@@ -15,13 +15,8 @@ public static class RolePermissions
         // Administrators also carry out a deletion on request (Art. 17 DSGVO): irreversible, so no other role may.
         [Caller.Admin] = new HashSet<Permission> { AccountAdmin, ProcessRead, ServiceRead, ReservationBook, ResourceManage, DirectoryRead, DirectoryManage, CaseDelete, AppointmentManage },
         [Caller.Analyst] = new HashSet<Permission> { Deploy, ProcessRead, ModelRead, Analytics, InstanceRead, HistoryRead, DecisionRead, DecisionEvaluate, ServiceRead, ReservationBook, DirectoryRead },
-<<<<<<< HEAD
-        [Caller.Clerk] = new HashSet<Permission> { TaskWork, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead, ReservationBook, DirectoryRead, StaffTimeRead, MobileRead },
-        [Caller.TeamLead] = new HashSet<Permission> { TaskWork, TaskAssign, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead, ReservationBook, DirectoryRead, StaffTimeRead, MobileRead },
-=======
-        [Caller.Clerk] = new HashSet<Permission> { TaskWork, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead, ReservationBook, DirectoryRead, StaffTimeRead, AppointmentWork },
-        [Caller.TeamLead] = new HashSet<Permission> { TaskWork, TaskAssign, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead, ReservationBook, DirectoryRead, StaffTimeRead, AppointmentWork },
->>>>>>> wt/termin
+        [Caller.Clerk] = new HashSet<Permission> { TaskWork, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead, ReservationBook, DirectoryRead, StaffTimeRead, MobileRead, AppointmentWork },
+        [Caller.TeamLead] = new HashSet<Permission> { TaskWork, TaskAssign, ProcessStart, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead, ReservationBook, DirectoryRead, StaffTimeRead, MobileRead, AppointmentWork },
         [Caller.Operator] = new HashSet<Permission> { IncidentOperate, Migrate, InstanceRead, InstanceOperate, HistoryRead, Correlate, ProcessRead, ModelRead, DecisionRead, ServiceRead, MetricsRead, ReservationBook, DirectoryRead },
         [Caller.Auditor] = new HashSet<Permission> { HistoryRead, InstanceRead, ProcessRead, ModelRead, DecisionRead, ServiceRead, CouncilRead, ReservationBook, DirectoryRead, MobileRead },
         // The Büro der Stadtverordnetenversammlung (Sitzungsdienst): keeps the Sitzungskalender and the minutes, works its tasks.
