@@ -21,6 +21,7 @@ public sealed class ElementTemplateTests
         { "EGov.Workflows.Activities.Payment", nameof(PaymentServiceCollectionExtensions.AddEgovPayment) },
         { "EGov.Workflows.Activities.Xdomea", nameof(EGov.Workflows.Activities.Xdomea.XdomeaServiceCollectionExtensions.AddEgovXdomea) },
         { "EGov.Workflows.Activities.FitConnect", nameof(EGov.Workflows.Activities.FitConnect.FitConnectServiceCollectionExtensions.AddEgovFitConnect) },
+        { "EGov.Workflows.Activities.Melderegister", nameof(EGov.Workflows.Activities.Melderegister.MelderegisterServiceCollectionExtensions.AddEgovMelderegister) },
     };
 
     private static ActivityRegistry Registry(string pack)
@@ -31,6 +32,7 @@ public sealed class ElementTemplateTests
         if (pack.EndsWith("Payment", StringComparison.Ordinal)) services.AddEgovPayment(configuration);
         if (pack.EndsWith("Xdomea", StringComparison.Ordinal)) EGov.Workflows.Activities.Xdomea.XdomeaServiceCollectionExtensions.AddEgovXdomea(services, configuration);
         if (pack.EndsWith("FitConnect", StringComparison.Ordinal)) EGov.Workflows.Activities.FitConnect.FitConnectServiceCollectionExtensions.AddEgovFitConnect(services, configuration);
+        if (pack.EndsWith("Melderegister", StringComparison.Ordinal)) EGov.Workflows.Activities.Melderegister.MelderegisterServiceCollectionExtensions.AddEgovMelderegister(services, configuration);
         return new ActivityRegistry().AddFrom(services.BuildServiceProvider());
     }
 

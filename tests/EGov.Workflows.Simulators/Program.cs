@@ -1,6 +1,6 @@
 using EGov.Workflows.Simulators;
 
-// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] [--tls [--user U --password P]] | dms [--port 8085] [--schemas DIR] | archiv [--port 8087] [--decision A|V] [--callback URL] | fitconnect [--port 8086] | payment [--port 5301]
+// The simulators by hand: dotnet run --project tests/EGov.Workflows.Simulators -- smtp [--port 2525] [--tls [--user U --password P]] | dms [--port 8085] [--schemas DIR] | archiv [--port 8087] [--decision A|V] [--callback URL] | fitconnect [--port 8086] | payment [--port 5301] | melderegister [--port 8088]
 var kind = args.FirstOrDefault();
 int Port(int fallback) => args.SkipWhile(a => a != "--port").Skip(1).FirstOrDefault() is { } p && int.TryParse(p, out var n) ? n : fallback;
 using var stop = new CancellationTokenSource();
@@ -40,6 +40,15 @@ switch (kind)
         Console.WriteLine($"XBezahldienste simulator on {pay.BaseUrl}; notifications to {pay.NotifyUrl}. Ctrl+C stops it.");
         Console.WriteLine($"  pay by hand on {pay.BaseUrl}/pay/<transactionId> (the case's variable zahlung.zahlungsUrl)");
         Console.WriteLine($"  settings: {{\"Packs\": {{\"Payment\": {{\"BaseUrl\": \"{pay.BaseUrl}\", \"OriginatorId\": \"egov\", \"EndpointId\": \"06412000\", \"NotificationSecret\": \"{pay.Secret}\"}}}}}}");
+        try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
+        return 0;
+    }
+    case "melderegister":
+    {
+        await using var mr = await MelderegisterSimulator.StartAsync(Port(8088));
+        Console.WriteLine($"Melderegister simulator on {mr.BaseUrl} (POST /v1/auskuenfte, bearer key '{mr.ApiKey}'); residents: "
+            + string.Join("; ", mr.Register.Select(e => $"{e.Vornamen} {e.Familienname}, {e.Strasse}, {e.Postleitzahl} ({e.Status})")) + ". Ctrl+C stops it.");
+        Console.WriteLine($"  settings: {{\"Packs\": {{\"Melderegister\": {{\"BaseUrl\": \"{mr.BaseUrl}\", \"Behoerde\": \"Straßenverkehrsbehörde Musterstadt\"}}}}}}  and EGOV_Packs__Melderegister__ApiKey={mr.ApiKey}");
         try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
         return 0;
     }

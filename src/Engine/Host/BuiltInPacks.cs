@@ -1,5 +1,6 @@
 using EGov.Workflows.Activities.ERechnung;
 using EGov.Workflows.Activities.FitConnect;
+using EGov.Workflows.Activities.Melderegister;
 using EGov.Workflows.Activities.Notifications;
 using EGov.Workflows.Activities.Payment;
 using EGov.Workflows.Activities.Xdomea;
@@ -62,6 +63,7 @@ public static class BuiltInPacks
             Pack(XdomeaOptions.Section, configuration, logging, (s, c) => s.AddEgovXdomea(c)),
             Pack(FitConnectOptions.Section, configuration, logging, (s, c) => s.AddEgovFitConnect(c)),
             Pack(ERechnungOptions.Section, configuration, logging, (s, c) => s.AddEgovERechnung(c)),
+            Pack(MelderegisterOptions.Section, configuration, logging, (s, c) => s.AddEgovMelderegister(c)),
             // The citizen side's own activity (eid-check: a trust level later in the case, step-up by the citizen's sign-in).
             Pack(CitizenPack, configuration, logging, (s, _) => s.AddEgovActivity<Citizens.EidCheckActivity>()),
             // The Ratsinformationssystem's register of papers (issue 17): the case keeps its table row in step.
@@ -84,7 +86,8 @@ public static class BuiltInPacks
     /// as xdomea containers into <c>$TMPDIR/egov-test-eakte</c>, Aussonderung messages into <c>$TMPDIR/egov-test-archiv</c> (the archive's
     /// answers come by hand: a scenario's <c>complete:</c> of the waiting task with <c>bewertung</c>, then <c>erfolgreich</c>), payment orders (pain.001) into <c>$TMPDIR/egov-test-zahlungen</c>, checked against the schema in <c>EGOV_XDOMEA_SCHEMAS</c> or the
     /// shared corpus beside the repository; payments are created offline (no provider; a scenario's <c>complete:</c> of the
-    /// waiting task gives the provider's status).
+    /// waiting task gives the provider's status), and so are Melderegister requests (<c>complete:</c> with the register's
+    /// <c>ergebnis</c>, <c>wohnungsstatus</c>, <c>anschriftStimmtUeberein</c>).
     /// </summary>
     public static IReadOnlyDictionary<string, string?> TestDefaults { get; } = new Dictionary<string, string?>
     {
@@ -100,6 +103,8 @@ public static class BuiltInPacks
         ["Packs:Notifications:Delivery"] = "Directory",
         ["Packs:Notifications:Directory"] = Path.Combine(Path.GetTempPath(), "egov-test-mail"),
         ["Packs:Payment:Provider"] = "Offline",
+        ["Packs:Melderegister:Provider"] = "Offline",
+        ["Packs:Melderegister:Behoerde"] = "egov test",
         ["Packs:ERechnung:ExportDirectory"] = Path.Combine(Path.GetTempPath(), "egov-test-zahlungen"),
         ["Packs:ERechnung:Kasse"] = "Stadtkasse (Test)",
         ["Packs:ERechnung:KasseIban"] = "DE02120300000000202051",

@@ -50,6 +50,25 @@ internal sealed class RegisterTables(DurableStoreOptions options, Func<DbExcepti
 
     public int Count(string sql, params object?[] values) =>
         Query(sql, r => Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), values)[0];
+
+    /// <summary>Runs one statement on an open connection, inside <paramref name="tx"/> when given; the number of rows it changed.</summary>
+    public static int Execute(DbConnection c, DbTransaction? tx, string sql, params object?[] values)
+    {
+        using var cmd = Command(c, sql, values);
+        cmd.Transaction = tx;
+        return cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Reads rows on an open connection, inside <paramref name="tx"/> when given.</summary>
+    public static List<T> Query<T>(DbConnection c, DbTransaction? tx, string sql, Func<DbDataReader, T> read, params object?[] values)
+    {
+        using var cmd = Command(c, sql, values);
+        cmd.Transaction = tx;
+        using var r = cmd.ExecuteReader();
+        var items = new List<T>();
+        while (r.Read()) items.Add(read(r));
+        return items;
+    }
 }
 
 /// <summary>Reading a register row's cells the same way on SQLite (integers, text) and PostgreSQL (bigint, text).</summary>

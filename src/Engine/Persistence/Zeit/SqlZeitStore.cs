@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using EGov.Workflows.Persistence.Data;
-using EGov.Workflows.Persistence.Data.Sqlite;
 using Microsoft.Data.Sqlite;
 using NodaTime;
 using NodaTime.Text;
@@ -22,57 +21,24 @@ public sealed class SqlZeitStore(DurableStoreOptions options) : IZeitStore
     private const string BudgetColumns = "kostenstelle, jahr, bezeichnung, budget_cent, gebunden_cent, geaendert_am";
     private const string ReservierungColumns = "id, kostenstelle, jahr, betrag_cent, status, mitarbeiter, titel, instance_id, reserviert_am, aufgeloest_am";
 
-    private DbConnection Open()
-    {
-        var c = SqlitePragmas.Open(options);
-        if (options.Provider == StoreProvider.Sqlite)
-        {
-            using var fk = c.CreateCommand();
-            fk.CommandText = "PRAGMA foreign_keys = ON";
-            fk.ExecuteNonQuery();
-        }
-        return c;
-    }
+    private readonly RegisterTables _tables = new(options, _ => null);
 
-    private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, object?[] values)
-    {
-        var cmd = PositionalCommand.Create(c, sql, null, values);
-        cmd.Transaction = tx;
-        return cmd;
-    }
-
-    private static int Execute(DbConnection c, DbTransaction? tx, string sql, params object?[] values)
-    {
-        using var cmd = Command(c, tx, sql, values);
-        return cmd.ExecuteNonQuery();
-    }
-
-    private static List<T> Query<T>(DbConnection c, DbTransaction? tx, string sql, Func<DbDataReader, T> read, params object?[] values)
-    {
-        using var cmd = Command(c, tx, sql, values);
-        using var r = cmd.ExecuteReader();
-        var items = new List<T>();
-        while (r.Read()) items.Add(read(r));
-        return items;
-    }
-
-    private List<T> Query<T>(string sql, Func<DbDataReader, T> read, params object?[] values)
-    {
-        using var c = Open();
-        return Query(c, null, sql, read, values);
-    }
-
-    private int Count(string sql, params object?[] values) => Query(sql, r => Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), values)[0];
+    private DbConnection Open() => _tables.Open();
+    private static int Execute(DbConnection c, DbTransaction? tx, string sql, params object?[] values) => RegisterTables.Execute(c, tx, sql, values);
+    private static List<T> Query<T>(DbConnection c, DbTransaction? tx, string sql, Func<DbDataReader, T> read, params object?[] values) =>
+        RegisterTables.Query(c, tx, sql, read, values);
+    private List<T> Query<T>(string sql, Func<DbDataReader, T> read, params object?[] values) => _tables.Query(sql, read, values);
+    private int Count(string sql, params object?[] values) => _tables.Count(sql, values);
 
     private static bool IsCheck(DbException e) => e is SqliteException { SqliteErrorCode: 19 } s && s.Message.Contains("CHECK", StringComparison.Ordinal)
         || e is PostgresException { SqlState: PostgresErrorCodes.CheckViolation };
     private static bool IsUnique(DbException e) => e is SqliteException { SqliteErrorCode: 19 } s && (s.Message.Contains("UNIQUE", StringComparison.Ordinal) || s.Message.Contains("PRIMARY KEY", StringComparison.Ordinal))
         || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    private static string? S(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-    private static long L(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture);
-    private static int I(DbDataReader r, int i) => Convert.ToInt32(r.GetValue(i), CultureInfo.InvariantCulture);
-    private static Instant? T(DbDataReader r, int i) => r.IsDBNull(i) ? null : Ticks.At(L(r, i));
+    private static string? S(DbDataReader r, int i) => RegisterCells.S(r, i);
+    private static long L(DbDataReader r, int i) => RegisterCells.L(r, i);
+    private static int I(DbDataReader r, int i) => (int)RegisterCells.L(r, i);
+    private static Instant? T(DbDataReader r, int i) => RegisterCells.T(r, i);
     private static LocalDate D(DbDataReader r, int i) => LocalDatePattern.Iso.Parse(r.GetString(i)).GetValueOrThrow();
     private static string Iso(LocalDate d) => LocalDatePattern.Iso.Format(d);
 
@@ -120,35 +86,49 @@ public sealed class SqlZeitStore(DurableStoreOptions options) : IZeitStore
     public Urlaubsbuchung Buchen(string tenantId, Urlaubsbuchung buchung)
     {
         ArgumentNullException.ThrowIfNull(buchung);
+        return Debit(
+            (c, tx) => Query(c, tx, $"SELECT {BuchungColumns} FROM zeit_urlaubsbuchung WHERE tenant_id = @p0 AND id = @p1", ReadBuchung, tenantId, buchung.Id).FirstOrDefault(),
+            existing => Same(existing, buchung),
+            (c, tx) => Execute(c, tx, "UPDATE zeit_urlaubskonto SET gebucht_halbtage = gebucht_halbtage + @p0, geaendert_am = @p1 WHERE tenant_id = @p2 AND mitarbeiter = @p3 AND jahr = @p4",
+                Halbtage(buchung.Tage), Ticks.Of(buchung.GebuchtAm), tenantId, buchung.Mitarbeiter, (long)buchung.Jahr),
+            () => new ZeitConstraintException(ZeitFehler.KeinUrlaubskonto, $"Für {buchung.Mitarbeiter} gibt es kein Urlaubskonto {buchung.Jahr}."),
+            (c, tx) => Execute(c, tx, $"INSERT INTO zeit_urlaubsbuchung (tenant_id, {BuchungColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, NULL)",
+                tenantId, buchung.Id, buchung.Mitarbeiter, (long)buchung.Jahr, Iso(buchung.Von), Iso(buchung.Bis), Halbtage(buchung.Tage),
+                UrlaubsbuchungStatus.Gebucht, buchung.InstanceId, Ticks.Of(buchung.GebuchtAm)),
+            e => new ZeitConstraintException(ZeitFehler.ResturlaubUeberschritten,
+                $"{buchung.Tage.ToString(CultureInfo.InvariantCulture)} Tage übersteigen den Resturlaub von {buchung.Mitarbeiter} für {buchung.Jahr}.", e));
+    }
+
+    /// <summary>
+    /// The shape of booking leave and reserving budget: in one transaction, answer the record if its id is known (a retried
+    /// step), else add to the running total (<paramref name="debit"/>; no row: <paramref name="missing"/>) and insert the
+    /// record. The total's check constraint refuses what no longer fits (<paramref name="overdrawn"/>); a unique violation
+    /// means a concurrent retry inserted the same id first, and its record is the answer.
+    /// </summary>
+    private T Debit<T>(Func<DbConnection, DbTransaction?, T?> find, Func<T, T> same, Func<DbConnection, DbTransaction, int> debit, Func<Exception> missing,
+        Action<DbConnection, DbTransaction> insert, Func<DbException, Exception> overdrawn) where T : class
+    {
         using var c = Open();
         using (var tx = c.BeginTransaction())
         {
             try
             {
-                if (Query(c, tx, $"SELECT {BuchungColumns} FROM zeit_urlaubsbuchung WHERE tenant_id = @p0 AND id = @p1", ReadBuchung, tenantId, buchung.Id).FirstOrDefault() is { } existing)
-                    return Same(existing, buchung);
-                var updated = Execute(c, tx, "UPDATE zeit_urlaubskonto SET gebucht_halbtage = gebucht_halbtage + @p0, geaendert_am = @p1 WHERE tenant_id = @p2 AND mitarbeiter = @p3 AND jahr = @p4",
-                    Halbtage(buchung.Tage), Ticks.Of(buchung.GebuchtAm), tenantId, buchung.Mitarbeiter, (long)buchung.Jahr);
-                if (updated == 0)
-                    throw new ZeitConstraintException(ZeitFehler.KeinUrlaubskonto, $"Für {buchung.Mitarbeiter} gibt es kein Urlaubskonto {buchung.Jahr}.");
-                Execute(c, tx, $"INSERT INTO zeit_urlaubsbuchung (tenant_id, {BuchungColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, NULL)",
-                    tenantId, buchung.Id, buchung.Mitarbeiter, (long)buchung.Jahr, Iso(buchung.Von), Iso(buchung.Bis), Halbtage(buchung.Tage),
-                    UrlaubsbuchungStatus.Gebucht, buchung.InstanceId, Ticks.Of(buchung.GebuchtAm));
+                if (find(c, tx) is { } existing) return same(existing);
+                if (debit(c, tx) == 0) throw missing();
+                insert(c, tx);
                 tx.Commit();
             }
             catch (DbException e) when (IsCheck(e))
             {
-                throw new ZeitConstraintException(ZeitFehler.ResturlaubUeberschritten,
-                    $"{buchung.Tage.ToString(CultureInfo.InvariantCulture)} Tage übersteigen den Resturlaub von {buchung.Mitarbeiter} für {buchung.Jahr}.", e);
+                throw overdrawn(e);
             }
             catch (DbException e) when (IsUnique(e))
             {
-                // Booked by a concurrent retry of the same step meanwhile: answer that one.
                 tx.Rollback();
-                return Same(GetUrlaubsbuchung(tenantId, buchung.Id)!, buchung);
+                return same(find(c, null)!);
             }
         }
-        return GetUrlaubsbuchung(tenantId, buchung.Id)!;
+        return find(c, null)!;
     }
 
     private static Urlaubsbuchung Same(Urlaubsbuchung existing, Urlaubsbuchung asked) =>
@@ -213,34 +193,17 @@ public sealed class SqlZeitStore(DurableStoreOptions options) : IZeitStore
     public Budgetreservierung Reservieren(string tenantId, Budgetreservierung reservierung)
     {
         ArgumentNullException.ThrowIfNull(reservierung);
-        using var c = Open();
-        using (var tx = c.BeginTransaction())
-        {
-            try
-            {
-                if (Query(c, tx, $"SELECT {ReservierungColumns} FROM zeit_budgetreservierung WHERE tenant_id = @p0 AND id = @p1", ReadReservierung, tenantId, reservierung.Id).FirstOrDefault() is { } existing)
-                    return Same(existing, reservierung);
-                var updated = Execute(c, tx, "UPDATE zeit_fortbildungsbudget SET gebunden_cent = gebunden_cent + @p0, geaendert_am = @p1 WHERE tenant_id = @p2 AND kostenstelle = @p3 AND jahr = @p4",
-                    Cent(reservierung.Betrag), Ticks.Of(reservierung.ReserviertAm), tenantId, reservierung.Kostenstelle, (long)reservierung.Jahr);
-                if (updated == 0)
-                    throw new ZeitConstraintException(ZeitFehler.KeinBudget, $"Für die Kostenstelle {reservierung.Kostenstelle} gibt es kein Fortbildungsbudget {reservierung.Jahr}.");
-                Execute(c, tx, $"INSERT INTO zeit_budgetreservierung (tenant_id, {ReservierungColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, NULL)",
-                    tenantId, reservierung.Id, reservierung.Kostenstelle, (long)reservierung.Jahr, Cent(reservierung.Betrag), ReservierungStatus.Reserviert,
-                    reservierung.Mitarbeiter, reservierung.Titel, reservierung.InstanceId, Ticks.Of(reservierung.ReserviertAm));
-                tx.Commit();
-            }
-            catch (DbException e) when (IsCheck(e))
-            {
-                throw new ZeitConstraintException(ZeitFehler.BudgetErschoepft,
-                    $"{reservierung.Betrag.ToString("0.00", CultureInfo.InvariantCulture)} € übersteigen das verfügbare Fortbildungsbudget der Kostenstelle {reservierung.Kostenstelle} für {reservierung.Jahr}.", e);
-            }
-            catch (DbException e) when (IsUnique(e))
-            {
-                tx.Rollback();
-                return Same(GetReservierung(tenantId, reservierung.Id)!, reservierung);
-            }
-        }
-        return GetReservierung(tenantId, reservierung.Id)!;
+        return Debit(
+            (c, tx) => Query(c, tx, $"SELECT {ReservierungColumns} FROM zeit_budgetreservierung WHERE tenant_id = @p0 AND id = @p1", ReadReservierung, tenantId, reservierung.Id).FirstOrDefault(),
+            existing => Same(existing, reservierung),
+            (c, tx) => Execute(c, tx, "UPDATE zeit_fortbildungsbudget SET gebunden_cent = gebunden_cent + @p0, geaendert_am = @p1 WHERE tenant_id = @p2 AND kostenstelle = @p3 AND jahr = @p4",
+                Cent(reservierung.Betrag), Ticks.Of(reservierung.ReserviertAm), tenantId, reservierung.Kostenstelle, (long)reservierung.Jahr),
+            () => new ZeitConstraintException(ZeitFehler.KeinBudget, $"Für die Kostenstelle {reservierung.Kostenstelle} gibt es kein Fortbildungsbudget {reservierung.Jahr}."),
+            (c, tx) => Execute(c, tx, $"INSERT INTO zeit_budgetreservierung (tenant_id, {ReservierungColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, NULL)",
+                tenantId, reservierung.Id, reservierung.Kostenstelle, (long)reservierung.Jahr, Cent(reservierung.Betrag), ReservierungStatus.Reserviert,
+                reservierung.Mitarbeiter, reservierung.Titel, reservierung.InstanceId, Ticks.Of(reservierung.ReserviertAm)),
+            e => new ZeitConstraintException(ZeitFehler.BudgetErschoepft,
+                $"{reservierung.Betrag.ToString("0.00", CultureInfo.InvariantCulture)} € übersteigen das verfügbare Fortbildungsbudget der Kostenstelle {reservierung.Kostenstelle} für {reservierung.Jahr}.", e));
     }
 
     private static Budgetreservierung Same(Budgetreservierung existing, Budgetreservierung asked) =>

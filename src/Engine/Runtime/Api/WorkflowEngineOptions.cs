@@ -115,6 +115,8 @@ public sealed class WorkflowEngineBuilder
     /// <summary>Fristen counted with the holidays of <paramref name="land"/> (and the municipality's own).</summary>
     /// <summary>The case's Frist of processes without egov:frist (their service's Bearbeitungsfrist), by process id.</summary>
     public WorkflowEngineBuilder UseBearbeitungsfrist(Func<string, Period?> bearbeitungsfrist) { _options = _options with { Bearbeitungsfrist = bearbeitungsfrist }; return this; }
+    /// <summary>What the service catalogue says of each process's service (Aktenplan, Aufbewahrungsfrist), by process id: for activities and timer expressions (<c>${service.aufbewahrungsfrist}</c>).</summary>
+    public WorkflowEngineBuilder UseServiceFacts(Func<string, Sdk.ServiceFacts?> facts) { _options = _options with { ServiceFacts = facts }; return this; }
     public WorkflowEngineBuilder UseLand(Time.Bundesland land, Time.LocalHolidays? local = null) { _options = _options with { Fristen = Time.FristCalculator.For(land, local) }; return this; }
 
     /// <summary>Registers a custom activity (see <see cref="ActivityRegistry.Add{T}"/>).</summary>

@@ -66,8 +66,10 @@ internal sealed partial class Runner
         var text = expr.Body;
         if (text.Contains("${", StringComparison.Ordinal) || text.Contains("#{", StringComparison.Ordinal))
         {
-            var v = Evaluator.Evaluate(text, vars);
+            var v = Evaluator.Evaluate(text, new ServiceVariables(vars, ServiceVariables.Facts(Core, vars.ProcessId)));
             text = v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v?.ToString() ?? "";
+            if (text.Trim().Length == 0)
+                throw new TimerFormatException($"the timer expression '{expr.Body.Trim()}' of {n.Id} gave nothing (a variable or a service.yaml entry it reads is not set)");
         }
         return (kind, text.Trim());
     }

@@ -56,6 +56,8 @@ internal sealed class VariableScope : IScriptExecution
     private bool _localsOnScope;
 
     public string ProcessInstanceId => _inst.S.Id;
+    /// <summary>The id of the process (definition) the instance runs.</summary>
+    public string ProcessId => _inst.G.ProcessId;
     public string? BusinessKey => _inst.S.BusinessKey;
     public string ActivityId => _elementId;
 
