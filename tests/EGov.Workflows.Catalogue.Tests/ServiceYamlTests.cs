@@ -85,6 +85,10 @@ public sealed class ServiceYamlTests
         Only(Read(Valid + "\nvalidFrom: 2026-06-01\nvalidTo: 2026-05-31")).ShouldBe("service.yaml:13:10: error: validTo 2026-05-31 is before validFrom 2026-06-01");
 
     [Fact]
+    public void UnknownTrustLevel_IsAnErrorNamingTheLevels_NotACrash() =>
+        Only(Read(Valid + "\ntrustLevel: basis")).ShouldBe("service.yaml:12:13: error: trustLevel: 'basis' is not one of none, niedrig, substanziell, hoch");
+
+    [Fact]
     public void FristInHours_IsRefused_TheLawCountsDays() =>
         Only(Read(Valid + "\nbearbeitungsfrist: PT5H")).ShouldContain("service.yaml:12:20: error: bearbeitungsfrist: 'PT5H' is not a Frist");
 

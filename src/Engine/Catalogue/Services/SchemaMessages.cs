@@ -134,8 +134,10 @@ internal static class SchemaMessages
         return names.Count == 0 ? "" : $" (known fields: {string.Join(", ", names)})";
     }
 
+    // The evaluator names the keyword at the path's end (/properties/trustLevel/enum) or not (/properties/trustLevel): both
+    // point at the field's schema. (Cutting at a missing "/enum" crashed `./egov validate` for 'trustLevel: basis'.)
     private static string EnumValues(string evaluationPath) =>
-        SchemaAt(evaluationPath[..evaluationPath.LastIndexOf("/enum", StringComparison.Ordinal)])?["enum"] is JsonArray values
+        SchemaAt(evaluationPath.EndsWith("/enum", StringComparison.Ordinal) ? evaluationPath[..^"/enum".Length] : evaluationPath)?["enum"] is JsonArray values
             ? string.Join(", ", values.Select(v => v?.ToString()))
             : "the allowed values";
 

@@ -33,7 +33,7 @@ public sealed class TerminActivity(TerminRegister register) : WorkflowActivity
         new("dienstleistung", ActivityValueType.String, Description: "bei buchen: Id der Dienstleistung (bestimmt die Dauer)"),
         new("von", ActivityValueType.String, Description: "bei buchen: Beginn (ISO 8601 mit Zone)"),
         new("name", ActivityValueType.String, Description: "bei buchen: Name der Bürgerin oder des Bürgers"),
-        new("email", ActivityValueType.String, Description: "bei buchen: E-Mail-Adresse für Bestätigung und Erinnerung"),
+        new("emailAdresse", ActivityValueType.String, Description: "bei buchen: E-Mail-Adresse für Bestätigung und Erinnerung"),
         new("buerger", ActivityValueType.String, Description: "bei buchen: wer bucht (Kennung der Bürgerin oder des Bürgers)"),
         new("portalUrl", ActivityValueType.String, Description: "bei buchen: Adresse der Bürgerseiten (für den Link zum Termin)"),
     ];
@@ -85,7 +85,9 @@ public sealed class TerminActivity(TerminRegister register) : WorkflowActivity
     private ActivityResult Buchen(ActivityContext context, ITerminStore store, Instant now)
     {
         var tenant = context.TenantId;
-        var portal = Uri.TryCreate(context.GetString("portalUrl"), UriKind.Absolute, out var p) ? p : null;
+        // The citizen pages: portalUrl (the booking API sets it), else the portal's return address a citizen start sets (rueckkehrUrl).
+        var portalText = context.GetString("portalUrl") ?? (context.Variable("rueckkehrUrl") is JsonValue r && r.TryGetValue<string>(out var back) ? back : null);
+        var portal = Uri.TryCreate(portalText, UriKind.Absolute, out var p) ? p : null;
         // Booked already for this case (by the booking API, or by this job before a crash): take it as it is.
         if (context.GetString("termin") is { Length: > 0 } vorhanden && store.GetTermin(tenant, vorhanden) is { } schon
             && (schon.InstanceId is null || schon.InstanceId == context.ProcessInstanceId))
@@ -99,7 +101,7 @@ public sealed class TerminActivity(TerminRegister register) : WorkflowActivity
         if (leistung is not { Aktiv: true }) return Unpassend($"Die Dienstleistung „{context.GetString("dienstleistung")}“ gibt es nicht.");
         if (Zeit(context, "von") is not { } von) return Unpassend("Der Beginn (Datum und Uhrzeit mit Zeitzone) fehlt.");
         if (Terminbuch.Unpassend(store, tenant, standort, leistung, von, register.Fristen(tenant), now) is { } warum) return Unpassend(warum);
-        var email = Text(context.GetString("email"), 254);
+        var email = Text(context.GetString("emailAdresse"), 254);
         var termin = store.Buchen(tenant, new Termin(Terminbuch.NeueNummer(now), standort.Id, 0, leistung.Id, von, von + Duration.FromMinutes(leistung.DauerMinuten),
             TerminStatus.Gebucht, Text(context.GetString("buerger"), 200) ?? "unbekannt", Text(context.GetString("name"), 200) ?? "Bürgerin oder Bürger",
             email, context.ProcessInstanceId, null, now, now), standort.Schalter);

@@ -251,7 +251,8 @@ public static class TerminEndpoints
                 var instanceId = Guid.NewGuid().ToString("N");
                 var vars = Terminbuch.Variablen(termin, s, d, now, Portal(http));
                 vars["name"] = termin.Name;
-                vars["email"] = email;
+                vars["emailAdresse"] = email; // not "email": notify-email writes its result into that variable
+                if (Portal(http) is { } portal) vars["portalUrl"] = portal.AbsoluteUri;
                 vars["buerger"] = new JsonObject { ["id"] = citizen.Owner, ["vertrauensniveau"] = citizen.Level.German() };
                 await cases.AddAsync(tenant, citizen.Owner, instanceId, Process, termin.Id, http.RequestAborted);
                 try
