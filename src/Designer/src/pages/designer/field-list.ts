@@ -28,6 +28,12 @@ export class FieldListEditor {
   private schema: FormSchema = { components: [] };
   private readonly live = h('p', { class: 'visually-hidden field-list-live', 'aria-live': 'polite' });
   private readonly body = h('div', {});
+  /**
+   * True while the list draws itself. Drawing removes the focused button (Chromium then fires focusout, the page imports
+   * the list's pending form into the form-js editor and the editor's change event offers that form to show()): the list's
+   * own form is the newer one then, or a move would be taken back before it reaches the editor, the JSON and the save.
+   */
+  private drawing = false;
 
   /**
    * <paramref name="changed"/> receives the edited form (for the form-js editor and the JSON field); <c>structural</c> is
@@ -46,7 +52,7 @@ export class FieldListEditor {
   /** Shows a form (after the form-js editor or the JSON field changed it); not while a field of the list has the focus. */
   show(schema: FormSchema, force = false): void {
     // While the analyst works in the list, the list's own form is the newer one (its changes may not be imported yet).
-    if (!force && this.container.contains(document.activeElement) && document.activeElement !== this.container) return;
+    if (this.drawing || (!force && this.container.contains(document.activeElement) && document.activeElement !== this.container)) return;
     this.schema = structuredClone(schema);
     this.render();
   }
@@ -67,6 +73,15 @@ export class FieldListEditor {
   }
 
   private render(focusId?: string): void {
+    this.drawing = true;
+    try {
+      this.draw(focusId);
+    } finally {
+      this.drawing = false;
+    }
+  }
+
+  private draw(focusId?: string): void {
     const f = texts.fieldList;
     const list = this.components;
     replace(this.body, list.length === 0 ? h('p', {}, f.none) : h('ol', { class: 'field-list', 'aria-labelledby': 'felder-titel' }, list.map((c, n) => {
