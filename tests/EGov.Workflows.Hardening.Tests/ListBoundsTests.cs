@@ -24,6 +24,7 @@ public sealed class ListBoundsTests
         ["api/designer/element-templates"] = "one template per activity registered on this node (the packs' declarations), not data that grows with use",
         ["api/designer/{processId}/versions/{version}/forms"] = "the forms of one deployed version, bounded by the tenant's model-size quota",
         ["api/designer/{processId}/versions/{version}/scenarios"] = "the scenarios deployed with one version: at most DraftFiles.MaxFiles (50), each at most 1 MiB",
+        ["api/termine/standorte/{id}/oeffnungszeiten"] = "one place's opening hours: at most 70 periods, refused above that when they are set (TerminStore check)",
     };
 
     [Fact]
