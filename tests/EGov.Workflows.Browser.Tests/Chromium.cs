@@ -31,6 +31,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IBrowser? browser;
     private RunningServer? server;
     private PaymentSimulator? payment;
+    private MelderegisterSimulator? melderegister;
 
     public Uri BaseAddress => server!.BaseAddress;
     public RunningServer Server => server!;
@@ -44,12 +45,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (Repository.EnsureWebBuilt() is { } problem) throw new InvalidOperationException(problem);
         payment = await PaymentSimulator.StartAsync();
         payment.Secret = PaymentSecret;
+        // The Anwohnerparkausweis asks the Melderegister before its fee: without a register the case stops at an incident.
+        melderegister = await MelderegisterSimulator.StartAsync();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Packs:Payment:BaseUrl"] = payment.BaseUrl,
             ["Packs:Payment:OriginatorId"] = "anwohnerparken",
             ["Packs:Payment:EndpointId"] = "06412000",
             ["Packs:Payment:NotificationSecret"] = PaymentSecret,
+            ["Packs:Melderegister:BaseUrl"] = melderegister.BaseUrl,
+            ["Packs:Melderegister:ApiKey"] = melderegister.ApiKey,
+            ["Packs:Melderegister:Behoerde"] = "Stadt Musterstadt, Straßenverkehrsbehörde",
         }).Build();
         server = await EGovServer.StartAsync(new ServeOptions
         {
@@ -78,6 +84,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         playwright?.Dispose();
         if (server is not null) await server.DisposeAsync();
         if (payment is not null) await payment.DisposeAsync();
+        if (melderegister is not null) await melderegister.DisposeAsync();
     }
 
     private const string PaymentSecret = "browser-test-notification-secret";

@@ -185,6 +185,7 @@ public sealed class CitizenApplyFixture : IAsyncLifetime
     private IBrowser? browser;
     private RunningServer? server;
     private PaymentSimulator? payment;
+    private MelderegisterSimulator? melderegister;
     private Process? bundId;
     private readonly StringBuilder bundIdOutput = new();
 
@@ -196,6 +197,8 @@ public sealed class CitizenApplyFixture : IAsyncLifetime
         if (Repository.EnsureWebBuilt() is { } problem) throw new InvalidOperationException(problem);
         payment = await PaymentSimulator.StartAsync();
         payment.Secret = PaymentSecret;
+        // The Anwohnerparkausweis asks the Melderegister before its fee: without a register the case stops at an incident.
+        melderegister = await MelderegisterSimulator.StartAsync();
         var port = FreePort();
         var simulatorPort = FreePort();
         await StartBundIdAsync(port, simulatorPort);
@@ -207,6 +210,9 @@ public sealed class CitizenApplyFixture : IAsyncLifetime
             ["Packs:Payment:OriginatorId"] = "anwohnerparken",
             ["Packs:Payment:EndpointId"] = "06412000",
             ["Packs:Payment:NotificationSecret"] = PaymentSecret,
+            ["Packs:Melderegister:BaseUrl"] = melderegister.BaseUrl,
+            ["Packs:Melderegister:ApiKey"] = melderegister.ApiKey,
+            ["Packs:Melderegister:Behoerde"] = "Stadt Musterstadt, Straßenverkehrsbehörde",
             ["Packs:Notifications:From"] = "buergerservice@musterstadt.example",
             ["Packs:Notifications:Delivery"] = "Directory",
             ["Packs:Notifications:Directory"] = MailDirectory,
@@ -292,6 +298,7 @@ public sealed class CitizenApplyFixture : IAsyncLifetime
         playwright?.Dispose();
         if (server is not null) await server.DisposeAsync();
         if (payment is not null) await payment.DisposeAsync();
+        if (melderegister is not null) await melderegister.DisposeAsync();
         if (bundId is { } p)
         {
             if (!p.HasExited) p.Kill(entireProcessTree: true);
