@@ -35,7 +35,14 @@ public sealed partial class ObservabilityTests
 
         var ids = new List<string>();
         for (var n = 0; n < 3; n++) ids.Add(await s.StartProcessAsync("Antrag"));
+        // The store's counts are read at most every OperationalMetrics.CacheFor (5 s), and a collection by another test's
+        // server in this process may have filled the cache before these starts: scrape until the cache has turned over.
         var before = await ScrapeAsync(prometheus);
+        for (var wait = 0; wait < 15 && before.Value("egov_tasks_open", ("egov_tenant", "default")) < 3; wait++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            before = await ScrapeAsync(prometheus);
+        }
         before.Value("egov_tasks_open", ("egov_tenant", "default")).ShouldBeGreaterThanOrEqualTo(3, before.Text);
         before.Value("egov_incidents_open", ("egov_tenant", "default")).ShouldBe(0, before.Text);
         before.Text.ShouldContain("egov_jobs_backlog");
