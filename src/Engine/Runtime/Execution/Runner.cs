@@ -256,13 +256,9 @@ internal sealed partial class Runner : IDisposable
         return inst;
     }
 
-    /// <summary>
-    /// The variable <c>camunda:initiator</c> names: on the start event used, or as in Camunda 7 (a property of the process
-    /// definition) on any start event of the process level; not for event subprocesses, which do not start a case.
-    /// </summary>
+    /// <summary>The variable <c>camunda:initiator</c> names: on the start event used, else the definition's (<see cref="ProcessGraph.Initiator"/>).</summary>
     private static string? Initiator(ProcessGraph g, Node start) =>
-        start.Element.CamundaAttribute("initiator") is { Length: > 0 } own && start.Scope == g.Root ? own
-        : g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent).Select(n => n.Element.CamundaAttribute("initiator")).FirstOrDefault(a => a is { Length: > 0 });
+        start.Scope == g.Root && start.Element.CamundaAttribute("initiator") is { Length: > 0 } own ? own : g.Initiator;
 
     public TokenState NewToken(Inst i, string scopeId, string elementId)
     {

@@ -38,6 +38,14 @@ internal sealed class ProcessGraph
     /// </summary>
     public string? Source { get; set; }
 
+    /// <summary>
+    /// The variable <c>camunda:initiator</c> names on a start event of the process level (as in Camunda 7, a property of
+    /// the definition), read once: every start asks for it.
+    /// </summary>
+    public string? Initiator => (_initiator ??= new System.Runtime.CompilerServices.StrongBox<string?>(
+        Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent).Select(n => n.Element.CamundaAttribute("initiator")).FirstOrDefault(a => a is { Length: > 0 }))).Value;
+    private System.Runtime.CompilerServices.StrongBox<string?>? _initiator; // one reference: threads racing see none or a whole one
+
     public Node Node(string id) => Nodes.TryGetValue(id, out var n) ? n : throw new InvalidOperationException($"element '{id}' is not part of process '{ProcessId}'");
 }
 
