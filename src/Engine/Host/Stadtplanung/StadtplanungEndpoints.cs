@@ -55,17 +55,18 @@ public static class StadtplanungEndpoints
             .WithSummary("One procedure with the documents of its eAkte (404 when it is confidential and the caller is in none of its read groups)")
             .Produces<BauleitplanDto>().ProducesProblem(404);
 
-        s.MapGet("/verfahren/{id}/dokumente/{nr:int}/datei", (HttpContext http, string id, int nr) =>
+        s.MapGet("/verfahren/{id}/dokumente/{nr}/datei", (HttpContext http, string id, string nr) =>
             {
                 var v = Readable(http, id);
+                if (!int.TryParse(nr, NumberStyles.None, CultureInfo.InvariantCulture, out var number)) throw ApiProblemException.NotFound($"no document '{nr}' of '{id}'");
                 var tenant = http.Tenant().TenantId;
-                var d = Store(http).Dokumente(tenant, v.Id).FirstOrDefault(x => x.Nr == nr && x.DateiHash is not null)
-                    ?? throw ApiProblemException.NotFound($"no file as document {nr.ToString(CultureInfo.InvariantCulture)} of '{id}'");
+                var d = Store(http).Dokumente(tenant, v.Id).FirstOrDefault(x => x.Nr == number && x.DateiHash is not null)
+                    ?? throw ApiProblemException.NotFound($"no file as document {nr} of '{id}'");
                 var postkorb = http.RequestServices.GetRequiredService<PostkorbServices>();
                 var content = postkorb.Data.AttachmentContent(tenant, d.DateiHash!);
                 if (content is null && postkorb.AttachmentOptions.Directory is { } dir && File.Exists(Path.Combine(dir, tenant, d.DateiHash!)))
                     content = File.ReadAllBytes(Path.Combine(dir, tenant, d.DateiHash!));
-                if (content is null) throw ApiProblemException.NotFound($"the content of document {nr.ToString(CultureInfo.InvariantCulture)} is not stored here");
+                if (content is null) throw ApiProblemException.NotFound($"the content of document {nr} is not stored here");
                 http.Response.Headers["X-Content-Type-Options"] = "nosniff";
                 http.Response.Headers["Content-Security-Policy"] = "sandbox; default-src 'none'";
                 http.Response.Headers.CacheControl = "private, no-store";
