@@ -34,6 +34,9 @@ public static class BuiltInPacks
     /// <summary>The name of the built-in pack of the Online-Terminierung (<c>termin-buchung</c>).</summary>
     public const string TerminePack = "Termine";
 
+    /// <summary>The name of the built-in pack of the Kita registration (<c>kita-platz</c>).</summary>
+    public const string KitaPack = "Kita";
+
     /// <summary>The name of the built-in pack of Zeitmanagement (<c>urlaubskonto</c>, <c>fortbildungsbudget</c>).</summary>
     public const string ZeitPack = "Zeitmanagement";
 
@@ -49,9 +52,10 @@ public static class BuiltInPacks
     /// <param name="zeit">Where the Zeitmanagement tables are (the server's store); without it, a register in memory.</param>
     /// <param name="mobilfunk">Where the Mobilfunk tables are (the server's store); without it, a register in memory.</param>
     /// <param name="termine">Where the appointment tables are (the server's store); without it, in memory.</param>
+    /// <param name="kita">Where the Kita tables are (the server's store); without it, in memory.</param>
     public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null, Ratsinfo.RatsinfoRegister? ratsinfo = null,
         Reservierungen.ReservierungRegister? reservierungen = null, Zeit.ZeitRegister? zeit = null, Mobilfunk.MobilfunkRegister? mobilfunk = null,
-        Termine.TerminRegister? termine = null, Stadtplanung.StadtplanungRegister? stadtplanung = null)
+        Termine.TerminRegister? termine = null, Kita.KitaRegister? kita = null, Stadtplanung.StadtplanungRegister? stadtplanung = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var register = ratsinfo ?? new Ratsinfo.RatsinfoRegister();
@@ -59,6 +63,7 @@ public static class BuiltInPacks
         var zeitRegister = zeit ?? new Zeit.ZeitRegister();
         var mobilfunkRegister = mobilfunk ?? new Mobilfunk.MobilfunkRegister();
         var terminRegister = termine ?? new Termine.TerminRegister();
+        var kitaRegister = kita ?? new Kita.KitaRegister();
         var stadtplanungRegister = stadtplanung ?? new Stadtplanung.StadtplanungRegister();
         return
         [
@@ -83,6 +88,8 @@ public static class BuiltInPacks
             Pack(StadtplanungPack, configuration, logging, (s, _) => s.AddSingleton(stadtplanungRegister).AddEgovActivity<Stadtplanung.BauleitplanAkteActivity>()),
             // Online-Terminierung (issue 17): the Bürgerbüro's appointments in tables; the case books and marks them.
             Pack(TerminePack, configuration, logging, (s, _) => s.AddSingleton(terminRegister).AddEgovActivity<Termine.TerminActivity>()),
+            // Lebenskette (issue 17): the Kitas' places and the waiting list in tables; the Kita case registers, is offered, accepts.
+            Pack(KitaPack, configuration, logging, (s, _) => s.AddSingleton(kitaRegister).AddEgovActivity<Kita.PlatzActivity>()),
         ];
     }
 

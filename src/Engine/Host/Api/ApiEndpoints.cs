@@ -59,6 +59,7 @@ public static class ApiEndpoints
         Reservierungen.ReservierungEndpoints.MapReservierungEndpoints(api); // rooms and cars with their calendars (issue 17)
         Adressbuch.AdressbuchEndpoints.MapAdressbuchEndpoints(api); // the staff directory, the Postkorb's source of groups and deputies
         Termine.TerminEndpoints.MapTerminEndpoints(app); // Online-Terminierung: /api/termine (clerks), /api/citizen/termine and /buerger/termine (citizens)
+        Kita.KitaEndpoints.MapKitaEndpoints(api); // Kitas, places and the waiting list (issue 17 item 9: the life chain)
         return app;
     }
 }

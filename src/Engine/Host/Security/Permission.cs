@@ -101,6 +101,10 @@ public enum Permission
     AppointmentWork,
     /// <summary>Keep the Bürgerbüros' places (counters, slot grid), opening hours and the services with their durations (administrators).</summary>
     AppointmentManage,
+    /// <summary>Kita: read the Kitas with their places and how many are free (members of staff, e.g. for advice at the desk).</summary>
+    ChildcareRead,
+    /// <summary>Kita: keep the Kitas and their places, read the waiting list with the children's names and ranks (the Kita-Verwaltung).</summary>
+    ChildcareManage,
 }
 
 /// <summary>Endpoint metadata: the one permission an endpoint needs.</summary>
