@@ -90,6 +90,11 @@ public enum Permission
     /// <summary>Keep the catalogue of tariffs and devices, see every contract with its costs (the overview) — the IT-Service.</summary>
     MobileManage,
     /// <summary>
+    /// eAkte Stadtplanung: search and read the Bauleitplan procedures and their documents; a confidential procedure only as a member
+    /// of its lead group or one of its read groups (else it is not found).
+    /// </summary>
+    PlanningRead,
+    /// <summary>
     /// Online-Terminierung at the desk: the clerks' day view of a Bürgerbüro, mark an appointment as attended, done or missed,
     /// rebook or cancel it (clerks and team leads of the Postkorb).
     /// </summary>

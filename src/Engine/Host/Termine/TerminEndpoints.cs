@@ -241,12 +241,11 @@ public static class TerminEndpoints
                 if (Terminbuch.Unpassend(Store(http), tenant, s, d, von, Fristen(http), now) is { } warum) throw ApiProblemException.BadRequest(warum);
                 var email = Email(body.Email ?? citizen.Email);
                 if (te.Catalog.Latest(Process) is null) throw new ApiProblemException(503, "Terminbuchung nicht verfügbar", "Die Terminbuchung ist gerade nicht bereitgestellt.");
-                if (Store(http).TermineVon(tenant, citizen.Owner, 0, 50).Items.Count(t => TerminStatus.Belegt(t.Status) && t.Bis > now) >= HoechstensOffen)
-                    throw ApiProblemException.Conflict($"Sie haben schon {HoechstensOffen} offene Termine. Bitte sagen Sie einen ab, bevor Sie einen weiteren buchen.");
                 var name = citizen.DisplayName is { Length: > 0 } n ? n : "Bürgerin oder Bürger";
                 var termin = new Termin(Terminbuch.NeueNummer(now), s.Id, 0, d.Id, von, von + Duration.FromMinutes(d.DauerMinuten), TerminStatus.Gebucht,
                     citizen.Owner, name.Length > 200 ? name[..200] : name, email, null, null, now, now);
-                Write(() => termin = Store(http).Buchen(tenant, termin, s.Schalter));
+                // The limit of open appointments is kept by the store inside the booking's transaction (not a count before it).
+                Write(() => termin = Store(http).Buchen(tenant, termin, s.Schalter, HoechstensOffen));
                 // The case mails the confirmation, reminds and follows up; its business key is the appointment's number.
                 var instanceId = Guid.NewGuid().ToString("N");
                 var vars = Terminbuch.Variablen(termin, s, d, now, Portal(http));
@@ -400,6 +399,10 @@ public static class TerminEndpoints
     {
         try { write(); }
         catch (TerminConstraintException e) when (e.Belegt) { throw ApiProblemException.Conflict("Zu dieser Zeit ist kein Schalter mehr frei (belegt): bitte eine andere Zeit wählen."); }
+        catch (TerminConstraintException e) when (e.ZuViele)
+        {
+            throw ApiProblemException.Conflict($"Sie haben schon {HoechstensOffen} offene Termine. Bitte sagen Sie einen ab, bevor Sie einen weiteren buchen.");
+        }
         catch (TerminConstraintException e) { throw ApiProblemException.Conflict(e.Message); }
     }
 
