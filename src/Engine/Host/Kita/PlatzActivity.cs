@@ -65,6 +65,8 @@ public sealed class PlatzActivity(KitaRegister register) : WorkflowActivity
                 "annehmen" => Result(store, tenant, store.Annehmen(tenant, id, now)),
                 "ablehnen" => Result(store, tenant, store.Freigeben(tenant, id, context.GetBoolean("weiterWarten") == true ? AnmeldungStatus.Wartend : AnmeldungStatus.Abgelehnt, now)),
                 "verfallen" => Result(store, tenant, store.Freigeben(tenant, id, AnmeldungStatus.Verfallen, now)),
+                // Withdrawn before the wishes were given: nothing is on the list yet, nothing to free.
+                "zurueckziehen" when store.GetAnmeldung(tenant, id) is null => ActivityResult.Complete(new JsonObject { ["anmeldungStatus"] = AnmeldungStatus.Zurueckgezogen }),
                 "zurueckziehen" => Result(store, tenant, store.Freigeben(tenant, id, AnmeldungStatus.Zurueckgezogen, now)),
                 var other => ActivityResult.Fail($"kita-platz: aktion must be anmelden, zuteilen, annehmen, ablehnen, verfallen or zurueckziehen; found '{other}'"),
             });
