@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EGov.Workflows.Host.Mobilfunk;
+using EGov.Workflows.Host.Stadtplanung;
 using EGov.Workflows.Host.Termine;
 using EGov.Workflows.Sdk;
 
@@ -17,12 +18,14 @@ public sealed class ElementTemplateFilesTests
     {
         { "Termine/element-templates/termin-buchung.json", TerminActivity.Name },
         { "Mobilfunk/element-templates/mobilfunk-vertrag.json", VertragActivity.Name },
+        { "Stadtplanung/element-templates/bauleitplan-akte.json", BauleitplanAkteActivity.Name },
     };
 
     private static WorkflowActivity Activity(string name) => name switch
     {
         TerminActivity.Name => new TerminActivity(new TerminRegister()),
         VertragActivity.Name => new VertragActivity(new MobilfunkRegister()),
+        BauleitplanAkteActivity.Name => new BauleitplanAkteActivity(new StadtplanungRegister()),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
