@@ -108,7 +108,8 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
             // What the eAkte activities read of the service (Aktenplan, Aufbewahrungsfrist) and of the case file (uploads).
             ServiceFacts = processId => created?.Services.Facts(processId),
             CaseDocuments = (tenant, root) => CaseDocuments?.Invoke(tenant, root) ?? [],
-            AddCaseDocument = AddCaseDocument is null ? null : (tenant, root, element, documents) => AddCaseDocument(tenant, root, element, documents),
+            // Read at each call: the server sets it after the first tenants exist.
+            AddCaseDocument = (tenant, root, element, documents) => AddCaseDocument?.Invoke(tenant, root, element, documents),
             // Before new instances pick a version: what another node deployed meanwhile (durable stores only).
             CatchUpDeployments = Deployments is { } backend ? _ => { if (created is { } t) backend.CatchUp(t); } : null,
             // Every instance a command creates counts (starts by id or message, start timers, call activities, signals).
