@@ -33,7 +33,7 @@ public sealed class DokumentPdfActivity(IOptionsMonitor<DokumenteOptions> option
         new("titel", ActivityValueType.String, Required: true, "Überschrift des Dokuments (z. B. Bewohnerparkausweis)"),
         new("felder", ActivityValueType.Object, Description: "Angaben als Bezeichnung → Wert, in dieser Reihenfolge (Text, Zahl, ja/nein, Datum JJJJ-MM-TT oder Liste)"),
         new("text", ActivityValueType.String, Description: "Fließtext; Absätze durch Leerzeilen getrennt"),
-        new("absender", ActivityValueType.String, Description: "Ausstellende Behörde (Standard: Einstellung Packs:Dokumente:Behoerde)"),
+        new("absender", ActivityValueType.String, Description: "Ausstellende Behörde (Standard: Einstellung Packs:Dokumente:Behoerde, sonst contact.name der service.yaml)"),
     ];
 
     public override IReadOnlyList<ActivityParameter> Outputs =>
@@ -69,9 +69,10 @@ public sealed class DokumentPdfActivity(IOptionsMonitor<DokumenteOptions> option
         var title = context.GetString("titel")?.Trim();
         if (string.IsNullOrEmpty(title)) return (null, null, "the input titel is missing");
         if (title.Length > MaxTitle) return (null, null, $"the input titel has {title.Length} characters; at most {MaxTitle}");
-        var absender = context.GetString("absender")?.Trim() is { Length: > 0 } a ? a : o.Behoerde?.Trim();
+        var absender = context.GetString("absender")?.Trim() is { Length: > 0 } a ? a
+            : o.Behoerde?.Trim() is { Length: > 0 } b ? b : context.Service?.Behoerde?.Trim();
         if (string.IsNullOrEmpty(absender))
-            return (null, null, $"the issuing authority is missing: give the input absender or the setting {PackServiceCollectionExtensions.SettingKeys(DokumenteOptions.Section, context.TenantId, "Behoerde")}");
+            return (null, null, $"the issuing authority is missing: give the input absender, the setting {PackServiceCollectionExtensions.SettingKeys(DokumenteOptions.Section, context.TenantId, "Behoerde")} or contact.name in the service.yaml");
         if (absender.Length > MaxTitle) return (null, null, $"the absender has {absender.Length} characters; at most {MaxTitle}");
 
         var fields = new List<(string, string)>();

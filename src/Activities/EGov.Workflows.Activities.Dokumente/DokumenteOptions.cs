@@ -8,7 +8,7 @@ public sealed class DokumenteOptions
 {
     public const string Section = "Dokumente";
 
-    /// <summary>The issuing authority printed at the head of every document (e.g. <c>Stadt Musterstadt – Straßenverkehrsbehörde</c>), unless the task gives <c>absender</c>.</summary>
+    /// <summary>The issuing authority printed at the head of every document (e.g. <c>Stadt Musterstadt – Straßenverkehrsbehörde</c>), unless the task gives <c>absender</c>; unset: the service.yaml's contact.</summary>
     public string? Behoerde { get; set; }
 
     /// <summary>The place beside the date (e.g. <c>Musterstadt</c>); none: the date alone.</summary>

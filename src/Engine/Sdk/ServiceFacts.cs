@@ -16,6 +16,9 @@ public sealed record ServiceFacts(string ProcessId)
 
     /// <summary>The Aufbewahrungsfrist as an ISO 8601 period, e.g. <c>P6Y</c>.</summary>
     public string? Aufbewahrungsfrist { get; init; }
+
+    /// <summary>The authority that provides the service, as documents name it: the contact's name, else the responsible organisation unit.</summary>
+    public string? Behoerde { get; init; }
 }
 
 /// <summary>

@@ -137,7 +137,23 @@ public sealed class DokumentPdfTests
         var id = engine.StartProcess("Process_Dokument", Antrag());
         PackEngine.RunRetries(engine, _clock);
 
-        engine.GetInstance(id).Incidents.ShouldHaveSingleItem().Message.ShouldContain("Packs:Dokumente:Behoerde");
+        var message = engine.GetInstance(id).Incidents.ShouldHaveSingleItem().Message;
+        message.ShouldContain("Packs:Dokumente:Behoerde");
+        message.ShouldContain("contact.name in the service.yaml");
+    }
+
+    [Fact]
+    public void Without_a_setting_the_services_contact_issues_the_document()
+    {
+        var engine = PackEngine.Create((s, c) => s.AddEgovDokumente(c), new Dictionary<string, string?>(), _clock, "default",
+            o => o with
+            {
+                ServiceFacts = p => new ServiceFacts(p) { Behoerde = "Straßenverkehrsbehörde Musterstadt, Bewohnerparken" },
+                AddCaseDocument = (_, root, element, docs) => _filed.AddRange(docs.Select(d => (root, element, d))),
+            }, "Dokumente/DokumentPdfTests.bpmn");
+        engine.StartProcess("Process_Dokument", Antrag());
+
+        Text(_filed.ShouldHaveSingleItem().Document.Content.ToArray()).ShouldContain("Straßenverkehrsbehörde Musterstadt, Bewohnerparken");
     }
 
     [Fact]
