@@ -26,7 +26,7 @@ public sealed class ElementTemplateSchemaTests
 
     private static IEnumerable<string> TemplateFiles()
     {
-        foreach (var dir in new[] { Path.Combine(Root, "src", "Activities"), Path.Combine(Root, "templates"), Path.Combine(Root, "samples") })
+        foreach (var dir in new[] { Path.Combine(Root, "src", "Activities"), Path.Combine(Root, "src", "Engine", "Host"), Path.Combine(Root, "templates"), Path.Combine(Root, "samples") })
         {
             if (!Directory.Exists(dir)) continue;
             foreach (var f in Directory.EnumerateFiles(dir, "*.json", SearchOption.AllDirectories)

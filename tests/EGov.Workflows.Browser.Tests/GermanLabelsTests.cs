@@ -154,4 +154,27 @@ public sealed class GermanLabelsTests
         found.AddRange(EnglishIn(await TextsAsync(page, "body")).Select(w => $"/betrieb/{{id}}: {w}"));
         found.ShouldBeEmpty("English words in the cockpit:\n" + string.Join("\n", found));
     }
+
+    [BrowserFact]
+    public async Task TheMobilfunkOverviewAndTheDayView_ShowNoEnglishUiWords()
+    {
+        var now = NodaTime.SystemClock.Instance.GetCurrentInstant();
+        var p = Guid.NewGuid().ToString("N")[..6];
+        var mobil = fixture.Server.App.Services.GetRequiredService<EGov.Workflows.Host.Mobilfunk.MobilfunkRegister>().Store;
+        mobil.PutTarif("default", new EGov.Workflows.Persistence.Mobilfunk.Tarif($"t-{p}", "Behördentarif", 9.90m, 24, 10, true, now));
+        mobil.Bestellen("default", new EGov.Workflows.Persistence.Mobilfunk.Bestellung($"MF-{p}", "jemand", $"KST-{p}", $"t-{p}", null, null, now));
+        var termine = fixture.Server.App.Services.GetRequiredService<EGov.Workflows.Host.Termine.TerminRegister>().Store;
+        termine.PutStandort("default", new EGov.Workflows.Persistence.Termine.Standort($"de-{p}", $"Bürgerbüro {p}", null, 1, 15, 60, "bb", true, now));
+        termine.PutDienstleistung("default", new EGov.Workflows.Persistence.Termine.Dienstleistung($"d-{p}", "Meldebescheinigung", 10, null, true, now));
+        termine.Buchen("default", new EGov.Workflows.Persistence.Termine.Termin($"T-{p}", $"de-{p}", 0, $"d-{p}", now - NodaTime.Duration.FromMinutes(1),
+            now + NodaTime.Duration.FromMinutes(9), "gebucht", "b", "Erika Mustermann", null, null, null, now, now), 1);
+
+        var page = await Staff.SignedInAsync(fixture, Staff.NewName("its"), ["itservice"], [], "/mobilfunk");
+        await Expect(page.Locator("table.kosten-table")).ToBeVisibleAsync();
+        var found = EnglishIn(await TextsAsync(page, "body")).Select(w => $"/mobilfunk: {w}").ToList();
+        page = await Staff.SignedInAsync(fixture, Staff.NewName("bb"), ["clerk"], ["bb"], $"/termine?standort=de-{p}");
+        await Expect(page.Locator("table.termine-table tbody tr").First).ToBeVisibleAsync();
+        found.AddRange(EnglishIn(await TextsAsync(page, "body")).Select(w => $"/termine: {w}"));
+        found.ShouldBeEmpty("English words on the pages:\n" + string.Join("\n", found));
+    }
 }

@@ -124,16 +124,21 @@ public sealed class CatalogueOverviewApiTests
         await using var s = await TestServer.StartAsync(Path.Combine(processes.FullName, "processes"), store: store);
         // The internal services (no LeiKa key: Urlaubsantrag, eRechnung, …) are listed by their folder name.
         var services = Directory.GetDirectories(Path.Combine(processes.FullName, "processes"))
-            .Where(d => File.Exists(Path.Combine(d, "service.yaml"))).Select(Path.GetFileName).ToList();
-        var internalServices = services.Where(n => n != "anwohnerparkausweis").Order(StringComparer.Ordinal).ToList();
+            .Where(d => File.Exists(Path.Combine(d, "service.yaml"))).Select(d => Path.GetFileName(d)!).ToList();
+        bool Internal(string n) => File.ReadAllLines(Path.Combine(processes.FullName, "processes", n, "service.yaml")).Any(l => l.Trim() == "internal: true");
+        var internalServices = services.Where(Internal).Order(StringComparer.Ordinal).ToList();
+        // The other citizen services (the life chain, …) carry LeiKa keys the three imported Leistungen do not have: listed by their key.
+        var otherCitizenServices = services.Where(n => n != "anwohnerparkausweis" && !Internal(n))
+            .Select(n => File.ReadAllLines(Path.Combine(processes.FullName, "processes", n, "service.yaml")).First(l => l.StartsWith("leika:", StringComparison.Ordinal)).Split('"')[1])
+            .ToList();
 
         var all = await s.GetJsonAsync("api/services");
-        all["total"]!.GetValue<long>().ShouldBe(3 + internalServices.Count); // three imported + the internal services
+        all["total"]!.GetValue<long>().ShouldBe(3 + internalServices.Count + otherCitizenServices.Count); // three imported + the internal services + the other described ones
         var nichtDigital = (await s.GetJsonAsync("api/services?state=nicht-digital"))["items"]!.AsArray();
         nichtDigital.Select(i => i!["key"]!.GetValue<string>()).Order().ShouldBe(["99001001000000", "99108001020000"]);
         nichtDigital.ShouldAllBe(i => i!["reifegrad"] == null && i["version"] == null);
         var digital = (await s.GetJsonAsync("api/services?state=digital"))["items"]!.AsArray();
-        digital.Select(i => i!["key"]!.GetValue<string>()).Order(StringComparer.Ordinal).ShouldBe(["99108001000000", .. internalServices]);
+        digital.Select(i => i!["key"]!.GetValue<string>()).Order(StringComparer.Ordinal).ShouldBe(new[] { "99108001000000" }.Concat(otherCitizenServices).Concat(internalServices).Order(StringComparer.Ordinal));
         internalServices.ShouldContain("urlaubsantrag");
         (await s.GetJsonAsync("api/services?themenfeld=Bauen%20%26%20Wohnen"))["total"]!.GetValue<long>().ShouldBe(1);
         var abfall = await s.GetJsonAsync("api/services/99001001000000");

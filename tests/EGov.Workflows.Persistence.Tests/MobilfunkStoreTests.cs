@@ -159,4 +159,27 @@ public sealed class MobilfunkStoreTests
         f.Store.Gesamt("t1").ShouldBe(new Kostenstellensumme("", 3, 44.30m, 938.99m));
         f.Store.Gesamt("t2").ShouldBe(new Kostenstellensumme("", 0, 0m, 0m));
     }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void Overview_Search_FindsPartsOfNumberStaffCostCentrePhoneTariffAndDevice_Paged(string provider)
+    {
+        using var f = new Fixture(provider);
+        f.Store.Bestellen("t1", Bestellung("MF-1", wer: "a.amt", kst: "KST-10"));
+        f.Store.Bestellen("t1", Bestellung("MF-2", wer: "b.amt", kst: "KST-10", tarif: "leitung", geraet: "smartphone-m"));
+        f.Store.Bestellen("t1", Bestellung("MF-3", wer: "c.bau", kst: "KST-20", geraet: null));
+        f.Store.Uebergeben("t1", "MF-3", "0151 4711", null, "c.bau", new LocalDate(2027, 1, 1), T0);
+        f.Store.Bestellen("t1", Bestellung("X_9", wer: "d.bau", kst: "KST-20"));
+
+        static List<string> Ids((IReadOnlyList<Vertrag> Items, int Total) page) => page.Items.Select(v => v.Id).ToList();
+        Ids(f.Store.ListVertraege("t1", new VertragFilter(Suche: "LEITUNG"), 0, 10)).ShouldBe(["MF-2"], "the tariff's name, any case");
+        Ids(f.Store.ListVertraege("t1", new VertragFilter(Suche: "dienstkonto"), 0, 10)).ShouldBe(["MF-2"], "the device's name");
+        Ids(f.Store.ListVertraege("t1", new VertragFilter(Suche: "4711"), 0, 10)).ShouldBe(["MF-3"], "the phone number");
+        Ids(f.Store.ListVertraege("t1", new VertragFilter(Suche: ".bau"), 0, 10)).ShouldBe(["MF-3", "X_9"], "the staff member");
+        Ids(f.Store.ListVertraege("t1", new VertragFilter(Suche: "_"), 0, 10)).ShouldBe(["X_9"], "_ is a character, not a wildcard");
+        Ids(f.Store.ListVertraege("t1", new VertragFilter(Suche: "%"), 0, 10)).ShouldBeEmpty("% is a character, not a wildcard");
+        var page = f.Store.ListVertraege("t1", new VertragFilter(Kostenstelle: "KST-10", Suche: "mf-"), 1, 1);
+        page.Total.ShouldBe(2, "the search and the filters together, counted in full");
+        Ids(page).ShouldBe(["MF-2"]);
+    }
 }

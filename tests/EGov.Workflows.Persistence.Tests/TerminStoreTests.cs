@@ -115,6 +115,47 @@ public sealed class TerminStoreTests
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task RacingBookings_OfOneCitizen_NeverHoldMoreThanTheLimit(string provider)
+    {
+        using var f = new Fixture(provider);
+        // One open appointment already, one that ended before the booking and one cancelled: only the first counts.
+        f.Store.Buchen("t1", Termin("alt-offen", 300), 2);
+        f.Store.Buchen("t1", Termin("alt-storniert", 330, status: TerminStatus.Storniert), 2);
+        f.Store.Buchen("t1", Termin("vorbei", -120) with { ErstelltAm = T0 - Duration.FromHours(3) }, 2);
+        const int racers = 8;
+        using var start = new Barrier(racers);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, racers).Select(i => Task.Run(() =>
+        {
+            var store = f.Another();
+            start.SignalAndWait();
+            // Each at its own time, so no counter is ever the reason: only the limit can refuse.
+            try { store.Buchen("t1", Termin($"race-{i}", 30 * i), 2, hoechstensOffen: 3); return "gebucht"; }
+            catch (TerminConstraintException e) when (e.ZuViele) { return "zu viele"; }
+        })));
+        outcomes.Count(o => o == "gebucht").ShouldBe(2, string.Join(", ", outcomes));
+        outcomes.Count(o => o == "zu viele").ShouldBe(racers - 2);
+        f.Store.TermineVon("t1", "b-1", 0, 50).Items.Count(t => TerminStatus.Belegt(t.Status) && t.Bis > T0).ShouldBe(3);
+
+        // Another citizen is not held by b-1's limit; a cancelled appointment frees a place under it.
+        f.Store.Buchen("t1", Termin("andere", 600, buerger: "b-2"), 2, hoechstensOffen: 3).Schalter.ShouldBe(1);
+        Should.Throw<TerminConstraintException>(() => f.Store.Buchen("t1", Termin("noch-eins", 700), 2, hoechstensOffen: 3)).ZuViele.ShouldBeTrue();
+        f.Store.SetStatus("t1", "alt-offen", TerminStatus.Storniert, "abgesagt", T0);
+        f.Store.Buchen("t1", Termin("noch-eins", 700), 2, hoechstensOffen: 3).Id.ShouldBe("noch-eins");
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void LimitedBooking_StillTakesTheNextCounter_AndRefusesAFullTime(string provider)
+    {
+        using var f = new Fixture(provider);
+        f.Store.Buchen("t1", Termin("a", 0, buerger: "x"), 2);
+        f.Store.Buchen("t1", Termin("b", 0, buerger: "y"), 2, hoechstensOffen: 3).Schalter.ShouldBe(2);
+        Should.Throw<TerminConstraintException>(() => f.Store.Buchen("t1", Termin("c", 10, buerger: "z"), 2, hoechstensOffen: 3)).Belegt.ShouldBeTrue();
+        f.Store.GetTermin("t1", "c").ShouldBeNull("nothing half-written");
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public void Places_Services_AndOpeningHours_KeepTheirRules(string provider)
     {
         using var f = new Fixture(provider);

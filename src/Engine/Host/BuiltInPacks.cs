@@ -35,11 +35,17 @@ public static class BuiltInPacks
     /// <summary>The name of the built-in pack of the Online-Terminierung (<c>termin-buchung</c>).</summary>
     public const string TerminePack = "Termine";
 
+    /// <summary>The name of the built-in pack of the Kita registration (<c>kita-platz</c>).</summary>
+    public const string KitaPack = "Kita";
+
     /// <summary>The name of the built-in pack of Zeitmanagement (<c>urlaubskonto</c>, <c>fortbildungsbudget</c>).</summary>
     public const string ZeitPack = "Zeitmanagement";
 
     /// <summary>The name of the built-in pack of the Mobilfunk contracts (<c>mobilfunk-vertrag</c>).</summary>
     public const string MobilfunkPack = "Mobilfunk";
+
+    /// <summary>The name of the built-in pack of the eAkte Stadtplanung (<c>bauleitplan-akte</c>).</summary>
+    public const string StadtplanungPack = "Stadtplanung";
 
     /// <summary>The built-in packs, each with its activities created from its own container.</summary>
     /// <param name="ratsinfo">Where the Ratsinfo tables are (the server's store); without it, a register in memory.</param>
@@ -47,9 +53,10 @@ public static class BuiltInPacks
     /// <param name="zeit">Where the Zeitmanagement tables are (the server's store); without it, a register in memory.</param>
     /// <param name="mobilfunk">Where the Mobilfunk tables are (the server's store); without it, a register in memory.</param>
     /// <param name="termine">Where the appointment tables are (the server's store); without it, in memory.</param>
+    /// <param name="kita">Where the Kita tables are (the server's store); without it, in memory.</param>
     public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null, Ratsinfo.RatsinfoRegister? ratsinfo = null,
         Reservierungen.ReservierungRegister? reservierungen = null, Zeit.ZeitRegister? zeit = null, Mobilfunk.MobilfunkRegister? mobilfunk = null,
-        Termine.TerminRegister? termine = null)
+        Termine.TerminRegister? termine = null, Kita.KitaRegister? kita = null, Stadtplanung.StadtplanungRegister? stadtplanung = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var register = ratsinfo ?? new Ratsinfo.RatsinfoRegister();
@@ -57,6 +64,8 @@ public static class BuiltInPacks
         var zeitRegister = zeit ?? new Zeit.ZeitRegister();
         var mobilfunkRegister = mobilfunk ?? new Mobilfunk.MobilfunkRegister();
         var terminRegister = termine ?? new Termine.TerminRegister();
+        var kitaRegister = kita ?? new Kita.KitaRegister();
+        var stadtplanungRegister = stadtplanung ?? new Stadtplanung.StadtplanungRegister();
         return
         [
             Pack(NotificationOptions.Section, configuration, logging, (s, c) => s.AddEgovNotifications(c)),
@@ -77,8 +86,12 @@ public static class BuiltInPacks
             Pack(ZeitPack, configuration, logging, (s, _) => s.AddSingleton(zeitRegister).AddEgovActivity<Zeit.UrlaubskontoActivity>().AddEgovActivity<Zeit.FortbildungsbudgetActivity>()),
             // Mobilfunkverträge (issue 17): catalogue, contracts and devices in tables; the case orders, hands over, terminates.
             Pack(MobilfunkPack, configuration, logging, (s, _) => s.AddSingleton(mobilfunkRegister).AddEgovActivity<Mobilfunk.VertragActivity>()),
+            // eAkte Stadtplanung (issue 17): Bauleitplan procedures and their documents in tables; the case files each step.
+            Pack(StadtplanungPack, configuration, logging, (s, _) => s.AddSingleton(stadtplanungRegister).AddEgovActivity<Stadtplanung.BauleitplanAkteActivity>()),
             // Online-Terminierung (issue 17): the Bürgerbüro's appointments in tables; the case books and marks them.
             Pack(TerminePack, configuration, logging, (s, _) => s.AddSingleton(terminRegister).AddEgovActivity<Termine.TerminActivity>()),
+            // Lebenskette (issue 17): the Kitas' places and the waiting list in tables; the Kita case registers, is offered, accepts.
+            Pack(KitaPack, configuration, logging, (s, _) => s.AddSingleton(kitaRegister).AddEgovActivity<Kita.PlatzActivity>()),
         ];
     }
 

@@ -44,7 +44,9 @@ public static class EGovServer
         var zeit = new Zeit.ZeitRegister(); // likewise for the Zeitmanagement tables (leave accounts, training budgets)
         var mobilfunk = new Mobilfunk.MobilfunkRegister(); // likewise for the Mobilfunk tables (catalogue, contracts, devices)
         var termine = new Termine.TerminRegister(); // the Bürgerbüro's appointments: set once the store is open
-        var (packs, packLogging) = LoadPacks(options, ratsinfo, reservierungen, zeit, mobilfunk, termine); // before the store is touched: a broken pack stops the start at once
+        var kita = new Kita.KitaRegister(); // the Kitas' places and the waiting list: set once the store is open
+        var stadtplanung = new Stadtplanung.StadtplanungRegister(); // the eAkte Stadtplanung (Bauleitplan procedures, documents): set once the store is open
+        var (packs, packLogging) = LoadPacks(options, ratsinfo, reservierungen, zeit, mobilfunk, termine, kita, stadtplanung); // before the store is touched: a broken pack stops the start at once
         StoreChoice store;
         try { store = HostStores.Open(options.Store, options.Create); }
         catch (ArgumentException e) { packLogging.Dispose(); throw new ServerStartException([e.Message], usage: true); }
@@ -182,10 +184,16 @@ public static class EGovServer
         // Mobilfunkverträge (issue 17): catalogue of tariffs and devices, contracts, devices handed out (migration 0036).
         mobilfunk.Store = store.Store is Persistence.EfRuntimeStore mobilfunkDb ? new Persistence.Mobilfunk.SqlMobilfunkStore(mobilfunkDb.Options) : new Persistence.Mobilfunk.InMemoryMobilfunkStore();
         builder.Services.AddSingleton(mobilfunk);
+        // eAkte Stadtplanung (issue 17): Bauleitplan procedures, read groups and documents (migration 0035).
+        stadtplanung.Store = store.Store is Persistence.EfRuntimeStore stadtplanungDb ? new Persistence.Stadtplanung.SqlStadtplanungStore(stadtplanungDb.Options) : new Persistence.Stadtplanung.InMemoryStadtplanungStore();
+        builder.Services.AddSingleton(stadtplanung);
         // Online-Terminierung (issue 17): places, opening hours, services and appointments in tables (migration 0031).
         if (store.Store is Persistence.EfRuntimeStore terminDb) termine.Store = new Persistence.Termine.SqlTerminStore(terminDb.Options);
         termine.Fristen = id => TenantFristen.For(options.Configuration, id);
         builder.Services.AddSingleton(termine);
+        // Lebenskette / Kita-Anmeldung (issue 17): Kitas, places and the waiting list in tables (migration 0033).
+        if (store.Store is Persistence.EfRuntimeStore kitaDb) kita.Store = new Persistence.Kita.SqlKitaStore(kitaDb.Options);
+        builder.Services.AddSingleton(kita);
         builder.Services.AddSingleton<Cockpit.BatchRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Cockpit.BatchRunner>());
         builder.Services.AddEGovTelemetry(options, options.NodeId ?? DefaultNodeId(store));
@@ -342,7 +350,8 @@ public static class EGovServer
     /// stops the start with its file and the reason.
     /// </summary>
     private static (Packs.PackCatalog Packs, ILoggerFactory Logging) LoadPacks(ServeOptions options, Ratsinfo.RatsinfoRegister ratsinfo, Reservierungen.ReservierungRegister reservierungen,
-        Zeit.ZeitRegister zeit, Mobilfunk.MobilfunkRegister mobilfunk, Termine.TerminRegister termine)
+        Zeit.ZeitRegister zeit, Mobilfunk.MobilfunkRegister mobilfunk, Termine.TerminRegister termine, Kita.KitaRegister kita,
+        Stadtplanung.StadtplanungRegister stadtplanung)
     {
         var configuration = options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
         var paths = options.Packs.Concat(PackPaths(configuration)).ToList();
@@ -358,7 +367,7 @@ public static class EGovServer
         try
         {
             var loaded = paths.Count == 0 ? Packs.PackCatalog.Empty : Packs.PackLoader.Load(paths, new Packs.PackHostServices(configuration, logging));
-            return (loaded.With(BuiltInPacks.Load(configuration, logging, ratsinfo, reservierungen, zeit, mobilfunk, termine)), logging);
+            return (loaded.With(BuiltInPacks.Load(configuration, logging, ratsinfo, reservierungen, zeit, mobilfunk, termine, kita, stadtplanung)), logging);
         }
         catch (Packs.PackException e)
         {

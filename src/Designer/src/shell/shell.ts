@@ -21,6 +21,12 @@ const navigation: NavEntry[] = [
   { href: '/aufgaben', text: shellTexts.nav.postkorb, visible: () => true },
   { href: '/prozesse', text: shellTexts.nav.prozesse, visible: (me) => me.roles.some((r) => modellers.includes(r)) },
   { href: '/betrieb', text: shellTexts.nav.betrieb, visible: (me) => me.roles.some((r) => ['operator', 'auditor', 'analyst'].includes(r)) },
+  // The roles with AppointmentWork and MobileRead (src/Engine/Host/Security/RolePermissions.cs).
+  { href: '/termine', text: shellTexts.nav.termine, visible: (me) => me.roles.some((r) => ['clerk', 'teamlead'].includes(r)) },
+  {
+    href: '/mobilfunk', text: shellTexts.nav.mobilfunk,
+    visible: (me) => me.roles.some((r) => ['clerk', 'teamlead', 'auditor', 'sitzungsdienst', 'personalstelle', 'itservice'].includes(r)),
+  },
 ];
 
 export interface ShellOptions {

@@ -8,6 +8,8 @@ export const shellTexts = {
     postkorb: 'Postkorb',
     prozesse: 'Prozesse',
     betrieb: 'Betrieb',
+    termine: 'Termine',
+    mobilfunk: 'Mobilfunk',
   },
   signedInAs: 'Angemeldet als',
   tenant: 'Mandant',

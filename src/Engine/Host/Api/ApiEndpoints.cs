@@ -54,10 +54,12 @@ public static class ApiEndpoints
         Ratsinfo.RatsinfoEndpoints.MapRatsinfoEndpoints(api);
         Zeit.ZeitEndpoints.MapZeitEndpoints(api);
         Mobilfunk.MobilfunkEndpoints.MapMobilfunkEndpoints(api); // tariffs, devices, contracts and costs (issue 17 item 4)
+        Stadtplanung.StadtplanungEndpoints.MapStadtplanungEndpoints(api); // eAkte Stadtplanung: search, procedures, documents (issue 17 item 3)
         Ratsinfo.OParlEndpoints.MapOParl(app); // public, read-only, outside /api: /oparl/v1
         Reservierungen.ReservierungEndpoints.MapReservierungEndpoints(api); // rooms and cars with their calendars (issue 17)
         Adressbuch.AdressbuchEndpoints.MapAdressbuchEndpoints(api); // the staff directory, the Postkorb's source of groups and deputies
         Termine.TerminEndpoints.MapTerminEndpoints(app); // Online-Terminierung: /api/termine (clerks), /api/citizen/termine and /buerger/termine (citizens)
+        Kita.KitaEndpoints.MapKitaEndpoints(api); // Kitas, places and the waiting list (issue 17 item 9: the life chain)
         return app;
     }
 }

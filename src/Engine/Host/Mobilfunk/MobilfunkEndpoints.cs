@@ -92,20 +92,25 @@ public static class MobilfunkEndpoints
             .WithName("PutMobilfunkGeraet").RequirePermission(Permission.MobileManage)
             .WithSummary("Add or change a device (price in euros); aktiv=false retires it").Produces<GeraetDto>().ProducesProblem(400);
 
-        m.MapGet("/vertraege", (HttpContext http, string? mitarbeiter, string? kostenstelle, string? status, string? endetBis, int? offset, int? limit) =>
+        m.MapGet("/vertraege", (HttpContext http, string? mitarbeiter, string? kostenstelle, string? status, string? endetBis, string? q, int? offset, int? limit) =>
             {
                 var page = PageRequest.From(offset, limit);
+                var suche = string.IsNullOrWhiteSpace(q) ? null : q.Trim() is { Length: <= 100 } t && !t.Any(char.IsControl) ? t
+                    : throw ApiProblemException.BadRequest("q is longer than 100 characters or contains control characters");
+                mitarbeiter = string.IsNullOrWhiteSpace(mitarbeiter) ? null : mitarbeiter.Trim();
+                kostenstelle = string.IsNullOrWhiteSpace(kostenstelle) ? null : kostenstelle.Trim();
+                status = string.IsNullOrWhiteSpace(status) ? null : status;
                 if (status is not null && !VertragStatus.All.Contains(status))
                     throw ApiProblemException.BadRequest($"status '{status}' is unknown", string.Join(", ", VertragStatus.All));
                 LocalDate? bis = endetBis is null ? null : LocalDatePattern.Iso.Parse(endetBis) is { Success: true } p ? p.Value
                     : throw ApiProblemException.BadRequest($"endetBis '{endetBis}' is no date", "YYYY-MM-DD");
                 // Without the IT-Service's permission the list holds the caller's own contracts only, whatever was asked.
                 var who = MayManage(http.Caller()) ? mitarbeiter : http.Caller().Id;
-                var (items, total) = Store(http).ListVertraege(http.Tenant().TenantId, new VertragFilter(who, kostenstelle, status, bis), page.Offset, page.Limit);
+                var (items, total) = Store(http).ListVertraege(http.Tenant().TenantId, new VertragFilter(who, kostenstelle, status, bis, suche), page.Offset, page.Limit);
                 return Results.Ok(new Page<VertragDto>(items.Select(Dto).ToList(), page.Offset, page.Limit, total));
             })
             .WithName("ListMobilfunkVertraege").RequirePermission(Permission.MobileRead)
-            .WithSummary("Contracts with tariff, device and costs (?mitarbeiter=&kostenstelle=&status=&endetBis=YYYY-MM-DD&offset=&limit=): the caller's own; the IT-Service's every one")
+            .WithSummary("Contracts with tariff, device and costs (?mitarbeiter=&kostenstelle=&status=&endetBis=YYYY-MM-DD&q=&offset=&limit=; q: a part of number, staff member, cost centre, phone number, tariff or device): the caller's own; the IT-Service's every one")
             .Produces<Page<VertragDto>>().ProducesProblem(400);
 
         m.MapGet("/vertraege/{id}", (HttpContext http, string id) =>
@@ -119,6 +124,7 @@ public static class MobilfunkEndpoints
 
         m.MapGet("/kosten", (HttpContext http, string? kostenstelle, int? offset, int? limit) =>
             {
+                kostenstelle = string.IsNullOrWhiteSpace(kostenstelle) ? null : kostenstelle.Trim();
                 var page = PageRequest.From(offset, limit);
                 var tenant = http.Tenant().TenantId;
                 var (items, total) = Store(http).Kosten(tenant, kostenstelle, page.Offset, page.Limit);

@@ -20,7 +20,7 @@ public sealed record Caller(
 {
     public const string Admin = "admin", Analyst = "analyst", Clerk = "clerk", Operator = "operator", Auditor = "auditor",
         Worker = "worker", TeamLead = "teamlead", Citizen = "citizen", Monitoring = "monitoring", Sitzungsdienst = "sitzungsdienst",
-        Personalstelle = "personalstelle", ItService = "itservice";
+        Personalstelle = "personalstelle", ItService = "itservice", Kitaverwaltung = "kitaverwaltung";
 
     public bool HasRole(string role) => Roles.Contains(role);
     public bool InGroup(string group) => Groups.Contains(group);

@@ -90,12 +90,21 @@ public enum Permission
     /// <summary>Keep the catalogue of tariffs and devices, see every contract with its costs (the overview) — the IT-Service.</summary>
     MobileManage,
     /// <summary>
+    /// eAkte Stadtplanung: search and read the Bauleitplan procedures and their documents; a confidential procedure only as a member
+    /// of its lead group or one of its read groups (else it is not found).
+    /// </summary>
+    PlanningRead,
+    /// <summary>
     /// Online-Terminierung at the desk: the clerks' day view of a Bürgerbüro, mark an appointment as attended, done or missed,
     /// rebook or cancel it (clerks and team leads of the Postkorb).
     /// </summary>
     AppointmentWork,
     /// <summary>Keep the Bürgerbüros' places (counters, slot grid), opening hours and the services with their durations (administrators).</summary>
     AppointmentManage,
+    /// <summary>Kita: read the Kitas with their places and how many are free (members of staff, e.g. for advice at the desk).</summary>
+    ChildcareRead,
+    /// <summary>Kita: keep the Kitas and their places, read the waiting list with the children's names and ranks (the Kita-Verwaltung).</summary>
+    ChildcareManage,
 }
 
 /// <summary>Endpoint metadata: the one permission an endpoint needs.</summary>

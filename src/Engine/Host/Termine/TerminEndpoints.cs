@@ -229,24 +229,29 @@ public static class TerminEndpoints
             .WithSummary("The free times of a place for a service on a day (?standort=&dienstleistung=&datum=YYYY-MM-DD), or why the place is closed that day")
             .Produces<TagesangebotDto>().ProducesProblem(400).ProducesProblem(404);
 
-        buerger.MapPost("", async (HttpContext http, TerminBuchenBody body, CitizenCaseStore cases) =>
+        buerger.MapPost("", async (HttpContext http, TerminBuchenBody? body, CitizenCaseStore cases) =>
             {
                 var citizen = CitizenSignIn.Current(http);
                 var te = http.Tenant();
                 var tenant = te.TenantId;
                 var now = Now();
-                var s = Store(http).GetStandort(tenant, body.Standort ?? "") is { Aktiv: true } st ? st : throw ApiProblemException.BadRequest($"there is no place '{body.Standort}' to book at");
-                var d = Store(http).GetDienstleistung(tenant, body.Dienstleistung ?? "") is { Aktiv: true } dl ? dl : throw ApiProblemException.BadRequest($"there is no service '{body.Dienstleistung}' to book");
-                var von = Instant.FromDateTimeOffset(body.Von ?? throw ApiProblemException.BadRequest("von is missing", "von: a start from freie-zeiten"));
+                // A citizen reads these answers: every refusal in German, saying what to do.
+                if (body is null) throw ApiProblemException.BadRequest("Bitte geben Sie Standort, Dienstleistung, Zeit und E-Mail-Adresse an.");
+                var s = Store(http).GetStandort(tenant, body.Standort ?? "") is { Aktiv: true } st ? st
+                    : throw ApiProblemException.BadRequest(string.IsNullOrWhiteSpace(body.Standort) ? "Bitte wählen Sie einen Standort."
+                        : $"Am Standort „{Kurz(body.Standort)}“ können Sie keinen Termin buchen. Bitte wählen Sie einen Standort aus dem Angebot.", "standort: die Id eines Standorts aus /api/citizen/termine/angebot");
+                var d = Store(http).GetDienstleistung(tenant, body.Dienstleistung ?? "") is { Aktiv: true } dl ? dl
+                    : throw ApiProblemException.BadRequest(string.IsNullOrWhiteSpace(body.Dienstleistung) ? "Bitte wählen Sie eine Dienstleistung."
+                        : $"Für „{Kurz(body.Dienstleistung)}“ können Sie keinen Termin buchen. Bitte wählen Sie eine Dienstleistung aus dem Angebot.", "dienstleistung: die Id einer Dienstleistung aus /api/citizen/termine/angebot");
+                var von = Instant.FromDateTimeOffset(body.Von ?? throw ApiProblemException.BadRequest("Bitte wählen Sie eine Zeit aus den freien Zeiten.", "von: ein Beginn aus /api/citizen/termine/freie-zeiten"));
                 if (Terminbuch.Unpassend(Store(http), tenant, s, d, von, Fristen(http), now) is { } warum) throw ApiProblemException.BadRequest(warum);
-                var email = Email(body.Email ?? citizen.Email);
+                var email = BuergerEmail(body.Email ?? citizen.Email);
                 if (te.Catalog.Latest(Process) is null) throw new ApiProblemException(503, "Terminbuchung nicht verfügbar", "Die Terminbuchung ist gerade nicht bereitgestellt.");
-                if (Store(http).TermineVon(tenant, citizen.Owner, 0, 50).Items.Count(t => TerminStatus.Belegt(t.Status) && t.Bis > now) >= HoechstensOffen)
-                    throw ApiProblemException.Conflict($"Sie haben schon {HoechstensOffen} offene Termine. Bitte sagen Sie einen ab, bevor Sie einen weiteren buchen.");
                 var name = citizen.DisplayName is { Length: > 0 } n ? n : "Bürgerin oder Bürger";
                 var termin = new Termin(Terminbuch.NeueNummer(now), s.Id, 0, d.Id, von, von + Duration.FromMinutes(d.DauerMinuten), TerminStatus.Gebucht,
                     citizen.Owner, name.Length > 200 ? name[..200] : name, email, null, null, now, now);
-                Write(() => termin = Store(http).Buchen(tenant, termin, s.Schalter));
+                // The limit of open appointments is kept by the store inside the booking's transaction (not a count before it).
+                Write(() => termin = Store(http).Buchen(tenant, termin, s.Schalter, HoechstensOffen));
                 // The case mails the confirmation, reminds and follows up; its business key is the appointment's number.
                 var instanceId = Guid.NewGuid().ToString("N");
                 var vars = Terminbuch.Variablen(termin, s, d, now, Portal(http));
@@ -348,7 +353,7 @@ public static class TerminEndpoints
         if (s is null || (nurAktive && !s.Aktiv)) throw ApiProblemException.NotFound($"no place '{standort}'");
         var d = Store(http).GetDienstleistung(tenant, dienstleistung ?? "");
         if (d is null || (nurAktive && !d.Aktiv)) throw ApiProblemException.NotFound($"no service '{dienstleistung}'");
-        var tag = Datum(datum) ?? throw ApiProblemException.BadRequest("datum is missing", "datum: YYYY-MM-DD");
+        var tag = Datum(datum) ?? throw ApiProblemException.BadRequest("Bitte geben Sie ein Datum an.", "datum: YYYY-MM-DD");
         var a = Terminbuch.Angebot(Store(http), tenant, s, d, tag, Fristen(http), Now());
         return new TagesangebotDto(a.Datum.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), a.Geschlossen,
             a.Zeiten.Select(z => new FreieZeitDto(z.Von.ToDateTimeOffset(), z.Bis.ToDateTimeOffset(), Terminbuch.Uhrzeit(z.Von), z.Frei)).ToList());
@@ -358,7 +363,7 @@ public static class TerminEndpoints
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         var r = LocalDatePattern.Iso.Parse(text.Trim());
-        return r.Success ? r.Value : throw ApiProblemException.BadRequest($"datum '{text}' is not a date", "datum: YYYY-MM-DD");
+        return r.Success ? r.Value : throw ApiProblemException.BadRequest($"„{Kurz(text)}“ ist kein Datum. Bitte geben Sie es als JJJJ-MM-TT an, z. B. 2027-03-02.", "datum: YYYY-MM-DD");
     }
 
     private static int Minute(string? text, string name, bool bis = false)
@@ -368,12 +373,21 @@ public static class TerminEndpoints
         return r.Success ? r.Value.Hour * 60 + r.Value.Minute : throw ApiProblemException.BadRequest($"{name} '{text}' is not a time", $"{name}: HH:mm");
     }
 
-    private static string Email(string? text)
+    /// <summary>The citizen's e-mail address for confirmation and reminder; refused in German.</summary>
+    private static string BuergerEmail(string? text)
     {
-        var v = ReservierungEndpoints.Required(text, "email", 254);
-        if (!MailAddress.TryCreate(v, out var a) || a.Address != v || !v.Contains('.', StringComparison.Ordinal))
-            throw ApiProblemException.BadRequest($"email '{v}' is not an e-mail address", "email: name@example.org — for the confirmation and the reminder");
+        var v = text?.Trim() ?? "";
+        if (v.Length == 0) throw ApiProblemException.BadRequest("Bitte geben Sie Ihre E-Mail-Adresse an: Sie erhalten die Bestätigung und die Erinnerung per E-Mail.", "email: name@example.org");
+        if (v.Length > 254 || v.Any(char.IsControl) || !MailAddress.TryCreate(v, out var a) || a.Address != v || !v.Contains('.', StringComparison.Ordinal))
+            throw ApiProblemException.BadRequest($"„{Kurz(v)}“ ist keine E-Mail-Adresse. Bitte geben Sie eine Adresse wie name@example.org an.", "email: name@example.org");
         return v;
+    }
+
+    /// <summary>A value of the request, shortened and without control characters, to be named in an answer.</summary>
+    private static string Kurz(string? text)
+    {
+        var t = new string((text ?? "").Where(c => !char.IsControl(c)).Take(60).ToArray());
+        return (text?.Length ?? 0) > 60 ? t + "…" : t;
     }
 
     private static Termin Find(HttpContext http, string id) =>
@@ -400,6 +414,10 @@ public static class TerminEndpoints
     {
         try { write(); }
         catch (TerminConstraintException e) when (e.Belegt) { throw ApiProblemException.Conflict("Zu dieser Zeit ist kein Schalter mehr frei (belegt): bitte eine andere Zeit wählen."); }
+        catch (TerminConstraintException e) when (e.ZuViele)
+        {
+            throw ApiProblemException.Conflict($"Sie haben schon {HoechstensOffen} offene Termine. Bitte sagen Sie einen ab, bevor Sie einen weiteren buchen.");
+        }
         catch (TerminConstraintException e) { throw ApiProblemException.Conflict(e.Message); }
     }
 

@@ -44,6 +44,10 @@ public static class WebPages
             .WithName("PageAnalysis").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/analyse/{processId}/vergleich", (HttpContext http) => Page(http, site, "vergleich"))
             .WithName("PageVersionComparison").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
+        app.MapGet("/termine", (HttpContext http) => Page(http, site, "termine"))
+            .WithName("PageAppointmentsDay").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
+        app.MapGet("/mobilfunk", (HttpContext http) => Page(http, site, "mobilfunk"))
+            .WithName("PageMobilfunk").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/assets/{**path}", (HttpContext http, string path) => Asset(http, site, path))
             .WithName("WebAssets").RequirePermission(Permission.Public).ExcludeFromDescription();
         return app;

@@ -82,8 +82,12 @@ public sealed class MobilfunkConstraintException(string code, string message, Ex
     public string Code { get; } = code;
 }
 
-/// <summary>Filters of the contract list (the overview): each null means any.</summary>
-public sealed record VertragFilter(string? Mitarbeiter = null, string? Kostenstelle = null, string? Status = null, LocalDate? MindestlaufzeitEndeBis = null);
+/// <summary>
+/// Filters of the contract list (the overview): each null means any. <see cref="Suche"/>: a part of the contract number, the member
+/// of staff, the cost centre, the phone number, the tariff's or the device's name (case-insensitive for ASCII letters).
+/// </summary>
+public sealed record VertragFilter(string? Mitarbeiter = null, string? Kostenstelle = null, string? Status = null, LocalDate? MindestlaufzeitEndeBis = null,
+    string? Suche = null);
 
 /// <summary>
 /// The Mobilfunk tables (migration 0036), per tenant: the standard catalogue of tariffs and devices, the contracts and the devices

@@ -247,10 +247,21 @@ public sealed class SqlMobilfunkStore(DurableStoreOptions options) : IMobilfunkS
         const string Where = """
             v.tenant_id = @p0 AND (CAST(@p1 AS TEXT) IS NULL OR v.mitarbeiter = @p1) AND (CAST(@p2 AS TEXT) IS NULL OR v.kostenstelle = @p2)
               AND (CAST(@p3 AS TEXT) IS NULL OR v.status = @p3) AND (CAST(@p4 AS TEXT) IS NULL OR (v.mindestlaufzeit_ende <= @p4 AND v.status = 'aktiv'))
+              AND (CAST(@p5 AS TEXT) IS NULL OR LOWER(v.id) LIKE @p5 ESCAPE '\' OR LOWER(v.mitarbeiter) LIKE @p5 ESCAPE '\'
+                OR LOWER(v.kostenstelle) LIKE @p5 ESCAPE '\' OR LOWER(COALESCE(v.rufnummer, '')) LIKE @p5 ESCAPE '\'
+                OR LOWER(t.bezeichnung) LIKE @p5 ESCAPE '\' OR LOWER(COALESCE(g.bezeichnung, '')) LIKE @p5 ESCAPE '\')
             """;
-        object?[] args = [tenantId, filter.Mitarbeiter, filter.Kostenstelle, filter.Status, Iso(filter.MindestlaufzeitEndeBis)];
-        return (Query($"{VertragSelect} WHERE {Where} ORDER BY v.kostenstelle, v.mitarbeiter, v.id LIMIT @p5 OFFSET @p6", ReadVertrag, [.. args, (long)limit, (long)offset]),
-            Count($"SELECT COUNT(*) FROM mobil_vertrag v WHERE {Where}", args));
+        const string From = """
+            FROM mobil_vertrag v
+            JOIN mobil_tarif t ON t.tenant_id = v.tenant_id AND t.id = v.tarif_id
+            LEFT JOIN mobil_geraet g ON g.tenant_id = v.tenant_id AND g.id = v.geraet_id
+            """;
+        var suche = filter.Suche is { Length: > 0 } q
+            ? "%" + q.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%"
+            : null;
+        object?[] args = [tenantId, filter.Mitarbeiter, filter.Kostenstelle, filter.Status, Iso(filter.MindestlaufzeitEndeBis), suche];
+        return (Query($"{VertragSelect} WHERE {Where} ORDER BY v.kostenstelle, v.mitarbeiter, v.id LIMIT @p6 OFFSET @p7", ReadVertrag, [.. args, (long)limit, (long)offset]),
+            Count($"SELECT COUNT(*) {From} WHERE {Where}", args));
     }
 
     public (IReadOnlyList<Kostenstellensumme> Items, int Total) Kosten(string tenantId, string? kostenstelle, int offset, int limit)

@@ -83,12 +83,15 @@ public sealed class InMemoryTerminStore : ITerminStore
         lock (_gate) return _termine.GetValueOrDefault((tenantId, id));
     }
 
-    public Termin Buchen(string tenantId, Termin termin, int schalter)
+    public Termin Buchen(string tenantId, Termin termin, int schalter, int? hoechstensOffen = null)
     {
         ArgumentNullException.ThrowIfNull(termin);
         TerminRules.Check(termin);
         lock (_gate)
         {
+            if (hoechstensOffen is { } max && _termine.Count(e => e.Key.Item1 == tenantId && e.Value.Buerger == termin.Buerger
+                    && TerminStatus.Belegt(e.Value.Status) && e.Value.Bis > termin.ErstelltAm) >= max)
+                throw TerminRules.ZuViele(max);
             if (!_standorte.ContainsKey((tenantId, termin.StandortId))) throw new TerminConstraintException("an unknown place is named");
             if (!_leistungen.ContainsKey((tenantId, termin.DienstleistungId))) throw new TerminConstraintException("an unknown service is named");
             if (_termine.ContainsKey((tenantId, termin.Id))) throw new TerminConstraintException("the appointment exists");
@@ -204,4 +207,7 @@ internal static class TerminRules
         }
         return sorted;
     }
+
+    internal static TerminConstraintException ZuViele(int max) =>
+        new($"the citizen already holds {max} open appointments", zuViele: true);
 }

@@ -16,6 +16,7 @@ namespace EGov.Workflows.Persistence.Termine;
 public sealed class SqlTerminStore(DurableStoreOptions options) : ITerminStore
 {
     private readonly RegisterTables _db = new(options, e => Violation(e));
+    private readonly StoreProvider _provider = options.Provider;
 
     private const string StandortColumns = "id, name, adresse, schalter, raster_minuten, vorlauf_tage, gruppe, aktiv, geaendert_am";
     private const string LeistungColumns = "id, name, dauer_minuten, leika, aktiv, geaendert_am";
@@ -117,10 +118,11 @@ public sealed class SqlTerminStore(DurableStoreOptions options) : ITerminStore
     public Termin? GetTermin(string tenantId, string id) =>
         _db.Query($"SELECT {TerminColumns} FROM ter_termin WHERE tenant_id = @p0 AND id = @p1", ReadTermin, tenantId, id).FirstOrDefault();
 
-    public Termin Buchen(string tenantId, Termin termin, int schalter)
+    public Termin Buchen(string tenantId, Termin termin, int schalter, int? hoechstensOffen = null)
     {
         ArgumentNullException.ThrowIfNull(termin);
         TerminRules.Check(termin);
+        if (hoechstensOffen is { } max) return BuchenBegrenzt(tenantId, termin, schalter, max);
         for (var k = 1; k <= schalter; k++)
         {
             var at = termin with { Schalter = k };
@@ -135,6 +137,44 @@ public sealed class SqlTerminStore(DurableStoreOptions options) : ITerminStore
             catch (TerminConstraintException e) when (e.Belegt) { /* this counter is taken: the next */ }
         }
         throw new TerminConstraintException("every counter is taken at that time", belegt: true);
+    }
+
+    /// <summary>
+    /// The citizen's count and the insert in one transaction, serialised per citizen: SQLite's transaction begins IMMEDIATE (the
+    /// one writer), PostgreSQL's takes an advisory lock on tenant and citizen first, so a second booking of the same citizen waits
+    /// and then counts the first. Each counter is tried inside a savepoint; a counter taken rolls back only its insert.
+    /// </summary>
+    private Termin BuchenBegrenzt(string tenantId, Termin termin, int schalter, int max)
+    {
+        using var c = _db.Open();
+        using var tx = c.BeginTransaction();
+        try
+        {
+            if (_provider == StoreProvider.Postgres)
+                RegisterTables.Query(c, tx, "SELECT pg_advisory_xact_lock(hashtext(@p0), hashtext(@p1))", r => 0, "ter_termin/" + tenantId, termin.Buerger);
+            var offen = RegisterTables.Query(c, tx, $"SELECT COUNT(*) FROM ter_termin WHERE tenant_id = @p0 AND buerger = @p1 AND status IN {Belegend} AND bis > @p2",
+                r => L(r, 0), tenantId, termin.Buerger, Ticks.Of(termin.ErstelltAm))[0];
+            if (offen >= max) throw TerminRules.ZuViele(max);
+            for (var k = 1; k <= schalter; k++)
+            {
+                var at = termin with { Schalter = k };
+                tx.Save("schalter");
+                try
+                {
+                    RegisterTables.Execute(c, tx, $"INSERT INTO ter_termin (tenant_id, {TerminColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14)",
+                        tenantId, at.Id, at.StandortId, (long)at.Schalter, at.DienstleistungId, Ticks.Of(at.Von), Ticks.Of(at.Bis), at.Status, at.Buerger, at.Name,
+                        at.Email, at.InstanceId, at.Grund, Ticks.Of(at.ErstelltAm), Ticks.Of(at.GeaendertAm));
+                    tx.Commit();
+                    return at;
+                }
+                catch (DbException e) when (Violation(e) is { Belegt: true })
+                {
+                    tx.Rollback("schalter"); // this counter is taken: the next
+                }
+            }
+            throw new TerminConstraintException("every counter is taken at that time", belegt: true);
+        }
+        catch (DbException e) when (Violation(e) is { } why) { throw why; }
     }
 
     public Termin Umbuchen(string tenantId, string id, Instant von, Instant bis, int schalter, Instant geaendertAm)

@@ -33,10 +33,15 @@ public sealed record Termin(
     string Id, string StandortId, int Schalter, string DienstleistungId, Instant Von, Instant Bis, string Status,
     string Buerger, string Name, string? Email, string? InstanceId, string? Grund, Instant ErstelltAm, Instant GeaendertAm);
 
-/// <summary>A write the tables refuse: no counter free at that time (<see cref="Belegt"/>), or an unknown place or service, a name taken, a rule broken.</summary>
-public sealed class TerminConstraintException(string message, bool belegt = false, Exception? inner = null) : Exception(message, inner)
+/// <summary>
+/// A write the tables refuse: no counter free at that time (<see cref="Belegt"/>), the citizen holds as many open appointments as
+/// allowed (<see cref="ZuViele"/>), or an unknown place or service, a name taken, a rule broken.
+/// </summary>
+public sealed class TerminConstraintException(string message, bool belegt = false, Exception? inner = null, bool zuViele = false) : Exception(message, inner)
 {
     public bool Belegt { get; } = belegt;
+    /// <summary>The booking was refused because the citizen already holds the most open appointments allowed.</summary>
+    public bool ZuViele { get; } = zuViele;
 }
 
 /// <summary>
@@ -61,9 +66,13 @@ public interface ITerminStore
     /// <summary>
     /// Books <paramref name="termin"/> at the first of counters 1…<paramref name="schalter"/> the database lets it have (its
     /// <see cref="Termin.Schalter"/> is ignored); returns it with the counter. Refused with <see cref="TerminConstraintException.Belegt"/>
-    /// when every counter is taken at that time.
+    /// when every counter is taken at that time. With <paramref name="hoechstensOffen"/>, refused with
+    /// <see cref="TerminConstraintException.ZuViele"/> when <see cref="Termin.Buerger"/> already holds that many open appointments
+    /// (booked or being served, ending after <see cref="Termin.ErstelltAm"/>): the count and the insert are one transaction that
+    /// bookings of the same citizen pass one after the other (SQLite: the write lock taken at its start; PostgreSQL: a
+    /// transaction-scoped advisory lock on tenant and citizen), so bookings racing on several connections or nodes never exceed it.
     /// </summary>
-    Termin Buchen(string tenantId, Termin termin, int schalter);
+    Termin Buchen(string tenantId, Termin termin, int schalter, int? hoechstensOffen = null);
     /// <summary>Moves an appointment to [von, bis) at the first free counter of 1…<paramref name="schalter"/>, keeping it when none is free (Belegt).</summary>
     Termin Umbuchen(string tenantId, string id, Instant von, Instant bis, int schalter, Instant geaendertAm);
     /// <summary>Changes the status (and reason); back to a holding status is refused when the counter is taken meanwhile.</summary>

@@ -67,10 +67,19 @@ public static class EgovAttributes
     /// </summary>
     public static readonly XName Fiktion = Namespaces.Egov + "fiktion";
 
+    /// <summary>
+    /// <c>egov:messagePayload="kind eltern"</c> on a message intermediate throw or end event without an implementation: the engine
+    /// delivers the message itself — to a receiver that waits for it with the case's business key as correlation key, else it
+    /// starts the process whose message start event has that message (business key = the case's) — carrying ONLY the
+    /// variables named here (space- or comma-separated; one not set is left out). Nothing else of the case reaches the
+    /// receiver (once-only with consent: the model names what the consent covers). No receiver: an incident at the event.
+    /// </summary>
+    public static readonly XName MessagePayload = Namespaces.Egov + "messagePayload";
+
     /// <summary>All of them, by local name.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Activity.LocalName, FourEyes.LocalName, UniqueBusinessKey.LocalName, ValidFrom.LocalName, ValidTo.LocalName, LegalBasis.LocalName,
-        Frist.LocalName, FristBeginn.LocalName, FristArt.LocalName, FristHemmung.LocalName, Fiktion.LocalName,
+        Frist.LocalName, FristBeginn.LocalName, FristArt.LocalName, FristHemmung.LocalName, Fiktion.LocalName, MessagePayload.LocalName,
     ];
 }

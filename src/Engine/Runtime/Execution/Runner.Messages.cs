@@ -47,6 +47,15 @@ internal sealed partial class Runner
         return count;
     }
 
+    /// <summary>The business key a message thrown by <paramref name="i"/> correlates with: its own, else its root instance's.</summary>
+    public string? BusinessKeyOf(Inst i) =>
+        i.S.BusinessKey ?? (i.S.RootInstanceId == i.S.Id ? null : Load(i.S.RootInstanceId)?.S.BusinessKey);
+
+    /// <summary>Whether <see cref="Correlate"/> would deliver the message to anyone: a waiting receiver with the key, or a message start event.</summary>
+    public bool HasMessageReceiver(string name, string? correlationKey) =>
+        Collect(SubscriptionKind.Message, name).Any(m => correlationKey is null || Matches(m.Item1, correlationKey))
+        || Core.LatestGraphs().Any(g => g.Root.Nodes.Any(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == name));
+
     /// <summary>Delivers a message to the one receiver that waits for it with the key; the root instance id, or null when none waits.</summary>
     public string? DeliverToWaiting(string name, string correlationKey, JsonObject? variables)
     {

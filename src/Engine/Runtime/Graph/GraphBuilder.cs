@@ -244,6 +244,15 @@ internal sealed class GraphBuilder
             node.AsyncAfter = fn.CamundaAttribute("asyncAfter") == "true";
         }
         if (element is Event ev) ReadEvent(node, ev, (Event)fn);
+        if (fn.Attribute(EgovAttributes.MessagePayload) is { } payload)
+        {
+            if (node.Trigger != Trigger.Message || node.Kind is not (NodeKind.IntermediateThrow or NodeKind.EndEvent))
+                Problem(fn, $"error: egov:messagePayload on {fn.Name.LocalName} '{fn.Id}': it belongs on a message intermediate throw or end event");
+            else if (node.EventName is null)
+                Problem(fn, $"error: {fn.Name.LocalName} '{fn.Id}' has egov:messagePayload but no message (messageRef) to send");
+            else if (string.IsNullOrWhiteSpace(payload))
+                Problem(fn, $"error: egov:messagePayload on '{fn.Id}' names no variable; name what the message carries (space-separated)");
+        }
         if (fn is SubProcess sub)
         {
             var inner = new ScopeDef { Id = sub.Id!, Node = node, Parent = scope };
