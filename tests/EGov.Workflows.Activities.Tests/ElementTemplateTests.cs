@@ -22,6 +22,7 @@ public sealed class ElementTemplateTests
         { "EGov.Workflows.Activities.Xdomea", nameof(EGov.Workflows.Activities.Xdomea.XdomeaServiceCollectionExtensions.AddEgovXdomea) },
         { "EGov.Workflows.Activities.FitConnect", nameof(EGov.Workflows.Activities.FitConnect.FitConnectServiceCollectionExtensions.AddEgovFitConnect) },
         { "EGov.Workflows.Activities.Melderegister", nameof(EGov.Workflows.Activities.Melderegister.MelderegisterServiceCollectionExtensions.AddEgovMelderegister) },
+        { "EGov.Workflows.Activities.Dokumente", nameof(EGov.Workflows.Activities.Dokumente.DokumenteServiceCollectionExtensions.AddEgovDokumente) },
     };
 
     private static ActivityRegistry Registry(string pack)
@@ -33,6 +34,7 @@ public sealed class ElementTemplateTests
         if (pack.EndsWith("Xdomea", StringComparison.Ordinal)) EGov.Workflows.Activities.Xdomea.XdomeaServiceCollectionExtensions.AddEgovXdomea(services, configuration);
         if (pack.EndsWith("FitConnect", StringComparison.Ordinal)) EGov.Workflows.Activities.FitConnect.FitConnectServiceCollectionExtensions.AddEgovFitConnect(services, configuration);
         if (pack.EndsWith("Melderegister", StringComparison.Ordinal)) EGov.Workflows.Activities.Melderegister.MelderegisterServiceCollectionExtensions.AddEgovMelderegister(services, configuration);
+        if (pack.EndsWith("Dokumente", StringComparison.Ordinal)) EGov.Workflows.Activities.Dokumente.DokumenteServiceCollectionExtensions.AddEgovDokumente(services, configuration);
         return new ActivityRegistry().AddFrom(services.BuildServiceProvider());
     }
 

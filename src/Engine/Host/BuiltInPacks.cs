@@ -1,3 +1,4 @@
+using EGov.Workflows.Activities.Dokumente;
 using EGov.Workflows.Activities.ERechnung;
 using EGov.Workflows.Activities.FitConnect;
 using EGov.Workflows.Activities.Melderegister;
@@ -73,6 +74,7 @@ public static class BuiltInPacks
             Pack(FitConnectOptions.Section, configuration, logging, (s, c) => s.AddEgovFitConnect(c)),
             Pack(ERechnungOptions.Section, configuration, logging, (s, c) => s.AddEgovERechnung(c)),
             Pack(MelderegisterOptions.Section, configuration, logging, (s, c) => s.AddEgovMelderegister(c)),
+            Pack(DokumenteOptions.Section, configuration, logging, (s, c) => s.AddEgovDokumente(c)),
             // The citizen side's own activity (eid-check: a trust level later in the case, step-up by the citizen's sign-in).
             Pack(CitizenPack, configuration, logging, (s, _) => s.AddEgovActivity<Citizens.EidCheckActivity>()),
             // The Ratsinformationssystem's register of papers (issue 17): the case keeps its table row in step.
@@ -118,6 +120,7 @@ public static class BuiltInPacks
         ["Packs:Payment:Provider"] = "Offline",
         ["Packs:Melderegister:Provider"] = "Offline",
         ["Packs:Melderegister:Behoerde"] = "egov test",
+        ["Packs:Dokumente:Behoerde"] = "egov test",
         ["Packs:ERechnung:ExportDirectory"] = Path.Combine(Path.GetTempPath(), "egov-test-zahlungen"),
         ["Packs:ERechnung:Kasse"] = "Stadtkasse (Test)",
         ["Packs:ERechnung:KasseIban"] = "DE02120300000000202051",

@@ -118,6 +118,9 @@ public static class EGovServer
         builder.Services.AddSingleton(postkorb);
         // The case file's documents for activities (eakte-file passes the uploads to the eAkte through the SDK).
         engines.CaseDocuments = (tenant, root) => Postkorb.CaseFileDocuments.Read(postkorb.Data, postkorb.AttachmentOptions, tenant, root);
+        // ... and the documents activities make (a permit as PDF) go into it, checked like uploads.
+        engines.AddCaseDocument = (tenant, root, element, documents) =>
+            Postkorb.ActivityDocuments.File(postkorb.Data, postkorb.AttachmentOptions, SystemClock.Instance, tenant, root, element, documents);
         builder.Services.AddSingleton(sp => new Postkorb.AssignmentMail(sp.GetRequiredService<Identity.Accounts.AccountStore>(), engines,
             options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
             new EGov.Workflows.Activities.Notifications.MailKitTransport(), options.PublicUrl, sp.GetRequiredService<ILogger<Postkorb.AssignmentMail>>()));

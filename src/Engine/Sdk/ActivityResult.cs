@@ -10,6 +10,10 @@ public abstract record ActivityResult
     /// <summary>The work is done; the outputs become process variables (or go through the task's output mapping).</summary>
     public static ActivityResult Complete(JsonObject? outputs = null) => new Completed(outputs ?? []);
 
+    /// <summary>The work is done, and it made documents for the case file (see <see cref="NewCaseDocument"/>).</summary>
+    public static ActivityResult Complete(JsonObject? outputs, IReadOnlyList<NewCaseDocument> documents) =>
+        new Completed(outputs ?? []) { Documents = documents ?? [] };
+
     /// <summary>The activity waits (e.g. for a payment); the engine resumes it later with a payload.</summary>
     public static ActivityResult Wait(string? reason = null) => new Waiting(reason);
 
@@ -30,7 +34,11 @@ public abstract record ActivityResult
     /// <summary>A technical failure: retried per camunda:failedJobRetryTimeCycle (default 3 tries), then an incident.</summary>
     public static ActivityResult Fail(string message) => new Failed(message);
 
-    public sealed record Completed(JsonObject Outputs) : ActivityResult;
+    public sealed record Completed(JsonObject Outputs) : ActivityResult
+    {
+        /// <summary>Documents for the case file, added when the task completes; empty: none.</summary>
+        public IReadOnlyList<NewCaseDocument> Documents { get; init; } = [];
+    }
     public sealed record Waiting(string? Reason) : ActivityResult
     {
         /// <summary>Written when the activity starts to wait (as completion outputs are); null: nothing.</summary>

@@ -16,6 +16,9 @@ public sealed record ServiceFacts(string ProcessId)
 
     /// <summary>The Aufbewahrungsfrist as an ISO 8601 period, e.g. <c>P6Y</c>.</summary>
     public string? Aufbewahrungsfrist { get; init; }
+
+    /// <summary>The authority that provides the service, as documents name it: the contact's name, else the responsible organisation unit.</summary>
+    public string? Behoerde { get; init; }
 }
 
 /// <summary>
@@ -26,5 +29,5 @@ public sealed record ServiceFacts(string ProcessId)
 /// <param name="Name">The file's name as uploaded (no path).</param>
 /// <param name="ContentType">Its checked media type (the upload's bytes were sniffed).</param>
 /// <param name="Hash">SHA-256 of the content (hex), stable across tries.</param>
-/// <param name="Source">Where it came from: <c>fitconnect</c>, or <c>fallakte</c> (an upload of citizen or clerk).</param>
+/// <param name="Source">Where it came from: <c>fitconnect</c>, <c>aktivitaet</c> (made by an activity of the case, see <see cref="NewCaseDocument"/>), or <c>fallakte</c> (an upload of citizen or clerk).</param>
 public sealed record CaseDocument(string Name, string ContentType, string Hash, ReadOnlyMemory<byte> Content, DateTimeOffset AddedAt, string Source);

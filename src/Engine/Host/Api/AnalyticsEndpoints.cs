@@ -80,7 +80,7 @@ internal static class AnalyticsEndpoints
     private static string Csv(AnalyticsDto d)
     {
         static string Q(string? s) => s is null ? "" : s.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
-        static string S(long? ms) => ms is { } v ? (v / 1000.0).ToString("0.###", CultureInfo.GetCultureInfo("de-DE")) : "";
+        static string S(long? ms) => ms is { } v ? (v / 1000.0).ToString("0.###", Formatting.GermanNumbers.Format) : "";
         var sb = new StringBuilder();
         sb.Append("Prozess;Version;Von;Bis\r\n").Append(Q(d.ProcessId)).Append(';').Append(d.Version?.ToString(CultureInfo.InvariantCulture) ?? "alle")
             .Append(';').Append(d.From).Append(';').Append(d.To).Append("\r\n\r\n");

@@ -18,7 +18,7 @@ public sealed class ServiceRegistry
     /// <summary>What activities learn of a process's service (Aktenplan, Aufbewahrungsfrist); null when none describes the process.</summary>
     public EGov.Workflows.Sdk.ServiceFacts? Facts(string processId) =>
         _services.Where(s => s.ProcessId == processId).MaxBy(s => s.ValidFrom ?? NodaTime.LocalDate.MinIsoValue) is { } s
-            ? new EGov.Workflows.Sdk.ServiceFacts(processId) { AktenplanKennzeichen = s.Aktenplan?.Kennzeichen, AktenplanBetreff = s.Aktenplan?.Betreff, Aufbewahrungsfrist = s.Aufbewahrungsfrist?.ToString() }
+            ? new EGov.Workflows.Sdk.ServiceFacts(processId) { AktenplanKennzeichen = s.Aktenplan?.Kennzeichen, AktenplanBetreff = s.Aktenplan?.Betreff, Aufbewahrungsfrist = s.Aufbewahrungsfrist?.ToString(), Behoerde = s.Contact?.Name ?? s.Responsible?.OrgUnit }
             : null;
 
     /// <summary>The Bearbeitungsfrist of the service a process implements (of its latest description), or null.</summary>

@@ -228,20 +228,7 @@ public static class CitizenApplication
     {
         var a = new Persistence.Postkorb.CaseAttachment(rootInstanceId, file.Hash, file.Name, file.ContentType, file.Size, owner,
             NodaTime.SystemClock.Instance.GetCurrentInstant());
-        if (postkorb.AttachmentOptions.Directory is { } dir)
-        {
-            var folder = Path.Combine(dir, tenantId);
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, file.Hash);
-            if (!File.Exists(path))
-            {
-                var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                File.WriteAllBytes(temp, content);
-                File.Move(temp, path, overwrite: true);
-            }
-            postkorb.Data.AddAttachment(tenantId, a, null);
-        }
-        else postkorb.Data.AddAttachment(tenantId, a, content);
+        Postkorb.CaseFileStorage.Store(postkorb.Data, postkorb.AttachmentOptions, tenantId, a, content);
     }
 
     private static ApiProblemException TooLarge(long length, long max) => new(StatusCodes.Status413PayloadTooLarge, "Datei zu groß",

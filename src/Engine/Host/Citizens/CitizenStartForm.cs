@@ -137,7 +137,7 @@ public sealed class CitizenStartForm
             "select" or "radio" => Option(value),
             "checklist" or "taglist" when value is JsonArray items => string.Join(", ", items.OfType<JsonNode>().Select(Option)),
             "number" => decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
-                ? n.ToString(CultureInfo.GetCultureInfo("de-DE")) : value.ToJsonString(),
+                ? n.ToString(Formatting.GermanNumbers.Format) : value.ToJsonString(),
             "datetime" when value is JsonValue d && d.TryGetValue<string>(out var s) && DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
                 => date.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture),
             _ => value is JsonValue t && t.TryGetValue<string>(out var text) ? text : value.ToJsonString(),

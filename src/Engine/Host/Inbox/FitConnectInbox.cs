@@ -221,19 +221,6 @@ public sealed class FitConnectInbox : BackgroundService
         var hash = Convert.ToHexStringLower(SHA256.HashData(content));
         if (_caseFiles.Attachments(tenantId, root).Any(a => a.Hash == hash && a.Name == name)) return;
         var attachment = new CaseAttachment(root, hash, name, type, content.LongLength, UserId, _clock.GetCurrentInstant());
-        if (_attachments.Directory is { } dir)
-        {
-            var folder = Path.Combine(dir, tenantId);
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, hash);
-            if (!File.Exists(path))
-            {
-                var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                File.WriteAllBytes(temp, content);
-                File.Move(temp, path, overwrite: true);
-            }
-            _caseFiles.AddAttachment(tenantId, attachment, null);
-        }
-        else _caseFiles.AddAttachment(tenantId, attachment, content);
+        Postkorb.CaseFileStorage.Store(_caseFiles, _attachments, tenantId, attachment, content);
     }
 }

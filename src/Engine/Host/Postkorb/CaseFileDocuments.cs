@@ -5,7 +5,7 @@ namespace EGov.Workflows.Host.Postkorb;
 
 /// <summary>
 /// The case file's attachments as the activity SDK hands them to packs (<see cref="ActivityContext.CaseDocuments"/>): every
-/// upload of the case — the citizen's, a clerk's, a FIT-Connect submission's attachments — once per content, with its
+/// upload of the case — the citizen's, a clerk's, a FIT-Connect submission's attachments, an activity's documents — once per content, with its
 /// bytes from the database or the attachment folder. An attachment whose content is not found here is left out.
 /// </summary>
 public static class CaseFileDocuments
@@ -22,7 +22,7 @@ public static class CaseFileDocuments
                 content = File.ReadAllBytes(Path.Combine(dir, tenantId, a.Hash));
             if (content is null) continue;
             result.Add(new CaseDocument(a.Name, a.ContentType, a.Hash, content, a.At.ToDateTimeOffset(),
-                a.UserId == Inbox.FitConnectInbox.UserId ? "fitconnect" : "fallakte"));
+                a.UserId == Inbox.FitConnectInbox.UserId ? "fitconnect" : a.UserId.StartsWith(ActivityDocuments.AuthorPrefix, StringComparison.Ordinal) ? "aktivitaet" : "fallakte"));
         }
         return result;
     }

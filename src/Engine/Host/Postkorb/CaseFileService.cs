@@ -89,20 +89,7 @@ public sealed class CaseFileService(TaskService tasks, IPostkorbStore data, IClo
         var type = AttachmentTypes.Check(name, declaredType, content); // 415 when refused
         var hash = Convert.ToHexStringLower(SHA256.HashData(content));
         var a = new CaseAttachment(root, hash, name, type, content.LongLength, caller.Id, clock.GetCurrentInstant());
-        if (options.Directory is { } dir)
-        {
-            var folder = Path.Combine(dir, TenantId);
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, hash);
-            if (!File.Exists(path))
-            {
-                var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                File.WriteAllBytes(temp, content);
-                File.Move(temp, path, overwrite: true);
-            }
-            data.AddAttachment(TenantId, a, null);
-        }
-        else data.AddAttachment(TenantId, a, content);
+        CaseFileStorage.Store(data, options, TenantId, a, content);
         return Dto(a);
     }
 

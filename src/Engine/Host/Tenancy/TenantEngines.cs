@@ -84,6 +84,9 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
     /// <summary>The documents of a case file (the Postkorb's attachments), by tenant and root instance id; set once the case files exist.</summary>
     public Func<string, string, IReadOnlyList<EGov.Workflows.Sdk.CaseDocument>>? CaseDocuments { get; set; }
 
+    /// <summary>Files the documents an activity made in a case file (tenant, root instance, element id); null: no case files.</summary>
+    public Action<string, string, string, IReadOnlyList<EGov.Workflows.Sdk.NewCaseDocument>>? AddCaseDocument { get; set; }
+
     /// <summary>A tenant's service descriptions set at start (the shared services with its overlays); kept for an engine rebuilt after release.</summary>
     public Func<string, IReadOnlyList<EGov.Workflows.Catalogue.Services.ServiceDescription>?>? ServicesOf { get; set; }
 
@@ -105,6 +108,8 @@ public sealed partial class TenantEngines(IRuntimeStore store, string defaultTen
             // What the eAkte activities read of the service (Aktenplan, Aufbewahrungsfrist) and of the case file (uploads).
             ServiceFacts = processId => created?.Services.Facts(processId),
             CaseDocuments = (tenant, root) => CaseDocuments?.Invoke(tenant, root) ?? [],
+            // Read at each call: the server sets it after the first tenants exist.
+            AddCaseDocument = (tenant, root, element, documents) => AddCaseDocument?.Invoke(tenant, root, element, documents),
             // Before new instances pick a version: what another node deployed meanwhile (durable stores only).
             CatchUpDeployments = Deployments is { } backend ? _ => { if (created is { } t) backend.CatchUp(t); } : null,
             // Every instance a command creates counts (starts by id or message, start timers, call activities, signals).

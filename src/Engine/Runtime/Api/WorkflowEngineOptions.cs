@@ -85,6 +85,14 @@ public sealed record WorkflowEngineOptions
     /// <summary>The documents of a case file, by tenant and root instance id; handed to activities (the server's case files). Null: none.</summary>
     public Func<string, string, IReadOnlyList<Sdk.CaseDocument>>? CaseDocuments { get; init; }
 
+    /// <summary>
+    /// Files the documents an activity made (<see cref="Sdk.ActivityResult.Completed.Documents"/>) in the case file of the
+    /// tenant and root instance, authored by the element id: all of them, or none when one is refused — then it throws
+    /// <see cref="ArgumentException"/> and the task fails with that message. Called while the command runs, before its commit: a command that
+    /// rolls back and runs again files the same document once more unless its bytes are the same. Null: no case files.
+    /// </summary>
+    public Action<string, string, string, IReadOnlyList<Sdk.NewCaseDocument>>? AddCaseDocument { get; init; }
+
     /// <summary>The tenant's quota of open instances, checked at every instance a command creates; null: none.</summary>
     public InstanceQuota? InstanceQuota { get; init; }
 }

@@ -107,6 +107,26 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
         return () => read(tenant, root);
     }
 
+    /// <summary>
+    /// Hands an activity's documents to the case file; false when the case file refused them (the task has failed then,
+    /// with the reason, and goes through its retries to an incident). Without case files they are not kept.
+    /// </summary>
+    private static bool FileDocuments(ActivityExecution ctx, ActivityRegistration reg, IReadOnlyList<NewCaseDocument> documents)
+    {
+        if (ctx.Runner.Core.AddCaseDocument is not { } add) return true;
+        var i = ctx.Inst;
+        try
+        {
+            add(i.S.TenantId, string.IsNullOrEmpty(i.S.RootInstanceId) ? i.S.Id : i.S.RootInstanceId, ctx.Node.Id, documents);
+            return true;
+        }
+        catch (ArgumentException refused)
+        {
+            ctx.Runner.FailActivity(i, ctx.Token, ctx.Node, $"the case file refused a document of activity '{reg.Name}': {refused.Message}{PackSuffix(reg)}");
+            return false;
+        }
+    }
+
     private static void RunActivity(ActivityExecution ctx, ActivityRegistration reg, bool resume, JsonObject? resumePayload)
     {
         var i = ctx.Inst;
@@ -140,6 +160,7 @@ internal sealed class ServiceTaskBehaviour : IBehaviour
         switch (result)
         {
             case ActivityResult.Completed c:
+                if (c.Documents.Count > 0 && !FileDocuments(ctx, reg, c.Documents)) break;
                 SetResult(ctx, c.Outputs);
                 ctx.Token.RetriesLeft = null;
                 ctx.Leave();

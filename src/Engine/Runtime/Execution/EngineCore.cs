@@ -31,6 +31,8 @@ internal sealed class EngineCore
     public Func<string, Sdk.ServiceFacts?>? ServiceFacts { get; init; }
     /// <summary>A case file's documents for activities, by tenant and root instance id.</summary>
     public Func<string, string, IReadOnlyList<Sdk.CaseDocument>>? CaseDocuments { get; init; }
+    /// <summary>Files an activity's documents in a case file (tenant, root instance id, element id, documents); see WorkflowEngineOptions.</summary>
+    public Action<string, string, string, IReadOnlyList<Sdk.NewCaseDocument>>? AddCaseDocument { get; init; }
     /// <summary>Tasks (by element id) a test stands in for: external tasks whatever binds them (see WorkflowEngineOptions.StandIns).</summary>
     public IReadOnlySet<string> StandIns { get; init; } = new HashSet<string>();
     /// <summary>The tenant's quota of open instances, or null.</summary>

@@ -26,12 +26,15 @@ internal static class ServiceYamlFrist
             var frist = Scalar(map, "bearbeitungsfrist") is { } text && PeriodPattern.NormalizingIso.Parse(text.Trim()) is { Success: true } p
                 && !p.Value.HasTimeComponent && !p.Value.Equals(Period.Zero) ? p.Value : null;
             if (Scalar(map, "process") is not { } process) return (null, frist, null);
-            var aktenplan = map.Children.TryGetValue(new YamlScalarNode("aktenplan"), out var a) && a is YamlMappingNode ap ? ap : null;
+            static YamlMappingNode? Section(YamlMappingNode m, string key) => m.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v as YamlMappingNode : null;
+            var aktenplan = Section(map, "aktenplan");
             return (process, frist, new Sdk.ServiceFacts(process)
             {
                 AktenplanKennzeichen = aktenplan is null ? null : Scalar(aktenplan, "kennzeichen"),
                 AktenplanBetreff = aktenplan is null ? null : Scalar(aktenplan, "betreff"),
                 Aufbewahrungsfrist = Scalar(map, "aufbewahrungsfrist"),
+                Behoerde = Section(map, "contact") is { } contact && Scalar(contact, "name") is { } name ? name
+                    : Section(map, "responsible") is { } responsible ? Scalar(responsible, "orgUnit") : null,
             });
         }
         catch (YamlDotNet.Core.YamlException)

@@ -121,20 +121,7 @@ public sealed class CitizenAnswers(CitizenStatusStore store, PostkorbServices po
 
     private void StoreAttachment(string tenant, CaseAttachment a, byte[] content)
     {
-        if (postkorb.AttachmentOptions.Directory is { } dir)
-        {
-            var folder = Path.Combine(dir, tenant);
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, a.Hash);
-            if (!File.Exists(path))
-            {
-                var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                File.WriteAllBytes(temp, content);
-                File.Move(temp, path, overwrite: true);
-            }
-            postkorb.Data.AddAttachment(tenant, a, null);
-        }
-        else postkorb.Data.AddAttachment(tenant, a, content);
+        Postkorb.CaseFileStorage.Store(postkorb.Data, postkorb.AttachmentOptions, tenant, a, content);
     }
 
     private static ApiProblemException Gone() =>
