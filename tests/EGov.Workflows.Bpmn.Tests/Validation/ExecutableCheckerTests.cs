@@ -36,6 +36,21 @@ public sealed class ExecutableCheckerTests
         GapsOf("<serviceTask id=\"X\" camunda:type=\"external\" camunda:topic=\"pay\"/>").ShouldBeEmpty();
 
     [Fact]
+    public void RetryCycle_AsAnAttribute_IsAWarningThatNamesTheExtensionElement_AsAnElement_Nothing()
+    {
+        var read = Models.Read(Models.Process(Flow + "<serviceTask id=\"X\" camunda:type=\"external\" camunda:topic=\"pay\" camunda:failedJobRetryTimeCycle=\"R1/PT1S\"/>"));
+        var bag = new DiagnosticBag("test.bpmn");
+        ExecutableChecker.Check(read.Definitions!, bag);
+        var warning = bag.Items.ShouldHaveSingleItem();
+        warning.Severity.ShouldBe(Severity.Warning);
+        warning.Position.IsKnown.ShouldBeTrue();
+        warning.Message.ShouldContain("<camunda:failedJobRetryTimeCycle>R1/PT1S</camunda:failedJobRetryTimeCycle>");
+
+        GapsOf("<serviceTask id=\"X\" camunda:type=\"external\" camunda:topic=\"pay\"><extensionElements><camunda:failedJobRetryTimeCycle>R1/PT1S</camunda:failedJobRetryTimeCycle></extensionElements></serviceTask>")
+            .ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Model_WithoutExecutableProcess_IsAGap() =>
         SingleGap(Gaps(Models.Process(Flow + "<task id=\"X\"/>", executable: false)), "no executable process");
 

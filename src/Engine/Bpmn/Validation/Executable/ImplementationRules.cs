@@ -16,6 +16,10 @@ internal static class ImplementationRules
 
     public static void Check(BpmnElement e, DiagnosticBag bag)
     {
+        // Camunda 7 reads the retry cycle only as an extension element; written as an attribute (a common slip when a model
+        // is written by hand) it is ignored there and here, and failures silently take the default cycle.
+        if (e.CamundaAttribute("failedJobRetryTimeCycle") is { } cycle)
+            bag.Warning(e.Position, $"{CheckContext.Describe(e)}: the attribute camunda:failedJobRetryTimeCycle=\"{cycle}\" is ignored — the retry cycle is read only as the extension element <camunda:failedJobRetryTimeCycle>{cycle}</camunda:failedJobRetryTimeCycle> in extensionElements; without it a failure is tried 3 times, 5 minutes apart");
         switch (e)
         {
             case ImplementedTask task: CheckImplemented(task, bag); break;
