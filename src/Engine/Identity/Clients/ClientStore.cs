@@ -112,7 +112,10 @@ public sealed class ClientStore(IOpenIddictApplicationManager applications)
                 await scope.ServiceProvider.GetRequiredService<ClientStore>().EnsureWebClientAsync(redirects, postLogout, cancel);
                 return;
             }
-            catch (Exception e) when (attempt < attempts && e is OpenIddictExceptions.ConcurrencyException or Microsoft.EntityFrameworkCore.DbUpdateException)
+            // Lost races surface three ways: a concurrency token, a unique index, or — when the other node's client appeared
+            // between our read and our create — OpenIddict's own check that the client id is new (a ValidationException).
+            catch (Exception e) when (attempt < attempts && e is OpenIddictExceptions.ConcurrencyException or OpenIddictExceptions.ValidationException
+                                          or Microsoft.EntityFrameworkCore.DbUpdateException)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 100) * attempt), cancel);
             }
