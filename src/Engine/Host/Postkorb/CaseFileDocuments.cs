@@ -17,9 +17,7 @@ public static class CaseFileDocuments
         var result = new List<CaseDocument>();
         foreach (var a in data.Attachments(tenantId, rootInstanceId).DistinctBy(a => (a.Hash, a.Name)))
         {
-            var content = data.AttachmentContent(tenantId, a.Hash);
-            if (content is null && options.Directory is { } dir && File.Exists(Path.Combine(dir, tenantId, a.Hash)))
-                content = File.ReadAllBytes(Path.Combine(dir, tenantId, a.Hash));
+            var content = CaseFileStorage.Read(data, options, tenantId, a.Hash);
             if (content is null) continue;
             result.Add(new CaseDocument(a.Name, a.ContentType, a.Hash, content, a.At.ToDateTimeOffset(),
                 a.UserId == Inbox.FitConnectInbox.UserId ? "fitconnect" : a.UserId.StartsWith(ActivityDocuments.AuthorPrefix, StringComparison.Ordinal) ? "aktivitaet" : "fallakte"));

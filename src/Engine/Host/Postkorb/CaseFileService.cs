@@ -98,9 +98,7 @@ public sealed class CaseFileService(TaskService tasks, IPostkorbStore data, IClo
     {
         var root = RequireCase(caller, instanceId);
         var a = data.Attachments(TenantId, root).LastOrDefault(x => x.Hash == hash) ?? throw ApiProblemException.NotFound($"no attachment '{hash}' in this case");
-        var content = data.AttachmentContent(TenantId, hash);
-        if (content is null && options.Directory is { } dir && File.Exists(Path.Combine(dir, TenantId, hash)))
-            content = File.ReadAllBytes(Path.Combine(dir, TenantId, hash));
+        var content = CaseFileStorage.Read(data, options, TenantId, hash);
         return (Dto(a), content ?? throw ApiProblemException.NotFound($"the content of attachment '{hash}' is not stored here"));
     }
 

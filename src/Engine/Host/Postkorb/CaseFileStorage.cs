@@ -5,7 +5,8 @@ namespace EGov.Workflows.Host.Postkorb;
 /// <summary>
 /// Where an attachment's bytes go: into the attachment folder (one file per tenant and hash, written to a temporary
 /// name and moved, so a reader never sees half a file) when one is configured, else into the database beside its row.
-/// The one place every writer of the case file (uploads, citizen answers, FIT-Connect, activities) stores through.
+/// The one place every writer of the case file (uploads, citizen answers, FIT-Connect, activities) stores through, and
+/// every reader (downloads, the SDK's case documents, the Stadtplanung eAkte) reads through.
 /// </summary>
 public static class CaseFileStorage
 {
@@ -29,5 +30,16 @@ public static class CaseFileStorage
             File.Move(temp, path, overwrite: true);
         }
         data.AddAttachment(tenantId, attachment, null);
+    }
+
+    /// <summary>The bytes of a hash, from the database or the attachment folder; null when they are stored in neither.</summary>
+    public static byte[]? Read(IPostkorbStore data, AttachmentOptions options, string tenantId, string hash)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        var content = data.AttachmentContent(tenantId, hash);
+        if (content is null && options.Directory is { } dir && File.Exists(Path.Combine(dir, tenantId, hash)))
+            content = File.ReadAllBytes(Path.Combine(dir, tenantId, hash));
+        return content;
     }
 }

@@ -63,9 +63,7 @@ public static class StadtplanungEndpoints
                 var d = Store(http).Dokumente(tenant, v.Id).FirstOrDefault(x => x.Nr == number && x.DateiHash is not null)
                     ?? throw ApiProblemException.NotFound($"no file as document {nr} of '{id}'");
                 var postkorb = http.RequestServices.GetRequiredService<PostkorbServices>();
-                var content = postkorb.Data.AttachmentContent(tenant, d.DateiHash!);
-                if (content is null && postkorb.AttachmentOptions.Directory is { } dir && File.Exists(Path.Combine(dir, tenant, d.DateiHash!)))
-                    content = File.ReadAllBytes(Path.Combine(dir, tenant, d.DateiHash!));
+                var content = CaseFileStorage.Read(postkorb.Data, postkorb.AttachmentOptions, tenant, d.DateiHash!);
                 if (content is null) throw ApiProblemException.NotFound($"the content of document {nr} is not stored here");
                 http.Response.Headers["X-Content-Type-Options"] = "nosniff";
                 http.Response.Headers["Content-Security-Policy"] = "sandbox; default-src 'none'";
