@@ -38,6 +38,9 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
 {
     private readonly IClock _clock = clock ?? SystemClock.Instance;
 
+    /// <summary>Reads stored models: they were checked when they were deployed, so their references are not checked again.</summary>
+    private static readonly BpmnReader Stored = new(new BpmnReaderOptions { CheckReferences = false });
+
     /// <summary>
     /// Deploys every stored version of the engine's tenant that the engine does not have yet (start timers stay as
     /// stored), and replaces a version the engine has from another model than the stored one (its content hash differs:
@@ -66,7 +69,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
             if (!parsed.TryGetValue(r.ContentHash, out var defs) || defs is null)
             {
                 var xml = store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "";
-                var read = new BpmnReader().ReadString(xml, r.File);
+                var read = Stored.ReadString(xml, r.File);
                 defs = read.Definitions ?? throw new DeploymentException($"{r.File}: stored model of '{r.ProcessId}' version {r.Version} cannot be read");
                 parsed[r.ContentHash] = defs;
             }
@@ -214,7 +217,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     public Definitions? Model(string tenantId, string processId, int version, string file)
     {
         var xml = store.DeploymentXml(tenantId, processId, version);
-        return xml is null ? null : new BpmnReader().ReadString(xml, file).Definitions;
+        return xml is null ? null : Stored.ReadString(xml, file).Definitions;
     }
 
     /// <summary>Keeps the name and outline of versions stored before migration 0038 (read from their models once).</summary>
@@ -238,7 +241,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         {
             if (needed is not null && !needed(r.ProcessId, r.Version)) continue;
             if (!parsed.TryGetValue(r.ContentHash, out var defs))
-                parsed[r.ContentHash] = defs = new BpmnReader().ReadString(store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "", r.File).Definitions;
+                parsed[r.ContentHash] = defs = Stored.ReadString(store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "", r.File).Definitions;
             list.Add((new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File, Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy, r.ChangeNote), defs));
         }
         return list;
