@@ -2,14 +2,15 @@
 # The reliability tests against real `egov serve` processes (tests/EGov.Workflows.Reliability.Tests), with their figures:
 #
 #   scripts/reliability.sh            # CI size (what ./test.sh runs): 60 instances / 3 kills on SQLite, 90 on three PostgreSQL nodes,
-#                                     # the fault tests at small size and the cold start under load
+#                                     # the fault tests at small size and the cold start under load (without and with the command lane)
 #   scripts/reliability.sh --full     # full size: 1,000 instances / 5 kills on SQLite, 2,000 on three PostgreSQL nodes, faults at full size
 #   scripts/reliability.sh --faults [--full]   # only the fault tests (FaultTests, ColdStartTests) and their table: per fault
 #                                     # acknowledged, lost (0), duplicated (0), stuck after recovery (0), how it was reported,
 #                                     # time to recover; and the cold start under load (first answers of a node restarted under load).
 #                                     # Faults: kill -9 of a SQLite server; its database files moved away; PostgreSQL stopped
 #                                     # (pg_ctl stop -m fast) and crashed (kill -9 of the postmaster) under load; a node killed while
-#                                     # holding job leases. The PostgreSQL faults run on a cluster each test starts for itself
+#                                     # holding job leases; the disk under a serving node filled (a 64 MB tmpfs) and freed; a node
+#                                     # started on a volume remounted read-only (tmpfs; both need root, skipped without). The PostgreSQL faults run on a cluster each test starts for itself
 #                                     # (scripts/postgres.sh with its own state file, non-root user, free loopback port).
 #
 #   scripts/reliability.sh --cluster [--full]  # only the cluster load test (issue 15, item 7): 3 nodes on a PostgreSQL of its
@@ -74,7 +75,6 @@ echo
 echo "Faults (issue 21): fault | acknowledged | lost | duplicated | stuck after recovery | how it was reported | time to recover"
 grep -E "^\s*fault \|" "$log" | sed -E 's/^\s*fault \| /  /' || echo "  (no fault line: see the test output above)"
 grep -E "cold start under load" "$log" | sed -E 's/^\s*/  /' || true
-echo "  (full disk and a read-only database are injected in-process by tests/EGov.Workflows.Persistence.Tests/StorageFaultTests.cs:"
-echo "   from outside they need root — a small tmpfs or loop mount to fill, a read-only remount — and a non-root chmod is no"
-echo "   read-only file for root; ulimit -f ends the server with SIGXFSZ instead of a full disk)"
+echo "  (the full disk and the read-only volume are a tmpfs of the test's own: they need root and are skipped with the reason"
+echo "   without it; tests/EGov.Workflows.Persistence.Tests/StorageFaultTests.cs injects the same faults in-process)"
 exit $status

@@ -16,8 +16,11 @@ public sealed class ColdStartTests(ITestOutputHelper output)
 {
     private const int Clients = 16, AnswersPerClient = 8;
 
-    [Fact]
-    public async Task ANodeRestartedUnderLoad_AnswersEveryRequest_AndTheFirstAnswersAreTimed()
+    /// <param name="commandThreads">The command lane's threads (<c>--command-threads</c>): 0 = handlers on the thread pool.</param>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16)]
+    public async Task ANodeRestartedUnderLoad_AnswersEveryRequest_AndTheFirstAnswersAreTimed(int commandThreads)
     {
         using var folder = new TempFolder();
         var processes = folder.Processes(ReliabilityModel.File);
@@ -77,7 +80,8 @@ public sealed class ColdStartTests(ITestOutputHelper output)
         }).ToList();
 
         var started = clock.Elapsed.TotalMilliseconds;
-        var second = await EgovServe.StartAsync(store, processes, nodeId: null, folder.Path, $"http://127.0.0.1:{port}");
+        var second = await EgovServe.StartAsync(store, processes, nodeId: null, folder.Path, $"http://127.0.0.1:{port}",
+            ["--command-threads", commandThreads.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await using (second)
         {
             var all = Task.WhenAll(hammering);
@@ -89,12 +93,16 @@ public sealed class ColdStartTests(ITestOutputHelper output)
         ordered.Count.ShouldBe(Clients * AnswersPerClient, "every client got its answers");
         var firstFifty = ordered.Take(50).ToList();
         var ms = firstFifty.Select(a => a.Ms).Order().ToList();
-        output.WriteLine($"cold start under load: {Clients} clients waiting; process started at {started:0} ms, first answer at {ordered[0].At:0} ms; " +
+        // The API clients first fetch a token, so the first 50 answers may all be /health/live: the API's first answers apart.
+        var firstApi = ordered.Where(a => a.What.StartsWith("POST", StringComparison.Ordinal)).Take(10).Select(a => a.Ms).Order().ToList();
+        output.WriteLine($"cold start under load ({(commandThreads == 0 ? "no command lane" : $"command lane of {commandThreads} threads")}): {Clients} clients waiting; process started at {started:0} ms, first answer at {ordered[0].At:0} ms; " +
                          $"first 50 answers: p50 {ms[ms.Count / 2]:0} ms, max {ms[^1]:0} ms, {ms.Count(m => m > 1000)} over 1 s (goal: none); " +
                          $"health: max {firstFifty.Where(a => a.What.StartsWith("GET", StringComparison.Ordinal)).Select(a => a.Ms).DefaultIfEmpty().Max():0} ms, " +
-                         $"API: max {firstFifty.Where(a => a.What.StartsWith("POST", StringComparison.Ordinal)).Select(a => a.Ms).DefaultIfEmpty().Max():0} ms");
+                         $"first {firstApi.Count} API starts (token included): p50 {Median(firstApi):0} ms, max {firstApi.DefaultIfEmpty().Max():0} ms");
         ordered.Where(a => a.Status is not (200 or 201)).Select(a => $"{a.What}: {a.Status}").ShouldBeEmpty("no server error, no timeout");
     }
+
+    private static double Median(List<double> sorted) => sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
 
     private static int FreePort()
     {

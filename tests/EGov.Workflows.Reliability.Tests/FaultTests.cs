@@ -8,9 +8,9 @@ namespace EGov.Workflows.Reliability.Tests;
 /// (Issue 21) Faults injected into real <c>egov serve</c> processes under load, each ending with one line of the faults
 /// table that <c>scripts/reliability.sh --faults</c> prints: how many starts were acknowledged, lost (must be 0),
 /// duplicated (0), stuck after recovery (0), how the fault was reported, and how long recovery took. PostgreSQL is stopped
-/// and crashed on a cluster each test starts for itself (<see cref="OwnPostgres"/>). In-process faults that an outside test
-/// cannot cause without root (a full disk, a read-only database) are covered by the persistence tests (StorageFaultTests)
-/// on real SQLite files and PostgreSQL.
+/// and crashed on a cluster each test starts for itself (<see cref="OwnPostgres"/>). A full disk and a read-only volume
+/// are a small tmpfs of the test's own (<see cref="SmallDisk"/>: needs root, skipped with the reason elsewhere); the
+/// persistence tests (StorageFaultTests) cover the same faults in-process on real SQLite files and PostgreSQL.
 /// </summary>
 public sealed class FaultTests(ITestOutputHelper output)
 {
@@ -98,6 +98,132 @@ public sealed class FaultTests(ITestOutputHelper output)
             }
         }
     }
+
+    /// <summary>
+    /// The disk under a serving SQLite node fills up (a 64 MB tmpfs of its own, filled to the last byte from outside): starts
+    /// are refused with 503 "Storage full" and readiness says "disk full"; once the space is freed the node works again on
+    /// its own, without a restart, and every start is there once, every case completes (its jobs ran again).
+    /// </summary>
+    [SmallDiskFact]
+    public async Task DiskFullUnderAServingNode_StartsAre503_AndWithSpaceFreedItRecoversWithoutARestart()
+    {
+        var settings = ReliabilitySettings.For(ciInstances: 60, fullInstances: 400, ciKills: 1, fullKills: 1);
+        using var folder = new TempFolder();
+        var processes = folder.Processes(ReliabilityModel.File);
+        using var disk = SmallDisk.Mount(Path.Combine(folder.Path, "data"), megabytes: 64);
+        var db = Path.Combine(disk.Path, "egov.db");
+        var probe = StoreProbe.Sqlite(db);
+        var load = new InstanceLoad(settings.Instances);
+        string reported;
+        TimeSpan recovered;
+
+        var server = await EgovServe.StartAsync($"sqlite:{db}", processes, nodeId: null, folder.Path);
+        await using (server)
+        {
+            await load.StartAsync([server.Client], settings.Instances / 3, parallel: 4, CancellationToken.None);
+            var filled = disk.Fill();
+            // SQLite may still write into pages its files already hold: start one at a time until the disk says no (bounded).
+            for (var tries = 0; load.Unavailable == 0 && tries < settings.Instances / 3; tries++)
+                await load.StartAsync([server.Client], 1, parallel: 1, CancellationToken.None);
+            load.Unavailable.ShouldBeGreaterThan(0, $"a start was refused once the disk was full ({filled / 1024} KB filled)");
+            var title = Title(load.FirstUnavailable);
+            title.ShouldBe("Storage full", load.FirstUnavailable);
+            using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            string? reason;
+            using (var ready = await http.GetAsync("health/ready"))
+            {
+                ((int)ready.StatusCode).ShouldBe(503);
+                reason = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["reason"]?.GetValue<string>();
+            }
+            reported = $"503 \"{title}\" on writes ({load.Unavailable} starts); /health/ready 503 \"{reason}\"";
+
+            disk.Free();
+            var freedAt = Stopwatch.StartNew();
+            await WaitReadyAsync(server.BaseAddress);
+            recovered = freedAt.Elapsed;
+            await load.SettleAsync(probe);
+            await load.StartAsync([server.Client], settings.Instances, parallel: 4, CancellationToken.None);
+            await Report("disk full under a serving node (SQLite on a 64 MB tmpfs, filled from outside)", load, probe, [server.Client], reported,
+                recovered, settings.Replay, "from freeing the space to /health/ready 200, no restart");
+        }
+    }
+
+    /// <summary>
+    /// The volume comes back read-only under a node that starts on it (a tmpfs remounted read-only from outside while no node
+    /// runs; the kernel refuses the remount while a node has the database open for writing): the node says so — it does not
+    /// start, or starts not ready and refuses writes with 503 "Database read-only" — and after the remount read-write and a
+    /// start on it, nothing is lost, duplicated or stuck.
+    /// </summary>
+    [SmallDiskFact]
+    public async Task ANodeStartingOnAReadOnlyVolume_SaysSo_AndOnTheWritableVolumeNothingIsLost()
+    {
+        var settings = ReliabilitySettings.For(ciInstances: 40, fullInstances: 400, ciKills: 1, fullKills: 1);
+        using var folder = new TempFolder();
+        var processes = folder.Processes(ReliabilityModel.File);
+        using var disk = SmallDisk.Mount(Path.Combine(folder.Path, "data"), megabytes: 64);
+        var db = Path.Combine(disk.Path, "egov.db");
+        var probe = StoreProbe.Sqlite(db);
+        var load = new InstanceLoad(settings.Instances);
+        var reported = "";
+        TimeSpan recovered;
+
+        var first = await EgovServe.StartAsync($"sqlite:{db}", processes, nodeId: null, folder.Path);
+        await using (first)
+        {
+            using var stop = new CancellationTokenSource();
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var starting = load.StartAsync([first.Client], settings.Instances / 2, parallel: 4, stop.Token, started);
+            await Task.WhenAny(started.Task, starting);
+            await first.KillAsync(); // with its jobs in flight: they wait for the next life
+            await stop.CancelAsync();
+            await starting;
+        }
+        disk.RemountReadOnly();
+        EgovServe? onReadOnly = null;
+        try
+        {
+            onReadOnly = await EgovServe.StartAsync($"sqlite:{db}", processes, nodeId: null, folder.Path);
+        }
+        catch (InvalidOperationException refused) when (refused.Message.Contains("did not start", StringComparison.Ordinal))
+        {
+            // Refusing to start is an honest answer when it says why, in one line, without a stack trace.
+            refused.Message.ShouldContain("read-only", Case.Insensitive);
+            refused.Message.ShouldNotContain("   at ");
+            reported = $"serve refused to start: {refused.Message.Split('\n').Skip(1).FirstOrDefault(l => l.Contains("read-only", StringComparison.OrdinalIgnoreCase))?.Trim()}";
+        }
+        if (onReadOnly is not null)
+        {
+            await using (onReadOnly)
+            {
+                using var http = new HttpClient { BaseAddress = onReadOnly.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+                using var ready = await http.GetAsync("health/ready");
+                ((int)ready.StatusCode).ShouldBe(503);
+                var reason = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["reason"]?.GetValue<string>();
+                var answer = await onReadOnly.Client.PostAsync($"api/process-definitions/{ReliabilityModel.ProcessId}/start",
+                    new { variables = ReliabilityModel.StartVariables(-1), businessKey = "auf-dem-schreibgeschuetzten" });
+                answer.Status.ShouldBe(503, answer.Body);
+                reported = $"started not ready: /health/ready 503 \"{reason}\"; writes 503 \"{Title(answer.Body)}\"";
+            }
+        }
+        (await probe.CountAsync("instances", "business_key = 'auf-dem-schreibgeschuetzten'")).ShouldBe(0, "nothing written on the read-only volume");
+
+        disk.RemountWritable();
+        var writableAt = Stopwatch.StartNew();
+        var restarted = await EgovServe.StartAsync($"sqlite:{db}", processes, nodeId: null, folder.Path);
+        await using (restarted)
+        {
+            await WaitReadyAsync(restarted.BaseAddress);
+            recovered = writableAt.Elapsed;
+            await load.SettleAsync(probe);
+            await load.StartAsync([restarted.Client], settings.Instances, parallel: 4, CancellationToken.None);
+            await Report("a node starting on a volume remounted read-only (SQLite on a tmpfs)", load, probe, [restarted.Client], reported, recovered,
+                settings.Replay, "from the remount read-write to /health/ready 200 of a node started on it");
+        }
+    }
+
+    /// <summary>The title of a problem answer (or of the client's message that carries its body).</summary>
+    private static string? Title(string? answer) =>
+        answer is null ? null : System.Text.RegularExpressions.Regex.Match(answer, "\"title\"\\s*:\\s*\"([^\"]*)\"") is { Success: true } m ? m.Groups[1].Value : answer;
 
     /// <summary>
     /// PostgreSQL stopped (<c>pg_ctl stop -m fast</c>) or crashed (kill -9 of the postmaster) under load, then started again

@@ -27,6 +27,10 @@ public sealed class InstanceLoad
     public int Unavailable => Volatile.Read(ref _unavailable);
     private int _unavailable;
 
+    /// <summary>The first 503 answer as the client saw it (status and problem body), for the faults table.</summary>
+    public string? FirstUnavailable => _firstUnavailable;
+    private string? _firstUnavailable;
+
     /// <summary>
     /// A careful client of a server that stops gracefully: a 503 (nothing was done) puts the start back as pending and this
     /// worker waits the answer's Retry-After; a refused connection (no server listening: nothing was sent) does the same.
@@ -87,6 +91,7 @@ public sealed class InstanceLoad
                     // The store is away (503 with Retry-After): treated like a connection lost mid-request — a commit whose
                     // answer the database dropped may still have happened — and settled from the database afterwards.
                     Interlocked.Increment(ref _unavailable);
+                    Interlocked.CompareExchange(ref _firstUnavailable, e.Message, null);
                     _uncertain[n] = 0;
                 }
                 catch (UnexpectedAnswerException e)

@@ -3,7 +3,7 @@ using EGov.Workflows.Host;
 namespace EGov.Workflows.Cli.Commands;
 
 /// <summary>
-/// <c>egov serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--tenants A,B] [--node-id ID] [--job-lease SECONDS] [--shutdown-timeout SECONDS] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N] [--activities PATH]... [--config FILE]</c>:
+/// <c>egov serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--tenants A,B] [--node-id ID] [--job-lease SECONDS] [--shutdown-timeout SECONDS] [--command-threads N] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N] [--activities PATH]... [--config FILE]</c>:
 /// runs the server (REST API, OpenAPI, Camunda-compatible external tasks, job loop) until SIGTERM or Ctrl+C.
 /// Deploys every model under the processes folder first and does not start when one is broken.
 /// </summary>
@@ -11,7 +11,7 @@ public sealed class ServeCommand : ICliCommand
 {
     public string Name => "serve";
     public string Summary => "run the engine as a server: REST API under /api, OpenAPI, Camunda external tasks, timers and jobs";
-    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--tenants A,B] [--node-id ID] [--job-lease SECONDS] [--shutdown-timeout SECONDS] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N]\n" +
+    public string Usage => "serve [--urls URL] [--store sqlite:PATH|postgres:CONNECTION|memory] [--processes DIR] [--tenant ID] [--tenants A,B] [--node-id ID] [--job-lease SECONDS] [--shutdown-timeout SECONDS] [--command-threads N] [--web DIR] [--create] [--attachments DIR] [--attachment-limit-mb N]\n" +
         "             [--log-format text|json] [--log-level LEVEL] [--otlp-endpoint URL] [--otlp-protocol grpc|http/protobuf] [--max-request-mb N] [--max-variable-kb N]\n" +
         "             [--activities PACK.dll|DIR]... [--config FILE]   (also Packs:Paths in the configuration: --config JSON and EGOV_ environment variables)\n" +
         "             [--public-url URL] [--oidc-authority URL --oidc-client-id ID [--oidc-client-secret-file FILE] [--oidc-audience AUD]\n" +
@@ -42,6 +42,7 @@ public sealed class ServeCommand : ICliCommand
                 "--config" => Set(ref config, Value(), options),
                 "--job-lease" => options with { JobLease = Seconds(Value(), "--job-lease", min: 5) },
                 "--shutdown-timeout" => options with { ShutdownTimeout = Seconds(Value(), "--shutdown-timeout", min: 1) },
+                "--command-threads" => options with { CommandThreads = Threads(Value(), "--command-threads") },
                 "--log-format" => options with { LogFormat = Value() switch
                 {
                     "json" => Host.Observability.LogFormat.Json, "text" => Host.Observability.LogFormat.Text,
@@ -75,6 +76,8 @@ public sealed class ServeCommand : ICliCommand
         // Limits of bad input (README, Limits) from the configuration when the command line did not set them.
         if (!args.Contains("--max-request-mb") && options.Configuration["Limits:MaxRequestBodyMb"] is { } mb)
             options = options with { MaxRequestBodyBytes = Megabytes(mb, "Limits:MaxRequestBodyMb") };
+        if (!args.Contains("--command-threads") && options.Configuration["Server:CommandThreads"] is { } lane)
+            options = options with { CommandThreads = Threads(lane, "Server:CommandThreads") };
         if (int.TryParse(options.Configuration["Limits:MaxJsonDepth"], out var depth) && depth is >= 8 and <= 1000)
             options = options with { MaxJsonDepth = depth };
         if (!args.Contains("--max-variable-kb") && int.TryParse(options.Configuration["Limits:MaxVariableChars"], out var chars) && chars > 0)
@@ -96,6 +99,11 @@ public sealed class ServeCommand : ICliCommand
         if (code == 2) stderr.WriteLine($"usage: ./egov {Usage}");
         return code;
     }
+
+    /// <summary>The command lane's threads: 0 switches it off (handlers on the thread pool).</summary>
+    private static int Threads(string text, string option) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 256
+            ? n : throw new UsageException($"{option} {text}: expected a whole number of threads, 0 (off) to 256");
 
     private static int Kilo(string text, string option) =>
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var kb) && kb is >= 1 and <= 1024 * 1024

@@ -20,7 +20,21 @@ public sealed class ApiProblemException(int status, string title, string detail,
         new(400, "Bad request", detail, expected is null ? null : new Dictionary<string, object?> { ["expected"] = expected });
     public static ApiProblemException NotFound(string detail) => new(404, "Not found", detail);
     public static ApiProblemException Conflict(string detail) => new(409, "Conflict", detail);
+
+    // German problems, for the endpoints whose callers read German (staff of the Bürgerbüro, the IT-Service, citizens):
+    // the title names the kind, the detail says what was wrong and what to send instead.
+    public const string TitelUngueltig = "Ungültige Anfrage", TitelNichtGefunden = "Nicht gefunden", TitelKonflikt = "Konflikt";
+    public static ApiProblemException Ungueltig(string detail, string? expected = null) =>
+        new(400, TitelUngueltig, detail, expected is null ? null : new Dictionary<string, object?> { ["expected"] = expected });
+    public static ApiProblemException NichtGefunden(string detail) => new(404, TitelNichtGefunden, detail);
+    public static ApiProblemException Konflikt(string detail) => new(409, TitelKonflikt, detail);
 }
+
+/// <summary>
+/// Endpoint metadata: the endpoint answers in German, also where the framework refuses the request before the handler runs
+/// (a body that is no JSON or has a value of the wrong kind, a query value that is no number, no body at all).
+/// </summary>
+public sealed record GermanProblems;
 
 /// <summary>Logs storage faults: the first of a kind at once, then at most one line per kind every 30 seconds with how many were left out.</summary>
 internal static class StorageFaultLog
@@ -99,6 +113,11 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
 
     internal static ProblemDetails ToProblem(HttpContext context, Exception exception)
     {
+        if (EndpointOf(context)?.Metadata.GetMetadata<GermanProblems>() is not null && Deutsch(context, exception) is { } deutsch)
+        {
+            deutsch.Instance = context.Request.Path;
+            return deutsch;
+        }
         var p = exception switch
         {
             _ when StorageFaults.Classify(exception) is { } f => Make(503, f.Title, f.Detail,
@@ -129,13 +148,72 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         return p;
     }
 
+    /// <summary>
+    /// The German answer for a request the framework could not read (<see cref="GermanProblems"/>): which field or parameter, and
+    /// what it expects. Null for every other exception (those of the handler are German where the endpoint throws them).
+    /// </summary>
+    private static ProblemDetails? Deutsch(HttpContext context, Exception exception)
+    {
+        var expected = EndpointOf(context)?.Metadata.GetMetadata<ExpectedBody>() is { } shape ? new Dictionary<string, object?> { ["expected"] = shape.Shape } : null;
+        var json = exception as System.Text.Json.JsonException ?? exception.InnerException as System.Text.Json.JsonException;
+        if (json is not null)
+        {
+            // The path names the field ($.von, $[0].bis); its type comes from the body's type, as the message names only the record.
+            var feld = json.Path is { Length: > 1 } path ? path.Split('.', StringSplitOptions.RemoveEmptyEntries).Last().TrimStart('$') : null;
+            if (feld is { Length: 0 } || feld?.StartsWith('[') == true) feld = null;
+            var body = EndpointOf(context)?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+            if (body is { IsGenericType: true } && body.GetGenericArguments() is [var element]) body = element;
+            var typ = feld is null ? body : body?.GetProperties().FirstOrDefault(p => string.Equals(p.Name, feld, StringComparison.OrdinalIgnoreCase))?.PropertyType;
+            if (feld is null && json.Path is "$" && EndpointOf(context)?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType is { IsGenericType: true }) typ = typeof(List<object>);
+            var art = Art(typ);
+            return Make(400, ApiProblemException.TitelUngueltig, feld is null
+                ? (json.Path is "$" && art is not null ? $"Der Inhalt der Anfrage passt nicht: erwartet ist {art}." : "Der Inhalt der Anfrage ist kein lesbares JSON.")
+                : $"Der Wert von „{feld}“ ist nicht lesbar: erwartet ist {art ?? "ein Wert anderer Art"}.", expected);
+        }
+        if (exception is not BadHttpRequestException bad) return null;
+        if (bad.StatusCode == 413) return Make(413, "Anfrage zu groß", "Der Inhalt der Anfrage ist zu groß.");
+        if (bad.StatusCode != 400) return null;
+        var m = System.Text.RegularExpressions.Regex.Match(bad.Message, "^Failed to bind parameter \"(?<typ>[^\"]+) (?<name>[^\" ]+)\" from \"(?<wert>.*)\"\\.?$",
+            System.Text.RegularExpressions.RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+        if (m.Success)
+        {
+            var wert = new string(m.Groups["wert"].Value.Where(c => !char.IsControl(c)).Take(60).ToArray());
+            var typName = m.Groups["typ"].Value.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('?', '>');
+            var art = typName switch { "int" or "long" or "Int32" or "Int64" => "eine ganze Zahl", "bool" or "Boolean" => "true oder false", "decimal" or "double" or "Decimal" or "Double" => "eine Zahl", _ => "ein Wert anderer Art" };
+            return Make(400, ApiProblemException.TitelUngueltig, $"„{wert}“ ist für „{m.Groups["name"].Value}“ nicht lesbar: erwartet ist {art}.");
+        }
+        if (bad.Message.StartsWith("Required parameter", StringComparison.Ordinal) || bad.Message.Contains("no body was provided", StringComparison.Ordinal) || bad.Message.Contains("request body", StringComparison.OrdinalIgnoreCase))
+            return Make(400, ApiProblemException.TitelUngueltig, "Der Anfrage fehlt der Inhalt: ein JSON-Objekt.", expected);
+        return Make(400, ApiProblemException.TitelUngueltig, "Die Anfrage ist nicht lesbar.", expected);
+    }
+
+    /// <summary>What a value of <paramref name="type"/> looks like, in German; null when there is nothing plain to say.</summary>
+    private static string? Art(Type? type)
+    {
+        if (type is null) return null;
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(DateTimeOffset) || type == typeof(DateTime)) return "ein Zeitpunkt mit Datum, Uhrzeit und Zeitzone, z. B. 2027-03-02T09:30:00+01:00";
+        if (type == typeof(int) || type == typeof(long) || type == typeof(short)) return "eine ganze Zahl";
+        if (type == typeof(decimal) || type == typeof(double) || type == typeof(float)) return "eine Zahl, z. B. 9.90";
+        if (type == typeof(bool)) return "true oder false";
+        if (type == typeof(string)) return "ein Text in Anführungszeichen";
+        if (type.IsArray || (type.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(type))) return "eine Liste [ … ]";
+        if (type.IsClass) return "ein JSON-Objekt { … }";
+        return null;
+    }
+
     /// <summary>Problems written by the framework (no route, wrong method, wrong content type) get a detail that says what to do.</summary>
     internal static void FillIn(ProblemDetailsContext c)
     {
         var p = c.ProblemDetails;
         var request = c.HttpContext.Request;
         if (p.Detail is not null) return;
-        p.Detail = p.Status switch
+        if (p.Status == 415 && c.HttpContext.GetEndpoint()?.Metadata.GetMetadata<GermanProblems>() is not null)
+        {
+            p.Title = "Falsche Art des Inhalts";
+            p.Detail = $"Der Inhalt muss JSON sein (Content-Type: application/json), nicht „{request.ContentType ?? "(keiner)"}“.";
+        }
+        p.Detail ??= p.Status switch
         {
             404 => $"no resource at {request.Method} {request.Path}; the OpenAPI document /openapi/v1.json lists every route",
             405 => $"{request.Method} is not allowed on {request.Path}",

@@ -62,18 +62,21 @@ internal sealed class PermissionEnforcement(RequestDelegate next, ServerAddress 
                 return;
             }
             http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
-            await RefuseAsync(http, 401, "Unauthorized", "sign in first: this request has no valid identity (a bearer token, a worker's Basic credentials or a web session)", null);
+            await RefuseAsync(http, 401, "Unauthorized", "sign in first: this request has no valid identity (a bearer token, a worker's Basic credentials or a web session)", null,
+                "Bitte melden Sie sich zuerst an: die Anfrage trägt keine gültige Anmeldung (ein Token, die Zugangsdaten eines Workers oder eine Web-Sitzung).");
             return;
         }
         if (browser && Csrf.IsUnsafe(http.Request.Method) && endpoint.Metadata.GetMetadata<Csrf.Exempt>() is null && await Csrf.ProblemAsync(http) is { } csrf)
         {
-            await RefuseAsync(http, 403, "Forbidden", csrf, who);
+            await RefuseAsync(http, 403, "Forbidden", csrf, who,
+                "Die Anfrage trägt kein gültiges CSRF-Token (Formularfeld oder Kopfzeile X-CSRF-Token aus dem Cookie der Sitzung); bitte laden Sie die Seite neu.");
             return;
         }
         if (!RolePermissions.Allows(who, permission.Value))
         {
             await RefuseAsync(http, 403, "Forbidden",
-                $"'{who.Id}' lacks the permission {permission} (roles that have it: {string.Join(", ", RolePermissions.RolesWith(permission.Value))})", who);
+                $"'{who.Id}' lacks the permission {permission} (roles that have it: {string.Join(", ", RolePermissions.RolesWith(permission.Value))})", who,
+                $"„{who.Id}“ fehlt die Berechtigung {permission} (Rollen mit ihr: {string.Join(", ", RolePermissions.RolesWith(permission.Value))}).");
             return;
         }
         await next(http);
@@ -91,7 +94,8 @@ internal sealed class PermissionEnforcement(RequestDelegate next, ServerAddress 
         return caller.AllTenants || first is null ? engines.DefaultTenantId : first;
     }
 
-    private async Task RefuseAsync(HttpContext http, int status, string title, string why, Caller? who)
+    /// <summary>Refuses with problem details; endpoints marked <see cref="Api.GermanProblems"/> get <paramref name="deutsch"/> (when given) and a German title.</summary>
+    private async Task RefuseAsync(HttpContext http, int status, string title, string why, Caller? who, string? deutsch = null)
     {
         log.LogWarning("refused {Method} {Path}: {Status} for {Caller}: {Reason}", http.Request.Method, http.Request.Path, status,
             who is null ? "(no identity)" : $"{who.Kind.ToString().ToLowerInvariant()} '{who.Id}'", why);
@@ -106,7 +110,9 @@ internal sealed class PermissionEnforcement(RequestDelegate next, ServerAddress 
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
-            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = why, Instance = http.Request.Path },
+            ProblemDetails = deutsch is not null && http.GetEndpoint()?.Metadata.GetMetadata<Api.GermanProblems>() is not null
+                ? new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = status == 401 ? "Nicht angemeldet" : "Keine Berechtigung", Detail = deutsch, Instance = http.Request.Path }
+                : new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = why, Instance = http.Request.Path },
         });
     }
 }

@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using EGov.Workflows.Host.Api;
 using EGov.Workflows.Host.Citizens;
-using EGov.Workflows.Host.Reservierungen;
 using EGov.Workflows.Host.Security;
 using EGov.Workflows.Host.Tenancy;
 using EGov.Workflows.Identity.Citizens;
@@ -57,12 +56,13 @@ public static class TerminEndpoints
 
     public static void MapTerminEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/termine");
+        // Clerks and citizens read these answers: every refusal in German, saying what to send instead.
+        var api = app.MapGroup("/api/termine").WithMetadata(new GermanProblems());
 
         // --- Stammdaten: places, opening hours, services ---
         api.MapGet("/standorte", (HttpContext http, int? offset, int? limit) =>
             {
-                var page = PageRequest.From(offset, limit);
+                var page = Seite(offset, limit);
                 var (items, total) = Store(http).ListStandorte(http.Tenant().TenantId, page.Offset, page.Limit);
                 return Results.Ok(new Page<StandortDto>(items.Select(Dto).ToList(), page.Offset, page.Limit, total));
             })
@@ -71,13 +71,17 @@ public static class TerminEndpoints
 
         api.MapPut("/standorte/{id}", (HttpContext http, string id, StandortBody body) =>
             {
-                ReservierungEndpoints.CheckId(id);
-                if (body.Schalter is not (>= 1 and <= 100)) throw ApiProblemException.BadRequest("schalter must be 1–100 (counters serving at the same time)");
-                if (body.RasterMinuten is not null and not (>= 5 and <= 120)) throw ApiProblemException.BadRequest("rasterMinuten must be 5–120");
-                if (body.VorlaufTage is not null and not (>= 1 and <= 366)) throw ApiProblemException.BadRequest("vorlaufTage must be 1–366");
-                var s = new Standort(id, ReservierungEndpoints.Required(body.Name, "name", 200), ReservierungEndpoints.Optional(body.Adresse, "adresse", 300),
-                    body.Schalter.Value, body.RasterMinuten ?? 15, body.VorlaufTage ?? 60, ReservierungEndpoints.Required(body.Gruppe, "gruppe", 100), body.Aktiv ?? true, Now());
-                Write(() => Store(http).PutStandort(http.Tenant().TenantId, s));
+                Kennung(id, "eines Standorts");
+                var name = Pflicht(body.Name, "name", 200, "den Namen des Standorts");
+                if (body.Schalter is not (>= 1 and <= 100))
+                    throw ApiProblemException.Ungueltig(body.Schalter is null ? "Die Zahl der Schalter fehlt (schalter)." : $"{body.Schalter} Schalter gehen nicht: ein Standort hat 1 bis 100 Schalter, die zugleich bedienen.", "schalter: 1–100");
+                if (body.RasterMinuten is not null and not (>= 5 and <= 120))
+                    throw ApiProblemException.Ungueltig($"Ein Raster von {body.RasterMinuten} Minuten geht nicht: erlaubt sind 5 bis 120 Minuten.", "rasterMinuten: 5–120");
+                if (body.VorlaufTage is not null and not (>= 1 and <= 366))
+                    throw ApiProblemException.Ungueltig($"{body.VorlaufTage} Tage Vorlauf gehen nicht: gebucht wird 1 bis 366 Tage im Voraus.", "vorlaufTage: 1–366");
+                var s = new Standort(id, name, Frei(body.Adresse, "adresse", 300, "Die Adresse"),
+                    body.Schalter.Value, body.RasterMinuten ?? 15, body.VorlaufTage ?? 60, Pflicht(body.Gruppe, "gruppe", 100, "die Postkorb-Gruppe der Sachbearbeitung"), body.Aktiv ?? true, Now());
+                Write(() => Store(http).PutStandort(http.Tenant().TenantId, s), $"Den Namen „{Kurz(name)}“ trägt schon ein anderer Standort. Bitte wählen Sie einen anderen Namen.");
                 return Results.Ok(Dto(s));
             })
             .WithName("PutTerminStandort").RequirePermission(Permission.AppointmentManage)
@@ -86,7 +90,7 @@ public static class TerminEndpoints
 
         api.MapGet("/standorte/{id}/oeffnungszeiten", (HttpContext http, string id) =>
             {
-                var s = Store(http).GetStandort(http.Tenant().TenantId, id) ?? throw ApiProblemException.NotFound($"no place '{id}'");
+                var s = Store(http).GetStandort(http.Tenant().TenantId, id) ?? throw KeinStandort(id);
                 return Results.Ok(Store(http).Oeffnungszeiten(http.Tenant().TenantId, s.Id).Select(Dto).ToList());
             })
             .WithName("GetTerminOeffnungszeiten").RequirePermission(Permission.AppointmentWork)
@@ -95,10 +99,10 @@ public static class TerminEndpoints
         api.MapPut("/standorte/{id}/oeffnungszeiten", (HttpContext http, string id, List<OeffnungszeitDto> body) =>
             {
                 var tenant = http.Tenant().TenantId;
-                if (Store(http).GetStandort(tenant, id) is null) throw ApiProblemException.NotFound($"no place '{id}'");
-                var zeiten = (body ?? []).Select(z => new Oeffnungszeit(z.Wochentag, Minute(z.Von, "von"), Minute(z.Bis, "bis", bis: true))).ToList();
+                if (Store(http).GetStandort(tenant, id) is null) throw KeinStandort(id);
+                var zeiten = Oeffnungszeiten(body ?? []);
                 try { Store(http).SetOeffnungszeiten(tenant, id, zeiten); }
-                catch (TerminConstraintException e) { throw ApiProblemException.BadRequest(e.Message, "[{wochentag: 1–7, von: \"08:00\", bis: \"12:30\"}], no overlaps within a day"); }
+                catch (TerminConstraintException) { throw ApiProblemException.Ungueltig("Diese Öffnungszeiten sind nicht möglich.", ZeitenForm); }
                 return Results.Ok(Store(http).Oeffnungszeiten(tenant, id).Select(Dto).ToList());
             })
             .WithName("PutTerminOeffnungszeiten").RequirePermission(Permission.AppointmentManage)
@@ -107,7 +111,7 @@ public static class TerminEndpoints
 
         api.MapGet("/dienstleistungen", (HttpContext http, int? offset, int? limit) =>
             {
-                var page = PageRequest.From(offset, limit);
+                var page = Seite(offset, limit);
                 var (items, total) = Store(http).ListDienstleistungen(http.Tenant().TenantId, page.Offset, page.Limit);
                 return Results.Ok(new Page<DienstleistungDto>(items.Select(Dto).ToList(), page.Offset, page.Limit, total));
             })
@@ -116,12 +120,15 @@ public static class TerminEndpoints
 
         api.MapPut("/dienstleistungen/{id}", (HttpContext http, string id, DienstleistungBody body) =>
             {
-                ReservierungEndpoints.CheckId(id);
-                if (body.DauerMinuten is not (>= 5 and <= 480)) throw ApiProblemException.BadRequest("dauerMinuten must be 5–480");
-                var leika = ReservierungEndpoints.Optional(body.Leika, "leika", 14);
-                if (leika is not null && (leika.Length != 14 || !leika.All(char.IsAsciiDigit))) throw ApiProblemException.BadRequest("leika is a LeiKa key of 14 digits");
-                var d = new Dienstleistung(id, ReservierungEndpoints.Required(body.Name, "name", 200), body.DauerMinuten.Value, leika, body.Aktiv ?? true, Now());
-                Write(() => Store(http).PutDienstleistung(http.Tenant().TenantId, d));
+                Kennung(id, "einer Dienstleistung");
+                var name = Pflicht(body.Name, "name", 200, "den Namen der Dienstleistung");
+                if (body.DauerMinuten is not (>= 5 and <= 480))
+                    throw ApiProblemException.Ungueltig(body.DauerMinuten is null ? "Die Dauer fehlt (dauerMinuten)." : $"{body.DauerMinuten} Minuten gehen nicht: ein Termin dauert 5 bis 480 Minuten.", "dauerMinuten: 5–480");
+                var leika = Frei(body.Leika, "leika", 14, "Der LeiKa-Schlüssel");
+                if (leika is not null && (leika.Length != 14 || !leika.All(char.IsAsciiDigit)))
+                    throw ApiProblemException.Ungueltig($"„{Kurz(leika)}“ ist kein LeiKa-Schlüssel: er hat 14 Ziffern.", "leika: 14 Ziffern, z. B. 99102013001000");
+                var d = new Dienstleistung(id, name, body.DauerMinuten.Value, leika, body.Aktiv ?? true, Now());
+                Write(() => Store(http).PutDienstleistung(http.Tenant().TenantId, d), $"Den Namen „{Kurz(name)}“ trägt schon eine andere Dienstleistung. Bitte wählen Sie einen anderen Namen.");
                 return Results.Ok(Dto(d));
             })
             .WithName("PutTerminDienstleistung").RequirePermission(Permission.AppointmentManage)
@@ -137,9 +144,10 @@ public static class TerminEndpoints
 
         api.MapGet("/tagesansicht", (HttpContext http, string? standort, string? datum, bool? alle, int? offset, int? limit) =>
             {
-                var page = PageRequest.From(offset, limit);
+                var page = Seite(offset, limit);
                 var tenant = http.Tenant().TenantId;
-                var s = Store(http).GetStandort(tenant, standort ?? "") ?? throw ApiProblemException.NotFound($"no place '{standort}'");
+                if (string.IsNullOrWhiteSpace(standort)) throw ApiProblemException.Ungueltig("Bitte geben Sie den Standort an (standort).", "?standort=ID&datum=JJJJ-MM-TT");
+                var s = Store(http).GetStandort(tenant, standort) ?? throw KeinStandort(standort);
                 var tag = Datum(datum) ?? Now().InZone(Terminbuch.Zone).Date;
                 var von = tag.AtStartOfDayInZone(Terminbuch.Zone).ToInstant();
                 var (items, total) = Store(http).Tag(tenant, s.Id, von, tag.PlusDays(1).AtStartOfDayInZone(Terminbuch.Zone).ToInstant(), alle ?? true, page.Offset, page.Limit);
@@ -156,8 +164,9 @@ public static class TerminEndpoints
         api.MapPost("/{id}/erschienen", (HttpContext http, string id) =>
             {
                 var t = Find(http, id);
-                if (t.Status != TerminStatus.Gebucht) throw ApiProblemException.Conflict($"appointment '{id}' is {t.Status}, not gebucht");
-                if (t.Von.InZone(Terminbuch.Zone).Date != Now().InZone(Terminbuch.Zone).Date) throw ApiProblemException.Conflict("only an appointment of today can be marked attended");
+                if (t.Status != TerminStatus.Gebucht) throw NichtGebucht(t, "als erschienen vermerkt");
+                if (t.Von.InZone(Terminbuch.Zone).Date != Now().InZone(Terminbuch.Zone).Date)
+                    throw ApiProblemException.Konflikt($"Der Termin {t.Id} ist am {Terminbuch.Text(t.Von)}, nicht heute: erschienen vermerken Sie nur Termine von heute.");
                 return Change(http, t, TerminStatus.Erschienen, null, MessageErschienen, new JsonObject { ["terminStatus"] = TerminStatus.Erschienen, ["erschienenBei"] = http.Caller().Id });
             })
             .WithName("TerminErschienen").RequirePermission(Permission.AppointmentWork)
@@ -166,8 +175,8 @@ public static class TerminEndpoints
         api.MapPost("/{id}/nicht-erschienen", (HttpContext http, string id) =>
             {
                 var t = Find(http, id);
-                if (t.Status != TerminStatus.Gebucht) throw ApiProblemException.Conflict($"appointment '{id}' is {t.Status}, not gebucht");
-                if (Now() < t.Von) throw ApiProblemException.Conflict("the appointment has not begun yet");
+                if (t.Status != TerminStatus.Gebucht) throw NichtGebucht(t, "als nicht erschienen vermerkt");
+                if (Now() < t.Von) throw ApiProblemException.Konflikt($"Der Termin {t.Id} hat noch nicht begonnen ({Terminbuch.Text(t.Von)}): nicht erschienen vermerken Sie erst danach.");
                 return Change(http, t, TerminStatus.NichtErschienen, "nicht erschienen", MessageNichtErschienen, new JsonObject { ["terminStatus"] = TerminStatus.NichtErschienen });
             })
             .WithName("TerminNichtErschienen").RequirePermission(Permission.AppointmentWork)
@@ -176,8 +185,8 @@ public static class TerminEndpoints
         api.MapPost("/{id}/absagen", (HttpContext http, string id, AbsageBody? body) =>
             {
                 var t = Find(http, id);
-                if (t.Status != TerminStatus.Gebucht) throw ApiProblemException.Conflict($"appointment '{id}' is {t.Status}; there is nothing to cancel");
-                var grund = ReservierungEndpoints.Required(body?.Grund, "grund", 500);
+                if (t.Status != TerminStatus.Gebucht) throw NichtGebucht(t, "abgesagt");
+                var grund = Pflicht(body?.Grund, "grund", 500, "den Grund der Absage (er geht per E-Mail an die Bürgerin oder den Bürger)");
                 return Change(http, t, TerminStatus.Storniert, grund, MessageStorniert,
                     new JsonObject { ["terminStatus"] = TerminStatus.Storniert, ["storniertVon"] = "buergerbuero", ["absageGrund"] = grund });
             })
@@ -188,11 +197,11 @@ public static class TerminEndpoints
             {
                 var tenant = http.Tenant().TenantId;
                 var t = Find(http, id);
-                if (t.Status != TerminStatus.Gebucht) throw ApiProblemException.Conflict($"appointment '{id}' is {t.Status}; only a booked one is moved");
-                var von = Instant.FromDateTimeOffset(body.Von ?? throw ApiProblemException.BadRequest("von is missing", "von: date-time with offset"));
+                if (t.Status != TerminStatus.Gebucht) throw NichtGebucht(t, "umgebucht");
+                var von = Instant.FromDateTimeOffset(body.Von ?? throw ApiProblemException.Ungueltig("Bitte geben Sie die neue Zeit an (von).", "von: Zeitpunkt, z. B. 2027-03-02T09:30:00+01:00"));
                 var s = Store(http).GetStandort(tenant, t.StandortId)!;
                 var d = Store(http).GetDienstleistung(tenant, t.DienstleistungId)!;
-                if (Terminbuch.Unpassend(Store(http), tenant, s, d, von, Fristen(http), Now(), amSchalter: true) is { } warum) throw ApiProblemException.BadRequest(warum);
+                if (Terminbuch.Unpassend(Store(http), tenant, s, d, von, Fristen(http), Now(), amSchalter: true) is { } warum) throw ApiProblemException.Ungueltig(warum);
                 Termin moved = t;
                 Write(() => moved = Store(http).Umbuchen(tenant, id, von, von + Duration.FromMinutes(d.DauerMinuten), s.Schalter, Now()));
                 var vars = Terminbuch.Variablen(moved, s, d, Now(), Portal(http));
@@ -205,7 +214,7 @@ public static class TerminEndpoints
             .Produces<TerminDto>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
 
         // --- citizens (BundID) ---
-        var buerger = app.MapGroup("/api/citizen/termine");
+        var buerger = app.MapGroup("/api/citizen/termine").WithMetadata(new GermanProblems());
 
         buerger.MapGet("/angebot", (HttpContext http) =>
             {
@@ -236,15 +245,15 @@ public static class TerminEndpoints
                 var tenant = te.TenantId;
                 var now = Now();
                 // A citizen reads these answers: every refusal in German, saying what to do.
-                if (body is null) throw ApiProblemException.BadRequest("Bitte geben Sie Standort, Dienstleistung, Zeit und E-Mail-Adresse an.");
+                if (body is null) throw ApiProblemException.Ungueltig("Bitte geben Sie Standort, Dienstleistung, Zeit und E-Mail-Adresse an.");
                 var s = Store(http).GetStandort(tenant, body.Standort ?? "") is { Aktiv: true } st ? st
-                    : throw ApiProblemException.BadRequest(string.IsNullOrWhiteSpace(body.Standort) ? "Bitte wählen Sie einen Standort."
+                    : throw ApiProblemException.Ungueltig(string.IsNullOrWhiteSpace(body.Standort) ? "Bitte wählen Sie einen Standort."
                         : $"Am Standort „{Kurz(body.Standort)}“ können Sie keinen Termin buchen. Bitte wählen Sie einen Standort aus dem Angebot.", "standort: die Id eines Standorts aus /api/citizen/termine/angebot");
                 var d = Store(http).GetDienstleistung(tenant, body.Dienstleistung ?? "") is { Aktiv: true } dl ? dl
-                    : throw ApiProblemException.BadRequest(string.IsNullOrWhiteSpace(body.Dienstleistung) ? "Bitte wählen Sie eine Dienstleistung."
+                    : throw ApiProblemException.Ungueltig(string.IsNullOrWhiteSpace(body.Dienstleistung) ? "Bitte wählen Sie eine Dienstleistung."
                         : $"Für „{Kurz(body.Dienstleistung)}“ können Sie keinen Termin buchen. Bitte wählen Sie eine Dienstleistung aus dem Angebot.", "dienstleistung: die Id einer Dienstleistung aus /api/citizen/termine/angebot");
-                var von = Instant.FromDateTimeOffset(body.Von ?? throw ApiProblemException.BadRequest("Bitte wählen Sie eine Zeit aus den freien Zeiten.", "von: ein Beginn aus /api/citizen/termine/freie-zeiten"));
-                if (Terminbuch.Unpassend(Store(http), tenant, s, d, von, Fristen(http), now) is { } warum) throw ApiProblemException.BadRequest(warum);
+                var von = Instant.FromDateTimeOffset(body.Von ?? throw ApiProblemException.Ungueltig("Bitte wählen Sie eine Zeit aus den freien Zeiten.", "von: ein Beginn aus /api/citizen/termine/freie-zeiten"));
+                if (Terminbuch.Unpassend(Store(http), tenant, s, d, von, Fristen(http), now) is { } warum) throw ApiProblemException.Ungueltig(warum);
                 var email = BuergerEmail(body.Email ?? citizen.Email);
                 if (te.Catalog.Latest(Process) is null) throw new ApiProblemException(503, "Terminbuchung nicht verfügbar", "Die Terminbuchung ist gerade nicht bereitgestellt.");
                 var name = citizen.DisplayName is { Length: > 0 } n ? n : "Bürgerin oder Bürger";
@@ -281,7 +290,7 @@ public static class TerminEndpoints
         buerger.MapGet("", (HttpContext http, int? offset, int? limit) =>
             {
                 var citizen = CitizenSignIn.Current(http);
-                var page = PageRequest.From(offset, limit);
+                var page = Seite(offset, limit);
                 var (items, total) = Store(http).TermineVon(http.Tenant().TenantId, citizen.Owner, page.Offset, page.Limit);
                 return Results.Ok(new Page<BuergerTerminDto>(items.Select(t => BuergerDto(http, t)).ToList(), page.Offset, page.Limit, total));
             })
@@ -317,8 +326,8 @@ public static class TerminEndpoints
 
     private static Termin Absagen(HttpContext http, Termin t)
     {
-        if (t.Status != TerminStatus.Gebucht) throw ApiProblemException.Conflict("Dieser Termin ist nicht mehr gebucht.");
-        if (t.Von <= Now()) throw ApiProblemException.Conflict("Der Termin hat schon begonnen und kann nicht mehr abgesagt werden.");
+        if (t.Status != TerminStatus.Gebucht) throw ApiProblemException.Konflikt("Dieser Termin ist nicht mehr gebucht.");
+        if (t.Von <= Now()) throw ApiProblemException.Konflikt("Der Termin hat schon begonnen und kann nicht mehr abgesagt werden.");
         Change(http, t, TerminStatus.Storniert, "vom Bürger abgesagt", MessageStorniert,
             new JsonObject { ["terminStatus"] = TerminStatus.Storniert, ["storniertVon"] = "buerger", ["absageGrund"] = "Sie haben den Termin abgesagt." });
         return Store(http).GetTermin(http.Tenant().TenantId, t.Id)!;
@@ -350,10 +359,12 @@ public static class TerminEndpoints
     {
         var tenant = http.Tenant().TenantId;
         var s = Store(http).GetStandort(tenant, standort ?? "");
-        if (s is null || (nurAktive && !s.Aktiv)) throw ApiProblemException.NotFound($"no place '{standort}'");
-        var d = Store(http).GetDienstleistung(tenant, dienstleistung ?? "");
-        if (d is null || (nurAktive && !d.Aktiv)) throw ApiProblemException.NotFound($"no service '{dienstleistung}'");
-        var tag = Datum(datum) ?? throw ApiProblemException.BadRequest("Bitte geben Sie ein Datum an.", "datum: YYYY-MM-DD");
+        if (string.IsNullOrWhiteSpace(standort)) throw ApiProblemException.Ungueltig("Bitte geben Sie den Standort an (standort).", "?standort=ID&dienstleistung=ID&datum=JJJJ-MM-TT");
+        if (string.IsNullOrWhiteSpace(dienstleistung)) throw ApiProblemException.Ungueltig("Bitte geben Sie die Dienstleistung an (dienstleistung).", "?standort=ID&dienstleistung=ID&datum=JJJJ-MM-TT");
+        if (s is null || (nurAktive && !s.Aktiv)) throw KeinStandort(standort);
+        var d = Store(http).GetDienstleistung(tenant, dienstleistung);
+        if (d is null || (nurAktive && !d.Aktiv)) throw ApiProblemException.NichtGefunden($"Die Dienstleistung „{Kurz(dienstleistung)}“ gibt es nicht.");
+        var tag = Datum(datum) ?? throw ApiProblemException.Ungueltig("Bitte geben Sie ein Datum an.", "datum: JJJJ-MM-TT");
         var a = Terminbuch.Angebot(Store(http), tenant, s, d, tag, Fristen(http), Now());
         return new TagesangebotDto(a.Datum.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), a.Geschlossen,
             a.Zeiten.Select(z => new FreieZeitDto(z.Von.ToDateTimeOffset(), z.Bis.ToDateTimeOffset(), Terminbuch.Uhrzeit(z.Von), z.Frei)).ToList());
@@ -363,23 +374,89 @@ public static class TerminEndpoints
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         var r = LocalDatePattern.Iso.Parse(text.Trim());
-        return r.Success ? r.Value : throw ApiProblemException.BadRequest($"„{Kurz(text)}“ ist kein Datum. Bitte geben Sie es als JJJJ-MM-TT an, z. B. 2027-03-02.", "datum: YYYY-MM-DD");
+        return r.Success ? r.Value : throw ApiProblemException.Ungueltig($"„{Kurz(text)}“ ist kein Datum. Bitte geben Sie es als JJJJ-MM-TT an, z. B. 2027-03-02.", "datum: JJJJ-MM-TT");
     }
 
-    private static int Minute(string? text, string name, bool bis = false)
+    private static int Minute(string? text, string name, int wochentag, bool bis = false)
     {
+        if (string.IsNullOrWhiteSpace(text)) throw ApiProblemException.Ungueltig($"Bei Wochentag {wochentag} fehlt die Uhrzeit „{name}“.", ZeitenForm);
         if (bis && text == "24:00") return 1440;
-        var r = LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(text ?? "");
-        return r.Success ? r.Value.Hour * 60 + r.Value.Minute : throw ApiProblemException.BadRequest($"{name} '{text}' is not a time", $"{name}: HH:mm");
+        var r = LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(text);
+        return r.Success ? r.Value.Hour * 60 + r.Value.Minute
+            : throw ApiProblemException.Ungueltig($"„{Kurz(text)}“ ist keine Uhrzeit ({name}, Wochentag {wochentag}). Bitte geben Sie sie als SS:MM an, z. B. 08:00.", ZeitenForm);
     }
+
+    private const string ZeitenForm = "[{wochentag: 1–7 (1 = Montag), von: \"08:00\", bis: \"12:30\"}], ohne Überschneidungen an einem Tag";
+    private static readonly string[] Wochentage = ["", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"];
+
+    /// <summary>The opening hours as sent, checked in German before the store (which checks again) sees them.</summary>
+    private static List<Oeffnungszeit> Oeffnungszeiten(List<OeffnungszeitDto> body)
+    {
+        if (body.Count > 70) throw ApiProblemException.Ungueltig($"{body.Count} Öffnungszeiten sind zu viele: höchstens 70 (zehn je Wochentag).", ZeitenForm);
+        var zeiten = new List<Oeffnungszeit>();
+        foreach (var z in body)
+        {
+            if (z is null) throw ApiProblemException.Ungueltig("Eine Öffnungszeit ist leer (null).", ZeitenForm);
+            if (z.Wochentag is < 1 or > 7) throw ApiProblemException.Ungueltig($"{z.Wochentag} ist kein Wochentag: 1 ist Montag, 7 ist Sonntag.", ZeitenForm);
+            var von = Minute(z.Von, "von", z.Wochentag);
+            var bis = Minute(z.Bis, "bis", z.Wochentag, bis: true);
+            if (bis <= von) throw ApiProblemException.Ungueltig($"Am {Wochentage[z.Wochentag]} endet die Öffnungszeit {z.Von}–{z.Bis} nicht nach ihrem Beginn.", ZeitenForm);
+            zeiten.Add(new Oeffnungszeit(z.Wochentag, von, bis));
+        }
+        foreach (var tag in zeiten.GroupBy(z => z.Wochentag))
+        {
+            var sortiert = tag.OrderBy(z => z.VonMinute).ToList();
+            for (var i = 1; i < sortiert.Count; i++)
+                if (sortiert[i].VonMinute < sortiert[i - 1].BisMinute)
+                    throw ApiProblemException.Ungueltig($"Am {Wochentage[tag.Key]} überschneiden sich die Öffnungszeiten {Hhmm(sortiert[i - 1].VonMinute)}–{Hhmm(sortiert[i - 1].BisMinute)} und {Hhmm(sortiert[i].VonMinute)}–{Hhmm(sortiert[i].BisMinute)}.", ZeitenForm);
+        }
+        return zeiten;
+    }
+
+    private static PageRequest Seite(int? offset, int? limit)
+    {
+        if (offset is < 0) throw ApiProblemException.Ungueltig($"offset {offset} ist negativ: die Seite beginnt bei 0 oder später.", "offset ≥ 0");
+        if (limit is < 1 or > PageRequest.MaxLimit) throw ApiProblemException.Ungueltig($"limit {limit} geht nicht: eine Seite hat 1 bis {PageRequest.MaxLimit} Einträge.", $"1 ≤ limit ≤ {PageRequest.MaxLimit}");
+        return PageRequest.From(offset, limit);
+    }
+
+    private static void Kennung(string id, string was)
+    {
+        if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            throw ApiProblemException.Ungueltig($"„{Kurz(id)}“ taugt nicht als Kennung {was}: erlaubt sind 1 bis 64 Buchstaben, Ziffern, '-', '_' oder '.'.", "1–64 Buchstaben, Ziffern, '-', '_' oder '.'");
+    }
+
+    /// <summary>A text the request must carry: missing, too long or with control characters is refused in German.</summary>
+    private static string Pflicht(string? value, string feld, int max, string was) =>
+        Frei(value, feld, max, "Der Text") ?? throw ApiProblemException.Ungueltig($"Bitte geben Sie {was} an ({feld}).", $"{feld}: 1–{max} Zeichen");
+
+    private static string? Frei(string? value, string feld, int max, string was)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        var v = value.Trim();
+        if (v.Length > max) throw ApiProblemException.Ungueltig($"{was} ({feld}) ist {v.Length} Zeichen lang; höchstens {max} sind erlaubt.", $"{feld}: 1–{max} Zeichen");
+        if (v.Any(char.IsControl)) throw ApiProblemException.Ungueltig($"{was} ({feld}) enthält Steuerzeichen (z. B. einen Zeilenumbruch).", $"{feld}: 1–{max} Zeichen ohne Steuerzeichen");
+        return v;
+    }
+
+    private static ApiProblemException KeinStandort(string? id) => ApiProblemException.NichtGefunden($"Den Standort „{Kurz(id)}“ gibt es nicht.");
+
+    private static readonly Dictionary<string, string> StatusWort = new(StringComparer.Ordinal)
+    {
+        [TerminStatus.Gebucht] = "gebucht", [TerminStatus.Erschienen] = "schon als erschienen vermerkt", [TerminStatus.Erledigt] = "schon erledigt",
+        [TerminStatus.NichtErschienen] = "schon als nicht erschienen vermerkt", [TerminStatus.Storniert] = "abgesagt",
+    };
+
+    private static ApiProblemException NichtGebucht(Termin t, string was) =>
+        ApiProblemException.Konflikt($"Der Termin {t.Id} ist {StatusWort.GetValueOrDefault(t.Status, t.Status)}; nur ein gebuchter Termin wird {was}.");
 
     /// <summary>The citizen's e-mail address for confirmation and reminder; refused in German.</summary>
     private static string BuergerEmail(string? text)
     {
         var v = text?.Trim() ?? "";
-        if (v.Length == 0) throw ApiProblemException.BadRequest("Bitte geben Sie Ihre E-Mail-Adresse an: Sie erhalten die Bestätigung und die Erinnerung per E-Mail.", "email: name@example.org");
+        if (v.Length == 0) throw ApiProblemException.Ungueltig("Bitte geben Sie Ihre E-Mail-Adresse an: Sie erhalten die Bestätigung und die Erinnerung per E-Mail.", "email: name@example.org");
         if (v.Length > 254 || v.Any(char.IsControl) || !MailAddress.TryCreate(v, out var a) || a.Address != v || !v.Contains('.', StringComparison.Ordinal))
-            throw ApiProblemException.BadRequest($"„{Kurz(v)}“ ist keine E-Mail-Adresse. Bitte geben Sie eine Adresse wie name@example.org an.", "email: name@example.org");
+            throw ApiProblemException.Ungueltig($"„{Kurz(v)}“ ist keine E-Mail-Adresse. Bitte geben Sie eine Adresse wie name@example.org an.", "email: name@example.org");
         return v;
     }
 
@@ -391,14 +468,14 @@ public static class TerminEndpoints
     }
 
     private static Termin Find(HttpContext http, string id) =>
-        Store(http).GetTermin(http.Tenant().TenantId, id) ?? throw ApiProblemException.NotFound($"no appointment '{id}'");
+        Store(http).GetTermin(http.Tenant().TenantId, id) ?? throw ApiProblemException.NichtGefunden($"Den Termin „{Kurz(id)}“ gibt es nicht.");
 
     /// <summary>The citizen's own appointment; another's does not exist for them (the same 404 as an unknown one).</summary>
     private static Termin Own(HttpContext http, string id)
     {
         var citizen = CitizenSignIn.Current(http);
         var t = Store(http).GetTermin(http.Tenant().TenantId, id);
-        return t is not null && t.Buerger == citizen.Owner ? t : throw ApiProblemException.NotFound("Termin nicht gefunden");
+        return t is not null && t.Buerger == citizen.Owner ? t : throw ApiProblemException.NichtGefunden("Termin nicht gefunden");
     }
 
     internal static ITerminStore Store(HttpContext http) => http.RequestServices.GetRequiredService<TerminRegister>().Store;
@@ -410,15 +487,16 @@ public static class TerminEndpoints
 
     private static Instant Now() => SystemClock.Instance.GetCurrentInstant();
 
-    private static void Write(Action write)
+    /// <summary>Writes; a refusal of the tables is a German 409 (<paramref name="sonst"/> for any other than a full time or too many appointments).</summary>
+    private static void Write(Action write, string sonst = "Die Änderung widerspricht den gespeicherten Terminen; bitte laden Sie neu und versuchen Sie es noch einmal.")
     {
         try { write(); }
-        catch (TerminConstraintException e) when (e.Belegt) { throw ApiProblemException.Conflict("Zu dieser Zeit ist kein Schalter mehr frei (belegt): bitte eine andere Zeit wählen."); }
+        catch (TerminConstraintException e) when (e.Belegt) { throw ApiProblemException.Konflikt("Zu dieser Zeit ist kein Schalter mehr frei (belegt): bitte eine andere Zeit wählen."); }
         catch (TerminConstraintException e) when (e.ZuViele)
         {
-            throw ApiProblemException.Conflict($"Sie haben schon {HoechstensOffen} offene Termine. Bitte sagen Sie einen ab, bevor Sie einen weiteren buchen.");
+            throw ApiProblemException.Konflikt($"Sie haben schon {HoechstensOffen} offene Termine. Bitte sagen Sie einen ab, bevor Sie einen weiteren buchen.");
         }
-        catch (TerminConstraintException e) { throw ApiProblemException.Conflict(e.Message); }
+        catch (TerminConstraintException) { throw ApiProblemException.Konflikt(sonst); }
     }
 
     private static StandortDto Dto(Standort s) => new(s.Id, s.Name, s.Adresse, s.Schalter, s.RasterMinuten, s.VorlaufTage, s.Gruppe, s.Aktiv);
