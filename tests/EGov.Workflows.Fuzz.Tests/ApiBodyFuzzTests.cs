@@ -53,8 +53,15 @@ public sealed class ApiBodyFuzzTests(ITestOutputHelper output)
         {
             using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
             using var identities = new Identities(server);
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-                await identities.ClientTokenAsync($"fuzz-{Guid.NewGuid():N}"[..20], Identities.AllRoles, ["*"], ["*"]));
+            // A long run (scripts/fuzz.sh --long) outlives an access token: on a 401 the fuzzer takes a fresh one, and the run
+            // fails when that happens more than a token's lifetime allows (a long run of 2026-12-04 sent its last 15 minutes
+            // without a valid token: every body was refused at the door and never reached its handler).
+            var clientId = $"fuzz-{Guid.NewGuid():N}"[..20];
+            var secret = await identities.CreateClientAsync(clientId, Identities.AllRoles, ["*"], ["*"]);
+            var token = await identities.TokenAsync(clientId, secret);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var refreshed = 0;
+            using var refreshing = new SemaphoreSlim(1, 1);
             var ids = await SeedAsync(http);
             var document = JsonNode.Parse(await http.GetStringAsync("openapi/v1.json"))!;
             var operations = Operations(document);
@@ -77,13 +84,31 @@ public sealed class ApiBodyFuzzTests(ITestOutputHelper output)
                 };
                 if (random.Next(8) == 0) request.Headers.Add("Idempotency-Key", $"fuzz-{random.Next(50)}");
                 if (random.Next(10) == 0) request.Headers.Add("X-Tenant", new[] { "default", "andere", "../x", "" }[random.Next(4)]);
+                var sentWith = Volatile.Read(ref token);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sentWith);
                 using var response = await http.SendAsync(request);
                 var status = (int)response.StatusCode;
+                if (status == 401)
+                {
+                    await refreshing.WaitAsync();
+                    try
+                    {
+                        if (Volatile.Read(ref token) == sentWith)
+                        {
+                            Volatile.Write(ref token, await identities.TokenAsync(clientId, secret));
+                            Interlocked.Increment(ref refreshed);
+                        }
+                    }
+                    finally { refreshing.Release(); }
+                }
                 statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
                 if (status >= 500)
                     throw new InvalidOperationException($"{c.Op.Method} {path} answered {status}: {Cut(await response.Content.ReadAsStringAsync())}\nbody: {Cut(body)}");
             }, seed: Fuzz.Seed, iter: long.MaxValue, time: seconds, threads: 2, print: c => $"{c.Op.Method} {c.Op.Path} seed {c.Seed} damage {c.Damage}");
-            output.WriteLine("answers: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
+            output.WriteLine("answers: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")) + $"; tokens renewed {refreshed}");
+            // A 401 with a valid token would mean the fuzzer measured the door, not the handlers: at most one renewal per 10 minutes.
+            refreshed.ShouldBeLessThanOrEqualTo(1 + seconds / 600, "the access token had to be renewed more often than it runs out");
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Volatile.Read(ref token));
             Fuzz.Report(output.WriteLine, "api-json-bodies", runs, seconds);
             // The node is still well after the run.
             using var health = await http.GetAsync("api/health");
