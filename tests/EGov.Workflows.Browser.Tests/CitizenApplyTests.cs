@@ -162,6 +162,66 @@ public sealed class CitizenApplyTests : IClassFixture<CitizenApplyFixture>
     }
 
     /// <summary>The status page is rendered on the server: reload until the text is there (the case moves on in jobs).</summary>
+    [BrowserFact]
+    public async Task Parents_ApplyOnlineForAKitaPlace_WithBundId_AndFollowTheCaseToTheOffer()
+    {
+        await fixture.KitaAsync("sonnenschein", "Kita Sonnenschein");
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/buerger/leistungen/Process_KitaAnmeldung");
+
+        // Nils Karlsson: BundID proves name and e-mail, no address (he enters it himself).
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "BundID-Simulator – Anmeldung" })).ToBeVisibleAsync();
+        await page.GetByLabel("Nils Karlsson").CheckAsync();
+        await page.GetByLabel("substanziell – ELSTER-Zertifikat").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Weiter zum Dienst" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/buerger/leistungen/Process_KitaAnmeldung$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Kita-Platz anmelden");
+        var vorname = Box(page, "Vorname");
+        await Expect(vorname).ToHaveValueAsync("Nils");
+        await Expect(vorname).Not.ToBeEditableAsync();
+        await Expect(Box(page, "E-Mail-Adresse")).Not.ToBeEditableAsync();
+        await Expect(Box(page, "Wohnort")).ToBeEditableAsync();
+        await page.ShouldHaveNoSeriousViolationsAsync("/buerger/leistungen/Process_KitaAnmeldung (form)");
+
+        await Box(page, "Straße und Hausnummer").FillAsync("Lindenweg 5");
+        await Box(page, "Postleitzahl").FillAsync("64283");
+        await Box(page, "Wohnort").FillAsync("Musterstadt");
+        await Box(page, "Vorname des Kindes").FillAsync("Ida");
+        await Box(page, "Familienname des Kindes").FillAsync("Karlsson");
+        await Box(page, "Geburtsdatum des Kindes").FillAsync("03.11.2025");
+        await Box(page, "Geburtsdatum des Kindes").PressAsync("Tab");
+        await Box(page, "Gewünschter Betreuungsbeginn").FillAsync("04.01.2027");
+        await Box(page, "Gewünschter Betreuungsbeginn").PressAsync("Tab");
+        await Box(page, "Erster Wunsch (Kita)").FillAsync("sonnenschein");
+        await page.GetByRole(AriaRole.Radio, new() { Name = "beide Eltern berufstätig oder in Ausbildung" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Weiter zur Zusammenfassung" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Bitte prüfen Sie Ihre Angaben");
+        var summary = page.Locator("dl.zusammenfassung");
+        await Expect(summary).ToContainTextAsync("Nils (aus der BundID)");
+        await Expect(summary).ToContainTextAsync("03.11.2025");
+        await Expect(summary).ToContainTextAsync("beide Eltern berufstätig oder in Ausbildung");
+        await page.ShouldHaveNoSeriousViolationsAsync("/buerger/leistungen/Process_KitaAnmeldung (summary)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Antrag absenden" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Ihr Antrag ist eingegangen");
+        var aktenzeichen = (await page.Locator("#aktenzeichen").TextContentAsync())!.Trim();
+        await page.ShouldHaveNoSeriousViolationsAsync("/buerger/leistungen/Process_KitaAnmeldung (confirmation)");
+
+        // "Meine Vorgänge": the milestones of the Kita case, up to the offer of a place.
+        await page.GotoAsync("/buerger/vorgaenge");
+        var mine = page.GetByRole(AriaRole.Region, new() { Name = "Kita-Platz anmelden" }).Filter(new() { HasText = aktenzeichen });
+        await EventuallyAsync(page, mine, "✓ Platz angeboten");
+        await Expect(mine).ToContainTextAsync("✓ Online-Anmeldung eingegangen");
+        await Expect(mine).ToContainTextAsync("✓ Auf der Warteliste");
+        await page.ShouldHaveNoSeriousViolationsAsync("/buerger/vorgaenge (Kita)");
+    }
+
+    /// <summary>A text field of a form by its role and accessible name (form-js marks required fields after the label text).</summary>
+    private static ILocator Box(IPage page, string name) => page.GetByRole(AriaRole.Textbox, new() { Name = name, Exact = true });
+
     private static async Task EventuallyAsync(IPage page, ILocator section, string text)
     {
         var until = DateTime.UtcNow.AddSeconds(60);
@@ -275,6 +335,15 @@ public sealed class CitizenApplyFixture : IAsyncLifetime
         using var content = new StringContent(xml, Encoding.UTF8, "application/xml");
         using var deployed = await http.PostAsync($"api/deployments?name={Uri.EscapeDataString(name)}", content);
         new[] { 200, 201 }.ShouldContain((int)deployed.StatusCode, await deployed.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A Kita with free places, kept by the Kita-Verwaltung through the API.</summary>
+    public async Task KitaAsync(string id, string name)
+    {
+        using var http = await MachineClients.SignedInAsync(server!, "kita", ["kitaverwaltung"], ["*"]);
+        using var content = new StringContent($$"""{"name":"{{name}}","adresse":"Lindenweg 3","plaetzeU3":3,"plaetzeUe3":3}""", Encoding.UTF8, "application/json");
+        using var put = await http.PutAsync($"api/kita/einrichtungen/{Uri.EscapeDataString(id)}", content);
+        ((int)put.StatusCode).ShouldBe(200, await put.Content.ReadAsStringAsync());
     }
 
     /// <summary>A clerk of the group, signed in through the sign-in form, on the Gruppenaufgaben.</summary>

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using EGov.Workflows.Host.Citizens;
+using EGov.Workflows.Host.Kita;
 using EGov.Workflows.Host.Mobilfunk;
 using EGov.Workflows.Host.Stadtplanung;
 using EGov.Workflows.Host.Termine;
@@ -19,6 +21,8 @@ public sealed class ElementTemplateFilesTests
         { "Termine/element-templates/termin-buchung.json", TerminActivity.Name },
         { "Mobilfunk/element-templates/mobilfunk-vertrag.json", VertragActivity.Name },
         { "Stadtplanung/element-templates/bauleitplan-akte.json", BauleitplanAkteActivity.Name },
+        { "Kita/element-templates/kita-platz.json", PlatzActivity.Name },
+        { "Citizens/element-templates/buerger-konto.json", BuergerKontoActivity.Name },
     };
 
     private static WorkflowActivity Activity(string name) => name switch
@@ -26,6 +30,8 @@ public sealed class ElementTemplateFilesTests
         TerminActivity.Name => new TerminActivity(new TerminRegister()),
         VertragActivity.Name => new VertragActivity(new MobilfunkRegister()),
         BauleitplanAkteActivity.Name => new BauleitplanAkteActivity(new StadtplanungRegister()),
+        PlatzActivity.Name => new PlatzActivity(new KitaRegister()),
+        BuergerKontoActivity.Name => new BuergerKontoActivity(new CitizenAccountRegister()),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

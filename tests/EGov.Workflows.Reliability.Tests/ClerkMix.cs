@@ -23,6 +23,9 @@ public sealed class ClerkMix(IReadOnlyList<Uri> nodes, Func<Uri, ClerkSession> c
     private readonly ConcurrentDictionary<Uri, ClerkSession> _clerks = new();
     private readonly ConcurrentDictionary<Uri, EngineClient> _machines = new();
     private readonly ConcurrentQueue<string> _inboxTasks = new();
+    // Tasks already handed to a clerk: every clerk lists the same group inbox, and without this most completions were of the
+    // same few tasks (the full run of 2026-12-04: 70 completed, 5,358 lost races) — clerks of one Postkorb take different ones.
+    private readonly ConcurrentDictionary<string, byte> _handedOut = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _instances = new(); // business key → instance id (acknowledged)
     private readonly ConcurrentDictionary<string, string> _completions = new(); // task id → op id (acknowledged 200)
     private readonly ConcurrentDictionary<string, byte> _uncertainStarts = new(); // business keys never answered
@@ -125,7 +128,7 @@ public sealed class ClerkMix(IReadOnlyList<Uri> nodes, Func<Uri, ClerkSession> c
         if (status == 200)
         {
             foreach (var t in JsonNode.Parse(body)!["items"]!.AsArray())
-                if (_inboxTasks.Count < 5000) _inboxTasks.Enqueue(t!["id"]!.GetValue<string>());
+                if (_inboxTasks.Count < 5000 && t!["id"]!.GetValue<string>() is var id && _handedOut.TryAdd(id, 0)) _inboxTasks.Enqueue(id);
         }
         else Judge("inbox", status, body);
     }

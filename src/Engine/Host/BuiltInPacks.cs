@@ -23,7 +23,7 @@ public static class BuiltInPacks
 {
     private static readonly string Version = typeof(BuiltInPacks).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
 
-    /// <summary>The name of the built-in pack of the citizen side (<c>eid-check</c>).</summary>
+    /// <summary>The name of the built-in pack of the citizen side (<c>eid-check</c>, <c>buerger-konto</c>).</summary>
     public const string CitizenPack = "Buerger";
 
     /// <summary>The name of the built-in pack of the Ratsinformationssystem (<c>ratsinfo-vorlage</c>).</summary>
@@ -54,9 +54,11 @@ public static class BuiltInPacks
     /// <param name="mobilfunk">Where the Mobilfunk tables are (the server's store); without it, a register in memory.</param>
     /// <param name="termine">Where the appointment tables are (the server's store); without it, in memory.</param>
     /// <param name="kita">Where the Kita tables are (the server's store); without it, in memory.</param>
+    /// <param name="citizens">Where buerger-konto records its links (the server's citizen case index); without it, in memory.</param>
     public static IReadOnlyList<LoadedPack> Load(IConfiguration configuration, ILoggerFactory? logging = null, Ratsinfo.RatsinfoRegister? ratsinfo = null,
         Reservierungen.ReservierungRegister? reservierungen = null, Zeit.ZeitRegister? zeit = null, Mobilfunk.MobilfunkRegister? mobilfunk = null,
-        Termine.TerminRegister? termine = null, Kita.KitaRegister? kita = null, Stadtplanung.StadtplanungRegister? stadtplanung = null)
+        Termine.TerminRegister? termine = null, Kita.KitaRegister? kita = null, Stadtplanung.StadtplanungRegister? stadtplanung = null,
+        Citizens.CitizenAccountRegister? citizens = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var register = ratsinfo ?? new Ratsinfo.RatsinfoRegister();
@@ -66,6 +68,7 @@ public static class BuiltInPacks
         var terminRegister = termine ?? new Termine.TerminRegister();
         var kitaRegister = kita ?? new Kita.KitaRegister();
         var stadtplanungRegister = stadtplanung ?? new Stadtplanung.StadtplanungRegister();
+        var citizenRegister = citizens ?? new Citizens.CitizenAccountRegister();
         return
         [
             Pack(NotificationOptions.Section, configuration, logging, (s, c) => s.AddEgovNotifications(c)),
@@ -75,8 +78,10 @@ public static class BuiltInPacks
             Pack(ERechnungOptions.Section, configuration, logging, (s, c) => s.AddEgovERechnung(c)),
             Pack(MelderegisterOptions.Section, configuration, logging, (s, c) => s.AddEgovMelderegister(c)),
             Pack(DokumenteOptions.Section, configuration, logging, (s, c) => s.AddEgovDokumente(c)),
-            // The citizen side's own activity (eid-check: a trust level later in the case, step-up by the citizen's sign-in).
-            Pack(CitizenPack, configuration, logging, (s, _) => s.AddEgovActivity<Citizens.EidCheckActivity>()),
+            // The citizen side's own activities (eid-check: a trust level later in the case, step-up by the citizen's sign-in;
+            // buerger-konto: a case started by a message is linked to the citizen account it concerns, see "Meine Vorgänge").
+            Pack(CitizenPack, configuration, logging, (s, _) => s.AddSingleton(citizenRegister)
+                .AddEgovActivity<Citizens.EidCheckActivity>().AddEgovActivity<Citizens.BuergerKontoActivity>()),
             // The Ratsinformationssystem's register of papers (issue 17): the case keeps its table row in step.
             Pack(RatsinfoPack, configuration, logging, (s, _) => s.AddSingleton(register).AddEgovActivity<Ratsinfo.VorlageActivity>()),
             // Reservierungen und Adressbuch (issue 17): bookings of rooms and cars, the staff directory's answers for a case.

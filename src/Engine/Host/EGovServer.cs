@@ -46,7 +46,8 @@ public static class EGovServer
         var termine = new Termine.TerminRegister(); // the Bürgerbüro's appointments: set once the store is open
         var kita = new Kita.KitaRegister(); // the Kitas' places and the waiting list: set once the store is open
         var stadtplanung = new Stadtplanung.StadtplanungRegister(); // the eAkte Stadtplanung (Bauleitplan procedures, documents): set once the store is open
-        var (packs, packLogging) = LoadPacks(options, ratsinfo, reservierungen, zeit, mobilfunk, termine, kita, stadtplanung); // before the store is touched: a broken pack stops the start at once
+        var citizenAccounts = new Citizens.CitizenAccountRegister(); // buerger-konto's links: set once the identity database is open
+        var (packs, packLogging) = LoadPacks(options, ratsinfo, reservierungen, zeit, mobilfunk, termine, kita, stadtplanung, citizenAccounts); // before the store is touched: a broken pack stops the start at once
         StoreChoice store;
         try { store = HostStores.Open(options.Store, options.Create); }
         catch (ArgumentException e) { packLogging.Dispose(); throw new ServerStartException([e.Message], usage: true); }
@@ -202,6 +203,9 @@ public static class EGovServer
             sp.GetService<CommandLane>()));
         builder.Services.AddEGovAuth(options, identity, address);
         Citizens.CitizenSignIn.AddEGovCitizens(builder.Services, options, identity, address);
+        // Life-chain cases started by a message are linked to the parents' citizen accounts (buerger-konto) in the same index.
+        citizenAccounts.Links = new Citizens.StoredCitizenCaseLinks(new Identity.Citizens.CitizenCaseStore(identity));
+        builder.Services.AddSingleton(citizenAccounts);
         if (store.Store is IJobLeaseStore leases)
         {
             builder.Services.AddSingleton(sp => new JobExecutor(leases, tenant => engines.Get(tenant).Engine, SystemClock.Instance,
@@ -351,7 +355,7 @@ public static class EGovServer
     /// </summary>
     private static (Packs.PackCatalog Packs, ILoggerFactory Logging) LoadPacks(ServeOptions options, Ratsinfo.RatsinfoRegister ratsinfo, Reservierungen.ReservierungRegister reservierungen,
         Zeit.ZeitRegister zeit, Mobilfunk.MobilfunkRegister mobilfunk, Termine.TerminRegister termine, Kita.KitaRegister kita,
-        Stadtplanung.StadtplanungRegister stadtplanung)
+        Stadtplanung.StadtplanungRegister stadtplanung, Citizens.CitizenAccountRegister citizenAccounts)
     {
         var configuration = options.Configuration ?? new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
         var paths = options.Packs.Concat(PackPaths(configuration)).ToList();
@@ -367,7 +371,7 @@ public static class EGovServer
         try
         {
             var loaded = paths.Count == 0 ? Packs.PackCatalog.Empty : Packs.PackLoader.Load(paths, new Packs.PackHostServices(configuration, logging));
-            return (loaded.With(BuiltInPacks.Load(configuration, logging, ratsinfo, reservierungen, zeit, mobilfunk, termine, kita, stadtplanung)), logging);
+            return (loaded.With(BuiltInPacks.Load(configuration, logging, ratsinfo, reservierungen, zeit, mobilfunk, termine, kita, stadtplanung, citizenAccounts)), logging);
         }
         catch (Packs.PackException e)
         {

@@ -19,7 +19,32 @@ public sealed partial class EfRuntimeStore
             {
                 TenantId = d.TenantId, ProcessId = d.ProcessId, Version = d.Version, ContentHash = d.ContentHash, File = d.File,
                 HistoryTtlDays = d.HistoryTtlDays, DeployedAt = d.DeployedAt, DeployedBy = d.DeployedBy, ChangeNote = d.ChangeNote,
+                SourceHash = d.SourceHash, ProcessName = d.ProcessName, Outline = d.Outline,
             }).ToList();
+    }
+
+    /// <summary>Sets the source hash of stored versions (a file whose bytes changed but whose model did not keeps its version).</summary>
+    internal void SetDeploymentSources(string tenantId, IReadOnlyList<(string ProcessId, int Version, string SourceHash)> versions)
+    {
+        if (versions.Count == 0) return;
+        using var db = _db.Create();
+        using var tx = db.Database.BeginTransaction();
+        foreach (var (processId, version, hash) in versions)
+            db.Deployments.Where(d => d.TenantId == tenantId && d.ProcessId == processId && d.Version == version)
+                .ExecuteUpdate(s => s.SetProperty(d => d.SourceHash, hash));
+        tx.Commit();
+    }
+
+    /// <summary>Fills in the name and outline of versions stored before they were kept (migration 0038).</summary>
+    internal void SetDeploymentOutlines(string tenantId, IReadOnlyList<(string ProcessId, int Version, string? Name, string Outline)> versions)
+    {
+        if (versions.Count == 0) return;
+        using var db = _db.Create();
+        using var tx = db.Database.BeginTransaction();
+        foreach (var (processId, version, name, outline) in versions)
+            db.Deployments.Where(d => d.TenantId == tenantId && d.ProcessId == processId && d.Version == version)
+                .ExecuteUpdate(s => s.SetProperty(d => d.ProcessName, name).SetProperty(d => d.Outline, outline));
+        tx.Commit();
     }
 
     /// <summary>The stored model of one version, or null.</summary>

@@ -43,7 +43,14 @@ public sealed class LebensketteTests : IAsyncLifetime
         public override Task<ActivityResult> ExecuteAsync(ActivityContext context) => Task.FromResult(ActivityResult.Fail("not in this test"));
     }
 
-    private WorkflowEngine Engine() => PackEngine.Create((s, c) => s.AddEgovFitConnect(c).AddEgovNotifications(c).AddEgovActivity<KitaPlatzStandIn>(), new Dictionary<string, string?>
+    /// <summary>The citizen account link lives in the host (the citizen case index); here a stand-in that links nothing and writes nothing.</summary>
+    [Activity("buerger-konto")]
+    private sealed class BuergerKontoStandIn : WorkflowActivity
+    {
+        public override Task<ActivityResult> ExecuteAsync(ActivityContext context) => Task.FromResult(ActivityResult.Complete(new JsonObject()));
+    }
+
+    private WorkflowEngine Engine() => PackEngine.Create((s, c) => s.AddEgovFitConnect(c).AddEgovNotifications(c).AddEgovActivity<KitaPlatzStandIn>().AddEgovActivity<BuergerKontoStandIn>(), new Dictionary<string, string?>
     {
         ["Packs:FitConnect:TokenUrl"] = _fc.TokenUrl,
         ["Packs:FitConnect:SubmissionApiUrl"] = _fc.BaseUrl,

@@ -19,12 +19,12 @@ public sealed record ProcessDefinitionDto(string ProcessId, string? Name, int Ve
 
     public static ProcessDefinitionDto From(DeployedDefinition d, bool latest)
     {
-        var process = d.Element(d.ProcessId);
+        // From the catalogue's outline: listing every version reads no model.
         return new(d.ProcessId, d.Name, d.Version, d.File, latest, d.DeployedAt, d.DeployedBy)
         {
-            ValidFrom = process?.Attribute(Model.Namespaces.Egov + "validFrom"),
-            ValidTo = process?.Attribute(Model.Namespaces.Egov + "validTo"),
-            LegalBasis = process?.Attribute(Model.Namespaces.Egov + "legalBasis"),
+            ValidFrom = d.ProcessAttribute(Model.Namespaces.Egov + "validFrom"),
+            ValidTo = d.ProcessAttribute(Model.Namespaces.Egov + "validTo"),
+            LegalBasis = d.ProcessAttribute(Model.Namespaces.Egov + "legalBasis"),
             ChangeNote = d.ChangeNote,
         };
     }

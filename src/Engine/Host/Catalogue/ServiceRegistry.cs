@@ -53,12 +53,12 @@ public sealed class ServiceRegistry
         {
             var read = ServiceYamlReader.ReadFile(file);
             var folderProcesses = deployed.Where(d => SameFolder(d.File, file)).Select(d => d.ProcessId).ToHashSet(StringComparer.Ordinal);
-            var validity = deployed.Where(d => SameFolder(d.File, file) && d.Element(d.ProcessId) is not null)
+            var validity = deployed.Where(d => SameFolder(d.File, file) && d.HasProcess)
                 .GroupBy(d => d.ProcessId, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g =>
                 {
-                    var p = g.MaxBy(d => d.Version)!.Element(g.Key)!;
-                    return (p.Attribute(Model.Namespaces.Egov + "validFrom"), p.Attribute(Model.Namespaces.Egov + "validTo"));
+                    var p = g.MaxBy(d => d.Version)!; // the catalogue's outline: no model is read
+                    return (p.ProcessAttribute(Model.Namespaces.Egov + "validFrom"), p.ProcessAttribute(Model.Namespaces.Egov + "validTo"));
                 }, StringComparer.Ordinal);
             var errors = read.Diagnostics.Concat(ServiceChecks.References(read, folderProcesses, decisionIds, validity))
                 .Where(d => d.Severity == Model.Diagnostics.Severity.Error).Select(d => d.ToString()).ToList();

@@ -17,6 +17,16 @@ public static class TrustLevelGuard
     /// <summary>The level a version needs; null: not offered to citizens.</summary>
     public static TrustLevel? Required(DeployedDefinition? definition)
     {
+        if (definition?.Outline is { } outline) // the catalogue's outline: the citizens' service list reads no model
+        {
+            TrustLevel? level = null;
+            foreach (var text in outline.StartTrustLevels.Prepend(outline.ProcessAttribute(Attribute)).OfType<string>())
+            {
+                var l = TrustLevels.Parse(text) ?? TrustLevel.High;
+                if (level is null || l > level) level = l;
+            }
+            return level;
+        }
         var process = definition?.Definitions?.Processes.FirstOrDefault(p => p.Id == definition.ProcessId);
         if (process is null) return null;
         TrustLevel? required = null;
@@ -35,6 +45,7 @@ public static class TrustLevelGuard
     /// <summary>The start form's key (<c>camunda:formKey</c> of the none start event), if the process has one.</summary>
     public static string? StartFormKey(DeployedDefinition? definition)
     {
+        if (definition?.Outline is { } outline) return outline.StartFormKey;
         var process = definition?.Definitions?.Processes.FirstOrDefault(p => p.Id == definition.ProcessId);
         return process?.FlowElements.OfType<StartEvent>().Where(s => s.EventDefinitions.Count == 0)
             .Select(s => s.Attribute(Namespaces.Camunda + "formKey")).FirstOrDefault(k => !string.IsNullOrWhiteSpace(k));

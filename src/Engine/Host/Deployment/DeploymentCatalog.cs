@@ -4,9 +4,10 @@ using EGov.Workflows.Runtime;
 namespace EGov.Workflows.Host.Deployment;
 
 /// <summary>
-/// The models behind a tenant's deployed versions: (process id, version) → the file and its definitions. The runtime
-/// keeps the executable graphs; the host keeps the models to list definitions and to check migration plans
-/// (which element kinds exist in which version).
+/// The tenant's deployed versions: (process id, version) → the file, the name, the outline and the model (on a durable
+/// store read on demand from the stored XML, see <see cref="DeployedDefinition"/>). The runtime keeps the executable graphs;
+/// the host lists definitions from this and reads models for pages and migration checks (which element kinds exist in which
+/// version).
 /// </summary>
 public sealed class DeploymentCatalog
 {
@@ -17,7 +18,7 @@ public sealed class DeploymentCatalog
     {
         lock (_lock)
         {
-            _all.RemoveAll(d => d.ProcessId == definition.ProcessId && d.Version == definition.Version && (definition.Definitions is not null || d.Definitions is null));
+            _all.RemoveAll(d => d.ProcessId == definition.ProcessId && d.Version == definition.Version && (definition.HasModel || !d.HasModel));
             if (!_all.Any(d => d.ProcessId == definition.ProcessId && d.Version == definition.Version)) _all.Add(definition);
         }
     }
@@ -45,13 +46,55 @@ public sealed class DeploymentCatalog
 }
 
 /// <summary>One deployed version of a process with the model it came from.</summary>
-/// <remarks><see cref="Definitions"/> is null only for a restored version whose stored XML can no longer be read.</remarks>
+/// <remarks>
+/// On a durable store the catalogue keeps no model (issue 15): an entry holds the ids, the name and the
+/// <see cref="Outline"/> (what lists, the service registry and the citizen pages read for every version), and
+/// <see cref="Definitions"/> reads the model from the stored XML on demand (<see cref="Load"/>, kept in a bounded cache,
+/// <see cref="DeployedModels"/>). Without a store (the memory store, tests) the entry holds its model.
+/// <see cref="Definitions"/> is null only for a version whose stored XML can no longer be read.
+/// </remarks>
 /// <param name="DeployedBy">The caller who deployed it through the API; null for the processes folder.</param>
 /// <param name="ChangeNote">What changed, in the deployer's words (the designer's "Bereitstellen"); null when none was given.</param>
 public sealed record DeployedDefinition(string ProcessId, string? Name, int Version, string File, Definitions? Definitions, DateTimeOffset DeployedAt, string? DeployedBy = null, string? ChangeNote = null)
 {
+    private readonly Definitions? _held = Definitions;
+
+    /// <summary>The model: held, or read on demand (<see cref="Load"/>, bounded cache); null when it cannot be read.</summary>
+    public Definitions? Definitions
+    {
+        get => _held ?? (Load is null ? null : DeployedModels.Get(this, Load));
+        init => _held = value;
+    }
+
+    /// <summary>Reads the model of a compact entry (from the stored XML); null for an entry that holds its model.</summary>
+    public Func<Definitions?>? Load { get; init; }
+
+    /// <summary>What is read of every version without its model; null for an entry that holds its model (read from it then).</summary>
+    public Persistence.Deployments.DeploymentOutline? Outline { get; init; }
+
+    /// <summary>Whether the entry has a model (held or readable), without reading it.</summary>
+    public bool HasModel => _held is not null || Load is not null;
+
+    /// <summary>The same entry without its model: the outline instead, the model read by <paramref name="load"/> when asked for.</summary>
+    public DeployedDefinition Compact(Func<Definitions?> load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        if (_held is null) return Load is null ? this with { Load = load } : this;
+        return this with { Definitions = null, Load = load, Outline = Outline ?? Persistence.Deployments.DeploymentOutline.Of(_held, ProcessId) };
+    }
+
     public static DeployedDefinition From(DeployedProcess p, Definitions definitions, DateTimeOffset at, string? deployedBy = null, string? changeNote = null) =>
         new(p.ProcessId, p.Name, p.Version, p.File, definitions, at, deployedBy, changeNote);
+
+    /// <summary>Whether the model holds the process (from the outline when there is one).</summary>
+    public bool HasProcess => Outline is not null || Element(ProcessId) is not null;
+
+    /// <summary>An attribute of the process element (from the outline when there is one, so no model is read).</summary>
+    public string? ProcessAttribute(System.Xml.Linq.XName name) => Outline is { } o ? o.ProcessAttribute(name) : Element(ProcessId)?.Attribute(name);
+
+    /// <summary>The form keys of the version's user tasks and start events (from the outline when there is one).</summary>
+    public IReadOnlyList<string> FormKeys => Outline?.FormKeys
+        ?? (Definitions is { } d ? Persistence.Deployments.DeploymentOutline.Of(d, ProcessId)?.FormKeys : null) ?? [];
 
     /// <summary>The element with this id inside this process (any depth), or null.</summary>
     public BpmnElement? Element(string elementId)
@@ -60,5 +103,51 @@ public sealed record DeployedDefinition(string ProcessId, string? Name, int Vers
         if (process is null) return null;
         if (elementId == ProcessId) return process;
         return process.Descendants().FirstOrDefault(e => e.Id == elementId);
+    }
+}
+
+/// <summary>
+/// The models of compact catalogue entries read lately, at most <see cref="Capacity"/> (least recently used goes first):
+/// a page that reads a version's model again within a while does not parse it again, and a node holds a few models, not one
+/// per deployed version. Keyed by the entry itself (a replaced version is a new entry). Thread-safe; a model read twice at
+/// once by two threads is kept once.
+/// </summary>
+public static class DeployedModels
+{
+    /// <summary>How many models are kept.</summary>
+    public const int Capacity = 64;
+
+    private static readonly Lock Gate = new();
+    private static readonly Dictionary<DeployedDefinition, LinkedListNode<(DeployedDefinition Key, Definitions Model)>> Index = new(ReferenceEqualityComparer.Instance);
+    private static readonly LinkedList<(DeployedDefinition Key, Definitions Model)> Order = new();
+
+    /// <summary>How many models are kept now.</summary>
+    public static int Count { get { lock (Gate) return Index.Count; } }
+
+    internal static Definitions? Get(DeployedDefinition entry, Func<Definitions?> load)
+    {
+        lock (Gate)
+        {
+            if (Index.TryGetValue(entry, out var hit))
+            {
+                Order.Remove(hit);
+                Order.AddFirst(hit);
+                return hit.Value.Model;
+            }
+        }
+        var model = load(); // outside the lock: reading a model takes milliseconds
+        if (model is null) return null;
+        lock (Gate)
+        {
+            if (Index.TryGetValue(entry, out var other)) return other.Value.Model;
+            Index[entry] = Order.AddFirst((entry, model));
+            while (Index.Count > Capacity)
+            {
+                var last = Order.Last!;
+                Order.RemoveLast();
+                Index.Remove(last.Value.Key);
+            }
+            return model;
+        }
     }
 }

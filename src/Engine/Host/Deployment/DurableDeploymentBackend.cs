@@ -16,14 +16,15 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
 {
     public IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
         Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<DeployedForm>>? forms = null,
-        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<StoredScenario>>? scenarios = null)
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<StoredScenario>>? scenarios = null,
+        IReadOnlyDictionary<string, string>? sourceHashes = null)
     {
         IReadOnlyList<DeployedForm> kept = [];
         var deployed = deployments.Deploy(tenant.Engine, files, deployedBy, changeNote, forms is null ? null : versions =>
         {
             kept = forms(Definitions(versions));
             return kept.Select(f => new StoredForm(f.ProcessId, f.Version, f.FormKey, f.File, f.Form.ToJsonString())).ToList();
-        }, scenarios is null ? null : versions => scenarios(Definitions(versions)));
+        }, scenarios is null ? null : versions => scenarios(Definitions(versions)), sourceHashes);
         foreach (var f in kept) tenant.Forms.Add(f); // stored with the versions: now this node shows them too
         return deployed;
     }
@@ -49,14 +50,28 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
         foreach (var gone in tenant.Catalog.All().Where(d => !stored.TryGetValue((d.ProcessId, d.Version), out var hash)
                      || DurableDeployments.IsReplaced(tenant.Engine, d.ProcessId, d.Version, hash)).ToList())
             tenant.ForgetVersion(gone.ProcessId, gone.Version);
-        // The models the engine's restore reads are the ones the catalogue lists next: each stored model is read once, not twice.
+        // The models the engine's restore reads serve the versions stored before their outline was kept (read once, not twice).
         var parsed = new Dictionary<string, Definitions?>(StringComparer.Ordinal);
         deployments.Restore(tenant.Engine, parsed);
-        foreach (var (d, model) in deployments.ListWithModels(tenant.TenantId, (p, v) => tenant.Catalog.Find(p, v)?.Definitions is null, parsed))
+        var filled = new List<(string, int, string?, DeploymentOutline)>();
+        foreach (var d in deployments.List(tenant.TenantId).Where(d => tenant.Catalog.Find(d.ProcessId, d.Version) is not { HasModel: true }))
         {
-            var name = model?.Processes.FirstOrDefault(p => p.Id == d.ProcessId)?.Attribute("name");
-            tenant.Catalog.Add(new DeployedDefinition(d.ProcessId, name, d.Version, d.File, model, d.DeployedAt.ToDateTimeOffset(), d.DeployedBy, d.ChangeNote));
+            // The catalogue keeps the name and the outline; the model is read from the stored XML when a page asks for it.
+            var outline = DeploymentOutline.FromJson(d.Outline);
+            var name = d.ProcessName;
+            if (outline is null)
+            {
+                if (!parsed.TryGetValue(d.ContentHash, out var model)) parsed[d.ContentHash] = model = deployments.Model(tenant.TenantId, d.ProcessId, d.Version, d.File);
+                outline = model is null ? null : DeploymentOutline.Of(model, d.ProcessId);
+                name = outline?.Name;
+                if (outline is not null) filled.Add((d.ProcessId, d.Version, name, outline));
+            }
+            tenant.Catalog.Add(new DeployedDefinition(d.ProcessId, name ?? outline?.Name, d.Version, d.File, null, d.DeployedAt.ToDateTimeOffset(), d.DeployedBy, d.ChangeNote)
+            {
+                Outline = outline, Load = Loader(tenant.TenantId, d.ProcessId, d.Version, d.File),
+            });
         }
+        if (filled.Count > 0) deployments.KeepOutlines(tenant.TenantId, filled);
         foreach (var f in deployments.Forms(tenant.TenantId).Where(f => !tenant.Forms.Contains(f.ProcessId, f.Version, f.FormKey)))
             tenant.Forms.Add(new DeployedForm(f.ProcessId, f.Version, f.FormKey, f.File, FormCatalog.Parse(f.Json, f.File)));
         tenant.KnownDeployments = stamp;
@@ -71,6 +86,41 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
     {
         if (Equals(tenant.KnownDeployments, deployments.Stamp(tenant.TenantId))) return;
         lock (tenant.Catalog) Restore(tenant);
+    }
+
+    /// <summary>Reads the model of a stored version from its XML (for a compact catalogue entry; the entry's cache keeps it a while).</summary>
+    private Func<Definitions?> Loader(string tenantId, string processId, int version, string file) =>
+        () => deployments.Model(tenantId, processId, version, file);
+
+    public DeployedDefinition Compact(TenantEngine tenant, DeployedDefinition definition) =>
+        definition.Compact(Loader(tenant.TenantId, definition.ProcessId, definition.Version, definition.File));
+
+    /// <summary>
+    /// The files of the processes folder whose bytes (with their forms) are those the latest stored versions were deployed
+    /// from, with the catalogue's entries of their processes: a restart deploys them as they are, without reading them. A file
+    /// is unchanged when every process a version was stored from it with this source hash has that version as its latest.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<DeployedDefinition>> Unchanged(TenantEngine tenant, IReadOnlyList<(string File, byte[] Bytes)> files, Func<string, IEnumerable<string>, string> sourceHash)
+    {
+        var stored = deployments.List(tenant.TenantId);
+        var latest = stored.GroupBy(d => d.ProcessId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.MaxBy(d => d.Version)!, StringComparer.Ordinal);
+        var byFile = stored.Where(d => d.SourceHash is not null).GroupBy(d => d.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var found = new Dictionary<string, IReadOnlyList<DeployedDefinition>>(StringComparer.Ordinal);
+        foreach (var (file, _) in files)
+        {
+            if (!byFile.TryGetValue(file, out var rows)) continue;
+            // The form keys come from the latest versions' outlines; the hash decides whether those versions are this file's.
+            var current = rows.Where(r => latest[r.ProcessId].Version == r.Version).ToList();
+            if (current.Count == 0) continue;
+            var keys = current.SelectMany(r => DeploymentOutline.FromJson(r.Outline)?.FormKeys ?? []).Distinct(StringComparer.Ordinal).ToList();
+            var hash = sourceHash(file, keys);
+            var same = rows.Where(r => r.SourceHash == hash).ToList();
+            if (same.Count == 0 || same.Select(r => r.ProcessId).Distinct(StringComparer.Ordinal).Any(p => latest[p].SourceHash != hash || latest[p].File != file)) continue;
+            var entries = same.Select(r => latest[r.ProcessId]).DistinctBy(r => r.ProcessId).Select(r => tenant.Catalog.Find(r.ProcessId, r.Version)).ToList();
+            if (entries.Any(e => e is null)) continue;
+            found[file] = entries!;
+        }
+        return found;
     }
 
     public bool HasVersions(string tenantId) => deployments.Any(tenantId);

@@ -24,11 +24,41 @@ public static class ModelDeployer
             .ToList();
 
     /// <summary>Deploys model files from disk, with the form-js forms their user tasks name (camunda:formKey) from beside them.</summary>
+    /// <remarks>
+    /// On a durable store each version keeps the source hash of its file (its bytes, the forms it names, the engine build and
+    /// activities that checked it): a file deployed before exactly as it is now is neither parsed, checked nor written again
+    /// — a restart with hundreds of unchanged models costs a hash of each file (issue 15). Changed and new files are read,
+    /// checked (a broken one refuses the start with its positions) and deployed as always.
+    /// </remarks>
     public static IReadOnlyList<DeployedDefinition> DeployFiles(TenantEngine tenant, IEnumerable<string> paths)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        return DeployAll(tenant, paths.Select(p => (p, ReadAll(p))).ToList(), null, null, Forms.FormCatalog.ReadBeside).Processes;
+        var files = paths.Select(p => (Name: p, Bytes: ReadAll(p))).ToList();
+        if (!tenant.KeepsSources) return DeployAll(tenant, files, null, null, Forms.FormCatalog.ReadBeside).Processes;
+        var bytesOf = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (name, bytes) in files) bytesOf[name] = bytes;
+        var checkedBy = CheckedBy(tenant);
+        string Hash(string file, IEnumerable<string> formKeys)
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(file))!;
+            return Persistence.Deployments.DeploymentOutline.SourceHash(bytesOf.GetValueOrDefault(file) ?? [],
+                formKeys.Select(k => (k, Forms.FormCatalog.Resolve(dir, k))), checkedBy);
+        }
+        var unchanged = tenant.Unchanged(files, Hash);
+        var rest = files.Where(f => !unchanged.ContainsKey(f.Name)).ToList();
+        var deployed = rest.Count == 0 ? [] : DeployAll(tenant, rest, null, null, Forms.FormCatalog.ReadBeside, null, Hash).Processes;
+        var order = files.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        return unchanged.Values.SelectMany(e => e).Concat(deployed).OrderBy(d => order.GetValueOrDefault(d.File, int.MaxValue)).ToList();
     }
+
+    /// <summary>
+    /// What checked a model besides its bytes: the engine's build (its assemblies' module version ids) and the activities the
+    /// tenant's engine knows. When either changes, every file is read and checked again once.
+    /// </summary>
+    private static string CheckedBy(TenantEngine tenant) =>
+        string.Join("|", new[] { typeof(WorkflowEngine), typeof(BpmnReader), typeof(ModelDeployer), typeof(Persistence.Deployments.DurableDeployments), typeof(Model.Definitions) }
+            .Select(t => t.Assembly.ManifestModule.ModuleVersionId.ToString("N")))
+        + "|" + string.Join(",", tenant.Engine.Options.Activities.Names.Order(StringComparer.Ordinal));
 
     private static byte[] ReadAll(string path)
     {
@@ -75,7 +105,8 @@ public static class ModelDeployer
 
     private static (IReadOnlyList<DeployedDefinition> Processes, IReadOnlyList<DeployedDecision> Decisions) DeployAll(TenantEngine tenant, IEnumerable<(string Name, byte[] Bytes)> files,
         string? deployedBy, string? changeNote, Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? formsBeside,
-        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios = null)
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios = null,
+        Func<string, IEnumerable<string>, string>? sourceHash = null)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var all = files.ToList();
@@ -113,7 +144,7 @@ public static class ModelDeployer
             if (bpmnResults.Count > 0) CheckReadable(bpmnResults);
             var dmnFiles = dmnResults.Select(r => (r.File, r.Definitions!)).ToList();
             if (dmnFiles.Count > 0 && bpmnResults.Count > 0) tenant.Engine.Decisions.Check(dmnFiles);
-            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy, changeNote, formsOf, scenarios);
+            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy, changeNote, formsOf, scenarios, sourceHash);
             var decisions = dmnFiles.Count == 0 ? [] : tenant.Engine.DeployDecisions(dmnFiles);
             return (processes, decisions);
         }
@@ -149,7 +180,8 @@ public static class ModelDeployer
 
     private static List<DeployedDefinition> Deploy(TenantEngine tenant, List<BpmnReadResult> results, string? deployedBy, string? changeNote,
         Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? formsOf,
-        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios)
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios,
+        Func<string, IEnumerable<string>, string>? sourceHash)
     {
         var problems = results.SelectMany(r => r.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())).ToList();
         problems.AddRange(results.Where(r => r.Definitions is null && !r.Diagnostics.Any(d => d.Severity == Severity.Error))
@@ -161,13 +193,18 @@ public static class ModelDeployer
         lock (tenant.Catalog)
         {
             var before = files.SelectMany(f => f.Item2.Processes).Select(p => p.Id ?? "").Distinct().ToDictionary(id => id, id => tenant.Catalog.Latest(id)?.Version ?? 0);
-            var deployed = tenant.Deploy(files, deployedBy, changeNote, formsOf, scenarios);
+            // The source hash of each file from disk: its bytes with the forms its deployed processes name (as a restart computes it).
+            var hashes = sourceHash is null ? null : files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => sourceHash(g.Key,
+                g.First().Item2.Processes.Where(p => p.IsExecutable || !p.IsExecutableDeclared)
+                    .SelectMany(p => Persistence.Deployments.DeploymentOutline.Of(g.First().Item2, p.Id ?? "")?.FormKeys ?? [])), StringComparer.Ordinal);
+            var deployed = tenant.Deploy(files, deployedBy, changeNote, formsOf, scenarios, hashes);
             var at = DateTimeOffset.UtcNow;
             var byFile = files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.Ordinal);
             var list = deployed.Select(p => DeployedDefinition.From(p, byFile.TryGetValue(p.File, out var d) ? d : files.Find(f => f.Item2.Processes.Any(x => x.Id == p.ProcessId)).Item2, at, deployedBy, changeNote)).ToList();
             // An unchanged model keeps its version, with who deployed it when and why.
+            // On a durable store the catalogue keeps the outline, not the model (read again from the stored XML when asked for).
             foreach (var d in list)
-                tenant.Catalog.Add(before.GetValueOrDefault(d.ProcessId) >= d.Version && tenant.Catalog.Find(d.ProcessId, d.Version) is { Definitions: not null } kept ? kept : d);
+                tenant.Catalog.Add(before.GetValueOrDefault(d.ProcessId) >= d.Version && tenant.Catalog.Find(d.ProcessId, d.Version) is { HasModel: true } kept ? kept : tenant.Compact(d));
             list = list.Select(d => tenant.Catalog.Find(d.ProcessId, d.Version) ?? d).ToList();
             return list;
         }

@@ -79,9 +79,7 @@ public sealed class FormCatalog
     }
 
     /// <summary>The form keys of a version's user tasks and start events (a start form: what a citizen fills in to apply).</summary>
-    private static IEnumerable<string> FormKeys(DeployedDefinition d) =>
-        d.Definitions?.Processes.FirstOrDefault(p => p.Id == d.ProcessId)?.Descendants()
-            .Where(e => e.Name.LocalName is "userTask" or "startEvent").Select(e => e.CamundaAttribute("formKey")).OfType<string>().Distinct(StringComparer.Ordinal) ?? [];
+    private static IEnumerable<string> FormKeys(DeployedDefinition d) => d.FormKeys;
 
     /// <summary>The relative file name a form key names (<c>egov:forms/antrag</c> → <c>forms/antrag.form</c>), or null when it names none.</summary>
     private static string? RelativeName(string formKey)

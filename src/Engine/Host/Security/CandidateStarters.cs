@@ -1,3 +1,4 @@
+using EGov.Workflows.Model;
 using EGov.Workflows.Host.Tenancy;
 using Microsoft.AspNetCore.Http;
 
@@ -13,10 +14,10 @@ public static class CandidateStarters
     public static void Check(HttpContext http, TenantEngine tenant, string processId)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        var process = tenant.Catalog.Latest(processId)?.Element(processId);
-        if (process is null) return; // not in this node's catalog (deployed on another node after this one started): no starter list known here
-        var groups = Split(process.CamundaAttribute("candidateStarterGroups"));
-        var users = Split(process.CamundaAttribute("candidateStarterUsers"));
+        var latest = tenant.Catalog.Latest(processId);
+        if (latest is null || !latest.HasProcess) return; // not in this node's catalog (deployed on another node after this one started): no starter list known here
+        var groups = Split(latest.ProcessAttribute(Namespaces.Camunda + "candidateStarterGroups"));
+        var users = Split(latest.ProcessAttribute(Namespaces.Camunda + "candidateStarterUsers"));
         if (groups.Count == 0 && users.Count == 0) return;
         var caller = http.Caller();
         if (users.Contains(caller.Id) || groups.Any(caller.InGroup)) return;

@@ -163,9 +163,10 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     /// </param>
     public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
         Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? forms = null,
-        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios = null)
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios = null,
+        IReadOnlyDictionary<string, string>? sourceHashes = null)
     {
-        if (deployments is not null) return deployments.Deploy(this, files, deployedBy, changeNote, forms, scenarios);
+        if (deployments is not null) return deployments.Deploy(this, files, deployedBy, changeNote, forms, scenarios, sourceHashes);
         var deployed = Engine.Deploy(files);
         if (forms is not null)
         {
@@ -176,6 +177,16 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
         }
         return deployed;
     }
+
+    /// <summary>The catalogue's entry as this tenant keeps it: on a durable store without its model (read again on demand).</summary>
+    internal DeployedDefinition Compact(DeployedDefinition definition) => deployments?.Compact(this, definition) ?? definition;
+
+    /// <summary>Whether source hashes are kept (a durable store): then a restart skips unchanged files (<see cref="Unchanged"/>).</summary>
+    internal bool KeepsSources => deployments is not null;
+
+    /// <summary>The files deployed before exactly as they are now, with their catalogue entries (see <see cref="IDeploymentBackend.Unchanged"/>).</summary>
+    internal IReadOnlyDictionary<string, IReadOnlyList<DeployedDefinition>> Unchanged(IReadOnlyList<(string File, byte[] Bytes)> files, Func<string, IEnumerable<string>, string> sourceHash) =>
+        deployments?.Unchanged(this, files, sourceHash) ?? new Dictionary<string, IReadOnlyList<DeployedDefinition>>();
 
     /// <summary>Whether <see cref="Deploy"/> keeps the scenarios it is given with the new versions (durable deployments only).</summary>
     public bool KeepsScenarios => deployments is not null;
@@ -299,7 +310,19 @@ public interface IDeploymentBackend
     /// <param name="scenarios">The scenarios of the new versions, kept in the same transaction as the new versions.</param>
     IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
         Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? forms = null,
-        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios = null);
+        Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios = null,
+        IReadOnlyDictionary<string, string>? sourceHashes = null);
+
+    /// <summary>The catalogue's entry for a deployed version as this backend keeps it (without its model when it can read it again).</summary>
+    DeployedDefinition Compact(TenantEngine tenant, DeployedDefinition definition) => definition;
+
+    /// <summary>
+    /// Files of the processes folder deployed before exactly as they are now (by their source hash, computed by
+    /// <paramref name="sourceHash"/> from the file and the form keys of its versions), with the catalogue's entries of their
+    /// processes: a restart neither reads nor writes them. None when the backend keeps no source hashes.
+    /// </summary>
+    IReadOnlyDictionary<string, IReadOnlyList<DeployedDefinition>> Unchanged(TenantEngine tenant, IReadOnlyList<(string File, byte[] Bytes)> files,
+        Func<string, IEnumerable<string>, string> sourceHash) => new Dictionary<string, IReadOnlyList<DeployedDefinition>>();
 
     /// <summary>Deploys every stored version into a new tenant engine and lists them in its catalog, with their forms.</summary>
     void Restore(TenantEngine tenant);

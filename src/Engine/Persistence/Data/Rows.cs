@@ -140,6 +140,12 @@ internal sealed class DeploymentRow
     public string? DeployedBy { get; set; }
     /// <summary>The analyst's note on what changed (the designer's "Bereitstellen"); null for other deployments.</summary>
     public string? ChangeNote { get; set; }
+    /// <summary>SHA-256 of the file's bytes as deployed from disk (Schema/*/0038): an unchanged file is neither read nor written on a restart.</summary>
+    public string? SourceHash { get; set; }
+    /// <summary>The process's name (0038); null for versions stored before, until a start fills it in.</summary>
+    public string? ProcessName { get; set; }
+    /// <summary>What lists and checks read without the model, as JSON (0038; see Deployments/DeploymentOutline.cs).</summary>
+    public string? Outline { get; set; }
 }
 
 /// <summary>A form-js form deployed with a process version (Schema/*/0015_deployment_forms.sql).</summary>

@@ -13,7 +13,11 @@ namespace EGov.Workflows.Persistence.Deployments;
 /// <summary>One stored version of a process model.</summary>
 /// <param name="DeployedBy">The caller who deployed it (null for the processes folder and versions from before sign-in).</param>
 /// <param name="ChangeNote">What the deployer said changed (the designer's change note); null when none was given.</param>
-public sealed record StoredDeployment(string TenantId, string ProcessId, int Version, string ContentHash, string File, Instant DeployedAt, int? HistoryTtlDays, string? DeployedBy = null, string? ChangeNote = null);
+/// <param name="SourceHash">SHA-256 of the file's bytes as deployed from disk (<see cref="DeploymentOutline.SourceHash"/>); null when deployed otherwise.</param>
+/// <param name="ProcessName">The process's name; null when it has none, or for versions stored before migration 0038 until a start fills it in.</param>
+/// <param name="Outline">What lists and checks read without the model (<see cref="DeploymentOutline"/>), as JSON; null for versions stored before.</param>
+public sealed record StoredDeployment(string TenantId, string ProcessId, int Version, string ContentHash, string File, Instant DeployedAt, int? HistoryTtlDays, string? DeployedBy = null, string? ChangeNote = null,
+    string? SourceHash = null, string? ProcessName = null, string? Outline = null);
 
 /// <summary>A process of a deployed file with the version it runs as (new, or kept when the model was unchanged).</summary>
 public sealed record VersionOfFile(string ProcessId, int Version, string File, Definitions Definitions);
@@ -33,6 +37,9 @@ public sealed record StoredScenario(string ProcessId, int Version, string File, 
 public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = null)
 {
     private readonly IClock _clock = clock ?? SystemClock.Instance;
+
+    /// <summary>Reads stored models: they were checked when they were deployed, so their references are not checked again.</summary>
+    private static readonly BpmnReader Stored = new(new BpmnReaderOptions { CheckReferences = false });
 
     /// <summary>
     /// Deploys every stored version of the engine's tenant that the engine does not have yet (start timers stay as
@@ -62,7 +69,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
             if (!parsed.TryGetValue(r.ContentHash, out var defs) || defs is null)
             {
                 var xml = store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "";
-                var read = new BpmnReader().ReadString(xml, r.File);
+                var read = Stored.ReadString(xml, r.File);
                 defs = read.Definitions ?? throw new DeploymentException($"{r.File}: stored model of '{r.ProcessId}' version {r.Version} cannot be read");
                 parsed[r.ContentHash] = defs;
             }
@@ -96,8 +103,13 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// The scenarios to keep with the NEW versions (those of kept versions are ignored), given every process of the files
     /// with its version: written in the same transaction as the new versions, so a failure saving them leaves no version.
     /// </param>
+    /// <param name="sourceHashes">
+    /// File → its source hash (<see cref="DeploymentOutline.SourceHash"/>) for files deployed from disk: kept with every version of
+    /// the file, new or kept, so a restart finds the unchanged file without reading it. Null: none.
+    /// </param>
     public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, IEnumerable<(string File, Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
-        Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredForm>>? forms = null, Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredScenario>>? scenarios = null)
+        Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredForm>>? forms = null, Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredScenario>>? scenarios = null,
+        IReadOnlyDictionary<string, string>? sourceHashes = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(files);
@@ -106,15 +118,17 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         // the winner's rows on the next try, and an unchanged model then keeps the version the winner gave it.
         for (var attempt = 1; ; attempt++)
         {
-            try { return DeployOnce(engine, list, deployedBy, changeNote, forms, scenarios); }
+            try { return DeployOnce(engine, list, deployedBy, changeNote, forms, scenarios, sourceHashes); }
             catch (ConcurrencyConflictException) when (attempt < 3) { }
         }
     }
 
     private IReadOnlyList<DeployedProcess> DeployOnce(WorkflowEngine engine, List<(string File, Definitions Definitions)> files, string? deployedBy, string? changeNote,
-        Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredForm>>? forms, Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredScenario>>? scenarios)
+        Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredForm>>? forms, Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredScenario>>? scenarios,
+        IReadOnlyDictionary<string, string>? sourceHashes)
     {
         var tenant = engine.Options.TenantId;
+        var sources = new List<(string ProcessId, int Version, string SourceHash)>();
         Restore(engine);
         var latest = store.DeploymentHeads(tenant).GroupBy(r => r.ProcessId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Version)!);
         var planned = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -127,12 +141,14 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         {
             var xml = BpmnWriter.WriteString(defs);
             var hash = ContentHash(xml);
+            var source = sourceHashes?.GetValueOrDefault(file);
             foreach (var p in defs.Processes.Where(p => p.IsExecutable || !p.IsExecutableDeclared))
             {
                 var id = p.Id ?? "";
                 if (!planned.ContainsKey(id) && latest.TryGetValue(id, out var last) && last.ContentHash == hash)
                 {
                     result.Add((id, last.Version)); // unchanged: keeps its version
+                    if (source is not null && last.SourceHash != source) sources.Add((id, last.Version, source)); // the same model from other bytes
                     versions.Add(new VersionOfFile(id, last.Version, file, defs));
                     continue;
                 }
@@ -143,6 +159,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                 {
                     TenantId = tenant, ProcessId = id, Version = version, ContentHash = hash, File = file, BpmnXml = xml,
                     HistoryTtlDays = HistoryTimeToLive.Days(p.CamundaAttribute("historyTimeToLive")), DeployedAt = now, DeployedBy = deployedBy, ChangeNote = changeNote,
+                    SourceHash = source, ProcessName = p.Attribute("name"), Outline = DeploymentOutline.Of(defs, id)?.ToJson(),
                 });
                 result.Add((id, version));
                 versions.Add(new VersionOfFile(id, version, file, defs));
@@ -167,6 +184,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
             }
         }
         else if (formRows.Count > 0) store.SaveDeploymentForms(formRows);
+        store.SetDeploymentSources(tenant, sources);
         var deployed = engine.Deployed().ToDictionary(d => (d.ProcessId, d.Version));
         return result.Select(r => deployed.TryGetValue(r, out var d) ? d : new DeployedProcess(r.ProcessId, null, r.Version, "", new Dictionary<string, string>())).ToList();
     }
@@ -193,7 +211,21 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// <summary>Every stored version of a tenant, by process and version.</summary>
     public IReadOnlyList<StoredDeployment> List(string tenantId) =>
         store.DeploymentHeads(tenantId).Select(r => new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File,
-            Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy, r.ChangeNote)).ToList();
+            Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy, r.ChangeNote, r.SourceHash, r.ProcessName, r.Outline)).ToList();
+
+    /// <summary>The model of one stored version, read from its stored XML; null when it is not stored or cannot be read.</summary>
+    public Definitions? Model(string tenantId, string processId, int version, string file)
+    {
+        var xml = store.DeploymentXml(tenantId, processId, version);
+        return xml is null ? null : Stored.ReadString(xml, file).Definitions;
+    }
+
+    /// <summary>Keeps the name and outline of versions stored before migration 0038 (read from their models once).</summary>
+    public void KeepOutlines(string tenantId, IReadOnlyList<(string ProcessId, int Version, string? Name, DeploymentOutline Outline)> versions)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        store.SetDeploymentOutlines(tenantId, versions.Select(v => (v.ProcessId, v.Version, v.Name, v.Outline.ToJson())).ToList());
+    }
 
     /// <summary>
     /// Every stored version of a tenant with its model read again from the stored XML (null when it cannot be read), so a
@@ -209,7 +241,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         {
             if (needed is not null && !needed(r.ProcessId, r.Version)) continue;
             if (!parsed.TryGetValue(r.ContentHash, out var defs))
-                parsed[r.ContentHash] = defs = new BpmnReader().ReadString(store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "", r.File).Definitions;
+                parsed[r.ContentHash] = defs = Stored.ReadString(store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "", r.File).Definitions;
             list.Add((new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File, Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy, r.ChangeNote), defs));
         }
         return list;

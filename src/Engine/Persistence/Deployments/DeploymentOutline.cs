@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+using EGov.Workflows.Model;
+
+namespace EGov.Workflows.Persistence.Deployments;
+
+/// <summary>
+/// What the host's deployment catalogue keeps of a version instead of its model (issue 15): the process's attributes
+/// (name, validity, legal basis, candidate starters, trust level …), the form keys of its user tasks and start events, and
+/// the trust levels and form keys of its none start events — what lists, the service registry and the citizen pages read for
+/// every version. The model itself is read from the stored XML when a page needs it. Stored as JSON with the version
+/// (Schema/*/0038_deployment_outline.sql).
+/// </summary>
+public sealed class DeploymentOutline
+{
+    private static readonly XName TrustLevel = Namespaces.Egov + "trustLevel";
+    private static readonly XName FormKey = Namespaces.Camunda + "formKey";
+
+    /// <summary>The process element's attributes by expanded name (<c>{namespace}local</c>).</summary>
+    public IReadOnlyDictionary<string, string> ProcessAttributes { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The distinct <c>camunda:formKey</c>s of the process's user tasks and start events (any depth).</summary>
+    public IReadOnlyList<string> FormKeys { get; init; } = [];
+
+    /// <summary>The <c>egov:trustLevel</c> of each top-level none start event that has one.</summary>
+    public IReadOnlyList<string> StartTrustLevels { get; init; } = [];
+
+    /// <summary>The <c>camunda:formKey</c> of the first top-level none start event that names one.</summary>
+    public string? StartFormKey { get; init; }
+
+    /// <summary>An attribute of the process element, or null.</summary>
+    public string? ProcessAttribute(XName name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return ProcessAttributes.GetValueOrDefault(name.ToString());
+    }
+
+    /// <summary>The process's name (its <c>name</c> attribute).</summary>
+    public string? Name => ProcessAttribute("name");
+
+    /// <summary>The outline of a process of the model, or null when the model holds no such process.</summary>
+    public static DeploymentOutline? Of(Definitions definitions, string processId)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        var process = definitions.Processes.FirstOrDefault(p => p.Id == processId);
+        if (process is null) return null;
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var a in process.Attributes) attributes[a.Name.ToString()] = a.Value;
+        var noneStarts = process.FlowElements.OfType<StartEvent>().Where(s => s.EventDefinitions.Count == 0).ToList();
+        return new DeploymentOutline
+        {
+            ProcessAttributes = attributes,
+            FormKeys = process.Descendants().Where(e => e.Name.LocalName is "userTask" or "startEvent").Select(e => e.Attribute(FormKey)).OfType<string>()
+                .Distinct(StringComparer.Ordinal).ToList(),
+            StartTrustLevels = noneStarts.Select(s => s.Attribute(TrustLevel)).OfType<string>().ToList(),
+            StartFormKey = noneStarts.Select(s => s.Attribute(FormKey)).FirstOrDefault(k => !string.IsNullOrWhiteSpace(k)),
+        };
+    }
+
+    private sealed record Json(Dictionary<string, string> A, List<string> F, List<string> T, string? S);
+
+    public string ToJson() => JsonSerializer.Serialize(new Json(new(ProcessAttributes, StringComparer.Ordinal), FormKeys.ToList(), StartTrustLevels.ToList(), StartFormKey));
+
+    /// <summary>The outline stored with a version; null when none was stored (a version from before migration 0038) or it cannot be read.</summary>
+    public static DeploymentOutline? FromJson(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return null;
+        try
+        {
+            var j = JsonSerializer.Deserialize<Json>(json);
+            if (j is null) return null;
+            return new DeploymentOutline
+            {
+                ProcessAttributes = new Dictionary<string, string>(j.A ?? [], StringComparer.Ordinal), FormKeys = j.F ?? [], StartTrustLevels = j.T ?? [], StartFormKey = j.S,
+            };
+        }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>
+    /// The source hash of a model file on disk (hex SHA-256): its bytes, the bytes of the form files its form keys name beside
+    /// it (or that each is missing), and <paramref name="checkedBy"/> (the engine build and activities that checked it). Equal
+    /// hashes: the file deploys exactly as before, so a restart neither reads nor writes it.
+    /// </summary>
+    public static string SourceHash(byte[] bytes, IEnumerable<(string FormKey, string? FormFile)> forms, string checkedBy)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(forms);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Text(string s)
+        {
+            var b = Encoding.UTF8.GetBytes(s);
+            sha.AppendData(BitConverter.GetBytes(b.Length));
+            sha.AppendData(b);
+        }
+        Text("egov-source-1");
+        Text(checkedBy);
+        sha.AppendData(BitConverter.GetBytes(bytes.LongLength));
+        sha.AppendData(bytes);
+        foreach (var (key, file) in forms.OrderBy(f => f.FormKey, StringComparer.Ordinal))
+        {
+            Text(key);
+            byte[]? form = null;
+            try { form = file is not null && File.Exists(file) ? File.ReadAllBytes(file) : null; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            if (form is null) Text("(none)");
+            else
+            {
+                sha.AppendData(BitConverter.GetBytes(form.LongLength));
+                sha.AppendData(form);
+            }
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+}
