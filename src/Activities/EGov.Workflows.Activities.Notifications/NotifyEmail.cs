@@ -30,7 +30,14 @@ public sealed class NotifyEmail(IOptionsMonitor<NotificationOptions> options, IM
         new("idempotencyKey", ActivityValueType.String, Description: "Schlüssel für die Message-ID (Standard: Vorgang und Element)"),
     ];
 
-    public override IReadOnlyList<ActivityParameter> Outputs => [new("email", ActivityValueType.Object, Description: "{ messageId, sentAt }")];
+    /// <summary>
+    /// The variable the result goes to: not <c>email</c>, which models use for the recipient's address (a second mail to
+    /// <c>${email}</c> would have gone to the result object). Another name: map it with a <c>camunda:outputParameter</c>
+    /// (the element template's "Ergebnis"); the result is then local to the task and only the mapped variable is written.
+    /// </summary>
+    public const string Result = "emailVersand";
+
+    public override IReadOnlyList<ActivityParameter> Outputs => [new(Result, ActivityValueType.Object, Description: "{ messageId, sentAt } des Versands")];
 
     public override async Task<ActivityResult> ExecuteAsync(ActivityContext context)
     {
@@ -54,7 +61,7 @@ public sealed class NotifyEmail(IOptionsMonitor<NotificationOptions> options, IM
                     logger.LogInformation("notify-email: message {MessageId} sent for instance {Instance} at {Element}", message.MessageId, context.ProcessInstanceId, context.ElementId);
                 return ActivityResult.Complete(new JsonObject
                 {
-                    ["email"] = new JsonObject { ["messageId"] = message.MessageId, ["sentAt"] = context.Now.ToString("O") },
+                    [Result] = new JsonObject { ["messageId"] = message.MessageId, ["sentAt"] = context.Now.ToString("O") },
                 });
             case MailOutcome.Rejected r:
                 logger.LogWarning("notify-email: recipient refused for instance {Instance} at {Element}: {Reason}", context.ProcessInstanceId, context.ElementId, r.Reason);

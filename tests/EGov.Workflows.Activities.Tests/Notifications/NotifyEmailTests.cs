@@ -53,7 +53,22 @@ public sealed class NotifyEmailTests : IAsyncLifetime
         mail.TextBody!.ShouldContain("Guten Tag Erika Mustermann,");
         mail.TextBody!.ShouldContain("Gebühr: 30,70 EUR.");
         mail.HtmlBody!.ShouldContain("<p>Guten Tag Erika Mustermann,</p>");
-        view.Variables["email"]!["messageId"]!.GetValue<string>().ShouldBe(mail.MessageId);
+        view.Variables["emailVersand"]!["messageId"]!.GetValue<string>().ShouldBe(mail.MessageId);
+    }
+
+    [Fact]
+    public void The_result_goes_to_emailVersand_and_a_variable_email_keeps_its_address()
+    {
+        var engine = Engine(Settings());
+        var variables = Antrag("erika@example.org");
+        variables["email"] = "erika@example.org"; // what many forms call the address field
+        var id = engine.StartProcess("Process_NotifyEmail", variables);
+
+        var view = engine.GetInstance(id);
+        view.State.ShouldBe(InstanceState.Completed);
+        view.Variables["email"]!.GetValue<string>().ShouldBe("erika@example.org", "the activity never writes the input a later mail may need");
+        view.Variables["emailVersand"]!["messageId"]!.GetValue<string>().ShouldBe(_smtp.Messages.ShouldHaveSingleItem().MessageId);
+        view.Variables["emailVersand"]!["sentAt"].ShouldNotBeNull();
     }
 
     [Fact]
@@ -152,11 +167,11 @@ public sealed class NotifyEmailTests : IAsyncLifetime
     {
         var first = Engine(Settings());
         var a = first.StartProcess("Process_NotifyEmail", Antrag("erika@example.org"));
-        var idA = first.GetInstance(a).Variables["email"]!["messageId"]!.GetValue<string>();
+        var idA = first.GetInstance(a).Variables["emailVersand"]!["messageId"]!.GetValue<string>();
 
         // The same instance and element give the same id (what a receiver needs to drop a duplicate); another instance another.
         var b = first.StartProcess("Process_NotifyEmail", Antrag("erika@example.org"));
-        first.GetInstance(b).Variables["email"]!["messageId"]!.GetValue<string>().ShouldNotBe(idA);
+        first.GetInstance(b).Variables["emailVersand"]!["messageId"]!.GetValue<string>().ShouldNotBe(idA);
         idA.ShouldEndWith("@stadt.example");
     }
 }

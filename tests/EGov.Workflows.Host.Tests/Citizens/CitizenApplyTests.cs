@@ -170,6 +170,77 @@ public sealed partial class CitizenApplyTests(BundIdEnvironment env) : IClassFix
         JsonNode.Parse(await client.GetStringAsync($"/api/citizen/services/{Process}/form"))!["draft"].ShouldBeNull();
     }
 
+    /// <summary>The same start with groups that have a <c>path</c>: the identity and the answers nested as form-js binds them.</summary>
+    private const string NestedForm = """
+        {
+          "type": "default", "id": "Form_Buerger_Verschachtelt", "schemaVersion": 16,
+          "components": [
+            { "type": "group", "id": "G_Person", "label": "Ihre Angaben", "path": "person", "components": [
+              { "type": "textfield", "id": "F_Vorname", "key": "vorname", "label": "Vorname", "properties": { "bundid": "givenName" }, "validate": { "required": true } },
+              { "type": "textfield", "id": "F_Nachname", "key": "nachname", "label": "Nachname", "properties": { "bundid": "surname" }, "validate": { "required": true } }
+            ] },
+            { "type": "group", "id": "G_Fahrzeug", "label": "Fahrzeug", "path": "fahrzeug", "components": [
+              { "type": "textfield", "id": "F_Kennzeichen", "key": "kennzeichen", "label": "Kennzeichen", "validate": { "required": true, "pattern": "[A-Z]{1,3}-[A-Z]{1,2} [0-9]{1,4}" } },
+              { "type": "checkbox", "id": "F_Firma", "key": "firmenwagen", "label": "Firmenwagen" }
+            ] }
+          ]
+        }
+        """;
+
+    [BundIdFact]
+    public async Task AFormWithGroupPaths_IsPrefilledNested_CheckedByPath_AndStartsWithNestedVariables()
+    {
+        const string nested = "Process_Buerger_Verschachtelt";
+        using (var http = Staff())
+        {
+            if (!(await http.GetAsync($"/api/process-definitions/{nested}")).IsSuccessStatusCode)
+            {
+                using var deployment = new MultipartFormDataContent();
+                var xml = (await File.ReadAllTextAsync(TestServer.ModelPath("citizen-apply.bpmn"))).Replace(Process, nested, StringComparison.Ordinal)
+                    .Replace("egov:forms/buerger-antrag", "egov:forms/buerger-verschachtelt", StringComparison.Ordinal);
+                var bpmn = new ByteArrayContent(Encoding.UTF8.GetBytes(xml));
+                bpmn.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
+                deployment.Add(bpmn, "files", "citizen-nested.bpmn");
+                var schema = new ByteArrayContent(Encoding.UTF8.GetBytes(NestedForm));
+                schema.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                deployment.Add(schema, "files", "buerger-verschachtelt.form");
+                using var deployed = await http.PostAsync("/api/deployments", deployment);
+                ((int)deployed.StatusCode).ShouldBe(201, await deployed.Content.ReadAsStringAsync());
+            }
+        }
+        var (client, _) = await SignInAsync("STORK-QAA-Level-3", "U11");
+        var form = JsonNode.Parse(await client.GetStringAsync($"/api/citizen/services/{nested}/form"))!;
+        form["data"]!["person"]!["vorname"]!.GetValue<string>().ShouldBe("Nils", "the identity prefilled inside its group's object");
+        form["data"]!["person"]!["nachname"]!.GetValue<string>().ShouldBe("Karlsson");
+        form["schema"]!["components"]![0]!["components"]![0]!["readonly"]!.GetValue<bool>().ShouldBeTrue();
+
+        using var wrong = await client.PostAsJsonAsync($"/api/citizen/services/{nested}/check", new { data = new { fahrzeug = new { kennzeichen = "kaputt" } } });
+        wrong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var errors = JsonNode.Parse(await wrong.Content.ReadAsStringAsync())!["errors"]!.AsArray();
+        errors.Select(e => e!["field"]!.GetValue<string>()).ShouldBe(["fahrzeug.kennzeichen"], "the identity fills person.*; the pattern is checked by path");
+
+        using var check = await client.PostAsJsonAsync($"/api/citizen/services/{nested}/check", new { data = new { fahrzeug = new { kennzeichen = "MS-EM 1964", firmenwagen = true } } });
+        var checkBody = await check.Content.ReadAsStringAsync();
+        ((int)check.StatusCode).ShouldBe(200, checkBody);
+        JsonNode.Parse(checkBody)!["summary"]!.AsArray().Select(l => (l!["label"]!.GetValue<string>(), l["value"]!.GetValue<string>(), l["fromIdentity"]!.GetValue<bool>()))
+            .ShouldBe([("Vorname", "Nils", true), ("Nachname", "Karlsson", true), ("Kennzeichen", "MS-EM 1964", false), ("Firmenwagen", "Ja", false)]);
+
+        using var start = await client.PostAsJsonAsync($"/api/citizen/services/{nested}/start", new
+        {
+            data = new { person = new { vorname = "Mallory" }, fahrzeug = new { kennzeichen = "MS-EM 1964", firmenwagen = true, extra = "x" }, kennzeichen = "flach" },
+        });
+        var body = await start.Content.ReadAsStringAsync();
+        ((int)start.StatusCode).ShouldBe(201, body);
+        using var staff = Staff();
+        var variables = JsonNode.Parse(await staff.GetStringAsync($"/api/process-instances/{JsonNode.Parse(body)!["id"]!.GetValue<string>()}"))!["variables"]!.AsObject();
+        variables["person"]!["vorname"]!.GetValue<string>().ShouldBe("Nils", "the server takes proved fields from the identity, nested");
+        variables["person"]!["nachname"]!.GetValue<string>().ShouldBe("Karlsson");
+        variables["fahrzeug"]!["kennzeichen"]!.GetValue<string>().ShouldBe("MS-EM 1964");
+        variables["fahrzeug"]!["firmenwagen"]!.GetValue<bool>().ShouldBeTrue();
+        variables["fahrzeug"]!.AsObject().ContainsKey("extra").ShouldBeFalse("fields not in the form are ignored, also inside a group");
+        variables.ContainsKey("kennzeichen").ShouldBeFalse();
+    }
+
     [Fact]
     public async Task DraftStore_ForgetsADraftAndItsFilesAfterTheRetention()
     {

@@ -58,6 +58,60 @@ public sealed class DeployedFormTests
         }
     }
 
+    /// <summary>A form whose groups have a <c>path</c> (form-js nests their fields): "adresse" read-only from the case, "bescheid" answered by the clerk.</summary>
+    private const string NestedForm = """
+        {
+          "type": "default", "id": "Form_Pruefung_Verschachtelt",
+          "components": [
+            { "type": "textfield", "key": "antragsteller", "label": "Antragsteller", "readonly": true },
+            { "type": "group", "label": "Anschrift", "path": "adresse", "components": [
+              { "type": "textfield", "key": "ort", "label": "Ort", "readonly": true },
+              { "type": "textfield", "key": "plz", "label": "Postleitzahl", "defaultValue": "00000" }
+            ] },
+            { "type": "group", "label": "Bescheid", "path": "bescheid", "components": [
+              { "type": "number", "key": "gebuehr", "label": "Gebühr", "validate": { "min": 0, "max": 5000 } },
+              { "type": "textarea", "key": "begruendung", "label": "Begründung", "validate": { "required": true, "minLength": 5 } }
+            ] }
+          ]
+        }
+        """;
+
+    [Fact]
+    public async Task AFormWithGroupPaths_IsPrefilledNested_CheckedByPath_AndCompletesWithNestedVariables()
+    {
+        await using var s = await TestServer.StartAsync();
+        using var deployed = await DeployAsync(s, ("bauantrag.bpmn", await File.ReadAllBytesAsync(Model("bauantrag.bpmn"))), ("pruefung.form", Encoding.UTF8.GetBytes(NestedForm)));
+        ((int)deployed.StatusCode).ShouldBe(201, await deployed.Content.ReadAsStringAsync());
+        await s.StartProcessAsync("Bauantrag", new
+        {
+            variables = new { antragsteller = "Max Muster", frist = "2099-01-01T00:00:00Z", adresse = new { ort = "Darmstadt", strasse = "Luisenplatz 1" } },
+            businessKey = "BA-N",
+        });
+        var erika = await s.PersonAsync("erika", ["bauamt"]);
+        var id = (await TestServer.GetJsonAsAsync(erika, "api/tasks?view=group&q=BA-N"))["items"]!.AsArray().ShouldHaveSingleItem()!["id"]!.GetValue<string>();
+
+        var form = await TestServer.GetJsonAsAsync(erika, $"api/tasks/{id}/form");
+        form["data"]!.ToJsonString().ShouldBe("""{"antragsteller":"Max Muster","adresse":{"ort":"Darmstadt","plz":"00000"}}""",
+            "prefilled nested as form-js binds it, only the form's own fields");
+        await TestServer.SendAsAsync(erika, HttpMethod.Post, $"api/tasks/{id}/claim", new { });
+
+        var invalid = await TestServer.ShouldBeProblemAsync(await TestServer.SendAsAsync(erika, HttpMethod.Post, $"api/tasks/{id}/complete",
+            new { variables = new { bescheid = new { gebuehr = "viel" }, begruendung = "flach daneben" } }), 400);
+        invalid["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).Order().ShouldBe(["begruendung", "bescheid.begruendung", "bescheid.gebuehr"]);
+        invalid["errors"]!.AsArray().Single(e => e!["field"]!.GetValue<string>() == "bescheid.begruendung")!["message"]!.GetValue<string>().ShouldBe("„Begründung“ ist ein Pflichtfeld.");
+
+        using var done = await TestServer.SendAsAsync(erika, HttpMethod.Post, $"api/tasks/{id}/complete",
+            new { variables = new { bescheid = new { gebuehr = 120, begruendung = "Unterlagen vollständig" }, adresse = new { ort = "Gefälscht", plz = "64283" } } });
+        ((int)done.StatusCode).ShouldBe(200, await done.Content.ReadAsStringAsync());
+        var instanceId = (await s.GetJsonAsync("api/process-instances?businessKey=BA-N"))["items"]![0]!["id"]!.GetValue<string>();
+        var variables = (await s.InstanceAsync(instanceId))["variables"]!;
+        variables["bescheid"]!["gebuehr"]!.GetValue<int>().ShouldBe(120);
+        variables["bescheid"]!["begruendung"]!.GetValue<string>().ShouldBe("Unterlagen vollständig");
+        variables["adresse"]!["ort"]!.GetValue<string>().ShouldBe("Darmstadt", "a read-only nested field is never taken from the browser");
+        variables["adresse"]!["plz"]!.GetValue<string>().ShouldBe("64283");
+        variables["adresse"]!["strasse"]!.GetValue<string>().ShouldBe("Luisenplatz 1", "a member the form does not show stays");
+    }
+
     [Fact]
     public async Task ABrokenFormFile_RefusesTheWholeDeployment_NamingTheFile()
     {

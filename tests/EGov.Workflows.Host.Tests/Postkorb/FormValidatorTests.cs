@@ -139,4 +139,70 @@ public sealed class FormValidatorTests
         FormCatalog.Resolve(Path.Combine(dir, "urlaubsantrag"), "egov:forms/urlaub-genehmigung").ShouldNotBeNull();
         FormCatalog.Resolve(Path.Combine(dir, "urlaubsantrag"), "egov:../../etc/passwd").ShouldBeNull();
     }
+    /// <summary>form-js groups with a path: the group "antragsteller" nests its fields, the group "anschrift" inside it nests deeper; a group without path is flat.</summary>
+    private static readonly JsonObject Nested = JsonNode.Parse("""
+        {
+          "type": "default",
+          "components": [
+            { "type": "textfield", "key": "betreff", "label": "Betreff", "validate": { "required": true } },
+            { "type": "group", "label": "Antragsteller", "path": "antragsteller", "components": [
+              { "type": "textfield", "key": "name", "label": "Name", "validate": { "required": true } },
+              { "type": "textfield", "key": "kennung", "label": "Kennung", "readonly": true },
+              { "type": "group", "label": "Anschrift", "path": "anschrift", "components": [
+                { "type": "textfield", "key": "plz", "label": "Postleitzahl", "validate": { "pattern": "[0-9]{5}" } },
+                { "type": "select", "key": "land", "label": "Land", "values": [ { "label": "Deutschland", "value": "DE" }, { "label": "Österreich", "value": "AT" } ] },
+                { "type": "textfield", "key": "bundesland", "label": "Bundesland", "validate": { "required": true }, "conditional": { "hide": "=antragsteller.anschrift.land != \"DE\"" } }
+              ] }
+            ] },
+            { "type": "group", "label": "Kontakt", "components": [ { "type": "textfield", "key": "telefon", "label": "Telefon" } ] }
+          ]
+        }
+        """)!.AsObject();
+
+    private static (JsonObject Values, IReadOnlyList<FieldError> Errors) CheckNested(string json, string? variables = null) =>
+        FormValidator.Validate(Nested, JsonNode.Parse(json)!.AsObject(), variables is null ? null : JsonNode.Parse(variables)!.AsObject());
+
+    [Fact]
+    public void AGroupWithAPath_NestsItsFieldsValues_AGroupWithoutPathStaysFlat()
+    {
+        var (values, errors) = CheckNested("""
+            {"betreff": "Antrag", "telefon": "0611 1",
+             "antragsteller": {"name": "Erika Muster", "kennung": "geändert", "anschrift": {"plz": "64283", "land": "DE", "bundesland": "Hessen"}}}
+            """);
+        errors.ShouldBeEmpty();
+        values.ToJsonString().ShouldBe("""{"betreff":"Antrag","antragsteller":{"name":"Erika Muster","anschrift":{"plz":"64283","land":"DE","bundesland":"Hessen"}},"telefon":"0611 1"}""");
+        var fields = FormValidator.Fields(Nested);
+        fields.Select(f => f["key"]!.GetValue<string>()).ShouldBe(["betreff", "antragsteller.name", "antragsteller.kennung", "antragsteller.anschrift.plz",
+            "antragsteller.anschrift.land", "antragsteller.anschrift.bundesland", "telefon"]);
+        FormValidator.PathOf(fields[3]).ShouldBe(["antragsteller", "anschrift", "plz"]);
+        fields.ShouldAllBe(f => f["label"] != null);
+    }
+
+    [Fact]
+    public void NestedFields_AreCheckedAndNamedByTheirPath_FlatKeysOfNestedFieldsAreNotTheForms()
+    {
+        var (values, errors) = CheckNested("""
+            {"betreff": "Antrag", "name": "flach", "plz": "64283",
+             "antragsteller": {"anschrift": {"plz": "6428", "land": "CH", "fremd": 1}, "fremd": 2}}
+            """);
+        errors.Select(e => e.Field).Order().ShouldBe(["antragsteller.anschrift.fremd", "antragsteller.anschrift.land", "antragsteller.anschrift.plz",
+            "antragsteller.fremd", "antragsteller.name", "name", "plz"]);
+        errors.Single(e => e.Field == "antragsteller.name").Message.ShouldBe("„Name“ ist ein Pflichtfeld.");
+        errors.Single(e => e.Field == "antragsteller.anschrift.plz").Message.ShouldBe("„Postleitzahl“ hat nicht die verlangte Form.");
+        errors.Single(e => e.Field == "name").Message.ShouldBe("Das Feld „name“ gehört nicht zu diesem Formular.");
+        CheckNested("""{"betreff": "Antrag", "antragsteller": "Erika"}""").Errors.Select(e => e.Field).Order().ShouldBe(["antragsteller", "antragsteller.name"]);
+        CheckNested("""{"betreff": "Antrag", "antragsteller": "Erika"}""").Errors.First(e => e.Field == "antragsteller").Message.ShouldContain("Gruppe");
+        values.ContainsKey("plz").ShouldBeFalse();
+    }
+
+    [Fact]
+    public void ConditionalHide_ReadsNestedValues_AsFormJsDoes()
+    {
+        // Land AT: the Bundesland is hidden (not required, not taken); land DE from the case's variables: it is required.
+        var (values, errors) = CheckNested("""{"betreff": "x", "antragsteller": {"name": "E", "anschrift": {"land": "AT", "bundesland": "Tirol"}}}""");
+        errors.ShouldBeEmpty();
+        values["antragsteller"]!["anschrift"]!.AsObject().ContainsKey("bundesland").ShouldBeFalse();
+        CheckNested("""{"betreff": "x", "antragsteller": {"name": "E"}}""", """{"antragsteller": {"anschrift": {"land": "DE"}}}""")
+            .Errors.Single().Field.ShouldBe("antragsteller.anschrift.bundesland");
+    }
 }

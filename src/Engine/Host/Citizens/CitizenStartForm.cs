@@ -31,16 +31,16 @@ public sealed class CitizenStartForm
     /// <summary>The schema for this citizen: identity fields marked read-only.</summary>
     public JsonObject Schema { get; }
 
-    /// <summary>The identity fields' values by form key.</summary>
+    /// <summary>The identity fields' values by form key (nested as the form's groups with a path nest them).</summary>
     public JsonObject Identity { get; }
 
     /// <summary>The form's input fields (inside groups too).</summary>
     public IReadOnlyList<JsonObject> Fields => FormValidator.Fields(Schema);
 
-    /// <summary>The keys a citizen may answer: editable fields, not the identity's.</summary>
-    public IReadOnlySet<string> EditableKeys => Fields
-        .Where(f => !(Bool(f, "readonly") || Bool(f, "disabled") || Str(f, "type") == "expression"))
-        .Select(f => Str(f, "key")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+    /// <summary>The keys a citizen may answer: editable fields, not the identity's (a nested field's key is its dotted path).</summary>
+    public IReadOnlySet<string> EditableKeys => Editables.Select(f => Str(f, "key")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+
+    private IEnumerable<JsonObject> Editables => Fields.Where(f => !(Bool(f, "readonly") || Bool(f, "disabled") || Str(f, "type") == "expression"));
 
     /// <summary>The start form of the version for the citizen; an empty form when the process has none (nothing of a submission is taken then).</summary>
     public static CitizenStartForm For(TenantEngine t, DeployedDefinition definition, CitizenIdentity citizen)
@@ -53,22 +53,24 @@ public sealed class CitizenStartForm
             : new JsonObject { ["type"] = "default", ["id"] = "Form_Leer", ["components"] = new JsonArray() };
         var attributes = citizen.Attributes().Where(a => a.Name != "pseudonym").ToDictionary(a => a.Name, a => a.Value, StringComparer.OrdinalIgnoreCase);
         var identity = new JsonObject();
-        Bind(schema["components"] as JsonArray, attributes, identity);
+        Bind(schema["components"] as JsonArray, attributes, identity, []);
         return new CitizenStartForm(schema, identity);
     }
 
-    private static void Bind(JsonArray? components, Dictionary<string, string> attributes, JsonObject identity)
+    private static void Bind(JsonArray? components, Dictionary<string, string> attributes, JsonObject identity, IReadOnlyList<string> prefix)
     {
         foreach (var c in components?.OfType<JsonObject>() ?? [])
         {
+            if (Str(c, "type") == "dynamiclist") continue; // entries are the citizen's, never the identity's
             if (Str(c, "key") is { Length: > 0 } key && Str(c["properties"] as JsonObject, IdentityProperty) is { Length: > 0 } attribute
                 && attributes.TryGetValue(attribute.Trim(), out var value))
             {
                 c["readonly"] = true; // the browser shows it read-only; FormValidator never takes a read-only field from a submission
                 c["defaultValue"] = value;
-                identity[key] = value;
+                FormValidator.Write(identity, [.. prefix, key], value);
             }
-            Bind(c["components"] as JsonArray, attributes, identity);
+            var nested = Str(c, "type") == "group" && Str(c, "path") is { Length: > 0 } p ? p.Split('.', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+            Bind(c["components"] as JsonArray, attributes, identity, [.. prefix, .. nested]);
         }
     }
 
@@ -76,12 +78,10 @@ public sealed class CitizenStartForm
     public JsonObject Prefill(JsonObject? draft)
     {
         var data = new JsonObject();
-        var editable = EditableKeys;
         foreach (var f in Fields)
-            if (Str(f, "key") is { } key && f["defaultValue"] is { } d && !data.ContainsKey(key)) data[key] = d.DeepClone();
-        foreach (var (key, value) in draft ?? [])
-            if (editable.Contains(key)) data[key] = value?.DeepClone();
-        foreach (var (key, value) in Identity) data[key] = value?.DeepClone();
+            if (f["defaultValue"] is { } d && !FormValidator.TryRead(data, FormValidator.PathOf(f), out _)) FormValidator.Write(data, FormValidator.PathOf(f), d.DeepClone());
+        FormValidator.Merge(data, Editable(draft));
+        FormValidator.Merge(data, Identity);
         return data;
     }
 
@@ -89,9 +89,8 @@ public sealed class CitizenStartForm
     public JsonObject Editable(JsonObject? submitted)
     {
         var only = new JsonObject();
-        var editable = EditableKeys;
-        foreach (var (name, value) in submitted ?? [])
-            if (editable.Contains(name)) only[name] = value?.DeepClone();
+        foreach (var f in Editables)
+            if (FormValidator.TryRead(submitted, FormValidator.PathOf(f), out var value)) FormValidator.Write(only, FormValidator.PathOf(f), value?.DeepClone());
         return only;
     }
 
@@ -108,7 +107,7 @@ public sealed class CitizenStartForm
             throw new ApiProblemException(StatusCodes.Status400BadRequest, "Angaben unvollständig oder ungültig",
                 string.Join(" ", errors.Select(e => e.Message)), new Dictionary<string, object?> { ["errors"] = list, ["fields"] = list });
         }
-        foreach (var (key, value) in Identity) values[key] = value?.DeepClone();
+        FormValidator.Merge(values, Identity);
         return values;
     }
 
@@ -119,9 +118,10 @@ public sealed class CitizenStartForm
         var lines = new List<SummaryLine>();
         foreach (var f in Fields)
         {
-            if (Str(f, "key") is not { } key || !values.TryGetPropertyValue(key, out var value) || value is null) continue;
+            var path = FormValidator.PathOf(f);
+            if (Str(f, "key") is not { } key || !FormValidator.TryRead(values, path, out var value) || value is null) continue;
             if (lines.Any(l => l.Key == key)) continue;
-            lines.Add(new SummaryLine(key, Str(f, "label") is { Length: > 0 } l ? l : key, Show(f, value), Identity.ContainsKey(key)));
+            lines.Add(new SummaryLine(key, Str(f, "label") is { Length: > 0 } l ? l : key, Show(f, value), FormValidator.TryRead(Identity, path, out _)));
         }
         return lines;
     }

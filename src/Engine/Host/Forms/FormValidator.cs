@@ -15,6 +15,9 @@ public sealed record FieldError(string Field, string Message);
 /// (or a group around it) with <c>conditional.hide</c> is hidden when its FEEL expression is true for the form's data
 /// (the variables it was prefilled with, overlaid by the submission), as form-js decides in the browser: a hidden field
 /// is neither required nor taken. A condition the engine's FEEL cannot read leaves the field optional but checked.
+/// A group with a <c>path</c> nests its fields as form-js does: the group <c>adresse</c> with the field <c>strasse</c> is
+/// submitted (and prefilled) as <c>{"adresse": {"strasse": …}}</c>, its errors are named <c>adresse.strasse</c>; a group
+/// without a path is only a frame (its fields are flat).
 /// </summary>
 public static class FormValidator
 {
@@ -23,14 +26,82 @@ public static class FormValidator
     /// <summary>
     /// The input components of a schema (inside groups and columns too), by key. A dynamic list (<c>dynamiclist</c>) is one
     /// field named by its <c>path</c> (a list of entries); the keys inside it are its entries' and not listed here.
+    /// A field nested by groups with a <c>path</c> is a copy whose <c>key</c> is the dotted path (<c>adresse.strasse</c>) and
+    /// whose <c>egov:path</c> holds its segments (<see cref="PathOf"/>; read and write values with <see cref="TryRead"/> and <see cref="Write"/>).
     /// </summary>
     public static IReadOnlyList<JsonObject> Fields(JsonObject schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        var list = new List<(JsonObject, IReadOnlyList<string>)>();
-        Collect(schema["components"] as JsonArray, [], list);
-        return list.Select(f => IsList(f.Item1) ? new JsonObject { ["key"] = Str(f.Item1, "path"), ["type"] = "dynamiclist" } : f.Item1).ToList();
+        var list = new List<Collected>();
+        Collect(schema["components"] as JsonArray, [], [], list);
+        return list.Select(f =>
+        {
+            var field = IsList(f.Field) ? new JsonObject { ["key"] = Str(f.Field, "path"), ["type"] = "dynamiclist" } : f.Field;
+            if (f.Path.Count == 1) return field;
+            var copy = (JsonObject)field.DeepClone();
+            copy["key"] = string.Join('.', f.Path);
+            copy["egov:path"] = new JsonArray(f.Path.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray());
+            return copy;
+        }).ToList();
     }
+
+    /// <summary>Where a field of <see cref="Fields"/> keeps its value: the segments of its nesting, or its key alone.</summary>
+    public static IReadOnlyList<string> PathOf(JsonObject field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return field["egov:path"] is JsonArray a ? a.Select(x => x!.GetValue<string>()).ToList() : [Str(field, "key") ?? ""];
+    }
+
+    /// <summary>The value at <paramref name="path"/> in nested objects; false when a segment is missing or not an object.</summary>
+    public static bool TryRead(JsonObject? data, IReadOnlyList<string> path, out JsonNode? value)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        value = null;
+        var o = data;
+        for (var i = 0; i < path.Count; i++)
+        {
+            if (o is null || !o.TryGetPropertyValue(path[i], out var next)) return false;
+            if (i == path.Count - 1) { value = next; return true; }
+            o = next as JsonObject;
+        }
+        return false;
+    }
+
+    /// <summary>Sets <paramref name="value"/> at <paramref name="path"/>, creating the objects on the way (a non-object on the way is replaced).</summary>
+    public static void Write(JsonObject data, IReadOnlyList<string> path, JsonNode? value)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(path);
+        var o = data;
+        for (var i = 0; i < path.Count - 1; i++)
+        {
+            if (o[path[i]] is not JsonObject inner) o[path[i]] = inner = [];
+            o = inner;
+        }
+        o[path[^1]] = value;
+    }
+
+    /// <summary>Copies <paramref name="source"/> into <paramref name="target"/>, objects merged member by member (a nested group keeps its other fields).</summary>
+    public static void Merge(JsonObject target, JsonObject source)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(source);
+        foreach (var (key, value) in source)
+        {
+            if (value is JsonObject inner && target[key] is JsonObject existing) Merge(existing, inner);
+            else target[key] = value?.DeepClone();
+        }
+    }
+
+    /// <summary>A collected input component: itself, the hide conditions around it, the path its value is kept under.</summary>
+    private sealed record Collected(JsonObject Field, IReadOnlyList<string> Hide, IReadOnlyList<string> Path)
+    {
+        public string Name => string.Join('.', Path);
+    }
+
+    /// <summary>A group's <c>path</c> (form-js: the fields inside are nested under it; dots nest deeper), or none.</summary>
+    private static IReadOnlyList<string> GroupPath(JsonObject c) =>
+        Str(c, "type") == "group" && Str(c, "path") is { Length: > 0 } p ? p.Split('.', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
 
     /// <summary>A form-js dynamic list with a path: its value is a list of entries, each checked against the list's components.</summary>
     private static bool IsList(JsonObject c) => Str(c, "type") == "dynamiclist" && Str(c, "path") is { Length: > 0 };
@@ -38,16 +109,19 @@ public static class FormValidator
     /// <summary>The key a field's value is submitted under: its key, or a dynamic list's path.</summary>
     private static string KeyOf(JsonObject c) => IsList(c) ? Str(c, "path")! : Str(c, "key")!;
 
-    /// <summary>The input components with the <c>conditional.hide</c> expressions of themselves and the groups around them.</summary>
-    private static void Collect(JsonArray? components, IReadOnlyList<string> outer, List<(JsonObject Field, IReadOnlyList<string> Hide)> into)
+    /// <summary>
+    /// The input components with the <c>conditional.hide</c> expressions of themselves and the groups around them, and the
+    /// path of their value (the <c>path</c>s of the groups around them, then their key).
+    /// </summary>
+    private static void Collect(JsonArray? components, IReadOnlyList<string> outer, IReadOnlyList<string> prefix, List<Collected> into)
     {
         if (components is null) return;
         foreach (var c in components.OfType<JsonObject>())
         {
             var hide = Str(c["conditional"] as JsonObject, "hide") is { Length: > 0 } h ? [.. outer, h] : outer;
-            if (IsList(c)) { into.Add((c, hide)); continue; } // its components are its entries' fields
-            if (Str(c, "key") is { Length: > 0 } && IsInput(Str(c, "type"))) into.Add((c, hide));
-            Collect(c["components"] as JsonArray, hide, into);
+            if (IsList(c)) { into.Add(new(c, hide, [.. prefix, KeyOf(c)])); continue; } // its components are its entries' fields
+            if (Str(c, "key") is { Length: > 0 } key && IsInput(Str(c, "type"))) into.Add(new(c, hide, [.. prefix, key]));
+            Collect(c["components"] as JsonArray, hide, [.. prefix, .. GroupPath(c)], into);
         }
     }
 
@@ -73,19 +147,23 @@ public static class FormValidator
         return unknown ? null : false;
     }
 
-    /// <summary>The data form-js evaluates conditions with: the form's fields prefilled (variables, else defaults), overlaid by the submission.</summary>
-    private static Dictionary<string, object?> Data(IReadOnlyList<JsonObject> fields, JsonObject? variables, JsonObject submitted)
+    /// <summary>
+    /// The data form-js evaluates conditions with: the form's fields prefilled (variables, else defaults), overlaid by the
+    /// submission; a nested field's value inside its group's object (FEEL reads it as <c>adresse.strasse</c>).
+    /// </summary>
+    private static Dictionary<string, object?> Data(IReadOnlyList<Collected> fields, JsonObject? variables, JsonObject submitted)
     {
-        var data = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var merged = new JsonObject();
         foreach (var f in fields)
         {
-            var key = KeyOf(f);
-            var editable = !(Bool(f, "readonly") || Bool(f, "disabled") || Str(f, "type") == "expression");
-            if (editable && submitted.TryGetPropertyValue(key, out var given)) data[key] = Feel.Values.FeelJson.FromJson(given);
-            else if (variables is not null && variables.TryGetPropertyValue(key, out var known)) data[key] = Feel.Values.FeelJson.FromJson(known);
-            else if (f["defaultValue"] is { } d) data[key] = Feel.Values.FeelJson.FromJson(d);
-            else data.TryAdd(key, null);
+            var editable = !(Bool(f.Field, "readonly") || Bool(f.Field, "disabled") || Str(f.Field, "type") == "expression");
+            if (editable && TryRead(submitted, f.Path, out var given)) Write(merged, f.Path, given?.DeepClone());
+            else if (TryRead(variables, f.Path, out var known)) Write(merged, f.Path, known?.DeepClone());
+            else if (f.Field["defaultValue"] is { } d) Write(merged, f.Path, d.DeepClone());
+            else if (!TryRead(merged, f.Path, out _)) Write(merged, f.Path, null);
         }
+        var data = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in merged) data[key] = Feel.Values.FeelJson.FromJson(value);
         return data;
     }
 
@@ -105,27 +183,27 @@ public static class FormValidator
 
     private static (JsonObject Values, IReadOnlyList<FieldError> Errors) Validate(JsonArray? components, JsonObject? submitted, JsonObject? variables, JsonArray? rules)
     {
-        var all = new List<(JsonObject Field, IReadOnlyList<string> Hide)>();
-        Collect(components, [], all);
-        var fields = all.GroupBy(f => KeyOf(f.Field), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var all = new List<Collected>();
+        Collect(components, [], [], all);
+        var fields = all.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var groups = all.SelectMany(f => Enumerable.Range(1, f.Path.Count - 1).Select(n => string.Join('.', f.Path.Take(n)))).ToHashSet(StringComparer.Ordinal);
         var errors = new List<FieldError>();
         var values = new JsonObject();
         submitted ??= [];
-        foreach (var (key, _) in submitted)
-            if (!fields.ContainsKey(key)) errors.Add(new FieldError(key, $"Das Feld „{key}“ gehört nicht zu diesem Formular."));
-        var data = Data(all.Select(f => f.Field).ToList(), variables, submitted);
-        foreach (var (key, (f, hide)) in fields)
+        Unknown(submitted, "", fields, groups, errors);
+        var data = Data(all, variables, submitted);
+        foreach (var (key, (f, hide, path)) in fields)
         {
             var label = Str(f, "label") is { Length: > 0 } l ? l : key;
             if (Bool(f, "readonly") || Bool(f, "disabled") || Str(f, "type") == "expression") continue; // never taken from the browser
             var hidden = hide.Count == 0 ? false : Hidden(hide, data);
             if (hidden is true) continue; // form-js neither shows nor submits it
-            submitted.TryGetPropertyValue(key, out var value);
+            TryRead(submitted, path, out var value);
             if (IsList(f))
             {
                 var (list, listErrors) = Entries(f, label, key, value, hidden is false);
                 errors.AddRange(listErrors);
-                if (list is not null && listErrors.Count == 0) values[key] = list;
+                if (list is not null && listErrors.Count == 0) Write(values, path, list);
                 continue;
             }
             var v = f["validate"] as JsonObject;
@@ -133,15 +211,31 @@ public static class FormValidator
             if (IsEmpty(value, Str(f, "type")))
             {
                 if (required) errors.Add(new FieldError(key, $"„{label}“ ist ein Pflichtfeld."));
-                else if (value is not null) values[key] = value.DeepClone();
+                else if (value is not null) Write(values, path, value.DeepClone());
                 continue;
             }
             var error = Check(f, label, value!, v);
             if (error is not null) errors.Add(new FieldError(key, error));
-            else values[key] = value!.DeepClone();
+            else Write(values, path, value!.DeepClone());
         }
         if (rules is not null) errors.AddRange(Rules(rules, data));
         return (values, errors);
+    }
+
+    /// <summary>
+    /// The submitted names that are no field of the form: a key of no field, or a group's path with something other than an
+    /// object (or null) as its value. Nested names are dotted (<c>adresse.plz</c>).
+    /// </summary>
+    private static void Unknown(JsonObject submitted, string prefix, Dictionary<string, Collected> fields, HashSet<string> groups, List<FieldError> errors)
+    {
+        foreach (var (key, value) in submitted)
+        {
+            var name = prefix + key;
+            if (fields.ContainsKey(name)) continue;
+            if (!groups.Contains(name)) errors.Add(new FieldError(name, $"Das Feld „{name}“ gehört nicht zu diesem Formular."));
+            else if (value is JsonObject inner) Unknown(inner, name + ".", fields, groups, errors);
+            else if (value is not null) errors.Add(new FieldError(name, $"„{name}“ ist eine Gruppe des Formulars: ihr Wert muss ein Objekt mit ihren Feldern sein."));
+        }
     }
 
     /// <summary>

@@ -41,9 +41,10 @@ public sealed partial class TaskService
         var data = new JsonObject();
         foreach (var f in FormValidator.Fields(schema))
         {
-            var key = f["key"]!.GetValue<string>();
-            if (vars.TryGetPropertyValue(key, out var v)) data[key] = v?.DeepClone();
-            else if (f["defaultValue"] is { } d) data[key] = d.DeepClone();
+            // A field in a group with a path is nested as form-js binds it: {"adresse": {"strasse": …}}.
+            var path = FormValidator.PathOf(f);
+            if (FormValidator.TryRead(vars, path, out var v)) FormValidator.Write(data, path, v?.DeepClone());
+            else if (f["defaultValue"] is { } d) FormValidator.Write(data, path, d.DeepClone());
         }
         return new FormDto(kind, schema, data);
     }
@@ -56,10 +57,19 @@ public sealed partial class TaskService
     {
         var (_, schema) = Schema(row);
         if (schema is null) return submitted;
-        var (values, errors) = FormValidator.Validate(schema, submitted, InstanceVariables(row.InstanceId));
+        var variables = InstanceVariables(row.InstanceId);
+        var (values, errors) = FormValidator.Validate(schema, submitted, variables);
         if (errors.Count > 0)
             throw new ApiProblemException(400, "Form invalid", $"the submitted values do not fit the task's form: {string.Join(", ", errors.Select(e => e.Field))}",
                 new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToList() });
+        // A group with a path answers part of an object variable: the rest of it (read-only fields, members no form shows) stays.
+        foreach (var (name, value) in values.ToList())
+            if (value is JsonObject answered && variables[name] is JsonObject known)
+            {
+                var merged = (JsonObject)known.DeepClone();
+                FormValidator.Merge(merged, answered);
+                values[name] = merged;
+            }
         return values;
     }
 
@@ -69,7 +79,7 @@ public sealed partial class TaskService
         var (_, row) = Visible(caller, taskId);
         var view = Engine.GetInstance(row.RootInstanceId);
         var (_, schema) = Schema(row);
-        var shown = schema is null ? [] : FormValidator.Fields(schema).Select(f => f["key"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        var shown = schema is null ? [] : FormValidator.Fields(schema).Select(f => FormValidator.PathOf(f)[0]).ToHashSet(StringComparer.Ordinal);
         var variables = new JsonObject();
         foreach (var (name, value) in view.Variables)
             if (!shown.Contains(name)) variables[name] = value?.DeepClone();

@@ -89,11 +89,15 @@ function withoutButtons(schema: FormSchema): FormSchema {
   return { ...schema, components: strip(schema.components ?? []) };
 }
 
-/** Variable name (key) → form-js component id, for every field in the schema. */
-function keyToId(components: FormComponent[], map = new Map<string, string>()): Map<string, string> {
+/**
+ * Variable name (key) → form-js component id, for every field in the schema. A field in a group with a `path` is named
+ * by its dotted path (`adresse.plz`), as the server names its errors.
+ */
+function keyToId(components: FormComponent[], map = new Map<string, string>(), prefix = ''): Map<string, string> {
   for (const c of components) {
-    if (c.key && c.id) map.set(c.key, c.id);
-    if (c.components) keyToId(c.components, map);
+    if (c.key && c.id) map.set(prefix + c.key, c.id);
+    const path = c.type === 'group' && typeof c.path === 'string' && c.path.trim() !== '' ? `${prefix}${c.path.trim()}.` : prefix;
+    if (c.components) keyToId(c.components, map, path);
   }
   return map;
 }
