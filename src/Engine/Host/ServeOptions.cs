@@ -94,9 +94,10 @@ public sealed record ServeOptions
 
     /// <summary>
     /// The dedicated threads of the command lane (<see cref="Lifecycle.CommandLane"/>) on which the API's handlers wait on
-    /// the store and run engine commands, so that no pool thread blocks on the store (issue 21, item 6). 0 (the default for
-    /// now): no lane, handlers run on the pool as before — the lane is not yet measured under the reliability load; e.g. 16
-    /// is enough for the SQLite writer to group concurrent commits.
+    /// the store and run engine commands, so that no pool thread blocks on the store (issue 21, item 6). 0 (the default):
+    /// no lane, handlers run on the pool — measured under the cold-start load (README, Reliability tests) the lane answered
+    /// no sooner than the pool with its raised floor (<see cref="MinWorkerThreads"/>); it is for nodes with far more
+    /// concurrent requests waiting on a slow store than that floor. <c>serve --command-threads N</c>, <c>Server:CommandThreads</c>.
     /// </summary>
     public int CommandThreads { get; init; }
 
