@@ -107,6 +107,21 @@ public sealed partial class BundIdEnvironment : IAsyncLifetime
         return JsonNode.Parse(body)!["SAMLResponse"]!.GetValue<string>();
     }
 
+    /// <summary>
+    /// A citizen signed in through the whole BundID round trip (request, answer, ACS), with the CSRF header the pages' script
+    /// sends: the client every citizen-side test starts from.
+    /// </summary>
+    public async Task<(HttpClient Client, CookieContainer Cookies)> SignedInCitizenAsync(string user = "U01", string level = "STORK-QAA-Level-3", string? niveau = "substanziell")
+    {
+        var (client, cookies) = Browser();
+        var (request, _) = await BeginAsync(client, niveau);
+        using var acs = await PostAcsAsync(client, await AnswerAsync(request, user, level));
+        ((int)acs.StatusCode).ShouldBe(302, await acs.Content.ReadAsStringAsync());
+        using (await client.GetAsync("/buerger")) { } // a page sets the CSRF cookie; the pages' script sends it back as a header
+        client.DefaultRequestHeaders.Add("X-XSRF-TOKEN", cookies.GetCookies(Server.BaseAddress)["XSRF-TOKEN"]!.Value);
+        return (client, cookies);
+    }
+
     public static async Task<HttpResponseMessage> PostAcsAsync(HttpClient client, string samlResponse) =>
         await client.PostAsync("/saml/acs", new FormUrlEncodedContent(new Dictionary<string, string> { ["SAMLResponse"] = samlResponse }));
 

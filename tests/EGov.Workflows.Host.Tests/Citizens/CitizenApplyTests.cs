@@ -364,16 +364,8 @@ public sealed partial class CitizenApplyTests(BundIdEnvironment env) : IClassFix
         return await client.PostAsync($"/api/citizen/drafts/{Process}/files", form);
     }
 
-    private async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(string level, string user)
-    {
-        var (client, cookies) = env.Browser();
-        var (request, _) = await BundIdEnvironment.BeginAsync(client, "substanziell");
-        using var acs = await BundIdEnvironment.PostAcsAsync(client, await env.AnswerAsync(request, user, level));
-        ((int)acs.StatusCode).ShouldBe(302, await acs.Content.ReadAsStringAsync());
-        using (await client.GetAsync("/buerger")) { }
-        client.DefaultRequestHeaders.Add("X-XSRF-TOKEN", cookies.GetCookies(env.Server.BaseAddress)["XSRF-TOKEN"]!.Value);
-        return (client, cookies);
-    }
+    private Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(string level, string user) =>
+        env.SignedInCitizenAsync(user, level);
 
     private HttpClient Staff()
     {

@@ -103,14 +103,6 @@ public sealed class CitizenPrivacyTests(BundIdEnvironment env) : IClassFixture<B
         return await client.SendAsync(request);
     }
 
-    private async Task<HttpClient> SignInAsync(string level, string user)
-    {
-        var (client, cookies) = env.Browser();
-        var (request, _) = await BundIdEnvironment.BeginAsync(client, "substanziell");
-        using var acs = await BundIdEnvironment.PostAcsAsync(client, await env.AnswerAsync(request, user, level));
-        ((int)acs.StatusCode).ShouldBe(302, await acs.Content.ReadAsStringAsync());
-        using (await client.GetAsync("/buerger")) { }
-        client.DefaultRequestHeaders.Add("X-XSRF-TOKEN", cookies.GetCookies(env.Server.BaseAddress)["XSRF-TOKEN"]!.Value);
-        return client;
-    }
+    private async Task<HttpClient> SignInAsync(string level, string user) =>
+        (await env.SignedInCitizenAsync(user, level)).Client;
 }

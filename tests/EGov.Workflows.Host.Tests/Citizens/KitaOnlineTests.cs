@@ -166,16 +166,8 @@ public sealed class KitaOnlineTests(BundIdEnvironment env) : IClassFixture<BundI
         return status;
     }
 
-    private async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(string user, string level = "STORK-QAA-Level-3")
-    {
-        var (client, cookies) = env.Browser();
-        var (request, _) = await BundIdEnvironment.BeginAsync(client, "substanziell");
-        using var acs = await BundIdEnvironment.PostAcsAsync(client, await env.AnswerAsync(request, user, level));
-        ((int)acs.StatusCode).ShouldBe(302, await acs.Content.ReadAsStringAsync());
-        using (await client.GetAsync("/buerger")) { }
-        client.DefaultRequestHeaders.Add("X-XSRF-TOKEN", cookies.GetCookies(env.Server.BaseAddress)["XSRF-TOKEN"]!.Value);
-        return (client, cookies);
-    }
+    private Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(string user, string level = "STORK-QAA-Level-3") =>
+        env.SignedInCitizenAsync(user, level);
 
     private HttpClient Staff()
     {
