@@ -44,6 +44,20 @@ public sealed class FeelLimitTests
     public void Quantifiers_OverAHugeRange_AreDecidedOrNull(string text, bool? expected) =>
         Eval(text, new FeelEvaluation { IterationLimit = 1000 }).ShouldBe(expected);
 
+    /// <summary>The long fuzz run's finding 2 (docs/operations/fuzzing.md): nested iterations over bracketed ranges of 10^10
+    /// and more items. The one budget of the evaluation ends them, inner loop included.</summary>
+    [Theory]
+    [InlineData("for x in for x in [1..117667290080] return date and time(\"2026-12-03T10:00:00@Europe/Berlin\") return \"text\" <= Monthly Salary")]
+    [InlineData("every x in every x in (1..18423193245] satisfies duration(\"PT5H\") satisfies not([1..10])")]
+    [InlineData("some x in for y in [1..99999999999) return y satisfies x < 0")]
+    [InlineData("for x in [1..99999999999], y in (0..99999999999] return x + y")]
+    public void NestedLoops_OverBracketedHugeRanges_EndAtTheIterationLimit(string text)
+    {
+        var ev = new FeelEvaluation();
+        Eval(text, ev).ShouldBeNull();
+        ev.Warnings.ShouldContain(w => w.StartsWith("the loops of this expression walked more than", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Partial_IsTheResultsSoFar()
     {

@@ -134,6 +134,9 @@ public class CycleTests
     [InlineData("R/yesterday/P1D", "the start 'yesterday' is not an ISO 8601 date-time")]
     [InlineData("R/PT1H/a/b", "two or three parts")]
     [InlineData("every hour", "is not an ISO 8601 repeating interval")]
+    [InlineData("R2/PT1690953981H", "longer than the longest duration a timer can wait (250 years)")] // found by the fuzzer: overflowed
+    [InlineData("R/P2147483647Y", "longer than the longest duration a timer can wait")]
+    [InlineData("R/0001-01-01T00:00:00Z/9999-01-01T00:00:00Z", "longer than the longest duration a timer can wait")]
     public void Cycle_Invalid_SaysWhatWasExpected(string text, string fragment) =>
         Should.Throw<TimerFormatException>(() => Cycle(text)).Message.ShouldContain(fragment);
 }

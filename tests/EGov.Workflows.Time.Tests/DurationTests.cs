@@ -38,8 +38,15 @@ public class DurationTests
     [InlineData("3 days", "is not an ISO 8601 duration")]
     [InlineData("P1H", "is not an ISO 8601 duration")]
     [InlineData("", "empty")]
+    [InlineData("PT1690953981H", "longer than the longest duration a timer can wait")]
+    [InlineData("P251Y", "longer than the longest duration a timer can wait")]
+    [InlineData("P99999999999Y", "too large")]
     public void Parse_Invalid_SaysWhatWasExpected(string text, string fragment) =>
         Should.Throw<TimerFormatException>(() => IsoDuration.Parse(text)).Message.ShouldContain(fragment);
+
+    [Fact]
+    public void Parse_TheLongestRetentionOfTheLaw_Fits() =>
+        IsoDuration.Parse("P110Y").Years.ShouldBe(110); // Geburtenregister, § 7 PStG
 
     [Fact]
     public void Duration_AcrossSpringForward_KeepsWallClock() =>

@@ -99,10 +99,20 @@ public sealed class CompiledExpression
         _ => false,
     };
 
-    public object? Evaluate(Scope scope) => _evaluator(scope);
+    /// <summary>
+    /// The value, or null when the evaluation used up its loop budget (<see cref="FeelEvaluation.IterationLimit"/>): an
+    /// outer expression must not turn the inner loop's null into an answer (<c>every x in &lt;null&gt; satisfies …</c> is
+    /// true over nothing), so a budget that ran out makes the whole result an error.
+    /// </summary>
+    public object? Evaluate(Scope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var value = _evaluator(scope);
+        return scope.Evaluation.Exhausted ? null : value;
+    }
 
     public object? Evaluate(IReadOnlyDictionary<string, object?> variables, FeelEvaluation? evaluation = null) =>
-        _evaluator(Scope.Root(evaluation ?? new FeelEvaluation(), variables));
+        Evaluate(Scope.Root(evaluation ?? new FeelEvaluation(), variables));
 }
 
 /// <summary>Unary tests (a decision table's input entry), parsed and compiled.</summary>
@@ -123,7 +133,12 @@ public sealed class CompiledUnaryTests
     /// <summary>True when the tests match nothing in particular: <c>-</c> or empty.</summary>
     public bool IsAny => Syntax.Any;
 
-    public bool? Test(Scope scope, object? value) => _tester(scope, value);
+    public bool? Test(Scope scope, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var result = _tester(scope, value);
+        return scope.Evaluation.Exhausted ? null : result;
+    }
 
     /// <summary>The compiled test itself, for callers that call it many times (a decision table's rules).</summary>
     internal Tester Tester => _tester;

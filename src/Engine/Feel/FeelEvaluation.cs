@@ -47,6 +47,9 @@ public sealed class FeelEvaluation
         return false;
     }
 
+    /// <summary>True once the loops of this evaluation walked more than <see cref="IterationLimit"/> items.</summary>
+    public bool Exhausted => _iterations > IterationLimit;
+
     public IReadOnlyList<string> Warnings => (IReadOnlyList<string>?)_warnings ?? [];
 
     public void Warn(string message)

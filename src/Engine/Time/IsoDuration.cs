@@ -68,8 +68,28 @@ public static partial class IsoDuration
             error = $"'{text}' has a number too large for a duration";
             return false;
         }
+        if (LongestSeconds(match) > MaximumYears * 366m * 86_400m)
+        {
+            period = Period.Zero;
+            error = $"'{text}' is longer than the longest duration a timer can wait ({MaximumYears} years)";
+            return false;
+        }
         error = "";
         return true;
+    }
+
+    /// <summary>
+    /// The longest duration a timer may have. Time arithmetic counts nanoseconds in 64 bits (about 292 years), and a
+    /// longer timer is a typo, not a Frist — the longest retention periods of the law (110 years, § 7 PStG) fit.
+    /// </summary>
+    public const int MaximumYears = 250;
+
+    /// <summary>The upper bound of the text's length in seconds, counted in decimal so that no part can overflow.</summary>
+    private static decimal LongestSeconds(Match match)
+    {
+        decimal Part(string group) => match.Groups[group].Success ? decimal.Parse(match.Groups[group].Value, NumberStyles.None, CultureInfo.InvariantCulture) : 0m;
+        return (Part("Y") * 366m + Part("M") * 31m + Part("W") * 7m + Part("D")) * 86_400m
+            + Part("h") * 3_600m + Part("m") * 60m + Part("s") + 1m;
     }
 
     private static int Number(Match match, string group) =>

@@ -150,6 +150,8 @@ public sealed class TimerSchedule
                 end = CycleDate(text, parts[2], zone, "end");
                 if (end <= start)
                     throw new TimerFormatException($"'{text}': the end {parts[2]} is not after the start {parts[1]}");
+                if (end.Value - start.Value > Duration.FromDays(IsoDuration.MaximumYears * 366))
+                    throw new TimerFormatException($"'{text}': the interval from {parts[1]} to {parts[2]} is longer than the longest duration a timer can wait ({IsoDuration.MaximumYears} years)");
                 period = Period.FromNanoseconds((end.Value - start.Value).ToInt64Nanoseconds());
             }
         }

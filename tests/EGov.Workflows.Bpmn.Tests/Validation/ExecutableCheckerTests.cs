@@ -171,6 +171,8 @@ public sealed class ExecutableCheckerTests
     [InlineData("timeDate", "2026-13-45")]
     [InlineData("timeCycle", "0 0 9 * *")]
     [InlineData("timeCycle", "PT1H")]
+    [InlineData("timeCycle", "R2/PT1690953981H")] // found by the fuzzer: overflowed instead of being a gap
+    [InlineData("timeDuration", "PT1690953981H")]
     public void Timer_WithUnparseableValue_IsAGap(string kind, string value) =>
         SingleGap(GapsOf($"<intermediateCatchEvent id=\"X\"><timerEventDefinition><{kind}>{value}</{kind}></timerEventDefinition></intermediateCatchEvent>"), $"{kind} '{value}' is not");
 

@@ -144,14 +144,41 @@ public sealed class StadtplanungApiTests
     }
 
     [Fact]
-    public async Task BadSearch_IsAProblem()
+    public async Task BadSearch_UnknownProcedures_AndMissingRights_AreRefusedInGerman()
     {
         await using var s = await TestServer.StartAsync();
-        await TestServer.ShouldBeProblemAsync(await s.SendAsync(HttpMethod.Get, "api/stadtplanung/verfahren?status=beschlossen"), 400);
-        await TestServer.ShouldBeProblemAsync(await s.SendAsync(HttpMethod.Get, $"api/stadtplanung/verfahren?q={new string('x', 201)}"), 400);
-        await TestServer.ShouldBeProblemAsync(await s.SendAsync(HttpMethod.Get, "api/stadtplanung/verfahren?limit=501"), 400);
-        await TestServer.ShouldBeProblemAsync(await s.SendAsync(HttpMethod.Get, "api/stadtplanung/verfahren/BP-404"), 404);
+        const string Ungueltig = "Ungültige Anfrage", NichtGefunden = "Nicht gefunden";
+        await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Get, "api/stadtplanung/verfahren?status=beschlossen"), 400, Ungueltig,
+            "Den Verfahrensstand „beschlossen“ gibt es nicht", "auslegung");
+        await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Get, $"api/stadtplanung/verfahren?q={new string('x', 201)}"), 400, Ungueltig,
+            "Suchbegriff (q) ist 201 Zeichen lang", "höchstens 200");
+        await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Get, $"api/stadtplanung/verfahren?gemarkung={new string('x', 201)}"), 400, Ungueltig, "Gemarkung");
+        await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Get, "api/stadtplanung/verfahren?limit=501"), 400, Ungueltig, "limit 501", "1 bis 500");
+        await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Get, "api/stadtplanung/verfahren?offset=-1"), 400, Ungueltig, "offset -1");
+        await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Get, "api/stadtplanung/verfahren?limit=viele"), 400, Ungueltig, "„viele“", "ganze Zahl");
+        await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Get, "api/stadtplanung/verfahren/BP-404"), 404, NichtGefunden, "Ein Verfahren „BP-404“ gibt es nicht");
+        await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Get, "api/stadtplanung/verfahren/BP-404/dokumente/1/datei"), 404, NichtGefunden, "„BP-404“");
+        var alex = await s.PersonAsync("alex", ["stadtplanung-bauleitplanung"], ["analyst"]);
+        await GermanProblem.ShouldBeAsync(await TestServer.SendAsAsync(alex, HttpMethod.Get, "api/stadtplanung/verfahren"), 403, "Keine Berechtigung", "„alex“");
         s.Server.App.Services.GetRequiredService<StadtplanungRegister>().Store.ShouldBeOfType<InMemoryStadtplanungStore>();
+    }
+
+    [Fact]
+    public async Task TheSearch_GivesTheEndOfThePublicDisplay_OneMonthAndAtLeast30Days_OffWeekendsAndHolidays()
+    {
+        await using var s = await TestServer.StartAsync();
+        var store = s.Server.App.Services.GetRequiredService<StadtplanungRegister>().Store;
+        var t = NodaTime.Instant.FromUtc(2026, 3, 2, 9, 0);
+        Verfahren V(string id, NodaTime.LocalDate? beginn) => new(id, null, id, "T " + id, "Bebauungsplan", "Fristhausen", null, "regel", "61.20.01", null,
+            "61.20.01-" + id, "stadtplanung-bauleitplanung", false, [], beginn is null ? VerfahrenStatus.Aufgestellt : VerfahrenStatus.Auslegung, beginn, t, t);
+        store.PutVerfahren("default", V("BP-M", new NodaTime.LocalDate(2026, 3, 2)));   // a month to 1 April (Wed), 30 days to 31 March: 1 April
+        store.PutVerfahren("default", V("BP-F", new NodaTime.LocalDate(2027, 2, 1)));   // a month to 28 Feb (Sun), 30 days to 2 March (Tue): 2 March
+        store.PutVerfahren("default", V("BP-O", new NodaTime.LocalDate(2026, 3, 6)));   // a month to 5 April (Easter Sunday) → 7 April (after Easter Monday)
+        store.PutVerfahren("default", V("BP-N", null));
+        var found = (await s.GetJsonAsync("api/stadtplanung/verfahren?gemarkung=Fristhausen"))["items"]!.AsArray()
+            .ToDictionary(v => v!["id"]!.GetValue<string>(), v => v!["auslegungEnde"]?.GetValue<string>());
+        found.ShouldBe(new Dictionary<string, string?> { ["BP-M"] = "2026-04-01", ["BP-F"] = "2027-03-02", ["BP-O"] = "2026-04-07", ["BP-N"] = null }, ignoreOrder: true);
+        (await s.GetJsonAsync("api/stadtplanung/verfahren/BP-F"))["auslegungEnde"]!.GetValue<string>().ShouldBe("2027-03-02");
     }
 
     [Fact]

@@ -27,6 +27,8 @@ const navigation: NavEntry[] = [
     href: '/mobilfunk', text: shellTexts.nav.mobilfunk,
     visible: (me) => me.roles.some((r) => ['clerk', 'teamlead', 'auditor', 'sitzungsdienst', 'personalstelle', 'itservice'].includes(r)),
   },
+  // The roles with PlanningRead.
+  { href: '/stadtplanung', text: shellTexts.nav.stadtplanung, visible: (me) => me.roles.some((r) => ['clerk', 'teamlead', 'auditor', 'sitzungsdienst'].includes(r)) },
 ];
 
 export interface ShellOptions {

@@ -10,6 +10,7 @@ export const shellTexts = {
     betrieb: 'Betrieb',
     termine: 'Termine',
     mobilfunk: 'Mobilfunk',
+    stadtplanung: 'Stadtplanung',
   },
   signedInAs: 'Angemeldet als',
   tenant: 'Mandant',

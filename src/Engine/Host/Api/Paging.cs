@@ -12,11 +12,15 @@ public readonly record struct PageRequest(int Offset, int Limit)
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
-    /// <summary>Reads offset and limit from the query; refuses negative values and limits above <see cref="MaxLimit"/> with 400.</summary>
+    /// <summary>
+    /// Reads offset and limit from the query; refuses negative values and limits above <see cref="MaxLimit"/> with 400, in German
+    /// (clerks page through these lists in the web pages): the title <see cref="ApiProblemException.TitelUngueltig"/>, the detail
+    /// what was wrong and which values go; <c>expected</c> stays as it was.
+    /// </summary>
     public static PageRequest From(int? offset, int? limit, int defaultLimit = DefaultLimit)
     {
-        if (offset is < 0) throw ApiProblemException.BadRequest($"offset {offset} is negative", "offset ≥ 0");
-        if (limit is < 1 or > MaxLimit) throw ApiProblemException.BadRequest($"limit {limit} is out of range", $"1 ≤ limit ≤ {MaxLimit}");
+        if (offset is < 0) throw ApiProblemException.Ungueltig($"offset {offset} ist negativ: die Seite beginnt bei 0 oder später.", "offset ≥ 0");
+        if (limit is < 1 or > MaxLimit) throw ApiProblemException.Ungueltig($"limit {limit} geht nicht: eine Seite hat 1 bis {MaxLimit} Einträge.", $"1 ≤ limit ≤ {MaxLimit}");
         return new PageRequest(offset ?? 0, limit ?? defaultLimit);
     }
 }

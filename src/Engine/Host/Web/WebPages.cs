@@ -48,6 +48,8 @@ public static class WebPages
             .WithName("PageAppointmentsDay").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/mobilfunk", (HttpContext http) => Page(http, site, "mobilfunk"))
             .WithName("PageMobilfunk").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
+        app.MapGet("/stadtplanung", (HttpContext http) => Page(http, site, "stadtplanung"))
+            .WithName("PageStadtplanung").WithMetadata(new PageEndpoint()).RequirePermission(Permission.SignedIn).ExcludeFromDescription();
         app.MapGet("/assets/{**path}", (HttpContext http, string path) => Asset(http, site, path))
             .WithName("WebAssets").RequirePermission(Permission.Public).ExcludeFromDescription();
         return app;
