@@ -286,4 +286,35 @@ public sealed class PostkorbPageTests(BrowserFixture fixture)
         await page.ShouldHaveNoSeriousViolationsAsync("a task page with a rich form");
         api.Requests.ShouldNotContain(r => r.Path.EndsWith("/complete", StringComparison.Ordinal));
     }
+    [BrowserFact]
+    public async Task TaskForm_SpeaksGerman_AlsoInFormJsOwnControls_AndItsCalendar()
+    {
+        var api = Inbox();
+        api.Form = JsonNode.Parse("""
+            { "type": "default", "components": [
+              { "id": "Field_Art", "type": "select", "key": "art", "label": "Art", "values": [ { "label": "Erholungsurlaub", "value": "erholung" }, { "label": "Sonderurlaub", "value": "sonder" } ] },
+              { "id": "Field_Ort", "type": "select", "key": "ort", "label": "Dienstort", "searchable": true, "values": [ { "label": "Rathaus", "value": "rathaus" } ] },
+              { "id": "Field_Tage", "type": "number", "key": "tage", "label": "Urlaubstage" },
+              { "id": "Field_Von", "type": "datetime", "subtype": "date", "key": "von", "dateLabel": "Urlaub von" } ] }
+            """)!.AsObject();
+        var (page, _) = await OpenAsync(api, "/aufgaben/a1.u1");
+        await Expect(page.GetByLabel("Urlaubstage")).ToBeVisibleAsync();
+
+        // form-js writes these as English literals; the page must not show them (BITV: the language of every part).
+        await Expect(page.Locator(".fjs-select-display").First).ToHaveTextAsync("Bitte auswählen");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Erhöhen" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Verringern" })).ToBeVisibleAsync();
+        await page.GetByLabel("Dienstort").FillAsync("xyz");
+        await Expect(page.Locator(".form-host")).ToContainTextAsync("Keine Treffer");
+        var host = await page.Locator(".form-host").InnerHTMLAsync();
+        foreach (var english in new[] { ">Select<", "\"Search\"", "No results", "\"Increment\"", "\"Decrement\"" })
+            host.ShouldNotContain(english);
+
+        await page.GetByLabel("Urlaub von").ClickAsync();
+        var calendar = page.Locator(".flatpickr-calendar.open");
+        await Expect(calendar.Locator(".flatpickr-weekday").First).ToHaveTextAsync(new Regex("^\\s*Mo\\s*$"));
+        (await calendar.Locator(".flatpickr-monthDropdown-month").AllInnerTextsAsync()).ShouldContain("Dezember");
+        await page.Keyboard.PressAsync("Escape");
+        await page.ShouldHaveNoSeriousViolationsAsync("a task form with form-js's own controls in German");
+    }
 }

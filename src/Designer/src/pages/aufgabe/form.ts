@@ -6,6 +6,7 @@ import { h, replace } from '../../shared/dom';
 import type { FieldError } from '../../shared/api';
 import type { FormComponent, FormDto, FormSchema } from '../../postkorb/api';
 import { germanValidationModule } from './form-messages';
+import { keepFormGerman } from './form-german';
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import './form.css';
 import { texts } from './texts';
@@ -42,6 +43,7 @@ export async function renderForm(container: HTMLElement, dto: FormDto, editable:
     const { Form } = await import('@bpmn-io/form-js-viewer');
     form = new Form({ container: host, properties: { readOnly: !editable }, additionalModules: [germanValidationModule] }) as unknown as FormJs;
     await form.importSchema(schema, dto.data ?? {});
+    keepFormGerman(host);
   } catch (e) {
     console.error(e);
     replace(host, h('p', { role: 'alert' }, texts.form.failed));

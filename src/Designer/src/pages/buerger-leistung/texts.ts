@@ -21,7 +21,7 @@ export const texts = {
   draftDiscarded: 'Ihr Entwurf ist gelöscht.',
   draftAutoSaved: 'Ihre Angaben sind als Entwurf gespeichert. Sie können den Antrag auch später absenden.',
   filesHeading: 'Unterlagen (freiwillig)',
-  filesHint: 'Sie können bis zu {max} Dateien anhängen, zum Beispiel den Fahrzeugschein. Erlaubt sind PDF, PNG, JPEG, GIF, XML, CSV und Text, jede Datei bis {size} MB.',
+  filesHint: 'Sie können bis zu {max} Dateien anhängen, zum Beispiel Nachweise, die der Antrag verlangt. Erlaubt sind PDF, PNG, JPEG, GIF, XML, CSV und Text, jede Datei bis {size} MB.',
   fileLabel: 'Datei auswählen',
   upload: 'Datei hochladen',
   noFile: 'Bitte wählen Sie zuerst eine Datei aus.',
