@@ -216,6 +216,9 @@ public static class EGovServer
         Citizens.CitizenSignIn.AddEGovCitizens(builder.Services, options, identity, address);
         // Life-chain cases started by a message are linked to the parents' citizen accounts (buerger-konto) in the same index.
         citizenAccounts.Links = new Citizens.StoredCitizenCaseLinks(new Identity.Citizens.CitizenCaseStore(identity));
+        // The parents' online consent (einwilligung-eltern, /buerger/einwilligung): code hashes in the identity database (0037).
+        citizenAccounts.Consents = new Identity.Citizens.CitizenConsentStore(identity);
+        citizenAccounts.PublicAddress = () => address.Public;
         builder.Services.AddSingleton(citizenAccounts);
         if (store.Store is IJobLeaseStore leases)
         {
