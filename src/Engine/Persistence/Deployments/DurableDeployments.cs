@@ -78,6 +78,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         // completed from the graph, so the next start deploys them by it.
         parsed ??= new Dictionary<string, Definitions?>(StringComparer.Ordinal);
         var items = new List<(string, Definitions, string, int)>();
+        var fileOf = old.ToDictionary(x => (x.Row.ProcessId, x.Row.Version), x => x.Row.File);
         foreach (var (r, _) in old)
         {
             if (!parsed.TryGetValue(r.ContentHash, out var defs) || defs is null)
@@ -90,7 +91,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
             items.Add((r.File, defs, r.ProcessId, r.Version));
         }
         added += engine.DeployVersions(items, scheduleStartTimers: false, old.ToDictionary(x => (x.Row.ProcessId, x.Row.Version), x => x.Row.ContentHash),
-            (processId, version) => LoadStored(tenant, processId, version, old.First(x => x.Row.ProcessId == processId && x.Row.Version == version).Row.File)).Count;
+            (processId, version) => LoadStored(tenant, processId, version, fileOf[(processId, version)])).Count;
         var filled = new List<(string, int, string?, DeploymentOutline)>();
         foreach (var ((r, outline), (_, defs, _, _)) in old.Zip(items))
         {
@@ -203,8 +204,11 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         if (toDeploy.Count > 0)
         {
             // refused models throw before anything is stored
+            // The graphs built here may be dropped from the engine's cache later and built again from the stored model (the
+            // closure keeps the file names only, not the rows with their XML).
+            var fileOf = rows.ToDictionary(r => (r.ProcessId, r.Version), r => r.File);
             engine.DeployVersions(toDeploy, scheduleStartTimers: true, rows.ToDictionary(r => (r.ProcessId, r.Version), r => r.ContentHash),
-                (processId, version) => LoadStored(tenant, processId, version, rows.First(r => r.ProcessId == processId && r.Version == version).File));
+                (processId, version) => LoadStored(tenant, processId, version, fileOf[(processId, version)]));
             // The engine's part of each outline (validity, start triggers) as the graph has it: a restart deploys the version by it.
             foreach (var (row, (_, defs, _, _)) in rows.Zip(toDeploy))
                 row.Outline = (DeploymentOutline.Of(defs, row.ProcessId) ?? new DeploymentOutline()).With(engine.Outline(row.ProcessId, row.Version)).ToJson();
