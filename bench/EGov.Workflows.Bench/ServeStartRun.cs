@@ -74,7 +74,9 @@ public static class ServeStartRun
                 Workload = "serve-start", Store = "sqlite", Engine = "egov-http", Mode = spec.Mode, Instances = definitions, InFlight = 1,
                 StartupSeconds = seconds, ElapsedSeconds = seconds, CpuMsPerInstance = cpu * 1000 / Math.Max(1, definitions), PeakRssMb = Proc.PeakRssMb(), HeapMb = heap, Definitions = definitions,
                 Note = $"{(spec.Mode == "first" ? "first start: every file deployed into empty tables" : "restart: the versions are stored")}; "
-                       + $"process start to /health/ready {seconds:0.00} s ({cpu:0.0} CPU s); {definitions} definitions in the catalogue; heap once ready {heap:N0} MB",
+                       + $"process start to /health/ready {seconds:0.00} s ({cpu:0.0} CPU s); {definitions} definitions in the catalogue; heap once ready {heap:N0} MB"
+                       + (server.App.Services.GetService(typeof(EGov.Workflows.Host.Health.StartTimings)) is EGov.Workflows.Host.Health.StartTimings t
+                           ? $"; runtime before the server's build {(t.Started - processStart).TotalSeconds:0.00} s; phases: {t}" : ""),
             };
         }
         finally

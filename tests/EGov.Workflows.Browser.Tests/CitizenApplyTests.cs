@@ -328,6 +328,10 @@ public sealed class CitizenApplyFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>The engine of the default tenant (to start a case as a message would, and to work its staff tasks).</summary>
+    public EGov.Workflows.Runtime.WorkflowEngine Engine =>
+        server!.App.Services.GetRequiredService<EGov.Workflows.Host.Tenancy.TenantEngines>().Get("default").Engine;
+
     /// <summary>Deploys a model through the API as an analyst's machine client would.</summary>
     public async Task DeployAsync(string name, string xml)
     {

@@ -132,7 +132,7 @@ public sealed class FakePostkorbApi
                     if (NextCompleteErrors is { } errors)
                     {
                         NextCompleteErrors = null;
-                        return Problem(400, "Form invalid", "the submitted values do not match the form", ("errors", errors));
+                        return Problem(400, "Formular unvollständig oder ungültig", "Die Angaben passen nicht zum Formular der Aufgabe. Bitte korrigieren Sie die markierten Felder und senden Sie das Formular erneut.", ("errors", errors));
                     }
                     Tasks.Remove(task);
                     return (200, new { id = task["rootInstanceId"]!.GetValue<string>(), state = "active" });

@@ -177,4 +177,18 @@ public sealed class GermanLabelsTests
         found.AddRange(EnglishIn(await TextsAsync(page, "body")).Select(w => $"/termine: {w}"));
         found.ShouldBeEmpty("English words on the pages:\n" + string.Join("\n", found));
     }
+
+    [BrowserFact]
+    public async Task TheStadtplanungSearch_ShowsNoEnglishUiWords()
+    {
+        var now = NodaTime.SystemClock.Instance.GetCurrentInstant();
+        var p = Guid.NewGuid().ToString("N")[..6];
+        var store = fixture.Server.App.Services.GetRequiredService<EGov.Workflows.Host.Stadtplanung.StadtplanungRegister>().Store;
+        store.PutVerfahren("default", new EGov.Workflows.Persistence.Stadtplanung.Verfahren($"BP-{p}", null, $"BP-{p}", "Am Stadtpark", "Bebauungsplan", $"Gemarkung-{p}",
+            "Flur 3", "regel", "61.20.01", null, $"61.20.01-BP-{p}", "stadtplanung-bauleitplanung", true, [], "auslegung", new NodaTime.LocalDate(2026, 3, 2), now, now));
+        var page = await Staff.SignedInAsync(fixture, Staff.NewName("sp"), ["clerk"], ["stadtplanung-bauleitplanung"], $"/stadtplanung?gemarkung=Gemarkung-{p}");
+        await Expect(page.Locator("table.stadtplanung-table tbody tr").First).ToBeVisibleAsync();
+        var found = EnglishIn(await TextsAsync(page, "body")).Select(w => $"/stadtplanung: {w}").ToList();
+        found.ShouldBeEmpty("English words on the page:\n" + string.Join("\n", found));
+    }
 }

@@ -104,6 +104,7 @@ public sealed class StadtplanungPageTests
         await Expect(count).ToHaveTextAsync("2 Verfahren gefunden.");
         var geheim = results.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = $"61.20.01-{s.Geheim}" }) });
         await Expect(geheim).ToContainTextAsync("vertraulich");
+        await Screenshots.TakeAsync(page, "stadtplanung");
         await page.ShouldHaveNoSeriousViolationsAsync("/stadtplanung, by Gemarkung with a confidential procedure");
 
         // Nothing found: the empty state says what to do.

@@ -38,6 +38,10 @@ public sealed class CompactCatalogueTests
         }
         await using (var s = await TestServer.StartAsync(processes, $"sqlite:{db}"))
         {
+            // Nothing of the start (restore, catalogue, service registry, warm-up) built an executable graph: built on first use.
+            var engine = s.Server.Engines.Get(s.Server.Engines.DefaultTenantId).Engine;
+            engine.IsGraphBuilt("Bauantrag", 1).ShouldBeFalse();
+            engine.IsGraphBuilt("Process_Buerger_Antrag", 1).ShouldBeFalse();
             var entry = Entry(s, "Bauantrag");
             entry.Version.ShouldBe(1);
             entry.Name.ShouldBe("Bauantrag");
@@ -51,6 +55,9 @@ public sealed class CompactCatalogueTests
             tenant.Forms.Find("Bauantrag", 1, "egov:forms/pruefung").ShouldNotBeNull()["id"]!.GetValue<string>().ShouldBe("Form_Pruefung");
             var list = (await s.GetJsonAsync("api/process-definitions")).AsArray();
             list.Select(d => d!["version"]!.GetValue<int>()).ShouldBe([1, 1]);
+            engine.IsGraphBuilt("Bauantrag", 1).ShouldBeFalse(); // lists read outlines
+            engine.GetInstance(engine.StartProcess("Bauantrag")).Version.ShouldBe(1);
+            engine.IsGraphBuilt("Bauantrag", 1).ShouldBeTrue();
         }
 
         // A changed form beside an unchanged model: read again, kept with the same version.

@@ -23,6 +23,7 @@ public sealed class ElementTemplateFilesTests
         { "Stadtplanung/element-templates/bauleitplan-akte.json", BauleitplanAkteActivity.Name },
         { "Kita/element-templates/kita-platz.json", PlatzActivity.Name },
         { "Citizens/element-templates/buerger-konto.json", BuergerKontoActivity.Name },
+        { "Citizens/element-templates/einwilligung-eltern.json", EGov.Workflows.Host.Citizens.Consent.EinwilligungElternActivity.Name },
     };
 
     private static WorkflowActivity Activity(string name) => name switch
@@ -32,6 +33,8 @@ public sealed class ElementTemplateFilesTests
         BauleitplanAkteActivity.Name => new BauleitplanAkteActivity(new StadtplanungRegister()),
         PlatzActivity.Name => new PlatzActivity(new KitaRegister()),
         BuergerKontoActivity.Name => new BuergerKontoActivity(new CitizenAccountRegister()),
+        EGov.Workflows.Host.Citizens.Consent.EinwilligungElternActivity.Name => new EGov.Workflows.Host.Citizens.Consent.EinwilligungElternActivity(new CitizenAccountRegister(),
+            new EGov.Workflows.Host.Citizens.Consent.ConsentMail(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), new EGov.Workflows.Activities.Notifications.MailKitTransport())),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

@@ -80,8 +80,9 @@ public static class BuiltInPacks
             Pack(DokumenteOptions.Section, configuration, logging, (s, c) => s.AddEgovDokumente(c)),
             // The citizen side's own activities (eid-check: a trust level later in the case, step-up by the citizen's sign-in;
             // buerger-konto: a case started by a message is linked to the citizen account it concerns, see "Meine Vorgänge").
-            Pack(CitizenPack, configuration, logging, (s, _) => s.AddSingleton(citizenRegister)
-                .AddEgovActivity<Citizens.EidCheckActivity>().AddEgovActivity<Citizens.BuergerKontoActivity>()),
+            // einwilligung-eltern: the parents consent online, signed in, with a one-time code from the case's notice.
+            Pack(CitizenPack, configuration, logging, (s, c) => s.AddSingleton(citizenRegister).AddSingleton(new Citizens.Consent.ConsentMail(c, new MailKitTransport()))
+                .AddEgovActivity<Citizens.EidCheckActivity>().AddEgovActivity<Citizens.BuergerKontoActivity>().AddEgovActivity<Citizens.Consent.EinwilligungElternActivity>()),
             // The Ratsinformationssystem's register of papers (issue 17): the case keeps its table row in step.
             Pack(RatsinfoPack, configuration, logging, (s, _) => s.AddSingleton(register).AddEgovActivity<Ratsinfo.VorlageActivity>()),
             // Reservierungen und Adressbuch (issue 17): bookings of rooms and cars, the staff directory's answers for a case.

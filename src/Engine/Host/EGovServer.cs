@@ -38,6 +38,7 @@ public static class EGovServer
             throw new ServerStartException([$"--tenant '{options.Tenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
         if (options.Tenants.FirstOrDefault(t => !TenantEngines.IsValidId(t)) is { } badTenant)
             throw new ServerStartException([$"--tenants '{badTenant}': expected 1–64 letters, digits, '.', '-' or '_'"], usage: true);
+        var timings = new Health.StartTimings();
         RaiseThreadPoolFloor(options.MinWorkerThreads);
         var ratsinfo = new Ratsinfo.RatsinfoRegister(); // its store is set once the store is open (the activity and the API share it)
         var reservierungen = new Reservierungen.ReservierungRegister(); // rooms, cars and the staff directory: set once the store is open
@@ -48,6 +49,7 @@ public static class EGovServer
         var stadtplanung = new Stadtplanung.StadtplanungRegister(); // the eAkte Stadtplanung (Bauleitplan procedures, documents): set once the store is open
         var citizenAccounts = new Citizens.CitizenAccountRegister(); // buerger-konto's links: set once the identity database is open
         var (packs, packLogging) = LoadPacks(options, ratsinfo, reservierungen, zeit, mobilfunk, termine, kita, stadtplanung, citizenAccounts); // before the store is touched: a broken pack stops the start at once
+        timings.Mark("packs");
         StoreChoice store;
         try { store = HostStores.Open(options.Store, options.Create); }
         catch (ArgumentException e) { packLogging.Dispose(); throw new ServerStartException([e.Message], usage: true); }
@@ -68,8 +70,15 @@ public static class EGovServer
             VariableLimits = options.VariableLimits,
             MaxOpenInstances = options.MaxOpenInstancesPerTenant,
         };
+        timings.Mark("store");
         IReadOnlyList<DeployedDefinition> deployed;
-        try { deployed = DeployProcesses(engines.Get(options.Tenant), options.ProcessesDirectory); }
+        try
+        {
+            var tenant = engines.Get(options.Tenant);
+            timings.Mark("stored versions");
+            deployed = DeployProcesses(tenant, options.ProcessesDirectory);
+            timings.Mark("processes folder");
+        }
         catch { (store.Store as IDisposable)?.Dispose(); packLogging.Dispose(); throw; }
         // Shared models with local overlays: each tenant's merged versions (a tenant whose overlay no longer fits is refused and reported).
         // Overlays deployed through the API are kept in a durable store too, so every node over it shows and runs them.
@@ -77,6 +86,7 @@ public static class EGovServer
         engines.ServicesOf = overlays.ServicesOf;
         if (options.ProcessesDirectory is { } processesDir && Directory.Exists(processesDir))
             overlays.DeployAll(engines, processesDir, TenantsDirectory(options)!);
+        timings.Mark("overlays");
 
         Identity.IdentityDatabase identity;
         string? adminPassword;
@@ -90,6 +100,7 @@ public static class EGovServer
             (store.Store as IDisposable)?.Dispose();
             throw new ServerStartException([$"--store {HostStores.Describe(options.Store)}: cannot open the identity tables: {e.Message}"], store: true);
         }
+        timings.Mark("identity");
         var address = new ServerAddress(options.PublicUrl);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
@@ -205,6 +216,9 @@ public static class EGovServer
         Citizens.CitizenSignIn.AddEGovCitizens(builder.Services, options, identity, address);
         // Life-chain cases started by a message are linked to the parents' citizen accounts (buerger-konto) in the same index.
         citizenAccounts.Links = new Citizens.StoredCitizenCaseLinks(new Identity.Citizens.CitizenCaseStore(identity));
+        // The parents' online consent (einwilligung-eltern, /buerger/einwilligung): code hashes in the identity database (0037).
+        citizenAccounts.Consents = new Identity.Citizens.CitizenConsentStore(identity);
+        citizenAccounts.PublicAddress = () => address.Public;
         builder.Services.AddSingleton(citizenAccounts);
         if (store.Store is IJobLeaseStore leases)
         {
@@ -244,7 +258,10 @@ public static class EGovServer
             return Task.CompletedTask;
         }));
 
+        builder.Services.AddSingleton(timings);
+        timings.Mark("services");
         var app = builder.Build();
+        timings.Mark("host built");
         if (app.Services.GetService<JobExecutor>() is { } jobExecutor) engines.WakeJobs = _ => jobExecutor.Wake();
         engines.Directory = new TenantDirectory(ConfiguredTenants(options), IdentityTenants(app.Services),
             engines.Deployments is { } stored ? stored.HasVersions : null);
@@ -279,6 +296,10 @@ public static class EGovServer
             app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, packs, site, address, adminPassword, o));
         // The hot queries translated and the store and identity models built before the node listens (issue 21, item 6).
         Health.ColdStartWarmup.Run(app.Services, engines, options.Tenant);
+        timings.Mark("warm-up");
+        app.Lifetime.ApplicationStarted.Register(() => timings.Mark("listening"));
+        var startLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EGov.Workflows.Host.Start");
+        if (startLog.IsEnabled(LogLevel.Debug)) startLog.LogDebug("start: {Phases}", timings.ToString());
         return app;
     }
 

@@ -50,7 +50,28 @@ public sealed class LebensketteTests : IAsyncLifetime
         public override Task<ActivityResult> ExecuteAsync(ActivityContext context) => Task.FromResult(ActivityResult.Complete(new JsonObject()));
     }
 
-    private WorkflowEngine Engine() => PackEngine.Create((s, c) => s.AddEgovFitConnect(c).AddEgovNotifications(c).AddEgovActivity<KitaPlatzStandIn>().AddEgovActivity<BuergerKontoStandIn>(), new Dictionary<string, string?>
+    /// <summary>
+    /// The parents' online consent lives in the host (code, notice, the consent page); here a stand-in with the same contract:
+    /// it waits, and the answer of the signed-in parent (<c>zustimmung</c> per purpose, <c>konto</c> of the session) resumes it.
+    /// </summary>
+    [Activity("einwilligung-eltern")]
+    private sealed class EinwilligungElternStandIn : WorkflowActivity
+    {
+        public override Task<ActivityResult> ExecuteAsync(ActivityContext context) =>
+            Task.FromResult(ActivityResult.Wait("Einwilligung abwarten", new JsonObject { ["einwilligungOnline"] = new JsonObject { ["status"] = "angefragt" } }, "einwilligung-eltern:" + context.ProcessInstanceId));
+
+        public override Task<ActivityResult> ResumeAsync(ActivityContext context, JsonNode? payload)
+        {
+            var kg = payload?["zustimmung"]?["kindergeld"]?.GetValue<bool>() == true;
+            var kita = payload?["zustimmung"]?["kita"]?.GetValue<bool>() == true;
+            var o = new JsonObject { ["einwilligungKindergeld"] = kg, ["einwilligungKita"] = kita, ["einwilligungOnline"] = new JsonObject { ["status"] = "erklaert" } };
+            if (kg || kita) o["einwilligungKonto"] = payload?["konto"]?.DeepClone();
+            return Task.FromResult(ActivityResult.Complete(o));
+        }
+    }
+
+    private WorkflowEngine Engine() => PackEngine.Create((s, c) => s.AddEgovFitConnect(c).AddEgovNotifications(c).AddEgovActivity<KitaPlatzStandIn>().AddEgovActivity<BuergerKontoStandIn>()
+        .AddEgovActivity<EinwilligungElternStandIn>(), new Dictionary<string, string?>
     {
         ["Packs:FitConnect:TokenUrl"] = _fc.TokenUrl,
         ["Packs:FitConnect:SubmissionApiUrl"] = _fc.BaseUrl,
@@ -62,13 +83,14 @@ public sealed class LebensketteTests : IAsyncLifetime
         Path.Combine(Processes(), "kita", "kita.bpmn"));
 
     private static JsonObject Geburtsanzeige() => JsonNode.Parse("""
-        {"antrag": {
+        {"einwilligungKonto": "buerger:KlinikKlinikKlinikKlinikKlinik12",
+         "antrag": {
           "kind": {"vorname": "Mia", "familienname": "Muster", "geburtsdatum": "2026-03-01", "geburtszeit": "07:42", "geburtsort": "Musterstadt"},
           "mutter": {"vorname": "Anna", "familienname": "Muster", "anschrift": "Lindenweg 3, 64283 Musterstadt", "email": "anna@example.org",
                      "steuerId": "11111111111", "religion": "Religionszugehörigkeit-rk"},
           "klinik": {"name": "Klinikum Sankt Beispiel", "email": "geburtshilfe@klinikum.example"},
           "medizinisch": {"geburtsgewichtGramm": 3350, "apgar": "9/10/10"},
-          "einwilligung": {"antragsteller": "mutter"}
+          "einwilligung": {"antragsteller": "mutter", "buergerkonto": "buerger:AusDerAnzeigeAusDerAnzeigeAusDe"}
         }}
         """)!.AsObject();
 
@@ -79,14 +101,16 @@ public sealed class LebensketteTests : IAsyncLifetime
         Complete(e, "Task_Pruefen", new JsonObject { ["vollstaendig"] = true, ["einwilligungKindergeld"] = kindergeld, ["einwilligungKita"] = kita }, "s.sachbearbeitung");
         Complete(e, "Task_Beurkunden", new JsonObject { ["registernummer"] = "G 42/2026" }, "b.standesbeamtin");
         Complete(e, "Task_Urkunden", new JsonObject { ["urkundenAnzahl"] = 2, ["urkundenVersand"] = "post" }, "b.standesbeamtin");
-        e.GetInstance(id).State.ShouldBe(InstanceState.Completed);
+        if (kindergeld || kita) e.GetInstance(id).State.ShouldBe(InstanceState.Completed);
+        else e.GetInstance(id).Waiting.ShouldBe(["Task_Einwilligung_Online"], "no consent recorded at the check: the parents are asked online");
         return id;
     }
 
     private static void Complete(WorkflowEngine e, string element, JsonObject variables, string user = "anna") =>
         e.CompleteUserTask(e.OpenUserTasks().Single(t => t.ElementId == element).Id, variables, user);
 
-    private static readonly string[] NeverPassedOn = ["3350", "apgar", "07:42", "11111111111", "Religionszugehörigkeit", "Klinikum Sankt Beispiel", "geburtshilfe@", "einwilligung"];
+    private static readonly string[] NeverPassedOn = ["3350", "apgar", "07:42", "11111111111", "Religionszugehörigkeit", "Klinikum Sankt Beispiel", "geburtshilfe@", "einwilligung",
+        "buerger:KlinikKlinik", "buerger:AusDerAnzeige"]; // an account named by the hospital's data never goes on
 
     [Fact]
     public void WithConsentForKindergeldOnly_TheKindergeldCaseGetsOnlyItsData_AndTheFamilienkasseReceivesItThroughFitConnect()
@@ -139,9 +163,45 @@ public sealed class LebensketteTests : IAsyncLifetime
     public void WithoutConsent_NoOtherCaseStarts()
     {
         var e = Engine();
-        Beurkunden(e, kindergeld: false, kita: false);
+        var id = Beurkunden(e, kindergeld: false, kita: false);
+        e.ResumeActivityByKey("einwilligung-eltern:" + id, new JsonObject
+        {
+            ["zustimmung"] = new JsonObject { ["kindergeld"] = false, ["kita"] = false }, ["konto"] = "buerger:SitzungSitzungSitzungSitzungSitz",
+        }).ShouldBeTrue();
+        e.GetInstance(id).State.ShouldBe(InstanceState.Completed);
+        e.GetInstance(id).Variables["einwilligungKonto"].ShouldBeNull("a refusal keeps no account");
 
         e.OpenUserTasks().ShouldBeEmpty();
         _fc.Submissions.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void WithOnlineConsent_TheCasesCarryTheAccountOfTheSignedInParent_NeverOneFromTheHospitalsData()
+    {
+        var e = Engine();
+        var id = Beurkunden(e, kindergeld: false, kita: false);
+        const string session = "buerger:SitzungSitzungSitzungSitzungSitz";
+        e.ResumeActivityByKey("einwilligung-eltern:" + id, new JsonObject
+        {
+            ["zustimmung"] = new JsonObject { ["kindergeld"] = true, ["kita"] = true }, ["konto"] = session,
+        }).ShouldBeTrue();
+        e.GetInstance(id).State.ShouldBe(InstanceState.Completed);
+
+        var kindergeld = e.GetInstance(e.OpenUserTasks().Single(t => t.ElementId == "Task_Ergaenzen").RootInstanceId).Variables;
+        kindergeld["kindergeldDaten"]!["buergerkonto"]!.GetValue<string>().ShouldBe(session);
+        var kita = e.GetInstance(e.OpenUserTasks().Single(t => t.ElementId == "Task_Wuensche").RootInstanceId).Variables;
+        kita["kitaDaten"]!["buergerkonto"]!.GetValue<string>().ShouldBe(session);
+        foreach (var secret in NeverPassedOn) { kindergeld.ToJsonString().ShouldNotContain(secret); kita.ToJsonString().ShouldNotContain(secret); }
+    }
+
+    [Fact]
+    public void WithConsentRecordedAtTheCheck_NoAccountGoesOn_NotEvenTheOneTheHospitalSent()
+    {
+        var e = Engine();
+        Beurkunden(e, kindergeld: true, kita: true);
+        var kindergeld = e.GetInstance(e.OpenUserTasks().Single(t => t.ElementId == "Task_Ergaenzen").RootInstanceId).Variables;
+        (kindergeld["kindergeldDaten"] as JsonObject)!.ContainsKey("buergerkonto").ShouldBeFalse();
+        var kita = e.GetInstance(e.OpenUserTasks().Single(t => t.ElementId == "Task_Wuensche").RootInstanceId).Variables;
+        (kita["kitaDaten"] as JsonObject)!.ContainsKey("buergerkonto").ShouldBeFalse();
     }
 }

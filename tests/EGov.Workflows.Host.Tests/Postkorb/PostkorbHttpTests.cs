@@ -115,9 +115,12 @@ public sealed class PostkorbHttpTests
         form["data"]!["antragsteller"]!.GetValue<string>().ShouldBe("Max Muster");
         await Post(erika, $"api/tasks/{id}/claim", new { });
 
-        var invalid = await TestServer.ShouldBeProblemAsync(await Post(erika, $"api/tasks/{id}/complete", new { variables = new { gebuehr = "viel", genehmigt = "ja" } }), 400);
+        // German for the clerk (title, detail with the fields' messages), the fields' keys machine-readable as before.
+        var invalid = await GermanProblem.ShouldBeAsync(await Post(erika, $"api/tasks/{id}/complete", new { variables = new { gebuehr = "viel", genehmigt = "ja" } }), 400,
+            "Formular unvollständig oder ungültig", "Die Angaben passen nicht zum Formular der Aufgabe (3 Felder)", "muss eine Zahl sein", "Bitte korrigieren Sie die markierten Felder");
         invalid["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).Order().ShouldBe(["begruendung", "gebuehr", "genehmigt"]);
         invalid["errors"]![0]!["message"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
+        invalid["detail"]!.GetValue<string>().ShouldContain(invalid["errors"]![0]!["message"]!.GetValue<string>());
         (await s.InstanceAsync(instance))["variables"]!.AsObject().ContainsKey("gebuehr").ShouldBeFalse();
         (await TestServer.GetJsonAsAsync(erika, $"api/tasks/{id}"))["id"]!.GetValue<string>().ShouldBe(id); // still open
 

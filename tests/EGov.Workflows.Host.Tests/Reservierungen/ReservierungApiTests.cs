@@ -39,7 +39,7 @@ public sealed class ReservierungApiTests
         b1["gebuchtFuer"]!.GetValue<string>().ShouldBe("erika");
         var conflict = await Ok(await TestServer.SendAsAsync(max, HttpMethod.Post, "api/reservierungen/buchungen",
             new { ressourceId = "raum-101", von = Morgen.AddHours(1), bis = Morgen.AddHours(3), zweck = "Schulung" }), 409);
-        conflict!["detail"]!.GetValue<string>().ShouldContain("Belegt");
+        conflict!["detail"]!.GetValue<string>().ShouldContain("schon belegt");
         await Ok(await TestServer.SendAsAsync(max, HttpMethod.Post, "api/reservierungen/buchungen",
             new { ressourceId = "raum-101", von = Morgen.AddHours(2), bis = Morgen.AddHours(3), zweck = "Schulung" }), 201);
 

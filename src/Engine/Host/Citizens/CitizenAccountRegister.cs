@@ -22,6 +22,21 @@ public sealed class CitizenAccountRegister
         get => Volatile.Read(ref _links);
         set => Volatile.Write(ref _links, value ?? throw new ArgumentNullException(nameof(value)));
     }
+
+    private Identity.Citizens.IConsentCodes _consents = new Identity.Citizens.InMemoryConsentCodes();
+
+    /// <summary>
+    /// Where <c>einwilligung-eltern</c> keeps the hashes of its one-time codes and the consent page checks them (migration 0037):
+    /// the server sets the identity database's table; <c>./egov test</c> and <c>validate</c> keep them in memory.
+    /// </summary>
+    public Identity.Citizens.IConsentCodes Consents
+    {
+        get => Volatile.Read(ref _consents);
+        set => Volatile.Write(ref _consents, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>The public address of the citizen pages for links in notices (the server sets it; without: a relative path).</summary>
+    public Func<Uri>? PublicAddress { get; set; }
 }
 
 /// <summary>The links in memory (scenarios, validate).</summary>

@@ -183,6 +183,7 @@ public static class CitizenApplication
             .WithName("PageCitizenPay").WithMetadata(new PageEndpoint()).RequirePermission(Permission.CitizenSelf).ExcludeFromDescription();
 
         app.MapCitizenEidCheck();
+        Consent.ConsentEndpoints.MapCitizenConsent(app);
         return app;
     }
 

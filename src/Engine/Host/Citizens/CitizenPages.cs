@@ -91,6 +91,8 @@ internal static class CitizenPages
         Row("Vertrauensniveau", citizen.Level.German());
         return Layout("Bürgerservice",
             $"<p>Sie sind mit der BundID angemeldet.</p><dl id=\"identitaet\">{rows}</dl>" +
+            "<nav aria-label=\"Bürgerservice\"><ul><li><a href=\"/buerger/vorgaenge\">Meine Vorgänge</a></li>" +
+            "<li><a href=\"/buerger/einwilligung\">Einwilligung nach der Geburt</a></li></ul></nav>" +
             $"<form method=\"post\" action=\"/buerger/abmelden\"><input type=\"hidden\" name=\"{Csrf.FormField}\" value=\"{E(csrfToken)}\">" +
             "<button type=\"submit\" class=\"secondary\">Abmelden</button></form>");
     }

@@ -60,7 +60,7 @@ public sealed partial class TaskService
         var variables = InstanceVariables(row.InstanceId);
         var (values, errors) = FormValidator.Validate(schema, submitted, variables);
         if (errors.Count > 0)
-            throw new ApiProblemException(400, "Form invalid", $"the submitted values do not fit the task's form: {string.Join(", ", errors.Select(e => e.Field))}",
+            throw new ApiProblemException(400, FormUngueltig, FormDetail(errors),
                 new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToList() });
         // A group with a path answers part of an object variable: the rest of it (read-only fields, members no form shows) stays.
         foreach (var (name, value) in values.ToList())
@@ -71,6 +71,21 @@ public sealed partial class TaskService
                 values[name] = merged;
             }
         return values;
+    }
+
+    /// <summary>The title of the 400 answer when the submitted values do not fit the task's form (clerks read it: German).</summary>
+    public const string FormUngueltig = "Formular unvollständig oder ungültig";
+
+    /// <summary>
+    /// The detail of that answer: how many fields, then the fields' own German messages (at most five), and what to do. The
+    /// machine-readable <c>errors</c> keep each field's key.
+    /// </summary>
+    internal static string FormDetail(IReadOnlyList<FieldError> errors)
+    {
+        var shown = string.Join(" ", errors.Take(5).Select(e => e.Message.TrimEnd() is var m && m.EndsWith('.') ? m : m + "."));
+        var more = errors.Count > 5 ? $" Dazu {errors.Count - 5} weitere." : "";
+        var count = errors.Count == 1 ? "1 Feld" : $"{errors.Count} Felder";
+        return $"Die Angaben passen nicht zum Formular der Aufgabe ({count}): {shown}{more} Bitte korrigieren Sie die markierten Felder und senden Sie das Formular erneut.";
     }
 
     /// <summary>The case of the task: process and version, Aktenzeichen, current elements, its history with who and when, and the variables its form does not show.</summary>

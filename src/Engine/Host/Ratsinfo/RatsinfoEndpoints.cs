@@ -38,17 +38,18 @@ public static class RatsinfoEndpoints
 {
     public static void MapRatsinfoEndpoints(this RouteGroupBuilder api)
     {
-        var r = api.MapGroup("/ratsinfo");
+        var r = api.MapGroup("/ratsinfo").WithMetadata(new GermanProblems());
 
         r.MapGet("/koerperschaft", (HttpContext http) => Store(http).GetKoerperschaft(http.Tenant().TenantId) is { } k ? Results.Ok(Dto(k))
-                : throw ApiProblemException.NotFound("no Körperschaft is set for this tenant (PUT /api/ratsinfo/koerperschaft); nothing is published"))
+                : throw ApiProblemException.NichtGefunden("Für diesen Mandanten ist noch keine Körperschaft eingetragen (PUT /api/ratsinfo/koerperschaft); bis dahin wird nichts veröffentlicht."))
             .WithName("GetKoerperschaft").RequirePermission(Permission.CouncilRead)
             .WithSummary("The tenant's Körperschaft as OParl shows it (its Body)").Produces<KoerperschaftDto>().ProducesProblem(404);
 
         r.MapPut("/koerperschaft", (HttpContext http, KoerperschaftBody body) =>
             {
                 var name = Required(body.Name, "name", 200);
-                if (body.Ags is { } ags && (ags.Length != 8 || !ags.All(char.IsAsciiDigit))) throw ApiProblemException.BadRequest($"ags '{ags}' is no Amtlicher Gemeindeschlüssel", "8 digits, e.g. 06411000");
+                if (body.Ags is { } ags && (ags.Length != 8 || !ags.All(char.IsAsciiDigit)))
+                    throw ApiProblemException.Ungueltig($"„{Kurz(ags)}“ ist kein Amtlicher Gemeindeschlüssel (ags): er hat 8 Ziffern, z. B. 06411000.", "8 Ziffern, z. B. 06411000");
                 var k = new Koerperschaft(name, Optional(body.Kurzname, "kurzname", 50), body.Ags, Url(body.Website, "website"), Optional(body.KontaktEmail, "kontaktEmail", 200), Now(http));
                 Write(() => Store(http).PutKoerperschaft(http.Tenant().TenantId, k));
                 return Results.Ok(Dto(k));
@@ -67,7 +68,7 @@ public static class RatsinfoEndpoints
             .WithSummary("The council and its committees (?offset=&limit=)").Produces<Page<GremiumDto>>();
 
         r.MapGet("/gremien/{id}", (HttpContext http, string id) => Store(http).GetGremium(http.Tenant().TenantId, id) is { } g ? Results.Ok(Dto(g))
-                : throw ApiProblemException.NotFound($"no Gremium '{id}'"))
+                : throw KeinGremium(id))
             .WithName("GetGremium").RequirePermission(Permission.CouncilRead)
             .WithSummary("One Gremium").Produces<GremiumDto>().ProducesProblem(404);
 
@@ -75,7 +76,8 @@ public static class RatsinfoEndpoints
             {
                 CheckId(id);
                 var art = body.Art ?? GremiumArten.Ausschuss;
-                if (!GremiumArten.All.Contains(art)) throw ApiProblemException.BadRequest($"art '{art}' is unknown", string.Join(", ", GremiumArten.All));
+                if (!GremiumArten.All.Contains(art))
+                    throw ApiProblemException.Ungueltig($"Die Art „{Kurz(art)}“ gibt es nicht; möglich sind: {string.Join(", ", GremiumArten.All)}.", string.Join(", ", GremiumArten.All));
                 var g = new Gremium(id, Required(body.Name, "name", 200), Optional(body.Kurzname, "kurzname", 50), art,
                     Required(body.Lesegruppe, "lesegruppe", 100), Required(body.VorsitzGruppe, "vorsitzGruppe", 100), Now(http));
                 Write(() => Store(http).PutGremium(http.Tenant().TenantId, g));
@@ -95,19 +97,20 @@ public static class RatsinfoEndpoints
             .WithSummary("The Sitzungskalender by start, with each session's Einreichungsfrist (?gremium=&ab=&offset=&limit=)").Produces<Page<SitzungDto>>();
 
         r.MapGet("/sitzungen/{id}", (HttpContext http, string id) => Store(http).GetSitzung(http.Tenant().TenantId, id) is { } s ? Results.Ok(Dto(s))
-                : throw ApiProblemException.NotFound($"no Sitzung '{id}'"))
+                : throw ApiProblemException.NichtGefunden($"Eine Sitzung „{Kurz(id)}“ gibt es nicht."))
             .WithName("GetSitzung").RequirePermission(Permission.CouncilRead)
             .WithSummary("One session").Produces<SitzungDto>().ProducesProblem(404);
 
         r.MapPut("/sitzungen/{id}", (HttpContext http, string id, SitzungBody body) =>
             {
                 CheckId(id);
-                var beginn = body.Beginn ?? throw ApiProblemException.BadRequest("beginn is missing", "beginn: date-time with offset");
-                var frist = body.Einreichungsfrist ?? throw ApiProblemException.BadRequest("einreichungsfrist is missing", "einreichungsfrist: date-time before beginn");
-                if (frist >= beginn) throw ApiProblemException.BadRequest("the Einreichungsfrist must lie before the session's start");
-                if (body.Ende is { } ende && ende <= beginn) throw ApiProblemException.BadRequest("the session's end must lie after its start");
+                var beginn = body.Beginn ?? throw ApiProblemException.Ungueltig("Bitte geben Sie den Beginn der Sitzung an (beginn).", "beginn: Zeitpunkt mit Zeitzone, z. B. 2027-03-02T18:00:00+01:00");
+                var frist = body.Einreichungsfrist ?? throw ApiProblemException.Ungueltig("Bitte geben Sie die Einreichungsfrist der Sitzung an (einreichungsfrist).", "einreichungsfrist: Zeitpunkt vor dem Beginn");
+                if (frist >= beginn) throw ApiProblemException.Ungueltig("Die Einreichungsfrist muss vor dem Beginn der Sitzung liegen.", "einreichungsfrist < beginn");
+                if (body.Ende is { } ende && ende <= beginn) throw ApiProblemException.Ungueltig("Das Ende der Sitzung muss nach ihrem Beginn liegen.", "ende > beginn");
                 var gremiumId = Required(body.GremiumId, "gremiumId", 100);
-                if (Store(http).GetGremium(http.Tenant().TenantId, gremiumId) is null) throw ApiProblemException.BadRequest($"there is no Gremium '{gremiumId}'");
+                if (Store(http).GetGremium(http.Tenant().TenantId, gremiumId) is null)
+                    throw ApiProblemException.Ungueltig($"Ein Gremium „{Kurz(gremiumId)}“ gibt es nicht; bitte legen Sie es zuerst an oder wählen Sie ein anderes (gremiumId).", "gremiumId: ein vorhandenes Gremium");
                 var s = new Sitzung(id, gremiumId, Required(body.Name, "name", 200), Instant.FromDateTimeOffset(beginn), body.Ende is { } e ? Instant.FromDateTimeOffset(e) : null,
                     Optional(body.Ort, "ort", 200), Instant.FromDateTimeOffset(frist), body.Abgesagt ?? false, Now(http));
                 Write(() => Store(http).PutSitzung(http.Tenant().TenantId, s));
@@ -133,7 +136,7 @@ public static class RatsinfoEndpoints
             {
                 var tenant = http.Tenant().TenantId;
                 var store = Store(http);
-                var v = store.GetVorlage(tenant, id) ?? throw ApiProblemException.NotFound($"no Vorlage '{id}'");
+                var v = store.GetVorlage(tenant, id) ?? throw KeineVorlage(id);
                 return Results.Ok(View(v, http.Caller(), store, tenant));
             })
             .WithName("GetVorlage").RequirePermission(Permission.CouncilRead)
@@ -145,8 +148,9 @@ public static class RatsinfoEndpoints
                 var text = Required(body.Text, "text", 100_000);
                 var tenant = http.Tenant().TenantId;
                 var store = Store(http);
-                var v = store.GetVorlage(tenant, id) ?? throw ApiProblemException.NotFound($"no Vorlage '{id}'");
-                if (v.Status != VorlageStatus.Eingereicht) throw ApiProblemException.Conflict($"Vorlage '{id}' was not submitted to a session (status {v.Status}); it has no minutes");
+                var v = store.GetVorlage(tenant, id) ?? throw KeineVorlage(id);
+                if (v.Status != VorlageStatus.Eingereicht)
+                    throw ApiProblemException.Konflikt($"Die Vorlage „{Kurz(id)}“ ist keiner Sitzung eingereicht (Stand „{v.Status}“); eine Niederschrift gibt es erst nach der Einreichung.");
                 var changed = v with { Niederschrift = text, GeaendertAm = Now(http) };
                 Write(() => store.PutVorlage(tenant, changed));
                 return Results.Ok(View(changed, http.Caller(), store, tenant));
@@ -191,24 +195,42 @@ public static class RatsinfoEndpoints
     private static void Write(Action write)
     {
         try { write(); }
-        catch (RatsinfoConstraintException e) { throw ApiProblemException.Conflict(e.Message); }
+        catch (RatsinfoConstraintException e) when (e.Message.Contains("already named", StringComparison.Ordinal) || e.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase)
+            || e.Message.Contains("taken", StringComparison.Ordinal))
+        {
+            throw ApiProblemException.Konflikt("Diesen Namen trägt schon ein anderes Gremium: bitte wählen Sie einen anderen (name).");
+        }
+        catch (RatsinfoConstraintException)
+        {
+            throw ApiProblemException.Konflikt("Das Ratsinformationssystem lässt diese Änderung nicht zu (eine Regel der Tabellen ist verletzt); bitte prüfen Sie die Angaben.");
+        }
     }
+
+    private static ApiProblemException KeinGremium(string id) => ApiProblemException.NichtGefunden($"Ein Gremium „{Kurz(id)}“ gibt es nicht.");
+
+    private static ApiProblemException KeineVorlage(string id) => ApiProblemException.NichtGefunden($"Eine Vorlage „{Kurz(id)}“ gibt es nicht.");
+
+    /// <summary>A value quoted in a message: without control characters, at most 60 characters.</summary>
+    private static string Kurz(string value) => new(value.Where(c => !char.IsControl(c)).Take(60).ToArray());
 
     private static void CheckId(string id)
     {
         if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-            throw ApiProblemException.BadRequest($"id '{id}' is not usable", "1–64 letters, digits, '-', '_' or '.' (it appears in the OParl URLs)");
+            throw ApiProblemException.Ungueltig($"„{Kurz(id)}“ taugt nicht als Kennung: erlaubt sind 1 bis 64 Buchstaben, Ziffern, '-', '_' oder '.' (sie steht in den OParl-Adressen).",
+                "1–64 Buchstaben, Ziffern, '-', '_' oder '.'");
     }
 
     private static string Required(string? value, string name, int max) =>
-        Optional(value, name, max) ?? throw ApiProblemException.BadRequest($"{name} is missing", $"{name}: 1–{max.ToString(CultureInfo.InvariantCulture)} characters");
+        Optional(value, name, max) ?? throw ApiProblemException.Ungueltig($"Bitte füllen Sie das Feld „{name}“ aus.", $"{name}: 1–{max.ToString(CultureInfo.InvariantCulture)} Zeichen");
 
     private static string? Optional(string? value, string name, int max)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
         var v = value.Trim();
         if (v.Length > max || v.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
-            throw ApiProblemException.BadRequest($"{name} is longer than {max.ToString(CultureInfo.InvariantCulture)} characters or contains control characters");
+            throw ApiProblemException.Ungueltig(v.Length > max
+                ? $"Der Text in {name} ist {v.Length} Zeichen lang; höchstens {max.ToString(CultureInfo.InvariantCulture)} sind erlaubt."
+                : $"Der Text in {name} enthält Steuerzeichen.", $"{name}: 1–{max.ToString(CultureInfo.InvariantCulture)} Zeichen ohne Steuerzeichen");
         return v;
     }
 
@@ -216,7 +238,7 @@ public static class RatsinfoEndpoints
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
         if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var u) || u.Scheme is not ("https" or "http"))
-            throw ApiProblemException.BadRequest($"{name} '{value}' is no http(s) URL");
+            throw ApiProblemException.Ungueltig($"„{Kurz(value)}“ ist keine Web-Adresse ({name}): bitte geben Sie sie mit https:// oder http:// an.", $"{name}: https://…");
         return u.ToString();
     }
 }

@@ -34,12 +34,12 @@ public static class ReservierungEndpoints
 
     public static void MapReservierungEndpoints(this RouteGroupBuilder api)
     {
-        var r = api.MapGroup("/reservierungen");
+        var r = api.MapGroup("/reservierungen").WithMetadata(new GermanProblems());
 
         r.MapGet("/ressourcen", (HttpContext http, string? art, int? offset, int? limit) =>
             {
                 var page = PageRequest.From(offset, limit);
-                if (art is not null && !RessourcenArten.All.Contains(art)) throw ApiProblemException.BadRequest($"art '{art}' is unknown", "raum or fahrzeug");
+                if (art is not null && !RessourcenArten.All.Contains(art)) throw UnbekannteArt(art);
                 var (items, total) = Store(http).ListRessourcen(http.Tenant().TenantId, art, page.Offset, page.Limit);
                 return Results.Ok(new Page<RessourceDto>(items.Select(Dto).ToList(), page.Offset, page.Limit, total));
             })
@@ -47,19 +47,21 @@ public static class ReservierungEndpoints
             .WithSummary("Rooms and official cars (?art=raum|fahrzeug&offset=&limit=)").Produces<Page<RessourceDto>>();
 
         r.MapGet("/ressourcen/{id}", (HttpContext http, string id) => Store(http).GetRessource(http.Tenant().TenantId, id) is { } x ? Results.Ok(Dto(x))
-                : throw ApiProblemException.NotFound($"no resource '{id}'"))
+                : throw KeineRessource(id))
             .WithName("GetRessource").RequirePermission(Permission.ReservationBook)
             .WithSummary("One room or car").Produces<RessourceDto>().ProducesProblem(404);
 
         r.MapPut("/ressourcen/{id}", (HttpContext http, string id, RessourceBody body) =>
             {
                 CheckId(id);
-                var art = body.Art ?? throw ApiProblemException.BadRequest("art is missing", "raum or fahrzeug");
-                if (!RessourcenArten.All.Contains(art)) throw ApiProblemException.BadRequest($"art '{art}' is unknown", "raum or fahrzeug");
-                if (body.Kapazitaet is <= 0 or > 100_000) throw ApiProblemException.BadRequest("kapazitaet must be 1–100000 seats");
+                var art = body.Art ?? throw ApiProblemException.Ungueltig("Bitte geben Sie die Art der Ressource an (art): raum oder fahrzeug.", ArtErwartet);
+                if (!RessourcenArten.All.Contains(art)) throw UnbekannteArt(art);
+                if (body.Kapazitaet is <= 0 or > 100_000)
+                    throw ApiProblemException.Ungueltig($"{body.Kapazitaet} Plätze gehen nicht (kapazitaet): erlaubt sind 1 bis 100.000, oder nichts bei einem Fahrzeug.", "kapazitaet: 1–100000 oder null");
                 var genehmigung = body.Genehmigungspflicht ?? false;
                 var genehmiger = Optional(body.GenehmigerGruppe, "genehmigerGruppe", 100);
-                if (genehmigung && genehmiger is null) throw ApiProblemException.BadRequest("a resource that needs approval names genehmigerGruppe (who approves)");
+                if (genehmigung && genehmiger is null)
+                    throw ApiProblemException.Ungueltig("Eine Ressource mit Genehmigungspflicht braucht die Gruppe, die genehmigt (genehmigerGruppe).", "genehmigerGruppe: 1–100 Zeichen");
                 var x = new Ressource(id, art, Required(body.Name, "name", 200), Optional(body.Standort, "standort", 200), body.Kapazitaet,
                     Optional(body.Kennzeichen, "kennzeichen", 20), genehmigung, genehmiger, Required(body.VerwalterGruppe, "verwalterGruppe", 100), body.Aktiv ?? true, Now());
                 Write(() => Store(http).PutRessource(http.Tenant().TenantId, x));
@@ -73,10 +75,11 @@ public static class ReservierungEndpoints
             {
                 var page = PageRequest.From(offset, limit);
                 var tenant = http.Tenant().TenantId;
-                if (Store(http).GetRessource(tenant, id) is null) throw ApiProblemException.NotFound($"no resource '{id}'");
+                if (Store(http).GetRessource(tenant, id) is null) throw KeineRessource(id);
                 var from = von is { } v ? Instant.FromDateTimeOffset(v) : Now();
                 var to = bis is { } b ? Instant.FromDateTimeOffset(b) : from + Duration.FromDays(7);
-                if (to <= from || to - from > Duration.FromDays(366)) throw ApiProblemException.BadRequest("bis must lie after von, at most a year later");
+                if (to <= from || to - from > Duration.FromDays(366))
+                    throw ApiProblemException.Ungueltig("Der Zeitraum des Kalenders geht nicht: „bis“ muss nach „von“ liegen, höchstens ein Jahr später.", "von < bis ≤ von + 366 Tage");
                 var (items, total) = Store(http).Kalender(tenant, id, from, to, false, page.Offset, page.Limit);
                 return Results.Ok(new Page<BuchungDto>(items.Select(Dto).ToList(), page.Offset, page.Limit, total));
             })
@@ -90,16 +93,20 @@ public static class ReservierungEndpoints
                 var caller = http.Caller();
                 var ressourceId = Required(body.RessourceId, "ressourceId", 64);
                 var x = Store(http).GetRessource(tenant, ressourceId);
-                if (x is null || !x.Aktiv) throw ApiProblemException.BadRequest($"there is no resource '{ressourceId}' in service");
+                if (x is null || !x.Aktiv)
+                    throw ApiProblemException.Ungueltig($"Eine Ressource „{Kurz(ressourceId)}“ gibt es nicht oder sie ist außer Betrieb; bitte wählen Sie eine andere (ressourceId).", "ressourceId: eine Ressource in Betrieb");
                 if (x.Genehmigungspflicht)
-                    throw ApiProblemException.Conflict($"'{x.Name}' needs the approval of '{x.GenehmigerGruppe}': book it through the service {(x.Art == RessourcenArten.Raum ? "raumreservierung" : "dienstwagen")}");
-                var von = body.Von ?? throw ApiProblemException.BadRequest("von is missing", "von, bis: date-time with offset");
-                var bis = body.Bis ?? throw ApiProblemException.BadRequest("bis is missing", "von, bis: date-time with offset");
-                if (bis <= von) throw ApiProblemException.BadRequest("bis must lie after von");
-                if (bis - von > TimeSpan.FromDays(14)) throw ApiProblemException.BadRequest("a booking lasts at most 14 days");
-                if (Instant.FromDateTimeOffset(von) < Now() - Duration.FromMinutes(5)) throw ApiProblemException.BadRequest("von lies in the past");
-                if (body.Teilnehmer is <= 0) throw ApiProblemException.BadRequest("teilnehmer must be positive");
-                if (x.Kapazitaet is { } plaetze && body.Teilnehmer > plaetze) throw ApiProblemException.BadRequest($"'{x.Name}' has {plaetze} seats, not {body.Teilnehmer}");
+                    throw ApiProblemException.Konflikt($"„{x.Name}“ muss von „{x.GenehmigerGruppe}“ genehmigt werden: bitte buchen Sie über den Antrag {(x.Art == RessourcenArten.Raum ? "Raumreservierung (raumreservierung)" : "Dienstwagen (dienstwagen)")}.");
+                const string Zeitpunkt = "von, bis: Zeitpunkt mit Zeitzone, z. B. 2027-03-02T09:30:00+01:00";
+                var von = body.Von ?? throw ApiProblemException.Ungueltig("Bitte geben Sie den Beginn der Buchung an (von).", Zeitpunkt);
+                var bis = body.Bis ?? throw ApiProblemException.Ungueltig("Bitte geben Sie das Ende der Buchung an (bis).", Zeitpunkt);
+                if (bis <= von) throw ApiProblemException.Ungueltig("Das Ende der Buchung (bis) muss nach ihrem Beginn (von) liegen.", Zeitpunkt);
+                if (bis - von > TimeSpan.FromDays(14)) throw ApiProblemException.Ungueltig("Eine Buchung dauert höchstens 14 Tage; bitte teilen Sie längere Zeiträume auf.", "bis ≤ von + 14 Tage");
+                if (Instant.FromDateTimeOffset(von) < Now() - Duration.FromMinutes(5))
+                    throw ApiProblemException.Ungueltig("Der Beginn der Buchung (von) liegt in der Vergangenheit; bitte wählen Sie eine künftige Zeit.", Zeitpunkt);
+                if (body.Teilnehmer is <= 0) throw ApiProblemException.Ungueltig($"{body.Teilnehmer} Teilnehmende gehen nicht (teilnehmer): mindestens 1, oder nichts.", "teilnehmer ≥ 1");
+                if (x.Kapazitaet is { } plaetze && body.Teilnehmer > plaetze)
+                    throw ApiProblemException.Ungueltig($"„{x.Name}“ hat {plaetze} Plätze, nicht {body.Teilnehmer}: bitte wählen Sie einen größeren Raum.", $"teilnehmer ≤ {plaetze}");
                 var now = Now();
                 var b = new Buchung(Guid.NewGuid().ToString("N"), x.Id, Instant.FromDateTimeOffset(von), Instant.FromDateTimeOffset(bis), BuchungStatus.Bestaetigt,
                     caller.Id, caller.Id, Required(body.Zweck, "zweck", 500), body.Teilnehmer, null, now, now);
@@ -126,7 +133,7 @@ public static class ReservierungEndpoints
         r.MapPost("/buchungen/{id}/stornieren", (HttpContext http, string id) =>
             {
                 var b = Visible(http, id);
-                if (!BuchungStatus.Belegt(b.Status)) throw ApiProblemException.Conflict($"booking '{id}' is {b.Status}; there is nothing to cancel");
+                if (!BuchungStatus.Belegt(b.Status)) throw ApiProblemException.Konflikt($"Die Buchung „{Kurz(id)}“ ist schon {StatusText(b.Status)}; es gibt nichts zu stornieren.");
                 var t = http.Tenant();
                 // A booking of a case is cancelled by its case (which also ends its tasks and reminders), else here.
                 if (b.InstanceId is { } instance && BusinessKey(t, instance) is { } key
@@ -152,7 +159,7 @@ public static class ReservierungEndpoints
         var caller = http.Caller();
         var b = Store(http).GetBuchung(http.Tenant().TenantId, id);
         if (b is null || !(b.GebuchtFuer == caller.Id || b.GebuchtVon == caller.Id || RolePermissions.Allows(caller, Permission.ResourceManage)))
-            throw ApiProblemException.NotFound($"no booking '{id}'");
+            throw ApiProblemException.NichtGefunden($"Eine Buchung „{Kurz(id)}“ gibt es nicht unter den Buchungen, die Sie sehen dürfen.");
         return b;
     }
 
@@ -169,25 +176,68 @@ public static class ReservierungEndpoints
     private static void Write(Action write)
     {
         try { write(); }
-        catch (ReservierungConstraintException e) when (e.Belegt) { throw ApiProblemException.Conflict("the resource is booked at that time (Belegt): choose another time or resource"); }
-        catch (ReservierungConstraintException e) { throw ApiProblemException.Conflict(e.Message); }
+        catch (ReservierungConstraintException e) when (e.Belegt)
+        {
+            throw ApiProblemException.Konflikt("Die Ressource ist zu dieser Zeit schon belegt: bitte wählen Sie eine andere Zeit oder eine andere Ressource.");
+        }
+        catch (ReservierungConstraintException e) when (e.Message.Contains("is taken", StringComparison.Ordinal))
+        {
+            throw ApiProblemException.Konflikt("Diesen Namen trägt schon eine andere Ressource: bitte wählen Sie einen anderen (name).");
+        }
+        catch (ReservierungConstraintException)
+        {
+            throw ApiProblemException.Konflikt("Die Reservierungen lassen diese Änderung nicht zu (eine Regel der Tabellen ist verletzt); bitte prüfen Sie die Angaben.");
+        }
     }
 
     internal static void CheckId(string id)
     {
         if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-            throw ApiProblemException.BadRequest($"id '{id}' is not usable", "1–64 letters, digits, '-', '_' or '.'");
+            throw ApiProblemException.Ungueltig($"„{Kurz(id)}“ taugt nicht als Kennung: erlaubt sind 1 bis 64 Buchstaben, Ziffern, '-', '_' oder '.'.", "1–64 Buchstaben, Ziffern, '-', '_' oder '.'");
     }
 
     internal static string Required(string? value, string name, int max) =>
-        Optional(value, name, max) ?? throw ApiProblemException.BadRequest($"{name} is missing", $"{name}: 1–{max.ToString(CultureInfo.InvariantCulture)} characters");
+        Optional(value, name, max) ?? throw ApiProblemException.Ungueltig($"Bitte geben Sie {Feld(name)} an ({name}).", $"{name}: 1–{max.ToString(CultureInfo.InvariantCulture)} Zeichen");
 
     internal static string? Optional(string? value, string name, int max)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
         var v = value.Trim();
         if (v.Length > max || v.Any(char.IsControl))
-            throw ApiProblemException.BadRequest($"{name} is longer than {max.ToString(CultureInfo.InvariantCulture)} characters or contains control characters");
+        {
+            throw ApiProblemException.Ungueltig(v.Length > max
+                ? $"Der Text in {name} ist {v.Length} Zeichen lang; höchstens {max.ToString(CultureInfo.InvariantCulture)} sind erlaubt."
+                : $"Der Text in {name} enthält Steuerzeichen (z. B. einen Zeilenumbruch).", $"{name}: 1–{max.ToString(CultureInfo.InvariantCulture)} Zeichen ohne Steuerzeichen");
+        }
         return v;
     }
+
+    private const string ArtErwartet = "raum oder fahrzeug";
+
+    private static ApiProblemException UnbekannteArt(string art) =>
+        ApiProblemException.Ungueltig($"Die Art „{Kurz(art)}“ gibt es nicht: eine Ressource ist ein Raum (raum) oder ein Fahrzeug (fahrzeug).", ArtErwartet);
+
+    private static ApiProblemException KeineRessource(string id) => ApiProblemException.NichtGefunden($"Eine Ressource „{Kurz(id)}“ gibt es nicht.");
+
+    /// <summary>What a field is called in a sentence („Bitte geben Sie … an“).</summary>
+    private static string Feld(string name) => name switch
+    {
+        "name" => "den Namen",
+        "zweck" => "den Zweck der Buchung",
+        "ressourceId" => "die Ressource",
+        "verwalterGruppe" => "die Gruppe, die Schlüssel oder Wagen ausgibt,",
+        _ => $"„{name}“",
+    };
+
+    /// <summary>A booking's status in a sentence.</summary>
+    private static string StatusText(string status) => status switch
+    {
+        BuchungStatus.Storniert => "storniert",
+        BuchungStatus.Abgelehnt => "abgelehnt",
+        BuchungStatus.Zurueckgegeben => "zurückgegeben",
+        _ => $"im Stand „{status}“",
+    };
+
+    /// <summary>A value quoted in a message: without control characters, at most 60 characters.</summary>
+    private static string Kurz(string value) => new(value.Where(c => !char.IsControl(c)).Take(60).ToArray());
 }

@@ -33,7 +33,7 @@ public static class ZeitEndpoints
 {
     public static void MapZeitEndpoints(this RouteGroupBuilder api)
     {
-        var z = api.MapGroup("/zeit");
+        var z = api.MapGroup("/zeit").WithMetadata(new GermanProblems());
 
         z.MapGet("/urlaubskonten", (HttpContext http, string? mitarbeiter, int? jahr, int? offset, int? limit) =>
             {
@@ -52,7 +52,7 @@ public static class ZeitEndpoints
                 var j = Jahr(jahr);
                 Own(http, mitarbeiter);
                 return Store(http).GetUrlaubskonto(http.Tenant().TenantId, mitarbeiter, j) is { } k ? Results.Ok(Dto(k))
-                    : throw ApiProblemException.NotFound($"no leave account of '{mitarbeiter}' for {j}");
+                    : throw ApiProblemException.NichtGefunden($"Für „{Kurz(mitarbeiter)}“ gibt es kein Urlaubskonto {j}.");
             })
             .WithName("GetUrlaubskonto").RequirePermission(Permission.StaffTimeRead)
             .WithSummary("One leave account with its remaining days (own, or any for the Personalstelle)").Produces<UrlaubskontoDto>().ProducesProblem(404);
@@ -61,7 +61,7 @@ public static class ZeitEndpoints
             {
                 var j = Jahr(jahr);
                 CheckKey(mitarbeiter, "mitarbeiter", 100);
-                var anspruch = Tage(body.Anspruch ?? throw ApiProblemException.BadRequest("anspruch is missing", "anspruch: days of leave for the year, e.g. 30"), "anspruch");
+                var anspruch = Tage(body.Anspruch ?? throw ApiProblemException.Ungueltig("Bitte geben Sie den Urlaubsanspruch des Jahres in Tagen an (anspruch), z. B. 30.", "anspruch: Urlaubstage des Jahres, z. B. 30"), "anspruch");
                 var uebertrag = Tage(body.Uebertrag ?? 0m, "uebertrag");
                 var k = Write(() => Store(http).PutUrlaubskonto(http.Tenant().TenantId, mitarbeiter, j, anspruch, uebertrag, SystemClock.Instance.GetCurrentInstant()));
                 return Results.Ok(Dto(k));
@@ -94,7 +94,7 @@ public static class ZeitEndpoints
             {
                 var j = Jahr(jahr);
                 return Store(http).GetBudget(http.Tenant().TenantId, kostenstelle, j) is { } b ? Results.Ok(Dto(b))
-                    : throw ApiProblemException.NotFound($"no training budget of cost centre '{kostenstelle}' for {j}");
+                    : throw ApiProblemException.NichtGefunden($"Für die Kostenstelle „{Kurz(kostenstelle)}“ gibt es kein Fortbildungsbudget {j}.");
             })
             .WithName("GetFortbildungsbudget").RequirePermission(Permission.StaffTimeRead)
             .WithSummary("One training budget").Produces<FortbildungsbudgetDto>().ProducesProblem(404);
@@ -104,10 +104,12 @@ public static class ZeitEndpoints
                 var j = Jahr(jahr);
                 CheckKey(kostenstelle, "kostenstelle", 64);
                 var bezeichnung = body.Bezeichnung?.Trim() is { Length: > 0 and <= 200 } t && !t.Any(char.IsControl) ? t
-                    : throw ApiProblemException.BadRequest("bezeichnung is missing, longer than 200 characters or contains control characters");
-                var budget = body.Budget ?? throw ApiProblemException.BadRequest("budget is missing", "budget: euros for the year, e.g. 12000");
+                    : throw ApiProblemException.Ungueltig(string.IsNullOrWhiteSpace(body.Bezeichnung) ? "Bitte geben Sie die Bezeichnung des Budgets an (bezeichnung)."
+                        : "Die Bezeichnung (bezeichnung) ist länger als 200 Zeichen oder enthält Steuerzeichen.", "bezeichnung: 1–200 Zeichen ohne Steuerzeichen");
+                var budget = body.Budget ?? throw ApiProblemException.Ungueltig("Bitte geben Sie das Budget des Jahres in Euro an (budget), z. B. 12000.", "budget: Euro für das Jahr, z. B. 12000");
                 if (budget < 0 || budget > 100_000_000m || budget != decimal.Round(budget, 2))
-                    throw ApiProblemException.BadRequest($"budget {budget.ToString(CultureInfo.InvariantCulture)} is not usable", "0 ≤ budget ≤ 100000000, at most cents");
+                    throw ApiProblemException.Ungueltig($"Ein Budget von {Zahl(budget)} € geht nicht: erlaubt sind 0 bis 100.000.000 €, auf den Cent genau.",
+                        "0 ≤ budget ≤ 100000000, höchstens zwei Nachkommastellen");
                 var b = Write(() => Store(http).PutBudget(http.Tenant().TenantId, kostenstelle, j, bezeichnung, budget, SystemClock.Instance.GetCurrentInstant()));
                 return Results.Ok(Dto(b));
             })
@@ -134,30 +136,38 @@ public static class ZeitEndpoints
     {
         var caller = http.Caller();
         if (!MayManage(caller) && !string.Equals(caller.Id, mitarbeiter, StringComparison.Ordinal))
-            throw ApiProblemException.NotFound($"no leave account of '{mitarbeiter}' visible to you");
+            throw ApiProblemException.NichtGefunden($"Für „{Kurz(mitarbeiter)}“ gibt es kein Urlaubskonto, das Sie sehen dürfen.");
     }
 
     internal static IZeitStore Store(HttpContext http) => http.RequestServices.GetRequiredService<ZeitRegister>().Store;
 
     private static int Jahr(string jahr) =>
         int.TryParse(jahr, NumberStyles.None, CultureInfo.InvariantCulture, out var j) && j is >= 2000 and <= 2200 ? j
-            : throw ApiProblemException.BadRequest($"jahr '{jahr}' is no year", "a year from 2000 to 2200");
+            : throw ApiProblemException.Ungueltig($"„{Kurz(jahr)}“ ist kein Jahr: bitte geben Sie ein Jahr von 2000 bis 2200 an, z. B. 2027.", "ein Jahr von 2000 bis 2200");
 
     private static decimal Tage(decimal tage, string name) =>
         tage is >= 0 and <= 500 && tage * 2 == decimal.Truncate(tage * 2) ? tage
-            : throw ApiProblemException.BadRequest($"{name} {tage.ToString(CultureInfo.InvariantCulture)} is not usable", $"{name}: 0–500 days in whole or half days");
+            : throw ApiProblemException.Ungueltig($"{Zahl(tage)} Tage gehen nicht ({name}): erlaubt sind 0 bis 500 Tage, in ganzen oder halben Tagen.",
+                $"{name}: 0–500 Tage in ganzen oder halben Tagen");
 
     private static void CheckKey(string value, string name, int max)
     {
         if (value.Length == 0 || value.Length > max || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@'))
-            throw ApiProblemException.BadRequest($"{name} '{value}' is not usable", $"1–{max.ToString(CultureInfo.InvariantCulture)} letters, digits, '-', '_', '.' or '@'");
+            throw ApiProblemException.Ungueltig($"„{Kurz(value)}“ taugt nicht als {(name == "kostenstelle" ? "Kostenstelle" : "Kennung einer Person")} ({name}): erlaubt sind 1 bis {max.ToString(CultureInfo.InvariantCulture)} Buchstaben, Ziffern, '-', '_', '.' oder '@'.",
+                $"1–{max.ToString(CultureInfo.InvariantCulture)} Buchstaben, Ziffern, '-', '_', '.' oder '@'");
     }
 
     private static T Write<T>(Func<T> write)
     {
         try { return write(); }
-        catch (ZeitConstraintException e) { throw ApiProblemException.Conflict(e.Message); }
+        catch (ZeitConstraintException e) { throw ApiProblemException.Konflikt(e.Message); } // the tables' messages are German
     }
+
+    /// <summary>A number as German writes it (decimal comma; the server may run without culture data).</summary>
+    private static string Zahl(decimal v) => v.ToString(CultureInfo.InvariantCulture).Replace('.', ',');
+
+    /// <summary>A value quoted in a message: without control characters, at most 60 characters.</summary>
+    private static string Kurz(string value) => new(value.Where(c => !char.IsControl(c)).Take(60).ToArray());
 
     private static DateTimeOffset At(Instant i) => i.ToDateTimeOffset();
     private static string Iso(LocalDate d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -30,6 +30,13 @@ public sealed class DeploymentOutline
     /// <summary>The <c>camunda:formKey</c> of the first top-level none start event that names one.</summary>
     public string? StartFormKey { get; init; }
 
+    /// <summary>
+    /// What the engine needs of the version without its graph (validity, properties, start triggers): a restart deploys the
+    /// version by it and builds the graph on first use. Null for versions stored before it was kept (filled in at the next
+    /// start, from the model, once).
+    /// </summary>
+    public Runtime.VersionOutline? Engine { get; init; }
+
     /// <summary>An attribute of the process element, or null.</summary>
     public string? ProcessAttribute(XName name)
     {
@@ -59,9 +66,43 @@ public sealed class DeploymentOutline
         };
     }
 
-    private sealed record Json(Dictionary<string, string> A, List<string> F, List<string> T, string? S);
+    /// <summary>The same outline with the engine's part (<see cref="Engine"/>).</summary>
+    public DeploymentOutline With(Runtime.VersionOutline? engine) => new()
+    {
+        ProcessAttributes = ProcessAttributes, FormKeys = FormKeys, StartTrustLevels = StartTrustLevels, StartFormKey = StartFormKey, Engine = engine,
+    };
 
-    public string ToJson() => JsonSerializer.Serialize(new Json(new(ProcessAttributes, StringComparer.Ordinal), FormKeys.ToList(), StartTrustLevels.ToList(), StartFormKey));
+    private sealed record Json(Dictionary<string, string> A, List<string> F, List<string> T, string? S, EngineJson? E = null);
+
+    /// <summary>The engine's part: name, validFrom, validTo, legal basis, properties, start triggers (kind, element id, name).</summary>
+    private sealed record EngineJson(string? N, string? F, string? T, string? L, Dictionary<string, string>? P, List<StartJson>? S);
+
+    private sealed record StartJson(string K, string I, string? N);
+
+    public string ToJson() => JsonSerializer.Serialize(new Json(new(ProcessAttributes, StringComparer.Ordinal), FormKeys.ToList(), StartTrustLevels.ToList(), StartFormKey,
+        Engine is { } e ? new EngineJson(e.Name, Date(e.ValidFrom), Date(e.ValidTo), e.LegalBasis, new(e.Properties, StringComparer.Ordinal),
+            e.Starts.Select(x => new StartJson(x.Kind.ToString(), x.ElementId, x.Name)).ToList()) : null));
+
+    private static string? Date(NodaTime.LocalDate? d) => d is { } v ? NodaTime.Text.LocalDatePattern.Iso.Format(v) : null;
+
+    private static NodaTime.LocalDate? Date(string? s) => s is null ? null : NodaTime.Text.LocalDatePattern.Iso.Parse(s).GetValueOrThrow();
+
+    private static Runtime.VersionOutline? EngineOf(EngineJson? e)
+    {
+        if (e is null) return null;
+        var starts = new List<Runtime.StartTrigger>();
+        foreach (var x in e.S ?? [])
+        {
+            // A kind this build does not know (written by a newer one): the outline is taken as missing and made again.
+            if (!Enum.TryParse<Runtime.StartTriggerKind>(x.K, out var kind)) return null;
+            starts.Add(new Runtime.StartTrigger(kind, x.I, x.N));
+        }
+        return new Runtime.VersionOutline
+        {
+            Name = e.N, ValidFrom = Date(e.F), ValidTo = Date(e.T), LegalBasis = e.L,
+            Properties = new Dictionary<string, string>(e.P ?? [], StringComparer.Ordinal), Starts = starts,
+        };
+    }
 
     /// <summary>The outline stored with a version; null when none was stored (a version from before migration 0038) or it cannot be read.</summary>
     public static DeploymentOutline? FromJson(string? json)
@@ -74,9 +115,10 @@ public sealed class DeploymentOutline
             return new DeploymentOutline
             {
                 ProcessAttributes = new Dictionary<string, string>(j.A ?? [], StringComparer.Ordinal), FormKeys = j.F ?? [], StartTrustLevels = j.T ?? [], StartFormKey = j.S,
+                Engine = EngineOf(j.E),
             };
         }
-        catch (JsonException) { return null; }
+        catch (Exception e) when (e is JsonException or NodaTime.Text.UnparsableValueException) { return null; }
     }
 
     /// <summary>

@@ -56,15 +56,30 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     public int Restore(WorkflowEngine engine, IDictionary<string, Definitions?>? parsed)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        // The heads only (no model text); the model of a version the engine lacks is read alone, once per content.
-        var heads = store.DeploymentHeads(engine.Options.TenantId);
+        // The heads only (no model text). A version whose outline names its start triggers is deployed by it alone: its
+        // model is read and its graph built when an instance first needs it (issue 15: a restart reads no model).
+        var tenant = engine.Options.TenantId;
+        var heads = store.DeploymentHeads(tenant);
         foreach (var r in heads.Where(r => IsReplaced(engine, r.ProcessId, r.Version, r.ContentHash)))
             engine.ForgetVersion(r.ProcessId, r.Version);
         var rows = heads.Where(r => !engine.HasVersion(r.ProcessId, r.Version)).ToList();
         if (rows.Count == 0) return 0;
+        var lazy = new List<StoredVersion>();
+        var old = new List<(Data.DeploymentRow Row, DeploymentOutline? Outline)>();
+        foreach (var r in rows)
+        {
+            var outline = DeploymentOutline.FromJson(r.Outline);
+            if (outline?.Engine is { } e) lazy.Add(new StoredVersion(r.ProcessId, r.Version, r.File, r.ContentHash, e, Loader(tenant, r.ProcessId, r.Version, r.File)));
+            else old.Add((r, outline));
+        }
+        var added = lazy.Count == 0 ? 0 : engine.DeployStored(lazy);
+        if (old.Count == 0) return added;
+        // Versions stored by an older build (no start triggers in their outline): read and built once, and their outline
+        // completed from the graph, so the next start deploys them by it.
         parsed ??= new Dictionary<string, Definitions?>(StringComparer.Ordinal);
         var items = new List<(string, Definitions, string, int)>();
-        foreach (var r in rows)
+        var fileOf = old.ToDictionary(x => (x.Row.ProcessId, x.Row.Version), x => x.Row.File);
+        foreach (var (r, _) in old)
         {
             if (!parsed.TryGetValue(r.ContentHash, out var defs) || defs is null)
             {
@@ -75,8 +90,23 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
             }
             items.Add((r.File, defs, r.ProcessId, r.Version));
         }
-        return engine.DeployVersions(items, scheduleStartTimers: false, rows.ToDictionary(r => (r.ProcessId, r.Version), r => r.ContentHash)).Count;
+        added += engine.DeployVersions(items, scheduleStartTimers: false, old.ToDictionary(x => (x.Row.ProcessId, x.Row.Version), x => x.Row.ContentHash),
+            (processId, version) => LoadStored(tenant, processId, version, fileOf[(processId, version)])).Count;
+        var filled = new List<(string, int, string?, DeploymentOutline)>();
+        foreach (var ((r, outline), (_, defs, _, _)) in old.Zip(items))
+        {
+            if ((outline ?? DeploymentOutline.Of(defs, r.ProcessId)) is not { } hostPart || engine.Outline(r.ProcessId, r.Version) is not { } enginePart) continue;
+            filled.Add((r.ProcessId, r.Version, r.ProcessName ?? hostPart.Name, hostPart.With(enginePart)));
+        }
+        KeepOutlines(tenant, filled);
+        return added;
     }
+
+    /// <summary>Reads a stored version's model when the engine builds its graph (first use, or again after its cache dropped it).</summary>
+    private Func<Definitions> Loader(string tenantId, string processId, int version, string file) => () => LoadStored(tenantId, processId, version, file);
+
+    private Definitions LoadStored(string tenantId, string processId, int version, string file) =>
+        Model(tenantId, processId, version, file) ?? throw new DeploymentException($"{file}: stored model of '{processId}' version {version} cannot be read");
 
     /// <summary>
     /// Whether the engine runs this version from another model than the stored one (<paramref name="storedHash"/>): deleted
@@ -159,7 +189,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                 {
                     TenantId = tenant, ProcessId = id, Version = version, ContentHash = hash, File = file, BpmnXml = xml,
                     HistoryTtlDays = HistoryTimeToLive.Days(p.CamundaAttribute("historyTimeToLive")), DeployedAt = now, DeployedBy = deployedBy, ChangeNote = changeNote,
-                    SourceHash = source, ProcessName = p.Attribute("name"), Outline = DeploymentOutline.Of(defs, id)?.ToJson(),
+                    SourceHash = source, ProcessName = p.Attribute("name"),
                 });
                 result.Add((id, version));
                 versions.Add(new VersionOfFile(id, version, file, defs));
@@ -174,7 +204,14 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         if (toDeploy.Count > 0)
         {
             // refused models throw before anything is stored
-            engine.DeployVersions(toDeploy, scheduleStartTimers: true, rows.ToDictionary(r => (r.ProcessId, r.Version), r => r.ContentHash));
+            // The graphs built here may be dropped from the engine's cache later and built again from the stored model (the
+            // closure keeps the file names only, not the rows with their XML).
+            var fileOf = rows.ToDictionary(r => (r.ProcessId, r.Version), r => r.File);
+            engine.DeployVersions(toDeploy, scheduleStartTimers: true, rows.ToDictionary(r => (r.ProcessId, r.Version), r => r.ContentHash),
+                (processId, version) => LoadStored(tenant, processId, version, fileOf[(processId, version)]));
+            // The engine's part of each outline (validity, start triggers) as the graph has it: a restart deploys the version by it.
+            foreach (var (row, (_, defs, _, _)) in rows.Zip(toDeploy))
+                row.Outline = (DeploymentOutline.Of(defs, row.ProcessId) ?? new DeploymentOutline()).With(engine.Outline(row.ProcessId, row.Version)).ToJson();
             try { store.AddDeployments(rows, formRows, scenarioRows); }
             catch
             {
@@ -185,8 +222,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         }
         else if (formRows.Count > 0) store.SaveDeploymentForms(formRows);
         store.SetDeploymentSources(tenant, sources);
-        var deployed = engine.Deployed().ToDictionary(d => (d.ProcessId, d.Version));
-        return result.Select(r => deployed.TryGetValue(r, out var d) ? d : new DeployedProcess(r.ProcessId, null, r.Version, "", new Dictionary<string, string>())).ToList();
+        return result.Select(r => engine.Deployed(r.ProcessId, r.Version) ?? new DeployedProcess(r.ProcessId, null, r.Version, "", new Dictionary<string, string>())).ToList();
     }
 
     /// <summary>Deploys one file (convenience).</summary>

@@ -44,6 +44,7 @@ public sealed partial class WorkflowEngine
             InstanceQuota = options.InstanceQuota, DueWorkCreated = options.DueWorkCreated, StandIns = options.StandIns,
             DefaultRetries = options.DefaultRetries, DefaultRetryInterval = options.DefaultRetryInterval,
             ThrowOnUnhandledBpmnError = options.IncidentOnUnhandledBpmnError, HistoryLevel = options.HistoryLevel,
+            Graphs = new GraphCache(options.GraphCacheCapacity),
         };
     }
 
@@ -78,10 +79,11 @@ public sealed partial class WorkflowEngine
                     graphs.Add(graph);
                 }
             }
-            problems.AddRange(CheckValidity(graphs));
+            var heads = graphs.Select(DeployedVersion.Pinned).ToList();
+            problems.AddRange(CheckValidity(heads));
             if (problems.Count > 0) throw new DeploymentException(problems);
             var startTimers = PlanStartTimers(graphs); // before anything is added: a refused timer leaves the catalogue unchanged
-            foreach (var g in graphs) _core.Add(g);
+            foreach (var h in heads) _core.Add(h);
             CommitStartTimers(graphs, startTimers);
             return graphs.Select(g => ProcessGraphViews.Deployed(g)).ToList();
         }
@@ -100,13 +102,13 @@ public sealed partial class WorkflowEngine
         var graphs = new List<ProcessGraph>();
         foreach (var p in definitions.Processes.Where(p => p.IsExecutable || !p.IsExecutableDeclared))
             graphs.Add(new GraphBuilder(file, definitions, problems, _core.TimerLimits, _core.Activities).Build(p, _core.NextVersion(p.Id ?? "")));
-        problems.AddRange(CheckValidity(graphs));
+        problems.AddRange(CheckValidity(graphs.Select(DeployedVersion.Pinned).ToList()));
         return problems;
     }
 
     /// <summary>Overlapping or gapped validity (egov:validFrom/validTo) of new versions with the deployed ones, as messages.</summary>
-    private List<string> CheckValidity(List<ProcessGraph> graphs) =>
-        graphs.GroupBy(g => g.ProcessId, StringComparer.Ordinal)
+    private List<string> CheckValidity(List<DeployedVersion> added) =>
+        added.GroupBy(g => g.ProcessId, StringComparer.Ordinal)
             .SelectMany(group => ValidityTimeline.Check(_core.Versions(group.Key).Concat(group), group.ToList()))
             .ToList();
 
@@ -160,8 +162,16 @@ public sealed partial class WorkflowEngine
         if (!runner.Changes.IsEmpty) _core.Store.Commit(runner.Changes);
     }
 
+    /// <summary>The latest version of every deployed process (from the versions' outlines: no graph is built).</summary>
     public IReadOnlyList<DeployedProcess> Deployed() =>
-        _core.LatestGraphs().Select(g => ProcessGraphViews.Deployed(g)).ToList();
+        _core.LatestVersions().Select(ProcessGraphViews.Deployed).ToList();
+
+    /// <summary>One deployed version (from its outline: no graph is built), or null when it is not deployed.</summary>
+    public DeployedProcess? Deployed(string processId, int version) =>
+        _core.Head(processId, version) is { } v ? ProcessGraphViews.Deployed(v) : null;
+
+    /// <summary>The outline of a deployed version (name, validity, start triggers; <see cref="VersionOutline"/>), or null when it is not deployed.</summary>
+    public VersionOutline? Outline(string processId, int version) => _core.Head(processId, version)?.Outline;
 
     // ---------- commands ----------
 
@@ -227,11 +237,11 @@ public sealed partial class WorkflowEngine
         if (instanceId is not null && (instanceId.Length != 32 || !instanceId.All(char.IsAsciiHexDigitLower)))
             throw new ArgumentException("an instance id is 32 lower-case hex digits", nameof(instanceId));
         ArgumentException.ThrowIfNullOrEmpty(processId);
-        if (_core.Latest(processId) is null) throw new WorkflowNotFoundException($"process '{processId}' is not deployed");
+        if (_core.LatestVersion(processId) is null) throw new WorkflowNotFoundException($"process '{processId}' is not deployed");
         var date = applicationDate ?? _core.Today;
         var g = _core.ValidOn(processId, date) ?? throw new WorkflowCommandException(
             $"process '{processId}' has no version valid on {ValidityTimeline.Iso(date)} (" +
-            string.Join(", ", ValidityTimeline.Build(_core.Versions(processId)).Select(p => $"version {p.Graph.Version}: {ValidityTimeline.Range(p.From, p.To)}")) + ")");
+            string.Join(", ", ValidityTimeline.Build(_core.Versions(processId)).Select(p => $"version {p.Head.Version}: {ValidityTimeline.Range(p.From, p.To)}")) + ")");
         // Camunda's selectInitial: the none start event, else the only start event of the process.
         var start = g.Root.StartEvents.FirstOrDefault();
         if (start is null)
@@ -284,7 +294,8 @@ public sealed partial class WorkflowEngine
         Options.CatchUpDeployments?.Invoke(this);
         if (instanceId is not null && _core.Store.Load(_core.TenantId, instanceId) is { } existing)
             throw Exists(existing.Id, existing.BusinessKey, unique: false);
-        foreach (var g in _core.ValidGraphs(_core.Today))
+        // The outlines say which versions start by this message: only their graphs are built.
+        foreach (var g in _core.ValidVersions(_core.Today).Where(v => v.Outline.StartsBy(StartTriggerKind.Message, messageName)).Select(v => v.Graph))
             if (g.Root.Nodes.Find(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == messageName) is { } start)
             {
                 try { return Run(r => r.StartInstance(g, variables, businessKey, start, instanceId: instanceId).Id, nameof(StartProcessByMessage), userId: userId); }
@@ -685,7 +696,7 @@ public sealed partial class WorkflowEngine
     {
         CheckInput(variables);
         var started = new List<string>();
-        foreach (var g in _core.LatestGraphs())
+        foreach (var g in _core.LatestVersions().Where(v => v.Outline.StartsBy(StartTriggerKind.Conditional)).Select(v => v.Graph))
             foreach (var start in g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Conditional))
             {
                 var probe = new Inst(new ProcessInstanceState { Scopes = [new ScopeState { Id = "probe", Kind = ScopeKind.Process, Variables = variables?.DeepClone() as JsonObject ?? [] }] }, g);

@@ -51,6 +51,12 @@ public sealed record WorkflowEngineOptions
     /// <summary>Camunda's enableExceptionsAfterUnhandledBpmnError: an unhandled BPMN error opens an incident instead of ending the path.</summary>
     public bool IncidentOnUnhandledBpmnError { get; init; }
 
+    /// <summary>
+    /// How many executable graphs of versions a durable store keeps (<see cref="WorkflowEngine.DeployStored"/>) stay in memory:
+    /// more versions in use than this are built again from their stored model when next used (default 256).
+    /// </summary>
+    public int GraphCacheCapacity { get; init; } = 256;
+
     /// <summary>What history the engine writes (default <see cref="HistoryLevel.Full"/>).</summary>
     public HistoryLevel HistoryLevel { get; init; } = HistoryLevel.Full;
 

@@ -40,15 +40,18 @@ internal sealed class EngineCore
     /// <summary>Told after a commit that left work due now (<see cref="WorkflowEngineOptions.DueWorkCreated"/>).</summary>
     public Action<string>? DueWorkCreated { get; init; }
 
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, List<ProcessGraph>> _graphs = new(StringComparer.Ordinal);
+    /// <summary>The graphs of versions built on use, at most <see cref="WorkflowEngineOptions.GraphCacheCapacity"/>.</summary>
+    public required GraphCache Graphs { get; init; }
 
-    public void Add(ProcessGraph graph)
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, List<DeployedVersion>> _versions = new(StringComparer.Ordinal);
+
+    public void Add(DeployedVersion version)
     {
         lock (_lock)
         {
-            if (!_graphs.TryGetValue(graph.ProcessId, out var list)) _graphs[graph.ProcessId] = list = [];
-            list.Add(graph);
+            if (!_versions.TryGetValue(version.ProcessId, out var list)) _versions[version.ProcessId] = list = [];
+            list.Add(version);
         }
     }
 
@@ -57,50 +60,59 @@ internal sealed class EngineCore
     {
         lock (_lock)
         {
-            if (!_graphs.TryGetValue(processId, out var list) || list.RemoveAll(g => g.Version == version) == 0) return false;
-            if (list.Count == 0) _graphs.Remove(processId);
+            if (!_versions.TryGetValue(processId, out var list) || list.Find(v => v.Version == version) is not { } gone) return false;
+            list.Remove(gone);
+            gone.Forget();
+            if (list.Count == 0) _versions.Remove(processId);
             return true;
         }
     }
 
     public int NextVersion(string processId)
     {
-        lock (_lock) return _graphs.TryGetValue(processId, out var l) ? l.Max(g => g.Version) + 1 : 1;
+        lock (_lock) return _versions.TryGetValue(processId, out var l) ? l.Max(v => v.Version) + 1 : 1;
     }
 
     /// <summary>The highest version (not the last added: a restart or a durable deployment table may add older ones later).</summary>
-    public ProcessGraph? Latest(string processId)
+    public DeployedVersion? LatestVersion(string processId)
     {
-        lock (_lock) return _graphs.TryGetValue(processId, out var l) ? l.MaxBy(g => g.Version) : null;
+        lock (_lock) return _versions.TryGetValue(processId, out var l) ? l.MaxBy(v => v.Version) : null;
     }
 
-    public ProcessGraph? Version(string processId, int version)
+    /// <summary>The graph of the highest version (built now when it is not in memory).</summary>
+    public ProcessGraph? Latest(string processId) => LatestVersion(processId)?.Graph;
+
+    public DeployedVersion? Head(string processId, int version)
     {
-        lock (_lock) return _graphs.TryGetValue(processId, out var l) ? l.Find(g => g.Version == version) : null;
+        lock (_lock) return _versions.TryGetValue(processId, out var l) ? l.Find(v => v.Version == version) : null;
     }
 
-    /// <summary>Every deployed version of a process.</summary>
-    public IReadOnlyList<ProcessGraph> Versions(string processId)
+    /// <summary>The graph of a version (built now when it is not in memory), or null when it is not deployed.</summary>
+    public ProcessGraph? Version(string processId, int version) => Head(processId, version)?.Graph;
+
+    /// <summary>Every deployed version of a process (graphs not built).</summary>
+    public IReadOnlyList<DeployedVersion> Versions(string processId)
     {
-        lock (_lock) return _graphs.TryGetValue(processId, out var l) ? l.ToList() : [];
+        lock (_lock) return _versions.TryGetValue(processId, out var l) ? l.ToList() : [];
     }
 
     /// <summary>The version valid on an application date (<see cref="Graph.ValidityTimeline"/>), null when none is.</summary>
-    public ProcessGraph? ValidOn(string processId, LocalDate date) => Graph.ValidityTimeline.On(Versions(processId), date);
+    public ProcessGraph? ValidOn(string processId, LocalDate date) => Graph.ValidityTimeline.On(Versions(processId), date)?.Graph;
 
     /// <summary>Today in the engine's zone: the application date of a case started now.</summary>
     public LocalDate Today => Clock.GetCurrentInstant().InZone(Zone).Date;
 
-    /// <summary>Of every process the version valid on <paramref name="date"/> (processes without one are left out).</summary>
-    public IReadOnlyList<ProcessGraph> ValidGraphs(LocalDate date)
+    /// <summary>Of every process the version valid on <paramref name="date"/> (processes without one are left out; graphs not built).</summary>
+    public IReadOnlyList<DeployedVersion> ValidVersions(LocalDate date)
     {
         List<string> ids;
-        lock (_lock) ids = _graphs.Keys.ToList();
-        return ids.Select(id => ValidOn(id, date)).OfType<ProcessGraph>().ToList();
+        lock (_lock) ids = _versions.Keys.ToList();
+        return ids.Select(id => Graph.ValidityTimeline.On(Versions(id), date)).OfType<DeployedVersion>().ToList();
     }
 
-    public IReadOnlyList<ProcessGraph> LatestGraphs()
+    /// <summary>The highest version of every process (graphs not built: read <see cref="DeployedVersion.Outline"/> to choose).</summary>
+    public IReadOnlyList<DeployedVersion> LatestVersions()
     {
-        lock (_lock) return _graphs.Values.Select(l => l.MaxBy(g => g.Version)!).ToList();
+        lock (_lock) return _versions.Values.Select(l => l.MaxBy(v => v.Version)!).ToList();
     }
 }

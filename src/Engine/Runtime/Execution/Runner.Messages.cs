@@ -35,7 +35,8 @@ internal sealed partial class Runner
             count++;
         }
         if (count > 0) return count;
-        var starts = Core.LatestGraphs()
+        // The outlines say which versions start by this message: only their graphs are built.
+        var starts = Core.LatestVersions().Where(v => v.Outline.StartsBy(StartTriggerKind.Message, name)).Select(v => v.Graph)
             .SelectMany(g => g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == name).Select(n => (g, n)))
             .ToList();
         if (!all && starts.Count > 1) throw Ambiguous(name, correlationKey, $"{starts.Count} message start events of");
@@ -54,7 +55,7 @@ internal sealed partial class Runner
     /// <summary>Whether <see cref="Correlate"/> would deliver the message to anyone: a waiting receiver with the key, or a message start event.</summary>
     public bool HasMessageReceiver(string name, string? correlationKey) =>
         Collect(SubscriptionKind.Message, name).Any(m => correlationKey is null || Matches(m.Item1, correlationKey))
-        || Core.LatestGraphs().Any(g => g.Root.Nodes.Any(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Message && n.EventName == name));
+        || Core.LatestVersions().Any(v => v.Outline.StartsBy(StartTriggerKind.Message, name));
 
     /// <summary>Delivers a message to the one receiver that waits for it with the key; the root instance id, or null when none waits.</summary>
     public string? DeliverToWaiting(string name, string correlationKey, JsonObject? variables)
@@ -89,7 +90,7 @@ internal sealed partial class Runner
             Deliver(inst, sub, variables);
             count++;
         }
-        foreach (var g in Core.LatestGraphs())
+        foreach (var g in Core.LatestVersions().Where(v => v.Outline.StartsBy(StartTriggerKind.Signal, name)).Select(v => v.Graph))
             foreach (var start in g.Root.Nodes.Where(n => n.Kind == NodeKind.StartEvent && n.Trigger == Trigger.Signal && n.EventName == name))
             {
                 StartInstance(g, variables, null, start);

@@ -7,4 +7,10 @@ internal static class ProcessGraphViews
     {
         ValidFrom = g.ValidFrom, ValidTo = g.ValidTo, LegalBasis = g.LegalBasis,
     };
+
+    /// <summary>The same from a version's outline (no graph needed).</summary>
+    public static DeployedProcess Deployed(DeployedVersion v) => new(v.ProcessId, v.Outline.Name, v.Version, v.File, v.Outline.Properties)
+    {
+        ValidFrom = v.Outline.ValidFrom, ValidTo = v.Outline.ValidTo, LegalBasis = v.Outline.LegalBasis,
+    };
 }

@@ -11,10 +11,10 @@ namespace EGov.Workflows.Runtime.Graph;
 /// </summary>
 internal static class ValidityTimeline
 {
-    internal sealed record Period(ProcessGraph Graph, LocalDate? From, LocalDate? To);
+    internal sealed record Period(DeployedVersion Head, LocalDate? From, LocalDate? To);
 
     /// <summary>The periods in date order, one per validFrom (the highest version of each).</summary>
-    public static List<Period> Build(IEnumerable<ProcessGraph> versions)
+    public static List<Period> Build(IEnumerable<DeployedVersion> versions)
     {
         var heads = versions.GroupBy(g => g.ValidFrom).Select(gr => gr.MaxBy(g => g.Version)!)
             .OrderBy(g => g.ValidFrom ?? LocalDate.MinIsoValue).ToList();
@@ -28,32 +28,32 @@ internal static class ValidityTimeline
     }
 
     /// <summary>The version valid on <paramref name="date"/>, or null when none is (before the first, after the last, in a gap).</summary>
-    public static ProcessGraph? On(IEnumerable<ProcessGraph> versions, LocalDate date) =>
-        Build(versions).LastOrDefault(p => (p.From ?? LocalDate.MinIsoValue) <= date && (p.To is not { } to || date <= to))?.Graph;
+    public static DeployedVersion? On(IEnumerable<DeployedVersion> versions, LocalDate date) =>
+        Build(versions).LastOrDefault(p => (p.From ?? LocalDate.MinIsoValue) <= date && (p.To is not { } to || date <= to))?.Head;
 
     /// <summary>Overlaps and gaps between consecutive periods that involve one of <paramref name="added"/>, as messages.</summary>
-    public static List<string> Check(IEnumerable<ProcessGraph> versions, IReadOnlyCollection<ProcessGraph> added)
+    public static List<string> Check(IEnumerable<DeployedVersion> versions, IReadOnlyCollection<DeployedVersion> added)
     {
         var problems = new List<string>();
         var periods = Build(versions);
-        foreach (var g in added.Where(a => !periods.Any(p => ReferenceEquals(p.Graph, a))))
+        foreach (var g in added.Where(a => !periods.Any(p => ReferenceEquals(p.Head, a))))
         {
-            var winner = periods.First(p => p.From == g.ValidFrom).Graph;
+            var winner = periods.First(p => p.From == g.ValidFrom).Head;
             if (winner.Version > g.Version)
                 problems.Add($"{g.File}: process '{g.ProcessId}' version {g.Version} (valid {Range(g.ValidFrom, g.ValidTo)}) would never start a case: version {winner.Version} is valid from the same day");
         }
         for (var i = 0; i + 1 < periods.Count; i++)
         {
             var (a, b) = (periods[i], periods[i + 1]);
-            if (!added.Contains(a.Graph) && !added.Contains(b.Graph)) continue;
-            var file = added.Contains(b.Graph) ? b.Graph.File : a.Graph.File;
-            if (a.Graph.ValidTo is not { } to) continue;
+            if (!added.Contains(a.Head) && !added.Contains(b.Head)) continue;
+            var file = added.Contains(b.Head) ? b.Head.File : a.Head.File;
+            if (a.Head.ValidTo is not { } to) continue;
             if (to >= b.From)
-                problems.Add($"{file}: process '{a.Graph.ProcessId}': the validity of version {a.Graph.Version} ({Range(a.From, to)}) overlaps version {b.Graph.Version} ({Range(b.From, b.To)}); " +
-                             $"a case applied for on {Iso(b.From!.Value)} would match both: let version {a.Graph.Version} end on {Iso(b.From.Value.PlusDays(-1))} or version {b.Graph.Version} begin on {Iso(to.PlusDays(1))}");
+                problems.Add($"{file}: process '{a.Head.ProcessId}': the validity of version {a.Head.Version} ({Range(a.From, to)}) overlaps version {b.Head.Version} ({Range(b.From, b.To)}); " +
+                             $"a case applied for on {Iso(b.From!.Value)} would match both: let version {a.Head.Version} end on {Iso(b.From.Value.PlusDays(-1))} or version {b.Head.Version} begin on {Iso(to.PlusDays(1))}");
             else if (to.PlusDays(1) < b.From)
-                problems.Add($"{file}: process '{a.Graph.ProcessId}': a gap between version {a.Graph.Version} (valid to {Iso(to)}) and version {b.Graph.Version} (valid from {Iso(b.From!.Value)}): " +
-                             $"applications from {Iso(to.PlusDays(1))} to {Iso(b.From.Value.PlusDays(-1))} would find no version; let version {b.Graph.Version} begin on {Iso(to.PlusDays(1))}");
+                problems.Add($"{file}: process '{a.Head.ProcessId}': a gap between version {a.Head.Version} (valid to {Iso(to)}) and version {b.Head.Version} (valid from {Iso(b.From!.Value)}): " +
+                             $"applications from {Iso(to.PlusDays(1))} to {Iso(b.From.Value.PlusDays(-1))} would find no version; let version {b.Head.Version} begin on {Iso(to.PlusDays(1))}");
         }
         return problems;
     }

@@ -49,9 +49,13 @@ public sealed partial class WorkflowEngine
     /// <paramref name="sources"/> names the model text of each version (a durable store's content hash; see
     /// <see cref="VersionSource"/>); versions it leaves out have none.
     /// </summary>
+    /// <param name="reload">
+    /// Reads a version's model again (from the store that keeps it): given, the graphs built here join the engine's bounded
+    /// cache and are built again from it after they were dropped; null: they stay in memory as long as they are deployed.
+    /// </param>
     public IReadOnlyList<DeployedProcess> DeployVersions(
         IEnumerable<(string File, Definitions Definitions, string ProcessId, int Version)> processes, bool scheduleStartTimers,
-        IReadOnlyDictionary<(string ProcessId, int Version), string>? sources = null)
+        IReadOnlyDictionary<(string ProcessId, int Version), string>? sources = null, Func<string, int, Definitions>? reload = null)
     {
         ArgumentNullException.ThrowIfNull(processes);
         lock (_deployLock)
@@ -60,7 +64,7 @@ public sealed partial class WorkflowEngine
             var graphs = new List<ProcessGraph>();
             foreach (var (file, defs, processId, version) in processes.OrderBy(p => p.Version))
             {
-                if (_core.Version(processId, version) is not null) continue;
+                if (_core.Head(processId, version) is not null) continue;
                 var p = defs.Processes.FirstOrDefault(x => x.Id == processId)
                     ?? throw new DeploymentException($"{file}: no process '{processId}'");
                 // Stored versions load as they were accepted; new ones (scheduleStartTimers) must name registered activities.
@@ -68,13 +72,55 @@ public sealed partial class WorkflowEngine
                 graph.Source = sources?.GetValueOrDefault((processId, version));
                 graphs.Add(graph);
             }
-            if (scheduleStartTimers) problems.AddRange(CheckValidity(graphs)); // stored versions were checked when they were deployed
-            if (problems.Count > 0) throw new DeploymentException(problems);
-            foreach (var g in graphs) _core.Add(g);
+            var heads = graphs.Select(g => reload is null
+                ? DeployedVersion.Pinned(g)
+                : DeployedVersion.Lazy(g.ProcessId, g.Version, g.File, VersionOutline.Of(g), Rebuild(g.ProcessId, g.Version, g.File, () => reload(g.ProcessId, g.Version)), _core.Graphs, g.Source, g)).ToList();
+            if (scheduleStartTimers) problems.AddRange(CheckValidity(heads)); // stored versions were checked when they were deployed
+            if (problems.Count > 0)
+            {
+                foreach (var h in heads) h.Forget();
+                throw new DeploymentException(problems);
+            }
+            foreach (var h in heads) _core.Add(h);
             if (scheduleStartTimers) ScheduleStartTimers(graphs);
             return graphs.Select(g => ProcessGraphViews.Deployed(g)).ToList();
         }
     }
+
+    /// <summary>
+    /// Deploys versions a durable store keeps by their outlines alone (a restart): no model is read and no graph built until
+    /// an instance starts or continues on the version (then <see cref="StoredVersion.Load"/> reads its model; the graph stays
+    /// in the engine's bounded cache, <see cref="WorkflowEngineOptions.GraphCacheCapacity"/>). Messages, signals and
+    /// conditions find the versions they start by the outlines' start triggers. A version the engine has is skipped; start
+    /// timers stay as stored. Returns how many it added.
+    /// </summary>
+    public int DeployStored(IEnumerable<StoredVersion> versions)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        lock (_deployLock)
+        {
+            var added = 0;
+            foreach (var v in versions.OrderBy(v => v.Version))
+            {
+                if (_core.Head(v.ProcessId, v.Version) is not null) continue;
+                _core.Add(DeployedVersion.Lazy(v.ProcessId, v.Version, v.File, v.Outline, Rebuild(v.ProcessId, v.Version, v.File, v.Load), _core.Graphs, v.Source));
+                added++;
+            }
+            return added;
+        }
+    }
+
+    /// <summary>Builds a stored version's graph from its model as a restore would (it was checked when it was deployed).</summary>
+    private static Func<ProcessGraph> Rebuild(string processId, int version, string file, Func<Definitions> load) => () =>
+    {
+        var defs = load();
+        var p = defs.Processes.FirstOrDefault(x => x.Id == processId)
+            ?? throw new DeploymentException($"{file}: the stored model of '{processId}' version {version} holds no such process");
+        var problems = new List<string>();
+        var graph = new GraphBuilder(file, defs, problems, timerLimits: null, activities: null).Build(p, version);
+        if (problems.Count > 0) throw new DeploymentException(problems);
+        return graph;
+    };
 
     /// <summary>
     /// Removes a deployed version that no instance was ever started on (deleting an unused version): its graph goes and its
@@ -87,7 +133,7 @@ public sealed partial class WorkflowEngine
     {
         lock (_deployLock)
         {
-            if (_core.Version(processId, version) is null || _core.Store.HasInstancesOf(_core.TenantId, processId, version)) return false;
+            if (_core.Head(processId, version) is null || _core.Store.HasInstancesOf(_core.TenantId, processId, version)) return false;
             var timers = _core.Store.StartTimers(_core.TenantId).Where(t => t.Id.StartsWith($"{processId}:{version}:", StringComparison.Ordinal)).ToList();
             if (timers.Count > 0)
             {
@@ -107,10 +153,11 @@ public sealed partial class WorkflowEngine
     /// </summary>
     private void RescheduleStartTimers(string processId)
     {
-        if (_core.Latest(processId) is not { } latest) return;
+        if (_core.LatestVersion(processId) is not { } latest) return;
+        if (!latest.Outline.StartsBy(StartTriggerKind.Timer)) return;
         var prefix = $"{processId}:{latest.Version}:";
         if (_core.Store.StartTimers(_core.TenantId).Any(t => t.Id.StartsWith(prefix, StringComparison.Ordinal))) return;
-        try { ScheduleStartTimers([latest]); }
+        try { ScheduleStartTimers([latest.Graph]); }
         catch (DeploymentException) { }
     }
 
@@ -128,8 +175,11 @@ public sealed partial class WorkflowEngine
     /// Which model text the engine's graph of this version was built from (a durable store's content hash, given to
     /// <see cref="DeployVersions"/>), or null: not deployed, or deployed without a name for its model.
     /// </summary>
-    public string? VersionSource(string processId, int version) => _core.Version(processId, version)?.Source;
+    public string? VersionSource(string processId, int version) => _core.Head(processId, version)?.Source;
 
     /// <summary>True when this engine has the process at this version (deployed here or restored).</summary>
-    public bool HasVersion(string processId, int version) => _core.Version(processId, version) is not null;
+    public bool HasVersion(string processId, int version) => _core.Head(processId, version) is not null;
+
+    /// <summary>Whether the graph of a deployed version is in memory now (built; a version deployed by its outline builds it on first use).</summary>
+    public bool IsGraphBuilt(string processId, int version) => _core.Head(processId, version)?.IsBuilt ?? false;
 }

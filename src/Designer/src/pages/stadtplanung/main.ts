@@ -108,11 +108,18 @@ function keepInAddress(): void {
   history.replaceState(null, '', `${location.pathname}${address.size ? `?${address}` : ''}`);
 }
 
+// Only the newest search answers: one sent earlier (the first load, a page) that returns later is dropped.
+let running: AbortController | null = null;
+
 async function load(): Promise<void> {
   keepInAddress();
+  running?.abort();
+  const mine = new AbortController();
+  running = mine;
   results.setAttribute('aria-busy', 'true');
   try {
-    const page = await api.get<Page<Verfahren>>(`/api/stadtplanung/verfahren${query({ ...filter, offset, limit: pageSize })}`);
+    const page = await api.get<Page<Verfahren>>(`/api/stadtplanung/verfahren${query({ ...filter, offset, limit: pageSize })}`, mine.signal);
+    if (mine.signal.aborted) return;
     clearMessages();
     const total = page.total ?? page.items.length;
     if (page.items.length === 0 && offset > 0 && total > 0) {
@@ -124,12 +131,13 @@ async function load(): Promise<void> {
     count.textContent = total === 0 ? texts.results.foundNone : total === 1 ? texts.results.foundOne : fill(texts.results.found, { count: formatNumber(total) });
     renderPager(total);
   } catch (e) {
+    if (mine.signal.aborted) return;
     replace(results);
     count.textContent = '';
     pager.hidden = true;
     showError(e);
   } finally {
-    results.setAttribute('aria-busy', 'false');
+    if (running === mine) results.setAttribute('aria-busy', 'false');
   }
 }
 
