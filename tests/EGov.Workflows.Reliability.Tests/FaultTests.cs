@@ -159,8 +159,9 @@ public sealed class FaultTests(ITestOutputHelper output)
     /// <summary>
     /// The volume comes back read-only under a node that starts on it (a tmpfs remounted read-only from outside while no node
     /// runs; the kernel refuses the remount while a node has the database open for writing): the node says so — it does not
-    /// start, or starts not ready and refuses writes with 503 "Database read-only" — and after the remount read-write and a
-    /// start on it, nothing is lost, duplicated or stuck.
+    /// start, or starts not ready and refuses writes with 503 "Database read-only" — and after the remount read-write the same
+    /// node is ready again without a restart (or, when it refused to start, a node started then), and nothing is lost,
+    /// duplicated or stuck.
     /// </summary>
     [SmallDiskFact]
     public async Task ANodeStartingOnAReadOnlyVolume_SaysSo_AndOnTheWritableVolumeNothingIsLost()
@@ -211,10 +212,23 @@ public sealed class FaultTests(ITestOutputHelper output)
                     new { variables = ReliabilityModel.StartVariables(-1), businessKey = "auf-dem-schreibgeschuetzten" });
                 answer.Status.ShouldBe(503, answer.Body);
                 reported = $"started not ready: /health/ready 503 \"{reason}\"; writes 503 \"{Title(answer.Body)}\"";
+                (await probe.CountAsync("instances", "business_key = 'auf-dem-schreibgeschuetzten'")).ShouldBe(0, "nothing written on the read-only volume");
+
+                // The operator remounts the volume read-write: the node that started on it is ready again on its own and
+                // takes the rest of the load — no restart (SQLite's pool held the read-only connections; the probe lets them go).
+                disk.RemountWritable();
+                var healed = Stopwatch.StartNew();
+                await WaitReadyAsync(onReadOnly.BaseAddress);
+                recovered = healed.Elapsed;
+                await load.SettleAsync(probe);
+                await load.StartAsync([onReadOnly.Client], settings.Instances, parallel: 4, CancellationToken.None);
+                await Report("a node starting on a volume remounted read-only (SQLite on a tmpfs)", load, probe, [onReadOnly.Client], reported, recovered,
+                    settings.Replay, "from the remount read-write to /health/ready 200 of the same node, not restarted");
+                return;
             }
         }
-        (await probe.CountAsync("instances", "business_key = 'auf-dem-schreibgeschuetzten'")).ShouldBe(0, "nothing written on the read-only volume");
 
+        (await probe.CountAsync("instances", "business_key = 'auf-dem-schreibgeschuetzten'")).ShouldBe(0, "nothing written on the read-only volume");
         disk.RemountWritable();
         var writableAt = Stopwatch.StartNew();
         var restarted = await EgovServe.StartAsync($"sqlite:{db}", processes, nodeId: null, folder.Path);

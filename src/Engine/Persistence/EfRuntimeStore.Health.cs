@@ -57,12 +57,31 @@ public sealed partial class EfRuntimeStore
         }
         catch (Exception e) when (StorageFaults.Classify(e) is { } fault)
         {
+            if (fault.Kind == StorageFaultKind.ReadOnly) ForgetReadOnlyConnections();
             return new StoreHealth(false, fault.Reason, fault.Kind);
         }
         catch (DbException)
         {
             return new StoreHealth(false, "database error");
         }
+    }
+
+    /// <summary>
+    /// SQLite opens a file it may not write read-only, and its pool hands that connection out again for the store's life: a
+    /// node started on a volume that came back read-only would stay not ready after an operator remounted it read-write.
+    /// Emptying the pools while the store is read-only makes the next probe and the next commit open the file anew, so the
+    /// node is ready again on its own once the volume is writable (connections in use are closed when they come back).
+    /// </summary>
+    private void ForgetReadOnlyConnections()
+    {
+        if (Options.Provider != StoreProvider.Sqlite) return; // PostgreSQL's read-only answer is the server's, not the connection's
+        // All of them: SQLite keeps one WAL index per file and process, read-only while any connection that opened it so is open.
+        (_reader as Data.Sqlite.SqliteSessionPool)?.Release();
+        (_committer as Data.Sqlite.SqliteGroupCommit)?.ReopenBeforeNextWrite();
+        using var c = new SqliteConnection(Options.ConnectionString);
+        SqliteConnection.ClearPool(c);
+        using var m = new SqliteConnection(_openedWith);
+        SqliteConnection.ClearPool(m);
     }
 
     private DbConnection OpenProbeConnection()

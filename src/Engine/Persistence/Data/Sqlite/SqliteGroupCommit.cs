@@ -20,6 +20,10 @@ internal sealed class SqliteGroupCommit : GroupCommitter
     private static readonly SqlText ShortWait = new("PRAGMA busy_timeout=1000");
 
     private SqliteSession? _session;
+    private volatile bool _reopen;
+
+    /// <summary>The writer closes its connection before its next write and opens the file anew (a volume writable again).</summary>
+    internal void ReopenBeforeNextWrite() => _reopen = true;
     private readonly DurableStoreOptions _options;
     private readonly Func<Action<RuntimeChangeSet>?> _beforeCommit;
     private readonly SqliteFileGuard? _guard;
@@ -49,6 +53,11 @@ internal sealed class SqliteGroupCommit : GroupCommitter
         try
         {
             _guard?.Check();
+            if (_reopen)
+            {
+                _reopen = false;
+                DropSession();
+            }
             var session = _session ??= WriterSession();
             if (FaultPragma is { } fault)
             {

@@ -13,9 +13,11 @@ internal sealed class SqliteSessionPool(DurableStoreOptions options) : IRowReade
     private const int MaxIdle = 32;
     private readonly ConcurrentBag<SqliteSession> _idle = [];
     private volatile bool _disposed;
+    private volatile int _generation;
 
     public List<T> Query<T>(SqlText sql, Action<ISqlParams> bind, Func<DbDataReader, T> read)
     {
+        var generation = _generation;
         var session = _idle.TryTake(out var s) ? s : new SqliteSession(options);
         try
         {
@@ -27,9 +29,20 @@ internal sealed class SqliteSessionPool(DurableStoreOptions options) : IRowReade
         }
         finally
         {
-            if (_disposed || _idle.Count >= MaxIdle) session.Dispose();
+            if (_disposed || _idle.Count >= MaxIdle || generation != _generation) session.Dispose();
             else _idle.Add(session);
         }
+    }
+
+    /// <summary>
+    /// Closes the idle sessions, and those in use when they come back: the next reads open the file anew. SQLite shares one
+    /// WAL index per file among a process's connections, read-only when the first of them could not write; only when all are
+    /// closed does the next one open it read-write (see <see cref="EfRuntimeStore"/>'s readiness probe).
+    /// </summary>
+    public void Release()
+    {
+        _generation++;
+        while (_idle.TryTake(out var s)) s.Dispose();
     }
 
     public void Dispose()
