@@ -31,7 +31,7 @@ public static class AdressbuchEndpoints
 {
     public static void MapAdressbuchEndpoints(this RouteGroupBuilder api)
     {
-        var a = api.MapGroup("/adressbuch");
+        var a = api.MapGroup("/adressbuch").WithMetadata(new GermanProblems());
 
         a.MapGet("/personen", (HttpContext http, string? q, string? orgEinheit, int? offset, int? limit) =>
             {
@@ -48,7 +48,7 @@ public static class AdressbuchEndpoints
             {
                 var tenant = http.Tenant().TenantId;
                 return Store(http).GetPerson(tenant, id) is { } p ? Results.Ok(Dto(p, Store(http).Vertreter(tenant, id)))
-                    : throw ApiProblemException.NotFound($"no person '{id}' in the Adressbuch");
+                    : throw KeinePerson(id);
             })
             .WithName("GetPerson").RequirePermission(Permission.DirectoryRead)
             .WithSummary("One person with their standing deputies").Produces<PersonDto>().ProducesProblem(404);
@@ -57,11 +57,13 @@ public static class AdressbuchEndpoints
             {
                 CheckId(id);
                 var email = Optional(body.Email, "email", 200);
-                if (email is not null && (!email.Contains('@', StringComparison.Ordinal) || email.Any(char.IsWhiteSpace))) throw ApiProblemException.BadRequest($"email '{email}' is no e-mail address");
+                if (email is not null && (!email.Contains('@', StringComparison.Ordinal) || email.Any(char.IsWhiteSpace))) throw ApiProblemException.Ungueltig($"„{Kurz(email)}“ ist keine E-Mail-Adresse: sie braucht ein @ und darf keine Leerzeichen enthalten, z. B. erika.mustermann@stadt.example.", "email: name@domain");
                 var p = new Person(id, Required(body.Nachname, "nachname", 100), Optional(body.Vorname, "vorname", 100), Required(body.OrgEinheitId, "orgEinheitId", 64),
                     Optional(body.Funktion, "funktion", 200), Optional(body.Telefon, "telefon", 50), email, Optional(body.Raum, "raum", 50), body.Aktiv ?? true, Now());
                 var tenant = http.Tenant().TenantId;
-                Write(http, () => Store(http).PutPerson(tenant, p));
+                Write(http, () => Store(http).PutPerson(tenant, p),
+                    $"Die Organisationseinheit „{Kurz(p.OrgEinheitId)}“ gibt es im Adressbuch nicht. Legen Sie sie zuerst an (PUT /api/adressbuch/org-einheiten/{{id}}) oder nennen Sie eine vorhandene (orgEinheitId).",
+                    null);
                 return Results.Ok(Dto(p, Store(http).Vertreter(tenant, id)));
             })
             .WithName("PutPerson").RequirePermission(Permission.DirectoryManage)
@@ -71,12 +73,16 @@ public static class AdressbuchEndpoints
         a.MapPut("/personen/{id}/vertretung", (HttpContext http, string id, VertretungBody body) =>
             {
                 var list = (body.Vertreter ?? []).Select(v => v?.Trim() ?? "").ToList();
-                if (list.Count > 9 || list.Any(v => v.Length is 0 or > 64)) throw ApiProblemException.BadRequest("vertreter: at most 9 user ids, first deputy first");
+                if (list.Count > 9 || list.Any(v => v.Length is 0 or > 64)) throw ApiProblemException.Ungueltig(list.Count > 9
+                    ? $"Es sind {list.Count} Vertretungen genannt; höchstens 9 sind erlaubt. Nennen Sie die erste Vertretung zuerst."
+                    : "Jede Vertretung ist eine Benutzerkennung mit 1 bis 64 Zeichen; eine leere oder zu lange ist genannt.", "vertreter: höchstens 9 Benutzerkennungen, die erste Vertretung zuerst");
                 var tenant = http.Tenant().TenantId;
-                if (Store(http).GetPerson(tenant, id) is not { } p) throw ApiProblemException.NotFound($"no person '{id}' in the Adressbuch");
-                if (list.Contains(id)) throw ApiProblemException.BadRequest($"'{id}' cannot stand in for themself");
-                if (list.Distinct(StringComparer.Ordinal).Count() != list.Count) throw ApiProblemException.BadRequest("a deputy is named twice");
-                Write(http, () => Store(http).SetVertreter(tenant, id, list));
+                if (Store(http).GetPerson(tenant, id) is not { } p) throw KeinePerson(id);
+                if (list.Contains(id)) throw ApiProblemException.Ungueltig($"„{Kurz(id)}“ kann sich nicht selbst vertreten. Nennen Sie andere Personen als Vertretung.");
+                if (list.Distinct(StringComparer.Ordinal).Count() != list.Count) throw ApiProblemException.Ungueltig($"„{Kurz(list.GroupBy(v => v, StringComparer.Ordinal).First(g => g.Count() > 1).Key)}“ ist zweimal als Vertretung genannt. Nennen Sie jede Person nur einmal.");
+                var fremd = list.FirstOrDefault(v => Store(http).GetPerson(tenant, v) is null);
+                Write(http, () => Store(http).SetVertreter(tenant, id, list),
+                    $"„{Kurz(fremd ?? "?")}“ steht nicht im Adressbuch. Legen Sie die Person zuerst an oder nennen Sie eine andere Vertretung.", null);
                 return Results.Ok(Dto(p, list));
             })
             .WithName("PutVertretung").RequirePermission(Permission.DirectoryManage)
@@ -93,7 +99,7 @@ public static class AdressbuchEndpoints
             .WithSummary("The org units with their Postkorb group, parent and lead (?offset=&limit=)").Produces<Page<OrgEinheitDto>>();
 
         a.MapGet("/org-einheiten/{id}", (HttpContext http, string id) => Store(http).GetOrgEinheit(http.Tenant().TenantId, id) is { } e ? Results.Ok(Dto(e))
-                : throw ApiProblemException.NotFound($"no org unit '{id}'"))
+                : throw ApiProblemException.NichtGefunden($"Eine Organisationseinheit „{Kurz(id)}“ gibt es im Adressbuch nicht. Die Liste steht unter GET /api/adressbuch/org-einheiten."))
             .WithName("GetOrgEinheit").RequirePermission(Permission.DirectoryRead)
             .WithSummary("One org unit").Produces<OrgEinheitDto>().ProducesProblem(404);
 
@@ -102,10 +108,14 @@ public static class AdressbuchEndpoints
                 CheckId(id);
                 var tenant = http.Tenant().TenantId;
                 var parent = Optional(body.UebergeordnetId, "uebergeordnetId", 64);
-                if (parent is not null && Cycle(Store(http), tenant, id, parent)) throw ApiProblemException.BadRequest($"'{parent}' lies below '{id}': the units would form a cycle");
+                if (parent is not null && Cycle(Store(http), tenant, id, parent)) throw ApiProblemException.Ungueltig(parent == id
+                    ? $"„{Kurz(id)}“ kann nicht sich selbst übergeordnet sein. Nennen Sie eine andere übergeordnete Einheit (uebergeordnetId) oder keine."
+                    : $"„{Kurz(parent)}“ liegt unter „{Kurz(id)}“: die Einheiten würden einen Kreis bilden. Nennen Sie eine andere übergeordnete Einheit (uebergeordnetId).");
                 var e = new OrgEinheit(id, Required(body.Name, "name", 200), Optional(body.Kurzname, "kurzname", 50), parent,
                     Required(body.Gruppe, "gruppe", 100), Optional(body.LeitungId, "leitungId", 64), Now());
-                Write(http, () => Store(http).PutOrgEinheit(tenant, e));
+                Write(http, () => Store(http).PutOrgEinheit(tenant, e),
+                    $"Die übergeordnete Einheit „{Kurz(parent ?? "?")}“ gibt es im Adressbuch nicht. Legen Sie sie zuerst an oder lassen Sie uebergeordnetId weg.",
+                    $"Die Postkorb-Gruppe „{Kurz(e.Gruppe)}“ gehört schon einer anderen Einheit. Jede Einheit hat ihre eigene Gruppe: wählen Sie eine andere (gruppe).");
                 return Results.Ok(Dto(e));
             })
             .WithName("PutOrgEinheit").RequirePermission(Permission.DirectoryManage)
@@ -125,12 +135,27 @@ public static class AdressbuchEndpoints
 
     private static Instant Now() => SystemClock.Instance.GetCurrentInstant();
 
-    private static void Write(HttpContext http, Action write)
+    /// <summary>
+    /// Writes; a rule of the directory the store refuses becomes a German 409: <paramref name="unbekannt"/> when something named is not
+    /// in the directory, <paramref name="vergeben"/> when a group is taken, else a general sentence.
+    /// </summary>
+    private static void Write(HttpContext http, Action write, string unbekannt, string? vergeben)
     {
         try { write(); }
-        catch (AdressbuchConstraintException e) { throw ApiProblemException.Conflict(e.Message); }
+        catch (AdressbuchConstraintException e)
+        {
+            throw ApiProblemException.Konflikt(e.Message.Contains("unknown", StringComparison.Ordinal) ? unbekannt
+                : e.Message.Contains("taken", StringComparison.Ordinal) && vergeben is not null ? vergeben
+                : "Die Änderung verstößt gegen eine Regel des Adressbuchs (z. B. eine doppelte Postkorb-Gruppe); es wurde nichts geändert. Prüfen Sie die Angaben.");
+        }
         finally { http.RequestServices.GetRequiredService<ReservierungRegister>().Verzeichnis.Vergessen(); }
     }
+
+    private static ApiProblemException KeinePerson(string id) =>
+        ApiProblemException.NichtGefunden($"Eine Person „{Kurz(id)}“ gibt es im Adressbuch nicht. Suchen Sie sie unter GET /api/adressbuch/personen?q=… oder legen Sie sie an.");
+
+    /// <summary>A value quoted in a message: without control characters, at most 60 characters.</summary>
+    private static string Kurz(string value) => new(value.Where(c => !char.IsControl(c)).Take(60).ToArray());
 
     private static OrgEinheitDto Dto(OrgEinheit e) => new(e.Id, e.Name, e.Kurzname, e.UebergeordnetId, e.Gruppe, e.LeitungId, e.GeaendertAm.ToDateTimeOffset());
 

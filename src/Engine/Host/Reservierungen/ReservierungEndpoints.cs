@@ -226,6 +226,9 @@ public static class ReservierungEndpoints
         "zweck" => "den Zweck der Buchung",
         "ressourceId" => "die Ressource",
         "verwalterGruppe" => "die Gruppe, die Schlüssel oder Wagen ausgibt,",
+        "nachname" => "den Nachnamen",
+        "orgEinheitId" => "die Organisationseinheit",
+        "gruppe" => "die Postkorb-Gruppe der Einheit",
         _ => $"„{name}“",
     };
 
