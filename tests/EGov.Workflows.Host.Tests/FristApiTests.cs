@@ -22,7 +22,7 @@ public sealed class FristApiTests
         using (var noReason = await TestServer.SendAsAsync(erika, HttpMethod.Post, $"api/tasks/{taskId}/fiktionsfrist/verlaengerung", new { verlaengerung = "P1M" }))
         {
             ((int)noReason.StatusCode).ShouldBe(400);
-            (await noReason.Content.ReadAsStringAsync()).ShouldContain("begruendung is missing");
+            (await noReason.Content.ReadAsStringAsync()).ShouldContain("Bitte begründen Sie die Verlängerung (begruendung)");
         }
         using (var ok = await TestServer.SendAsAsync(erika, HttpMethod.Post, $"api/tasks/{taskId}/fiktionsfrist/verlaengerung", body))
         {
@@ -34,7 +34,7 @@ public sealed class FristApiTests
         using (var twice = await s.SendAsync(HttpMethod.Post, $"api/process-instances/{id}/fristen/Timer_Fiktion/verlaengerung", body))
         {
             ((int)twice.StatusCode).ShouldBe(400);
-            (await twice.Content.ReadAsStringAsync()).ShouldContain("one extension only");
+            (await twice.Content.ReadAsStringAsync()).ShouldContain("erlaubt nur eine Verlängerung");
         }
         var instance = await s.InstanceAsync(id);
         instance["fristen"]![0]!["verlaengerung"]!.GetValue<string>().ShouldBe("P1M");
