@@ -30,7 +30,7 @@ internal static class TaskEndpoints
                 };
                 return Results.Ok(Tasks(http).List(http.Caller(), request));
             })
-            .WithName("ListTasks").RequirePermission(Permission.TaskWork)
+            .WithName("ListTasks").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems())
             .WithSummary("The caller's tasks of a view (mine, offered, group, overdue, followup, team), filtered, sorted (due, priority, created, name, businessKey) and paged")
             .Produces<Page<TaskDto>>().ProducesProblem(StatusCodes.Status400BadRequest);
 
@@ -108,16 +108,21 @@ internal static class TaskEndpoints
     {
         if (string.IsNullOrWhiteSpace(value)) return fallback;
         if (Enum.TryParse<T>(value, ignoreCase: true, out var v) && Enum.IsDefined(v) && !char.IsDigit(value[0])) return v;
-        throw ApiProblemException.BadRequest($"{name} '{value}' is not known",
-            string.Join(" | ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..])));
+        var known = Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]).ToList();
+        var was = name switch { "view" => "Die Ansicht", "sort" => "Die Sortierung", _ => $"Den Wert für {name}" };
+        throw ApiProblemException.Ungueltig($"{was} „{Kurz(value)}“ gibt es im Postkorb nicht ({name}). Möglich sind: {string.Join(", ", known)}.",
+            string.Join(" | ", known));
     }
 
     private static bool Order(string? order) => order?.ToLowerInvariant() switch
     {
         null or "" or "asc" => false,
         "desc" => true,
-        _ => throw ApiProblemException.BadRequest($"order '{order}' is not known", "asc | desc"),
+        _ => throw ApiProblemException.Ungueltig($"Die Reihenfolge „{Kurz(order)}“ gibt es nicht (order): aufsteigend ist asc, absteigend desc.", "asc | desc"),
     };
+
+    /// <summary>A value quoted in a message: without control characters, at most 60 characters.</summary>
+    private static string Kurz(string value) => new(value.Where(c => !char.IsControl(c)).Take(60).ToArray());
 
     /// <summary>The root instance of the instance a task or incident id (<c>instanceId.xN</c>) belongs to.</summary>
     internal static string RootOf(Tenancy.TenantEngine t, string id) =>
