@@ -61,6 +61,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             Urls = "http://127.0.0.1:0", Store = "memory", ProcessesDirectory = Repository.ProcessesDirectory,
             WebDirectory = Repository.WebDirectory, JobPollInterval = TimeSpan.FromMilliseconds(200), Configuration = configuration,
+            // Every browser test signs its people in from the same loopback address to this one server: the production limit
+            // (10 a minute per address) would refuse a fast run's sign-ins ("Zu viele Anmeldeversuche"). The limit itself is
+            // tested by the host's sign-in tests.
+            SignInAttemptsPerMinute = 1000,
         });
         payment.NotifyUrl = new Uri(server.BaseAddress, "api/callbacks/default/payment/notify").ToString();
         playwright = await Playwright.CreateAsync();

@@ -64,6 +64,24 @@ public sealed class SignInTests
     }
 
     [Fact]
+    public async Task SignInAttempts_PastTheLimitPerMinuteFromOneAddress_AreRefused_EvenWithTheRightPassword()
+    {
+        await using var s = await TestServer.StartAsync(configure: o => o with { SignInAttemptsPerMinute = 3 });
+        foreach (var name in new[] { "anna", "bernd", "carla", "dieter" }) await s.Identities.CreatePersonAsync(name, ["clerk"]);
+        var (http, cookies) = s.Identities.Browser();
+        // Three people tried from one address (another account each, so no account is locked): the form answers them.
+        foreach (var name in new[] { "anna", "bernd", "carla" })
+        {
+            using var wrong = await s.Identities.SignInAsync(http, cookies, name, "falsch-falsch-falsch");
+            wrong.RequestMessage!.RequestUri!.Query.ShouldContain("fehler=1");
+        }
+        // The fourth within the minute is not checked at all: guessing passwords across accounts is slowed down.
+        using var fourth = await s.Identities.SignInAsync(http, cookies, "dieter", Identities.Password);
+        fourth.RequestMessage!.RequestUri!.Query.ShouldContain("fehler=zuviele");
+        (await http.GetAsync("/api/me")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task OneTimePassword_MustBeReplacedAtTheFirstSignIn_ThenTheNewOneWorks()
     {
         await using var s = await TestServer.StartAsync();
