@@ -78,10 +78,7 @@ public sealed partial class EfRuntimeStore
         // All of them: SQLite keeps one WAL index per file and process, read-only while any connection that opened it so is open.
         (_reader as Data.Sqlite.SqliteSessionPool)?.Release();
         (_committer as Data.Sqlite.SqliteGroupCommit)?.ReopenBeforeNextWrite();
-        using var c = new SqliteConnection(Options.ConnectionString);
-        SqliteConnection.ClearPool(c);
-        using var m = new SqliteConnection(_openedWith);
-        SqliteConnection.ClearPool(m);
+        ClearSqlitePools();
     }
 
     private DbConnection OpenProbeConnection()

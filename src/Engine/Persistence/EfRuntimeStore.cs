@@ -113,6 +113,15 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
         foreach (var s in changes.Instances) s.Revision++;
     }
 
+    /// <summary>Empties the provider's SQLite pools of this store's file (both connection strings it opened with).</summary>
+    private void ClearSqlitePools()
+    {
+        using var c = new SqliteConnection(Options.ConnectionString);
+        SqliteConnection.ClearPool(c);
+        using var m = new SqliteConnection(_openedWith);
+        SqliteConnection.ClearPool(m);
+    }
+
     /// <summary>Closes the store's connections (so a SQLite file can be deleted afterwards).</summary>
     public void Dispose()
     {
@@ -121,13 +130,7 @@ public sealed partial class EfRuntimeStore : IRuntimeStore, IDisposable
         (_reader as IDisposable)?.Dispose();
         _db.Dispose();
         // The schema migrator opened its connection from the provider's global pool (keyed by the connection string).
-        if (Options.Provider == StoreProvider.Sqlite)
-        {
-            using var c = new SqliteConnection(Options.ConnectionString);
-            SqliteConnection.ClearPool(c);
-            using var m = new SqliteConnection(_openedWith);
-            SqliteConnection.ClearPool(m);
-        }
+        if (Options.Provider == StoreProvider.Sqlite) ClearSqlitePools();
         else
         {
             using var c = new NpgsqlConnection(Options.ConnectionString);
