@@ -34,6 +34,19 @@ public sealed class Overlay
     public JsonObject Root { get; }
     internal PositionedYaml Yaml { get; }
 
+    /// <summary>
+    /// The overlay as compact JSON (<see cref="Restore"/> makes it again): what a version deployed by reference keeps of
+    /// its overlay (a few hundred bytes instead of the parsed file with its positions).
+    /// </summary>
+    public string ToJson() => Root.ToJsonString();
+
+    /// <summary>
+    /// An overlay made again from <see cref="ToJson"/> of one that was read and checked: without positions (every key
+    /// stands at 1:1), so only for merging an overlay known to fit.
+    /// </summary>
+    public static Overlay Restore(string file, string tenant, string service, string json) =>
+        new(file, tenant, service, JsonNode.Parse(json)!.AsObject(), PositionedYamlReader.Read("{}"));
+
     /// <summary>A short content hash: which overlay a deployed version was merged with.</summary>
     public string Hash => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Root.ToJsonString())))[..12];
 
