@@ -47,8 +47,10 @@ public sealed class Overlay
     public static Overlay Restore(string file, string tenant, string service, string json) =>
         new(file, tenant, service, JsonNode.Parse(json)!.AsObject(), PositionedYamlReader.Read("{}"));
 
+    private string? _hash;
+
     /// <summary>A short content hash: which overlay a deployed version was merged with.</summary>
-    public string Hash => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Root.ToJsonString())))[..12];
+    public string Hash => _hash ??= Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Root.ToJsonString())))[..12];
 
     /// <summary>Where the key at a JSON pointer (<c>/texts/Task_X</c>) stands.</summary>
     public SourcePosition KeyAt(string pointer) => Yaml.KeyAt(pointer);

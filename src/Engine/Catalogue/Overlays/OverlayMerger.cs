@@ -244,6 +244,12 @@ public sealed class SharedService
 
     /// <summary>The files as read.</summary>
     public IReadOnlyList<ServiceFile> Files { get; }
+    /// <summary>The executable processes (isExecutable true or not given) of its BPMN models: the file and the process id.</summary>
+    public IReadOnlyList<(ServiceFile File, string ProcessId)> ExecutableProcesses =>
+        Models.SelectMany(m => (m.Doc.Root?.Elements(XName.Get("process", "http://www.omg.org/spec/BPMN/20100524/MODEL")) ?? [])
+            .Where(p => p.Attribute("isExecutable")?.Value is not { } e || (bool.TryParse(e.Trim(), out var on) && on))
+            .Select(p => (m.File, p.Attribute("id")?.Value ?? ""))).ToList();
+
     /// <summary>The ids of the processes its BPMN models hold.</summary>
     public IReadOnlySet<string> ProcessIds { get; }
     /// <summary>Why a file of the shared service cannot be read (then no overlay fits it).</summary>

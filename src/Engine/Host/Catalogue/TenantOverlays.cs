@@ -50,7 +50,7 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
         /// The executable processes of the shared models with their outlines, read and built once for every tenant's version
         /// by reference; <see cref="Runtime.DeploymentException"/> when a shared model cannot be read or built.
         /// </summary>
-        public IReadOnlyList<SharedProcess> Processes => _processes ??= ReadProcesses(Model!);
+        public IReadOnlyList<SharedProcess> ProcessesOf(TenantEngine shared) => _processes ??= Deployed(Model!, shared) ?? ReadProcesses(Model!);
 
         /// <summary>The shared service's decisions (DMN): deployed to every tenant's engine with its version.</summary>
         public IReadOnlyList<ServiceFile> Others => Model!.Files.Where(f => !IsBpmn(f.Path) && !f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase)).ToList();
@@ -58,6 +58,23 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
 
     /// <summary>A process of a shared model: its file, its outline for the catalogue and for the engine.</summary>
     private sealed record SharedProcess(string ProcessId, string File, Persistence.Deployments.DeploymentOutline Outline, Runtime.VersionOutline Engine);
+
+    /// <summary>
+    /// The shared model's processes as the default tenant deployed them from the same files (its catalogue's outline and its
+    /// engine's), so nothing is read or built again; null when one of them is not its latest version from that file.
+    /// </summary>
+    private static List<SharedProcess>? Deployed(SharedService shared, TenantEngine tenant)
+    {
+        var result = new List<SharedProcess>();
+        foreach (var (file, id) in shared.ExecutableProcesses)
+        {
+            if (tenant.Catalog.Latest(id) is not { } entry || entry.File != file.Path
+                || tenant.Engine.Outline(id, entry.Version) is not { } engine
+                || (entry.Outline ?? (entry.Definitions is { } d ? Persistence.Deployments.DeploymentOutline.Of(d, id) : null)) is not { } outline) return null;
+            result.Add(new SharedProcess(id, file.Path, outline, engine));
+        }
+        return result.Count > 0 ? result : null;
+    }
 
     private static List<SharedProcess> ReadProcesses(SharedService shared)
     {
@@ -277,7 +294,7 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
                     .Where(f => !f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase) || forms.Contains(Path.GetFileName(f.Path)))
                     .Select(f => (f.Path, f.Bytes)), deployedBy);
             }
-            else deployed = DeployReference(tenant, model, overlay, deployedBy);
+            else deployed = DeployReference(tenant, engines.Get(engines.DefaultTenantId), model, overlay, deployedBy);
             var version = deployed.FirstOrDefault(d => d.ProcessId == processId)?.Version ?? deployed.FirstOrDefault()?.Version;
             return (new OverlayDeployment(tenantId, service, file, overlay.Hash, processId ?? deployed.FirstOrDefault()?.ProcessId, model.Hash, sharedVersion, version, "deployed", []),
                 model.Service?.Service is { } description ? overlay.Apply(description) : null);
@@ -301,16 +318,16 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
     /// and built once here, so one that does not build is refused now, not at the first start. An unchanged shared model and
     /// overlay keep their version.
     /// </summary>
-    private static IReadOnlyList<DeployedDefinition> DeployReference(TenantEngine tenant, Shared model, Overlay overlay, string? deployedBy)
+    private static IReadOnlyList<DeployedDefinition> DeployReference(TenantEngine tenant, TenantEngine shared, Shared model, Overlay overlay, string? deployedBy)
     {
-        var processes = model.Processes;
+        var processes = model.ProcessesOf(shared);
         var json = overlay.ToJson();
         var (file, tenantId, service) = (overlay.File, overlay.Tenant, overlay.Service);
         var source = $"overlay:{model.Hash}:{overlay.Hash}";
-        var shared = model.Model!;
+        var sharedModel = model.Model!;
         Func<Definitions> Loader(SharedProcess p) => () =>
         {
-            var merge = OverlayMerger.Merge(Overlay.Restore(file, tenantId, service, json), shared);
+            var merge = OverlayMerger.Merge(Overlay.Restore(file, tenantId, service, json), sharedModel);
             if (!merge.Fits) throw new Runtime.DeploymentException(merge.Problems.Select(d => d.ToString()).ToList());
             var bytes = merge.Files.First(f => f.Path == p.File);
             var read = new Bpmn.Reading.BpmnReader().ReadBytes(bytes.Bytes, bytes.Path);
@@ -319,7 +336,7 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
         if (overlay.Root["activities"] is not null)
             foreach (var p in processes) Runtime.WorkflowEngine.OutlineOf(p.File, Loader(p)(), p.ProcessId);
         var name = overlay.Root["texts"] is System.Text.Json.Nodes.JsonObject texts ? texts : null;
-        var formsOf = processes.Any(p => p.Outline.FormKeys.Count > 0) ? OverlayMerger.Forms(overlay, shared) : null;
+        var formsOf = processes.Any(p => p.Outline.FormKeys.Count > 0) ? OverlayMerger.Forms(overlay, sharedModel) : null;
         lock (tenant.Catalog)
         {
             if (model.Others.Count > 0) ModelDeployer.DeployAll(tenant, model.Others.Select(f => (f.Path, f.Bytes)), deployedBy); // its decisions
