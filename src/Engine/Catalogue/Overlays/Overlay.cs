@@ -141,8 +141,11 @@ public static class OverlayReader
         var bag = new DiagnosticBag(file);
         if (service.Length == 0 || service.Contains('/') || service.Contains('\\') || service.StartsWith('.'))
             bag.Error(new SourcePosition(1, 1), $"'{service}' is not a service folder name");
-        var results = OverlaySchema.Evaluate(JsonSerializer.SerializeToElement(root));
-        if (!results.IsValid) SchemaMessages.Report(results, yaml, root, bag);
+        if (!OverlayQuickCheck.IsValid(root))
+        {
+            var results = OverlaySchema.Evaluate(JsonSerializer.SerializeToElement(root));
+            if (!results.IsValid) SchemaMessages.Report(results, yaml, root, bag);
+        }
         return new OverlayReadResult(file, bag.HasErrors ? null : new Overlay(file, tenant, service, root, yaml), bag.Items);
     }
 
