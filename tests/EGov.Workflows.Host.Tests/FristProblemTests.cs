@@ -27,15 +27,18 @@ public sealed class FristProblemTests
         await GermanProblem.ShouldBeAsync(await TestServer.SendAsAsync(erika, HttpMethod.Post, T, new { verlaengerung = "ein Monat", begruendung = "x" }), 400, Ungueltig,
             "„ein Monat“ ist kein Zeitraum nach ISO 8601", "P2W");
         await GermanProblem.ShouldBeAsync(await TestServer.SendAsAsync(erika, HttpMethod.Post, T, new { verlaengerung = "P1M" }), 400, Ungueltig, "(begruendung)", "Schwierigkeit der Angelegenheit");
-        await GermanProblem.ShouldBeAsync(await TestServer.SendAsAsync(erika, HttpMethod.Post, T, new { verlaengerung = "P4M", begruendung = "x" }), 400, Abgelehnt,
-            "Verlängerung um P4M ist länger als die Frist selbst (P3M)", "kürzeren Zeitraum");
+        (await GermanProblem.ShouldBeAsync(await TestServer.SendAsAsync(erika, HttpMethod.Post, T, new { verlaengerung = "P4M", begruendung = "x" }), 400, Abgelehnt,
+            "Verlängerung um P4M ist länger als die Frist selbst (P3M)", "kürzeren Zeitraum"))["code"]!.GetValue<string>().ShouldBe("fristExtensionTooLong");
         await GermanProblem.ShouldBeAsync(await TestServer.SendAsAsync(erika, HttpMethod.Post, T, new { verlaengerung = "P0D", begruendung = "x" }), 400, Abgelehnt, "„P0D“", "positive Zahl");
         await GermanProblem.ShouldBeAsync(await TestServer.SendAsAsync(erika, HttpMethod.Post, "api/tasks/gibtsnicht.u1/fiktionsfrist/verlaengerung", body), 404, NichtGefunden, "„gibtsnicht.u1“");
-        await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Post, $"api/process-instances/{id}/fristen/Gibtsnicht/verlaengerung", body), 404, NichtGefunden, "An „Gibtsnicht“ läuft", "keine Frist");
+        (await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Post, $"api/process-instances/{id}/fristen/Gibtsnicht/verlaengerung", body), 404, NichtGefunden,
+            "An „Gibtsnicht“ läuft", "keine Frist"))["code"]!.GetValue<string>().ShouldBe("fristNotRunning");
         await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Post, "api/process-instances/gibtsnicht/fristen/Timer_Fiktion/verlaengerung", body), 404, NichtGefunden, "Fall „gibtsnicht“");
         (await s.InstanceAsync(id))["fristen"]![0]!["verlaengerung"].ShouldBeNull("nothing was extended");
 
         (await TestServer.SendAsAsync(erika, HttpMethod.Post, T, body)).EnsureSuccessStatusCode();
-        await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Post, F, body), 400, Abgelehnt, "an „Timer_Fiktion“ wurde schon am", "um P1M verlängert", "nur eine Verlängerung");
+        var again = await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Post, F, body), 400, Abgelehnt, "an „Timer_Fiktion“ wurde schon am", "um P1M verlängert", "nur eine Verlängerung");
+        again["code"]!.GetValue<string>().ShouldBe("fristAlreadyExtended");
+        again["detail"]!.GetValue<string>().ShouldMatch(@"schon am \d{2}\.\d{2}\.\d{4} um", "the date as clerks write it");
     }
 }

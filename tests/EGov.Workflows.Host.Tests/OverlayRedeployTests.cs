@@ -142,7 +142,7 @@ public sealed class OverlayRedeployTests
         again["overlayHash"]!.GetValue<string>().ShouldNotBe(row["overlayHash"]!.GetValue<string>());
     }
 
-    private static async Task DeployXmlAsync(TestServer s, string xml, string name)
+    internal static async Task DeployXmlAsync(TestServer s, string xml, string name)
     {
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(xml));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
@@ -150,7 +150,7 @@ public sealed class OverlayRedeployTests
         ((int)response.StatusCode).ShouldBe(201, await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<HttpResponseMessage> PutOverlayAsync(TestServer s, string tenant, string service, string yaml)
+    internal static async Task<HttpResponseMessage> PutOverlayAsync(TestServer s, string tenant, string service, string yaml)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, $"api/services/overlays/{service}") { Content = new StringContent(yaml, Encoding.UTF8, "application/yaml") };
         request.Headers.Add("X-Tenant", tenant);
@@ -201,7 +201,7 @@ public sealed class OverlayRedeployTests
     }
 
     /// <summary>A copy of Models/overlays (processes/ and tenants/) in a temp folder.</summary>
-    private sealed class OverlayCopy : IDisposable
+    internal sealed class OverlayCopy : IDisposable
     {
         private readonly string _root = Path.Combine(Path.GetTempPath(), "egov-overlay-copy", Guid.NewGuid().ToString("N"));
 

@@ -154,16 +154,19 @@ public sealed class ReservierungStoreTests
     {
         using var f = new Fixture(provider);
         var a = f.Adressbuch;
-        Should.Throw<AdressbuchConstraintException>(() => a.PutOrgEinheit("t1", new OrgEinheit("sg-32-1", "Sachgebiet", null, "amt-32", "sg-32-1", null, T0)));
+        Should.Throw<AdressbuchConstraintException>(() => a.PutOrgEinheit("t1", new OrgEinheit("sg-32-1", "Sachgebiet", null, "amt-32", "sg-32-1", null, T0)))
+            .Rule.ShouldBe(AdressbuchRule.UnknownReference, "callers answer by the rule, not by the wording");
         a.PutOrgEinheit("t1", new OrgEinheit("amt-32", "Ordnungsamt", "32", null, "ordnungsamt", "o.leiter", T0));
         a.PutOrgEinheit("t1", new OrgEinheit("sg-32-1", "Gewerbe", null, "amt-32", "sg-gewerbe", null, T0));
-        Should.Throw<AdressbuchConstraintException>(() => a.PutOrgEinheit("t1", new OrgEinheit("sg-32-2", "Verkehr", null, "amt-32", "sg-gewerbe", null, T0)));
-        Should.Throw<AdressbuchConstraintException>(() => a.PutPerson("t1", Person("x", "nirgends")));
+        Should.Throw<AdressbuchConstraintException>(() => a.PutOrgEinheit("t1", new OrgEinheit("sg-32-2", "Verkehr", null, "amt-32", "sg-gewerbe", null, T0)))
+            .Rule.ShouldBe(AdressbuchRule.Taken);
+        Should.Throw<AdressbuchConstraintException>(() => a.PutPerson("t1", Person("x", "nirgends"))).Rule.ShouldBe(AdressbuchRule.UnknownReference);
         a.PutPerson("t1", Person("m.muster", "sg-32-1") with { Telefon = "06151 13-2345", Raum = "A 2.17" });
         a.PutPerson("t1", Person("e.beispiel", "sg-32-1"));
         a.PutPerson("t1", Person("o.leiter", "amt-32"));
         Should.Throw<AdressbuchConstraintException>(() => a.SetVertreter("t1", "m.muster", ["m.muster"]));
-        Should.Throw<AdressbuchConstraintException>(() => a.SetVertreter("t1", "m.muster", ["unbekannt"]));
+        Should.Throw<AdressbuchConstraintException>(() => a.SetVertreter("t1", "m.muster", ["unbekannt"])).Rule.ShouldBe(AdressbuchRule.UnknownReference);
+        Should.Throw<AdressbuchConstraintException>(() => a.SetVertreter("t1", "m.muster", ["e.beispiel", "e.beispiel"])).Rule.ShouldBe(AdressbuchRule.Taken);
         a.SetVertreter("t1", "m.muster", ["e.beispiel", "o.leiter"]);
         a.Vertreter("t1", "m.muster").ShouldBe(["e.beispiel", "o.leiter"]);
         a.SetVertreter("t1", "m.muster", ["o.leiter"]);

@@ -44,7 +44,9 @@ public class CommandRefusalTests
         var task = h.Engine.OpenUserTasks(h.Instance).Single();
         h.Engine.CompleteUserTask(task.Id);
 
-        Should.Throw<WorkflowEndedException>(() => h.Engine.CompleteUserTask(task.Id)).Message.ShouldContain("no longer open");
+        var ended = Should.Throw<WorkflowEndedException>(() => h.Engine.CompleteUserTask(task.Id));
+        ended.Message.ShouldContain("no longer open");
+        (ended.Reason, ended.Values["taskId"]).ShouldBe((RefusalReason.TaskNoLongerOpen, task.Id));
         h.ShouldWaitAt("U");
         h.Engine.CancelInstance(h.Instance!);
         Should.Throw<WorkflowEndedException>(() => h.Engine.CancelInstance(h.Instance!)).Message.ShouldContain("terminated");

@@ -107,6 +107,8 @@ public class FristFunctionTests
 
         var again = Should.Throw<WorkflowCommandException>(() => h.Engine.ExtendFiktionsfrist(h.Instance!, "Timer_Fiktion", Period.FromDays(5), "noch einmal"));
         again.Message.ShouldContain("allows one extension only");
+        again.Reason.ShouldBe(RefusalReason.FristAlreadyExtended, "callers answer by the reason, not by the wording");
+        again.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}").ShouldBe(["elementId=Timer_Fiktion", "extendedOn=2026-01-05", "extension=P1M"]);
 
         h.Advance("P100D"); // Wednesday 15 April: the old end has passed, the Fiktion has not
         h.ShouldWaitAt("Entscheiden");
@@ -116,14 +118,16 @@ public class FristFunctionTests
     }
 
     [Theory]
-    [InlineData("P4M", "Gründe", "longer than the Frist itself")]
-    [InlineData("P1M", "  ", "needs its reason")]
-    [InlineData("PT5H", "Gründe", "positive number of days")]
-    public void Fiktionsfrist_Extension_IsRefused_WhenNotAngemessenOrWithoutReason(string um, string grund, string why)
+    [InlineData("P4M", "Gründe", "longer than the Frist itself", RefusalReason.FristExtensionTooLong)]
+    [InlineData("P1M", "  ", "needs its reason", RefusalReason.FristExtensionReasonMissing)]
+    [InlineData("PT5H", "Gründe", "positive number of days", RefusalReason.FristExtensionNotPositive)]
+    public void Fiktionsfrist_Extension_IsRefused_WhenNotAngemessenOrWithoutReason(string um, string grund, string why, RefusalReason reason)
     {
         var h = new Harness().Process(Fiktion).Start();
         var e = Should.Throw<WorkflowCommandException>(() => h.Engine.ExtendFiktionsfrist(h.Instance!, "Timer_Fiktion", NodaTime.Text.PeriodPattern.NormalizingIso.Parse(um).Value, grund));
         e.Message.ShouldContain(why);
+        e.Reason.ShouldBe(reason);
+        if (reason == RefusalReason.FristExtensionTooLong) (e.Values["extension"], e.Values["duration"]).ShouldBe(("P4M", "P3M"));
         Frist(h, "Timer_Fiktion").Verlaengerung.ShouldBeNull();
         Frist(h, "Timer_Fiktion").Ende.ShouldBe("2026-04-07");
     }
@@ -142,6 +146,8 @@ public class FristFunctionTests
         var h = new Harness().Process("""<startEvent id="S" /><sequenceFlow id="f" sourceRef="S" targetRef="T" /><userTask id="T" egov:frist="P1M" />""").Start();
         Should.Throw<WorkflowCommandException>(() => h.Engine.ExtendFiktionsfrist(h.Instance!, "T", Period.FromDays(3), "x"))
             .Message.ShouldContain("no Genehmigungsfiktion");
+        var notRunning = Should.Throw<WorkflowNotFoundException>(() => h.Engine.ExtendFiktionsfrist(h.Instance!, "Gibtsnicht", Period.FromDays(3), "x"));
+        (notRunning.Reason, notRunning.Values["elementId"], notRunning.Values["instanceId"]).ShouldBe((RefusalReason.FristNotRunning, "Gibtsnicht", h.Instance!));
     }
 
     [Fact]

@@ -57,7 +57,9 @@ public sealed class UserTaskCommandTests
         h.Engine.DelegateUserTask(id, "jan", "erika");
         var t = h.Engine.FindOpenUserTask(id)!.Task;
         (t.Owner, t.Assignee, t.DelegationState).ShouldBe(("erika", "jan", DelegationState.Pending));
-        Should.Throw<WorkflowCommandException>(() => h.Engine.CompleteUserTask(id, null, "jan", null)).Message.ShouldContain("not yet resolved");
+        var unresolved = Should.Throw<WorkflowCommandException>(() => h.Engine.CompleteUserTask(id, null, "jan", null));
+        unresolved.Message.ShouldContain("not yet resolved");
+        (unresolved.Reason, unresolved.Values["owner"], unresolved.Values["delegate"]).ShouldBe((RefusalReason.TaskDelegated, "erika", "jan"));
 
         h.Engine.ResolveUserTask(id, Harness.Vars(new { geprueft = true }), "jan");
         t = h.Engine.FindOpenUserTask(id)!.Task;
@@ -66,7 +68,9 @@ public sealed class UserTaskCommandTests
         h.Engine.TaskHistory(h.Instance!).Select(x => (x.Event, x.UserId)).ShouldBe([
             (TaskEvent.Created, null), (TaskEvent.Assigned, "erika"), (TaskEvent.Delegated, "jan"), (TaskEvent.Resolved, "jan"),
         ]);
-        Should.Throw<WorkflowCommandException>(() => h.Engine.ResolveUserTask(id, null, "jan")).Message.ShouldContain("not delegated");
+        var notDelegated = Should.Throw<WorkflowCommandException>(() => h.Engine.ResolveUserTask(id, null, "jan"));
+        notDelegated.Message.ShouldContain("not delegated");
+        (notDelegated.Reason, notDelegated.Values["taskId"]).ShouldBe((RefusalReason.TaskNotDelegated, id));
     }
 
     [Fact]

@@ -27,10 +27,10 @@ public sealed class AdressbuchProblemTests
         await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Put, $"{E}/amt-32", new { name = "x", gruppe = "ordnungsamt", uebergeordnetId = "sg-32-1" }), 400, Ungueltig,
             "„sg-32-1“ liegt unter „amt-32“", "Kreis");
         await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Put, $"{E}/amt-32", new { name = "x", gruppe = "ordnungsamt", uebergeordnetId = "amt-32" }), 400, Ungueltig, "sich selbst übergeordnet");
-        await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Put, $"{E}/amt-33", new { name = "x", gruppe = "x", uebergeordnetId = "amt-99" }), 409, Konflikt,
-            "übergeordnete Einheit „amt-99“ gibt es im Adressbuch nicht");
-        await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Put, $"{E}/amt-33", new { name = "x", gruppe = "ordnungsamt" }), 409, Konflikt,
-            "Postkorb-Gruppe „ordnungsamt“ gehört schon einer anderen Einheit", "andere");
+        (await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Put, $"{E}/amt-33", new { name = "x", gruppe = "x", uebergeordnetId = "amt-99" }), 409, Konflikt,
+            "übergeordnete Einheit „amt-99“ gibt es im Adressbuch nicht"))["rule"]!.GetValue<string>().ShouldBe("unknownReference");
+        (await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Put, $"{E}/amt-33", new { name = "x", gruppe = "ordnungsamt" }), 409, Konflikt,
+            "Postkorb-Gruppe „ordnungsamt“ gehört schon einer anderen Einheit", "andere"))["rule"]!.GetValue<string>().ShouldBe("taken", "the store's rule, as a stable field");
         await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Get, $"{E}/amt-99"), 404, NichtGefunden, "Organisationseinheit „amt-99“");
         await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Get, $"{E}?limit=0"), 400, Ungueltig, "limit 0");
 

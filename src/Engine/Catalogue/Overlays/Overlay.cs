@@ -34,8 +34,23 @@ public sealed class Overlay
     public JsonObject Root { get; }
     internal PositionedYaml Yaml { get; }
 
+    /// <summary>
+    /// The overlay as compact JSON (<see cref="Restore"/> makes it again): what a version deployed by reference keeps of
+    /// its overlay (a few hundred bytes instead of the parsed file with its positions).
+    /// </summary>
+    public string ToJson() => Root.ToJsonString();
+
+    /// <summary>
+    /// An overlay made again from <see cref="ToJson"/> of one that was read and checked: without positions (every key
+    /// stands at 1:1), so only for merging an overlay known to fit.
+    /// </summary>
+    public static Overlay Restore(string file, string tenant, string service, string json) =>
+        new(file, tenant, service, JsonNode.Parse(json)!.AsObject(), PositionedYamlReader.Read("{}"));
+
+    private string? _hash;
+
     /// <summary>A short content hash: which overlay a deployed version was merged with.</summary>
-    public string Hash => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Root.ToJsonString())))[..12];
+    public string Hash => _hash ??= Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Root.ToJsonString())))[..12];
 
     /// <summary>Where the key at a JSON pointer (<c>/texts/Task_X</c>) stands.</summary>
     public SourcePosition KeyAt(string pointer) => Yaml.KeyAt(pointer);
@@ -126,8 +141,11 @@ public static class OverlayReader
         var bag = new DiagnosticBag(file);
         if (service.Length == 0 || service.Contains('/') || service.Contains('\\') || service.StartsWith('.'))
             bag.Error(new SourcePosition(1, 1), $"'{service}' is not a service folder name");
-        var results = OverlaySchema.Evaluate(JsonSerializer.SerializeToElement(root));
-        if (!results.IsValid) SchemaMessages.Report(results, yaml, root, bag);
+        if (!OverlayQuickCheck.IsValid(root))
+        {
+            var results = OverlaySchema.Evaluate(JsonSerializer.SerializeToElement(root));
+            if (!results.IsValid) SchemaMessages.Report(results, yaml, root, bag);
+        }
         return new OverlayReadResult(file, bag.HasErrors ? null : new Overlay(file, tenant, service, root, yaml), bag.Items);
     }
 

@@ -36,117 +36,139 @@ public static class OverlayMerger
     /// </summary>
     public static OverlayMerge Merge(Overlay overlay, SharedService shared)
     {
-        ArgumentNullException.ThrowIfNull(overlay);
-        ArgumentNullException.ThrowIfNull(shared);
-        var bag = new DiagnosticBag(overlay.File, 200);
-        foreach (var p in shared.Problems) bag.Error(new(1, 1), p);
-        if (shared.Models.Count == 0) bag.Error(new(1, 1), $"the shared service '{overlay.Service}' has no BPMN model");
-        if (bag.HasErrors) return new OverlayMerge([], bag.Items);
+        var check = Check(overlay, shared);
+        if (!check.Fits) return check;
         var models = shared.Models.Select(m => (m.File, Doc: new XDocument(m.Doc))).ToList();
-        var forms = shared.Forms;
-        var others = shared.Others;
-
         var byId = new Dictionary<string, XElement>(StringComparer.Ordinal);
         foreach (var (_, doc) in models)
             foreach (var e in doc.Descendants().Where(e => e.Name.Namespace == Bpmn && e.Attribute("id") is not null))
                 byId.TryAdd(e.Attribute("id")!.Value, e);
-        var where = string.Join(", ", models.Select(m => m.File.Path));
-
-        XElement? Element(string section, string id)
-        {
-            if (byId.TryGetValue(id, out var e)) return e;
-            bag.Error(overlay.KeyAt($"/{section}/{Escape(id)}"), $"{section}: the shared model ({where}) has no element '{id}'; the overlay no longer fits the shared model");
-            return null;
-        }
 
         foreach (var (id, value) in overlay.Section("texts"))
-            if (Element("texts", id) is { } e) e.SetAttributeValue("name", value!.GetValue<string>());
+            byId[id].SetAttributeValue("name", value!.GetValue<string>());
 
-        var groupAttributes = byId.Values.SelectMany(e => new[] { e.Attribute(Camunda + "candidateGroups"), e.Attribute(Camunda + "candidateStarterGroups") }).OfType<XAttribute>().ToList();
-        foreach (var (group, value) in overlay.Section("groups"))
-        {
-            var uses = groupAttributes.Where(a => Split(a.Value).Contains(group)).ToList();
-            if (uses.Count == 0)
-            {
-                bag.Error(overlay.KeyAt($"/groups/{Escape(group)}"), $"groups: no element of the shared model ({where}) names the group '{group}' (camunda:candidateGroups or candidateStarterGroups)");
-                continue;
-            }
-        }
-        if (!bag.HasErrors && overlay.Root["groups"] is JsonObject)
-            foreach (var a in groupAttributes)
+        if (overlay.Root["groups"] is JsonObject)
+            foreach (var a in byId.Values.SelectMany(e => new[] { e.Attribute(Camunda + "candidateGroups"), e.Attribute(Camunda + "candidateStarterGroups") }).OfType<XAttribute>())
                 if (!a.Value.Contains("${", StringComparison.Ordinal)) a.Value = string.Join(",", Split(a.Value).Select(overlay.Group));
 
         foreach (var (id, value) in overlay.Section("paths"))
         {
-            if (Element("paths", id) is not { } flow) continue;
-            var condition = flow.Element(Bpmn + "conditionExpression");
-            if (flow.Name != Bpmn + "sequenceFlow" || condition is null)
-            {
-                bag.Error(overlay.KeyAt($"/paths/{Escape(id)}"), $"paths: '{id}' is not a conditional sequence flow of the shared model; only a flow with a condition is an optional path");
-                continue;
-            }
+            var condition = byId[id].Element(Bpmn + "conditionExpression")!;
             var on = value!.GetValue<bool>();
             var feel = condition.Attribute("language")?.Value.Contains("feel", StringComparison.OrdinalIgnoreCase) == true;
             condition.ReplaceNodes(feel ? (on ? "true" : "false") : (on ? "${true}" : "${false}"));
         }
 
         foreach (var (id, value) in overlay.Section("fristen"))
+            byId[id].Attribute(Egov + "frist")!.Value = value!.GetValue<string>();
+
+        foreach (var (id, value) in overlay.Section("activities"))
+        {
+            var inputs = byId[id].Element(Bpmn + "extensionElements")!.Element(Camunda + "inputOutput")!.Elements(Camunda + "inputParameter").ToList();
+            foreach (var (name, v) in value!.AsObject())
+                inputs.Find(i => i.Attribute("name")?.Value == name)!.ReplaceNodes(v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v!.ToJsonString());
+        }
+
+        var relabelled = Forms(overlay, shared);
+        var result = new List<ServiceFile>();
+        foreach (var (file, doc) in models) result.Add(new ServiceFile(file.Path, Serialize(doc)));
+        foreach (var (name, (file, form)) in shared.Forms.OrderBy(f => f.Key, StringComparer.Ordinal))
+            result.Add(relabelled.TryGetValue(name, out var copy) && !ReferenceEquals(copy, form) ? new ServiceFile(file.Path, Encoding.UTF8.GetBytes(copy.ToJsonString())) : file);
+        result.AddRange(shared.Others);
+        return new OverlayMerge(result, check.Problems);
+    }
+
+    /// <summary>
+    /// Whether an overlay fits its shared model — every element, group, path, Frist, input and form field it names exists
+    /// there (and a Frist is longer than nothing) — checked against the shared model's index (<see cref="SharedService.Index"/>,
+    /// built once per shared model), without merging. The problems stand at the overlay's lines and columns; no files.
+    /// </summary>
+    public static OverlayMerge Check(Overlay overlay, SharedService shared)
+    {
+        ArgumentNullException.ThrowIfNull(overlay);
+        ArgumentNullException.ThrowIfNull(shared);
+        var bag = new DiagnosticBag(overlay.File, 200);
+        foreach (var p in shared.Problems) bag.Error(new(1, 1), p);
+        if (shared.Models.Count == 0) bag.Error(new(1, 1), $"the shared service '{overlay.Service}' has no BPMN model");
+        if (bag.HasErrors) return new OverlayMerge([], bag.Items);
+        var index = shared.Index;
+        var where = index.Where;
+
+        SharedElement? Element(string section, string id)
+        {
+            if (index.Elements.TryGetValue(id, out var e)) return e;
+            bag.Error(overlay.KeyAt($"/{section}/{Escape(id)}"), $"{section}: the shared model ({where}) has no element '{id}'; the overlay no longer fits the shared model");
+            return null;
+        }
+
+        foreach (var (id, _) in overlay.Section("texts")) Element("texts", id);
+
+        foreach (var (group, _) in overlay.Section("groups"))
+            if (!index.Groups.Contains(group))
+                bag.Error(overlay.KeyAt($"/groups/{Escape(group)}"), $"groups: no element of the shared model ({where}) names the group '{group}' (camunda:candidateGroups or candidateStarterGroups)");
+
+        foreach (var (id, _) in overlay.Section("paths"))
+        {
+            if (Element("paths", id) is not { } flow) continue;
+            if (!flow.IsConditionalFlow)
+                bag.Error(overlay.KeyAt($"/paths/{Escape(id)}"), $"paths: '{id}' is not a conditional sequence flow of the shared model; only a flow with a condition is an optional path");
+        }
+
+        foreach (var (id, value) in overlay.Section("fristen"))
         {
             if (Element("fristen", id) is not { } e) continue;
-            if (e.Attribute(Egov + "frist") is not { } frist)
+            if (!e.HasFrist)
             {
                 bag.Error(overlay.KeyAt($"/fristen/{Escape(id)}"), $"fristen: '{id}' has no egov:frist in the shared model; an overlay sets a Frist only where the shared model has one (where the law leaves room)");
                 continue;
             }
-            frist.Value = value!.GetValue<string>();
+            if (value is JsonValue v && v.TryGetValue<string>(out var text) && !text.Any(c => c is >= '1' and <= '9'))
+                bag.Error(overlay.KeyAt($"/fristen/{Escape(id)}"), $"fristen: the Frist '{text}' of '{id}' must be longer than nothing");
         }
 
         foreach (var (id, value) in overlay.Section("activities"))
         {
             if (Element("activities", id) is not { } e) continue;
-            var inputs = e.Element(Bpmn + "extensionElements")?.Element(Camunda + "inputOutput")?.Elements(Camunda + "inputParameter").ToList() ?? [];
-            foreach (var (name, v) in value!.AsObject())
-            {
-                var input = inputs.Find(i => i.Attribute("name")?.Value == name);
-                if (input is null)
-                {
-                    bag.Error(overlay.KeyAt($"/activities/{Escape(id)}/{Escape(name)}"), $"activities: '{id}' has no input parameter '{name}' in the shared model (camunda:inputParameter){(inputs.Count == 0 ? "" : $"; it has {string.Join(", ", inputs.Select(i => i.Attribute("name")?.Value))}")}");
-                    continue;
-                }
-                input.ReplaceNodes(v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v!.ToJsonString());
-            }
+            var inputs = e.Inputs;
+            foreach (var (name, _) in value!.AsObject())
+                if (!inputs.Contains(name, StringComparer.Ordinal))
+                    bag.Error(overlay.KeyAt($"/activities/{Escape(id)}/{Escape(name)}"), $"activities: '{id}' has no input parameter '{name}' in the shared model (camunda:inputParameter){(inputs.Count == 0 ? "" : $"; it has {string.Join(", ", inputs)}")}");
         }
 
-        var relabelled = new Dictionary<string, JsonObject>(StringComparer.Ordinal); // copies: the shared forms stay as read
         foreach (var (formName, labels) in overlay.Section("forms"))
         {
-            if (!forms.TryGetValue(formName, out var form))
+            if (!index.FormFields.TryGetValue(formName, out var keys))
             {
-                bag.Error(overlay.KeyAt($"/forms/{Escape(formName)}"), $"forms: the shared service has no form '{formName}.form'{(forms.Count == 0 ? "" : $" (it has {string.Join(", ", forms.Keys.Order(StringComparer.Ordinal))})")}");
+                bag.Error(overlay.KeyAt($"/forms/{Escape(formName)}"), $"forms: the shared service has no form '{formName}.form'{(index.FormFields.Count == 0 ? "" : $" (it has {string.Join(", ", index.FormFields.Keys.Order(StringComparer.Ordinal))})")}");
                 continue;
             }
+            foreach (var (key, _) in labels!.AsObject())
+                if (!keys.Contains(key))
+                    bag.Error(overlay.KeyAt($"/forms/{Escape(formName)}/{Escape(key)}"), $"forms: the form '{formName}' has no field with the key '{key}'");
+        }
+        return new OverlayMerge([], bag.Items);
+    }
+
+    /// <summary>
+    /// The shared service's forms by name as the tenant sees them: a relabelled copy where the overlay changes a label, else
+    /// the shared form itself (not to be changed). Call it for an overlay that fits (<see cref="Check"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, JsonObject> Forms(Overlay overlay, SharedService shared)
+    {
+        ArgumentNullException.ThrowIfNull(overlay);
+        ArgumentNullException.ThrowIfNull(shared);
+        var result = shared.Forms.ToDictionary(f => f.Key, f => f.Value.Form, StringComparer.Ordinal);
+        foreach (var (formName, labels) in overlay.Section("forms"))
+        {
+            if (!shared.Forms.TryGetValue(formName, out var form)) continue;
             var copy = form.Form.DeepClone().AsObject();
             var fields = JsonObjects(copy).Where(o => o["key"] is JsonValue).ToList();
             foreach (var (key, label) in labels!.AsObject())
-            {
-                var field = fields.Find(o => o["key"] is JsonValue k && k.TryGetValue<string>(out var ks) && ks == key);
-                if (field is null)
-                {
-                    bag.Error(overlay.KeyAt($"/forms/{Escape(formName)}/{Escape(key)}"), $"forms: the form '{formName}' has no field with the key '{key}'");
-                    continue;
-                }
-                field["label"] = label!.GetValue<string>();
-                relabelled[formName] = copy;
-            }
+                if (fields.Find(o => o["key"] is JsonValue k && k.TryGetValue<string>(out var ks) && ks == key) is { } field)
+                    field["label"] = label!.GetValue<string>();
+            result[formName] = copy;
         }
-
-        if (bag.HasErrors) return new OverlayMerge([], bag.Items);
-        var result = new List<ServiceFile>();
-        foreach (var (file, doc) in models) result.Add(new ServiceFile(file.Path, Serialize(doc)));
-        foreach (var (name, (file, _)) in forms.OrderBy(f => f.Key, StringComparer.Ordinal))
-            result.Add(relabelled.TryGetValue(name, out var copy) ? new ServiceFile(file.Path, Encoding.UTF8.GetBytes(copy.ToJsonString())) : file);
-        result.AddRange(others);
-        return new OverlayMerge(result, bag.Items);
+        return result;
     }
 
     /// <summary>Every JSON object in a form (components nest in groups and dynamic lists).</summary>
@@ -215,8 +237,19 @@ public sealed class SharedService
     internal IReadOnlyList<(ServiceFile File, XDocument Doc)> Models { get; }
     internal IReadOnlyDictionary<string, (ServiceFile File, JsonObject Form)> Forms { get; }
     internal IReadOnlyList<ServiceFile> Others { get; }
+    private SharedIndex? _index;
+
+    /// <summary>What an overlay's fit check reads of the models and forms (built once, on first use).</summary>
+    public SharedIndex Index => _index ??= SharedIndex.Of(this);
+
     /// <summary>The files as read.</summary>
     public IReadOnlyList<ServiceFile> Files { get; }
+    /// <summary>The executable processes (isExecutable true or not given) of its BPMN models: the file and the process id.</summary>
+    public IReadOnlyList<(ServiceFile File, string ProcessId)> ExecutableProcesses =>
+        Models.SelectMany(m => (m.Doc.Root?.Elements(XName.Get("process", "http://www.omg.org/spec/BPMN/20100524/MODEL")) ?? [])
+            .Where(p => p.Attribute("isExecutable")?.Value is not { } e || (bool.TryParse(e.Trim(), out var on) && on))
+            .Select(p => (m.File, p.Attribute("id")?.Value ?? ""))).ToList();
+
     /// <summary>The ids of the processes its BPMN models hold.</summary>
     public IReadOnlySet<string> ProcessIds { get; }
     /// <summary>Why a file of the shared service cannot be read (then no overlay fits it).</summary>
@@ -264,3 +297,73 @@ public sealed class SharedService
         return Path.GetFileName(name.EndsWith(".form", StringComparison.OrdinalIgnoreCase) ? name : name + ".form");
     }
 }
+
+/// <summary>
+/// What an overlay may name in a shared service, read once per shared model: its BPMN elements by id (with whether each is a
+/// conditional sequence flow, has an egov:frist, and its input parameters), the groups its elements name, and the field keys
+/// of its forms. <see cref="OverlayMerger.Check"/> checks every tenant's overlay against it without merging.
+/// </summary>
+public sealed class SharedIndex
+{
+    private static readonly XNamespace Bpmn = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+    private static readonly XNamespace Camunda = "http://camunda.org/schema/1.0/bpmn";
+
+    private SharedIndex(IReadOnlyDictionary<string, SharedElement> elements, IReadOnlySet<string> groups, IReadOnlyDictionary<string, IReadOnlySet<string>> formFields, string where)
+    {
+        Elements = elements;
+        Groups = groups;
+        FormFields = formFields;
+        Where = where;
+    }
+
+    /// <summary>The BPMN elements with an id (the first of an id across the models).</summary>
+    public IReadOnlyDictionary<string, SharedElement> Elements { get; }
+    /// <summary>The groups named in camunda:candidateGroups and camunda:candidateStarterGroups.</summary>
+    public IReadOnlySet<string> Groups { get; }
+    /// <summary>Form name (file name without .form) → the keys of its fields (any depth).</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> FormFields { get; }
+    /// <summary>The model files, for messages.</summary>
+    public string Where { get; }
+
+    internal static SharedIndex Of(SharedService shared)
+    {
+        var elements = new Dictionary<string, SharedElement>(StringComparer.Ordinal);
+        var groups = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, doc) in shared.Models)
+            foreach (var e in doc.Descendants())
+            {
+                if (e.Name.Namespace != Bpmn || e.Attribute("id")?.Value is not { } id) continue;
+                if (!elements.ContainsKey(id))
+                {
+                    var inputs = e.Element(Bpmn + "extensionElements")?.Element(Camunda + "inputOutput")?.Elements(Camunda + "inputParameter")
+                        .Select(i => i.Attribute("name")?.Value ?? "").ToList() ?? [];
+                    elements[id] = new SharedElement(e.Name == Bpmn + "sequenceFlow" && e.Element(Bpmn + "conditionExpression") is not null,
+                        e.Attribute(EGov.Workflows.Model.Namespaces.Egov + "frist") is not null, inputs);
+                }
+                foreach (var a in new[] { e.Attribute(Camunda + "candidateGroups"), e.Attribute(Camunda + "candidateStarterGroups") })
+                    if (a is not null)
+                        foreach (var g in a.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)) groups.Add(g);
+            }
+        var forms = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        foreach (var (name, (_, form)) in shared.Forms)
+            forms[name] = Objects(form).Select(o => o["key"] is JsonValue k && k.TryGetValue<string>(out var ks) ? ks : null).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return new SharedIndex(elements, groups, forms, string.Join(", ", shared.Models.Select(m => m.File.Path)));
+    }
+
+    private static IEnumerable<JsonObject> Objects(JsonNode? node)
+    {
+        if (node is JsonObject o)
+        {
+            yield return o;
+            foreach (var (_, v) in o) foreach (var x in Objects(v)) yield return x;
+        }
+        else if (node is JsonArray a)
+            foreach (var v in a) foreach (var x in Objects(v)) yield return x;
+    }
+}
+
+/// <summary>What the fit check needs of one element of a shared model.</summary>
+/// <param name="IsConditionalFlow">A sequence flow with a condition (an optional path).</param>
+/// <param name="HasFrist">It has an egov:frist (an overlay may set the tenant's).</param>
+/// <param name="Inputs">The names of its camunda:inputParameter.</param>
+public sealed record SharedElement(bool IsConditionalFlow, bool HasFrist, IReadOnlyList<string> Inputs);

@@ -22,8 +22,8 @@ internal static class OverlayFile
         if (!Directory.Exists(folder))
             return [.. read.Diagnostics, new Diagnostic(path, new SourcePosition(1, 1), Severity.Error,
                 $"there is no shared service '{overlay.Service}': {folder}/ does not exist (the overlay's file name names the service folder under processes/; --processes DIR names another processes folder)")];
-        // The same files the server merges the overlay with (Host.Catalogue.TenantOverlays), so validate says what deploy will.
+        // The same files and the same fit check as the server (Host.Catalogue.TenantOverlays), so validate says what deploy will.
         var files = Host.Catalogue.TenantOverlays.SharedFiles(folder);
-        return [.. read.Diagnostics, .. OverlayMerger.Merge(overlay, files).Problems];
+        return [.. read.Diagnostics, .. OverlayMerger.Check(overlay, SharedService.Read(files)).Problems];
     }
 }

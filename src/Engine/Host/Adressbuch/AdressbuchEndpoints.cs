@@ -61,9 +61,11 @@ public static class AdressbuchEndpoints
                 var p = new Person(id, Required(body.Nachname, "nachname", 100), Optional(body.Vorname, "vorname", 100), Required(body.OrgEinheitId, "orgEinheitId", 64),
                     Optional(body.Funktion, "funktion", 200), Optional(body.Telefon, "telefon", 50), email, Optional(body.Raum, "raum", 50), body.Aktiv ?? true, Now());
                 var tenant = http.Tenant().TenantId;
-                Write(http, () => Store(http).PutPerson(tenant, p),
-                    $"Die Organisationseinheit „{Kurz(p.OrgEinheitId)}“ gibt es im Adressbuch nicht. Legen Sie sie zuerst an (PUT /api/adressbuch/org-einheiten/{{id}}) oder nennen Sie eine vorhandene (orgEinheitId).",
-                    null);
+                Write(http, () => Store(http).PutPerson(tenant, p), rule => rule switch
+                {
+                    AdressbuchRule.UnknownReference => $"Die Organisationseinheit „{Kurz(p.OrgEinheitId)}“ gibt es im Adressbuch nicht. Legen Sie sie zuerst an (PUT /api/adressbuch/org-einheiten/{{id}}) oder nennen Sie eine vorhandene (orgEinheitId).",
+                    _ => null,
+                });
                 return Results.Ok(Dto(p, Store(http).Vertreter(tenant, id)));
             })
             .WithName("PutPerson").RequirePermission(Permission.DirectoryManage)
@@ -81,8 +83,16 @@ public static class AdressbuchEndpoints
                 if (list.Contains(id)) throw ApiProblemException.Ungueltig($"„{Kurz(id)}“ kann sich nicht selbst vertreten. Nennen Sie andere Personen als Vertretung.");
                 if (list.Distinct(StringComparer.Ordinal).Count() != list.Count) throw ApiProblemException.Ungueltig($"„{Kurz(list.GroupBy(v => v, StringComparer.Ordinal).First(g => g.Count() > 1).Key)}“ ist zweimal als Vertretung genannt. Nennen Sie jede Person nur einmal.");
                 var fremd = list.FirstOrDefault(v => Store(http).GetPerson(tenant, v) is null);
-                Write(http, () => Store(http).SetVertreter(tenant, id, list),
-                    $"„{Kurz(fremd ?? "?")}“ steht nicht im Adressbuch. Legen Sie die Person zuerst an oder nennen Sie eine andere Vertretung.", null);
+                Write(http, () => Store(http).SetVertreter(tenant, id, list), rule => rule switch
+                {
+                    AdressbuchRule.UnknownReference => fremd is null
+                        ? $"Eine Person „{Kurz(id)}“ gibt es im Adressbuch nicht mehr; ihre Vertretung wurde nicht geändert."
+                        : $"„{Kurz(fremd)}“ steht nicht im Adressbuch. Legen Sie die Person zuerst an oder nennen Sie eine andere Vertretung.",
+                    AdressbuchRule.Taken => "Eine Person ist zweimal als Vertretung genannt. Nennen Sie jede Person nur einmal.",
+                    AdressbuchRule.TooManyDeputies => $"Es sind {list.Count} Vertretungen genannt; höchstens 9 sind erlaubt.",
+                    AdressbuchRule.OwnDeputy => $"„{Kurz(id)}“ kann sich nicht selbst vertreten. Nennen Sie andere Personen als Vertretung.",
+                    _ => null,
+                });
                 return Results.Ok(Dto(p, list));
             })
             .WithName("PutVertretung").RequirePermission(Permission.DirectoryManage)
@@ -113,9 +123,12 @@ public static class AdressbuchEndpoints
                     : $"„{Kurz(parent)}“ liegt unter „{Kurz(id)}“: die Einheiten würden einen Kreis bilden. Nennen Sie eine andere übergeordnete Einheit (uebergeordnetId).");
                 var e = new OrgEinheit(id, Required(body.Name, "name", 200), Optional(body.Kurzname, "kurzname", 50), parent,
                     Required(body.Gruppe, "gruppe", 100), Optional(body.LeitungId, "leitungId", 64), Now());
-                Write(http, () => Store(http).PutOrgEinheit(tenant, e),
-                    $"Die übergeordnete Einheit „{Kurz(parent ?? "?")}“ gibt es im Adressbuch nicht. Legen Sie sie zuerst an oder lassen Sie uebergeordnetId weg.",
-                    $"Die Postkorb-Gruppe „{Kurz(e.Gruppe)}“ gehört schon einer anderen Einheit. Jede Einheit hat ihre eigene Gruppe: wählen Sie eine andere (gruppe).");
+                Write(http, () => Store(http).PutOrgEinheit(tenant, e), rule => rule switch
+                {
+                    AdressbuchRule.UnknownReference => $"Die übergeordnete Einheit „{Kurz(parent ?? "?")}“ gibt es im Adressbuch nicht. Legen Sie sie zuerst an oder lassen Sie uebergeordnetId weg.",
+                    AdressbuchRule.Taken => $"Die Postkorb-Gruppe „{Kurz(e.Gruppe)}“ gehört schon einer anderen Einheit. Jede Einheit hat ihre eigene Gruppe: wählen Sie eine andere (gruppe).",
+                    _ => null,
+                });
                 return Results.Ok(Dto(e));
             })
             .WithName("PutOrgEinheit").RequirePermission(Permission.DirectoryManage)
@@ -136,17 +149,19 @@ public static class AdressbuchEndpoints
     private static Instant Now() => SystemClock.Instance.GetCurrentInstant();
 
     /// <summary>
-    /// Writes; a rule of the directory the store refuses becomes a German 409: <paramref name="unbekannt"/> when something named is not
-    /// in the directory, <paramref name="vergeben"/> when a group is taken, else a general sentence.
+    /// Writes; a rule of the directory the store refuses becomes a German 409 by the rule it broke (<see cref="AdressbuchConstraintException.Rule"/>,
+    /// never by its English wording): <paramref name="deutsch"/> says it for this write, else a general sentence. The problem's
+    /// <c>rule</c> names the rule for programs.
     /// </summary>
-    private static void Write(HttpContext http, Action write, string unbekannt, string? vergeben)
+    private static void Write(HttpContext http, Action write, Func<AdressbuchRule, string?> deutsch)
     {
         try { write(); }
         catch (AdressbuchConstraintException e)
         {
-            throw ApiProblemException.Konflikt(e.Message.Contains("unknown", StringComparison.Ordinal) ? unbekannt
-                : e.Message.Contains("taken", StringComparison.Ordinal) && vergeben is not null ? vergeben
-                : "Die Änderung verstößt gegen eine Regel des Adressbuchs (z. B. eine doppelte Postkorb-Gruppe); es wurde nichts geändert. Prüfen Sie die Angaben.");
+            var problem = ApiProblemException.Konflikt(deutsch(e.Rule)
+                ?? "Die Änderung verstößt gegen eine Regel des Adressbuchs (z. B. eine doppelte Postkorb-Gruppe); es wurde nichts geändert. Prüfen Sie die Angaben.");
+            problem.Extensions["rule"] = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(e.Rule.ToString());
+            throw problem;
         }
         finally { http.RequestServices.GetRequiredService<ReservierungRegister>().Verzeichnis.Vergessen(); }
     }

@@ -64,7 +64,11 @@ internal static class FristEndpoints
         return (parsed.Value, body.Begruendung);
     }
 
-    /// <summary>Runs an engine command; its refusals (English, for the log and the API of operators) become German problems with the same status.</summary>
+    /// <summary>
+    /// Runs an engine command; its refusals (English messages, for the log and the API of operators) become German problems with
+    /// the same status, by their reason (<see cref="WorkflowCommandException.Reason"/> and its values), never by their wording.
+    /// The problem's <c>code</c> is the reason for programs.
+    /// </summary>
     private static T Deutsch<T>(Func<T> command, string? taskId)
     {
         try { return command(); }
@@ -74,49 +78,73 @@ internal static class FristEndpoints
                 ? ApiProblemException.NichtGefunden($"Eine offene Aufgabe „{Kurz(taskId)}“ gibt es in Ihrem Postkorb nicht. Laden Sie den Postkorb neu.")
                 : ApiProblemException.Konflikt($"Die Aufgabe „{Kurz(taskId)}“ ist nicht mehr offen: sie wurde erledigt oder abgebrochen.");
         }
+        catch (WorkflowEndedException e) when (taskId is not null)
+        {
+            throw Coded(ApiProblemException.Konflikt($"Die Aufgabe „{Kurz(taskId)}“ ist nicht mehr offen: sie wurde erledigt oder abgebrochen."), e);
+        }
         catch (WorkflowNotFoundException e)
         {
-            throw ApiProblemException.NichtGefunden(taskId is not null
+            var fall = Value(e, "instanceId");
+            throw Coded(ApiProblemException.NichtGefunden(taskId is not null
                 ? $"Eine offene Aufgabe „{Kurz(taskId)}“ gibt es nicht. Laden Sie den Postkorb neu."
-                : Match(e.Message, "^no running Frist at '(?<el>[^']*)' in case '(?<fall>[^']*)'") is { } m
-                    ? $"An „{Kurz(m.Groups["el"].Value)}“ läuft im Fall „{Kurz(m.Groups["fall"].Value)}“ keine Frist. Die laufenden Fristen zeigt GET /api/process-instances/{Kurz(m.Groups["fall"].Value)}."
-                    : "Den Fall oder die Frist gibt es nicht. Prüfen Sie die Kennungen.");
+                : e.Reason switch
+                {
+                    RefusalReason.FristNotRunning => $"An „{Value(e, "elementId")}“ läuft im Fall „{fall}“ keine Frist. Die laufenden Fristen zeigt GET /api/process-instances/{fall}.",
+                    RefusalReason.InstanceNotFound => $"Einen Fall „{fall}“ gibt es nicht. Prüfen Sie die Kennung des Falls.",
+                    _ => "Den Fall oder die Frist gibt es nicht. Prüfen Sie die Kennungen.",
+                }), e);
         }
         catch (WorkflowCommandException e) when (e is not VariableLimitException and not CommandBudgetException)
         {
-            throw new ApiProblemException(400, "Verlängerung abgelehnt", Abgelehnt(e.Message));
+            throw Coded(new ApiProblemException(400, "Verlängerung abgelehnt", Abgelehnt(e)), e);
         }
     }
 
-    /// <summary>Why the engine refused an extension (Runner.ExtendFiktion, WorkflowEngine.Fristen), in German.</summary>
-    internal static string Abgelehnt(string message)
+    /// <summary>Why the engine refused an extension (Runner.ExtendFiktion, WorkflowEngine.Fristen), in German, by the refusal's reason and values.</summary>
+    internal static string Abgelehnt(WorkflowCommandException refusal)
     {
-        var el = Match(message, "at '(?<x>[^']*)'") is { } a ? Kurz(a.Groups["x"].Value) : "?";
-        if (Match(message, "was already extended on (?<am>\\S+) by (?<um>[^;]+);") is { } m1)
-            return $"Die Frist an „{el}“ wurde schon am {m1.Groups["am"].Value} um {m1.Groups["um"].Value} verlängert; § 42a Abs. 2 VwVfG erlaubt nur eine Verlängerung.";
-        if (message.Contains("is no Genehmigungsfiktion", StringComparison.Ordinal))
-            return $"Die Frist an „{el}“ ist keine Genehmigungsfiktion (egov:fiktion); § 42a Abs. 2 VwVfG erlaubt nur die Verlängerung dieser Frist.";
-        if (message.Contains("has not begun yet", StringComparison.Ordinal))
-            return $"Die Frist an „{el}“ hat noch nicht begonnen (die Unterlagen sind noch nicht vollständig); verlängern lässt sie sich, sobald sie läuft.";
-        if (Match(message, "ended on (?<ende>[^;]+);") is { } m2)
-            return $"Die Frist an „{el}“ ist am {m2.Groups["ende"].Value} abgelaufen; verlängern lässt sie sich nur, solange sie läuft.";
-        if (Match(message, "^the reason is (?<n>\\d+) characters long, more than (?<max>\\d+)") is { } m3)
-            return $"Die Begründung ist {m3.Groups["n"].Value} Zeichen lang; höchstens {m3.Groups["max"].Value} sind erlaubt. Kürzen Sie sie.";
-        if (message.Contains("needs its reason", StringComparison.Ordinal))
-            return "Bitte begründen Sie die Verlängerung (begruendung): § 42a Abs. 2 VwVfG erlaubt sie nur, wenn die Schwierigkeit der Angelegenheit sie rechtfertigt.";
-        if (Match(message, "^the extension '(?<um>[^']*)' must be") is { } m4)
-            return $"Die Verlängerung „{Kurz(m4.Groups["um"].Value)}“ geht nicht: sie muss eine positive Zahl von Tagen, Wochen, Monaten oder Jahren sein, z. B. P1M.";
-        if (Match(message, "^an extension by (?<um>\\S+) is longer than the Frist itself \\((?<dauer>[^)]*)\\)") is { } m5)
-            return $"Eine Verlängerung um {m5.Groups["um"].Value} ist länger als die Frist selbst ({m5.Groups["dauer"].Value}); angemessen ist höchstens die Dauer der Frist. Wählen Sie einen kürzeren Zeitraum.";
-        if (Match(message, "^task '(?<t>[^']*)' is not dated by a Genehmigungsfiktion") is { } m6)
-            return $"Die Aufgabe „{Kurz(m6.Groups["t"].Value)}“ hängt an keiner Genehmigungsfiktion (einer Frist mit egov:fiktion an ihrem Rand); verlängern lässt sich nur deren Frist.";
-        if (Match(message, "^(?<n>\\d+) Fristen run at") is { } m7)
-            return $"An „{el}“ laufen {m7.Groups["n"].Value} Fristen (eine Mehrfach-Aktivität); sie einzeln zu verlängern geht nicht.";
-        return "Die Frist lässt sich so nicht verlängern. Prüfen Sie Zeitraum und Begründung.";
+        string V(string name) => Value(refusal, name);
+        return refusal.Reason switch
+        {
+            RefusalReason.FristAlreadyExtended =>
+                $"Die Frist an „{V("elementId")}“ wurde schon am {Datum(V("extendedOn"))} um {V("extension")} verlängert; § 42a Abs. 2 VwVfG erlaubt nur eine Verlängerung.",
+            RefusalReason.FristNotFiktion =>
+                $"Die Frist an „{V("elementId")}“ ist keine Genehmigungsfiktion (egov:fiktion); § 42a Abs. 2 VwVfG erlaubt nur die Verlängerung dieser Frist.",
+            RefusalReason.FristNotBegun =>
+                $"Die Frist an „{V("elementId")}“ hat noch nicht begonnen (die Unterlagen sind noch nicht vollständig); verlängern lässt sie sich, sobald sie läuft.",
+            RefusalReason.FristEnded =>
+                $"Die Frist an „{V("elementId")}“ ist am {Datum(V("endedOn"))} abgelaufen; verlängern lässt sie sich nur, solange sie läuft.",
+            RefusalReason.FristExtensionReasonTooLong =>
+                $"Die Begründung ist {V("length")} Zeichen lang; höchstens {V("max")} sind erlaubt. Kürzen Sie sie.",
+            RefusalReason.FristExtensionReasonMissing =>
+                "Bitte begründen Sie die Verlängerung (begruendung): § 42a Abs. 2 VwVfG erlaubt sie nur, wenn die Schwierigkeit der Angelegenheit sie rechtfertigt.",
+            RefusalReason.FristExtensionNotPositive =>
+                $"Die Verlängerung „{V("extension")}“ geht nicht: sie muss eine positive Zahl von Tagen, Wochen, Monaten oder Jahren sein, z. B. P1M.",
+            RefusalReason.FristExtensionTooLong =>
+                $"Eine Verlängerung um {V("extension")} ist länger als die Frist selbst ({V("duration")}); angemessen ist höchstens die Dauer der Frist. Wählen Sie einen kürzeren Zeitraum.",
+            RefusalReason.FristTaskNotDatedByFiktion =>
+                $"Die Aufgabe „{V("taskId")}“ hängt an keiner Genehmigungsfiktion (einer Frist mit egov:fiktion an ihrem Rand); verlängern lässt sich nur deren Frist.",
+            RefusalReason.FristSeveral =>
+                $"An „{V("elementId")}“ laufen {V("count")} Fristen (eine Mehrfach-Aktivität); sie einzeln zu verlängern geht nicht.",
+            _ => "Die Frist lässt sich so nicht verlängern. Prüfen Sie Zeitraum und Begründung.",
+        };
     }
 
-    private static System.Text.RegularExpressions.Match? Match(string text, string pattern) =>
-        System.Text.RegularExpressions.Regex.Match(text, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)) is { Success: true } m ? m : null;
+    /// <summary>The refusal's reason as the problem's <c>code</c> (camelCase, e.g. fristAlreadyExtended), when it has one.</summary>
+    private static ApiProblemException Coded(ApiProblemException problem, WorkflowCommandException refusal)
+    {
+        if (refusal.Reason != RefusalReason.Unspecified) problem.Extensions["code"] = Code(refusal.Reason);
+        return problem;
+    }
+
+    internal static string Code(RefusalReason reason) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(reason.ToString());
+
+    /// <summary>A value of the refusal, quoted safely; "?" when it does not have it.</summary>
+    private static string Value(WorkflowCommandException refusal, string name) => refusal.Values.TryGetValue(name, out var v) ? Kurz(v) : "?";
+
+    /// <summary>An ISO date (2027-03-02) as clerks write it (02.03.2027); anything else as it is.</summary>
+    private static string Datum(string iso) =>
+        NodaTime.Text.LocalDatePattern.Iso.Parse(iso) is { Success: true } d ? d.Value.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture) : iso;
 
     /// <summary>A value quoted in a message: without control characters, at most 60 characters.</summary>
     private static string Kurz(string value) => new(value.Where(c => !char.IsControl(c)).Take(60).ToArray());

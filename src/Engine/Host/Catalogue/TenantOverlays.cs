@@ -3,6 +3,7 @@ using EGov.Workflows.Catalogue.Overlays;
 using EGov.Workflows.Catalogue.Services;
 using EGov.Workflows.Host.Deployment;
 using EGov.Workflows.Host.Tenancy;
+using EGov.Workflows.Model;
 using EGov.Workflows.Persistence.Catalogue;
 
 namespace EGov.Workflows.Host.Catalogue;
@@ -41,7 +42,58 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
     private volatile IReadOnlyList<OverlayDeployment> _all = [];
     private volatile IReadOnlyDictionary<string, IReadOnlyList<ServiceDescription>> _services = new Dictionary<string, IReadOnlyList<ServiceDescription>>();
 
-    private sealed record Shared(SharedService? Model, string Hash, ServiceReadResult? Service);
+    private sealed record Shared(SharedService? Model, string Hash, ServiceReadResult? Service)
+    {
+        private IReadOnlyList<SharedProcess>? _processes;
+
+        /// <summary>
+        /// The executable processes of the shared models with their outlines, read and built once for every tenant's version
+        /// by reference; <see cref="Runtime.DeploymentException"/> when a shared model cannot be read or built.
+        /// </summary>
+        public IReadOnlyList<SharedProcess> ProcessesOf(TenantEngine shared) => _processes ??= Deployed(Model!, shared) ?? ReadProcesses(Model!);
+
+        /// <summary>The shared service's decisions (DMN): deployed to every tenant's engine with its version.</summary>
+        public IReadOnlyList<ServiceFile> Others => Model!.Files.Where(f => !IsBpmn(f.Path) && !f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase)).ToList();
+    }
+
+    /// <summary>A process of a shared model: its file, its outline for the catalogue and for the engine.</summary>
+    private sealed record SharedProcess(string ProcessId, string File, Persistence.Deployments.DeploymentOutline Outline, Runtime.VersionOutline Engine);
+
+    /// <summary>
+    /// The shared model's processes as the default tenant deployed them from the same files (its catalogue's outline and its
+    /// engine's), so nothing is read or built again; null when one of them is not its latest version from that file.
+    /// </summary>
+    private static List<SharedProcess>? Deployed(SharedService shared, TenantEngine tenant)
+    {
+        var result = new List<SharedProcess>();
+        foreach (var (file, id) in shared.ExecutableProcesses)
+        {
+            if (tenant.Catalog.Latest(id) is not { } entry || entry.File != file.Path
+                || tenant.Engine.Outline(id, entry.Version) is not { } engine
+                || (entry.Outline ?? (entry.Definitions is { } d ? Persistence.Deployments.DeploymentOutline.Of(d, id) : null)) is not { } outline) return null;
+            result.Add(new SharedProcess(id, file.Path, outline, engine));
+        }
+        return result.Count > 0 ? result : null;
+    }
+
+    private static List<SharedProcess> ReadProcesses(SharedService shared)
+    {
+        var result = new List<SharedProcess>();
+        foreach (var f in shared.Files.Where(f => IsBpmn(f.Path)))
+        {
+            var read = new Bpmn.Reading.BpmnReader().ReadBytes(f.Bytes, f.Path);
+            var errors = read.Diagnostics.Where(d => d.Severity == Model.Diagnostics.Severity.Error).Select(d => d.ToString()).ToList();
+            if (errors.Count > 0 || read.Definitions is null) throw new Runtime.DeploymentException(errors.Count > 0 ? errors : [$"{f.Path}:1:1: error: not a BPMN 2.0 model"]);
+            foreach (var p in read.Definitions.Processes.Where(p => p.IsExecutable || !p.IsExecutableDeclared))
+            {
+                var id = p.Id ?? "";
+                result.Add(new SharedProcess(id, f.Path, Persistence.Deployments.DeploymentOutline.Of(read.Definitions, id)!,
+                    Runtime.WorkflowEngine.OutlineOf(f.Path, read.Definitions, id)!));
+            }
+        }
+        if (result.Count == 0) throw new Runtime.DeploymentException(shared.Files.Where(f => IsBpmn(f.Path)).Select(f => $"{f.Path}:1:1: error: the file holds no process to deploy").ToList());
+        return result;
+    }
 
     /// <summary>Every overlay of the last deploy, deployed or refused.</summary>
     public IReadOnlyList<OverlayDeployment> All => _all;
@@ -226,15 +278,23 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
             return Refused([$"{file}:1:1: error: there is no shared service '{service}' ({Path.Combine(_processes!, service)}/ with a BPMN model)"]);
         var processId = model.Service?.Service?.ProcessId ?? model.Model.ProcessIds.Order(StringComparer.Ordinal).FirstOrDefault();
         var sharedVersion = processId is null ? null : engines.Get(engines.DefaultTenantId).Catalog.Latest(processId)?.Version;
-        var merge = OverlayMerger.Merge(overlay, model.Model);
-        if (!merge.Fits) return Refused(merge.Problems.Select(d => d.ToString()), model.Hash, processId, sharedVersion);
+        var check = OverlayMerger.Check(overlay, model.Model);
+        if (!check.Fits) return Refused(check.Problems.Select(d => d.ToString()), model.Hash, processId, sharedVersion);
         var tenant = engines.Get(tenantId);
         try
         {
-            var forms = model.Model.FormsNamed; // user tasks and start events: an overlay changes no form key
-            var (deployed, _) = ModelDeployer.DeployAll(tenant, merge.Files
-                .Where(f => !f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase) || forms.Contains(Path.GetFileName(f.Path)))
-                .Select(f => (f.Path, f.Bytes)), deployedBy);
+            IReadOnlyList<DeployedDefinition> deployed;
+            if (tenant.KeepsSources)
+            {
+                // A durable store keeps each tenant's version as its own model text: merged here, stored, read on demand.
+                var merge = OverlayMerger.Merge(overlay, model.Model);
+                if (!merge.Fits) return Refused(merge.Problems.Select(d => d.ToString()), model.Hash, processId, sharedVersion);
+                var forms = model.Model.FormsNamed; // user tasks and start events: an overlay changes no form key
+                (deployed, _) = ModelDeployer.DeployAll(tenant, merge.Files
+                    .Where(f => !f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase) || forms.Contains(Path.GetFileName(f.Path)))
+                    .Select(f => (f.Path, f.Bytes)), deployedBy);
+            }
+            else deployed = DeployReference(tenant, engines.Get(engines.DefaultTenantId), model, overlay, deployedBy);
             var version = deployed.FirstOrDefault(d => d.ProcessId == processId)?.Version ?? deployed.FirstOrDefault()?.Version;
             return (new OverlayDeployment(tenantId, service, file, overlay.Hash, processId ?? deployed.FirstOrDefault()?.ProcessId, model.Hash, sharedVersion, version, "deployed", []),
                 model.Service?.Service is { } description ? overlay.Apply(description) : null);
@@ -246,6 +306,70 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
         catch (Api.ApiProblemException e)
         {
             return Refused([$"{file}: the merged model does not deploy: {e.Message}"], model.Hash, processId, sharedVersion);
+        }
+    }
+
+    /// <summary>
+    /// Deploys a tenant's version of every process of the shared service by reference (no durable store): the engine and the
+    /// catalogue keep the shared model's outline with the overlay's name and groups, and the overlay as compact JSON; the
+    /// merged model is made when the version is first used (start, task, form, model download) and kept in the bounded
+    /// caches (the engine's graph cache, <see cref="DeployedModels"/>). The forms are the shared ones, relabelled copies where
+    /// the overlay changes a label. An overlay with activity configuration (input values the graph builder checks) is merged
+    /// and built once here, so one that does not build is refused now, not at the first start. An unchanged shared model and
+    /// overlay keep their version.
+    /// </summary>
+    private static IReadOnlyList<DeployedDefinition> DeployReference(TenantEngine tenant, TenantEngine shared, Shared model, Overlay overlay, string? deployedBy)
+    {
+        var processes = model.ProcessesOf(shared);
+        var json = overlay.ToJson();
+        var (file, tenantId, service) = (overlay.File, overlay.Tenant, overlay.Service);
+        var source = $"overlay:{model.Hash}:{overlay.Hash}";
+        var sharedModel = model.Model!;
+        Func<Definitions> Loader(SharedProcess p) => () =>
+        {
+            var merge = OverlayMerger.Merge(Overlay.Restore(file, tenantId, service, json), sharedModel);
+            if (!merge.Fits) throw new Runtime.DeploymentException(merge.Problems.Select(d => d.ToString()).ToList());
+            var bytes = merge.Files.First(f => f.Path == p.File);
+            var read = new Bpmn.Reading.BpmnReader().ReadBytes(bytes.Bytes, bytes.Path);
+            return read.Definitions ?? throw new Runtime.DeploymentException(read.Errors.Select(d => d.ToString()).ToList());
+        };
+        if (overlay.Root["activities"] is not null)
+            foreach (var p in processes) Runtime.WorkflowEngine.OutlineOf(p.File, Loader(p)(), p.ProcessId);
+        var name = overlay.Root["texts"] is System.Text.Json.Nodes.JsonObject texts ? texts : null;
+        var formsOf = processes.Any(p => p.Outline.FormKeys.Count > 0) ? OverlayMerger.Forms(overlay, sharedModel) : null;
+        lock (tenant.Catalog)
+        {
+            if (model.Others.Count > 0) ModelDeployer.DeployAll(tenant, model.Others.Select(f => (f.Path, f.Bytes)), deployedBy); // its decisions
+            var at = DateTimeOffset.UtcNow;
+            var result = new List<DeployedDefinition>();
+            foreach (var p in processes)
+            {
+                var processName = name?[p.ProcessId] is System.Text.Json.Nodes.JsonValue n && n.TryGetValue<string>(out var s) ? s : p.Outline.Name;
+                var engineOutline = p.Engine with { Name = processName };
+                var (deployed, isNew) = tenant.Engine.DeployReference(p.ProcessId, p.File, engineOutline, Loader(p), source);
+                if (!isNew && tenant.Catalog.Find(deployed.ProcessId, deployed.Version) is { } kept)
+                {
+                    result.Add(kept);
+                    continue;
+                }
+                var attributes = new Dictionary<string, string>(p.Outline.ProcessAttributes, StringComparer.Ordinal);
+                if (processName is not null) attributes["name"] = processName;
+                var starters = (Model.Namespaces.Camunda + "candidateStarterGroups").ToString();
+                if (overlay.Root["groups"] is not null && attributes.TryGetValue(starters, out var groups) && !groups.Contains("${", StringComparison.Ordinal))
+                    attributes[starters] = string.Join(",", groups.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(overlay.Group));
+                var outline = new Persistence.Deployments.DeploymentOutline
+                {
+                    ProcessAttributes = attributes, FormKeys = p.Outline.FormKeys, StartTrustLevels = p.Outline.StartTrustLevels, StartFormKey = p.Outline.StartFormKey,
+                    Engine = engineOutline,
+                };
+                var entry = new DeployedDefinition(p.ProcessId, processName, deployed.Version, p.File, null, at, deployedBy) { Load = Loader(p), Outline = outline };
+                tenant.Catalog.Add(entry);
+                foreach (var key in p.Outline.FormKeys)
+                    if (Forms.FormCatalog.FileName(key) is { } formFile && formsOf!.TryGetValue(Path.GetFileNameWithoutExtension(formFile), out var form))
+                        tenant.Forms.Add(new Forms.DeployedForm(p.ProcessId, deployed.Version, key, formFile, form));
+                result.Add(entry);
+            }
+            return result;
         }
     }
 

@@ -126,7 +126,8 @@ public static class ModelDeployer
         var dmn = list.Where(f => IsDmn(f.Name, f.Bytes)).ToList();
         var bpmn = list.Except(dmn).ToList();
         var dmnResults = dmn.Select(f => new DmnReader().ReadBytes(f.Bytes, f.Name)).ToList();
-        var bpmnResults = bpmn.Select(f => new BpmnReader().ReadBytes(f.Bytes, f.Name)).ToList();
+        // Many files (a processes folder of hundreds of services): read on every core, in their order (reading is most of a deploy).
+        var bpmnResults = (bpmn.Count >= 8 ? bpmn.AsParallel().AsOrdered().Select(f => new BpmnReader().ReadBytes(f.Bytes, f.Name)) : bpmn.Select(f => new BpmnReader().ReadBytes(f.Bytes, f.Name))).ToList();
         var problems = dmnResults.SelectMany(r => r.Errors.Select(d => d.ToString())).ToList();
         problems.AddRange(dmnResults.Where(r => r.Definitions is null && !r.Errors.Any()).Select(r => $"{r.File}:1:1: error: not a DMN model"));
         if (problems.Count > 0)

@@ -16,8 +16,29 @@ public sealed record Person(
     public string Anzeigename => Vorname is { Length: > 0 } v ? $"{v} {Nachname}" : Nachname;
 }
 
-/// <summary>A write the tables refuse (unknown unit or person, a group taken, a person as their own deputy), with the reason.</summary>
-public sealed class AdressbuchConstraintException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// A write the tables refuse (unknown unit or person, a group taken, a person as their own deputy): <see cref="Rule"/> says which
+/// rule, for callers that answer in their own words (the Adressbuch API in German); the message (English) is for the log.
+/// </summary>
+public sealed class AdressbuchConstraintException(string message, AdressbuchRule rule, Exception? inner = null) : Exception(message, inner)
+{
+    public AdressbuchRule Rule { get; } = rule;
+}
+
+/// <summary>The rule of the directory a write broke.</summary>
+public enum AdressbuchRule
+{
+    /// <summary>Another rule (a check of the tables): only the message says which.</summary>
+    Other = 0,
+    /// <summary>A unit or person named (parent unit, a person's unit, a deputy) is not in the directory, or the person written to is not.</summary>
+    UnknownReference,
+    /// <summary>A value that is unique is held already: a unit's Postkorb group by another unit, a deputy named twice.</summary>
+    Taken,
+    /// <summary>More than 9 standing deputies.</summary>
+    TooManyDeputies,
+    /// <summary>A person named as their own deputy.</summary>
+    OwnDeputy,
+}
 
 /// <summary>
 /// The staff directory's tables (migration 0030): org units, people, standing deputies, per tenant. Lists are paged; the

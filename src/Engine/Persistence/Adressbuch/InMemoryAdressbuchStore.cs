@@ -19,9 +19,9 @@ public sealed class InMemoryAdressbuchStore : IAdressbuchStore
         lock (_gate)
         {
             if (einheit.UebergeordnetId is { } p && (p == einheit.Id || !_einheiten.ContainsKey((tenantId, p))))
-                throw new AdressbuchConstraintException("an unknown unit is named as parent");
+                throw new AdressbuchConstraintException("an unknown unit is named as parent", AdressbuchRule.UnknownReference);
             if (_einheiten.Any(kv => kv.Key.Item1 == tenantId && kv.Key.Item2 != einheit.Id && kv.Value.Gruppe == einheit.Gruppe))
-                throw new AdressbuchConstraintException("the group is taken");
+                throw new AdressbuchConstraintException("the group is taken", AdressbuchRule.Taken);
             _einheiten[(tenantId, einheit.Id)] = einheit;
         }
     }
@@ -47,7 +47,7 @@ public sealed class InMemoryAdressbuchStore : IAdressbuchStore
         ArgumentNullException.ThrowIfNull(person);
         lock (_gate)
         {
-            if (!_einheiten.ContainsKey((tenantId, person.OrgEinheitId))) throw new AdressbuchConstraintException("an unknown unit is named");
+            if (!_einheiten.ContainsKey((tenantId, person.OrgEinheitId))) throw new AdressbuchConstraintException("an unknown unit is named", AdressbuchRule.UnknownReference);
             _personen[(tenantId, person.Id)] = person;
         }
     }
@@ -75,11 +75,11 @@ public sealed class InMemoryAdressbuchStore : IAdressbuchStore
         ArgumentNullException.ThrowIfNull(vertreter);
         lock (_gate)
         {
-            if (!_personen.ContainsKey((tenantId, personId))) throw new AdressbuchConstraintException("an unknown person is named");
-            if (vertreter.Count > 9) throw new AdressbuchConstraintException("at most 9 deputies");
-            if (vertreter.Contains(personId)) throw new AdressbuchConstraintException("nobody is their own deputy");
-            if (vertreter.Distinct(StringComparer.Ordinal).Count() != vertreter.Count) throw new AdressbuchConstraintException("a deputy is named twice");
-            if (vertreter.Any(v => !_personen.ContainsKey((tenantId, v)))) throw new AdressbuchConstraintException("an unknown person is named");
+            if (!_personen.ContainsKey((tenantId, personId))) throw new AdressbuchConstraintException("an unknown person is named", AdressbuchRule.UnknownReference);
+            if (vertreter.Count > 9) throw new AdressbuchConstraintException("at most 9 deputies", AdressbuchRule.TooManyDeputies);
+            if (vertreter.Contains(personId)) throw new AdressbuchConstraintException("nobody is their own deputy", AdressbuchRule.OwnDeputy);
+            if (vertreter.Distinct(StringComparer.Ordinal).Count() != vertreter.Count) throw new AdressbuchConstraintException("a deputy is named twice", AdressbuchRule.Taken);
+            if (vertreter.Any(v => !_personen.ContainsKey((tenantId, v)))) throw new AdressbuchConstraintException("an unknown person is named", AdressbuchRule.UnknownReference);
             _vertreter[(tenantId, personId)] = [.. vertreter];
         }
     }

@@ -14,18 +14,19 @@ namespace EGov.Workflows.Persistence.Adressbuch;
 /// </summary>
 public sealed class SqlAdressbuchStore(DurableStoreOptions options) : IAdressbuchStore
 {
-    private readonly RegisterTables _db = new(options, e => Violation(e) is { } why ? new AdressbuchConstraintException(why, e) : null);
+    private readonly RegisterTables _db = new(options, Violation);
 
     private const string EinheitColumns = "id, name, kurzname, uebergeordnet_id, gruppe, leitung_id, geaendert_am";
     private const string PersonColumns = "id, nachname, vorname, org_einheit_id, funktion, telefon, email, raum, aktiv, geaendert_am";
 
-    private static string? Violation(DbException e) => e switch
+    private static AdressbuchConstraintException? Violation(DbException e) => e switch
     {
-        SqliteException { SqliteErrorCode: 19 } s => s.Message.Contains("FOREIGN KEY", StringComparison.Ordinal) ? "an unknown unit or person is named"
-            : s.Message.Contains("UNIQUE", StringComparison.Ordinal) ? "the group or deputy is taken" : "a rule of the directory is broken: " + s.Message,
-        PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } => "an unknown unit or person is named",
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => "the group or deputy is taken",
-        PostgresException { SqlState: PostgresErrorCodes.CheckViolation } p => "a rule of the directory is broken: " + p.ConstraintName,
+        SqliteException { SqliteErrorCode: 19 } s => s.Message.Contains("FOREIGN KEY", StringComparison.Ordinal) ? new("an unknown unit or person is named", AdressbuchRule.UnknownReference, e)
+            : s.Message.Contains("UNIQUE", StringComparison.Ordinal) ? new("the group or deputy is taken", AdressbuchRule.Taken, e)
+            : new("a rule of the directory is broken: " + s.Message, AdressbuchRule.Other, e),
+        PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } => new("an unknown unit or person is named", AdressbuchRule.UnknownReference, e),
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => new("the group or deputy is taken", AdressbuchRule.Taken, e),
+        PostgresException { SqlState: PostgresErrorCodes.CheckViolation } p => new("a rule of the directory is broken: " + p.ConstraintName, AdressbuchRule.Other, e),
         _ => null,
     };
 
@@ -90,7 +91,7 @@ public sealed class SqlAdressbuchStore(DurableStoreOptions options) : IAdressbuc
     public void SetVertreter(string tenantId, string personId, IReadOnlyList<string> vertreter)
     {
         ArgumentNullException.ThrowIfNull(vertreter);
-        if (vertreter.Count > 9) throw new AdressbuchConstraintException("at most 9 deputies");
+        if (vertreter.Count > 9) throw new AdressbuchConstraintException("at most 9 deputies", AdressbuchRule.TooManyDeputies);
         using var c = _db.Open();
         using var tx = c.BeginTransaction();
         try
@@ -98,7 +99,7 @@ public sealed class SqlAdressbuchStore(DurableStoreOptions options) : IAdressbuc
             using (var exists = RegisterTables.Command(c, "SELECT COUNT(*) FROM adr_person WHERE tenant_id = @p0 AND id = @p1", [tenantId, personId]))
             {
                 exists.Transaction = tx;
-                if (Convert.ToInt32(exists.ExecuteScalar(), CultureInfo.InvariantCulture) == 0) throw new AdressbuchConstraintException("an unknown person is named");
+                if (Convert.ToInt32(exists.ExecuteScalar(), CultureInfo.InvariantCulture) == 0) throw new AdressbuchConstraintException("an unknown person is named", AdressbuchRule.UnknownReference);
             }
             using (var delete = RegisterTables.Command(c, "DELETE FROM adr_vertretung WHERE tenant_id = @p0 AND person_id = @p1", [tenantId, personId]))
             {
@@ -114,6 +115,6 @@ public sealed class SqlAdressbuchStore(DurableStoreOptions options) : IAdressbuc
             }
             tx.Commit();
         }
-        catch (DbException e) when (Violation(e) is { } why) { throw new AdressbuchConstraintException(why, e); }
+        catch (DbException e) when (Violation(e) is { } refused) { throw refused; }
     }
 }

@@ -85,9 +85,85 @@ public sealed class DeploymentException : Exception
 /// </summary>
 public class WorkflowCommandException : Exception
 {
+    private static readonly IReadOnlyDictionary<string, string> NoValues = new Dictionary<string, string>(0);
+
     public WorkflowCommandException() { }
     public WorkflowCommandException(string message) : base(message) { }
     public WorkflowCommandException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>A refusal with its reason and the reason's values (named as <see cref="RefusalReason"/> says) beside the English message.</summary>
+    public WorkflowCommandException(string message, RefusalReason reason, params (string Name, string Value)[] values) : base(message)
+    {
+        Reason = reason;
+        Values = Refusal.Values(values);
+    }
+
+    /// <summary>Why, machine-readable: callers answer in their own words by this (the Postkorb in German), not by the message's wording.</summary>
+    public RefusalReason Reason { get; }
+
+    /// <summary>The values the reason names (element, date, period, …), as text; empty when the reason has none.</summary>
+    public IReadOnlyDictionary<string, string> Values { get; } = NoValues;
+}
+
+/// <summary>
+/// Why the engine refused a command, stable for callers that answer in their own words (the Postkorb's German problems map
+/// these, never the English message, which stays for logs, the CLI and the operators' API). The values each reason carries
+/// in <see cref="WorkflowCommandException.Values"/> are named in its summary.
+/// </summary>
+public enum RefusalReason
+{
+    /// <summary>Not classified: only the message says why.</summary>
+    Unspecified = 0,
+
+    /// <summary>No such process instance (case): <c>instanceId</c>.</summary>
+    InstanceNotFound,
+    /// <summary>No such task: <c>taskId</c>.</summary>
+    TaskNotFound,
+    /// <summary>The task was completed, cancelled or resolved, or its instance ended: <c>taskId</c>, <c>instanceEnded</c> (true/false).</summary>
+    TaskNoLongerOpen,
+    /// <summary>Someone else holds the task and taking it over was not asked for: <c>taskId</c>, <c>holder</c>.</summary>
+    TaskHeld,
+    /// <summary>
+    /// The task is delegated and not resolved: the delegate resolves it (gives it back to the owner), then the owner completes it:
+    /// <c>taskId</c>, <c>owner</c>, and <c>delegate</c> when completing was refused.
+    /// </summary>
+    TaskDelegated,
+    /// <summary>Only a delegated task is resolved: <c>taskId</c>.</summary>
+    TaskNotDelegated,
+
+    /// <summary>§42a (2) VwVfG: no running Frist at the element in the case: <c>elementId</c>, <c>instanceId</c>.</summary>
+    FristNotRunning,
+    /// <summary>Several Fristen run at the element (a multi-instance activity): <c>elementId</c>, <c>instanceId</c>, <c>count</c>.</summary>
+    FristSeveral,
+    /// <summary>The task is not dated by a Genehmigungsfiktion: <c>taskId</c>.</summary>
+    FristTaskNotDatedByFiktion,
+    /// <summary>The Frist is no Genehmigungsfiktion (egov:fiktion): <c>elementId</c>.</summary>
+    FristNotFiktion,
+    /// <summary>The Frist was extended once already: <c>elementId</c>, <c>extendedOn</c> (ISO date), <c>extension</c> (ISO period).</summary>
+    FristAlreadyExtended,
+    /// <summary>The Frist has not begun (its documents are not complete): <c>elementId</c>.</summary>
+    FristNotBegun,
+    /// <summary>The Frist has passed: <c>elementId</c>, <c>endedOn</c> (ISO date).</summary>
+    FristEnded,
+    /// <summary>An extension without its reason.</summary>
+    FristExtensionReasonMissing,
+    /// <summary>The reason is too long: <c>length</c>, <c>max</c>.</summary>
+    FristExtensionReasonTooLong,
+    /// <summary>The extension is no positive number of days, weeks, months or years: <c>extension</c>.</summary>
+    FristExtensionNotPositive,
+    /// <summary>The extension is longer than the Frist itself: <c>extension</c>, <c>duration</c> (ISO periods).</summary>
+    FristExtensionTooLong,
+}
+
+/// <summary>Builds the values of a refusal.</summary>
+internal static class Refusal
+{
+    public static IReadOnlyDictionary<string, string> Values((string Name, string Value)[]? values)
+    {
+        var d = new Dictionary<string, string>(values?.Length ?? 0, StringComparer.Ordinal);
+        foreach (var (name, value) in values ?? []) d[name] = value;
+        return d;
+    }
 }
 
 /// <summary>
@@ -118,6 +194,7 @@ public sealed class WorkflowNotFoundException : WorkflowCommandException
     public WorkflowNotFoundException() { }
     public WorkflowNotFoundException(string message) : base(message) { }
     public WorkflowNotFoundException(string message, Exception inner) : base(message, inner) { }
+    public WorkflowNotFoundException(string message, RefusalReason reason, params (string Name, string Value)[] values) : base(message, reason, values) { }
 }
 
 /// <summary>
@@ -129,6 +206,7 @@ public sealed class WorkflowEndedException : WorkflowCommandException
     public WorkflowEndedException() { }
     public WorkflowEndedException(string message) : base(message) { }
     public WorkflowEndedException(string message, Exception inner) : base(message, inner) { }
+    public WorkflowEndedException(string message, RefusalReason reason, params (string Name, string Value)[] values) : base(message, reason, values) { }
 }
 
 /// <summary>

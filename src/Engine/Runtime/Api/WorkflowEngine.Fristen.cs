@@ -27,11 +27,13 @@ public sealed partial class WorkflowEngine
         }
         if (found.Count == 0)
         {
-            if (_core.Store.InstanceTree(_core.TenantId, rootInstanceId).Count == 0) throw new WorkflowNotFoundException($"no process instance '{rootInstanceId}'");
-            throw new WorkflowNotFoundException($"no running Frist at '{elementId}' in case '{rootInstanceId}'");
+            if (_core.Store.InstanceTree(_core.TenantId, rootInstanceId).Count == 0) throw new WorkflowNotFoundException($"no process instance '{rootInstanceId}'", RefusalReason.InstanceNotFound, ("instanceId", rootInstanceId));
+            throw new WorkflowNotFoundException($"no running Frist at '{elementId}' in case '{rootInstanceId}'", RefusalReason.FristNotRunning,
+                ("elementId", elementId), ("instanceId", rootInstanceId));
         }
         if (found.Count > 1)
-            throw new WorkflowCommandException($"{found.Count} Fristen run at '{elementId}' in case '{rootInstanceId}' (a multi-instance activity); extend them one by one is not supported");
+            throw new WorkflowCommandException($"{found.Count} Fristen run at '{elementId}' in case '{rootInstanceId}' (a multi-instance activity); extend them one by one is not supported",
+                RefusalReason.FristSeveral, ("elementId", elementId), ("instanceId", rootInstanceId), ("count", found.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var (inst, frist) = found[0];
         r.ExtendFiktion(inst, frist, verlaengerung, begruendung);
         return Info(inst.S, frist);
@@ -47,7 +49,8 @@ public sealed partial class WorkflowEngine
         var task = i.S.UserTasks.Find(x => x.Id == taskId) ?? throw Gone(i, taskId, 'u', "task");
         var frist = task.FristId is { } fid && i.S.HasFristen ? i.S.Fristen.Find(f => f.Id == fid) : null;
         if (frist is null || !frist.Fiktion)
-            throw new WorkflowCommandException($"task '{taskId}' is not dated by a Genehmigungsfiktion (a Frist timer with egov:fiktion on its boundary)");
+            throw new WorkflowCommandException($"task '{taskId}' is not dated by a Genehmigungsfiktion (a Frist timer with egov:fiktion on its boundary)",
+                RefusalReason.FristTaskNotDatedByFiktion, ("taskId", taskId));
         r.ExtendFiktion(i, frist, verlaengerung, begruendung);
         return Info(i.S, frist);
     }, userId: userId);

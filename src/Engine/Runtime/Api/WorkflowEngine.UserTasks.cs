@@ -40,7 +40,8 @@ public sealed partial class WorkflowEngine
     {
         var (_, task) = UserTask(r, taskId);
         if (task.DelegationState == DelegationState.Pending)
-            throw new WorkflowCommandException($"task '{taskId}' is delegated: the delegate resolves it, which gives it back to '{task.Owner}'");
+            throw new WorkflowCommandException($"task '{taskId}' is delegated: the delegate resolves it, which gives it back to '{task.Owner}'",
+                RefusalReason.TaskDelegated, ("taskId", taskId), ("owner", task.Owner ?? ""));
         task.Assignee = null;
     }, userId: userId, onBehalfOf: onBehalfOf);
 
@@ -79,7 +80,8 @@ public sealed partial class WorkflowEngine
     {
         var (i, task) = UserTask(r, taskId);
         if (task.DelegationState != DelegationState.Pending)
-            throw new WorkflowCommandException($"task '{taskId}' is not delegated: only a delegated task is resolved (complete it instead)");
+            throw new WorkflowCommandException($"task '{taskId}' is not delegated: only a delegated task is resolved (complete it instead)",
+                RefusalReason.TaskNotDelegated, ("taskId", taskId));
         if (variables is { Count: > 0 } && i.Token(task.TokenId) is { } token) new VariableScope(i, token).SetAll(variables);
         task.Assignee = task.Owner;
         task.DelegationState = DelegationState.Resolved;
@@ -143,7 +145,8 @@ public sealed partial class WorkflowEngine
 /// <summary>Someone else holds the task and taking it over was not asked for: an API answers 409 naming the holder.</summary>
 public sealed class UserTaskHeldException : WorkflowCommandException
 {
-    public UserTaskHeldException(string taskId, string holder) : base($"task '{taskId}' is held by '{holder}'") => (TaskId, Holder) = (taskId, holder);
+    public UserTaskHeldException(string taskId, string holder) : base($"task '{taskId}' is held by '{holder}'", RefusalReason.TaskHeld, ("taskId", taskId), ("holder", holder))
+        => (TaskId, Holder) = (taskId, holder);
     public UserTaskHeldException() : this("", "") { }
     public UserTaskHeldException(string message) : base(message) => (TaskId, Holder) = ("", "");
     public UserTaskHeldException(string message, Exception inner) : base(message, inner) => (TaskId, Holder) = ("", "");

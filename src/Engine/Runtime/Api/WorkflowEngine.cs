@@ -346,7 +346,8 @@ public sealed partial class WorkflowEngine
         CheckInput(variables);
         var (i, task) = UserTask(r, taskId);
         if (task.DelegationState == DelegationState.Pending)
-            throw new WorkflowCommandException($"task '{taskId}' is delegated to '{task.Assignee}' and not yet resolved: the delegate resolves it, then its owner '{task.Owner}' completes it");
+            throw new WorkflowCommandException($"task '{taskId}' is delegated to '{task.Assignee}' and not yet resolved: the delegate resolves it, then its owner '{task.Owner}' completes it",
+                RefusalReason.TaskDelegated, ("taskId", taskId), ("owner", task.Owner ?? ""), ("delegate", task.Assignee ?? ""));
         if (userId is not null) CheckFourEyes(i, task, userId);
         r.History.TaskOutcome(taskId, TaskEvent.Completed, userId ?? task.Assignee);
         TriggerToken(r, i, task.TokenId, variables);
@@ -372,8 +373,8 @@ public sealed partial class WorkflowEngine
     private static Inst InstanceOf(Runner r, string id, char kind, string what)
     {
         var dot = id.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0) throw new WorkflowNotFoundException($"no {what} '{id}'");
-        var i = r.Load(id[..dot]) ?? throw new WorkflowNotFoundException($"no {what} '{id}'");
+        if (dot <= 0) throw NotFound(id, kind, what);
+        var i = r.Load(id[..dot]) ?? throw NotFound(id, kind, what);
         if (i.S.IsEnded) throw Gone(i, id, kind, what);
         return i;
     }
@@ -388,9 +389,13 @@ public sealed partial class WorkflowEngine
         return suffix.Length > 1 && suffix[0] == kind && long.TryParse(suffix.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture, out var n) && n <= i.S.Sequence
             ? new WorkflowEndedException(i.S.IsEnded
                 ? $"{what} '{id}' is no longer open: its process instance has ended"
-                : $"{what} '{id}' is no longer open: it was completed, cancelled or resolved")
-            : new WorkflowNotFoundException($"no {what} '{id}'");
+                : $"{what} '{id}' is no longer open: it was completed, cancelled or resolved",
+                kind == 'u' ? RefusalReason.TaskNoLongerOpen : RefusalReason.Unspecified, ("taskId", id), ("instanceEnded", i.S.IsEnded ? "true" : "false"))
+            : NotFound(id, kind, what);
     }
+
+    private static WorkflowNotFoundException NotFound(string id, char kind, string what) =>
+        new($"no {what} '{id}'", kind == 'u' ? RefusalReason.TaskNotFound : RefusalReason.Unspecified, ("taskId", id));
 
     /// <summary>
     /// Triggers the oldest token waiting at the element (a receive task without a message, or any waiting catch event)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using EGov.Workflows.Runtime.Graph;
 using EGov.Workflows.Runtime.State;
@@ -233,24 +234,32 @@ internal sealed partial class Runner
     public void ExtendFiktion(Inst i, FristState f, Period um, string begruendung)
     {
         if (!f.Fiktion)
-            throw new WorkflowCommandException($"the Frist at '{f.ElementId}' is no Genehmigungsfiktion (egov:fiktion); §42a (2) VwVfG allows the extension of that Frist only");
+            throw new WorkflowCommandException($"the Frist at '{f.ElementId}' is no Genehmigungsfiktion (egov:fiktion); §42a (2) VwVfG allows the extension of that Frist only",
+                RefusalReason.FristNotFiktion, ("elementId", f.ElementId));
         if (f.Verlaengerung is not null)
-            throw new WorkflowCommandException($"the Frist at '{f.ElementId}' was already extended on {f.VerlaengertAm} by {f.Verlaengerung}; §42a (2) VwVfG allows one extension only");
+            throw new WorkflowCommandException($"the Frist at '{f.ElementId}' was already extended on {f.VerlaengertAm} by {f.Verlaengerung}; §42a (2) VwVfG allows one extension only",
+                RefusalReason.FristAlreadyExtended, ("elementId", f.ElementId), ("extendedOn", f.VerlaengertAm ?? ""), ("extension", f.Verlaengerung));
         if (f.Ende.Length == 0)
-            throw new WorkflowCommandException($"the Frist at '{f.ElementId}' has not begun yet (its documents are not complete)");
+            throw new WorkflowCommandException($"the Frist at '{f.ElementId}' has not begun yet (its documents are not complete)",
+                RefusalReason.FristNotBegun, ("elementId", f.ElementId));
         if (Today > Date(f.Ende))
-            throw new WorkflowCommandException($"the Frist at '{f.ElementId}' ended on {f.Ende}; it can only be extended before it has passed");
+            throw new WorkflowCommandException($"the Frist at '{f.ElementId}' ended on {f.Ende}; it can only be extended before it has passed",
+                RefusalReason.FristEnded, ("elementId", f.ElementId), ("endedOn", f.Ende));
         begruendung = begruendung?.Trim() ?? "";
         if (begruendung.Length == 0)
-            throw new WorkflowCommandException("an extension needs its reason (begruendung): why the difficulty of the matter justifies it (§42a (2) sentence 3 VwVfG)");
+            throw new WorkflowCommandException("an extension needs its reason (begruendung): why the difficulty of the matter justifies it (§42a (2) sentence 3 VwVfG)",
+                RefusalReason.FristExtensionReasonMissing);
         if (begruendung.Length > MaxBegruendung)
-            throw new WorkflowCommandException($"the reason is {begruendung.Length} characters long, more than {MaxBegruendung}");
+            throw new WorkflowCommandException($"the reason is {begruendung.Length} characters long, more than {MaxBegruendung}",
+                RefusalReason.FristExtensionReasonTooLong, ("length", begruendung.Length.ToString(CultureInfo.InvariantCulture)), ("max", MaxBegruendung.ToString(CultureInfo.InvariantCulture)));
         if (um.HasTimeComponent || um.Years < 0 || um.Months < 0 || um.Weeks < 0 || um.Days < 0 || um.Equals(Period.Zero))
-            throw new WorkflowCommandException($"the extension '{um}' must be a positive number of days, weeks, months or years");
+            throw new WorkflowCommandException($"the extension '{um}' must be a positive number of days, weeks, months or years",
+                RefusalReason.FristExtensionNotPositive, ("extension", um.ToString()));
         var dauer = PeriodPattern.NormalizingIso.Parse(f.Dauer).Value;
         var start = Date(f.Beginn);
         if (start + um > start + dauer)
-            throw new WorkflowCommandException($"an extension by {PeriodPattern.NormalizingIso.Format(um)} is longer than the Frist itself ({f.Dauer}); an appropriate (angemessen) extension is at most as long as the Frist");
+            throw new WorkflowCommandException($"an extension by {PeriodPattern.NormalizingIso.Format(um)} is longer than the Frist itself ({f.Dauer}); an appropriate (angemessen) extension is at most as long as the Frist",
+                RefusalReason.FristExtensionTooLong, ("extension", PeriodPattern.NormalizingIso.Format(um)), ("duration", f.Dauer));
         f.Verlaengerung = PeriodPattern.NormalizingIso.Format(um);
         f.VerlaengerungGrund = begruendung;
         f.VerlaengertAm = Text(Today);
