@@ -23,6 +23,8 @@ public sealed class FakePostkorbApi
     public bool SessionEnded { get; set; }
     /// <summary>The next completion is refused with 403 and this detail (four eyes).</summary>
     public string? RefuseCompletion { get; set; }
+    /// <summary>Uploads to the case file are refused with 413 as the server refuses a file over this many bytes (null: accepted).</summary>
+    public long? UploadLimit { get; set; }
     /// <summary>Field errors the next completion answers with (400), as the server's form validation would.</summary>
     public JsonArray? NextCompleteErrors { get; set; }
 
@@ -65,7 +67,7 @@ public sealed class FakePostkorbApi
     private (int, object?) Answer(string method, string path, System.Collections.Specialized.NameValueCollection q, string? body)
     {
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray(); // api, tasks, {id}, action
-        if (SessionEnded) return Problem(401, "Unauthorized", "sign in first: this request has no valid identity");
+        if (SessionEnded) return Problem(401, "Nicht angemeldet", "Bitte melden Sie sich zuerst an: die Anfrage trägt keine gültige Anmeldung (ein Token, die Zugangsdaten eines Workers oder eine Web-Sitzung).");
         if (path == "/api/me")
             return (200, new { id = Me, displayName = "Erika Mustermann", kind = "Person", roles = Roles, groups = Groups, tenants = new[] { "default" }, tenant = "default" });
         if (path == "/api/tasks/counts")
@@ -94,7 +96,8 @@ public sealed class FakePostkorbApi
         if (parts is ["api", "tasks", var id, ..])
         {
             var task = Tasks.FirstOrDefault(t => Str(t, "id") == id);
-            if (task is null) return Problem(404, "Not found", $"no task '{id}'");
+            if (task is null) return Problem(404, "Nicht gefunden", $"Die Aufgabe „{id}“ gibt es in Ihrem Postkorb nicht: vielleicht ist sie erledigt oder einer anderen Gruppe zugeordnet. Laden Sie den Postkorb neu.",
+                ("code", "taskNotFound"));
             var action = parts.Length > 3 ? parts[3] : "";
             switch (method, action)
             {
@@ -113,11 +116,12 @@ public sealed class FakePostkorbApi
                 case ("POST", "claim"):
                     var takeOver = JsonNode.Parse(body ?? "{}")?["takeOver"]?.GetValue<bool>() ?? false;
                     if (task["assignee"] is { } holder && holder.GetValue<string>() != Me && !takeOver)
-                        return Problem(409, "Conflict", $"task '{id}' is held by '{holder}'", ("holder", holder.GetValue<string>()));
+                        return Problem(409, "Konflikt", $"Die Aufgabe „{id}“ bearbeitet inzwischen „{holder}“. Übernehmen Sie sie nur nach Absprache (takeOver: true).",
+                            ("holder", holder.GetValue<string>()), ("code", "taskHeld"));
                     task["assignee"] = Me;
                     return (200, task);
                 case ("POST", "assign"):
-                    if (!Roles.Contains("teamlead")) return Problem(403, "Forbidden", "only team leads reassign");
+                    if (!Roles.Contains("teamlead")) return Problem(403, "Keine Berechtigung", $"„{Me}“ fehlt die Berechtigung TaskAssign (Rollen mit ihr: teamlead).");
                     task["assignee"] = JsonNode.Parse(body ?? "{}")?["userId"]?.DeepClone();
                     return (200, task);
                 case ("POST", "unclaim"):
@@ -127,7 +131,7 @@ public sealed class FakePostkorbApi
                     task["followUp"] = JsonNode.Parse(body ?? "{}")?["followUp"]?.DeepClone();
                     return (200, task);
                 case ("POST", "complete") when RefuseCompletion is { } why:
-                    return Problem(403, "Forbidden", why);
+                    return Problem(403, "Vier-Augen-Prinzip", why, ("rule", "fourEyes"));
                 case ("POST", "complete"):
                     if (NextCompleteErrors is { } errors)
                     {
@@ -138,6 +142,9 @@ public sealed class FakePostkorbApi
                     return (200, new { id = task["rootInstanceId"]!.GetValue<string>(), state = "active" });
             }
         }
+        if (method == "POST" && parts is ["api", "process-instances", _, "attachments"] && UploadLimit is { } max)
+            return Problem(413, "Datei zu groß", $"Die Datei ist größer als {max / 1024} KB; höchstens {max / 1024} KB sind erlaubt. Verkleinern Sie sie (z. B. als PDF mit geringerer Auflösung) oder teilen Sie sie auf.",
+                ("maxBytes", max));
         if (parts is ["api", "process-instances", _, "comments" or "attachments"])
             return method == "GET" ? (200, new { items = Array.Empty<object>(), offset = 0, limit = 500, total = 0 })
                 : (201, new { id = "c1", at = "2026-12-01T10:00:00Z", userId = Me, text = JsonNode.Parse(body ?? "{}")?["text"]?.GetValue<string>() });

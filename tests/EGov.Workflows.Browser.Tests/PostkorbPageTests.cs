@@ -262,6 +262,21 @@ public sealed class PostkorbPageTests(BrowserFixture fixture)
     }
 
     [BrowserFact]
+    public async Task RefusedUpload_SaysInGermanHowLargeAFileMayBe()
+    {
+        var api = Inbox();
+        api.UploadLimit = 1024;
+        var (page, _) = await OpenAsync(api, "/aufgaben/a1.u1");
+        await page.GetByLabel("Datei anhängen").SetInputFilesAsync(new FilePayload { Name = "plan.pdf", MimeType = "application/pdf", Buffer = new byte[2048] });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Hochladen", Exact = true }).ClickAsync();
+
+        var alert = page.GetByRole(AriaRole.Alert);
+        await Expect(alert).ToContainTextAsync("Die Datei ist zu groß. Hinweis des Servers: Die Datei ist größer als 1 KB; höchstens 1 KB sind erlaubt.");
+        (await alert.TextContentAsync())!.ShouldNotContain("bytes", Case.Insensitive);
+        await page.ShouldHaveNoSeriousViolationsAsync("the task page with a refused upload");
+    }
+
+    [BrowserFact]
     public async Task TaskPage_RendersARichForm_PrefilledAndReadOnlyWhereTheSchemaSaysSo_AndIsAxeClean()
     {
         var api = Inbox();

@@ -183,7 +183,7 @@ public sealed class ApiTests
         using (var first = await s.CompleteAsync(taskId))
             ((int)first.StatusCode).ShouldBe(200);
         using (var second = await s.CompleteAsync(taskId))
-            (await TestServer.ShouldBeProblemAsync(second, 409))["detail"]!.GetValue<string>().ShouldContain("no longer open");
+            (await TestServer.ShouldBeProblemAsync(second, 409))["detail"]!.GetValue<string>().ShouldContain("nicht mehr offen");
         using (var unknown = await s.CompleteAsync($"{id}.u999"))
             await TestServer.ShouldBeProblemAsync(unknown, 404);
         using (var garbage = await s.CompleteAsync("garbage"))

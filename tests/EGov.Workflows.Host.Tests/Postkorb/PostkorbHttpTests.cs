@@ -11,7 +11,7 @@ namespace EGov.Workflows.Host.Tests.Postkorb;
 /// </summary>
 public sealed class PostkorbHttpTests
 {
-    private static string Processes()
+    internal static string Processes()
     {
         var dir = Path.Combine(Path.GetTempPath(), "egov-host-tests", Guid.NewGuid().ToString("N"), "processes");
         var source = Path.Combine(AppContext.BaseDirectory, "Models", "postkorb");

@@ -129,8 +129,9 @@ export function query(params: Record<string, string | number | null | undefined 
 }
 
 /**
- * The German message for an error answer. The server's own detail (English, for logs and developers) is added as a
- * hint where it helps a person: a refused command or a four-eyes refusal says why.
+ * The German message for an error answer. The server's own detail is added as a hint where it helps a person: a refused
+ * command or a four-eyes refusal says why, a file too large says how large it may be, a refused type which types are
+ * allowed (the Postkorb's endpoints answer these in German).
  */
 export function germanMessage(status: number, problem: Problem): string {
   const p = sharedTexts.problems;
@@ -140,7 +141,7 @@ export function germanMessage(status: number, problem: Problem): string {
     : status in p ? (p as unknown as Record<number, string>)[status]
     : status >= 500 ? p[500]
     : p[400];
-  const showDetail = (status === 400 || status === 403 || status === 409) && problem.detail;
+  const showDetail = (status === 400 || status === 403 || status === 409 || status === 413 || status === 415) && problem.detail;
   return showDetail ? `${base} ${fill(p.details, { detail: problem.detail! })}` : base;
 }
 

@@ -8,14 +8,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EGov.Workflows.Host.Api;
 
-/// <summary>The case file (comments, attachments), saved filters and absences of the Postkorb, always as the caller.</summary>
+/// <summary>The case file (comments, attachments), saved filters and absences of the Postkorb, always as the caller; problems in German (clerks read them).</summary>
 internal static class PostkorbEndpoints
 {
     public static void MapPostkorbEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/process-instances/{id}/comments", (HttpContext http, string id, int? offset, int? limit) =>
                 Results.Ok(Services(http).CaseFile(http).Comments(http.Caller(), id, PageRequest.From(offset, limit))))
-            .WithName("ListCaseComments").RequirePermission(Permission.TaskWork).WithSummary("Comments of a case (root instance) the caller works")
+            .WithName("ListCaseComments").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).WithSummary("Comments of a case (root instance) the caller works")
             .Produces<Page<CommentDto>>().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/process-instances/{id}/comments", (HttpContext http, string id, CommentRequest? body) =>
@@ -23,13 +23,13 @@ internal static class PostkorbEndpoints
                 var c = Services(http).CaseFile(http).AddComment(http.Caller(), id, body?.Text);
                 return Results.Created($"/api/process-instances/{Uri.EscapeDataString(id)}/comments/{c.Id}", c);
             })
-            .WithName("AddCaseComment").RequirePermission(Permission.TaskWork).WithSummary("Add a comment to a case the caller works")
+            .WithName("AddCaseComment").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).WithSummary("Add a comment to a case the caller works")
             .Produces<CommentDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new ExpectedBody(RequestBodies.Comment));
 
         api.MapGet("/process-instances/{id}/attachments", (HttpContext http, string id, int? offset, int? limit) =>
                 Results.Ok(Services(http).CaseFile(http).Attachments(http.Caller(), id, PageRequest.From(offset, limit))))
-            .WithName("ListCaseAttachments").RequirePermission(Permission.TaskWork).WithSummary("Attachments of a case (root instance) the caller works")
+            .WithName("ListCaseAttachments").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).WithSummary("Attachments of a case (root instance) the caller works")
             .Produces<Page<AttachmentDto>>().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/process-instances/{id}/attachments", async (HttpContext http, string id) =>
@@ -41,19 +41,19 @@ internal static class PostkorbEndpoints
                 var max = services.AttachmentOptions.MaxBytes;
                 if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = max + (64 * 1024);
                 if (http.Request.ContentLength is { } length && length > max + (64 * 1024))
-                    throw new ApiProblemException(413, "Payload too large", $"the upload has {length} bytes; a file of at most {max} bytes is accepted");
+                    throw CaseFileService.TooLarge(null, length, max);
                 if (!http.Request.HasFormContentType)
-                    throw ApiProblemException.BadRequest("expected multipart/form-data", RequestBodies.Attachment);
+                    throw ApiProblemException.Ungueltig("Die Datei kommt als Formular (multipart/form-data) mit dem Feld „file“, nicht als " + (http.Request.ContentType is { Length: > 0 } ct ? $"„{TaskService.Kurz(ct)}“." : "Anfrage ohne Content-Type."), RequestBodies.Attachment);
                 var form = await http.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = max + (64 * 1024) }, http.RequestAborted);
-                var file = form.Files.GetFile("file") ?? throw ApiProblemException.BadRequest("the form has no file in the field \"file\"", RequestBodies.Attachment);
+                var file = form.Files.GetFile("file") ?? throw ApiProblemException.Ungueltig("Das Formular enthält keine Datei im Feld „file“. Wählen Sie eine Datei aus.", RequestBodies.Attachment);
                 if (file.Length > max)
-                    throw new ApiProblemException(413, "Payload too large", $"the file has {file.Length} bytes; at most {max} are accepted");
+                    throw CaseFileService.TooLarge(file.FileName, file.Length, max);
                 using var buffer = new MemoryStream((int)file.Length);
                 await file.CopyToAsync(buffer, http.RequestAborted);
                 var a = caseFile.Upload(caller, id, file.FileName, file.ContentType, buffer.ToArray());
                 return Results.Created($"/api/process-instances/{Uri.EscapeDataString(id)}/attachments/{a.Hash}", a);
             })
-            .WithName("UploadCaseAttachment").RequirePermission(Permission.TaskWork).DisableAntiforgery()
+            .WithName("UploadCaseAttachment").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).DisableAntiforgery()
             .WithSummary("Upload a file to a case (multipart field \"file\"): size limit (413), type allow-list checked against the bytes (415)")
             .Produces<AttachmentDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -67,12 +67,12 @@ internal static class PostkorbEndpoints
                 http.Response.Headers.CacheControl = "private, no-store";
                 return Results.File(content, a.ContentType, a.Name);
             })
-            .WithName("DownloadCaseAttachment").RequirePermission(Permission.TaskWork)
+            .WithName("DownloadCaseAttachment").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems())
             .WithSummary("Download an attachment of a case the caller works (Content-Disposition: attachment, nosniff)")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/filters", (HttpContext http, int? offset, int? limit) => Results.Ok(Services(http).Filters(http).List(http.Caller(), PageRequest.From(offset, limit))))
-            .WithName("ListFilters").RequirePermission(Permission.TaskWork).WithSummary("The caller's saved filters and those shared with their groups")
+            .WithName("ListFilters").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).WithSummary("The caller's saved filters and those shared with their groups")
             .Produces<Page<SavedFilterDto>>();
 
         api.MapPost("/filters", (HttpContext http, SavedFilterRequest? body) =>
@@ -80,7 +80,7 @@ internal static class PostkorbEndpoints
                 var f = Services(http).Filters(http).Add(http.Caller(), body);
                 return Results.Created($"/api/filters/{f.Id}", f);
             })
-            .WithName("SaveFilter").RequirePermission(Permission.TaskWork).WithSummary("Save a filter for oneself or share it with one of one's groups")
+            .WithName("SaveFilter").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).WithSummary("Save a filter for oneself or share it with one of one's groups")
             .Produces<SavedFilterDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithMetadata(new ExpectedBody(RequestBodies.Filter));
 
@@ -89,12 +89,12 @@ internal static class PostkorbEndpoints
                 Services(http).Filters(http).Delete(http.Caller(), id);
                 return Results.NoContent();
             })
-            .WithName("DeleteFilter").RequirePermission(Permission.TaskWork).WithSummary("Delete one's own saved filter")
+            .WithName("DeleteFilter").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).WithSummary("Delete one's own saved filter")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/absences", (HttpContext http, string? userId, int? offset, int? limit) =>
                 Results.Ok(Services(http).Absences(http).List(http.Caller(), userId, PageRequest.From(offset, limit))))
-            .WithName("ListAbsences").RequirePermission(Permission.TaskWork).WithSummary("Absences (Vertretung) of the caller and those they stand in for; all for administrators and team leads")
+            .WithName("ListAbsences").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).WithSummary("Absences (Vertretung) of the caller and those they stand in for; all for administrators and team leads")
             .Produces<Page<AbsenceDto>>();
 
         api.MapPost("/absences", (HttpContext http, AbsenceRequest? body) =>
@@ -102,7 +102,7 @@ internal static class PostkorbEndpoints
                 var a = Services(http).Absences(http).Add(http.Caller(), body);
                 return Results.Created($"/api/absences/{a.Id}", a);
             })
-            .WithName("AddAbsence").RequirePermission(Permission.TaskWork)
+            .WithName("AddAbsence").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems())
             .WithSummary("Record an absence with a deputy (oneself; administrators and team leads for others)")
             .Produces<AbsenceDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithMetadata(new ExpectedBody(RequestBodies.Absence));
@@ -112,7 +112,7 @@ internal static class PostkorbEndpoints
                 Services(http).Absences(http).Delete(http.Caller(), id);
                 return Results.NoContent();
             })
-            .WithName("DeleteAbsence").RequirePermission(Permission.TaskWork).WithSummary("End (delete) an absence")
+            .WithName("DeleteAbsence").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).WithSummary("End (delete) an absence")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
     }
 

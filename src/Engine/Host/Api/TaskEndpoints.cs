@@ -35,52 +35,52 @@ internal static class TaskEndpoints
             .Produces<Page<TaskDto>>().ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapGet("/tasks/counts", (HttpContext http) => Results.Ok(Tasks(http).Counts(http.Caller())))
-            .WithName("CountTasks").RequirePermission(Permission.TaskWork).WithSummary("How many tasks each view of the caller holds")
+            .WithName("CountTasks").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).WithSummary("How many tasks each view of the caller holds")
             .Produces<TaskCountsDto>();
 
         api.MapGet("/tasks/{id}", (HttpContext http, string id) => Results.Ok(Tasks(http).Get(http.Caller(), id)))
-            .WithName("GetTask").RequirePermission(Permission.TaskWork).WithSummary("One open task the caller may see")
+            .WithName("GetTask").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).WithSummary("One open task the caller may see")
             .Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/tasks/{id}/form", (HttpContext http, string id) => Results.Ok(Tasks(http).Form(http.Caller(), id)))
-            .WithName("GetTaskForm").RequirePermission(Permission.TaskWork)
+            .WithName("GetTaskForm").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems())
             .WithSummary("The task's form: form-js (camunda:formKey), generated (camunda:formData) or none, prefilled from the variables")
             .Produces<FormDto>().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/tasks/{id}/case", (HttpContext http, string id) => Results.Ok(Tasks(http).Case(http.Caller(), id)))
-            .WithName("GetTaskCase").RequirePermission(Permission.TaskWork)
+            .WithName("GetTaskCase").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems())
             .WithSummary("The task's case: process and version, Aktenzeichen, current elements, history with who and when, variables the form does not show")
             .Produces<CaseDto>().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/tasks/{id}/claim", (HttpContext http, string id, ClaimRequest? body) => Results.Ok(Tasks(http).Claim(http.Caller(), id, body?.TakeOver ?? false)))
-            .WithName("ClaimTask").RequirePermission(Permission.TaskWork)
+            .WithName("ClaimTask").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems())
             .WithSummary("Take the task; held by someone else and takeOver false: 409 with holder")
             .Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithMetadata(new ExpectedBody(RequestBodies.Claim));
 
         api.MapPost("/tasks/{id}/unclaim", (HttpContext http, string id) => Results.Ok(Tasks(http).Unclaim(http.Caller(), id)))
-            .WithName("UnclaimTask").RequirePermission(Permission.TaskWork).WithSummary("Give the task back to its candidates")
+            .WithName("UnclaimTask").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).WithSummary("Give the task back to its candidates")
             .Produces<TaskDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/tasks/{id}/delegate", (HttpContext http, string id, UserRequest? body) => Results.Ok(Tasks(http).Delegate(http.Caller(), id, body?.UserId)))
-            .WithName("DelegateTask").RequirePermission(Permission.TaskWork)
+            .WithName("DelegateTask").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems())
             .WithSummary("Delegate to a person (Camunda): the owner stays, the delegate resolves it back")
             .Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithMetadata(new ExpectedBody(RequestBodies.UserId));
 
         api.MapPost("/tasks/{id}/resolve", (HttpContext http, string id, ResolveRequest? body) => Results.Ok(Tasks(http).Resolve(http.Caller(), id, body?.Variables)))
-            .WithName("ResolveTask").RequirePermission(Permission.TaskWork).WithSummary("The delegate gives the task back to its owner with variables")
+            .WithName("ResolveTask").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).WithSummary("The delegate gives the task back to its owner with variables")
             .Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithMetadata(new ExpectedBody(RequestBodies.Complete));
 
         api.MapPost("/tasks/{id}/assign", (HttpContext http, string id, UserRequest? body) => Results.Ok(Tasks(http).Assign(http.Caller(), id, body?.UserId)))
-            .WithName("AssignTask").RequirePermission(Permission.TaskAssign)
+            .WithName("AssignTask").RequirePermission(Permission.TaskAssign).WithMetadata(new GermanProblems())
             .WithSummary("A team lead of one of the task's groups (re)assigns it")
             .Produces<TaskDto>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new ExpectedBody(RequestBodies.UserId));
 
         api.MapPost("/tasks/{id}/follow-up", (HttpContext http, string id, FollowUpRequest? body) => Results.Ok(Tasks(http).FollowUp(http.Caller(), id, body?.FollowUp)))
-            .WithName("SetTaskFollowUp").RequirePermission(Permission.TaskWork).WithSummary("Set or remove the follow-up date (Wiedervorlage)")
+            .WithName("SetTaskFollowUp").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems()).WithSummary("Set or remove the follow-up date (Wiedervorlage)")
             .Produces<TaskDto>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new ExpectedBody(RequestBodies.FollowUp));
 
@@ -95,7 +95,7 @@ internal static class TaskEndpoints
                     var view = tasks.Tenant.Engine.GetInstance(row.RootInstanceId);
                     return ProcessInstanceDto.From(view, view.ProcessId);
                 }))
-            .WithName("CompleteTask").RequirePermission(Permission.TaskWork)
+            .WithName("CompleteTask").RequirePermission(Permission.TaskWork).WithMetadata(new GermanProblems())
             .WithSummary("Complete the task with variables, checked against its form (400 with errors per field); four eyes: 403; answers the root instance")
             .Produces<ProcessInstanceDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)

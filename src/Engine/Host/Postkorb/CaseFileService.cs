@@ -41,7 +41,7 @@ public sealed class CaseFileService(TaskService tasks, IPostkorbStore data, IClo
     public string RequireCase(Caller caller, string instanceId)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var notFound = ApiProblemException.NotFound($"no process instance '{instanceId}'");
+        var notFound = ApiProblemException.NichtGefunden($"Einen Vorgang „{TaskService.Kurz(instanceId)}“ gibt es für Sie nicht: Sie sehen keine seiner Aufgaben und haben keine bearbeitet.");
         if (!TaskAccess.IsMember(caller, TenantId)) throw notFound;
         var s = tasks.Tenant.Engine.Store.Load(TenantId, instanceId);
         if (s is null) throw notFound;
@@ -62,8 +62,8 @@ public sealed class CaseFileService(TaskService tasks, IPostkorbStore data, IClo
     {
         var root = RequireCase(caller, instanceId);
         text = text?.Trim();
-        if (string.IsNullOrEmpty(text)) throw ApiProblemException.BadRequest("the comment has no text", "{\"text\": string (1–10000 characters)}");
-        if (text.Length > 10_000) throw ApiProblemException.BadRequest($"the comment has {text.Length} characters; at most 10000", "{\"text\": string (1–10000 characters)}");
+        if (string.IsNullOrEmpty(text)) throw ApiProblemException.Ungueltig("Der Kommentar ist leer. Bitte schreiben Sie einen Text (text).", "{\"text\": string (1–10000 characters)}");
+        if (text.Length > 10_000) throw ApiProblemException.Ungueltig($"Der Kommentar hat {text.Length} Zeichen; höchstens 10000 sind erlaubt. Kürzen Sie ihn oder hängen Sie den Text als Datei an.", "{\"text\": string (1–10000 characters)}");
         var c = new CaseComment(Guid.NewGuid().ToString("N"), root, caller.Id, null, text, clock.GetCurrentInstant());
         data.AddComment(TenantId, c);
         return new CommentDto(c.Id, c.At.ToDateTimeOffset(), c.UserId, null, c.Text);
@@ -83,8 +83,8 @@ public sealed class CaseFileService(TaskService tasks, IPostkorbStore data, IClo
         ArgumentNullException.ThrowIfNull(content);
         var root = RequireCase(caller, instanceId);
         if (content.LongLength > options.MaxBytes)
-            throw new ApiProblemException(413, "Payload too large", $"the file has {content.LongLength} bytes; at most {options.MaxBytes} are accepted");
-        if (content.Length == 0) throw ApiProblemException.BadRequest("the file is empty", "multipart/form-data with one file in the field \"file\"");
+            throw TooLarge(fileName, content.LongLength, options.MaxBytes);
+        if (content.Length == 0) throw ApiProblemException.Ungueltig($"Die Datei „{SafeName(fileName)}“ ist leer. Wählen Sie die Datei erneut aus.", "multipart/form-data with one file in the field \"file\"");
         var name = SafeName(fileName);
         var type = AttachmentTypes.Check(name, declaredType, content); // 415 when refused
         var hash = Convert.ToHexStringLower(SHA256.HashData(content));
@@ -97,13 +97,32 @@ public sealed class CaseFileService(TaskService tasks, IPostkorbStore data, IClo
     public (AttachmentDto Attachment, byte[] Content) Download(Caller caller, string instanceId, string hash)
     {
         var root = RequireCase(caller, instanceId);
-        var a = data.Attachments(TenantId, root).LastOrDefault(x => x.Hash == hash) ?? throw ApiProblemException.NotFound($"no attachment '{hash}' in this case");
+        var a = data.Attachments(TenantId, root).LastOrDefault(x => x.Hash == hash)
+            ?? throw ApiProblemException.NichtGefunden($"Diesen Anhang („{TaskService.Kurz(hash)}“) hat der Vorgang nicht. Laden Sie die Akte neu.");
         var content = CaseFileStorage.Read(data, options, TenantId, hash);
-        return (Dto(a), content ?? throw ApiProblemException.NotFound($"the content of attachment '{hash}' is not stored here"));
+        return (Dto(a), content ?? throw ApiProblemException.NichtGefunden($"Der Inhalt des Anhangs „{TaskService.Kurz(a.Name)}“ ist hier nicht gespeichert. Wenden Sie sich an den IT-Service."));
+    }
+
+    /// <summary>The title of a 413 for a file over the limit.</summary>
+    public const string TitelZuGross = "Datei zu groß";
+
+    /// <summary>413 for a file (or an upload) over the limit: how large, how large at most, in the units people read.</summary>
+    internal static ApiProblemException TooLarge(string? fileName, long bytes, long maxBytes) => new(413, TitelZuGross,
+        (fileName is { Length: > 0 } ? $"Die Datei „{SafeName(fileName)}“ ist {Groesse(bytes)} groß" : $"Die Datei ist {Groesse(bytes)} groß")
+        + $"; höchstens {Groesse(maxBytes)} sind erlaubt. Verkleinern Sie sie (z. B. als PDF mit geringerer Auflösung) oder teilen Sie sie auf.",
+        new Dictionary<string, object?> { ["maxBytes"] = maxBytes });
+
+    /// <summary>A size in bytes as people read it: 10 MB, 1,5 MB, 800 KB, 12 Bytes.</summary>
+    internal static string Groesse(long bytes)
+    {
+        var de = System.Globalization.CultureInfo.GetCultureInfo("de-DE");
+        return bytes >= 1024 * 1024 ? (bytes / (1024d * 1024)).ToString("0.#", de) + " MB"
+            : bytes >= 1024 ? (bytes / 1024d).ToString("0.#", de) + " KB"
+            : bytes.ToString(de) + " Bytes";
     }
 
     /// <summary>The file's own name without any path, control characters or quotes; "anhang" when nothing is left.</summary>
-    private static string SafeName(string? fileName)
+    internal static string SafeName(string? fileName)
     {
         var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
         var sb = new StringBuilder();
@@ -141,18 +160,29 @@ public static class AttachmentTypes
         var ext = Path.GetExtension(name).ToLowerInvariant();
         var sniffed = Allowed.FirstOrDefault(k => k.Matches(content));
         if (sniffed is null)
-            throw Refused($"the content of '{name}' is none of the accepted types ({string.Join(", ", Allowed.Select(k => k.ContentType))})");
+            throw Refused($"Der Inhalt von „{TaskService.Kurz(name)}“ ist keine der erlaubten Dateiarten ({Erlaubt}). Speichern Sie die Datei z. B. als PDF.");
         // Plain text also fits CSV and XML content: take the declared or named one when the bytes allow it.
         var candidates = Allowed.Where(k => k.Matches(content)).ToList();
         var kind = candidates.FirstOrDefault(k => k.ContentType == declared) ?? candidates.FirstOrDefault(k => k.Extensions.Contains(ext)) ?? sniffed;
         if (declared.Length > 0 && declared != "application/octet-stream" && declared != kind.ContentType)
-            throw Refused($"'{name}' is declared as {declared}, but its content is {kind.ContentType}");
+            throw Refused($"„{TaskService.Kurz(name)}“ ist als {TaskService.Kurz(declared)} angegeben, der Inhalt ist aber {Art(kind)}. Prüfen Sie, ob es die richtige Datei ist.");
         if (!kind.Extensions.Contains(ext))
-            throw Refused($"the name '{name}' does not fit its content ({kind.ContentType}: {string.Join(", ", kind.Extensions)})");
+            throw Refused($"Der Name „{TaskService.Kurz(name)}“ passt nicht zum Inhalt ({Art(kind)}): die Datei braucht die Endung {string.Join(" oder ", kind.Extensions)}.");
         return kind.ContentType;
     }
 
-    private static ApiProblemException Refused(string detail) => new(415, "Unsupported media type", detail,
+    /// <summary>The title of a 415 for a file of a type that is not accepted.</summary>
+    public const string TitelDateityp = "Dateityp nicht erlaubt";
+
+    private static string Erlaubt => "PDF, PNG, JPEG, GIF, XML, CSV, Text";
+
+    private static string Art(Kind k) => k.ContentType switch
+    {
+        "application/pdf" => "PDF", "image/png" => "ein PNG-Bild", "image/jpeg" => "ein JPEG-Bild", "image/gif" => "ein GIF-Bild",
+        "application/xml" => "XML", "text/csv" => "CSV", _ => "Text",
+    } + $" ({k.ContentType})";
+
+    private static ApiProblemException Refused(string detail) => new(415, TitelDateityp, detail,
         new Dictionary<string, object?> { ["accepted"] = Allowed.Select(k => k.ContentType).ToList() });
 
     private static bool StartsWith(byte[] b, ReadOnlySpan<byte> prefix) => b.AsSpan().StartsWith(prefix);

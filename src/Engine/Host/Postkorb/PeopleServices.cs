@@ -36,17 +36,20 @@ public sealed class AbsenceService(string tenantId, IPostkorbStore data, IClock 
     {
         ArgumentNullException.ThrowIfNull(caller);
         const string shape = "{\"userId\": string, \"from\": date-time, \"to\": date-time, \"deputy\": string}";
-        if (!TaskAccess.IsMember(caller, tenantId)) throw new ApiProblemException(403, "Forbidden", "this identity does not belong to the tenant");
+        if (!TaskAccess.IsMember(caller, tenantId)) throw FremderMandant(caller);
         var user = string.IsNullOrWhiteSpace(body?.UserId) ? caller.Id : body.UserId.Trim();
         var deputy = body?.Deputy?.Trim();
         // Not named: the first standing deputy the staff directory (Adressbuch) has for the person.
         if (string.IsNullOrEmpty(deputy)) deputy = standingDeputies?.Invoke(tenantId, user).FirstOrDefault();
-        if (string.IsNullOrEmpty(deputy)) throw ApiProblemException.BadRequest($"deputy is missing: who stands in? (the Adressbuch names no deputy for '{user}')", shape);
-        if (deputy == user) throw ApiProblemException.BadRequest($"'{user}' cannot stand in for themself", shape);
-        if (body?.From is not { } from || body.To is not { } to) throw ApiProblemException.BadRequest("from and to are needed", shape);
-        if (to <= from) throw ApiProblemException.BadRequest($"the absence ends ({to:O}) before it begins ({from:O})", shape);
+        if (string.IsNullOrEmpty(deputy))
+            throw ApiProblemException.Ungueltig($"Bitte nennen Sie die Vertretung (deputy): das Adressbuch nennt für „{Kurz(user)}“ keine ständige Vertretung.", shape);
+        if (deputy == user) throw ApiProblemException.Ungueltig($"„{Kurz(user)}“ kann sich nicht selbst vertreten. Nennen Sie eine andere Person als Vertretung (deputy).", shape);
+        if (body?.From is not { } from || body.To is not { } to)
+            throw ApiProblemException.Ungueltig($"Bitte geben Sie Beginn und Ende der Abwesenheit an ({(body?.From is null ? "from" : "to")}), z. B. 2027-03-01T08:00:00+01:00.", shape);
+        if (to <= from)
+            throw ApiProblemException.Ungueltig($"Die Abwesenheit endet ({Zeit(to)}), bevor sie beginnt ({Zeit(from)}). Prüfen Sie Beginn (from) und Ende (to).", shape);
         if (user != caller.Id && !Manages(caller))
-            throw new ApiProblemException(403, "Forbidden", $"only '{user}' themself, an administrator or a team lead records an absence of '{user}'");
+            throw Verboten($"Die Abwesenheit von „{Kurz(user)}“ tragen nur „{Kurz(user)}“ selbst, die Teamleitung oder die Administration ein.");
         var a = new Absence(Guid.NewGuid().ToString("N"), user, deputy, Instant.FromDateTimeOffset(from), Instant.FromDateTimeOffset(to), caller.Id, clock.GetCurrentInstant());
         data.AddAbsence(tenantId, a);
         return AbsenceDto.Of(a);
@@ -70,11 +73,21 @@ public sealed class AbsenceService(string tenantId, IPostkorbStore data, IClock 
         ArgumentNullException.ThrowIfNull(caller);
         var a = TaskAccess.IsMember(caller, tenantId) ? data.FindAbsence(tenantId, id) : null;
         if (a is null || !(a.UserId == caller.Id || a.CreatedBy == caller.Id || a.Deputy == caller.Id || Manages(caller)))
-            throw ApiProblemException.NotFound($"no absence '{id}'");
+            throw ApiProblemException.NichtGefunden($"Eine Abwesenheit „{Kurz(id)}“ gibt es nicht (mehr). Laden Sie die Liste der Abwesenheiten neu.");
         if (a.Deputy == caller.Id && a.UserId != caller.Id && a.CreatedBy != caller.Id && !Manages(caller))
-            throw new ApiProblemException(403, "Forbidden", "a deputy does not end the absence they stand in for; the absent person or a team lead does");
+            throw Verboten($"Als Vertretung beenden Sie die Abwesenheit von „{Kurz(a.UserId)}“ nicht: das tun „{Kurz(a.UserId)}“ selbst oder die Teamleitung.");
         data.DeleteAbsence(tenantId, id);
     }
+
+    internal static ApiProblemException Verboten(string detail) => new(403, TaskService.TitelKeineBerechtigung, detail);
+
+    internal static ApiProblemException FremderMandant(Caller caller) =>
+        Verboten($"Die Anmeldung „{Kurz(caller.Id)}“ gehört nicht zu dieser Verwaltung (Mandant). Melden Sie sich mit Ihrer Kennung dieser Verwaltung an.");
+
+    internal static string Kurz(string? value) => TaskService.Kurz(value);
+
+    /// <summary>A moment as clerks read it: 01.03.2027 08:00 (its own offset).</summary>
+    private static string Zeit(DateTimeOffset t) => t.ToString("dd.MM.yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>Saved filters: each person's own, and those shared with one of their groups. Only the owner deletes one.</summary>
@@ -93,22 +106,29 @@ public sealed class FilterService(string tenantId, IPostkorbStore data, IClock c
     {
         ArgumentNullException.ThrowIfNull(caller);
         const string shape = "{\"name\": string, \"query\": {view, sort, order, q, processId, assignee, candidateGroup}, \"columns\": [string], \"sharedWithGroup\": string|null}";
-        if (!TaskAccess.IsMember(caller, tenantId)) throw new ApiProblemException(403, "Forbidden", "this identity does not belong to the tenant");
+        if (!TaskAccess.IsMember(caller, tenantId)) throw AbsenceService.FremderMandant(caller);
         var name = body?.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 200) throw ApiProblemException.BadRequest("the filter needs a name (1–200 characters)", shape);
+        if (string.IsNullOrEmpty(name) || name.Length > 200)
+            throw ApiProblemException.Ungueltig(string.IsNullOrEmpty(name)
+                ? "Bitte geben Sie dem Filter einen Namen (name)."
+                : $"Der Name des Filters hat {name.Length} Zeichen; höchstens 200 sind erlaubt.", shape);
         var query = new JsonObject();
         foreach (var (key, value) in body!.Query ?? [])
         {
-            if (!QueryKeys.Contains(key)) throw ApiProblemException.BadRequest($"'{key}' is not a filter field", shape);
+            if (!QueryKeys.Contains(key))
+                throw ApiProblemException.Ungueltig($"„{AbsenceService.Kurz(key)}“ kann ein Filter nicht speichern; möglich sind {string.Join(", ", QueryKeys)}.", shape);
             if (value is not null && (value is not JsonValue v || !v.TryGetValue<string>(out var s) || s.Length > 500))
-                throw ApiProblemException.BadRequest($"'{key}' must be a text of at most 500 characters", shape);
+                throw ApiProblemException.Ungueltig($"„{key}“ im Filter muss ein Text mit höchstens 500 Zeichen sein.", shape);
             query[key] = value?.DeepClone();
         }
         var columns = (body.Columns ?? []).Select(c => c?.Trim() ?? "").Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        if (columns.Count > 20 || columns.Any(c => c.Length > 100)) throw ApiProblemException.BadRequest("at most 20 columns of at most 100 characters", shape);
+        if (columns.Count > 20 || columns.Any(c => c.Length > 100))
+            throw ApiProblemException.Ungueltig(columns.Count > 20
+                ? $"Der Filter nennt {columns.Count} Spalten; höchstens 20 sind erlaubt."
+                : "Der Name einer Spalte hat mehr als 100 Zeichen; kürzen Sie ihn.", shape);
         var group = string.IsNullOrWhiteSpace(body.SharedWithGroup) ? null : body.SharedWithGroup.Trim();
         if (group is not null && !caller.InGroup(group))
-            throw new ApiProblemException(403, "Forbidden", $"a filter is shared only with a group one belongs to; '{caller.Id}' is not in '{group}'");
+            throw AbsenceService.Verboten($"Teilen können Sie einen Filter nur mit einer Ihrer Gruppen; zur Gruppe „{AbsenceService.Kurz(group)}“ gehören Sie nicht.");
         var f = new SavedFilter(Guid.NewGuid().ToString("N"), caller.Id, name, query.ToJsonString(), JsonSerializer.Serialize(columns), group, clock.GetCurrentInstant());
         data.AddFilter(tenantId, f);
         return Dto(f);
@@ -118,8 +138,10 @@ public sealed class FilterService(string tenantId, IPostkorbStore data, IClock c
     {
         ArgumentNullException.ThrowIfNull(caller);
         var f = TaskAccess.IsMember(caller, tenantId) ? data.FindFilter(tenantId, id) : null;
-        if (f is null || !(f.Owner == caller.Id || f.SharedWithGroup is { } g && caller.InGroup(g))) throw ApiProblemException.NotFound($"no filter '{id}'");
-        if (f.Owner != caller.Id) throw new ApiProblemException(403, "Forbidden", $"the filter '{f.Name}' is shared by '{f.Owner}'; only they delete it");
+        if (f is null || !(f.Owner == caller.Id || f.SharedWithGroup is { } g && caller.InGroup(g)))
+            throw ApiProblemException.NichtGefunden($"Einen gespeicherten Filter „{AbsenceService.Kurz(id)}“ gibt es für Sie nicht (mehr). Laden Sie die Seite neu.");
+        if (f.Owner != caller.Id)
+            throw AbsenceService.Verboten($"Den Filter „{AbsenceService.Kurz(f.Name)}“ hat „{AbsenceService.Kurz(f.Owner)}“ mit Ihrer Gruppe geteilt; löschen kann ihn nur „{AbsenceService.Kurz(f.Owner)}“.");
         data.DeleteFilter(tenantId, id);
     }
 

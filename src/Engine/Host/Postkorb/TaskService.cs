@@ -109,7 +109,7 @@ public sealed partial class TaskService(TenantEngine tenant, IPostkorbStore data
         var a = Access(caller);
         if (!TaskAccess.IsMember(caller, Tenant.TenantId)) throw NotFound(taskId);
         var row = Engine.FindOpenUserTask(taskId);
-        if (row is null && WasHandedOut(taskId)) throw ApiProblemException.Conflict($"task '{taskId}' is no longer open: it was completed or cancelled");
+        if (row is null && WasHandedOut(taskId)) throw NoLongerOpen(taskId);
         if (row is null || !a.CanSee(row.Task)) throw NotFound(taskId);
         return (a, row);
     }
@@ -128,7 +128,13 @@ public sealed partial class TaskService(TenantEngine tenant, IPostkorbStore data
             && long.TryParse(suffix.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n <= s.Sequence;
     }
 
-    internal static ApiProblemException NotFound(string taskId) => ApiProblemException.NotFound($"no task '{taskId}'");
+    internal static ApiProblemException NotFound(string taskId) => Coded(ApiProblemException.NichtGefunden(
+        $"Die Aufgabe „{Kurz(taskId)}“ gibt es in Ihrem Postkorb nicht: vielleicht ist sie erledigt oder einer anderen Gruppe zugeordnet. Laden Sie den Postkorb neu."),
+        RefusalReason.TaskNotFound);
+
+    private static ApiProblemException NoLongerOpen(string taskId) => Coded(ApiProblemException.Konflikt(
+        $"Die Aufgabe „{Kurz(taskId)}“ ist nicht mehr offen: sie wurde inzwischen erledigt oder abgebrochen. Laden Sie den Postkorb neu."),
+        RefusalReason.TaskNoLongerOpen);
 
     // ---------- commands ----------
 
@@ -146,17 +152,19 @@ public sealed partial class TaskService(TenantEngine tenant, IPostkorbStore data
         var (a, row) = Visible(caller, taskId);
         if (row.Task.Assignee is null) return TaskDto.From(row, null);
         if (!a.Holds(row.Task) && !a.LeadsGroupOf(row.Task))
-            throw Forbidden($"task '{taskId}' is held by '{row.Task.Assignee}': only they or a team lead of its group give it back", row.Task.Assignee);
+            throw Forbidden($"Die Aufgabe „{Kurz(taskId)}“ bearbeitet „{Kurz(row.Task.Assignee)}“: zurückgeben können sie nur „{Kurz(row.Task.Assignee)}“ selbst, "
+                + "die Vertretung oder die Teamleitung ihrer Gruppe.", row.Task.Assignee);
         return Command(caller, taskId, () => Engine.UnclaimUserTask(taskId, a.Me, a.OnBehalfOf(row.Task)));
     }
 
     /// <summary>Delegates the task to a person (Camunda): the caller must hold it (or own it, or stand in for its holder).</summary>
     public TaskDto Delegate(Caller caller, string taskId, string? delegateUserId)
     {
-        if (string.IsNullOrWhiteSpace(delegateUserId)) throw ApiProblemException.BadRequest("userId is missing: to whom is the task delegated?", "{\"userId\": string}");
+        if (string.IsNullOrWhiteSpace(delegateUserId))
+            throw ApiProblemException.Ungueltig("Bitte geben Sie an, an wen Sie die Aufgabe delegieren: die Benutzerkennung der Person (userId).", "{\"userId\": string}");
         var (a, row) = Visible(caller, taskId);
         if (!a.Holds(row.Task) && row.Task.Owner != a.Me)
-            throw HeldOrFree(taskId, row.Task, "delegate");
+            throw HeldOrFree(taskId, row.Task, "delegieren");
         return Command(caller, taskId, () => Engine.DelegateUserTask(taskId, delegateUserId.Trim(), a.Me, a.OnBehalfOf(row.Task)));
     }
 
@@ -164,7 +172,7 @@ public sealed partial class TaskService(TenantEngine tenant, IPostkorbStore data
     public TaskDto Resolve(Caller caller, string taskId, JsonObject? variables)
     {
         var (a, row) = Visible(caller, taskId);
-        if (!a.Holds(row.Task)) throw HeldOrFree(taskId, row.Task, "resolve");
+        if (!a.Holds(row.Task)) throw HeldOrFree(taskId, row.Task, "erledigt zurückgeben");
         return Command(caller, taskId, () => Engine.ResolveUserTask(taskId, variables, a.Me, a.OnBehalfOf(row.Task)));
     }
 
@@ -173,7 +181,9 @@ public sealed partial class TaskService(TenantEngine tenant, IPostkorbStore data
     {
         var (a, row) = Visible(caller, taskId);
         if (!a.LeadsGroupOf(row.Task))
-            throw Forbidden($"only a team lead of one of the task's groups ({string.Join(", ", row.Task.CandidateGroups)}) assigns it", null);
+            throw Forbidden(row.Task.CandidateGroups.Count == 0
+                ? $"Die Aufgabe „{Kurz(taskId)}“ gehört zu keiner Gruppe: zuweisen kann sie hier niemand als Teamleitung."
+                : $"Zuweisen kann die Aufgabe „{Kurz(taskId)}“ nur die Teamleitung einer ihrer Gruppen ({Kurz(string.Join(", ", row.Task.CandidateGroups))}).", null);
         return Command(caller, taskId, () => Engine.AssignUserTask(taskId, userId, a.Me));
     }
 
@@ -193,7 +203,7 @@ public sealed partial class TaskService(TenantEngine tenant, IPostkorbStore data
     {
         var (a, row) = Visible(caller, taskId);
         if (row.Task.Assignee is not null && !a.Holds(row.Task))
-            throw HeldOrFree(taskId, row.Task, "complete");
+            throw HeldOrFree(taskId, row.Task, "abschließen");
         if (check is not null) variables = check(row, variables);
         try
         {
@@ -203,6 +213,10 @@ public sealed partial class TaskService(TenantEngine tenant, IPostkorbStore data
         {
             throw new ApiProblemException(403, "Vier-Augen-Prinzip", e.Message, new Dictionary<string, object?> { ["rule"] = "fourEyes", ["otherTask"] = e.OtherElementId });
         }
+        catch (WorkflowCommandException e) when (Deutsch(taskId, e) is { } problem)
+        {
+            throw problem;
+        }
     }
 
     private TaskDto Command(Caller caller, string taskId, Action command)
@@ -211,23 +225,66 @@ public sealed partial class TaskService(TenantEngine tenant, IPostkorbStore data
         {
             command();
         }
-        catch (UserTaskHeldException e)
+        catch (WorkflowCommandException e) when (Deutsch(taskId, e) is { } problem)
         {
-            throw new ApiProblemException(409, "Conflict", $"task '{taskId}' is held by '{e.Holder}'; send takeOver: true to take it over",
-                new Dictionary<string, object?> { ["holder"] = e.Holder });
+            throw problem;
         }
         // The task as the command left it, even when the caller no longer sees it (a delegate who resolved it).
         var a = Access(caller);
-        var row = Engine.FindOpenUserTask(taskId) ?? throw ApiProblemException.Conflict($"task '{taskId}' is no longer open");
+        var row = Engine.FindOpenUserTask(taskId) ?? throw NoLongerOpen(taskId);
         return TaskDto.From(row, a.OnBehalfOf(row.Task));
     }
 
-    private static ApiProblemException Forbidden(string detail, string? holder) =>
-        new(403, "Forbidden", detail, holder is null ? null : new Dictionary<string, object?> { ["holder"] = holder });
+    /// <summary>
+    /// The engine's refusal of a command on a user task in the clerk's words, by its reason (<see cref="WorkflowCommandException.Reason"/>),
+    /// never by its English wording; the status as before, the reason as <c>code</c>. Null for a refusal without a reason of user
+    /// tasks (the general answer then).
+    /// </summary>
+    internal static ApiProblemException? Deutsch(string taskId, WorkflowCommandException e)
+    {
+        string V(string name) => e.Values.TryGetValue(name, out var v) ? Kurz(v) : "?";
+        var task = Kurz(taskId);
+        return e.Reason switch
+        {
+            RefusalReason.TaskHeld => Coded(new ApiProblemException(409, ApiProblemException.TitelKonflikt,
+                $"Die Aufgabe „{task}“ bearbeitet inzwischen „{V("holder")}“. Übernehmen Sie sie nur nach Absprache (takeOver: true).",
+                new Dictionary<string, object?> { ["holder"] = e.Values.GetValueOrDefault("holder") }), e.Reason),
+            RefusalReason.TaskDelegated => Coded(new ApiProblemException(400, TitelNichtMoeglich, e.Values.ContainsKey("delegate")
+                ? $"Die Aufgabe „{task}“ ist an „{V("delegate")}“ delegiert: „{V("delegate")}“ gibt sie erledigt an „{V("owner")}“ zurück, danach schließt „{V("owner")}“ sie ab."
+                : $"Die Aufgabe „{task}“ ist delegiert: wer sie bearbeitet, gibt sie erledigt an „{V("owner")}“ zurück. Freigeben lässt sie sich erst danach.",
+                new Dictionary<string, object?> { ["owner"] = e.Values.GetValueOrDefault("owner") }), e.Reason),
+            RefusalReason.TaskNotDelegated => Coded(new ApiProblemException(400, TitelNichtMoeglich,
+                $"Die Aufgabe „{task}“ ist nicht delegiert: erledigt zurückgeben lässt sich nur eine delegierte Aufgabe. Schließen Sie sie stattdessen ab."), e.Reason),
+            RefusalReason.TaskNoLongerOpen => NoLongerOpen(taskId),
+            RefusalReason.TaskNotFound => NotFound(taskId),
+            _ => null,
+        };
+    }
 
-    private static ApiProblemException HeldOrFree(string taskId, UserTaskState t, string what) => t.Assignee is { } holder
-        ? new ApiProblemException(409, "Conflict", $"task '{taskId}' is held by '{holder}': only they {what} it (claim it first)", new Dictionary<string, object?> { ["holder"] = holder })
-        : new ApiProblemException(409, "Conflict", $"task '{taskId}' is free: claim it before you {what} it");
+    /// <summary>The title of a command the task's state does not allow (400).</summary>
+    public const string TitelNichtMoeglich = "Nicht möglich";
+
+    /// <summary>The title of a 403 the clerk reads.</summary>
+    public const string TitelKeineBerechtigung = "Keine Berechtigung";
+
+    private static ApiProblemException Coded(ApiProblemException problem, RefusalReason reason)
+    {
+        problem.Extensions["code"] = Api.FristEndpoints.Code(reason);
+        return problem;
+    }
+
+    private static ApiProblemException Forbidden(string detail, string? holder) =>
+        new(403, TitelKeineBerechtigung, detail, holder is null ? null : new Dictionary<string, object?> { ["holder"] = holder });
+
+    /// <summary>The task is someone else's or free, and <paramref name="tun"/> (German infinitive: delegieren, abschließen) needs its holder.</summary>
+    private static ApiProblemException HeldOrFree(string taskId, UserTaskState t, string tun) => t.Assignee is { } holder
+        ? new ApiProblemException(409, ApiProblemException.TitelKonflikt,
+            $"Die Aufgabe „{Kurz(taskId)}“ bearbeitet „{Kurz(holder)}“: nur wer sie bearbeitet, kann sie {tun}. Übernehmen Sie sie zuerst (nach Absprache).",
+            new Dictionary<string, object?> { ["holder"] = holder })
+        : ApiProblemException.Konflikt($"Die Aufgabe „{Kurz(taskId)}“ ist frei: übernehmen Sie sie zuerst, dann können Sie sie {tun}.");
+
+    /// <summary>A value quoted in a message: without control characters, at most 60 characters.</summary>
+    internal static string Kurz(string? value) => new((value ?? "").Where(c => !char.IsControl(c)).Take(60).ToArray());
 
     /// <summary>The requested process variables of a root instance (read once per instance and page).</summary>
     private JsonObject Columns(string rootInstanceId, List<string> columns, Dictionary<string, JsonObject> cache)
