@@ -71,32 +71,47 @@ public static class EGovServer
             MaxOpenInstances = options.MaxOpenInstancesPerTenant,
         };
         timings.Mark("store");
+        // Independent phases on the second core (issue 15: start to ready ≤ 3 s): the identity tables are opened (and the
+        // identity model built by the first account query) while the stored versions and the processes folder are
+        // deployed; the store's warm-up queries run once the deployment is done, while the host is built. The start waits
+        // for both before the node listens, so ready still means ready.
+        var identityOpening = Task.Run(() => OpenIdentity(options));
         IReadOnlyList<DeployedDefinition> deployed;
+        Catalogue.TenantOverlays overlays;
+        Task storeWarmup;
         try
         {
             var tenant = engines.Get(options.Tenant);
             timings.Mark("stored versions");
             deployed = DeployProcesses(tenant, options.ProcessesDirectory);
             timings.Mark("processes folder");
+            // Shared models with local overlays: each tenant's merged versions (a tenant whose overlay no longer fits is refused and reported).
+            // Overlays deployed through the API are kept in a durable store too, so every node over it shows and runs them.
+            overlays = new Catalogue.TenantOverlays(store.Store is Persistence.EfRuntimeStore efo ? new Persistence.Catalogue.SqlOverlayStore(efo.Options) : null);
+            engines.ServicesOf = overlays.ServicesOf;
+            if (options.ProcessesDirectory is { } processesDir && Directory.Exists(processesDir))
+                overlays.DeployAll(engines, processesDir, TenantsDirectory(options)!);
+            timings.Mark("overlays");
+            storeWarmup = Task.Run(() => Health.ColdStartWarmup.RunStore(engines, options.Tenant));
         }
-        catch { (store.Store as IDisposable)?.Dispose(); packLogging.Dispose(); throw; }
-        // Shared models with local overlays: each tenant's merged versions (a tenant whose overlay no longer fits is refused and reported).
-        // Overlays deployed through the API are kept in a durable store too, so every node over it shows and runs them.
-        var overlays = new Catalogue.TenantOverlays(store.Store is Persistence.EfRuntimeStore efo ? new Persistence.Catalogue.SqlOverlayStore(efo.Options) : null);
-        engines.ServicesOf = overlays.ServicesOf;
-        if (options.ProcessesDirectory is { } processesDir && Directory.Exists(processesDir))
-            overlays.DeployAll(engines, processesDir, TenantsDirectory(options)!);
-        timings.Mark("overlays");
+        catch
+        {
+            // The identity tables' opening is left to finish on its own; what it opened is closed then.
+            _ = identityOpening.ContinueWith(t => { if (t.IsCompletedSuccessfully) t.Result.Identity.Dispose(); }, TaskScheduler.Default);
+            (store.Store as IDisposable)?.Dispose();
+            packLogging.Dispose();
+            throw;
+        }
 
         Identity.IdentityDatabase identity;
         string? adminPassword;
         try
         {
-            identity = Identity.IdentityDatabase.Open(options.Store);
-            adminPassword = FirstAdmin(identity, options);
+            (identity, adminPassword) = identityOpening.GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is not ServerStartException)
         {
+            try { storeWarmup.Wait(); } catch (AggregateException) { } // it must not read a closed store; its errors are the readiness probe's
             (store.Store as IDisposable)?.Dispose();
             throw new ServerStartException([$"--store {HostStores.Describe(options.Store)}: cannot open the identity tables: {e.Message}"], store: true);
         }
@@ -295,6 +310,7 @@ public static class EGovServer
         if (options.Out is { } o)
             app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, store, deployed, packs, site, address, adminPassword, o));
         // The hot queries translated and the store and identity models built before the node listens (issue 21, item 6).
+        storeWarmup.GetAwaiter().GetResult();
         Health.ColdStartWarmup.Run(app.Services, engines, options.Tenant);
         timings.Mark("warm-up");
         app.Lifetime.ApplicationStarted.Register(() => timings.Mark("listening"));
@@ -444,6 +460,14 @@ public static class EGovServer
     };
 
     /// <summary>On the very first start (no account yet) an <c>admin</c> with a one-time password; answered for the banner.</summary>
+    /// <summary>The identity tables opened (created or upgraded) and the first administrator made when there is none.</summary>
+    private static (Identity.IdentityDatabase Identity, string? AdminPassword) OpenIdentity(ServeOptions options)
+    {
+        var identity = Identity.IdentityDatabase.Open(options.Store);
+        try { return (identity, FirstAdmin(identity, options)); }
+        catch { identity.Dispose(); throw; }
+    }
+
     private static string? FirstAdmin(Identity.IdentityDatabase identity, ServeOptions options)
     {
         if (options.OidcAuthority is { Length: > 0 }) return null; // people sign in at the external provider

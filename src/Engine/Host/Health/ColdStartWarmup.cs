@@ -14,7 +14,12 @@ namespace EGov.Workflows.Host.Health;
 /// </summary>
 internal static class ColdStartWarmup
 {
-    public static void Run(IServiceProvider services, TenantEngines engines, string tenantId)
+    /// <summary>
+    /// The store's part (the runtime store's model and hot queries, the deployments' stamp): needs neither the host's services
+    /// nor anything the start does after the deployment, so the start runs it on the second core while it builds the host
+    /// (issue 15) and waits for it before <see cref="Run"/>.
+    /// </summary>
+    public static void RunStore(TenantEngines engines, string tenantId)
     {
         var tenant = engines.Get(tenantId);
         var store = tenant.Engine.Store;
@@ -27,6 +32,12 @@ internal static class ColdStartWarmup
         Try(() => store.HistoryPage(tenantId, none, 0, 1));
         Try(() => store.InstanceTree(tenantId, none));
         Try(() => store.OpenExternalTasksPage(tenantId, null, null, 0, 1));
+    }
+
+    /// <summary>The host's part (task lists, the identity store's queries, the readiness probe), once the host is built.</summary>
+    public static void Run(IServiceProvider services, TenantEngines engines, string tenantId)
+    {
+        var tenant = engines.Get(tenantId);
         var nobody = new Caller("warm-up", null, CallerKind.Person, new HashSet<string> { Caller.Clerk }, new HashSet<string> { "warm-up" }, [tenantId]);
         if (services.GetService<Postkorb.PostkorbServices>() is { } postkorb)
         {

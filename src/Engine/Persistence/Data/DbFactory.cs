@@ -10,6 +10,7 @@ namespace EGov.Workflows.Persistence.Data;
 /// Builds the EF Core options once and hands out a short-lived context per operation (the rarer queries and writes).
 /// On PostgreSQL both EF and the store's hand-written commands use one <see cref="NpgsqlDataSource"/>: one pool, and
 /// automatic preparation, so a statement the store runs again and again is parsed and planned once per connection.
+/// The model is the provider's compiled model (Data/CompiledModels), not built from <see cref="RuntimeDbContext"/>'s mapping.
 /// </summary>
 internal sealed class DbFactory : IDisposable
 {
@@ -30,6 +31,9 @@ internal sealed class DbFactory : IDisposable
             DataSource = NpgsqlDataSource.Create(csb.ToString());
             b.UseNpgsql(DataSource);
         }
+        // The compiled model of the provider (scripts/compiled-model.sh writes them; CompiledModelTests compares them with
+        // the mapping): the first query of a start does not build the model from the mapping's conventions (issue 15).
+        b.UseModel(store.Provider == StoreProvider.Sqlite ? CompiledModels.Sqlite.RuntimeDbContextModel.Instance : CompiledModels.Postgres.RuntimeDbContextModel.Instance);
         b.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
         b.EnableThreadSafetyChecks(false);
         _options = b.Options;
