@@ -95,4 +95,32 @@ public sealed class OverlayReferenceTests
         rows.Single(r => r["tenant"]!.GetValue<string>() == "gemeinde-b")["version"]!.GetValue<int>().ShouldBe(2);
         rows.Single(r => r["tenant"]!.GetValue<string>() == "B")["state"]!.GetValue<string>().ShouldBe("refused");
     }
+
+    [Fact]
+    public async Task ManyTenants_DeployedSideBySide_EachGetsItsOwnReference_AndTheRowsKeepTheirOrder()
+    {
+        using var copy = new OverlayRedeployTests.OverlayCopy();
+        for (var k = 0; k < 70; k++)
+        {
+            var folder = Path.Combine(copy.Tenants, $"t{k:D2}");
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "hundesteuer.overlay.yaml"), k == 13
+                ? "texts: { Task_Gibtsnicht: x }\n"
+                : $"groups: {{ steueramt: steuern-{k} }}\ntexts: {{ Task_Pruefen: \"Prüfen ({k})\" }}\n");
+        }
+        await using var s = await TestServer.StartAsync(processes: copy.Processes);
+        var engines = s.Server.App.Services.GetRequiredService<TenantEngines>();
+        var rows = (await s.GetJsonAsync("api/services/overlays")).AsArray().Select(r => r!.AsObject()).ToList();
+        rows.Count.ShouldBe(73);
+        rows.Select(r => r["tenant"]!.GetValue<string>()).ShouldBe(rows.Select(r => r["tenant"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        rows.Single(r => r["tenant"]!.GetValue<string>() == "t13")["state"]!.GetValue<string>().ShouldBe("refused");
+        rows.Count(r => r["state"]!.GetValue<string>() == "deployed").ShouldBe(71);
+
+        var id = await s.StartProcessAsync(Process, new { variables = new { gefaehrlich = false } }, tenant: "t42");
+        var task = engines.Get("t42").Engine.OpenUserTasks(id).Single();
+        task.CandidateGroups.ShouldBe(["steuern-42"]);
+        task.Name.ShouldBe("Prüfen (42)");
+        engines.Get("t41").Engine.IsGraphBuilt(Process, 1).ShouldBeFalse("the other tenants' versions were not built");
+        engines.Get("t13").Engine.HasVersion(Process, 1).ShouldBeFalse();
+    }
 }

@@ -38,11 +38,11 @@ public sealed partial class EfRuntimeStore
             .Select(i => new { i.Id, i.ProcessId, i.DefinitionVersion, i.BusinessKey, i.StartedAt, i.EndedAt }).ToList();
         var root = tree.FirstOrDefault(i => i.Id == rootInstanceId);
         if (root is null)
-            throw new CaseDeletionRefusedException(db.Instances.Any(i => i.TenantId == tenantId && i.Id == rootInstanceId)
-                ? $"'{rootInstanceId}' is a called instance; its case is deleted through its root instance"
-                : $"no case '{rootInstanceId}' in tenant '{tenantId}'");
+            throw db.Instances.Any(i => i.TenantId == tenantId && i.Id == rootInstanceId)
+                ? new CaseDeletionRefusedException($"'{rootInstanceId}' is a called instance; its case is deleted through its root instance", CaseDeletionRefusal.CalledInstance)
+                : new CaseDeletionRefusedException($"no case '{rootInstanceId}' in tenant '{tenantId}'", CaseDeletionRefusal.NotFound);
         if (root.EndedAt is null || tree.Any(i => i.EndedAt is null))
-            throw new CaseDeletionRefusedException($"the case '{rootInstanceId}' has not ended; a running case is not deleted");
+            throw new CaseDeletionRefusedException($"the case '{rootInstanceId}' has not ended; a running case is not deleted", CaseDeletionRefusal.NotEnded);
         var ids = tree.Select(i => i.Id).ToList();
 
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);

@@ -91,7 +91,7 @@ public sealed class CasesCommand : ICliCommand
                 }
                 catch (CaseDeletionRefusedException e)
                 {
-                    stderr.WriteLine(e.Message.Contains("has not ended", StringComparison.Ordinal)
+                    stderr.WriteLine(e.Reason == CaseDeletionRefusal.NotEnded
                         ? $"egov cases: der Vorgang '{reference}' läuft noch; ein laufender Vorgang wird nicht gelöscht (erst beenden)"
                         : $"egov cases: der Vorgang '{reference}' kann nicht gelöscht werden: {e.Message}");
                     return 1;

@@ -74,9 +74,14 @@ internal static class CaseDeletionEndpoints
                 }
                 catch (CaseDeletionRefusedException e)
                 {
-                    throw new ApiProblemException(409, "Nicht löschbar", e.Message.Contains("has not ended", StringComparison.Ordinal)
-                        ? $"Der Vorgang '{id}' läuft noch; ein laufender Vorgang wird nicht gelöscht. Erst beenden (abbrechen), dann löschen."
-                        : $"Der Vorgang '{id}' kann nicht gelöscht werden: {e.Message}");
+                    // By the store's reason, not its (English) wording.
+                    throw new ApiProblemException(409, "Nicht löschbar", e.Reason switch
+                    {
+                        CaseDeletionRefusal.NotEnded => $"Der Vorgang '{id}' läuft noch; ein laufender Vorgang wird nicht gelöscht. Erst beenden (abbrechen), dann löschen.",
+                        CaseDeletionRefusal.CalledInstance => $"'{id}' ist ein aufgerufener Teilvorgang; gelöscht wird er mit seinem Hauptvorgang.",
+                        CaseDeletionRefusal.NotFound => $"Es gibt keinen Vorgang '{id}' (mehr) in diesem Mandanten; es wurde nichts gelöscht.",
+                        _ => $"Der Vorgang '{id}' kann nicht gelöscht werden; es wurde nichts geändert. Das Protokoll des Servers nennt den Grund.",
+                    }, new Dictionary<string, object?> { ["reason"] = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(e.Reason.ToString()) });
                 }
                 if (!result.AlreadyDeleted)
                 {

@@ -115,8 +115,10 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
             _tenants = tenantsDirectory;
             _shared.Clear();
             _rows.Clear();
-            foreach (var file in OverlayReader.Find(tenantsDirectory))
-                Record(DeployOne(engines, file, null, null));
+            var files = OverlayReader.Find(tenantsDirectory);
+            if (engines.Deployments is null && files.Count >= 64) DeploySideBySide(engines, files);
+            else
+                foreach (var file in files) Record(DeployOne(engines, file, null, null));
             if (store is not null)
             {
                 _known = store.Stamp();
@@ -147,6 +149,32 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
             _known = stamp;
             if (changed) Publish(_engines);
         }
+    }
+
+    /// <summary>
+    /// Many overlays without a durable store (versions by reference): the shared models read first, each once, on every core;
+    /// then the tenants side by side — each tenant's engine, catalogue and forms are its own, and the shared models are only
+    /// read. The rows are recorded in the files' order, as one after the other would.
+    /// </summary>
+    private void DeploySideBySide(TenantEngines engines, IReadOnlyList<string> files)
+    {
+        var services = files.Select(ServiceOf).Distinct(StringComparer.Ordinal).ToList();
+        var read = new Shared[services.Count];
+        Parallel.For(0, services.Count, i =>
+        {
+            var folder = Path.Combine(_processes!, services[i]);
+            var shared = Directory.Exists(folder) ? ReadShared(folder) : new Shared(null, "", null);
+            _ = shared.Model?.Index; // built here, on every core, not by the first tenant
+            read[i] = shared;
+        });
+        for (var i = 0; i < services.Count; i++) _shared[services[i]] = read[i];
+        var byTenant = files.Select((f, i) => (File: f, At: i)).GroupBy(f => Path.GetDirectoryName(f.File) ?? "", StringComparer.Ordinal).ToList();
+        var rows = new (OverlayDeployment Row, ServiceDescription? Description)[files.Count];
+        Parallel.ForEach(byTenant, tenant =>
+        {
+            foreach (var (file, at) in tenant) rows[at] = DeployOne(engines, file, null, null);
+        });
+        foreach (var row in rows) Record(row);
     }
 
     /// <summary>Merges and deploys an overlay kept in the store; a refused one keeps the row this node had (its own file's, if any).</summary>

@@ -195,8 +195,7 @@ public static class RatsinfoEndpoints
     private static void Write(Action write)
     {
         try { write(); }
-        catch (RatsinfoConstraintException e) when (e.Message.Contains("already named", StringComparison.Ordinal) || e.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase)
-            || e.Message.Contains("taken", StringComparison.Ordinal))
+        catch (RatsinfoConstraintException e) when (e.Vergeben)
         {
             throw ApiProblemException.Konflikt("Diesen Namen trägt schon ein anderes Gremium: bitte wählen Sie einen anderen (name).");
         }

@@ -180,7 +180,7 @@ public static class ReservierungEndpoints
         {
             throw ApiProblemException.Konflikt("Die Ressource ist zu dieser Zeit schon belegt: bitte wählen Sie eine andere Zeit oder eine andere Ressource.");
         }
-        catch (ReservierungConstraintException e) when (e.Message.Contains("is taken", StringComparison.Ordinal))
+        catch (ReservierungConstraintException e) when (e.Vergeben)
         {
             throw ApiProblemException.Konflikt("Diesen Namen trägt schon eine andere Ressource: bitte wählen Sie einen anderen (name).");
         }

@@ -41,7 +41,7 @@ public sealed class InMemoryRatsinfoStore : IRatsinfoStore
         lock (_gate)
         {
             if (_gremien.Any(e => e.Key.Item1 == tenantId && e.Key.Item2 != gremium.Id && e.Value.Name == gremium.Name))
-                throw new RatsinfoConstraintException($"another Gremium is already named '{gremium.Name}'");
+                throw new RatsinfoConstraintException($"another Gremium is already named '{gremium.Name}'", vergeben: true);
             _gremien[(tenantId, gremium.Id)] = gremium;
         }
     }

@@ -51,7 +51,11 @@ public sealed record Vorlage(
     Instant GeaendertAm);
 
 /// <summary>A write the tables refuse (unknown Gremium or Sitzung, a name taken, a rule of the register broken), with the reason.</summary>
-public sealed class RatsinfoConstraintException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class RatsinfoConstraintException(string message, Exception? inner = null, bool vergeben = false) : Exception(message, inner)
+{
+    /// <summary>A unique value is taken: another Gremium has the name (callers answer by this, not by the message's wording).</summary>
+    public bool Vergeben { get; } = vergeben;
+}
 
 /// <summary>
 /// The Ratsinformationssystem's tables (migration 0025): Körperschaft, Gremien, Sitzungskalender and papers, per tenant.

@@ -16,7 +16,9 @@ namespace EGov.Workflows.Persistence.Ratsinfo;
 /// </summary>
 public sealed class SqlRatsinfoStore(DurableStoreOptions options) : IRatsinfoStore
 {
-    private readonly RegisterTables _db = new(options, e => Violation(e) is { } why ? new RatsinfoConstraintException(why, e) : null);
+    private readonly RegisterTables _db = new(options, e => Violation(e) is { } why ? new RatsinfoConstraintException(why, e, vergeben: why == Taken) : null);
+
+    private const string Taken = "the name is taken";
 
     private const string GremiumColumns = "id, name, kurzname, art, lesegruppe, vorsitz_gruppe, geaendert_am";
     private const string SitzungColumns = "id, gremium_id, name, beginn, ende, ort, einreichungsfrist, abgesagt, geaendert_am";
@@ -26,9 +28,9 @@ public sealed class SqlRatsinfoStore(DurableStoreOptions options) : IRatsinfoSto
     private static string? Violation(DbException e) => e switch
     {
         SqliteException { SqliteErrorCode: 19 } s => s.Message.Contains("FOREIGN KEY", StringComparison.Ordinal) ? "an unknown Gremium or Sitzung is named"
-            : s.Message.Contains("UNIQUE", StringComparison.Ordinal) ? "the name is taken" : "a rule of the register is broken: " + s.Message,
+            : s.Message.Contains("UNIQUE", StringComparison.Ordinal) ? Taken : "a rule of the register is broken: " + s.Message,
         PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } => "an unknown Gremium or Sitzung is named",
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => "the name is taken",
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => Taken,
         PostgresException { SqlState: PostgresErrorCodes.CheckViolation } p => "a rule of the register is broken: " + p.ConstraintName,
         _ => null,
     };

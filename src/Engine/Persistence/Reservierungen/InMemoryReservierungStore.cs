@@ -23,7 +23,7 @@ public sealed class InMemoryReservierungStore : IReservierungStore
         lock (_gate)
         {
             if (_ressourcen.Any(kv => kv.Key.Item1 == tenantId && kv.Key.Item2 != ressource.Id && kv.Value.Name == ressource.Name))
-                throw new ReservierungConstraintException("the name is taken");
+                throw new ReservierungConstraintException("the name is taken", vergeben: true);
             _ressourcen[(tenantId, ressource.Id)] = ressource;
         }
     }

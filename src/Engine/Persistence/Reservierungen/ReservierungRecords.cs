@@ -35,10 +35,13 @@ public sealed record Buchung(
     string Zweck, int? Teilnehmer, string? InstanceId, Instant ErstelltAm, Instant GeaendertAm);
 
 /// <summary>A write the tables refuse: the resource is booked at that time (<see cref="Belegt"/>), or an unknown resource, a name taken, a rule broken.</summary>
-public sealed class ReservierungConstraintException(string message, bool belegt = false, Exception? inner = null) : Exception(message, inner)
+public sealed class ReservierungConstraintException(string message, bool belegt = false, Exception? inner = null, bool vergeben = false) : Exception(message, inner)
 {
     /// <summary>The booking overlaps an active booking of the same resource (the database's conflict rule refused it).</summary>
     public bool Belegt { get; } = belegt;
+
+    /// <summary>A unique value is taken: another resource has the name (or the id is in use).</summary>
+    public bool Vergeben { get; } = vergeben;
 }
 
 /// <summary>

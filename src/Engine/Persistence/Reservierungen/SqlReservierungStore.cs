@@ -27,11 +27,12 @@ public sealed class SqlReservierungStore(DurableStoreOptions options) : IReservi
     private static ReservierungConstraintException? Violation(DbException e) => e switch
     {
         SqliteException { SqliteErrorCode: 19 } s when s.Message.Contains("RES_BELEGT", StringComparison.Ordinal) => new("the resource is booked at that time", true, e),
+        SqliteException { SqliteErrorCode: 19 } s when s.Message.Contains("UNIQUE", StringComparison.Ordinal) => new("the name or id is taken", false, e, vergeben: true),
         SqliteException { SqliteErrorCode: 19 } s => new(s.Message.Contains("FOREIGN KEY", StringComparison.Ordinal) ? "an unknown resource is named"
-            : s.Message.Contains("UNIQUE", StringComparison.Ordinal) ? "the name or id is taken" : "a rule of the reservations is broken: " + s.Message, false, e),
+            : "a rule of the reservations is broken: " + s.Message, false, e),
         PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation } => new("the resource is booked at that time", true, e),
         PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } => new("an unknown resource is named", false, e),
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => new("the name or id is taken", false, e),
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => new("the name or id is taken", false, e, vergeben: true),
         PostgresException { SqlState: PostgresErrorCodes.CheckViolation } p => new("a rule of the reservations is broken: " + p.ConstraintName, false, e),
         _ => null,
     };

@@ -26,8 +26,27 @@ public sealed record CaseDeletion(string Reason, string Rule, string DeletedBy, 
 /// <param name="UnusedAttachmentHashes">Attachment contents no other case of the tenant refers to any more (their blobs are deleted; files in an attachment folder are the caller's to delete).</param>
 public sealed record CaseDeletionResult(CaseTombstone Tombstone, bool AlreadyDeleted, IReadOnlyList<string> UnusedAttachmentHashes);
 
-/// <summary>A case that cannot be deleted (unknown, not a root instance, or not ended); nothing was changed.</summary>
-public sealed class CaseDeletionRefusedException(string message) : Exception(message);
+/// <summary>
+/// A case that cannot be deleted (unknown, not a root instance, or not ended); nothing was changed. <see cref="Reason"/> says which,
+/// for callers that answer in their own words (the API and the CLI in German); the message (English) is for the log.
+/// </summary>
+public sealed class CaseDeletionRefusedException(string message, CaseDeletionRefusal reason = CaseDeletionRefusal.Other) : Exception(message)
+{
+    public CaseDeletionRefusal Reason { get; } = reason;
+}
+
+/// <summary>Why a case was not deleted.</summary>
+public enum CaseDeletionRefusal
+{
+    /// <summary>Only the message says why.</summary>
+    Other = 0,
+    /// <summary>No such case in the tenant.</summary>
+    NotFound,
+    /// <summary>The instance was called by another one: its case is deleted through its root instance.</summary>
+    CalledInstance,
+    /// <summary>The case (or an instance it called) is still running.</summary>
+    NotEnded,
+}
 
 /// <summary>
 /// A retention rule of a process: its service's Aufbewahrungsfrist (<c>aufbewahrungsfrist</c> in service.yaml), counted
