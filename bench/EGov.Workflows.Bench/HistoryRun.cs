@@ -113,36 +113,51 @@ public static class HistoryRun
         var pg = options.Provider == StoreProvider.Postgres;
         var expired = 0;
         using var c = AnalyticsRun.Open(options);
+        var flushes = new List<Action>();
+        // One row per prepared statement on SQLite (in process, no round trips); 500 rows per statement on PostgreSQL.
+        RowSink Rows(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, bool batched, string sql, int parameters)
+        {
+            if (batched)
+            {
+                var batch = new BatchedInsert(connection, tx, sql, 500);
+                flushes.Add(batch.Flush);
+                return values => batch.Add(values);
+            }
+            var cmd = AnalyticsRun.Insert(connection, tx, sql, parameters);
+            flushes.Add(cmd.Dispose);
+            return values => AnalyticsRun.Exec(cmd, values);
+        }
         for (var from = 0; from < cases; from += 10_000)
         {
             using var tx = c.BeginTransaction();
-            var instance = AnalyticsRun.Insert(c, tx, "INSERT INTO instances (tenant_id, id, root_instance_id, process_id, definition_version, status, started_at, ended_at, revision, document) VALUES (@p0,@p1,@p1,@p2,1,'Completed',@p3,@p4,1,'{}')", 5);
-            var element = AnalyticsRun.Insert(c, tx, "INSERT INTO history_element_instances (tenant_id, id, instance_id, root_instance_id, process_id, element_id, element_type, element_name, started_at, ended_at, completed, sequence, arrived_by) VALUES (@p0,@p1,@p2,@p2,@p3,@p4,@p5,NULL,@p6,@p7,@p8,@p9,NULL)", 10);
-            var variable = AnalyticsRun.Insert(c, tx, "INSERT INTO history_variables (tenant_id, id, instance_id, root_instance_id, process_id, scope_id, scope_element_id, name, change, old_value, new_value, occurred_at, command, user_id) VALUES (@p0,@p1,@p2,@p2,@p3,@p2,@p3,@p4,'Created',NULL,@p5,@p6,'bench',NULL)", 7);
-            var task = AnalyticsRun.Insert(c, tx, "INSERT INTO history_tasks (tenant_id, id, instance_id, root_instance_id, process_id, task_id, kind, element_id, event, user_id, occurred_at, command) VALUES (@p0,@p1,@p2,@p2,@p3,@p4,'User','Pruefen',@p5,@p6,@p7,'bench')", 8);
+            var instance = Rows(c, tx, pg, "INSERT INTO instances (tenant_id, id, root_instance_id, process_id, definition_version, status, started_at, ended_at, revision, document) VALUES (@p0,@p1,@p1,@p2,1,'Completed',@p3,@p4,1,'{}')", 5);
+            var element = Rows(c, tx, pg, "INSERT INTO history_element_instances (tenant_id, id, instance_id, root_instance_id, process_id, element_id, element_type, element_name, started_at, ended_at, completed, sequence, arrived_by) VALUES (@p0,@p1,@p2,@p2,@p3,@p4,@p5,NULL,@p6,@p7,@p8,@p9,NULL)", 10);
+            var variable = Rows(c, tx, pg, "INSERT INTO history_variables (tenant_id, id, instance_id, root_instance_id, process_id, scope_id, scope_element_id, name, change, old_value, new_value, occurred_at, command, user_id) VALUES (@p0,@p1,@p2,@p2,@p3,@p2,@p3,@p4,'Created',NULL,@p5,@p6,'bench',NULL)", 7);
+            var task = Rows(c, tx, pg, "INSERT INTO history_tasks (tenant_id, id, instance_id, root_instance_id, process_id, task_id, kind, element_id, event, user_id, occurred_at, command) VALUES (@p0,@p1,@p2,@p2,@p3,@p4,'User','Pruefen',@p5,@p6,@p7,'bench')", 8);
             for (var i = from; i < Math.Min(cases, from + 10_000); i++)
             {
                 var id = $"w9-{i:D8}";
                 var ended = nowTicks - span + (long)((i + 0.5) * span / cases);
                 var started = ended - 3 * day;
                 if (ended < expiredBefore) expired++;
-                AnalyticsRun.Exec(instance, Tenant, id, Process, started, ended);
+                instance(Tenant, id, Process, started, ended);
                 var seq = 0;
                 void Element(string elementId, string type, long a, long b) =>
-                    AnalyticsRun.Exec(element, Tenant, $"{id}.h{++seq}", id, Process, elementId, type, a, b, pg ? true : 1, (long)seq);
+                    element(Tenant, $"{id}.h{++seq}", id, Process, elementId, type, a, b, pg ? true : 1, (long)seq);
                 Element("Start", "startEvent", started, started);
                 Element("f1", "sequenceFlow", started, started);
                 Element("Pruefen", "userTask", started, ended);
                 Element("f2", "sequenceFlow", ended, ended);
                 Element("Ende", "endEvent", ended, ended);
                 for (var v = 0; v < 12; v++)
-                    AnalyticsRun.Exec(variable, Tenant, $"{id}.v{v}", id, Process, $"feld{v}", $"\"Wert {v} des Antrags {i}\"", started);
-                AnalyticsRun.Exec(task, Tenant, $"{id}.ht1", id, Process, $"{id}.t1", "Created", null, started);
-                AnalyticsRun.Exec(task, Tenant, $"{id}.ht2", id, Process, $"{id}.t1", "Assigned", "clerk", started + day);
-                AnalyticsRun.Exec(task, Tenant, $"{id}.ht3", id, Process, $"{id}.t1", "Completed", "clerk", ended);
+                    variable(Tenant, $"{id}.v{v}", id, Process, $"feld{v}", $"\"Wert {v} des Antrags {i}\"", started);
+                task(Tenant, $"{id}.ht1", id, Process, $"{id}.t1", "Created", null, started);
+                task(Tenant, $"{id}.ht2", id, Process, $"{id}.t1", "Assigned", "clerk", started + day);
+                task(Tenant, $"{id}.ht3", id, Process, $"{id}.t1", "Completed", "clerk", ended);
             }
+            foreach (var flush in flushes) flush();
+            flushes.Clear();
             tx.Commit();
-            instance.Dispose(); element.Dispose(); variable.Dispose(); task.Dispose();
         }
         return expired;
     }
