@@ -61,7 +61,7 @@ public sealed class ActivityDocumentTests
     public void A_document_is_checked_like_an_upload_and_one_refused_document_files_none()
     {
         Should.Throw<ArgumentException>(() => File(new NewCaseDocument("../bescheid.pdf", "application/pdf", Pdf))).Message.ShouldContain("not a plain file name");
-        Should.Throw<ArgumentException>(() => File(new NewCaseDocument("bescheid.pdf", "application/pdf", "MZ\x90\0"u8.ToArray()))).Message.ShouldContain("none of the accepted types");
+        Should.Throw<ArgumentException>(() => File(new NewCaseDocument("bescheid.pdf", "application/pdf", "MZ\x90\0"u8.ToArray()))).Message.ShouldContain("keine der erlaubten Dateiarten");
         Should.Throw<ArgumentException>(() => File(new NewCaseDocument("leer.pdf", "application/pdf", Array.Empty<byte>()))).Message.ShouldContain("is empty");
         Should.Throw<ArgumentException>(() => File(
             new NewCaseDocument("bescheid.pdf", "application/pdf", Pdf),

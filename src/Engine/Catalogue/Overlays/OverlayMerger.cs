@@ -172,7 +172,7 @@ public static class OverlayMerger
     }
 
     /// <summary>Every JSON object in a form (components nest in groups and dynamic lists).</summary>
-    private static IEnumerable<JsonObject> JsonObjects(JsonNode? node)
+    internal static IEnumerable<JsonObject> JsonObjects(JsonNode? node)
     {
         if (node is JsonObject o)
         {
@@ -346,19 +346,8 @@ public sealed class SharedIndex
             }
         var forms = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
         foreach (var (name, (_, form)) in shared.Forms)
-            forms[name] = Objects(form).Select(o => o["key"] is JsonValue k && k.TryGetValue<string>(out var ks) ? ks : null).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            forms[name] = OverlayMerger.JsonObjects(form).Select(o => o["key"] is JsonValue k && k.TryGetValue<string>(out var ks) ? ks : null).OfType<string>().ToHashSet(StringComparer.Ordinal);
         return new SharedIndex(elements, groups, forms, string.Join(", ", shared.Models.Select(m => m.File.Path)));
-    }
-
-    private static IEnumerable<JsonObject> Objects(JsonNode? node)
-    {
-        if (node is JsonObject o)
-        {
-            yield return o;
-            foreach (var (_, v) in o) foreach (var x in Objects(v)) yield return x;
-        }
-        else if (node is JsonArray a)
-            foreach (var v in a) foreach (var x in Objects(v)) yield return x;
     }
 }
 
