@@ -41,6 +41,14 @@ public sealed class CasePageStatementsTests
             var changes = (await s.GetJsonAsync($"api/process-instances/{id}/history/variables")).AsArray();
             changes.Select(c => c!["name"]!.GetValue<string>()).ShouldBe(["betrag"]);
             statements.Reading("instances").ShouldBe(0, string.Join("\n", statements.All));
+            statements.All.Count.ShouldBe(1, string.Join("\n", statements.All)); // a short first page: no count
+        }
+        using (var statements = new CaseStatements(id))
+        {
+            var elements = (await s.GetJsonAsync($"api/process-instances/{id}/history")).AsArray();
+            elements.Select(e => (e!["elementId"]!.GetValue<string>(), e["endedAt"] is null)).ShouldBe([("Start", false), ("Pruefen", true)]);
+            // the history rows with their activity packs in one statement, no count
+            statements.Reading("history").ShouldBe(1, string.Join("\n", statements.All));
         }
         // A case without task events yet is an empty page, not a 404 (its tree is looked up because the page is empty).
         (await s.GetJsonAsync($"api/process-instances/{id}/history/incidents")).AsArray().ShouldBeEmpty();
