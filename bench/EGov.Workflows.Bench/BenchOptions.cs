@@ -15,7 +15,8 @@ public sealed record BenchOptions
           --quick      small counts (a smoke test: it must finish, not reach numbers)
           --workload   W1 straight-through, W2 parallel, W3 human, W4 timers, W5 catalogue, W6 Postkorb, W7 KVP analytics,
                        W8 a million open cases, W9 history at scale (default: all)
-          --store      stores for W1-W4 and W6 (W6: sqlite, postgres) (default: all; postgres is skipped with the reason when it cannot start)
+          --store      stores for W1-W4, W6-W9 and W5 with overlays (W5 overlays on sqlite/postgres: the first deploy and a restart)
+                       (default: all; postgres is skipped with the reason when it cannot start)
           --mode       sequential (one instance after the other) and/or concurrent (1,000 in flight) (default: both)
           --peers      peer engines in the same run (default: all; none = only our engine)
           --n          instances per run for every W1-W4 run and peer (overrides the defaults)
@@ -101,6 +102,9 @@ public sealed record Sizes
     /// <summary>W5 with overlays: shared models × tenants (issue 16: 580 × 100).</summary>
     public int OverlayModels { get; init; } = 580;
     public int OverlayTenants { get; init; } = 100;
+    /// <summary>W5 with overlays on SQLite/PostgreSQL (first deploy and restart): shared models × tenants.</summary>
+    public int DurableOverlayModels { get; init; } = 580;
+    public int DurableOverlayTenants { get; init; } = 100;
     public required int BoundN { get; init; }
     public required int WorkflowCoreN { get; init; }
     public required int BpmnEngineN { get; init; }
@@ -125,7 +129,7 @@ public sealed record Sizes
                     (_, "W9") => 500_000,
                     _ => 100,
                 },
-                Variants = 100, OverlayModels = 60, OverlayTenants = fixedN ?? 10, BoundN = fixedN ?? 50_000, WorkflowCoreN = fixedN ?? 300, BpmnEngineN = fixedN ?? 50,
+                Variants = 100, OverlayModels = 60, OverlayTenants = fixedN ?? 10, DurableOverlayModels = 20, DurableOverlayTenants = fixedN ?? 5, BoundN = fixedN ?? 50_000, WorkflowCoreN = fixedN ?? 300, BpmnEngineN = fixedN ?? 50,
                 RunLimit = TimeSpan.FromMinutes(2), WarmupSeconds = 0.2, MeasureSeconds = 5, CasePages = 300,
                 DurableRuns = o.Runs ?? 1, DurableMinSeconds = 0,
             };
@@ -144,7 +148,7 @@ public sealed record Sizes
                 (_, "W3") => 2_000,
                 _ => 3_000,
             },
-            Variants = 500, OverlayTenants = fixedN ?? 100, BoundN = fixedN ?? 1_000_000, WorkflowCoreN = fixedN ?? 5_000, BpmnEngineN = fixedN ?? 1_000,
+            Variants = 500, OverlayTenants = fixedN ?? 100, DurableOverlayTenants = fixedN ?? 100, BoundN = fixedN ?? 1_000_000, WorkflowCoreN = fixedN ?? 5_000, BpmnEngineN = fixedN ?? 1_000,
             RunLimit = TimeSpan.FromMinutes(10), DurableRuns = o.Runs ?? 3,
         };
     }

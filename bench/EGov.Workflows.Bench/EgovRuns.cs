@@ -59,7 +59,7 @@ public static class EgovRuns
 {
     public static BenchResult Run(RunSpec spec)
     {
-        if (spec.Workload == "W5") return spec.Mode == "overlays" ? OverlayRun.Run(spec) : Catalogue(spec);
+        if (spec.Workload == "W5") return spec.Mode.StartsWith("overlays", StringComparison.Ordinal) ? OverlayRun.Run(spec) : Catalogue(spec);
         if (spec.Store != "memory" && spec.Mode == "concurrent") ThreadPool.SetMinThreads(DurableExecutors + 8, DurableExecutors + 8); // the store API blocks on I/O
         using var store = BenchStore.Create(spec.Store, spec.WorkDir, spec.RunId, spec.Postgres);
         var clock = new BenchClock(Instant.FromUtc(2026, 1, 5, 8, 0));

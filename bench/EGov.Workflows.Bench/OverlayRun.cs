@@ -21,6 +21,7 @@ public static partial class OverlayRun
 {
     public static BenchResult Run(RunSpec spec)
     {
+        if (spec.Store != "memory") return RunDurable(spec);
         var dir = Path.Combine(spec.WorkDir, $"w5-overlays-{Environment.ProcessId}");
         var (processes, tenants, services) = Write(dir, spec.ProcessesDir ?? "processes", spec.Variants, spec.N);
         try
@@ -78,7 +79,9 @@ public static partial class OverlayRun
             Directory.CreateDirectory(folder);
             File.WriteAllText(Path.Combine(folder, service + ".bpmn"), xml, utf8);
             var processId = ProcessId().Match(xml).Groups[1].Value;
-            File.WriteAllText(Path.Combine(folder, "service.yaml"), $"""
+            // The process's egov:validFrom stated in the service.yaml too (a server's start refuses the two differing).
+            var validFrom = ValidFrom().Match(xml) is { Success: true } v ? $"validFrom: {v.Groups[1].Value}\n" : "";
+            File.WriteAllText(Path.Combine(folder, "service.yaml"), validFrom + $"""
                 internal: true
                 name: {"{"} de: "Leistung {i}" {"}"}
                 process: {processId}
@@ -108,6 +111,9 @@ public static partial class OverlayRun
 
     [GeneratedRegex("<(?:bpmn2?:)?process\\b[^>]*\\bid=\"([^\"]+)\"")]
     private static partial Regex ProcessId();
+
+    [GeneratedRegex("<(?:bpmn2?:)?process\\b[^>]*\\begov:validFrom=\"([^\"]+)\"")]
+    private static partial Regex ValidFrom();
 
     [GeneratedRegex("<(?:bpmn2?:)?userTask\\b[^>]*\\bid=\"([^\"]+)\"")]
     private static partial Regex UserTask();
