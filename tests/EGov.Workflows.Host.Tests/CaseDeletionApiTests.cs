@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Npgsql;
 
 namespace EGov.Workflows.Host.Tests;
 
@@ -12,14 +11,7 @@ namespace EGov.Workflows.Host.Tests;
 /// </summary>
 public sealed class CaseDeletionApiTests
 {
-    public static TheoryData<string> Stores()
-    {
-        var data = new TheoryData<string> { "sqlite" };
-        if (PostgresConnection is not null) data.Add("postgres");
-        return data;
-    }
-
-    private static string? PostgresConnection => Environment.GetEnvironmentVariable("EGOV_TEST_POSTGRES") is { Length: > 0 } c ? c : null;
+    public static TheoryData<string> Stores() => StoreUnderTest.Names();
 
     [Theory]
     [MemberData(nameof(Stores))]
@@ -158,40 +150,5 @@ public sealed class CaseDeletionApiTests
         problem["detail"]!.GetValue<string>().ShouldContain("dauerhaften Speicher");
     }
 
-    private static StoreUnderTest Db(string store) => store == "sqlite" ? StoreUnderTest.Sqlite() : StoreUnderTest.Postgres(PostgresConnection!);
-
-    private sealed class StoreUnderTest(string store, Action drop) : IDisposable
-    {
-        public string Store { get; } = store;
-
-        public static StoreUnderTest Sqlite()
-        {
-            var dir = Path.Combine(Path.GetTempPath(), "egov-tombstone-tests", Guid.NewGuid().ToString("N"));
-            return new StoreUnderTest($"sqlite:{Path.Combine(dir, "egov.db")}", () =>
-            {
-                try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            });
-        }
-
-        public static StoreUnderTest Postgres(string admin)
-        {
-            var schema = "tombstones_" + Guid.NewGuid().ToString("N")[..12];
-            Execute(admin, $"CREATE SCHEMA \"{schema}\"");
-            return new StoreUnderTest($"postgres:{new NpgsqlConnectionStringBuilder(admin) { SearchPath = schema }.ConnectionString}", () =>
-            {
-                NpgsqlConnection.ClearAllPools();
-                Execute(admin, $"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
-            });
-        }
-
-        private static void Execute(string connection, string sql)
-        {
-            using var c = new NpgsqlConnection(connection);
-            c.Open();
-            using var cmd = new NpgsqlCommand(sql, c);
-            cmd.ExecuteNonQuery();
-        }
-
-        public void Dispose() => drop();
-    }
+    private static StoreUnderTest Db(string store) => StoreUnderTest.Of(store, "tombstones");
 }

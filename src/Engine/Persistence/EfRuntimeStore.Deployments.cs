@@ -19,7 +19,7 @@ public sealed partial class EfRuntimeStore
             {
                 TenantId = d.TenantId, ProcessId = d.ProcessId, Version = d.Version, ContentHash = d.ContentHash, File = d.File,
                 HistoryTtlDays = d.HistoryTtlDays, DeployedAt = d.DeployedAt, DeployedBy = d.DeployedBy, ChangeNote = d.ChangeNote,
-                SourceHash = d.SourceHash, ProcessName = d.ProcessName, Outline = d.Outline,
+                SourceHash = d.SourceHash, ProcessName = d.ProcessName, Outline = d.Outline, SharedTenantId = d.SharedTenantId, SharedVersion = d.SharedVersion,
             }).ToList();
     }
 
@@ -55,6 +55,21 @@ public sealed partial class EfRuntimeStore
     }
 
     /// <summary>
+    /// What one version's model is made of (Schema/*/0039): its own model text, or the shared version it references with the
+    /// overlay (then <see cref="DeploymentRow.BpmnXml"/> is empty); null when it is not stored.
+    /// </summary>
+    internal DeploymentRow? DeploymentSource(string tenantId, string processId, int version)
+    {
+        using var db = _db.Create();
+        return db.Deployments.Where(d => d.TenantId == tenantId && d.ProcessId == processId && d.Version == version)
+            .Select(d => new DeploymentRow
+            {
+                TenantId = d.TenantId, ProcessId = d.ProcessId, Version = d.Version, File = d.File, BpmnXml = d.BpmnXml,
+                SharedTenantId = d.SharedTenantId, SharedVersion = d.SharedVersion, OverlayJson = d.OverlayJson,
+            }).FirstOrDefault();
+    }
+
+    /// <summary>
     /// How many bytes (UTF-8) of models the tenant's stored versions hold, summed in SQL (the models stay in the database):
     /// bytes, not characters, so a model of umlauts or other multibyte text counts what it costs to store.
     /// </summary>
@@ -62,8 +77,8 @@ public sealed partial class EfRuntimeStore
     {
         using var db = _db.Create();
         var bytes = Options.Provider == StoreProvider.Postgres
-            ? db.Database.SqlQuery<long>($"SELECT COALESCE(SUM(octet_length(bpmn_xml)), 0)::bigint AS \"Value\" FROM deployments WHERE tenant_id = {tenantId}")
-            : db.Database.SqlQuery<long>($"SELECT COALESCE(SUM(length(CAST(bpmn_xml AS BLOB))), 0) AS \"Value\" FROM deployments WHERE tenant_id = {tenantId}");
+            ? db.Database.SqlQuery<long>($"SELECT COALESCE(SUM(octet_length(bpmn_xml) + COALESCE(octet_length(overlay_json), 0)), 0)::bigint AS \"Value\" FROM deployments WHERE tenant_id = {tenantId}")
+            : db.Database.SqlQuery<long>($"SELECT COALESCE(SUM(length(CAST(bpmn_xml AS BLOB)) + COALESCE(length(CAST(overlay_json AS BLOB)), 0)), 0) AS \"Value\" FROM deployments WHERE tenant_id = {tenantId}");
         return bytes.AsEnumerable().Single();
     }
 
@@ -93,6 +108,9 @@ public sealed partial class EfRuntimeStore
         if (row is null) return false;
         if (db.Instances.Any(i => i.TenantId == tenantId && i.ProcessId == processId && i.DefinitionVersion == version))
             throw new ConcurrencyConflictException($"an instance of '{processId}' version {version} was started meanwhile; nothing was deleted");
+        // A shared model's version that tenants' versions are made from (0039) stays: their cases and catalogues read it.
+        if (db.Deployments.Any(d => d.SharedTenantId == tenantId && d.ProcessId == processId && d.SharedVersion == version))
+            throw new ConcurrencyConflictException($"'{processId}' version {version} is the shared model of tenants' versions (overlays); nothing was deleted");
         db.Deployments.Remove(row);
         db.DeploymentForms.RemoveRange(db.DeploymentForms.Where(f => f.TenantId == tenantId && f.ProcessId == processId && f.Version == version));
         var timers = $"{processId}:{version}:"; // a start timer's id: process, version, element
@@ -156,6 +174,13 @@ public sealed partial class EfRuntimeStore
             if (existing is null) db.DeploymentForms.Add(r);
             else { existing.File = r.File; existing.SchemaJson = r.SchemaJson; }
         }
+    }
+
+    /// <summary>The forms kept for one version.</summary>
+    internal List<DeploymentFormRow> DeploymentFormRows(string tenantId, string processId, int version)
+    {
+        using var db = _db.Create();
+        return db.DeploymentForms.Where(f => f.TenantId == tenantId && f.ProcessId == processId && f.Version == version).OrderBy(f => f.FormKey).ToList();
     }
 
     internal List<DeploymentFormRow> DeploymentFormRows(string tenantId)

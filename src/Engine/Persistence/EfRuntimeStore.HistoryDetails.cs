@@ -70,9 +70,8 @@ public sealed partial class EfRuntimeStore
         Func<TRow, TRecord> map) where TRow : HistoryRow
     {
         var tree = rows.Where(h => h.TenantId == tenantId && h.RootInstanceId == rootInstanceId);
-        var total = tree.LongCount();
-        var page = total <= offset ? [] : tree.OrderBy(h => h.Seq).Skip(offset).Take(limit).ToList();
-        return new RowPage<TRecord>(page.Select(map).ToList(), total);
+        var page = tree.OrderBy(h => h.Seq).Skip(offset).Take(limit).ToList();
+        return new RowPage<TRecord>(page.Select(map).ToList(), RowPaging.Total(page.Count, offset, limit, tree.LongCount));
     }
 
     /// <summary>The history rows of one root instance tree, in the order they were written.</summary>

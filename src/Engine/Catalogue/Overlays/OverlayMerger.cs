@@ -39,36 +39,7 @@ public static class OverlayMerger
         var check = Check(overlay, shared);
         if (!check.Fits) return check;
         var models = shared.Models.Select(m => (m.File, Doc: new XDocument(m.Doc))).ToList();
-        var byId = new Dictionary<string, XElement>(StringComparer.Ordinal);
-        foreach (var (_, doc) in models)
-            foreach (var e in doc.Descendants().Where(e => e.Name.Namespace == Bpmn && e.Attribute("id") is not null))
-                byId.TryAdd(e.Attribute("id")!.Value, e);
-
-        foreach (var (id, value) in overlay.Section("texts"))
-            byId[id].SetAttributeValue("name", value!.GetValue<string>());
-
-        if (overlay.Root["groups"] is JsonObject)
-            foreach (var a in byId.Values.SelectMany(e => new[] { e.Attribute(Camunda + "candidateGroups"), e.Attribute(Camunda + "candidateStarterGroups") }).OfType<XAttribute>())
-                if (!a.Value.Contains("${", StringComparison.Ordinal)) a.Value = string.Join(",", Split(a.Value).Select(overlay.Group));
-
-        foreach (var (id, value) in overlay.Section("paths"))
-        {
-            var condition = byId[id].Element(Bpmn + "conditionExpression")!;
-            var on = value!.GetValue<bool>();
-            var feel = condition.Attribute("language")?.Value.Contains("feel", StringComparison.OrdinalIgnoreCase) == true;
-            condition.ReplaceNodes(feel ? (on ? "true" : "false") : (on ? "${true}" : "${false}"));
-        }
-
-        foreach (var (id, value) in overlay.Section("fristen"))
-            byId[id].Attribute(Egov + "frist")!.Value = value!.GetValue<string>();
-
-        foreach (var (id, value) in overlay.Section("activities"))
-        {
-            var inputs = byId[id].Element(Bpmn + "extensionElements")!.Element(Camunda + "inputOutput")!.Elements(Camunda + "inputParameter").ToList();
-            foreach (var (name, v) in value!.AsObject())
-                inputs.Find(i => i.Attribute("name")?.Value == name)!.ReplaceNodes(v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v!.ToJsonString());
-        }
-
+        ApplyToModels(overlay, models.Select(m => m.Doc));
         var relabelled = Forms(overlay, shared);
         var result = new List<ServiceFile>();
         foreach (var (file, doc) in models) result.Add(new ServiceFile(file.Path, Serialize(doc)));
@@ -76,6 +47,66 @@ public static class OverlayMerger
             result.Add(relabelled.TryGetValue(name, out var copy) && !ReferenceEquals(copy, form) ? new ServiceFile(file.Path, Encoding.UTF8.GetBytes(copy.ToJsonString())) : file);
         result.AddRange(shared.Others);
         return new OverlayMerge(result, check.Problems);
+    }
+
+    /// <summary>
+    /// The BPMN part of an overlay (texts, groups, paths, Fristen, activities) applied to the models, in place. What the
+    /// overlay names that the models do not hold is skipped: the fit was checked against the whole shared service
+    /// (<see cref="Check"/>), whose other files may hold it.
+    /// </summary>
+    private static void ApplyToModels(Overlay overlay, IEnumerable<XDocument> docs)
+    {
+        var byId = new Dictionary<string, XElement>(StringComparer.Ordinal);
+        foreach (var doc in docs)
+            foreach (var e in doc.Descendants().Where(e => e.Name.Namespace == Bpmn && e.Attribute("id") is not null))
+                byId.TryAdd(e.Attribute("id")!.Value, e);
+
+        foreach (var (id, value) in overlay.Section("texts"))
+            if (byId.TryGetValue(id, out var e)) e.SetAttributeValue("name", value!.GetValue<string>());
+
+        if (overlay.Root["groups"] is JsonObject)
+            foreach (var a in byId.Values.SelectMany(e => new[] { e.Attribute(Camunda + "candidateGroups"), e.Attribute(Camunda + "candidateStarterGroups") }).OfType<XAttribute>())
+                if (!a.Value.Contains("${", StringComparison.Ordinal)) a.Value = string.Join(",", Split(a.Value).Select(overlay.Group));
+
+        foreach (var (id, value) in overlay.Section("paths"))
+        {
+            if (!byId.TryGetValue(id, out var flow) || flow.Element(Bpmn + "conditionExpression") is not { } condition) continue;
+            var on = value!.GetValue<bool>();
+            var feel = condition.Attribute("language")?.Value.Contains("feel", StringComparison.OrdinalIgnoreCase) == true;
+            condition.ReplaceNodes(feel ? (on ? "true" : "false") : (on ? "${true}" : "${false}"));
+        }
+
+        foreach (var (id, value) in overlay.Section("fristen"))
+            if (byId.TryGetValue(id, out var e) && e.Attribute(Egov + "frist") is { } frist) frist.Value = value!.GetValue<string>();
+
+        foreach (var (id, value) in overlay.Section("activities"))
+        {
+            if (!byId.TryGetValue(id, out var e)) continue;
+            var inputs = e.Element(Bpmn + "extensionElements")?.Element(Camunda + "inputOutput")?.Elements(Camunda + "inputParameter").ToList() ?? [];
+            foreach (var (name, v) in value!.AsObject())
+                inputs.Find(i => i.Attribute("name")?.Value == name)?.ReplaceNodes(v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v!.ToJsonString());
+        }
+    }
+
+    /// <summary>
+    /// One model of a shared service with the BPMN part of an overlay applied (texts, groups, paths, Fristen, activities):
+    /// how a tenant's version kept as a reference (a durable store's row naming the shared version and the overlay) is made
+    /// from the shared version's stored model text. For an overlay that fit the shared service when it was deployed: what
+    /// it names in the service's other files is skipped. The forms are not part of it (<see cref="Forms"/>).
+    /// </summary>
+    /// <exception cref="XmlException">The model text cannot be read (no DTDs, no entities).</exception>
+    public static string ApplyToModel(Overlay overlay, string modelXml)
+    {
+        ArgumentNullException.ThrowIfNull(overlay);
+        ArgumentNullException.ThrowIfNull(modelXml);
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 64L * 1024 * 1024, MaxCharactersFromEntities = 0,
+        };
+        XDocument doc;
+        using (var reader = XmlReader.Create(new StringReader(modelXml), settings)) doc = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
+        ApplyToModels(overlay, [doc]);
+        return Encoding.UTF8.GetString(Serialize(doc));
     }
 
     /// <summary>

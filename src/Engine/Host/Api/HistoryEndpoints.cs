@@ -19,8 +19,7 @@ internal static class HistoryEndpoints
         api.MapGet("/process-instances/{id}/history/variables", (HttpContext http, string id, int? offset, int? limit) =>
             {
                 var t = http.Tenant();
-                InstanceEndpoints.RequireInstance(t, id);
-                return Results.Ok(BoundedList.Read(http, offset, limit, page => t.Engine.Store.VariableHistoryPage(t.TenantId, id, page.Offset, page.Limit), VariableChangeDto.From));
+                return Results.Ok(PageOf(http, t, id, offset, limit, page => t.Engine.Store.VariableHistoryPage(t.TenantId, id, page.Offset, page.Limit), VariableChangeDto.From));
             })
             .WithName("GetProcessInstanceVariableHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("Variable changes of a root instance tree: created/updated/deleted, old and new value, when, by which command and user")
@@ -29,8 +28,7 @@ internal static class HistoryEndpoints
         api.MapGet("/process-instances/{id}/history/tasks", (HttpContext http, string id, int? offset, int? limit) =>
             {
                 var t = http.Tenant();
-                InstanceEndpoints.RequireInstance(t, id);
-                return Results.Ok(BoundedList.Read(http, offset, limit, page => t.Engine.Store.TaskHistoryPage(t.TenantId, id, page.Offset, page.Limit), TaskEventDto.From));
+                return Results.Ok(PageOf(http, t, id, offset, limit, page => t.Engine.Store.TaskHistoryPage(t.TenantId, id, page.Offset, page.Limit), TaskEventDto.From));
             })
             .WithName("GetProcessInstanceTaskHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("User task and external task events of a root instance tree: created, assigned, completed, cancelled, locked, failed…")
@@ -39,8 +37,7 @@ internal static class HistoryEndpoints
         api.MapGet("/process-instances/{id}/history/incidents", (HttpContext http, string id, int? offset, int? limit) =>
             {
                 var t = http.Tenant();
-                InstanceEndpoints.RequireInstance(t, id);
-                return Results.Ok(BoundedList.Read(http, offset, limit, page => t.Engine.Store.IncidentHistoryPage(t.TenantId, id, page.Offset, page.Limit), IncidentEventDto.From));
+                return Results.Ok(PageOf(http, t, id, offset, limit, page => t.Engine.Store.IncidentHistoryPage(t.TenantId, id, page.Offset, page.Limit), IncidentEventDto.From));
             })
             .WithName("GetProcessInstanceIncidentHistory").RequirePermission(Permission.HistoryRead)
             .WithSummary("Incident events of a root instance tree: created, resolved (retry), deleted (with its element or instance)")
@@ -57,6 +54,20 @@ internal static class HistoryEndpoints
             .WithSummary("Decision evaluations of a root instance tree (why was this fee charged): inputs, matched rules, outputs, warnings")
             .Produces<List<DecisionEvaluationDto>>().ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    /// <summary>
+    /// A page of a root instance tree's detailed history. The tree is looked up only when the store has no such rows for
+    /// the id, to tell an unknown instance (404) from a case without them (an empty page): a case page then costs one
+    /// statement less per request. The rows are the tenant's own either way (the store reads them by tenant).
+    /// </summary>
+    private static List<TOut> PageOf<TRow, TOut>(HttpContext http, TenantEngine t, string id, int? offset, int? limit,
+        Func<PageRequest, Runtime.Store.RowPage<TRow>> read, Func<TRow, TOut> map) =>
+        BoundedList.Read(http, offset, limit, page =>
+        {
+            var rows = read(page);
+            if (rows.Total == 0) InstanceEndpoints.RequireInstance(t, id);
+            return rows;
+        }, map);
 }
 
 /// <summary>One variable change; values are JSON (null when the variable did not exist before, or no longer exists).</summary>

@@ -56,8 +56,13 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
         public IReadOnlyList<ServiceFile> Others => Model!.Files.Where(f => !IsBpmn(f.Path) && !f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase)).ToList();
     }
 
-    /// <summary>A process of a shared model: its file, its outline for the catalogue and for the engine.</summary>
-    private sealed record SharedProcess(string ProcessId, string File, Persistence.Deployments.DeploymentOutline Outline, Runtime.VersionOutline Engine);
+    /// <summary>
+    /// A process of a shared model: its file, its outline for the catalogue and for the engine, and — when the default tenant
+    /// runs it as deployed from the shared files — that version and its content hash (a durable store's tenants' versions
+    /// reference it); null when the shared model was read from its files.
+    /// </summary>
+    private sealed record SharedProcess(string ProcessId, string File, Persistence.Deployments.DeploymentOutline Outline, Runtime.VersionOutline Engine,
+        int? Version = null, string? Source = null);
 
     /// <summary>
     /// The shared model's processes as the default tenant deployed them from the same files (its catalogue's outline and its
@@ -68,10 +73,11 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
         var result = new List<SharedProcess>();
         foreach (var (file, id) in shared.ExecutableProcesses)
         {
-            if (tenant.Catalog.Latest(id) is not { } entry || entry.File != file.Path
+            // The file the default tenant deployed: the processes folder's, or a shared model deployed through the API under its name.
+            if (tenant.Catalog.Latest(id) is not { } entry || (entry.File != file.Path && Path.GetFileName(entry.File) != Path.GetFileName(file.Path))
                 || tenant.Engine.Outline(id, entry.Version) is not { } engine
                 || (entry.Outline ?? (entry.Definitions is { } d ? Persistence.Deployments.DeploymentOutline.Of(d, id) : null)) is not { } outline) return null;
-            result.Add(new SharedProcess(id, file.Path, outline, engine));
+            result.Add(new SharedProcess(id, file.Path, outline, engine, entry.Version, tenant.Engine.VersionSource(id, entry.Version)));
         }
         return result.Count > 0 ? result : null;
     }
@@ -312,9 +318,10 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
         try
         {
             IReadOnlyList<DeployedDefinition> deployed;
-            if (tenant.KeepsSources)
+            if (tenant.KeepsSources && !model.ProcessesOf(engines.Get(engines.DefaultTenantId)).All(p => p.Version is not null && p.Source is not null))
             {
-                // A durable store keeps each tenant's version as its own model text: merged here, stored, read on demand.
+                // A durable store whose default tenant does not run the shared files as they are: the tenant's version is
+                // merged here and stored as its own model text (a reference needs the shared version stored).
                 var merge = OverlayMerger.Merge(overlay, model.Model);
                 if (!merge.Fits) return Refused(merge.Problems.Select(d => d.ToString()), model.Hash, processId, sharedVersion);
                 var forms = model.Model.FormsNamed; // user tasks and start events: an overlay changes no form key
@@ -346,12 +353,19 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
     /// and built once here, so one that does not build is refused now, not at the first start. An unchanged shared model and
     /// overlay keep their version.
     /// </summary>
+    /// <remarks>
+    /// On a durable store the version is a row naming the default tenant's stored version of the shared model and keeping the
+    /// overlay (Schema/*/0039), with only the forms the overlay relabels; the model is made from the two when it is read. Its
+    /// source is the shared version's content hash with the overlay's: a restart whose overlay and shared model are unchanged
+    /// finds the latest version with that source and neither merges nor stores anything.
+    /// </remarks>
     private static IReadOnlyList<DeployedDefinition> DeployReference(TenantEngine tenant, TenantEngine shared, Shared model, Overlay overlay, string? deployedBy)
     {
         var processes = model.ProcessesOf(shared);
         var json = overlay.ToJson();
         var (file, tenantId, service) = (overlay.File, overlay.Tenant, overlay.Service);
-        var source = $"overlay:{model.Hash}:{overlay.Hash}";
+        string SourceOf(SharedProcess p) => tenant.KeepsSources ? $"overlay:{p.Source}:{overlay.Hash}" : $"overlay:{model.Hash}:{overlay.Hash}";
+        bool Unchanged(SharedProcess p) => tenant.Catalog.Latest(p.ProcessId) is { } latest && tenant.Engine.VersionSource(p.ProcessId, latest.Version) == SourceOf(p);
         var sharedModel = model.Model!;
         Func<Definitions> Loader(SharedProcess p) => () =>
         {
@@ -362,9 +376,10 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
             return read.Definitions ?? throw new Runtime.DeploymentException(read.Errors.Select(d => d.ToString()).ToList());
         };
         if (overlay.Root["activities"] is not null)
-            foreach (var p in processes) Runtime.WorkflowEngine.OutlineOf(p.File, Loader(p)(), p.ProcessId);
+            foreach (var p in processes.Where(p => !Unchanged(p))) Runtime.WorkflowEngine.OutlineOf(p.File, Loader(p)(), p.ProcessId);
         var name = overlay.Root["texts"] is System.Text.Json.Nodes.JsonObject texts ? texts : null;
         var formsOf = processes.Any(p => p.Outline.FormKeys.Count > 0) ? OverlayMerger.Forms(overlay, sharedModel) : null;
+        var relabels = overlay.Root["forms"] as System.Text.Json.Nodes.JsonObject;
         lock (tenant.Catalog)
         {
             if (model.Others.Count > 0) ModelDeployer.DeployAll(tenant, model.Others.Select(f => (f.Path, f.Bytes)), deployedBy); // its decisions
@@ -374,12 +389,6 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
             {
                 var processName = name?[p.ProcessId] is System.Text.Json.Nodes.JsonValue n && n.TryGetValue<string>(out var s) ? s : p.Outline.Name;
                 var engineOutline = p.Engine with { Name = processName };
-                var (deployed, isNew) = tenant.Engine.DeployReference(p.ProcessId, p.File, engineOutline, Loader(p), source);
-                if (!isNew && tenant.Catalog.Find(deployed.ProcessId, deployed.Version) is { } kept)
-                {
-                    result.Add(kept);
-                    continue;
-                }
                 var attributes = new Dictionary<string, string>(p.Outline.ProcessAttributes, StringComparer.Ordinal);
                 if (processName is not null) attributes["name"] = processName;
                 var starters = (Model.Namespaces.Camunda + "candidateStarterGroups").ToString();
@@ -390,11 +399,23 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
                     ProcessAttributes = attributes, FormKeys = p.Outline.FormKeys, StartTrustLevels = p.Outline.StartTrustLevels, StartFormKey = p.Outline.StartFormKey,
                     Engine = engineOutline,
                 };
-                var entry = new DeployedDefinition(p.ProcessId, processName, deployed.Version, p.File, null, at, deployedBy) { Load = Loader(p), Outline = outline };
-                tenant.Catalog.Add(entry);
+                // The forms the overlay relabels are the tenant's own (kept with a durable row); the others are the shared ones.
+                var forms = new List<Forms.DeployedForm>();
                 foreach (var key in p.Outline.FormKeys)
                     if (Forms.FormCatalog.FileName(key) is { } formFile && formsOf!.TryGetValue(Path.GetFileNameWithoutExtension(formFile), out var form))
-                        tenant.Forms.Add(new Forms.DeployedForm(p.ProcessId, deployed.Version, key, formFile, form));
+                        forms.Add(new Forms.DeployedForm(p.ProcessId, 0, key, formFile, form));
+                var reference = new Persistence.Deployments.ReferenceVersion(p.ProcessId, p.File, engineOutline, outline, processName,
+                    shared.TenantId, p.Version ?? 0, json, SourceOf(p));
+                var (deployed, isNew) = tenant.DeployReference(reference, Loader(p), deployedBy,
+                    forms.Where(f => relabels?.ContainsKey(Path.GetFileNameWithoutExtension(f.File)) == true).ToList());
+                if (!isNew && tenant.Catalog.Find(deployed.ProcessId, deployed.Version) is { } kept)
+                {
+                    result.Add(kept);
+                    continue;
+                }
+                var entry = new DeployedDefinition(p.ProcessId, processName, deployed.Version, p.File, null, at, deployedBy) { Load = Loader(p), Outline = outline };
+                tenant.Catalog.Add(entry);
+                foreach (var f in forms) tenant.Forms.Add(f with { Version = deployed.Version });
                 result.Add(entry);
             }
             return result;

@@ -29,6 +29,20 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
         return deployed;
     }
 
+    public (DeployedProcess Process, bool New) DeployReference(TenantEngine tenant, ReferenceVersion reference, string? deployedBy, IReadOnlyList<DeployedForm> relabelled) =>
+        deployments.DeployReference(tenant.Engine, reference, deployedBy, relabelled.Select(f => new StoredForm(f.ProcessId, f.Version, f.FormKey, f.File, f.Form.ToJsonString())).ToList());
+
+    /// <summary>
+    /// The forms of shared versions (by tenant, process, version) as parsed once: a tenant's version kept as a reference shows
+    /// them where its overlay relabels nothing, so 100 tenants' versions of one shared model hold one copy of each form.
+    /// A stored version never changes its forms; a deleted one cannot be referenced.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Tenant, string ProcessId, int Version), IReadOnlyList<DeployedForm>> _sharedForms = new();
+
+    private IReadOnlyList<DeployedForm> SharedForms(string tenantId, string processId, int version) =>
+        _sharedForms.GetOrAdd((tenantId, processId, version), k => deployments.FormsOf(k.Tenant, k.ProcessId, k.Version)
+            .Select(f => new DeployedForm(f.ProcessId, f.Version, f.FormKey, f.File, FormCatalog.Parse(f.Json, f.File))).ToList());
+
     private static List<DeployedDefinition> Definitions(IReadOnlyList<VersionOfFile> versions)
     {
         var at = DateTimeOffset.UtcNow;
@@ -54,8 +68,10 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
         var parsed = new Dictionary<string, Definitions?>(StringComparer.Ordinal);
         deployments.Restore(tenant.Engine, parsed);
         var filled = new List<(string, int, string?, DeploymentOutline)>();
+        var references = new List<StoredDeployment>();
         foreach (var d in deployments.List(tenant.TenantId).Where(d => tenant.Catalog.Find(d.ProcessId, d.Version) is not { HasModel: true }))
         {
+            if (d.SharedTenantId is not null && d.SharedVersion is not null) references.Add(d);
             // The catalogue keeps the name and the outline; the model is read from the stored XML when a page asks for it.
             var outline = DeploymentOutline.FromJson(d.Outline);
             var name = d.ProcessName;
@@ -74,6 +90,10 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
         if (filled.Count > 0) deployments.KeepOutlines(tenant.TenantId, filled);
         foreach (var f in deployments.Forms(tenant.TenantId).Where(f => !tenant.Forms.Contains(f.ProcessId, f.Version, f.FormKey)))
             tenant.Forms.Add(new DeployedForm(f.ProcessId, f.Version, f.FormKey, f.File, FormCatalog.Parse(f.Json, f.File)));
+        // Versions kept as references: the shared version's forms where the overlay relabels none (kept above otherwise).
+        foreach (var d in references)
+            foreach (var f in SharedForms(d.SharedTenantId!, d.ProcessId, d.SharedVersion!.Value).Where(f => !tenant.Forms.Contains(d.ProcessId, d.Version, f.FormKey)))
+                tenant.Forms.Add(f with { Version = d.Version });
         tenant.KnownDeployments = stamp;
     }
 

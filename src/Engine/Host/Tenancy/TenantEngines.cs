@@ -181,6 +181,17 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     /// <summary>The catalogue's entry as this tenant keeps it: on a durable store without its model (read again on demand).</summary>
     internal DeployedDefinition Compact(DeployedDefinition definition) => deployments?.Compact(this, definition) ?? definition;
 
+    /// <summary>
+    /// Deploys a tenant's version of a shared model by reference (issue 16 item 4): into the engine by its outline (its model
+    /// made by <paramref name="load"/> on first use), and on a durable store as a row naming the shared version and the
+    /// overlay, with the forms the overlay relabels (no copy of the model or of unchanged forms). A latest version from the
+    /// same source is kept. Returns the version and whether it is new.
+    /// </summary>
+    internal (DeployedProcess Process, bool New) DeployReference(Persistence.Deployments.ReferenceVersion reference, Func<Model.Definitions> load, string? deployedBy,
+        IReadOnlyList<Forms.DeployedForm> relabelled) =>
+        deployments is null ? Engine.DeployReference(reference.ProcessId, reference.File, reference.Engine, load, reference.Source)
+            : deployments.DeployReference(this, reference, deployedBy, relabelled);
+
     /// <summary>Whether source hashes are kept (a durable store): then a restart skips unchanged files (<see cref="Unchanged"/>).</summary>
     internal bool KeepsSources => deployments is not null;
 
@@ -323,6 +334,13 @@ public interface IDeploymentBackend
     /// </summary>
     IReadOnlyDictionary<string, IReadOnlyList<DeployedDefinition>> Unchanged(TenantEngine tenant, IReadOnlyList<(string File, byte[] Bytes)> files,
         Func<string, IEnumerable<string>, string> sourceHash) => new Dictionary<string, IReadOnlyList<DeployedDefinition>>();
+
+    /// <summary>
+    /// Deploys a tenant's version of a shared model as a reference (<see cref="TenantEngine.DeployReference"/>): the row names
+    /// the shared version and keeps the overlay; the forms the overlay relabels are kept with it.
+    /// </summary>
+    (DeployedProcess Process, bool New) DeployReference(TenantEngine tenant, Persistence.Deployments.ReferenceVersion reference, string? deployedBy,
+        IReadOnlyList<Forms.DeployedForm> relabelled);
 
     /// <summary>Deploys every stored version into a new tenant engine and lists them in its catalog, with their forms.</summary>
     void Restore(TenantEngine tenant);

@@ -146,6 +146,15 @@ internal sealed class DeploymentRow
     public string? ProcessName { get; set; }
     /// <summary>What lists and checks read without the model, as JSON (0038; see Deployments/DeploymentOutline.cs).</summary>
     public string? Outline { get; set; }
+    /// <summary>
+    /// A version made from another tenant's stored version of the same process (Schema/*/0039, a shared model with this
+    /// tenant's overlay): that tenant; null for a version with its own model (<see cref="BpmnXml"/>).
+    /// </summary>
+    public string? SharedTenantId { get; set; }
+    /// <summary>The shared model's stored version a reference is made from (0039); null for a version with its own model.</summary>
+    public int? SharedVersion { get; set; }
+    /// <summary>The overlay a reference applies to the shared model, as compact JSON (0039); null for a version with its own model.</summary>
+    public string? OverlayJson { get; set; }
 }
 
 /// <summary>A form-js form deployed with a process version (Schema/*/0015_deployment_forms.sql).</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Xml.Linq;
 using EGov.Workflows.Bpmn.Reading;
 using EGov.Workflows.Bpmn.Writing;
+using EGov.Workflows.Catalogue.Overlays;
 using EGov.Workflows.Model;
 using EGov.Workflows.Runtime;
 using EGov.Workflows.Runtime.Store;
@@ -16,8 +17,21 @@ namespace EGov.Workflows.Persistence.Deployments;
 /// <param name="SourceHash">SHA-256 of the file's bytes as deployed from disk (<see cref="DeploymentOutline.SourceHash"/>); null when deployed otherwise.</param>
 /// <param name="ProcessName">The process's name; null when it has none, or for versions stored before migration 0038 until a start fills it in.</param>
 /// <param name="Outline">What lists and checks read without the model (<see cref="DeploymentOutline"/>), as JSON; null for versions stored before.</param>
+/// <param name="SharedTenantId">For a version kept as a reference (a shared model with the tenant's overlay): the tenant whose version it is made from; else null.</param>
+/// <param name="SharedVersion">For a reference: the shared model's version it is made from; else null.</param>
 public sealed record StoredDeployment(string TenantId, string ProcessId, int Version, string ContentHash, string File, Instant DeployedAt, int? HistoryTtlDays, string? DeployedBy = null, string? ChangeNote = null,
-    string? SourceHash = null, string? ProcessName = null, string? Outline = null);
+    string? SourceHash = null, string? ProcessName = null, string? Outline = null, string? SharedTenantId = null, int? SharedVersion = null);
+
+/// <summary>
+/// A tenant's version of a shared model kept as a reference (issue 16 item 4): the row names the shared model's stored
+/// version (<paramref name="SharedTenantId"/>, <paramref name="SharedVersion"/>, the same process id) and keeps the overlay
+/// as compact JSON; the model is made from the two when it is read (<see cref="DurableDeployments.Model"/>), never stored.
+/// </summary>
+/// <param name="Engine">The version's outline for the engine (the shared one with the tenant's process name).</param>
+/// <param name="Outline">What lists and checks read without the model (the tenant's name and groups), stored with the row.</param>
+/// <param name="Source">What the model is made of, <c>overlay:{shared content hash}:{overlay hash}</c>: the row's content hash; a latest version with the same source is kept.</param>
+public sealed record ReferenceVersion(string ProcessId, string File, VersionOutline Engine, DeploymentOutline Outline, string? ProcessName,
+    string SharedTenantId, int SharedVersion, string OverlayJson, string Source);
 
 /// <summary>A process of a deployed file with the version it runs as (new, or kept when the model was unchanged).</summary>
 public sealed record VersionOfFile(string ProcessId, int Version, string File, Definitions Definitions);
@@ -83,7 +97,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         {
             if (!parsed.TryGetValue(r.ContentHash, out var defs) || defs is null)
             {
-                var xml = store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "";
+                var xml = ModelText(r.TenantId, r.ProcessId, r.Version) ?? "";
                 var read = Stored.ReadString(xml, r.File);
                 defs = read.Definitions ?? throw new DeploymentException($"{r.File}: stored model of '{r.ProcessId}' version {r.Version} cannot be read");
                 parsed[r.ContentHash] = defs;
@@ -247,14 +261,95 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// <summary>Every stored version of a tenant, by process and version.</summary>
     public IReadOnlyList<StoredDeployment> List(string tenantId) =>
         store.DeploymentHeads(tenantId).Select(r => new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File,
-            Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy, r.ChangeNote, r.SourceHash, r.ProcessName, r.Outline)).ToList();
+            Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy, r.ChangeNote, r.SourceHash, r.ProcessName, r.Outline, r.SharedTenantId, r.SharedVersion)).ToList();
 
     /// <summary>The model of one stored version, read from its stored XML; null when it is not stored or cannot be read.</summary>
     public Definitions? Model(string tenantId, string processId, int version, string file)
     {
-        var xml = store.DeploymentXml(tenantId, processId, version);
+        var xml = ModelText(tenantId, processId, version);
         return xml is null ? null : Stored.ReadString(xml, file).Definitions;
     }
+
+    /// <summary>
+    /// The model text of one stored version, or null when it is not stored: the row's own, or — for a reference (Schema/*/0039)
+    /// — the shared version's model with the overlay's BPMN part applied (<see cref="OverlayMerger.ApplyToModel"/>). The one
+    /// place a reference's model is made: the graph after a restart or on another node, the model download, the diagram.
+    /// </summary>
+    public string? ModelText(string tenantId, string processId, int version)
+    {
+        var row = store.DeploymentSource(tenantId, processId, version);
+        if (row is null) return null;
+        if (row.SharedTenantId is null) return row.BpmnXml;
+        return ReferenceText(row.SharedTenantId, processId, row.SharedVersion ?? 0, row.File, tenantId, row.OverlayJson ?? "{}");
+    }
+
+    private string ReferenceText(string sharedTenantId, string processId, int sharedVersion, string file, string tenantId, string overlayJson)
+    {
+        var shared = store.DeploymentXml(sharedTenantId, processId, sharedVersion)
+            ?? throw new DeploymentException($"{file}: the shared model '{processId}' version {sharedVersion} that tenant '{tenantId}''s version is made from is not stored");
+        try
+        {
+            return OverlayMerger.ApplyToModel(Overlay.Restore(file, tenantId, processId, overlayJson), shared);
+        }
+        catch (Exception e) when (e is System.Xml.XmlException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            throw new DeploymentException($"{file}: tenant '{tenantId}''s version of '{processId}' cannot be made from shared version {sharedVersion}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Deploys a tenant's version of a shared model by reference (issue 16 item 4): when the process's latest version was made
+    /// from the same shared version and overlay (<see cref="ReferenceVersion.Source"/>), nothing is merged or stored and that
+    /// version is returned; else the engine gets the next version by its outline (its model made on first use) and the row
+    /// — no model text, the shared version, the overlay — is stored with the forms the overlay relabels, in one transaction.
+    /// Another node storing the same number meanwhile: its versions are read and the deploy tried again.
+    /// </summary>
+    /// <param name="forms">The forms whose labels the overlay changes (the others are the shared version's, not copied).</param>
+    /// <returns>The version, and whether it is new.</returns>
+    public (DeployedProcess Process, bool New) DeployReference(WorkflowEngine engine, ReferenceVersion reference, string? deployedBy, IReadOnlyList<StoredForm>? forms = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(reference);
+        var tenant = engine.Options.TenantId;
+        var r = reference;
+        Definitions Load() =>
+            Stored.ReadString(ReferenceText(r.SharedTenantId, r.ProcessId, r.SharedVersion, r.File, tenant, r.OverlayJson), r.File).Definitions
+            ?? throw new DeploymentException($"{r.File}: tenant '{tenant}''s version of '{r.ProcessId}' cannot be read");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var (deployed, isNew) = engine.DeployReference(r.ProcessId, r.File, r.Engine, Load, r.Source);
+                if (!isNew) return (deployed, false);
+                var row = new Data.DeploymentRow
+                {
+                    TenantId = tenant, ProcessId = r.ProcessId, Version = deployed.Version, ContentHash = r.Source, File = r.File, BpmnXml = "",
+                    HistoryTtlDays = HistoryTimeToLive.Days(r.Outline.ProcessAttributes.GetValueOrDefault((Namespaces.Camunda + "historyTimeToLive").ToString())),
+                    DeployedAt = Data.Ticks.Of(_clock.GetCurrentInstant()), DeployedBy = deployedBy, ProcessName = r.ProcessName, Outline = r.Outline.ToJson(),
+                    SharedTenantId = r.SharedTenantId, SharedVersion = r.SharedVersion, OverlayJson = r.OverlayJson,
+                };
+                var formRows = (forms ?? []).Select(f => new Data.DeploymentFormRow
+                {
+                    TenantId = tenant, ProcessId = r.ProcessId, Version = deployed.Version, FormKey = f.FormKey, File = f.File, SchemaJson = f.Json,
+                }).ToList();
+                try { store.AddDeployments([row], formRows); }
+                catch
+                {
+                    engine.RemoveVersion(r.ProcessId, deployed.Version); // nothing stored: no case starts on it
+                    throw;
+                }
+                return (deployed, true);
+            }
+            catch (ConcurrencyConflictException) when (attempt < 3)
+            {
+                Restore(engine); // another node stored a version meanwhile: compare with it
+            }
+        }
+    }
+
+    /// <summary>The forms kept with one stored version (a shared version's, which its references show unless the overlay relabels them).</summary>
+    public IReadOnlyList<StoredForm> FormsOf(string tenantId, string processId, int version) =>
+        store.DeploymentFormRows(tenantId, processId, version).Select(r => new StoredForm(r.ProcessId, r.Version, r.FormKey, r.File, r.SchemaJson)).ToList();
 
     /// <summary>Keeps the name and outline of versions stored before migration 0038 (read from their models once).</summary>
     public void KeepOutlines(string tenantId, IReadOnlyList<(string ProcessId, int Version, string? Name, DeploymentOutline Outline)> versions)
@@ -277,7 +372,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         {
             if (needed is not null && !needed(r.ProcessId, r.Version)) continue;
             if (!parsed.TryGetValue(r.ContentHash, out var defs))
-                parsed[r.ContentHash] = defs = Stored.ReadString(store.DeploymentXml(r.TenantId, r.ProcessId, r.Version) ?? "", r.File).Definitions;
+                parsed[r.ContentHash] = defs = Stored.ReadString(ModelText(r.TenantId, r.ProcessId, r.Version) ?? "", r.File).Definitions;
             list.Add((new StoredDeployment(r.TenantId, r.ProcessId, r.Version, r.ContentHash, r.File, Data.Ticks.At(r.DeployedAt), r.HistoryTtlDays, r.DeployedBy, r.ChangeNote), defs));
         }
         return list;

@@ -713,7 +713,11 @@ public sealed partial class WorkflowEngine
 
     // ---------- queries ----------
 
-    /// <summary>A root instance with every instance it called: state, waiting element ids, history, variables, incidents.</summary>
+    /// <summary>
+    /// A root instance with every instance it called: state, waiting element ids, history, variables, incidents. The
+    /// history is read from the store when the view's <see cref="ProcessInstanceView.History"/> is first looked at (a long
+    /// case's history is large, and most readers want its state only).
+    /// </summary>
     public ProcessInstanceView GetInstance(string rootInstanceId)
     {
         var ids = _core.Store.InstanceTree(_core.TenantId, rootInstanceId);
@@ -750,7 +754,7 @@ public sealed partial class WorkflowEngine
         };
         var vars = root.Scopes.Find(x => x.Kind == ScopeKind.Process)?.Variables.DeepClone() as JsonObject ?? [];
         return new ProcessInstanceView(root.Id, root.ProcessId, root.DefinitionVersion, root.BusinessKey, state, waiting,
-            _core.Store.History(_core.TenantId, rootInstanceId), vars, incidents, ids)
+            new DeferredList<ElementInstanceRecord>(() => _core.Store.History(_core.TenantId, rootInstanceId)), vars, incidents, ids)
         {
             LegalBasis = _core.Version(root.ProcessId, root.DefinitionVersion)?.LegalBasis,
             Fristen = states.Where(s => !s.IsEnded).SelectMany(s => s.Fristen.Select(f => Info(s, f))).ToList(),

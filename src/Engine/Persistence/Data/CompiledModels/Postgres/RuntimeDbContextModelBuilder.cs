@@ -12,7 +12,7 @@ namespace EGov.Workflows.Persistence.Data.CompiledModels.Postgres
     public partial class RuntimeDbContextModel
     {
         private RuntimeDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("cb69ce49-4ce1-4764-9cbe-b76474e1b761"), entityTypeCount: 16)
+            : base(skipDetectChanges: false, modelId: new Guid("331f7e47-dae3-4d9b-a179-062e0a250d8d"), entityTypeCount: 16)
         {
         }
 

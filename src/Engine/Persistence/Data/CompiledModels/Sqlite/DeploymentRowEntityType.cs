@@ -18,7 +18,7 @@ namespace EGov.Workflows.Persistence.Data.CompiledModels.Sqlite
                 "EGov.Workflows.Persistence.Data.DeploymentRow",
                 typeof(DeploymentRow),
                 baseEntityType,
-                propertyCount: 13,
+                propertyCount: 16,
                 keyCount: 1);
 
             var tenantId = runtimeEntityType.AddProperty(
@@ -107,6 +107,14 @@ namespace EGov.Workflows.Persistence.Data.CompiledModels.Sqlite
                 nullable: true);
             outline.AddAnnotation("Relational:ColumnName", "outline");
 
+            var overlayJson = runtimeEntityType.AddProperty(
+                "OverlayJson",
+                typeof(string),
+                propertyInfo: typeof(DeploymentRow).GetProperty("OverlayJson", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(DeploymentRow).GetField("<OverlayJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            overlayJson.AddAnnotation("Relational:ColumnName", "overlay_json");
+
             var processName = runtimeEntityType.AddProperty(
                 "ProcessName",
                 typeof(string),
@@ -114,6 +122,22 @@ namespace EGov.Workflows.Persistence.Data.CompiledModels.Sqlite
                 fieldInfo: typeof(DeploymentRow).GetField("<ProcessName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             processName.AddAnnotation("Relational:ColumnName", "process_name");
+
+            var sharedTenantId = runtimeEntityType.AddProperty(
+                "SharedTenantId",
+                typeof(string),
+                propertyInfo: typeof(DeploymentRow).GetProperty("SharedTenantId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(DeploymentRow).GetField("<SharedTenantId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            sharedTenantId.AddAnnotation("Relational:ColumnName", "shared_tenant_id");
+
+            var sharedVersion = runtimeEntityType.AddProperty(
+                "SharedVersion",
+                typeof(int?),
+                propertyInfo: typeof(DeploymentRow).GetProperty("SharedVersion", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(DeploymentRow).GetField("<SharedVersion>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            sharedVersion.AddAnnotation("Relational:ColumnName", "shared_version");
 
             var sourceHash = runtimeEntityType.AddProperty(
                 "SourceHash",

@@ -11,7 +11,7 @@ namespace EGov.Workflows.Persistence.Data.CompiledModels.Sqlite
     public partial class RuntimeDbContextModel
     {
         private RuntimeDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f7c21f9d-697f-4216-a2e7-4031a4275970"), entityTypeCount: 16)
+            : base(skipDetectChanges: false, modelId: new Guid("211deec5-444e-4555-9543-3e3acfd02c9b"), entityTypeCount: 16)
         {
         }
 
