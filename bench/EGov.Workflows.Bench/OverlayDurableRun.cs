@@ -50,7 +50,11 @@ public static partial class OverlayRun
         };
         var dir = DurableDir(spec);
         var (processes, tenants, services) = Prepare(dir, spec.ProcessesDir ?? "processes", spec.Variants, spec.N);
-        if (first) DropStore(spec);
+        if (first)
+        {
+            DropStore(spec);
+            if (spec.Store == "postgres") CreateSchema(spec); // a server's store names its schema by the search path: it must exist
+        }
         var before = first ? null : Figures(spec);
 
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
@@ -138,6 +142,14 @@ public static partial class OverlayRun
             foreach (var f in Directory.Exists(DurableDir(spec)) ? Directory.EnumerateFiles(DurableDir(spec), "egov*.db*") : []) File.Delete(f);
         }
         else BenchStore.Drop(spec.Store, spec.WorkDir, spec.RunId, spec.Postgres);
+    }
+
+    private static void CreateSchema(RunSpec spec)
+    {
+        using var c = new NpgsqlConnection(spec.Postgres);
+        c.Open();
+        using var cmd = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS {PostgresStore.SchemaOf(spec.RunId)}", c);
+        cmd.ExecuteNonQuery();
     }
 
     /// <summary>What the database holds: rows (all tables), bytes (SQLite: the files; PostgreSQL: tables and indexes of the schema), the three largest tables by rows.</summary>
