@@ -89,6 +89,19 @@ public sealed class OverlayDurableReferenceTests
             b.Catalog.Find(Process, 1)!.Element("Task_Pruefen")!.Attribute("name").ShouldBe("Anmeldung prüfen (Gemeinde B)");
             var id = await s.StartProcessAsync(Process, new { variables = new { gefaehrlich = true } }, tenant: "gemeinde-b");
             b.Engine.OpenUserTasks(id).Single().CandidateGroups.ShouldBe(["steueramt"]);
+
+            // The model download makes the tenant's model from the shared version and the overlay.
+            using (var xml = await s.SendAsync(HttpMethod.Get, $"api/process-definitions/{Process}/versions/1/xml", tenant: "gemeinde-a"))
+            {
+                var text = await xml.Content.ReadAsStringAsync();
+                ((int)xml.StatusCode).ShouldBe(200, text);
+                text.ShouldContain("Hundeanmeldung prüfen (Gemeinde A)");
+                text.ShouldContain("steuern-a");
+            }
+            // The shared version that tenants' versions are made from cannot be deleted while they name it.
+            using (var delete = await s.SendAsync(HttpMethod.Delete, $"api/process-definitions/{Process}/versions/1", tenant: sharedTenant))
+                ((int)delete.StatusCode).ShouldBe(409, await delete.Content.ReadAsStringAsync());
+            engines.Get(sharedTenant).Catalog.Find(Process, 1).ShouldNotBeNull();
         }
     }
 
