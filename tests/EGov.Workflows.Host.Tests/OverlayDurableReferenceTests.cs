@@ -89,6 +89,19 @@ public sealed class OverlayDurableReferenceTests
             b.Catalog.Find(Process, 1)!.Element("Task_Pruefen")!.Attribute("name").ShouldBe("Anmeldung prüfen (Gemeinde B)");
             var id = await s.StartProcessAsync(Process, new { variables = new { gefaehrlich = true } }, tenant: "gemeinde-b");
             b.Engine.OpenUserTasks(id).Single().CandidateGroups.ShouldBe(["steueramt"]);
+
+            // The model download makes the tenant's model from the shared version and the overlay.
+            using (var xml = await s.SendAsync(HttpMethod.Get, $"api/process-definitions/{Process}/versions/1/xml", tenant: "gemeinde-a"))
+            {
+                var text = await xml.Content.ReadAsStringAsync();
+                ((int)xml.StatusCode).ShouldBe(200, text);
+                text.ShouldContain("Hundeanmeldung prüfen (Gemeinde A)");
+                text.ShouldContain("steuern-a");
+            }
+            // The shared version that tenants' versions are made from cannot be deleted while they name it.
+            using (var delete = await s.SendAsync(HttpMethod.Delete, $"api/process-definitions/{Process}/versions/1", tenant: sharedTenant))
+                ((int)delete.StatusCode).ShouldBe(409, await delete.Content.ReadAsStringAsync());
+            engines.Get(sharedTenant).Catalog.Find(Process, 1).ShouldNotBeNull();
         }
     }
 
@@ -150,6 +163,42 @@ public sealed class OverlayDurableReferenceTests
         engines.Get("06412000").Catalog.Find(Process, 1)!.Element("Task_Pruefen")!.Attribute(Model.Namespaces.Egov + "frist").ShouldBe("P5D");
     }
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task ManyTenants_DeployedSideBySide_StoreReferenceRows_AndARestartStoresNothing(string store)
+    {
+        using var copy = new OverlayRedeployTests.OverlayCopy();
+        for (var k = 0; k < 70; k++)
+        {
+            var folder = Path.Combine(copy.Tenants, $"t{k:D2}");
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "hundesteuer.overlay.yaml"), k == 13
+                ? "texts: { Task_Gibtsnicht: x }\n"
+                : $"groups: {{ steueramt: steuern-{k} }}\ntexts: {{ Task_Pruefen: \"Prüfen ({k})\" }}\n");
+        }
+        using var db = Db.For(store);
+        (long Count, long Last) stamp;
+        await using (var s = await TestServer.StartAsync(processes: copy.Processes, store: db.Store))
+        {
+            var rows = (await s.GetJsonAsync("api/services/overlays")).AsArray().Select(r => r!.AsObject()).ToList();
+            rows.Count(r => r["state"]!.GetValue<string>() == "deployed").ShouldBe(71);
+            rows.Single(r => r["tenant"]!.GetValue<string>() == "t13")["state"]!.GetValue<string>().ShouldBe("refused");
+            db.Row("t42", Process, 1).XmlLength.ShouldBe(0);
+            db.Row("t07", Process, 1).SharedVersion.ShouldBe(1);
+            db.Versions("t13").ShouldBe(0, "nothing stored for the overlay that does not fit");
+            stamp = db.Stamp();
+        }
+        await using (var s = await TestServer.StartAsync(processes: copy.Processes, store: db.Store, nodeId: "node-2"))
+        {
+            db.Stamp().ShouldBe(stamp, "an unchanged restart stores no version");
+            var engines = s.Server.App.Services.GetRequiredService<TenantEngines>();
+            var id = await s.StartProcessAsync(Process, new { variables = new { gefaehrlich = false } }, tenant: "t42");
+            var task = engines.Get("t42").Engine.OpenUserTasks(id).Single();
+            task.CandidateGroups.ShouldBe(["steuern-42"]);
+            task.Name.ShouldBe("Prüfen (42)");
+        }
+    }
+
     /// <summary>A test's store (a SQLite file or a fresh PostgreSQL schema) with the reads the tests make of its deployments table.</summary>
     private sealed class Db(string store, string connection, bool postgres, Action drop) : IDisposable
     {
@@ -196,6 +245,8 @@ public sealed class OverlayDurableReferenceTests
             return new DeploymentRow(Convert.ToInt64(r.GetValue(0)), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : Convert.ToInt32(r.GetValue(2)),
                 r.GetString(3), Convert.ToBoolean(r.GetValue(4)));
         }
+
+        public long Versions(string tenant) => Scalar($"SELECT count(*) FROM deployments WHERE tenant_id = '{tenant}'");
 
         public long Forms(string tenant) => Scalar($"SELECT count(*) FROM deployment_forms WHERE tenant_id = '{tenant}'");
 

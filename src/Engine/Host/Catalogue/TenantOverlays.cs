@@ -122,7 +122,7 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
             _shared.Clear();
             _rows.Clear();
             var files = OverlayReader.Find(tenantsDirectory);
-            if (engines.Deployments is null && files.Count >= 64) DeploySideBySide(engines, files);
+            if (files.Count >= 64) DeploySideBySide(engines, files);
             else
                 foreach (var file in files) Record(DeployOne(engines, file, null, null));
             if (store is not null)
@@ -158,9 +158,11 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
     }
 
     /// <summary>
-    /// Many overlays without a durable store (versions by reference): the shared models read first, each once, on every core;
-    /// then the tenants side by side — each tenant's engine, catalogue and forms are its own, and the shared models are only
-    /// read. The rows are recorded in the files' order, as one after the other would.
+    /// Many overlays (versions by reference): the shared models read first, each once, on every core; then the tenants side by
+    /// side — each tenant's engine, catalogue and forms are its own, and the shared models are only read. On a durable store a
+    /// tenant's new reference rows are stored together, in one transaction (when that fails — another node stored one of the
+    /// numbers meanwhile — the tenant's overlays are deployed again one by one). The rows are recorded in the files' order, as
+    /// one after the other would.
     /// </summary>
     private void DeploySideBySide(TenantEngines engines, IReadOnlyList<string> files)
     {
@@ -178,7 +180,21 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
         var rows = new (OverlayDeployment Row, ServiceDescription? Description)[files.Count];
         Parallel.ForEach(byTenant, tenant =>
         {
-            foreach (var (file, at) in tenant) rows[at] = DeployOne(engines, file, null, null);
+            void Deploy()
+            {
+                foreach (var (file, at) in tenant) rows[at] = DeployOne(engines, file, null, null);
+            }
+            var tenantId = Path.GetFileName(Path.GetFullPath(tenant.Key));
+            if (engines.Deployments is null || !TenantEngines.IsValidId(tenantId) || tenantId == engines.DefaultTenantId)
+            {
+                Deploy();
+                return;
+            }
+            try { engines.Get(tenantId).DeployReferencesTogether(Deploy); }
+            catch (Exception e) when (e is Runtime.Store.ConcurrencyConflictException or System.Data.Common.DbException)
+            {
+                Deploy(); // one by one: each finds what the other node stored
+            }
         });
         foreach (var row in rows) Record(row);
     }

@@ -32,6 +32,14 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
     public (DeployedProcess Process, bool New) DeployReference(TenantEngine tenant, ReferenceVersion reference, string? deployedBy, IReadOnlyList<DeployedForm> relabelled) =>
         deployments.DeployReference(tenant.Engine, reference, deployedBy, relabelled.Select(f => new StoredForm(f.ProcessId, f.Version, f.FormKey, f.File, f.Form.ToJsonString())).ToList());
 
+    public object BeginReferences(TenantEngine tenant) => deployments.BeginReferences(tenant.Engine);
+
+    public IReadOnlyList<(string ProcessId, int Version)> CommitReferences(TenantEngine tenant, object batch) =>
+        deployments.CommitReferences((DurableDeployments.ReferenceBatch)batch);
+
+    public IReadOnlyList<(string ProcessId, int Version)> AbortReferences(TenantEngine tenant, object batch) =>
+        deployments.AbortReferences((DurableDeployments.ReferenceBatch)batch);
+
     /// <summary>
     /// The forms of shared versions (by tenant, process, version) as parsed once: a tenant's version kept as a reference shows
     /// them where its overlay relabels nothing, so 100 tenants' versions of one shared model hold one copy of each form.

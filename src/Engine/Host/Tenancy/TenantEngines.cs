@@ -192,6 +192,32 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
         deployments is null ? Engine.DeployReference(reference.ProcessId, reference.File, reference.Engine, load, reference.Source)
             : deployments.DeployReference(this, reference, deployedBy, relabelled);
 
+    /// <summary>
+    /// Runs <paramref name="deploy"/> (reference deploys of this tenant, <see cref="DeployReference"/>) so that a durable store
+    /// keeps their rows in one transaction at the end. When that fails, nothing of it is stored and its versions are forgotten
+    /// (engine, catalogue, forms), and the exception is thrown: the caller may deploy them again one by one.
+    /// </summary>
+    internal void DeployReferencesTogether(Action deploy)
+    {
+        ArgumentNullException.ThrowIfNull(deploy);
+        if (deployments is null)
+        {
+            deploy();
+            return;
+        }
+        var batch = deployments.BeginReferences(this);
+        try
+        {
+            deploy();
+            deployments.CommitReferences(this, batch);
+        }
+        catch
+        {
+            foreach (var (p, v) in deployments.AbortReferences(this, batch)) ForgetVersion(p, v);
+            throw;
+        }
+    }
+
     /// <summary>Whether source hashes are kept (a durable store): then a restart skips unchanged files (<see cref="Unchanged"/>).</summary>
     internal bool KeepsSources => deployments is not null;
 
@@ -341,6 +367,15 @@ public interface IDeploymentBackend
     /// </summary>
     (DeployedProcess Process, bool New) DeployReference(TenantEngine tenant, Persistence.Deployments.ReferenceVersion reference, string? deployedBy,
         IReadOnlyList<Forms.DeployedForm> relabelled);
+
+    /// <summary>Starts a batch of the tenant's reference deploys (<see cref="TenantEngine.DeployReferencesTogether"/>).</summary>
+    object BeginReferences(TenantEngine tenant);
+
+    /// <summary>Stores the batch's rows in one transaction; when that fails, its versions are forgotten by the engine and it throws.</summary>
+    IReadOnlyList<(string ProcessId, int Version)> CommitReferences(TenantEngine tenant, object batch);
+
+    /// <summary>Ends the batch without storing it (the engine forgets its versions); returns them.</summary>
+    IReadOnlyList<(string ProcessId, int Version)> AbortReferences(TenantEngine tenant, object batch);
 
     /// <summary>Deploys every stored version into a new tenant engine and lists them in its catalog, with their forms.</summary>
     void Restore(TenantEngine tenant);

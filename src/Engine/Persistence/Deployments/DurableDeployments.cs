@@ -315,6 +315,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         Definitions Load() =>
             Stored.ReadString(ReferenceText(r.SharedTenantId, r.ProcessId, r.SharedVersion, r.File, tenant, r.OverlayJson), r.File).Definitions
             ?? throw new DeploymentException($"{r.File}: tenant '{tenant}''s version of '{r.ProcessId}' cannot be read");
+        _batches.TryGetValue(tenant, out var batch);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -332,6 +333,12 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                 {
                     TenantId = tenant, ProcessId = r.ProcessId, Version = deployed.Version, FormKey = f.FormKey, File = f.File, SchemaJson = f.Json,
                 }).ToList();
+                if (batch is not null && ReferenceEquals(batch.Engine, engine))
+                {
+                    batch.Rows.Add(row); // stored with the batch's other rows (CommitReferences)
+                    batch.Forms.AddRange(formRows);
+                    return (deployed, true);
+                }
                 try { store.AddDeployments([row], formRows); }
                 catch
                 {
@@ -345,6 +352,58 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                 Restore(engine); // another node stored a version meanwhile: compare with it
             }
         }
+    }
+
+    /// <summary>A tenant's reference versions deployed together (<see cref="BeginReferences"/>): their rows are stored in one transaction.</summary>
+    public sealed class ReferenceBatch(WorkflowEngine engine)
+    {
+        internal WorkflowEngine Engine { get; } = engine;
+        internal List<Data.DeploymentRow> Rows { get; } = [];
+        internal List<Data.DeploymentFormRow> Forms { get; } = [];
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ReferenceBatch> _batches = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Starts a batch for the engine's tenant: until <see cref="CommitReferences"/> (or <see cref="AbortReferences"/>), the
+    /// new versions <see cref="DeployReference"/> makes for it are deployed into the engine and their rows collected, then
+    /// stored in one transaction — a start deploying hundreds of a tenant's overlays makes one round trip, not one each.
+    /// The caller deploys nothing else of the tenant meanwhile (and starts no case on it).
+    /// </summary>
+    public ReferenceBatch BeginReferences(WorkflowEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var batch = new ReferenceBatch(engine);
+        if (!_batches.TryAdd(engine.Options.TenantId, batch)) throw new InvalidOperationException($"a batch of tenant '{engine.Options.TenantId}' is open already");
+        return batch;
+    }
+
+    /// <summary>
+    /// Stores the batch's rows with their forms in one transaction and returns the new versions. When that fails (another node
+    /// stored one of the numbers meanwhile), nothing of the batch is stored and the exception is thrown: the caller ends it
+    /// with <see cref="AbortReferences"/> (the engine forgets its versions, the caller their catalogue entries).
+    /// </summary>
+    public IReadOnlyList<(string ProcessId, int Version)> CommitReferences(ReferenceBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var versions = batch.Rows.Select(r => (r.ProcessId, r.Version)).ToList();
+        if (batch.Rows.Count > 0) store.AddDeployments(batch.Rows, batch.Forms);
+        _batches.TryRemove(new KeyValuePair<string, ReferenceBatch>(batch.Engine.Options.TenantId, batch));
+        batch.Rows.Clear();
+        batch.Forms.Clear();
+        return versions;
+    }
+
+    /// <summary>Ends a batch without storing it: the engine forgets its versions; returns them.</summary>
+    public IReadOnlyList<(string ProcessId, int Version)> AbortReferences(ReferenceBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        _batches.TryRemove(new KeyValuePair<string, ReferenceBatch>(batch.Engine.Options.TenantId, batch));
+        var versions = batch.Rows.Select(r => (r.ProcessId, r.Version)).ToList();
+        foreach (var (processId, version) in versions.AsEnumerable().Reverse()) batch.Engine.RemoveVersion(processId, version);
+        batch.Rows.Clear();
+        batch.Forms.Clear();
+        return versions;
     }
 
     /// <summary>The forms kept with one stored version (a shared version's, which its references show unless the overlay relabels them).</summary>

@@ -67,8 +67,9 @@ public sealed partial class WorkflowEngine
                 if (_core.Head(processId, version) is not null) continue;
                 var p = defs.Processes.FirstOrDefault(x => x.Id == processId)
                     ?? throw new DeploymentException($"{file}: no process '{processId}'");
-                // Stored versions load as they were accepted; new ones (scheduleStartTimers) must name registered activities.
-                var graph = new GraphBuilder(file, defs, problems, timerLimits: null, scheduleStartTimers ? _core.Activities : null).Build(p, version);
+                // Stored versions load as they were accepted; new ones (scheduleStartTimers) must name registered activities
+                // and keep their literal timers within the limits, as a deploy on the in-memory store does.
+                var graph = new GraphBuilder(file, defs, problems, scheduleStartTimers ? _core.TimerLimits : null, scheduleStartTimers ? _core.Activities : null).Build(p, version);
                 graph.Source = sources?.GetValueOrDefault((processId, version));
                 graphs.Add(graph);
             }
