@@ -21,7 +21,20 @@ internal sealed class StoreUnderTest(string store, Action drop) : IDisposable
         return data;
     }
 
-    public static StoreUnderTest Of(string name, string prefix) => name == "sqlite" ? Sqlite(prefix) : Postgres(PostgresConnection!, prefix);
+    /// <summary>"memory", "sqlite", and "postgres" when a server is there: tests whose answers must not depend on the store.</summary>
+    public static TheoryData<string> All()
+    {
+        var data = new TheoryData<string> { "memory", "sqlite" };
+        if (PostgresConnection is not null) data.Add("postgres");
+        return data;
+    }
+
+    public static StoreUnderTest Of(string name, string prefix) => name switch
+    {
+        "memory" => new StoreUnderTest("memory", () => { }),
+        "sqlite" => Sqlite(prefix),
+        _ => Postgres(PostgresConnection!, prefix),
+    };
 
     public static StoreUnderTest Sqlite(string prefix)
     {

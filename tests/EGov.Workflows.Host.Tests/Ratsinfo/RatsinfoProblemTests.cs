@@ -14,14 +14,18 @@ namespace EGov.Workflows.Host.Tests.Ratsinfo;
 /// </summary>
 public sealed class RatsinfoProblemTests
 {
+    /// <summary>The same refusals on every store (the durable ones answer by their constraint violations).</summary>
+    public static TheoryData<string> Stores() => StoreUnderTest.All();
+
     private const string Ungueltig = "Ungültige Anfrage", NichtGefunden = "Nicht gefunden", Konflikt = "Konflikt";
 
     private static string Tenant(TestServer s) => s.Server.App.Services.GetRequiredService<ServeOptions>().Tenant;
 
-    [Fact]
-    public async Task Koerperschaft_Gremien_AndSessions_BadInput_IsRefusedInGerman_NothingWritten()
+    [Theory, MemberData(nameof(Stores))]
+    public async Task Koerperschaft_Gremien_AndSessions_BadInput_IsRefusedInGerman_NothingWritten(string store)
     {
-        await using var s = await TestServer.StartAsync();
+        using var db = StoreUnderTest.Of(store, "ratsinfo");
+        await using var s = await TestServer.StartAsync(store: db.Store);
         await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Get, "api/ratsinfo/koerperschaft"), 404, NichtGefunden, "keine Körperschaft eingetragen");
         await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Put, "api/ratsinfo/koerperschaft", new { name = "Stadt Musterstadt", ags = "6411" }), 400, Ungueltig,
             "„6411“ ist kein Amtlicher Gemeindeschlüssel", "8 Ziffern");
@@ -59,10 +63,11 @@ public sealed class RatsinfoProblemTests
         (await s.GetJsonAsync("api/ratsinfo/gremien"))["total"]!.GetValue<long>().ShouldBe(1);
     }
 
-    [Fact]
-    public async Task Papers_Unknown_MinutesBeforeSubmission_AndMissingRights_AreRefusedInGerman()
+    [Theory, MemberData(nameof(Stores))]
+    public async Task Papers_Unknown_MinutesBeforeSubmission_AndMissingRights_AreRefusedInGerman(string store)
     {
-        await using var s = await TestServer.StartAsync();
+        using var db = StoreUnderTest.Of(store, "ratsinfo");
+        await using var s = await TestServer.StartAsync(store: db.Store);
         var now = SystemClock.Instance.GetCurrentInstant();
         (await s.SendAsync(HttpMethod.Put, "api/ratsinfo/gremien/bauausschuss", new { name = "Bauausschuss", lesegruppe = "gremium-bpa", vorsitzGruppe = "vorsitz-bpa" })).EnsureSuccessStatusCode();
         s.Server.App.Services.GetRequiredService<RatsinfoRegister>().Store.PutVorlage(Tenant(s), new Vorlage("VL-E", "Entwurf", "Beschlussvorlage", "fb-61-stadtplanung", true,

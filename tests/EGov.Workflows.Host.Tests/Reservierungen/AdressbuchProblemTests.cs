@@ -10,13 +10,17 @@ namespace EGov.Workflows.Host.Tests.Reservierungen;
 /// </summary>
 public sealed class AdressbuchProblemTests
 {
+    /// <summary>The same refusals on every store (the durable ones answer by their constraint violations).</summary>
+    public static TheoryData<string> Stores() => StoreUnderTest.All();
+
     private const string Ungueltig = "Ungültige Anfrage", NichtGefunden = "Nicht gefunden", Konflikt = "Konflikt";
     private const string E = "api/adressbuch/org-einheiten", P = "api/adressbuch/personen";
 
-    [Fact]
-    public async Task OrgUnits_AndPeople_BadInput_UnknownOnes_AndTakenGroups_AreRefusedInGerman_NothingWritten()
+    [Theory, MemberData(nameof(Stores))]
+    public async Task OrgUnits_AndPeople_BadInput_UnknownOnes_AndTakenGroups_AreRefusedInGerman_NothingWritten(string store)
     {
-        await using var s = await TestServer.StartAsync();
+        using var db = StoreUnderTest.Of(store, "adressbuch");
+        await using var s = await TestServer.StartAsync(store: db.Store);
         (await s.SendAsync(HttpMethod.Put, $"{E}/amt-32", new { name = "Ordnungsamt", gruppe = "ordnungsamt" })).EnsureSuccessStatusCode();
         (await s.SendAsync(HttpMethod.Put, $"{E}/sg-32-1", new { name = "Anträge", uebergeordnetId = "amt-32", gruppe = "sachbearbeitung" })).EnsureSuccessStatusCode();
         (await s.SendAsync(HttpMethod.Put, $"{P}/sachb", new { nachname = "Bearbeiter", orgEinheitId = "sg-32-1" })).EnsureSuccessStatusCode();
@@ -53,10 +57,11 @@ public sealed class AdressbuchProblemTests
         await GermanProblem.ShouldBeAsync(await TestServer.SendAsAsync(erika, HttpMethod.Put, $"{E}/amt-33", new { name = "x", gruppe = "x" }), 403, "Keine Berechtigung", "„erika“ fehlt die Berechtigung");
     }
 
-    [Fact]
-    public async Task Deputies_ThemselvesTwiceTooManyOrUnknown_AreRefusedInGerman_NothingWritten()
+    [Theory, MemberData(nameof(Stores))]
+    public async Task Deputies_ThemselvesTwiceTooManyOrUnknown_AreRefusedInGerman_NothingWritten(string store)
     {
-        await using var s = await TestServer.StartAsync();
+        using var db = StoreUnderTest.Of(store, "adressbuch");
+        await using var s = await TestServer.StartAsync(store: db.Store);
         (await s.SendAsync(HttpMethod.Put, $"{E}/amt-32", new { name = "Ordnungsamt", gruppe = "ordnungsamt" })).EnsureSuccessStatusCode();
         (await s.SendAsync(HttpMethod.Put, $"{P}/sachb", new { nachname = "Bearbeiter", orgEinheitId = "amt-32" })).EnsureSuccessStatusCode();
         (await s.SendAsync(HttpMethod.Put, $"{P}/kollege", new { nachname = "Kollege", orgEinheitId = "amt-32" })).EnsureSuccessStatusCode();

@@ -10,6 +10,9 @@ namespace EGov.Workflows.Host.Tests.Reservierungen;
 /// </summary>
 public sealed class ReservierungProblemTests
 {
+    /// <summary>The same refusals on every store (the durable ones answer by their constraint violations).</summary>
+    public static TheoryData<string> Stores() => StoreUnderTest.All();
+
     private const string Ungueltig = "Ungültige Anfrage", NichtGefunden = "Nicht gefunden", Konflikt = "Konflikt";
     private static readonly DateTimeOffset Morgen = new(DateTime.UtcNow.Date.AddDays(2).AddHours(8), TimeSpan.Zero);
 
@@ -19,10 +22,11 @@ public sealed class ReservierungProblemTests
         (await s.SendAsync(HttpMethod.Put, "api/reservierungen/ressourcen/saal", new { art = "raum", name = "Großer Saal", kapazitaet = 200, genehmigungspflicht = true, genehmigerGruppe = "hauptamt", verwalterGruppe = "hausverwaltung" })).EnsureSuccessStatusCode();
     }
 
-    [Fact]
-    public async Task Resources_BadKinds_MissingFields_TakenNames_AndUnknownOnes_AreRefusedInGerman_NothingWritten()
+    [Theory, MemberData(nameof(Stores))]
+    public async Task Resources_BadKinds_MissingFields_TakenNames_AndUnknownOnes_AreRefusedInGerman_NothingWritten(string store)
     {
-        await using var s = await TestServer.StartAsync();
+        using var db = StoreUnderTest.Of(store, "reservierung");
+        await using var s = await TestServer.StartAsync(store: db.Store);
         await Ressourcen(s);
         const string R = "api/reservierungen/ressourcen/raum-102";
         await GermanProblem.ShouldBeAsync(await s.SendAsync(HttpMethod.Put, R, new { name = "x", verwalterGruppe = "h" }), 400, Ungueltig, "Art der Ressource", "raum oder fahrzeug");
@@ -48,10 +52,11 @@ public sealed class ReservierungProblemTests
         await GermanProblem.ShouldBeAsync(await TestServer.SendAsAsync(erika, HttpMethod.Put, R, new { art = "raum", name = "x", verwalterGruppe = "h" }), 403, "Keine Berechtigung", "„erika“ fehlt die Berechtigung");
     }
 
-    [Fact]
-    public async Task Bookings_BadTimes_TooManyPeople_TakenTimes_ApprovalNeeded_AndCancelledOnes_AreRefusedInGerman()
+    [Theory, MemberData(nameof(Stores))]
+    public async Task Bookings_BadTimes_TooManyPeople_TakenTimes_ApprovalNeeded_AndCancelledOnes_AreRefusedInGerman(string store)
     {
-        await using var s = await TestServer.StartAsync();
+        using var db = StoreUnderTest.Of(store, "reservierung");
+        await using var s = await TestServer.StartAsync(store: db.Store);
         await Ressourcen(s);
         var erika = await s.PersonAsync("erika", [], ["clerk"]);
         var max = await s.PersonAsync("max", [], ["clerk"]);
