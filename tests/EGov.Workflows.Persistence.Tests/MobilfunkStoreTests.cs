@@ -170,6 +170,7 @@ public sealed class MobilfunkStoreTests
         f.Store.Bestellen("t1", Bestellung("MF-3", wer: "c.bau", kst: "KST-20", geraet: null));
         f.Store.Uebergeben("t1", "MF-3", "0151 4711", null, "c.bau", new LocalDate(2027, 1, 1), T0);
         f.Store.Bestellen("t1", Bestellung("X_9", wer: "d.bau", kst: "KST-20"));
+        f.Store.Bestellen("t1", Bestellung("MF-4", wer: "Ö.Özdemir", kst: "ÄMT-30"));
 
         static List<string> Ids((IReadOnlyList<Vertrag> Items, int Total) page) => page.Items.Select(v => v.Id).ToList();
         Ids(f.Store.ListVertraege("t1", new VertragFilter(Suche: "LEITUNG"), 0, 10)).ShouldBe(["MF-2"], "the tariff's name, any case");
@@ -178,6 +179,8 @@ public sealed class MobilfunkStoreTests
         Ids(f.Store.ListVertraege("t1", new VertragFilter(Suche: ".bau"), 0, 10)).ShouldBe(["MF-3", "X_9"], "the staff member");
         Ids(f.Store.ListVertraege("t1", new VertragFilter(Suche: "_"), 0, 10)).ShouldBe(["X_9"], "_ is a character, not a wildcard");
         Ids(f.Store.ListVertraege("t1", new VertragFilter(Suche: "%"), 0, 10)).ShouldBeEmpty("% is a character, not a wildcard");
+        Ids(f.Store.ListVertraege("t1", new VertragFilter(Suche: "ämt"), 0, 10)).ShouldBe(["MF-4"], "umlauts in any case, on every store");
+        Ids(f.Store.ListVertraege("t1", new VertragFilter(Suche: "ö.öZDEMIR"), 0, 10)).ShouldBe(["MF-4"], "umlauts in any case, on every store");
         var page = f.Store.ListVertraege("t1", new VertragFilter(Kostenstelle: "KST-10", Suche: "mf-"), 1, 1);
         page.Total.ShouldBe(2, "the search and the filters together, counted in full");
         Ids(page).ShouldBe(["MF-2"]);

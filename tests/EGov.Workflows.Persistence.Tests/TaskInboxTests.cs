@@ -43,7 +43,7 @@ public sealed class TaskInboxTests
             var due = i % 6 == 5 ? null : $"2026-03-{(i % 9) + 1:00}T12:00:00Z";
             var followUp = i % 4 == 1 ? "2026-03-01T00:00:00Z" : null;
             var id = engine.StartProcess("Inbox", Task($"Aufgabe {i}", assignee, groups, users, due, followUp, 40 + (i % 5) * 10),
-                $"AZ-{(i * 7) % 40:000}{(i % 10 == 3 ? "-Bau" : "")}");
+                $"AZ-{(i * 7) % 40:000}{(i % 10 == 3 ? "-Bau" : i % 10 == 7 ? "-Änderung" : "")}");
             _ = id;
         }
     }
@@ -62,6 +62,8 @@ public sealed class TaskInboxTests
         yield return new InboxQuery { Principals = erika, Sort = InboxSort.BusinessKey, Descending = true, Limit = 5 };
         yield return new InboxQuery { Principals = erika, Sort = InboxSort.Created };
         yield return new InboxQuery { Principals = erika, Text = "bau" };
+        yield return new InboxQuery { Principals = erika, Text = "änderung" }; // umlauts in any case, SQLite too
+        yield return new InboxQuery { Principals = erika, Text = "ÄNDERUNG" };
         yield return new InboxQuery { Principals = erika, Text = "posteing", Assignee = "erika" };
         yield return new InboxQuery { Principals = erika, CandidateGroup = "g2", ProcessId = "Inbox" };
         yield return new InboxQuery { Principals = erika, Text = "%" };

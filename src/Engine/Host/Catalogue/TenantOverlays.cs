@@ -394,7 +394,7 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
         if (overlay.Root["activities"] is not null)
             foreach (var p in processes.Where(p => !Unchanged(p))) Runtime.WorkflowEngine.OutlineOf(p.File, Loader(p)(), p.ProcessId);
         var name = overlay.Root["texts"] is System.Text.Json.Nodes.JsonObject texts ? texts : null;
-        var formsOf = processes.Any(p => p.Outline.FormKeys.Count > 0) ? OverlayMerger.Forms(overlay, sharedModel) : null;
+        IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonObject>? formsOf = null; // made only for a new version
         var relabels = overlay.Root["forms"] as System.Text.Json.Nodes.JsonObject;
         lock (tenant.Catalog)
         {
@@ -403,6 +403,12 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
             var result = new List<DeployedDefinition>();
             foreach (var p in processes)
             {
+                // The latest version is made from the same shared model and overlay (a restart): kept, nothing built or stored.
+                if (Unchanged(p) && tenant.Catalog.Latest(p.ProcessId) is { } same)
+                {
+                    result.Add(same);
+                    continue;
+                }
                 var processName = name?[p.ProcessId] is System.Text.Json.Nodes.JsonValue n && n.TryGetValue<string>(out var s) ? s : p.Outline.Name;
                 var engineOutline = p.Engine with { Name = processName };
                 var attributes = new Dictionary<string, string>(p.Outline.ProcessAttributes, StringComparer.Ordinal);
@@ -418,7 +424,7 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
                 // The forms the overlay relabels are the tenant's own (kept with a durable row); the others are the shared ones.
                 var forms = new List<Forms.DeployedForm>();
                 foreach (var key in p.Outline.FormKeys)
-                    if (Forms.FormCatalog.FileName(key) is { } formFile && formsOf!.TryGetValue(Path.GetFileNameWithoutExtension(formFile), out var form))
+                    if (Forms.FormCatalog.FileName(key) is { } formFile && (formsOf ??= OverlayMerger.Forms(overlay, sharedModel)).TryGetValue(Path.GetFileNameWithoutExtension(formFile), out var form))
                         forms.Add(new Forms.DeployedForm(p.ProcessId, 0, key, formFile, form));
                 var reference = new Persistence.Deployments.ReferenceVersion(p.ProcessId, p.File, engineOutline, outline, processName,
                     shared.TenantId, p.Version ?? 0, json, SourceOf(p));

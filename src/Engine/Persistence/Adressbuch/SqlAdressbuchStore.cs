@@ -73,7 +73,7 @@ public sealed class SqlAdressbuchStore(DurableStoreOptions options) : IAdressbuc
 
     public (IReadOnlyList<Person> Items, int Total) ListPersonen(string tenantId, string? text, string? orgEinheitId, int offset, int limit)
     {
-        // The search text is a LIKE pattern with its wildcards escaped; lower() on both sides (ASCII case on SQLite).
+        // The search text is a LIKE pattern with its wildcards escaped; lower() on both sides (every letter, SQLite too: SqlitePragmas.Prepare).
         var like = text is null ? null : "%" + text.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
         const string Where = """
             tenant_id = @p0 AND (CAST(@p1 AS TEXT) IS NULL OR org_einheit_id = @p1) AND (CAST(@p2 AS TEXT) IS NULL

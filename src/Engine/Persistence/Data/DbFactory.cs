@@ -50,13 +50,11 @@ internal sealed class DbFactory : IDisposable
     public void Dispose() => DataSource?.Dispose();
 
     /// <summary>
-    /// Every SQLite connection EF opens gets the store's PRAGMAs (per-connection settings: a pooled connection keeps them;
-    /// setting them again is cheap, and EF's connections serve only the rarer operations).
+    /// Every SQLite connection EF opens gets the store's PRAGMAs and its Unicode lower() (<see cref="SqlitePragmas.Prepare"/>;
+    /// per-connection settings: setting them again is cheap, and EF's connections serve only the rarer operations).
     /// </summary>
     private sealed class SqlitePragmaInterceptor(DurableStoreOptions store) : DbConnectionInterceptor
     {
-        private readonly string _sql = SqlitePragmas.For(store);
-
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
         public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -67,10 +65,7 @@ internal sealed class DbFactory : IDisposable
 
         private void Apply(DbConnection connection)
         {
-            if (connection is not Microsoft.Data.Sqlite.SqliteConnection) return;
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = _sql;
-            cmd.ExecuteNonQuery();
+            if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite) SqlitePragmas.Prepare(sqlite, store);
         }
     }
 }

@@ -132,7 +132,7 @@ public sealed class InMemoryMobilfunkStore : IMobilfunkStore
                 .OrderBy(v => v.Kostenstelle, StringComparer.Ordinal).ThenBy(v => v.Mitarbeiter, StringComparer.Ordinal).ThenBy(v => v.Id, StringComparer.Ordinal)
                 .Select(v => WithNames(tenantId, v))
                 .Where(v => filter.Suche is not { Length: > 0 } q || new[] { v.Id, v.Mitarbeiter, v.Kostenstelle, v.Rufnummer, v.TarifBezeichnung, v.GeraetBezeichnung }
-                    .Any(x => x is not null && AsciiLower(x).Contains(AsciiLower(q), StringComparison.Ordinal))), offset, limit);
+                    .Any(x => x is not null && x.ToLowerInvariant().Contains(q.ToLowerInvariant(), StringComparison.Ordinal))), offset, limit);
     }
 
     public (IReadOnlyList<Kostenstellensumme> Items, int Total) Kosten(string tenantId, string? kostenstelle, int offset, int limit)
@@ -153,6 +153,4 @@ public sealed class InMemoryMobilfunkStore : IMobilfunkStore
         }
     }
 
-    /// <summary>Lower case for ASCII letters only, as SQLite's LOWER does, so every store finds the same contracts.</summary>
-    private static string AsciiLower(string s) => string.Create(s.Length, s, (span, x) => { for (var i = 0; i < x.Length; i++) span[i] = char.IsAsciiLetterUpper(x[i]) ? (char)(x[i] | 0x20) : x[i]; });
 }

@@ -84,7 +84,7 @@ public sealed class MobilfunkConstraintException(string code, string message, Ex
 
 /// <summary>
 /// Filters of the contract list (the overview): each null means any. <see cref="Suche"/>: a part of the contract number, the member
-/// of staff, the cost centre, the phone number, the tariff's or the device's name (case-insensitive for ASCII letters).
+/// of staff, the cost centre, the phone number, the tariff's or the device's name (case-insensitive, umlauts included).
 /// </summary>
 public sealed record VertragFilter(string? Mitarbeiter = null, string? Kostenstelle = null, string? Status = null, LocalDate? MindestlaufzeitEndeBis = null,
     string? Suche = null);

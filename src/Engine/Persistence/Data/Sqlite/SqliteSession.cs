@@ -17,9 +17,7 @@ internal sealed class SqliteSession : IDisposable
     {
         Connection = new SqliteConnection(options.ConnectionString);
         Connection.Open();
-        using var pragmas = Connection.CreateCommand();
-        pragmas.CommandText = SqlitePragmas.For(options);
-        pragmas.ExecuteNonQuery();
+        SqlitePragmas.Prepare(Connection, options);
     }
 
     public SqliteConnection Connection { get; }
@@ -94,12 +92,24 @@ internal static class SqlitePragmas
             ? new Microsoft.Data.Sqlite.SqliteConnection(store.ConnectionString)
             : new Npgsql.NpgsqlConnection(store.ConnectionString);
         c.Open();
-        if (store.Provider == StoreProvider.Sqlite)
+        if (c is SqliteConnection sqlite) Prepare(sqlite, store);
+        return c;
+    }
+
+    /// <summary>
+    /// Readies a store connection: the PRAGMAs above, and a <c>lower()</c> that lowers every letter, not only ASCII ones
+    /// (SQLite's own leaves Ä, Ö, Ü as they are). The searches of the Postkorb, the Adressbuch and Mobilfunk compare
+    /// <c>lower(column) LIKE lower(text)</c>: with SQLite's own, "änderung" would not find "Änderung" — PostgreSQL
+    /// (a UTF-8 locale) and the in-memory stores lower every letter, and so does SQLite now. Deterministic, as SQLite's is.
+    /// </summary>
+    public static void Prepare(SqliteConnection connection, DurableStoreOptions store)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using (var p = connection.CreateCommand())
         {
-            using var p = c.CreateCommand();
             p.CommandText = For(store);
             p.ExecuteNonQuery();
         }
-        return c;
+        connection.CreateFunction("lower", (object? value) => value is string text ? text.ToLowerInvariant() : value, isDeterministic: true);
     }
 }
