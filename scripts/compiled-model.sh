@@ -14,12 +14,17 @@ dotnet restore scripts/compiled-model/EGov.Workflows.Persistence.Design.csproj -
 for provider in sqlite postgres; do
   name=$([ "$provider" = sqlite ] && echo Sqlite || echo Postgres)
   out="src/Engine/Persistence/Data/CompiledModels/$name"
-  rm -rf "$out"
+  # The old files stay while dotnet-ef builds the project (Persistence does not compile without its compiled models);
+  # every file it writes is newer than the marker, and what it no longer writes (a removed row class) is deleted after.
+  marker="$(mktemp)"
+  sleep 1
   "$tools/dotnet-ef" dbcontext optimize --no-color \
     --project src/Engine/Persistence/EGov.Workflows.Persistence.csproj \
     --startup-project scripts/compiled-model/EGov.Workflows.Persistence.Design.csproj \
     --context RuntimeDbContext --output-dir "Data/CompiledModels/$name" \
     --namespace "EGov.Workflows.Persistence.Data.CompiledModels.$name" -- "$provider"
+  find "$out" -name '*.cs' ! -newer "$marker" -delete
+  rm -f "$marker"
 done
 # Chosen by DbFactory per provider (UseModel): the generated assembly attribute would name one model for both.
 rm -f src/Engine/Persistence/Data/CompiledModels/*/RuntimeDbContextAssemblyAttributes.cs

@@ -15,7 +15,7 @@ namespace EGov.Workflows.Host.Api;
 internal static class OverlayEndpoints
 {
     private const int MaxOverlayChars = 256 * 1024;
-    private const string OverlayBody = "the overlay as YAML (Content-Type: application/yaml), see docs/overlay.schema.json";
+    private const string OverlayBody = "das Overlay als YAML (Content-Type: application/yaml), siehe docs/overlay.schema.json";
 
     public static void MapOverlayEndpoints(this RouteGroupBuilder api)
     {
@@ -43,14 +43,14 @@ internal static class OverlayEndpoints
             {
                 var tenant = http.Tenant();
                 if (service.Length is 0 or > 100 || !System.Text.RegularExpressions.Regex.IsMatch(service, "^[A-Za-z0-9][A-Za-z0-9._-]*$"))
-                    throw ApiProblemException.BadRequest($"'{service}' is not a service folder name (letters, digits, '.', '-', '_')");
+                    throw ApiProblemException.Ungueltig($"„{service}“ ist kein Name eines Leistungsordners (Buchstaben, Ziffern, „.“, „-“, „_“; höchstens 100 Zeichen)");
                 using var reader = new StreamReader(http.Request.Body, System.Text.Encoding.UTF8);
                 var buffer = new char[MaxOverlayChars + 1];
                 var read = await reader.ReadBlockAsync(buffer, http.RequestAborted);
-                if (read > MaxOverlayChars) throw ApiProblemException.BadRequest($"an overlay is at most {MaxOverlayChars / 1024} KB", OverlayBody);
-                if (read == 0) throw ApiProblemException.BadRequest("no overlay in the request", OverlayBody);
+                if (read > MaxOverlayChars) throw ApiProblemException.Ungueltig($"Ein Overlay darf höchstens {MaxOverlayChars / 1024} KB groß sein.", OverlayBody);
+                if (read == 0) throw ApiProblemException.Ungueltig("Die Anfrage enthält kein Overlay.", OverlayBody);
                 var overlays = http.RequestServices.GetService<TenantOverlays>()
-                    ?? throw ApiProblemException.BadRequest("this server deploys no overlays");
+                    ?? throw ApiProblemException.Ungueltig("Dieser Server stellt keine Overlays bereit.");
                 var row = overlays.DeployOverlay(http.RequestServices.GetRequiredService<TenantEngines>(), tenant.TenantId, service,
                     new string(buffer, 0, read), http.Caller().Id);
                 var dto = new
@@ -59,13 +59,16 @@ internal static class OverlayEndpoints
                     sharedHash = row.SharedHash, sharedVersion = row.SharedVersion, version = row.Version, state = row.State, problems = row.Problems,
                 };
                 if (row.State != "deployed")
-                    throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "Overlay does not fit",
-                        $"the overlay was not deployed: {string.Join("; ", row.Problems.Take(5))}", new Dictionary<string, object?> { ["problems"] = row.Problems });
+                    // German for the operator; the positioned findings (file:line:column, as `egov validate` prints them) in "problems".
+                    throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "Overlay passt nicht",
+                        $"Das Overlay für „{service}“ wurde nicht bereitgestellt: es passt nicht zum gemeinsamen Modell ({row.Problems.Count} "
+                        + $"{(row.Problems.Count == 1 ? "Befund" : "Befunde")} mit Zeile und Spalte unter „problems“). Für diesen Mandanten bleibt alles, wie es war.",
+                        new Dictionary<string, object?> { ["problems"] = row.Problems });
                 return Results.Ok(dto);
             })
             .WithName("DeployServiceOverlay").RequirePermission(Permission.Deploy)
             .WithSummary("Deploys the tenant's (X-Tenant) overlay of a shared service: merged, deployed as the tenant's version and kept under tenants/; 422 with positions when it does not fit")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithMetadata(new ExpectedBody(OverlayBody));
+            .WithMetadata(new GermanProblems(), new ExpectedBody(OverlayBody));
     }
 }
