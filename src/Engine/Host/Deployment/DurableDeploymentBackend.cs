@@ -45,11 +45,24 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
     /// them where its overlay relabels nothing, so 100 tenants' versions of one shared model hold one copy of each form.
     /// A stored version never changes its forms; a deleted one cannot be referenced.
     /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Tenant, string ProcessId, int Version), IReadOnlyList<DeployedForm>> _sharedForms = new();
+    /// <remarks>
+    /// Tenants restored side by side ask for the same shared versions at once: each is read and parsed by one of them (the
+    /// others wait for it), not by every tenant at the same time.
+    /// </remarks>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Tenant, string ProcessId, int Version), Lazy<IReadOnlyList<DeployedForm>>> _sharedForms = new();
 
-    private IReadOnlyList<DeployedForm> SharedForms(string tenantId, string processId, int version) =>
-        _sharedForms.GetOrAdd((tenantId, processId, version), k => deployments.FormsOf(k.Tenant, k.ProcessId, k.Version)
-            .Select(f => new DeployedForm(f.ProcessId, f.Version, f.FormKey, f.File, FormCatalog.Parse(f.Json, f.File))).ToList());
+    private IReadOnlyList<DeployedForm> SharedForms(string tenantId, string processId, int version)
+    {
+        var key = (tenantId, processId, version);
+        var lazy = _sharedForms.GetOrAdd(key, k => new Lazy<IReadOnlyList<DeployedForm>>(() => deployments.FormsOf(k.Item1, k.Item2, k.Item3)
+            .Select(f => new DeployedForm(f.ProcessId, f.Version, f.FormKey, f.File, FormCatalog.Parse(f.Json, f.File))).ToList()));
+        try { return lazy.Value; }
+        catch
+        {
+            _sharedForms.TryRemove(new KeyValuePair<(string, string, int), Lazy<IReadOnlyList<DeployedForm>>>(key, lazy)); // read again next time
+            throw;
+        }
+    }
 
     private static List<DeployedDefinition> Definitions(IReadOnlyList<VersionOfFile> versions)
     {
@@ -68,20 +81,31 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
         // that deleted scheduled the earlier version's timer starts again). Local deploys hold the same lock, so a version
         // this node just stored is never taken for deleted. A version stored with another content hash than the model this
         // node runs was deleted and deployed again under the same number: forgotten too, and read again below.
-        var stored = deployments.List(tenant.TenantId).ToDictionary(d => (d.ProcessId, d.Version), d => d.ContentHash);
+        var heads = deployments.List(tenant.TenantId);
+        var stored = heads.ToDictionary(d => (d.ProcessId, d.Version), d => d.ContentHash);
         foreach (var gone in tenant.Catalog.All().Where(d => !stored.TryGetValue((d.ProcessId, d.Version), out var hash)
                      || DurableDeployments.IsReplaced(tenant.Engine, d.ProcessId, d.Version, hash)).ToList())
             tenant.ForgetVersion(gone.ProcessId, gone.Version);
         // The models the engine's restore reads serve the versions stored before their outline was kept (read once, not twice).
         var parsed = new Dictionary<string, Definitions?>(StringComparer.Ordinal);
-        deployments.Restore(tenant.Engine, parsed);
+        // Each stored outline parsed once (the engine's restore and the catalogue read the same rows).
+        var outlines = new Dictionary<string, DeploymentOutline?>(StringComparer.Ordinal);
+        DeploymentOutline? OutlineOf(string? json)
+        {
+            if (json is null) return null;
+            if (!outlines.TryGetValue(json, out var o)) outlines[json] = o = DeploymentOutline.FromJson(json);
+            return o;
+        }
+        deployments.Restore(tenant.Engine, parsed, heads, OutlineOf);
+        // Versions stored without an outline (or its engine part) had it completed by the engine's restore: listed again then (else the rows just read).
+        if (heads.Any(d => OutlineOf(d.Outline)?.Engine is null)) heads = deployments.List(tenant.TenantId);
         var filled = new List<(string, int, string?, DeploymentOutline)>();
         var references = new List<StoredDeployment>();
-        foreach (var d in deployments.List(tenant.TenantId).Where(d => tenant.Catalog.Find(d.ProcessId, d.Version) is not { HasModel: true }))
+        foreach (var d in heads.Where(d => tenant.Catalog.Find(d.ProcessId, d.Version) is not { HasModel: true }))
         {
             if (d.SharedTenantId is not null && d.SharedVersion is not null) references.Add(d);
             // The catalogue keeps the name and the outline; the model is read from the stored XML when a page asks for it.
-            var outline = DeploymentOutline.FromJson(d.Outline);
+            var outline = OutlineOf(d.Outline);
             var name = d.ProcessName;
             if (outline is null)
             {

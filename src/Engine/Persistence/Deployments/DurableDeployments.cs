@@ -70,19 +70,28 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     public int Restore(WorkflowEngine engine, IDictionary<string, Definitions?>? parsed)
     {
         ArgumentNullException.ThrowIfNull(engine);
+        return Restore(engine, parsed, List(engine.Options.TenantId), DeploymentOutline.FromJson);
+    }
+
+    /// <param name="heads">The tenant's stored versions as just listed (<see cref="List"/>): a caller that lists them anyway reads them once.</param>
+    /// <param name="outlineOf">Reads a stored outline (a caller that reads the same rows' outlines again passes a memo, so each is parsed once).</param>
+    public int Restore(WorkflowEngine engine, IDictionary<string, Definitions?>? parsed, IReadOnlyList<StoredDeployment> heads, Func<string?, DeploymentOutline?> outlineOf)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(heads);
+        ArgumentNullException.ThrowIfNull(outlineOf);
         // The heads only (no model text). A version whose outline names its start triggers is deployed by it alone: its
         // model is read and its graph built when an instance first needs it (issue 15: a restart reads no model).
         var tenant = engine.Options.TenantId;
-        var heads = store.DeploymentHeads(tenant);
         foreach (var r in heads.Where(r => IsReplaced(engine, r.ProcessId, r.Version, r.ContentHash)))
             engine.ForgetVersion(r.ProcessId, r.Version);
         var rows = heads.Where(r => !engine.HasVersion(r.ProcessId, r.Version)).ToList();
         if (rows.Count == 0) return 0;
         var lazy = new List<StoredVersion>();
-        var old = new List<(Data.DeploymentRow Row, DeploymentOutline? Outline)>();
+        var old = new List<(StoredDeployment Row, DeploymentOutline? Outline)>();
         foreach (var r in rows)
         {
-            var outline = DeploymentOutline.FromJson(r.Outline);
+            var outline = outlineOf(r.Outline);
             if (outline?.Engine is { } e) lazy.Add(new StoredVersion(r.ProcessId, r.Version, r.File, r.ContentHash, e, Loader(tenant, r.ProcessId, r.Version, r.File)));
             else old.Add((r, outline));
         }
