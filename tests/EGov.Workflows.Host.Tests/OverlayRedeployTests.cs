@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using EGov.Workflows.Host.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace EGov.Workflows.Host.Tests;
 
@@ -15,14 +14,7 @@ namespace EGov.Workflows.Host.Tests;
 /// </summary>
 public sealed class OverlayRedeployTests
 {
-    public static TheoryData<string> Stores()
-    {
-        var data = new TheoryData<string> { "memory", "sqlite" };
-        if (PostgresConnection is not null) data.Add("postgres");
-        return data;
-    }
-
-    private static string? PostgresConnection => Environment.GetEnvironmentVariable("EGOV_TEST_POSTGRES") is { Length: > 0 } c ? c : null;
+    public static TheoryData<string> Stores() => StoreUnderTest.All();
 
     [Theory]
     [MemberData(nameof(Stores))]
@@ -96,12 +88,7 @@ public sealed class OverlayRedeployTests
         }
     }
 
-    public static TheoryData<string> DurableStores()
-    {
-        var data = new TheoryData<string> { "sqlite" };
-        if (PostgresConnection is not null) data.Add("postgres");
-        return data;
-    }
+    public static TheoryData<string> DurableStores() => StoreUnderTest.Names();
 
     [Theory]
     [MemberData(nameof(DurableStores))]
@@ -158,47 +145,7 @@ public sealed class OverlayRedeployTests
     }
 
     /// <summary>The store of a test: memory, a SQLite file in a temp folder, or a fresh PostgreSQL schema (dropped after).</summary>
-    private static StoreUnderTest StoreFor(string store) => store switch
-    {
-        "memory" => new StoreUnderTest("memory", null),
-        "sqlite" => StoreUnderTest.Sqlite(),
-        _ => StoreUnderTest.Postgres(PostgresConnection!),
-    };
-
-    private sealed class StoreUnderTest(string store, Action? drop) : IDisposable
-    {
-        public string Store { get; } = store;
-
-        public static StoreUnderTest Sqlite()
-        {
-            var dir = Path.Combine(Path.GetTempPath(), "egov-overlay-tests", Guid.NewGuid().ToString("N"));
-            return new StoreUnderTest($"sqlite:{Path.Combine(dir, "egov.db")}", () =>
-            {
-                try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            });
-        }
-
-        public static StoreUnderTest Postgres(string admin)
-        {
-            var schema = "overlays_" + Guid.NewGuid().ToString("N")[..12];
-            Execute(admin, $"CREATE SCHEMA \"{schema}\"");
-            return new StoreUnderTest($"postgres:{new NpgsqlConnectionStringBuilder(admin) { SearchPath = schema }.ConnectionString}", () =>
-            {
-                NpgsqlConnection.ClearAllPools();
-                Execute(admin, $"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
-            });
-        }
-
-        private static void Execute(string connection, string sql)
-        {
-            using var c = new NpgsqlConnection(connection);
-            c.Open();
-            using var cmd = new NpgsqlCommand(sql, c);
-            cmd.ExecuteNonQuery();
-        }
-
-        public void Dispose() => drop?.Invoke();
-    }
+    private static StoreUnderTest StoreFor(string store) => StoreUnderTest.Of(store, "overlays");
 
     /// <summary>A copy of Models/overlays (processes/ and tenants/) in a temp folder.</summary>
     internal sealed class OverlayCopy : IDisposable
