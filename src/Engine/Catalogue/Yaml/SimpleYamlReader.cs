@@ -342,11 +342,15 @@ internal sealed class SimpleYamlReader
     {
         var ch = _text[c];
         if (ch == '-') return c + 1 < end && (char.IsAsciiLetterOrDigit(_text[c + 1]) || _text[c + 1] == '.');
-        return char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.' or '/' or '+' or '~' || (ch > 0x7F && char.IsLetterOrDigit(ch));
+        return char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.' or '/' or '+' or '~' || (ch > 0x7F && !char.IsWhiteSpace(ch));
     }
 
+    // Inside a plain scalar the indicators mean nothing (only at its start); in a flow collection ",[]{}" end it, and '#'
+    // is left out everywhere (" #" starts a comment).
     private static bool PlainChar(char c, bool flow) =>
-        char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '/' or '+' or '~' or '-' or '@' or '(' or ')' or ';' or '=' || (c == ',' && !flow)
+        char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '/' or '+' or '~' or '-' or '@' or '(' or ')' or ';' or '=' or '&' or '\'' or '"'
+            or '!' or '*' or '%' or '?' or '<' or '>' or '|' or '^' or '$'
+        || (!flow && c is ',' or '[' or ']' or '{' or '}')
         || (c > 0x7F && !char.IsWhiteSpace(c));
 
     private static string RefusedChars()
