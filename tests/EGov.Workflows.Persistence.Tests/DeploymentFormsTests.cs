@@ -44,6 +44,27 @@ public sealed class DeploymentFormsTests
         deployments.Forms("default").ShouldBeEmpty();
     }
 
+    [Theory, MemberData(nameof(Providers))]
+    public void AFormKeptAgainForTheSameVersionAndKey_ReplacesTheKeptOne_AndTheLastOfADeploymentWins(string provider)
+    {
+        using var db = TestDatabases.Create(provider);
+        var store = db.OpenStore();
+        var deployments = new DurableDeployments(store);
+        var engine = Models.Engine(store, Models.Clock());
+        IReadOnlyList<StoredForm> Twice(IReadOnlyList<VersionOfFile> versions) =>
+        [
+            .. versions.Select(v => new StoredForm(v.ProcessId, v.Version, "egov:forms/pruefung", "alt.form", """{ "components": [], "v": 1 }""")),
+            .. versions.Select(v => new StoredForm(v.ProcessId, v.Version, "egov:forms/pruefung", "pruefung.form", """{ "components": [], "v": 2 }""")),
+        ];
+
+        deployments.Deploy(engine, [("antrag.bpmn", Models.Read(Models.Antrag()))], forms: Twice);
+        deployments.Forms("default").ShouldHaveSingleItem().File.ShouldBe("pruefung.form");
+
+        deployments.SaveForms("default", [new StoredForm("Antrag", 1, "egov:forms/pruefung", "neu.form", """{ "components": [], "v": 3 }""")]);
+        var kept = deployments.Forms("default").ShouldHaveSingleItem();
+        (kept.File, kept.Json.Contains("\"v\": 3", StringComparison.Ordinal) || kept.Json.Contains("\"v\":3", StringComparison.Ordinal)).ShouldBe(("neu.form", true));
+    }
+
     /// <summary>A trigger makes the database refuse every form row (a real failure inside the deployment's transaction).</summary>
     private static void RefuseFormRows(DurableStoreOptions options)
     {

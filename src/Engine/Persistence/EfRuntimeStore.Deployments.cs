@@ -137,18 +137,19 @@ public sealed partial class EfRuntimeStore
         CheckFile();
         using var db = _db.Create();
         using var tx = db.Database.BeginTransaction();
-        db.Deployments.AddRange(rows);
         try
         {
-            db.SaveChanges();
-            if (forms is { Count: > 0 }) StageForms(db, forms);
-            db.SaveChanges();
+            // Plain INSERTs in the context's transaction (Data/Sql/DeploymentRowsInsert.cs): no change tracking for rows written once.
+            var connection = db.Database.GetDbConnection();
+            var dbTx = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(tx);
+            Data.Sql.DeploymentRowsInsert.Write(connection, dbTx, _db.IsSqlite, rows);
+            if (forms is { Count: > 0 }) Data.Sql.DeploymentRowsInsert.Write(connection, dbTx, _db.IsSqlite, forms);
             // The scenarios of the new versions (Schema/*/0029): a version has none before it is stored, so they are only inserted.
             var tenant = rows.Count > 0 ? rows[0].TenantId : "";
             foreach (var x in scenarios ?? [])
                 db.Database.ExecuteSql($"INSERT INTO deployment_scenarios (tenant_id, process_id, version, file, yaml) VALUES ({tenant}, {x.ProcessId}, {x.Version}, {x.File}, {x.Yaml})");
         }
-        catch (DbUpdateException e) when (Data.Sql.Conflicts.IsUniqueViolation(e))
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException && Data.Sql.Conflicts.IsUniqueViolation(e))
         {
             throw new ConcurrencyConflictException("another node deployed a version of the same process at the same time; deploy again", e);
         }
@@ -164,16 +165,6 @@ public sealed partial class EfRuntimeStore
         using var db = _db.Create();
         var rows = db.Deployments.Where(d => d.TenantId == tenantId);
         return (rows.LongCount(), rows.Max(d => (long?)d.DeployedAt) ?? 0);
-    }
-
-    private static void StageForms(RuntimeDbContext db, IReadOnlyList<DeploymentFormRow> rows)
-    {
-        foreach (var r in rows)
-        {
-            var existing = db.DeploymentForms.Find(r.TenantId, r.ProcessId, r.Version, r.FormKey);
-            if (existing is null) db.DeploymentForms.Add(r);
-            else { existing.File = r.File; existing.SchemaJson = r.SchemaJson; }
-        }
     }
 
     /// <summary>The forms kept for one version.</summary>
@@ -195,20 +186,8 @@ public sealed partial class EfRuntimeStore
         if (rows.Count == 0) return;
         using var db = _db.Create();
         using var tx = db.Database.BeginTransaction();
-        foreach (var r in rows)
-        {
-            var existing = db.DeploymentForms.Find(r.TenantId, r.ProcessId, r.Version, r.FormKey);
-            if (existing is null) db.DeploymentForms.Add(r);
-            else { existing.File = r.File; existing.SchemaJson = r.SchemaJson; }
-        }
-        try
-        {
-            db.SaveChanges();
-        }
-        catch (DbUpdateException e) when (Data.Sql.Conflicts.IsUniqueViolation(e))
-        {
-            throw new ConcurrencyConflictException("another node kept the forms of the same version at the same time; deploy again", e);
-        }
+        // An upsert: two nodes keeping the same version's forms at once both succeed, the later one's text remains.
+        Data.Sql.DeploymentRowsInsert.Write(db.Database.GetDbConnection(), Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(tx), _db.IsSqlite, rows);
         tx.Commit();
     }
 }

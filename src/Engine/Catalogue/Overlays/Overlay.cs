@@ -38,7 +38,9 @@ public sealed class Overlay
     /// The overlay as compact JSON (<see cref="Restore"/> makes it again): what a version deployed by reference keeps of
     /// its overlay (a few hundred bytes instead of the parsed file with its positions).
     /// </summary>
-    public string ToJson() => Root.ToJsonString();
+    public string ToJson() => _json ??= Root.ToJsonString();
+
+    private string? _json;
 
     /// <summary>
     /// An overlay made again from <see cref="ToJson"/> of one that was read and checked: without positions (every key
@@ -50,7 +52,7 @@ public sealed class Overlay
     private string? _hash;
 
     /// <summary>A short content hash: which overlay a deployed version was merged with.</summary>
-    public string Hash => _hash ??= Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Root.ToJsonString())))[..12];
+    public string Hash => _hash ??= Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ToJson())))[..12];
 
     /// <summary>Where the key at a JSON pointer (<c>/texts/Task_X</c>) stands.</summary>
     public SourcePosition KeyAt(string pointer) => Yaml.KeyAt(pointer);

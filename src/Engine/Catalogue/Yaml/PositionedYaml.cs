@@ -19,6 +19,11 @@ public sealed class PositionedYaml
     private readonly Dictionary<string, SourcePosition> _values;
     private readonly Dictionary<string, SourcePosition> _keys;
 
+    /// <summary>Where every value starts, by JSON pointer (for the tests that compare the two readers).</summary>
+    internal IReadOnlyDictionary<string, SourcePosition> Values => _values;
+    /// <summary>Where every mapping key stands, by JSON pointer.</summary>
+    internal IReadOnlyDictionary<string, SourcePosition> Keys => _keys;
+
     /// <summary>The document as JSON (null for an empty file).</summary>
     public JsonNode? Root { get; }
 
@@ -50,7 +55,7 @@ public sealed class YamlSyntaxException(SourcePosition at, string message) : Exc
 /// core schema (true/false, null/~, integers and decimals; everything else, dates included, is a string); quoted ones
 /// are strings. Duplicate keys, non-scalar keys, several documents and aliases are refused (a metadata file needs none).
 /// </summary>
-public static class PositionedYamlReader
+public static partial class PositionedYamlReader
 {
     private const int MaxDepth = 32;
 
@@ -58,6 +63,12 @@ public static class PositionedYamlReader
     public static PositionedYaml Read(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return SimpleYamlReader.TryRead(text) ?? ReadWithYamlDotNet(text);
+    }
+
+    /// <summary>The full reader: anything <see cref="SimpleYamlReader"/> declines, and every error message.</summary>
+    internal static PositionedYaml ReadWithYamlDotNet(string text)
+    {
         var values = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
         var keys = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
         var parser = new Parser(new StringReader(text));
@@ -135,18 +146,29 @@ public static class PositionedYamlReader
     private static JsonNode? Resolve(Scalar s)
     {
         var tag = s.Tag.IsEmpty || s.Tag.IsNonSpecific ? null : s.Tag.Value;
-        if (tag is "tag:yaml.org,2002:str" || s.Style != ScalarStyle.Plain) return JsonValue.Create(s.Value);
-        var v = s.Value;
+        return Resolve(s.Value, plain: tag is not "tag:yaml.org,2002:str" && s.Style == ScalarStyle.Plain);
+    }
+
+    /// <summary>A scalar's value as JSON: a quoted one is a string, a plain one resolves by the YAML 1.2 core schema.</summary>
+    internal static JsonNode? Resolve(string v, bool plain)
+    {
+        if (!plain) return JsonValue.Create(v);
         if (v is "" or "~" or "null" or "Null" or "NULL") return null;
         if (v is "true" or "True" or "TRUE") return JsonValue.Create(true);
         if (v is "false" or "False" or "FALSE") return JsonValue.Create(false);
-        if (System.Text.RegularExpressions.Regex.IsMatch(v, "^[-+]?[0-9]+$") && long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        if (IntegerPattern().IsMatch(v) && long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
             return JsonValue.Create(l);
-        if (System.Text.RegularExpressions.Regex.IsMatch(v, @"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+        if (DecimalPattern().IsMatch(v)
             && decimal.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
             return JsonValue.Create(d);
         return JsonValue.Create(v);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[-+]?[0-9]+$")]
+    private static partial System.Text.RegularExpressions.Regex IntegerPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
+    private static partial System.Text.RegularExpressions.Regex DecimalPattern();
 
     /// <summary>RFC 6901: '~' → '~0', '/' → '~1'.</summary>
     public static string Escape(string key) => key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);

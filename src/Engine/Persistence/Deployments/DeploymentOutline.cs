@@ -79,9 +79,12 @@ public sealed class DeploymentOutline
 
     private sealed record StartJson(string K, string I, string? N);
 
-    public string ToJson() => JsonSerializer.Serialize(new Json(new(ProcessAttributes, StringComparer.Ordinal), FormKeys.ToList(), StartTrustLevels.ToList(), StartFormKey,
+    /// <remarks>Made once per outline (it is immutable): a hundred tenants' versions of one shared model share one outline and its text.</remarks>
+    public string ToJson() => _json ??= JsonSerializer.Serialize(new Json(new(ProcessAttributes, StringComparer.Ordinal), FormKeys.ToList(), StartTrustLevels.ToList(), StartFormKey,
         Engine is { } e ? new EngineJson(e.Name, Date(e.ValidFrom), Date(e.ValidTo), e.LegalBasis, new(e.Properties, StringComparer.Ordinal),
             e.Starts.Select(x => new StartJson(x.Kind.ToString(), x.ElementId, x.Name)).ToList()) : null));
+
+    private string? _json;
 
     private static string? Date(NodaTime.LocalDate? d) => d is { } v ? NodaTime.Text.LocalDatePattern.Iso.Format(v) : null;
 
