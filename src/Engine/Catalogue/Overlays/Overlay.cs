@@ -113,11 +113,11 @@ public static class OverlayReader
     public static OverlayReadResult ReadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
+        string? text;
         try
         {
-            if (new FileInfo(path).Length > MaxBytes) return Fail(path, $"larger than {MaxBytes / 1024} KB");
-            text = System.IO.File.ReadAllText(path);
+            text = OverlayFileText.Read(path, MaxBytes);
+            if (text is null) return Fail(path, $"larger than {MaxBytes / 1024} KB");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -140,10 +140,12 @@ public static class OverlayReader
         if (yaml.Root is null) yaml = PositionedYamlReader.Read("{}");
         if (yaml.Root is not JsonObject root)
             return Fail(file, "an overlay is a mapping of sections (fees, groups, texts, forms, paths, fristen, activities; see docs/overlay.schema.json)");
+        var badName = service.Length == 0 || service.Contains('/') || service.Contains('\\') || service.StartsWith('.');
+        var quick = OverlayQuickCheck.IsValid(root);
+        if (!badName && quick) return new OverlayReadResult(file, new Overlay(file, tenant, service, root, yaml), []); // the common case: nothing to report
         var bag = new DiagnosticBag(file);
-        if (service.Length == 0 || service.Contains('/') || service.Contains('\\') || service.StartsWith('.'))
-            bag.Error(new SourcePosition(1, 1), $"'{service}' is not a service folder name");
-        if (!OverlayQuickCheck.IsValid(root))
+        if (badName) bag.Error(new SourcePosition(1, 1), $"'{service}' is not a service folder name");
+        if (!quick)
         {
             var results = OverlaySchema.Evaluate(JsonSerializer.SerializeToElement(root));
             if (!results.IsValid) SchemaMessages.Report(results, yaml, root, bag);
