@@ -342,14 +342,15 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
         if (model.Model is null)
             return Refused([$"{file}:1:1: error: there is no shared service '{service}' ({Path.Combine(_processes!, service)}/ with a BPMN model)"]);
         var processId = model.Service?.Service?.ProcessId ?? model.Model.ProcessIds.Order(StringComparer.Ordinal).FirstOrDefault();
-        var sharedVersion = processId is null ? null : engines.Get(engines.DefaultTenantId).Catalog.Latest(processId)?.Version;
+        var sharedTenant = engines.Get(engines.DefaultTenantId); // asked for once: every ask notes the use
+        var sharedVersion = processId is null ? null : sharedTenant.Catalog.Latest(processId)?.Version;
         var check = OverlayMerger.Check(overlay, model.Model);
         if (!check.Fits) return Refused(check.Problems.Select(d => d.ToString()), model.Hash, processId, sharedVersion);
         var tenant = engines.Get(tenantId);
         try
         {
             IReadOnlyList<DeployedDefinition> deployed;
-            if (tenant.KeepsSources && !model.ProcessesOf(engines.Get(engines.DefaultTenantId)).All(p => p.Version is not null && p.Source is not null))
+            if (tenant.KeepsSources && !model.ProcessesOf(sharedTenant).All(p => p.Version is not null && p.Source is not null))
             {
                 // A durable store whose default tenant does not run the shared files as they are: the tenant's version is
                 // merged here and stored as its own model text (a reference needs the shared version stored).
@@ -360,7 +361,7 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
                     .Where(f => !f.Path.EndsWith(".form", StringComparison.OrdinalIgnoreCase) || forms.Contains(Path.GetFileName(f.Path)))
                     .Select(f => (f.Path, f.Bytes)), deployedBy);
             }
-            else deployed = DeployReference(tenant, engines.Get(engines.DefaultTenantId), model, overlay, deployedBy);
+            else deployed = DeployReference(tenant, sharedTenant, model, overlay, deployedBy);
             var version = deployed.FirstOrDefault(d => d.ProcessId == processId)?.Version ?? deployed.FirstOrDefault()?.Version;
             return (new OverlayDeployment(tenantId, service, file, overlay.Hash, processId ?? deployed.FirstOrDefault()?.ProcessId, model.Hash, sharedVersion, version, "deployed", []),
                 model.Service?.Service is { } description ? overlay.Apply(description) : null);

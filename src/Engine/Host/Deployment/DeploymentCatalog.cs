@@ -12,36 +12,60 @@ namespace EGov.Workflows.Host.Deployment;
 public sealed class DeploymentCatalog
 {
     private readonly Lock _lock = new();
-    private readonly List<DeployedDefinition> _all = [];
 
+    /// <summary>
+    /// By process id, each process's versions in ascending order: a tenant of a service provider holds hundreds of processes,
+    /// and a start restores and deploys them one by one asking for the latest each time — a scan of one list per ask made
+    /// that quadratic (bench W5: 100 tenants × 580 versions).
+    /// </summary>
+    private readonly Dictionary<string, List<DeployedDefinition>> _byProcess = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Adds a version, or replaces the one of the same number — unless that one carries its model and the new one does not
+    /// (a compact entry never displaces a full one).
+    /// </summary>
     public void Add(DeployedDefinition definition)
     {
+        ArgumentNullException.ThrowIfNull(definition);
         lock (_lock)
         {
-            _all.RemoveAll(d => d.ProcessId == definition.ProcessId && d.Version == definition.Version && (definition.HasModel || !d.HasModel));
-            if (!_all.Any(d => d.ProcessId == definition.ProcessId && d.Version == definition.Version)) _all.Add(definition);
+            if (!_byProcess.TryGetValue(definition.ProcessId, out var versions)) _byProcess[definition.ProcessId] = versions = [];
+            var at = versions.FindIndex(d => d.Version == definition.Version);
+            if (at >= 0)
+            {
+                if (definition.HasModel || !versions[at].HasModel) versions[at] = definition;
+                return;
+            }
+            var insert = versions.Count;
+            while (insert > 0 && versions[insert - 1].Version > definition.Version) insert--; // versions mostly arrive in order
+            versions.Insert(insert, definition);
         }
     }
 
     /// <summary>Forgets a deleted version.</summary>
     public void Remove(string processId, int version)
     {
-        lock (_lock) _all.RemoveAll(d => d.ProcessId == processId && d.Version == version);
+        lock (_lock)
+        {
+            if (!_byProcess.TryGetValue(processId, out var versions)) return;
+            versions.RemoveAll(d => d.Version == version);
+            if (versions.Count == 0) _byProcess.Remove(processId);
+        }
     }
 
     public IReadOnlyList<DeployedDefinition> All()
     {
-        lock (_lock) return _all.OrderBy(d => d.ProcessId, StringComparer.Ordinal).ThenBy(d => d.Version).ToList();
+        lock (_lock) return _byProcess.OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => p.Value).ToList();
     }
 
     public DeployedDefinition? Find(string processId, int version)
     {
-        lock (_lock) return _all.Find(d => d.ProcessId == processId && d.Version == version);
+        lock (_lock) return _byProcess.TryGetValue(processId, out var versions) ? versions.Find(d => d.Version == version) : null;
     }
 
     public DeployedDefinition? Latest(string processId)
     {
-        lock (_lock) return _all.Where(d => d.ProcessId == processId).MaxBy(d => d.Version);
+        lock (_lock) return _byProcess.TryGetValue(processId, out var versions) && versions.Count > 0 ? versions[^1] : null;
     }
 }
 
