@@ -47,13 +47,16 @@ public sealed class ServiceRegistry
         var files = Directory.EnumerateFiles(directory, ServiceYamlReader.FileName, SearchOption.AllDirectories)
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Contains("node_modules"))
             .Order(StringComparer.Ordinal).ToList();
+        // Read on every core (a processes folder of hundreds of services), checked in the files' order.
+        var reads = files.AsParallel().AsOrdered().Select(f => (File: f, Read: ServiceYamlReader.ReadFile(f))).ToList();
+        var byFolder = ByFolder(deployed);
         var problems = new List<string>();
         var services = new List<ServiceDescription>();
-        foreach (var file in files)
+        foreach (var (file, read) in reads)
         {
-            var read = ServiceYamlReader.ReadFile(file);
-            var folderProcesses = deployed.Where(d => SameFolder(d.File, file)).Select(d => d.ProcessId).ToHashSet(StringComparer.Ordinal);
-            var validity = deployed.Where(d => SameFolder(d.File, file) && d.HasProcess)
+            var inFolder = byFolder.GetValueOrDefault(FolderOf(file)) ?? [];
+            var folderProcesses = inFolder.Select(d => d.ProcessId).ToHashSet(StringComparer.Ordinal);
+            var validity = inFolder.Where(d => d.HasProcess)
                 .GroupBy(d => d.ProcessId, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g =>
                 {
@@ -71,6 +74,22 @@ public sealed class ServiceRegistry
         return services;
     }
 
-    private static bool SameFolder(string a, string b) =>
-        string.Equals(Path.GetDirectoryName(Path.GetFullPath(a)), Path.GetDirectoryName(Path.GetFullPath(b)), StringComparison.Ordinal);
+    /// <summary>
+    /// The deployed versions by the folder their file is in (<see cref="FolderOf"/>), in their order: grouped once, so a
+    /// folder of hundreds of services costs one pass over the versions, not one per service.yaml.
+    /// </summary>
+    internal static Dictionary<string, List<DeployedDefinition>> ByFolder(IEnumerable<DeployedDefinition> deployed)
+    {
+        var byFolder = new Dictionary<string, List<DeployedDefinition>>(StringComparer.Ordinal);
+        foreach (var d in deployed)
+        {
+            var folder = FolderOf(d.File);
+            if (!byFolder.TryGetValue(folder, out var list)) byFolder[folder] = list = [];
+            list.Add(d);
+        }
+        return byFolder;
+    }
+
+    /// <summary>The folder a file is in, as a full path (a file and a service.yaml belong together when these are equal).</summary>
+    internal static string FolderOf(string file) => Path.GetDirectoryName(Path.GetFullPath(file)) ?? "";
 }

@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Xml;
 using System.Xml.Linq;
 using EGov.Workflows.Bpmn.Reading;
 using EGov.Workflows.Bpmn.Writing;
 using EGov.Workflows.Catalogue.Overlays;
 using EGov.Workflows.Model;
+using EGov.Workflows.Model.Xml;
 using EGov.Workflows.Runtime;
 using EGov.Workflows.Runtime.Store;
 using NodaTime;
@@ -190,10 +192,11 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         var result = new List<(string ProcessId, int Version)>();
         var versions = new List<VersionOfFile>();
         var now = Data.Ticks.Of(_clock.GetCurrentInstant());
-        foreach (var (file, defs) in files)
+        var written = Written(files);
+        for (var i = 0; i < files.Count; i++)
         {
-            var xml = BpmnWriter.WriteString(defs);
-            var hash = ContentHash(xml);
+            var (file, defs) = files[i];
+            var (xml, hash) = written[i];
             var source = sourceHashes?.GetValueOrDefault(file);
             foreach (var p in defs.Processes.Where(p => p.IsExecutable || !p.IsExecutableDeclared))
             {
@@ -233,8 +236,9 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
             engine.DeployVersions(toDeploy, scheduleStartTimers: true, rows.ToDictionary(r => (r.ProcessId, r.Version), r => r.ContentHash),
                 (processId, version) => LoadStored(tenant, processId, version, fileOf[(processId, version)]));
             // The engine's part of each outline (validity, start triggers) as the graph has it: a restart deploys the version by it.
-            foreach (var (row, (_, defs, _, _)) in rows.Zip(toDeploy))
-                row.Outline = (DeploymentOutline.Of(defs, row.ProcessId) ?? new DeploymentOutline()).With(engine.Outline(row.ProcessId, row.Version)).ToJson();
+            var engineParts = rows.Select(r => engine.Outline(r.ProcessId, r.Version)).ToList();
+            var outlines = OnEveryCore(toDeploy.Count, i => (DeploymentOutline.Of(toDeploy[i].Definitions, toDeploy[i].ProcessId) ?? new DeploymentOutline()).With(engineParts[i]).ToJson());
+            for (var i = 0; i < rows.Count; i++) rows[i].Outline = outlines[i];
             try { store.AddDeployments(rows, formRows, scenarioRows); }
             catch
             {
@@ -246,6 +250,27 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         else if (formRows.Count > 0) store.SaveDeploymentForms(formRows);
         store.SetDeploymentSources(tenant, sources);
         return result.Select(r => engine.Deployed(r.ProcessId, r.Version) ?? new DeployedProcess(r.ProcessId, null, r.Version, "", new Dictionary<string, string>())).ToList();
+    }
+
+    /// <summary>Each file's model as stored (the writer's XML) with its content hash, in the files' order.</summary>
+    private static (string Xml, string Hash)[] Written(List<(string File, Definitions Definitions)> files) =>
+        OnEveryCore(files.Count, i =>
+        {
+            var xml = BpmnWriter.WriteString(files[i].Definitions);
+            return (xml, ContentHash(files[i].Definitions, xml));
+        });
+
+    /// <summary>
+    /// <paramref name="work"/> for 0 … count − 1, on every core when there are many (a processes folder of hundreds of
+    /// models: writing, hashing and outlining each is most of a first deploy); each item reads its own model only.
+    /// </summary>
+    private static T[] OnEveryCore<T>(int count, Func<int, T> work)
+    {
+        var results = new T[count];
+        if (count < 8 || Environment.ProcessorCount == 1)
+            for (var i = 0; i < count; i++) results[i] = work(i);
+        else Parallel.For(0, count, i => results[i] = work(i));
+        return results;
     }
 
     /// <summary>Deploys one file (convenience).</summary>
@@ -467,4 +492,22 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         var normalised = XDocument.Parse(xml, LoadOptions.None).ToString(SaveOptions.DisableFormatting);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalised)));
     }
+
+    /// <summary>
+    /// The same hash as <see cref="ContentHash(string)"/> of <paramref name="xml"/>, the text <see cref="BpmnWriter"/> wrote for
+    /// <paramref name="definitions"/> — made from the model's tree (<see cref="XmlNormalForm"/>) without parsing the text
+    /// again when it can be; else from the text. Stored versions keep their hashes: an unchanged model keeps its version.
+    /// </summary>
+    public static string ContentHash(Definitions definitions, string xml)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        ArgumentNullException.ThrowIfNull(xml);
+        if (XmlNormalForm.Of(definitions) is not { } normal) return ContentHash(xml);
+        // As XNode.ToString(SaveOptions.DisableFormatting) writes it (no declaration, no indentation), in UTF-8.
+        using var bytes = new MemoryStream(xml.Length);
+        using (var writer = XmlWriter.Create(bytes, Unformatted)) normal.WriteTo(writer);
+        return Convert.ToHexStringLower(SHA256.HashData(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)));
+    }
+
+    private static readonly XmlWriterSettings Unformatted = new() { OmitXmlDeclaration = true, Encoding = new UTF8Encoding(false) };
 }
