@@ -40,7 +40,10 @@ internal static partial class OverlayQuickCheck
     private static bool Fees(JsonNode? value)
     {
         if (value is not JsonObject o || o["amount"] is not JsonValue amount || amount.GetValueKind() != JsonValueKind.Number) return false;
-        if (!decimal.TryParse(amount.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var a) || a < 0 || decimal.Round(a, 2) != a) return false;
+        // A YAML number is a decimal or a long already; its JSON text parsed again is the same number (and what anything else needs).
+        var number = amount.TryGetValue<decimal>(out var a) || (amount.TryGetValue<long>(out var l) && (a = l) == l)
+            || decimal.TryParse(amount.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out a);
+        if (!number || a < 0 || decimal.Round(a, 2) != a) return false;
         return o.All(kv => kv.Key switch
         {
             "amount" => true,

@@ -32,12 +32,16 @@ internal sealed class SimpleYamlReader
     private readonly int[] _end;
     private readonly int[] _indent; // the column (from 0) where a line's content starts; moved behind "- " for a sequence entry
     private int _line;
-    private readonly Dictionary<string, SourcePosition> _values = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SourcePosition> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SourcePosition> _values;
+    private readonly Dictionary<string, SourcePosition> _keys;
 
     private SimpleYamlReader(string text, int lines)
     {
         _text = text;
+        // Sized once: at most one key per ':' and one value per key, sequence entry (a line) or the root.
+        var colons = text.AsSpan().Count(':');
+        _keys = new Dictionary<string, SourcePosition>(colons, StringComparer.Ordinal);
+        _values = new Dictionary<string, SourcePosition>(colons + lines + 1, StringComparer.Ordinal);
         _start = new int[lines];
         _end = new int[lines];
         _indent = new int[lines];
