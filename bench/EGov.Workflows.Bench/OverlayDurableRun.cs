@@ -168,19 +168,7 @@ public static partial class OverlayRun
             using (var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString()))
             {
                 c.Open();
-                var tables = new List<string>();
-                using (var cmd = c.CreateCommand())
-                {
-                    cmd.CommandText = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'";
-                    using var r = cmd.ExecuteReader();
-                    while (r.Read()) tables.Add(r.GetString(0));
-                }
-                foreach (var t in tables)
-                {
-                    using var cmd = c.CreateCommand();
-                    cmd.CommandText = $"SELECT count(*) FROM \"{t}\"";
-                    counts.Add((t, Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture)));
-                }
+                counts.AddRange(SqliteStore.TableRows(c));
             }
             // The database and its write-ahead log (the identity tables' file beside it is not counted).
             bytes = new[] { path, path + "-wal" }.Select(f => new FileInfo(f)).Where(f => f.Exists).Sum(f => f.Length);
@@ -191,12 +179,7 @@ public static partial class OverlayRun
             var schema = PostgresStore.SchemaOf(spec.RunId);
             using var c = new NpgsqlConnection(spec.Postgres);
             c.Open();
-            using (var cmd = new NpgsqlCommand("SELECT tablename, (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', schemaname, tablename), false, true, '')))[1]::text::bigint FROM pg_tables WHERE schemaname = @s", c))
-            {
-                cmd.Parameters.AddWithValue("s", schema);
-                using var r = cmd.ExecuteReader();
-                while (r.Read()) counts.Add((r.GetString(0), r.GetInt64(1)));
-            }
+            counts.AddRange(PostgresStore.TableRows(c, schema));
             using (var cmd = new NpgsqlCommand("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = @s AND c.relkind = 'r'", c))
             {
                 cmd.Parameters.AddWithValue("s", schema);

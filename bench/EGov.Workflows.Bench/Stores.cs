@@ -119,20 +119,7 @@ public sealed class SqliteStore : BenchStore
     {
         using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
         c.Open();
-        var tables = new List<string>();
-        using (var cmd = c.CreateCommand())
-        {
-            cmd.CommandText = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'";
-            using var r = cmd.ExecuteReader();
-            while (r.Read()) tables.Add(r.GetString(0));
-        }
-        long rows = 0;
-        foreach (var t in tables)
-        {
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = $"SELECT count(*) FROM \"{t}\"";
-            rows += Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-        }
+        var rows = TableRows(c).Sum(t => t.Rows);
         long pages;
         using (var cmd = c.CreateCommand())
         {
@@ -140,6 +127,27 @@ public sealed class SqliteStore : BenchStore
             pages = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
         return new StoreFigures(rows, pages, null, Proc.WrittenBytes());
+    }
+
+    /// <summary>Every table of the database with its rows (the SQLite side of a run's figures, also the W5 overlay run's).</summary>
+    public static List<(string Table, long Rows)> TableRows(SqliteConnection c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var tables = new List<string>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'";
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) tables.Add(r.GetString(0));
+        }
+        var counts = new List<(string, long)>();
+        foreach (var t in tables)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = $"SELECT count(*) FROM \"{t}\"";
+            counts.Add((t, Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture)));
+        }
+        return counts;
     }
 
     public override void Dispose()
@@ -199,11 +207,23 @@ public sealed class PostgresStore : BenchStore
             return Convert.ToInt64(cmd.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture);
         }
         Scalar("SELECT 0 FROM pg_stat_clear_snapshot() WHERE @s IS NOT NULL");
-        var rows = Scalar("SELECT coalesce(sum((xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', schemaname, tablename), false, true, '')))[1]::text::bigint), 0)::bigint FROM pg_tables WHERE schemaname = @s");
+        var rows = TableRows(c, _schema).Sum(t => t.Rows);
         var writes = Scalar("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint FROM pg_stat_user_tables WHERE schemaname = @s");
         var bytes = Scalar("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = @s AND c.relkind = 'r'");
         var wal = Scalar("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint WHERE @s IS NOT NULL");
         return new StoreFigures(rows, bytes, writes, wal);
+    }
+
+    /// <summary>Every table of the schema with its rows (the PostgreSQL side of a run's figures, also the W5 overlay run's).</summary>
+    public static List<(string Table, long Rows)> TableRows(NpgsqlConnection c, string schema)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        using var cmd = new NpgsqlCommand("SELECT tablename, (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', schemaname, tablename), false, true, '')))[1]::text::bigint FROM pg_tables WHERE schemaname = @s", c);
+        cmd.Parameters.AddWithValue("s", schema);
+        using var r = cmd.ExecuteReader();
+        var counts = new List<(string, long)>();
+        while (r.Read()) counts.Add((r.GetString(0), r.GetInt64(1)));
+        return counts;
     }
 
     public override void Dispose()

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using EGov.Workflows.Cli;
 using EGov.Workflows.Simulators;
 using Microsoft.Extensions.Configuration;
-using Npgsql;
 
 namespace EGov.Workflows.Host.Tests;
 
@@ -14,17 +13,8 @@ namespace EGov.Workflows.Host.Tests;
 /// </summary>
 public sealed class PaymentsReportStoreTests
 {
-    public static TheoryData<string> Stores()
-    {
-        var data = new TheoryData<string> { "sqlite" };
-        if (PostgresConnection is not null) data.Add("postgres");
-        return data;
-    }
-
-    private static string? PostgresConnection => Environment.GetEnvironmentVariable("EGOV_TEST_POSTGRES") is { Length: > 0 } c ? c : null;
-
     [Theory]
-    [MemberData(nameof(Stores))]
+    [MemberData(nameof(StoreUnderTest.Names), MemberType = typeof(StoreUnderTest))]
     public async Task The_report_reads_the_cases_payments_from_the_store_and_flags_what_the_provider_says_otherwise(string store)
     {
         await using var sim = await PaymentSimulator.StartAsync();
@@ -34,83 +24,55 @@ public sealed class PaymentsReportStoreTests
             ["Packs:Payment:BaseUrl"] = sim.BaseUrl, ["Packs:Payment:OriginatorId"] = "anwohnerparken", ["Packs:Payment:EndpointId"] = "06412000",
             ["Packs:Payment:NotificationSecret"] = "report-test-secret", ["Packs:Payment:RetryDelayMilliseconds"] = "1",
         };
-        var (spec, drop) = Store(store);
-        try
+        using var underTest = StoreUnderTest.Of(store, "payments");
+        var spec = underTest.Store;
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        string paid, open, unpaid;
+        await using (var s = await TestServer.StartAsync(store: spec, configure: o => o with { Configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build() }))
         {
-            var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            string paid, open, unpaid;
-            await using (var s = await TestServer.StartAsync(store: spec, configure: o => o with { Configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build() }))
-            {
-                sim.NotifyUrl = new Uri(s.BaseAddress, "api/callbacks/default/payment/notify").ToString();
-                await s.DeployAsync("payment-request.bpmn");
-                paid = await s.StartProcessAsync("Process_Payment", new { variables = new { gebuehr = 30.70 }, businessKey = "VG-2026-0101" });
-                open = await s.StartProcessAsync("Process_Payment", new { variables = new { gebuehr = 61.40 }, businessKey = "VG-2026-0102" });
-                unpaid = await s.StartProcessAsync("Process_Payment", new { variables = new { gebuehr = 12.00 }, businessKey = "VG-2026-0103" });
-                sim.Transactions.Count.ShouldBe(3);
+            sim.NotifyUrl = new Uri(s.BaseAddress, "api/callbacks/default/payment/notify").ToString();
+            await s.DeployAsync("payment-request.bpmn");
+            paid = await s.StartProcessAsync("Process_Payment", new { variables = new { gebuehr = 30.70 }, businessKey = "VG-2026-0101" });
+            open = await s.StartProcessAsync("Process_Payment", new { variables = new { gebuehr = 61.40 }, businessKey = "VG-2026-0102" });
+            unpaid = await s.StartProcessAsync("Process_Payment", new { variables = new { gebuehr = 12.00 }, businessKey = "VG-2026-0103" });
+            sim.Transactions.Count.ShouldBe(3);
 
-                // VG-0101: paid, the notification completes the case. VG-0102: paid at the provider, but the notification is lost.
-                var first = sim.Transactions.Single(t => t.Amount == 30.70m);
-                await sim.PayAsync(first.Id);
-                (await s.WaitForStateAsync(paid, "completed"))["variables"]!["paid"]!.GetValue<bool>().ShouldBeTrue();
-                sim.SuppressNotifications = true;
-                await sim.PayAsync(sim.Transactions.Single(t => t.Amount == 61.40m).Id);
-                (await s.InstanceAsync(open))["state"]!.GetValue<string>().ShouldBe("running");
-                (await s.InstanceAsync(unpaid))["state"]!.GetValue<string>().ShouldBe("running");
-            }
-
-            // VG-0103 is still open at the provider and in the case: that fits. The report runs against the store the server left.
-            using var config = new TempJson(new JsonObject { ["Packs"] = new JsonObject { ["Payment"] = new JsonObject
-            {
-                ["BaseUrl"] = sim.BaseUrl, ["OriginatorId"] = "anwohnerparken", ["EndpointId"] = "06412000", ["RetryDelayMilliseconds"] = 1,
-            } } });
-            using var stdout = new StringWriter();
-            using var stderr = new StringWriter();
-            var code = CommandLine.Run(["payments", "report", "--from", today, "--to", today, "--store", spec, "--config", config.Path], stdout, stderr);
-            var output = stdout.ToString();
-            code.ShouldBe(1, output + stderr);
-            output.ShouldContain("Buchungsstelle 1.1220.431000: 3 Zahlung(en), bezahlt 30.70 EUR");
-            Line(output, "VG-2026-0101").ShouldStartWith("  ok");
-            Line(output, "VG-2026-0101").ShouldContain("30.70 EUR  Vorgang PAYED     Anbieter PAYED");
-            Line(output, "VG-2026-0102").ShouldStartWith("  ABWEICHUNG");
-            output.ShouldContain("beim Anbieter bezahlt, der Vorgang wartet noch");
-            Line(output, "VG-2026-0103").ShouldStartWith("  ok");
-            output.ShouldContain("3 Zahlung(en), 1 Abweichung(en)");
-            output.ShouldNotContain("report-test-secret");
-
-            // A period without cases: nothing to report, exit 0.
-            using var empty = new StringWriter();
-            CommandLine.Run(["payments", "report", "--from", "2020-01-01", "--to", "2020-01-31", "--store", spec, "--config", config.Path], empty, stderr).ShouldBe(0, stderr.ToString());
-            empty.ToString().ShouldContain("0 Zahlung(en), 0 Abweichung(en)");
+            // VG-0101: paid, the notification completes the case. VG-0102: paid at the provider, but the notification is lost.
+            var first = sim.Transactions.Single(t => t.Amount == 30.70m);
+            await sim.PayAsync(first.Id);
+            (await s.WaitForStateAsync(paid, "completed"))["variables"]!["paid"]!.GetValue<bool>().ShouldBeTrue();
+            sim.SuppressNotifications = true;
+            await sim.PayAsync(sim.Transactions.Single(t => t.Amount == 61.40m).Id);
+            (await s.InstanceAsync(open))["state"]!.GetValue<string>().ShouldBe("running");
+            (await s.InstanceAsync(unpaid))["state"]!.GetValue<string>().ShouldBe("running");
         }
-        finally { drop(); }
+
+        // VG-0103 is still open at the provider and in the case: that fits. The report runs against the store the server left.
+        using var config = new TempJson(new JsonObject { ["Packs"] = new JsonObject { ["Payment"] = new JsonObject
+        {
+            ["BaseUrl"] = sim.BaseUrl, ["OriginatorId"] = "anwohnerparken", ["EndpointId"] = "06412000", ["RetryDelayMilliseconds"] = 1,
+        } } });
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = CommandLine.Run(["payments", "report", "--from", today, "--to", today, "--store", spec, "--config", config.Path], stdout, stderr);
+        var output = stdout.ToString();
+        code.ShouldBe(1, output + stderr);
+        output.ShouldContain("Buchungsstelle 1.1220.431000: 3 Zahlung(en), bezahlt 30.70 EUR");
+        Line(output, "VG-2026-0101").ShouldStartWith("  ok");
+        Line(output, "VG-2026-0101").ShouldContain("30.70 EUR  Vorgang PAYED     Anbieter PAYED");
+        Line(output, "VG-2026-0102").ShouldStartWith("  ABWEICHUNG");
+        output.ShouldContain("beim Anbieter bezahlt, der Vorgang wartet noch");
+        Line(output, "VG-2026-0103").ShouldStartWith("  ok");
+        output.ShouldContain("3 Zahlung(en), 1 Abweichung(en)");
+        output.ShouldNotContain("report-test-secret");
+
+        // A period without cases: nothing to report, exit 0.
+        using var empty = new StringWriter();
+        CommandLine.Run(["payments", "report", "--from", "2020-01-01", "--to", "2020-01-31", "--store", spec, "--config", config.Path], empty, stderr).ShouldBe(0, stderr.ToString());
+        empty.ToString().ShouldContain("0 Zahlung(en), 0 Abweichung(en)");
     }
 
     private static string Line(string output, string key) => output.Split('\n').Single(l => l.Contains(key, StringComparison.Ordinal));
-
-    private static (string Spec, Action Drop) Store(string store)
-    {
-        if (store == "sqlite")
-        {
-            var dir = Path.Combine(Path.GetTempPath(), "egov-payments-report", Guid.NewGuid().ToString("N"));
-            return ($"sqlite:{Path.Combine(dir, "egov.db")}", () => { try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { } });
-        }
-        var admin = PostgresConnection!;
-        var schema = "payments_" + Guid.NewGuid().ToString("N")[..12];
-        Execute(admin, $"CREATE SCHEMA \"{schema}\"");
-        return ($"postgres:{new NpgsqlConnectionStringBuilder(admin) { SearchPath = schema }.ConnectionString}", () =>
-        {
-            NpgsqlConnection.ClearAllPools();
-            Execute(admin, $"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
-        });
-    }
-
-    private static void Execute(string connection, string sql)
-    {
-        using var c = new NpgsqlConnection(connection);
-        c.Open();
-        using var cmd = new NpgsqlCommand(sql, c);
-        cmd.ExecuteNonQuery();
-    }
 
     private sealed class TempJson : IDisposable
     {
