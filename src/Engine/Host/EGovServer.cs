@@ -81,16 +81,18 @@ public static class EGovServer
         Task storeWarmup;
         try
         {
+            // Shared models with local overlays: each tenant's merged versions (a tenant whose overlay no longer fits is refused and reported).
+            // Overlays deployed through the API are kept in a durable store too, so every node over it shows and runs them.
+            overlays = new Catalogue.TenantOverlays(store.Store is Persistence.EfRuntimeStore efo ? new Persistence.Catalogue.SqlOverlayStore(efo.Options) : null);
+            var processesDir = options.ProcessesDirectory is { } dir && Directory.Exists(dir) ? dir : null;
+            // The overlays' files and shared models are read while the stored versions and the processes folder are deployed.
+            if (processesDir is not null) overlays.Prefetch(processesDir, TenantsDirectory(options)!);
             var tenant = engines.Get(options.Tenant);
             timings.Mark("stored versions");
             deployed = DeployProcesses(tenant, options.ProcessesDirectory);
             timings.Mark("processes folder");
-            // Shared models with local overlays: each tenant's merged versions (a tenant whose overlay no longer fits is refused and reported).
-            // Overlays deployed through the API are kept in a durable store too, so every node over it shows and runs them.
-            overlays = new Catalogue.TenantOverlays(store.Store is Persistence.EfRuntimeStore efo ? new Persistence.Catalogue.SqlOverlayStore(efo.Options) : null);
             engines.ServicesOf = overlays.ServicesOf;
-            if (options.ProcessesDirectory is { } processesDir && Directory.Exists(processesDir))
-                overlays.DeployAll(engines, processesDir, TenantsDirectory(options)!);
+            if (processesDir is not null) overlays.DeployAll(engines, processesDir, TenantsDirectory(options)!);
             timings.Mark("overlays");
             storeWarmup = Task.Run(() => Health.ColdStartWarmup.RunStore(engines, options.Tenant));
         }
