@@ -70,10 +70,7 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
         /// The outline of a tenant's version whose overlay changes neither the process's name nor its starters: one object
         /// (and one JSON text) for every such tenant, not one each (bench W5: 58,000 versions, 580 distinct outlines).
         /// </summary>
-        public Persistence.Deployments.DeploymentOutline Plain(IReadOnlyDictionary<string, string> attributes) => _plain ??= new()
-        {
-            ProcessAttributes = attributes, FormKeys = Outline.FormKeys, StartTrustLevels = Outline.StartTrustLevels, StartFormKey = Outline.StartFormKey, Engine = Engine,
-        };
+        public Persistence.Deployments.DeploymentOutline Plain => _plain ??= Outline.With(Engine);
     }
 
     /// <summary>
@@ -171,11 +168,7 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
             var shared = new Dictionary<string, Shared>(StringComparer.Ordinal);
             if (files.Count >= SideBySide)
                 foreach (var service in files.Select(ServiceOf).Distinct(StringComparer.Ordinal))
-                {
-                    var read = ReadSharedOf(processesDirectory, service);
-                    _ = read.Model?.Index;
-                    shared[service] = read;
-                }
+                    shared[service] = ReadSharedOf(processesDirectory, service);
             return new Prefetched(processesDirectory, tenantsDirectory, files, shared);
         });
     }
@@ -183,10 +176,13 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
     /// <summary>From how many overlays on a start deploys the tenants side by side (and reads the shared models ahead).</summary>
     private const int SideBySide = 64;
 
+    /// <summary>A shared service read with its index built (here, by whoever reads ahead, not by the first tenant).</summary>
     private static Shared ReadSharedOf(string processesDirectory, string service)
     {
         var folder = Path.Combine(processesDirectory, service);
-        return Directory.Exists(folder) ? ReadShared(folder) : new Shared(null, "", null);
+        var shared = Directory.Exists(folder) ? ReadShared(folder) : new Shared(null, "", null);
+        _ = shared.Model?.Index;
+        return shared;
     }
 
     /// <summary>
@@ -223,12 +219,7 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
     {
         var services = files.Select(ServiceOf).Distinct(StringComparer.Ordinal).Where(s => !_shared.ContainsKey(s)).ToList(); // not read ahead
         var read = new Shared[services.Count];
-        Parallel.For(0, services.Count, i =>
-        {
-            var shared = ReadSharedOf(_processes!, services[i]);
-            _ = shared.Model?.Index; // built here, on every core, not by the first tenant
-            read[i] = shared;
-        });
+        Parallel.For(0, services.Count, i => read[i] = ReadSharedOf(_processes!, services[i]));
         for (var i = 0; i < services.Count; i++) _shared[services[i]] = read[i];
         var byTenant = files.Select((f, i) => (File: f, At: i)).GroupBy(f => Path.GetDirectoryName(f.File) ?? "", StringComparer.Ordinal).ToList();
         var rows = new (OverlayDeployment Row, ServiceDescription? Description)[files.Count];
@@ -473,7 +464,7 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
                 var starters = (Model.Namespaces.Camunda + "candidateStarterGroups").ToString();
                 if (overlay.Root["groups"] is not null && attributes.TryGetValue(starters, out var groups) && !groups.Contains("${", StringComparison.Ordinal))
                     attributes[starters] = string.Join(",", groups.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(overlay.Group));
-                var outline = engineOutline == p.Engine && SameAttributes(attributes, p.Outline.ProcessAttributes) ? p.Plain(attributes) : new Persistence.Deployments.DeploymentOutline
+                var outline = engineOutline == p.Engine && SameAttributes(attributes, p.Outline.ProcessAttributes) ? p.Plain : new Persistence.Deployments.DeploymentOutline
                 {
                     ProcessAttributes = attributes, FormKeys = p.Outline.FormKeys, StartTrustLevels = p.Outline.StartTrustLevels, StartFormKey = p.Outline.StartFormKey,
                     Engine = engineOutline,
