@@ -214,8 +214,7 @@ public static class ModelDeployer
                 g.First().Definitions.Processes.Where(p => p.IsExecutable || !p.IsExecutableDeclared)
                     .SelectMany(p => Persistence.Deployments.DeploymentOutline.Of(g.First().Definitions, p.Id ?? "")?.FormKeys ?? []));
             var hashes = sourceHash is null ? null
-                : (groups.Count >= 8 ? groups.AsParallel().AsOrdered().Select(g => (g.Key, Hash: HashOf(g))).ToList() : groups.Select(g => (g.Key, Hash: HashOf(g))).ToList())
-                    .ToDictionary(x => x.Key, x => x.Hash, StringComparer.Ordinal);
+                : EveryCore.Map(groups.Count, i => HashOf(groups[i])).Select((hash, i) => (groups[i].Key, hash)).ToDictionary(x => x.Key, x => x.hash, StringComparer.Ordinal);
             var deployed = tenant.Deploy(files, deployedBy, changeNote, formsOf, scenarios, hashes, sourceTexts);
             var at = DateTimeOffset.UtcNow;
             var byFile = files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.Ordinal);

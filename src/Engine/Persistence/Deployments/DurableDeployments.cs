@@ -246,7 +246,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                 (processId, version) => LoadStored(tenant, processId, version, fileOf[(processId, version)]));
             // The engine's part of each outline (validity, start triggers) as the graph has it: a restart deploys the version by it.
             var engineParts = rows.Select(r => engine.Outline(r.ProcessId, r.Version)).ToList();
-            var outlines = OnEveryCore(toDeploy.Count, i => (DeploymentOutline.Of(toDeploy[i].Definitions, toDeploy[i].ProcessId) ?? new DeploymentOutline()).With(engineParts[i]).ToJson());
+            var outlines = EveryCore.Map(toDeploy.Count, i => (DeploymentOutline.Of(toDeploy[i].Definitions, toDeploy[i].ProcessId) ?? new DeploymentOutline()).With(engineParts[i]).ToJson());
             for (var i = 0; i < rows.Count; i++) rows[i].Outline = outlines[i];
             try { store.AddDeployments(rows, formRows, scenarioRows); }
             catch
@@ -263,26 +263,13 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
 
     /// <summary>Each file's model as stored (the text it was deployed from, else the writer's XML) with its content hash, in the files' order.</summary>
     private static (string Xml, string Hash)[] Written(List<(string File, Definitions Definitions)> files, IReadOnlyDictionary<string, string>? sourceTexts) =>
-        OnEveryCore(files.Count, i =>
+        EveryCore.Map(files.Count, i =>
         {
             var (file, defs) = files[i];
             var written = new Lazy<string>(() => BpmnWriter.WriteString(defs), LazyThreadSafetyMode.None);
             var hash = ContentHash(defs, written);
             return (sourceTexts?.GetValueOrDefault(file) ?? written.Value, hash);
         });
-
-    /// <summary>
-    /// <paramref name="work"/> for 0 … count − 1, on every core when there are many (a processes folder of hundreds of
-    /// models: writing, hashing and outlining each is most of a first deploy); each item reads its own model only.
-    /// </summary>
-    private static T[] OnEveryCore<T>(int count, Func<int, T> work)
-    {
-        var results = new T[count];
-        if (count < 8 || Environment.ProcessorCount == 1)
-            for (var i = 0; i < count; i++) results[i] = work(i);
-        else Parallel.For(0, count, i => results[i] = work(i));
-        return results;
-    }
 
     /// <summary>Deploys one file (convenience).</summary>
     public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, string file, Definitions definitions) => Deploy(engine, [(file, definitions)]);

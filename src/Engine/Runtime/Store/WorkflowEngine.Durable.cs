@@ -60,39 +60,26 @@ public sealed partial class WorkflowEngine
         ArgumentNullException.ThrowIfNull(processes);
         lock (_deployLock)
         {
-            var todo = new List<(string File, Definitions Definitions, Process Process, int Version)>();
+            var todo = new List<(string File, Definitions Definitions, Process Process, string ProcessId, int Version)>();
             foreach (var (file, defs, processId, version) in processes.OrderBy(p => p.Version))
             {
                 if (_core.Head(processId, version) is not null) continue;
                 var p = defs.Processes.FirstOrDefault(x => x.Id == processId)
                     ?? throw new DeploymentException($"{file}: no process '{processId}'");
-                todo.Add((file, defs, p, version));
+                todo.Add((file, defs, p, processId, version));
             }
             // Each graph is built from its own model alone: a processes folder of hundreds of models builds them on every
             // core, each with its own problem list, kept in the processes' order.
-            var built = new (ProcessGraph Graph, List<string> Problems)[todo.Count];
-            void Build(int i)
+            var built = EveryCore.Map(todo.Count, i =>
             {
-                var (file, defs, p, version) = todo[i];
+                var (file, defs, p, processId, version) = todo[i];
                 var own = new List<string>();
                 // Stored versions load as they were accepted; new ones (scheduleStartTimers) must name registered activities
                 // and keep their literal timers within the limits, as a deploy on the in-memory store does.
                 var graph = new GraphBuilder(file, defs, own, scheduleStartTimers ? _core.TimerLimits : null, scheduleStartTimers ? _core.Activities : null).Build(p, version);
-                graph.Source = sources?.GetValueOrDefault((p.Id ?? "", version));
-                built[i] = (graph, own);
-            }
-            if (todo.Count >= 8 && Environment.ProcessorCount > 1)
-            {
-                // What a build throws is thrown as one after the other would: the first process's, not an AggregateException.
-                var thrown = new Exception?[todo.Count];
-                Parallel.For(0, todo.Count, i =>
-                {
-                    try { Build(i); }
-                    catch (Exception e) { thrown[i] = e; }
-                });
-                if (thrown.FirstOrDefault(e => e is not null) is { } first) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
-            }
-            else for (var i = 0; i < todo.Count; i++) Build(i);
+                graph.Source = sources?.GetValueOrDefault((processId, version));
+                return (Graph: graph, Problems: own);
+            });
             var problems = built.SelectMany(b => b.Problems).ToList();
             var graphs = built.Select(b => b.Graph).ToList();
             var heads = graphs.Select(g => reload is null
