@@ -108,7 +108,10 @@ for proj in $(find tests samples -name '*.Tests.csproj' -not -path '*/bin/*' -no
     t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
     p=${p:-0}; f=${f:-0}; t=${t:-0}; e=${e:-0}
     add_counts "$p" "$f" "$((t - e))"
-    echo "$name: $p passed, $f failed"
+    # The failed tests' names on the summary line itself (a CI view that shows only the summary lines still says which).
+    fails=$(grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/\1/p' \
+      | sed 's/^EGov\.Workflows\.[A-Za-z.]*Tests\.//' | head -5 | paste -sd ';' -)
+    echo "$name: $p passed, $f failed${fails:+ (failed: $fails)}"
     [ "$f" -gt 0 ] && grep -E '^\s+Failed |Error Message' -A3 "$results/$name.log" | head -60
     # A crashed test host leaves a results file of the tests it finished: the tests it never ran are a failure, not nothing.
     if grep -q "Test Run Aborted" "$results/$name.log"; then

@@ -199,6 +199,43 @@ public sealed class OverlayDurableReferenceTests
         }
     }
 
+    /// <summary>
+    /// An overlay that changes neither the process's name nor its starters leaves the version's outline the shared one: the
+    /// row names it (no copy of its text), and a restart reads the shared version's. A renamed process keeps its own.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task AnOutlineThatIsTheSharedOnes_IsNotCopied_AndARestartReadsTheSharedVersions(string store)
+    {
+        using var copy = new OverlayRedeployTests.OverlayCopy();
+        void Overlay(string tenant, string yaml)
+        {
+            Directory.CreateDirectory(Path.Combine(copy.Tenants, tenant));
+            File.WriteAllText(Path.Combine(copy.Tenants, tenant, "hundesteuer.overlay.yaml"), yaml);
+        }
+        Overlay("t-plain", "texts: { Task_Pruefen: \"Prüfen (schlicht)\" }\n");
+        Overlay("t-named", $"texts: {{ {Process}: \"Hundesteuer der Gemeinde\" }}\n");
+        using var db = Db.For(store);
+        await using (var s = await TestServer.StartAsync(processes: copy.Processes, store: db.Store))
+        {
+            var shared = s.Server.App.Services.GetRequiredService<TenantEngines>().DefaultTenantId;
+            db.Outline("t-plain", Process, 1).ShouldBe(Persistence.Deployments.DeploymentOutline.SharedMarker);
+            db.Outline("t-named", Process, 1).ShouldContain("Hundesteuer der Gemeinde");
+            db.Outline(shared, Process, 1).ShouldStartWith("{");
+        }
+        await using (var s = await TestServer.StartAsync(processes: copy.Processes, store: db.Store, nodeId: "node-2"))
+        {
+            var engines = s.Server.App.Services.GetRequiredService<TenantEngines>();
+            var sharedOutline = engines.Get(engines.DefaultTenantId).Catalog.Latest(Process)!.Outline.ShouldNotBeNull();
+            var plain = engines.Get("t-plain").Catalog.Latest(Process)!;
+            plain.Outline.ShouldNotBeNull().ToJson().ShouldBe(sharedOutline.ToJson());
+            plain.Name.ShouldBe(sharedOutline.Name);
+            engines.Get("t-named").Catalog.Latest(Process)!.Name.ShouldBe("Hundesteuer der Gemeinde");
+            var id = await s.StartProcessAsync(Process, new { variables = new { gefaehrlich = false } }, tenant: "t-plain");
+            engines.Get("t-plain").Engine.OpenUserTasks(id).Single().Name.ShouldBe("Prüfen (schlicht)");
+        }
+    }
+
     /// <summary>A test's store (a SQLite file or a fresh PostgreSQL schema) with the reads the tests make of its deployments table.</summary>
     private sealed class Db(string store, string connection, bool postgres, Action drop) : IDisposable
     {
@@ -244,6 +281,15 @@ public sealed class OverlayDurableReferenceTests
             r.Read().ShouldBeTrue($"{tenant} {processId} version {version} is stored");
             return new DeploymentRow(Convert.ToInt64(r.GetValue(0)), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : Convert.ToInt32(r.GetValue(2)),
                 r.GetString(3), Convert.ToBoolean(r.GetValue(4)));
+        }
+
+        /// <summary>The stored outline text of one version.</summary>
+        public string Outline(string tenant, string processId, int version)
+        {
+            using var c = Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = $"SELECT outline FROM deployments WHERE tenant_id = '{tenant}' AND process_id = '{processId}' AND version = {version}";
+            return cmd.ExecuteScalar() as string ?? throw new InvalidOperationException($"{tenant} {processId} version {version}: no outline stored");
         }
 
         public long Versions(string tenant) => Scalar($"SELECT count(*) FROM deployments WHERE tenant_id = '{tenant}'");

@@ -11,16 +11,26 @@ public sealed partial class EfRuntimeStore
     /// Every stored version of a tenant without its model (<see cref="DeploymentRow.BpmnXml"/> empty): what a deployment
     /// compares against, so deploying costs what changed, not a read of every stored model.
     /// </summary>
+    /// <remarks>
+    /// A reference whose outline is its shared version's (<see cref="Deployments.DeploymentOutline.SharedMarker"/>) is read
+    /// with that version's outline text; null (made again from the model) when the shared version is not stored.
+    /// </remarks>
     internal List<DeploymentRow> DeploymentHeads(string tenantId)
     {
         using var db = _db.Create();
-        return db.Deployments.Where(d => d.TenantId == tenantId).OrderBy(d => d.ProcessId).ThenBy(d => d.Version)
-            .Select(d => new DeploymentRow
-            {
-                TenantId = d.TenantId, ProcessId = d.ProcessId, Version = d.Version, ContentHash = d.ContentHash, File = d.File,
-                HistoryTtlDays = d.HistoryTtlDays, DeployedAt = d.DeployedAt, DeployedBy = d.DeployedBy, ChangeNote = d.ChangeNote,
-                SourceHash = d.SourceHash, ProcessName = d.ProcessName, Outline = d.Outline, SharedTenantId = d.SharedTenantId, SharedVersion = d.SharedVersion,
-            }).ToList();
+        const string marker = Deployments.DeploymentOutline.SharedMarker;
+        return (from d in db.Deployments.Where(d => d.TenantId == tenantId)
+                join s in db.Deployments on new { T = d.SharedTenantId, P = d.ProcessId, V = d.SharedVersion }
+                    equals new { T = (string?)s.TenantId, P = s.ProcessId, V = (int?)s.Version } into shared
+                from s in shared.DefaultIfEmpty()
+                orderby d.ProcessId, d.Version
+                select new DeploymentRow
+                {
+                    TenantId = d.TenantId, ProcessId = d.ProcessId, Version = d.Version, ContentHash = d.ContentHash, File = d.File,
+                    HistoryTtlDays = d.HistoryTtlDays, DeployedAt = d.DeployedAt, DeployedBy = d.DeployedBy, ChangeNote = d.ChangeNote,
+                    SourceHash = d.SourceHash, ProcessName = d.ProcessName, Outline = d.Outline == marker ? s!.Outline : d.Outline,
+                    SharedTenantId = d.SharedTenantId, SharedVersion = d.SharedVersion,
+                }).ToList();
     }
 
     /// <summary>Sets the source hash of stored versions (a file whose bytes changed but whose model did not keeps its version).</summary>

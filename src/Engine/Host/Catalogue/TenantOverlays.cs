@@ -476,7 +476,7 @@ public sealed class TenantOverlays(SqlOverlayStore? store = null)
                     if (Forms.FormCatalog.FileName(key) is { } formFile && (formsOf ??= OverlayMerger.Forms(overlay, sharedModel)).TryGetValue(Path.GetFileNameWithoutExtension(formFile), out var form))
                         forms.Add(new Forms.DeployedForm(p.ProcessId, 0, key, formFile, form));
                 var reference = new Persistence.Deployments.ReferenceVersion(p.ProcessId, p.File, engineOutline, outline, processName,
-                    shared.TenantId, p.Version ?? 0, json, SourceOf(p));
+                    shared.TenantId, p.Version ?? 0, json, SourceOf(p), OutlineIsShared: ReferenceEquals(outline, p.Plain));
                 var (deployed, isNew) = tenant.DeployReference(reference, Loader(p), deployedBy,
                     forms.Where(f => relabels?.ContainsKey(Path.GetFileNameWithoutExtension(f.File)) == true).ToList());
                 if (!isNew && tenant.Catalog.Find(deployed.ProcessId, deployed.Version) is { } kept)

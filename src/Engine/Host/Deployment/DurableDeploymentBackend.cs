@@ -17,14 +17,14 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
     public IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
         Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<DeployedForm>>? forms = null,
         Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<StoredScenario>>? scenarios = null,
-        IReadOnlyDictionary<string, string>? sourceHashes = null)
+        IReadOnlyDictionary<string, string>? sourceHashes = null, IReadOnlyDictionary<string, string>? sourceTexts = null)
     {
         IReadOnlyList<DeployedForm> kept = [];
         var deployed = deployments.Deploy(tenant.Engine, files, deployedBy, changeNote, forms is null ? null : versions =>
         {
             kept = forms(Definitions(versions));
             return kept.Select(f => new StoredForm(f.ProcessId, f.Version, f.FormKey, f.File, f.Form.ToJsonString())).ToList();
-        }, scenarios is null ? null : versions => scenarios(Definitions(versions)), sourceHashes);
+        }, scenarios is null ? null : versions => scenarios(Definitions(versions)), sourceHashes, sourceTexts);
         foreach (var f in kept) tenant.Forms.Add(f); // stored with the versions: now this node shows them too
         return deployed;
     }
@@ -95,6 +95,12 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
     public void Restore(TenantEngine tenant)
     {
         var stamp = deployments.Stamp(tenant.TenantId); // before reading: what is stored meanwhile is found by the next catch-up
+        if (stamp.Count == 0 && tenant.Catalog.All().Count == 0)
+        {
+            // Nothing stored and nothing known (a new tenant, an empty database): no versions or forms to read.
+            tenant.KnownDeployments = stamp;
+            return;
+        }
         // Versions another node deleted: this node forgets them too (their start timers went with the stored rows; the node
         // that deleted scheduled the earlier version's timer starts again). Local deploys hold the same lock, so a version
         // this node just stored is never taken for deleted. A version stored with another content hash than the model this

@@ -145,10 +145,23 @@ public static class ModelDeployer
             if (bpmnResults.Count > 0) CheckReadable(bpmnResults);
             var dmnFiles = dmnResults.Select(r => (r.File, r.Definitions!)).ToList();
             if (dmnFiles.Count > 0 && bpmnResults.Count > 0) tenant.Engine.Decisions.Check(dmnFiles);
-            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy, changeNote, formsOf, scenarios, sourceHash);
+            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy, changeNote, formsOf, scenarios, sourceHash, SourceTexts(tenant, bpmn));
             var decisions = dmnFiles.Count == 0 ? [] : tenant.Engine.DeployDecisions(dmnFiles);
             return (processes, decisions);
         }
+    }
+
+    /// <summary>
+    /// Each BPMN file's text where it can be stored as deployed (<see cref="Persistence.Deployments.ModelSourceText"/>); null
+    /// when this tenant keeps no model texts (in memory).
+    /// </summary>
+    private static Dictionary<string, string>? SourceTexts(TenantEngine tenant, List<(string Name, byte[] Bytes)> bpmn)
+    {
+        if (!tenant.KeepsSources) return null;
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, bytes) in bpmn)
+            if (Persistence.Deployments.ModelSourceText.Of(bytes) is { } text) texts.TryAdd(name, text);
+        return texts;
     }
 
     private static bool IsDmn(string name, byte[] bytes)
@@ -182,7 +195,7 @@ public static class ModelDeployer
     private static List<DeployedDefinition> Deploy(TenantEngine tenant, List<BpmnReadResult> results, string? deployedBy, string? changeNote,
         Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? formsOf,
         Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios,
-        Func<string, IEnumerable<string>, string>? sourceHash)
+        Func<string, IEnumerable<string>, string>? sourceHash, IReadOnlyDictionary<string, string>? sourceTexts)
     {
         var problems = results.SelectMany(r => r.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())).ToList();
         problems.AddRange(results.Where(r => r.Definitions is null && !r.Diagnostics.Any(d => d.Severity == Severity.Error))
@@ -195,10 +208,14 @@ public static class ModelDeployer
         {
             var before = files.SelectMany(f => f.Item2.Processes).Select(p => p.Id ?? "").Distinct().ToDictionary(id => id, id => tenant.Catalog.Latest(id)?.Version ?? 0);
             // The source hash of each file from disk: its bytes with the forms its deployed processes name (as a restart computes it).
-            var hashes = sourceHash is null ? null : files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => sourceHash(g.Key,
-                g.First().Item2.Processes.Where(p => p.IsExecutable || !p.IsExecutableDeclared)
-                    .SelectMany(p => Persistence.Deployments.DeploymentOutline.Of(g.First().Item2, p.Id ?? "")?.FormKeys ?? [])), StringComparer.Ordinal);
-            var deployed = tenant.Deploy(files, deployedBy, changeNote, formsOf, scenarios, hashes);
+            // Each file reads its own bytes and forms: on every core for a folder of many.
+            var groups = files.GroupBy(f => f.File, StringComparer.Ordinal).ToList();
+            string HashOf(IGrouping<string, (string File, Definitions Definitions)> g) => sourceHash!(g.Key,
+                g.First().Definitions.Processes.Where(p => p.IsExecutable || !p.IsExecutableDeclared)
+                    .SelectMany(p => Persistence.Deployments.DeploymentOutline.Of(g.First().Definitions, p.Id ?? "")?.FormKeys ?? []));
+            var hashes = sourceHash is null ? null
+                : EveryCore.Map(groups.Count, i => HashOf(groups[i])).Select((hash, i) => (groups[i].Key, hash)).ToDictionary(x => x.Key, x => x.hash, StringComparer.Ordinal);
+            var deployed = tenant.Deploy(files, deployedBy, changeNote, formsOf, scenarios, hashes, sourceTexts);
             var at = DateTimeOffset.UtcNow;
             var byFile = files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.Ordinal);
             var list = deployed.Select(p => DeployedDefinition.From(p, byFile.TryGetValue(p.File, out var d) ? d : files.Find(f => f.Item2.Processes.Any(x => x.Id == p.ProcessId)).Item2, at, deployedBy, changeNote)).ToList();

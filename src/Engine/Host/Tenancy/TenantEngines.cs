@@ -173,9 +173,9 @@ public sealed class TenantEngine(string tenantId, WorkflowEngine engine, IDeploy
     public IReadOnlyList<DeployedProcess> Deploy(IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
         Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? forms = null,
         Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios = null,
-        IReadOnlyDictionary<string, string>? sourceHashes = null)
+        IReadOnlyDictionary<string, string>? sourceHashes = null, IReadOnlyDictionary<string, string>? sourceTexts = null)
     {
-        if (deployments is not null) return deployments.Deploy(this, files, deployedBy, changeNote, forms, scenarios, sourceHashes);
+        if (deployments is not null) return deployments.Deploy(this, files, deployedBy, changeNote, forms, scenarios, sourceHashes, sourceTexts);
         var deployed = Engine.Deploy(files);
         if (forms is not null)
         {
@@ -357,7 +357,7 @@ public interface IDeploymentBackend
     IReadOnlyList<DeployedProcess> Deploy(TenantEngine tenant, IReadOnlyList<(string File, Model.Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
         Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Forms.DeployedForm>>? forms = null,
         Func<IReadOnlyList<DeployedDefinition>, IReadOnlyList<Persistence.Deployments.StoredScenario>>? scenarios = null,
-        IReadOnlyDictionary<string, string>? sourceHashes = null);
+        IReadOnlyDictionary<string, string>? sourceHashes = null, IReadOnlyDictionary<string, string>? sourceTexts = null);
 
     /// <summary>The catalogue's entry for a deployed version as this backend keeps it (without its model when it can read it again).</summary>
     DeployedDefinition Compact(TenantEngine tenant, DeployedDefinition definition) => definition;

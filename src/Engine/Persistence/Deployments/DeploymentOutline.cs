@@ -15,6 +15,14 @@ namespace EGov.Workflows.Persistence.Deployments;
 /// </summary>
 public sealed class DeploymentOutline
 {
+    /// <summary>
+    /// The stored outline of a version kept as a reference whose outline is its shared version's: the row names it instead of
+    /// repeating it — a hundred tenants' versions of 580 shared models were 58,000 copies of 580 texts, most of what a first
+    /// deploy stored (bench W5). Reading the row gives the shared version's text (<c>EfRuntimeStore.DeploymentHeads</c>).
+    /// Not JSON, so a build that does not know it reads no outline and makes it again from the model.
+    /// </summary>
+    public const string SharedMarker = "=shared";
+
     private static readonly XName TrustLevel = Namespaces.Egov + "trustLevel";
     private static readonly XName FormKey = Namespaces.Camunda + "formKey";
 

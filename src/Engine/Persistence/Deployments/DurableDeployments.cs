@@ -32,8 +32,12 @@ public sealed record StoredDeployment(string TenantId, string ProcessId, int Ver
 /// <param name="Engine">The version's outline for the engine (the shared one with the tenant's process name).</param>
 /// <param name="Outline">What lists and checks read without the model (the tenant's name and groups), stored with the row.</param>
 /// <param name="Source">What the model is made of, <c>overlay:{shared content hash}:{overlay hash}</c>: the row's content hash; a latest version with the same source is kept.</param>
+/// <param name="OutlineIsShared">
+/// The outline is the shared version's own (the overlay changes neither the name nor the starters): the row names it
+/// (<see cref="DeploymentOutline.SharedMarker"/>) instead of repeating its text, and a read of the row finds the shared one's.
+/// </param>
 public sealed record ReferenceVersion(string ProcessId, string File, VersionOutline Engine, DeploymentOutline Outline, string? ProcessName,
-    string SharedTenantId, int SharedVersion, string OverlayJson, string Source);
+    string SharedTenantId, int SharedVersion, string OverlayJson, string Source, bool OutlineIsShared = false);
 
 /// <summary>A process of a deployed file with the version it runs as (new, or kept when the model was unchanged).</summary>
 public sealed record VersionOfFile(string ProcessId, int Version, string File, Definitions Definitions);
@@ -162,9 +166,14 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     /// File → its source hash (<see cref="DeploymentOutline.SourceHash"/>) for files deployed from disk: kept with every version of
     /// the file, new or kept, so a restart finds the unchanged file without reading it. Null: none.
     /// </param>
+    /// <param name="sourceTexts">
+    /// File → the text its model was read from (<see cref="ModelSourceText.Of"/>): a new version stores it as its model text,
+    /// as deployed, instead of the model written again (the same model — the content hash is the model's either way; writing
+    /// hundreds of models was a quarter of a processes folder's first deploy, bench W5). Null, or a file not in it: written.
+    /// </param>
     public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, IEnumerable<(string File, Definitions Definitions)> files, string? deployedBy = null, string? changeNote = null,
         Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredForm>>? forms = null, Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredScenario>>? scenarios = null,
-        IReadOnlyDictionary<string, string>? sourceHashes = null)
+        IReadOnlyDictionary<string, string>? sourceHashes = null, IReadOnlyDictionary<string, string>? sourceTexts = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(files);
@@ -173,14 +182,14 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         // the winner's rows on the next try, and an unchanged model then keeps the version the winner gave it.
         for (var attempt = 1; ; attempt++)
         {
-            try { return DeployOnce(engine, list, deployedBy, changeNote, forms, scenarios, sourceHashes); }
+            try { return DeployOnce(engine, list, deployedBy, changeNote, forms, scenarios, sourceHashes, sourceTexts); }
             catch (ConcurrencyConflictException) when (attempt < 3) { }
         }
     }
 
     private IReadOnlyList<DeployedProcess> DeployOnce(WorkflowEngine engine, List<(string File, Definitions Definitions)> files, string? deployedBy, string? changeNote,
         Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredForm>>? forms, Func<IReadOnlyList<VersionOfFile>, IReadOnlyList<StoredScenario>>? scenarios,
-        IReadOnlyDictionary<string, string>? sourceHashes)
+        IReadOnlyDictionary<string, string>? sourceHashes, IReadOnlyDictionary<string, string>? sourceTexts)
     {
         var tenant = engine.Options.TenantId;
         var sources = new List<(string ProcessId, int Version, string SourceHash)>();
@@ -192,7 +201,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         var result = new List<(string ProcessId, int Version)>();
         var versions = new List<VersionOfFile>();
         var now = Data.Ticks.Of(_clock.GetCurrentInstant());
-        var written = Written(files);
+        var written = Written(files, sourceTexts);
         for (var i = 0; i < files.Count; i++)
         {
             var (file, defs) = files[i];
@@ -237,7 +246,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                 (processId, version) => LoadStored(tenant, processId, version, fileOf[(processId, version)]));
             // The engine's part of each outline (validity, start triggers) as the graph has it: a restart deploys the version by it.
             var engineParts = rows.Select(r => engine.Outline(r.ProcessId, r.Version)).ToList();
-            var outlines = OnEveryCore(toDeploy.Count, i => (DeploymentOutline.Of(toDeploy[i].Definitions, toDeploy[i].ProcessId) ?? new DeploymentOutline()).With(engineParts[i]).ToJson());
+            var outlines = EveryCore.Map(toDeploy.Count, i => (DeploymentOutline.Of(toDeploy[i].Definitions, toDeploy[i].ProcessId) ?? new DeploymentOutline()).With(engineParts[i]).ToJson());
             for (var i = 0; i < rows.Count; i++) rows[i].Outline = outlines[i];
             try { store.AddDeployments(rows, formRows, scenarioRows); }
             catch
@@ -252,26 +261,15 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         return result.Select(r => engine.Deployed(r.ProcessId, r.Version) ?? new DeployedProcess(r.ProcessId, null, r.Version, "", new Dictionary<string, string>())).ToList();
     }
 
-    /// <summary>Each file's model as stored (the writer's XML) with its content hash, in the files' order.</summary>
-    private static (string Xml, string Hash)[] Written(List<(string File, Definitions Definitions)> files) =>
-        OnEveryCore(files.Count, i =>
+    /// <summary>Each file's model as stored (the text it was deployed from, else the writer's XML) with its content hash, in the files' order.</summary>
+    private static (string Xml, string Hash)[] Written(List<(string File, Definitions Definitions)> files, IReadOnlyDictionary<string, string>? sourceTexts) =>
+        EveryCore.Map(files.Count, i =>
         {
-            var xml = BpmnWriter.WriteString(files[i].Definitions);
-            return (xml, ContentHash(files[i].Definitions, xml));
+            var (file, defs) = files[i];
+            var written = new Lazy<string>(() => BpmnWriter.WriteString(defs), LazyThreadSafetyMode.None);
+            var hash = ContentHash(defs, written);
+            return (sourceTexts?.GetValueOrDefault(file) ?? written.Value, hash);
         });
-
-    /// <summary>
-    /// <paramref name="work"/> for 0 … count − 1, on every core when there are many (a processes folder of hundreds of
-    /// models: writing, hashing and outlining each is most of a first deploy); each item reads its own model only.
-    /// </summary>
-    private static T[] OnEveryCore<T>(int count, Func<int, T> work)
-    {
-        var results = new T[count];
-        if (count < 8 || Environment.ProcessorCount == 1)
-            for (var i = 0; i < count; i++) results[i] = work(i);
-        else Parallel.For(0, count, i => results[i] = work(i));
-        return results;
-    }
 
     /// <summary>Deploys one file (convenience).</summary>
     public IReadOnlyList<DeployedProcess> Deploy(WorkflowEngine engine, string file, Definitions definitions) => Deploy(engine, [(file, definitions)]);
@@ -360,7 +358,8 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                 {
                     TenantId = tenant, ProcessId = r.ProcessId, Version = deployed.Version, ContentHash = r.Source, File = r.File, BpmnXml = "",
                     HistoryTtlDays = HistoryTimeToLive.Days(r.Outline.ProcessAttributes.GetValueOrDefault((Namespaces.Camunda + "historyTimeToLive").ToString())),
-                    DeployedAt = Data.Ticks.Of(_clock.GetCurrentInstant()), DeployedBy = deployedBy, ProcessName = r.ProcessName, Outline = r.Outline.ToJson(),
+                    DeployedAt = Data.Ticks.Of(_clock.GetCurrentInstant()), DeployedBy = deployedBy, ProcessName = r.ProcessName,
+                    Outline = r.OutlineIsShared ? DeploymentOutline.SharedMarker : r.Outline.ToJson(),
                     SharedTenantId = r.SharedTenantId, SharedVersion = r.SharedVersion, OverlayJson = r.OverlayJson,
                 };
                 var formRows = (forms ?? []).Select(f => new Data.DeploymentFormRow
@@ -502,9 +501,15 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     {
         ArgumentNullException.ThrowIfNull(definitions);
         ArgumentNullException.ThrowIfNull(xml);
-        if (XmlNormalForm.Of(definitions) is not { } normal) return ContentHash(xml);
+        return ContentHash(definitions, new Lazy<string>(xml));
+    }
+
+    /// <param name="written">The text <see cref="BpmnWriter"/> writes for the model: made only when the tree cannot tell.</param>
+    private static string ContentHash(Definitions definitions, Lazy<string> written)
+    {
+        if (XmlNormalForm.Of(definitions) is not { } normal) return ContentHash(written.Value);
         // As XNode.ToString(SaveOptions.DisableFormatting) writes it (no declaration, no indentation), in UTF-8.
-        using var bytes = new MemoryStream(xml.Length);
+        using var bytes = new MemoryStream(written.IsValueCreated ? written.Value.Length : 16384);
         using (var writer = XmlWriter.Create(bytes, Unformatted)) normal.WriteTo(writer);
         return Convert.ToHexStringLower(SHA256.HashData(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)));
     }

@@ -60,19 +60,28 @@ public sealed partial class WorkflowEngine
         ArgumentNullException.ThrowIfNull(processes);
         lock (_deployLock)
         {
-            var problems = new List<string>();
-            var graphs = new List<ProcessGraph>();
+            var todo = new List<(string File, Definitions Definitions, Process Process, string ProcessId, int Version)>();
             foreach (var (file, defs, processId, version) in processes.OrderBy(p => p.Version))
             {
                 if (_core.Head(processId, version) is not null) continue;
                 var p = defs.Processes.FirstOrDefault(x => x.Id == processId)
                     ?? throw new DeploymentException($"{file}: no process '{processId}'");
+                todo.Add((file, defs, p, processId, version));
+            }
+            // Each graph is built from its own model alone: a processes folder of hundreds of models builds them on every
+            // core, each with its own problem list, kept in the processes' order.
+            var built = EveryCore.Map(todo.Count, i =>
+            {
+                var (file, defs, p, processId, version) = todo[i];
+                var own = new List<string>();
                 // Stored versions load as they were accepted; new ones (scheduleStartTimers) must name registered activities
                 // and keep their literal timers within the limits, as a deploy on the in-memory store does.
-                var graph = new GraphBuilder(file, defs, problems, scheduleStartTimers ? _core.TimerLimits : null, scheduleStartTimers ? _core.Activities : null).Build(p, version);
+                var graph = new GraphBuilder(file, defs, own, scheduleStartTimers ? _core.TimerLimits : null, scheduleStartTimers ? _core.Activities : null).Build(p, version);
                 graph.Source = sources?.GetValueOrDefault((processId, version));
-                graphs.Add(graph);
-            }
+                return (Graph: graph, Problems: own);
+            });
+            var problems = built.SelectMany(b => b.Problems).ToList();
+            var graphs = built.Select(b => b.Graph).ToList();
             var heads = graphs.Select(g => reload is null
                 ? DeployedVersion.Pinned(g)
                 : DeployedVersion.Lazy(g.ProcessId, g.Version, g.File, VersionOutline.Of(g), Rebuild(g.ProcessId, g.Version, g.File, () => reload(g.ProcessId, g.Version)), _core.Graphs, g.Source, g)).ToList();
