@@ -217,7 +217,7 @@ public static class ModelDeployer
                 : EveryCore.Map(groups.Count, i => HashOf(groups[i])).Select((hash, i) => (groups[i].Key, hash)).ToDictionary(x => x.Key, x => x.hash, StringComparer.Ordinal);
             var deployed = tenant.Deploy(files, deployedBy, changeNote, formsOf, scenarios, hashes, sourceTexts);
             var at = DateTimeOffset.UtcNow;
-            var byFile = files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.Ordinal);
+            var byFile = groups.ToDictionary(g => g.Key, g => g.First().Item2, StringComparer.Ordinal);
             var list = deployed.Select(p => DeployedDefinition.From(p, byFile.TryGetValue(p.File, out var d) ? d : files.Find(f => f.Item2.Processes.Any(x => x.Id == p.ProcessId)).Item2, at, deployedBy, changeNote)).ToList();
             // An unchanged model keeps its version, with who deployed it when and why.
             // On a durable store the catalogue keeps the outline, not the model (read again from the stored XML when asked for).
