@@ -53,6 +53,12 @@ public sealed class DeploymentCatalog
         }
     }
 
+    /// <summary>Whether no version is known (without listing them).</summary>
+    public bool IsEmpty
+    {
+        get { lock (_lock) return _byProcess.Count == 0; }
+    }
+
     public IReadOnlyList<DeployedDefinition> All()
     {
         lock (_lock) return _byProcess.OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => p.Value).ToList();

@@ -95,7 +95,7 @@ internal sealed class DurableDeploymentBackend(DurableDeployments deployments) :
     public void Restore(TenantEngine tenant)
     {
         var stamp = deployments.Stamp(tenant.TenantId); // before reading: what is stored meanwhile is found by the next catch-up
-        if (stamp.Count == 0 && tenant.Catalog.All().Count == 0)
+        if (stamp.Count == 0 && tenant.Catalog.IsEmpty)
         {
             // Nothing stored and nothing known (a new tenant, an empty database): no versions or forms to read.
             tenant.KnownDeployments = stamp;

@@ -137,6 +137,7 @@ public static class ModelDeployer
         }
         if (bpmnResults.Count == 0 && dmnResults.Count == 0) throw new DeploymentException("no model to deploy");
         if (forms.Count > 0) RefuseUnusedForms(forms.Keys, bpmnResults);
+        var sourceTexts = SourceTexts(tenant, bpmn); // decoded before the catalogue is locked
         var formsOf = forms.Count > 0 ? defs => Forms.FormCatalog.FromResources(defs, forms) : formsBeside;
         lock (tenant.Catalog)
         {
@@ -145,7 +146,7 @@ public static class ModelDeployer
             if (bpmnResults.Count > 0) CheckReadable(bpmnResults);
             var dmnFiles = dmnResults.Select(r => (r.File, r.Definitions!)).ToList();
             if (dmnFiles.Count > 0 && bpmnResults.Count > 0) tenant.Engine.Decisions.Check(dmnFiles);
-            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy, changeNote, formsOf, scenarios, sourceHash, SourceTexts(tenant, bpmn));
+            var processes = bpmnResults.Count == 0 ? [] : Deploy(tenant, bpmnResults, deployedBy, changeNote, formsOf, scenarios, sourceHash, sourceTexts);
             var decisions = dmnFiles.Count == 0 ? [] : tenant.Engine.DeployDecisions(dmnFiles);
             return (processes, decisions);
         }
