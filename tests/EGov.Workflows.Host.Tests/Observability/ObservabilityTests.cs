@@ -105,6 +105,7 @@ public sealed partial class ObservabilityTests
         fromB = await ScrapeAsync(prometheus);
         fromB.Value("egov_tasks_open", ("egov_tenant", "default")).ShouldBe(2, fromB.Text);
         fromB.Text.ShouldContain("egov_jobs_backlog");
+        fromB.Text.ShouldContain("otel_scope_name=\"EGov.Workflows.Store"); // the server's own meter (a number after it when not the first)
     }
 
     [Fact]
