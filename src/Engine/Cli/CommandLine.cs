@@ -59,6 +59,8 @@ public static class CommandLine
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             stderr.WriteLine($"egov {command.Name}: internal error: {e.GetType().Name}: {e.Message}");
+            // The stack trace only when an operator asks for it (a bug report); a user sees the one line above.
+            if (Environment.GetEnvironmentVariable("EGOV_DEBUG") == "1") stderr.WriteLine(e.ToString());
             return 70;
         }
     }

@@ -13,6 +13,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+using EGov.Workflows.Host.Observability;
+
 namespace EGov.Workflows.Host.Tests.Observability;
 
 /// <summary>
@@ -35,8 +37,8 @@ public sealed partial class ObservabilityTests
 
         var ids = new List<string>();
         for (var n = 0; n < 3; n++) ids.Add(await s.StartProcessAsync("Antrag"));
-        // The store's counts are read at most every OperationalMetrics.CacheFor (5 s), and a collection by another test's
-        // server in this process may have filled the cache before these starts: scrape until the cache has turned over.
+        // The store's counts are read at most every OperationalMetrics.CacheFor (5 s): should a collection (the OTLP
+        // exporter's, none here) have filled the cache before these starts, scrape until it has turned over.
         var before = await ScrapeAsync(prometheus);
         for (var wait = 0; wait < 15 && before.Value("egov_tasks_open", ("egov_tenant", "default")) < 3; wait++)
         {
@@ -70,6 +72,40 @@ public sealed partial class ObservabilityTests
         after.Text.ShouldContain("http_server_request_duration_seconds");
         // Ids and names only: no variable value reaches the metrics.
         after.Text.ShouldNotContain("summe");
+    }
+
+    /// <summary>
+    /// The store's gauges are each server's own: a server scrapes its store's counts, not those of another server in the
+    /// same process (the test host runs many), and keeps them when that other server stops.
+    /// </summary>
+    [Fact]
+    public async Task TheStoreGauges_CountTheServersOwnStore_AndOutliveAnotherServerInTheProcess()
+    {
+        var a = await TestServer.StartAsync(store: "sqlite:{dir}/egov.db");
+        await using var b = await TestServer.StartAsync(store: "sqlite:{dir}/egov.db");
+        Scrape fromB;
+        await using (a)
+        {
+            await a.DeployAsync("antrag.bpmn");
+            await b.DeployAsync("antrag.bpmn");
+            for (var n = 0; n < 3; n++) await a.StartProcessAsync("Antrag");
+            await b.StartProcessAsync("Antrag");
+            using var prometheusA = await a.Identities.ClientAsync("prometheus", ["monitoring"]);
+            using var prometheusB = await b.Identities.ClientAsync("prometheus", ["monitoring"]);
+
+            (await ScrapeAsync(prometheusA)).Value("egov_tasks_open", ("egov_tenant", "default")).ShouldBe(3);
+            fromB = await ScrapeAsync(prometheusB);
+            fromB.Value("egov_tasks_open", ("egov_tenant", "default")).ShouldBe(1, fromB.Text);
+            await b.StartProcessAsync("Antrag");
+            await Task.Delay(OperationalMetrics.CacheFor); // the counts are read again after this
+            (await ScrapeAsync(prometheusA)).Value("egov_tasks_open", ("egov_tenant", "default")).ShouldBe(3);
+        }
+
+        using var prometheus = await b.Identities.ClientAsync("prometheus-2", ["monitoring"]);
+        fromB = await ScrapeAsync(prometheus);
+        fromB.Value("egov_tasks_open", ("egov_tenant", "default")).ShouldBe(2, fromB.Text);
+        fromB.Text.ShouldContain("egov_jobs_backlog");
+        fromB.Text.ShouldContain("otel_scope_name=\"EGov.Workflows.Store"); // the server's own meter (a number after it when not the first)
     }
 
     [Fact]

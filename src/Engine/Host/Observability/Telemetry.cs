@@ -56,9 +56,10 @@ public static partial class Telemetry
         var otlp = options.OtlpEndpoint is { Length: > 0 } endpoint ? new Uri(endpoint) : null;
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ServiceName, serviceVersion: typeof(Telemetry).Assembly.GetName().Version?.ToString(), serviceInstanceId: nodeId));
+        var storeMeter = OperationalMetrics.NextMeterName();
         otel.WithMetrics(m =>
         {
-            m.AddMeter(EngineTelemetry.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
+            m.AddMeter(EngineTelemetry.Name, storeMeter, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
             m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
             if (otlp is not null) m.AddOtlpExporter(o => Configure(o, otlp, "v1/metrics", options.OtlpProtocol));
         });
@@ -71,7 +72,7 @@ public static partial class Telemetry
                 t.AddHttpClientInstrumentation();
                 if (otlp is not null) t.AddOtlpExporter(o => Configure(o, otlp, "v1/traces", options.OtlpProtocol));
             });
-        services.AddSingleton<OperationalMetrics>();
+        services.AddSingleton(sp => new OperationalMetrics(sp.GetRequiredService<StoreChoice>(), storeMeter));
     }
 
     private static void Configure(OtlpExporterOptions o, Uri endpoint, string signalPath, string protocol)

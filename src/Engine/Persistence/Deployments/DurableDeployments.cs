@@ -193,12 +193,15 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
     {
         var tenant = engine.Options.TenantId;
         var sources = new List<(string ProcessId, int Version, string SourceHash)>();
-        Restore(engine);
-        var latest = store.DeploymentHeads(tenant).GroupBy(r => r.ProcessId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Version)!);
+        // One read of the stored versions for both: the engine runs every one of them, and the latest of each process is
+        // compared with the files. Read twice, a version another node stored in between was "kept" but not run here.
+        var heads = List(tenant);
+        Restore(engine, null, heads, DeploymentOutline.FromJson);
+        var latest = heads.GroupBy(r => r.ProcessId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Version)!);
         var planned = new Dictionary<string, int>(StringComparer.Ordinal);
         var toDeploy = new List<(string File, Definitions Definitions, string ProcessId, int Version)>();
         var rows = new List<Data.DeploymentRow>();
-        var result = new List<(string ProcessId, int Version)>();
+        var result = new List<(string ProcessId, int Version, string File)>();
         var versions = new List<VersionOfFile>();
         var now = Data.Ticks.Of(_clock.GetCurrentInstant());
         var written = Written(files, sourceTexts);
@@ -212,7 +215,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                 var id = p.Id ?? "";
                 if (!planned.ContainsKey(id) && latest.TryGetValue(id, out var last) && last.ContentHash == hash)
                 {
-                    result.Add((id, last.Version)); // unchanged: keeps its version
+                    result.Add((id, last.Version, file)); // unchanged: keeps its version
                     if (source is not null && last.SourceHash != source) sources.Add((id, last.Version, source)); // the same model from other bytes
                     versions.Add(new VersionOfFile(id, last.Version, file, defs));
                     continue;
@@ -226,7 +229,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
                     HistoryTtlDays = HistoryTimeToLive.Days(p.CamundaAttribute("historyTimeToLive")), DeployedAt = now, DeployedBy = deployedBy, ChangeNote = changeNote,
                     SourceHash = source, ProcessName = p.Attribute("name"),
                 });
-                result.Add((id, version));
+                result.Add((id, version, file));
                 versions.Add(new VersionOfFile(id, version, file, defs));
             }
         }
@@ -258,7 +261,7 @@ public sealed class DurableDeployments(EfRuntimeStore store, IClock? clock = nul
         }
         else if (formRows.Count > 0) store.SaveDeploymentForms(formRows);
         store.SetDeploymentSources(tenant, sources);
-        return result.Select(r => engine.Deployed(r.ProcessId, r.Version) ?? new DeployedProcess(r.ProcessId, null, r.Version, "", new Dictionary<string, string>())).ToList();
+        return result.Select(r => engine.Deployed(r.ProcessId, r.Version) ?? new DeployedProcess(r.ProcessId, null, r.Version, r.File, new Dictionary<string, string>())).ToList();
     }
 
     /// <summary>Each file's model as stored (the text it was deployed from, else the writer's XML) with its content hash, in the files' order.</summary>
