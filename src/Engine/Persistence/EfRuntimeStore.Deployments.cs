@@ -15,23 +15,8 @@ public sealed partial class EfRuntimeStore
     /// A reference whose outline is its shared version's (<see cref="Deployments.DeploymentOutline.SharedMarker"/>) is read
     /// with that version's outline text; null (made again from the model) when the shared version is not stored.
     /// </remarks>
-    internal List<DeploymentRow> DeploymentHeads(string tenantId)
-    {
-        using var db = _db.Create();
-        const string marker = Deployments.DeploymentOutline.SharedMarker;
-        return (from d in db.Deployments.Where(d => d.TenantId == tenantId)
-                join s in db.Deployments on new { T = d.SharedTenantId, P = d.ProcessId, V = d.SharedVersion }
-                    equals new { T = (string?)s.TenantId, P = s.ProcessId, V = (int?)s.Version } into shared
-                from s in shared.DefaultIfEmpty()
-                orderby d.ProcessId, d.Version
-                select new DeploymentRow
-                {
-                    TenantId = d.TenantId, ProcessId = d.ProcessId, Version = d.Version, ContentHash = d.ContentHash, File = d.File,
-                    HistoryTtlDays = d.HistoryTtlDays, DeployedAt = d.DeployedAt, DeployedBy = d.DeployedBy, ChangeNote = d.ChangeNote,
-                    SourceHash = d.SourceHash, ProcessName = d.ProcessName, Outline = d.Outline == marker ? s!.Outline : d.Outline,
-                    SharedTenantId = d.SharedTenantId, SharedVersion = d.SharedVersion,
-                }).ToList();
-    }
+    internal List<DeploymentRow> DeploymentHeads(string tenantId) =>
+        _reader.Query(Data.Sql.DeploymentSql.Heads, p => p.Text(tenantId), Data.Sql.DeploymentSql.Head);
 
     /// <summary>Sets the source hash of stored versions (a file whose bytes changed but whose model did not keeps its version).</summary>
     internal void SetDeploymentSources(string tenantId, IReadOnlyList<(string ProcessId, int Version, string SourceHash)> versions)
@@ -170,12 +155,9 @@ public sealed partial class EfRuntimeStore
     /// What tells a node that another node deployed or deleted a version since it last looked: the number of the tenant's
     /// stored versions and the latest deployment instant (one index range read, no model).
     /// </summary>
-    internal (long Count, long LastDeployedAt) DeploymentStamp(string tenantId)
-    {
-        using var db = _db.Create();
-        var rows = db.Deployments.Where(d => d.TenantId == tenantId);
-        return (rows.LongCount(), rows.Max(d => (long?)d.DeployedAt) ?? 0);
-    }
+    internal (long Count, long LastDeployedAt) DeploymentStamp(string tenantId) =>
+        _reader.Query(Data.Sql.DeploymentSql.Stamp, p => p.Text(tenantId), r => (Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+            Convert.ToInt64(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)))[0];
 
     /// <summary>The forms kept for one version.</summary>
     internal List<DeploymentFormRow> DeploymentFormRows(string tenantId, string processId, int version)
