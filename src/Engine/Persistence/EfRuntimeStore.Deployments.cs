@@ -156,8 +156,7 @@ public sealed partial class EfRuntimeStore
     /// stored versions and the latest deployment instant (one index range read, no model).
     /// </summary>
     internal (long Count, long LastDeployedAt) DeploymentStamp(string tenantId) =>
-        _reader.Query(Data.Sql.DeploymentSql.Stamp, p => p.Text(tenantId), r => (Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
-            Convert.ToInt64(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)))[0];
+        _reader.Query(Data.Sql.DeploymentSql.Stamp, p => p.Text(tenantId), r => (r.GetInt64(0), r.GetInt64(1)))[0];
 
     /// <summary>The forms kept for one version.</summary>
     internal List<DeploymentFormRow> DeploymentFormRows(string tenantId, string processId, int version)
